@@ -1,0 +1,120 @@
+/**
+ * The CloudTrail-in-EventBridge event, as zod schemas. Powertools' parser ships the EventBridge
+ * envelope but no CloudTrail schema, so the `detail` schema is ours.
+ *
+ * The schema is deliberately lenient (loose objects, optional fields): published events are
+ * messy (redacted ARNs, `accountid` for an account, fields that come and go between event
+ * versions). It insists only on what the service cannot work without; the domain then takes
+ * what it can and says, in the finding's notes, what it could not.
+ */
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
+import { z } from 'zod';
+import { InvalidEventError } from '../errors.js';
+
+const nullableRecord = z.record(z.string(), z.unknown()).nullable().optional();
+
+const SessionIssuerSchema = z.looseObject({
+  type: z.string().optional(),
+  principalId: z.string().optional(),
+  arn: z.string().optional(),
+  accountId: z.string().optional(),
+  userName: z.string().optional(),
+});
+
+export const UserIdentitySchema = z.looseObject({
+  type: z.string().optional(),
+  principalId: z.string().optional(),
+  arn: z.string().optional(),
+  accountId: z.string().optional(),
+  accessKeyId: z.string().optional(),
+  userName: z.string().optional(),
+  invokedBy: z.string().optional(),
+  sessionContext: z
+    .looseObject({
+      sessionIssuer: SessionIssuerSchema.optional(),
+      attributes: z
+        .looseObject({ mfaAuthenticated: z.string().optional(), creationDate: z.string().optional() })
+        .optional(),
+    })
+    .optional(),
+});
+
+/** One CloudTrail record: what EventBridge puts under `detail` for CloudTrail-sourced events. */
+export const CloudTrailRecordSchema = z.looseObject({
+  eventVersion: z.string().optional(),
+  userIdentity: UserIdentitySchema.optional(),
+  eventTime: z.string(),
+  eventSource: z.string(),
+  eventName: z.string(),
+  awsRegion: z.string(),
+  sourceIPAddress: z.string().optional(),
+  userAgent: z.string().optional(),
+  errorCode: z.string().optional(),
+  errorMessage: z.string().optional(),
+  requestParameters: nullableRecord,
+  responseElements: nullableRecord,
+  additionalEventData: nullableRecord,
+  serviceEventDetails: nullableRecord,
+  requestID: z.string().optional(),
+  eventID: z.string().optional(),
+  eventType: z.string().optional(),
+  readOnly: z.boolean().optional(),
+  recipientAccountId: z.string().optional(),
+  vpcEndpointId: z.string().optional(),
+});
+
+export const CloudTrailEventSchema = EventBridgeSchema.extend({ detail: CloudTrailRecordSchema });
+
+export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
+export type CloudTrailEvent = z.infer<typeof CloudTrailEventSchema>;
+export type UserIdentity = z.infer<typeof UserIdentitySchema>;
+
+const envelopeKeys = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
+
+/** A bare CloudTrail record (what a trail's log file holds) rather than an EventBridge event. */
+export const isBareCloudTrailRecord = (value: unknown): value is Record<string, unknown> =>
+  isObject(value) && !('detail' in value) && typeof value.eventSource === 'string' && typeof value.eventName === 'string';
+
+/**
+ * Parses a schema's input, turning zod's issues into `path: problem` lines so that a rejected
+ * event names exactly what is missing or wrong.
+ */
+export const parseWith = <S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> => {
+  const value = typeof raw === 'string' ? parseJson(raw) : raw;
+  if (!isObject(value)) {
+    throw new InvalidEventError([`event: expected a JSON object, received ${describeType(value)}`]);
+  }
+  if (isBareCloudTrailRecord(value)) {
+    throw new InvalidEventError([
+      `event: a bare CloudTrail record, not an EventBridge event; it lacks the envelope (${envelopeKeys.join(', ')})`,
+    ]);
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InvalidEventError(result.error.issues.map(describeIssue), { cause: result.error });
+  }
+  return result.data;
+};
+
+/** Parses a CloudTrail-in-EventBridge event or throws `InvalidEventError` naming each problem. */
+export const parseCloudTrailEvent = (raw: unknown): CloudTrailEvent => parseWith(CloudTrailEventSchema, raw);
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InvalidEventError([`event: not JSON (${(error as Error).message})`], { cause: error });
+  }
+};
+
+const describeIssue = (issue: z.core.$ZodIssue): string => {
+  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'event';
+  const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+  return `${path}: ${missing ? `missing (expected ${issue.expected})` : issue.message}`;
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const describeType = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;

@@ -1,0 +1,141 @@
+/**
+ * What the service says on its own bus: "Secret Finding" (from classify) and
+ * "Remediation Result" (from each action). Consumers parse these with the same schemas the
+ * producers' types come from, so a change on one side fails the other's tests.
+ */
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
+import { z } from 'zod';
+
+/** `source` of every event this service puts on its bus (custom sources may not start with `aws.`). */
+export const SERVICE_SOURCE = 'secrets-remediator';
+export const FINDING_DETAIL_TYPE = 'Secret Finding';
+export const RESULT_DETAIL_TYPE = 'Remediation Result';
+
+export const SeveritySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+export const ModeSchema = z.enum(['dry-run', 'enforce']);
+export const ActionTypeSchema = z.enum(['clear-stale-pending']);
+export const OutcomeSchema = z.enum(['applied', 'planned', 'skipped', 'blocked', 'failed']);
+export const RotationStepSchema = z.enum(['createSecret', 'setSecret', 'testSecret', 'finishSecret']);
+
+export const SecretRefSchema = z.object({
+  /** The identifier to call Secrets Manager with: a full ARN where the event had one, else a name. */
+  id: z.string().min(1),
+  arn: z.string().optional(),
+  name: z.string().optional(),
+  account: z.string(),
+  region: z.string(),
+  /** The event field the secret was found in, e.g. `detail.additionalEventData.SecretId`. */
+  foundAt: z.string(),
+});
+
+export const ActorKindSchema = z.enum(['aws-service', 'root', 'iam-user', 'assumed-role', 'unknown']);
+
+export const ActorSchema = z.object({
+  kind: ActorKindSchema,
+  /** The ARN of the principal, the role behind a session, or the invoking service. */
+  principal: z.string(),
+  accountId: z.string().optional(),
+  sourceIp: z.string().optional(),
+  userAgent: z.string().optional(),
+});
+
+export const EventRefSchema = z.object({
+  /** The EventBridge event id. */
+  id: z.string(),
+  /** CloudTrail's own `eventID`, for the CloudTrail console link. */
+  cloudTrailEventId: z.string().optional(),
+  name: z.string(),
+  detailType: z.string(),
+  time: z.string(),
+  account: z.string(),
+  region: z.string(),
+});
+
+export const EvidenceSchema = z
+  .object({
+    rotationLambdaArn: z.string(),
+    failingStep: RotationStepSchema,
+    errorMessage: z.string(),
+  })
+  .partial();
+
+export const FindingSchema = z.object({
+  /** Stable for one event and rule, so a redelivered event yields the same finding id. */
+  id: z.string(),
+  rule: z.string(),
+  title: z.string(),
+  severity: SeveritySchema,
+  control: z.string().optional(),
+  practice: z.number().int().optional(),
+  secret: SecretRefSchema,
+  actor: ActorSchema,
+  event: EventRefSchema,
+  evidence: EvidenceSchema,
+  actions: z.array(ActionTypeSchema),
+  /**
+   * False when no action is planned: the alert goes out from the finding itself. True: the
+   * alert waits for the action's result. A scalar because EventBridge cannot match an empty array.
+   */
+  needsRemediation: z.boolean(),
+  /** What the parser could not make out of the event (redacted ARN, odd account id, ...). */
+  notes: z.array(z.string()),
+});
+
+export const VersionStagesSchema = z.record(z.string(), z.array(z.string()));
+
+export const ActionResultSchema = z.object({
+  type: ActionTypeSchema,
+  outcome: OutcomeSchema,
+  /** Why, in words a person can act on. */
+  reason: z.string(),
+  mode: ModeSchema,
+  /** The version the action changed (or would change). */
+  versionId: z.string().optional(),
+  before: VersionStagesSchema.optional(),
+  after: VersionStagesSchema.optional(),
+});
+
+export const RemediationResultSchema = z.object({ finding: FindingSchema, result: ActionResultSchema });
+
+export const SecretFindingEventSchema = EventBridgeSchema.extend({
+  source: z.literal(SERVICE_SOURCE),
+  'detail-type': z.literal(FINDING_DETAIL_TYPE),
+  detail: FindingSchema,
+});
+
+export const RemediationResultEventSchema = EventBridgeSchema.extend({
+  source: z.literal(SERVICE_SOURCE),
+  'detail-type': z.literal(RESULT_DETAIL_TYPE),
+  detail: RemediationResultSchema,
+});
+
+export type Severity = z.infer<typeof SeveritySchema>;
+export type Mode = z.infer<typeof ModeSchema>;
+export type ActionType = z.infer<typeof ActionTypeSchema>;
+export type Outcome = z.infer<typeof OutcomeSchema>;
+export type RotationStep = z.infer<typeof RotationStepSchema>;
+export type SecretRef = z.infer<typeof SecretRefSchema>;
+export type ActorKind = z.infer<typeof ActorKindSchema>;
+export type Actor = z.infer<typeof ActorSchema>;
+export type EventRef = z.infer<typeof EventRefSchema>;
+export type Evidence = z.infer<typeof EvidenceSchema>;
+export type Finding = z.infer<typeof FindingSchema>;
+export type VersionStages = z.infer<typeof VersionStagesSchema>;
+export type ActionResult = z.infer<typeof ActionResultSchema>;
+export type RemediationResult = z.infer<typeof RemediationResultSchema>;
+export type SecretFindingEvent = z.infer<typeof SecretFindingEventSchema>;
+export type RemediationResultEvent = z.infer<typeof RemediationResultEventSchema>;
+
+/** A finding as an event for the project bus. */
+export const findingBusEvent = (finding: Finding) => ({
+  detailType: FINDING_DETAIL_TYPE,
+  detail: finding,
+  resources: finding.secret.arn ? [finding.secret.arn] : [],
+});
+
+/** An action's result as an event for the project bus; it carries the finding, so `alert` needs no state. */
+export const resultBusEvent = (remediation: RemediationResult) => ({
+  detailType: RESULT_DETAIL_TYPE,
+  detail: remediation,
+  resources: remediation.finding.secret.arn ? [remediation.finding.secret.arn] : [],
+});

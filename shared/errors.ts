@@ -1,0 +1,68 @@
+/**
+ * The service's errors. Adapters map AWS SDK errors (by `error.name`) to these, keeping the
+ * original as `cause`, so the domain and the handlers never see SDK types.
+ *
+ * `retryable` tells the error middleware whether to rethrow (Lambda's async retries, then the
+ * dead-letter destination) or to settle the invocation with an honest outcome.
+ */
+export class RemediationError extends Error {
+  public readonly retryable: boolean;
+
+  public constructor(message: string, options?: ErrorOptions & { retryable?: boolean }) {
+    super(message, options);
+    this.name = 'RemediationError';
+    this.retryable = options?.retryable ?? false;
+  }
+}
+
+/** The incoming event is not what the function expects: not JSON, no envelope, no secret. */
+export class InvalidEventError extends RemediationError {
+  /** Each problem as `path: what is wrong`, so the log line names the missing field. */
+  public readonly problems: readonly string[];
+
+  public constructor(problems: readonly string[], options?: ErrorOptions) {
+    super(`invalid event: ${problems.join('; ')}`, options);
+    this.name = 'InvalidEventError';
+    this.problems = problems;
+  }
+}
+
+/** The secret does not exist (any more): ResourceNotFoundException. */
+export class SecretNotFoundError extends RemediationError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SecretNotFoundError';
+  }
+}
+
+/** The secret is scheduled for deletion, or the request is invalid for its current state. */
+export class InvalidSecretStateError extends RemediationError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidSecretStateError';
+  }
+}
+
+/** AccessDenied: the function's role lacks a permission, or a policy denies it. */
+export class PermissionDeniedError extends RemediationError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PermissionDeniedError';
+  }
+}
+
+/** Throttling, 5xx, network: worth retrying; the invocation fails so Lambda retries it. */
+export class TransientAwsError extends RemediationError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, { ...options, retryable: true });
+    this.name = 'TransientAwsError';
+  }
+}
+
+/** Bad configuration at cold start: fail fast, naming the setting. */
+export class ConfigError extends RemediationError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}

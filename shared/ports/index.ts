@@ -1,0 +1,17 @@
+import type { EventBusPort } from './bus.js';
+import type { Clock } from './clock.js';
+import type { NotifierPort } from './notifier.js';
+import type { SecretsPort } from './secrets.js';
+
+/** Everything a handler talks to; built once per cold start by a composition root. */
+export interface Ports {
+  readonly secrets: SecretsPort;
+  readonly bus: EventBusPort;
+  readonly notifier: NotifierPort;
+  readonly clock: Clock;
+}
+
+export type { AlertMessage, NotifierPort } from './notifier.js';
+export type { BusEvent, EventBusPort } from './bus.js';
+export type { Clock } from './clock.js';
+export type { SecretState, SecretsPort } from './secrets.js';
