@@ -28,7 +28,7 @@ const narratives: Readonly<Record<string, RuleNarrative>> = {
       ];
     },
     nextSteps: (f, result) => {
-      const checks = rotationStepAdvice[f.evidence.failingStep ?? 'unknown'].checks.map((c) => `check ${c}`);
+      const checks = rotationStepAdvice[f.evidence.failingStep ?? 'unknown'].checks.map((c) => `check that ${c}`);
       const clearByHand =
         result && result.versionId && (result.outcome === 'planned' || result.outcome === 'failed')
           ? [
@@ -99,8 +99,9 @@ const section = (title: string, lines: readonly string[]): string =>
 const describeActor = ({ actor }: Finding): string =>
   [
     `${actor.principal} (${actor.kind})`,
-    actor.sourceIp ? `from ${actor.sourceIp}` : undefined,
-    actor.userAgent ? `using ${actor.userAgent}` : undefined,
+    // A service acting for itself reports its own name as source and agent: say it once.
+    actor.sourceIp && actor.sourceIp !== actor.principal ? `from ${actor.sourceIp}` : undefined,
+    actor.userAgent && actor.userAgent !== actor.principal ? `using ${actor.userAgent}` : undefined,
   ]
     .filter(Boolean)
     .join(', ');
@@ -108,7 +109,7 @@ const describeActor = ({ actor }: Finding): string =>
 const outcomeWords: Readonly<Record<ActionResult['outcome'], string>> = {
   applied: 'done',
   planned: 'would have done this (dry run: nothing was changed)',
-  skipped: 'nothing to do',
+  skipped: 'left as it is',
   blocked: 'not allowed to act',
   failed: 'FAILED',
 };

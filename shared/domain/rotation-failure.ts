@@ -65,7 +65,7 @@ export const rotationStepAdvice: Readonly<Record<RotationStep | 'unknown', StepA
   unknown: {
     meaning: 'the rotation failed and the error message named no step',
     checks: [
-      "the rotation function's CloudWatch log group for the error",
+      "the rotation function's CloudWatch log group shows no error it could not handle",
       "Secrets Manager may invoke the function (its resource policy allows secretsmanager.amazonaws.com)",
     ],
   },

@@ -1,0 +1,129 @@
+/**
+ * `npm start`: replays sample events through the real EventBridge patterns and the real
+ * handlers, against the in-memory sandbox account (default) or a live account (`--live`).
+ */
+import { Command, Option } from 'commander';
+import { makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
+import { makeHandler as makeClassify } from '../../functions/classify/make-handler.js';
+import { makeHandler as makeClearStalePending } from '../../functions/clear-stale-pending/make-handler.js';
+import { awsAccount } from '../adapters/aws-account.js';
+import { type Mode, ModeSchema } from '../contracts/finding.js';
+import { systemClock } from '../ports/clock.js';
+import type { Ports } from '../ports/index.js';
+import { runChain } from '../replay/chain.js';
+import { findEventFiles, loadEvent } from '../replay/load-events.js';
+import { buildReport, type EventReport, formatReport } from '../replay/report.js';
+import { RecordingBus } from '../sandbox/recording-bus.js';
+import { RecordingNotifier } from '../sandbox/recording-notifier.js';
+import { loadAccountSeed } from '../sandbox/sandbox-account.js';
+import { SandboxSecrets } from '../sandbox/sandbox-secrets.js';
+
+interface Options {
+  json: boolean;
+  mode?: Mode;
+  account?: string;
+  live: boolean;
+  busName?: string;
+  topicArn?: string;
+  region?: string;
+  verbose: boolean;
+}
+
+const program = new Command()
+  .name('npm start --')
+  .description('Replay Secrets Manager events through the rules and functions of secrets-remediator.')
+  .argument('[paths...]', 'event files or folders (searched for *.json)', ['events'])
+  .option('--json', 'print one JSON object per event (JSON Lines)', false)
+  .addOption(
+    new Option('--mode <mode>', "remediation mode; overrides REMEDIATION_MODE (default: 'dry-run')").choices(ModeSchema.options),
+  )
+  .option('--account <file>', 'seed the sandbox account from this JSON file (default: shared/sandbox/default-account.json)')
+  .option('--live', 'use the AWS account and endpoint of the credential chain and AWS_ENDPOINT_URL instead of the sandbox', false)
+  .option('--bus-name <name>', 'with --live: the project event bus to publish findings and results to')
+  .option('--topic-arn <arn>', 'with --live: the SNS topic to publish alerts to')
+  .option('--region <region>', 'with --live: the AWS region (default: the credential chain)')
+  .option('--verbose', "show the functions' structured logs", false)
+  .addHelpText(
+    'after',
+    `
+Examples:
+  npm start                                   replay events/ against the sandbox, in the configured mode
+  npm start -- --mode enforce                 the same, applying the fixes (in the sandbox)
+  npm start -- events/secretsmanager/RotationFailed.published-umccr.json --json
+  npm start -- my-events/ --account my-account.json
+  AWS_ENDPOINT_URL=http://localhost:4566 npm start -- --live --bus-name secrets-remediator-dev \\
+      --topic-arn arn:aws:sns:us-east-1:000000000000:secrets-remediator-dev-alerts`,
+  );
+
+const main = async (): Promise<number> => {
+  program.parse();
+  const options = program.opts<Options>();
+  const paths = program.processedArgs[0] as string[];
+
+  const mode = options.mode ?? ModeSchema.catch('dry-run').parse(process.env.REMEDIATION_MODE ?? 'dry-run');
+  const ports = buildPorts(options);
+  const handlers = {
+    classify: makeClassify(ports),
+    'clear-stale-pending': makeClearStalePending(ports, mode),
+    alert: makeAlert(ports),
+  };
+
+  const reports: EventReport[] = [];
+  for (const file of findEventFiles(paths)) {
+    const loaded = loadEvent(file);
+    const report = loaded.event.ok
+      ? buildReport(loaded.file, await runChain(loaded.event.value, { handlers, bus: ports.bus, notifier: ports.notifier }), loaded.event.wrapped)
+      : { event: loaded.file, matched: [], routes: [], findings: [], rejected: [loaded.event.problem] };
+    reports.push(report);
+    console.log(options.json ? JSON.stringify(report) : `${formatReport(report)}\n`);
+  }
+  if (!options.json) console.log(summary(reports, mode, options.live));
+  return reports.some((r) => r.rejected) ? 1 : 0;
+};
+
+const buildPorts = (options: Options): Ports & { bus: RecordingBus; notifier: RecordingNotifier } => {
+  if (options.live) {
+    if (options.account) throw new UsageError('--account seeds the sandbox; it cannot be used with --live');
+    if (!options.busName || !options.topicArn) throw new UsageError('--live needs --bus-name and --topic-arn');
+    const live = awsAccount({ eventBusName: options.busName, alertTopicArn: options.topicArn, ...(options.region ? { region: options.region } : {}) });
+    return {
+      ...live,
+      bus: new RecordingBus({ account: 'live', region: options.region ?? process.env.AWS_REGION ?? 'unknown' }, systemClock, live.bus),
+      notifier: new RecordingNotifier(live.notifier),
+    };
+  }
+  const seed = loadAccountSeed(options.account);
+  return {
+    secrets: new SandboxSecrets(seed, () => systemClock.now()),
+    bus: new RecordingBus(seed, systemClock),
+    notifier: new RecordingNotifier(),
+    clock: systemClock,
+  };
+};
+
+const summary = (reports: readonly EventReport[], mode: Mode, live: boolean): string => {
+  const findings = reports.flatMap((r) => r.findings);
+  const outcomes = findings.flatMap((f) => f.actions.map((a) => a.outcome));
+  const count = (outcome: string) => outcomes.filter((o) => o === outcome).length;
+  const rejected = reports.filter((r) => r.rejected).length;
+  const lines = [
+    `${reports.length} events replayed against ${live ? 'the live account' : 'the sandbox account'} in ${mode} mode: ` +
+      `${reports.filter((r) => r.matched.length > 0).length} routed, ${findings.length} findings, ` +
+      `actions ${count('applied')} applied, ${count('planned')} planned, ${count('skipped')} skipped, ${count('failed')} failed; ` +
+      `${findings.filter((f) => f.alert).length} alerts; ${rejected} rejected.`,
+  ];
+  if (mode === 'dry-run' && count('planned') > 0) lines.push('Dry run: nothing was written. Run with --mode enforce to apply the planned fixes.');
+  return lines.join('\n');
+};
+
+class UsageError extends Error {}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

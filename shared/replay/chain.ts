@@ -1,0 +1,62 @@
+/**
+ * Runs one event through the rules and functions as AWS would chain them: the default bus's
+ * rules first, then every event the functions put on the project bus, through that bus's rules,
+ * until nothing new is published. Same pattern files, same handlers, whatever the ports.
+ */
+import type { Context } from 'aws-lambda';
+import type { AlertMessage } from '../ports/notifier.js';
+import { matchesPattern } from '../rules/match-pattern.js';
+import { type BusName, type FunctionName, type Route, routes as allRoutes } from '../rules/routes.js';
+import type { DeliveredEvent, RecordingBus } from '../sandbox/recording-bus.js';
+import type { RecordingNotifier } from '../sandbox/recording-notifier.js';
+import { localContext } from './lambda-context.js';
+
+export type Invoke = (event: unknown, context: Context) => Promise<unknown>;
+export type Handlers = Readonly<Record<FunctionName, Invoke>>;
+
+export interface Invocation {
+  readonly target: FunctionName;
+  readonly route: string;
+  readonly bus: BusName;
+  readonly input: unknown;
+  readonly output: unknown;
+  /** What this invocation put on the project bus and sent to the topic. */
+  readonly published: readonly DeliveredEvent[];
+  readonly alerts: readonly AlertMessage[];
+}
+
+export interface ChainDependencies {
+  readonly handlers: Handlers;
+  readonly bus: RecordingBus;
+  readonly notifier: RecordingNotifier;
+  readonly routes?: readonly Route[];
+}
+
+/** A chain that keeps publishing is a bug (a loop); stop it rather than spin. */
+const MAX_INVOCATIONS = 100;
+
+export const runChain = async (event: unknown, deps: ChainDependencies): Promise<Invocation[]> => {
+  const routes = deps.routes ?? allRoutes;
+  const invocations: Invocation[] = [];
+  const queue: { bus: BusName; event: unknown }[] = [{ bus: 'default', event }];
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    for (const route of routes.filter((r) => r.bus === next?.bus && matchesPattern(r.pattern, next.event))) {
+      if (invocations.length >= MAX_INVOCATIONS) throw new Error(`replay stopped after ${MAX_INVOCATIONS} invocations: the chain loops`);
+      const publishedBefore = deps.bus.published.length;
+      const sentBefore = deps.notifier.sent.length;
+      const output = await deps.handlers[route.target](structuredClone(next.event), localContext(route.target));
+      const published = deps.bus.published.slice(publishedBefore);
+      invocations.push({
+        target: route.target,
+        route: route.name,
+        bus: route.bus,
+        input: next.event,
+        output,
+        published,
+        alerts: deps.notifier.sent.slice(sentBefore),
+      });
+      queue.push(...published.map((e) => ({ bus: 'project' as const, event: e })));
+    }
+  }
+  return invocations;
+};

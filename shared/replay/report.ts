@@ -1,0 +1,129 @@
+/**
+ * What the replay says about one event: the routes it took, each finding, the action's result
+ * and the alert — as one JSON object (`--json`) or as text for a person.
+ */
+import {
+  type ActionResult,
+  type Finding,
+  FINDING_DETAIL_TYPE,
+  RESULT_DETAIL_TYPE,
+  type RemediationResult,
+} from '../contracts/finding.js';
+import { formatStages } from '../domain/alert.js';
+import type { AlertMessage } from '../ports/notifier.js';
+import type { FunctionName } from '../rules/routes.js';
+import type { Invocation } from './chain.js';
+
+export interface ActionReport {
+  readonly type: string;
+  readonly outcome: ActionResult['outcome'];
+  readonly reason: string;
+  readonly versionId?: string;
+  readonly before?: ActionResult['before'];
+  readonly after?: ActionResult['after'];
+}
+
+export interface FindingReport {
+  readonly id: string;
+  readonly rule: string;
+  readonly severity: Finding['severity'];
+  readonly control?: string;
+  readonly secret: string;
+  readonly notes: readonly string[];
+  readonly actions: readonly ActionReport[];
+  readonly alert?: { readonly subject: string; readonly body: string; readonly attributes: AlertMessage['attributes'] };
+}
+
+export interface EventReport {
+  readonly event: string;
+  /** Functions invoked, in order, without repeats. */
+  readonly matched: readonly FunctionName[];
+  /** `bus/rule → function`, in the order they fired. */
+  readonly routes: readonly string[];
+  readonly findings: readonly FindingReport[];
+  /** Set when the event file was wrapped from a bare CloudTrail record. */
+  readonly wrapped?: boolean;
+  /** Set when the event was refused, with what is wrong. */
+  readonly rejected?: readonly string[];
+  /** Set when a function answered `ignored`, with why. */
+  readonly ignored?: readonly string[];
+}
+
+interface HandlerAnswer {
+  status?: string;
+  problems?: string[];
+  reason?: string;
+}
+
+export const buildReport = (file: string, invocations: readonly Invocation[], wrapped = false): EventReport => {
+  const published = invocations.flatMap((i) => i.published);
+  const findings = published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => e.detail as Finding);
+  const results = published.filter((e) => e['detail-type'] === RESULT_DETAIL_TYPE).map((e) => e.detail as RemediationResult);
+  const answers = invocations.map((i) => (i.output ?? {}) as HandlerAnswer);
+  const rejected = answers.flatMap((a) => (a.status === 'rejected' ? (a.problems ?? []) : []));
+  const ignored = answers.flatMap((a) => (a.status === 'ignored' && a.reason ? [a.reason] : []));
+
+  return {
+    event: file,
+    matched: [...new Set(invocations.map((i) => i.target))],
+    routes: invocations.map((i) => `${i.bus}/${i.route} → ${i.target}`),
+    findings: findings.map((finding) => ({
+      id: finding.id,
+      rule: finding.rule,
+      severity: finding.severity,
+      ...(finding.control ? { control: finding.control } : {}),
+      secret: finding.secret.arn ?? finding.secret.id,
+      notes: finding.notes,
+      actions: results.filter((r) => r.finding.id === finding.id).map(({ result }) => actionReport(result)),
+      ...alertFor(finding.id, invocations),
+    })),
+    ...(wrapped ? { wrapped } : {}),
+    ...(rejected.length > 0 ? { rejected } : {}),
+    ...(ignored.length > 0 ? { ignored } : {}),
+  };
+};
+
+const actionReport = (result: ActionResult): ActionReport => ({
+  type: result.type,
+  outcome: result.outcome,
+  reason: result.reason,
+  ...(result.versionId ? { versionId: result.versionId } : {}),
+  ...(result.before ? { before: result.before } : {}),
+  ...(result.after ? { after: result.after } : {}),
+});
+
+/** The alert an `alert` invocation sent for this finding (its input carries the finding). */
+const alertFor = (findingId: string, invocations: readonly Invocation[]) => {
+  const sent = invocations.find((i) => i.target === 'alert' && i.alerts.length > 0 && inputFindingId(i.input) === findingId)?.alerts[0];
+  return sent ? { alert: { subject: sent.subject, body: sent.body, attributes: sent.attributes } } : {};
+};
+
+const inputFindingId = (input: unknown): string | undefined => {
+  const detail = (input as { detail?: { id?: string; finding?: { id?: string } } }).detail;
+  return detail?.finding?.id ?? detail?.id;
+};
+
+/** The report as text for a terminal. */
+export const formatReport = (report: EventReport): string => {
+  const lines = [`━━ ${report.event}${report.wrapped ? '  (bare CloudTrail record, wrapped in an EventBridge envelope)' : ''}`];
+  if (report.routes.length === 0 && !report.rejected) lines.push('  routed: no rule matches this event; nothing was invoked');
+  else if (report.routes.length > 0) lines.push(`  routed: ${report.routes.join(', ')}`);
+  for (const problem of report.rejected ?? []) lines.push(`  REJECTED: ${problem}`);
+  for (const reason of report.ignored ?? []) lines.push(`  ignored: ${reason}`);
+  for (const finding of report.findings) {
+    lines.push(`  finding: ${finding.rule} (${finding.severity}${finding.control ? `, ${finding.control}` : ''}) on ${finding.secret}`);
+    for (const note of finding.notes) lines.push(`    note: ${note}`);
+    for (const action of finding.actions) {
+      lines.push(`    action ${action.type}: ${action.outcome.toUpperCase()} — ${action.reason}`);
+      if (action.before) lines.push(`      before: ${formatStages(action.before)}`);
+      if (action.after) lines.push(`      after:  ${formatStages(action.after)}${action.outcome === 'planned' ? ' (planned, not written)' : ''}`);
+    }
+    if (finding.alert) {
+      lines.push(`    alert: ${finding.alert.subject}`);
+      lines.push(...finding.alert.body.trimEnd().split('\n').map((line) => `      │ ${line}`));
+    } else {
+      lines.push('    alert: none sent');
+    }
+  }
+  return lines.join('\n');
+};

@@ -1,0 +1,31 @@
+/**
+ * Which EventBridge rule sends what to which function: the same pattern files serverless.yml
+ * loads, so the local replay routes exactly as AWS would. A test reads the packaged
+ * CloudFormation template and checks every rule there against this table.
+ */
+import alertFindingsWithoutActions from './alert-findings-without-actions.pattern.json' with { type: 'json' };
+import alertRemediationResults from './alert-remediation-results.pattern.json' with { type: 'json' };
+import clearStalePendingFindings from './clear-stale-pending-findings.pattern.json' with { type: 'json' };
+import type { EventPattern } from './match-pattern.js';
+import rotationServiceEvents from './rotation-service-events.pattern.json' with { type: 'json' };
+
+export const functionNames = ['classify', 'clear-stale-pending', 'alert'] as const;
+export type FunctionName = (typeof functionNames)[number];
+
+/** `default`: the account's default bus, where CloudTrail events arrive. `project`: the service's own bus. */
+export type BusName = 'default' | 'project';
+
+export interface Route {
+  /** The pattern file's name without `.pattern.json`. */
+  readonly name: string;
+  readonly bus: BusName;
+  readonly pattern: EventPattern;
+  readonly target: FunctionName;
+}
+
+export const routes: readonly Route[] = [
+  { name: 'rotation-service-events', bus: 'default', pattern: rotationServiceEvents, target: 'classify' },
+  { name: 'clear-stale-pending-findings', bus: 'project', pattern: clearStalePendingFindings, target: 'clear-stale-pending' },
+  { name: 'alert-findings-without-actions', bus: 'project', pattern: alertFindingsWithoutActions, target: 'alert' },
+  { name: 'alert-remediation-results', bus: 'project', pattern: alertRemediationResults, target: 'alert' },
+];

@@ -1,0 +1,39 @@
+/**
+ * The in-memory sandbox account: every port, no network. Used by `npm start` and the tests.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { Ports } from '../ports/index.js';
+import { RecordingBus } from './recording-bus.js';
+import { RecordingNotifier } from './recording-notifier.js';
+import { SandboxSecrets } from './sandbox-secrets.js';
+import { type AccountSeed, parseAccountSeed } from './seed.js';
+
+export const DEFAULT_SEED_FILE = fileURLToPath(new URL('./default-account.json', import.meta.url));
+
+export interface SandboxAccount extends Ports {
+  readonly secrets: SandboxSecrets;
+  readonly bus: RecordingBus;
+  readonly notifier: RecordingNotifier;
+}
+
+export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => new Date() }): SandboxAccount => ({
+  secrets: new SandboxSecrets(seed, () => clock.now()),
+  bus: new RecordingBus(seed, clock),
+  notifier: new RecordingNotifier(),
+  clock,
+});
+
+/** Reads and validates a seed file (JSON); the default one holds the secrets `events/` names. */
+export const loadAccountSeed = (file: string = DEFAULT_SEED_FILE): AccountSeed => {
+  const text = readFileSync(file, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: not JSON (${(error as Error).message})`, { cause: error });
+  }
+  return parseAccountSeed(value, file);
+};
