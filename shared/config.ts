@@ -2,7 +2,7 @@
  * The deployment's settings, from the function's environment (set in serverless.yml). Pure and
  * strict: a missing or wrong value fails the cold start with the variable's name.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Mode, ModeSchema } from './contracts/finding.js';
 import { ConfigError } from './errors.js';
 

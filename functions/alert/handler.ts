@@ -1,6 +1,6 @@
-// Lambda entry: configuration and AWS clients, once per cold start. Logic is in make-handler.ts.
-import { awsAccount } from '../../shared/adapters/aws-account.js';
+// Lambda entry: configuration and the AWS client it needs, once per cold start. Logic: make-handler.ts.
+import { awsNotifier } from '../../shared/adapters/aws-account.js';
 import { loadConfig } from '../../shared/config.js';
 import { makeHandler } from './make-handler.js';
 
-export const handler = makeHandler(awsAccount(loadConfig()));
+export const handler = makeHandler({ notifier: awsNotifier(loadConfig().alertTopicArn) });

@@ -1,7 +1,7 @@
-// Lambda entry: configuration and AWS clients, once per cold start. Logic is in make-handler.ts.
-import { awsAccount } from '../../shared/adapters/aws-account.js';
+// Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: make-handler.ts.
+import { awsBus, awsSecrets } from '../../shared/adapters/aws-account.js';
 import { loadConfig } from '../../shared/config.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig();
-export const handler = makeHandler(awsAccount(config), config.mode);
+export const handler = makeHandler({ secrets: awsSecrets(), bus: awsBus(config.eventBusName) }, config.mode);

@@ -23,12 +23,17 @@ export interface AwsAccountOptions {
 /** The SDK's standard retry mode with backoff; throttling past these attempts fails the invocation. */
 const MAX_ATTEMPTS = 4;
 
-export const awsAccount = ({ eventBusName, alertTopicArn, region }: AwsAccountOptions): Ports => {
-  const clientConfig = { maxAttempts: MAX_ATTEMPTS, ...(region ? { region } : {}) };
-  return {
-    secrets: secretsManagerAdapter(new SecretsManagerClient(clientConfig)),
-    bus: eventBridgeAdapter(new EventBridgeClient(clientConfig), eventBusName),
-    notifier: snsAdapter(new SNSClient(clientConfig), alertTopicArn),
-    clock: systemClock,
-  };
-};
+const clientConfig = (region?: string) => ({ maxAttempts: MAX_ATTEMPTS, ...(region ? { region } : {}) });
+
+// One factory per port, so each function's bundle holds only the SDK clients it uses.
+export const awsSecrets = (region?: string) => secretsManagerAdapter(new SecretsManagerClient(clientConfig(region)));
+export const awsBus = (eventBusName: string, region?: string) => eventBridgeAdapter(new EventBridgeClient(clientConfig(region)), eventBusName);
+export const awsNotifier = (alertTopicArn: string, region?: string) => snsAdapter(new SNSClient(clientConfig(region)), alertTopicArn);
+
+/** Every port on the real account: for the replay's `--live` mode. */
+export const awsAccount = ({ eventBusName, alertTopicArn, region }: AwsAccountOptions): Ports => ({
+  secrets: awsSecrets(region),
+  bus: awsBus(eventBusName, region),
+  notifier: awsNotifier(alertTopicArn, region),
+  clock: systemClock,
+});

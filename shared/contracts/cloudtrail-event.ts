@@ -1,14 +1,14 @@
 /**
- * The CloudTrail-in-EventBridge event, as zod schemas. Powertools' parser ships the EventBridge
- * envelope but no CloudTrail schema, so the `detail` schema is ours.
+ * The CloudTrail-in-EventBridge event, as zod schemas: the EventBridge envelope with a CloudTrail
+ * record as `detail` (Powertools' parser has no CloudTrail schema).
  *
  * The schema is deliberately lenient (loose objects, optional fields): published events are
  * messy (redacted ARNs, `accountid` for an account, fields that come and go between event
  * versions). It insists only on what the service cannot work without; the domain then takes
  * what it can and says, in the finding's notes, what it could not.
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
-import { z } from 'zod';
+import { EventBridgeEnvelopeSchema as EventBridgeSchema } from './eventbridge-envelope.js';
+import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
 
 const nullableRecord = z.record(z.string(), z.unknown()).nullable().optional();

@@ -3,8 +3,8 @@
  * "Remediation Result" (from each action). Consumers parse these with the same schemas the
  * producers' types come from, so a change on one side fails the other's tests.
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
-import { z } from 'zod';
+import { EventBridgeEnvelopeSchema as EventBridgeSchema } from './eventbridge-envelope.js';
+import * as z from 'zod';
 
 /** `source` of every event this service puts on its bus (custom sources may not start with `aws.`). */
 export const SERVICE_SOURCE = 'secrets-remediator';

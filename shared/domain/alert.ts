@@ -14,7 +14,7 @@ interface RuleNarrative {
   readonly nextSteps: (finding: Finding, result?: ActionResult) => string[];
 }
 
-const rotateAgain = (f: Finding) => `once fixed, rotate again: aws secretsmanager rotate-secret --secret-id ${f.secret.id}`;
+const rotateAgain = (f: Finding) => `Once fixed, rotate again: aws secretsmanager rotate-secret --secret-id ${f.secret.id}`;
 
 const narratives: Readonly<Record<string, RuleNarrative>> = {
   'rotation-failed': {
@@ -28,11 +28,11 @@ const narratives: Readonly<Record<string, RuleNarrative>> = {
       ];
     },
     nextSteps: (f, result) => {
-      const checks = rotationStepAdvice[f.evidence.failingStep ?? 'unknown'].checks.map((c) => `check that ${c}`);
+      const { checks } = rotationStepAdvice[f.evidence.failingStep ?? 'unknown'];
       const clearByHand =
         result && result.versionId && (result.outcome === 'planned' || result.outcome === 'failed')
           ? [
-              `clear the stale ${PENDING} yourself (or run in enforce mode): aws secretsmanager update-secret-version-stage --secret-id ${f.secret.id} --version-stage ${PENDING} --remove-from-version-id ${result.versionId}`,
+              `Clear the stale ${PENDING} yourself (or run in enforce mode): aws secretsmanager update-secret-version-stage --secret-id ${f.secret.id} --version-stage ${PENDING} --remove-from-version-id ${result.versionId}`,
             ]
           : [];
       return [...checks, ...clearByHand, rotateAgain(f)];
@@ -40,13 +40,13 @@ const narratives: Readonly<Record<string, RuleNarrative>> = {
   },
   'rotation-succeeded': {
     happened: (f) => [`${f.event.name} at ${f.event.time}: the secret rotated; a new version holds AWSCURRENT.`],
-    nextSteps: () => ['nothing to do; an open rotation-failed alert for this secret is resolved by this one'],
+    nextSteps: () => ['Nothing to do: this resolves an open rotation-failed alert for the secret.'],
   },
 };
 
 const fallbackNarrative: RuleNarrative = {
   happened: (f) => [`${f.event.name} at ${f.event.time}.`],
-  nextSteps: () => ['review the event in CloudTrail'],
+  nextSteps: () => ['Review the event in CloudTrail.'],
 };
 
 /** Renders one alert for a finding, after its action (if any) settled. */

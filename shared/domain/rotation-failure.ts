@@ -34,39 +34,39 @@ export const rotationStepAdvice: Readonly<Record<RotationStep | 'unknown', StepA
   createSecret: {
     meaning: 'the rotation function could not create the new secret version (AWSPENDING)',
     checks: [
-      "the function's role may call secretsmanager:GetSecretValue, PutSecretValue and GetRandomPassword on this secret",
-      'the function can reach Secrets Manager (a VPC function needs a Secrets Manager VPC endpoint or a NAT gateway)',
-      "the function's role may use the secret's KMS key (kms:Decrypt, kms:GenerateDataKey)",
+      "Check that the function's role may call secretsmanager:GetSecretValue, PutSecretValue and GetRandomPassword on this secret.",
+      'Check that the function can reach Secrets Manager (a function in a VPC needs a Secrets Manager VPC endpoint or a NAT gateway).',
+      "Check that the function's role may use the secret's KMS key (kms:Decrypt, kms:GenerateDataKey).",
     ],
   },
   setSecret: {
     meaning: 'the rotation function could not set the new credentials in the database or service',
     checks: [
-      'the function can reach the database (security groups, subnets, network ACLs)',
-      'the credentials it logs in with may change passwords (for alternating users: the superuser secret)',
-      'the new password meets the database password policy',
+      'Check that the function can reach the database (security groups, subnets, network ACLs).',
+      'Check that the login the function uses may change passwords (for alternating users: the superuser secret).',
+      'Check that the new password meets the database password policy.',
     ],
   },
   testSecret: {
     meaning: 'the new credentials were set but did not work when tested',
     checks: [
-      'the host, port and database name in the secret are still right',
-      'the new password was really applied (replication lag, a read replica, a connection pooler caching logins)',
-      'the database accepts the login from the function (pg_hba.conf, TLS requirements)',
+      'Check that the host, port and database name in the secret are still right.',
+      'Check that the new password was really applied (replication lag, a read replica, a connection pooler caching logins).',
+      'Check that the database accepts the login from the function (pg_hba.conf, TLS requirements).',
     ],
   },
   finishSecret: {
     meaning: 'the rotation function could not move AWSCURRENT to the new version',
     checks: [
-      "the function's role may call secretsmanager:UpdateSecretVersionStage",
-      'nothing else moved the staging labels during the rotation',
+      "Check that the function's role may call secretsmanager:UpdateSecretVersionStage.",
+      'Check that nothing else moved the staging labels during the rotation.',
     ],
   },
   unknown: {
     meaning: 'the rotation failed and the error message named no step',
     checks: [
-      "the rotation function's CloudWatch log group shows no error it could not handle",
-      "Secrets Manager may invoke the function (its resource policy allows secretsmanager.amazonaws.com)",
+      "Read the rotation function's CloudWatch log group for the error.",
+      "Check that the function's resource policy lets secretsmanager.amazonaws.com invoke it.",
     ],
   },
 };

@@ -3,7 +3,7 @@
  * values) an in-memory account starts with. Validated with the field named on error, so a
  * hand-written seed fails clearly rather than replaying against a nonsense state.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 
 const isoDate = z.iso.datetime({ offset: true });
