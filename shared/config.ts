@@ -27,7 +27,10 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
   };
   const parsed = EnvSchema.safeParse(picked);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.input === undefined ? 'missing' : i.message}`);
+    const problems = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return `${name}: ${picked[name as keyof typeof picked] === undefined ? 'missing' : i.message}`;
+    });
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`, { cause: parsed.error });
   }
   return {

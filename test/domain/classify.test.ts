@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { parseCloudTrailEvent } from '../../shared/contracts/cloudtrail-event.js';
+import { FindingSchema } from '../../shared/contracts/finding.js';
+import { classify } from '../../shared/domain/classify.js';
+import { InvalidEventError } from '../../shared/errors.js';
+import { wrapCloudTrailRecord } from '../../shared/replay/load-events.js';
+import { loadPublishedFixture, loadSampleEvent } from '../helpers/events.js';
+
+const findingsOf = (raw: unknown) => {
+  const result = classify(parseCloudTrailEvent(raw));
+  if (result.kind !== 'findings') throw new Error(`expected findings, got ${result.reason}`);
+  return result.findings;
+};
+
+describe('Function: classify', () => {
+  it('turns the published RotationFailed into a high rotation-failed finding that plans clear-stale-pending', () => {
+    // Prepare
+    const raw = loadPublishedFixture('RotationFailed.eventbridge.umccr.json');
+
+    // Act
+    const [finding, ...others] = findingsOf(raw);
+
+    // Assess
+    expect(others).toEqual([]);
+    expect(finding).toEqual({
+      id: 'd82e0a2d-f36e-11fd-37cb-cba423a71196/rotation-failed',
+      rule: 'rotation-failed',
+      title: 'Secret rotation failed',
+      severity: 'high',
+      control: 'SecretsManager.2',
+      secret: {
+        id: 'arn:aws:secretsmanager:ap-southeast-2:843407916570:secret:IcaS...icA',
+        arn: 'arn:aws:secretsmanager:ap-southeast-2:843407916570:secret:IcaS...icA',
+        account: '843407916570',
+        region: 'ap-southeast-2',
+        foundAt: 'detail.additionalEventData.SecretId',
+      },
+      actor: { kind: 'aws-service', principal: 'secretsmanager.amazonaws.com', accountId: '843407916570', sourceIp: 'secretsmanager.amazonaws.com', userAgent: 'secretsmanager.amazonaws.com' },
+      event: {
+        id: 'd82e0a2d-f36e-11fd-37cb-cba423a71196',
+        cloudTrailEventId: 'e3b69cfe-b70e-4c94-baa9-9decc3c150b9',
+        name: 'RotationFailed',
+        detailType: 'AWS Service Event via CloudTrail',
+        time: '2021-09-01T00:50:20Z',
+        account: '843407916570',
+        region: 'ap-southeast-2',
+      },
+      evidence: {
+        rotationLambdaArn: 'arn:aws:lambda:ap-southeast-2:84...G9DQfx6',
+        failingStep: 'createSecret',
+        errorMessage: 'Error when executing lambda arn:aws:lambda:ap-southeast-2:84...G9DQfx6 during createSecret step',
+      },
+      actions: ['clear-stale-pending'],
+      needsRemediation: true,
+      notes: ["secret ARN is redacted ('...'): its name could not be derived"],
+    });
+    expect(FindingSchema.safeParse(finding).success).toBe(true);
+  });
+
+  it.each([
+    ['secretsmanager/RotationAbandoned.authored.json', undefined],
+    ['secretsmanager/TestRotationFailed.authored.json', 'testSecret'],
+    ['secretsmanager/RotationFailed.authored.set-secret.json', 'setSecret'],
+  ])('classifies %s as rotation-failed (step %s)', (file, step) => {
+    const [finding] = findingsOf(loadSampleEvent(file));
+
+    expect(finding).toMatchObject({ rule: 'rotation-failed', severity: 'high', actions: ['clear-stale-pending'], needsRemediation: true });
+    expect(finding?.evidence.failingStep).toBe(step);
+  });
+
+  it('turns RotationSucceeded into an info finding with no action', () => {
+    const [finding] = findingsOf(loadPublishedFixture('RotationSucceeded.eventbridge.aws-blog.json'));
+
+    expect(finding).toMatchObject({ rule: 'rotation-succeeded', severity: 'info', actions: [], needsRemediation: false, evidence: {} });
+    expect(finding?.secret.name).toBe('Appuser-pyodbc');
+  });
+
+  it('notes an error message that names no step', () => {
+    const raw = loadSampleEvent<{ detail: Record<string, unknown> }>('secretsmanager/RotationFailed.authored.set-secret.json');
+    raw.detail.errorMessage = 'Secrets Manager cannot invoke the specified Lambda function.';
+
+    const [finding] = findingsOf(raw);
+
+    expect(finding?.notes).toContain('errorMessage names no rotation step');
+    expect(finding?.evidence).toEqual({ errorMessage: 'Secrets Manager cannot invoke the specified Lambda function.' });
+  });
+
+  it('caps a long error message', () => {
+    const raw = loadSampleEvent<{ detail: Record<string, unknown> }>('secretsmanager/RotationFailed.authored.set-secret.json');
+    raw.detail.errorMessage = `Error when executing lambda arn:aws:lambda:x during setSecret step ${'x'.repeat(5000)}`;
+
+    const [finding] = findingsOf(raw);
+
+    expect(finding?.evidence.errorMessage).toHaveLength(500);
+  });
+
+  it('ignores an event no rule is about (an API call)', () => {
+    const result = classify(parseCloudTrailEvent(wrapCloudTrailRecord(loadPublishedFixture('CreateSecret.cloudtrail-record.awsdocs.json'))));
+
+    expect(result).toEqual({ kind: 'ignored', reason: 'no rule for AWS API Call via CloudTrail CreateSecret' });
+  });
+
+  it('ignores a rotation event name that arrives under the wrong detail-type', () => {
+    const raw = loadPublishedFixture<Record<string, unknown>>('RotationFailed.eventbridge.umccr.json');
+    raw['detail-type'] = 'AWS API Call via CloudTrail';
+
+    expect(classify(parseCloudTrailEvent(raw)).kind).toBe('ignored');
+  });
+
+  it('rejects a rotation event that names no secret, listing where it looked', () => {
+    const raw = loadPublishedFixture<{ detail: Record<string, unknown> }>('RotationFailed.eventbridge.umccr.json');
+    raw.detail.additionalEventData = {};
+
+    const act = () => classify(parseCloudTrailEvent(raw));
+
+    expect(act).toThrow(InvalidEventError);
+    expect(act).toThrow(/RotationFailed: names no secret \(looked in detail\.additionalEventData\.SecretId, .*detail\.requestParameters\.name\)/);
+  });
+});

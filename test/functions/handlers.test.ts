@@ -1,0 +1,187 @@
+/**
+ * The handlers are the seam: real middy chains over the sandbox account. Bad input is answered
+ * `rejected` with what is missing (so Lambda does not retry it) and changes nothing; transient
+ * AWS errors fail the invocation so Lambda retries it.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
+import { makeHandler as makeClassify } from '../../functions/classify/make-handler.js';
+import { makeHandler as makeClearStalePending } from '../../functions/clear-stale-pending/make-handler.js';
+import { ConfigError, TransientAwsError } from '../../shared/errors.js';
+import { localContext } from '../../shared/replay/lambda-context.js';
+import { loadSampleEvent } from '../helpers/events.js';
+import { defaultSandbox } from '../helpers/sandbox.js';
+
+const context = localContext('test');
+
+const findingEventFor = async (file: string) => {
+  const account = defaultSandbox();
+  await makeClassify(account)(loadSampleEvent(file), context);
+  const [event] = account.bus.published;
+  if (!event) throw new Error('classify published nothing');
+  return event;
+};
+
+describe('Handler: classify', () => {
+  it('publishes one Secret Finding per finding and answers with their ids', async () => {
+    const account = defaultSandbox();
+
+    const outcome = await makeClassify(account)(loadSampleEvent('secretsmanager/RotationFailed.published-umccr.json'), context);
+
+    expect(outcome).toEqual({ status: 'published', findings: ['d82e0a2d-f36e-11fd-37cb-cba423a71196/rotation-failed'] });
+    expect(account.bus.published).toHaveLength(1);
+    expect(account.bus.published[0]).toMatchObject({
+      source: 'secrets-remediator',
+      'detail-type': 'Secret Finding',
+      resources: ['arn:aws:secretsmanager:ap-southeast-2:843407916570:secret:IcaS...icA'],
+      detail: { rule: 'rotation-failed', actions: ['clear-stale-pending'], needsRemediation: true },
+    });
+  });
+
+  it.each([
+    ['text that is not JSON', 'not json at all', /^event: not JSON/],
+    ['an event without the envelope', { detail: {} }, /^version: missing/],
+    ['a bare CloudTrail record', loadSampleEvent('secretsmanager/CreateSecret.published-awsdocs.cloudtrail-record.json'), /bare CloudTrail record/],
+  ])('rejects %s, naming what is missing, and publishes nothing', async (_label, raw, problem) => {
+    const account = defaultSandbox();
+
+    const outcome = await makeClassify(account)(raw, context);
+
+    expect(outcome).toMatchObject({ status: 'rejected', problems: expect.arrayContaining([expect.stringMatching(problem)]) });
+    expect(account.bus.published).toEqual([]);
+  });
+
+  it('answers ignored for an event no rule is about', async () => {
+    const account = defaultSandbox();
+    const event = loadSampleEvent<{ detail: Record<string, unknown> }>('secretsmanager/RotationSucceeded.published-aws-blog.json');
+    event.detail.eventName = 'RotationStarted';
+
+    const outcome = await makeClassify(account)(event, context);
+
+    expect(outcome).toEqual({ status: 'ignored', reason: 'no rule for AWS Service Event via CloudTrail RotationStarted' });
+    expect(account.bus.published).toEqual([]);
+  });
+
+  it('fails the invocation when the bus is throttled, so the finding is retried rather than lost', async () => {
+    const account = defaultSandbox();
+    const bus = { publish: vi.fn().mockRejectedValue(new TransientAwsError('PutEvents: ThrottlingException')) };
+
+    await expect(makeClassify({ bus })(loadSampleEvent('secretsmanager/RotationFailed.published-umccr.json'), context)).rejects.toThrow(TransientAwsError);
+    expect(account.bus.published).toEqual([]);
+  });
+});
+
+describe('Handler: clear-stale-pending', () => {
+  it('acts on a finding and publishes its Remediation Result', async () => {
+    const account = defaultSandbox();
+    const finding = await findingEventFor('secretsmanager/RotationFailed.authored.set-secret.json');
+
+    const outcome = await makeClearStalePending(account, 'enforce')(finding, context);
+
+    expect(outcome).toMatchObject({ status: 'applied', findingId: '2d9f4e30-7f3c-4b20-9d65-3b8c4f9e0a03/rotation-failed' });
+    expect(account.bus.published).toHaveLength(1);
+    expect(account.bus.published[0]).toMatchObject({
+      'detail-type': 'Remediation Result',
+      detail: { finding: { id: '2d9f4e30-7f3c-4b20-9d65-3b8c4f9e0a03/rotation-failed' }, result: { outcome: 'applied', mode: 'enforce' } },
+    });
+  });
+
+  it('rejects a finding whose detail is incomplete, naming the field, and writes nothing', async () => {
+    const account = defaultSandbox();
+    const finding = await findingEventFor('secretsmanager/RotationFailed.authored.set-secret.json');
+    delete (finding.detail as { secret?: unknown }).secret;
+    const before = account.secrets.snapshot();
+
+    const outcome = await makeClearStalePending(account, 'enforce')(finding, context);
+
+    expect(outcome).toEqual({ status: 'rejected', problems: ['detail.secret: missing (expected object)'] });
+    expect(account.secrets.calls).toEqual([]);
+    expect(account.secrets.snapshot()).toEqual(before);
+    expect(account.bus.published).toEqual([]);
+  });
+
+  it('ignores a finding that does not plan it', async () => {
+    const account = defaultSandbox();
+    const finding = await findingEventFor('secretsmanager/RotationSucceeded.published-aws-blog.json');
+
+    const outcome = await makeClearStalePending(account, 'enforce')(finding, context);
+
+    expect(outcome).toMatchObject({ status: 'ignored' });
+    expect(account.secrets.calls).toEqual([]);
+  });
+
+  it('fails the invocation on throttling, leaving the secret as it was', async () => {
+    const account = defaultSandbox();
+    account.secrets.failNext('describeSecret', new TransientAwsError('DescribeSecret: ThrottlingException'));
+    const finding = await findingEventFor('secretsmanager/RotationFailed.authored.set-secret.json');
+    const before = account.secrets.snapshot();
+
+    await expect(makeClearStalePending(account, 'enforce')(finding, context)).rejects.toThrow(TransientAwsError);
+    expect(account.secrets.snapshot()).toEqual(before);
+    expect(account.bus.published).toEqual([]);
+  });
+});
+
+describe('Handler: alert', () => {
+  it('sends one alert for a finding with no action', async () => {
+    const account = defaultSandbox();
+    const finding = await findingEventFor('secretsmanager/RotationSucceeded.published-aws-blog.json');
+
+    const outcome = await makeAlert(account)(finding, context);
+
+    expect(outcome).toMatchObject({ status: 'sent', subject: '[INFO] rotation-succeeded: Appuser-pyodbc (accountid/us-west-2)' });
+    expect(account.notifier.sent).toHaveLength(1);
+  });
+
+  it('waits for the result of a finding that plans an action (no second alert)', async () => {
+    const account = defaultSandbox();
+    const finding = await findingEventFor('secretsmanager/RotationFailed.authored.set-secret.json');
+
+    const outcome = await makeAlert(account)(finding, context);
+
+    expect(outcome).toEqual({ status: 'ignored', reason: 'the finding awaits its remediation result' });
+    expect(account.notifier.sent).toEqual([]);
+  });
+
+  it('rejects an event of another detail-type and sends nothing', async () => {
+    const account = defaultSandbox();
+
+    const outcome = await makeAlert(account)(loadSampleEvent('secretsmanager/RotationFailed.published-umccr.json'), context);
+
+    expect(outcome).toEqual({ status: 'rejected', problems: ["detail-type: expected 'Secret Finding' or 'Remediation Result'"] });
+    expect(account.notifier.sent).toEqual([]);
+  });
+});
+
+// Listed, not built from a template string: the test runner resolves only static import paths.
+const entryPoints = {
+  classify: () => import('../../functions/classify/handler.js'),
+  'clear-stale-pending': () => import('../../functions/clear-stale-pending/handler.js'),
+  alert: () => import('../../functions/alert/handler.js'),
+} as const;
+
+describe('Lambda entry points', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it.each(Object.keys(entryPoints) as (keyof typeof entryPoints)[])('%s fails its cold start with the missing setting named', async (name) => {
+    vi.stubEnv('EVENT_BUS_NAME', undefined);
+    vi.stubEnv('ALERT_TOPIC_ARN', undefined);
+
+    const load = entryPoints[name]();
+
+    // A fresh module graph has its own ConfigError class: compare by name.
+    await expect(load).rejects.toMatchObject({ name: ConfigError.name, message: expect.stringMatching(/(EVENT_BUS_NAME|ALERT_TOPIC_ARN): missing/) });
+  });
+
+  it.each(Object.keys(entryPoints) as (keyof typeof entryPoints)[])('%s loads with its settings and exports a handler', async (name) => {
+    vi.stubEnv('EVENT_BUS_NAME', 'secrets-remediator-test');
+    vi.stubEnv('ALERT_TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-test-alerts');
+
+    const module = await entryPoints[name]();
+
+    expect(typeof module.handler).toBe('function');
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * Every sample in events/ replayed as AWS would chain it: the default-bus rule, classify, the
+ * project-bus rules, the action, the alert — real patterns, real handlers, sandbox account.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Mode } from '../../shared/contracts/finding.js';
+import { loadEvent } from '../../shared/replay/load-events.js';
+import { eventsDir, loadSampleEvent, sampleEventFiles } from '../helpers/events.js';
+import { replayEvent } from '../helpers/replay.js';
+import { defaultSandbox } from '../helpers/sandbox.js';
+import { join } from 'node:path';
+
+const FULL_CHAIN = ['classify', 'clear-stale-pending', 'alert'];
+
+interface Expectation {
+  readonly file: string;
+  readonly matched: readonly string[];
+  readonly rule?: string;
+  readonly secret?: string;
+  /** The action's outcome in enforce and in dry-run mode; undefined when no action is planned. */
+  readonly outcome?: { readonly enforce: string; readonly 'dry-run': string };
+  /** The version that loses AWSPENDING in enforce mode. */
+  readonly cleared?: string;
+}
+
+const expectations: readonly Expectation[] = [
+  {
+    file: 'secretsmanager/RotationFailed.published-umccr.json',
+    matched: FULL_CHAIN,
+    rule: 'rotation-failed',
+    secret: 'IcaSecretsPortal',
+    outcome: { enforce: 'applied', 'dry-run': 'planned' },
+    cleared: '9d4e6f80-1a2b-4c3d-8e4f-5a6b7c8d9e03',
+  },
+  { file: 'secretsmanager/RotationSucceeded.published-aws-blog.json', matched: ['classify', 'alert'], rule: 'rotation-succeeded', secret: 'Appuser-pyodbc' },
+  {
+    file: 'secretsmanager/RotationAbandoned.authored.json',
+    matched: FULL_CHAIN,
+    rule: 'rotation-failed',
+    secret: 'prod/orders/db-admin',
+    outcome: { enforce: 'applied', 'dry-run': 'planned' },
+    cleared: 'c0ffee00-1111-4222-8333-444455556602',
+  },
+  {
+    file: 'secretsmanager/TestRotationFailed.authored.json',
+    matched: FULL_CHAIN,
+    rule: 'rotation-failed',
+    secret: 'staging/reporting/readonly',
+    outcome: { enforce: 'skipped', 'dry-run': 'skipped' },
+  },
+  {
+    file: 'secretsmanager/RotationFailed.authored.set-secret.json',
+    matched: FULL_CHAIN,
+    rule: 'rotation-failed',
+    secret: 'prod/payments/db',
+    outcome: { enforce: 'applied', 'dry-run': 'planned' },
+    cleared: '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003',
+  },
+  { file: 'secretsmanager/RotationFailed.authored.secret-gone.json', matched: FULL_CHAIN, rule: 'rotation-failed', outcome: { enforce: 'skipped', 'dry-run': 'skipped' } },
+  { file: 'secretsmanager/CreateSecret.published-awsdocs.cloudtrail-record.json', matched: [] },
+];
+
+const cases = (['enforce', 'dry-run'] as const).flatMap((mode) => expectations.map((e) => [e.file, mode, e] as const));
+
+describe('Replay: the rotation-failure path', () => {
+  it('has an expectation for every sample in events/', () => {
+    expect(expectations.map((e) => e.file).sort()).toEqual(sampleEventFiles());
+  });
+
+  it.each(cases)('%s in %s mode', async (file, mode: Mode, expected) => {
+    // Prepare
+    const account = defaultSandbox();
+    const loaded = loadEvent(join(eventsDir, file));
+    if (!loaded.event.ok) throw new Error(loaded.event.problem);
+    const before = account.secrets.snapshot();
+
+    // Act
+    const report = await replayEvent(loaded.event.value, account, mode, file);
+
+    // Assess: routing, the finding, one alert per finding, and the sandbox state.
+    expect(report.matched).toEqual(expected.matched);
+    expect(report.findings.map((f) => f.rule)).toEqual(expected.rule ? [expected.rule] : []);
+    expect(account.notifier.sent).toHaveLength(report.findings.length);
+    for (const finding of report.findings) {
+      expect(finding.alert?.subject).toMatch(new RegExp(`^\\[${finding.severity.toUpperCase()}\\] ${finding.rule}: `));
+      expect(finding.actions.map((a) => a.outcome)).toEqual(expected.outcome ? [expected.outcome[mode]] : []);
+    }
+    const after = account.secrets.snapshot();
+    if (mode === 'enforce' && expected.cleared && expected.secret) {
+      expect(before[expected.secret]?.versions[expected.cleared]).toEqual(['AWSPENDING']);
+      expect(after[expected.secret]?.versions).not.toHaveProperty(expected.cleared);
+      expect(Object.values(after[expected.secret]?.versions ?? {}).flat()).not.toContain('AWSPENDING');
+      expect({ ...after, [expected.secret]: before[expected.secret] }).toEqual(before);
+    } else {
+      expect(after).toEqual(before);
+    }
+  });
+
+  it('a RotationFailed leaves no stale AWSPENDING and sends one alert that names the step', async () => {
+    const account = defaultSandbox();
+
+    const report = await replayEvent(loadSampleEvent('secretsmanager/RotationFailed.published-umccr.json'), account, 'enforce');
+
+    expect(Object.values(account.secrets.snapshot().IcaSecretsPortal?.versions ?? {}).flat().sort()).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
+    expect(account.notifier.sent).toHaveLength(1);
+    expect(account.notifier.sent[0]?.body).toContain('Failing step: createSecret');
+    expect(account.notifier.sent[0]?.body).toContain('clear-stale-pending: applied');
+    expect(report.findings[0]?.actions[0]).toMatchObject({ type: 'clear-stale-pending', outcome: 'applied' });
+  });
+
+  it('a RotationSucceeded changes nothing and sends one info alert', async () => {
+    const account = defaultSandbox();
+    const before = account.secrets.snapshot();
+
+    await replayEvent(loadSampleEvent('secretsmanager/RotationSucceeded.published-aws-blog.json'), account, 'enforce');
+
+    expect(account.secrets.snapshot()).toEqual(before);
+    expect(account.secrets.calls).toEqual([]);
+    expect(account.notifier.sent.map((m) => m.attributes.severity)).toEqual(['info']);
+  });
+
+  it('an API-call event does not match the service-event rule, so nothing runs', async () => {
+    const account = defaultSandbox();
+    const loaded = loadEvent(join(eventsDir, 'secretsmanager/CreateSecret.published-awsdocs.cloudtrail-record.json'));
+    if (!loaded.event.ok) throw new Error(loaded.event.problem);
+
+    const report = await replayEvent(loaded.event.value, account, 'enforce');
+
+    expect(loaded.event.wrapped).toBe(true);
+    expect(report.routes).toEqual([]);
+    expect(account.bus.published).toEqual([]);
+    expect(account.notifier.sent).toEqual([]);
+  });
+
+  it('a rotation event sent as an API call (wrong detail-type) is not routed', async () => {
+    const account = defaultSandbox();
+    const event = loadSampleEvent('secretsmanager/RotationFailed.authored.set-secret.json');
+    event['detail-type'] = 'AWS API Call via CloudTrail';
+
+    const report = await replayEvent(event, account, 'enforce');
+
+    expect(report.matched).toEqual([]);
+  });
+
+  it('a rotation event that names no secret is rejected by classify, changes nothing and alerts nobody', async () => {
+    const account = defaultSandbox();
+    const event = loadSampleEvent<{ detail: Record<string, unknown> }>('secretsmanager/RotationFailed.authored.set-secret.json');
+    event.detail.additionalEventData = null;
+    const before = account.secrets.snapshot();
+
+    const report = await replayEvent(event, account, 'enforce');
+
+    expect(report.matched).toEqual(['classify']);
+    expect(report.rejected).toEqual([expect.stringMatching(/^RotationFailed: names no secret/)]);
+    expect(account.secrets.snapshot()).toEqual(before);
+    expect(account.bus.published).toEqual([]);
+    expect(account.notifier.sent).toEqual([]);
+  });
+
+  it('the same event delivered twice clears once; the second action is skipped', async () => {
+    const account = defaultSandbox();
+    const event = loadSampleEvent('secretsmanager/RotationFailed.authored.set-secret.json');
+
+    const first = await replayEvent(event, account, 'enforce');
+    const second = await replayEvent(event, account, 'enforce');
+
+    expect(first.findings[0]?.actions[0]?.outcome).toBe('applied');
+    expect(second.findings[0]?.actions[0]).toMatchObject({ outcome: 'skipped', reason: 'no version holds AWSPENDING: nothing is left to clear' });
+  });
+});
