@@ -48,17 +48,19 @@ const detailTypes: Readonly<Record<string, string>> = {
 /** The envelope EventBridge gives a CloudTrail record (see ../shared/fixtures/events/README.md). */
 export const wrapCloudTrailRecord = (record: Record<string, unknown>) => {
   const identity = (record.userIdentity ?? {}) as Record<string, unknown>;
-  const eventSource = String(record.eventSource);
-  const eventTime = typeof record.eventTime === 'string' ? record.eventTime : new Date(0).toISOString();
+  const eventSource = text(record.eventSource) ?? 'unknown';
+  const eventTime = text(record.eventTime) ?? new Date(0).toISOString();
   return {
     version: '0',
-    id: typeof record.eventID === 'string' ? record.eventID : `wrapped-${eventTime}`,
-    'detail-type': detailTypes[String(record.eventType)] ?? API_CALL,
+    id: text(record.eventID) ?? `wrapped-${eventTime}`,
+    'detail-type': detailTypes[text(record.eventType) ?? ''] ?? API_CALL,
     source: `aws.${eventSource.split('.')[0] ?? eventSource}`,
-    account: String(record.recipientAccountId ?? identity.accountId ?? '000000000000'),
+    account: text(record.recipientAccountId) ?? text(identity.accountId) ?? '000000000000',
     time: eventTime,
-    region: String(record.awsRegion ?? 'us-east-1'),
+    region: text(record.awsRegion) ?? 'us-east-1',
     resources: [],
     detail: record,
   };
 };
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);

@@ -1,0 +1,99 @@
+/**
+ * `npm start` as a user runs it: a real process, real files, its output and exit code.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { eventsDir, repoRoot, sampleEventFiles } from '../helpers/events.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const replay = async (...args: string[]): Promise<Run> => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/replay.ts', ...args], {
+      cwd: repoRoot,
+      timeout: 60_000,
+      env: { ...process.env, REMEDIATION_MODE: '', POWERTOOLS_LOG_LEVEL: '' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+};
+
+const jsonLines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+
+const tempFile = (name: string, content: string): string => {
+  const file = join(mkdtempSync(join(tmpdir(), 'replay-cli-')), name);
+  writeFileSync(file, content);
+  return file;
+};
+
+describe('CLI: npm start (replay)', { timeout: 60_000 }, () => {
+  it('replays every sample in events/ in dry-run mode, printing one JSON object per event', async () => {
+    const run = await replay('--json');
+
+    expect(run.code).toBe(0);
+    const reports = jsonLines(run.stdout);
+    expect(reports.map((r) => r.event)).toEqual(sampleEventFiles().map((f) => join('events', f)));
+    const umccr = reports.find((r) => String(r.event).endsWith('RotationFailed.published-umccr.json'));
+    expect(umccr).toMatchObject({
+      matched: ['classify', 'clear-stale-pending', 'alert'],
+      findings: [
+        {
+          rule: 'rotation-failed',
+          severity: 'high',
+          secret: 'arn:aws:secretsmanager:ap-southeast-2:843407916570:secret:IcaS...icA',
+          actions: [{ type: 'clear-stale-pending', outcome: 'planned' }],
+          alert: { subject: '[HIGH] rotation-failed: IcaS...icA (843407916570/ap-southeast-2)', body: expect.stringContaining('Failing step: createSecret') },
+        },
+      ],
+    });
+    expect(run.stdout).not.toContain('"level"');
+  });
+
+  it('applies the fixes with --mode enforce and prints the stages before and after', async () => {
+    const run = await replay('--mode', 'enforce', join(eventsDir, 'secretsmanager', 'RotationFailed.authored.set-secret.json'));
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('action clear-stale-pending: APPLIED');
+    expect(run.stdout).toContain('before: 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0001 [AWSCURRENT]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002 [AWSPREVIOUS]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003 [AWSPENDING]');
+    expect(run.stdout).toContain('after:  0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0001 [AWSCURRENT]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002 [AWSPREVIOUS]');
+    expect(run.stdout).toContain('1 events replayed against the sandbox account in enforce mode');
+  });
+
+  it('reports a file that is not JSON as rejected, replays the rest, and exits 1', async () => {
+    const bad = tempFile('broken.json', '{"version": "0",');
+
+    const run = await replay('--json', bad, join(eventsDir, 'secretsmanager', 'RotationSucceeded.published-aws-blog.json'));
+
+    expect(run.code).toBe(1);
+    const [first, second] = jsonLines(run.stdout);
+    expect(first).toMatchObject({ matched: [], rejected: [expect.stringMatching(/^event: not JSON/)] });
+    expect(second).toMatchObject({ findings: [{ rule: 'rotation-succeeded' }] });
+  });
+
+  it('seeds the sandbox from --account, and names the bad field of an invalid seed', async () => {
+    const seed = tempFile('account.json', JSON.stringify({ secrets: [{ name: 'x', versions: { v1: ['AWSPENDING'] } }] }));
+
+    const run = await replay('--account', seed);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('secrets.0.versions: no version holds AWSCURRENT');
+  });
+
+  it('refuses --live without a bus and a topic, with a usage error', async () => {
+    const run = await replay('--live');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--live needs --bus-name and --topic-arn');
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * Packages the service (`osls package`, offline, no credentials) and reads the CloudFormation
+ * template AWS would get: each rule's pattern is its JSON file, the runtime, one role per
+ * function, and each role allows only what its function does.
+ *
+ * `.ci/run` packages once and hands the folder over in PACKAGED_DIR; run alone, the test
+ * packages into a temporary folder itself.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionNames, routes } from '../../shared/rules/routes.js';
+import { repoRoot } from '../helpers/events.js';
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+const PACKAGE_TIMEOUT_MS = 240_000;
+
+const packagedTemplate = async (): Promise<{ Resources: Record<string, Resource> }> => {
+  let dir = process.env.PACKAGED_DIR;
+  if (!dir || !existsSync(join(dir, 'cloudformation-template-update-stack.json'))) {
+    dir = mkdtempSync(join(tmpdir(), 'secrets-remediator-package-'));
+    // The deployed default mode is what is under test: an exported REMEDIATION_MODE must not leak in.
+    const { REMEDIATION_MODE: _ignored, ...env } = process.env;
+    await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'test', '--package', dir], {
+      cwd: repoRoot,
+      timeout: PACKAGE_TIMEOUT_MS,
+      env,
+    });
+  }
+  return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
+};
+
+let resources: Record<string, Resource>;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** The logical id of each of our functions, by its name in serverless.yml. */
+const functionIds = (): Record<string, string> =>
+  Object.fromEntries(
+    functionNames.map((name) => {
+      const found = ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties.FunctionName).endsWith(`-${name}`));
+      if (!found) throw new Error(`no function ${name} in the template`);
+      return [name, found[0]];
+    }),
+  );
+
+const roleIdOf = (functionId: string): string => {
+  const role = resources[functionId]?.Properties.Role as { 'Fn::GetAtt': [string, string] };
+  return role['Fn::GetAtt'][0];
+};
+
+const statementsOf = (functionId: string): Statement[] => {
+  const policies = resources[roleIdOf(functionId)]?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+};
+
+const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+
+/** Allowed actions other than writing the function's own logs, each with its resource. */
+const grantsOf = (functionId: string) =>
+  statementsOf(functionId)
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => actionsOf(s).map((action) => ({ action, resource: s.Resource })))
+    .filter(({ action }) => !action.startsWith('logs:'));
+
+describe('Packaged template', () => {
+  beforeAll(async () => {
+    resources = (await packagedTemplate()).Resources;
+  }, PACKAGE_TIMEOUT_MS + 10_000);
+
+  it('has every route as one rule, with the pattern of its JSON file, on the right bus, to the right function', () => {
+    const ids = functionIds();
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => ({
+      pattern: r.Properties.EventPattern,
+      bus: r.Properties.EventBusName,
+      target: ((r.Properties.Targets as { Arn: { 'Fn::GetAtt': [string, string] } }[])[0]?.Arn['Fn::GetAtt'][0]) ?? '',
+    }));
+
+    expect(rules).toHaveLength(routes.length);
+    for (const route of routes) {
+      const matching = rules.filter((rule) => JSON.stringify(rule.pattern) === JSON.stringify(route.pattern));
+      expect(matching, route.name).toHaveLength(1);
+      expect(matching[0]?.target, route.name).toBe(ids[route.target]);
+      expect(matching[0]?.bus, route.name).toEqual(route.bus === 'default' ? undefined : { 'Fn::GetAtt': ['ProjectBus', 'Name'] });
+    }
+  });
+
+  it('runs every function on nodejs24.x, arm64, in dry-run mode by default', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.REMEDIATION_MODE).toBe('dry-run');
+    }
+  });
+
+  it('gives each function a role of its own, and has no other role', () => {
+    const roleIds = Object.values(functionIds()).map(roleIdOf);
+
+    expect(new Set(roleIds).size).toBe(functionNames.length);
+    expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual([...roleIds].sort());
+  });
+
+  it('lets classify only put events on the project bus (and fail to the queue)', () => {
+    expect(grantsOf(functionIds().classify ?? '')).toEqual([
+      { action: 'events:PutEvents', resource: { 'Fn::GetAtt': ['ProjectBus', 'Arn'] } },
+      { action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+    ]);
+  });
+
+  it('lets clear-stale-pending only DescribeSecret and UpdateSecretVersionStage on secrets', () => {
+    const grants = grantsOf(functionIds()['clear-stale-pending'] ?? '');
+
+    expect(grants.filter((g) => g.action.startsWith('secretsmanager:')).map((g) => g.action).sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:UpdateSecretVersionStage',
+    ]);
+    expect(grants.map((g) => g.action).sort()).toEqual([
+      'events:PutEvents',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:UpdateSecretVersionStage',
+      'sqs:SendMessage',
+    ]);
+  });
+
+  it('lets alert only publish to the alert topic, with its key', () => {
+    expect(grantsOf(functionIds().alert ?? '')).toEqual([
+      { action: 'sns:Publish', resource: { Ref: 'AlertTopic' } },
+      { action: 'kms:GenerateDataKey', resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] } },
+      { action: 'kms:Decrypt', resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] } },
+      { action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+    ]);
+  });
+
+  it('allows no role to read a secret value, and no wildcard action', () => {
+    const actions = Object.values(functionIds()).flatMap((id) => statementsOf(id).flatMap(actionsOf));
+
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((a) => /getsecretvalue/i.test(a))).toEqual([]);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+  });
+
+  it('encrypts the alert topic with the customer managed key', () => {
+    const [[, topic] = []] = ofType('AWS::SNS::Topic');
+
+    expect(topic?.Properties.KmsMasterKeyId).toEqual({ Ref: 'AlertKey' });
+    expect(resources.AlertKey?.Properties.EnableKeyRotation).toBe(true);
+  });
+
+  it('retries each function twice and then keeps the failed event in the dead-letter queue', () => {
+    const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
+    const ids = Object.values(functionIds());
+
+    expect(configs.map((c) => (c.FunctionName as { Ref: string }).Ref).sort()).toEqual([...ids].sort());
+    for (const config of configs) {
+      expect(config.MaximumRetryAttempts).toBe(2);
+      expect(config.DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } } });
+    }
+  });
+});
