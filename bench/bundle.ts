@@ -2,10 +2,14 @@
  * Bundles one Lambda handler exactly as `osls package` does: the options are read from
  * esbuild.options.json (serverless.yml loads the same file as `custom.esbuild`), minus the keys
  * only serverless-esbuild understands. Only the entry point, the output file, the working folder
- * and `metafile` (which does not change the output) are added.
+ * and `metafile` (which does not change the output) are added; `sourcemap` is used as the file
+ * sets it, and a map is measured only when that setting writes one.
+ *
+ * The deployment zip is measured for real when `osls package` has left `<function>.zip` in
+ * .serverless/ (or in the folder PACKAGED_DIR names); otherwise it is estimated from gzip.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 
@@ -22,10 +26,23 @@ export interface BundleReport {
   readonly file: string;
   readonly bytes: number;
   readonly gzipBytes: number;
-  readonly mapBytes: number;
-  readonly mapGzipBytes: number;
+  /** handler.mjs.map, when the `sourcemap` option writes a separate map file; else undefined. */
+  readonly map: { readonly bytes: number; readonly gzipBytes: number } | undefined;
+  /**
+   * The deployment package: the real `<function>.zip` from `osls package` when it exists,
+   * else an estimate (gzip of handler.mjs, plus gzip of its map when there is one).
+   */
+  readonly zip: PackagedZip | { readonly bytes: number; readonly packaged: false };
   /** Bytes each npm package contributes to handler.mjs, largest first; `(project)` is our code. */
   readonly packages: ReadonlyArray<{ readonly name: string; readonly bytes: number }>;
+}
+
+export interface PackagedZip {
+  readonly bytes: number;
+  readonly packaged: true;
+  readonly path: string;
+  /** Last modification of the zip: one older than esbuild.options.json is from other options. */
+  readonly mtimeMs: number;
 }
 
 export const PROJECT = '(project)';
@@ -37,7 +54,22 @@ export const loadEsbuildOptions = (repoRoot: string): BuildOptions => {
   if (raw.outputFileExtension !== undefined && raw.outputFileExtension !== '.mjs') {
     throw new Error(`esbuild.options.json: outputFileExtension is ${raw.outputFileExtension}; the benchmark writes handler.mjs`);
   }
-  return Object.fromEntries(Object.entries(raw).filter(([key]) => !serverlessEsbuildOnly.has(key))) as BuildOptions;
+  const options: BuildOptions = Object.fromEntries(Object.entries(raw).filter(([key]) => !serverlessEsbuildOnly.has(key)));
+  return options;
+};
+
+/** Whether esbuild writes `<outfile>.map` with this `sourcemap` setting ('inline' embeds it instead). */
+export const writesMapFile = (options: BuildOptions): boolean =>
+  options.sourcemap === true || options.sourcemap === 'linked' || options.sourcemap === 'external' || options.sourcemap === 'both';
+
+/** Where `osls package` leaves the zips: env PACKAGED_DIR (relative to the repository) or .serverless/. */
+export const packagedDir = (repoRoot: string): string => resolve(repoRoot, process.env.PACKAGED_DIR || '.serverless');
+
+const packagedZip = (dir: string, name: string): PackagedZip | undefined => {
+  const path = join(dir, `${name}.zip`);
+  if (!existsSync(path)) return undefined;
+  const stats = statSync(path);
+  return { bytes: stats.size, packaged: true, path, mtimeMs: stats.mtimeMs };
 };
 
 export const bundleFunction = async (
@@ -45,6 +77,7 @@ export const bundleFunction = async (
   options: BuildOptions,
   name: string,
   outDir: string,
+  zipDir: string,
 ): Promise<BundleReport> => {
   const file = join(outDir, name, 'handler.mjs');
   const result = await build({
@@ -55,14 +88,19 @@ export const bundleFunction = async (
     metafile: true,
   });
   const code = readFileSync(file);
-  const map = readFileSync(`${file}.map`);
+  const gzipBytes = gzipSync(code).length;
+  let map: BundleReport['map'];
+  if (writesMapFile(options)) {
+    const mapText = readFileSync(`${file}.map`);
+    map = { bytes: mapText.length, gzipBytes: gzipSync(mapText).length };
+  }
   return {
     name,
     file,
-    bytes: statSync(file).size,
-    gzipBytes: gzipSync(code).length,
-    mapBytes: map.length,
-    mapGzipBytes: gzipSync(map).length,
+    bytes: code.length,
+    gzipBytes,
+    map,
+    zip: packagedZip(zipDir, name) ?? { bytes: gzipBytes + (map?.gzipBytes ?? 0), packaged: false },
     packages: bytesByPackage(result.metafile, relative(repoRoot, file)),
   };
 };

@@ -4,6 +4,8 @@
  * evaluates the whole bundle including each handler's top level (config, AWS clients).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { median } from './format.js';
 
@@ -35,8 +37,50 @@ process.stdout.write(JSON.stringify({ ms }));
 `;
 
 /**
+ * The NODE_OPTIONS serverless.yml sets under provider.environment, or undefined when it sets none
+ * (or an empty one).
+ * A plain text scan (indentation, not a YAML parser): enough for the one line it looks for. A
+ * NODE_OPTIONS anywhere else (a function's own environment) is an error rather than ignored.
+ */
+export const deployedNodeOptions = (repoRoot: string): string | undefined => {
+  const lines = readFileSync(join(repoRoot, 'serverless.yml'), 'utf8').split(/\r?\n/);
+  const indent = (line: string): number => line.length - line.trimStart().length;
+  const isContent = (line: string): boolean => line.trim() !== '' && !line.trimStart().startsWith('#');
+  let section = '';
+  let environmentIndent: number | undefined;
+  let found: string | undefined;
+  for (const [index, line] of lines.entries()) {
+    if (!isContent(line)) continue;
+    if (indent(line) === 0) {
+      section = line.trim();
+      environmentIndent = undefined;
+      continue;
+    }
+    if (environmentIndent !== undefined && indent(line) <= environmentIndent) environmentIndent = undefined;
+    if (section === 'provider:' && /^\s+environment:\s*$/.test(line) && environmentIndent === undefined) {
+      environmentIndent = indent(line);
+      continue;
+    }
+    const match = /^\s+NODE_OPTIONS:\s*(.*)$/.exec(line);
+    if (!match) continue;
+    if (environmentIndent === undefined || section !== 'provider:') {
+      throw new Error(`serverless.yml:${index + 1} sets NODE_OPTIONS outside provider.environment; the bench reads only that one`);
+    }
+    found = unquote(match[1] ?? '');
+  }
+  return found || undefined;
+};
+
+/** `'x'` / `"x"` → `x`; an unquoted value loses a trailing ` # comment`. */
+const unquote = (value: string): string => {
+  const trimmed = value.trim();
+  const quoted = /^(['"])(.*)\1$/.exec(trimmed);
+  return quoted ? (quoted[2] ?? '') : trimmed.replace(/\s+#.*$/, '');
+};
+
+/**
  * Times one import in a fresh process. `nodeOptions` is NODE_OPTIONS for the child, so the parent's
- * (tsx's, a debugger's) never leak in; serverless.yml deploys with `--enable-source-maps`.
+ * (tsx's, a debugger's) never leak in; run.ts passes what serverless.yml deploys with, if anything.
  */
 export const timeImport = (bundle: string, nodeOptions = ''): number => {
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', childScript(bundle)], {

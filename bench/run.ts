@@ -4,20 +4,24 @@
  *
  * 1. Bundle size per function: each handler bundled with esbuild.options.json, the options
  *    serverless.yml gives serverless-esbuild. Size drives the download and parse part of a cold
- *    start and the deployment package; the top packages name the culprit of a regression.
- * 2. Module-load time per function: `await import(bundle)` in a fresh `node` per sample; what
- *    a cold start spends in our code before the first event is handled.
+ *    start and the deployment package; the top packages name the culprit of a regression. The
+ *    zip size is the real `osls package` zip when .serverless/ (or PACKAGED_DIR) holds one,
+ *    else a gzip estimate.
+ * 2. Module-load time per function: `await import(bundle)` in a fresh `node` per sample, with the
+ *    NODE_OPTIONS serverless.yml deploys with (if any) in a second column; what a cold start
+ *    spends in our code before the first event is handled.
  * 3. parse + classify throughput: the classify function's pure core over the sample events,
  *    with tinybench; what one warm instance can keep up with.
  *
  * Ends with one `BENCH_SUMMARY {json}` line holding every number, for notes and comparisons.
  * Bundles go to a temporary folder under .bench/ (gitignored), removed at the end.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BundleReport, bundleFunction, loadEsbuildOptions, PROJECT } from './bundle.js';
-import { type LoadTimes, measureLoadTimes } from './cold-start.js';
+import type { BuildOptions } from 'esbuild';
+import { type BundleReport, bundleFunction, loadEsbuildOptions, packagedDir, PROJECT, writesMapFile } from './bundle.js';
+import { deployedNodeOptions, type LoadTimes, measureLoadTimes } from './cold-start.js';
 import { heading, kb, round } from './format.js';
 import { loadSamples, measureThroughput, type ThroughputResult } from './throughput.js';
 
@@ -26,17 +30,17 @@ const LOAD_SAMPLES = 7;
 const TOP_PACKAGES = 5;
 const TASK_TIME_MS = 2000;
 const WARMUP_TIME_MS = 300;
-/** serverless.yml sets this NODE_OPTIONS for every function. */
-const DEPLOYED_NODE_OPTIONS = '--enable-source-maps';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+/** Where `osls package` output is looked for, as shown to the reader. */
+const zipDir = packagedDir(repoRoot);
+const shownZipDir = relative(repoRoot, zipDir).startsWith('..') ? zipDir : relative(repoRoot, zipDir) || '.';
 
-const bundleAll = async (outDir: string): Promise<BundleReport[]> => {
-  const options = loadEsbuildOptions(repoRoot);
+const bundleAll = async (options: BuildOptions, outDir: string): Promise<BundleReport[]> => {
   const reports: BundleReport[] = [];
   for (const name of FUNCTIONS) {
     try {
-      reports.push(await bundleFunction(repoRoot, options, name, outDir));
+      reports.push(await bundleFunction(repoRoot, options, name, outDir, zipDir));
     } catch (error) {
       // esbuild has already printed its errors (file:line) above this line.
       throw new Error(`bundling functions/${name}/handler.ts failed: ${(error as Error).message}`, { cause: error });
@@ -45,8 +49,35 @@ const bundleAll = async (outDir: string): Promise<BundleReport[]> => {
   return reports;
 };
 
-const printBundles = (reports: readonly BundleReport[]): void => {
-  heading('Bundle size per function', 'esbuild.options.json as serverless-esbuild uses it; the zip holds handler.mjs and its map.');
+/** The column heading of the zip size and the note that says where the numbers come from. */
+const zipColumn = (reports: readonly BundleReport[], hasMap: boolean): { column: string; note: string } => {
+  const estimate = `gzip of handler.mjs${hasMap ? ' + gzip of its map' : ''}`;
+  const packaged = reports.filter((r) => r.zip.packaged);
+  if (packaged.length === 0) {
+    return { column: 'zip est. KB (gzip)', note: `zip est. = ${estimate}: no osls package output in ${shownZipDir}/ (run \`npm run package\`, or set PACKAGED_DIR).` };
+  }
+  const optionsChanged = statSync(join(repoRoot, 'esbuild.options.json')).mtimeMs;
+  const stale = packaged.filter((r) => r.zip.packaged && r.zip.mtimeMs < optionsChanged).map((r) => r.name);
+  const missing = reports.filter((r) => !r.zip.packaged).map((r) => r.name);
+  const newest = Math.max(...packaged.map((r) => (r.zip.packaged ? r.zip.mtimeMs : 0)));
+  return {
+    column: `zip KB (${shownZipDir}/)`,
+    note:
+      `zip KB = size of ${shownZipDir}/<function>.zip from osls package (newest written ${new Date(newest).toISOString()}).` +
+      (missing.length > 0 ? `\n  no zip for ${missing.join(', ')}: shown is the estimate, ${estimate}, marked "est.".` : '') +
+      (stale.length > 0 ? `\n  WARNING: ${stale.join(', ')} zip is older than esbuild.options.json; run \`npm run package\` again.` : ''),
+  };
+};
+
+const printBundles = (options: BuildOptions, reports: readonly BundleReport[]): void => {
+  const hasMap = writesMapFile(options);
+  const zip = zipColumn(reports, hasMap);
+  heading(
+    'Bundle size per function',
+    `esbuild.options.json as serverless-esbuild uses it (sourcemap: ${JSON.stringify(options.sourcemap ?? false)}, ` +
+      `minify: ${JSON.stringify(options.minify ?? false)}, keepNames: ${JSON.stringify(options.keepNames ?? false)}); ` +
+      `the zip holds handler.mjs${hasMap ? ' and its map' : ''}.\n${zip.note}`,
+  );
   console.table(
     Object.fromEntries(
       reports.map((r) => [
@@ -54,9 +85,8 @@ const printBundles = (reports: readonly BundleReport[]): void => {
         {
           'mjs KB': kb(r.bytes),
           'mjs gzip KB': kb(r.gzipBytes),
-          'map KB': kb(r.mapBytes),
-          'map gzip KB': kb(r.mapGzipBytes),
-          'zip est. KB': kb(r.gzipBytes + r.mapGzipBytes),
+          ...(r.map ? { 'map KB': kb(r.map.bytes), 'map gzip KB': kb(r.map.gzipBytes) } : {}),
+          [zip.column]: r.zip.packaged || !reports.some((o) => o.zip.packaged) ? kb(r.zip.bytes) : `${kb(r.zip.bytes)} est.`,
         },
       ]),
     ),
@@ -75,18 +105,27 @@ const printBundles = (reports: readonly BundleReport[]): void => {
 
 const topPackages = (report: BundleReport) => report.packages.filter((p) => p.name !== PROJECT).slice(0, TOP_PACKAGES);
 
-const printLoadTimes = (plain: ReadonlyMap<string, LoadTimes>, deployed: ReadonlyMap<string, LoadTimes>): void => {
+const printLoadTimes = (
+  nodeOptions: string | undefined,
+  plain: ReadonlyMap<string, LoadTimes>,
+  deployed: ReadonlyMap<string, LoadTimes> | undefined,
+): void => {
   heading(
     `Module-load (cold start) time per function, ${LOAD_SAMPLES} fresh processes each`,
     `Relative numbers only: Lambda runs nodejs24.x on arm64; this is Node ${process.versions.node} on ${process.arch}.\n` +
-      `"as deployed" adds NODE_OPTIONS=${DEPLOYED_NODE_OPTIONS}, which serverless.yml sets.`,
+      (nodeOptions === undefined
+        ? 'serverless.yml sets no NODE_OPTIONS: the one column is the deployed configuration.'
+        : `"as deployed" adds NODE_OPTIONS=${nodeOptions}, which serverless.yml sets under provider.environment.`),
   );
   const row = (t: LoadTimes | undefined) => (t ? `${t.medianMs.toFixed(1)} (${t.minMs.toFixed(1)}–${t.maxMs.toFixed(1)})` : 'n/a');
   console.table(
     Object.fromEntries(
       FUNCTIONS.map((name) => [
         name,
-        { 'import ms, median (min–max)': row(plain.get(name)), [`as deployed (${DEPLOYED_NODE_OPTIONS})`]: row(deployed.get(name)) },
+        {
+          'import ms, median (min–max)': row(plain.get(name)),
+          ...(deployed ? { [`as deployed (${nodeOptions})`]: row(deployed.get(name)) } : {}),
+        },
       ]),
     ),
   );
@@ -94,10 +133,12 @@ const printLoadTimes = (plain: ReadonlyMap<string, LoadTimes>, deployed: Readonl
 
 const printThroughput = (samples: ReturnType<typeof loadSamples>, results: readonly ThroughputResult[]): void => {
   const findings = samples.events.filter((e) => e.kind === 'findings').length;
+  const wrapped = samples.events.filter((e) => e.wrapped).length;
   heading(
     'parse + classify throughput (one op = one event)',
     `${samples.events.length} sample events from events/ (${findings} with findings, ${samples.events.length - findings} ignored; ` +
-      `${samples.events.filter((e) => e.wrapped).length} bare CloudTrail records wrapped), cycled; ${TASK_TIME_MS} ms per task.`,
+      `${wrapped} bare CloudTrail record(s) wrapped in the EventBridge envelope), cycled; ${TASK_TIME_MS} ms per task.\n` +
+      'events/s = 1 / mean latency (tinybench throughput.mean, the mean of per-sample rates, is in BENCH_SUMMARY as tinybenchMeanHz).',
   );
   for (const { file, reason } of samples.skipped) console.log(`  skipped ${file}: ${reason}`);
   console.table(
@@ -116,31 +157,51 @@ const printThroughput = (samples: ReturnType<typeof loadSamples>, results: reado
   );
 };
 
+/**
+ * mapBytes/mapGzipBytes appear only when the options write a map; zipBytes is the packaged zip when
+ * zipPackaged is true, else the gzip estimate. deployedMedian appears only when serverless.yml sets
+ * NODE_OPTIONS (deployedNodeOptions, null when it sets none).
+ */
 const summary = (
+  options: BuildOptions,
   bundles: readonly BundleReport[],
+  nodeOptions: string | undefined,
   plain: ReadonlyMap<string, LoadTimes>,
-  deployed: ReadonlyMap<string, LoadTimes>,
+  deployed: ReadonlyMap<string, LoadTimes> | undefined,
   throughput: readonly ThroughputResult[],
 ) => ({
   node: process.versions.node,
   arch: process.arch,
+  sourcemap: options.sourcemap ?? false,
+  keepNames: options.keepNames ?? false,
+  packagedDir: shownZipDir,
   bundles: Object.fromEntries(
     bundles.map((b) => [
       b.name,
       {
         mjsBytes: b.bytes,
         gzipBytes: b.gzipBytes,
-        mapBytes: b.mapBytes,
-        mapGzipBytes: b.mapGzipBytes,
+        ...(b.map ? { mapBytes: b.map.bytes, mapGzipBytes: b.map.gzipBytes } : {}),
+        zipBytes: b.zip.bytes,
+        zipPackaged: b.zip.packaged,
         topPackages: topPackages(b).map((p) => ({ name: p.name, bytes: p.bytes })),
         projectBytes: b.packages.find((p) => p.name === PROJECT)?.bytes ?? 0,
       },
     ]),
   ),
+  deployedNodeOptions: nodeOptions ?? null,
   loadMs: Object.fromEntries(
     FUNCTIONS.map((name) => {
-      const [p, d] = [plain.get(name), deployed.get(name)];
-      return [name, { median: round(p?.medianMs ?? NaN), min: round(p?.minMs ?? NaN), max: round(p?.maxMs ?? NaN), deployedMedian: round(d?.medianMs ?? NaN) }];
+      const [p, d] = [plain.get(name), deployed?.get(name)];
+      return [
+        name,
+        {
+          median: round(p?.medianMs ?? NaN),
+          min: round(p?.minMs ?? NaN),
+          max: round(p?.maxMs ?? NaN),
+          ...(deployed ? { deployedMedian: round(d?.medianMs ?? NaN) } : {}),
+        },
+      ];
     }),
   ),
   loadSamples: LOAD_SAMPLES,
@@ -154,20 +215,22 @@ const main = async (): Promise<void> => {
   mkdirSync(join(repoRoot, '.bench'), { recursive: true });
   const outDir = mkdtempSync(join(repoRoot, '.bench', 'bundles-'));
   try {
-    const bundles = await bundleAll(outDir);
-    printBundles(bundles);
+    const options = loadEsbuildOptions(repoRoot);
+    const bundles = await bundleAll(options, outDir);
+    printBundles(options, bundles);
 
+    const nodeOptions = deployedNodeOptions(repoRoot);
     const paths = new Map(bundles.map((b) => [b.name, b.file]));
     const plain = measureLoadTimes(paths, LOAD_SAMPLES);
-    const deployed = measureLoadTimes(paths, LOAD_SAMPLES, DEPLOYED_NODE_OPTIONS);
-    printLoadTimes(plain, deployed);
+    const deployed = nodeOptions ? measureLoadTimes(paths, LOAD_SAMPLES, nodeOptions) : undefined;
+    printLoadTimes(nodeOptions, plain, deployed);
 
     const samples = loadSamples(join(repoRoot, 'events'));
     const throughput = measureThroughput(samples.events, TASK_TIME_MS, WARMUP_TIME_MS);
     printThroughput(samples, throughput);
 
     console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    console.log(`BENCH_SUMMARY ${JSON.stringify(summary(bundles, plain, deployed, throughput))}`);
+    console.log(`BENCH_SUMMARY ${JSON.stringify(summary(options, bundles, nodeOptions, plain, deployed, throughput))}`);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -10,11 +10,14 @@ import {
 } from '../errors.js';
 
 const notFound = new Set(['ResourceNotFoundException']);
-const invalidState = new Set(['InvalidRequestException', 'InvalidParameterException']);
+/** Only Secrets Manager's: there they mean "not valid for the secret as it is now". */
+const invalidSecretState = new Set(['InvalidRequestException', 'InvalidParameterException']);
 const denied = new Set(['AccessDeniedException', 'AccessDenied', 'AuthorizationErrorException', 'KMSAccessDeniedException']);
 const transient = new Set([
   'ThrottlingException',
   'Throttling',
+  'ThrottledException',
+  'KMSThrottlingException',
   'TooManyRequestsException',
   'RequestLimitExceeded',
   'InternalServiceError',
@@ -28,24 +31,27 @@ interface SdkErrorShape {
   name?: string;
   message?: string;
   $fault?: 'client' | 'server';
+  $retryable?: unknown;
 }
 
-export const mapAwsError = (error: unknown, operation: string): unknown => {
+export type AwsService = 'secretsmanager' | 'events' | 'sns';
+
+export const mapAwsError = (error: unknown, service: AwsService, operation: string): unknown => {
   if (!(error instanceof Error)) return error;
-  const { name, message, $fault } = error as SdkErrorShape;
-  const text = `${operation}: ${name ?? 'Error'}: ${message ?? ''}`.trim();
-  if (name && notFound.has(name)) return new SecretNotFoundError(text, { cause: error });
-  if (name && invalidState.has(name)) return new InvalidSecretStateError(text, { cause: error });
-  if (name && denied.has(name)) return new PermissionDeniedError(text, { cause: error });
-  if ((name && transient.has(name)) || $fault === 'server') return new TransientAwsError(text, { cause: error });
+  const { name = 'Error', message = '', $fault, $retryable } = error as SdkErrorShape;
+  const text = `${operation}: ${name}: ${message}`.trim();
+  if (service === 'secretsmanager' && notFound.has(name)) return new SecretNotFoundError(text, { cause: error });
+  if (service === 'secretsmanager' && invalidSecretState.has(name)) return new InvalidSecretStateError(text, { cause: error });
+  if (denied.has(name)) return new PermissionDeniedError(text, { cause: error });
+  if (transient.has(name) || $fault === 'server' || $retryable) return new TransientAwsError(text, { cause: error });
   return error;
 };
 
 /** Runs one SDK call and maps its error. */
-export const callAws = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+export const callAws = async <T>(service: AwsService, operation: string, call: () => Promise<T>): Promise<T> => {
   try {
     return await call();
   } catch (error) {
-    throw mapAwsError(error, operation);
+    throw mapAwsError(error, service, operation);
   }
 };

@@ -11,7 +11,7 @@ export const eventBridgeAdapter = (client: EventBridgeClient, eventBusName: stri
   publish: async (events) => {
     for (let start = 0; start < events.length; start += MAX_ENTRIES_PER_CALL) {
       const entries = events.slice(start, start + MAX_ENTRIES_PER_CALL).map((event) => toEntry(event, eventBusName));
-      const output = await callAws('PutEvents', () => client.send(new PutEventsCommand({ Entries: entries })));
+      const output = await callAws('events', 'PutEvents', () => client.send(new PutEventsCommand({ Entries: entries })));
       if ((output.FailedEntryCount ?? 0) > 0) {
         // PutEvents answers 200 with per-entry failures; failing the invocation lets Lambda retry
         // rather than lose a finding. Consumers tolerate the duplicates a retry may cause.

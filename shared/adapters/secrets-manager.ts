@@ -13,11 +13,11 @@ import { callAws } from './aws-errors.js';
 
 export const secretsManagerAdapter = (client: SecretsManagerClient): SecretsPort => ({
   describeSecret: async (secretId) => {
-    const output = await callAws('DescribeSecret', () => client.send(new DescribeSecretCommand({ SecretId: secretId })));
+    const output = await callAws('secretsmanager', 'DescribeSecret', () => client.send(new DescribeSecretCommand({ SecretId: secretId })));
     return toSecretState(output, secretId);
   },
   removeStagingLabel: async ({ secretId, label, versionId }) => {
-    await callAws('UpdateSecretVersionStage', () =>
+    await callAws('secretsmanager', 'UpdateSecretVersionStage', () =>
       client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: label, RemoveFromVersionId: versionId })),
     );
   },

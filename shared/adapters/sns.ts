@@ -5,7 +5,7 @@ import { callAws } from './aws-errors.js';
 
 export const snsAdapter = (client: SNSClient, topicArn: string): NotifierPort => ({
   publish: async (message) => {
-    await callAws('Publish', () =>
+    await callAws('sns', 'Publish', () =>
       client.send(
         new PublishCommand({
           TopicArn: topicArn,

@@ -41,7 +41,7 @@ export class RecordingBus implements EventBusPort {
         region: this.where.region,
         resources: [...event.resources],
         // Through JSON, as PutEvents would carry it: Dates become strings, undefined disappears.
-        detail: JSON.parse(JSON.stringify(event.detail)) as unknown,
+        detail: event.detail === undefined ? undefined : (JSON.parse(JSON.stringify(event.detail)) as unknown),
       });
     }
   }
