@@ -112,7 +112,7 @@ const summary = (reports: readonly EventReport[], mode: Mode, live: boolean): st
       `actions ${count('applied')} applied, ${count('planned')} planned, ${count('skipped')} skipped, ${count('failed')} failed; ` +
       `${findings.filter((f) => f.alert).length} alerts; ${rejected} rejected.`,
   ];
-  if (mode === 'dry-run' && count('planned') > 0) lines.push('Dry run: nothing was written. Run with --mode enforce to apply the planned fixes.');
+  if (mode === 'dry-run' && count('planned') > 0) lines.push('Dry run: no secret was changed. Run with --mode enforce to apply the planned fixes.');
   return lines.join('\n');
 };
 
