@@ -136,7 +136,7 @@ const printThroughput = (samples: ReturnType<typeof loadSamples>, results: reado
   const wrapped = samples.events.filter((e) => e.wrapped).length;
   heading(
     'parse + classify throughput (one op = one event)',
-    `${samples.events.length} sample events from events/ (${findings} with findings, ${samples.events.length - findings} ignored; ` +
+    `${samples.events.length} sample events from events/ (${findings} with findings, ${samples.events.length - findings} without (ignored or no rule fired); ` +
       `${wrapped} bare CloudTrail record(s) wrapped in the EventBridge envelope), cycled; ${TASK_TIME_MS} ms per task.\n` +
       'events/s = 1 / mean latency (tinybench throughput.mean, the mean of per-sample rates, is in BENCH_SUMMARY as tinybenchMeanHz).',
   );

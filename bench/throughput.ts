@@ -1,20 +1,24 @@
 /**
- * Throughput of the classify function's pure core: JSON text → parseCloudTrailEvent (zod) →
+ * Throughput of the classify function's pure core: JSON text → parseClassifiableEvent (zod) →
  * classify, over the sample events in `events/`. One op = one event; each task cycles through the
  * samples so that cheap and expensive events are weighed as the samples are mixed.
  */
 import { relative } from 'node:path';
 import { Bench, type Task } from 'tinybench';
-import { type CloudTrailEvent, parseCloudTrailEvent } from '../shared/contracts/cloudtrail-event.js';
-import { classify } from '../shared/domain/classify.js';
+import { type ClassifiableEvent, parseClassifiableEvent } from '../shared/contracts/cloudtrail-event.js';
+import { classify, type ClassifyContext } from '../shared/domain/classify.js';
+import { loadPolicy } from '../shared/policy/load-policy.js';
 import { findEventFiles, loadEvent } from '../shared/replay/load-events.js';
+
+/** The sample world's policy, as `npm start` classifies by it; the secret state is not read (no I/O in the loop). */
+const context: ClassifyContext = { policy: loadPolicy({ file: 'events/policy.yml', stage: 'dev' }), serviceRolePrefix: 'secrets-remediator-dev-' };
 
 export interface BenchEvent {
   readonly file: string;
   /** The event as compact JSON, as Lambda receives the invoke payload before parsing it. */
   readonly text: string;
-  readonly parsed: CloudTrailEvent;
-  readonly kind: 'findings' | 'ignored';
+  readonly parsed: ClassifiableEvent;
+  readonly kind: 'findings' | 'no-finding' | 'ignored';
   /** A bare CloudTrail record wrapped in the EventBridge envelope (as the replay does). */
   readonly wrapped: boolean;
 }
@@ -38,8 +42,8 @@ export const loadSamples = (eventsDir: string): LoadedSamples => {
     }
     try {
       const text = JSON.stringify(event.value);
-      const parsed = parseCloudTrailEvent(JSON.parse(text));
-      events.push({ file, text, parsed, kind: classify(parsed).kind, wrapped: event.wrapped });
+      const parsed = parseClassifiableEvent(JSON.parse(text));
+      events.push({ file, text, parsed, kind: classify(parsed, context).kind, wrapped: event.wrapped });
     } catch (error) {
       skipped.push({ file, reason: (error as Error).message });
     }
@@ -72,14 +76,14 @@ export const measureThroughput = (events: readonly BenchEvent[], timeMs: number,
   const bench = new Bench({ time: timeMs, warmupTime: warmupMs, throws: true });
   bench
     .add('JSON.parse + parse + classify', () => {
-      sink = classify(parseCloudTrailEvent(JSON.parse(texts[next()] ?? '')));
+      sink = classify(parseClassifiableEvent(JSON.parse(texts[next()] ?? '')), context);
     })
     .add('parse (zod, pre-JSON.parsed)', () => {
-      sink = parseCloudTrailEvent(raws[next()]);
+      sink = parseClassifiableEvent(raws[next()]);
     })
     .add('classify (pre-parsed)', () => {
       const event = parsed[next()];
-      if (event) sink = classify(event);
+      if (event) sink = classify(event, context);
     });
   bench.runSync();
   if (sink === undefined) throw new Error('the benchmark ran no task');

@@ -1,29 +1,43 @@
 /**
- * The deployment's settings, from the function's environment (set in serverless.yml). Pure and
- * strict: a missing or wrong value fails the cold start with the variable's name.
+ * The deployment's settings: where things are, from the function's environment (set in
+ * serverless.yml), and what to do, from the policy file (DESIGN §6). Strict: a missing or
+ * wrong value fails the cold start with the variable or the policy field named.
  */
 import * as z from 'zod';
-import { type Mode, ModeSchema } from './contracts/finding.js';
+import type { Mode } from './contracts/finding.js';
 import { ConfigError } from './errors.js';
+import { loadPolicy, resolvePolicyFile } from './policy/load-policy.js';
+import type { Policy } from './policy/schema.js';
 
 const EnvSchema = z.object({
-  /** `dry-run` computes and reports the plan and writes nothing; the default on a first deploy. */
-  REMEDIATION_MODE: ModeSchema.default('dry-run'),
   EVENT_BUS_NAME: z.string().min(1),
   ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'expected an SNS topic ARN'),
+  STAGE: z.string().min(1),
+  SERVICE_ROLE_PREFIX: z.string().min(1),
 });
 
-export interface Config {
-  readonly mode: Mode;
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Location {
   readonly eventBusName: string;
   readonly alertTopicArn: string;
+  readonly stage: string;
+  /** Role-name prefix of this service's own roles: events they cause are never acted on. */
+  readonly serviceRolePrefix: string;
 }
 
-export const loadConfig = (env: Readonly<Record<string, string | undefined>> = process.env): Config => {
+export interface Config extends Location {
+  readonly policy: Policy;
+  readonly mode: Mode;
+}
+
+/** The environment part alone. Pure. */
+export const locationFrom = (env: Env): Location => {
   const picked = {
-    REMEDIATION_MODE: env.REMEDIATION_MODE || undefined,
-    EVENT_BUS_NAME: env.EVENT_BUS_NAME,
-    ALERT_TOPIC_ARN: env.ALERT_TOPIC_ARN,
+    EVENT_BUS_NAME: env.EVENT_BUS_NAME || undefined,
+    ALERT_TOPIC_ARN: env.ALERT_TOPIC_ARN || undefined,
+    STAGE: env.STAGE || undefined,
+    SERVICE_ROLE_PREFIX: env.SERVICE_ROLE_PREFIX || undefined,
   };
   const parsed = EnvSchema.safeParse(picked);
   if (!parsed.success) {
@@ -34,8 +48,16 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`, { cause: parsed.error });
   }
   return {
-    mode: parsed.data.REMEDIATION_MODE,
     eventBusName: parsed.data.EVENT_BUS_NAME,
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
+    stage: parsed.data.STAGE,
+    serviceRolePrefix: parsed.data.SERVICE_ROLE_PREFIX,
   };
+};
+
+/** Environment and policy file, once per cold start. */
+export const loadConfig = (env: Env = process.env): Config => {
+  const location = locationFrom(env);
+  const policy = loadPolicy({ file: resolvePolicyFile(env), stage: location.stage });
+  return { ...location, policy, mode: policy.mode };
 };

@@ -1,6 +1,10 @@
-// Lambda entry: configuration and the AWS client it needs, once per cold start. Logic: make-handler.ts.
-import { awsBus } from '../../shared/adapters/aws-account.js';
+// Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: make-handler.ts.
+import { awsBus, awsSecrets } from '../../shared/adapters/aws-account.js';
 import { loadConfig } from '../../shared/config.js';
 import { makeHandler } from './make-handler.js';
 
-export const handler = makeHandler({ bus: awsBus(loadConfig().eventBusName) });
+const config = loadConfig();
+export const handler = makeHandler(
+  { bus: awsBus(config.eventBusName), secrets: awsSecrets() },
+  { policy: config.policy, serviceRolePrefix: config.serviceRolePrefix },
+);

@@ -8,6 +8,7 @@ import { makeHandler as makeClassify } from '../../functions/classify/make-handl
 import { makeHandler as makeClearStalePending } from '../../functions/clear-stale-pending/make-handler.js';
 import { awsAccount } from '../adapters/aws-account.js';
 import { type Mode, ModeSchema } from '../contracts/finding.js';
+import { loadPolicy } from '../policy/load-policy.js';
 import { systemClock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
 import { runChain } from '../replay/chain.js';
@@ -18,9 +19,14 @@ import { RecordingNotifier } from '../sandbox/recording-notifier.js';
 import { loadAccountSeed } from '../sandbox/sandbox-account.js';
 import { SandboxSecrets } from '../sandbox/sandbox-secrets.js';
 
+/** The policy of the sample world in events/ (the deployment's own is policy.yml at the top). */
+const DEFAULT_REPLAY_POLICY = 'events/policy.yml';
+
 interface Options {
   json: boolean;
   mode?: Mode;
+  policy: string;
+  stage: string;
   account?: string;
   live: boolean;
   busName?: string;
@@ -34,9 +40,9 @@ const program = new Command()
   .description('Replay Secrets Manager events through the rules and functions of secrets-remediator.')
   .argument('[paths...]', 'event files or folders (searched for *.json)', ['events'])
   .option('--json', 'print one JSON object per event (JSON Lines)', false)
-  .addOption(
-    new Option('--mode <mode>', "remediation mode; overrides REMEDIATION_MODE (default: 'dry-run')").choices(ModeSchema.options),
-  )
+  .addOption(new Option('--mode <mode>', "remediation mode; overrides the policy's mode").choices(ModeSchema.options))
+  .option('--policy <file>', 'the policy file to classify and act by', DEFAULT_REPLAY_POLICY)
+  .option('--stage <stage>', "the stage whose overrides in the policy apply; also names the service's own roles", 'dev')
   .option('--account <file>', 'seed the sandbox account from this JSON file (default: shared/sandbox/default-account.json)')
   .option('--live', 'use the AWS account and endpoint of the credential chain and AWS_ENDPOINT_URL instead of the sandbox', false)
   .option('--bus-name <name>', 'with --live: the project event bus to publish findings and results to')
@@ -47,7 +53,7 @@ const program = new Command()
     'after',
     `
 Examples:
-  npm start                                   replay events/ against the sandbox, in the configured mode
+  npm start                                   replay events/ against the sandbox, in the policy's mode
   npm start -- --mode enforce                 the same, applying the fixes (in the sandbox)
   npm start -- events/secretsmanager/RotationFailed.published-umccr.json --json
   npm start -- my-events/ --account my-account.json
@@ -60,10 +66,11 @@ const main = async (): Promise<number> => {
   const options = program.opts<Options>();
   const paths = program.processedArgs[0] as string[];
 
-  const mode = options.mode ?? ModeSchema.catch('dry-run').parse(process.env.REMEDIATION_MODE ?? 'dry-run');
+  const policy = loadPolicy({ file: options.policy, stage: options.stage });
+  const mode = options.mode ?? policy.mode;
   const ports = buildPorts(options);
   const handlers = {
-    classify: makeClassify(ports),
+    classify: makeClassify(ports, { policy, serviceRolePrefix: `secrets-remediator-${options.stage}-` }),
     'clear-stale-pending': makeClearStalePending(ports, mode),
     alert: makeAlert(ports),
   };

@@ -10,6 +10,7 @@
 import { EventBridgeEnvelopeSchema as EventBridgeSchema } from './eventbridge-envelope.js';
 import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
+import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, type ConfigComplianceEvent, ConfigComplianceEventSchema } from './config-event.js';
 
 const nullableRecord = z.record(z.string(), z.unknown()).nullable().optional();
 
@@ -98,6 +99,20 @@ export const parseWith = <S extends z.ZodType>(schema: S, raw: unknown): z.infer
 
 /** Parses a CloudTrail-in-EventBridge event or throws `InvalidEventError` naming each problem. */
 export const parseCloudTrailEvent = (raw: unknown): CloudTrailEvent => parseWith(CloudTrailEventSchema, raw);
+
+/** What `classify` takes: a CloudTrail event, or a Config compliance change. */
+export type ClassifiableEvent =
+  | { readonly kind: 'cloudtrail'; readonly event: CloudTrailEvent }
+  | { readonly kind: 'config'; readonly event: ConfigComplianceEvent };
+
+/** Parses either shape, chosen by `source` and `detail-type`; throws `InvalidEventError` naming each problem. */
+export const parseClassifiableEvent = (raw: unknown): ClassifiableEvent => {
+  const value = typeof raw === 'string' ? parseJson(raw) : raw;
+  if (isObject(value) && value.source === CONFIG_SOURCE && value['detail-type'] === CONFIG_COMPLIANCE_CHANGE) {
+    return { kind: 'config', event: parseWith(ConfigComplianceEventSchema, value) };
+  }
+  return { kind: 'cloudtrail', event: parseWith(CloudTrailEventSchema, value) };
+};
 
 const parseJson = (text: string): unknown => {
   try {

@@ -13,7 +13,8 @@ export const RESULT_DETAIL_TYPE = 'Remediation Result';
 
 export const SeveritySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 export const ModeSchema = z.enum(['dry-run', 'enforce']);
-export const ActionTypeSchema = z.enum(['clear-stale-pending']);
+/** Every remediation the catalogue plans; `shared/domain/actions.ts` says which exist yet. */
+export const ActionTypeSchema = z.enum(['clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements']);
 export const OutcomeSchema = z.enum(['applied', 'planned', 'skipped', 'blocked', 'failed']);
 export const RotationStepSchema = z.enum(['createSecret', 'setSecret', 'testSecret', 'finishSecret']);
 
@@ -28,15 +29,35 @@ export const SecretRefSchema = z.object({
   foundAt: z.string(),
 });
 
-export const ActorKindSchema = z.enum(['aws-service', 'root', 'iam-user', 'assumed-role', 'unknown']);
+export const ActorKindSchema = z.enum([
+  'root',
+  'iam-user',
+  /** A person signed in through IAM Identity Center (role `AWSReservedSSO_*`). */
+  'sso-user',
+  'assumed-role',
+  'federated-user',
+  'aws-service',
+  /** One of this service's own roles: never acted on (no loops). */
+  'service-role',
+  'unknown',
+]);
 
 export const ActorSchema = z.object({
   kind: ActorKindSchema,
   /** The ARN of the principal, the role behind a session, or the invoking service. */
   principal: z.string(),
+  /** The session's own ARN (assumed-role/…/session), when it differs from `principal`. */
+  sessionArn: z.string().optional(),
   accountId: z.string().optional(),
+  /** Signed in with MFA, where CloudTrail says. */
+  mfa: z.boolean().optional(),
   sourceIp: z.string().optional(),
   userAgent: z.string().optional(),
+  vpcEndpointId: z.string().optional(),
+  /** A person (root, IAM user, SSO user) rather than software. */
+  isPerson: z.boolean(),
+  /** Matches one of the policy's `allowedAdmins`. */
+  isAllowedAdmin: z.boolean(),
 });
 
 export const EventRefSchema = z.object({
@@ -51,11 +72,34 @@ export const EventRefSchema = z.object({
   region: z.string(),
 });
 
+export const OffendingStatementSchema = z.object({
+  id: z.string(),
+  reasons: z.array(z.string()),
+  principals: z.array(z.string()),
+});
+
+/** What a rule saw, kept so that actions and alerts need not read the event again. */
 export const EvidenceSchema = z
   .object({
     rotationLambdaArn: z.string(),
     failingStep: RotationStepSchema,
     errorMessage: z.string(),
+    errorCode: z.string(),
+    forceDeleteWithoutRecovery: z.boolean(),
+    recoveryWindowInDays: z.number(),
+    deletionDate: z.string(),
+    /** Statement ids (Sid, or `#index`) that `remove-public-statements` removes. */
+    offendingStatements: z.array(OffendingStatementSchema),
+    kmsKeyId: z.string(),
+    changedTagKeys: z.array(z.string()),
+    removedRegions: z.array(z.string()),
+    vpcEndpointId: z.string(),
+    requiredEndpoints: z.array(z.string()),
+    configRuleName: z.string(),
+    managedRule: z.string(),
+    annotation: z.string(),
+    /** The policy entry that made the rule apply (a name glob, a tag key). */
+    policyMatch: z.string(),
   })
   .partial();
 
@@ -65,8 +109,10 @@ export const FindingSchema = z.object({
   rule: z.string(),
   title: z.string(),
   severity: SeveritySchema,
+  /** Why the rule fired, in words on-call can check. */
+  reason: z.string(),
   control: z.string().optional(),
-  practice: z.number().int().optional(),
+  practices: z.array(z.number().int()).optional(),
   secret: SecretRefSchema,
   actor: ActorSchema,
   event: EventRefSchema,

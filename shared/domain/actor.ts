@@ -1,35 +1,77 @@
 /**
- * Who caused the event, from CloudTrail's `userIdentity`. The rotation path only needs to tell
- * an AWS service from a person; the full analysis (SSO, the service's own roles, MFA, VPC
- * endpoints, allowed admins) belongs to the rule catalogue.
+ * Who caused the event, from CloudTrail's `userIdentity`: root, an IAM user, a person through
+ * IAM Identity Center, a role (with the role behind the session), a federated user, an AWS
+ * service, or one of this service's own roles — with MFA, source IP, user agent and VPC
+ * endpoint, and whether the policy names the principal as an allowed admin. Pure.
  */
 import type { CloudTrailRecord } from '../contracts/cloudtrail-event.js';
-import type { Actor } from '../contracts/finding.js';
+import type { Actor, ActorKind } from '../contracts/finding.js';
+import { matchesGlob } from '../policy/glob.js';
 
-export const actorOf = (record: CloudTrailRecord): Actor => {
+export interface ActorContext {
+  /** Role-name prefix of this service's own roles (`secrets-remediator-<stage>-`); events they cause are never acted on. */
+  readonly serviceRolePrefix?: string;
+  /** The policy's `allowedAdmins`: principal ARNs, `*` allowed. */
+  readonly allowedAdmins: readonly string[];
+}
+
+/** IAM Identity Center creates one role per permission set with this prefix; its sessions are people. */
+const SSO_ROLE_PREFIX = 'AWSReservedSSO_';
+const PEOPLE: ReadonlySet<ActorKind> = new Set(['root', 'iam-user', 'sso-user', 'federated-user']);
+
+export const actorOf = (record: CloudTrailRecord, context: ActorContext): Actor => {
   const identity = record.userIdentity ?? {};
-  const where = {
+  const { kind, principal, sessionArn } = identify(identity, context.serviceRolePrefix);
+  const candidates = [principal, sessionArn, identity.arn].filter((arn): arn is string => Boolean(arn));
+  const mfa = identity.sessionContext?.attributes?.mfaAuthenticated;
+  return {
+    kind,
+    principal,
+    ...(sessionArn && sessionArn !== principal ? { sessionArn } : {}),
     ...(identity.accountId ? { accountId: identity.accountId } : {}),
+    ...(mfa === 'true' || mfa === 'false' ? { mfa: mfa === 'true' } : {}),
     ...(record.sourceIPAddress ? { sourceIp: record.sourceIPAddress } : {}),
     ...(record.userAgent ? { userAgent: record.userAgent } : {}),
+    ...(record.vpcEndpointId ? { vpcEndpointId: record.vpcEndpointId } : {}),
+    isPerson: PEOPLE.has(kind),
+    isAllowedAdmin: candidates.some((arn) => context.allowedAdmins.some((glob) => matchesGlob(glob, arn))),
   };
+};
+
+type Identity = NonNullable<CloudTrailRecord['userIdentity']>;
+
+const identify = (identity: Identity, serviceRolePrefix?: string): { kind: ActorKind; principal: string; sessionArn?: string } => {
   switch (identity.type) {
     case 'Root':
-      return { kind: 'root', principal: identity.arn ?? `root of ${identity.accountId ?? 'unknown account'}`, ...where };
+      return { kind: 'root', principal: identity.arn ?? `arn:aws:iam::${identity.accountId ?? 'unknown'}:root` };
     case 'IAMUser':
-      return { kind: 'iam-user', principal: identity.arn ?? identity.userName ?? 'unknown IAM user', ...where };
-    case 'AssumedRole':
-      // The role behind the session says more than the session name.
-      return {
-        kind: 'assumed-role',
-        principal: identity.sessionContext?.sessionIssuer?.arn ?? identity.arn ?? 'unknown role',
-        ...where,
-      };
+      return { kind: 'iam-user', principal: identity.arn ?? identity.userName ?? 'unknown IAM user' };
+    case 'FederatedUser':
+      return { kind: 'federated-user', principal: identity.arn ?? identity.principalId ?? 'unknown federated user' };
     case 'AWSService':
-      return { kind: 'aws-service', principal: identity.invokedBy ?? 'unknown AWS service', ...where };
+      return { kind: 'aws-service', principal: identity.invokedBy ?? 'unknown AWS service' };
+    case 'AssumedRole':
+      return identifyRole(identity, serviceRolePrefix);
     default:
       // Rotation service events carry only `invokedBy` and `accountId`, no `type`.
-      if (identity.invokedBy) return { kind: 'aws-service', principal: identity.invokedBy, ...where };
-      return { kind: 'unknown', principal: identity.arn ?? identity.principalId ?? 'unknown', ...where };
+      if (identity.invokedBy) return { kind: 'aws-service', principal: identity.invokedBy };
+      return { kind: 'unknown', principal: identity.arn ?? identity.principalId ?? identity.accountId ?? 'unknown' };
   }
+};
+
+// arn:aws:sts::123456789012:assumed-role/RoleName/session-name
+const ASSUMED_ROLE_ARN = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
+
+/** The role behind a session says more than the session: that is what policies name. */
+const identifyRole = (identity: Identity, serviceRolePrefix?: string): { kind: ActorKind; principal: string; sessionArn?: string } => {
+  const fromSession = identity.arn ? ASSUMED_ROLE_ARN.exec(identity.arn) : null;
+  const roleArn =
+    identity.sessionContext?.sessionIssuer?.arn ??
+    (fromSession ? `arn:${fromSession[1]}:iam::${fromSession[2]}:role/${fromSession[3]}` : undefined);
+  const roleName = identity.sessionContext?.sessionIssuer?.userName ?? fromSession?.[3] ?? roleArn?.split('/').pop() ?? '';
+  const principal = roleArn ?? identity.arn ?? 'unknown role';
+  const session = identity.arn ? { sessionArn: identity.arn } : {};
+  if (roleName.startsWith(SSO_ROLE_PREFIX)) return { kind: 'sso-user', principal, ...session };
+  if (serviceRolePrefix && roleName.startsWith(serviceRolePrefix)) return { kind: 'service-role', principal, ...session };
+  return { kind: 'assumed-role', principal, ...session };
 };

@@ -4,6 +4,7 @@
  */
 import type { ActionResult, Finding, VersionStages } from '../contracts/finding.js';
 import type { AlertMessage } from '../ports/notifier.js';
+import { actions } from './actions.js';
 import { PENDING } from './plan-clear-stale-pending.js';
 import { rotationStepAdvice } from './rotation-failure.js';
 
@@ -44,15 +45,45 @@ const narratives: Readonly<Record<string, RuleNarrative>> = {
   },
 };
 
+/** The evidence a finding carries, one line each, for rules without a narrative of their own. */
+const evidenceLines = ({ evidence: e }: Finding): string[] => [
+  ...(e.offendingStatements ?? []).map((s) => `Statement ${s.id}: ${s.reasons.join('; ')}`),
+  ...(e.changedTagKeys ? [`Tag keys changed: ${e.changedTagKeys.join(', ')}`] : []),
+  ...(e.kmsKeyId ? [`KMS key: ${e.kmsKeyId}`] : []),
+  ...(e.requiredEndpoints ? [`Required VPC endpoints: ${e.requiredEndpoints.join(', ')}; used: ${e.vpcEndpointId ?? 'none'}`] : []),
+  ...(e.removedRegions ? [`Regions removed: ${e.removedRegions.join(', ')}`] : []),
+  ...(e.recoveryWindowInDays !== undefined ? [`Recovery window: ${e.recoveryWindowInDays} days${e.deletionDate ? `, deleted for good on ${e.deletionDate}` : ''}`] : []),
+  ...(e.configRuleName ? [`Config rule: ${e.configRuleName}${e.managedRule && e.managedRule !== e.configRuleName ? ` (${e.managedRule})` : ''}`] : []),
+  ...(e.policyMatch ? [`Policy entry: ${e.policyMatch}`] : []),
+];
+
+/** What to do next, per rule, when the rule has no narrative of its own. */
+const nextStepsByRule: Readonly<Record<string, (f: Finding) => string[]>> = {
+  'rotation-disabled': (f) => [`If it was not intended, turn rotation back on: aws secretsmanager rotate-secret --secret-id ${f.secret.id} --rotation-rules '{"ScheduleExpression": "rate(30 days)"}'`, 'Ask the caller why; add them to allowedAdmins if they should be able to.'],
+  'secret-deleted': (f) => [`Restore it before the recovery window ends: aws secretsmanager restore-secret --secret-id ${f.secret.id}`, 'Find out who still uses it before letting the deletion go through.'],
+  'secret-force-deleted': () => ['It cannot be restored. Find what used it, create a new secret and rotate the credentials it held at their source.'],
+  'deleted-secret-in-use': (f) => [`Something still reads it: restore it: aws secretsmanager restore-secret --secret-id ${f.secret.id}`, 'Then move the reader to its replacement before deleting again.'],
+  'value-changed-by-hand': () => ['Confirm the change with the person; values should change through rotation.', 'If it was not them, rotate the secret now and review their credentials.'],
+  'policy-public': (f) => [`Remove the offending statements (${(f.evidence.offendingStatements ?? []).map((s) => s.id).join(', ')}) and put the policy back with --block-public-policy: aws secretsmanager put-resource-policy --secret-id ${f.secret.id} --block-public-policy --resource-policy file://policy.json`, 'Review CloudTrail for reads by other accounts since the change.'],
+  'policy-removed': (f) => [`Put the resource policy back: aws secretsmanager put-resource-policy --secret-id ${f.secret.id} --block-public-policy --resource-policy file://policy.json`],
+  'default-kms-key': (f) => [`Re-encrypt with an allowed customer managed key: aws secretsmanager update-secret --secret-id ${f.secret.id} --kms-key-id <key ARN>`],
+  'replication-removed': (f) => [`Replicate it again: aws secretsmanager replicate-secret-to-regions --secret-id ${f.secret.id} --add-replica-regions Region=<region>`],
+  'abac-tag-changed': () => ['Put the tags back if the change was not intended: access decisions (ABAC) and this service\'s own guards depend on them.'],
+  'access-outside-vpce': () => ['Find the caller in CloudTrail; if it should not read from outside the VPC, deny it with an aws:sourceVpce condition in the resource policy.'],
+  'rotation-missing': (f) => [`Turn on rotation: aws secretsmanager rotate-secret --secret-id ${f.secret.id} --rotation-lambda-arn <function ARN> --rotation-rules '{"ScheduleExpression": "rate(30 days)"}'`],
+  'rotation-overdue': (f) => [`Check the rotation function's logs, then rotate now: aws secretsmanager rotate-secret --secret-id ${f.secret.id}`],
+  unused: (f) => [`If nothing needs it, schedule its deletion with a recovery window: aws secretsmanager delete-secret --secret-id ${f.secret.id} --recovery-window-in-days 30`],
+};
+
 const fallbackNarrative: RuleNarrative = {
-  happened: (f) => [`${f.event.name} at ${f.event.time}.`],
-  nextSteps: () => ['Review the event in CloudTrail.'],
+  happened: (f) => [`${f.event.name} at ${f.event.time}: ${f.reason}.`, ...evidenceLines(f)],
+  nextSteps: (f) => [...(nextStepsByRule[f.rule]?.(f) ?? []), 'Review the event in CloudTrail.'],
 };
 
 /** Renders one alert for a finding, after its action (if any) settled. */
 export const renderAlert = (finding: Finding, result?: ActionResult): AlertMessage => {
   const narrative = narratives[finding.rule] ?? fallbackNarrative;
-  const control = [finding.control, finding.practice ? `practice ${finding.practice}` : undefined].filter(Boolean).join(', ');
+  const control = [finding.control, finding.practices ? `practice ${finding.practices.join('/')}` : undefined].filter(Boolean).join(', ');
   const sections = [
     `${finding.title} (${finding.rule}, severity ${finding.severity}${control ? `, ${control}` : ''})`,
     section('What happened', narrative.happened(finding)),
@@ -98,7 +129,7 @@ const section = (title: string, lines: readonly string[]): string =>
 
 const describeActor = ({ actor }: Finding): string =>
   [
-    `${actor.principal} (${actor.kind})`,
+    `${actor.principal} (${actor.kind}${actor.sessionArn ? `, session ${actor.sessionArn}` : ''}${actor.mfa === undefined ? '' : actor.mfa ? ', with MFA' : ', without MFA'})`,
     // A service acting for itself reports its own name as source and agent: say it once.
     actor.sourceIp && actor.sourceIp !== actor.principal ? `from ${actor.sourceIp}` : undefined,
     actor.userAgent && actor.userAgent !== actor.principal ? `using ${actor.userAgent}` : undefined,
@@ -116,7 +147,10 @@ const outcomeWords: Readonly<Record<ActionResult['outcome'], string>> = {
 
 const describeResult = (finding: Finding, result?: ActionResult): string[] => {
   if (!result) {
-    return finding.actions.length === 0 ? ['nothing: this finding plans no action'] : ['no result reported for the planned action'];
+    if (finding.actions.length === 0) return ['nothing: this finding plans no action'];
+    return finding.actions.map((type) =>
+      actions[type].available ? `${type}: no result reported` : `${type}: not deployed yet — it would ${actions[type].description}`,
+    );
   }
   const changed = result.before && result.after && !sameStages(result.before, result.after);
   return [

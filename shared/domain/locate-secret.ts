@@ -42,7 +42,10 @@ export const locateSecret = (event: CloudTrailEvent): LocatedSecret | undefined 
   for (const { path, read } of locations) {
     const value = read(event);
     if (typeof value === 'string' && value.trim() !== '') {
-      return describe(value.trim(), path, event);
+      return secretRef(value.trim(), path, {
+        account: event.detail.recipientAccountId ?? event.account,
+        region: event.detail.awsRegion || event.region,
+      });
     }
   }
   return undefined;
@@ -53,10 +56,14 @@ const SECRET_ARN = /^arn:[\w-]+:secretsmanager:([\w-]*):([^:]*):secret:(.+)$/;
 const RANDOM_SUFFIX = /-[A-Za-z0-9]{6}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 
-const describe = (id: string, foundAt: string, event: CloudTrailEvent): LocatedSecret => {
+/**
+ * A reference to the secret named by `id` (full ARN, partial ARN or name), found at `foundAt`;
+ * account and region come from the ARN, else from where the event happened.
+ */
+export const secretRef = (id: string, foundAt: string, where: { account: string; region: string }): LocatedSecret => {
   const notes: string[] = [];
-  const eventAccount = event.detail.recipientAccountId ?? event.account;
-  const eventRegion = event.detail.awsRegion || event.region;
+  const eventAccount = where.account;
+  const eventRegion = where.region;
   const arnParts = SECRET_ARN.exec(id);
 
   let secret: SecretRef;

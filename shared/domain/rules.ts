@@ -1,51 +1,422 @@
 /**
- * The rule catalogue as data (DESIGN §4). A rule says which events trigger it, how severe its
- * finding is, which control or practice it maps to, and which actions it plans. The
- * EventBridge patterns in `shared/rules/*.pattern.json` decide what reaches `classify`; this
- * table decides what a delivered event means.
+ * The rule catalogue as data (DESIGN §4): for each rule, what triggers it, the condition (a
+ * small pure function over the event, the actor, the policy and — only where a rule says so —
+ * the secret's current state), its severity, the practice and Security Hub control it maps to,
+ * and the action it plans. The EventBridge patterns in `shared/rules/*.pattern.json` decide
+ * what reaches `classify`; this table decides what a delivered event means.
+ *
+ * Sample events: `events/<rule id>/fires.*.json` must raise the rule's finding and
+ * `events/<rule id>/silent.*.json` must not; a meta-test holds every rule to both.
  */
-import type { ActionType, Severity } from '../contracts/finding.js';
+import type { ClassifiableEvent, CloudTrailEvent } from '../contracts/cloudtrail-event.js';
+import type { ActionType, Actor, Evidence, SecretRef, Severity } from '../contracts/finding.js';
+import { InvalidEventError } from '../errors.js';
+import { matchesGlob } from '../policy/glob.js';
+import type { Policy } from '../policy/schema.js';
+import type { SecretState } from '../ports/secrets.js';
+import { type ManagedRule, managedRuleOf } from './config-rules.js';
+import { analyseResourcePolicy } from './resource-policy.js';
+import { parseRotationError } from './rotation-failure.js';
 
 export const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
 export const API_CALL = 'AWS API Call via CloudTrail';
 
+export type Trigger =
+  | { readonly source: 'cloudtrail'; readonly detailType: string; readonly eventNames: readonly string[] }
+  | { readonly source: 'config'; readonly managedRules: readonly ManagedRule[] };
+
+export interface RuleInput {
+  readonly event: ClassifiableEvent;
+  readonly secret: SecretRef;
+  readonly actor: Actor;
+  readonly policy: Policy;
+  /** DescribeSecret's answer, read only for rules with `needsSecretState`; undefined when the secret is gone. */
+  readonly secretState?: SecretState;
+}
+
+export type Verdict =
+  | { readonly fires: false; readonly reason: string }
+  | { readonly fires: true; readonly reason: string; readonly evidence?: Evidence; readonly control?: string };
+
 export interface Rule {
   readonly id: string;
   readonly title: string;
-  readonly trigger: { readonly detailType: string; readonly eventNames: readonly string[] };
+  readonly triggers: readonly Trigger[];
+  /** The condition in words, as the README's catalogue shows it. */
+  readonly condition: string;
   readonly severity: Severity;
   /** Security Hub control, where one exists. */
   readonly control?: string;
-  /** Number of the best-practice guide's practice (DESIGN §1), where the catalogue names one. */
-  readonly practice?: number;
+  /** Numbers of the best-practice guide's practices (DESIGN §1), where the catalogue names them. */
+  readonly practices?: readonly number[];
   /** Remediations planned, in order. A rule plans at most one: one result, then one alert. */
   readonly actions: readonly [] | readonly [ActionType];
+  /** The condition needs the secret's current tags or state (one DescribeSecret). */
+  readonly needsSecretState?: boolean;
+  readonly evaluate: (input: RuleInput) => Verdict;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading the event: small helpers so that each condition reads as its sentence in DESIGN §4.
+
+const cloudTrail = (input: RuleInput): CloudTrailEvent['detail'] | undefined =>
+  input.event.kind === 'cloudtrail' ? input.event.event.detail : undefined;
+
+const requestOf = (input: RuleInput): Record<string, unknown> => cloudTrail(input)?.requestParameters ?? {};
+
+const fires = (reason: string, evidence?: Evidence, control?: string): Verdict => ({
+  fires: true,
+  reason,
+  ...(evidence ? { evidence } : {}),
+  ...(control ? { control } : {}),
+});
+const silent = (reason: string): Verdict => ({ fires: false, reason });
+
+const who = (actor: Actor): string => `${actor.principal} (${actor.kind})`;
+
+const secretName = (input: RuleInput): string | undefined => input.secret.name ?? input.secretState?.name;
+
+/** The first glob of `globs` the secret's name matches; undefined when none or the name is unknown. */
+const matchingGlob = (input: RuleInput, globs: readonly string[]): string | undefined => {
+  const name = secretName(input);
+  return name === undefined ? undefined : globs.find((glob) => matchesGlob(glob, name));
+};
+
+const always = (reason: (input: RuleInput) => string) => (input: RuleInput) => fires(reason(input));
+
+/** Tag keys a TagResource / UntagResource call changes. */
+const changedTagKeys = (input: RuleInput): string[] => {
+  const request = requestOf(input);
+  const tags = Array.isArray(request.tags) ? request.tags : [];
+  const fromTags = tags.flatMap((tag: unknown) => {
+    const key = (tag as { key?: unknown; Key?: unknown } | null)?.key ?? (tag as { Key?: unknown } | null)?.Key;
+    return typeof key === 'string' ? [key] : [];
+  });
+  const fromKeys = Array.isArray(request.tagKeys) ? request.tagKeys.filter((k): k is string => typeof k === 'string') : [];
+  return [...fromTags, ...fromKeys];
+};
+
+/** AWS's default key for Secrets Manager: what a secret gets when the call names no key. */
+const DEFAULT_KEY = 'alias/aws/secretsmanager';
+
+const kmsVerdict = (input: RuleInput, keyId: string | undefined): Verdict => {
+  const { allowedKeys } = input.policy.kms;
+  if (keyId === undefined || keyId === DEFAULT_KEY || keyId.endsWith(`:${DEFAULT_KEY}`)) {
+    return fires(`encrypted with the AWS managed key ${DEFAULT_KEY}, not a customer managed key`, { kmsKeyId: keyId ?? DEFAULT_KEY });
+  }
+  if (allowedKeys.length > 0 && !allowedKeys.includes(keyId)) {
+    return fires(`encrypted with ${keyId}, which is not one of the policy's allowed keys`, { kmsKeyId: keyId });
+  }
+  return silent(`encrypted with the customer managed key ${keyId}`);
+};
+
+const configVerdict = (input: RuleInput, reason: string, control?: string): Verdict => {
+  if (input.event.kind !== 'config') return silent('not a Config compliance change');
+  const detail = input.event.event.detail;
+  const annotation = detail.newEvaluationResult.annotation ?? undefined;
+  const managedRule = managedRuleOf(detail.configRuleName, input.policy.configRules);
+  return fires(
+    `AWS Config rule ${detail.configRuleName} found the secret NON_COMPLIANT: ${reason}${annotation ? ` (${annotation})` : ''}`,
+    { configRuleName: detail.configRuleName, ...(managedRule ? { managedRule } : {}), ...(annotation ? { annotation } : {}) },
+    control,
+  );
+};
+
+const managedRuleIs = (input: RuleInput, rules: readonly ManagedRule[]): ManagedRule | undefined => {
+  if (input.event.kind !== 'config') return undefined;
+  const managed = managedRuleOf(input.event.event.detail.configRuleName, input.policy.configRules);
+  return managed && rules.includes(managed) ? managed : undefined;
+};
+
+const apiCall = (...eventNames: string[]): Trigger => ({ source: 'cloudtrail', detailType: API_CALL, eventNames });
+
+// ---------------------------------------------------------------------------------------------
 
 const ruleTable = [
   {
     id: 'rotation-failed',
     title: 'Secret rotation failed',
-    trigger: { detailType: SERVICE_EVENT, eventNames: ['RotationFailed', 'RotationAbandoned', 'TestRotationFailed'] },
+    triggers: [{ source: 'cloudtrail', detailType: SERVICE_EVENT, eventNames: ['RotationFailed', 'RotationAbandoned', 'TestRotationFailed'] }],
+    condition: 'always',
     severity: 'high',
     control: 'SecretsManager.2',
     actions: ['clear-stale-pending'],
+    evaluate: (input) => {
+      const detail = cloudTrail(input);
+      const message = detail?.errorMessage;
+      const parsed = parseRotationError(message);
+      return fires(`Secrets Manager reported ${detail?.eventName ?? 'a rotation failure'}`, {
+        ...parsed,
+        ...(message ? { errorMessage: message.slice(0, 500) } : {}),
+      });
+    },
   },
   {
     id: 'rotation-succeeded',
     title: 'Secret rotation succeeded',
-    trigger: { detailType: SERVICE_EVENT, eventNames: ['RotationSucceeded'] },
+    triggers: [{ source: 'cloudtrail', detailType: SERVICE_EVENT, eventNames: ['RotationSucceeded'] }],
+    condition: 'always (resolves an open rotation-failed finding)',
     severity: 'info',
     control: 'SecretsManager.2',
     actions: [],
+    evaluate: always(() => 'Secrets Manager reported RotationSucceeded'),
+  },
+  {
+    id: 'rotation-disabled',
+    title: 'Automatic rotation turned off',
+    triggers: [apiCall('CancelRotateSecret')],
+    condition: 'the caller is not an allowed admin',
+    severity: 'medium',
+    control: 'SecretsManager.1',
+    actions: ['enable-rotation'],
+    evaluate: ({ actor }) =>
+      actor.isAllowedAdmin
+        ? silent(`rotation was turned off by ${who(actor)}, an allowed admin`)
+        : fires(`rotation was turned off by ${who(actor)}, who is not an allowed admin`),
+  },
+  {
+    id: 'secret-force-deleted',
+    title: 'Secret deleted without recovery',
+    triggers: [apiCall('DeleteSecret')],
+    condition: 'forceDeleteWithoutRecovery is true (cannot be undone)',
+    severity: 'critical',
+    practices: [7],
+    actions: [],
+    evaluate: (input) =>
+      requestOf(input).forceDeleteWithoutRecovery === true
+        ? fires(`deleted by ${who(input.actor)} with forceDeleteWithoutRecovery: it cannot be restored`, { forceDeleteWithoutRecovery: true })
+        : silent('deleted with a recovery window'),
+  },
+  {
+    id: 'secret-deleted',
+    title: 'Secret scheduled for deletion',
+    triggers: [apiCall('DeleteSecret')],
+    condition: 'with a recovery window, and the caller is not an allowed admin or the secret carries the protected tag',
+    severity: 'critical',
+    practices: [7],
+    actions: ['restore-secret'],
+    needsSecretState: true,
+    evaluate: (input) => {
+      const request = requestOf(input);
+      if (request.forceDeleteWithoutRecovery === true) return silent('deleted without recovery: secret-force-deleted covers it');
+      const deletionDate = cloudTrail(input)?.responseElements?.deletionDate;
+      const evidence: Evidence = {
+        forceDeleteWithoutRecovery: false,
+        ...(typeof request.recoveryWindowInDays === 'number' ? { recoveryWindowInDays: request.recoveryWindowInDays } : {}),
+        ...(typeof deletionDate === 'string' ? { deletionDate } : {}),
+      };
+      const protectedTag = input.policy.protectedTag;
+      if (input.secretState?.tags[protectedTag] !== undefined) {
+        return fires(`the secret carries the protected tag ${protectedTag}; deleted by ${who(input.actor)}`, { ...evidence, policyMatch: `tag ${protectedTag}` });
+      }
+      return input.actor.isAllowedAdmin
+        ? silent(`deleted by ${who(input.actor)}, an allowed admin, and the secret is not protected`)
+        : fires(`deleted by ${who(input.actor)}, who is not an allowed admin`, evidence);
+    },
+  },
+  {
+    id: 'deleted-secret-in-use',
+    title: 'A secret scheduled for deletion is still being read',
+    triggers: [{ source: 'cloudtrail', detailType: API_CALL, eventNames: ['GetSecretValue'] }],
+    condition: 'the read failed because the secret is marked for deletion',
+    severity: 'high',
+    actions: ['restore-secret'],
+    evaluate: (input) => {
+      const detail = cloudTrail(input);
+      const markedForDeletion = detail?.errorCode === 'InvalidRequestException' && /marked for deletion/i.test(detail.errorMessage ?? '');
+      return markedForDeletion
+        ? fires(`${who(input.actor)} tried to read it, but it is scheduled for deletion: something still depends on it`, {
+            errorCode: 'InvalidRequestException',
+          })
+        : silent(detail?.errorCode ? `the read failed with ${detail.errorCode}, not because of a deletion` : 'the read succeeded');
+    },
+  },
+  {
+    id: 'value-changed-by-hand',
+    title: 'Secret value changed by a person',
+    triggers: [apiCall('PutSecretValue', 'UpdateSecret', 'UpdateSecretVersionStage')],
+    condition: 'the caller is a person (root, IAM user, SSO user), not rotation; for UpdateSecret only when it sets a new value',
+    severity: 'medium',
+    practices: [1, 2],
+    actions: [],
+    evaluate: (input) => {
+      const detail = cloudTrail(input);
+      const request = requestOf(input);
+      // CloudTrail redacts the value itself, but keeps the parameter's name.
+      if (detail?.eventName === 'UpdateSecret' && !('secretString' in request) && !('secretBinary' in request)) {
+        return silent('UpdateSecret changed metadata only, not the value');
+      }
+      return input.actor.isPerson
+        ? fires(`${detail?.eventName ?? 'a change'} by ${who(input.actor)}: a person changed the value, outside rotation`)
+        : silent(`changed by ${who(input.actor)}, which is not a person`);
+    },
+  },
+  {
+    id: 'policy-public',
+    title: 'Resource policy grants access outside the organisation',
+    triggers: [apiCall('PutResourcePolicy')],
+    condition: 'a statement grants * or an account outside the allowed set, without a condition that confines it',
+    severity: 'critical',
+    practices: [5],
+    actions: ['remove-public-statements'],
+    evaluate: (input) => {
+      const analysis = analyseResourcePolicy(requestOf(input).resourcePolicy, {
+        ownAccount: input.secret.account,
+        allowedAccounts: input.policy.accounts.allowed,
+        ...(input.policy.accounts.organizationId ? { organizationId: input.policy.accounts.organizationId } : {}),
+      });
+      if (analysis.kind === 'unreadable') return unreadablePolicy(analysis.problem);
+      if (analysis.offending.length === 0) return silent(`all ${analysis.statementCount} statements are confined to the allowed accounts`);
+      const offending = analysis.offending.map(({ id, reasons, principals }) => ({ id, reasons: [...reasons], principals: [...principals] }));
+      return fires(
+        `${offending.length} of ${analysis.statementCount} statements open the secret: ${offending.map((o) => `${o.id} ${o.reasons.join(', ')}`).join('; ')}`,
+        { offendingStatements: offending },
+      );
+    },
+  },
+  {
+    id: 'policy-removed',
+    title: 'Required resource policy removed',
+    triggers: [apiCall('DeleteResourcePolicy')],
+    condition: "the secret's name matches the policy's requireResourcePolicy",
+    severity: 'medium',
+    practices: [5],
+    actions: [],
+    evaluate: (input) => {
+      const glob = matchingGlob(input, input.policy.requireResourcePolicy);
+      return glob
+        ? fires(`${who(input.actor)} removed the resource policy of a secret that must keep one (${glob})`, { policyMatch: glob })
+        : silent('the policy does not require this secret to keep a resource policy');
+    },
+  },
+  {
+    id: 'default-kms-key',
+    title: 'Secret not encrypted with an allowed customer managed key',
+    triggers: [apiCall('CreateSecret', 'UpdateSecret'), { source: 'config', managedRules: ['secretsmanager-using-cmk'] }],
+    condition: 'CreateSecret without a customer managed key, or CreateSecret/UpdateSecret with a key not in kms.allowedKeys; or Config secretsmanager-using-cmk NON_COMPLIANT',
+    severity: 'medium',
+    practices: [4],
+    actions: [],
+    evaluate: (input) => {
+      if (input.event.kind === 'config') return configVerdict(input, 'not encrypted with an allowed customer managed key');
+      const request = requestOf(input);
+      const keyId = typeof request.kmsKeyId === 'string' ? request.kmsKeyId : undefined;
+      // UpdateSecret without kmsKeyId keeps the key the secret had: nothing to judge.
+      if (cloudTrail(input)?.eventName === 'UpdateSecret' && keyId === undefined) return silent('UpdateSecret kept the key');
+      return kmsVerdict(input, keyId);
+    },
+  },
+  {
+    id: 'replication-removed',
+    title: 'Replication removed from a secret that must replicate',
+    triggers: [apiCall('RemoveRegionsFromReplication', 'StopReplicationToReplica')],
+    condition: "the secret's name matches the policy's requireReplication",
+    severity: 'high',
+    practices: [8],
+    actions: [],
+    evaluate: (input) => {
+      const glob = matchingGlob(input, input.policy.requireReplication);
+      const regions = requestOf(input).removeReplicaRegions;
+      const removedRegions = Array.isArray(regions) ? regions.filter((r): r is string => typeof r === 'string') : [];
+      return glob
+        ? fires(`${who(input.actor)} removed replication${removedRegions.length > 0 ? ` to ${removedRegions.join(', ')}` : ''} from a secret that must replicate (${glob})`, {
+            policyMatch: glob,
+            ...(removedRegions.length > 0 ? { removedRegions } : {}),
+          })
+        : silent('the policy does not require this secret to replicate');
+    },
+  },
+  {
+    id: 'abac-tag-changed',
+    title: 'Protected tag changed',
+    triggers: [apiCall('TagResource', 'UntagResource')],
+    condition: "a key in protectedTagKeys, or the exemption or protected tag itself, changed by someone who is not an allowed admin",
+    severity: 'medium',
+    practices: [7],
+    actions: [],
+    evaluate: (input) => {
+      // The exemption and protected tags switch the service's own guard on and off: watch them too.
+      const watched = new Set([...input.policy.protectedTagKeys, input.policy.exemptionTag, input.policy.protectedTag]);
+      const changed = changedTagKeys(input).filter((key) => watched.has(key));
+      if (changed.length === 0) return silent('no protected tag key changed');
+      if (input.actor.isAllowedAdmin) return silent(`protected tag keys ${changed.join(', ')} changed by ${who(input.actor)}, an allowed admin`);
+      return fires(`${who(input.actor)} changed protected tag keys ${changed.join(', ')}`, { changedTagKeys: changed });
+    },
+  },
+  {
+    id: 'access-outside-vpce',
+    title: 'Secret read outside the required VPC endpoint',
+    triggers: [{ source: 'cloudtrail', detailType: API_CALL, eventNames: ['GetSecretValue', 'BatchGetSecretValue'] }],
+    condition: "a successful read of a secret that vpcEndpoints names, not through one of its endpoints",
+    severity: 'high',
+    practices: [6],
+    actions: [],
+    evaluate: (input) => {
+      if (cloudTrail(input)?.errorCode) return silent('the read failed');
+      const name = secretName(input);
+      const rule = name === undefined ? undefined : input.policy.vpcEndpoints.find((r) => r.secrets.some((glob) => matchesGlob(glob, name)));
+      if (!rule) return silent('the policy requires no VPC endpoint for this secret');
+      const endpoint = input.actor.vpcEndpointId;
+      if (endpoint && rule.endpoints.includes(endpoint)) return silent(`read through ${endpoint}, a required endpoint`);
+      return fires(`${who(input.actor)} read it ${endpoint ? `through ${endpoint}, which is not a required endpoint` : 'from outside any VPC endpoint'}`, {
+        requiredEndpoints: [...rule.endpoints],
+        ...(endpoint ? { vpcEndpointId: endpoint } : {}),
+      });
+    },
+  },
+  {
+    id: 'rotation-missing',
+    title: 'Rotation not enabled',
+    triggers: [{ source: 'config', managedRules: ['secretsmanager-rotation-enabled-check'] }],
+    condition: 'Config secretsmanager-rotation-enabled-check NON_COMPLIANT',
+    severity: 'medium',
+    control: 'SecretsManager.1',
+    actions: ['enable-rotation'],
+    evaluate: (input) => configVerdict(input, 'automatic rotation is not enabled'),
+  },
+  {
+    id: 'rotation-overdue',
+    title: 'Rotation overdue',
+    triggers: [{ source: 'config', managedRules: ['secretsmanager-scheduled-rotation-success-check', 'secretsmanager-secret-periodic-rotation'] }],
+    condition: 'Config secretsmanager-scheduled-rotation-success-check (SM.2) or secretsmanager-secret-periodic-rotation (SM.4) NON_COMPLIANT',
+    severity: 'high',
+    control: 'SecretsManager.4',
+    actions: [],
+    evaluate: (input) =>
+      managedRuleIs(input, ['secretsmanager-scheduled-rotation-success-check'])
+        ? configVerdict(input, 'the last scheduled rotation did not succeed', 'SecretsManager.2')
+        : configVerdict(input, `not rotated within the rule's maximum age`, 'SecretsManager.4'),
+  },
+  {
+    id: 'unused',
+    title: 'Secret unused',
+    triggers: [{ source: 'config', managedRules: ['secretsmanager-secret-unused'] }],
+    condition: 'Config secretsmanager-secret-unused NON_COMPLIANT',
+    severity: 'low',
+    control: 'SecretsManager.3',
+    actions: [],
+    evaluate: (input) => configVerdict(input, 'not accessed within the rule\'s number of days'),
   },
 ] as const satisfies readonly Rule[];
+
+/** A resource policy the analysis cannot read is rejected with the problem named, never guessed about. */
+const unreadablePolicy = (problem: string): never => {
+  throw new InvalidEventError([`detail.requestParameters.resourcePolicy: ${problem}`]);
+};
 
 export type RuleId = (typeof ruleTable)[number]['id'];
 
 /** The table, widened for lookups. */
 export const rules: readonly Rule[] = ruleTable;
 
-/** The rules an event triggers, by its detail-type and CloudTrail eventName. */
-export const rulesTriggeredBy = (detailType: string, eventName: string): readonly Rule[] =>
-  rules.filter((rule) => rule.trigger.detailType === detailType && rule.trigger.eventNames.includes(eventName));
+/** The rules an event triggers (before their conditions are checked). */
+export const rulesTriggeredBy = (event: ClassifiableEvent, policy: Policy): readonly Rule[] => {
+  if (event.kind === 'config') {
+    const managed = managedRuleOf(event.event.detail.configRuleName, policy.configRules);
+    return managed ? rules.filter((rule) => rule.triggers.some((t) => t.source === 'config' && t.managedRules.includes(managed))) : [];
+  }
+  const { 'detail-type': detailType, detail } = event.event;
+  return rules.filter((rule) =>
+    rule.triggers.some((t) => t.source === 'cloudtrail' && t.detailType === detailType && t.eventNames.includes(detail.eventName)),
+  );
+};

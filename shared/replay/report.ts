@@ -9,6 +9,7 @@ import {
   RESULT_DETAIL_TYPE,
   type RemediationResult,
 } from '../contracts/finding.js';
+import { actions } from '../domain/actions.js';
 import { formatStages } from '../domain/alert.js';
 import type { AlertMessage } from '../ports/notifier.js';
 import type { FunctionName } from '../rules/routes.js';
@@ -16,7 +17,8 @@ import type { Invocation } from './chain.js';
 
 export interface ActionReport {
   readonly type: string;
-  readonly outcome: ActionResult['outcome'];
+  /** The action's outcome; `unavailable` when no function performs it yet, `pending` when it ran but reported nothing. */
+  readonly outcome: ActionResult['outcome'] | 'unavailable' | 'pending';
   readonly reason: string;
   readonly versionId?: string;
   readonly before?: ActionResult['before'];
@@ -28,6 +30,7 @@ export interface FindingReport {
   readonly rule: string;
   readonly severity: Finding['severity'];
   readonly control?: string;
+  readonly reason: string;
   readonly secret: string;
   readonly notes: readonly string[];
   readonly actions: readonly ActionReport[];
@@ -47,12 +50,15 @@ export interface EventReport {
   readonly rejected?: readonly string[];
   /** Set when a function answered `ignored`, with why. */
   readonly ignored?: readonly string[];
+  /** Set when rules applied but none fired: each rule's reason. */
+  readonly noFinding?: readonly string[];
 }
 
 interface HandlerAnswer {
   status?: string;
   problems?: string[];
   reason?: string;
+  reasons?: string[];
 }
 
 export const buildReport = (file: string, invocations: readonly Invocation[], wrapped = false): EventReport => {
@@ -62,6 +68,7 @@ export const buildReport = (file: string, invocations: readonly Invocation[], wr
   const answers = invocations.map((i) => (i.output ?? {}) as HandlerAnswer);
   const rejected = answers.flatMap((a) => (a.status === 'rejected' ? (a.problems ?? []) : []));
   const ignored = answers.flatMap((a) => (a.status === 'ignored' && a.reason ? [a.reason] : []));
+  const noFinding = answers.flatMap((a) => (a.status === 'no-finding' ? (a.reasons ?? []) : []));
 
   return {
     event: file,
@@ -72,16 +79,28 @@ export const buildReport = (file: string, invocations: readonly Invocation[], wr
       rule: finding.rule,
       severity: finding.severity,
       ...(finding.control ? { control: finding.control } : {}),
+      reason: finding.reason,
       secret: finding.secret.arn ?? finding.secret.id,
       notes: finding.notes,
-      actions: results.filter((r) => r.finding.id === finding.id).map(({ result }) => actionReport(result)),
+      actions: actionsOf(finding, results),
       ...alertFor(finding.id, invocations),
     })),
     ...(wrapped ? { wrapped } : {}),
     ...(rejected.length > 0 ? { rejected } : {}),
     ...(ignored.length > 0 ? { ignored } : {}),
+    ...(noFinding.length > 0 ? { noFinding } : {}),
   };
 };
+
+/** Each planned action's result; an action with no function deployed yet is reported as such. */
+const actionsOf = (finding: Finding, results: readonly RemediationResult[]): ActionReport[] =>
+  finding.actions.map((type) => {
+    const result = results.find((r) => r.finding.id === finding.id && r.result.type === type)?.result;
+    if (result) return actionReport(result);
+    return actions[type].available
+      ? { type, outcome: 'pending', reason: 'no result was reported' }
+      : { type, outcome: 'unavailable', reason: `not deployed yet: would ${actions[type].description}` };
+  });
 
 const actionReport = (result: ActionResult): ActionReport => ({
   type: result.type,
@@ -110,8 +129,10 @@ export const formatReport = (report: EventReport): string => {
   else if (report.routes.length > 0) lines.push(`  routed: ${report.routes.join(', ')}`);
   for (const problem of report.rejected ?? []) lines.push(`  REJECTED: ${problem}`);
   for (const reason of report.ignored ?? []) lines.push(`  ignored: ${reason}`);
+  for (const reason of report.noFinding ?? []) lines.push(`  no finding: ${reason}`);
   for (const finding of report.findings) {
     lines.push(`  finding: ${finding.rule} (${finding.severity}${finding.control ? `, ${finding.control}` : ''}) on ${finding.secret}`);
+    lines.push(`    why: ${finding.reason}`);
     for (const note of finding.notes) lines.push(`    note: ${note}`);
     for (const action of finding.actions) {
       lines.push(`    action ${action.type}: ${action.outcome.toUpperCase()} — ${action.reason}`);

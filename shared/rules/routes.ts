@@ -6,8 +6,11 @@
 import alertFindingsWithoutActions from './alert-findings-without-actions.pattern.json' with { type: 'json' };
 import alertRemediationResults from './alert-remediation-results.pattern.json' with { type: 'json' };
 import clearStalePendingFindings from './clear-stale-pending-findings.pattern.json' with { type: 'json' };
+import configComplianceChanges from './config-compliance-changes.pattern.json' with { type: 'json' };
 import type { EventPattern } from './match-pattern.js';
 import rotationServiceEvents from './rotation-service-events.pattern.json' with { type: 'json' };
+import secretsManagerApiCalls from './secretsmanager-api-calls.pattern.json' with { type: 'json' };
+import secretsManagerReadCalls from './secretsmanager-read-calls.pattern.json' with { type: 'json' };
 
 export const functionNames = ['classify', 'clear-stale-pending', 'alert'] as const;
 export type FunctionName = (typeof functionNames)[number];
@@ -21,10 +24,24 @@ export interface Route {
   readonly bus: BusName;
   readonly pattern: EventPattern;
   readonly target: FunctionName;
+  /**
+   * Read-only calls (GetSecretValue, ...) reach a rule only in this state; in AWS the rule is
+   * declared in serverless.yml's resources because the framework cannot set it.
+   */
+  readonly state?: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 }
 
 export const routes: readonly Route[] = [
   { name: 'rotation-service-events', bus: 'default', pattern: rotationServiceEvents, target: 'classify' },
+  { name: 'secretsmanager-api-calls', bus: 'default', pattern: secretsManagerApiCalls, target: 'classify' },
+  {
+    name: 'secretsmanager-read-calls',
+    bus: 'default',
+    pattern: secretsManagerReadCalls,
+    target: 'classify',
+    state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+  },
+  { name: 'config-compliance-changes', bus: 'default', pattern: configComplianceChanges, target: 'classify' },
   { name: 'clear-stale-pending-findings', bus: 'project', pattern: clearStalePendingFindings, target: 'clear-stale-pending' },
   { name: 'alert-findings-without-actions', bus: 'project', pattern: alertFindingsWithoutActions, target: 'alert' },
   { name: 'alert-remediation-results', bus: 'project', pattern: alertRemediationResults, target: 'alert' },

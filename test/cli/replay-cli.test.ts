@@ -61,7 +61,7 @@ describe('CLI: npm start (replay)', { timeout: 60_000 }, () => {
   });
 
   it('applies the fixes with --mode enforce and prints the stages before and after', async () => {
-    const run = await replay('--mode', 'enforce', join(eventsDir, 'secretsmanager', 'RotationFailed.authored.set-secret.json'));
+    const run = await replay('--mode', 'enforce', join(eventsDir, 'rotation-failed', 'fires.RotationFailed.authored.set-secret.json'));
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('action clear-stale-pending: APPLIED');
@@ -73,7 +73,7 @@ describe('CLI: npm start (replay)', { timeout: 60_000 }, () => {
   it('reports a file that is not JSON as rejected, replays the rest, and exits 1', async () => {
     const bad = tempFile('broken.json', '{"version": "0",');
 
-    const run = await replay('--json', bad, join(eventsDir, 'secretsmanager', 'RotationSucceeded.published-aws-blog.json'));
+    const run = await replay('--json', bad, join(eventsDir, 'rotation-succeeded', 'fires.RotationSucceeded.published-aws-blog.json'));
 
     expect(run.code).toBe(1);
     const [first, second] = jsonLines(run.stdout);

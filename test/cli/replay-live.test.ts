@@ -24,7 +24,7 @@ import {
   startFakeAwsEndpoint,
 } from '../helpers/fake-aws-endpoint.js';
 
-const EVENT_FILE = 'events/secretsmanager/RotationFailed.authored.set-secret.json';
+const EVENT_FILE = 'events/rotation-failed/fires.RotationFailed.authored.set-secret.json';
 const BUS = 'secrets-remediator-test';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-test-alerts';
 

@@ -3,7 +3,7 @@
  * from messy published events and names exactly what is missing from bad ones.
  */
 import { describe, expect, it } from 'vitest';
-import { parseCloudTrailEvent } from '../../shared/contracts/cloudtrail-event.js';
+import { parseClassifiableEvent, parseCloudTrailEvent } from '../../shared/contracts/cloudtrail-event.js';
 import { InvalidEventError } from '../../shared/errors.js';
 import { wrapCloudTrailRecord } from '../../shared/replay/load-events.js';
 import { loadPublishedFixture, loadSampleEvent, publishedFixtureFiles, sampleEventFiles } from '../helpers/events.js';
@@ -27,14 +27,26 @@ describe('Function: parseCloudTrailEvent', () => {
 
   it.each(eventBridgeSamples)('parses the sample %s', (file) => {
     // Prepare
-    const raw = loadSampleEvent(file);
+    const raw = loadSampleEvent<{ source: string; detail: { eventName?: string; configRuleName?: string } }>(file);
 
     // Act
-    const event = parseCloudTrailEvent(raw);
+    const parsed = parseClassifiableEvent(raw);
 
     // Assess
-    expect(event.source).toBe('aws.secretsmanager');
-    expect(event.detail.eventName).toBe((raw.detail as { eventName: string }).eventName);
+    if (parsed.kind === 'cloudtrail') {
+      expect(parsed.event.source).toBe('aws.secretsmanager');
+      expect(parsed.event.detail.eventName).toBe(raw.detail.eventName);
+    } else {
+      expect(raw.source).toBe('aws.config');
+      expect(parsed.event.detail.configRuleName).toBe(raw.detail.configRuleName);
+    }
+  });
+
+  it('rejects a Config compliance change without its rule name, naming the field', () => {
+    const raw = loadSampleEvent<{ detail: Record<string, unknown> }>('unused/fires.NON_COMPLIANT.authored.secret-unused.json');
+    delete raw.detail.configRuleName;
+
+    expect(() => parseClassifiableEvent(raw)).toThrow(/detail\.configRuleName: missing \(expected string\)/);
   });
 
   it.each(publishedFixtureFiles().filter((f) => f.includes('cloudtrail-record')))(

@@ -6,7 +6,7 @@
  * `.ci/run` packages once and hands the folder over in PACKAGED_DIR; run alone, the test
  * packages into a temporary folder itself.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,19 +26,22 @@ interface Statement {
 }
 
 const PACKAGE_TIMEOUT_MS = 240_000;
+const SECRETS = { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*' };
+
+let packageDir: string;
 
 const packagedTemplate = async (): Promise<{ Resources: Record<string, Resource> }> => {
   let dir = process.env.PACKAGED_DIR;
   if (!dir || !existsSync(join(dir, 'cloudformation-template-update-stack.json'))) {
     dir = mkdtempSync(join(tmpdir(), 'secrets-remediator-package-'));
-    // The deployed default mode is what is under test: an exported REMEDIATION_MODE must not leak in.
-    const { REMEDIATION_MODE: _ignored, ...env } = process.env;
+    const env = process.env;
     await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'test', '--package', dir], {
       cwd: repoRoot,
       timeout: PACKAGE_TIMEOUT_MS,
       env,
     });
   }
+  packageDir = dir;
   return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
 };
 
@@ -96,12 +99,34 @@ describe('Packaged template', () => {
     }
   });
 
-  it('runs every function on nodejs24.x, arm64, in dry-run mode by default', () => {
+  it('runs every function on nodejs24.x, arm64, with the policy file and its stage', () => {
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
-      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.REMEDIATION_MODE).toBe('dry-run');
+      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+        POLICY_FILE: 'policy.yml',
+        STAGE: expect.any(String),
+        SERVICE_ROLE_PREFIX: expect.stringMatching(/^secrets-remediator-[\w-]+-$/),
+      });
     }
+  });
+
+  it('ships the policy file at the root of every function package', () => {
+    for (const name of functionNames) {
+      const listing = execFileSync('unzip', ['-Z1', join(packageDir, `${name}.zip`)], { encoding: 'utf8' }).split('\n');
+
+      expect(listing, name).toContain('policy.yml');
+      expect(listing, name).toContain(`functions/${name}/handler.mjs`);
+    }
+  });
+
+  it('declares the read-calls rule in the state that lets read-only calls through', () => {
+    const route = routes.find((r) => r.state);
+    const rule = ofType('AWS::Events::Rule').find(([, r]) => JSON.stringify(r.Properties.EventPattern) === JSON.stringify(route?.pattern));
+
+    expect(route?.name).toBe('secretsmanager-read-calls');
+    expect(rule?.[1].Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    expect(ofType('AWS::Lambda::Permission').some(([, p]) => JSON.stringify(p.Properties.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [rule?.[0], 'Arn'] }))).toBe(true);
   });
 
   it('gives each function a role of its own, and has no other role', () => {
@@ -111,8 +136,9 @@ describe('Packaged template', () => {
     expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual([...roleIds].sort());
   });
 
-  it('lets classify only put events on the project bus (and fail to the queue)', () => {
+  it('lets classify only describe secrets and put events on the project bus (and fail to the queue)', () => {
     expect(grantsOf(functionIds().classify ?? '')).toEqual([
+      { action: 'secretsmanager:DescribeSecret', resource: SECRETS },
       { action: 'events:PutEvents', resource: { 'Fn::GetAtt': ['ProjectBus', 'Arn'] } },
       { action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
     ]);

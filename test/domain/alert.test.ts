@@ -1,18 +1,19 @@
 /** The alert on-call reads: what happened, which step, who, what was done, what to do next. */
 import { describe, expect, it } from 'vitest';
-import { parseCloudTrailEvent } from '../../shared/contracts/cloudtrail-event.js';
+import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { ActionResult, Finding } from '../../shared/contracts/finding.js';
 import { MAX_SUBJECT, renderAlert, subjectOf } from '../../shared/domain/alert.js';
 import { classify } from '../../shared/domain/classify.js';
+import { classifyContext } from '../helpers/policy.js';
 import { loadPublishedFixture, loadSampleEvent } from '../helpers/events.js';
 
 const findingFrom = (raw: unknown): Finding => {
-  const result = classify(parseCloudTrailEvent(raw));
+  const result = classify(parseClassifiableEvent(raw), classifyContext);
   if (result.kind !== 'findings' || !result.findings[0]) throw new Error('expected a finding');
   return result.findings[0];
 };
 
-const payments = () => findingFrom(loadSampleEvent('secretsmanager/RotationFailed.authored.set-secret.json'));
+const payments = () => findingFrom(loadSampleEvent('rotation-failed/fires.RotationFailed.authored.set-secret.json'));
 
 const result = (overrides: Partial<ActionResult>): ActionResult => ({
   type: 'clear-stale-pending',
@@ -82,7 +83,7 @@ describe('Function: renderAlert', () => {
 
   it('never carries a secret value that an event field holds', () => {
     // Prepare: a value where a careless renderer might pick it up.
-    const raw = loadSampleEvent<{ detail: Record<string, unknown> }>('secretsmanager/RotationFailed.authored.set-secret.json');
+    const raw = loadSampleEvent<{ detail: Record<string, unknown> }>('rotation-failed/fires.RotationFailed.authored.set-secret.json');
     const secretValue = 'S3cr3t-Value-9f8e7d6c5b4a';
     raw.detail.requestParameters = { secretString: secretValue, secretId: 'prod/payments/db' };
     raw.detail.responseElements = { secretString: secretValue };

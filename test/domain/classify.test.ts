@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseCloudTrailEvent } from '../../shared/contracts/cloudtrail-event.js';
+import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import { FindingSchema } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
+import { classifyContext } from '../helpers/policy.js';
 import { InvalidEventError } from '../../shared/errors.js';
-import { wrapCloudTrailRecord } from '../../shared/replay/load-events.js';
 import { loadPublishedFixture, loadSampleEvent } from '../helpers/events.js';
 
 const findingsOf = (raw: unknown) => {
-  const result = classify(parseCloudTrailEvent(raw));
-  if (result.kind !== 'findings') throw new Error(`expected findings, got ${result.reason}`);
+  const result = classify(parseClassifiableEvent(raw), classifyContext);
+  if (result.kind !== 'findings') throw new Error(`expected findings, got ${JSON.stringify(result)}`);
   return result.findings;
 };
 
@@ -27,6 +27,7 @@ describe('Function: classify', () => {
       rule: 'rotation-failed',
       title: 'Secret rotation failed',
       severity: 'high',
+      reason: 'Secrets Manager reported RotationFailed',
       control: 'SecretsManager.2',
       secret: {
         id: 'arn:aws:secretsmanager:ap-southeast-2:843407916570:secret:IcaS...icA',
@@ -35,7 +36,15 @@ describe('Function: classify', () => {
         region: 'ap-southeast-2',
         foundAt: 'detail.additionalEventData.SecretId',
       },
-      actor: { kind: 'aws-service', principal: 'secretsmanager.amazonaws.com', accountId: '843407916570', sourceIp: 'secretsmanager.amazonaws.com', userAgent: 'secretsmanager.amazonaws.com' },
+      actor: {
+        kind: 'aws-service',
+        principal: 'secretsmanager.amazonaws.com',
+        accountId: '843407916570',
+        sourceIp: 'secretsmanager.amazonaws.com',
+        userAgent: 'secretsmanager.amazonaws.com',
+        isPerson: false,
+        isAllowedAdmin: false,
+      },
       event: {
         id: 'd82e0a2d-f36e-11fd-37cb-cba423a71196',
         cloudTrailEventId: 'e3b69cfe-b70e-4c94-baa9-9decc3c150b9',
@@ -58,9 +67,9 @@ describe('Function: classify', () => {
   });
 
   it.each([
-    ['secretsmanager/RotationAbandoned.authored.json', undefined],
-    ['secretsmanager/TestRotationFailed.authored.json', 'testSecret'],
-    ['secretsmanager/RotationFailed.authored.set-secret.json', 'setSecret'],
+    ['rotation-failed/fires.RotationAbandoned.authored.json', undefined],
+    ['rotation-failed/fires.TestRotationFailed.authored.pending-is-current.json', 'testSecret'],
+    ['rotation-failed/fires.RotationFailed.authored.set-secret.json', 'setSecret'],
   ])('classifies %s as rotation-failed (step %s)', (file, step) => {
     const [finding] = findingsOf(loadSampleEvent(file));
 
@@ -76,7 +85,7 @@ describe('Function: classify', () => {
   });
 
   it('notes an error message that names no step', () => {
-    const raw = loadSampleEvent<{ detail: Record<string, unknown> }>('secretsmanager/RotationFailed.authored.set-secret.json');
+    const raw = loadSampleEvent<{ detail: Record<string, unknown> }>('rotation-failed/fires.RotationFailed.authored.set-secret.json');
     raw.detail.errorMessage = 'Secrets Manager cannot invoke the specified Lambda function.';
 
     const [finding] = findingsOf(raw);
@@ -86,7 +95,7 @@ describe('Function: classify', () => {
   });
 
   it('caps a long error message', () => {
-    const raw = loadSampleEvent<{ detail: Record<string, unknown> }>('secretsmanager/RotationFailed.authored.set-secret.json');
+    const raw = loadSampleEvent<{ detail: Record<string, unknown> }>('rotation-failed/fires.RotationFailed.authored.set-secret.json');
     raw.detail.errorMessage = `Error when executing lambda arn:aws:lambda:x during setSecret step ${'x'.repeat(5000)}`;
 
     const [finding] = findingsOf(raw);
@@ -94,26 +103,26 @@ describe('Function: classify', () => {
     expect(finding?.evidence.errorMessage).toHaveLength(500);
   });
 
-  it('ignores an event no rule is about (an API call)', () => {
-    const result = classify(parseCloudTrailEvent(wrapCloudTrailRecord(loadPublishedFixture('CreateSecret.cloudtrail-record.awsdocs.json'))));
+  it('ignores an event no rule is about', () => {
+    const result = classify(parseClassifiableEvent(loadSampleEvent('rotation-succeeded/silent.RotationStarted.authored.json')), classifyContext);
 
-    expect(result).toEqual({ kind: 'ignored', reason: 'no rule for AWS API Call via CloudTrail CreateSecret' });
+    expect(result).toEqual({ kind: 'ignored', reason: 'no rule for AWS Service Event via CloudTrail RotationStarted' });
   });
 
   it('ignores a rotation event name that arrives under the wrong detail-type', () => {
     const raw = loadPublishedFixture<Record<string, unknown>>('RotationFailed.eventbridge.umccr.json');
     raw['detail-type'] = 'AWS API Call via CloudTrail';
 
-    expect(classify(parseCloudTrailEvent(raw)).kind).toBe('ignored');
+    expect(classify(parseClassifiableEvent(raw), classifyContext).kind).toBe('ignored');
   });
 
   it('rejects a rotation event that names no secret, listing where it looked', () => {
     const raw = loadPublishedFixture<{ detail: Record<string, unknown> }>('RotationFailed.eventbridge.umccr.json');
     raw.detail.additionalEventData = {};
 
-    const act = () => classify(parseCloudTrailEvent(raw));
+    const act = () => classify(parseClassifiableEvent(raw), classifyContext);
 
     expect(act).toThrow(InvalidEventError);
-    expect(act).toThrow(/RotationFailed: names no secret \(looked in detail\.additionalEventData\.SecretId, .*detail\.requestParameters\.name\)/);
+    expect(act).toThrow(/AWS Service Event via CloudTrail RotationFailed: names no secret \(looked in detail\.additionalEventData\.SecretId, .*detail\.requestParameters\.name\)/);
   });
 });

@@ -1,8 +1,9 @@
 /** The clear-stale-pending use case on the sandbox account: look, decide, act, verify, report honestly. */
 import { describe, expect, it } from 'vitest';
-import { parseCloudTrailEvent } from '../../shared/contracts/cloudtrail-event.js';
+import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { Finding } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
+import { classifyContext } from '../helpers/policy.js';
 import { clearStalePending } from '../../shared/domain/remediate.js';
 import { InvalidSecretStateError, PermissionDeniedError, TransientAwsError } from '../../shared/errors.js';
 import { loadSampleEvent } from '../helpers/events.js';
@@ -12,7 +13,7 @@ const PAYMENTS = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/paym
 const STALE = '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003';
 
 const paymentsFinding = (): Finding => {
-  const result = classify(parseCloudTrailEvent(loadSampleEvent('secretsmanager/RotationFailed.authored.set-secret.json')));
+  const result = classify(parseClassifiableEvent(loadSampleEvent('rotation-failed/fires.RotationFailed.authored.set-secret.json')), classifyContext);
   if (result.kind !== 'findings' || !result.findings[0]) throw new Error('sample must classify');
   return result.findings[0];
 };

@@ -1,24 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../shared/config.js';
+import { join } from 'node:path';
+import { loadConfig, locationFrom } from '../../shared/config.js';
+import { PolicyError } from '../../shared/policy/errors.js';
+import { repoRoot } from '../helpers/events.js';
 import { ConfigError } from '../../shared/errors.js';
 
-const valid = { EVENT_BUS_NAME: 'secrets-remediator-dev', ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-dev-alerts' };
+const valid = {
+  EVENT_BUS_NAME: 'secrets-remediator-dev',
+  ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-dev-alerts',
+  STAGE: 'dev',
+  SERVICE_ROLE_PREFIX: 'secrets-remediator-dev-',
+  POLICY_FILE: join(repoRoot, 'policy.yml'),
+};
 
 describe('Function: loadConfig', () => {
-  it('defaults to dry-run, the safe mode for a first deploy', () => {
-    expect(loadConfig(valid)).toEqual({ mode: 'dry-run', eventBusName: valid.EVENT_BUS_NAME, alertTopicArn: valid.ALERT_TOPIC_ARN });
+  it('reads the environment and the shipped policy, which is dry-run: the safe mode for a first deploy', () => {
+    const config = loadConfig(valid);
+
+    expect(config).toMatchObject({ mode: 'dry-run', eventBusName: valid.EVENT_BUS_NAME, alertTopicArn: valid.ALERT_TOPIC_ARN, stage: 'dev', serviceRolePrefix: 'secrets-remediator-dev-' });
+    expect(config.policy.mode).toBe('dry-run');
   });
 
-  it('takes enforce when asked', () => {
-    expect(loadConfig({ ...valid, REMEDIATION_MODE: 'enforce' }).mode).toBe('enforce');
+  it('fails the cold start when the policy file is missing, naming it', () => {
+    const env = { ...valid, POLICY_FILE: join(repoRoot, 'no-such-policy.yml') };
+
+    expect(() => loadConfig(env)).toThrow(PolicyError);
+    expect(() => loadConfig(env)).toThrow(/no-such-policy\.yml.*policy file not found/);
   });
 
   it.each([
-    ['a missing bus name', { ALERT_TOPIC_ARN: valid.ALERT_TOPIC_ARN }, /EVENT_BUS_NAME: missing/],
+    ['a missing bus name', { ...valid, EVENT_BUS_NAME: undefined }, /EVENT_BUS_NAME: missing/],
     ['a topic that is not an SNS ARN', { ...valid, ALERT_TOPIC_ARN: 'alerts' }, /ALERT_TOPIC_ARN: expected an SNS topic ARN/],
-    ['an unknown mode', { ...valid, REMEDIATION_MODE: 'yolo' }, /REMEDIATION_MODE: /],
+    ['a missing stage', { ...valid, STAGE: '' }, /STAGE: missing/],
+    ['a missing role prefix', { ...valid, SERVICE_ROLE_PREFIX: undefined }, /SERVICE_ROLE_PREFIX: missing/],
   ])('fails on %s, naming the variable', (_label, env, message) => {
-    expect(() => loadConfig(env)).toThrow(ConfigError);
-    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => locationFrom(env)).toThrow(ConfigError);
+    expect(() => locationFrom(env)).toThrow(message);
   });
 });

@@ -9,14 +9,16 @@ import { makeHandler as makeClassify } from '../../functions/classify/make-handl
 import { makeHandler as makeClearStalePending } from '../../functions/clear-stale-pending/make-handler.js';
 import { ConfigError, TransientAwsError } from '../../shared/errors.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
-import { loadSampleEvent } from '../helpers/events.js';
+import { join } from 'node:path';
+import { loadSampleEvent, repoRoot } from '../helpers/events.js';
+import { classifyContext } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 
 const context = localContext('test');
 
 const findingEventFor = async (file: string) => {
   const account = defaultSandbox();
-  await makeClassify(account)(loadSampleEvent(file), context);
+  await makeClassify(account, classifyContext)(loadSampleEvent(file), context);
   const [event] = account.bus.published;
   if (!event) throw new Error('classify published nothing');
   return event;
@@ -26,7 +28,7 @@ describe('Handler: classify', () => {
   it('publishes one Secret Finding per finding and answers with their ids', async () => {
     const account = defaultSandbox();
 
-    const outcome = await makeClassify(account)(loadSampleEvent('secretsmanager/RotationFailed.published-umccr.json'), context);
+    const outcome = await makeClassify(account, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), context);
 
     expect(outcome).toEqual({ status: 'published', findings: ['d82e0a2d-f36e-11fd-37cb-cba423a71196/rotation-failed'] });
     expect(account.bus.published).toHaveLength(1);
@@ -41,11 +43,11 @@ describe('Handler: classify', () => {
   it.each([
     ['text that is not JSON', 'not json at all', /^event: not JSON/],
     ['an event without the envelope', { detail: {} }, /^version: missing/],
-    ['a bare CloudTrail record', loadSampleEvent('secretsmanager/CreateSecret.published-awsdocs.cloudtrail-record.json'), /bare CloudTrail record/],
+    ['a bare CloudTrail record', loadSampleEvent('default-kms-key/fires.CreateSecret.published-awsdocs.cloudtrail-record.json'), /bare CloudTrail record/],
   ])('rejects %s, naming what is missing, and publishes nothing', async (_label, raw, problem) => {
     const account = defaultSandbox();
 
-    const outcome = await makeClassify(account)(raw, context);
+    const outcome = await makeClassify(account, classifyContext)(raw, context);
 
     expect(outcome).toMatchObject({ status: 'rejected', problems: expect.arrayContaining([expect.stringMatching(problem)]) });
     expect(account.bus.published).toEqual([]);
@@ -53,10 +55,10 @@ describe('Handler: classify', () => {
 
   it('answers ignored for an event no rule is about', async () => {
     const account = defaultSandbox();
-    const event = loadSampleEvent<{ detail: Record<string, unknown> }>('secretsmanager/RotationSucceeded.published-aws-blog.json');
+    const event = loadSampleEvent<{ detail: Record<string, unknown> }>('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
     event.detail.eventName = 'RotationStarted';
 
-    const outcome = await makeClassify(account)(event, context);
+    const outcome = await makeClassify(account, classifyContext)(event, context);
 
     expect(outcome).toEqual({ status: 'ignored', reason: 'no rule for AWS Service Event via CloudTrail RotationStarted' });
     expect(account.bus.published).toEqual([]);
@@ -66,7 +68,7 @@ describe('Handler: classify', () => {
     const account = defaultSandbox();
     const bus = { publish: vi.fn().mockRejectedValue(new TransientAwsError('PutEvents: ThrottlingException')) };
 
-    await expect(makeClassify({ bus })(loadSampleEvent('secretsmanager/RotationFailed.published-umccr.json'), context)).rejects.toThrow(TransientAwsError);
+    await expect(makeClassify({ bus, secrets: account.secrets }, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), context)).rejects.toThrow(TransientAwsError);
     expect(account.bus.published).toEqual([]);
   });
 });
@@ -74,7 +76,7 @@ describe('Handler: classify', () => {
 describe('Handler: clear-stale-pending', () => {
   it('acts on a finding and publishes its Remediation Result', async () => {
     const account = defaultSandbox();
-    const finding = await findingEventFor('secretsmanager/RotationFailed.authored.set-secret.json');
+    const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
 
     const outcome = await makeClearStalePending(account, 'enforce')(finding, context);
 
@@ -88,7 +90,7 @@ describe('Handler: clear-stale-pending', () => {
 
   it('rejects a finding whose detail is incomplete, naming the field, and writes nothing', async () => {
     const account = defaultSandbox();
-    const finding = await findingEventFor('secretsmanager/RotationFailed.authored.set-secret.json');
+    const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
     delete (finding.detail as { secret?: unknown }).secret;
     const before = account.secrets.snapshot();
 
@@ -102,7 +104,7 @@ describe('Handler: clear-stale-pending', () => {
 
   it('ignores a finding that does not plan it', async () => {
     const account = defaultSandbox();
-    const finding = await findingEventFor('secretsmanager/RotationSucceeded.published-aws-blog.json');
+    const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
 
     const outcome = await makeClearStalePending(account, 'enforce')(finding, context);
 
@@ -113,7 +115,7 @@ describe('Handler: clear-stale-pending', () => {
   it('fails the invocation on throttling, leaving the secret as it was', async () => {
     const account = defaultSandbox();
     account.secrets.failNext('describeSecret', new TransientAwsError('DescribeSecret: ThrottlingException'));
-    const finding = await findingEventFor('secretsmanager/RotationFailed.authored.set-secret.json');
+    const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
     const before = account.secrets.snapshot();
 
     await expect(makeClearStalePending(account, 'enforce')(finding, context)).rejects.toThrow(TransientAwsError);
@@ -125,7 +127,7 @@ describe('Handler: clear-stale-pending', () => {
 describe('Handler: alert', () => {
   it('sends one alert for a finding with no action', async () => {
     const account = defaultSandbox();
-    const finding = await findingEventFor('secretsmanager/RotationSucceeded.published-aws-blog.json');
+    const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
 
     const outcome = await makeAlert(account)(finding, context);
 
@@ -135,7 +137,7 @@ describe('Handler: alert', () => {
 
   it('waits for the result of a finding that plans an action (no second alert)', async () => {
     const account = defaultSandbox();
-    const finding = await findingEventFor('secretsmanager/RotationFailed.authored.set-secret.json');
+    const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
 
     const outcome = await makeAlert(account)(finding, context);
 
@@ -146,7 +148,7 @@ describe('Handler: alert', () => {
   it('rejects an event of another detail-type and sends nothing', async () => {
     const account = defaultSandbox();
 
-    const outcome = await makeAlert(account)(loadSampleEvent('secretsmanager/RotationFailed.published-umccr.json'), context);
+    const outcome = await makeAlert(account)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), context);
 
     expect(outcome).toEqual({ status: 'rejected', problems: ["detail-type: expected 'Secret Finding' or 'Remediation Result'"] });
     expect(account.notifier.sent).toEqual([]);
@@ -176,9 +178,12 @@ describe('Lambda entry points', () => {
     await expect(load).rejects.toMatchObject({ name: ConfigError.name, message: expect.stringMatching(/(EVENT_BUS_NAME|ALERT_TOPIC_ARN): missing/) });
   });
 
-  it.each(Object.keys(entryPoints) as (keyof typeof entryPoints)[])('%s loads with its settings and exports a handler', async (name) => {
+  it.each(Object.keys(entryPoints) as (keyof typeof entryPoints)[])('%s loads with its settings and the shipped policy, and exports a handler', async (name) => {
     vi.stubEnv('EVENT_BUS_NAME', 'secrets-remediator-test');
     vi.stubEnv('ALERT_TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-test-alerts');
+    vi.stubEnv('STAGE', 'test');
+    vi.stubEnv('SERVICE_ROLE_PREFIX', 'secrets-remediator-test-');
+    vi.stubEnv('POLICY_FILE', join(repoRoot, 'policy.yml'));
 
     const module = await entryPoints[name]();
 

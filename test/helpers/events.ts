@@ -10,7 +10,7 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const eventsDir = join(repoRoot, 'events');
 export const publishedFixturesDir = join(repoRoot, '..', 'shared', 'fixtures', 'events');
 
-/** An event from `events/`, e.g. `secretsmanager/RotationFailed.published-umccr.json`. */
+/** An event from `events/`, e.g. `rotation-failed/fires.RotationFailed.published-umccr.json`. */
 export const loadSampleEvent = <T = Record<string, unknown>>(relativePath: string): T =>
   structuredClone(JSON.parse(readFileSync(join(eventsDir, relativePath), 'utf8')) as T);
 

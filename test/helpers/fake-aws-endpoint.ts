@@ -21,7 +21,7 @@ export const FAKE_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:se
 export const FAKE_SECRET_NAME = 'prod/payments/db';
 export const FAKE_CURRENT_VERSION = '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002';
 export const FAKE_PENDING_VERSION = '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003';
-/** Before the failure of `events/secretsmanager/RotationFailed.authored.set-secret.json` (2026-11-22T02:47:31Z). */
+/** Before the failure of `events/rotation-failed/fires.RotationFailed.authored.set-secret.json` (2026-11-22T02:47:31Z). */
 export const FAKE_LAST_ROTATED = new Date('2026-10-22T02:47:31Z');
 
 export type FakeService = 'secretsmanager' | 'events' | 'sns' | 'unknown';

@@ -6,9 +6,10 @@ import type { Mode } from '../../shared/contracts/finding.js';
 import { runChain } from '../../shared/replay/chain.js';
 import { buildReport, type EventReport } from '../../shared/replay/report.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
+import { classifyContext } from './policy.js';
 
 export const handlersFor = (account: SandboxAccount, mode: Mode) => ({
-  classify: makeClassify(account),
+  classify: makeClassify(account, classifyContext),
   'clear-stale-pending': makeClearStalePending(account, mode),
   alert: makeAlert(account),
 });

@@ -25,16 +25,16 @@ interface Expectation {
 
 const expectations: readonly Expectation[] = [
   {
-    file: 'secretsmanager/RotationFailed.published-umccr.json',
+    file: 'rotation-failed/fires.RotationFailed.published-umccr.json',
     matched: FULL_CHAIN,
     rule: 'rotation-failed',
     secret: 'IcaSecretsPortal',
     outcome: { enforce: 'applied', 'dry-run': 'planned' },
     cleared: '9d4e6f80-1a2b-4c3d-8e4f-5a6b7c8d9e03',
   },
-  { file: 'secretsmanager/RotationSucceeded.published-aws-blog.json', matched: ['classify', 'alert'], rule: 'rotation-succeeded', secret: 'Appuser-pyodbc' },
+  { file: 'rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json', matched: ['classify', 'alert'], rule: 'rotation-succeeded', secret: 'Appuser-pyodbc' },
   {
-    file: 'secretsmanager/RotationAbandoned.authored.json',
+    file: 'rotation-failed/fires.RotationAbandoned.authored.json',
     matched: FULL_CHAIN,
     rule: 'rotation-failed',
     secret: 'prod/orders/db-admin',
@@ -42,29 +42,29 @@ const expectations: readonly Expectation[] = [
     cleared: 'c0ffee00-1111-4222-8333-444455556602',
   },
   {
-    file: 'secretsmanager/TestRotationFailed.authored.json',
+    file: 'rotation-failed/fires.TestRotationFailed.authored.pending-is-current.json',
     matched: FULL_CHAIN,
     rule: 'rotation-failed',
     secret: 'staging/reporting/readonly',
     outcome: { enforce: 'skipped', 'dry-run': 'skipped' },
   },
   {
-    file: 'secretsmanager/RotationFailed.authored.set-secret.json',
+    file: 'rotation-failed/fires.RotationFailed.authored.set-secret.json',
     matched: FULL_CHAIN,
     rule: 'rotation-failed',
     secret: 'prod/payments/db',
     outcome: { enforce: 'applied', 'dry-run': 'planned' },
     cleared: '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003',
   },
-  { file: 'secretsmanager/RotationFailed.authored.secret-gone.json', matched: FULL_CHAIN, rule: 'rotation-failed', outcome: { enforce: 'skipped', 'dry-run': 'skipped' } },
-  { file: 'secretsmanager/CreateSecret.published-awsdocs.cloudtrail-record.json', matched: [] },
+  { file: 'rotation-failed/fires.RotationFailed.authored.secret-gone.json', matched: FULL_CHAIN, rule: 'rotation-failed', outcome: { enforce: 'skipped', 'dry-run': 'skipped' } },
+  { file: 'rotation-failed/silent.RotationFailed.authored.as-api-call.json', matched: [] },
 ];
 
 const cases = (['enforce', 'dry-run'] as const).flatMap((mode) => expectations.map((e) => [e.file, mode, e] as const));
 
 describe('Replay: the rotation-failure path', () => {
-  it('has an expectation for every sample in events/', () => {
-    expect(expectations.map((e) => e.file).sort()).toEqual(sampleEventFiles());
+  it('has an expectation for every rotation sample in events/', () => {
+    expect(expectations.map((e) => e.file).sort()).toEqual(sampleEventFiles().filter((f) => /^rotation-(failed|succeeded)\/fires\.|as-api-call/.test(f)));
   });
 
   it.each(cases)('%s in %s mode', async (file, mode: Mode, expected) => {
@@ -99,7 +99,7 @@ describe('Replay: the rotation-failure path', () => {
   it('a RotationFailed leaves no stale AWSPENDING and sends one alert that names the step', async () => {
     const account = defaultSandbox();
 
-    const report = await replayEvent(loadSampleEvent('secretsmanager/RotationFailed.published-umccr.json'), account, 'enforce');
+    const report = await replayEvent(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), account, 'enforce');
 
     expect(Object.values(account.secrets.snapshot().IcaSecretsPortal?.versions ?? {}).flat().sort()).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
     expect(account.notifier.sent).toHaveLength(1);
@@ -112,46 +112,33 @@ describe('Replay: the rotation-failure path', () => {
     const account = defaultSandbox();
     const before = account.secrets.snapshot();
 
-    await replayEvent(loadSampleEvent('secretsmanager/RotationSucceeded.published-aws-blog.json'), account, 'enforce');
+    await replayEvent(loadSampleEvent('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json'), account, 'enforce');
 
     expect(account.secrets.snapshot()).toEqual(before);
     expect(account.secrets.calls).toEqual([]);
     expect(account.notifier.sent.map((m) => m.attributes.severity)).toEqual(['info']);
   });
 
-  it('an API-call event does not match the service-event rule, so nothing runs', async () => {
+  it('an API-call event does not match the service-event rule, and no rule wants RotationFailed as an API call', async () => {
     const account = defaultSandbox();
-    const loaded = loadEvent(join(eventsDir, 'secretsmanager/CreateSecret.published-awsdocs.cloudtrail-record.json'));
-    if (!loaded.event.ok) throw new Error(loaded.event.problem);
 
-    const report = await replayEvent(loaded.event.value, account, 'enforce');
+    const report = await replayEvent(loadSampleEvent('rotation-failed/silent.RotationFailed.authored.as-api-call.json'), account, 'enforce');
 
-    expect(loaded.event.wrapped).toBe(true);
     expect(report.routes).toEqual([]);
     expect(account.bus.published).toEqual([]);
     expect(account.notifier.sent).toEqual([]);
   });
 
-  it('a rotation event sent as an API call (wrong detail-type) is not routed', async () => {
-    const account = defaultSandbox();
-    const event = loadSampleEvent('secretsmanager/RotationFailed.authored.set-secret.json');
-    event['detail-type'] = 'AWS API Call via CloudTrail';
-
-    const report = await replayEvent(event, account, 'enforce');
-
-    expect(report.matched).toEqual([]);
-  });
-
   it('a rotation event that names no secret is rejected by classify, changes nothing and alerts nobody', async () => {
     const account = defaultSandbox();
-    const event = loadSampleEvent<{ detail: Record<string, unknown> }>('secretsmanager/RotationFailed.authored.set-secret.json');
+    const event = loadSampleEvent<{ detail: Record<string, unknown> }>('rotation-failed/fires.RotationFailed.authored.set-secret.json');
     event.detail.additionalEventData = null;
     const before = account.secrets.snapshot();
 
     const report = await replayEvent(event, account, 'enforce');
 
     expect(report.matched).toEqual(['classify']);
-    expect(report.rejected).toEqual([expect.stringMatching(/^RotationFailed: names no secret/)]);
+    expect(report.rejected).toEqual([expect.stringMatching(/^AWS Service Event via CloudTrail RotationFailed: names no secret/)]);
     expect(account.secrets.snapshot()).toEqual(before);
     expect(account.bus.published).toEqual([]);
     expect(account.notifier.sent).toEqual([]);
@@ -159,7 +146,7 @@ describe('Replay: the rotation-failure path', () => {
 
   it('the same event delivered twice clears once; the second action is skipped', async () => {
     const account = defaultSandbox();
-    const event = loadSampleEvent('secretsmanager/RotationFailed.authored.set-secret.json');
+    const event = loadSampleEvent('rotation-failed/fires.RotationFailed.authored.set-secret.json');
 
     const first = await replayEvent(event, account, 'enforce');
     const second = await replayEvent(event, account, 'enforce');

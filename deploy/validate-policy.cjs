@@ -1,0 +1,32 @@
+'use strict';
+/**
+ * Validates policy.yml for the stage being packaged, before anything is built: a bad policy
+ * fails `serverless package` / `deploy` with the field named, instead of every cold start.
+ * Runs the same validation the functions run (shared/cli/check-policy.ts) through tsx.
+ */
+const { spawnSync } = require('node:child_process');
+const { join } = require('node:path');
+
+class ValidatePolicy {
+  constructor(serverless, options) {
+    this.serverless = serverless;
+    this.options = options;
+    this.hooks = { 'before:package:initialize': () => this.validate() };
+  }
+
+  validate() {
+    const root = this.serverless.serviceDir;
+    const stage = this.options.stage ?? this.serverless.service.provider.stage ?? 'dev';
+    const file = this.serverless.service.provider.environment?.POLICY_FILE ?? 'policy.yml';
+    const run = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['shared/cli/check-policy.ts', '--stage', String(stage), file], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) {
+      throw new Error(`policy check failed:\n${run.stderr || run.stdout || run.error?.message || 'no output'}`);
+    }
+    this.serverless.cli.log(run.stdout.trim());
+  }
+}
+
+module.exports = ValidatePolicy;

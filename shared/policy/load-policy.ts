@@ -1,0 +1,47 @@
+/**
+ * The policy file's I/O: where it is and reading it. Validation is `parsePolicy`'s, so a file
+ * fails the same way in `check-policy`, at packaging and at a cold start.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PolicyFileError } from './errors.js';
+import { parsePolicy } from './parse-policy.js';
+import type { Policy } from './schema.js';
+
+/** The policy file's name, at the repository root and at the root of the deployment package. */
+export const POLICY_FILE = 'policy.yml';
+
+/**
+ * Where the policy file is: `POLICY_FILE` (default `policy.yml`) resolved against the Lambda
+ * package root (`LAMBDA_TASK_ROOT`) or, locally, the working directory. An absolute
+ * `POLICY_FILE` is taken as is.
+ */
+export const resolvePolicyFile = (env: Readonly<Record<string, string | undefined>> = process.env): string =>
+  resolve(env.LAMBDA_TASK_ROOT || process.cwd(), env.POLICY_FILE || POLICY_FILE);
+
+export interface LoadPolicyOptions {
+  /** The policy file; default `resolvePolicyFile()`. */
+  readonly file?: string;
+  /** The stage whose overrides (`stages.<stage>`) apply. */
+  readonly stage: string;
+}
+
+/**
+ * Reads and validates the policy file for a stage.
+ *
+ * @throws PolicyFileError when the file is missing or unreadable; PolicyError when it is invalid.
+ *
+ * @example
+ * const policy = loadPolicy({ stage: process.env.STAGE ?? 'dev' }); // once, at cold start
+ */
+export const loadPolicy = ({ file = resolvePolicyFile(), stage }: LoadPolicyOptions): Policy => {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'policy file not found' : `cannot read the policy file (${code ?? String(error)})`;
+    throw new PolicyFileError({ source: file, stage }, problem, { cause: error });
+  }
+  return parsePolicy(text, { source: file, stage });
+};

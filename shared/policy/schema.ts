@@ -1,0 +1,273 @@
+/**
+ * The deployment's policy file (`policy.yml`, DESIGN §6): what the service may do, to which
+ * secrets, and when it should speak up. Every field has a safe default, so an empty file is a
+ * valid policy: dry run, no admins, nothing required.
+ *
+ * Every object is `.strict()` (middy's typo guard): a misspelt key is an error, never a
+ * silently ignored setting. Every leaf carries its own message, written to read after the
+ * field's path: `rotation.maxAgeDays: expected an integer between 1 and 1000, received "ninety"`.
+ */
+import * as z from 'zod';
+import { ModeSchema, SeveritySchema } from '../contracts/finding.js';
+import { MANAGED_RULES } from '../domain/config-rules.js';
+
+/** Longest quote of a user's value in a message: enough to recognise it, never a whole document. */
+const MAX_QUOTED = 60;
+
+/**
+ * How a value the user wrote is quoted back in a message: strings in quotes, lists and mappings
+ * by kind (their content is reported field by field anyway), long values cut.
+ */
+export const describeValue = (value: unknown): string => {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
+  if (value !== null && typeof value === 'object') return 'a mapping';
+  const text =
+    typeof value === 'string'
+      ? JSON.stringify(value)
+      : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null
+        ? String(value)
+        : typeof value;
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED - 1)}…` : text;
+};
+
+/** An empty YAML value (`allowedAdmins:`) is null; say how to write "none". */
+const nullHint = (input: unknown, empty: string): string => (input === null ? ` (write ${empty} for none)` : '');
+
+/** `expected <what>, received <value>`; `missing: expected <what>` for a required field left out. */
+const expectedMessage = (what: string, input: unknown, hint = ''): string =>
+  input === undefined ? `missing: expected ${what}` : `expected ${what}, received ${describeValue(input)}${hint}`;
+
+/** One message for every issue a schema raises: what was expected, what was received. */
+const expecting = (what: string) => ({
+  error: (issue: { readonly input?: unknown }) => expectedMessage(what, issue.input),
+});
+
+const pattern = (regex: RegExp, what: string) => z.string(expecting(what)).regex(regex, expecting(what));
+
+const intBetween = (min: number, max: number) => {
+  const message = expecting(`an integer between ${min} and ${max}`);
+  return z.int(message).min(min, message).max(max, message);
+};
+
+const bool = () => z.boolean(expecting('true or false'));
+
+const list = <T extends z.ZodType>(item: T, what: string) =>
+  z.array(item, { error: (issue) => expectedMessage(`a list of ${what}`, issue.input, nullHint(issue.input, '[]')) });
+
+const nonEmptyList = <T extends z.ZodType>(item: T, what: string) =>
+  list(item, what).min(1, { error: () => `expected at least one ${what.replace(/s$/, '')}, received an empty list` });
+
+const mapping = <K extends z.core.$ZodRecordKey, V extends z.ZodType>(key: K, value: V, what: string) =>
+  z.record(key, value, { error: (issue) => expectedMessage(`a mapping of ${what}`, issue.input, nullHint(issue.input, '{}')) });
+
+/** A strict section; the policy parser reports its unknown keys one by one, with a suggestion. */
+const section = <T extends z.ZodRawShape>(shape: T, what: string) =>
+  z
+    .object(shape, {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`
+          : expectedMessage(`a mapping of ${what}`, issue.input, nullHint(issue.input, '{}')),
+    })
+    .strict();
+
+// --- Leaves -----------------------------------------------------------------------------------
+
+/** AWS tag keys: 1–128 letters, digits, spaces and `_ . : / = + - @`; `aws:` is reserved. */
+const tagKey = (orNull = '') => pattern(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, `a tag key (1-128 letters, digits, spaces, _ . : / = + - @; not "aws:...")${orNull}`);
+
+/** `*` allowed anywhere after `arn:`, so `...:role/AWSReservedSSO_Admin_*` names every SSO admin role. */
+const principalArn = pattern(
+  /^arn:[\w*-]+:(iam|sts):[^:\s]*:[\d*]+:\S+$/,
+  'an IAM principal ARN such as "arn:aws:iam::123456789012:role/Admin" (* allowed as a wildcard)',
+);
+
+const REGION = '[a-z]{2}(-[a-z]+)+-\\d+';
+
+const lambdaArn = (orNull = '') =>
+  pattern(
+    new RegExp(`^arn:aws[a-z-]*:lambda:${REGION}:\\d{12}:function:[\\w-]{1,64}(:(\\$LATEST|[\\w-]{1,128}))?$`),
+    `a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)${orNull}`,
+  );
+
+const kmsKeyArn = pattern(
+  new RegExp(`^arn:aws[a-z-]*:kms:${REGION}:\\d{12}:(key/[\\w-]+|alias/[\\w/-]+)$`),
+  'a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<id> or :alias/<name>)',
+);
+
+const MAX_ROTATION_DAYS = 1000;
+
+/** Secrets Manager's `ScheduleExpression`: `rate(N days)` (N ≤ 1000) or a 6-field `cron(...)`. */
+const isScheduleExpression = (value: string): boolean => {
+  const rate = /^rate\((\d+) days?\)$/.exec(value);
+  if (rate) return Number(rate[1]) >= 1 && Number(rate[1]) <= MAX_ROTATION_DAYS;
+  return /^cron\(\S+( \S+){5}\)$/.test(value);
+};
+
+const scheduleExpression = z
+  .string(expecting('"rate(N days)" with N from 1 to 1000, or "cron(<6 fields>)"'))
+  .refine(isScheduleExpression, expecting('"rate(N days)" with N from 1 to 1000, or "cron(<6 fields>)"'));
+
+/**
+ * A 12-digit account id. YAML reads unquoted digits as a number, so a 12-digit number is taken
+ * as its digits; a shorter one (`012345678901` read as 12345678901) is refused with the reason.
+ */
+const accountId = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isInteger(value) && value >= 1e11 && value < 1e12 ? String(value) : value),
+  z.string({
+    error: (issue) =>
+      expectedMessage(
+        'a 12-digit account id',
+        issue.input,
+        typeof issue.input === 'number' ? ' (quote account ids: YAML reads unquoted digits as a number and drops leading zeros)' : '',
+      ),
+  }).regex(/^\d{12}$/, expecting('a 12-digit account id')),
+);
+
+const organizationId = pattern(/^o-[a-z0-9]{10,32}$/, 'an organization id ("o-" and 10-32 lowercase letters or digits) or null');
+
+const vpcEndpointId = pattern(/^vpce-[0-9a-f]{8,17}$/, 'a VPC endpoint id (vpce-0123456789abcdef0)');
+
+/** `*` matches any run of characters, '/' included; see `matchesGlob`. */
+const nameGlob = z.string(expecting('a secret name glob such as "prod/*"')).min(1, expecting('a non-empty secret name glob'));
+
+const stageName = pattern(/^[A-Za-z0-9-]{1,64}$/, 'a stage name (letters, digits and hyphens)');
+
+/** The AWS Config managed rules the service understands (DESIGN §4). */
+export const CONFIG_RULE_IDENTIFIERS = MANAGED_RULES;
+
+const configRuleIdentifier = z.enum(MANAGED_RULES, expecting(`one of ${MANAGED_RULES.join(', ')}`));
+
+const configRuleName = z.string(expecting('a Config rule name')).min(1, expecting('a Config rule name')).max(128, expecting('a Config rule name of at most 128 characters'));
+
+// --- The document -----------------------------------------------------------------------------
+
+const rotationSchema = section(
+  {
+    schedule: scheduleExpression.default('rate(30 days)'),
+    rotateImmediately: bool().default(false),
+    maxAgeDays: intBetween(1, MAX_ROTATION_DAYS).default(90),
+    gracePeriodDays: intBetween(0, 365).default(7),
+    functions: section(
+      {
+        byTag: tagKey(' or null').nullable().default('rotation-function'),
+        byNamePrefix: mapping(z.string().min(1, expecting('a non-empty secret name prefix')), lambdaArn(), 'secret name prefixes to rotation Lambda ARNs').default(
+          () => ({}),
+        ),
+        default: lambdaArn(' or null').nullable().default(null),
+      },
+      'byTag, byNamePrefix, default',
+    ).prefault({}),
+  },
+  'rotation settings',
+);
+
+/**
+ * The policy without `stages`: the shape of the base document and, every field optional, of a
+ * stage's override (all fields have defaults, so any subset of them validates).
+ */
+export const BasePolicySchema = section(
+  {
+    mode: z.enum(ModeSchema.options, expecting('"dry-run" or "enforce"')).default('dry-run'),
+    allowedAdmins: list(principalArn, 'IAM principal ARNs').default(() => []),
+    exemptionTag: tagKey().default('remediation:exempt'),
+    protectedTag: tagKey().default('remediation:protected'),
+    protectedTagKeys: list(tagKey(), 'tag keys').default(() => []),
+    rotation: rotationSchema.prefault({}),
+    unusedDays: intBetween(1, 3650).default(90),
+    kms: section({ allowedKeys: list(kmsKeyArn, 'KMS key or alias ARNs').default(() => []) }, 'KMS settings').prefault({}),
+    accounts: section(
+      {
+        organizationId: organizationId.nullable().default(null),
+        allowed: list(accountId, '12-digit account ids').default(() => []),
+      },
+      'account settings',
+    ).prefault({}),
+    vpcEndpoints: list(
+      section({ secrets: nonEmptyList(nameGlob, 'secret name globs'), endpoints: nonEmptyList(vpcEndpointId, 'VPC endpoint ids') }, 'secrets and endpoints'),
+      '{ secrets, endpoints } entries',
+    ).default(() => []),
+    requireResourcePolicy: list(nameGlob, 'secret name globs').default(() => []),
+    requireReplication: list(nameGlob, 'secret name globs').default(() => []),
+    limits: section(
+      {
+        writesPerSecretPerHour: intBetween(1, 100).default(3),
+        writesPerInvocation: intBetween(1, 1000).default(10),
+      },
+      'write limits',
+    ).prefault({}),
+    alerts: section(
+      {
+        minimumSeverity: z.enum(SeveritySchema.options, expecting('one of critical, high, medium, low, info')).default('info'),
+        digestWindowMinutes: intBetween(0, 60).default(5),
+        accessDeniedBurst: section({ count: intBetween(2, 10_000).default(10), windowMinutes: intBetween(1, 60).default(5) }, 'count, windowMinutes').prefault({}),
+      },
+      'alert settings',
+    ).prefault({}),
+    configRules: mapping(configRuleName, configRuleIdentifier, 'Config rule names to managed rule identifiers').default(() => ({})),
+  },
+  'policy fields',
+);
+
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
+
+/** A stage's override as written: any subset of the base fields, at any depth; no `stages`. */
+export type PolicyOverride = DeepPartial<z.output<typeof BasePolicySchema>>;
+
+/**
+ * Validates an override without filling in defaults, so `stages.prod` in the parsed policy is
+ * what the file says, not the base's fields with defaults. Objects become all-optional (and stay
+ * strict); leaves keep their checks and messages.
+ */
+const withoutDefaults = (schema: z.ZodType): z.ZodType => {
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault) return withoutDefaults(schema.unwrap() as z.ZodType);
+  if (schema instanceof z.ZodObject) {
+    const shape = Object.fromEntries(Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, field]) => [key, withoutDefaults(field).optional()]));
+    // Keep the section's own messages ("expected a mapping of ..."); the cast only widens the issue type.
+    return z.object(shape, { error: schema.def.error } as Parameters<typeof z.object>[1]).strict();
+  }
+  return schema;
+};
+
+export const PolicyOverrideSchema = withoutDefaults(BasePolicySchema) as z.ZodType<PolicyOverride>;
+
+export const PolicySchema = BasePolicySchema.extend({
+  /** Stage name → override, deep-merged over the base when that stage is deployed. */
+  stages: mapping(stageName, PolicyOverrideSchema, 'stage names to policy overrides').default(() => ({})),
+});
+
+export type Policy = z.output<typeof PolicySchema>;
+
+/** Field names of the section at `path` (a parsed path, indices and record keys included), for "did you mean". */
+export const fieldsAt = (path: readonly PropertyKey[], schema: z.ZodType = PolicySchema): readonly string[] => {
+  let current: unknown = schema;
+  for (let i = 0; i <= path.length; i++) {
+    // Peel the wrappers: defaults, optional, nullable, the account id's preprocess pipe.
+    for (;;) {
+      if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable) current = current.unwrap();
+      else if (current instanceof z.ZodPipe) current = current.in;
+      else break;
+    }
+    if (i === path.length) return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+    const key = path[i];
+    if (current instanceof z.ZodObject) current = (current.shape as Record<string, unknown>)[String(key)];
+    else if (current instanceof z.ZodRecord) current = current.valueType;
+    else if (current instanceof z.ZodArray) current = current.element;
+    else return [];
+  }
+  return [];
+};
+
+const deepFreeze = <T>(value: T): T => {
+  if (value !== null && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+};
+
+/** The policy of an empty file: dry run, nobody allowed, nothing required. Frozen: copy before changing. */
+export const DEFAULT_POLICY: Policy = deepFreeze(PolicySchema.parse({}));

@@ -1,0 +1,115 @@
+/**
+ * Meta-tests over the rule catalogue: each rule is wired end to end — a pattern routes its
+ * trigger to classify, its actions exist (or are marked not deployed), and it has a sample that
+ * fires it and one that must not.
+ */
+import { describe, expect, it } from 'vitest';
+import { ActionTypeSchema } from '../../shared/contracts/finding.js';
+import { actions } from '../../shared/domain/actions.js';
+import { MANAGED_RULES } from '../../shared/domain/config-rules.js';
+import { rules } from '../../shared/domain/rules.js';
+import { matchesPattern } from '../../shared/rules/match-pattern.js';
+import { routes } from '../../shared/rules/routes.js';
+import { sampleEventFiles } from '../helpers/events.js';
+
+const classifyRoutes = routes.filter((r) => r.bus === 'default' && r.target === 'classify');
+
+/** The smallest event of each trigger, as EventBridge would deliver it. */
+const cloudTrailEvent = (detailType: string, eventName: string) => ({
+  source: 'aws.secretsmanager',
+  'detail-type': detailType,
+  detail: { eventSource: 'secretsmanager.amazonaws.com', eventName },
+});
+const configEvent = (configRuleName: string) => ({
+  source: 'aws.config',
+  'detail-type': 'Config Rules Compliance Change',
+  detail: { messageType: 'ComplianceChangeNotification', resourceType: 'AWS::SecretsManager::Secret', configRuleName, newEvaluationResult: { complianceType: 'NON_COMPLIANT' } },
+});
+
+const samplesOf = (ruleId: string, kind: 'fires' | 'silent') => sampleEventFiles().filter((f) => f.startsWith(`${ruleId}/${kind}.`));
+
+describe('Table: rules', () => {
+  it('covers every event-triggered rule of DESIGN §4, and the Config findings', () => {
+    expect(rules.map((r) => r.id).sort()).toEqual(
+      [
+        'abac-tag-changed',
+        'access-outside-vpce',
+        'default-kms-key',
+        'deleted-secret-in-use',
+        'policy-public',
+        'policy-removed',
+        'replication-removed',
+        'rotation-disabled',
+        'rotation-failed',
+        'rotation-missing',
+        'rotation-overdue',
+        'rotation-succeeded',
+        'secret-deleted',
+        'secret-force-deleted',
+        'unused',
+        'value-changed-by-hand',
+      ].sort(),
+    );
+  });
+
+  it('has unique ids', () => {
+    expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
+  });
+
+  it.each([
+    ['rotation-failed', 'high', 'SecretsManager.2'],
+    ['rotation-disabled', 'medium', 'SecretsManager.1'],
+    ['rotation-missing', 'medium', 'SecretsManager.1'],
+    ['rotation-overdue', 'high', 'SecretsManager.4'],
+    ['secret-deleted', 'critical', undefined],
+    ['secret-force-deleted', 'critical', undefined],
+    ['policy-public', 'critical', undefined],
+    ['unused', 'low', 'SecretsManager.3'],
+    ['rotation-succeeded', 'info', 'SecretsManager.2'],
+  ])('gives %s severity %s and control %s, as DESIGN §4 does', (id, severity, control) => {
+    const rule = rules.find((r) => r.id === id);
+
+    expect(rule?.severity).toBe(severity);
+    expect(rule?.control).toBe(control);
+  });
+
+  it.each(rules.map((r) => [r.id, r] as const))('routes every trigger of %s to classify through a real pattern', (_id, rule) => {
+    for (const trigger of rule.triggers) {
+      const events =
+        trigger.source === 'cloudtrail'
+          ? trigger.eventNames.map((name) => cloudTrailEvent(trigger.detailType, name))
+          : trigger.managedRules.flatMap((managed) => [configEvent(managed), configEvent(`securityhub-${managed}-a1b2c3`)]);
+      for (const event of events) {
+        expect(classifyRoutes.some((route) => matchesPattern(route.pattern, event)), JSON.stringify(event)).toBe(true);
+      }
+    }
+  });
+
+  it('routes no Config rule other than the five managed ones', () => {
+    expect(classifyRoutes.some((route) => matchesPattern(route.pattern, configEvent('my-own-secrets-check')))).toBe(false);
+    expect(MANAGED_RULES.every((managed) => classifyRoutes.some((route) => matchesPattern(route.pattern, configEvent(managed))))).toBe(true);
+  });
+
+  it.each(rules.map((r) => [r.id] as const))('has a sample that fires %s and one that must not', (id) => {
+    expect(samplesOf(id, 'fires').length).toBeGreaterThanOrEqual(1);
+    expect(samplesOf(id, 'silent').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('has no sample folder that is not a rule', () => {
+    const folders = new Set(sampleEventFiles().map((f) => f.split('/')[0]));
+
+    expect([...folders].filter((folder) => !rules.some((r) => r.id === folder))).toEqual([]);
+  });
+
+  it('plans only actions that exist, and every deployed action has a route to its function', () => {
+    for (const rule of rules) for (const action of rule.actions) expect(ActionTypeSchema.options).toContain(action);
+    const deployed = ActionTypeSchema.options.filter((type) => actions[type].available);
+
+    expect(deployed).toEqual(['clear-stale-pending']);
+    for (const type of deployed) expect(routes.some((r) => r.bus === 'project' && r.target === type)).toBe(true);
+  });
+
+  it('states each condition in words', () => {
+    for (const rule of rules) expect(rule.condition.length, rule.id).toBeGreaterThan(5);
+  });
+});

@@ -1,0 +1,590 @@
+/**
+ * The policy file (DESIGN §6): the shipped policy.yml, defaults, per-stage overrides, and the
+ * messages a user gets for a wrong file, each naming the field and what is wrong.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ConfigError } from '../../shared/errors.js';
+import { PolicyError, PolicyFileError } from '../../shared/policy/errors.js';
+import { matchesGlob } from '../../shared/policy/glob.js';
+import { loadPolicy, POLICY_FILE, resolvePolicyFile } from '../../shared/policy/load-policy.js';
+import { parsePolicy } from '../../shared/policy/parse-policy.js';
+import { DEFAULT_POLICY, type Policy } from '../../shared/policy/schema.js';
+import { repoRoot } from '../helpers/events.js';
+
+const shippedPolicyFile = join(repoRoot, POLICY_FILE);
+
+const problemsOf = (text: string, stage = 'prod'): readonly string[] => {
+  try {
+    parsePolicy(text, { stage, source: 'policy.yml' });
+  } catch (error) {
+    if (error instanceof PolicyError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the policy to be invalid');
+};
+
+const tempFile = (name: string, content: string): string => {
+  const file = join(mkdtempSync(join(tmpdir(), 'policy-')), name);
+  writeFileSync(file, content);
+  return file;
+};
+
+/** Every key path of a value, `rotation.functions.byTag` style; lists and records are leaves. */
+const keyPaths = (value: unknown, prefix = ''): string[] =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0
+    ? Object.entries(value).flatMap(([key, child]) => [`${prefix}${key}`, ...keyPaths(child, `${prefix}${key}.`)])
+    : [];
+
+const documentedFields = keyPaths({ ...DEFAULT_POLICY, stages: undefined }).filter((path) => path !== 'stages');
+
+describe('Function: parsePolicy', () => {
+  describe('the shipped policy.yml', () => {
+    it.each(['dev', 'prod'])('validates for stage %s, in dry-run mode with the defaults', (stage) => {
+      // Prepare
+      const text = readFileSync(shippedPolicyFile, 'utf8');
+
+      // Act
+      const policy = parsePolicy(text, { stage, source: POLICY_FILE });
+
+      // Assess
+      expect(policy.mode).toBe('dry-run');
+      expect({ ...policy, stages: {} }).toEqual(DEFAULT_POLICY);
+    });
+
+    it('states every field, so it is the annotated example too', () => {
+      // Prepare
+      const document = parse(readFileSync(shippedPolicyFile, 'utf8')) as unknown;
+
+      // Act
+      const present = new Set(keyPaths(document));
+
+      // Assess
+      expect(documentedFields.length).toBeGreaterThan(20);
+      expect(documentedFields.filter((field) => !present.has(field))).toEqual([]);
+      expect(present.has('stages.dev.mode')).toBe(true);
+    });
+  });
+
+  describe('defaults', () => {
+    it.each([
+      ['an empty file', ''],
+      ['only comments', '# nothing set yet\n\n'],
+      ['an empty document', '---\n'],
+      ['an empty mapping', '{}\n'],
+    ])('takes every default from %s', (_label, text) => {
+      // Act
+      const policy = parsePolicy(text, { stage: 'dev', source: 'policy.yml' });
+
+      // Assess
+      expect(policy).toEqual(DEFAULT_POLICY);
+    });
+
+    it('defaults to the safe values', () => {
+      // Assess
+      expect(DEFAULT_POLICY).toEqual({
+        mode: 'dry-run',
+        allowedAdmins: [],
+        exemptionTag: 'remediation:exempt',
+        protectedTag: 'remediation:protected',
+        protectedTagKeys: [],
+        rotation: {
+          schedule: 'rate(30 days)',
+          rotateImmediately: false,
+          maxAgeDays: 90,
+          gracePeriodDays: 7,
+          functions: { byTag: 'rotation-function', byNamePrefix: {}, default: null },
+        },
+        unusedDays: 90,
+        kms: { allowedKeys: [] },
+        accounts: { organizationId: null, allowed: [] },
+        vpcEndpoints: [],
+        requireResourcePolicy: [],
+        requireReplication: [],
+        limits: { writesPerSecretPerHour: 3, writesPerInvocation: 10 },
+        alerts: { minimumSeverity: 'info', digestWindowMinutes: 5, accessDeniedBurst: { count: 10, windowMinutes: 5 } },
+        configRules: {},
+        stages: {},
+      } satisfies Policy);
+    });
+
+    it('fills in the rest of a section that sets one field', () => {
+      // Act
+      const policy = parsePolicy('rotation:\n  maxAgeDays: 30\n', { stage: 'dev', source: 'policy.yml' });
+
+      // Assess
+      expect(policy.rotation).toEqual({ ...DEFAULT_POLICY.rotation, maxAgeDays: 30 });
+    });
+
+    it('is frozen, so no caller changes the defaults of another', () => {
+      // Assess
+      expect(Object.isFrozen(DEFAULT_POLICY.rotation.functions)).toBe(true);
+      expect(Object.isFrozen(DEFAULT_POLICY.allowedAdmins)).toBe(true);
+    });
+  });
+
+  describe('valid values', () => {
+    it('reads every field as written', () => {
+      // Prepare
+      const text = `
+mode: enforce
+allowedAdmins:
+  - arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*
+  - arn:aws:iam::*:role/break-glass
+exemptionTag: team:exempt
+protectedTag: team:protected
+protectedTagKeys: [team, data-classification]
+rotation:
+  schedule: cron(0 16 1,15 * ? *)
+  rotateImmediately: true
+  maxAgeDays: 30
+  gracePeriodDays: 0
+  functions:
+    byTag: null
+    byNamePrefix:
+      prod/rds/: arn:aws:lambda:us-east-1:123456789012:function:rotate-rds
+    default: arn:aws:lambda:eu-west-1:123456789012:function:rotate-generic:live
+unusedDays: 3650
+kms:
+  allowedKeys:
+    - arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+    - arn:aws:kms:us-east-1:123456789012:alias/secrets
+accounts:
+  organizationId: o-a1b2c3d4e5
+  allowed: ['210987654321', 109876543210]
+vpcEndpoints:
+  - secrets: ['prod/*']
+    endpoints: [vpce-0123456789abcdef0]
+requireResourcePolicy: ['prod/shared/*']
+requireReplication: ['prod/payments/*']
+limits: { writesPerSecretPerHour: 100, writesPerInvocation: 1000 }
+alerts:
+  minimumSeverity: medium
+  digestWindowMinutes: 0
+  accessDeniedBurst: { count: 2, windowMinutes: 60 }
+configRules:
+  sm-rotation-check-abc123: secretsmanager-rotation-enabled-check
+`;
+
+      // Act
+      const policy = parsePolicy(text, { stage: 'dev', source: 'policy.yml' });
+
+      // Assess
+      expect(policy).toMatchObject({
+        mode: 'enforce',
+        allowedAdmins: ['arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*', 'arn:aws:iam::*:role/break-glass'],
+        rotation: {
+          schedule: 'cron(0 16 1,15 * ? *)',
+          gracePeriodDays: 0,
+          functions: { byTag: null, byNamePrefix: { 'prod/rds/': 'arn:aws:lambda:us-east-1:123456789012:function:rotate-rds' } },
+        },
+        // An unquoted 12-digit id is a number to YAML; it is taken as its digits.
+        accounts: { organizationId: 'o-a1b2c3d4e5', allowed: ['210987654321', '109876543210'] },
+        alerts: { minimumSeverity: 'medium', digestWindowMinutes: 0, accessDeniedBurst: { count: 2, windowMinutes: 60 } },
+        configRules: { 'sm-rotation-check-abc123': 'secretsmanager-rotation-enabled-check' },
+      });
+    });
+  });
+
+  describe('stage overrides', () => {
+    const text = `
+allowedAdmins: ['arn:aws:iam::123456789012:role/admin']
+rotation:
+  schedule: rate(10 days)
+  maxAgeDays: 60
+  functions:
+    byNamePrefix:
+      prod/rds/: arn:aws:lambda:us-east-1:123456789012:function:rotate-rds
+stages:
+  prod:
+    mode: enforce
+    allowedAdmins: ['arn:aws:iam::123456789012:role/break-glass']
+    rotation:
+      maxAgeDays: 30
+      functions:
+        byTag: null
+        byNamePrefix:
+          prod/docdb/: arn:aws:lambda:us-east-1:123456789012:function:rotate-docdb
+`;
+
+    it('merges mappings key by key and replaces lists and values', () => {
+      // Act
+      const policy = parsePolicy(text, { stage: 'prod', source: 'policy.yml' });
+
+      // Assess
+      expect(policy.mode).toBe('enforce');
+      expect(policy.allowedAdmins).toEqual(['arn:aws:iam::123456789012:role/break-glass']);
+      expect(policy.rotation).toEqual({
+        schedule: 'rate(10 days)',
+        rotateImmediately: false,
+        maxAgeDays: 30,
+        gracePeriodDays: 7,
+        functions: {
+          byTag: null,
+          byNamePrefix: {
+            'prod/rds/': 'arn:aws:lambda:us-east-1:123456789012:function:rotate-rds',
+            'prod/docdb/': 'arn:aws:lambda:us-east-1:123456789012:function:rotate-docdb',
+          },
+          default: null,
+        },
+      });
+    });
+
+    it('applies the base to a stage without an override', () => {
+      // Act
+      const policy = parsePolicy(text, { stage: 'staging', source: 'policy.yml' });
+
+      // Assess
+      expect(policy.mode).toBe('dry-run');
+      expect(policy.allowedAdmins).toEqual(['arn:aws:iam::123456789012:role/admin']);
+      expect(policy.rotation.maxAgeDays).toBe(60);
+      expect(policy.rotation.functions.byTag).toBe('rotation-function');
+    });
+
+    it('keeps the overrides as written, without defaults', () => {
+      // Act
+      const policy = parsePolicy(text, { stage: 'prod', source: 'policy.yml' });
+
+      // Assess
+      expect(Object.keys(policy.stages)).toEqual(['prod']);
+      expect(policy.stages.prod).toEqual({
+        mode: 'enforce',
+        allowedAdmins: ['arn:aws:iam::123456789012:role/break-glass'],
+        rotation: {
+          maxAgeDays: 30,
+          functions: { byTag: null, byNamePrefix: { 'prod/docdb/': 'arn:aws:lambda:us-east-1:123456789012:function:rotate-docdb' } },
+        },
+      });
+    });
+
+    it('does not take a stage name from the prototype', () => {
+      // Act
+      const policy = parsePolicy('stages:\n  prod: { mode: enforce }\n', { stage: 'constructor', source: 'policy.yml' });
+
+      // Assess
+      expect(policy.mode).toBe('dry-run');
+    });
+
+    it('reports a wrong override even when deploying another stage', () => {
+      // Prepare
+      const wrong = 'stages:\n  prod:\n    mode: enforcing\n';
+
+      // Act
+      const problems = problemsOf(wrong, 'dev');
+
+      // Assess
+      expect(problems).toEqual(['stages.prod.mode: expected "dry-run" or "enforce", received "enforcing"']);
+    });
+  });
+
+  describe('invalid files', () => {
+    it.each([
+      ['a misspelt top-level key', 'mdoe: enforce\n', ['mdoe: unknown field (did you mean "mode"?)']],
+      ['a misspelt nested key', 'rotation:\n  maxAgDays: 30\n', ['rotation.maxAgDays: unknown field (did you mean "maxAgeDays"?)']],
+      [
+        'an unknown key nothing is close to',
+        'limits:\n  burst: 3\n',
+        ['limits.burst: unknown field; expected one of writesPerSecretPerHour, writesPerInvocation'],
+      ],
+      ['a wrong mode', 'mode: enforcing\n', ['mode: expected "dry-run" or "enforce", received "enforcing"']],
+      ['a negative maxAgeDays', 'rotation:\n  maxAgeDays: -5\n', ['rotation.maxAgeDays: expected an integer between 1 and 1000, received -5']],
+      ['a maxAgeDays in words', 'rotation:\n  maxAgeDays: ninety\n', ['rotation.maxAgeDays: expected an integer between 1 and 1000, received "ninety"']],
+      ['a fractional unusedDays', 'unusedDays: 1.5\n', ['unusedDays: expected an integer between 1 and 3650, received 1.5']],
+      [
+        'a rotation Lambda ARN without "function:" in byNamePrefix',
+        'rotation:\n  functions:\n    byNamePrefix:\n      prod/db/: arn:aws:lambda:us-east-1:123456789012:rotate-db\n',
+        [
+          'rotation.functions.byNamePrefix["prod/db/"]: expected a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>), received "arn:aws:lambda:us-east-1:123456789012:rotate-db"',
+        ],
+      ],
+      [
+        'a bad organization id',
+        'accounts:\n  organizationId: o-ABC\n',
+        ['accounts.organizationId: expected an organization id ("o-" and 10-32 lowercase letters or digits) or null, received "o-ABC"'],
+      ],
+      ['an 11-digit account id', "accounts:\n  allowed: ['12345678901']\n", ['accounts.allowed[0]: expected a 12-digit account id, received "12345678901"']],
+      [
+        'an unquoted account id with a leading zero',
+        'accounts:\n  allowed: [012345678901]\n',
+        [
+          'accounts.allowed[0]: expected a 12-digit account id, received 12345678901 (quote account ids: YAML reads unquoted digits as a number and drops leading zeros)',
+        ],
+      ],
+      [
+        'an admin that is not an ARN',
+        'allowedAdmins:\n  - arn:aws:iam::123456789012:role/admin\n  - admin\n',
+        ['allowedAdmins[1]: expected an IAM principal ARN such as "arn:aws:iam::123456789012:role/Admin" (* allowed as a wildcard), received "admin"'],
+      ],
+      [
+        'a schedule that is not a ScheduleExpression',
+        'rotation:\n  schedule: every 30 days\n',
+        ['rotation.schedule: expected "rate(N days)" with N from 1 to 1000, or "cron(<6 fields>)", received "every 30 days"'],
+      ],
+      [
+        'a rate beyond 1000 days',
+        'rotation:\n  schedule: rate(1001 days)\n',
+        ['rotation.schedule: expected "rate(N days)" with N from 1 to 1000, or "cron(<6 fields>)", received "rate(1001 days)"'],
+      ],
+      [
+        'an unknown Config rule identifier',
+        'configRules:\n  my-rule: secretsmanager-rotation-check\n',
+        [
+          'configRules.my-rule: expected one of secretsmanager-rotation-enabled-check, secretsmanager-scheduled-rotation-success-check, secretsmanager-secret-periodic-rotation, secretsmanager-secret-unused, secretsmanager-using-cmk, received "secretsmanager-rotation-check"',
+        ],
+      ],
+      ['a typo under stages.prod', 'stages:\n  prod:\n    rotation:\n      maxAgDays: 30\n', ['stages.prod.rotation.maxAgDays: unknown field (did you mean "maxAgeDays"?)']],
+      ['stages inside a stage', 'stages:\n  prod:\n    stages: {}\n', ['stages.prod.stages: unknown field: a stage override cannot contain "stages"']],
+      ['a stage name with an underscore', 'stages:\n  prod_eu: {}\n', ['stages.prod_eu: expected a stage name (letters, digits and hyphens), received "prod_eu"']],
+      ['a reserved aws: tag key', 'protectedTagKeys: ["aws:cloudformation:stack-name"]\n', [
+        'protectedTagKeys[0]: expected a tag key (1-128 letters, digits, spaces, _ . : / = + - @; not "aws:..."), received "aws:cloudformation:stack-name"',
+      ]],
+      ['yes for a boolean', 'rotation:\n  rotateImmediately: yes\n', ['rotation.rotateImmediately: expected true or false, received "yes"']],
+      ['an empty list value', 'allowedAdmins:\n', ['allowedAdmins: expected a list of IAM principal ARNs, received null (write [] for none)']],
+      ['a document that is a list', '- mode: enforce\n', ['(top): expected a mapping of policy fields, received a list']],
+      [
+        'a YAML syntax error',
+        'mode: dry-run\nrotation:\n  maxAgeDays: 30\n   schedule: rate(10 days)\n',
+        ['line 3, column 15: Nested mappings are not allowed in compact mappings (in "maxAgeDays: 30")'],
+      ],
+      ['a key given twice', 'mode: dry-run\nmode: enforce\n', ['line 2, column 1: Map keys must be unique (in "mode: enforce")']],
+      [
+        'several problems at once',
+        'mode: on\nunusedDays: 0\nkms:\n  allowedKeys: [alias/secrets]\nlimits: 5\nvpcEndpoints:\n  - secrets: []\n',
+        [
+          'mode: expected "dry-run" or "enforce", received "on"',
+          'unusedDays: expected an integer between 1 and 3650, received 0',
+          'kms.allowedKeys[0]: expected a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<id> or :alias/<name>), received "alias/secrets"',
+          'vpcEndpoints[0].secrets: expected at least one secret name glob, received an empty list',
+          'vpcEndpoints[0].endpoints: missing: expected a list of VPC endpoint ids',
+          'limits: expected a mapping of write limits, received 5',
+        ],
+      ],
+    ])('reports %s', (_label, text, expected) => {
+      // Act
+      const problems = problemsOf(text);
+
+      // Assess
+      expect(problems).toEqual(expected);
+    });
+
+    it('throws a ConfigError whose message names the source, the stage and every problem', () => {
+      // Prepare
+      const text = 'mode: enforcing\nrotation:\n  maxAgeDays: ninety\n';
+
+      // Act
+      const act = () => parsePolicy(text, { stage: 'prod', source: 'deploy/policy.yml' });
+
+      // Assess
+      expect(act).toThrow(ConfigError);
+      expect(act).toThrow(
+        'deploy/policy.yml (stage prod): invalid policy: mode: expected "dry-run" or "enforce", received "enforcing"; ' +
+          'rotation.maxAgeDays: expected an integer between 1 and 1000, received "ninety"',
+      );
+    });
+
+    it('quotes at most 60 characters of a value', () => {
+      // Prepare
+      const text = `exemptionTag: "aws:${'x'.repeat(500)}"\n`;
+
+      // Act
+      const [problem] = problemsOf(text);
+
+      // Assess
+      expect(problem).toMatch(/^exemptionTag: expected a tag key .*, received "aws:x+…$/);
+      expect(problem?.split('received ')[1]).toHaveLength(60);
+    });
+  });
+});
+
+describe('Function: matchesGlob', () => {
+  it.each([
+    ['prod/*', 'prod/db', true],
+    ['prod/*', 'prod/a/b', true],
+    ['prod/*', 'prod/', true],
+    ['prod/*', 'production', false],
+    ['prod/*', 'staging/prod/db', false],
+    ['Prod/*', 'prod/db', false],
+    ['*/db', 'prod/eu/db', true],
+    ['a*b*c', 'aXXbYYc', true],
+    ['a*b*c', 'aXXbYY', false],
+    ['*', '', true],
+    ['', '', true],
+    ['', 'a', false],
+    ['prod/db', 'prod/db', true],
+    ['prod/db', 'prod/db2', false],
+  ])('%s against %s is %s', (glob, value, expected) => {
+    // Act & Assess
+    expect(matchesGlob(glob, value)).toBe(expected);
+  });
+
+  it.each([
+    ['arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_*', 'arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_0a1b2c3d', true],
+    ['arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_*', 'arn:aws:iam::123456789012:role/AWSReservedSSO_ReadOnly_0a1b2c3d', false],
+    ['arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_*', 'arn:aws:iam::210987654321:role/AWSReservedSSO_Admin_0a1b2c3d', false],
+    ['arn:aws:iam::*:role/break-glass', 'arn:aws:iam::210987654321:role/break-glass', true],
+    ['arn:aws:iam::*:role/break-glass', 'arn:aws:iam::210987654321:role/break-glass-2', false],
+    [
+      'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*',
+      'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0a1b2c3d',
+      true,
+    ],
+  ])('matches the ARN glob %s against %s: %s', (glob, value, expected) => {
+    // Act & Assess
+    expect(matchesGlob(glob, value)).toBe(expected);
+  });
+
+  it.each([
+    ['db.main', 'db.main', true],
+    ['db.main', 'dbXmain', false],
+    ['a+b', 'a+b', true],
+    ['a+b', 'aab', false],
+    ['fn(x)', 'fn(x)', true],
+    ['fn(x)', 'fnx', false],
+    ['[ab]', 'a', false],
+    ['^a$|b', '^a$|b', true],
+    ['a?', 'ab', false],
+    ['a\\d', 'a1', false],
+    ['a{2}', 'aa', false],
+  ])('takes the regex special in %s literally against %s: %s', (glob, value, expected) => {
+    // Act & Assess
+    expect(matchesGlob(glob, value)).toBe(expected);
+  });
+
+  it('stays fast on a glob that would make a regex backtrack', () => {
+    // Prepare
+    const value = 'a'.repeat(20_000);
+    const started = performance.now();
+
+    // Act
+    const matched = matchesGlob('a*a*a*a*a*a*a*b', value);
+
+    // Assess
+    expect(matched).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('Function: loadPolicy', () => {
+  it('reads and validates the file for the stage', () => {
+    // Prepare
+    const file = tempFile('policy.yml', 'unusedDays: 30\nstages:\n  prod: { mode: enforce }\n');
+
+    // Act
+    const policy = loadPolicy({ file, stage: 'prod' });
+
+    // Assess
+    expect(policy.mode).toBe('enforce');
+    expect(policy.unusedDays).toBe(30);
+  });
+
+  it('fails on a missing file with a PolicyError that says so', () => {
+    // Prepare
+    const file = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yml');
+
+    // Act
+    const act = () => loadPolicy({ file, stage: 'dev' });
+
+    // Assess
+    expect(act).toThrow(PolicyFileError);
+    expect(act).toThrow(PolicyError);
+    expect(act).toThrow(`${file} (stage dev): policy file not found`);
+  });
+
+  it('names the file in a validation error', () => {
+    // Prepare
+    const file = tempFile('policy.yml', 'mode: yolo\n');
+
+    // Act
+    const act = () => loadPolicy({ file, stage: 'dev' });
+
+    // Assess
+    expect(act).toThrow(`${file} (stage dev): invalid policy: mode: expected "dry-run" or "enforce", received "yolo"`);
+  });
+});
+
+describe('Function: resolvePolicyFile', () => {
+  it.each([
+    ['the Lambda package root', { LAMBDA_TASK_ROOT: '/var/task' }, '/var/task/policy.yml'],
+    ['POLICY_FILE under the package root', { LAMBDA_TASK_ROOT: '/var/task', POLICY_FILE: 'config/policy.prod.yml' }, '/var/task/config/policy.prod.yml'],
+    ['an absolute POLICY_FILE', { LAMBDA_TASK_ROOT: '/var/task', POLICY_FILE: '/opt/policy.yml' }, '/opt/policy.yml'],
+    ['the working directory, locally', {}, join(process.cwd(), 'policy.yml')],
+    ['empty variables as unset', { LAMBDA_TASK_ROOT: '', POLICY_FILE: '' }, join(process.cwd(), 'policy.yml')],
+  ])('resolves against %s', (_label, env, expected) => {
+    // Act & Assess
+    expect(resolvePolicyFile(env)).toBe(expected);
+  });
+});
+
+describe('docs/policy.md', () => {
+  it('has a section for every field', () => {
+    // Prepare
+    const docs = readFileSync(join(repoRoot, 'docs', 'policy.md'), 'utf8');
+
+    // Act
+    const headings = new Set([...docs.matchAll(/^#{2,4} `([\w.]+)`/gm)].map((m) => m[1]));
+
+    // Assess
+    expect(documentedFields.filter((field) => !headings.has(field))).toEqual([]);
+  });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const checkPolicy = async (...args: string[]): Promise<Run> => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/check-policy.ts', ...args], {
+      cwd: repoRoot,
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+};
+
+describe('CLI: check-policy', { timeout: 60_000 }, () => {
+  it('prints a one-line summary of the shipped policy and exits 0', async () => {
+    // Act
+    const run = await checkPolicy('--stage', 'prod');
+
+    // Assess
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^policy\.yml \(stage prod\): valid — mode dry-run, 0 allowed admins, .*no stages\.prod override\n$/);
+  });
+
+  it('prints every problem on its own line and exits 1', async () => {
+    // Prepare
+    const file = tempFile('policy.yml', 'mode: enforcing\nstages:\n  prod:\n    unusedDay: 3\n');
+
+    // Act
+    const run = await checkPolicy(file);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n')).toEqual([
+      `${file} (stage dev): invalid policy, 2 problems:`,
+      '  mode: expected "dry-run" or "enforce", received "enforcing"',
+      '  stages.prod.unusedDay: unknown field (did you mean "unusedDays"?)',
+      '',
+    ]);
+  });
+
+  it('says when the file is missing and exits 1', async () => {
+    // Act
+    const run = await checkPolicy('--stage', 'prod', 'no-such-policy.yml');
+
+    // Assess
+    expect(run).toMatchObject({ code: 1, stdout: '', stderr: 'no-such-policy.yml (stage prod): policy file not found\n' });
+  });
+});
