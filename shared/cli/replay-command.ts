@@ -9,6 +9,7 @@ import { makeHandler as makeClearStalePending } from '../../functions/clear-stal
 import { awsAccount } from '../adapters/aws-account.js';
 import { type Mode, ModeSchema } from '../contracts/finding.js';
 import { loadPolicy } from '../policy/load-policy.js';
+import { routesFor } from '../rules/routes.js';
 import { systemClock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
 import { runChain } from '../replay/chain.js';
@@ -79,7 +80,7 @@ const main = async (): Promise<number> => {
   for (const file of findEventFiles(paths)) {
     const loaded = loadEvent(file);
     const report = loaded.event.ok
-      ? buildReport(loaded.file, await runChain(loaded.event.value, { handlers, bus: ports.bus, notifier: ports.notifier }), loaded.event.wrapped)
+      ? buildReport(loaded.file, await runChain(loaded.event.value, { handlers, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy) }), loaded.event.wrapped)
       : { event: loaded.file, matched: [], routes: [], findings: [], rejected: [loaded.event.problem] };
     reports.push(report);
     console.log(options.json ? JSON.stringify(report) : `${formatReport(report)}\n`);

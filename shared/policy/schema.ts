@@ -77,7 +77,7 @@ const section = <T extends z.ZodRawShape>(shape: T, what: string) =>
 /** AWS tag keys: 1–128 letters, digits, spaces and `_ . : / = + - @`; `aws:` is reserved. */
 const tagKey = (orNull = '') => pattern(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, `a tag key (1-128 letters, digits, spaces, _ . : / = + - @; not "aws:...")${orNull}`);
 
-/** `*` allowed anywhere after `arn:`, so `...:role/AWSReservedSSO_Admin_*` names every SSO admin role. */
+/** `*` allowed anywhere after `arn:`: `...:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*` names every SSO admin role. */
 const principalArn = pattern(
   /^arn:[\w*-]+:(iam|sts):[^:\s]*:[\d*]+:\S+$/,
   'an IAM principal ARN such as "arn:aws:iam::123456789012:role/Admin" (* allowed as a wildcard)',

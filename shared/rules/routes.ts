@@ -6,7 +6,8 @@
 import alertFindingsWithoutActions from './alert-findings-without-actions.pattern.json' with { type: 'json' };
 import alertRemediationResults from './alert-remediation-results.pattern.json' with { type: 'json' };
 import clearStalePendingFindings from './clear-stale-pending-findings.pattern.json' with { type: 'json' };
-import configComplianceChanges from './config-compliance-changes.pattern.json' with { type: 'json' };
+import type { Policy } from '../policy/schema.js';
+import { configCompliancePattern } from './config-pattern.js';
 import type { EventPattern } from './match-pattern.js';
 import rotationServiceEvents from './rotation-service-events.pattern.json' with { type: 'json' };
 import secretsManagerApiCalls from './secretsmanager-api-calls.pattern.json' with { type: 'json' };
@@ -41,8 +42,12 @@ export const routes: readonly Route[] = [
     target: 'classify',
     state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
   },
-  { name: 'config-compliance-changes', bus: 'default', pattern: configComplianceChanges, target: 'classify' },
+  { name: 'config-compliance-changes', bus: 'default', pattern: configCompliancePattern({ configRules: {} }), target: 'classify' },
   { name: 'clear-stale-pending-findings', bus: 'project', pattern: clearStalePendingFindings, target: 'clear-stale-pending' },
   { name: 'alert-findings-without-actions', bus: 'project', pattern: alertFindingsWithoutActions, target: 'alert' },
   { name: 'alert-remediation-results', bus: 'project', pattern: alertRemediationResults, target: 'alert' },
 ];
+
+/** The routes of a deployment: the Config pattern also matches the policy's own names for the managed rules. */
+export const routesFor = (policy: Pick<Policy, 'configRules'>): readonly Route[] =>
+  routes.map((route) => (route.name === 'config-compliance-changes' ? { ...route, pattern: configCompliancePattern(policy) } : route));

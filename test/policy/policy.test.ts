@@ -457,15 +457,16 @@ describe('Function: matchesGlob', () => {
 
   it('stays fast on a glob that would make a regex backtrack', () => {
     // Prepare
-    const value = 'a'.repeat(20_000);
+    // An equivalent regex (^a.*a.*a.*a.*b$) takes seconds on this; the matcher, microseconds.
+    const value = 'a'.repeat(500);
     const started = performance.now();
 
     // Act
-    const matched = matchesGlob('a*a*a*a*a*a*a*b', value);
+    const matched = matchesGlob('a*a*a*a*b', value);
 
     // Assess
     expect(matched).toBe(false);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(250);
   });
 });
 
