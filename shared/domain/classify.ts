@@ -11,7 +11,7 @@ import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
 import { isAvailable } from './actions.js';
 import { actorOf } from './actor.js';
-import { locateSecret, secretLocationPaths, secretRef } from './locate-secret.js';
+import { locateSecret, secretIdList, secretLocationPaths, secretRef } from './locate-secret.js';
 import { type Rule, rulesTriggeredBy } from './rules.js';
 
 export interface ClassifyContext {
@@ -46,6 +46,9 @@ export type Classification = Evaluated | Ignored;
 export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Prepared | Ignored => {
   const triggered = rulesTriggeredBy(event, context.policy);
   if (triggered.length === 0) return { kind: 'ignored', reason: `no rule for ${describeEvent(event)}` };
+  if (event.kind === 'cloudtrail' && event.event.detail.eventName === 'BatchGetSecretValue' && secretIdList(event.event).length === 0) {
+    return { kind: 'ignored', reason: 'BatchGetSecretValue selected its secrets by filters: the event does not name them' };
+  }
   const located = event.kind === 'cloudtrail' ? locateSecret(event.event) : configSecret(event);
   if (!located) {
     throw new InvalidEventError([`${describeEvent(event)}: names no secret (looked in ${secretLocationPaths.join(', ')})`]);
@@ -75,6 +78,9 @@ export const evaluate = (prepared: Prepared, policy: Policy, secretState?: Secre
       continue;
     }
     const control = verdict.control ?? rule.control;
+    const { secret, notes } = verdict.secretId
+      ? secretRef(verdict.secretId, 'detail.requestParameters.secretIdList[]', prepared.secret)
+      : { secret: prepared.secret, notes: prepared.notes };
     findings.push({
       id: `${prepared.event.event.id}/${rule.id}`,
       rule: rule.id,
@@ -83,13 +89,13 @@ export const evaluate = (prepared: Prepared, policy: Policy, secretState?: Secre
       reason: verdict.reason,
       ...(control ? { control } : {}),
       ...(rule.practices ? { practices: [...rule.practices] } : {}),
-      secret: prepared.secret,
+      secret,
       actor: prepared.actor,
       event: eventRef(prepared.event),
       evidence: verdict.evidence ?? {},
       actions: [...rule.actions],
       needsRemediation: rule.actions.some(isAvailable),
-      notes: [...prepared.notes, ...evidenceNotes(prepared.event, verdict.evidence ?? {})],
+      notes: [...notes, ...evidenceNotes(prepared.event, verdict.evidence ?? {})],
     });
   }
   return findings.length > 0 ? { kind: 'findings', findings } : { kind: 'no-finding', reasons };

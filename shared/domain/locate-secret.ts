@@ -27,7 +27,15 @@ const locations: readonly Location[] = [
   { path: 'resources[]', read: (e) => e.resources.find((arn) => arn.includes(':secretsmanager:')) },
   { path: 'detail.requestParameters.secretId', read: (e) => field(e.detail.requestParameters, 'secretId') },
   { path: 'detail.requestParameters.name', read: (e) => field(e.detail.requestParameters, 'name') },
+  // BatchGetSecretValue names its secrets in a list; the first stands for the event, rules read the rest.
+  { path: 'detail.requestParameters.secretIdList[0]', read: (e) => secretIdList(e)[0] },
 ];
+
+/** The secrets a BatchGetSecretValue call names (none when it selected them by filters). */
+export const secretIdList = (event: CloudTrailEvent): string[] => {
+  const list = field(event.detail.requestParameters, 'secretIdList');
+  return Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string' && id.trim() !== '') : [];
+};
 
 export interface LocatedSecret {
   readonly secret: SecretRef;

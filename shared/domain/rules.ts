@@ -15,6 +15,7 @@ import { matchesGlob } from '../policy/glob.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
 import { type ManagedRule, managedRuleOf } from './config-rules.js';
+import { secretIdList, secretRef } from './locate-secret.js';
 import { analyseResourcePolicy } from './resource-policy.js';
 import { parseRotationError } from './rotation-failure.js';
 
@@ -36,7 +37,14 @@ export interface RuleInput {
 
 export type Verdict =
   | { readonly fires: false; readonly reason: string }
-  | { readonly fires: true; readonly reason: string; readonly evidence?: Evidence; readonly control?: string };
+  | {
+      readonly fires: true;
+      readonly reason: string;
+      readonly evidence?: Evidence;
+      readonly control?: string;
+      /** The secret the finding is about, when not the one the event names first (a batch read). */
+      readonly secretId?: string;
+    };
 
 export interface Rule {
   readonly id: string;
@@ -75,6 +83,19 @@ const silent = (reason: string): Verdict => ({ fires: false, reason });
 const who = (actor: Actor): string => `${actor.principal} (${actor.kind})`;
 
 const secretName = (input: RuleInput): string | undefined => input.secret.name ?? input.secretState?.name;
+
+/** The secrets a read names, with their names: the batch's list (ARNs reduced to names), else the one secret. */
+const secretsRead = (input: RuleInput): { id: string; name: string }[] => {
+  const batch = input.event.kind === 'cloudtrail' ? secretIdList(input.event.event) : [];
+  if (batch.length === 0) {
+    const name = secretName(input);
+    return name === undefined ? [] : [{ id: input.secret.id, name }];
+  }
+  return batch.flatMap((id) => {
+    const name = secretRef(id, '', { account: input.secret.account, region: input.secret.region }).secret.name;
+    return name === undefined ? [] : [{ id, name }];
+  });
+};
 
 /** The first glob of `globs` the secret's name matches; undefined when none or the name is unknown. */
 const matchingGlob = (input: RuleInput, globs: readonly string[]): string | undefined => {
@@ -353,15 +374,21 @@ const ruleTable = [
     actions: [],
     evaluate: (input) => {
       if (cloudTrail(input)?.errorCode) return silent('the read failed');
-      const name = secretName(input);
-      const rule = name === undefined ? undefined : input.policy.vpcEndpoints.find((r) => r.secrets.some((glob) => matchesGlob(glob, name)));
-      if (!rule) return silent('the policy requires no VPC endpoint for this secret');
       const endpoint = input.actor.vpcEndpointId;
-      if (endpoint && rule.endpoints.includes(endpoint)) return silent(`read through ${endpoint}, a required endpoint`);
-      return fires(`${who(input.actor)} read it ${endpoint ? `through ${endpoint}, which is not a required endpoint` : 'from outside any VPC endpoint'}`, {
-        requiredEndpoints: [...rule.endpoints],
-        ...(endpoint ? { vpcEndpointId: endpoint } : {}),
+      // A batch read names several secrets: each one that requires an endpoint is judged.
+      const violations = secretsRead(input).flatMap(({ id, name }) => {
+        const required = input.policy.vpcEndpoints.find((r) => r.secrets.some((glob) => matchesGlob(glob, name)));
+        return required && !(endpoint && required.endpoints.includes(endpoint)) ? [{ id, name, endpoints: required.endpoints }] : [];
       });
+      if (violations.length === 0) return silent(endpoint ? `read through ${endpoint}, or no endpoint is required` : 'the policy requires no VPC endpoint for what was read');
+      const names = violations.map((v) => v.name).join(', ');
+      return {
+        ...fires(`${who(input.actor)} read ${names} ${endpoint ? `through ${endpoint}, which is not a required endpoint` : 'from outside any VPC endpoint'}`, {
+          requiredEndpoints: [...new Set(violations.flatMap((v) => v.endpoints))],
+          ...(endpoint ? { vpcEndpointId: endpoint } : {}),
+        }),
+        ...(violations[0] && violations[0].id !== input.secret.id ? { secretId: violations[0].id } : {}),
+      };
     },
   },
   {

@@ -123,6 +123,6 @@ describe('Function: classify', () => {
     const act = () => classify(parseClassifiableEvent(raw), classifyContext);
 
     expect(act).toThrow(InvalidEventError);
-    expect(act).toThrow(/AWS Service Event via CloudTrail RotationFailed: names no secret \(looked in detail\.additionalEventData\.SecretId, .*detail\.requestParameters\.name\)/);
+    expect(act).toThrow(/AWS Service Event via CloudTrail RotationFailed: names no secret \(looked in detail\.additionalEventData\.SecretId, .*detail\.requestParameters\.name, detail\.requestParameters\.secretIdList\[0\]\)/);
   });
 });
