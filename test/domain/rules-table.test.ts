@@ -3,6 +3,8 @@
  * trigger to classify, its actions exist (or are marked not deployed), and it has a sample that
  * fires it and one that must not.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionTypeSchema } from '../../shared/contracts/finding.js';
 import { actions } from '../../shared/domain/actions.js';
@@ -10,7 +12,7 @@ import { MANAGED_RULES } from '../../shared/domain/config-rules.js';
 import { rules } from '../../shared/domain/rules.js';
 import { matchesPattern } from '../../shared/rules/match-pattern.js';
 import { routes } from '../../shared/rules/routes.js';
-import { sampleEventFiles } from '../helpers/events.js';
+import { repoRoot, sampleEventFiles } from '../helpers/events.js';
 
 const classifyRoutes = routes.filter((r) => r.bus === 'default' && r.target === 'classify');
 
@@ -111,5 +113,13 @@ describe('Table: rules', () => {
 
   it('states each condition in words', () => {
     for (const rule of rules) expect(rule.condition.length, rule.id).toBeGreaterThan(5);
+  });
+});
+
+describe('README: rule catalogue', () => {
+  it('lists every rule with its severity', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+
+    for (const rule of rules) expect(readme, rule.id).toMatch(new RegExp(`^\\| \`${rule.id}\` \\|.*\\| ${rule.severity} \\|`, 'm'));
   });
 });
