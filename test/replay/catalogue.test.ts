@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PermissionDeniedError } from '../../shared/errors.js';
 import { loadEvent } from '../../shared/replay/load-events.js';
 import { eventsDir, sampleEventFiles } from '../helpers/events.js';
 import { replayEvent } from '../helpers/replay.js';
@@ -41,5 +42,37 @@ describe('Replay: the rule catalogue', () => {
       expect(finding.reason.length).toBeGreaterThan(10);
     }
     expect(account.secrets.snapshot()).toEqual(before);
+  });
+});
+
+describe('Replay: bad input to the catalogue', () => {
+  it('rejects a PutResourcePolicy whose policy cannot be read, naming the problem, and acts on nothing', async () => {
+    // Prepare
+    const account = defaultSandbox();
+    const loaded = loadEvent(join(eventsDir, 'policy-public/fires.PutResourcePolicy.authored.public.json'));
+    if (!loaded.event.ok) throw new Error(loaded.event.problem);
+    const event = loaded.event.value as { detail: { requestParameters: Record<string, unknown> } };
+    event.detail.requestParameters.resourcePolicy = '{"Version": "2012-10-17", "Statement": [';
+
+    // Act
+    const report = await replayEvent(event, account, 'enforce');
+
+    // Assess
+    expect(report.rejected).toEqual([expect.stringMatching(/^detail\.requestParameters\.resourcePolicy: not valid JSON/)]);
+    expect(report.findings).toEqual([]);
+    expect(account.bus.published).toEqual([]);
+    expect(account.notifier.sent).toEqual([]);
+  });
+
+  it('judges a deletion from the event alone when the secret state cannot be read', async () => {
+    const account = defaultSandbox();
+    account.secrets.failNext('describeSecret', new PermissionDeniedError('DescribeSecret: AccessDeniedException: not allowed'));
+    const loaded = loadEvent(join(eventsDir, 'secret-deleted/fires.DeleteSecret.authored.by-developer.json'));
+    if (!loaded.event.ok) throw new Error(loaded.event.problem);
+
+    const report = await replayEvent(loaded.event.value, account, 'enforce');
+
+    expect(report.findings.map((f) => f.rule)).toEqual(['secret-deleted']);
+    expect(account.secrets.calls.map((c) => c.operation)).toEqual(['describeSecret']);
   });
 });
