@@ -14,6 +14,7 @@ const EnvSchema = z.object({
   ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'expected an SNS topic ARN'),
   STAGE: z.string().min(1),
   SERVICE_ROLE_PREFIX: z.string().min(1),
+  LEDGER_TABLE_NAME: z.string().min(1),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -24,6 +25,8 @@ export interface Location {
   readonly stage: string;
   /** Role-name prefix of this service's own roles: events they cause are never acted on. */
   readonly serviceRolePrefix: string;
+  /** The DynamoDB table that remembers handled findings and counts writes. */
+  readonly ledgerTableName: string;
 }
 
 export interface Config extends Location {
@@ -38,6 +41,7 @@ export const locationFrom = (env: Env): Location => {
     ALERT_TOPIC_ARN: env.ALERT_TOPIC_ARN || undefined,
     STAGE: env.STAGE || undefined,
     SERVICE_ROLE_PREFIX: env.SERVICE_ROLE_PREFIX || undefined,
+    LEDGER_TABLE_NAME: env.LEDGER_TABLE_NAME || undefined,
   };
   const parsed = EnvSchema.safeParse(picked);
   if (!parsed.success) {
@@ -52,6 +56,7 @@ export const locationFrom = (env: Env): Location => {
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
     stage: parsed.data.STAGE,
     serviceRolePrefix: parsed.data.SERVICE_ROLE_PREFIX,
+    ledgerTableName: parsed.data.LEDGER_TABLE_NAME,
   };
 };
 

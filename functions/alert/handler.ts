@@ -1,6 +1,8 @@
-// Lambda entry: configuration and the AWS client it needs, once per cold start. Logic: make-handler.ts.
-import { awsNotifier } from '../../shared/adapters/aws-account.js';
+// Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: make-handler.ts.
+import { awsLedger, awsNotifier } from '../../shared/adapters/aws-account.js';
 import { loadConfig } from '../../shared/config.js';
+import { systemClock } from '../../shared/ports/clock.js';
 import { makeHandler } from './make-handler.js';
 
-export const handler = makeHandler({ notifier: awsNotifier(loadConfig().alertTopicArn) });
+const config = loadConfig();
+export const handler = makeHandler({ notifier: awsNotifier(config.alertTopicArn), ledger: awsLedger(config.ledgerTableName), clock: systemClock });

@@ -21,10 +21,14 @@ import type { Ports } from '../../shared/ports/index.js';
 
 export type AlertOutcome =
   | { readonly status: 'sent'; readonly findingId: string; readonly subject: string }
+  | { readonly status: 'duplicate'; readonly findingId: string }
   | { readonly status: 'ignored'; readonly reason: string }
   | Rejected;
 
-export const makeHandler = (ports: Pick<Ports, 'notifier'>) =>
+/** How long a sent alert is remembered: longer than any redelivery or retry of its finding. */
+const REMEMBER_HOURS = 48;
+
+export const makeHandler = (ports: Pick<Ports, 'notifier' | 'ledger' | 'clock'>) =>
   middy<unknown, AlertOutcome>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(settleErrors(logger))
@@ -35,8 +39,17 @@ export const makeHandler = (ports: Pick<Ports, 'notifier'>) =>
         // Its action's result will carry the alert; sending now would make two.
         return { status: 'ignored', reason: 'the finding awaits its remediation result' };
       }
+      // One alert per finding, however often the finding or its result is delivered.
+      const key = `alert#${finding.id}`;
+      const claim = await ports.ledger.claim(key, new Date(ports.clock.now().getTime() + REMEMBER_HOURS * 3_600_000));
+      if (!claim.claimed) return { status: 'duplicate', findingId: finding.id };
       const message = renderAlert(finding, result);
-      await ports.notifier.publish(message);
+      try {
+        await ports.notifier.publish(message);
+      } catch (error) {
+        await ports.ledger.release(key); // so the retry sends it
+        throw error;
+      }
       logger.info('alert sent', { subject: message.subject, severity: finding.severity, outcome: result?.outcome });
       return { status: 'sent', findingId: finding.id, subject: message.subject };
     });

@@ -4,11 +4,17 @@
  * per-service `AWS_ENDPOINT_URL_SECRETS_MANAGER`, ...), so the same code runs against LocalStack,
  * moto or any AWS-compatible endpoint.
  */
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { systemClock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
+import type { LedgerPort } from '../ports/ledger.js';
+import { MemoryLedger } from '../sandbox/memory-ledger.js';
+import { configCompliance } from './config-compliance.js';
+import { dynamoDbLedger } from './dynamodb-ledger.js';
 import { eventBridgeAdapter } from './eventbridge.js';
 import { secretsManagerAdapter } from './secrets-manager.js';
 import { snsAdapter } from './sns.js';
@@ -16,6 +22,8 @@ import { snsAdapter } from './sns.js';
 export interface AwsAccountOptions {
   readonly eventBusName: string;
   readonly alertTopicArn: string;
+  /** The DynamoDB ledger table; without one, the ledger lives in this process only. */
+  readonly ledgerTableName?: string;
   /** Defaults to the SDK's chain (AWS_REGION in Lambda). */
   readonly region?: string;
 }
@@ -29,11 +37,15 @@ const clientConfig = (region?: string) => ({ maxAttempts: MAX_ATTEMPTS, ...(regi
 export const awsSecrets = (region?: string) => secretsManagerAdapter(new SecretsManagerClient(clientConfig(region)));
 export const awsBus = (eventBusName: string, region?: string) => eventBridgeAdapter(new EventBridgeClient(clientConfig(region)), eventBusName);
 export const awsNotifier = (alertTopicArn: string, region?: string) => snsAdapter(new SNSClient(clientConfig(region)), alertTopicArn);
+export const awsLedger = (tableName: string, region?: string) => dynamoDbLedger(new DynamoDBClient(clientConfig(region)), tableName);
+export const awsCompliance = (region?: string) => configCompliance(new ConfigServiceClient(clientConfig(region)));
 
 /** Every port on the real account: for the replay's `--live` mode. */
-export const awsAccount = ({ eventBusName, alertTopicArn, region }: AwsAccountOptions): Ports => ({
+export const awsAccount = ({ eventBusName, alertTopicArn, ledgerTableName, region }: AwsAccountOptions): Ports => ({
   secrets: awsSecrets(region),
   bus: awsBus(eventBusName, region),
   notifier: awsNotifier(alertTopicArn, region),
+  ledger: ledgerTableName ? awsLedger(ledgerTableName, region) : (new MemoryLedger(() => systemClock.now()) satisfies LedgerPort),
+  compliance: awsCompliance(region),
   clock: systemClock,
 });

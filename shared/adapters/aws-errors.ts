@@ -11,7 +11,13 @@ import {
 
 const notFound = new Set(['ResourceNotFoundException']);
 /** Only Secrets Manager's: there they mean "not valid for the secret as it is now". */
-const invalidSecretState = new Set(['InvalidRequestException', 'InvalidParameterException']);
+const invalidSecretState = new Set([
+  'InvalidRequestException',
+  'InvalidParameterException',
+  // PutResourcePolicy with BlockPublicPolicy refuses a policy that still grants broad access.
+  'PublicPolicyException',
+  'MalformedPolicyDocumentException',
+]);
 const denied = new Set(['AccessDeniedException', 'AccessDenied', 'AuthorizationErrorException', 'KMSAccessDeniedException']);
 const transient = new Set([
   'ThrottlingException',
@@ -34,7 +40,7 @@ interface SdkErrorShape {
   $retryable?: unknown;
 }
 
-export type AwsService = 'secretsmanager' | 'events' | 'sns';
+export type AwsService = 'secretsmanager' | 'events' | 'sns' | 'dynamodb' | 'config';
 
 export const mapAwsError = (error: unknown, service: AwsService, operation: string): unknown => {
   if (!(error instanceof Error)) return error;

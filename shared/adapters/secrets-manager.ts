@@ -3,12 +3,18 @@
  * can read a secret's value, and the IAM of the functions that use it does not allow it.
  */
 import {
+  DeleteResourcePolicyCommand,
   DescribeSecretCommand,
   type DescribeSecretCommandOutput,
+  GetResourcePolicyCommand,
+  ListSecretVersionIdsCommand,
+  PutResourcePolicyCommand,
+  RestoreSecretCommand,
+  RotateSecretCommand,
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import type { SecretState, SecretsPort } from '../ports/secrets.js';
+import type { SecretState, SecretsPort, SecretVersion } from '../ports/secrets.js';
 import { callAws } from './aws-errors.js';
 
 export const secretsManagerAdapter = (client: SecretsManagerClient): SecretsPort => ({
@@ -20,6 +26,49 @@ export const secretsManagerAdapter = (client: SecretsManagerClient): SecretsPort
     await callAws('secretsmanager', 'UpdateSecretVersionStage', () =>
       client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: label, RemoveFromVersionId: versionId })),
     );
+  },
+  listVersions: async (secretId) => {
+    const versions: SecretVersion[] = [];
+    let nextToken: string | undefined;
+    // Labelled versions only (IncludeDeprecated off): a handful per secret, paged all the same.
+    do {
+      const page = await callAws('secretsmanager', 'ListSecretVersionIds', () =>
+        client.send(new ListSecretVersionIdsCommand({ SecretId: secretId, ...(nextToken ? { NextToken: nextToken } : {}) })),
+      );
+      for (const version of page.Versions ?? []) {
+        if (!version.VersionId) continue;
+        versions.push({ versionId: version.VersionId, stages: [...(version.VersionStages ?? [])], ...(version.CreatedDate ? { createdDate: version.CreatedDate } : {}) });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return versions;
+  },
+  enableRotation: async ({ secretId, rotationLambdaArn, scheduleExpression, rotateImmediately }) => {
+    await callAws('secretsmanager', 'RotateSecret', () =>
+      client.send(
+        new RotateSecretCommand({
+          SecretId: secretId,
+          ...(rotationLambdaArn ? { RotationLambdaARN: rotationLambdaArn } : {}),
+          RotationRules: { ScheduleExpression: scheduleExpression },
+          RotateImmediately: rotateImmediately,
+        }),
+      ),
+    );
+  },
+  restoreSecret: async (secretId) => {
+    await callAws('secretsmanager', 'RestoreSecret', () => client.send(new RestoreSecretCommand({ SecretId: secretId })));
+  },
+  getResourcePolicy: async (secretId) => {
+    const output = await callAws('secretsmanager', 'GetResourcePolicy', () => client.send(new GetResourcePolicyCommand({ SecretId: secretId })));
+    return output.ResourcePolicy ?? undefined;
+  },
+  putResourcePolicy: async ({ secretId, policy }) => {
+    await callAws('secretsmanager', 'PutResourcePolicy', () =>
+      client.send(new PutResourcePolicyCommand({ SecretId: secretId, ResourcePolicy: policy, BlockPublicPolicy: true })),
+    );
+  },
+  deleteResourcePolicy: async (secretId) => {
+    await callAws('secretsmanager', 'DeleteResourcePolicy', () => client.send(new DeleteResourcePolicyCommand({ SecretId: secretId })));
   },
 });
 
@@ -36,4 +85,9 @@ export const toSecretState = (output: DescribeSecretCommandOutput | Omit<Describ
   ...(output.LastChangedDate ? { lastChangedDate: output.LastChangedDate } : {}),
   ...(output.OwningService ? { owningService: output.OwningService } : {}),
   ...(output.KmsKeyId ? { kmsKeyId: output.KmsKeyId } : {}),
+  ...(output.RotationRules?.ScheduleExpression
+    ? { rotationSchedule: output.RotationRules.ScheduleExpression }
+    : output.RotationRules?.AutomaticallyAfterDays
+      ? { rotationSchedule: `rate(${output.RotationRules.AutomaticallyAfterDays} days)` }
+      : {}),
 });

@@ -17,8 +17,7 @@ import { findEventFiles, loadEvent } from '../replay/load-events.js';
 import { buildReport, type EventReport, formatReport } from '../replay/report.js';
 import { RecordingBus } from '../sandbox/recording-bus.js';
 import { RecordingNotifier } from '../sandbox/recording-notifier.js';
-import { loadAccountSeed } from '../sandbox/sandbox-account.js';
-import { SandboxSecrets } from '../sandbox/sandbox-secrets.js';
+import { loadAccountSeed, sandboxAccount } from '../sandbox/sandbox-account.js';
 
 /** The policy of the sample world in events/ (the deployment's own is policy.yml at the top). */
 const DEFAULT_REPLAY_POLICY = 'events/policy.yml';
@@ -32,6 +31,7 @@ interface Options {
   live: boolean;
   busName?: string;
   topicArn?: string;
+  ledgerTable?: string;
   region?: string;
   verbose: boolean;
 }
@@ -48,6 +48,7 @@ const program = new Command()
   .option('--live', 'use the AWS account and endpoint of the credential chain and AWS_ENDPOINT_URL instead of the sandbox', false)
   .option('--bus-name <name>', 'with --live: the project event bus to publish findings and results to')
   .option('--topic-arn <arn>', 'with --live: the SNS topic to publish alerts to')
+  .option('--ledger-table <name>', 'with --live: the DynamoDB ledger table (default: a ledger in this process only)')
   .option('--region <region>', 'with --live: the AWS region (default: the credential chain)')
   .option('--verbose', "show the functions' structured logs", false)
   .addHelpText(
@@ -72,7 +73,7 @@ const main = async (): Promise<number> => {
   const ports = buildPorts(options);
   const handlers = {
     classify: makeClassify(ports, { policy, serviceRolePrefix: `secrets-remediator-${options.stage}-` }),
-    'clear-stale-pending': makeClearStalePending(ports, mode),
+    'clear-stale-pending': makeClearStalePending(ports, { policy, mode }),
     alert: makeAlert(ports),
   };
 
@@ -93,20 +94,19 @@ const buildPorts = (options: Options): Ports & { bus: RecordingBus; notifier: Re
   if (options.live) {
     if (options.account) throw new UsageError('--account seeds the sandbox; it cannot be used with --live');
     if (!options.busName || !options.topicArn) throw new UsageError('--live needs --bus-name and --topic-arn');
-    const live = awsAccount({ eventBusName: options.busName, alertTopicArn: options.topicArn, ...(options.region ? { region: options.region } : {}) });
+    const live = awsAccount({
+      eventBusName: options.busName,
+      alertTopicArn: options.topicArn,
+      ...(options.ledgerTable ? { ledgerTableName: options.ledgerTable } : {}),
+      ...(options.region ? { region: options.region } : {}),
+    });
     return {
       ...live,
       bus: new RecordingBus({ account: 'live', region: options.region ?? process.env.AWS_REGION ?? 'unknown' }, systemClock, live.bus),
       notifier: new RecordingNotifier(live.notifier),
     };
   }
-  const seed = loadAccountSeed(options.account);
-  return {
-    secrets: new SandboxSecrets(seed, () => systemClock.now()),
-    bus: new RecordingBus(seed, systemClock),
-    notifier: new RecordingNotifier(),
-    clock: systemClock,
-  };
+  return sandboxAccount(loadAccountSeed(options.account), systemClock);
 };
 
 const summary = (reports: readonly EventReport[], mode: Mode, live: boolean): string => {

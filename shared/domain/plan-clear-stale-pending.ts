@@ -1,49 +1,68 @@
 /**
- * Should AWSPENDING come off a version after a failed rotation? Pure: the secret as re-read
- * just now and the time of the failure in, a decision out. The rules of conduct (DESIGN §4):
- * never during a rotation that succeeded or is newer than the failure, never from a version that
- * also holds AWSCURRENT.
+ * Should AWSPENDING come off a version? Pure: the secret as re-read just now, its versions with
+ * their creation dates, and what triggered the question, in; a decision out. The rules of
+ * conduct (DESIGN §4): never from a version that also holds AWSCURRENT, never during a rotation
+ * in progress — after a failure, only a pending version older than the failure; otherwise only
+ * one older than the rotation window.
  */
 import type { VersionStages } from '../contracts/finding.js';
-import type { SecretState } from '../ports/secrets.js';
+import type { SecretState, SecretVersion } from '../ports/secrets.js';
 
 export const PENDING = 'AWSPENDING';
 export const CURRENT = 'AWSCURRENT';
 
+/**
+ * How long a rotation may take before its AWSPENDING counts as stale. A rotation runs within
+ * its window, at most 24 hours (RotationRules.Duration), retries included.
+ */
+export const ROTATION_WINDOW_HOURS = 24;
+
+export interface StalePendingContext {
+  /** When the rotation failed, for a rotation-failed finding; undefined for the stale-pending check. */
+  readonly failedAt?: Date;
+  readonly now: Date;
+  /** ListSecretVersionIds, for the pending version's creation date. */
+  readonly versions: readonly SecretVersion[];
+}
+
 export type ClearPendingPlan =
   | { readonly kind: 'leave'; readonly reason: string }
-  | {
-      readonly kind: 'remove';
-      readonly versionId: string;
-      readonly reason: string;
-      readonly expectedAfter: VersionStages;
-    };
+  | { readonly kind: 'remove'; readonly versionId: string; readonly reason: string; readonly expectedAfter: VersionStages };
 
-export const planClearStalePending = (secret: SecretState, failedAt: Date): ClearPendingPlan => {
+const HOUR = 3_600_000;
+
+export const planClearStalePending = (secret: SecretState, context: StalePendingContext): ClearPendingPlan => {
   if (secret.deletedDate) {
     return { kind: 'leave', reason: 'the secret is scheduled for deletion; restore it before rotating again' };
   }
   const pending = Object.entries(secret.versions).find(([, stages]) => stages.includes(PENDING));
-  if (!pending) {
-    return { kind: 'leave', reason: `no version holds ${PENDING}: nothing is left to clear` };
-  }
+  if (!pending) return { kind: 'leave', reason: `no version holds ${PENDING}: nothing is left to clear` };
   const [versionId, stages] = pending;
   if (stages.includes(CURRENT)) {
     return { kind: 'leave', reason: `version ${versionId} holds both ${PENDING} and ${CURRENT}; it is never touched` };
   }
-  if (secret.lastRotatedDate && secret.lastRotatedDate.getTime() > failedAt.getTime()) {
-    // A rotation finished after the failure, so this AWSPENDING belongs to a later attempt.
-    return {
-      kind: 'leave',
-      reason: `the secret rotated at ${secret.lastRotatedDate.toISOString()}, after the failure; ${PENDING} belongs to a later rotation`,
-    };
+  const createdDate = context.versions.find((v) => v.versionId === versionId)?.createdDate;
+  const remove = (why: string): ClearPendingPlan => ({ kind: 'remove', versionId, reason: why, expectedAfter: withoutLabel(secret.versions, versionId, PENDING) });
+
+  if (context.failedAt) {
+    if (secret.lastRotatedDate && secret.lastRotatedDate.getTime() > context.failedAt.getTime()) {
+      return { kind: 'leave', reason: `the secret rotated at ${secret.lastRotatedDate.toISOString()}, after the failure; ${PENDING} belongs to a later rotation` };
+    }
+    if (createdDate && createdDate.getTime() > context.failedAt.getTime()) {
+      return { kind: 'leave', reason: `version ${versionId} was created at ${createdDate.toISOString()}, after the failure: a rotation is in progress` };
+    }
+    return remove(`remove ${PENDING} from version ${versionId}: the failed rotation left it there, and it blocks every later rotation`);
   }
-  return {
-    kind: 'remove',
-    versionId,
-    reason: `version ${versionId} holds ${PENDING} left by the failed rotation; it blocks every later rotation`,
-    expectedAfter: withoutLabel(secret.versions, versionId, PENDING),
-  };
+  if (!createdDate) {
+    return { kind: 'leave', reason: `the creation date of version ${versionId} is unknown: cannot tell a stale ${PENDING} from a rotation in progress` };
+  }
+  const ageHours = (context.now.getTime() - createdDate.getTime()) / HOUR;
+  if (ageHours <= ROTATION_WINDOW_HOURS) {
+    return { kind: 'leave', reason: `version ${versionId} has been pending for ${ageHours.toFixed(1)} hours, within the rotation window: a rotation may be in progress` };
+  }
+  return remove(
+    `remove ${PENDING} from version ${versionId}: it has been pending for ${Math.floor(ageHours / 24)} days, past the ${ROTATION_WINDOW_HOURS}-hour rotation window, and it blocks every later rotation`,
+  );
 };
 
 /**

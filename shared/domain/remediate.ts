@@ -1,71 +1,148 @@
 /**
- * The clear-stale-pending use case: look, decide, act, verify. Talks to ports only; every
- * expected failure becomes an honest outcome, and only transient AWS errors escape, so that
- * Lambda retries the whole invocation (the re-read makes a retry safe).
+ * The remediation use case, the same for every action (DESIGN §4, rules of conduct): claim the
+ * finding (a duplicate delivery acts once), look before acting (re-read), respect exemptions
+ * and allowed principals, plan, stop at the plan in dry run, respect the write limit, act,
+ * verify that AWS shows the fix, and ask AWS Config to re-evaluate. Talks to ports only; every
+ * expected failure becomes an honest outcome, and only transient AWS errors escape — after the
+ * claim is released — so that Lambda retries the whole invocation.
  */
+import type { ActionDefinition, ActionPlan, Verification } from '../actions/types.js';
 import type { ActionResult, Finding, Mode } from '../contracts/finding.js';
-import { InvalidSecretStateError, PermissionDeniedError, SecretNotFoundError } from '../errors.js';
+import { InvalidSecretStateError, PermissionDeniedError, RemediationError, SecretNotFoundError } from '../errors.js';
+import type { Policy } from '../policy/schema.js';
+import type { Clock } from '../ports/clock.js';
+import type { CompliancePort, LedgerPort } from '../ports/ledger.js';
 import type { SecretState, SecretsPort } from '../ports/secrets.js';
-import { PENDING, planClearStalePending } from './plan-clear-stale-pending.js';
+import { managedRuleOf } from './config-rules.js';
 
-export const clearStalePending = async (
-  finding: Finding,
-  secrets: SecretsPort,
-  mode: Mode,
-): Promise<ActionResult> => {
-  const base = { type: 'clear-stale-pending', mode } as const;
-  const settle = (error: unknown, before?: SecretState): ActionResult => {
-    const outcome = settledOutcome(error);
-    if (!outcome) throw error;
-    return { ...base, ...outcome, ...(before ? { before: before.versions, after: before.versions } : {}) };
-  };
+export interface RemediationContext {
+  readonly secrets: SecretsPort;
+  readonly ledger: LedgerPort;
+  readonly compliance: CompliancePort;
+  readonly clock: Clock;
+  readonly policy: Policy;
+  readonly mode: Mode;
+}
 
+export type RemediationOutcome =
+  /**
+   * This finding was already handled for this action: nothing is done again. `result` is what
+   * the first delivery reported (undefined while it is still at work), to report again.
+   */
+  | { readonly kind: 'duplicate'; readonly result?: ActionResult }
+  | { readonly kind: 'result'; readonly result: ActionResult };
+
+/** How long a handled finding is remembered: longer than EventBridge and Lambda retry it. */
+const CLAIM_HOURS = 48;
+const HOUR = 3_600_000;
+
+export const remediate = async (action: ActionDefinition, finding: Finding, context: RemediationContext): Promise<RemediationOutcome> => {
+  const key = `${finding.id}#${action.type}`;
+  const now = context.clock.now();
+  const claim = await context.ledger.claim(key, new Date(now.getTime() + CLAIM_HOURS * HOUR));
+  if (!claim.claimed) return { kind: 'duplicate', ...(claim.outcome ? { result: JSON.parse(claim.outcome) as ActionResult } : {}) };
+  try {
+    const result = await decideAndAct(action, finding, context, now);
+    await context.ledger.complete(key, JSON.stringify(result));
+    return { kind: 'result', result };
+  } catch (error) {
+    // Let the retry act: the claim only marks work that settled.
+    if (error instanceof RemediationError && error.retryable) await context.ledger.release(key);
+    throw error;
+  }
+};
+
+const decideAndAct = async (action: ActionDefinition, finding: Finding, context: RemediationContext, now: Date): Promise<ActionResult> => {
+  const base = { type: action.type, mode: context.mode } as const;
   let secret: SecretState;
+  let plan: ActionPlan;
   try {
-    secret = await secrets.describeSecret(finding.secret.id);
+    secret = await context.secrets.describeSecret(finding.secret.id);
+    const gathered = action.gather ? await action.gather(context.secrets, secret) : {};
+    plan = action.plan({ finding, secret, policy: context.policy, now, gathered });
   } catch (error) {
-    return settle(error);
+    return { ...base, ...settled(error) };
+  }
+  const stages = { before: secret.versions, after: secret.versions };
+  if (plan.kind === 'leave') return { ...base, ...stages, outcome: 'skipped', reason: plan.reason };
+  if (plan.kind === 'refuse') return { ...base, ...stages, outcome: 'blocked', reason: plan.reason };
+
+  const change = {
+    ...(plan.versionId ? { versionId: plan.versionId } : {}),
+    before: plan.before ?? secret.versions,
+    after: plan.expectedAfter ?? secret.versions,
+  };
+  const would = `${plan.reason}${plan.details?.length ? ` (${plan.details.join('; ')})` : ''}`;
+  const guard = guardOf(finding, secret, context.policy);
+  if (guard) return { ...base, ...stages, ...(plan.versionId ? { versionId: plan.versionId } : {}), outcome: 'blocked', reason: `${guard} (it would ${would})` };
+  if (context.mode === 'dry-run') return { ...base, ...change, outcome: 'planned', reason: `dry run: would ${would}` };
+
+  const hourEnd = new Date(Math.floor(now.getTime() / HOUR) * HOUR + HOUR);
+  const limit = context.policy.limits.writesPerSecretPerHour;
+  if (!(await context.ledger.takeWrite(`secret#${secret.arn}`, limit, hourEnd))) {
+    return { ...base, ...stages, outcome: 'blocked', reason: `write limit reached: ${limit} writes to this secret this hour, limits.writesPerSecretPerHour (it would ${would})` };
   }
 
-  const plan = planClearStalePending(secret, new Date(finding.event.time));
-  if (plan.kind === 'leave') {
-    return { ...base, outcome: 'skipped', reason: plan.reason, before: secret.versions, after: secret.versions };
-  }
-  const change = { versionId: plan.versionId, before: secret.versions };
-  if (mode === 'dry-run') {
-    return { ...base, ...change, outcome: 'planned', reason: `dry run: would clear ${PENDING}; ${plan.reason}`, after: plan.expectedAfter };
-  }
-
   try {
-    await secrets.removeStagingLabel({ secretId: secret.arn, label: PENDING, versionId: plan.versionId });
+    await plan.apply(context.secrets);
   } catch (error) {
-    return { ...settle(error, secret), versionId: plan.versionId };
+    return { ...base, ...stages, ...(plan.versionId ? { versionId: plan.versionId } : {}), ...settled(error) };
   }
-  return { ...base, ...change, ...(await verify(secrets, secret.arn, plan.versionId, plan.reason)) };
+  const verified = await verify(plan, context.secrets);
+  const reevaluated = verified.problem ? '' : await reevaluate(action, finding, context);
+  return {
+    ...base,
+    ...change,
+    ...(verified.after ? { after: verified.after } : {}),
+    outcome: verified.problem ? 'failed' : 'applied',
+    reason: verified.problem
+      ? `applied, but not verified: ${verified.problem}`
+      : `${would}${verified.unverified ? ` (not verified: ${verified.unverified})` : ''}${reevaluated}`,
+  };
 };
 
-/** Re-reads after the write: an applied fix is reported only when AWS shows it. */
-const verify = async (
-  secrets: SecretsPort,
-  arn: string,
-  versionId: string,
-  reason: string,
-): Promise<Pick<ActionResult, 'outcome' | 'reason' | 'after'>> => {
+/** Exemptions (DESIGN §4): the exemption tag, and a change made by an allowed admin unless the secret is protected. */
+const guardOf = (finding: Finding, secret: SecretState, policy: Policy): string | undefined => {
+  if (secret.tags[policy.exemptionTag] !== undefined) return `exempt: the secret carries the tag ${policy.exemptionTag}`;
+  if (finding.actor.isAllowedAdmin && secret.tags[policy.protectedTag] === undefined) {
+    return `exempt: ${finding.actor.principal} is an allowed admin`;
+  }
+  return undefined;
+};
+
+/** After the write: a failed re-read must not turn an applied fix into a retry that reports "skipped". */
+const verify = async (plan: Extract<ActionPlan, { kind: 'change' }>, secrets: SecretsPort): Promise<Verification & { unverified?: string }> => {
   try {
-    const after = await secrets.describeSecret(arn);
-    if (after.versions[versionId]?.includes(PENDING)) {
-      return { outcome: 'failed', reason: `${PENDING} was removed but is back on version ${versionId}`, after: after.versions };
-    }
-    return { outcome: 'applied', reason: `cleared ${PENDING}: ${reason}`, after: after.versions };
+    return await plan.verify(secrets);
   } catch (error) {
-    // The write succeeded; a failed re-read must not turn it into a retry that reports "skipped".
-    return { outcome: 'applied', reason: `cleared ${PENDING} (not verified: ${(error as Error).name}): ${reason}` };
+    return { unverified: (error as Error).name };
   }
 };
 
-const settledOutcome = (error: unknown): Pick<ActionResult, 'outcome' | 'reason'> | undefined => {
+/** Best effort: a fix stands whether or not Config re-evaluates now; say which. */
+const reevaluate = async (action: ActionDefinition, finding: Finding, context: RemediationContext): Promise<string> => {
+  const names = configRuleNames(action, finding, context.policy);
+  if (names.length === 0) return '';
+  try {
+    await context.compliance.reevaluate(names);
+    return `; asked AWS Config to re-evaluate ${names.join(', ')}`;
+  } catch (error) {
+    return `; AWS Config re-evaluation failed (${(error as Error).name})`;
+  }
+};
+
+/** The deployed names of the Config rule the fix concerns: from the finding, else the identifier and the policy's own names. */
+const configRuleNames = (action: ActionDefinition, finding: Finding, policy: Policy): string[] => {
+  if (finding.evidence.configRuleName) return [finding.evidence.configRuleName];
+  const managed = action.configRule;
+  if (!managed) return [];
+  const aliases = Object.keys(policy.configRules).filter((name) => managedRuleOf(name, policy.configRules) === managed);
+  return [managed, ...aliases];
+};
+
+const settled = (error: unknown): Pick<ActionResult, 'outcome' | 'reason'> => {
   if (error instanceof SecretNotFoundError) return { outcome: 'skipped', reason: 'the secret no longer exists' };
   if (error instanceof InvalidSecretStateError) return { outcome: 'skipped', reason: `not in a state to change: ${error.message}` };
   if (error instanceof PermissionDeniedError) return { outcome: 'failed', reason: `access denied: ${error.message}` };
-  return undefined;
+  throw error;
 };

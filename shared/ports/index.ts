@@ -1,5 +1,6 @@
 import type { EventBusPort } from './bus.js';
 import type { Clock } from './clock.js';
+import type { CompliancePort, LedgerPort } from './ledger.js';
 import type { NotifierPort } from './notifier.js';
 import type { SecretsPort } from './secrets.js';
 
@@ -9,9 +10,12 @@ export interface Ports {
   readonly bus: EventBusPort;
   readonly notifier: NotifierPort;
   readonly clock: Clock;
+  readonly ledger: LedgerPort;
+  readonly compliance: CompliancePort;
 }
 
 export type { AlertMessage, NotifierPort } from './notifier.js';
 export type { BusEvent, EventBusPort } from './bus.js';
 export type { Clock } from './clock.js';
-export type { SecretState, SecretsPort } from './secrets.js';
+export type { CompliancePort, LedgerPort } from './ledger.js';
+export type { RotationSettings, SecretState, SecretsPort, SecretVersion } from './secrets.js';

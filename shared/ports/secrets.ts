@@ -16,6 +16,25 @@ export interface SecretState {
   readonly tags: Readonly<Record<string, string>>;
   /** Version id → its staging labels, as `VersionIdsToStages` in DescribeSecret. */
   readonly versions: VersionStages;
+  /** The rotation schedule, when rotation is configured. */
+  readonly rotationSchedule?: string;
+}
+
+/** One version of a secret, as ListSecretVersionIds reports it (never its value). */
+export interface SecretVersion {
+  readonly versionId: string;
+  readonly stages: readonly string[];
+  readonly createdDate?: Date;
+}
+
+/** What RotateSecret needs to turn rotation (back) on. */
+export interface RotationSettings {
+  readonly secretId: string;
+  /** The rotation Lambda; absent for a secret another service manages (managed rotation). */
+  readonly rotationLambdaArn?: string;
+  /** `rate(N days)` or `cron(...)`. */
+  readonly scheduleExpression: string;
+  readonly rotateImmediately: boolean;
 }
 
 /**
@@ -28,4 +47,16 @@ export interface SecretsPort {
   describeSecret(secretId: string): Promise<SecretState>;
   /** UpdateSecretVersionStage with only `RemoveFromVersionId`: takes `label` off `versionId`. */
   removeStagingLabel(request: { secretId: string; label: string; versionId: string }): Promise<void>;
+  /** ListSecretVersionIds: the labelled versions with their creation dates. */
+  listVersions(secretId: string): Promise<readonly SecretVersion[]>;
+  /** RotateSecret with a schedule: turns automatic rotation on. */
+  enableRotation(settings: RotationSettings): Promise<void>;
+  /** RestoreSecret: cancels a scheduled deletion. */
+  restoreSecret(secretId: string): Promise<void>;
+  /** GetResourcePolicy: the policy document, or undefined when the secret has none. */
+  getResourcePolicy(secretId: string): Promise<string | undefined>;
+  /** PutResourcePolicy, always with BlockPublicPolicy. */
+  putResourcePolicy(request: { secretId: string; policy: string }): Promise<void>;
+  /** DeleteResourcePolicy. */
+  deleteResourcePolicy(secretId: string): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
+import { MemoryLedger, RecordingCompliance } from './memory-ledger.js';
 import { RecordingBus } from './recording-bus.js';
 import { RecordingNotifier } from './recording-notifier.js';
 import { SandboxSecrets } from './sandbox-secrets.js';
@@ -17,12 +18,16 @@ export interface SandboxAccount extends Ports {
   readonly secrets: SandboxSecrets;
   readonly bus: RecordingBus;
   readonly notifier: RecordingNotifier;
+  readonly ledger: MemoryLedger;
+  readonly compliance: RecordingCompliance;
 }
 
 export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => new Date() }): SandboxAccount => ({
   secrets: new SandboxSecrets(seed, () => clock.now()),
   bus: new RecordingBus(seed, clock),
   notifier: new RecordingNotifier(),
+  ledger: new MemoryLedger(() => clock.now()),
+  compliance: new RecordingCompliance(),
   clock,
 });
 

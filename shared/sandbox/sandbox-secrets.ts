@@ -7,7 +7,7 @@
  */
 import type { VersionStages } from '../contracts/finding.js';
 import { InvalidSecretStateError, type RemediationError, SecretNotFoundError } from '../errors.js';
-import type { SecretState, SecretsPort } from '../ports/secrets.js';
+import type { RotationSettings, SecretState, SecretsPort, SecretVersion } from '../ports/secrets.js';
 import type { AccountSeed } from './seed.js';
 
 type SeededSecret = AccountSeed['secrets'][number];
@@ -17,8 +17,13 @@ interface StoredSecret {
   name: string;
   seed: SeededSecret;
   versions: VersionStages;
+  versionCreated: Partial<Record<string, Date>>;
   deletedDate?: Date;
   lastChangedDate?: Date;
+  rotationEnabled: boolean;
+  rotationLambdaArn?: string;
+  rotationSchedule?: string;
+  resourcePolicy?: string;
 }
 
 type Operation = keyof SecretsPort;
@@ -29,27 +34,35 @@ export interface SandboxCall {
   readonly secretId: string;
 }
 
+const MARKED_FOR_DELETION = "InvalidRequestException: You can't perform this operation on the secret because it was marked for deletion.";
+
 export class SandboxSecrets implements SecretsPort {
   readonly #byArn = new Map<string, StoredSecret>();
   readonly #failures = new Map<Operation, RemediationError[]>();
+  readonly #now: () => Date;
   readonly calls: SandboxCall[] = [];
 
   public constructor(seed: AccountSeed, now: () => Date) {
+    this.#now = now;
     for (const secret of seed.secrets) {
       const arn = secret.arn ?? `arn:aws:secretsmanager:${seed.region}:${seed.account}:secret:${secret.name}-${suffixFor(secret.name)}`;
+      const lastChangedDate = secret.lastChangedDate ? new Date(secret.lastChangedDate) : now();
       this.#byArn.set(arn, {
         arn,
         name: secret.name,
         seed: secret,
         versions: structuredClone(secret.versions),
+        // Unknown unless the seed says: a made-up date would decide "stale or in progress" for the seed's author.
+        versionCreated: Object.fromEntries(Object.entries(secret.versionCreatedDates ?? {}).map(([id, date]) => [id, new Date(date)])),
         ...(secret.deletedDate ? { deletedDate: new Date(secret.deletedDate) } : {}),
-        lastChangedDate: secret.lastChangedDate ? new Date(secret.lastChangedDate) : now(),
+        lastChangedDate,
+        rotationEnabled: secret.rotationEnabled,
+        ...(secret.rotationLambdaArn ? { rotationLambdaArn: secret.rotationLambdaArn } : {}),
+        ...(secret.rotationSchedule ? { rotationSchedule: secret.rotationSchedule } : {}),
+        ...(secret.resourcePolicy ? { resourcePolicy: secret.resourcePolicy } : {}),
       });
     }
-    this.#now = now;
   }
-
-  readonly #now: () => Date;
 
   /** Makes the next call of `operation` fail with `error` (throttling, access denied, ...). */
   public failNext(operation: Operation, error: RemediationError): this {
@@ -64,13 +77,14 @@ export class SandboxSecrets implements SecretsPort {
     return Promise.resolve({
       arn: stored.arn,
       name: stored.name,
-      rotationEnabled: seed.rotationEnabled,
+      rotationEnabled: stored.rotationEnabled,
       tags: { ...seed.tags },
       versions: structuredClone(stored.versions),
-      ...(stored.deletedDate ? { deletedDate: stored.deletedDate } : {}),
-      ...(seed.rotationLambdaArn ? { rotationLambdaArn: seed.rotationLambdaArn } : {}),
+      ...(stored.deletedDate ? { deletedDate: new Date(stored.deletedDate) } : {}),
+      ...(stored.rotationLambdaArn ? { rotationLambdaArn: stored.rotationLambdaArn } : {}),
+      ...(stored.rotationSchedule ? { rotationSchedule: stored.rotationSchedule } : {}),
       ...(seed.lastRotatedDate ? { lastRotatedDate: new Date(seed.lastRotatedDate) } : {}),
-      ...(stored.lastChangedDate ? { lastChangedDate: stored.lastChangedDate } : {}),
+      ...(stored.lastChangedDate ? { lastChangedDate: new Date(stored.lastChangedDate) } : {}),
       ...(seed.owningService ? { owningService: seed.owningService } : {}),
       ...(seed.kmsKeyId ? { kmsKeyId: seed.kmsKeyId } : {}),
     });
@@ -78,10 +92,7 @@ export class SandboxSecrets implements SecretsPort {
 
   public async removeStagingLabel({ secretId, label, versionId }: { secretId: string; label: string; versionId: string }): Promise<void> {
     this.#enter('removeStagingLabel', secretId);
-    const stored = this.#find(secretId);
-    if (stored.deletedDate) {
-      throw new InvalidSecretStateError("UpdateSecretVersionStage: InvalidRequestException: You can't perform this operation on the secret because it was marked for deletion.");
-    }
+    const stored = this.#writable(secretId, 'UpdateSecretVersionStage');
     const stages = stored.versions[versionId];
     if (!stages?.includes(label)) {
       throw new InvalidSecretStateError(`UpdateSecretVersionStage: InvalidParameterException: label ${label} is not attached to version ${versionId}`);
@@ -92,7 +103,67 @@ export class SandboxSecrets implements SecretsPort {
     const remaining = stages.filter((s) => s !== label);
     if (remaining.length > 0) stored.versions[versionId] = remaining;
     else delete stored.versions[versionId];
-    stored.lastChangedDate = this.#now();
+    this.#changed(stored);
+    return Promise.resolve();
+  }
+
+  public async listVersions(secretId: string): Promise<readonly SecretVersion[]> {
+    this.#enter('listVersions', secretId);
+    const stored = this.#find(secretId);
+    return Promise.resolve(
+      Object.entries(stored.versions).map(([versionId, stages]) => ({
+        versionId,
+        stages: [...stages],
+        ...(stored.versionCreated[versionId] ? { createdDate: new Date(stored.versionCreated[versionId]) } : {}),
+      })),
+    );
+  }
+
+  public async enableRotation(settings: RotationSettings): Promise<void> {
+    this.#enter('enableRotation', settings.secretId);
+    const stored = this.#writable(settings.secretId, 'RotateSecret');
+    const lambda = settings.rotationLambdaArn ?? stored.rotationLambdaArn;
+    if (!lambda && !stored.seed.owningService) {
+      throw new InvalidSecretStateError('RotateSecret: InvalidRequestException: No Lambda rotation function ARN is associated with this secret.');
+    }
+    stored.rotationEnabled = true;
+    if (lambda) stored.rotationLambdaArn = lambda;
+    stored.rotationSchedule = settings.scheduleExpression;
+    // An immediate rotation would run the rotation function; the sandbox does not run functions.
+    this.#changed(stored);
+    return Promise.resolve();
+  }
+
+  public async restoreSecret(secretId: string): Promise<void> {
+    this.#enter('restoreSecret', secretId);
+    const stored = this.#find(secretId);
+    delete stored.deletedDate;
+    this.#changed(stored);
+    return Promise.resolve();
+  }
+
+  public async getResourcePolicy(secretId: string): Promise<string | undefined> {
+    this.#enter('getResourcePolicy', secretId);
+    return Promise.resolve(this.#find(secretId).resourcePolicy);
+  }
+
+  public async putResourcePolicy({ secretId, policy }: { secretId: string; policy: string }): Promise<void> {
+    this.#enter('putResourcePolicy', secretId);
+    const stored = this.#writable(secretId, 'PutResourcePolicy');
+    if (grantsEveryoneUnconditionally(policy)) {
+      // BlockPublicPolicy is always set by the service: AWS refuses a policy that grants public access.
+      throw new InvalidSecretStateError('PutResourcePolicy: PublicPolicyException: You can’t attach a resource-based policy that allows broad access to the secret.');
+    }
+    stored.resourcePolicy = policy;
+    this.#changed(stored);
+    return Promise.resolve();
+  }
+
+  public async deleteResourcePolicy(secretId: string): Promise<void> {
+    this.#enter('deleteResourcePolicy', secretId);
+    const stored = this.#writable(secretId, 'DeleteResourcePolicy');
+    delete stored.resourcePolicy;
+    this.#changed(stored);
     return Promise.resolve();
   }
 
@@ -114,6 +185,17 @@ export class SandboxSecrets implements SecretsPort {
     const queued = this.#failures.get(operation);
     const failure = queued?.shift();
     if (failure) throw failure;
+  }
+
+  /** A secret that accepts writes: AWS refuses most writes to one scheduled for deletion. */
+  #writable(secretId: string, operation: string): StoredSecret {
+    const stored = this.#find(secretId);
+    if (stored.deletedDate) throw new InvalidSecretStateError(`${operation}: ${MARKED_FOR_DELETION}`);
+    return stored;
+  }
+
+  #changed(stored: StoredSecret): void {
+    stored.lastChangedDate = this.#now();
   }
 
   #find(secretId: string): StoredSecret {
@@ -145,4 +227,17 @@ const suffixFor = (name: string): string => {
     hash = Math.floor(hash / alphabet.length) + i * 7919;
   }
   return suffix;
+};
+
+/** Whether an Allow statement grants `*` with no condition at all: what BlockPublicPolicy refuses at its simplest. */
+const grantsEveryoneUnconditionally = (policy: string): boolean => {
+  try {
+    const document = JSON.parse(policy) as { Statement?: unknown };
+    const statements = [document.Statement].flat() as { Effect?: string; Principal?: unknown; Condition?: unknown }[];
+    return statements.some(
+      (s) => s.Effect === 'Allow' && !s.Condition && (s.Principal === '*' || (s.Principal as { AWS?: unknown } | undefined)?.AWS === '*'),
+    );
+  } catch {
+    throw new InvalidSecretStateError('PutResourcePolicy: MalformedPolicyDocumentException: the policy is not valid JSON');
+  }
 };

@@ -25,6 +25,12 @@ export const SecretSeedSchema = z
     tags: z.record(z.string(), z.string()).default({}),
     /** Version id → staging labels, as DescribeSecret's `VersionIdsToStages`. */
     versions: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)),
+    /** Version id → when it was created (ListSecretVersionIds' `CreatedDate`); default: lastChangedDate. */
+    versionCreatedDates: z.record(z.string().min(1), isoDate).optional(),
+    /** The rotation schedule (`rate(30 days)`, `cron(...)`), when rotation is configured. */
+    rotationSchedule: z.string().optional(),
+    /** The resource policy, as the JSON text GetResourcePolicy returns. */
+    resourcePolicy: z.string().optional(),
   })
   .strict()
   .superRefine((secret, ctx) => {

@@ -148,14 +148,15 @@ describe('CLI: npm start --live against an AWS-compatible endpoint', { timeout: 
     expect(calls(fake.requests)).toEqual([
       'events:PutEvents', // classify: the Secret Finding (it reads nothing from AWS)
       'secretsmanager:DescribeSecret', // clear-stale-pending: look
+      'secretsmanager:ListSecretVersionIds', // the pending version's creation date
       'secretsmanager:UpdateSecretVersionStage', // act
       'secretsmanager:DescribeSecret', // verify
       'events:PutEvents', // the Remediation Result
       'sns:Publish', // alert, from the result
     ]);
-    const [findingPut, describe1, update, describe2, resultPut, publish] = fake.requests;
+    const [findingPut, describe1, , update, describe2, resultPut, publish] = fake.requests;
     expect(fake.requests.every((r) => r.signedFor?.region === 'us-east-1')).toBe(true);
-    expect(fake.requests.map((r) => r.signedFor?.service)).toEqual(['events', 'secretsmanager', 'secretsmanager', 'secretsmanager', 'events', 'sns']);
+    expect(fake.requests.map((r) => r.signedFor?.service)).toEqual(['events', 'secretsmanager', 'secretsmanager', 'secretsmanager', 'secretsmanager', 'events', 'sns']);
 
     expect(expectProjectBusEntry(findingPut, 'Secret Finding')).toMatchObject({ rule: 'rotation-failed', secret: { id: FAKE_SECRET_ARN } });
     expect(describe1?.body).toEqual({ SecretId: FAKE_SECRET_ARN });
@@ -185,10 +186,10 @@ describe('CLI: npm start --live against an AWS-compatible endpoint', { timeout: 
       actions: [{ type: 'clear-stale-pending', outcome: 'planned', versionId: FAKE_PENDING_VERSION }],
       alert: { subject: expect.stringMatching(/^\[HIGH\] rotation-failed: prod\/payments\/db/) },
     });
-    expect(calls(fake.requests)).toEqual(['events:PutEvents', 'secretsmanager:DescribeSecret', 'events:PutEvents', 'sns:Publish']);
+    expect(calls(fake.requests)).toEqual(['events:PutEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds', 'events:PutEvents', 'sns:Publish']);
     expect(fake.requests.map((r) => r.operation)).not.toContain('UpdateSecretVersionStage');
-    expect(expectProjectBusEntry(fake.requests[2], 'Remediation Result')).toMatchObject({ result: { outcome: 'planned', mode: 'dry-run' } });
-    expectAlertPublished(fake.requests[3]);
+    expect(expectProjectBusEntry(fake.requests[3], 'Remediation Result')).toMatchObject({ result: { outcome: 'planned', mode: 'dry-run' } });
+    expectAlertPublished(fake.requests[4]);
     expect(fake.versionStages()).toEqual({ [FAKE_CURRENT_VERSION]: ['AWSCURRENT'], [FAKE_PENDING_VERSION]: ['AWSPENDING'] });
   });
 

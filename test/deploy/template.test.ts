@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { actionDefinitions } from '../../shared/actions/registry.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
 import { functionNames, routes, routesFor } from '../../shared/rules/routes.js';
 import { repoRoot } from '../helpers/events.js';
@@ -147,26 +148,29 @@ describe('Packaged template', () => {
     ]);
   });
 
-  it('lets clear-stale-pending only DescribeSecret and UpdateSecretVersionStage on secrets', () => {
-    const grants = grantsOf(functionIds()['clear-stale-pending'] ?? '');
+  it.each(Object.values(actionDefinitions).map((a) => [a.type, a] as const))(
+    'lets the %s function make only its own writes, use the ledger and report',
+    (type, action) => {
+      const grants = grantsOf(functionIds()[type] ?? '');
 
-    expect(grants.filter((g) => g.action.startsWith('secretsmanager:')).map((g) => g.action).sort()).toEqual([
-      'secretsmanager:DescribeSecret',
-      'secretsmanager:UpdateSecretVersionStage',
-    ]);
-    expect(grants.map((g) => g.action).sort()).toEqual([
-      'events:PutEvents',
-      'secretsmanager:DescribeSecret',
-      'secretsmanager:UpdateSecretVersionStage',
-      'sqs:SendMessage',
-    ]);
-  });
+      expect(grants.filter((g) => /^(secretsmanager|lambda|config):/.test(g.action)).map((g) => g.action).sort()).toEqual(
+        ['secretsmanager:DescribeSecret', ...action.permissions, ...(action.configRule ? ['config:StartConfigRulesEvaluation'] : [])].sort(),
+      );
+      expect(grants.filter((g) => g.action.startsWith('dynamodb:'))).toEqual(
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].map((a) => ({ action: a, resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } })),
+      );
+      expect(grants.map((g) => g.action)).toEqual(expect.arrayContaining(['events:PutEvents', 'sqs:SendMessage']));
+      expect(grants.filter((g) => g.action.startsWith('secretsmanager:')).every((g) => JSON.stringify(g.resource) === JSON.stringify(SECRETS))).toBe(true);
+    },
+  );
 
-  it('lets alert only publish to the alert topic, with its key', () => {
+  it('lets alert only publish to the alert topic, with its key, and remember what it sent', () => {
     expect(grantsOf(functionIds().alert ?? '')).toEqual([
       { action: 'sns:Publish', resource: { Ref: 'AlertTopic' } },
       { action: 'kms:GenerateDataKey', resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] } },
       { action: 'kms:Decrypt', resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] } },
+      { action: 'dynamodb:PutItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
+      { action: 'dynamodb:DeleteItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
       { action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
     ]);
   });

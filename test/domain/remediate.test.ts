@@ -1,13 +1,19 @@
-/** The clear-stale-pending use case on the sandbox account: look, decide, act, verify, report honestly. */
+/**
+ * The remediation use case on the sandbox account, with the clear-stale-pending action: look,
+ * guard, plan, act, verify, report honestly — and act once per finding.
+ */
 import { describe, expect, it } from 'vitest';
+import { clearStalePendingAction } from '../../shared/actions/clear-stale-pending.js';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
-import type { Finding } from '../../shared/contracts/finding.js';
+import type { Finding, Mode } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
-import { classifyContext } from '../helpers/policy.js';
-import { clearStalePending } from '../../shared/domain/remediate.js';
+import { remediate, type RemediationContext } from '../../shared/domain/remediate.js';
 import { InvalidSecretStateError, PermissionDeniedError, TransientAwsError } from '../../shared/errors.js';
+import type { SecretsPort } from '../../shared/ports/secrets.js';
+import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import { loadSampleEvent } from '../helpers/events.js';
-import { defaultSandbox } from '../helpers/sandbox.js';
+import { classifyContext, samplePolicy } from '../helpers/policy.js';
+import { defaultSandbox, fixedClock, sandboxWith } from '../helpers/sandbox.js';
 
 const PAYMENTS = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op';
 const STALE = '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003';
@@ -18,14 +24,31 @@ const paymentsFinding = (): Finding => {
   return result.findings[0];
 };
 
-describe('Use case: clearStalePending', () => {
-  it('in enforce mode removes AWSPENDING, verifies it, and reports before and after', async () => {
+const contextFor = (account: SandboxAccount, mode: Mode, policy = samplePolicy): RemediationContext => ({
+  secrets: account.secrets,
+  ledger: account.ledger,
+  compliance: account.compliance,
+  clock: fixedClock,
+  policy,
+  mode,
+});
+
+const resultOf = async (account: SandboxAccount, mode: Mode, finding = paymentsFinding()) => {
+  const outcome = await remediate(clearStalePendingAction, finding, contextFor(account, mode));
+  if (outcome.kind !== 'result') throw new Error('expected a result');
+  return outcome.result;
+};
+
+const writes = (account: SandboxAccount) => account.secrets.calls.filter((c) => !['describeSecret', 'listVersions', 'getResourcePolicy'].includes(c.operation));
+
+describe('Use case: remediate (clear-stale-pending)', () => {
+  it('in enforce mode re-reads, removes AWSPENDING, verifies, and reports before and after', async () => {
     // Prepare
     const account = defaultSandbox();
     const before = account.secrets.versionsOf(PAYMENTS);
 
     // Act
-    const result = await clearStalePending(paymentsFinding(), account.secrets, 'enforce');
+    const result = await resultOf(account, 'enforce');
 
     // Assess
     expect(before?.[STALE]).toEqual(['AWSPENDING']);
@@ -34,28 +57,70 @@ describe('Use case: clearStalePending', () => {
       '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002': ['AWSPREVIOUS'],
     });
     expect(result).toMatchObject({ type: 'clear-stale-pending', outcome: 'applied', mode: 'enforce', versionId: STALE, before, after: account.secrets.versionsOf(PAYMENTS) });
-    expect(account.secrets.calls.map((c) => c.operation)).toEqual(['describeSecret', 'removeStagingLabel', 'describeSecret']);
+    expect(account.secrets.calls.map((c) => c.operation)).toEqual(['describeSecret', 'listVersions', 'removeStagingLabel', 'describeSecret']);
   });
 
   it('in dry-run mode plans the same change and writes nothing', async () => {
     const account = defaultSandbox();
     const before = account.secrets.snapshot();
 
-    const result = await clearStalePending(paymentsFinding(), account.secrets, 'dry-run');
+    const result = await resultOf(account, 'dry-run');
 
-    expect(result).toMatchObject({ outcome: 'planned', mode: 'dry-run', versionId: STALE });
+    expect(result).toMatchObject({ outcome: 'planned', mode: 'dry-run', versionId: STALE, reason: expect.stringMatching(/^dry run: would remove AWSPENDING from version/) });
     expect(result.after).not.toHaveProperty(STALE);
     expect(account.secrets.snapshot()).toEqual(before);
-    expect(account.secrets.calls.map((c) => c.operation)).toEqual(['describeSecret']);
+    expect(writes(account)).toEqual([]);
   });
 
   it('skips a secret that no longer exists', async () => {
     const account = defaultSandbox();
     const finding = { ...paymentsFinding(), secret: { ...paymentsFinding().secret, id: `${PAYMENTS}-gone` } };
 
-    const result = await clearStalePending(finding, account.secrets, 'enforce');
+    const result = await resultOf(account, 'enforce', finding);
 
     expect(result).toEqual({ type: 'clear-stale-pending', mode: 'enforce', outcome: 'skipped', reason: 'the secret no longer exists' });
+  });
+
+  it('blocks a secret that carries the exemption tag, and says what it would have done', async () => {
+    const account = sandboxWith({
+      name: 'prod/payments/db',
+      arn: PAYMENTS,
+      tags: { 'remediation:exempt': 'incident-4411' },
+      versions: { a: ['AWSCURRENT'], [STALE]: ['AWSPENDING'] },
+    });
+
+    const result = await resultOf(account, 'enforce');
+
+    expect(result).toMatchObject({ outcome: 'blocked', reason: expect.stringMatching(/^exempt: the secret carries the tag remediation:exempt \(it would remove AWSPENDING/) });
+    expect(writes(account)).toEqual([]);
+  });
+
+  it('blocks a change an allowed admin caused', async () => {
+    const account = defaultSandbox();
+    const finding = { ...paymentsFinding(), actor: { ...paymentsFinding().actor, principal: 'arn:aws:iam::123456789012:role/SecretsAdmin', isAllowedAdmin: true } };
+
+    const result = await resultOf(account, 'enforce', finding);
+
+    expect(result).toMatchObject({ outcome: 'blocked', reason: expect.stringContaining('is an allowed admin') });
+    expect(writes(account)).toEqual([]);
+  });
+
+  it('blocks once the write limit per secret and hour is reached, saying what it would have done', async () => {
+    // Prepare: another finding already took this hour's one write to the secret.
+    const account = defaultSandbox();
+    const policy = { ...samplePolicy, limits: { ...samplePolicy.limits, writesPerSecretPerHour: 1 } };
+    const hourEnd = new Date(Math.floor(fixedClock.now().getTime() / 3_600_000) * 3_600_000 + 3_600_000);
+    expect(await account.ledger.takeWrite(`secret#${PAYMENTS}`, 1, hourEnd)).toBe(true);
+
+    // Act
+    const outcome = await remediate(clearStalePendingAction, paymentsFinding(), contextFor(account, 'enforce', policy));
+
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'result',
+      result: { outcome: 'blocked', reason: expect.stringMatching(/^write limit reached: 1 writes to this secret this hour.*\(it would remove AWSPENDING/) },
+    });
+    expect(writes(account)).toEqual([]);
   });
 
   it('reports failed, not applied, when the write is denied, and nothing changes', async () => {
@@ -63,7 +128,7 @@ describe('Use case: clearStalePending', () => {
     account.secrets.failNext('removeStagingLabel', new PermissionDeniedError('UpdateSecretVersionStage: AccessDeniedException: not allowed'));
     const before = account.secrets.snapshot();
 
-    const result = await clearStalePending(paymentsFinding(), account.secrets, 'enforce');
+    const result = await resultOf(account, 'enforce');
 
     expect(result).toMatchObject({ outcome: 'failed', versionId: STALE, reason: expect.stringContaining('access denied') });
     expect(result.after).toEqual(result.before);
@@ -74,44 +139,53 @@ describe('Use case: clearStalePending', () => {
     const account = defaultSandbox();
     account.secrets.failNext('removeStagingLabel', new InvalidSecretStateError('UpdateSecretVersionStage: InvalidRequestException: marked for deletion'));
 
-    const result = await clearStalePending(paymentsFinding(), account.secrets, 'enforce');
+    const result = await resultOf(account, 'enforce');
 
     expect(result).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('marked for deletion') });
   });
 
-  it('lets throttling escape so that Lambda retries the whole invocation', async () => {
+  it('lets throttling escape, leaving the secret as it was and the finding unclaimed, so the retry acts', async () => {
     const account = defaultSandbox();
-    account.secrets.failNext('describeSecret', new TransientAwsError('DescribeSecret: ThrottlingException: rate exceeded'));
+    account.secrets.failNext('removeStagingLabel', new TransientAwsError('UpdateSecretVersionStage: ThrottlingException: rate exceeded'));
 
-    await expect(clearStalePending(paymentsFinding(), account.secrets, 'enforce')).rejects.toThrow(TransientAwsError);
+    await expect(resultOf(account, 'enforce')).rejects.toThrow(TransientAwsError);
     expect(account.secrets.versionsOf(PAYMENTS)?.[STALE]).toEqual(['AWSPENDING']);
+    const retry = await resultOf(account, 'enforce');
+    expect(retry.outcome).toBe('applied');
   });
 
-  it('is safe to retry: a second run after an applied fix is skipped', async () => {
+  it('acts once per finding: a redelivery is a duplicate that carries the first result', async () => {
     const account = defaultSandbox();
-    await clearStalePending(paymentsFinding(), account.secrets, 'enforce');
+    const first = await resultOf(account, 'enforce');
 
-    const again = await clearStalePending(paymentsFinding(), account.secrets, 'enforce');
+    const again = await remediate(clearStalePendingAction, paymentsFinding(), contextFor(account, 'enforce'));
 
-    expect(again).toMatchObject({ outcome: 'skipped', reason: 'no version holds AWSPENDING: nothing is left to clear' });
+    expect(again).toEqual({ kind: 'duplicate', result: first });
+    expect(account.secrets.calls.filter((c) => c.operation === 'removeStagingLabel')).toHaveLength(1);
   });
 
   it('still reports applied when only the verifying re-read fails', async () => {
     const account = defaultSandbox();
     const secrets = account.secrets;
     let reads = 0;
-    const flaky = {
-      describeSecret: async (id: string) => {
+    const flaky: SecretsPort = {
+      describeSecret: async (id) => {
         reads += 1;
         if (reads === 2) throw new TransientAwsError('DescribeSecret: ThrottlingException');
         return secrets.describeSecret(id);
       },
-      removeStagingLabel: secrets.removeStagingLabel.bind(secrets),
+      removeStagingLabel: (request) => secrets.removeStagingLabel(request),
+      listVersions: (id) => secrets.listVersions(id),
+      enableRotation: (settings) => secrets.enableRotation(settings),
+      restoreSecret: (id) => secrets.restoreSecret(id),
+      getResourcePolicy: (id) => secrets.getResourcePolicy(id),
+      putResourcePolicy: (request) => secrets.putResourcePolicy(request),
+      deleteResourcePolicy: (id) => secrets.deleteResourcePolicy(id),
     };
 
-    const result = await clearStalePending(paymentsFinding(), flaky, 'enforce');
+    const outcome = await remediate(clearStalePendingAction, paymentsFinding(), { ...contextFor(account, 'enforce'), secrets: flaky });
 
-    expect(result).toMatchObject({ outcome: 'applied', reason: expect.stringContaining('not verified: TransientAwsError') });
+    expect(outcome).toMatchObject({ kind: 'result', result: { outcome: 'applied', reason: expect.stringContaining('not verified: TransientAwsError') } });
     expect(secrets.versionsOf(PAYMENTS)).not.toHaveProperty(STALE);
   });
 });

@@ -10,6 +10,7 @@ const valid = {
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-dev-alerts',
   STAGE: 'dev',
   SERVICE_ROLE_PREFIX: 'secrets-remediator-dev-',
+  LEDGER_TABLE_NAME: 'secrets-remediator-dev-ledger',
   POLICY_FILE: join(repoRoot, 'policy.yml'),
 };
 

@@ -11,7 +11,7 @@ import { ConfigError, TransientAwsError } from '../../shared/errors.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import { join } from 'node:path';
 import { loadSampleEvent, repoRoot } from '../helpers/events.js';
-import { classifyContext } from '../helpers/policy.js';
+import { classifyContext, samplePolicy } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 
 const context = localContext('test');
@@ -78,7 +78,7 @@ describe('Handler: clear-stale-pending', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
 
-    const outcome = await makeClearStalePending(account, 'enforce')(finding, context);
+    const outcome = await makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
 
     expect(outcome).toMatchObject({ status: 'applied', findingId: '2d9f4e30-7f3c-4b20-9d65-3b8c4f9e0a03/rotation-failed' });
     expect(account.bus.published).toHaveLength(1);
@@ -94,7 +94,7 @@ describe('Handler: clear-stale-pending', () => {
     delete (finding.detail as { secret?: unknown }).secret;
     const before = account.secrets.snapshot();
 
-    const outcome = await makeClearStalePending(account, 'enforce')(finding, context);
+    const outcome = await makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
 
     expect(outcome).toEqual({ status: 'rejected', problems: ['detail.secret: missing (expected object)'] });
     expect(account.secrets.calls).toEqual([]);
@@ -106,7 +106,7 @@ describe('Handler: clear-stale-pending', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
 
-    const outcome = await makeClearStalePending(account, 'enforce')(finding, context);
+    const outcome = await makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
 
     expect(outcome).toMatchObject({ status: 'ignored' });
     expect(account.secrets.calls).toEqual([]);
@@ -118,7 +118,7 @@ describe('Handler: clear-stale-pending', () => {
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
     const before = account.secrets.snapshot();
 
-    await expect(makeClearStalePending(account, 'enforce')(finding, context)).rejects.toThrow(TransientAwsError);
+    await expect(makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' })(finding, context)).rejects.toThrow(TransientAwsError);
     expect(account.secrets.snapshot()).toEqual(before);
     expect(account.bus.published).toEqual([]);
   });
@@ -183,6 +183,7 @@ describe('Lambda entry points', () => {
     vi.stubEnv('ALERT_TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-test-alerts');
     vi.stubEnv('STAGE', 'test');
     vi.stubEnv('SERVICE_ROLE_PREFIX', 'secrets-remediator-test-');
+    vi.stubEnv('LEDGER_TABLE_NAME', 'secrets-remediator-test-ledger');
     vi.stubEnv('POLICY_FILE', join(repoRoot, 'policy.yml'));
 
     const module = await entryPoints[name]();

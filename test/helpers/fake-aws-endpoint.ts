@@ -4,7 +4,7 @@
  * calls, in each service's own wire protocol:
  *
  * - Secrets Manager, AWS JSON 1.1 (`x-amz-target: secretsmanager.<Operation>`): DescribeSecret and
- *   UpdateSecretVersionStage, over one secret whose stages the latter really changes;
+ *   UpdateSecretVersionStage and ListSecretVersionIds, over one secret whose stages the second really changes;
  * - EventBridge, AWS JSON 1.1 (`x-amz-target: AWSEvents.PutEvents`): PutEvents;
  * - SNS, AWS Query (form-encoded `Action=Publish&...`, XML answers; the protocol of
  *   @aws-sdk/client-sns 3.1164.0): Publish.
@@ -90,6 +90,9 @@ export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {})
         });
       case 'UpdateSecretVersionStage':
         return updateStage(stages, body) ?? json({ ARN: FAKE_SECRET_ARN, Name: FAKE_SECRET_NAME });
+      case 'ListSecretVersionIds':
+        // No CreatedDate: the action then judges from the failure event alone.
+        return json({ ARN: FAKE_SECRET_ARN, Name: FAKE_SECRET_NAME, Versions: [...stages].map(([VersionId, VersionStages]) => ({ VersionId, VersionStages })) });
       default:
         return unknownOperation('secretsmanager', operation);
     }

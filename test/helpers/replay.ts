@@ -10,7 +10,7 @@ import { classifyContext } from './policy.js';
 
 export const handlersFor = (account: SandboxAccount, mode: Mode) => ({
   classify: makeClassify(account, classifyContext),
-  'clear-stale-pending': makeClearStalePending(account, mode),
+  'clear-stale-pending': makeClearStalePending(account, { policy: classifyContext.policy, mode }),
   alert: makeAlert(account),
 });
 

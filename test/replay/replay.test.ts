@@ -144,7 +144,7 @@ describe('Replay: the rotation-failure path', () => {
     expect(account.notifier.sent).toEqual([]);
   });
 
-  it('the same event delivered twice clears once; the second action is skipped', async () => {
+  it('the same event delivered twice yields one action and one alert', async () => {
     const account = defaultSandbox();
     const event = loadSampleEvent('rotation-failed/fires.RotationFailed.authored.set-secret.json');
 
@@ -152,6 +152,22 @@ describe('Replay: the rotation-failure path', () => {
     const second = await replayEvent(event, account, 'enforce');
 
     expect(first.findings[0]?.actions[0]?.outcome).toBe('applied');
-    expect(second.findings[0]?.actions[0]).toMatchObject({ outcome: 'skipped', reason: 'no version holds AWSPENDING: nothing is left to clear' });
+    expect(account.secrets.calls.filter((c) => c.operation === 'removeStagingLabel')).toHaveLength(1);
+    expect(account.notifier.sent).toHaveLength(1);
+    // The redelivery reports the first result again (in case its publish was lost); alert sends nothing new.
+    expect(second.findings[0]?.actions[0]?.outcome).toBe('applied');
   });
+
+  it("the service's own resulting CloudTrail event, replayed back, is not acted on", async () => {
+    const account = defaultSandbox();
+    await replayEvent(loadSampleEvent('rotation-failed/fires.RotationFailed.authored.set-secret.json'), account, 'enforce');
+    const writesBefore = account.secrets.calls.length;
+
+    const echo = await replayEvent(loadSampleEvent('value-changed-by-hand/silent.UpdateSecretVersionStage.authored.by-this-service.json'), account, 'enforce');
+
+    expect(echo.ignored).toEqual([expect.stringContaining("caused by this service's own role")]);
+    expect(account.secrets.calls.length).toBe(writesBefore);
+    expect(account.notifier.sent).toHaveLength(1);
+  });
+
 });

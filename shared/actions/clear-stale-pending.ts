@@ -1,0 +1,36 @@
+/**
+ * clear-stale-pending: remove AWSPENDING from the version a failed rotation left it on
+ * (rotation-failed), or from a version that has been pending longer than the rotation window
+ * (stale-pending). Never from a version that also holds AWSCURRENT, never during a rotation in
+ * progress (DESIGN §4, "never make it worse").
+ */
+import { PENDING, planClearStalePending } from '../domain/plan-clear-stale-pending.js';
+import type { ActionDefinition } from './types.js';
+
+export const clearStalePendingAction: ActionDefinition = {
+  type: 'clear-stale-pending',
+  permissions: ['secretsmanager:ListSecretVersionIds', 'secretsmanager:UpdateSecretVersionStage'],
+  gather: async (secrets, secret) => ({ versions: await secrets.listVersions(secret.arn) }),
+  plan: ({ finding, secret, now, gathered }) => {
+    const plan = planClearStalePending(secret, {
+      ...(finding.rule === 'rotation-failed' ? { failedAt: new Date(finding.event.time) } : {}),
+      now,
+      versions: gathered.versions ?? [],
+    });
+    if (plan.kind === 'leave') return plan;
+    return {
+      kind: 'change',
+      reason: plan.reason,
+      versionId: plan.versionId,
+      before: secret.versions,
+      expectedAfter: plan.expectedAfter,
+      apply: (secrets) => secrets.removeStagingLabel({ secretId: secret.arn, label: PENDING, versionId: plan.versionId }),
+      verify: async (secrets) => {
+        const after = (await secrets.describeSecret(secret.arn)).versions;
+        return after[plan.versionId]?.includes(PENDING)
+          ? { problem: `${PENDING} was removed but is back on version ${plan.versionId}`, after }
+          : { after };
+      },
+    };
+  },
+};

@@ -1,0 +1,111 @@
+/**
+ * enable-rotation: turn automatic rotation back on (rotation-disabled) or on at all
+ * (rotation-missing), honestly (DESIGN §4): a service-managed secret gets managed rotation; any
+ * other needs a rotation function, chosen by the secret's tag, else the policy's longest matching
+ * name prefix, else the policy's default, else the function the secret rotated with before
+ * rotation was turned off. When none applies the action does not guess: it refuses and says what
+ * to configure. The schedule and whether to rotate at once come from the policy.
+ */
+import type { Policy } from '../policy/schema.js';
+import type { SecretState } from '../ports/secrets.js';
+import type { ActionDefinition, ActionPlan } from './types.js';
+
+/** The shape `rotation.functions` in the policy accepts (shared/policy/schema.ts), for a tag's value. */
+const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:function:[\w-]{1,64}(:(\$LATEST|[\w-]{1,128}))?$/;
+
+type Chosen = { readonly kind: 'function'; readonly arn: string; readonly source: string } | { readonly kind: 'refuse'; readonly reason: string };
+
+/** The name prefix to suggest for a secret: its first path segment (`prod/`), or the whole name when it has none. */
+const suggestedPrefix = (name: string): string => {
+  const slash = name.indexOf('/');
+  return slash === -1 ? name : name.slice(0, slash + 1);
+};
+
+/** The rotation function for a secret no other service manages: the tag, the longest prefix, the default, the previous one. */
+const chooseFunction = (secret: SecretState, functions: Policy['rotation']['functions']): Chosen => {
+  const { byTag, byNamePrefix } = functions;
+  const tagged = byTag === null ? undefined : secret.tags[byTag];
+  if (byTag !== null && tagged !== undefined) {
+    return LAMBDA_FUNCTION_ARN.test(tagged)
+      ? { kind: 'function', arn: tagged, source: `function from the secret's tag ${byTag}` }
+      : {
+          kind: 'refuse',
+          reason:
+            `the tag ${byTag} on ${secret.name} is ${JSON.stringify(tagged)}, which is not a Lambda function ARN ` +
+            `(arn:aws:lambda:<region>:<account>:function:<name>): set it to the rotation function's ARN, or remove it to use the policy's mapping`,
+        };
+  }
+  const prefix = Object.keys(byNamePrefix)
+    .filter((p) => secret.name.startsWith(p))
+    .sort((a, b) => b.length - a.length)[0];
+  const mapped = prefix === undefined ? undefined : byNamePrefix[prefix];
+  if (prefix !== undefined && mapped !== undefined) {
+    return { kind: 'function', arn: mapped, source: `function from rotation.functions.byNamePrefix[${JSON.stringify(prefix)}]` };
+  }
+  if (functions.default !== null) return { kind: 'function', arn: functions.default, source: 'function from rotation.functions.default' };
+  // After CancelRotateSecret the secret keeps its function: turning rotation back on with it is what
+  // a person would do. Only after the policy's mappings, so that the policy can move a secret on.
+  if (secret.rotationLambdaArn) {
+    return { kind: 'function', arn: secret.rotationLambdaArn, source: 'function reused: the one the secret rotated with before (no tag or policy mapping applies)' };
+  }
+  const tagAdvice = byTag === null ? '' : `tag the secret ${byTag}=<Lambda ARN>, or `;
+  return {
+    kind: 'refuse',
+    reason:
+      `no rotation function is mapped for ${secret.name}: ${tagAdvice}add rotation.functions.byNamePrefix[${JSON.stringify(suggestedPrefix(secret.name))}] ` +
+      'or rotation.functions.default to the policy',
+  };
+};
+
+const scheduleWords = (schedule: string): string => (schedule.startsWith('rate(') ? `every ${schedule}` : `on the schedule ${schedule}`);
+
+export const enableRotationAction: ActionDefinition = {
+  type: 'enable-rotation',
+  // RotateSecret checks that the caller may invoke the rotation function, hence
+  // lambda:InvokeFunction; the deployment limits its Resource to the functions the policy maps.
+  permissions: ['secretsmanager:RotateSecret', 'lambda:InvokeFunction'],
+  configRule: 'secretsmanager-rotation-enabled-check',
+  plan: ({ secret, policy }): ActionPlan => {
+    if (secret.deletedDate) {
+      return { kind: 'leave', reason: `the secret is scheduled for deletion (since ${secret.deletedDate.toISOString()}): rotation cannot be turned on` };
+    }
+    if (secret.rotationEnabled) return { kind: 'leave', reason: 'rotation is on again' };
+
+    const { schedule, rotateImmediately } = policy.rotation;
+    const now = rotateImmediately ? ' and rotate it now' : '';
+    const timing = [
+      `schedule from rotation.schedule: ${schedule}`,
+      `rotate immediately: ${rotateImmediately ? 'yes' : 'no'} (rotation.rotateImmediately)`,
+    ];
+    let rotationLambdaArn: string | undefined;
+    let reason: string;
+    let details: string[];
+    if (secret.owningService) {
+      reason = `turn on managed rotation (the secret is managed by ${secret.owningService}) ${scheduleWords(schedule)}${now}`;
+      details = ['managed rotation: the owning service rotates it, no rotation function', ...timing];
+    } else {
+      const chosen = chooseFunction(secret, policy.rotation.functions);
+      if (chosen.kind === 'refuse') return chosen;
+      rotationLambdaArn = chosen.arn;
+      reason = `turn on rotation with ${chosen.arn} ${scheduleWords(schedule)}${now}`;
+      details = [chosen.source, ...timing];
+    }
+
+    return {
+      kind: 'change',
+      reason,
+      details,
+      apply: (secrets) =>
+        secrets.enableRotation({
+          secretId: secret.arn,
+          ...(rotationLambdaArn ? { rotationLambdaArn } : {}),
+          scheduleExpression: schedule,
+          rotateImmediately,
+        }),
+      verify: async (secrets) => {
+        const after = await secrets.describeSecret(secret.arn);
+        return after.rotationEnabled ? {} : { problem: 'RotateSecret succeeded, but DescribeSecret still shows rotation off' };
+      },
+    };
+  },
+};

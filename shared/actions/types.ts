@@ -1,0 +1,59 @@
+/**
+ * What an action is: the IAM actions it needs, what it reads before deciding, a pure plan, and
+ * — when the plan is a change — how to apply it and how to check afterwards that AWS shows it.
+ * The runner (shared/domain/run-action.ts) supplies everything else: idempotency, re-reading,
+ * exemptions, dry run, limits, error handling, verification and Config re-evaluation.
+ */
+import type { ActionType, Finding, VersionStages } from '../contracts/finding.js';
+import type { ManagedRule } from '../domain/config-rules.js';
+import type { Policy } from '../policy/schema.js';
+import type { SecretState, SecretsPort, SecretVersion } from '../ports/secrets.js';
+
+/** What an action read before deciding, besides DescribeSecret. */
+export interface Gathered {
+  readonly versions?: readonly SecretVersion[];
+  readonly resourcePolicy?: string;
+}
+
+export interface PlanInput {
+  readonly finding: Finding;
+  /** The secret as it is now (re-read: look before you act). */
+  readonly secret: SecretState;
+  readonly policy: Policy;
+  readonly now: Date;
+  readonly gathered: Gathered;
+}
+
+/** After an applied change: undefined `problem` means AWS shows the fix. */
+export interface Verification {
+  readonly problem?: string;
+  readonly after?: VersionStages;
+}
+
+export type ActionPlan =
+  /** The condition no longer holds, or acting would make things worse: `skipped`. */
+  | { readonly kind: 'leave'; readonly reason: string }
+  /** Acting is not allowed or not configured: `blocked`, with what to change. */
+  | { readonly kind: 'refuse'; readonly reason: string }
+  | {
+      readonly kind: 'change';
+      /** What it does and why, in words ("remove AWSPENDING from version v3: ..."). */
+      readonly reason: string;
+      readonly versionId?: string;
+      readonly before?: VersionStages;
+      readonly expectedAfter?: VersionStages;
+      /** Extra facts for the result (the statements removed, the function chosen, ...). */
+      readonly details?: readonly string[];
+      readonly apply: (secrets: SecretsPort) => Promise<void>;
+      readonly verify: (secrets: SecretsPort) => Promise<Verification>;
+    };
+
+export interface ActionDefinition {
+  readonly type: ActionType;
+  /** IAM actions its function needs besides secretsmanager:DescribeSecret; the packaging test holds serverless.yml to them. */
+  readonly permissions: readonly string[];
+  /** The managed Config rule an applied fix makes compliant again. */
+  readonly configRule?: ManagedRule;
+  readonly gather?: (secrets: SecretsPort, secret: SecretState) => Promise<Gathered>;
+  readonly plan: (input: PlanInput) => ActionPlan;
+}

@@ -1,0 +1,74 @@
+/**
+ * LedgerPort over DynamoDB: one table, key `pk`, items expire through the table's TTL
+ * attribute `expiresAt` (epoch seconds). Conditional writes make both operations atomic:
+ * two deliveries of one event cannot both claim it, two invocations cannot both take the
+ * last write of the hour.
+ */
+import { ConditionalCheckFailedException, DeleteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { LedgerPort } from '../ports/ledger.js';
+import { callAws } from './aws-errors.js';
+
+const epochSeconds = (date: Date): string => String(Math.floor(date.getTime() / 1000));
+
+export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: () => Date = () => new Date()): LedgerPort => {
+  /** Runs a conditional write; false when its condition failed (the claim or the limit is taken). */
+  const conditional = async (operation: string, send: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await callAws('dynamodb', operation, send);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  };
+  return {
+    claim: async (key, expiresAt) => {
+      try {
+        await callAws('dynamodb', 'PutItem', () =>
+          client.send(
+            new PutItemCommand({
+              TableName: tableName,
+              Item: { pk: { S: `claim#${key}` }, expiresAt: { N: epochSeconds(expiresAt) } },
+              // An expired item may linger until TTL deletes it: it no longer holds the claim.
+              ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+              ExpressionAttributeValues: { ':now': { N: epochSeconds(now()) } },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          ),
+        );
+        return { claimed: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const outcome = error.Item?.outcome?.S;
+        return { claimed: false, ...(outcome ? { outcome } : {}) };
+      }
+    },
+    complete: async (key, outcome) => {
+      await callAws('dynamodb', 'UpdateItem', () =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: `claim#${key}` } },
+            UpdateExpression: 'SET outcome = :outcome',
+            ExpressionAttributeValues: { ':outcome': { S: outcome } },
+          }),
+        ),
+      );
+    },
+    release: async (key) => {
+      await callAws('dynamodb', 'DeleteItem', () => client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: `claim#${key}` } } })));
+    },
+    takeWrite: (scope, limit, expiresAt) =>
+      conditional('UpdateItem', () =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: `writes#${scope}#${epochSeconds(expiresAt)}` } },
+            UpdateExpression: 'ADD writes :one SET expiresAt = :expiresAt',
+            ConditionExpression: 'attribute_not_exists(writes) OR writes < :limit',
+            ExpressionAttributeValues: { ':one': { N: '1' }, ':limit': { N: String(limit) }, ':expiresAt': { N: epochSeconds(expiresAt) } },
+          }),
+        ),
+      ),
+  };
+};

@@ -1,0 +1,27 @@
+/**
+ * What the actions remember between invocations: which findings they already handled (so a
+ * duplicate delivery yields one action and one alert) and how many writes each secret had in
+ * the current hour (the blast-radius limit). DynamoDB with conditional writes in AWS, a Map in
+ * the sandbox. Both operations are atomic, so concurrent invocations cannot both win.
+ */
+export type Claim =
+  | { readonly claimed: true }
+  /** Already claimed; `outcome` is what the first handler recorded when it finished, if it did. */
+  | { readonly claimed: false; readonly outcome?: string };
+
+export interface LedgerPort {
+  /** Marks `key` as being handled until `expiresAt`. */
+  claim(key: string, expiresAt: Date): Promise<Claim>;
+  /** Records the outcome of a claimed key (JSON), so a redelivery can report it again instead of acting again. */
+  complete(key: string, outcome: string): Promise<void>;
+  /** Forgets a claim, so a retry after a transient failure may act. */
+  release(key: string): Promise<void>;
+  /** Counts one write against `scope` until `expiresAt`; false (nothing counted) when `limit` writes are counted already. */
+  takeWrite(scope: string, limit: number, expiresAt: Date): Promise<boolean>;
+}
+
+/** AWS Config, to re-evaluate a managed rule after a fix so Security Hub catches up. */
+export interface CompliancePort {
+  /** StartConfigRulesEvaluation; rules that do not exist in the account are ignored. */
+  reevaluate(configRuleNames: readonly string[]): Promise<void>;
+}

@@ -1,0 +1,44 @@
+/** The ledger and Config in memory, for the sandbox: same contract as the DynamoDB and Config adapters. */
+import type { Claim, CompliancePort, LedgerPort } from '../ports/ledger.js';
+
+export class MemoryLedger implements LedgerPort {
+  readonly #claims = new Map<string, { expiresAt: Date; outcome?: string }>();
+  readonly #writes = new Map<string, { count: number; expiresAt: Date }>();
+
+  public constructor(private readonly now: () => Date) {}
+
+  public async claim(key: string, expiresAt: Date): Promise<Claim> {
+    const held = this.#claims.get(key);
+    if (held && held.expiresAt > this.now()) return Promise.resolve({ claimed: false, ...(held.outcome ? { outcome: held.outcome } : {}) });
+    this.#claims.set(key, { expiresAt });
+    return Promise.resolve({ claimed: true });
+  }
+
+  public async complete(key: string, outcome: string): Promise<void> {
+    const held = this.#claims.get(key);
+    if (held) held.outcome = outcome;
+    return Promise.resolve();
+  }
+
+  public async release(key: string): Promise<void> {
+    this.#claims.delete(key);
+    return Promise.resolve();
+  }
+
+  public async takeWrite(scope: string, limit: number, expiresAt: Date): Promise<boolean> {
+    const current = this.#writes.get(scope);
+    const live = current && current.expiresAt > this.now() ? current : { count: 0, expiresAt };
+    if (live.count >= limit) return Promise.resolve(false);
+    this.#writes.set(scope, { count: live.count + 1, expiresAt: live.expiresAt });
+    return Promise.resolve(true);
+  }
+}
+
+export class RecordingCompliance implements CompliancePort {
+  readonly reevaluated: string[][] = [];
+
+  public async reevaluate(configRuleNames: readonly string[]): Promise<void> {
+    this.reevaluated.push([...configRuleNames]);
+    return Promise.resolve();
+  }
+}
