@@ -4,6 +4,7 @@
  * (stale-pending). Never from a version that also holds AWSCURRENT, never during a rotation in
  * progress (DESIGN §4, "never make it worse").
  */
+import { formatStages } from '../domain/alert.js';
 import { PENDING, planClearStalePending } from '../domain/plan-clear-stale-pending.js';
 import type { ActionDefinition } from './types.js';
 
@@ -11,6 +12,7 @@ export const clearStalePendingAction: ActionDefinition = {
   type: 'clear-stale-pending',
   permissions: ['secretsmanager:ListSecretVersionIds', 'secretsmanager:UpdateSecretVersionStage'],
   gather: async (secrets, secret) => ({ versions: await secrets.listVersions(secret.arn) }),
+  describeState: (secret) => formatStages(secret.versions),
   plan: ({ finding, secret, now, gathered }) => {
     const plan = planClearStalePending(secret, {
       ...(finding.rule === 'rotation-failed' ? { failedAt: new Date(finding.event.time) } : {}),
@@ -24,13 +26,9 @@ export const clearStalePendingAction: ActionDefinition = {
       versionId: plan.versionId,
       before: secret.versions,
       expectedAfter: plan.expectedAfter,
+      expectedState: formatStages(plan.expectedAfter),
       apply: (secrets) => secrets.removeStagingLabel({ secretId: secret.arn, label: PENDING, versionId: plan.versionId }),
-      verify: async (secrets) => {
-        const after = (await secrets.describeSecret(secret.arn)).versions;
-        return after[plan.versionId]?.includes(PENDING)
-          ? { problem: `${PENDING} was removed but is back on version ${plan.versionId}`, after }
-          : { after };
-      },
+      verify: (after) => (after.versions[plan.versionId]?.includes(PENDING) ? `${PENDING} was removed but is back on version ${plan.versionId}` : undefined),
     };
   },
 };

@@ -8,6 +8,7 @@
  */
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
+import { mappedRotationFunctions } from './rotation-functions.js';
 import type { ActionDefinition, ActionPlan } from './types.js';
 
 /** The shape `rotation.functions` in the policy accepts (shared/policy/schema.ts), for a tag's value. */
@@ -65,6 +66,7 @@ export const enableRotationAction: ActionDefinition = {
   // lambda:InvokeFunction; the deployment limits its Resource to the functions the policy maps.
   permissions: ['secretsmanager:RotateSecret', 'lambda:InvokeFunction'],
   configRule: 'secretsmanager-rotation-enabled-check',
+  describeState: (secret) => rotationState(secret),
   plan: ({ secret, policy }): ActionPlan => {
     if (secret.deletedDate) {
       return { kind: 'leave', reason: `the secret is scheduled for deletion (since ${secret.deletedDate.toISOString()}): rotation cannot be turned on` };
@@ -86,6 +88,16 @@ export const enableRotationAction: ActionDefinition = {
     } else {
       const chosen = chooseFunction(secret, policy.rotation.functions);
       if (chosen.kind === 'refuse') return chosen;
+      // The role may invoke only the functions the policy maps: a tag or the previous setting may
+      // choose among them, never widen them.
+      if (!mappedRotationFunctions(policy).includes(chosen.arn)) {
+        return {
+          kind: 'refuse',
+          reason:
+            `${chosen.source} is ${chosen.arn}, which the policy does not map, so this service may not invoke it: ` +
+            `add it to rotation.functions.byNamePrefix or rotation.functions.default in the policy and deploy again`,
+        };
+      }
       rotationLambdaArn = chosen.arn;
       reason = `turn on rotation with ${chosen.arn} ${scheduleWords(schedule)}${now}`;
       details = [chosen.source, ...timing];
@@ -95,6 +107,7 @@ export const enableRotationAction: ActionDefinition = {
       kind: 'change',
       reason,
       details,
+      expectedState: rotationState({ rotationEnabled: true, rotationSchedule: schedule, ...(rotationLambdaArn ? { rotationLambdaArn } : {}) }),
       apply: (secrets) =>
         secrets.enableRotation({
           secretId: secret.arn,
@@ -102,10 +115,13 @@ export const enableRotationAction: ActionDefinition = {
           scheduleExpression: schedule,
           rotateImmediately,
         }),
-      verify: async (secrets) => {
-        const after = await secrets.describeSecret(secret.arn);
-        return after.rotationEnabled ? {} : { problem: 'RotateSecret succeeded, but DescribeSecret still shows rotation off' };
-      },
+      verify: (after) => (after.rotationEnabled ? undefined : 'RotateSecret succeeded, but DescribeSecret still shows rotation off'),
     };
   },
 };
+
+/** Rotation as on-call needs to see it: on or off, with which function and schedule. */
+const rotationState = (secret: Pick<SecretState, 'rotationEnabled' | 'rotationLambdaArn' | 'rotationSchedule'>): string =>
+  `rotation ${secret.rotationEnabled ? 'on' : 'off'}` +
+  (secret.rotationLambdaArn ? `, function ${secret.rotationLambdaArn}` : '') +
+  (secret.rotationSchedule ? `, ${secret.rotationSchedule}` : '');

@@ -1,12 +1,17 @@
 /**
- * The actions that have a function of their own, by type. An action planned by a rule but not
- * here is reported as "not deployed yet" (shared/domain/actions.ts says which). Meta-tests hold
- * each function's IAM in serverless.yml to its definition's permissions.
+ * The actions that have a function of their own, by type. A meta-test holds each function's IAM
+ * in serverless.yml to its definition's permissions, and every planned action to this table.
  */
 import type { ActionType } from '../contracts/finding.js';
 import { clearStalePendingAction } from './clear-stale-pending.js';
+import { enableRotationAction } from './enable-rotation.js';
+import { removePublicStatementsAction } from './remove-public-statements.js';
+import { restoreSecretAction } from './restore-secret.js';
 import type { ActionDefinition } from './types.js';
 
-export const actionDefinitions: Partial<Readonly<Record<ActionType, ActionDefinition>>> = {
+export const actionDefinitions: Readonly<Record<ActionType, ActionDefinition>> = {
   'clear-stale-pending': clearStalePendingAction,
+  'enable-rotation': enableRotationAction,
+  'restore-secret': restoreSecretAction,
+  'remove-public-statements': removePublicStatementsAction,
 };

@@ -31,6 +31,7 @@ const label = (id: string, index: number, sidCount: number): string => (id.start
 export const removePublicStatementsAction: ActionDefinition = {
   type: 'remove-public-statements',
   permissions: ['secretsmanager:GetResourcePolicy', 'secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy'],
+  describeState: (_secret, gathered) => policyState(gathered.resourcePolicy),
   gather: async (secrets, secret) => ({ resourcePolicy: await secrets.getResourcePolicy(secret.arn) }),
   plan: ({ finding, secret, policy, gathered }): ActionPlan => {
     const current = gathered.resourcePolicy;
@@ -64,9 +65,9 @@ export const removePublicStatementsAction: ActionDefinition = {
         kind: 'change',
         reason: `delete the resource policy: every statement in it grants access outside the allowed accounts (${removedIds})`,
         details,
+        expectedState: policyState(undefined),
         apply: (secrets) => secrets.deleteResourcePolicy(secret.arn),
-        verify: async (secrets) =>
-          (await secrets.getResourcePolicy(secret.arn)) === undefined ? {} : { problem: 'DeleteResourcePolicy succeeded, but the secret still has a resource policy' },
+        verify: (_after, gathered) => (gathered.resourcePolicy === undefined ? undefined : 'DeleteResourcePolicy succeeded, but the secret still has a resource policy'),
       };
     }
 
@@ -76,17 +77,26 @@ export const removePublicStatementsAction: ActionDefinition = {
       kind: 'change',
       reason: `remove ${removedIds} from the resource policy and put back the other ${kept.length} statement${kept.length === 1 ? '' : 's'} with BlockPublicPolicy`,
       details,
+      expectedState: policyState(rest),
       apply: (secrets) => secrets.putResourcePolicy({ secretId: secret.arn, policy: rest }),
-      verify: async (secrets) => {
-        const after = await secrets.getResourcePolicy(secret.arn);
+      verify: (_after, gathered) => {
         // No policy at all lets in nobody from outside either.
-        if (after === undefined) return {};
-        const check = analyseResourcePolicy(after, scope);
-        if (check.kind === 'unreadable') return { problem: `the resource policy read back cannot be read (${check.problem})` };
-        return check.offending.length === 0
-          ? {}
-          : { problem: `the resource policy still grants access outside the allowed accounts: ${check.offending.map((o) => o.id).join(', ')}` };
+        if (gathered.resourcePolicy === undefined) return undefined;
+        const check = analyseResourcePolicy(gathered.resourcePolicy, scope);
+        if (check.kind === 'unreadable') return `the resource policy read back cannot be read (${check.problem})`;
+        return check.offending.length === 0 ? undefined : `the resource policy still grants access outside the allowed accounts: ${check.offending.map((o) => o.id).join(', ')}`;
       },
     };
   },
+};
+
+/** A resource policy in a line: its statements by id (Sid or #index). */
+const policyState = (policy: string | undefined): string => {
+  if (policy === undefined) return 'no resource policy';
+  try {
+    const statements = [(JSON.parse(policy) as { Statement?: unknown }).Statement ?? []].flat() as { Sid?: unknown }[];
+    return `resource policy with ${statements.length} statement${statements.length === 1 ? '' : 's'}: ${statements.map((s, i) => (typeof s.Sid === 'string' ? s.Sid : `#${i}`)).join(', ')}`;
+  } catch {
+    return 'a resource policy that is not valid JSON';
+  }
 };

@@ -9,6 +9,7 @@ import type { ActionDefinition, ActionPlan } from './types.js';
 export const restoreSecretAction: ActionDefinition = {
   type: 'restore-secret',
   permissions: ['secretsmanager:RestoreSecret'],
+  describeState: (secret) => (secret.deletedDate ? `scheduled for deletion (marked ${secret.deletedDate.toISOString()})` : 'not scheduled for deletion'),
   plan: ({ finding, secret }): ActionPlan => {
     if (finding.evidence.forceDeleteWithoutRecovery === true) return { kind: 'refuse', reason: 'deleted without recovery: it cannot be restored' };
     const { deletedDate } = secret;
@@ -24,14 +25,11 @@ export const restoreSecretAction: ActionDefinition = {
     return {
       kind: 'change',
       reason: `restore ${secret.name}: marked for deletion ${deletedDate.toISOString()} ${who}`,
+      expectedState: 'not scheduled for deletion',
       ...(details.length > 0 ? { details } : {}),
       apply: (secrets) => secrets.restoreSecret(secret.arn),
-      verify: async (secrets) => {
-        const after = await secrets.describeSecret(secret.arn);
-        return after.deletedDate
-          ? { problem: `RestoreSecret succeeded, but DescribeSecret still shows it scheduled for deletion (${after.deletedDate.toISOString()})` }
-          : {};
-      },
+      verify: (after) =>
+        after.deletedDate ? `RestoreSecret succeeded, but DescribeSecret still shows it scheduled for deletion (${after.deletedDate.toISOString()})` : undefined,
     };
   },
 };

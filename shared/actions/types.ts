@@ -24,11 +24,6 @@ export interface PlanInput {
   readonly gathered: Gathered;
 }
 
-/** After an applied change: undefined `problem` means AWS shows the fix. */
-export interface Verification {
-  readonly problem?: string;
-  readonly after?: VersionStages;
-}
 
 export type ActionPlan =
   /** The condition no longer holds, or acting would make things worse: `skipped`. */
@@ -44,8 +39,11 @@ export type ActionPlan =
       readonly expectedAfter?: VersionStages;
       /** Extra facts for the result (the statements removed, the function chosen, ...). */
       readonly details?: readonly string[];
+      /** The relevant state once applied, in the words of `describeState`. */
+      readonly expectedState: string;
       readonly apply: (secrets: SecretsPort) => Promise<void>;
-      readonly verify: (secrets: SecretsPort) => Promise<Verification>;
+      /** Pure: given the secret as re-read after the change, what is wrong, or undefined when AWS shows the fix. */
+      readonly verify: (after: SecretState, gathered: Gathered) => string | undefined;
     };
 
 export interface ActionDefinition {
@@ -55,5 +53,7 @@ export interface ActionDefinition {
   /** The managed Config rule an applied fix makes compliant again. */
   readonly configRule?: ManagedRule;
   readonly gather?: (secrets: SecretsPort, secret: SecretState) => Promise<Gathered>;
+  /** The state this action is about, in words, for the before/after of every result. */
+  readonly describeState: (secret: SecretState, gathered: Gathered) => string;
   readonly plan: (input: PlanInput) => ActionPlan;
 }

@@ -6,6 +6,9 @@ import { Command, Option } from 'commander';
 import { makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
 import { makeHandler as makeClassify } from '../../functions/classify/make-handler.js';
 import { makeHandler as makeClearStalePending } from '../../functions/clear-stale-pending/make-handler.js';
+import { makeHandler as makeEnableRotation } from '../../functions/enable-rotation/make-handler.js';
+import { makeHandler as makeRemovePublicStatements } from '../../functions/remove-public-statements/make-handler.js';
+import { makeHandler as makeRestoreSecret } from '../../functions/restore-secret/make-handler.js';
 import { awsAccount } from '../adapters/aws-account.js';
 import { type Mode, ModeSchema } from '../contracts/finding.js';
 import { loadPolicy } from '../policy/load-policy.js';
@@ -74,6 +77,9 @@ const main = async (): Promise<number> => {
   const handlers = {
     classify: makeClassify(ports, { policy, serviceRolePrefix: `secrets-remediator-${options.stage}-` }),
     'clear-stale-pending': makeClearStalePending(ports, { policy, mode }),
+    'enable-rotation': makeEnableRotation(ports, { policy, mode }),
+    'restore-secret': makeRestoreSecret(ports, { policy, mode }),
+    'remove-public-statements': makeRemovePublicStatements(ports, { policy, mode }),
     alert: makeAlert(ports),
   };
 

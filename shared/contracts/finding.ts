@@ -139,6 +139,8 @@ export const ActionResultSchema = z.object({
   versionId: z.string().optional(),
   before: VersionStagesSchema.optional(),
   after: VersionStagesSchema.optional(),
+  /** The state the action is about (rotation, deletion, resource policy, version stages), before and after, in words. */
+  state: z.object({ before: z.string(), after: z.string() }).optional(),
 });
 
 export const RemediationResultSchema = z.object({ finding: FindingSchema, result: ActionResultSchema });

@@ -14,10 +14,10 @@ export interface ActionInfo {
 
 export const actions: Readonly<Record<ActionType, ActionInfo>> = {
   'clear-stale-pending': { available: true, description: 'remove AWSPENDING from the version a failed rotation left it on' },
-  'enable-rotation': { available: false, description: 'turn automatic rotation back on with the rotation function the policy maps' },
-  'restore-secret': { available: false, description: 'cancel the scheduled deletion (RestoreSecret)' },
+  'enable-rotation': { available: true, description: 'turn automatic rotation back on with the rotation function the policy maps' },
+  'restore-secret': { available: true, description: 'cancel the scheduled deletion (RestoreSecret)' },
   'remove-public-statements': {
-    available: false,
+    available: true,
     description: 'remove the offending statements from the resource policy and put the rest back with BlockPublicPolicy',
   },
 };

@@ -152,12 +152,14 @@ const describeResult = (finding: Finding, result?: ActionResult): string[] => {
       actions[type].available ? `${type}: no result reported` : `${type}: not deployed yet — it would ${actions[type].description}`,
     );
   }
-  const changed = result.before && result.after && !sameStages(result.before, result.after);
+  const before = result.state?.before ?? (result.before ? formatStages(result.before) : undefined);
+  const after = result.state?.after ?? (result.after ? formatStages(result.after) : undefined);
+  const what = result.type === 'clear-stale-pending' ? 'version stages' : 'state';
   return [
     `${result.type}: ${result.outcome} — ${outcomeWords[result.outcome]}`,
     result.reason,
-    ...(result.before ? [`version stages before: ${formatStages(result.before)}`] : []),
-    ...(result.after && changed ? [`version stages after${result.outcome === 'planned' ? ' (planned)' : ''}: ${formatStages(result.after)}`] : []),
+    ...(before ? [`${what} before: ${before}`] : []),
+    ...(after && after !== before ? [`${what} after${result.outcome === 'planned' ? ' (planned)' : ''}: ${after}`] : []),
   ];
 };
 
@@ -166,7 +168,6 @@ export const formatStages = (stages: VersionStages): string => {
   return entries.length === 0 ? '(no labelled versions)' : entries.map(([id, labels]) => `${id} [${labels.join(', ')}]`).join('; ');
 };
 
-const sameStages = (a: VersionStages, b: VersionStages): boolean => formatStages(a) === formatStages(b);
 
 const links = (finding: Finding): string[] => {
   const { region } = finding.secret;

@@ -6,7 +6,7 @@
  * expected failure becomes an honest outcome, and only transient AWS errors escape — after the
  * claim is released — so that Lambda retries the whole invocation.
  */
-import type { ActionDefinition, ActionPlan, Verification } from '../actions/types.js';
+import type { ActionDefinition, ActionPlan, Gathered } from '../actions/types.js';
 import type { ActionResult, Finding, Mode } from '../contracts/finding.js';
 import { InvalidSecretStateError, PermissionDeniedError, RemediationError, SecretNotFoundError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
@@ -56,14 +56,16 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, context:
   const base = { type: action.type, mode: context.mode } as const;
   let secret: SecretState;
   let plan: ActionPlan;
+  let stateBefore: string;
   try {
     secret = await context.secrets.describeSecret(finding.secret.id);
     const gathered = action.gather ? await action.gather(context.secrets, secret) : {};
+    stateBefore = action.describeState(secret, gathered);
     plan = action.plan({ finding, secret, policy: context.policy, now, gathered });
   } catch (error) {
     return { ...base, ...settled(error) };
   }
-  const stages = { before: secret.versions, after: secret.versions };
+  const stages = { before: secret.versions, after: secret.versions, state: { before: stateBefore, after: stateBefore } };
   if (plan.kind === 'leave') return { ...base, ...stages, outcome: 'skipped', reason: plan.reason };
   if (plan.kind === 'refuse') return { ...base, ...stages, outcome: 'blocked', reason: plan.reason };
 
@@ -71,6 +73,7 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, context:
     ...(plan.versionId ? { versionId: plan.versionId } : {}),
     before: plan.before ?? secret.versions,
     after: plan.expectedAfter ?? secret.versions,
+    state: { before: stateBefore, after: plan.expectedState },
   };
   const would = `${plan.reason}${plan.details?.length ? ` (${plan.details.join('; ')})` : ''}`;
   const guard = guardOf(finding, secret, context.policy);
@@ -88,16 +91,18 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, context:
   } catch (error) {
     return { ...base, ...stages, ...(plan.versionId ? { versionId: plan.versionId } : {}), ...settled(error) };
   }
-  const verified = await verify(plan, context.secrets);
-  const reevaluated = verified.problem ? '' : await reevaluate(action, finding, context);
+  // Look again: the fix counts only when AWS shows it.
+  const reread = await readBack(action, context.secrets, secret.arn);
+  const problem = 'secret' in reread ? plan.verify(reread.secret, reread.gathered) : undefined;
+  const reevaluated = problem ? '' : await reevaluate(action, finding, context);
   return {
     ...base,
     ...change,
-    ...(verified.after ? { after: verified.after } : {}),
-    outcome: verified.problem ? 'failed' : 'applied',
-    reason: verified.problem
-      ? `applied, but not verified: ${verified.problem}`
-      : `${would}${verified.unverified ? ` (not verified: ${verified.unverified})` : ''}${reevaluated}`,
+    ...('secret' in reread
+      ? { after: reread.secret.versions, state: { before: stateBefore, after: action.describeState(reread.secret, reread.gathered) } }
+      : { state: { before: stateBefore, after: `${plan.expectedState} (not read back)` } }),
+    outcome: problem ? 'failed' : 'applied',
+    reason: problem ? `applied, but not verified: ${problem}` : `${would}${'unread' in reread ? ` (not verified: ${reread.unread})` : ''}${reevaluated}`,
   };
 };
 
@@ -110,12 +115,20 @@ const guardOf = (finding: Finding, secret: SecretState, policy: Policy): string 
   return undefined;
 };
 
-/** After the write: a failed re-read must not turn an applied fix into a retry that reports "skipped". */
-const verify = async (plan: Extract<ActionPlan, { kind: 'change' }>, secrets: SecretsPort): Promise<Verification & { unverified?: string }> => {
+/**
+ * The secret after the write, read as before the decision. A failed re-read must not turn an
+ * applied fix into a retry that reports "skipped": it is reported as not verified.
+ */
+const readBack = async (
+  action: ActionDefinition,
+  secrets: SecretsPort,
+  arn: string,
+): Promise<{ secret: SecretState; gathered: Gathered } | { unread: string }> => {
   try {
-    return await plan.verify(secrets);
+    const secret = await secrets.describeSecret(arn);
+    return { secret, gathered: action.gather ? await action.gather(secrets, secret) : {} };
   } catch (error) {
-    return { unverified: (error as Error).name };
+    return { unread: (error as Error).name };
   }
 };
 

@@ -23,6 +23,8 @@ export interface ActionReport {
   readonly versionId?: string;
   readonly before?: ActionResult['before'];
   readonly after?: ActionResult['after'];
+  /** The state the action is about, before and after, in words. */
+  readonly state?: ActionResult['state'];
 }
 
 export interface FindingReport {
@@ -109,6 +111,7 @@ const actionReport = (result: ActionResult): ActionReport => ({
   ...(result.versionId ? { versionId: result.versionId } : {}),
   ...(result.before ? { before: result.before } : {}),
   ...(result.after ? { after: result.after } : {}),
+  ...(result.state ? { state: result.state } : {}),
 });
 
 /** The alert an `alert` invocation sent for this finding (its input carries the finding). */
@@ -136,8 +139,10 @@ export const formatReport = (report: EventReport): string => {
     for (const note of finding.notes) lines.push(`    note: ${note}`);
     for (const action of finding.actions) {
       lines.push(`    action ${action.type}: ${action.outcome.toUpperCase()} — ${action.reason}`);
-      if (action.before) lines.push(`      before: ${formatStages(action.before)}`);
-      if (action.after) lines.push(`      after:  ${formatStages(action.after)}${action.outcome === 'planned' ? ' (planned, not written)' : ''}`);
+      const before = action.state?.before ?? (action.before ? formatStages(action.before) : undefined);
+      const after = action.state?.after ?? (action.after ? formatStages(action.after) : undefined);
+      if (before) lines.push(`      before: ${before}`);
+      if (after) lines.push(`      after:  ${after}${action.outcome === 'planned' ? ' (planned, not written)' : ''}`);
     }
     if (finding.alert) {
       lines.push(`    alert: ${finding.alert.subject}`);

@@ -6,6 +6,9 @@
 import alertFindingsWithoutActions from './alert-findings-without-actions.pattern.json' with { type: 'json' };
 import alertRemediationResults from './alert-remediation-results.pattern.json' with { type: 'json' };
 import clearStalePendingFindings from './clear-stale-pending-findings.pattern.json' with { type: 'json' };
+import enableRotationFindings from './enable-rotation-findings.pattern.json' with { type: 'json' };
+import removePublicStatementsFindings from './remove-public-statements-findings.pattern.json' with { type: 'json' };
+import restoreSecretFindings from './restore-secret-findings.pattern.json' with { type: 'json' };
 import type { Policy } from '../policy/schema.js';
 import { configCompliancePattern } from './config-pattern.js';
 import type { EventPattern } from './match-pattern.js';
@@ -13,7 +16,7 @@ import rotationServiceEvents from './rotation-service-events.pattern.json' with 
 import secretsManagerApiCalls from './secretsmanager-api-calls.pattern.json' with { type: 'json' };
 import secretsManagerReadCalls from './secretsmanager-read-calls.pattern.json' with { type: 'json' };
 
-export const functionNames = ['classify', 'clear-stale-pending', 'alert'] as const;
+export const functionNames = ['classify', 'clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements', 'alert'] as const;
 export type FunctionName = (typeof functionNames)[number];
 
 /** `default`: the account's default bus, where CloudTrail events arrive. `project`: the service's own bus. */
@@ -44,6 +47,9 @@ export const routes: readonly Route[] = [
   },
   { name: 'config-compliance-changes', bus: 'default', pattern: configCompliancePattern({ configRules: {} }), target: 'classify' },
   { name: 'clear-stale-pending-findings', bus: 'project', pattern: clearStalePendingFindings, target: 'clear-stale-pending' },
+  { name: 'enable-rotation-findings', bus: 'project', pattern: enableRotationFindings, target: 'enable-rotation' },
+  { name: 'restore-secret-findings', bus: 'project', pattern: restoreSecretFindings, target: 'restore-secret' },
+  { name: 'remove-public-statements-findings', bus: 'project', pattern: removePublicStatementsFindings, target: 'remove-public-statements' },
   { name: 'alert-findings-without-actions', bus: 'project', pattern: alertFindingsWithoutActions, target: 'alert' },
   { name: 'alert-remediation-results', bus: 'project', pattern: alertRemediationResults, target: 'alert' },
 ];

@@ -45,9 +45,12 @@ const secret = (name: string, extra: Partial<SecretSeed> = {}): SecretSeed => ({
   ...extra,
 });
 
+type FunctionsOverride = Partial<Policy['rotation']['functions']>;
+
 const withFunctions = (functions: Partial<Policy['rotation']['functions']>, rotation: Partial<Omit<Policy['rotation'], 'functions'>> = {}): Policy => ({
   ...samplePolicy,
-  rotation: { ...samplePolicy.rotation, ...rotation, functions: { ...samplePolicy.rotation.functions, ...functions } },
+  // From a clean slate, not the sample world's own mappings, so each case says all it relies on.
+  rotation: { ...samplePolicy.rotation, ...rotation, functions: { byTag: 'rotation-function', byNamePrefix: {}, default: null, ...functions } },
 });
 
 const run = async (account: SandboxAccount, finding: Finding, mode: Mode, policy: Policy = samplePolicy): Promise<ActionResult> => {
@@ -135,7 +138,8 @@ describe('Action: enable-rotation', () => {
   });
 
   describe('chooses the rotation function: tag, then the longest name prefix, then the default, then the previous function', () => {
-    const everything = { byNamePrefix: { 'prod/': PROD, 'prod/payments/': PROD_PAYMENTS }, default: DEFAULT };
+    // Every function the table chooses is mapped somewhere: the role may invoke only mapped functions.
+    const everything = { byNamePrefix: { 'prod/': PROD, 'prod/payments/': PROD_PAYMENTS, 'tools/': TAGGED, 'legacy/': PREVIOUS }, default: DEFAULT };
     it.each([
       {
         case: 'the tag wins over every mapping and the previous function',
@@ -166,9 +170,9 @@ describe('Action: enable-rotation', () => {
         source: 'function from rotation.functions.default',
       },
       {
-        case: 'the previous function is reused when nothing is mapped',
+        case: 'the previous function is reused when nothing maps this secret',
         seed: { rotationLambdaArn: PREVIOUS },
-        functions: {},
+        functions: { byNamePrefix: { 'legacy/': PREVIOUS } },
         chosen: PREVIOUS,
         source: 'function reused: the one the secret rotated with before (no tag or policy mapping applies)',
       },
@@ -179,7 +183,7 @@ describe('Action: enable-rotation', () => {
         chosen: DEFAULT,
         source: 'function from rotation.functions.default',
       },
-    ])('$case', async ({ seed, functions, chosen, source }) => {
+    ] as { case: string; seed: Record<string, unknown>; functions: FunctionsOverride; chosen: string; source: string }[])('$case', async ({ seed, functions, chosen, source }) => {
       // Prepare
       const account = sandboxWith(secret('prod/payments/db', { arn: PAYMENTS_ARN, ...seed }));
 
@@ -191,6 +195,21 @@ describe('Action: enable-rotation', () => {
       expect(result.reason).toContain(`turn on rotation with ${chosen} every rate(30 days) (${source};`);
       expect(await account.secrets.describeSecret(PAYMENTS_ARN)).toMatchObject({ rotationEnabled: true, rotationLambdaArn: chosen });
     });
+  });
+
+  it.each([
+    ['a tag', { tags: { 'rotation-function': TAGGED } }, "function from the secret's tag rotation-function"],
+    ['the previous setting', { rotationLambdaArn: PREVIOUS }, 'function reused: the one the secret rotated with before (no tag or policy mapping applies)'],
+  ])('refuses a function chosen by %s that the policy does not map: the role may not invoke it', async (_label, seed, source) => {
+    const account = sandboxWith(secret('prod/payments/db', { arn: PAYMENTS_ARN, ...seed }));
+
+    const result = await run(account, disabledFinding(), 'enforce', withFunctions({}));
+
+    expect(result).toMatchObject({
+      outcome: 'blocked',
+      reason: expect.stringMatching(new RegExp(`^${source.replace(/[()]/g, '\\$&')} is arn:aws:lambda:.*, which the policy does not map, so this service may not invoke it: add it to rotation\\.functions\\.byNamePrefix or rotation\\.functions\\.default`)),
+    });
+    expect(account.secrets.calls.map((c) => c.operation)).not.toContain('enableRotation');
   });
 
   it('refuses a tag whose value is not a Lambda function ARN, even when the policy maps a function, and writes nothing', async () => {

@@ -114,7 +114,7 @@ describe('Action: remove-public-statements', () => {
         'remove AllowEveryone from the resource policy and put back the other 1 statement with BlockPublicPolicy ' +
         '(removed AllowEveryone: grants access to everyone (*))',
     });
-    expect(calls).toEqual(['describeSecret', 'getResourcePolicy', 'putResourcePolicy', 'getResourcePolicy']);
+    expect(calls).toEqual(['describeSecret', 'getResourcePolicy', 'putResourcePolicy', 'describeSecret', 'getResourcePolicy']);
     const originalDocument = JSON.parse(original) as { Version: string; Statement: Statement[] };
     expect(put).toHaveBeenCalledWith({ secretId: GATEWAY_KEY_ARN, policy: JSON.stringify({ Version: originalDocument.Version, Statement: [originalDocument.Statement[0]] }) });
     expect(await currentPolicy(account)).toEqual({ Version: '2012-10-17', Statement: [OWN_ROLE] });
@@ -154,7 +154,7 @@ describe('Action: remove-public-statements', () => {
         'delete the resource policy: every statement in it grants access outside the allowed accounts (#0) ' +
         '(removed #0: grants access to arn:aws:iam::999988887777:role/partner-integration in account 999988887777, which is not allowed)',
     });
-    expect(calls).toEqual(['describeSecret', 'getResourcePolicy', 'deleteResourcePolicy', 'getResourcePolicy']);
+    expect(calls).toEqual(['describeSecret', 'getResourcePolicy', 'deleteResourcePolicy', 'describeSecret', 'getResourcePolicy']);
     expect(await currentPolicy(account)).toBeUndefined();
   });
 

@@ -150,13 +150,14 @@ describe('CLI: npm start --live against an AWS-compatible endpoint', { timeout: 
       'secretsmanager:DescribeSecret', // clear-stale-pending: look
       'secretsmanager:ListSecretVersionIds', // the pending version's creation date
       'secretsmanager:UpdateSecretVersionStage', // act
-      'secretsmanager:DescribeSecret', // verify
+      'secretsmanager:DescribeSecret', // verify: look again
+      'secretsmanager:ListSecretVersionIds',
       'events:PutEvents', // the Remediation Result
       'sns:Publish', // alert, from the result
     ]);
-    const [findingPut, describe1, , update, describe2, resultPut, publish] = fake.requests;
+    const [findingPut, describe1, , update, describe2, , resultPut, publish] = fake.requests;
     expect(fake.requests.every((r) => r.signedFor?.region === 'us-east-1')).toBe(true);
-    expect(fake.requests.map((r) => r.signedFor?.service)).toEqual(['events', 'secretsmanager', 'secretsmanager', 'secretsmanager', 'secretsmanager', 'events', 'sns']);
+    expect(fake.requests.map((r) => r.signedFor?.service)).toEqual(['events', 'secretsmanager', 'secretsmanager', 'secretsmanager', 'secretsmanager', 'secretsmanager', 'events', 'sns']);
 
     expect(expectProjectBusEntry(findingPut, 'Secret Finding')).toMatchObject({ rule: 'rotation-failed', secret: { id: FAKE_SECRET_ARN } });
     expect(describe1?.body).toEqual({ SecretId: FAKE_SECRET_ARN });

@@ -51,10 +51,23 @@ describe('Config compliance-change pattern', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'config-pattern-')), 'policy.yml');
     writeFileSync(file, POLICY);
 
-    const { stdout } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/event-pattern.ts', '--stage', 'prod', file], { cwd: repoRoot });
+    const { stdout } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/deployment-facts.ts', 'config-pattern', '--stage', 'prod', file], { cwd: repoRoot });
 
     const pattern = JSON.parse(stdout) as { detail: { configRuleName: unknown[] } };
     expect(pattern).toEqual(configCompliancePattern(parsePolicy(POLICY, { source: file, stage: 'prod' })));
     expect(pattern.detail.configRuleName).toEqual(expect.arrayContaining(['org-secret-rotation', 'prod-unused-secrets']));
+  }, 30_000);
+});
+
+describe('Rotation functions for the enable-rotation role', () => {
+  it('are the functions the stage policy maps, by prefix and default, each once', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rotation-functions-')), 'policy.yml');
+    const a = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres';
+    const b = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-mysql';
+    writeFileSync(file, `rotation:\n  functions:\n    byNamePrefix:\n      "prod/pg/": ${a}\n      "dev/pg/": ${a}\nstages:\n  prod:\n    rotation:\n      functions:\n        default: ${b}\n`);
+
+    const { stdout } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/deployment-facts.ts', 'rotation-functions', '--stage', 'prod', file], { cwd: repoRoot });
+
+    expect(JSON.parse(stdout)).toEqual([b, a]);
   }, 30_000);
 });

@@ -57,7 +57,7 @@ describe('Use case: remediate (clear-stale-pending)', () => {
       '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002': ['AWSPREVIOUS'],
     });
     expect(result).toMatchObject({ type: 'clear-stale-pending', outcome: 'applied', mode: 'enforce', versionId: STALE, before, after: account.secrets.versionsOf(PAYMENTS) });
-    expect(account.secrets.calls.map((c) => c.operation)).toEqual(['describeSecret', 'listVersions', 'removeStagingLabel', 'describeSecret']);
+    expect(account.secrets.calls.map((c) => c.operation)).toEqual(['describeSecret', 'listVersions', 'removeStagingLabel', 'describeSecret', 'listVersions']);
   });
 
   it('in dry-run mode plans the same change and writes nothing', async () => {

@@ -107,7 +107,7 @@ describe('Table: rules', () => {
     for (const rule of rules) for (const action of rule.actions) expect(ActionTypeSchema.options).toContain(action);
     const deployed = ActionTypeSchema.options.filter((type) => actions[type].available);
 
-    expect(deployed).toEqual(['clear-stale-pending']);
+    expect(deployed).toEqual(['clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements']);
     for (const type of deployed) expect(routes.some((r) => r.bus === 'project' && r.target === type)).toBe(true);
   });
 

@@ -73,6 +73,7 @@ describe('Replay: bad input to the catalogue', () => {
     const report = await replayEvent(loaded.event.value, account, 'enforce');
 
     expect(report.findings.map((f) => f.rule)).toEqual(['secret-deleted']);
-    expect(account.secrets.calls.map((c) => c.operation)).toEqual(['describeSecret']);
+    // classify's one read was denied; the restore-secret action that follows reads for itself.
+    expect(account.secrets.calls[0]?.operation).toBe('describeSecret');
   });
 });
