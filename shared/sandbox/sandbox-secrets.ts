@@ -38,7 +38,7 @@ const MARKED_FOR_DELETION = "InvalidRequestException: You can't perform this ope
 
 export class SandboxSecrets implements SecretsPort {
   readonly #byArn = new Map<string, StoredSecret>();
-  readonly #failures = new Map<Operation, RemediationError[]>();
+  readonly #failures = new Map<Operation, { error: RemediationError; skip: number }[]>();
   readonly #now: () => Date;
   readonly calls: SandboxCall[] = [];
 
@@ -64,9 +64,12 @@ export class SandboxSecrets implements SecretsPort {
     }
   }
 
-  /** Makes the next call of `operation` fail with `error` (throttling, access denied, ...). */
-  public failNext(operation: Operation, error: RemediationError): this {
-    this.#failures.set(operation, [...(this.#failures.get(operation) ?? []), error]);
+  /**
+   * Makes a coming call of `operation` fail with `error` (throttling, access denied, ...): the
+   * next one, or the one after `skip` calls that succeed.
+   */
+  public failNext(operation: Operation, error: RemediationError, { skip = 0 }: { skip?: number } = {}): this {
+    this.#failures.set(operation, [...(this.#failures.get(operation) ?? []), { error, skip }]);
     return this;
   }
 
@@ -182,9 +185,14 @@ export class SandboxSecrets implements SecretsPort {
 
   #enter(operation: Operation, secretId: string): void {
     this.calls.push({ operation, secretId });
-    const queued = this.#failures.get(operation);
-    const failure = queued?.shift();
-    if (failure) throw failure;
+    const [next, ...rest] = this.#failures.get(operation) ?? [];
+    if (!next) return;
+    if (next.skip > 0) {
+      this.#failures.set(operation, [{ ...next, skip: next.skip - 1 }, ...rest]);
+      return;
+    }
+    this.#failures.set(operation, rest);
+    throw next.error;
   }
 
   /** A secret that accepts writes: AWS refuses most writes to one scheduled for deletion. */

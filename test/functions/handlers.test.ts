@@ -8,6 +8,7 @@ import { makeHandler as makeAlert } from '../../functions/alert/make-handler.js'
 import { makeHandler as makeClassify } from '../../functions/classify/make-handler.js';
 import { makeHandler as makeClearStalePending } from '../../functions/clear-stale-pending/make-handler.js';
 import { ConfigError, TransientAwsError } from '../../shared/errors.js';
+import { logger } from '../../shared/logger.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import { join } from 'node:path';
 import { loadSampleEvent, repoRoot } from '../helpers/events.js';
@@ -124,7 +125,71 @@ describe('Handler: clear-stale-pending', () => {
   });
 });
 
+describe('Handler: an action (audit trail)', () => {
+  it('logs each decision with event, secret, rule, action, outcome and the principal that caused it', async () => {
+    // Prepare
+    const account = defaultSandbox();
+    const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
+    const appendKeys = vi.spyOn(logger, 'appendKeys');
+    const info = vi.spyOn(logger, 'info');
+
+    // Act
+    await makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
+
+    // Assess
+    expect(appendKeys).toHaveBeenCalledWith({
+      eventId: '2d9f4e30-7f3c-4b20-9d65-3b8c4f9e0a03',
+      findingId: '2d9f4e30-7f3c-4b20-9d65-3b8c4f9e0a03/rotation-failed',
+      ruleId: 'rotation-failed',
+      secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op',
+      action: 'clear-stale-pending',
+    });
+    expect(info).toHaveBeenCalledWith(
+      'remediation finished',
+      expect.objectContaining({ outcome: 'applied', mode: 'enforce', principal: 'secretsmanager.amazonaws.com', principalKind: 'aws-service' }),
+    );
+    expect(account.bus.published.map((e) => e['detail-type'])).toEqual(['Remediation Result']);
+  });
+
+  it('reports a duplicate delivery once: the same result again, no second write', async () => {
+    const account = defaultSandbox();
+    const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
+    const handler = makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' });
+
+    const first = await handler(finding, context);
+    const second = await handler(structuredClone(finding), context);
+
+    expect(first).toMatchObject({ status: 'applied' });
+    expect(second).toEqual({ status: 'duplicate', findingId: '2d9f4e30-7f3c-4b20-9d65-3b8c4f9e0a03/rotation-failed' });
+    expect(account.secrets.calls.filter((c) => c.operation === 'removeStagingLabel')).toHaveLength(1);
+    expect(account.bus.published.map((e) => (e.detail as { result: { outcome: string } }).result.outcome)).toEqual(['applied', 'applied']);
+  });
+});
+
 describe('Handler: alert', () => {
+  it('sends one alert per finding, however often it is delivered', async () => {
+    const account = defaultSandbox();
+    const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
+
+    await makeAlert(account)(finding, context);
+    const again = await makeAlert(account)(structuredClone(finding), context);
+
+    expect(again).toMatchObject({ status: 'duplicate' });
+    expect(account.notifier.sent).toHaveLength(1);
+  });
+
+  it('sends it again on retry when SNS failed the first time', async () => {
+    const account = defaultSandbox();
+    const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
+    const failing = { ...account, notifier: { publish: vi.fn().mockRejectedValueOnce(new TransientAwsError('Publish: ThrottledException')) } };
+
+    await expect(makeAlert(failing)(finding, context)).rejects.toThrow(TransientAwsError);
+    const retry = await makeAlert(account)(finding, context);
+
+    expect(retry).toMatchObject({ status: 'sent' });
+    expect(account.notifier.sent).toHaveLength(1);
+  });
+
   it('sends one alert for a finding with no action', async () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');

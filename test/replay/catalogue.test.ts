@@ -77,3 +77,55 @@ describe('Replay: bad input to the catalogue', () => {
     expect(account.secrets.calls[0]?.operation).toBe('describeSecret');
   });
 });
+
+describe('Replay: actions in both modes', () => {
+  const actionCases = [
+    ['rotation-disabled/fires.CancelRotateSecret.authored.by-developer.json', 'enable-rotation', 'applied', /^rotation on, function .*payments-db-rotation, rate\(30 days\)$/],
+    ['rotation-missing/fires.NON_COMPLIANT.authored.rotation-enabled-check.json', 'enable-rotation', 'blocked', /^rotation off$/],
+    ['secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'restore-secret', 'applied', /^not scheduled for deletion$/],
+    ['secret-deleted/fires.DeleteSecret.authored.protected-by-admin.json', 'restore-secret', 'applied', /^not scheduled for deletion$/],
+    ['deleted-secret-in-use/fires.GetSecretValue.authored.marked-for-deletion.json', 'restore-secret', 'applied', /^not scheduled for deletion$/],
+    ['policy-public/fires.PutResourcePolicy.authored.public.json', 'remove-public-statements', 'applied', /^resource policy with 1 statement: AllowGatewayRole$/],
+    ['rotation-failed/fires.RotationFailed.authored.set-secret.json', 'clear-stale-pending', 'applied', /AWSCURRENT.*AWSPREVIOUS\]$/],
+  ] as const;
+
+  it.each(actionCases)('%s: %s is %s in enforce mode, and only planned in dry run', async (file, action, outcome, stateAfter) => {
+    // Prepare
+    const loaded = loadEvent(join(eventsDir, file));
+    if (!loaded.event.ok) throw new Error(loaded.event.problem);
+    const enforced = defaultSandbox();
+    const dryRun = defaultSandbox();
+    const before = dryRun.secrets.snapshot();
+
+    // Act
+    const enforceReport = await replayEvent(loaded.event.value, enforced, 'enforce', file);
+    const dryRunReport = await replayEvent(loaded.event.value, dryRun, 'dry-run', file);
+
+    // Assess
+    const enforcedAction = enforceReport.findings.flatMap((f) => f.actions).find((a) => a.type === action);
+    const plannedAction = dryRunReport.findings.flatMap((f) => f.actions).find((a) => a.type === action);
+    expect(enforcedAction).toMatchObject({ outcome });
+    expect(enforcedAction?.state?.after).toMatch(stateAfter);
+    expect(plannedAction?.outcome).toBe(outcome === 'applied' ? 'planned' : outcome);
+    expect(dryRun.secrets.snapshot()).toEqual(before);
+    expect(enforced.notifier.sent).toHaveLength(enforceReport.findings.length);
+  });
+
+  it('really changes the sandbox in enforce mode: rotation on, secret restored, public statement gone', async () => {
+    const account = defaultSandbox();
+    const replay = async (file: string) => {
+      const loaded = loadEvent(join(eventsDir, file));
+      if (!loaded.event.ok) throw new Error(loaded.event.problem);
+      return replayEvent(loaded.event.value, account, 'enforce', file);
+    };
+
+    await replay('rotation-disabled/fires.CancelRotateSecret.authored.by-developer.json');
+    await replay('secret-deleted/fires.DeleteSecret.authored.by-developer.json');
+    await replay('policy-public/fires.PutResourcePolicy.authored.public.json');
+
+    expect(await account.secrets.describeSecret('prod/payments/db')).toMatchObject({ rotationEnabled: true, rotationSchedule: 'rate(30 days)' });
+    expect((await account.secrets.describeSecret('prod/crm/api-token')).deletedDate).toBeUndefined();
+    expect(JSON.parse((await account.secrets.getResourcePolicy('prod/shared/api-gateway-key')) ?? '{}')).toMatchObject({ Statement: [{ Sid: 'AllowGatewayRole' }] });
+    expect(account.compliance.reevaluated).toEqual([['secretsmanager-rotation-enabled-check']]);
+  });
+});
