@@ -70,5 +70,18 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
           }),
         ),
       ),
+    returnWrite: async (scope, expiresAt) => {
+      await conditional('UpdateItem', () =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: `writes#${scope}#${epochSeconds(expiresAt)}` } },
+            UpdateExpression: 'ADD writes :minusOne',
+            ConditionExpression: 'writes > :zero',
+            ExpressionAttributeValues: { ':minusOne': { N: '-1' }, ':zero': { N: '0' } },
+          }),
+        ),
+      );
+    },
   };
 };

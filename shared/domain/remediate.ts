@@ -89,6 +89,9 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, context:
   try {
     await plan.apply(context.secrets);
   } catch (error) {
+    // The retry gets its write back. Safe even if a 5xx hid a write that happened: the retry
+    // re-reads, and a plan finds nothing left to do.
+    if (error instanceof RemediationError && error.retryable) await context.ledger.returnWrite(`secret#${secret.arn}`, hourEnd);
     return { ...base, ...stages, ...(plan.versionId ? { versionId: plan.versionId } : {}), ...settled(error) };
   }
   // Look again: the fix counts only when AWS shows it.

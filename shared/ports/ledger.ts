@@ -18,6 +18,8 @@ export interface LedgerPort {
   release(key: string): Promise<void>;
   /** Counts one write against `scope` until `expiresAt`; false (nothing counted) when `limit` writes are counted already. */
   takeWrite(scope: string, limit: number, expiresAt: Date): Promise<boolean>;
+  /** Gives back a write taken for an attempt that failed and will be retried. */
+  returnWrite(scope: string, expiresAt: Date): Promise<void>;
 }
 
 /** AWS Config, to re-evaluate a managed rule after a fix so Security Hub catches up. */

@@ -32,6 +32,12 @@ export class MemoryLedger implements LedgerPort {
     this.#writes.set(scope, { count: live.count + 1, expiresAt: live.expiresAt });
     return Promise.resolve(true);
   }
+
+  public async returnWrite(scope: string): Promise<void> {
+    const current = this.#writes.get(scope);
+    if (current && current.count > 0) current.count -= 1;
+    return Promise.resolve();
+  }
 }
 
 export class RecordingCompliance implements CompliancePort {

@@ -123,6 +123,17 @@ describe('Use case: remediate (clear-stale-pending)', () => {
     expect(writes(account)).toEqual([]);
   });
 
+  it('gives a throttled write its slot back, so the retry acts even at a limit of one write an hour', async () => {
+    const account = defaultSandbox();
+    const policy = { ...samplePolicy, limits: { ...samplePolicy.limits, writesPerSecretPerHour: 1 } };
+    account.secrets.failNext('removeStagingLabel', new TransientAwsError('UpdateSecretVersionStage: ThrottlingException: rate exceeded'));
+
+    await expect(remediate(clearStalePendingAction, paymentsFinding(), contextFor(account, 'enforce', policy))).rejects.toThrow(TransientAwsError);
+    const retry = await remediate(clearStalePendingAction, paymentsFinding(), contextFor(account, 'enforce', policy));
+
+    expect(retry).toMatchObject({ kind: 'result', result: { outcome: 'applied' } });
+  });
+
   it('reports failed, not applied, when the write is denied, and nothing changes', async () => {
     const account = defaultSandbox();
     account.secrets.failNext('removeStagingLabel', new PermissionDeniedError('UpdateSecretVersionStage: AccessDeniedException: not allowed'));
