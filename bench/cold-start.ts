@@ -6,15 +6,19 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { median } from './format.js';
 
 /** The function's environment as serverless.yml sets it, with placeholder resource names. */
 export const BENCH_ENV: Readonly<Record<string, string>> = {
   EVENT_BUS_NAME: 'bench-bus',
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench-alerts',
+  LEDGER_TABLE_NAME: 'bench-ledger',
+  STAGE: 'bench',
+  SERVICE_ROLE_PREFIX: 'secrets-remediator-bench-',
+  // The shipped policy, read at cold start as in Lambda (where it sits at the package root).
+  POLICY_FILE: fileURLToPath(new URL('../policy.yml', import.meta.url)),
   AWS_REGION: 'us-east-1',
-  REMEDIATION_MODE: 'dry-run',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   // The AWS SDK warns that Node 20 support is ending; Lambda runs nodejs24.x.
   NODE_NO_WARNINGS: '1',

@@ -16,6 +16,7 @@
  * Ends with one `BENCH_SUMMARY {json}` line holding every number, for notes and comparisons.
  * Bundles go to a temporary folder under .bench/ (gitignored), removed at the end.
  */
+import { functionNames } from '../shared/rules/routes.js';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,7 @@ import { deployedNodeOptions, type LoadTimes, measureLoadTimes } from './cold-st
 import { heading, kb, round } from './format.js';
 import { loadSamples, measureThroughput, type ThroughputResult } from './throughput.js';
 
-const FUNCTIONS = ['classify', 'clear-stale-pending', 'alert'] as const;
+const FUNCTIONS = functionNames;
 const LOAD_SAMPLES = 7;
 const TOP_PACKAGES = 5;
 const TASK_TIME_MS = 2000;
