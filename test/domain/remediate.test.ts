@@ -134,6 +134,24 @@ describe('Use case: remediate (clear-stale-pending)', () => {
     expect(retry).toMatchObject({ kind: 'result', result: { outcome: 'applied' } });
   });
 
+  it.each([
+    [3 * 24, 'applied'],
+    [2, 'skipped'],
+  ])('on a stale-pending finding (the sweep), clears a version pending for %i hours: %s', async (hours, outcome) => {
+    const account = sandboxWith({
+      name: 'prod/payments/db',
+      arn: PAYMENTS,
+      versions: { a: ['AWSCURRENT'], [STALE]: ['AWSPENDING'] },
+      versionCreatedDates: { [STALE]: new Date(fixedClock.now().getTime() - hours * 3_600_000).toISOString() },
+    });
+    const finding: Finding = { ...paymentsFinding(), id: 'sweep-1/stale-pending', rule: 'stale-pending', evidence: {} };
+
+    const result = await resultOf(account, 'enforce', finding);
+
+    expect(result.outcome).toBe(outcome);
+    expect(account.secrets.versionsOf(PAYMENTS)?.[STALE]).toEqual(outcome === 'applied' ? undefined : ['AWSPENDING']);
+  });
+
   it('reports failed, not applied, when the write is denied, and nothing changes', async () => {
     const account = defaultSandbox();
     account.secrets.failNext('removeStagingLabel', new PermissionDeniedError('UpdateSecretVersionStage: AccessDeniedException: not allowed'));
