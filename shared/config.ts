@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import type { Mode } from './contracts/finding.js';
 import { ConfigError } from './errors.js';
-import { loadPolicy, resolvePolicyFile } from './policy/load-policy.js';
+import { loadPackagedPolicy, resolvePackagedPolicyFile } from './policy/load-packaged-policy.js';
 import type { Policy } from './policy/schema.js';
 
 const EnvSchema = z.object({
@@ -60,9 +60,9 @@ export const locationFrom = (env: Env): Location => {
   };
 };
 
-/** Environment and policy file, once per cold start. */
+/** Environment and the packaged policy (JSON), once per cold start. */
 export const loadConfig = (env: Env = process.env): Config => {
   const location = locationFrom(env);
-  const policy = loadPolicy({ file: resolvePolicyFile(env), stage: location.stage });
+  const policy = loadPackagedPolicy({ file: resolvePackagedPolicyFile(env), stage: location.stage });
   return { ...location, policy, mode: policy.mode };
 };

@@ -6,11 +6,14 @@
  */
 import { Command } from 'commander';
 import { PolicyError, PolicyFileError } from '../policy/errors.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadPolicy, POLICY_FILE } from '../policy/load-policy.js';
+import { readYaml } from '../policy/parse-policy.js';
 import type { Policy } from '../policy/schema.js';
 
 interface Options {
   stage: string;
+  writeJson?: string;
 }
 
 const program = new Command()
@@ -18,6 +21,7 @@ const program = new Command()
   .description('Validate the policy file of secrets-remediator for a stage.')
   .argument('[file]', 'the policy file', POLICY_FILE)
   .option('--stage <stage>', 'the stage whose overrides (stages.<stage>) apply', 'dev')
+  .option('--write-json <file>', 'once valid, write the document as JSON there (what packaging ships to the functions)')
   .addHelpText(
     'after',
     `
@@ -53,11 +57,15 @@ const summarize = (policy: Policy, stage: string): string => {
 
 const main = (): number => {
   program.parse();
-  const { stage } = program.opts<Options>();
+  const { stage, writeJson } = program.opts<Options>();
   const file = program.processedArgs[0] as string;
   try {
     const policy = loadPolicy({ file, stage });
     console.log(`${file} (stage ${stage}): valid — ${summarize(policy, stage)}`);
+    if (writeJson) {
+      // The whole document, stages included: the function applies its stage at cold start as here.
+      writeFileSync(writeJson, `${JSON.stringify(readYaml(readFileSync(file, 'utf8'), { source: file, stage }), null, 2)}\n`);
+    }
     return 0;
   } catch (error) {
     if (error instanceof PolicyFileError) console.error(error.message);

@@ -3,21 +3,17 @@
  * fails the same way in `check-policy`, at packaging and at a cold start.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { PolicyFileError } from './errors.js';
+import { resolvePackagedPolicyFile } from './load-packaged-policy.js';
 import { parsePolicy } from './parse-policy.js';
 import type { Policy } from './schema.js';
 
 /** The policy file's name, at the repository root and at the root of the deployment package. */
 export const POLICY_FILE = 'policy.yml';
 
-/**
- * Where the policy file is: `POLICY_FILE` (default `policy.yml`) resolved against the Lambda
- * package root (`LAMBDA_TASK_ROOT`) or, locally, the working directory. An absolute
- * `POLICY_FILE` is taken as is.
- */
+/** Where `POLICY_FILE` (default `policy.yml`) is: against the package root in Lambda, else the working directory. */
 export const resolvePolicyFile = (env: Readonly<Record<string, string | undefined>> = process.env): string =>
-  resolve(env.LAMBDA_TASK_ROOT || process.cwd(), env.POLICY_FILE || POLICY_FILE);
+  resolvePackagedPolicyFile({ ...env, POLICY_FILE: env.POLICY_FILE || POLICY_FILE });
 
 export interface LoadPolicyOptions {
   /** The policy file; default `resolvePolicyFile()`. */

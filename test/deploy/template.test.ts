@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actionDefinitions } from '../../shared/actions/registry.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
+import { readYaml } from '../../shared/policy/parse-policy.js';
 import { functionNames, routes, routesFor } from '../../shared/rules/routes.js';
 import { repoRoot } from '../helpers/events.js';
 
@@ -108,18 +109,21 @@ describe('Packaged template', () => {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
-        POLICY_FILE: 'policy.yml',
+        POLICY_FILE: 'policy.json',
         STAGE: expect.any(String),
         SERVICE_ROLE_PREFIX: expect.stringMatching(/^secrets-remediator-[\w-]+-$/),
       });
     }
   });
 
-  it('ships the policy file at the root of every function package', () => {
+  it('ships the JSON copy of policy.yml at the root of every function package, and no YAML parser', () => {
     for (const name of functionNames) {
-      const listing = execFileSync('unzip', ['-Z1', join(packageDir, `${name}.zip`)], { encoding: 'utf8' }).split('\n');
+      const zip = join(packageDir, `${name}.zip`);
+      const listing = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n');
+      const shipped = JSON.parse(execFileSync('unzip', ['-p', zip, 'policy.json'], { encoding: 'utf8' })) as unknown;
 
-      expect(listing, name).toContain('policy.yml');
+      expect(shipped, name).toEqual(readYaml(readFileSync(join(repoRoot, 'policy.yml'), 'utf8'), { source: 'policy.yml', stage: 'test' }));
+      expect(execFileSync('unzip', ['-p', zip, `functions/${name}/handler.mjs`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }), name).not.toContain('YAMLParseError');
       expect(listing, name).toContain(`functions/${name}/handler.mjs`);
     }
   });

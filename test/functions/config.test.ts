@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, locationFrom } from '../../shared/config.js';
 import { PolicyError } from '../../shared/policy/errors.js';
 import { repoRoot } from '../helpers/events.js';
+import { packagedPolicyFile } from '../helpers/policy.js';
 import { ConfigError } from '../../shared/errors.js';
 
 const valid = {
@@ -11,11 +14,11 @@ const valid = {
   STAGE: 'dev',
   SERVICE_ROLE_PREFIX: 'secrets-remediator-dev-',
   LEDGER_TABLE_NAME: 'secrets-remediator-dev-ledger',
-  POLICY_FILE: join(repoRoot, 'policy.yml'),
+  POLICY_FILE: packagedPolicyFile(),
 };
 
 describe('Function: loadConfig', () => {
-  it('reads the environment and the shipped policy, which is dry-run: the safe mode for a first deploy', () => {
+  it('reads the environment and the packaged policy, which is dry-run: the safe mode for a first deploy', () => {
     const config = loadConfig(valid);
 
     expect(config).toMatchObject({ mode: 'dry-run', eventBusName: valid.EVENT_BUS_NAME, alertTopicArn: valid.ALERT_TOPIC_ARN, stage: 'dev', serviceRolePrefix: 'secrets-remediator-dev-' });
@@ -27,6 +30,20 @@ describe('Function: loadConfig', () => {
 
     expect(() => loadConfig(env)).toThrow(PolicyError);
     expect(() => loadConfig(env)).toThrow(/no-such-policy\.yml.*policy file not found/);
+  });
+
+  it('fails the cold start on a packaged policy that is not valid JSON, naming the file', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bad-policy-')), 'policy.json');
+    writeFileSync(file, 'mode: enforce');
+
+    expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(/policy\.json \(stage dev\): invalid policy: not valid JSON/);
+  });
+
+  it('validates the packaged policy again at cold start, naming the field', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bad-policy-')), 'policy.json');
+    writeFileSync(file, JSON.stringify({ mode: 'enforcing' }));
+
+    expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(/mode: expected "dry-run" or "enforce"/);
   });
 
   it.each([

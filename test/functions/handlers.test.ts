@@ -10,9 +10,8 @@ import { makeHandler as makeClearStalePending } from '../../functions/clear-stal
 import { ConfigError, TransientAwsError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
-import { join } from 'node:path';
-import { loadSampleEvent, repoRoot } from '../helpers/events.js';
-import { classifyContext, samplePolicy } from '../helpers/policy.js';
+import { loadSampleEvent } from '../helpers/events.js';
+import { classifyContext, packagedPolicyFile, samplePolicy } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 
 const context = localContext('test');
@@ -249,7 +248,7 @@ describe('Lambda entry points', () => {
     vi.stubEnv('STAGE', 'test');
     vi.stubEnv('SERVICE_ROLE_PREFIX', 'secrets-remediator-test-');
     vi.stubEnv('LEDGER_TABLE_NAME', 'secrets-remediator-test-ledger');
-    vi.stubEnv('POLICY_FILE', join(repoRoot, 'policy.yml'));
+    vi.stubEnv('POLICY_FILE', packagedPolicyFile());
 
     const module = await entryPoints[name]();
 
