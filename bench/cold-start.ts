@@ -4,10 +4,20 @@
  * evaluates the whole bundle including each handler's top level (config, AWS clients).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readYaml } from '../shared/policy/parse-policy.js';
 import { median } from './format.js';
+
+/** policy.yml as packaging ships it to the functions: a JSON copy, in a temporary folder. */
+function packagedPolicy(): string {
+  const source = fileURLToPath(new URL('../policy.yml', import.meta.url));
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-policy-')), 'policy.json');
+  writeFileSync(file, JSON.stringify(readYaml(readFileSync(source, 'utf8'), { source, stage: 'bench' })));
+  return file;
+}
 
 /** The function's environment as serverless.yml sets it, with placeholder resource names. */
 export const BENCH_ENV: Readonly<Record<string, string>> = {
@@ -16,8 +26,8 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   LEDGER_TABLE_NAME: 'bench-ledger',
   STAGE: 'bench',
   SERVICE_ROLE_PREFIX: 'secrets-remediator-bench-',
-  // The shipped policy, read at cold start as in Lambda (where it sits at the package root).
-  POLICY_FILE: fileURLToPath(new URL('../policy.yml', import.meta.url)),
+  // The JSON copy of the shipped policy, read at cold start as in Lambda (packaging writes it).
+  POLICY_FILE: packagedPolicy(),
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   // The AWS SDK warns that Node 20 support is ending; Lambda runs nodejs24.x.
