@@ -4,13 +4,13 @@ import { enableRotationAction } from '../../shared/actions/enable-rotation.js';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { ActionResult, Finding, Mode } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
-import { remediate } from '../../shared/domain/remediate.js';
 import type { Policy } from '../../shared/policy/schema.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { loadSampleEvent } from '../helpers/events.js';
 import { classifyContext, samplePolicy } from '../helpers/policy.js';
-import { fixedClock, sandboxWith } from '../helpers/sandbox.js';
+import { sandboxWith } from '../helpers/sandbox.js';
+import { actionResult } from '../helpers/remediation.js';
 
 const PAYMENTS_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op';
 const CI_TOKEN_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/tools/ci-token-Dv1Tok';
@@ -53,18 +53,8 @@ const withFunctions = (functions: Partial<Policy['rotation']['functions']>, rota
   rotation: { ...samplePolicy.rotation, ...rotation, functions: { byTag: 'rotation-function', byNamePrefix: {}, default: null, ...functions } },
 });
 
-const run = async (account: SandboxAccount, finding: Finding, mode: Mode, policy: Policy = samplePolicy): Promise<ActionResult> => {
-  const outcome = await remediate(enableRotationAction, finding, {
-    secrets: account.secrets,
-    ledger: account.ledger,
-    compliance: account.compliance,
-    clock: fixedClock,
-    policy,
-    mode,
-  });
-  if (outcome.kind !== 'result') throw new Error('expected a result, not a duplicate');
-  return outcome.result;
-};
+const run = (account: SandboxAccount, finding: Finding, mode: Mode, policy?: Policy): Promise<ActionResult> =>
+  actionResult(enableRotationAction, account, finding, mode, policy);
 
 const operations = (account: SandboxAccount): string[] => account.secrets.calls.map((c) => c.operation);
 

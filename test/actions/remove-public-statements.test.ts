@@ -4,11 +4,11 @@ import { removePublicStatementsAction } from '../../shared/actions/remove-public
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { ActionResult, Finding, Mode } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
-import { remediate } from '../../shared/domain/remediate.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import { loadSampleEvent } from '../helpers/events.js';
-import { classifyContext, samplePolicy } from '../helpers/policy.js';
-import { fixedClock, sandboxWith } from '../helpers/sandbox.js';
+import { classifyContext } from '../helpers/policy.js';
+import { sandboxWith } from '../helpers/sandbox.js';
+import { actionResult } from '../helpers/remediation.js';
 
 const GATEWAY_KEY_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/shared/api-gateway-key-Sh4rEd';
 const PUBLIC_SAMPLE = 'policy-public/fires.PutResourcePolicy.authored.public.json';
@@ -59,18 +59,7 @@ const accountWith = (resourcePolicy?: string): SandboxAccount =>
 
 const documentOf = (...statements: Statement[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
-const run = async (account: SandboxAccount, finding: Finding, mode: Mode): Promise<ActionResult> => {
-  const outcome = await remediate(removePublicStatementsAction, finding, {
-    secrets: account.secrets,
-    ledger: account.ledger,
-    compliance: account.compliance,
-    clock: fixedClock,
-    policy: samplePolicy,
-    mode,
-  });
-  if (outcome.kind !== 'result') throw new Error('expected a result, not a duplicate');
-  return outcome.result;
-};
+const run = (account: SandboxAccount, finding: Finding, mode: Mode): Promise<ActionResult> => actionResult(removePublicStatementsAction, account, finding, mode);
 
 const operations = (account: SandboxAccount): string[] => account.secrets.calls.map((c) => c.operation);
 

@@ -4,13 +4,13 @@ import { restoreSecretAction } from '../../shared/actions/restore-secret.js';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { ActionResult, Finding, Mode } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
-import { remediate } from '../../shared/domain/remediate.js';
 import type { SecretState } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { loadSampleEvent } from '../helpers/events.js';
-import { classifyContext, samplePolicy } from '../helpers/policy.js';
-import { fixedClock, sandboxWith } from '../helpers/sandbox.js';
+import { classifyContext } from '../helpers/policy.js';
+import { sandboxWith } from '../helpers/sandbox.js';
+import { actionResult } from '../helpers/remediation.js';
 
 const CRM_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/crm/api-token-Cr7mAp';
 const STRIPE_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/billing/stripe-key-St4rPk';
@@ -34,18 +34,7 @@ const crmToken = (extra: Partial<SecretSeed> = {}): SecretSeed => ({
   ...extra,
 });
 
-const run = async (account: SandboxAccount, finding: Finding, mode: Mode): Promise<ActionResult> => {
-  const outcome = await remediate(restoreSecretAction, finding, {
-    secrets: account.secrets,
-    ledger: account.ledger,
-    compliance: account.compliance,
-    clock: fixedClock,
-    policy: samplePolicy,
-    mode,
-  });
-  if (outcome.kind !== 'result') throw new Error('expected a result, not a duplicate');
-  return outcome.result;
-};
+const run = (account: SandboxAccount, finding: Finding, mode: Mode): Promise<ActionResult> => actionResult(restoreSecretAction, account, finding, mode);
 
 const operations = (account: SandboxAccount): string[] => account.secrets.calls.map((c) => c.operation);
 

@@ -7,12 +7,13 @@ import { clearStalePendingAction } from '../../shared/actions/clear-stale-pendin
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { Finding, Mode } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
-import { remediate, type RemediationContext } from '../../shared/domain/remediate.js';
+import { remediate } from '../../shared/domain/remediate.js';
 import { InvalidSecretStateError, PermissionDeniedError, TransientAwsError } from '../../shared/errors.js';
 import type { SecretsPort } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import { loadSampleEvent } from '../helpers/events.js';
 import { classifyContext, samplePolicy } from '../helpers/policy.js';
+import { remediationContext } from '../helpers/remediation.js';
 import { defaultSandbox, fixedClock, sandboxWith } from '../helpers/sandbox.js';
 
 const PAYMENTS = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op';
@@ -24,14 +25,7 @@ const paymentsFinding = (): Finding => {
   return result.findings[0];
 };
 
-const contextFor = (account: SandboxAccount, mode: Mode, policy = samplePolicy): RemediationContext => ({
-  secrets: account.secrets,
-  ledger: account.ledger,
-  compliance: account.compliance,
-  clock: fixedClock,
-  policy,
-  mode,
-});
+const contextFor = remediationContext;
 
 const resultOf = async (account: SandboxAccount, mode: Mode, finding = paymentsFinding()) => {
   const outcome = await remediate(clearStalePendingAction, finding, contextFor(account, mode));

@@ -16,7 +16,8 @@ import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { loadSampleEvent } from './events.js';
 import { classifyContext, samplePolicy } from './policy.js';
-import { fixedClock, sandboxWith } from './sandbox.js';
+import { sandboxWith } from './sandbox.js';
+import { remediationContext } from './remediation.js';
 
 export interface ActionScenario {
   /** How test names call it: the action's type, and what sets it apart when an action has two. */
@@ -117,14 +118,7 @@ export const actionScenarios: readonly ActionScenario[] = [
   },
 ];
 
-export const contextFor = (account: SandboxAccount, policy: Policy, mode: Mode = 'enforce'): RemediationContext => ({
-  secrets: account.secrets,
-  ledger: account.ledger,
-  compliance: account.compliance,
-  clock: fixedClock,
-  policy,
-  mode,
-});
+export const contextFor = (account: SandboxAccount, policy: Policy, mode: Mode = 'enforce'): RemediationContext => remediationContext(account, mode, policy);
 
 /** Reads the secret through the port: the reads are recorded in `account.secrets.calls` and count for `failNext`. */
 export const secretSnapshot = async (account: SandboxAccount, arn: string): Promise<SecretSnapshot> => ({
