@@ -14,6 +14,7 @@ import {
   SecretFindingEventSchema,
 } from '../../shared/contracts/finding.js';
 import { renderAlert } from '../../shared/domain/alert.js';
+import { IN_PROGRESS_MINUTES } from '../../shared/domain/remediate.js';
 import { InvalidEventError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { type Rejected, settleErrors } from '../../shared/middleware/settle-errors.js';
@@ -41,7 +42,9 @@ export const makeHandler = (ports: Pick<Ports, 'notifier' | 'ledger' | 'clock'>)
       }
       // One alert per finding, however often the finding or its result is delivered.
       const key = `alert#${finding.id}`;
-      const claim = await ports.ledger.claim(key, new Date(ports.clock.now().getTime() + REMEMBER_HOURS * 3_600_000));
+      const now = ports.clock.now().getTime();
+      // A short hold while sending, so an invocation that dies here does not swallow the alert.
+      const claim = await ports.ledger.claim(key, new Date(now + IN_PROGRESS_MINUTES * 60_000));
       if (!claim.claimed) return { status: 'duplicate', findingId: finding.id };
       const message = renderAlert(finding, result);
       try {
@@ -50,6 +53,7 @@ export const makeHandler = (ports: Pick<Ports, 'notifier' | 'ledger' | 'clock'>)
         await ports.ledger.release(key); // so the retry sends it
         throw error;
       }
+      await ports.ledger.complete(key, 'sent', new Date(now + REMEMBER_HOURS * 3_600_000));
       logger.info('alert sent', { subject: message.subject, severity: finding.severity, outcome: result?.outcome });
       return { status: 'sent', findingId: finding.id, subject: message.subject };
     });

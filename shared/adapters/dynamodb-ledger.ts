@@ -43,14 +43,14 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
         return { claimed: false, ...(outcome ? { outcome } : {}) };
       }
     },
-    complete: async (key, outcome) => {
+    complete: async (key, outcome, keepUntil) => {
       await callAws('dynamodb', 'UpdateItem', () =>
         client.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: { pk: { S: `claim#${key}` } },
-            UpdateExpression: 'SET outcome = :outcome',
-            ExpressionAttributeValues: { ':outcome': { S: outcome } },
+            UpdateExpression: 'SET outcome = :outcome, expiresAt = :keepUntil',
+            ExpressionAttributeValues: { ':outcome': { S: outcome }, ':keepUntil': { N: epochSeconds(keepUntil) } },
           }),
         ),
       );

@@ -34,22 +34,29 @@ export type RemediationOutcome =
 
 /** How long a handled finding is remembered: longer than EventBridge and Lambda retry it. */
 const CLAIM_HOURS = 48;
+/** How long a claim holds while its invocation works: longer than the function's timeout (30 s). */
+export const IN_PROGRESS_MINUTES = 5;
 const HOUR = 3_600_000;
 
 export const remediate = async (action: ActionDefinition, finding: Finding, context: RemediationContext): Promise<RemediationOutcome> => {
   const key = `${finding.id}#${action.type}`;
   const now = context.clock.now();
-  const claim = await context.ledger.claim(key, new Date(now.getTime() + CLAIM_HOURS * HOUR));
+  const claim = await context.ledger.claim(key, new Date(now.getTime() + IN_PROGRESS_MINUTES * 60_000));
   if (!claim.claimed) return { kind: 'duplicate', ...(claim.outcome ? { result: JSON.parse(claim.outcome) as ActionResult } : {}) };
+  let result: ActionResult;
   try {
-    const result = await decideAndAct(action, finding, context, now);
-    await context.ledger.complete(key, JSON.stringify(result));
-    return { kind: 'result', result };
+    result = await decideAndAct(action, finding, context, now);
   } catch (error) {
-    // Let the retry act: the claim only marks work that settled.
-    if (error instanceof RemediationError && error.retryable) await context.ledger.release(key);
+    // Whatever escaped did not settle: let the retry (or, after the last, the dead-letter queue) have it.
+    await context.ledger.release(key);
     throw error;
   }
+  try {
+    await context.ledger.complete(key, JSON.stringify(result), new Date(now.getTime() + CLAIM_HOURS * HOUR));
+  } catch {
+    // The work is done and reported; a redelivery after the in-progress window re-reads and finds nothing to do.
+  }
+  return { kind: 'result', result };
 };
 
 const decideAndAct = async (action: ActionDefinition, finding: Finding, context: RemediationContext, now: Date): Promise<ActionResult> => {
@@ -92,7 +99,8 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, context:
     // The retry gets its write back. Safe even if a 5xx hid a write that happened: the retry
     // re-reads, and a plan finds nothing left to do.
     if (error instanceof RemediationError && error.retryable) await context.ledger.returnWrite(`secret#${secret.arn}`, hourEnd);
-    return { ...base, ...stages, ...(plan.versionId ? { versionId: plan.versionId } : {}), ...settled(error) };
+    const refused = error instanceof InvalidSecretStateError ? { outcome: 'failed' as const, reason: `AWS refused the change: ${error.message}` } : settled(error);
+    return { ...base, ...stages, ...(plan.versionId ? { versionId: plan.versionId } : {}), ...refused };
   }
   // Look again: the fix counts only when AWS shows it.
   const reread = await readBack(action, context.secrets, secret.arn);
@@ -109,10 +117,14 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, context:
   };
 };
 
-/** Exemptions (DESIGN §4): the exemption tag, and a change made by an allowed admin unless the secret is protected. */
+/**
+ * Exemptions (DESIGN §4): the exemption tag, and a change made by an allowed admin unless the
+ * secret is protected. A read of a deleted secret names the reader, not who deleted it: the
+ * reader proves the secret is still needed, so its identity exempts nothing.
+ */
 const guardOf = (finding: Finding, secret: SecretState, policy: Policy): string | undefined => {
   if (secret.tags[policy.exemptionTag] !== undefined) return `exempt: the secret carries the tag ${policy.exemptionTag}`;
-  if (finding.actor.isAllowedAdmin && secret.tags[policy.protectedTag] === undefined) {
+  if (finding.rule !== 'deleted-secret-in-use' && finding.actor.isAllowedAdmin && secret.tags[policy.protectedTag] === undefined) {
     return `exempt: ${finding.actor.principal} is an allowed admin`;
   }
   return undefined;

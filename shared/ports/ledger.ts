@@ -10,10 +10,13 @@ export type Claim =
   | { readonly claimed: false; readonly outcome?: string };
 
 export interface LedgerPort {
-  /** Marks `key` as being handled until `expiresAt`. */
+  /**
+   * Marks `key` as being handled until `expiresAt` — a short in-progress window, so that an
+   * invocation that dies half-way does not hold the key for long.
+   */
   claim(key: string, expiresAt: Date): Promise<Claim>;
-  /** Records the outcome of a claimed key (JSON), so a redelivery can report it again instead of acting again. */
-  complete(key: string, outcome: string): Promise<void>;
+  /** Records the outcome of a claimed key (JSON) and keeps it until `keepUntil`, so a redelivery reports it again instead of acting again. */
+  complete(key: string, outcome: string, keepUntil: Date): Promise<void>;
   /** Forgets a claim, so a retry after a transient failure may act. */
   release(key: string): Promise<void>;
   /** Counts one write against `scope` until `expiresAt`; false (nothing counted) when `limit` writes are counted already. */

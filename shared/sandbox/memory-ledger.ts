@@ -14,9 +14,8 @@ export class MemoryLedger implements LedgerPort {
     return Promise.resolve({ claimed: true });
   }
 
-  public async complete(key: string, outcome: string): Promise<void> {
-    const held = this.#claims.get(key);
-    if (held) held.outcome = outcome;
+  public async complete(key: string, outcome: string, keepUntil: Date): Promise<void> {
+    this.#claims.set(key, { expiresAt: keepUntil, outcome });
     return Promise.resolve();
   }
 

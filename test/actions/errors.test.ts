@@ -49,6 +49,8 @@ interface InjectedError {
   readonly make: (operation: Operation) => RemediationError;
   /** The outcome when it hits a call before or at the write; undefined: it escapes (transient). */
   readonly settles?: { readonly outcome: 'failed' | 'skipped'; readonly reason: (error: RemediationError) => string };
+  /** The outcome when it hits the write itself, where it differs (AWS refused the change: it did not happen). */
+  readonly settlesAtWrite?: { readonly outcome: 'failed' | 'skipped'; readonly reason: (error: RemediationError) => string };
 }
 
 const INJECTED: readonly InjectedError[] = [
@@ -67,8 +69,11 @@ const INJECTED: readonly InjectedError[] = [
     label: 'InvalidRequest',
     make: (op) => new InvalidSecretStateError(`${AWS_API[op]}: InvalidRequestException: You can't perform this operation on the secret because it was marked for deletion.`),
     settles: { outcome: 'skipped', reason: (error) => `not in a state to change: ${error.message}` },
+    settlesAtWrite: { outcome: 'failed', reason: (error) => `AWS refused the change: ${error.message}` },
   },
 ];
+
+const settlementOf = (phase: Phase, injected: InjectedError) => (phase === 'the write' && injected.settlesAtWrite) || injected.settles;
 
 /** One `remediate`: its outcome or the error it rejected with, and the port calls it made. */
 interface Attempt {
@@ -128,7 +133,7 @@ interface Case {
 
 const expectationOf = (phase: Phase, injected: InjectedError): string => {
   if (phase === 'the read-back') return 'applied, not verified';
-  return injected.settles ? injected.settles.outcome : 'rejects, and the retry applies';
+  return settlementOf(phase, injected)?.outcome ?? 'rejects, and the retry applies';
 };
 
 const cases: Case[] = baselines.flatMap((baseline) => {
@@ -215,12 +220,13 @@ describe('SDK errors injected on every call of every action give the expected ou
         expect(second).toEqual({ outcome: { kind: 'duplicate', result: resultOf(first) }, calls: [] });
         expect(third).toEqual(second);
         expect(afterSecond).toEqual(afterFirst);
-      } else if (injected.settles) {
+      } else if (settlementOf(phase, injected)) {
         // Settled honestly, nothing changed, and the outcome is remembered.
+        const settles = settlementOf(phase, injected);
         expect(first.error).toBeUndefined();
         expect(first.outcome).toMatchObject({
           kind: 'result',
-          result: { type: scenario.action.type, mode: 'enforce', outcome: injected.settles.outcome, reason: injected.settles.reason(error) },
+          result: { type: scenario.action.type, mode: 'enforce', outcome: settles?.outcome, reason: settles?.reason(error) },
         });
         expect(afterFirst).toEqual(baseline.before);
         expect(second).toEqual({ outcome: { kind: 'duplicate', result: resultOf(first) }, calls: [] });

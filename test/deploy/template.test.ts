@@ -184,6 +184,7 @@ describe('Packaged template', () => {
       { action: 'kms:GenerateDataKey', resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] } },
       { action: 'kms:Decrypt', resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] } },
       { action: 'dynamodb:PutItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
+      { action: 'dynamodb:UpdateItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
       { action: 'dynamodb:DeleteItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
       { action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
     ]);

@@ -158,13 +158,23 @@ describe('Use case: remediate (clear-stale-pending)', () => {
     expect(account.secrets.snapshot()).toEqual(before);
   });
 
-  it('reports skipped when the secret changed state between the read and the write', async () => {
+  it('reports failed when AWS refuses the write itself (the state changed, or the change is not allowed)', async () => {
     const account = defaultSandbox();
     account.secrets.failNext('removeStagingLabel', new InvalidSecretStateError('UpdateSecretVersionStage: InvalidRequestException: marked for deletion'));
 
     const result = await resultOf(account, 'enforce');
 
-    expect(result).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('marked for deletion') });
+    expect(result).toMatchObject({ outcome: 'failed', reason: 'AWS refused the change: UpdateSecretVersionStage: InvalidRequestException: marked for deletion' });
+  });
+
+  it('releases the claim when something unexpected escapes, so the retry acts', async () => {
+    const account = defaultSandbox();
+    account.secrets.failNext('removeStagingLabel', new Error('socket hang up') as never);
+
+    await expect(resultOf(account, 'enforce')).rejects.toThrow('socket hang up');
+    const retry = await resultOf(account, 'enforce');
+
+    expect(retry.outcome).toBe('applied');
   });
 
   it('lets throttling escape, leaving the secret as it was and the finding unclaimed, so the retry acts', async () => {
