@@ -22,6 +22,7 @@ const scopeOf = (secret: SecretState, finding: Finding, policy: Policy): AccessS
     ownAccount: fromArn !== undefined && ACCOUNT_ID.test(fromArn) ? fromArn : finding.secret.account,
     allowedAccounts: policy.accounts.allowed,
     ...(policy.accounts.organizationId ? { organizationId: policy.accounts.organizationId } : {}),
+    allowedVpcEndpoints: policy.vpcEndpoints.flatMap((rule) => rule.endpoints),
   };
 };
 

@@ -17,6 +17,12 @@ export interface AccessScope {
   readonly allowedAccounts: readonly string[];
   /** The organisation id (o-xxxxxxxxxx) whose members may be granted access via aws:PrincipalOrgID; undefined when none. */
   readonly organizationId?: string;
+  /**
+   * VPC endpoints (vpce-...) that are known to be ours: an aws:SourceVpce condition confines a
+   * statement only to these. Anyone can create a VPC endpoint in their own account, so an
+   * unknown endpoint confines nothing; aws:SourceVpc (a VPC id we cannot check) never does.
+   */
+  readonly allowedVpcEndpoints?: readonly string[];
 }
 
 /** A statement that lets in someone outside the {@link AccessScope}; the evidence the remediation consumes. */
@@ -357,11 +363,16 @@ const judgeCondition = (condition: ConditionEntry, scope: AccessScope): Verdict 
       });
       return why.length === 0 ? { confines: true } : doesNot(...why);
     }
-    case 'network':
-      // A fixed VPC or VPC endpoint: the request must come through that network. AWS's startup
-      // security baseline (WKLD.02) names aws:SourceVpc/aws:SourceVpce, next to aws:PrincipalOrgID,
-      // as the conditions that limit who a resource policy lets in.
-      return { confines: true };
+    case 'network': {
+      // A network condition pins the caller's network, not the caller: another account can put an
+      // endpoint of its own in front of the request. It confines only to endpoints the policy
+      // names as ours (vpcEndpoints).
+      const known = new Set(scope.allowedVpcEndpoints ?? []);
+      const unknown = key.toLowerCase() === 'aws:sourcevpce' ? values.filter((v) => !known.has(v)) : values;
+      return unknown.length === 0
+        ? { confines: true }
+        : doesNot(...unknown.map((v) => `${what} allows ${v}, which is not one of the policy's VPC endpoints`));
+    }
   }
 };
 

@@ -285,6 +285,7 @@ const ruleTable = [
         ownAccount: input.secret.account,
         allowedAccounts: input.policy.accounts.allowed,
         ...(input.policy.accounts.organizationId ? { organizationId: input.policy.accounts.organizationId } : {}),
+        allowedVpcEndpoints: input.policy.vpcEndpoints.flatMap((rule) => rule.endpoints),
       });
       if (analysis.kind === 'unreadable') return unreadablePolicy(analysis.problem);
       if (analysis.offending.length === 0) return silent(`all ${analysis.statementCount} statements are confined to the allowed accounts`);

@@ -12,7 +12,7 @@ const STRANGER = '999999999999';
 const ORG = 'o-a1b2c3d4e5';
 const OTHER_ORG = 'o-zz99yy88xx';
 
-const scope: AccessScope = { ownAccount: OWN, allowedAccounts: [PARTNER], organizationId: ORG };
+const scope: AccessScope = { ownAccount: OWN, allowedAccounts: [PARTNER], organizationId: ORG, allowedVpcEndpoints: ['vpce-1a2b3c4d'] };
 
 type Statement = Readonly<Record<string, unknown>>;
 
@@ -57,10 +57,6 @@ const fine: readonly { name: string; statements: Statement[] }[] = [
   {
     name: 'public but confined to our VPC endpoint (aws:sourceVpce, as AWS examples spell it)',
     statements: [allow({ Principal: '*', Condition: { StringEquals: { 'aws:sourceVpce': 'vpce-1a2b3c4d' } } })],
-  },
-  {
-    name: 'public but confined to our VPC (aws:SourceVpc, a list)',
-    statements: [allow({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:SourceVpc': ['vpc-111bbb22', 'vpc-333ccc44'] } } })],
   },
   {
     name: 'same account only: the root, a user and a role',
@@ -130,6 +126,27 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     name: 'public by {"AWS": "*"}, without a Sid',
     statement: allow({ Principal: { AWS: '*' } }),
     expected: { id: '#0', reasons: ['grants access to everyone (*)'], principals: ['*'] },
+  },
+  {
+    name: "another account through a VPC endpoint that is not one of ours (anyone can create an endpoint)",
+    statement: allow({ Sid: 'ViaEndpoint', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0attacker0000001' } } }),
+    expected: {
+      id: 'ViaEndpoint',
+      reasons: [
+        'grants access to arn:aws:iam::999999999999:root in account 999999999999, which is not allowed',
+        "condition StringEquals on aws:SourceVpce allows vpce-0attacker0000001, which is not one of the policy's VPC endpoints",
+      ],
+      principals: ['arn:aws:iam::999999999999:root'],
+    },
+  },
+  {
+    name: 'public, confined by a VPC id (which we cannot check)',
+    statement: allow({ Sid: 'ViaVpc', Principal: '*', Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-111bbb22' } } }),
+    expected: {
+      id: 'ViaVpc',
+      reasons: ['grants access to everyone (*)', "condition StringEquals on aws:SourceVpc allows vpc-111bbb22, which is not one of the policy's VPC endpoints"],
+      principals: ['*'],
+    },
   },
   {
     name: 'public, confined to an organisation that is not ours',
