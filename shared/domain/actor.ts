@@ -7,6 +7,7 @@
 import type { CloudTrailRecord } from '../contracts/cloudtrail-event.js';
 import type { Actor, ActorKind } from '../contracts/finding.js';
 import { matchesGlob } from '../policy/glob.js';
+import { functionNames } from '../rules/routes.js';
 
 export interface ActorContext {
   /** Role-name prefix of this service's own roles (`secrets-remediator-<stage>-`); events they cause are never acted on. */
@@ -21,7 +22,7 @@ const PEOPLE: ReadonlySet<ActorKind> = new Set(['root', 'iam-user', 'sso-user', 
 
 export const actorOf = (record: CloudTrailRecord, context: ActorContext): Actor => {
   const identity = record.userIdentity ?? {};
-  const { kind, principal, sessionArn } = identify(identity, context.serviceRolePrefix);
+  const { kind, principal, sessionArn } = identify(identity, record.recipientAccountId, context.serviceRolePrefix);
   const candidates = [principal, sessionArn, identity.arn].filter((arn): arn is string => Boolean(arn));
   const mfa = identity.sessionContext?.attributes?.mfaAuthenticated;
   return {
@@ -40,7 +41,7 @@ export const actorOf = (record: CloudTrailRecord, context: ActorContext): Actor 
 
 type Identity = NonNullable<CloudTrailRecord['userIdentity']>;
 
-const identify = (identity: Identity, serviceRolePrefix?: string): { kind: ActorKind; principal: string; sessionArn?: string } => {
+const identify = (identity: Identity, eventAccount: string | undefined, serviceRolePrefix?: string): { kind: ActorKind; principal: string; sessionArn?: string } => {
   switch (identity.type) {
     case 'Root':
       return { kind: 'root', principal: identity.arn ?? `arn:aws:iam::${identity.accountId ?? 'unknown'}:root` };
@@ -51,7 +52,7 @@ const identify = (identity: Identity, serviceRolePrefix?: string): { kind: Actor
     case 'AWSService':
       return { kind: 'aws-service', principal: identity.invokedBy ?? 'unknown AWS service' };
     case 'AssumedRole':
-      return identifyRole(identity, serviceRolePrefix);
+      return identifyRole(identity, eventAccount, serviceRolePrefix);
     default:
       // Rotation service events carry only `invokedBy` and `accountId`, no `type`.
       if (identity.invokedBy) return { kind: 'aws-service', principal: identity.invokedBy };
@@ -63,7 +64,7 @@ const identify = (identity: Identity, serviceRolePrefix?: string): { kind: Actor
 const ASSUMED_ROLE_ARN = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
 
 /** The role behind a session says more than the session: that is what policies name. */
-const identifyRole = (identity: Identity, serviceRolePrefix?: string): { kind: ActorKind; principal: string; sessionArn?: string } => {
+const identifyRole = (identity: Identity, eventAccount: string | undefined, serviceRolePrefix?: string): { kind: ActorKind; principal: string; sessionArn?: string } => {
   const fromSession = identity.arn ? ASSUMED_ROLE_ARN.exec(identity.arn) : null;
   const roleArn =
     identity.sessionContext?.sessionIssuer?.arn ??
@@ -72,6 +73,23 @@ const identifyRole = (identity: Identity, serviceRolePrefix?: string): { kind: A
   const principal = roleArn ?? identity.arn ?? 'unknown role';
   const session = identity.arn ? { sessionArn: identity.arn } : {};
   if (roleName.startsWith(SSO_ROLE_PREFIX)) return { kind: 'sso-user', principal, ...session };
-  if (serviceRolePrefix && roleName.startsWith(serviceRolePrefix)) return { kind: 'service-role', principal, ...session };
+  if (serviceRolePrefix && isServiceRole(roleName, serviceRolePrefix) && identity.accountId !== undefined && identity.accountId === eventAccount) {
+    return { kind: 'service-role', principal, ...session };
+  }
   return { kind: 'assumed-role', principal, ...session };
 };
+
+/**
+ * One of this service's own roles, as serverless-iam-roles-per-function names them:
+ * `<service>-<stage>-<function>-<region>-lambdaRole`, for one of our functions, in the account
+ * the event happened in. Exact, so that neither another account's role of the same name nor
+ * another stage (`dev` vs `dev-eu`) passes for ours: events they cause must still be judged.
+ */
+const isServiceRole = (roleName: string, prefix: string): boolean => {
+  if (!roleName.startsWith(prefix) || !roleName.endsWith(ROLE_SUFFIX)) return false;
+  const middle = roleName.slice(prefix.length, -ROLE_SUFFIX.length);
+  return functionNames.some((name) => middle.startsWith(`${name}-`) && REGION.test(middle.slice(name.length + 1)));
+};
+
+const ROLE_SUFFIX = '-lambdaRole';
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;

@@ -14,6 +14,7 @@ const record = (userIdentity: CloudTrailRecord['userIdentity'], extra: Partial<C
   eventSource: 'secretsmanager.amazonaws.com',
   eventName: 'UpdateSecret',
   awsRegion: 'us-east-1',
+  recipientAccountId: ACCOUNT,
   userIdentity,
   ...extra,
 });
@@ -115,6 +116,15 @@ describe('Function: actorOf', () => {
     const actor = actorOf(record(assumedRole('secrets-remediator-prod-clear-stale-pending-us-east-1-lambdaRole', 'secrets-remediator-prod-clear-stale-pending')), context);
 
     expect(actor.kind).toBe('service-role');
+  });
+
+  it.each([
+    ['a role of the same name in another account', { ...assumedRole('secrets-remediator-prod-clear-stale-pending-us-east-1-lambdaRole', 's'), accountId: '999999999999' }],
+    ['a role that only starts like ours', assumedRole('secrets-remediator-prod-anything', 's')],
+    ['a role named like ours for a function we do not have', assumedRole('secrets-remediator-prod-backdoor-us-east-1-lambdaRole', 's')],
+    ["another stage's role whose name extends ours (prod vs prod-eu)", assumedRole('secrets-remediator-prod-eu-classify-eu-west-1-lambdaRole', 's')],
+  ])('does not take %s for its own: its events are still judged', (_label, identity) => {
+    expect(actorOf(record(identity), context).kind).toBe('assumed-role');
   });
 
   it("does not take another stage's roles for its own", () => {
