@@ -5,13 +5,17 @@ import { callAws } from './aws-errors.js';
 
 export const configCompliance = (client: ConfigServiceClient): CompliancePort => ({
   reevaluate: async (configRuleNames) => {
-    if (configRuleNames.length === 0) return;
-    try {
-      await callAws('config', 'StartConfigRulesEvaluation', () => client.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: [...configRuleNames] })));
-    } catch (error) {
-      // A managed rule the account does not run: there is nothing to bring up to date.
-      if (error instanceof NoSuchConfigRuleException) return;
-      throw error;
+    const started: string[] = [];
+    // One call per rule: one unknown name would fail a call that lists several.
+    for (const name of configRuleNames) {
+      try {
+        await callAws('config', 'StartConfigRulesEvaluation', () => client.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: [name] })));
+        started.push(name);
+      } catch (error) {
+        // A managed rule the account does not run under this name: nothing to bring up to date.
+        if (!(error instanceof NoSuchConfigRuleException)) throw error;
+      }
     }
+    return started;
   },
 });

@@ -152,8 +152,10 @@ const reevaluate = async (action: ActionDefinition, finding: Finding, context: R
   const names = configRuleNames(action, finding, context.policy);
   if (names.length === 0) return '';
   try {
-    await context.compliance.reevaluate(names);
-    return `; asked AWS Config to re-evaluate ${names.join(', ')}`;
+    const started = await context.compliance.reevaluate(names);
+    return started.length > 0
+      ? `; asked AWS Config to re-evaluate ${started.join(', ')}`
+      : `; AWS Config runs no rule named ${names.join(' or ')} here, so nothing to re-evaluate`;
   } catch (error) {
     return `; AWS Config re-evaluation failed (${(error as Error).name})`;
   }

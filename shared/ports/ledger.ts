@@ -27,6 +27,6 @@ export interface LedgerPort {
 
 /** AWS Config, to re-evaluate a managed rule after a fix so Security Hub catches up. */
 export interface CompliancePort {
-  /** StartConfigRulesEvaluation; rules that do not exist in the account are ignored. */
-  reevaluate(configRuleNames: readonly string[]): Promise<void>;
+  /** StartConfigRulesEvaluation for each rule; answers the ones the account has (others are left out, not failed). */
+  reevaluate(configRuleNames: readonly string[]): Promise<readonly string[]>;
 }

@@ -39,11 +39,15 @@ export class MemoryLedger implements LedgerPort {
   }
 }
 
+/** Config in the sandbox: it runs the rules named in `rules` (every name when undefined). */
 export class RecordingCompliance implements CompliancePort {
   readonly reevaluated: string[][] = [];
 
-  public async reevaluate(configRuleNames: readonly string[]): Promise<void> {
-    this.reevaluated.push([...configRuleNames]);
-    return Promise.resolve();
+  public constructor(private readonly rules?: ReadonlySet<string>) {}
+
+  public async reevaluate(configRuleNames: readonly string[]): Promise<readonly string[]> {
+    const started = configRuleNames.filter((name) => !this.rules || this.rules.has(name));
+    this.reevaluated.push([...started]);
+    return Promise.resolve(started);
   }
 }

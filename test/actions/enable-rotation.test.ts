@@ -10,7 +10,9 @@ import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { loadSampleEvent } from '../helpers/events.js';
 import { classifyContext, samplePolicy } from '../helpers/policy.js';
 import { sandboxWith } from '../helpers/sandbox.js';
-import { actionResult } from '../helpers/remediation.js';
+import { actionResult, remediationContext } from '../helpers/remediation.js';
+import { remediate } from '../../shared/domain/remediate.js';
+import { RecordingCompliance } from '../../shared/sandbox/memory-ledger.js';
 
 const PAYMENTS_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op';
 const CI_TOKEN_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/tools/ci-token-Dv1Tok';
@@ -318,5 +320,24 @@ describe('Action: enable-rotation', () => {
     // Assess
     expect(result).toMatchObject({ outcome: 'failed', reason: 'applied, but not verified: RotateSecret succeeded, but DescribeSecret still shows rotation off' });
     expect(account.compliance.reevaluated).toEqual([]);
+  });
+});
+
+describe('Action: enable-rotation and AWS Config', () => {
+  it('says so when the account runs no Config rule by that name, rather than claim a re-evaluation', async () => {
+    // Prepare: Config here runs only a Security Hub copy, under another name.
+    const account = sandboxWith(secret('prod/payments/db', { arn: PAYMENTS_ARN, rotationLambdaArn: PROD }));
+    const compliance = new RecordingCompliance(new Set(['securityhub-secretsmanager-rotation-enabled-check-a1b2c3']));
+    const policy = withFunctions({ byNamePrefix: { 'prod/': PROD } });
+
+    // Act
+    const outcome = await remediate(enableRotationAction, disabledFinding(), { ...remediationContext(account, 'enforce', policy), compliance });
+
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'result',
+      result: { outcome: 'applied', reason: expect.stringContaining('; AWS Config runs no rule named secretsmanager-rotation-enabled-check here, so nothing to re-evaluate') },
+    });
+    expect(compliance.reevaluated).toEqual([[]]);
   });
 });
