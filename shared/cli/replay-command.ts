@@ -123,7 +123,7 @@ const summary = (reports: readonly EventReport[], mode: Mode, live: boolean): st
   const lines = [
     `${reports.length} events replayed against ${live ? 'the live account' : 'the sandbox account'} in ${mode} mode: ` +
       `${reports.filter((r) => r.matched.length > 0).length} routed, ${findings.length} findings, ` +
-      `actions ${count('applied')} applied, ${count('planned')} planned, ${count('skipped')} skipped, ${count('failed')} failed; ` +
+      `actions ${count('applied')} applied, ${count('planned')} planned, ${count('skipped')} skipped, ${count('blocked')} blocked, ${count('failed')} failed; ` +
       `${findings.filter((f) => f.alert).length} alerts; ${rejected} rejected.`,
   ];
   if (mode === 'dry-run' && count('planned') > 0) lines.push('Dry run: no secret was changed. Run with --mode enforce to apply the planned fixes.');
