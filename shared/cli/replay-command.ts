@@ -3,12 +3,6 @@
  * handlers, against the in-memory sandbox account (default) or a live account (`--live`).
  */
 import { Command, Option } from 'commander';
-import { makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
-import { makeHandler as makeClassify } from '../../functions/classify/make-handler.js';
-import { makeHandler as makeClearStalePending } from '../../functions/clear-stale-pending/make-handler.js';
-import { makeHandler as makeEnableRotation } from '../../functions/enable-rotation/make-handler.js';
-import { makeHandler as makeRemovePublicStatements } from '../../functions/remove-public-statements/make-handler.js';
-import { makeHandler as makeRestoreSecret } from '../../functions/restore-secret/make-handler.js';
 import { awsAccount } from '../adapters/aws-account.js';
 import { type Mode, ModeSchema } from '../contracts/finding.js';
 import { loadPolicy } from '../policy/load-policy.js';
@@ -16,6 +10,7 @@ import { routesFor } from '../rules/routes.js';
 import { systemClock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
 import { runChain } from '../replay/chain.js';
+import { localHandlers } from '../replay/handlers.js';
 import { findEventFiles, loadEvent } from '../replay/load-events.js';
 import { buildReport, type EventReport, formatReport } from '../replay/report.js';
 import { RecordingBus } from '../sandbox/recording-bus.js';
@@ -74,14 +69,7 @@ const main = async (): Promise<number> => {
   const policy = loadPolicy({ file: options.policy, stage: options.stage });
   const mode = options.mode ?? policy.mode;
   const ports = buildPorts(options);
-  const handlers = {
-    classify: makeClassify(ports, { policy, serviceRolePrefix: `secrets-remediator-${options.stage}-` }),
-    'clear-stale-pending': makeClearStalePending(ports, { policy, mode }),
-    'enable-rotation': makeEnableRotation(ports, { policy, mode }),
-    'restore-secret': makeRestoreSecret(ports, { policy, mode }),
-    'remove-public-statements': makeRemovePublicStatements(ports, { policy, mode }),
-    alert: makeAlert(ports),
-  };
+  const handlers = localHandlers(ports, { policy, mode, serviceRolePrefix: `secrets-remediator-${options.stage}-` });
 
   const reports: EventReport[] = [];
   for (const file of findEventFiles(paths)) {
