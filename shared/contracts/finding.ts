@@ -13,7 +13,7 @@ export const RESULT_DETAIL_TYPE = 'Remediation Result';
 
 export const SeveritySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 export const ModeSchema = z.enum(['dry-run', 'enforce']);
-/** Every remediation the catalogue plans; `shared/domain/actions.ts` says which exist yet. */
+/** Every remediation the catalogue plans; each has a function (shared/actions/registry.ts). */
 export const ActionTypeSchema = z.enum(['clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements']);
 export const OutcomeSchema = z.enum(['applied', 'planned', 'skipped', 'blocked', 'failed']);
 export const RotationStepSchema = z.enum(['createSecret', 'setSecret', 'testSecret', 'finishSecret']);

@@ -4,7 +4,6 @@
  */
 import type { ActionResult, Finding, VersionStages } from '../contracts/finding.js';
 import type { AlertMessage } from '../ports/notifier.js';
-import { actions } from './actions.js';
 import { PENDING } from './plan-clear-stale-pending.js';
 import { rotationStepAdvice } from './rotation-failure.js';
 
@@ -148,9 +147,7 @@ const outcomeWords: Readonly<Record<ActionResult['outcome'], string>> = {
 const describeResult = (finding: Finding, result?: ActionResult): string[] => {
   if (!result) {
     if (finding.actions.length === 0) return ['nothing: this finding plans no action'];
-    return finding.actions.map((type) =>
-      actions[type].available ? `${type}: no result reported` : `${type}: not deployed yet — it would ${actions[type].description}`,
-    );
+    return finding.actions.map((type) => `${type}: no result reported`);
   }
   const before = result.state?.before ?? (result.before ? formatStages(result.before) : undefined);
   const after = result.state?.after ?? (result.after ? formatStages(result.after) : undefined);

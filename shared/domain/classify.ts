@@ -9,7 +9,6 @@ import type { Actor, EventRef, Finding, SecretRef } from '../contracts/finding.j
 import { InvalidEventError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
-import { isAvailable } from './actions.js';
 import { actorOf } from './actor.js';
 import { locateSecret, secretIdList, secretLocationPaths, secretRef } from './locate-secret.js';
 import { type Rule, rulesTriggeredBy } from './rules.js';
@@ -94,7 +93,7 @@ export const evaluate = (prepared: Prepared, policy: Policy, secretState?: Secre
       event: eventRef(prepared.event),
       evidence: verdict.evidence ?? {},
       actions: [...rule.actions],
-      needsRemediation: rule.actions.some(isAvailable),
+      needsRemediation: rule.actions.length > 0,
       notes: [...notes, ...evidenceNotes(prepared.event, verdict.evidence ?? {})],
     });
   }

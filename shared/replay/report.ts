@@ -9,7 +9,6 @@ import {
   RESULT_DETAIL_TYPE,
   type RemediationResult,
 } from '../contracts/finding.js';
-import { actions } from '../domain/actions.js';
 import { formatStages } from '../domain/alert.js';
 import type { AlertMessage } from '../ports/notifier.js';
 import type { FunctionName } from '../rules/routes.js';
@@ -17,8 +16,8 @@ import type { Invocation } from './chain.js';
 
 export interface ActionReport {
   readonly type: string;
-  /** The action's outcome; `unavailable` when no function performs it yet, `pending` when it ran but reported nothing. */
-  readonly outcome: ActionResult['outcome'] | 'unavailable' | 'pending';
+  /** The action's outcome; `pending` when its function reported nothing. */
+  readonly outcome: ActionResult['outcome'] | 'pending';
   readonly reason: string;
   readonly versionId?: string;
   readonly before?: ActionResult['before'];
@@ -94,14 +93,11 @@ export const buildReport = (file: string, invocations: readonly Invocation[], wr
   };
 };
 
-/** Each planned action's result; an action with no function deployed yet is reported as such. */
+/** Each planned action's result; `pending` when its function reported none (it failed, or was not reached). */
 const actionsOf = (finding: Finding, results: readonly RemediationResult[]): ActionReport[] =>
   finding.actions.map((type) => {
     const result = results.find((r) => r.finding.id === finding.id && r.result.type === type)?.result;
-    if (result) return actionReport(result);
-    return actions[type].available
-      ? { type, outcome: 'pending', reason: 'no result was reported' }
-      : { type, outcome: 'unavailable', reason: `not deployed yet: would ${actions[type].description}` };
+    return result ? actionReport(result) : { type, outcome: 'pending', reason: 'no result was reported' };
   });
 
 const actionReport = (result: ActionResult): ActionReport => ({

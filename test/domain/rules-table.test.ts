@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionTypeSchema } from '../../shared/contracts/finding.js';
-import { actions } from '../../shared/domain/actions.js';
+import { actionDefinitions } from '../../shared/actions/registry.js';
 import { MANAGED_RULES } from '../../shared/domain/config-rules.js';
 import { rules } from '../../shared/domain/rules.js';
 import { matchesPattern } from '../../shared/rules/match-pattern.js';
@@ -103,12 +103,11 @@ describe('Table: rules', () => {
     expect([...folders].filter((folder) => !rules.some((r) => r.id === folder))).toEqual([]);
   });
 
-  it('plans only actions that exist, and every deployed action has a route to its function', () => {
+  it('plans only actions that exist, and every action has a definition and a route to its function', () => {
     for (const rule of rules) for (const action of rule.actions) expect(ActionTypeSchema.options).toContain(action);
-    const deployed = ActionTypeSchema.options.filter((type) => actions[type].available);
 
-    expect(deployed).toEqual(['clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements']);
-    for (const type of deployed) expect(routes.some((r) => r.bus === 'project' && r.target === type)).toBe(true);
+    expect(Object.keys(actionDefinitions).sort()).toEqual([...ActionTypeSchema.options].sort());
+    for (const type of ActionTypeSchema.options) expect(routes.some((r) => r.bus === 'project' && r.target === type)).toBe(true);
   });
 
   it('states each condition in words', () => {
