@@ -12,7 +12,6 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { systemClock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
 import type { LedgerPort } from '../ports/ledger.js';
-import { MemoryLedger } from '../sandbox/memory-ledger.js';
 import { configCompliance } from './config-compliance.js';
 import { dynamoDbLedger } from './dynamodb-ledger.js';
 import { eventBridgeAdapter } from './eventbridge.js';
@@ -22,8 +21,8 @@ import { snsAdapter } from './sns.js';
 export interface AwsAccountOptions {
   readonly eventBusName: string;
   readonly alertTopicArn: string;
-  /** The DynamoDB ledger table; without one, the ledger lives in this process only. */
-  readonly ledgerTableName?: string;
+  /** The ledger: the DynamoDB table of that name, or the port given (the replay's in-process ledger). */
+  readonly ledger: string | LedgerPort;
   /** Defaults to the SDK's chain (AWS_REGION in Lambda). */
   readonly region?: string;
 }
@@ -41,11 +40,11 @@ export const awsLedger = (tableName: string, region?: string) => dynamoDbLedger(
 export const awsCompliance = (region?: string) => configCompliance(new ConfigServiceClient(clientConfig(region)));
 
 /** Every port on the real account: for the replay's `--live` mode. */
-export const awsAccount = ({ eventBusName, alertTopicArn, ledgerTableName, region }: AwsAccountOptions): Ports => ({
+export const awsAccount = ({ eventBusName, alertTopicArn, ledger, region }: AwsAccountOptions): Ports => ({
   secrets: awsSecrets(region),
   bus: awsBus(eventBusName, region),
   notifier: awsNotifier(alertTopicArn, region),
-  ledger: ledgerTableName ? awsLedger(ledgerTableName, region) : (new MemoryLedger(() => systemClock.now()) satisfies LedgerPort),
+  ledger: typeof ledger === 'string' ? awsLedger(ledger, region) : ledger,
   compliance: awsCompliance(region),
   clock: systemClock,
 });

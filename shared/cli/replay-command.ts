@@ -15,6 +15,7 @@ import { findEventFiles, loadEvent } from '../replay/load-events.js';
 import { buildReport, type EventReport, formatReport } from '../replay/report.js';
 import { RecordingBus } from '../sandbox/recording-bus.js';
 import { RecordingNotifier } from '../sandbox/recording-notifier.js';
+import { MemoryLedger } from '../sandbox/memory-ledger.js';
 import { loadAccountSeed, sandboxAccount } from '../sandbox/sandbox-account.js';
 
 /** The policy of the sample world in events/ (the deployment's own is policy.yml at the top). */
@@ -91,7 +92,8 @@ const buildPorts = (options: Options): Ports & { bus: RecordingBus; notifier: Re
     const live = awsAccount({
       eventBusName: options.busName,
       alertTopicArn: options.topicArn,
-      ...(options.ledgerTable ? { ledgerTableName: options.ledgerTable } : {}),
+      // Without a table, claims and write counts live in this process only.
+      ledger: options.ledgerTable ?? new MemoryLedger(() => systemClock.now()),
       ...(options.region ? { region: options.region } : {}),
     });
     return {
