@@ -23,6 +23,12 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-argument': 'off' },
   },
   {
+    // The npx bin: plain ESM that hands over to the TypeScript CLI, outside the TypeScript project.
+    files: ['bin/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false, project: false } },
+  },
+  {
     // Serverless Framework plugins are CommonJS, outside the TypeScript project.
     files: ['**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,

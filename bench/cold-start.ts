@@ -24,6 +24,7 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   EVENT_BUS_NAME: 'bench-bus',
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench-alerts',
   LEDGER_TABLE_NAME: 'bench-ledger',
+  DIGEST_TABLE_NAME: 'bench-digest',
   STAGE: 'bench',
   SERVICE_ROLE_PREFIX: 'secrets-remediator-bench-',
   // The JSON copy of the shipped policy, read at cold start as in Lambda (packaging writes it).

@@ -12,6 +12,11 @@
  *    spends in our code before the first event is handled.
  * 3. parse + classify throughput: the classify function's pure core over the sample events,
  *    with tinybench; what one warm instance can keep up with.
+ * 4. Sweep listing (`sweep.ts`): 10,000, 100,000 and 500,000 synthetic secrets listed under the
+ *    real ListSecrets quota with simulated latency; secrets/s, calls per secret, peak memory.
+ *
+ * `npm run bench -- <section>...` runs only the sections named (`bundles` (1 and 2),
+ * `throughput`, `sweep`); with none, all of them.
  *
  * Ends with one `BENCH_SUMMARY {json}` line holding every number, for notes and comparisons.
  * Bundles go to a temporary folder under .bench/ (gitignored), removed at the end.
@@ -24,6 +29,7 @@ import type { BuildOptions } from 'esbuild';
 import { type BundleReport, bundleFunction, loadEsbuildOptions, packagedDir, PROJECT, writesMapFile } from './bundle.js';
 import { deployedNodeOptions, type LoadTimes, measureLoadTimes } from './cold-start.js';
 import { heading, kb, round } from './format.js';
+import { measureSweep, type SweepResult, type SweepSettings, sweepSettings } from './sweep.js';
 import { loadSamples, measureThroughput, type ThroughputResult } from './throughput.js';
 
 const FUNCTIONS = functionNames;
@@ -158,6 +164,65 @@ const printThroughput = (samples: ReturnType<typeof loadSamples>, results: reado
   );
 };
 
+const printSweepHeading = (settings: SweepSettings): void => {
+  heading(
+    'Sweep listing (listAccount over a synthetic account)',
+    `ListSecrets: ${settings.latencyMs} ms a call (SWEEP_LATENCY_MS), quota ${settings.quota} calls/s enforced by the account (SWEEP_QUOTA) and ` +
+      `paced by the engine at ${settings.callsPerSecond}/s; ${settings.concurrency} shards at once (SWEEP_CONCURRENCY); creation order ${settings.creationOrder} (SWEEP_ORDER).\n` +
+      `Physical limit: ceil(secrets / 100) calls at ${settings.quota}/s (500,000 → 50 s); goal within 1.5× (75 s).\n` +
+      'Memory: growth over a baseline taken after the account was built: heap in use (garbage included), live heap (after a GC, each second), RSS; "retained" after a GC at the end.',
+  );
+};
+
+const printSweepRow = (r: SweepResult, settings: SweepSettings): void => {
+  const limit = Math.ceil(r.secrets / 100) / settings.quota;
+  console.table({
+    [r.secrets.toLocaleString('en-US')]: {
+      's': round(r.wallSeconds, 1),
+      '× limit': round(r.wallSeconds / limit, 2),
+      'secrets/s': Math.round(r.secretsPerSecond),
+      'calls': r.listCalls,
+      'calls/secret': round(r.callsPerSecret, 4),
+      'lookups': r.describeCalls,
+      'throttled': r.throttled,
+      'shards': r.shards,
+      'checkpoint KB': kb(r.maxCheckpointBytes),
+      'peak heap MB': round(r.peakHeapGrowthMB, 1),
+      'live heap MB': round(r.peakLiveHeapGrowthMB, 1),
+      'peak RSS MB': round(r.peakRssGrowthMB, 1),
+      'retained MB': round(r.retainedHeapMB, 1),
+      'exactly once': r.exactlyOnce,
+    },
+  });
+};
+
+const sweepSummary = (settings: SweepSettings, results: readonly SweepResult[]) => ({
+  settings,
+  results: Object.fromEntries(
+    results.map((r) => [
+      r.secrets,
+      {
+        wallSeconds: round(r.wallSeconds, 2),
+        timesPhysicalLimit: round(r.wallSeconds / (Math.ceil(r.secrets / 100) / settings.quota), 2),
+        secretsPerSecond: Math.round(r.secretsPerSecond),
+        listCalls: r.listCalls,
+        callsPerSecret: round(r.callsPerSecret, 4),
+        overheadCalls: r.overheadCalls,
+        describeCalls: r.describeCalls,
+        throttled: r.throttled,
+        retried: r.retried,
+        shards: r.shards,
+        maxCheckpointBytes: r.maxCheckpointBytes,
+        peakHeapGrowthMB: round(r.peakHeapGrowthMB, 1),
+        peakLiveHeapGrowthMB: round(r.peakLiveHeapGrowthMB, 1),
+        peakRssGrowthMB: round(r.peakRssGrowthMB, 1),
+        retainedHeapMB: round(r.retainedHeapMB, 1),
+        exactlyOnce: r.exactlyOnce,
+      },
+    ]),
+  ),
+});
+
 /**
  * mapBytes/mapGzipBytes appear only when the options write a map; zipBytes is the packaged zip when
  * zipPackaged is true, else the gzip estimate. deployedMedian appears only when serverless.yml sets
@@ -211,30 +276,57 @@ const summary = (
   ),
 });
 
+const SECTIONS = ['bundles', 'throughput', 'sweep'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** The sections named on the command line (`npm run bench -- sweep`), or all of them. */
+const requestedSections = (args: readonly string[]): ReadonlySet<Section> => {
+  const unknown = args.filter((arg) => !(SECTIONS as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`);
+  return new Set(args.length > 0 ? (args as Section[]) : SECTIONS);
+};
+
 const main = async (): Promise<void> => {
   const started = performance.now();
-  mkdirSync(join(repoRoot, '.bench'), { recursive: true });
-  const outDir = mkdtempSync(join(repoRoot, '.bench', 'bundles-'));
-  try {
-    const options = loadEsbuildOptions(repoRoot);
-    const bundles = await bundleAll(options, outDir);
-    printBundles(options, bundles);
+  const sections = requestedSections(process.argv.slice(2));
+  let parts: Record<string, unknown> = {};
+  if (sections.has('bundles') || sections.has('throughput')) {
+    mkdirSync(join(repoRoot, '.bench'), { recursive: true });
+    const outDir = mkdtempSync(join(repoRoot, '.bench', 'bundles-'));
+    try {
+      const options = loadEsbuildOptions(repoRoot);
+      const bundles = sections.has('bundles') ? await bundleAll(options, outDir) : [];
+      if (sections.has('bundles')) printBundles(options, bundles);
 
-    const nodeOptions = deployedNodeOptions(repoRoot);
-    const paths = new Map(bundles.map((b) => [b.name, b.file]));
-    const plain = measureLoadTimes(paths, LOAD_SAMPLES);
-    const deployed = nodeOptions ? measureLoadTimes(paths, LOAD_SAMPLES, nodeOptions) : undefined;
-    printLoadTimes(nodeOptions, plain, deployed);
+      const nodeOptions = deployedNodeOptions(repoRoot);
+      const paths = new Map(bundles.map((b) => [b.name, b.file]));
+      const plain = sections.has('bundles') ? measureLoadTimes(paths, LOAD_SAMPLES) : new Map<string, LoadTimes>();
+      const deployed = sections.has('bundles') && nodeOptions ? measureLoadTimes(paths, LOAD_SAMPLES, nodeOptions) : undefined;
+      if (sections.has('bundles')) printLoadTimes(nodeOptions, plain, deployed);
 
-    const samples = loadSamples(join(repoRoot, 'events'));
-    const throughput = measureThroughput(samples.events, TASK_TIME_MS, WARMUP_TIME_MS);
-    printThroughput(samples, throughput);
-
-    console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    console.log(`BENCH_SUMMARY ${JSON.stringify(summary(options, bundles, nodeOptions, plain, deployed, throughput))}`);
-  } finally {
-    rmSync(outDir, { recursive: true, force: true });
+      let throughput: ThroughputResult[] = [];
+      if (sections.has('throughput')) {
+        const samples = loadSamples(join(repoRoot, 'events'));
+        throughput = measureThroughput(samples.events, TASK_TIME_MS, WARMUP_TIME_MS);
+        printThroughput(samples, throughput);
+      }
+      const full = summary(options, bundles, nodeOptions, plain, deployed, throughput);
+      parts = sections.has('bundles') ? full : { node: full.node, arch: full.arch, throughput: full.throughput };
+      if (!sections.has('throughput')) delete parts.throughput;
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
   }
+
+  if (sections.has('sweep')) {
+    const settings = sweepSettings();
+    printSweepHeading(settings);
+    const results = await measureSweep(settings, (result) => printSweepRow(result, settings));
+    parts = { node: process.versions.node, arch: process.arch, ...parts, sweep: sweepSummary(settings, results) };
+  }
+
+  console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`BENCH_SUMMARY ${JSON.stringify(parts)}`);
 };
 
 main().catch((error: unknown) => {

@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   STAGE: z.string().min(1),
   SERVICE_ROLE_PREFIX: z.string().min(1),
   LEDGER_TABLE_NAME: z.string().min(1),
+  // Only the alert functions have it (serverless.yml sets it on them alone).
+  DIGEST_TABLE_NAME: z.string().min(1).optional(),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -27,6 +29,8 @@ export interface Location {
   readonly serviceRolePrefix: string;
   /** The DynamoDB table that remembers handled findings and counts writes. */
   readonly ledgerTableName: string;
+  /** The DynamoDB table storm control holds alerts in until their digest; only on the alert functions. */
+  readonly digestTableName?: string;
 }
 
 export interface Config extends Location {
@@ -42,6 +46,7 @@ export const locationFrom = (env: Env): Location => {
     STAGE: env.STAGE || undefined,
     SERVICE_ROLE_PREFIX: env.SERVICE_ROLE_PREFIX || undefined,
     LEDGER_TABLE_NAME: env.LEDGER_TABLE_NAME || undefined,
+    DIGEST_TABLE_NAME: env.DIGEST_TABLE_NAME || undefined,
   };
   const parsed = EnvSchema.safeParse(picked);
   if (!parsed.success) {
@@ -57,7 +62,19 @@ export const locationFrom = (env: Env): Location => {
     stage: parsed.data.STAGE,
     serviceRolePrefix: parsed.data.SERVICE_ROLE_PREFIX,
     ledgerTableName: parsed.data.LEDGER_TABLE_NAME,
+    ...(parsed.data.DIGEST_TABLE_NAME ? { digestTableName: parsed.data.DIGEST_TABLE_NAME } : {}),
   };
+};
+
+/**
+ * The digest table, for the functions that need it: required whenever the policy turns digests
+ * on (`alerts.digestWindowMinutes` > 0), so a missing variable fails the cold start, not a storm.
+ */
+export const digestTableFor = (config: Config): string | undefined => {
+  if (config.policy.alerts.digestWindowMinutes > 0 && !config.digestTableName) {
+    throw new ConfigError('invalid environment: DIGEST_TABLE_NAME: missing (alerts.digestWindowMinutes is above 0: storm control needs the digest table)');
+  }
+  return config.digestTableName;
 };
 
 /** Environment and the packaged policy (JSON), once per cold start. */

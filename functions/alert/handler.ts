@@ -1,8 +1,8 @@
 // Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: make-handler.ts.
-import { awsLedger, awsNotifier } from '../../shared/adapters/aws-account.js';
-import { loadConfig } from '../../shared/config.js';
-import { systemClock } from '../../shared/ports/clock.js';
+import { alertAccount } from '../../shared/adapters/aws-account.js';
+import { digestTableFor, loadConfig } from '../../shared/config.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig();
-export const handler = makeHandler({ notifier: awsNotifier(config.alertTopicArn), ledger: awsLedger(config.ledgerTableName), clock: systemClock });
+const { alerts } = config.policy;
+export const handler = makeHandler(alertAccount({ ...config, digestTableName: digestTableFor(config), alerts }), { alerts });

@@ -1,10 +1,11 @@
 // Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: make-handler.ts.
-import { awsBus, awsSecrets } from '../../shared/adapters/aws-account.js';
+import { awsBus, awsLedger, awsSecrets } from '../../shared/adapters/aws-account.js';
 import { loadConfig } from '../../shared/config.js';
+import { systemClock } from '../../shared/ports/clock.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig();
 export const handler = makeHandler(
-  { bus: awsBus(config.eventBusName), secrets: awsSecrets() },
+  { bus: awsBus(config.eventBusName), secrets: awsSecrets(), ledger: awsLedger(config.ledgerTableName), clock: systemClock },
   { policy: config.policy, serviceRolePrefix: config.serviceRolePrefix },
 );

@@ -1,13 +1,16 @@
 /**
  * classify: a Secrets Manager CloudTrail event or a Config compliance change in, "Secret
  * Finding" events out on the project bus. Reads the secret (one DescribeSecret) only when a
- * triggered rule needs its current state; its role may only DescribeSecret and PutEvents.
+ * triggered rule needs its current state, and counts a refused call in the ledger only when a
+ * triggered rule needs the caller's refused calls (access-denied-burst); its role may only
+ * DescribeSecret, PutEvents and use the ledger.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import { findingBusEvent } from '../../shared/contracts/finding.js';
-import { type ClassifyContext, evaluate, prepare } from '../../shared/domain/classify.js';
+import { type ClassifyContext, evaluate, type Prepared, prepare } from '../../shared/domain/classify.js';
+import { countDeniedCall, type DeniedCallPorts, type DeniedTally } from '../../shared/domain/denied-calls.js';
 import { PermissionDeniedError, SecretNotFoundError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { type Rejected, settleErrors } from '../../shared/middleware/settle-errors.js';
@@ -19,7 +22,7 @@ export type ClassifyOutcome =
   | { readonly status: 'ignored'; readonly reason: string }
   | Rejected;
 
-export const makeHandler = (ports: Pick<Ports, 'bus' | 'secrets'>, context: ClassifyContext) =>
+export const makeHandler = (ports: Pick<Ports, 'bus' | 'secrets' | 'ledger' | 'clock'>, context: ClassifyContext) =>
   middy<unknown, ClassifyOutcome>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(settleErrors(logger))
@@ -33,7 +36,8 @@ export const makeHandler = (ports: Pick<Ports, 'bus' | 'secrets'>, context: Clas
       }
       logger.appendKeys({ secretArn: prepared.secret.id, principal: prepared.actor.principal });
       const state = prepared.needsSecretState ? await currentState(ports.secrets, prepared.secret.id) : undefined;
-      const classification = evaluate(prepared, context.policy, state);
+      const denied = prepared.needsDeniedCount ? await countDenied(prepared, context, ports) : undefined;
+      const classification = evaluate(prepared, context.policy, state, denied);
       if (classification.kind !== 'findings') {
         logger.info('no finding', { reasons: classification.reasons });
         return { status: 'no-finding', reasons: classification.reasons };
@@ -45,6 +49,19 @@ export const makeHandler = (ports: Pick<Ports, 'bus' | 'secrets'>, context: Clas
       });
       return { status: 'published', findings: findings.map((f) => f.id) };
     });
+
+/** Counts this refused call against its caller's window; logs the tally, never the request. */
+const countDenied = async (prepared: Prepared, context: ClassifyContext, ports: DeniedCallPorts): Promise<DeniedTally | undefined> => {
+  if (prepared.event.kind !== 'cloudtrail') return undefined;
+  const tally = await countDeniedCall(prepared.event.event, prepared.actor, context.policy, ports);
+  logger.info('refused call counted', {
+    tally: tally.kind,
+    ...(tally.kind === 'counted' ? { count: tally.count, redelivered: tally.redelivered } : {}),
+    countedPrincipal: tally.principal,
+    windowStart: tally.window.start.toISOString(),
+  });
+  return tally;
+};
 
 /**
  * The secret as it is now; undefined when it no longer exists or may not be read, and the

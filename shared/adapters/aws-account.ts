@@ -9,13 +9,19 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { systemClock } from '../ports/clock.js';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { AlertSettings } from '../alerts/storm.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { DigestPort } from '../ports/digest.js';
 import type { Ports } from '../ports/index.js';
 import type { LedgerPort } from '../ports/ledger.js';
+import type { ChatPort, NotifierPort } from '../ports/notifier.js';
 import { configCompliance } from './config-compliance.js';
+import { dynamoDbDigest } from './dynamodb-digest.js';
 import { dynamoDbLedger } from './dynamodb-ledger.js';
 import { eventBridgeAdapter } from './eventbridge.js';
 import { secretsManagerAdapter } from './secrets-manager.js';
+import { slackWebhookChat } from './slack-webhook.js';
 import { snsAdapter } from './sns.js';
 
 export interface AwsAccountOptions {
@@ -38,6 +44,46 @@ export const awsBus = (eventBusName: string, region?: string) => eventBridgeAdap
 export const awsNotifier = (alertTopicArn: string, region?: string) => snsAdapter(new SNSClient(clientConfig(region)), alertTopicArn);
 export const awsLedger = (tableName: string, region?: string) => dynamoDbLedger(new DynamoDBClient(clientConfig(region)), tableName);
 export const awsCompliance = (region?: string) => configCompliance(new ConfigServiceClient(clientConfig(region)));
+export const awsDigest = (tableName: string, region?: string) => dynamoDbDigest(new DynamoDBClient(clientConfig(region)), tableName);
+
+/**
+ * Slack through the incoming webhook whose URL is the value of `secretArn`: the one secret this
+ * service reads (GetSecretValue is granted on that ARN alone, to the alert functions alone).
+ * Read through Powertools Parameters, cached 5 minutes across invocations of the container.
+ */
+export const awsSlackChat = (secretArn: string, region?: string): ChatPort => {
+  const provider = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(clientConfig(region)) });
+  return slackWebhookChat({ secretArn, secrets: { get: (name, options) => provider.get(name, options) } });
+};
+
+/** What the alert functions talk to. */
+export interface AlertAccount {
+  readonly notifier: NotifierPort;
+  readonly ledger: LedgerPort;
+  readonly clock: Clock;
+  readonly digest?: DigestPort;
+  readonly chat?: ChatPort;
+}
+
+/**
+ * The alert functions' ports: the topic, the ledger and (when digests are on) the digest table
+ * on one DynamoDB client, and Slack only when the policy names its webhook secret — otherwise no
+ * Secrets Manager client exists in the function at all.
+ */
+export const alertAccount = (
+  { alertTopicArn, ledgerTableName, digestTableName, alerts }: { alertTopicArn: string; ledgerTableName: string; digestTableName?: string | undefined; alerts: AlertSettings },
+  region?: string,
+): AlertAccount => {
+  const dynamoDb = new DynamoDBClient(clientConfig(region));
+  const secretArn = alerts.channels.slackWebhookSecretArn;
+  return {
+    notifier: awsNotifier(alertTopicArn, region),
+    ledger: dynamoDbLedger(dynamoDb, ledgerTableName),
+    clock: systemClock,
+    ...(digestTableName ? { digest: dynamoDbDigest(dynamoDb, digestTableName) } : {}),
+    ...(secretArn ? { chat: awsSlackChat(secretArn, region) } : {}),
+  };
+};
 
 /** Every port on the real account: for the replay's `--live` mode. */
 export const awsAccount = ({ eventBusName, alertTopicArn, ledger, region }: AwsAccountOptions): Ports => ({

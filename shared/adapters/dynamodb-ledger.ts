@@ -83,5 +83,21 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
         ),
       );
     },
+    count: async (scope, expiresAt) => {
+      const answer = await callAws('dynamodb', 'UpdateItem', () =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            // The expiry is part of the key: a window that lingers past its TTL is never counted on.
+            Key: { pk: { S: `count#${scope}#${epochSeconds(expiresAt)}` } },
+            UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':one': { N: '1' }, ':expiresAt': { N: epochSeconds(expiresAt) } },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        ),
+      );
+      return Number(answer.Attributes?.count?.N ?? '1');
+    },
   };
 };

@@ -7,10 +7,12 @@ import {
   DescribeSecretCommand,
   type DescribeSecretCommandOutput,
   GetResourcePolicyCommand,
+  ListSecretsCommand,
   ListSecretVersionIdsCommand,
   PutResourcePolicyCommand,
   RestoreSecretCommand,
   RotateSecretCommand,
+  type SecretListEntry,
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
@@ -70,7 +72,31 @@ export const secretsManagerAdapter = (client: SecretsManagerClient): SecretsPort
   deleteResourcePolicy: async (secretId) => {
     await callAws('secretsmanager', 'DeleteResourcePolicy', () => client.send(new DeleteResourcePolicyCommand({ SecretId: secretId })));
   },
+  listSecrets: async ({ namePrefixes, nextToken }) => {
+    const output = await callAws('secretsmanager', 'ListSecrets', () =>
+      client.send(
+        new ListSecretsCommand({
+          MaxResults: LIST_PAGE_SIZE,
+          // The sweep must see a secret scheduled for deletion: restoring it may be the fix.
+          IncludePlannedDeletion: true,
+          ...(namePrefixes ? { Filters: [{ Key: 'name', Values: [...namePrefixes] }] } : {}),
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
+      ),
+    );
+    return {
+      secrets: (output.SecretList ?? []).map(fromListEntry),
+      ...(output.NextToken ? { nextToken: output.NextToken } : {}),
+    };
+  },
 });
+
+/** ListSecrets' maximum page size. */
+const LIST_PAGE_SIZE = 100;
+
+/** A ListSecrets entry carries what DescribeSecret does, its versions under another key. */
+const fromListEntry = ({ SecretVersionsToStages, ...entry }: SecretListEntry): SecretState =>
+  toSecretState({ ...entry, ...(SecretVersionsToStages ? { VersionIdsToStages: SecretVersionsToStages } : {}) }, entry.ARN ?? entry.Name ?? '');
 
 /** DescribeSecret's answer as the domain sees it. Absent lists become empty, absent flags false. */
 export const toSecretState = (output: DescribeSecretCommandOutput | Omit<DescribeSecretCommandOutput, '$metadata'>, secretId: string): SecretState => ({
@@ -85,6 +111,9 @@ export const toSecretState = (output: DescribeSecretCommandOutput | Omit<Describ
   ...(output.LastChangedDate ? { lastChangedDate: output.LastChangedDate } : {}),
   ...(output.OwningService ? { owningService: output.OwningService } : {}),
   ...(output.KmsKeyId ? { kmsKeyId: output.KmsKeyId } : {}),
+  ...(output.CreatedDate ? { createdDate: output.CreatedDate } : {}),
+  ...(output.LastAccessedDate ? { lastAccessedDate: output.LastAccessedDate } : {}),
+  ...(output.NextRotationDate ? { nextRotationDate: output.NextRotationDate } : {}),
   ...(output.RotationRules?.ScheduleExpression
     ? { rotationSchedule: output.RotationRules.ScheduleExpression }
     : output.RotationRules?.AutomaticallyAfterDays

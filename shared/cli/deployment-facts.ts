@@ -4,6 +4,8 @@
  *
  *   tsx shared/cli/deployment-facts.ts config-pattern --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts rotation-functions --stage prod [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts slack-webhook-secret --stage prod [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts sweep-schedule --stage prod [policy.yml]
  */
 import { Argument, Command } from 'commander';
 import { mappedRotationFunctions } from '../actions/rotation-functions.js';
@@ -16,6 +18,13 @@ const facts: Readonly<Record<string, (policy: Policy) => unknown>> = {
   'config-pattern': (policy) => configCompliancePattern(policy),
   /** The rotation functions enable-rotation may invoke: the only Lambda ARNs its role gets. */
   'rotation-functions': (policy) => mappedRotationFunctions(policy),
+  /**
+   * The Slack webhook secret's ARN, or null: the only secret whose value the service may read,
+   * and only the alert functions may (deploy/slack-webhook-access.cjs grants exactly this ARN).
+   */
+  'slack-webhook-secret': (policy) => policy.alerts.channels.slackWebhookSecretArn,
+  /** The sweep function's EventBridge schedule expression. */
+  'sweep-schedule': (policy) => policy.sweep.schedule,
 };
 
 const program = new Command()

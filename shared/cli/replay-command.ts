@@ -9,7 +9,7 @@ import { loadPolicy } from '../policy/load-policy.js';
 import { routesFor } from '../rules/routes.js';
 import { systemClock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
-import { runChain } from '../replay/chain.js';
+import { flushDigests, runChain } from '../replay/chain.js';
 import { localHandlers } from '../replay/handlers.js';
 import { findEventFiles, loadEvent } from '../replay/load-events.js';
 import { buildReport, type EventReport, formatReport } from '../replay/report.js';
@@ -33,6 +33,7 @@ interface Options {
   ledgerTable?: string;
   region?: string;
   verbose: boolean;
+  showPayloads: boolean;
 }
 
 const program = new Command()
@@ -40,6 +41,11 @@ const program = new Command()
   .description('Replay Secrets Manager events through the rules and functions of secrets-remediator.')
   .argument('[paths...]', 'event files or folders (searched for *.json)', ['events'])
   .option('--json', 'print one JSON object per event (JSON Lines)', false)
+  .option(
+    '--show-payloads',
+    "with each alert's plain text, print the AWS Chatbot custom-notification JSON and the Slack Block Kit message it would send (in --json: the alert's chatbot and slack fields)",
+    false,
+  )
   .addOption(new Option('--mode <mode>', "remediation mode; overrides the policy's mode").choices(ModeSchema.options))
   .option('--policy <file>', 'the policy file to classify and act by', DEFAULT_REPLAY_POLICY)
   .option('--stage <stage>', "the stage whose overrides in the policy apply; also names the service's own roles", 'dev')
@@ -56,7 +62,8 @@ const program = new Command()
 Examples:
   npm start                                   replay events/ against the sandbox, in the policy's mode
   npm start -- --mode enforce                 the same, applying the fixes (in the sandbox)
-  npm start -- events/secretsmanager/RotationFailed.published-umccr.json --json
+  npm start -- events/rotation-failed/fires.RotationFailed.published-umccr.json --json
+  npm start -- events/secret-deleted --show-payloads   each alert as email, Chatbot and Slack receive it
   npm start -- my-events/ --account my-account.json
   AWS_ENDPOINT_URL=http://localhost:4566 npm start -- --live --bus-name secrets-remediator-dev \\
       --topic-arn arn:aws:sns:us-east-1:000000000000:secrets-remediator-dev-alerts`,
@@ -76,10 +83,28 @@ const main = async (): Promise<number> => {
   for (const file of findEventFiles(paths)) {
     const loaded = loadEvent(file);
     const report = loaded.event.ok
-      ? buildReport(loaded.file, await runChain(loaded.event.value, { handlers, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy) }), loaded.event.wrapped)
+      ? buildReport(
+          loaded.file,
+          await runChain(loaded.event.value, { handlers, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy) }),
+          loaded.event.wrapped,
+          { payloads: options.showPayloads },
+        )
       : { event: loaded.file, matched: [], routes: [], findings: [], rejected: [loaded.event.problem] };
     reports.push(report);
     console.log(options.json ? JSON.stringify(report) : `${formatReport(report)}\n`);
+  }
+  // Alerts held back by storm control go out in a digest when their window closes: the replay
+  // does not wait for that, it runs alert-digest with its clock past every open window.
+  const flushed = await flushDigests({ handlers, notifier: ports.notifier });
+  if (!options.json && flushed.alerts.length > 0) {
+    const digests = flushed.alerts.map((alert) =>
+      [
+        `  ${alert.subject}`,
+        ...alert.body.trimEnd().split('\n').map((line) => `    ${line}`),
+        ...(options.showPayloads && alert.chatbot ? ['    Chatbot:', ...JSON.stringify(alert.chatbot, null, 2).split('\n').map((line) => `      ${line}`)] : []),
+      ].join('\n'),
+    );
+    console.log(`Digests (alert-digest sends these when the storm window closes):\n${digests.join('\n\n')}\n`);
   }
   if (!options.json) console.log(summary(reports, mode, options.live));
   return reports.some((r) => r.rejected) ? 1 : 0;

@@ -39,6 +39,8 @@ export const ActorKindSchema = z.enum([
   'aws-service',
   /** One of this service's own roles: never acted on (no loops). */
   'service-role',
+  /** No caller: the scheduled sweep found the secret's state wrong (time passed, an event was missed). */
+  'sweep',
   'unknown',
 ]);
 
@@ -100,6 +102,22 @@ export const EvidenceSchema = z
     annotation: z.string(),
     /** The policy entry that made the rule apply (a name glob, a tag key). */
     policyMatch: z.string(),
+    // access-denied-burst: what one principal was refused within the window.
+    deniedCount: z.number().int(),
+    deniedWindowMinutes: z.number().int(),
+    /** Secrets named in the refused calls seen so far in the window (at most 20). */
+    deniedSecrets: z.array(z.string()),
+    deniedEventNames: z.array(z.string()),
+    // The sweep: the dates a check compared (ISO 8601) and the threshold it used.
+    createdDate: z.string(),
+    lastAccessedDate: z.string(),
+    lastRotatedDate: z.string(),
+    nextRotationDate: z.string(),
+    /** The AWSPENDING version a stale-pending finding is about, and when it was created. */
+    pendingVersionId: z.string(),
+    pendingCreatedDate: z.string(),
+    /** The policy's threshold the check used (unusedDays, maxAgeDays, gracePeriodDays, rotation window in hours → days). */
+    thresholdDays: z.number(),
   })
   .partial();
 

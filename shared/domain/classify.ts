@@ -1,17 +1,19 @@
 /**
- * Event → findings, in two pure steps so the handler can do its one read in between:
+ * Event → findings, in two pure steps so the handler can do its I/O in between:
  * `prepare` finds the rules the event triggers, the secret and the actor; when a triggered rule
- * needs the secret's current state, the handler reads it (one DescribeSecret); `evaluate` then
- * checks each rule's condition and builds the findings.
+ * needs the secret's current state, the handler reads it (one DescribeSecret), and when one needs
+ * the caller's refused calls, it counts this one (`countDeniedCall`); `evaluate` then checks each
+ * rule's condition and builds the findings.
  */
 import type { ClassifiableEvent } from '../contracts/cloudtrail-event.js';
-import type { Actor, EventRef, Finding, SecretRef } from '../contracts/finding.js';
+import type { Actor, EventRef, Evidence, Finding, SecretRef } from '../contracts/finding.js';
 import { InvalidEventError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
 import { actorOf } from './actor.js';
-import { locateSecret, secretIdList, secretLocationPaths, secretRef } from './locate-secret.js';
-import { type Rule, rulesTriggeredBy } from './rules.js';
+import type { DeniedTally } from './denied-calls.js';
+import { type LocatedSecret, locateSecret, secretIdList, secretLocationPaths, secretRef } from './locate-secret.js';
+import { NO_SECRET, type Rule, rulesTriggeredBy } from './rules.js';
 
 export interface ClassifyContext {
   readonly policy: Policy;
@@ -28,6 +30,8 @@ export interface Prepared {
   readonly notes: readonly string[];
   /** A triggered rule needs the secret's current state: read it before `evaluate`. */
   readonly needsSecretState: boolean;
+  /** A triggered rule needs the caller's refused calls: count this one before `evaluate`. */
+  readonly needsDeniedCount: boolean;
 }
 
 export type Ignored = { readonly kind: 'ignored'; readonly reason: string };
@@ -45,13 +49,17 @@ export type Classification = Evaluated | Ignored;
 export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Prepared | Ignored => {
   const triggered = rulesTriggeredBy(event, context.policy);
   if (triggered.length === 0) return { kind: 'ignored', reason: `no rule for ${describeEvent(event)}` };
-  if (event.kind === 'cloudtrail' && event.event.detail.eventName === 'BatchGetSecretValue' && secretIdList(event.event).length === 0) {
+  const byFilters = event.kind === 'cloudtrail' && event.event.detail.eventName === 'BatchGetSecretValue' && secretIdList(event.event).length === 0;
+  const found = byFilters ? undefined : event.kind === 'cloudtrail' ? locateSecret(event.event) : configSecret(event);
+  // Rules about a secret need the event to name one; rules about the caller (a burst of refused calls) do not.
+  const rules = found ? triggered : triggered.filter((rule) => rule.aboutCaller);
+  if (rules.length === 0 && byFilters) {
     return { kind: 'ignored', reason: 'BatchGetSecretValue selected its secrets by filters: the event does not name them' };
   }
-  const located = event.kind === 'cloudtrail' ? locateSecret(event.event) : configSecret(event);
-  if (!located) {
+  if (rules.length === 0) {
     throw new InvalidEventError([`${describeEvent(event)}: names no secret (looked in ${secretLocationPaths.join(', ')})`]);
   }
+  const located = found ?? noSecret(event, byFilters);
   const actor = event.kind === 'cloudtrail' ? actorOf(event.event.detail, { allowedAdmins: context.policy.allowedAdmins, ...serviceRole(context) }) : CONFIG_ACTOR;
   if (actor.kind === 'service-role') {
     return { kind: 'ignored', reason: `caused by this service's own role ${actor.principal}: never acted on` };
@@ -59,45 +67,92 @@ export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Pre
   return {
     kind: 'prepared',
     event,
-    rules: triggered,
+    rules,
     secret: located.secret,
     actor,
     notes: located.notes,
-    needsSecretState: triggered.some((rule) => rule.needsSecretState),
+    needsSecretState: rules.some((rule) => rule.needsSecretState),
+    needsDeniedCount: rules.some((rule) => rule.needsDeniedCount),
   };
 };
 
-export const evaluate = (prepared: Prepared, policy: Policy, secretState?: SecretState): Evaluated => {
+/**
+ * @param secretState - DescribeSecret's answer, when `prepared.needsSecretState`
+ * @param deniedCalls - what `countDeniedCall` answered, when `prepared.needsDeniedCount`
+ */
+export const evaluate = (prepared: Prepared, policy: Policy, secretState?: SecretState, deniedCalls?: DeniedTally): Evaluated => {
   const findings: Finding[] = [];
   const reasons: string[] = [];
   for (const rule of prepared.rules) {
-    const verdict = rule.evaluate({ event: prepared.event, secret: prepared.secret, actor: prepared.actor, policy, ...(secretState ? { secretState } : {}) });
+    const verdict = rule.evaluate({
+      event: prepared.event,
+      secret: prepared.secret,
+      actor: prepared.actor,
+      policy,
+      ...(secretState ? { secretState } : {}),
+      ...(deniedCalls ? { deniedCalls } : {}),
+    });
     if (!verdict.fires) {
       reasons.push(`${rule.id}: ${verdict.reason}`);
       continue;
     }
-    const control = verdict.control ?? rule.control;
     const { secret, notes } = verdict.secretId
       ? secretRef(verdict.secretId, 'detail.requestParameters.secretIdList[]', prepared.secret)
       : { secret: prepared.secret, notes: prepared.notes };
-    findings.push({
-      id: `${prepared.event.event.id}/${rule.id}`,
-      rule: rule.id,
-      title: rule.title,
-      severity: rule.severity,
-      reason: verdict.reason,
-      ...(control ? { control } : {}),
-      ...(rule.practices ? { practices: [...rule.practices] } : {}),
-      secret,
-      actor: prepared.actor,
-      event: eventRef(prepared.event),
-      evidence: verdict.evidence ?? {},
-      actions: [...rule.actions],
-      needsRemediation: rule.actions.length > 0,
-      notes: [...notes, ...evidenceNotes(prepared.event, verdict.evidence ?? {})],
-    });
+    findings.push(
+      findingOf(rule, {
+        // A finding about many events (a burst) is named by its rule, so repeats and redeliveries share one id.
+        id: verdict.findingKey ? `${rule.id}/${verdict.findingKey}` : `${prepared.event.event.id}/${rule.id}`,
+        reason: verdict.reason,
+        ...(verdict.control ? { control: verdict.control } : {}),
+        secret,
+        actor: prepared.actor,
+        event: eventRef(prepared.event),
+        evidence: verdict.evidence ?? {},
+        notes: [...notes, ...evidenceNotes(prepared.event, verdict.evidence ?? {})],
+      }),
+    );
   }
   return findings.length > 0 ? { kind: 'findings', findings } : { kind: 'no-finding', reasons };
+};
+
+/** What one finding says beyond its rule's catalogue entry. */
+export interface FindingParts {
+  /** Stable for what was found, so a redelivery (or a second sweep the same day) yields the same id. */
+  readonly id: string;
+  readonly reason: string;
+  /** Overrides the rule's control when the condition that fired maps to another one. */
+  readonly control?: string;
+  readonly secret: SecretRef;
+  readonly actor: Actor;
+  readonly event: EventRef;
+  readonly evidence: Evidence;
+  readonly notes: readonly string[];
+}
+
+/**
+ * A finding of `rule`: its catalogue entry (title, severity, control, practices, actions) around
+ * what was found. Shared by `evaluate` and the sweep, so findings from events and from the sweep
+ * travel the same bus, remediations and alerts in one shape.
+ */
+export const findingOf = (rule: Rule, parts: FindingParts): Finding => {
+  const control = parts.control ?? rule.control;
+  return {
+    id: parts.id,
+    rule: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    reason: parts.reason,
+    ...(control ? { control } : {}),
+    ...(rule.practices ? { practices: [...rule.practices] } : {}),
+    secret: parts.secret,
+    actor: parts.actor,
+    event: parts.event,
+    evidence: parts.evidence,
+    actions: [...rule.actions],
+    needsRemediation: rule.actions.length > 0,
+    notes: [...parts.notes],
+  };
 };
 
 /**
@@ -109,6 +164,12 @@ export const classify = (event: ClassifiableEvent, context: ClassifyContext, sec
   const prepared = prepare(event, context);
   return prepared.kind === 'ignored' ? prepared : evaluate(prepared, context.policy, secretState);
 };
+
+/** The stand-in for the secret of a finding about the caller, when the call names none. */
+const noSecret = (event: ClassifiableEvent, byFilters: boolean): LocatedSecret => ({
+  secret: { id: NO_SECRET, account: event.event.account, region: event.event.region, foundAt: 'none' },
+  notes: [`${describeEvent(event)} names no secret${byFilters ? ' (it selected them by filters)' : ''}: the finding is about the caller`],
+});
 
 const serviceRole = (context: ClassifyContext) => (context.serviceRolePrefix ? { serviceRolePrefix: context.serviceRolePrefix } : {});
 

@@ -15,6 +15,7 @@ import { matchesGlob } from '../policy/glob.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
 import { type ManagedRule, managedRuleOf } from './config-rules.js';
+import { ACCESS_DENIED_PREFIX, type DeniedTally } from './denied-calls.js';
 import { secretIdList, secretRef } from './locate-secret.js';
 import { analyseResourcePolicy } from './resource-policy.js';
 import { parseRotationError } from './rotation-failure.js';
@@ -23,8 +24,25 @@ export const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
 export const API_CALL = 'AWS API Call via CloudTrail';
 
 export type Trigger =
-  | { readonly source: 'cloudtrail'; readonly detailType: string; readonly eventNames: readonly string[] }
-  | { readonly source: 'config'; readonly managedRules: readonly ManagedRule[] };
+  | {
+      readonly source: 'cloudtrail';
+      readonly detailType: string;
+      readonly eventNames: readonly string[];
+      /**
+       * A failed API call (one with an `errorCode`) changed nothing, so by default it triggers
+       * nothing; rules about failed reads say so. Service events (RotationFailed) are not gated.
+       */
+      readonly failedCalls?: boolean;
+    }
+  /** Any API call refused with an `errorCode` that starts with `errorCodePrefix`, whatever its name. */
+  | { readonly source: 'denied-call'; readonly detailType: string; readonly errorCodePrefix: string }
+  | { readonly source: 'config'; readonly managedRules: readonly ManagedRule[] }
+  /** The scheduled sweep (and the `scan` command): the check of that name in `shared/sweep/checks.ts`. */
+  | { readonly source: 'sweep' };
+
+/** Triggered by the sweep: no event ever reaches `evaluate`; the sweep's check decides. */
+const SWEEP: Trigger = { source: 'sweep' };
+const sweepOnly = (): Verdict => ({ fires: false, reason: 'found by the sweep, not by events' });
 
 export interface RuleInput {
   readonly event: ClassifiableEvent;
@@ -33,7 +51,12 @@ export interface RuleInput {
   readonly policy: Policy;
   /** DescribeSecret's answer, read only for rules with `needsSecretState`; undefined when the secret is gone. */
   readonly secretState?: SecretState;
+  /** The caller's refused calls in the current window, counted only for rules with `needsDeniedCount`; undefined when not counted. */
+  readonly deniedCalls?: DeniedTally;
 }
+
+/** `SecretRef.id` of a finding about the caller when the call names no secret (ListSecrets, a batch read by filters). */
+export const NO_SECRET = '*';
 
 export type Verdict =
   | { readonly fires: false; readonly reason: string }
@@ -44,6 +67,11 @@ export type Verdict =
       readonly control?: string;
       /** The secret the finding is about, when not the one the event names first (a batch read). */
       readonly secretId?: string;
+      /**
+       * Names the finding when it is about more than this one event (a burst: one finding per
+       * principal and window), so that every delivery deciding the same gives the same finding id.
+       */
+      readonly findingKey?: string;
     };
 
 export interface Rule {
@@ -61,6 +89,10 @@ export interface Rule {
   readonly actions: readonly [] | readonly [ActionType];
   /** The condition needs the secret's current tags or state (one DescribeSecret). */
   readonly needsSecretState?: boolean;
+  /** The condition needs the caller's refused calls in the window (one count in the ledger). */
+  readonly needsDeniedCount?: boolean;
+  /** The finding is about the caller, not one secret: it applies to events that name no secret too. */
+  readonly aboutCaller?: boolean;
   readonly evaluate: (input: RuleInput) => Verdict;
 }
 
@@ -95,6 +127,22 @@ const secretsRead = (input: RuleInput): { id: string; name: string }[] => {
     const name = secretRef(id, '', { account: input.secret.account, region: input.secret.region }).secret.name;
     return name === undefined ? [] : [{ id, name }];
   });
+};
+
+/** Most secrets a finding lists (the contract's bound for `deniedSecrets`). */
+const MAX_LISTED_SECRETS = 20;
+
+/**
+ * The secrets a refused call named, as names where they can be read: the batch's list, else the
+ * one secret; none for a call that names no secret. Only the call that crossed the line: the
+ * ledger keeps a count per window, not a list.
+ */
+const deniedSecrets = (input: RuleInput): string[] => {
+  const batch = input.event.kind === 'cloudtrail' ? secretIdList(input.event.event) : [];
+  const where = { account: input.secret.account, region: input.secret.region };
+  const ids = batch.length > 0 ? batch : input.secret.id === NO_SECRET ? [] : [input.secret.id];
+  const names = ids.map((id) => secretRef(id, '', where).secret.name ?? id);
+  return [...new Set(names)].slice(0, MAX_LISTED_SECRETS);
 };
 
 /** The first glob of `globs` the secret's name matches; undefined when none or the name is unknown. */
@@ -238,7 +286,7 @@ const ruleTable = [
   {
     id: 'deleted-secret-in-use',
     title: 'A secret scheduled for deletion is still being read',
-    triggers: [{ source: 'cloudtrail', detailType: API_CALL, eventNames: ['GetSecretValue'] }],
+    triggers: [{ source: 'cloudtrail', detailType: API_CALL, eventNames: ['GetSecretValue'], failedCalls: true }],
     condition: 'the read failed because the secret is marked for deletion',
     severity: 'high',
     actions: ['restore-secret'],
@@ -314,7 +362,7 @@ const ruleTable = [
   {
     id: 'default-kms-key',
     title: 'Secret not encrypted with an allowed customer managed key',
-    triggers: [apiCall('CreateSecret', 'UpdateSecret'), { source: 'config', managedRules: ['secretsmanager-using-cmk'] }],
+    triggers: [SWEEP, apiCall('CreateSecret', 'UpdateSecret'), { source: 'config', managedRules: ['secretsmanager-using-cmk'] }],
     condition: 'CreateSecret without a customer managed key, or CreateSecret/UpdateSecret with a key not in kms.allowedKeys; or Config secretsmanager-using-cmk NON_COMPLIANT',
     severity: 'medium',
     practices: [4],
@@ -368,7 +416,7 @@ const ruleTable = [
   {
     id: 'access-outside-vpce',
     title: 'Secret read outside the required VPC endpoint',
-    triggers: [{ source: 'cloudtrail', detailType: API_CALL, eventNames: ['GetSecretValue', 'BatchGetSecretValue'] }],
+    triggers: [{ source: 'cloudtrail', detailType: API_CALL, eventNames: ['GetSecretValue', 'BatchGetSecretValue'], failedCalls: true }],
     condition: "a successful read of a secret that vpcEndpoints names, not through one of its endpoints",
     severity: 'high',
     practices: [6],
@@ -393,9 +441,46 @@ const ruleTable = [
     },
   },
   {
+    id: 'access-denied-burst',
+    title: 'Burst of refused calls on secrets',
+    triggers: [{ source: 'denied-call', detailType: API_CALL, errorCodePrefix: ACCESS_DENIED_PREFIX }],
+    condition:
+      'one principal had more than alerts.accessDeniedBurst.count calls refused with AccessDenied* within a fixed window of windowMinutes (allowed admins too); one finding per principal and window',
+    severity: 'medium',
+    practices: [10],
+    actions: [],
+    needsDeniedCount: true,
+    aboutCaller: true,
+    evaluate: (input) => {
+      const tally = input.deniedCalls;
+      const limit = input.policy.alerts.accessDeniedBurst.count;
+      // classify() without a ledger (the bench, pure tests): one event alone says nothing about a burst.
+      if (!tally) return silent('refused calls were not counted: a burst cannot be judged from one event');
+      const window = `the ${tally.window.minutes}-minute window from ${tally.window.start.toISOString()}`;
+      if (tally.kind === 'in-progress') return silent(`another delivery of this call is counting it in ${window}`);
+      const caller = `${tally.principal} (${input.actor.kind}${input.actor.isAllowedAdmin ? ', an allowed admin' : ''})`;
+      const refused = `${tally.count} refused call${tally.count === 1 ? '' : 's'} by ${caller} in ${window}`;
+      if (tally.count <= limit) return silent(`${refused}: not more than ${limit}`);
+      // Exactly one call of the window is the (limit + 1)th: it alone reports, the rest would repeat it.
+      if (tally.count > limit + 1) return silent(`${refused}: reported when the count passed ${limit}`);
+      const detail = cloudTrail(input);
+      const eventName = detail?.eventName ?? 'a call';
+      const errorCode = detail?.errorCode ?? ACCESS_DENIED_PREFIX;
+      const secrets = deniedSecrets(input);
+      return {
+        ...fires(
+          `${caller} had ${tally.count} calls on Secrets Manager refused in ${window}, more than ${limit}; ` +
+            `the call that crossed the line: ${eventName}${secrets.length > 0 ? ` on ${secrets.join(', ')}` : ''} (${errorCode})`,
+          { deniedCount: tally.count, deniedWindowMinutes: tally.window.minutes, deniedSecrets: secrets, deniedEventNames: [eventName], errorCode },
+        ),
+        findingKey: `${tally.principal}/${tally.window.start.toISOString()}`,
+      };
+    },
+  },
+  {
     id: 'rotation-missing',
     title: 'Rotation not enabled',
-    triggers: [{ source: 'config', managedRules: ['secretsmanager-rotation-enabled-check'] }],
+    triggers: [SWEEP, { source: 'config', managedRules: ['secretsmanager-rotation-enabled-check'] }],
     condition: 'Config secretsmanager-rotation-enabled-check NON_COMPLIANT',
     severity: 'medium',
     control: 'SecretsManager.1',
@@ -405,7 +490,7 @@ const ruleTable = [
   {
     id: 'rotation-overdue',
     title: 'Rotation overdue',
-    triggers: [{ source: 'config', managedRules: ['secretsmanager-scheduled-rotation-success-check', 'secretsmanager-secret-periodic-rotation'] }],
+    triggers: [SWEEP, { source: 'config', managedRules: ['secretsmanager-scheduled-rotation-success-check', 'secretsmanager-secret-periodic-rotation'] }],
     condition: 'Config secretsmanager-scheduled-rotation-success-check (SM.2) or secretsmanager-secret-periodic-rotation (SM.4) NON_COMPLIANT',
     severity: 'high',
     control: 'SecretsManager.4',
@@ -418,12 +503,42 @@ const ruleTable = [
   {
     id: 'unused',
     title: 'Secret unused',
-    triggers: [{ source: 'config', managedRules: ['secretsmanager-secret-unused'] }],
+    triggers: [SWEEP, { source: 'config', managedRules: ['secretsmanager-secret-unused'] }],
     condition: 'Config secretsmanager-secret-unused NON_COMPLIANT',
     severity: 'low',
     control: 'SecretsManager.3',
     actions: [],
     evaluate: (input) => configVerdict(input, 'not accessed within the rule\'s number of days'),
+  },
+  {
+    id: 'stale-pending',
+    title: 'Stale AWSPENDING version',
+    triggers: [SWEEP],
+    condition: 'a version labelled AWSPENDING, not AWSCURRENT, older than the rotation window',
+    severity: 'high',
+    practices: [11],
+    actions: ['clear-stale-pending'],
+    evaluate: sweepOnly,
+  },
+  {
+    id: 'resource-policy-missing',
+    title: 'Required resource policy missing',
+    triggers: [SWEEP],
+    condition: 'no resource policy on a secret the policy requires to have one (requireResourcePolicy)',
+    severity: 'medium',
+    practices: [5],
+    actions: [],
+    evaluate: sweepOnly,
+  },
+  {
+    id: 'scheduled-for-deletion',
+    title: 'Secret scheduled for deletion',
+    triggers: [SWEEP],
+    condition: 'the secret is scheduled for deletion (a deletion the events missed, or one still to be confirmed)',
+    severity: 'medium',
+    practices: [7],
+    actions: [],
+    evaluate: sweepOnly,
   },
 ] as const satisfies readonly Rule[];
 
@@ -444,7 +559,12 @@ export const rulesTriggeredBy = (event: ClassifiableEvent, policy: Policy): read
     return managed ? rules.filter((rule) => rule.triggers.some((t) => t.source === 'config' && t.managedRules.includes(managed))) : [];
   }
   const { 'detail-type': detailType, detail } = event.event;
-  return rules.filter((rule) =>
-    rule.triggers.some((t) => t.source === 'cloudtrail' && t.detailType === detailType && t.eventNames.includes(detail.eventName)),
-  );
+  return rules.filter((rule) => rule.triggers.some((trigger) => cloudTrailTriggers(trigger, detailType, detail)));
+};
+
+const cloudTrailTriggers = (trigger: Trigger, detailType: string, detail: CloudTrailEvent['detail']): boolean => {
+  if (trigger.source === 'denied-call') return trigger.detailType === detailType && (detail.errorCode?.startsWith(trigger.errorCodePrefix) ?? false);
+  if (trigger.source !== 'cloudtrail' || trigger.detailType !== detailType || !trigger.eventNames.includes(detail.eventName)) return false;
+  // Failed API calls reach classify too (access-denied-burst needs them); they changed nothing.
+  return !detail.errorCode || detailType !== API_CALL || trigger.failedCalls === true;
 };

@@ -96,6 +96,24 @@ const kmsKeyArn = pattern(
   'a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<id> or :alias/<name>)',
 );
 
+/**
+ * A Secrets Manager secret ARN with its 6-character suffix: the Slack webhook secret, the one
+ * secret whose value the service may read — IAM grants GetSecretValue on exactly this ARN.
+ */
+const secretArn = (orNull = '') =>
+  pattern(
+    new RegExp(`^arn:aws[a-z-]*:secretsmanager:${REGION}:\\d{12}:secret:[\\w/+=.@-]{1,512}-[A-Za-z0-9]{6}$`),
+    `a secret's full ARN with its 6-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf)${orNull}`,
+  );
+
+/** An EventBridge schedule: `rate(N minutes|hours|days)` or a 6-field `cron(...)`. */
+const sweepSchedule = z
+  .string(expecting('"rate(N minutes|hours|days)" or "cron(<6 fields>)"'))
+  .refine(
+    (value) => /^rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)$/.test(value) || /^cron\(\S+( \S+){5}\)$/.test(value),
+    expecting('"rate(N minutes|hours|days)" or "cron(<6 fields>)"'),
+  );
+
 const MAX_ROTATION_DAYS = 1000;
 
 /** Secrets Manager's `ScheduleExpression`: `rate(N days)` (N ≤ 1000) or a 6-field `cron(...)`. */
@@ -201,11 +219,33 @@ export const BasePolicySchema = section(
       {
         minimumSeverity: z.enum(SeveritySchema.options, expecting('one of critical, high, medium, low, info')).default('info'),
         digestWindowMinutes: intBetween(0, 60).default(5),
+        /** Alerts of one rule sent one by one in a digest window before the rest wait for the digest. */
+        digestAfter: intBetween(1, 1000).default(5),
+        channels: section(
+          {
+            /** Plain text to the topic's email (and every other) subscriber. */
+            email: bool().default(true),
+            /** The topic's HTTPS subscribers (AWS Chatbot) get its custom-notification JSON. */
+            chatbot: bool().default(false),
+            /** Slack Block Kit through an incoming webhook whose URL is this secret's value. */
+            slackWebhookSecretArn: secretArn(' or null').nullable().default(null),
+          },
+          'email, chatbot, slackWebhookSecretArn',
+        ).prefault({}),
         accessDeniedBurst: section({ count: intBetween(2, 10_000).default(10), windowMinutes: intBetween(1, 60).default(5) }, 'count, windowMinutes').prefault({}),
       },
       'alert settings',
     ).prefault({}),
     configRules: mapping(configRuleName, configRuleIdentifier, 'Config rule names to managed rule identifiers').default(() => ({})),
+    sweep: section(
+      {
+        /** How often the scheduled sweep reads the whole account. */
+        schedule: sweepSchedule.default('rate(1 day)'),
+        /** ListSecrets calls per second the sweep allows itself (the regional quota is 100, shared with everything else in the account). */
+        listCallsPerSecond: intBetween(1, 100).default(50),
+      },
+      'schedule, listCallsPerSecond',
+    ).prefault({}),
   },
   'policy fields',
 );

@@ -18,4 +18,4 @@ export type { AlertMessage, NotifierPort } from './notifier.js';
 export type { BusEvent, EventBusPort } from './bus.js';
 export type { Clock } from './clock.js';
 export type { CompliancePort, LedgerPort } from './ledger.js';
-export type { RotationSettings, SecretState, SecretsPort, SecretVersion } from './secrets.js';
+export type { ListSecretsRequest, RotationSettings, SecretPage, SecretState, SecretsPort, SecretVersion } from './secrets.js';

@@ -23,6 +23,11 @@ export interface LedgerPort {
   takeWrite(scope: string, limit: number, expiresAt: Date): Promise<boolean>;
   /** Gives back a write taken for an attempt that failed and will be retried. */
   returnWrite(scope: string, expiresAt: Date): Promise<void>;
+  /**
+   * Adds one to the counter `scope` (created at 0, kept until `expiresAt`) and answers the new
+   * value. Atomic: concurrent callers each see a distinct value, so exactly one sees `n`.
+   */
+  count(scope: string, expiresAt: Date): Promise<number>;
 }
 
 /** AWS Config, to re-evaluate a managed rule after a fix so Security Hub catches up. */

@@ -18,6 +18,28 @@ export interface SecretState {
   readonly versions: VersionStages;
   /** The rotation schedule, when rotation is configured. */
   readonly rotationSchedule?: string;
+  /** When the secret was created (ListSecrets/DescribeSecret `CreatedDate`). */
+  readonly createdDate?: Date;
+  /** The day it was last read (`LastAccessedDate`: AWS keeps the date only, at midnight UTC); absent when never read. */
+  readonly lastAccessedDate?: Date;
+  /** When Secrets Manager will rotate it next (`NextRotationDate`), when rotation is on. */
+  readonly nextRotationDate?: Date;
+}
+
+/** One ListSecrets call: at most 100 secrets, those scheduled for deletion included. */
+export interface ListSecretsRequest {
+  /**
+   * `name` filter values (prefix match, case-sensitive; at most 10, ORed). Absent: every secret.
+   */
+  readonly namePrefixes?: readonly string[];
+  readonly nextToken?: string;
+}
+
+/** One page of ListSecrets: the metadata each entry carries (never a value). */
+export interface SecretPage {
+  readonly secrets: readonly SecretState[];
+  /** Absent on the last page. */
+  readonly nextToken?: string;
 }
 
 /** One version of a secret, as ListSecretVersionIds reports it (never its value). */
@@ -59,4 +81,6 @@ export interface SecretsPort {
   putResourcePolicy(request: { secretId: string; policy: string }): Promise<void>;
   /** DeleteResourcePolicy. */
   deleteResourcePolicy(secretId: string): Promise<void>;
+  /** ListSecrets, one page (MaxResults 100, IncludePlannedDeletion). */
+  listSecrets(request: ListSecretsRequest): Promise<SecretPage>;
 }

@@ -1,7 +1,8 @@
 /**
- * Runs one event through the rules and functions as AWS would chain them: the default bus's
- * rules first, then every event the functions put on the project bus, through that bus's rules,
- * until nothing new is published. Same pattern files, same handlers, whatever the ports.
+ * Runs one event (or a sequence of them) through the rules and functions as AWS would chain
+ * them: the default bus's rules first, then every event the functions put on the project bus,
+ * through that bus's rules, until nothing new is published. Same pattern files, same handlers,
+ * whatever the ports.
  */
 import type { Context } from 'aws-lambda';
 import type { AlertMessage } from '../ports/notifier.js';
@@ -35,7 +36,36 @@ export interface ChainDependencies {
 /** A chain that keeps publishing is a bug (a loop); stop it rather than spin. */
 const MAX_INVOCATIONS = 100;
 
+/**
+ * What EventBridge's schedule does for alert-digest, once: at the end of a replay, so the
+ * digests of the storms it caused are sent and shown (the replay's alert-digest runs with its
+ * clock past every open window: see `localHandlers`). Answers its invocation, alerts included.
+ */
+export const flushDigests = async (deps: Pick<ChainDependencies, 'handlers' | 'notifier'>, time = new Date()): Promise<Invocation> => {
+  const input = {
+    version: '0',
+    id: `replay-${time.getTime()}`,
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '123456789012',
+    time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'us-east-1',
+    resources: [],
+    detail: {},
+  };
+  const sentBefore = deps.notifier.sent.length;
+  const output = await deps.handlers['alert-digest'](structuredClone(input), localContext('alert-digest'));
+  return { target: 'alert-digest', route: 'schedule', bus: 'default', input, output, published: [], alerts: deps.notifier.sent.slice(sentBefore) };
+};
+
 export const runChain = async (event: unknown, deps: ChainDependencies): Promise<Invocation[]> => {
+  // A sample may be a JSON array of events: calls that only mean something together (a burst of
+  // refused calls). EventBridge delivers them one by one, so they run one by one, in order.
+  if (Array.isArray(event)) {
+    const all: Invocation[] = [];
+    for (const each of event) all.push(...(await runChain(each, deps)));
+    return all;
+  }
   const routes = deps.routes ?? allRoutes;
   const invocations: Invocation[] = [];
   const queue: { bus: BusName; event: unknown }[] = [{ bus: 'default', event }];

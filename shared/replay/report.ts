@@ -1,6 +1,8 @@
 /**
  * What the replay says about one event: the routes it took, each finding, the action's result
- * and the alert — as one JSON object (`--json`) or as text for a person.
+ * and the alert — as one JSON object (`--json`) or as text for a person. With payloads asked
+ * for (`--show-payloads`), each alert also carries its Chatbot document and Slack message, built
+ * by the same renderers from the same finding and result the alert function rendered.
  */
 import {
   type ActionResult,
@@ -9,8 +11,9 @@ import {
   RESULT_DETAIL_TYPE,
   type RemediationResult,
 } from '../contracts/finding.js';
+import { type ChatbotNotification, renderFinding } from '../alerts/render.js';
 import { formatStages } from '../domain/alert.js';
-import type { AlertMessage } from '../ports/notifier.js';
+import type { AlertMessage, SlackMessage } from '../ports/notifier.js';
 import type { FunctionName } from '../rules/routes.js';
 import type { Invocation } from './chain.js';
 
@@ -35,7 +38,19 @@ export interface FindingReport {
   readonly secret: string;
   readonly notes: readonly string[];
   readonly actions: readonly ActionReport[];
-  readonly alert?: { readonly subject: string; readonly body: string; readonly attributes: AlertMessage['attributes'] };
+  readonly alert?: {
+    readonly subject: string;
+    readonly body: string;
+    readonly attributes: AlertMessage['attributes'];
+    /** With payloads asked for: what SNS → Chatbot and the Slack webhook would receive. */
+    readonly chatbot?: ChatbotNotification;
+    readonly slack?: SlackMessage;
+  };
+}
+
+export interface ReportOptions {
+  /** Add each alert's Chatbot document and Slack message (`--show-payloads`). */
+  readonly payloads?: boolean;
 }
 
 export interface EventReport {
@@ -62,7 +77,7 @@ interface HandlerAnswer {
   reasons?: string[];
 }
 
-export const buildReport = (file: string, invocations: readonly Invocation[], wrapped = false): EventReport => {
+export const buildReport = (file: string, invocations: readonly Invocation[], wrapped = false, options: ReportOptions = {}): EventReport => {
   const published = invocations.flatMap((i) => i.published);
   const findings = published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => e.detail as Finding);
   const results = published.filter((e) => e['detail-type'] === RESULT_DETAIL_TYPE).map((e) => e.detail as RemediationResult);
@@ -84,7 +99,7 @@ export const buildReport = (file: string, invocations: readonly Invocation[], wr
       secret: finding.secret.arn ?? finding.secret.id,
       notes: finding.notes,
       actions: actionsOf(finding, results),
-      ...alertFor(finding.id, invocations),
+      ...alertFor(finding.id, invocations, options),
     })),
     ...(wrapped ? { wrapped } : {}),
     ...(rejected.length > 0 ? { rejected } : {}),
@@ -111,9 +126,23 @@ const actionReport = (result: ActionResult): ActionReport => ({
 });
 
 /** The alert an `alert` invocation sent for this finding (its input carries the finding). */
-const alertFor = (findingId: string, invocations: readonly Invocation[]) => {
-  const sent = invocations.find((i) => i.target === 'alert' && i.alerts.length > 0 && inputFindingId(i.input) === findingId)?.alerts[0];
-  return sent ? { alert: { subject: sent.subject, body: sent.body, attributes: sent.attributes } } : {};
+const alertFor = (findingId: string, invocations: readonly Invocation[], options: ReportOptions) => {
+  const invocation = invocations.find((i) => i.target === 'alert' && i.alerts.length > 0 && inputFindingId(i.input) === findingId);
+  const sent = invocation?.alerts[0];
+  if (!invocation || !sent) return {};
+  return { alert: { subject: sent.subject, body: sent.body, attributes: sent.attributes, ...(options.payloads ? payloadsOf(invocation.input) : {}) } };
+};
+
+/**
+ * The Chatbot and Slack renderings of what the alert function was given: the finding (alone, or
+ * with its action's result). The function validated that input before it sent anything.
+ */
+const payloadsOf = (input: unknown): { chatbot?: ChatbotNotification; slack?: SlackMessage } => {
+  const detail = (input as { detail?: Finding | RemediationResult }).detail;
+  if (!detail) return {};
+  const { finding, result } = 'finding' in detail ? detail : { finding: detail, result: undefined };
+  const { chatbot, slack } = renderFinding(finding, result, { chatbot: true });
+  return { chatbot, slack };
 };
 
 const inputFindingId = (input: unknown): string | undefined => {
@@ -143,9 +172,14 @@ export const formatReport = (report: EventReport): string => {
     if (finding.alert) {
       lines.push(`    alert: ${finding.alert.subject}`);
       lines.push(...finding.alert.body.trimEnd().split('\n').map((line) => `      │ ${line}`));
+      if (finding.alert.chatbot) lines.push('    chatbot (SNS → AWS Chatbot custom notification, the "https" message):', ...framed(finding.alert.chatbot));
+      if (finding.alert.slack) lines.push('    slack (incoming webhook, Block Kit):', ...framed(finding.alert.slack));
     } else {
       lines.push('    alert: none sent');
     }
   }
   return lines.join('\n');
 };
+
+/** A payload as pretty JSON, framed like the alert text. */
+const framed = (payload: unknown): string[] => JSON.stringify(payload, null, 2).split('\n').map((line) => `      │ ${line}`);

@@ -15,8 +15,9 @@ import type { EventPattern } from './match-pattern.js';
 import rotationServiceEvents from './rotation-service-events.pattern.json' with { type: 'json' };
 import secretsManagerApiCalls from './secretsmanager-api-calls.pattern.json' with { type: 'json' };
 import secretsManagerReadCalls from './secretsmanager-read-calls.pattern.json' with { type: 'json' };
+import sweepContinuations from './sweep-continuations.pattern.json' with { type: 'json' };
 
-export const functionNames = ['classify', 'clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements', 'alert'] as const;
+export const functionNames = ['classify', 'clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements', 'alert', 'alert-digest', 'sweep'] as const;
 export type FunctionName = (typeof functionNames)[number];
 
 /** `default`: the account's default bus, where CloudTrail events arrive. `project`: the service's own bus. */
@@ -38,6 +39,9 @@ export interface Route {
 export const routes: readonly Route[] = [
   { name: 'rotation-service-events', bus: 'default', pattern: rotationServiceEvents, target: 'classify' },
   { name: 'secretsmanager-api-calls', bus: 'default', pattern: secretsManagerApiCalls, target: 'classify' },
+  // Reads, and every call refused with AccessDenied* (read or write: a rule in this state gets
+  // both). One rule, so a refused call is delivered, and counted for access-denied-burst, once;
+  // the API-call pattern above leaves out calls with an errorCode, so the two never overlap.
   {
     name: 'secretsmanager-read-calls',
     bus: 'default',
@@ -52,6 +56,22 @@ export const routes: readonly Route[] = [
   { name: 'remove-public-statements-findings', bus: 'project', pattern: removePublicStatementsFindings, target: 'remove-public-statements' },
   { name: 'alert-findings-without-actions', bus: 'project', pattern: alertFindingsWithoutActions, target: 'alert' },
   { name: 'alert-remediation-results', bus: 'project', pattern: alertRemediationResults, target: 'alert' },
+  // A sweep short of time hands its checkpoint to its next invocation through the project bus.
+  { name: 'sweep-continuations', bus: 'project', pattern: sweepContinuations, target: 'sweep' },
+];
+
+/** A function run by an EventBridge schedule rather than by an event on a bus. */
+export interface Schedule {
+  readonly target: FunctionName;
+  /** The rule's `ScheduleExpression`, as serverless.yml declares it (a test compares them). */
+  readonly expression: string;
+}
+
+/** The schedules of a deployment: the sweep's comes from the policy (`sweep.schedule`). */
+export const schedulesFor = (policy: Pick<Policy, 'sweep'>): readonly Schedule[] => [
+  // Storm digests go out within a minute of their window closing (+ the grace in shared/alerts/storm.ts).
+  { target: 'alert-digest', expression: 'rate(1 minute)' },
+  { target: 'sweep', expression: policy.sweep.schedule },
 ];
 
 /** The routes of a deployment: the Config pattern also matches the policy's own names for the managed rules. */

@@ -37,6 +37,16 @@ export class MemoryLedger implements LedgerPort {
     if (current && current.count > 0) current.count -= 1;
     return Promise.resolve();
   }
+
+  readonly #counters = new Map<string, number>();
+
+  public async count(scope: string, expiresAt: Date): Promise<number> {
+    // Keyed by scope and expiry, like the DynamoDB item, so each window counts from zero.
+    const key = `${scope}#${expiresAt.getTime()}`;
+    const next = (this.#counters.get(key) ?? 0) + 1;
+    this.#counters.set(key, next);
+    return Promise.resolve(next);
+  }
 }
 
 /** Config in the sandbox: it runs the rules named in `rules` (every name when undefined). */

@@ -8,6 +8,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
 import { MemoryLedger, RecordingCompliance } from './memory-ledger.js';
 import { RecordingBus } from './recording-bus.js';
+import { RecordingChat } from './recording-chat.js';
 import { RecordingNotifier } from './recording-notifier.js';
 import { SandboxSecrets } from './sandbox-secrets.js';
 import { type AccountSeed, parseAccountSeed } from './seed.js';
@@ -18,6 +19,8 @@ export interface SandboxAccount extends Ports {
   readonly secrets: SandboxSecrets;
   readonly bus: RecordingBus;
   readonly notifier: RecordingNotifier;
+  /** Slack, when the policy turns it on. */
+  readonly chat: RecordingChat;
   readonly ledger: MemoryLedger;
   readonly compliance: RecordingCompliance;
 }
@@ -26,6 +29,7 @@ export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => ne
   secrets: new SandboxSecrets(seed, () => clock.now()),
   bus: new RecordingBus(seed, clock),
   notifier: new RecordingNotifier(),
+  chat: new RecordingChat(),
   ledger: new MemoryLedger(() => clock.now()),
   compliance: new RecordingCompliance(),
   clock,

@@ -3,11 +3,15 @@
  * (DESIGN §2, STYLE "Tests"): unknown id → ResourceNotFound; a secret scheduled for deletion
  * refuses writes (InvalidRequest); a label lives on one version at a time; AWSCURRENT can only
  * be moved, never removed; a version left without labels drops out of `VersionIdsToStages`.
+ * ListSecrets lists every secret (those scheduled for deletion included) by creation date, then
+ * name, 100 per page, with the `name` filter's rules and an opaque NextToken bound to its filter
+ * (`list-secrets.ts`); its latency and quota can be simulated on request (`simulateListSecrets`).
  * The contract suite runs the same cases here and on the SDK adapter, so the two cannot drift.
  */
 import type { VersionStages } from '../contracts/finding.js';
 import { InvalidSecretStateError, type RemediationError, SecretNotFoundError } from '../errors.js';
-import type { RotationSettings, SecretState, SecretsPort, SecretVersion } from '../ports/secrets.js';
+import type { ListSecretsRequest, RotationSettings, SecretPage, SecretState, SecretsPort, SecretVersion } from '../ports/secrets.js';
+import { CallSimulation, type CallSimulationOptions, checkNameFilter, decodeListToken, encodeListToken, LIST_PAGE_SIZE, matchesNameFilter } from './list-secrets.js';
 import type { AccountSeed } from './seed.js';
 
 type SeededSecret = AccountSeed['secrets'][number];
@@ -20,6 +24,7 @@ interface StoredSecret {
   versionCreated: Partial<Record<string, Date>>;
   deletedDate?: Date;
   lastChangedDate?: Date;
+  createdDate: Date;
   rotationEnabled: boolean;
   rotationLambdaArn?: string;
   rotationSchedule?: string;
@@ -31,8 +36,14 @@ type Operation = keyof SecretsPort;
 /** One call as the sandbox saw it, for tests that assert "nothing was written". */
 export interface SandboxCall {
   readonly operation: Operation;
+  /** The secret the call names; empty for ListSecrets, which names none. */
   readonly secretId: string;
+  /** ListSecrets only: the filter and token it was called with. */
+  readonly request?: ListSecretsRequest;
 }
+
+/** The position a NextToken continues after: the last listed secret's creation time and name. */
+type ListPosition = readonly [createdMs: number, name: string];
 
 const MARKED_FOR_DELETION = "InvalidRequestException: You can't perform this operation on the secret because it was marked for deletion.";
 
@@ -40,6 +51,9 @@ export class SandboxSecrets implements SecretsPort {
   readonly #byArn = new Map<string, StoredSecret>();
   readonly #failures = new Map<Operation, { error: RemediationError; skip: number }[]>();
   readonly #now: () => Date;
+  /** Every secret in listing order: by creation date, then name (AWS lists by creation date). */
+  readonly #listed: StoredSecret[];
+  #listSimulation: CallSimulation | undefined;
   readonly calls: SandboxCall[] = [];
 
   public constructor(seed: AccountSeed, now: () => Date) {
@@ -48,6 +62,7 @@ export class SandboxSecrets implements SecretsPort {
       const arn = secret.arn ?? `arn:aws:secretsmanager:${seed.region}:${seed.account}:secret:${secret.name}-${suffixFor(secret.name)}`;
       const lastChangedDate = secret.lastChangedDate ? new Date(secret.lastChangedDate) : now();
       this.#byArn.set(arn, {
+        createdDate: secret.createdDate ? new Date(secret.createdDate) : new Date(lastChangedDate),
         arn,
         name: secret.name,
         seed: secret,
@@ -62,6 +77,8 @@ export class SandboxSecrets implements SecretsPort {
         ...(secret.resourcePolicy ? { resourcePolicy: secret.resourcePolicy } : {}),
       });
     }
+    // No operation creates or purges a secret, so the order is fixed once.
+    this.#listed = [...this.#byArn.values()].sort((a, b) => compareListed([a.createdDate.getTime(), a.name], [b.createdDate.getTime(), b.name]));
   }
 
   /**
@@ -73,11 +90,52 @@ export class SandboxSecrets implements SecretsPort {
     return this;
   }
 
+  /**
+   * Simulates ListSecrets' latency and quota from now on (off by default): each call then takes
+   * `latencyMs`, and more than `callsPerSecond` calls within a rolling second are throttled.
+   * `record: true` keeps each accepted call's start time in `listSecretsSimulation.started`.
+   */
+  public simulateListSecrets(options: CallSimulationOptions & { readonly record?: boolean }): this {
+    this.#listSimulation = new CallSimulation('ListSecrets', options);
+    return this;
+  }
+
+  /** The simulation `simulateListSecrets` set up: its throttle count and recorded start times. */
+  public get listSecretsSimulation(): CallSimulation | undefined {
+    return this.#listSimulation;
+  }
+
   public async describeSecret(secretId: string): Promise<SecretState> {
     this.#enter('describeSecret', secretId);
-    const stored = this.#find(secretId);
+    return Promise.resolve(this.#stateOf(this.#find(secretId)));
+  }
+
+  public async listSecrets(request: ListSecretsRequest): Promise<SecretPage> {
+    this.#enter('listSecrets', '', request);
+    const values = request.namePrefixes;
+    if (values !== undefined) checkNameFilter(values);
+    const after = request.nextToken === undefined ? undefined : toListPosition(decodeListToken(request.nextToken, values));
+    await this.#listSimulation?.enter();
+    // One more than a page: whether a next page exists decides the NextToken.
+    const found: StoredSecret[] = [];
+    for (const stored of this.#listed) {
+      if (after && compareListed([stored.createdDate.getTime(), stored.name], after) <= 0) continue;
+      if (!matchesNameFilter(stored.name, values)) continue;
+      found.push(stored);
+      if (found.length > LIST_PAGE_SIZE) break;
+    }
+    const page = found.slice(0, LIST_PAGE_SIZE);
+    const last = page.at(-1);
+    return {
+      secrets: page.map((stored) => this.#stateOf(stored)),
+      ...(found.length > LIST_PAGE_SIZE && last ? { nextToken: encodeListToken(values, [last.createdDate.getTime(), last.name]) } : {}),
+    };
+  }
+
+  /** What DescribeSecret and a ListSecrets entry say of a secret: the same fields, fresh copies. */
+  #stateOf(stored: StoredSecret): SecretState {
     const { seed } = stored;
-    return Promise.resolve({
+    return {
       arn: stored.arn,
       name: stored.name,
       rotationEnabled: stored.rotationEnabled,
@@ -90,7 +148,10 @@ export class SandboxSecrets implements SecretsPort {
       ...(stored.lastChangedDate ? { lastChangedDate: new Date(stored.lastChangedDate) } : {}),
       ...(seed.owningService ? { owningService: seed.owningService } : {}),
       ...(seed.kmsKeyId ? { kmsKeyId: seed.kmsKeyId } : {}),
-    });
+      createdDate: new Date(stored.createdDate),
+      ...(seed.lastAccessedDate ? { lastAccessedDate: new Date(seed.lastAccessedDate) } : {}),
+      ...(seed.nextRotationDate ? { nextRotationDate: new Date(seed.nextRotationDate) } : {}),
+    };
   }
 
   public async removeStagingLabel({ secretId, label, versionId }: { secretId: string; label: string; versionId: string }): Promise<void> {
@@ -183,8 +244,12 @@ export class SandboxSecrets implements SecretsPort {
     return stored ? structuredClone(stored.versions) : undefined;
   }
 
-  #enter(operation: Operation, secretId: string): void {
-    this.calls.push({ operation, secretId });
+  #enter(operation: Operation, secretId: string, request?: ListSecretsRequest): void {
+    this.calls.push({
+      operation,
+      secretId,
+      ...(request ? { request: { ...(request.namePrefixes ? { namePrefixes: [...request.namePrefixes] } : {}), ...(request.nextToken ? { nextToken: request.nextToken } : {}) } } : {}),
+    });
     const [next, ...rest] = this.#failures.get(operation) ?? [];
     if (!next) return;
     if (next.skip > 0) {
@@ -223,6 +288,14 @@ export class SandboxSecrets implements SecretsPort {
     return undefined;
   }
 }
+
+/** Listing order: creation time, then name (code-unit order, as AWS compares names). */
+const compareListed = (a: ListPosition, b: ListPosition): number => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+const toListPosition = (position: unknown): ListPosition => {
+  if (Array.isArray(position) && position.length === 2 && typeof position[0] === 'number' && typeof position[1] === 'string') return [position[0], position[1]];
+  throw new InvalidSecretStateError('ListSecrets: InvalidParameterException: the NextToken is not valid');
+};
 
 /** A stable 6-character suffix per name, so generated ARNs are the same on every run. */
 const suffixFor = (name: string): string => {

@@ -18,6 +18,12 @@ export const SecretSeedSchema = z
     rotationLambdaArn: z.string().optional(),
     lastRotatedDate: isoDate.optional(),
     lastChangedDate: isoDate.optional(),
+    /** Default: lastChangedDate, else the sandbox's `now`. */
+    createdDate: isoDate.optional(),
+    /** The day it was last read; absent: never read. */
+    lastAccessedDate: isoDate.optional(),
+    /** When rotation is next due (NextRotationDate). */
+    nextRotationDate: isoDate.optional(),
     /** Set: the secret is scheduled for deletion. */
     deletedDate: isoDate.optional(),
     owningService: z.string().optional(),
@@ -50,6 +56,11 @@ export const AccountSeedSchema = z
     /** Where the project's bus and topic live in the replay; secrets carry their own in their ARN. */
     account: z.string().default('123456789012'),
     region: z.string().default('us-east-1'),
+    /**
+     * The moment the sandbox's sweep and scan take as "now", so the ages of its secrets (unused,
+     * rotation overdue) read the same on any day. Absent: the real clock.
+     */
+    now: isoDate.optional(),
     secrets: z.array(SecretSeedSchema),
   })
   .strict()

@@ -22,9 +22,13 @@ type Operation = SandboxCall['operation'];
 
 const WRITES: ReadonlySet<Operation> = new Set<Operation>(['removeStagingLabel', 'enableRotation', 'restoreSecret', 'putResourcePolicy', 'deleteResourcePolicy']);
 
-/** The AWS API behind each port call, to word the injected errors as the adapter does (`Operation: Exception: message`). */
+/**
+ * The AWS API behind each port call, to word the injected errors as the adapter does (`Operation: Exception: message`).
+ * ListSecrets is here for completeness only: actions never list, so no row below injects on it.
+ */
 const AWS_API: Readonly<Record<Operation, string>> = {
   describeSecret: 'DescribeSecret',
+  listSecrets: 'ListSecrets',
   listVersions: 'ListSecretVersionIds',
   removeStagingLabel: 'UpdateSecretVersionStage',
   enableRotation: 'RotateSecret',

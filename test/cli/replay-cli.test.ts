@@ -31,6 +31,18 @@ const replay = async (...args: string[]): Promise<Run> => {
 
 const jsonLines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 
+/** The JSON printed, framed with `│`, under the first line that starts with `heading`. */
+const framedJson = (stdout: string, heading: string): unknown => {
+  const frame = '      │ ';
+  const lines = stdout.split('\n');
+  const framed: string[] = [];
+  for (const line of lines.slice(lines.findIndex((l) => l.trimStart().startsWith(heading)) + 1)) {
+    if (!line.startsWith(frame)) break;
+    framed.push(line.slice(frame.length));
+  }
+  return JSON.parse(framed.join('\n'));
+};
+
 const tempFile = (name: string, content: string): string => {
   const file = join(mkdtempSync(join(tmpdir(), 'replay-cli-')), name);
   writeFileSync(file, content);
@@ -88,6 +100,43 @@ describe('CLI: npm start (replay)', { timeout: 60_000 }, () => {
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('secrets.0.versions: no version holds AWSCURRENT');
+  });
+
+  it('prints each alert as Chatbot and Slack would receive it with --show-payloads', async () => {
+    // Act
+    const run = await replay('--show-payloads', join(eventsDir, 'secret-deleted', 'fires.DeleteSecret.authored.by-developer.json'));
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('alert: [CRITICAL] secret-deleted: prod/crm/api-token (123456789012/us-east-1)');
+    expect(run.stdout).toContain('      │ What the service did');
+    const chatbot = framedJson(run.stdout, 'chatbot (');
+    expect(chatbot).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      content: { textType: 'client-markdown', title: ':rotating_light: [CRITICAL] secret-deleted: prod/crm/api-token (123456789012/us-east-1)' },
+      metadata: { threadId: '123456789012/us-east-1/prod/crm/api-token', eventType: 'secret-deleted' },
+    });
+    const slack = framedJson(run.stdout, 'slack (') as { text: string; blocks: { type: string }[] };
+    expect(slack.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text' } });
+    expect(slack.blocks.map((b) => b.type)).toContain('actions');
+    expect(slack.text).toContain('[CRITICAL] secret-deleted: prod/crm/api-token');
+  });
+
+  it('prints the plain text only without the flag, and puts the payloads in --json with it', async () => {
+    // Prepare
+    const event = join(eventsDir, 'secret-deleted', 'fires.DeleteSecret.authored.by-developer.json');
+
+    // Act
+    const [plain, json] = await Promise.all([replay(event), replay('--json', '--show-payloads', event)]);
+
+    // Assess
+    expect(plain.stdout).toContain('alert: [CRITICAL] secret-deleted');
+    expect(plain.stdout).not.toContain('chatbot (');
+    const [report] = jsonLines(json.stdout);
+    expect(report).toMatchObject({
+      findings: [{ alert: { subject: expect.stringContaining('secret-deleted'), chatbot: { source: 'custom' }, slack: { blocks: expect.any(Array) } } }],
+    });
   });
 
   it('refuses --live without a bus and a topic, with a usage error', async () => {

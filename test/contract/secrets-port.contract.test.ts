@@ -13,7 +13,11 @@ import {
   InternalServiceError,
   InvalidParameterException,
   InvalidRequestException,
+  ListSecretsCommand,
+  type ListSecretsRequest as AwsListSecretsRequest,
+  type ListSecretsResponse,
   ResourceNotFoundException,
+  type SecretListEntry,
   SecretsManagerClient,
   SecretsManagerServiceException,
   UpdateSecretVersionStageCommand,
@@ -30,7 +34,7 @@ import {
   SecretNotFoundError,
   TransientAwsError,
 } from '../../shared/errors.js';
-import type { SecretState, SecretsPort } from '../../shared/ports/secrets.js';
+import type { ListSecretsRequest, SecretState, SecretsPort } from '../../shared/ports/secrets.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { sandboxWith } from '../helpers/sandbox.js';
 import './aws-matchers.js';
@@ -53,6 +57,10 @@ const PREVIOUS = 'a1b2c3d4-5678-90ab-cdef-EXAMPLE33333';
 const LAST_ROTATED = '2026-10-01T08:00:00.000Z';
 const LAST_CHANGED = '2026-11-20T09:30:00.000Z';
 const DELETED = '2026-11-24T17:00:00.000Z';
+const CREATED = '2025-03-14T10:00:00.000Z';
+/** AWS keeps the day a secret was last read, at midnight UTC. */
+const LAST_ACCESSED = '2026-11-24T00:00:00.000Z';
+const NEXT_ROTATION = '2026-12-01T08:00:00.000Z';
 
 const paymentsDb = {
   name: NAME,
@@ -61,6 +69,9 @@ const paymentsDb = {
   rotationLambdaArn: ROTATION_LAMBDA,
   lastRotatedDate: LAST_ROTATED,
   lastChangedDate: LAST_CHANGED,
+  createdDate: CREATED,
+  lastAccessedDate: LAST_ACCESSED,
+  nextRotationDate: NEXT_ROTATION,
   kmsKeyId: KMS_KEY,
   tags: { owner: 'payments', env: 'prod' },
   versions: { [CURRENT]: ['AWSCURRENT'], [PENDING]: ['AWSPENDING'], [PREVIOUS]: ['AWSPREVIOUS'] },
@@ -73,6 +84,9 @@ const paymentsDbDescribed = {
   RotationLambdaARN: ROTATION_LAMBDA,
   LastRotatedDate: new Date(LAST_ROTATED),
   LastChangedDate: new Date(LAST_CHANGED),
+  CreatedDate: new Date(CREATED),
+  LastAccessedDate: new Date(LAST_ACCESSED),
+  NextRotationDate: new Date(NEXT_ROTATION),
   KmsKeyId: KMS_KEY,
   Tags: [
     { Key: 'owner', Value: 'payments' },
@@ -88,18 +102,92 @@ const paymentsDbState: SecretState = {
   rotationLambdaArn: ROTATION_LAMBDA,
   lastRotatedDate: new Date(LAST_ROTATED),
   lastChangedDate: new Date(LAST_CHANGED),
+  createdDate: new Date(CREATED),
+  lastAccessedDate: new Date(LAST_ACCESSED),
+  nextRotationDate: new Date(NEXT_ROTATION),
   kmsKeyId: KMS_KEY,
   tags: { owner: 'payments', env: 'prod' },
   versions: { [CURRENT]: ['AWSCURRENT'], [PENDING]: ['AWSPENDING'], [PREVIOUS]: ['AWSPREVIOUS'] },
 };
 
-/** A secret nobody configured: no rotation, no tags, no KMS key (AWS omits those fields). */
+/**
+ * A secret nobody configured: no rotation, no tags, no KMS key, never read (AWS omits those
+ * fields). Created and last changed at the same moment (the sandbox's default creation date).
+ */
 const bareSecret = {
   name: 'dev/scratch',
   arn: `${ACCOUNT_PREFIX}:dev/scratch-Qw3rTy`,
   lastChangedDate: LAST_CHANGED,
   versions: { [CURRENT]: ['AWSCURRENT'] },
 } satisfies SecretSeed;
+
+const bareSecretState: SecretState = {
+  arn: bareSecret.arn,
+  name: bareSecret.name,
+  rotationEnabled: false,
+  lastChangedDate: new Date(LAST_CHANGED),
+  createdDate: new Date(LAST_CHANGED),
+  tags: {},
+  versions: { [CURRENT]: ['AWSCURRENT'] },
+};
+
+/** A secret scheduled for deletion: ListSecrets shows it only with IncludePlannedDeletion, which the port always sets. */
+const doomedSecret = {
+  name: 'prod/old-api-key',
+  arn: `${ACCOUNT_PREFIX}:prod/old-api-key-Zx8Yw7`,
+  createdDate: '2024-01-02T03:04:05.000Z',
+  lastChangedDate: DELETED,
+  deletedDate: DELETED,
+  versions: { [CURRENT]: ['AWSCURRENT'] },
+} satisfies SecretSeed;
+
+const doomedSecretState: SecretState = {
+  arn: doomedSecret.arn,
+  name: doomedSecret.name,
+  rotationEnabled: false,
+  lastChangedDate: new Date(DELETED),
+  deletedDate: new Date(DELETED),
+  createdDate: new Date(doomedSecret.createdDate),
+  tags: {},
+  versions: { [CURRENT]: ['AWSCURRENT'] },
+};
+
+/** A ListSecrets entry as AWS writes it: DescribeSecret's fields, the versions under `SecretVersionsToStages`. */
+const listed = ({ VersionIdsToStages, ...described }: DescribeSecretResponse): SecretListEntry => ({
+  ...described,
+  ...(VersionIdsToStages ? { SecretVersionsToStages: VersionIdsToStages } : {}),
+});
+
+/** The request the adapter sends for a port call: always 100 a page, those scheduled for deletion included. */
+const listRequest = (request: ListSecretsRequest): AwsListSecretsRequest => ({
+  MaxResults: 100,
+  IncludePlannedDeletion: true,
+  ...(request.namePrefixes ? { Filters: [{ Key: 'name', Values: [...request.namePrefixes] }] } : {}),
+  ...(request.nextToken ? { NextToken: request.nextToken } : {}),
+});
+
+/** `count` secrets under `prefix`, created a minute apart in name order. */
+const manySecrets = (prefix: string, count: number): SecretSeed[] =>
+  Array.from({ length: count }, (_, i) => {
+    const name = `${prefix}${String(i).padStart(3, '0')}`;
+    return {
+      name,
+      arn: `${ACCOUNT_PREFIX}:${name}-Ab${String(i).padStart(4, '0')}`,
+      createdDate: new Date(Date.parse('2026-01-01T00:00:00Z') + i * 60_000).toISOString(),
+      lastChangedDate: LAST_CHANGED,
+      versions: { [CURRENT]: ['AWSCURRENT'] },
+    };
+  });
+
+/** What AWS answers with for seeded secrets: each as DescribeSecret would, listed. */
+const entryOf = (seed: SecretSeed): SecretListEntry => ({
+  ARN: seed.arn,
+  Name: seed.name,
+  RotationEnabled: false,
+  LastChangedDate: new Date(seed.lastChangedDate ?? LAST_CHANGED),
+  CreatedDate: new Date(seed.createdDate ?? seed.lastChangedDate ?? LAST_CHANGED),
+  SecretVersionsToStages: { [CURRENT]: ['AWSCURRENT'] },
+});
 
 const notFound = () => new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: { httpStatusCode: 400 } });
 
@@ -115,13 +203,17 @@ interface Scenario {
   readonly aws: {
     readonly describeSecret?: DescribeSecretResponse | Error;
     readonly updateSecretVersionStage?: UpdateSecretVersionStageResponse | Error;
+    /** One answer per ListSecrets call, in order. */
+    readonly listSecrets?: readonly (ListSecretsResponse | Error)[];
   };
 }
 
 /** A request as both implementations can report it: the port operation and the AWS input. */
 type SentRequest =
   | { readonly operation: 'describeSecret'; readonly input: DescribeSecretRequest }
-  | { readonly operation: 'removeStagingLabel'; readonly input: UpdateSecretVersionStageRequest };
+  | { readonly operation: 'removeStagingLabel'; readonly input: UpdateSecretVersionStageRequest }
+  /** The port request; the adapter's AWS input is `listRequest(request)`. A NextToken may be `expect.any(String)`: each side issues its own. */
+  | { readonly operation: 'listSecrets'; readonly request: ListSecretsRequest };
 
 type Expected =
   | { readonly resolves: unknown }
@@ -141,6 +233,19 @@ const removes = (SecretId: string, VersionStage: string, RemoveFromVersionId: st
   operation: 'removeStagingLabel',
   input: { SecretId, VersionStage, RemoveFromVersionId },
 });
+const lists = (request: ListSecretsRequest): SentRequest => ({ operation: 'listSecrets', request });
+
+/** Lists every page of a filter through the port: each page's names, and whether a token followed. */
+const listAll = async (port: SecretsPort, namePrefixes?: readonly string[]): Promise<{ names: string[]; continued: boolean }[]> => {
+  const pages: { names: string[]; continued: boolean }[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await port.listSecrets({ ...(namePrefixes ? { namePrefixes } : {}), ...(nextToken ? { nextToken } : {}) });
+    pages.push({ names: page.secrets.map((s) => s.name), continued: page.nextToken !== undefined });
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return pages;
+};
 
 const cases: readonly ContractCase[] = [
   {
@@ -173,21 +278,13 @@ const cases: readonly ContractCase[] = [
           ARN: bareSecret.arn,
           Name: bareSecret.name,
           LastChangedDate: new Date(LAST_CHANGED),
+          CreatedDate: new Date(LAST_CHANGED),
           VersionIdsToStages: { [CURRENT]: ['AWSCURRENT'] },
         },
       },
     },
     act: (port) => port.describeSecret(bareSecret.arn),
-    expected: {
-      resolves: {
-        arn: bareSecret.arn,
-        name: bareSecret.name,
-        rotationEnabled: false,
-        lastChangedDate: new Date(LAST_CHANGED),
-        tags: {},
-        versions: { [CURRENT]: ['AWSCURRENT'] },
-      } satisfies SecretState,
-    },
+    expected: { resolves: bareSecretState },
     sent: [describes(bareSecret.arn)],
   },
   {
@@ -292,6 +389,64 @@ const cases: readonly ContractCase[] = [
     expected: { rejects: SecretNotFoundError, awsCode: 'ResourceNotFoundException' },
     sent: [removes(UNKNOWN_ARN, 'AWSPENDING', PENDING)],
   },
+  {
+    name: 'listSecrets lists every secret by creation date, those scheduled for deletion included, with what DescribeSecret tells',
+    scenario: {
+      seed: [paymentsDb, bareSecret, doomedSecret],
+      aws: {
+        listSecrets: [
+          {
+            SecretList: [
+              listed({ ARN: doomedSecret.arn, Name: doomedSecret.name, CreatedDate: new Date(doomedSecret.createdDate), LastChangedDate: new Date(DELETED), DeletedDate: new Date(DELETED), VersionIdsToStages: { [CURRENT]: ['AWSCURRENT'] } }),
+              listed(paymentsDbDescribed),
+              listed({ ARN: bareSecret.arn, Name: bareSecret.name, CreatedDate: new Date(LAST_CHANGED), LastChangedDate: new Date(LAST_CHANGED), VersionIdsToStages: { [CURRENT]: ['AWSCURRENT'] } }),
+            ],
+          },
+        ],
+      },
+    },
+    act: (port) => port.listSecrets({}),
+    expected: { resolves: { secrets: [doomedSecretState, paymentsDbState, bareSecretState] } },
+    sent: [lists({})],
+  },
+  {
+    name: 'listSecrets with name prefixes lists the names starting with any of them, case-sensitively',
+    scenario: {
+      seed: [paymentsDb, bareSecret, ...manySecrets('Prod/', 2), ...manySecrets('staging/', 2), ...manySecrets('production-', 1)],
+      aws: { listSecrets: [{ SecretList: [listed(paymentsDbDescribed), ...manySecrets('staging/', 2).map(entryOf)] }] },
+    },
+    act: (port) => listAll(port, ['prod/', 'staging/']),
+    // By creation date: prod/payments/db (2025) before the staging ones (2026); not Prod/, not production-.
+    expected: { resolves: [{ names: [NAME, 'staging/000', 'staging/001'], continued: false }] },
+    sent: [lists({ namePrefixes: ['prod/', 'staging/'] })],
+  },
+  {
+    name: 'listSecrets returns 100 a page, and the NextToken continues the same filter',
+    scenario: {
+      seed: [bareSecret, ...manySecrets('app/', 150)],
+      aws: {
+        listSecrets: [
+          { SecretList: manySecrets('app/', 100).map(entryOf), NextToken: 'opaque-token-1' },
+          { SecretList: manySecrets('app/', 150).slice(100).map(entryOf) },
+        ],
+      },
+    },
+    act: (port) => listAll(port, ['app/']),
+    expected: {
+      resolves: [
+        { names: manySecrets('app/', 100).map((s) => s.name), continued: true },
+        { names: manySecrets('app/', 150).slice(100).map((s) => s.name), continued: false },
+      ],
+    },
+    sent: [lists({ namePrefixes: ['app/'] }), lists({ namePrefixes: ['app/'], nextToken: expect.any(String) })],
+  },
+  {
+    name: 'listSecrets of a prefix no name starts with returns one empty page',
+    scenario: { seed: [paymentsDb], aws: { listSecrets: [{ SecretList: [] }] } },
+    act: (port) => port.listSecrets({ namePrefixes: ['PROD/'] }),
+    expected: { resolves: { secrets: [] } },
+    sent: [lists({ namePrefixes: ['PROD/'] })],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -313,7 +468,9 @@ const implementations: readonly Implementation[] = [
       return {
         port: secrets,
         assertSent: (requests) => {
-          expect(secrets.calls).toEqual(requests.map(({ operation, input }) => ({ operation, secretId: input.SecretId })));
+          expect(secrets.calls).toEqual(
+            requests.map((sent) => (sent.operation === 'listSecrets' ? { operation: sent.operation, secretId: '', request: sent.request } : { operation: sent.operation, secretId: sent.input.SecretId })),
+          );
         },
       };
     },
@@ -322,19 +479,26 @@ const implementations: readonly Implementation[] = [
     name: 'secretsManagerAdapter (SDK, mocked AWS)',
     create: ({ aws }) => {
       secretsManager.reset();
-      const { describeSecret, updateSecretVersionStage } = aws;
+      const { describeSecret, updateSecretVersionStage, listSecrets = [] } = aws;
       if (describeSecret instanceof Error) secretsManager.on(DescribeSecretCommand).rejects(describeSecret);
       else if (describeSecret) secretsManager.on(DescribeSecretCommand).resolves(describeSecret);
       if (updateSecretVersionStage instanceof Error) secretsManager.on(UpdateSecretVersionStageCommand).rejects(updateSecretVersionStage);
       else if (updateSecretVersionStage) secretsManager.on(UpdateSecretVersionStageCommand).resolves(updateSecretVersionStage);
+      const listing = secretsManager.on(ListSecretsCommand);
+      for (const answer of listSecrets) {
+        if (answer instanceof Error) listing.rejectsOnce(answer);
+        else listing.resolvesOnce(answer);
+      }
       return {
         port: secretsManagerAdapter(new SecretsManagerClient({ region: 'us-east-1', maxAttempts: 1 })),
         assertSent: (requests) => {
           expect(secretsManager.calls()).toHaveLength(requests.length);
-          for (const request of requests) {
+          for (const [index, request] of requests.entries()) {
             // Spread: the matcher wants a plain object type, which an SDK input interface is not.
             if (request.operation === 'describeSecret') expect(secretsManager).toHaveReceivedCommandWith(DescribeSecretCommand, { ...request.input });
-            else expect(secretsManager).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { ...request.input });
+            else if (request.operation === 'removeStagingLabel') expect(secretsManager).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { ...request.input });
+            // Exactly, in order: no field more (a filter dropped or added would change what is listed).
+            else expect(secretsManager.call(index).args[0].input).toStrictEqual(listRequest(request.request));
           }
         },
       };
@@ -390,6 +554,7 @@ describe('Function: secretsManagerAdapter', () => {
   const calls = [
     { operation: 'describeSecret', call: () => port.describeSecret(ARN) },
     { operation: 'removeStagingLabel', call: () => port.removeStagingLabel({ secretId: ARN, label: 'AWSPENDING', versionId: PENDING }) },
+    { operation: 'listSecrets', call: () => port.listSecrets({ namePrefixes: ['prod/'] }) },
   ] as const;
 
   const sdkErrors = [

@@ -7,15 +7,16 @@
  * packages into a temporary folder itself.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { actionDefinitions } from '../../shared/actions/registry.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
 import { readYaml } from '../../shared/policy/parse-policy.js';
-import { functionNames, routes, routesFor } from '../../shared/rules/routes.js';
+import { functionNames, routes, routesFor, schedulesFor } from '../../shared/rules/routes.js';
 import { repoRoot } from '../helpers/events.js';
 
 interface Resource {
@@ -48,26 +49,48 @@ const packagedTemplate = async (): Promise<{ Resources: Record<string, Resource>
   return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
 };
 
+const SLACK_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secrets-remediator/slack-webhook-AbCdEf';
+
+/**
+ * The template of the service packaged with the shipped policy.yml plus a Slack webhook secret:
+ * a copy of the project's files with that policy (node_modules and sources linked, deploy/
+ * copied because its plugins find the policy next to themselves), packaged there.
+ */
+const packagedWithSlack = async (): Promise<{ Resources: Record<string, Resource> }> => {
+  const dir = mkdtempSync(join(tmpdir(), 'secrets-remediator-slack-'));
+  for (const linked of ['node_modules', 'functions', 'shared']) symlinkSync(join(repoRoot, linked), join(dir, linked));
+  for (const copied of ['serverless.yml', 'esbuild.options.json', 'package.json', 'tsconfig.json', 'deploy']) cpSync(join(repoRoot, copied), join(dir, copied), { recursive: true });
+  const policy = parseDocument(readFileSync(join(repoRoot, 'policy.yml'), 'utf8'));
+  policy.setIn(['alerts', 'channels', 'slackWebhookSecretArn'], SLACK_SECRET);
+  writeFileSync(join(dir, 'policy.yml'), policy.toString());
+  await promisify(execFile)(join(dir, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'test', '--package', join(dir, 'out')], {
+    cwd: dir,
+    timeout: PACKAGE_TIMEOUT_MS,
+    env: process.env,
+  });
+  return JSON.parse(readFileSync(join(dir, 'out', 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
+};
+
 let resources: Record<string, Resource>;
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const ofType = (type: string, within = resources) => Object.entries(within).filter(([, r]) => r.Type === type);
 
 /** The logical id of each of our functions, by its name in serverless.yml. */
-const functionIds = (): Record<string, string> =>
+const functionIds = (within = resources): Record<string, string> =>
   Object.fromEntries(
     functionNames.map((name) => {
-      const found = ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties.FunctionName).endsWith(`-${name}`));
+      const found = ofType('AWS::Lambda::Function', within).find(([, r]) => String(r.Properties.FunctionName).endsWith(`-${name}`));
       if (!found) throw new Error(`no function ${name} in the template`);
       return [name, found[0]];
     }),
   );
 
-const roleIdOf = (functionId: string): string => {
-  const role = resources[functionId]?.Properties.Role as { 'Fn::GetAtt': [string, string] };
+const roleIdOf = (functionId: string, within = resources): string => {
+  const role = within[functionId]?.Properties.Role as { 'Fn::GetAtt': [string, string] };
   return role['Fn::GetAtt'][0];
 };
 
-const statementsOf = (functionId: string): Statement[] => {
-  const policies = resources[roleIdOf(functionId)]?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
+const statementsOf = (functionId: string, within = resources): Statement[] => {
+  const policies = within[roleIdOf(functionId, within)]?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
   return policies.flatMap((p) => p.PolicyDocument.Statement);
 };
 
@@ -89,7 +112,9 @@ describe('Packaged template', () => {
     const ids = functionIds();
     const stage = String((resources[ids.classify ?? '']?.Properties.Environment as { Variables: Record<string, unknown> }).Variables.STAGE);
     const deployedRoutes = routesFor(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage }));
-    const rules = ofType('AWS::Events::Rule').map(([, r]) => ({
+    const rules = ofType('AWS::Events::Rule')
+      .filter(([, r]) => r.Properties.EventPattern !== undefined)
+      .map(([, r]) => ({
       pattern: r.Properties.EventPattern,
       bus: r.Properties.EventBusName,
       target: ((r.Properties.Targets as { Arn: { 'Fn::GetAtt': [string, string] } }[])[0]?.Arn['Fn::GetAtt'][0]) ?? '',
@@ -101,6 +126,24 @@ describe('Packaged template', () => {
       expect(matching, route.name).toHaveLength(1);
       expect(matching[0]?.target, route.name).toBe(ids[route.target]);
       expect(matching[0]?.bus, route.name).toEqual(route.bus === 'default' ? undefined : { 'Fn::GetAtt': ['ProjectBus', 'Name'] });
+    }
+  });
+
+  it('runs each scheduled function on its schedule, from the default bus', () => {
+    const ids = functionIds();
+    const scheduled = ofType('AWS::Events::Rule')
+      .filter(([, r]) => r.Properties.ScheduleExpression !== undefined)
+      .map(([, r]) => ({
+        expression: r.Properties.ScheduleExpression,
+        bus: r.Properties.EventBusName,
+        target: (r.Properties.Targets as { Arn: { 'Fn::GetAtt': [string, string] } }[])[0]?.Arn['Fn::GetAtt'][0],
+      }));
+
+    const stage = String((resources[ids.classify ?? '']?.Properties.Environment as { Variables: Record<string, unknown> }).Variables.STAGE);
+    const schedules = schedulesFor(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage }));
+    expect(schedules.map((s) => s.target)).toEqual(['alert-digest', 'sweep']);
+    for (const schedule of schedules) {
+      expect(scheduled, schedule.target).toContainEqual({ expression: schedule.expression, bus: undefined, target: ids[schedule.target] });
     }
   });
 
@@ -138,17 +181,37 @@ describe('Packaged template', () => {
   });
 
   it('gives each function a role of its own, and has no other role', () => {
-    const roleIds = Object.values(functionIds()).map(roleIdOf);
+    const roleIds = Object.values(functionIds()).map((id) => roleIdOf(id));
 
     expect(new Set(roleIds).size).toBe(functionNames.length);
     expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual([...roleIds].sort());
   });
 
-  it('lets classify only describe secrets and put events on the project bus (and fail to the queue)', () => {
+  it('lets classify only describe secrets, count refused calls in the ledger and put events on the project bus (and fail to the queue)', () => {
     expect(grantsOf(functionIds().classify ?? '')).toEqual([
       { action: 'secretsmanager:DescribeSecret', resource: SECRETS },
       { action: 'events:PutEvents', resource: { 'Fn::GetAtt': ['ProjectBus', 'Arn'] } },
+      // access-denied-burst: claim each refused call once, count it, release the claim if counting fails.
+      ...['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].map((action) => ({ action, resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } })),
       { action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+    ]);
+  });
+
+  it('lets the sweep only read secrets, put findings on the project bus and publish its summary (and fail to the queue)', () => {
+    const grants = grantsOf(functionIds().sweep ?? '');
+    expect(grants.filter((g) => g.action.startsWith('secretsmanager:'))).toEqual([
+      // ListSecrets takes no resource-level permission.
+      { action: 'secretsmanager:ListSecrets', resource: '*' },
+      { action: 'secretsmanager:DescribeSecret', resource: SECRETS },
+      { action: 'secretsmanager:ListSecretVersionIds', resource: SECRETS },
+      { action: 'secretsmanager:GetResourcePolicy', resource: SECRETS },
+    ]);
+    expect(grants.filter((g) => !g.action.startsWith('secretsmanager:')).map((g) => g.action)).toEqual([
+      'events:PutEvents',
+      'sns:Publish',
+      'kms:GenerateDataKey',
+      'kms:Decrypt',
+      'sqs:SendMessage',
     ]);
   });
 
@@ -178,7 +241,7 @@ describe('Packaged template', () => {
     ]);
   });
 
-  it('lets alert only publish to the alert topic, with its key, and remember what it sent', () => {
+  it('lets alert only publish to the alert topic, with its key, remember what it sent and hold alerts for a digest', () => {
     expect(grantsOf(functionIds().alert ?? '')).toEqual([
       { action: 'sns:Publish', resource: { Ref: 'AlertTopic' } },
       { action: 'kms:GenerateDataKey', resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] } },
@@ -186,11 +249,58 @@ describe('Packaged template', () => {
       { action: 'dynamodb:PutItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
       { action: 'dynamodb:UpdateItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
       { action: 'dynamodb:DeleteItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
+      { action: 'dynamodb:PutItem', resource: { 'Fn::GetAtt': ['DigestTable', 'Arn'] } },
       { action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
     ]);
   });
 
-  it('allows no role to read a secret value, and no wildcard action', () => {
+  it('lets alert-digest only publish to the alert topic, with its key, remember what it sent and read back held alerts', () => {
+    expect(grantsOf(functionIds()['alert-digest'] ?? '')).toEqual([
+      { action: 'sns:Publish', resource: { Ref: 'AlertTopic' } },
+      { action: 'kms:GenerateDataKey', resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] } },
+      { action: 'kms:Decrypt', resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] } },
+      { action: 'dynamodb:PutItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
+      { action: 'dynamodb:UpdateItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
+      { action: 'dynamodb:DeleteItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
+      { action: 'dynamodb:Query', resource: { 'Fn::GetAtt': ['DigestTable', 'Arn'] } },
+      { action: 'dynamodb:DeleteItem', resource: { 'Fn::GetAtt': ['DigestTable', 'Arn'] } },
+      { action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+    ]);
+  });
+
+  it('keeps held alerts in a table keyed by window and finding, whose items expire', () => {
+    const table = resources.DigestTable?.Properties;
+
+    expect(table?.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(table?.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(table?.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it('tells the alert topic as soon as anything waits in the dead-letter queue, with a key policy that lets CloudWatch publish', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+    const keyStatements = (resources.AlertKey?.Properties.KeyPolicy as { Statement: (Statement & { Principal: { Service?: string | string[] } })[] }).Statement;
+
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        AlarmActions: [{ Ref: 'AlertTopic' }],
+      }),
+    );
+    expect(
+      keyStatements.some(
+        (s) => s.Effect === 'Allow' && [s.Principal.Service].flat().includes('cloudwatch.amazonaws.com') && ['kms:Decrypt', 'kms:GenerateDataKey*'].every((a) => actionsOf(s).includes(a)),
+      ),
+    ).toBe(true);
+  });
+
+  it('allows no role to read a secret value while the policy names no Slack webhook secret, and no wildcard action', () => {
     const actions = Object.values(functionIds()).flatMap((id) => statementsOf(id).flatMap(actionsOf));
 
     expect(actions.length).toBeGreaterThan(0);
@@ -214,5 +324,22 @@ describe('Packaged template', () => {
       expect(config.MaximumRetryAttempts).toBe(2);
       expect(config.DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } } });
     }
+  });
+});
+
+describe('Packaged template with a Slack webhook secret in the policy', () => {
+  let slack: Record<string, Resource>;
+
+  beforeAll(async () => {
+    slack = (await packagedWithSlack()).Resources;
+  }, PACKAGE_TIMEOUT_MS + 10_000);
+
+  it('lets the alert functions, and no other, read exactly that secret', () => {
+    const readers = Object.fromEntries(
+      Object.entries(functionIds(slack)).map(([name, id]) => [name, statementsOf(id, slack).filter((s) => actionsOf(s).some((a) => /getsecretvalue/i.test(a)))]),
+    );
+    const grant = { Sid: 'ReadSlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SLACK_SECRET };
+
+    expect(readers).toEqual(Object.fromEntries(functionNames.map((name) => [name, name === 'alert' || name === 'alert-digest' ? [grant] : []])));
   });
 });

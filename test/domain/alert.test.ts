@@ -98,7 +98,7 @@ describe('Function: renderAlert', () => {
 });
 
 describe('Function: subjectOf', () => {
-  it('fits a long secret name into 100 characters, keeping the severity, rule and where', () => {
+  it('fits a long secret name into 99 ASCII characters (SNS: "less than 100"), keeping the severity, rule and where', () => {
     const finding = payments();
     const long = { ...finding, secret: { ...finding.secret, name: `prod/${'very-long-segment/'.repeat(10)}db` } };
 
@@ -106,7 +106,8 @@ describe('Function: subjectOf', () => {
 
     expect(subject).toHaveLength(MAX_SUBJECT);
     expect(subject.startsWith('[HIGH] rotation-failed: prod/very-long-segment/')).toBe(true);
-    expect(subject.endsWith('… (123456789012/us-east-1)')).toBe(true);
+    expect(subject.endsWith('... (123456789012/us-east-1)')).toBe(true);
+    expect(subject).toMatch(/^[\x20-\x7E]+$/);
   });
 
   it('leaves a short subject alone', () => {

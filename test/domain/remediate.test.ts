@@ -213,6 +213,7 @@ describe('Use case: remediate (clear-stale-pending)', () => {
       restoreSecret: (id) => secrets.restoreSecret(id),
       getResourcePolicy: (id) => secrets.getResourcePolicy(id),
       putResourcePolicy: (request) => secrets.putResourcePolicy(request),
+      listSecrets: (request) => secrets.listSecrets(request),
       deleteResourcePolicy: (id) => secrets.deleteResourcePolicy(id),
     };
 

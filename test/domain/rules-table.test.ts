@@ -17,10 +17,10 @@ import { repoRoot, sampleEventFiles } from '../helpers/events.js';
 const classifyRoutes = routes.filter((r) => r.bus === 'default' && r.target === 'classify');
 
 /** The smallest event of each trigger, as EventBridge would deliver it. */
-const cloudTrailEvent = (detailType: string, eventName: string) => ({
+const cloudTrailEvent = (detailType: string, eventName: string, errorCode?: string) => ({
   source: 'aws.secretsmanager',
   'detail-type': detailType,
-  detail: { eventSource: 'secretsmanager.amazonaws.com', eventName },
+  detail: { eventSource: 'secretsmanager.amazonaws.com', eventName, ...(errorCode ? { errorCode } : {}) },
 });
 const configEvent = (configRuleName: string) => ({
   source: 'aws.config',
@@ -31,16 +31,18 @@ const configEvent = (configRuleName: string) => ({
 const samplesOf = (ruleId: string, kind: 'fires' | 'silent') => sampleEventFiles().filter((f) => f.startsWith(`${ruleId}/${kind}.`));
 
 describe('Table: rules', () => {
-  it('covers every event-triggered rule of DESIGN §4, and the Config findings', () => {
+  it('covers every rule of DESIGN §4 (events, Config and the sweep) and the sweep checks of issue #6', () => {
     expect(rules.map((r) => r.id).sort()).toEqual(
       [
         'abac-tag-changed',
+        'access-denied-burst',
         'access-outside-vpce',
         'default-kms-key',
         'deleted-secret-in-use',
         'policy-public',
         'policy-removed',
         'replication-removed',
+        'resource-policy-missing',
         'rotation-disabled',
         'rotation-failed',
         'rotation-missing',
@@ -48,6 +50,8 @@ describe('Table: rules', () => {
         'rotation-succeeded',
         'secret-deleted',
         'secret-force-deleted',
+        'scheduled-for-deletion',
+        'stale-pending',
         'unused',
         'value-changed-by-hand',
       ].sort(),
@@ -68,6 +72,7 @@ describe('Table: rules', () => {
     ['policy-public', 'critical', undefined],
     ['unused', 'low', 'SecretsManager.3'],
     ['rotation-succeeded', 'info', 'SecretsManager.2'],
+    ['access-denied-burst', 'medium', undefined],
   ])('gives %s severity %s and control %s, as DESIGN §4 does', (id, severity, control) => {
     const rule = rules.find((r) => r.id === id);
 
@@ -77,10 +82,17 @@ describe('Table: rules', () => {
 
   it.each(rules.map((r) => [r.id, r] as const))('routes every trigger of %s to classify through a real pattern', (_id, rule) => {
     for (const trigger of rule.triggers) {
+      // The sweep is no event: its checks are held to the table in test/sweep.
+      if (trigger.source === 'sweep') continue;
       const events =
         trigger.source === 'cloudtrail'
           ? trigger.eventNames.map((name) => cloudTrailEvent(trigger.detailType, name))
-          : trigger.managedRules.flatMap((managed) => [configEvent(managed), configEvent(`securityhub-${managed}-a1b2c3`)]);
+          : trigger.source === 'denied-call'
+            ? // Any call: a read, a write, and one that names no secret, with both spellings of the code.
+              ['GetSecretValue', 'DeleteSecret', 'ListSecrets'].flatMap((name) =>
+                [trigger.errorCodePrefix, `${trigger.errorCodePrefix}Exception`].map((code) => cloudTrailEvent(trigger.detailType, name, code)),
+              )
+            : trigger.managedRules.flatMap((managed) => [configEvent(managed), configEvent(`securityhub-${managed}-a1b2c3`)]);
       for (const event of events) {
         expect(classifyRoutes.some((route) => matchesPattern(route.pattern, event)), JSON.stringify(event)).toBe(true);
       }
@@ -92,7 +104,8 @@ describe('Table: rules', () => {
     expect(MANAGED_RULES.every((managed) => classifyRoutes.some((route) => matchesPattern(route.pattern, configEvent(managed))))).toBe(true);
   });
 
-  it.each(rules.map((r) => [r.id] as const))('has a sample that fires %s and one that must not', (id) => {
+  const eventTriggered = rules.filter((r) => r.triggers.some((t) => t.source !== 'sweep'));
+  it.each(eventTriggered.map((r) => [r.id] as const))('has a sample event that fires %s and one that must not', (id) => {
     expect(samplesOf(id, 'fires').length).toBeGreaterThanOrEqual(1);
     expect(samplesOf(id, 'silent').length).toBeGreaterThanOrEqual(1);
   });

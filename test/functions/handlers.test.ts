@@ -4,17 +4,21 @@
  * AWS errors fail the invocation so Lambda retries it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
+import { type AlertPorts, makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
 import { makeHandler as makeClassify } from '../../functions/classify/make-handler.js';
 import { makeHandler as makeClearStalePending } from '../../functions/clear-stale-pending/make-handler.js';
 import { ConfigError, TransientAwsError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
+import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
 import { loadSampleEvent } from '../helpers/events.js';
 import { classifyContext, packagedPolicyFile, samplePolicy } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 
 const context = localContext('test');
+
+/** The alert function on a sandbox account, with the sample policy's alert settings and an in-memory digest store. */
+const alertFor = (ports: Omit<AlertPorts, 'digest'>) => makeAlert({ ...ports, digest: new MemoryDigest() }, { alerts: samplePolicy.alerts });
 
 const findingEventFor = async (file: string) => {
   const account = defaultSandbox();
@@ -68,7 +72,7 @@ describe('Handler: classify', () => {
     const account = defaultSandbox();
     const bus = { publish: vi.fn().mockRejectedValue(new TransientAwsError('PutEvents: ThrottlingException')) };
 
-    await expect(makeClassify({ bus, secrets: account.secrets }, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), context)).rejects.toThrow(TransientAwsError);
+    await expect(makeClassify({ bus, secrets: account.secrets, ledger: account.ledger, clock: account.clock }, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), context)).rejects.toThrow(TransientAwsError);
     expect(account.bus.published).toEqual([]);
   });
 });
@@ -170,8 +174,8 @@ describe('Handler: alert', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
 
-    await makeAlert(account)(finding, context);
-    const again = await makeAlert(account)(structuredClone(finding), context);
+    await alertFor(account)(finding, context);
+    const again = await alertFor(account)(structuredClone(finding), context);
 
     expect(again).toMatchObject({ status: 'duplicate' });
     expect(account.notifier.sent).toHaveLength(1);
@@ -182,8 +186,8 @@ describe('Handler: alert', () => {
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
     const failing = { ...account, notifier: { publish: vi.fn().mockRejectedValueOnce(new TransientAwsError('Publish: ThrottledException')) } };
 
-    await expect(makeAlert(failing)(finding, context)).rejects.toThrow(TransientAwsError);
-    const retry = await makeAlert(account)(finding, context);
+    await expect(alertFor(failing)(finding, context)).rejects.toThrow(TransientAwsError);
+    const retry = await alertFor(account)(finding, context);
 
     expect(retry).toMatchObject({ status: 'sent' });
     expect(account.notifier.sent).toHaveLength(1);
@@ -193,7 +197,7 @@ describe('Handler: alert', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
 
-    const outcome = await makeAlert(account)(finding, context);
+    const outcome = await alertFor(account)(finding, context);
 
     expect(outcome).toMatchObject({ status: 'sent', subject: '[INFO] rotation-succeeded: Appuser-pyodbc (accountid/us-west-2)' });
     expect(account.notifier.sent).toHaveLength(1);
@@ -203,7 +207,7 @@ describe('Handler: alert', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
 
-    const outcome = await makeAlert(account)(finding, context);
+    const outcome = await alertFor(account)(finding, context);
 
     expect(outcome).toEqual({ status: 'ignored', reason: 'the finding awaits its remediation result' });
     expect(account.notifier.sent).toEqual([]);
@@ -212,7 +216,7 @@ describe('Handler: alert', () => {
   it('rejects an event of another detail-type and sends nothing', async () => {
     const account = defaultSandbox();
 
-    const outcome = await makeAlert(account)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), context);
+    const outcome = await alertFor(account)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), context);
 
     expect(outcome).toEqual({ status: 'rejected', problems: ["detail-type: expected 'Secret Finding' or 'Remediation Result'"] });
     expect(account.notifier.sent).toEqual([]);
@@ -224,6 +228,7 @@ const entryPoints = {
   classify: () => import('../../functions/classify/handler.js'),
   'clear-stale-pending': () => import('../../functions/clear-stale-pending/handler.js'),
   alert: () => import('../../functions/alert/handler.js'),
+  'alert-digest': () => import('../../functions/alert-digest/handler.js'),
 } as const;
 
 describe('Lambda entry points', () => {
@@ -248,6 +253,7 @@ describe('Lambda entry points', () => {
     vi.stubEnv('STAGE', 'test');
     vi.stubEnv('SERVICE_ROLE_PREFIX', 'secrets-remediator-test-');
     vi.stubEnv('LEDGER_TABLE_NAME', 'secrets-remediator-test-ledger');
+    vi.stubEnv('DIGEST_TABLE_NAME', 'secrets-remediator-test-digest');
     vi.stubEnv('POLICY_FILE', packagedPolicyFile());
 
     const module = await entryPoints[name]();

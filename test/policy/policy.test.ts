@@ -107,8 +107,15 @@ describe('Function: parsePolicy', () => {
         requireResourcePolicy: [],
         requireReplication: [],
         limits: { writesPerSecretPerHour: 3, writesPerInvocation: 10 },
-        alerts: { minimumSeverity: 'info', digestWindowMinutes: 5, accessDeniedBurst: { count: 10, windowMinutes: 5 } },
+        alerts: {
+          minimumSeverity: 'info',
+          digestWindowMinutes: 5,
+          digestAfter: 5,
+          channels: { email: true, chatbot: false, slackWebhookSecretArn: null },
+          accessDeniedBurst: { count: 10, windowMinutes: 5 },
+        },
         configRules: {},
+        sweep: { schedule: 'rate(1 day)', listCallsPerSecond: 50 },
         stages: {},
       } satisfies Policy);
     });

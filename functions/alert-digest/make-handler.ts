@@ -1,0 +1,146 @@
+/**
+ * alert-digest: on a schedule (every minute), sends one digest per storm window that has closed
+ * — the rule, the count and every finding held back in it, in parts when the list is too long
+ * for one message — on the channels the policy turns on, then forgets the window.
+ *
+ * Idempotent per window (`digest#<window>` in the ledger) and per part and channel
+ * (`digest#<window>#part-<n>#sns|slack`): overlapping runs, retries and a crash half-way never
+ * send a part twice, and a part that failed is sent by the next run. A window whose digest
+ * cannot go out stays registered, so every later run tries it again; the run fails, so Lambda's
+ * error metrics, retries and the dead-letter queue's alarm say so.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { type Channel, channelsFor, deliverOnce } from '../../shared/alerts/delivery.js';
+import { renderDigest } from '../../shared/alerts/render.js';
+import { type AlertSettings, closedBy, digestOf, keepHeldUntil } from '../../shared/alerts/storm.js';
+import { RemediationError } from '../../shared/errors.js';
+import { logger } from '../../shared/logger.js';
+import type { Clock } from '../../shared/ports/clock.js';
+import type { DigestPort, DigestWindow } from '../../shared/ports/digest.js';
+import type { LedgerPort } from '../../shared/ports/ledger.js';
+import type { ChatPort, NotifierPort } from '../../shared/ports/notifier.js';
+
+export interface DigestReport {
+  readonly window: string;
+  readonly rule: string;
+  /**
+   * `sent`: delivered now; `duplicate`: an earlier run sent it; `busy`: another run is sending it;
+   * `empty`: nothing was held; `deferred`: time ran short part-way, the next run sends the rest.
+   */
+  readonly status: 'sent' | 'duplicate' | 'busy' | 'empty' | 'deferred';
+  /** Findings in the digest, and the messages it took. */
+  readonly count: number;
+  readonly parts: number;
+  readonly findingIds: readonly string[];
+  readonly channels: readonly Channel[];
+}
+
+export interface DigestOutcome {
+  readonly status: 'flushed';
+  readonly digests: readonly DigestReport[];
+  /** Closed windows left for the next run (time ran short, or more than one run's worth). */
+  readonly deferred: number;
+}
+
+export interface DigestPorts {
+  readonly notifier: NotifierPort;
+  readonly ledger: LedgerPort;
+  readonly digest: DigestPort;
+  readonly clock: Clock;
+  /** Required when `alerts.channels.slackWebhookSecretArn` is set. */
+  readonly chat?: ChatPort;
+}
+
+export interface DigestHandlerSettings {
+  readonly alerts: AlertSettings;
+}
+
+/** Windows one run takes on; the rest wait a minute for the next run. */
+const WINDOWS_PER_RUN = 50;
+/**
+ * Time kept in hand before the function's timeout: no part is started with less left (one part
+ * is one SNS publish and one Slack post, whose retries stop within 20 seconds).
+ */
+const RESERVE_MS = 30_000;
+/**
+ * How long a run holds a window while sending its parts: longer than the function's timeout
+ * (300 s in serverless.yml), so the next scheduled run never sends the same window alongside.
+ */
+const WINDOW_CLAIM_MS = 10 * 60_000;
+
+/** Some digests could not be delivered; they stay registered and the next run tries again. */
+export class DigestDeliveryError extends RemediationError {
+  public constructor(failures: readonly { window: string; error: unknown }[]) {
+    const describe = ({ window, error }: { window: string; error: unknown }) => `${window}: ${error instanceof Error ? error.message : String(error)}`;
+    super(`${failures.length} digest(s) not delivered (${failures.map(describe).join('; ')})`, { cause: failures[0]?.error, retryable: true });
+    this.name = 'DigestDeliveryError';
+  }
+}
+
+export const makeHandler = (ports: DigestPorts, { alerts }: DigestHandlerSettings) => {
+  const channels = channelsFor(alerts);
+  if (channels.slack && !ports.chat) throw new Error('alerts.channels.slackWebhookSecretArn is set but no chat port was given');
+
+  const flush = async (window: DigestWindow, hasTime: () => boolean): Promise<DigestReport> => {
+    const key = `digest#${window.key}`;
+    const none = { window: window.key, rule: window.rule, count: 0, parts: 0, findingIds: [], channels: [] };
+    const claim = await ports.ledger.claim(key, new Date(ports.clock.now().getTime() + WINDOW_CLAIM_MS));
+    if (!claim.claimed) {
+      if (!claim.outcome) return { ...none, status: 'busy' };
+      await ports.digest.forget(window); // sent, but the registration outlived it
+      return { ...none, status: 'duplicate' };
+    }
+    try {
+      const held = await ports.digest.held(window);
+      const keepUntil = keepHeldUntil(window);
+      if (held.length === 0) {
+        await ports.ledger.complete(key, 'empty', keepUntil);
+        await ports.digest.forget(window);
+        return { ...none, status: 'empty' };
+      }
+      const parts = renderDigest(digestOf(window, held), { chatbot: channels.chatbot });
+      const delivered = new Set<Channel>();
+      const findingIds = held.map((h) => h.findingId);
+      // In order, each part once: a retry skips the parts already out.
+      for (const [n, part] of parts.entries()) {
+        if (!hasTime()) {
+          await ports.ledger.release(key);
+          logger.info('digest deferred', { window: window.key, ruleId: window.rule, partsLeft: parts.length - n });
+          return { ...none, status: 'deferred', count: held.length, parts: parts.length, findingIds, channels: [...delivered] };
+        }
+        for (const channel of await deliverOnce(ports, `${key}#part-${n + 1}`, part, channels, keepUntil)) delivered.add(channel);
+      }
+      await ports.ledger.complete(key, 'sent', keepUntil);
+      await ports.digest.forget(window);
+      logger.info('digest sent', { window: window.key, ruleId: window.rule, count: held.length, parts: parts.length });
+      return { ...none, status: delivered.size > 0 ? 'sent' : 'duplicate', count: held.length, parts: parts.length, findingIds, channels: [...delivered] };
+    } catch (error) {
+      await ports.ledger.release(key); // the next run tries again; parts already sent are skipped
+      throw error;
+    }
+  };
+
+  return middy<unknown, DigestOutcome, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (_event, context): Promise<DigestOutcome> => {
+      const windows = await ports.digest.closedWindows(closedBy(ports.clock.now()), WINDOWS_PER_RUN);
+      const hasTime = () => context.getRemainingTimeInMillis() >= RESERVE_MS;
+      const digests: DigestReport[] = [];
+      const failures: { window: string; error: unknown }[] = [];
+      let done = 0;
+      for (const window of windows) {
+        if (!hasTime()) break;
+        done += 1;
+        try {
+          digests.push(await flush(window, hasTime));
+        } catch (error) {
+          logger.error('digest not delivered', { window: window.key, ruleId: window.rule, error: error as Error });
+          failures.push({ window: window.key, error });
+        }
+      }
+      if (failures.length > 0) throw new DigestDeliveryError(failures);
+      return { status: 'flushed', digests, deferred: windows.length - done };
+    });
+};

@@ -1,0 +1,103 @@
+/**
+ * sweep: on its schedule (or a continuation it sent itself), reads the whole account with
+ * ListSecrets pages, publishes a "Secret Finding" per problem to the project bus — so the same
+ * remediation and alerts follow as for events — and, at the end, one summary to the alert
+ * topic. Read-only plus PutEvents and Publish. When the Lambda's time runs short it stops
+ * between pages and sends a "Sweep Continuation" carrying the checkpoint; that event brings it
+ * back to continue where it stopped, reading no shard twice.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { parseWith } from '../../shared/contracts/cloudtrail-event.js';
+import { EventBridgeEnvelopeSchema } from '../../shared/contracts/eventbridge-envelope.js';
+import { findingBusEvent, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
+import { InvalidEventError } from '../../shared/errors.js';
+import { logger } from '../../shared/logger.js';
+import { type Rejected, settleErrors } from '../../shared/middleware/settle-errors.js';
+import type { Policy } from '../../shared/policy/schema.js';
+import type { Clock, EventBusPort, NotifierPort } from '../../shared/ports/index.js';
+import { runSweep, type SweepCheckpoint, type SweepReads } from '../../shared/sweep/run-sweep.js';
+import type { SweepCounts } from '../../shared/sweep/summary.js';
+import { renderSweepSummary } from '../../shared/sweep/sweep-summary.js';
+
+export const SWEEP_CONTINUATION_DETAIL_TYPE = 'Sweep Continuation';
+
+/** Time kept back when stopping: the pages in flight, their findings' PutEvents, the continuation. */
+export const RESERVE_MILLIS = 60_000;
+
+export type SweepOutcome =
+  | { readonly status: 'complete'; readonly runId: string; readonly counts: SweepCounts }
+  | { readonly status: 'continued'; readonly runId: string; readonly invocation: number; readonly secretsSoFar: number }
+  | Rejected;
+
+/** What a continuation carries: the checkpoint, and how many invocations the run has taken. */
+const ContinuationSchema = z.object({
+  checkpoint: z.looseObject({ version: z.literal(1), runId: z.string().min(1), startedAt: z.iso.datetime({ offset: true }) }),
+  invocation: z.number().int().min(1),
+  /** ListSecrets calls made by the earlier invocations. */
+  listCalls: z.number().int().min(0),
+});
+type Continuation = z.infer<typeof ContinuationSchema>;
+
+export interface SweepPorts {
+  readonly secrets: SweepReads;
+  readonly bus: EventBusPort;
+  readonly notifier: NotifierPort;
+  readonly clock: Clock;
+}
+
+export const makeHandler = (ports: SweepPorts, settings: { readonly policy: Policy }) =>
+  middy<unknown, SweepOutcome, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(settleErrors(logger))
+    .handler(async (raw, context): Promise<SweepOutcome> => {
+      const trigger = parseTrigger(raw);
+      const resumeFrom = trigger.continuation?.checkpoint as SweepCheckpoint | undefined;
+      const runId = resumeFrom?.runId ?? runIdOf(trigger.event.time, trigger.event.id);
+      const invocation = trigger.continuation?.invocation ?? 1;
+      logger.appendKeys({ runId, invocation });
+      const report = await runSweep(ports.secrets, (findings) => ports.bus.publish(findings.map(findingBusEvent)), {
+        policy: settings.policy,
+        now: ports.clock.now(),
+        runId,
+        ...(resumeFrom ? { resumeFrom } : {}),
+        shouldStop: () => context.getRemainingTimeInMillis() < RESERVE_MILLIS,
+      });
+      const listCalls = (trigger.continuation?.listCalls ?? 0) + report.listing.calls;
+      if (report.checkpoint) {
+        const next: Continuation = { checkpoint: report.checkpoint as unknown as Continuation['checkpoint'], invocation: invocation + 1, listCalls };
+        await ports.bus.publish([{ detailType: SWEEP_CONTINUATION_DETAIL_TYPE, detail: next, resources: [] }]);
+        logger.info('sweep continues in a new invocation', { secretsSoFar: report.counts.secrets, findingsSoFar: report.counts.findings });
+        return { status: 'continued', runId, invocation: invocation + 1, secretsSoFar: report.counts.secrets };
+      }
+      const summary = renderSweepSummary({
+        runId,
+        account: trigger.event.account,
+        region: trigger.event.region,
+        startedAt: report.startedAt,
+        finishedAt: ports.clock.now().toISOString(),
+        invocations: invocation,
+        counts: report.counts,
+        listCalls,
+      });
+      await ports.notifier.publish(summary);
+      logger.info('sweep complete', { counts: report.counts, listCalls });
+      return { status: 'complete', runId, counts: report.counts };
+    });
+
+/** `sweep-20261125T0300Z-1a2b3c4d`: sortable by time, unique per scheduled event. */
+const runIdOf = (time: string, eventId: string): string =>
+  `sweep-${time.replace(/[-:]/g, '').replace(/\.\d+/, '').slice(0, 13)}Z-${eventId.replace(/[^\w]/g, '').slice(0, 8)}`;
+
+const parseTrigger = (raw: unknown): { event: z.infer<typeof EventBridgeEnvelopeSchema>; continuation?: Continuation } => {
+  const event = parseWith(EventBridgeEnvelopeSchema, raw);
+  if (event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event') return { event };
+  if (event.source === SERVICE_SOURCE && event['detail-type'] === SWEEP_CONTINUATION_DETAIL_TYPE) {
+    const parsed = ContinuationSchema.safeParse(event.detail);
+    if (!parsed.success) throw new InvalidEventError(parsed.error.issues.map((i) => `detail.${i.path.join('.')}: ${i.message}`));
+    return { event, continuation: parsed.data };
+  }
+  throw new InvalidEventError([`detail-type: expected a 'Scheduled Event' from aws.events or '${SWEEP_CONTINUATION_DETAIL_TYPE}' from ${SERVICE_SOURCE}`]);
+};

@@ -1,0 +1,122 @@
+/**
+ * Sending one rendered alert to each channel the policy turns on, at most once per channel.
+ *
+ * Each channel is a delivery of its own with its own ledger claim (`<key>#sns`, `<key>#slack`):
+ * when Slack fails and Lambda retries the invocation, SNS is not published again, and the other
+ * way round. A channel's failure does not stop the others; the invocation fails afterwards, so
+ * Lambda's async retries (then the dead-letter queue, and its alarm) take over.
+ */
+import { RemediationError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { LedgerPort } from '../ports/ledger.js';
+import type { ChatPort, NotifierPort } from '../ports/notifier.js';
+import type { AlertRenderings } from './render.js';
+import type { AlertSettings } from './storm.js';
+
+export type Channel = 'sns' | 'slack';
+
+/** Which deliveries the policy's `alerts.channels` asks for. */
+export interface Channels {
+  /** Publish to the topic (its email, Chatbot and other subscribers). */
+  readonly sns: boolean;
+  /** Put the Chatbot document on the topic message for its HTTPS subscribers. */
+  readonly chatbot: boolean;
+  /** Post Block Kit to the Slack webhook. */
+  readonly slack: boolean;
+}
+
+/**
+ * SNS cannot leave one protocol out of a publish, so `email: false` cannot silence email
+ * subscribers while the topic is published to. It means "do not publish plain text to the
+ * topic": the topic is still published to when Chatbot is on (email subscribers then get the
+ * plain `default` text: unsubscribe them or give them a filter policy), and when no other
+ * channel is on, so an alert is never sent nowhere.
+ */
+export const channelsFor = ({ channels }: AlertSettings): Channels => {
+  const slack = channels.slackWebhookSecretArn !== null;
+  return { sns: channels.email || channels.chatbot || !slack, chatbot: channels.chatbot, slack };
+};
+
+/**
+ * How long a delivery is claimed while it is being sent: longer than one send can take (SNS with
+ * the SDK's retries, Slack within its 20-second budget) and than the alert function's 30-second
+ * timeout, so a claim is never taken from a live sender; short enough that Lambda's second
+ * retry after a crash finds it free.
+ */
+export const CLAIM_MS = 2 * 60_000;
+
+/** Another invocation is sending the same alert right now (or died doing so under a minute ago). */
+export class AlertInProgressError extends RemediationError {
+  public constructor(key: string) {
+    super(`alert ${key} is being delivered by another invocation; retry later`, { retryable: true });
+    this.name = 'AlertInProgressError';
+  }
+}
+
+/** Several channels failed (one failure is rethrown as it is); channels delivered are not sent again on retry. */
+export class AlertDeliveryError extends RemediationError {
+  public readonly failed: readonly Channel[];
+
+  public constructor(failures: readonly { channel: Channel; error: unknown }[]) {
+    const describe = ({ channel, error }: { channel: Channel; error: unknown }) => `${channel}: ${error instanceof Error ? error.message : String(error)}`;
+    super(`alert delivery failed (${failures.map(describe).join('; ')})`, { cause: failures[0]?.error, retryable: true });
+    this.name = 'AlertDeliveryError';
+    this.failed = failures.map((f) => f.channel);
+  }
+}
+
+export interface DeliveryPorts {
+  readonly notifier: NotifierPort;
+  readonly ledger: LedgerPort;
+  readonly clock: Clock;
+  /** Required when the policy turns Slack on. */
+  readonly chat?: ChatPort;
+}
+
+/**
+ * Delivers `renderings` on each channel of `channels` not yet delivered under `key`, and
+ * answers the channels delivered by this call (empty: everything had been sent before).
+ * Remembers each delivered channel until `keepUntil`.
+ *
+ * @throws AlertInProgressError when another invocation holds a channel's claim.
+ * @throws the channel's own error when one channel failed, AlertDeliveryError when several did
+ *   (after trying every channel either way).
+ */
+export const deliverOnce = async (
+  ports: DeliveryPorts,
+  key: string,
+  renderings: AlertRenderings,
+  channels: Channels,
+  keepUntil: Date,
+): Promise<Channel[]> => {
+  const sends: [Channel, () => Promise<void>][] = [];
+  if (channels.sns) sends.push(['sns', () => ports.notifier.publish(renderings.sns)]);
+  if (channels.slack) {
+    const { chat } = ports;
+    if (!chat) throw new Error('Slack is on in the policy but no chat port was given');
+    sends.push(['slack', () => chat.post(renderings.slack)]);
+  }
+  const delivered: Channel[] = [];
+  const failures: { channel: Channel; error: unknown }[] = [];
+  for (const [channel, send] of sends) {
+    const claimKey = `${key}#${channel}`;
+    const claim = await ports.ledger.claim(claimKey, new Date(ports.clock.now().getTime() + CLAIM_MS));
+    if (!claim.claimed) {
+      if (claim.outcome) continue; // sent before: this is a duplicate or a retry
+      throw new AlertInProgressError(claimKey);
+    }
+    try {
+      await send();
+    } catch (error) {
+      await ports.ledger.release(claimKey); // so the retry sends it
+      failures.push({ channel, error });
+      continue;
+    }
+    await ports.ledger.complete(claimKey, 'sent', keepUntil);
+    delivered.push(channel);
+  }
+  // One failure keeps its own error (TransientAwsError, SlackWebhookRejectedError, ...): it says most.
+  if (failures.length === 1) throw failures[0]?.error;
+  if (failures.length > 1) throw new AlertDeliveryError(failures);
+  return delivered;
+};

@@ -1,0 +1,200 @@
+/**
+ * Keeps secret-looking values out of alerts. CloudTrail never carries a secret's value, but
+ * free text in an event can: a rotation function's error message that prints a connection
+ * string, a user agent someone set to a token, an annotation pasted from a terminal. The alert
+ * model passes every string that came from an event through one of two functions here, by
+ * what the string is:
+ *
+ * - {@link redactFreeText} for prose (error messages, user agents, reasons built from event
+ *   fields, notes, annotations, action results): every rule below, including the generic one
+ *   for long random-looking tokens.
+ * - {@link redactIdentifier} for identifiers the alert must show verbatim (secret name / ARN,
+ *   principal and session ARNs): only the precise rules (key blocks, AWS key ids, JWTs, vendor
+ *   tokens, `user:password@` in URLs, `password=` values). The generic rule is left out on
+ *   purpose: a long random-looking secret name is still the name on-call has to type.
+ *
+ * The boundary, honestly: this is pattern matching, not proof. A password written as plain
+ * prose ("the password is hunter2"), a short random token (under 24 characters), or a value
+ * made of dictionary words is not recognised. The generic rule catches every mixed-case or hex
+ * token of 40+ characters in the tests' samples, but only most shorter ones and ~95% of
+ * lowercase-and-digit ones (measured in test/alerts/redact.test.ts). Identifiers are never
+ * judged by the generic rule, so a secret value used *as* a secret's name is shown. A key
+ * followed by `: ` right after a `/` is read as a path in prose ("prod/db-password: rotated"),
+ * not as a setting. What is recognised is replaced whole (no prefix or suffix kept), so no part
+ * of it reaches any channel.
+ */
+
+/** What replaces a recognised value; says what kind it looked like, never any of its characters. */
+export const redactedAs = (kind: string): string => `[REDACTED ${kind}]`;
+
+interface Rule {
+  readonly kind: string;
+  readonly pattern: RegExp;
+  /** Builds the replacement from the match; default: the whole match becomes the marker. */
+  readonly replace?: (match: string, ...groups: string[]) => string;
+}
+
+// Token characters: base64, base64url and the separators tokens are written with.
+const TOKEN = 'A-Za-z0-9+/=_-';
+
+/** A value: a JSON object, a quoted string, or a bare word (not one already masked). */
+const VALUE = `(?!\\[REDACTED)(\\{[^{}]*\\}|"[^"]*"|'[^']*'|[^\\s,;&"'}\\])]+)`;
+
+/**
+ * `key=value`, `key: value`, `"key": "value"` for keys matching `key` (a regex source). The key
+ * starts a word; the `:` form also must not follow a `/` (a path quoted in prose).
+ */
+const keyValue = (key: string): RegExp =>
+  new RegExp(`(?<![A-Za-z0-9_-])((?:(?<!/)(?:${key})["']?\\s*:|(?:${key})["']?\\s*=)\\s*)${VALUE}`, 'gi');
+
+/**
+ * Precise rules: shapes that are secrets wherever they appear. Order matters: a private key
+ * block before the generic rule (its body is base64), `Bearer x` before `Authorization: x`.
+ */
+const preciseRules: readonly Rule[] = [
+  {
+    kind: 'private key',
+    // An unterminated block (cut by CloudTrail's field limit) runs to the end of the text.
+    pattern: /-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+  },
+  { kind: 'JWT', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g },
+  // Access key ids (AKIA long-term, ASIA temporary): not secret alone, but half of a credential.
+  { kind: 'AWS access key id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
+  { kind: 'Slack token', pattern: /(?<![A-Za-z0-9])(?:xox[abeoprs]|xapp)-[A-Za-z0-9-]{8,}/g },
+  {
+    kind: 'Slack webhook',
+    pattern: /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9/_-]+/g,
+    replace: (_m, host = '') => `${host}${redactedAs('Slack webhook')}`,
+  },
+  { kind: 'GitHub token', pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g },
+  { kind: 'GitLab token', pattern: /(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}/g },
+  { kind: 'Stripe key', pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}/g },
+  { kind: 'Google API key', pattern: /(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}/g },
+  { kind: 'npm token', pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}/g },
+  {
+    kind: 'password',
+    // scheme://user:password@host — keeps scheme, user and host, which say where, not how.
+    pattern: /([a-z][a-z0-9+.-]{1,30}:\/\/[^\s:/@]+:)[^\s@/]+@/gi,
+    replace: (_m, head = '') => `${head}${redactedAs('password')}@`,
+  },
+  {
+    kind: 'credential',
+    // Not a plain lowercase word: "Basic authentication" is prose.
+    pattern: /\b(Bearer|Basic|Digest)(\s+)(?![a-z]+(?![A-Za-z0-9._~+/=-]))[A-Za-z0-9._~+/=-]{8,}/g,
+    replace: (_m, scheme = '', space = '') => `${scheme}${space}${redactedAs('credential')}`,
+  },
+  {
+    kind: 'value',
+    // key=value / key: value / "key": "value" for keys that can only name a credential
+    // (DB_PASSWORD, x-api-key, SecretString, client_secret). A key starts a word; with `:` it
+    // must not end a path either, since a secret's name is quoted that way ("prod/crm/api-token:
+    // scheduled for deletion").
+    pattern: keyValue(
+      '[A-Za-z0-9_-]*?(?:pass(?:word|wd|phrase)|pwd|secret[_-]?(?:access[_-]?)?key|secret[_-]?(?:string|binary|value)|client[_-]?secret|(?:access|refresh|auth|session|id|api|bearer)[_-]?token|api[_-]?key|private[_-]?key)',
+    ),
+    replace: (_m, head = '') => `${head}${redactedAs('value')}`,
+  },
+  {
+    kind: 'value',
+    // Keys that are also plain words (secret, token, credentials): only as a setting — `=`, a
+    // quoted JSON key, or joined to a qualifier (`app_secret: x`) — since prose says "the
+    // secret: prod/db" and an ARN says `:secret:prod/db`, and both mean a name.
+    pattern: keyValue('(?:[A-Za-z0-9]+[_-])+(?:secret|token|credentials?)|(?<=")(?:secret|token|credentials?)(?=")|(?:secret|token|credentials?)(?=\\s*=)'),
+    replace: (_m, head = '') => `${head}${redactedAs('value')}`,
+  },
+];
+
+// Identifier shapes that look random but are not secrets: cut out before the generic rule judges.
+const UUID = /[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}/gi;
+const AWS_RESOURCE_ID = /\b(?:vpce|vpc|subnet|sg|eni|i|ami|snap|vol|rtb|igw|nat|acl|mrk|o|ou|r|p)-[0-9a-z]{4,32}\b/g;
+/**
+ * An AWS secret access key: exactly 40 base64 characters with capitals, lowercase and digits,
+ * ending at a separator (`/` included: a key pasted into a path is still a key). Free text only
+ * (a 40-character name would be an identifier).
+ */
+const AWS_SECRET_KEY = /(?<![A-Za-z0-9+])(?=[A-Za-z0-9+/]{0,39}[A-Z])(?=[A-Za-z0-9+/]{0,39}[a-z])(?=[A-Za-z0-9+/]{0,39}\d)[A-Za-z0-9+/]{40}(?![A-Za-z0-9+])/g;
+const CANDIDATE = new RegExp(`[${TOKEN}]{24,}`, 'g');
+
+/** Shannon entropy in bits per character. */
+const entropy = (text: string): number => {
+  const counts = new Map<string, number>();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / text.length) * Math.log2(n / text.length);
+  return bits;
+};
+
+const classOf = (c: string): 'upper' | 'lower' | 'digit' | undefined =>
+  c >= 'A' && c <= 'Z' ? 'upper' : c >= 'a' && c <= 'z' ? 'lower' : c >= '0' && c <= '9' ? 'digit' : undefined;
+
+/**
+ * Does this token look random (a key, a password, a hash) rather than made of words? It does
+ * when one of its runs of 16+ letters and digits does (a short random piece inside a name, like
+ * the 6-character suffix of a secret ARN `-Cr7mAp`, is not enough). Random text changes
+ * character class often (`q7Rw2K`), scatters its digits (`a1b2c3`), and its lowercase letters
+ * are rarely vowels; names are made of words (`GitHubActionsDeployRole`, `payments-db-v2`).
+ * Hex is judged apart (a hash or key of 32+ digits). Calibrated on the identifiers in the
+ * sample events (ARNs, SSO role names, user agents, session names) against random base64,
+ * base64url, alphanumeric and hex strings of 24 to 64 characters (test/alerts/redact.test.ts).
+ */
+export const looksRandom = (token: string): boolean => (token.match(/[A-Za-z0-9]{16,}/g) ?? []).some(randomRun);
+
+const randomRun = (run: string): boolean => {
+  if (/^[0-9a-f]+$/i.test(run)) return run.length >= 32 && /\d/.test(run) && /[a-f]/i.test(run);
+  const classes = [...run].map(classOf);
+  let changes = 0;
+  for (let i = 1; i < classes.length; i++) if (classes[i] !== classes[i - 1]) changes++;
+  const changeRate = changes / (classes.length - 1);
+  const capitals = run.match(/[A-Z]/g)?.length ?? 0;
+  const lowers = run.match(/[a-z]/g) ?? [];
+  const vowelRate = lowers.length === 0 ? 0 : lowers.filter((c) => 'aeiouy'.includes(c)).length / lowers.length;
+  const digitGroups = run.match(/\d+/g)?.length ?? 0;
+  if (entropy(run) < 3.3) return false;
+  // Lowercase and digits, few class changes: random only if unpronounceable (no words in it).
+  if (changeRate < 0.3) return capitals === 0 && digitGroups >= 2 && vowelRate < 0.3;
+  // Capitals that start a lowercase word (CamelCase), pronounceable lowercase: words.
+  const wordStartRate = capitals === 0 ? 0 : (run.match(/[A-Z][a-z]{2,}/g)?.length ?? 0) / capitals;
+  if (wordStartRate >= 0.6 && vowelRate >= 0.3) return false;
+  return digitGroups >= 3 || changeRate >= (run.length >= 32 ? 0.4 : 0.45) || (capitals >= 3 && wordStartRate < 0.34 && vowelRate < 0.3);
+};
+
+/**
+ * The generic rule: long random-looking tokens. UUIDs, AWS resource ids and the identifiers in
+ * `keep` (already shown elsewhere in the alert) are left alone.
+ */
+const maskRandomTokens = (text: string, keep: readonly string[]): string => {
+  // Only identifiers long enough to hold a random run themselves: a short one (`alice`) inside
+  // a token would split it into pieces too short to judge.
+  const kept = [...new Set(keep.filter((k) => k.length >= 16))].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  const protectedShapes = [...kept, UUID.source, AWS_RESOURCE_ID.source].join('|');
+  return text
+    .split(new RegExp(`(${protectedShapes})`, 'gi'))
+    .map((piece, index) =>
+      // Odd pieces are what the split kept: the protected identifiers.
+      index % 2 === 1
+        ? piece
+        : piece.replace(AWS_SECRET_KEY, redactedAs('AWS secret access key')).replace(CANDIDATE, (token) => (looksRandom(token) ? redactedAs('token') : token)),
+    )
+    .join('');
+};
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const applyRules = (text: string, rules: readonly Rule[]): string =>
+  rules.reduce((out, rule) => out.replace(rule.pattern, (match, ...groups: unknown[]) => (rule.replace ? rule.replace(match, ...groups.map(String)) : redactedAs(rule.kind))), text);
+
+/**
+ * Prose that came from an event, with every secret-looking value replaced by a marker.
+ * `keep`: identifiers the alert shows anyway (the secret's name and ARN, the principal), left
+ * whole where the prose quotes them; pass them as {@link redactIdentifier} returned them.
+ * @example
+ * redactFreeText('connect failed: postgres://app:S3cret!@db:5432/x') // 'connect failed: postgres://app:[REDACTED password]@db:5432/x'
+ */
+export const redactFreeText = (text: string, keep: readonly string[] = []): string =>
+  maskRandomTokens(applyRules(text, preciseRules), keep);
+
+/**
+ * An identifier the alert must show (secret name or ARN, principal ARN): only the precise rules
+ * apply, so a legitimate name always survives whole.
+ */
+export const redactIdentifier = (text: string): string => applyRules(text, preciseRules);

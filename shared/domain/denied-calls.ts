@@ -1,0 +1,124 @@
+/**
+ * Counting refused calls for access-denied-burst (DESIGN §4): how many Secrets Manager calls one
+ * principal had refused with `AccessDenied*` in the current window. The rule's condition stays
+ * pure — it reads the tally; this use case keeps the tally, through the ledger port only.
+ *
+ * Windows are fixed, `windowMinutes` long, aligned to the epoch and placed by the call's own
+ * `eventTime` (not the time it is processed), so a late or redelivered event falls in the window
+ * it belongs to and the replay is deterministic. Known limit: a burst split across a window
+ * boundary is seen as two smaller ones; more than 2 × count calls within any `windowMinutes`
+ * always fire (one of the two windows holds more than count).
+ */
+import type { CloudTrailEvent } from '../contracts/cloudtrail-event.js';
+import type { Actor } from '../contracts/finding.js';
+import type { Policy } from '../policy/schema.js';
+import type { Clock } from '../ports/clock.js';
+import type { LedgerPort } from '../ports/ledger.js';
+
+/** CloudTrail's code for a refused call: `AccessDenied` (IAM) or `AccessDeniedException` (the service's own). */
+export const ACCESS_DENIED_PREFIX = 'AccessDenied';
+
+/** True for an `errorCode` that says the call was refused (not throttled, not invalid). */
+export const isAccessDenied = (errorCode: string | null | undefined): boolean => typeof errorCode === 'string' && errorCode.startsWith(ACCESS_DENIED_PREFIX);
+
+export interface DeniedWindow {
+  readonly start: Date;
+  readonly end: Date;
+  readonly minutes: number;
+}
+
+export type DeniedTally =
+  | {
+      readonly kind: 'counted';
+      /** This call's place in the window: the counter's value once it was added. */
+      readonly count: number;
+      /** Who the calls are counted for (see `countedPrincipal`). */
+      readonly principal: string;
+      readonly window: DeniedWindow;
+      /** A redelivery of a call already counted: `count` is the value its first delivery got. */
+      readonly redelivered: boolean;
+    }
+  /** Another delivery of this very call is being counted right now: it decides, not this one. */
+  | { readonly kind: 'in-progress'; readonly principal: string; readonly window: DeniedWindow };
+
+const MINUTE = 60_000;
+/** How long a claim holds while its invocation counts: longer than the function's timeout (30 s). */
+const HOLD_MINUTES = 5;
+/**
+ * How long a window's counter outlives the window: CloudTrail delivers within minutes, but
+ * Lambda retries an event for up to 6 hours and EventBridge for 24; a call that arrives later
+ * still is counted in a fresh counter (never a false burst, at worst a missed one).
+ */
+const COUNTER_MARGIN_HOURS = 24;
+/** How long a counted call is remembered, so a redelivery is recognised: longer than any retry. */
+const REMEMBER_HOURS = 48;
+const HOUR = 60 * MINUTE;
+
+/** The fixed window, aligned to the epoch, that `at` falls in. */
+export const deniedWindow = (at: Date, minutes: number): DeniedWindow => {
+  const length = minutes * MINUTE;
+  const start = Math.floor(at.getTime() / length) * length;
+  return { start: new Date(start), end: new Date(start + length), minutes };
+};
+
+/**
+ * Who refused calls are counted for: the role behind a session (an attacker who opens new
+ * sessions stays one principal), except for people signed in through IAM Identity Center, whose
+ * sessions are the people — counting their shared permission-set role would add colleagues up.
+ */
+export const countedPrincipal = (actor: Actor): string => (actor.kind === 'sso-user' && actor.sessionArn ? actor.sessionArn : actor.principal);
+
+/** When the call happened, by CloudTrail; the envelope's time, then now, when that is unreadable. */
+const callTime = (event: CloudTrailEvent, clock: Clock): Date => {
+  for (const text of [event.detail.eventTime, event.time]) {
+    const time = Date.parse(text);
+    if (!Number.isNaN(time)) return new Date(time);
+  }
+  return clock.now();
+};
+
+export interface DeniedCallPorts {
+  readonly ledger: LedgerPort;
+  readonly clock: Clock;
+}
+
+/**
+ * Counts one refused call against its principal's window and answers the tally. Each call is
+ * counted once however often it is delivered: a claim on CloudTrail's `eventID` comes first, and
+ * the count it got is recorded with the claim, so a redelivery (after a failed publish, say)
+ * answers the same count and the rule decides the same — the finding is retried, not lost, and
+ * not doubled. If the invocation dies between counting and recording, a redelivery after the
+ * short hold counts the call again: one too many, never one alert too many (the rule fires at
+ * exactly count + 1).
+ *
+ * @example
+ * const tally = await countDeniedCall(event, actor, policy, { ledger, clock });
+ */
+export const countDeniedCall = async (event: CloudTrailEvent, actor: Actor, policy: Policy, ports: DeniedCallPorts): Promise<DeniedTally> => {
+  const principal = countedPrincipal(actor);
+  const window = deniedWindow(callTime(event, ports.clock), policy.alerts.accessDeniedBurst.windowMinutes);
+  const now = ports.clock.now().getTime();
+  const key = `denied-call#${event.detail.eventID ?? event.id}`;
+
+  const claim = await ports.ledger.claim(key, new Date(now + HOLD_MINUTES * MINUTE));
+  if (!claim.claimed) {
+    const first = Number(claim.outcome);
+    return claim.outcome !== undefined && Number.isInteger(first) && first > 0
+      ? { kind: 'counted', count: first, principal, window, redelivered: true }
+      : { kind: 'in-progress', principal, window };
+  }
+  let count: number;
+  try {
+    count = await ports.ledger.count(`denied#${principal}#${window.start.toISOString()}`, new Date(window.end.getTime() + COUNTER_MARGIN_HOURS * HOUR));
+  } catch (error) {
+    // Nothing was counted: let the retry count it rather than find the call held.
+    await ports.ledger.release(key).catch(() => undefined);
+    throw error;
+  }
+  try {
+    await ports.ledger.complete(key, String(count), new Date(now + REMEMBER_HOURS * HOUR));
+  } catch {
+    // The count stands; only a redelivery after the hold would count this call a second time.
+  }
+  return { kind: 'counted', count, principal, window, redelivered: false };
+};

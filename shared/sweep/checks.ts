@@ -1,0 +1,378 @@
+/**
+ * The sweep's checks (DESIGN §4, the rules triggered by "sweep"; issue #6): one pure function per
+ * sweep rule, keyed by rule id, over what ListSecrets already says about a secret. A check passes,
+ * fails (with a reason on-call can check against the dates, and the evidence), or asks for a
+ * closer look — one per-secret read, ListSecretVersionIds or GetResourcePolicy — and hands over
+ * the pure second stage that decides from its answer. Only two checks ever ask, and only for the
+ * secrets that need it: a compliant secret costs no call beyond its share of a ListSecrets page.
+ *
+ * Decisions, in one place (tests: test/sweep/checks.test.ts):
+ *
+ * - **Days are UTC calendar days.** `LastAccessedDate` is kept as a date (midnight UTC), so
+ *   "not accessed for N days" can only be judged by day; every day threshold (unusedDays,
+ *   rotation.maxAgeDays, rotation.gracePeriodDays) counts the same way, so a verdict does not
+ *   depend on the hour the sweep runs and matches the finding id, which is per UTC day.
+ *   `daysBetween` counts the midnights from one date to the other.
+ * - **Exactly N days is still compliant; N + 1 fails.** AWS Config's `secretsmanager-secret-unused`
+ *   (Security Hub SecretsManager.3) takes `unusedForDays` as "the number of days in which a
+ *   secret can remain unused", and `secretsmanager-secret-periodic-rotation` (SecretsManager.4)
+ *   fails a secret "not rotated for more than maxDaysSinceRotation days". The grace period
+ *   reads the same way: rotation may stay off for `gracePeriodDays` days after creation.
+ * - **Never accessed counts from creation; never rotated counts from creation.** When the
+ *   listing has no `CreatedDate` (AWS always sends it; seeds and mocks may not),
+ *   `LastChangedDate` stands in as a lower bound of the age — the secret is at least that old —
+ *   so a finding made from it is still true; the finding notes it. With neither, a check that
+ *   needs the age passes and says it could not tell: no evidence, no finding.
+ * - **rotation-overdue** fires when rotation is on and `NextRotationDate` is before now
+ *   (SecretsManager.2: the scheduled rotation did not happen; exactly now is not yet late), or
+ *   when the last rotation — else the creation — is more than `rotation.maxAgeDays` days back
+ *   (SecretsManager.4). One finding per secret; when both hold it names SecretsManager.2, the
+ *   sharper signal (a rotation is failing), and its reason says both. A secret with rotation
+ *   off and an old value gets rotation-missing and rotation-overdue, as Security Hub fails
+ *   SecretsManager.1 and .4 for it.
+ * - **rotation-missing** fires only after the grace period from creation, so a secret being set
+ *   up is not flagged on its first day.
+ * - **default-kms-key**: see `judgeKmsKey`.
+ * - **A secret scheduled for deletion gets only scheduled-for-deletion**: it cannot be read,
+ *   rotated or re-encrypted until restored, so every other check passes it and says why.
+ * - **Secrets another service owns** (`OwningService`, e.g. RDS) are not judged `unused`: their
+ *   lifecycle belongs to that service (they cannot be deleted on their own, and many are read
+ *   only by it). Every other check applies; enable-rotation turns on managed rotation for them.
+ * - **Exemption**: a secret carrying the policy's exemption tag (any value) is not judged at
+ *   all (`isExempt`; `inspectSecret` counts it as exempt). An explicit exemption is a decision
+ *   someone took: a daily sweep that alerts on it every day would teach on-call to ignore the
+ *   sweep. Event findings about exempt secrets still alert, and their actions are blocked, as
+ *   before (DESIGN §4 "Exemptions").
+ */
+import type { Evidence } from '../contracts/finding.js';
+import { CURRENT, PENDING, planClearStalePending, ROTATION_WINDOW_HOURS } from '../domain/plan-clear-stale-pending.js';
+import type { RuleId } from '../domain/rules.js';
+import { matchesGlob } from '../policy/glob.js';
+import type { Policy } from '../policy/schema.js';
+import type { SecretState, SecretVersion } from '../ports/secrets.js';
+
+/** The rules the sweep checks, in the order their findings are reported. */
+export const SWEEP_RULE_IDS = [
+  'scheduled-for-deletion',
+  'rotation-missing',
+  'rotation-overdue',
+  'stale-pending',
+  'unused',
+  'default-kms-key',
+  'resource-policy-missing',
+] as const satisfies readonly RuleId[];
+
+export type SweepRuleId = (typeof SWEEP_RULE_IDS)[number];
+
+export interface CheckContext {
+  readonly policy: Policy;
+  /** The moment the sweep judges against (one per run, so a run is consistent). */
+  readonly now: Date;
+}
+
+/** A check's verdict: compliant (and why), or a finding's reason and evidence. */
+export type Decided =
+  | { readonly kind: 'pass'; readonly reason: string }
+  | {
+      readonly kind: 'fail';
+      /** Words on-call can check: what is wrong, with the dates compared and the policy field. */
+      readonly reason: string;
+      readonly evidence: Evidence;
+      /** The Security Hub control, when it is not the rule's own (rotation-overdue: SecretsManager.2). */
+      readonly control?: string;
+      /** What the check had to assume (a stand-in date), for the finding's notes. */
+      readonly notes?: readonly string[];
+    };
+
+/** The listing cannot tell: one per-secret read, and the pure second stage that decides from its answer. */
+export type CloserLook =
+  | { readonly kind: 'closer-look'; readonly look: 'versions'; readonly decide: (versions: readonly SecretVersion[]) => Decided }
+  | { readonly kind: 'closer-look'; readonly look: 'resource-policy'; readonly decide: (resourcePolicy: string | undefined) => Decided };
+
+export type CheckResult = Decided | CloserLook;
+
+export type SweepCheck = (secret: SecretState, context: CheckContext) => CheckResult;
+
+// ---------------------------------------------------------------------------------------------
+// Dates
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Whole UTC calendar days from `earlier` to `later`: the midnights (UTC) in between. Zero on
+ * the same day, whatever the hours; negative when `earlier` is later.
+ * @example
+ * daysBetween(new Date('2026-08-27T00:00:00Z'), new Date('2026-11-25T12:00:00Z')); // 90
+ * daysBetween(new Date('2026-11-24T23:59:59Z'), new Date('2026-11-25T00:00:00Z')); // 1
+ */
+export const daysBetween = (earlier: Date, later: Date): number => Math.floor(later.getTime() / DAY_MS) - Math.floor(earlier.getTime() / DAY_MS);
+
+/** The UTC date, for reasons that judge by day. */
+export const utcDay = (date: Date): string => date.toISOString().slice(0, 10);
+
+const days = (n: number): string => `${n} day${n === 1 ? '' : 's'}`;
+
+interface Origin {
+  readonly date: Date;
+  /** How the reason names the date: "created on 2026-05-01", "last changed on 2026-05-01". */
+  readonly words: string;
+  readonly evidence: Evidence;
+  readonly notes: readonly string[];
+}
+
+/** When the secret was created: `CreatedDate`, else `LastChangedDate` as a lower bound of its age. */
+const originOf = (secret: SecretState): Origin | undefined => {
+  if (secret.createdDate) {
+    return { date: secret.createdDate, words: `created on ${utcDay(secret.createdDate)}`, evidence: { createdDate: secret.createdDate.toISOString() }, notes: [] };
+  }
+  if (secret.lastChangedDate) {
+    return {
+      date: secret.lastChangedDate,
+      words: `last changed on ${utcDay(secret.lastChangedDate)} (creation date unknown)`,
+      evidence: {},
+      notes: [`the listing gave no CreatedDate: the age is counted from LastChangedDate ${secret.lastChangedDate.toISOString()}, so the secret is at least that old`],
+    };
+  }
+  return undefined;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Verdicts
+
+const pass = (reason: string): Decided => ({ kind: 'pass', reason });
+
+const fail = (reason: string, evidence: Evidence, extra: { control?: string; notes?: readonly string[] } = {}): Decided => ({
+  kind: 'fail',
+  reason,
+  evidence,
+  ...(extra.control ? { control: extra.control } : {}),
+  ...(extra.notes && extra.notes.length > 0 ? { notes: extra.notes } : {}),
+});
+
+/** Whether the secret carries the policy's exemption tag (any value, as for event findings). */
+export const isExempt = (secret: SecretState, policy: Policy): boolean => secret.tags[policy.exemptionTag] !== undefined;
+
+/** Every check but scheduled-for-deletion: a secret scheduled for deletion cannot be read, rotated or re-encrypted until restored. */
+const unlessScheduledForDeletion =
+  (check: SweepCheck): SweepCheck =>
+  (secret, context) =>
+    secret.deletedDate ? pass(`scheduled for deletion (since ${secret.deletedDate.toISOString()}): only scheduled-for-deletion applies`) : check(secret, context);
+
+// ---------------------------------------------------------------------------------------------
+// KMS
+
+/** The AWS managed key of Secrets Manager: what a secret gets when nobody names a key. */
+export const AWS_MANAGED_KEY_ALIAS = 'alias/aws/secretsmanager';
+
+const SECRET_ARN = /^arn:([\w-]+):secretsmanager:([a-z0-9-]+):(\d{12}):secret:/;
+
+/**
+ * The secret's key reference as a full KMS ARN. A key id or alias name in `KmsKeyId` names a
+ * key of the secret's own account and Region (that is where Secrets Manager resolved it), so the
+ * secret's ARN completes it; undefined when that ARN does not say (redacted, odd account).
+ */
+export const kmsArnOf = (kmsKeyId: string, secretArn: string): string | undefined => {
+  if (kmsKeyId.startsWith('arn:')) return kmsKeyId;
+  const where = SECRET_ARN.exec(secretArn);
+  if (!where) return undefined;
+  const [, partition, region, account] = where;
+  return `arn:${partition}:kms:${region}:${account}:${kmsKeyId.startsWith('alias/') ? kmsKeyId : `key/${kmsKeyId}`}`;
+};
+
+const isAlias = (keyRef: string): boolean => keyRef.startsWith('alias/') || /^arn:[\w-]+:kms:[^:]*:[^:]*:alias\//.test(keyRef);
+
+export type KmsJudgement = { readonly allowed: true; readonly reason: string } | { readonly allowed: false; readonly reason: string };
+
+/**
+ * Is the secret encrypted with a customer managed key the policy allows?
+ *
+ * - No `KmsKeyId` (ListSecrets omits it for the AWS managed key), an empty one, or
+ *   `alias/aws/secretsmanager` (name or ARN): the AWS managed key — not allowed.
+ * - `kms.allowedKeys` empty: any other key is allowed.
+ * - Otherwise the reference must be one of the allowed key or alias ARNs, after completing a
+ *   bare key id (`1234abcd-…`, `mrk-…`) or alias name (`alias/x`) into an ARN with the secret's
+ *   partition, Region and account (`kmsArnOf`). Key ARNs compare exactly.
+ *
+ * What cannot be told without KMS calls, which the sweep does not make (a DescribeKey per
+ * secret would break its economy, and its reads are Secrets Manager's only): which key an alias points to, and
+ * which aliases a key has. A secret that names `alias/x` is allowed only if that alias's ARN is
+ * listed, even when `alias/x` points to a listed key, and the other way round; the reason says
+ * to list the other form too. Likewise the AWS managed key named by its key id or key ARN is
+ * not recognised as such: with `allowedKeys` empty it passes as a customer managed key.
+ */
+export const judgeKmsKey = (kmsKeyId: string | undefined, secretArn: string, allowedKeys: readonly string[]): KmsJudgement => {
+  if (kmsKeyId === undefined || kmsKeyId === '' || kmsKeyId === AWS_MANAGED_KEY_ALIAS || kmsKeyId.endsWith(`:${AWS_MANAGED_KEY_ALIAS}`)) {
+    return { allowed: false, reason: `encrypted with the AWS managed key ${AWS_MANAGED_KEY_ALIAS}, not a customer managed key` };
+  }
+  if (allowedKeys.length === 0) return { allowed: true, reason: `encrypted with the customer managed key ${kmsKeyId}; kms.allowedKeys is empty, so any is allowed` };
+  const arn = kmsArnOf(kmsKeyId, secretArn);
+  if (allowedKeys.includes(kmsKeyId) || (arn !== undefined && allowedKeys.includes(arn))) {
+    return { allowed: true, reason: `encrypted with ${kmsKeyId}, one of the policy's allowed keys` };
+  }
+  const named = arn ?? kmsKeyId;
+  const hint = isAlias(kmsKeyId)
+    ? `; aliases are not resolved to their keys (that needs KMS calls the sweep does not make): if ${named} points to an allowed key, add ${named} to kms.allowedKeys`
+    : allowedKeys.some(isAlias)
+      ? `; keys are not matched to allowed aliases (that needs KMS calls the sweep does not make): if an allowed alias points to ${named}, add ${named} to kms.allowedKeys`
+      : '';
+  return { allowed: false, reason: `encrypted with ${named}, which is not one of the policy's allowed keys (kms.allowedKeys)${hint}` };
+};
+
+// ---------------------------------------------------------------------------------------------
+// The checks
+
+const scheduledForDeletion: SweepCheck = (secret) =>
+  secret.deletedDate
+    ? fail(
+        // ListSecrets' DeletedDate is when the deletion was asked for; the recovery window (7 to 30
+        // days) is not in the listing, so the final date is given as a range.
+        `marked for deletion on ${secret.deletedDate.toISOString()}: Secrets Manager deletes it for good when its recovery window ends, ` +
+          `between ${utcDay(new Date(secret.deletedDate.getTime() + 7 * DAY_MS))} and ${utcDay(new Date(secret.deletedDate.getTime() + 30 * DAY_MS))}; restore it if anything still needs it`,
+        {},
+      )
+    : pass('not scheduled for deletion');
+
+const rotationMissing: SweepCheck = (secret, { policy, now }) => {
+  if (secret.rotationEnabled) return pass('automatic rotation is on');
+  const grace = policy.rotation.gracePeriodDays;
+  const origin = originOf(secret);
+  if (!origin) return pass('automatic rotation is off, but neither CreatedDate nor LastChangedDate is known: the grace period cannot be applied');
+  const age = daysBetween(origin.date, now);
+  if (age <= grace) {
+    return pass(`automatic rotation is off, but the secret was ${origin.words}, ${days(age)} ago: within the ${days(grace)} of rotation.gracePeriodDays`);
+  }
+  const managed = secret.owningService ? `; ${secret.owningService} manages it, so turn on its managed rotation` : '';
+  return fail(
+    `automatic rotation is off ${days(age)} after the secret was ${origin.words}, past the ${days(grace)} of rotation.gracePeriodDays${managed}`,
+    { ...origin.evidence, thresholdDays: grace },
+    { notes: origin.notes },
+  );
+};
+
+const rotationOverdue: SweepCheck = (secret, { policy, now }) => {
+  const maxAge = policy.rotation.maxAgeDays;
+  const next = secret.rotationEnabled ? secret.nextRotationDate : undefined;
+  // "Scheduled to occur on or before this date": late only once the date has passed.
+  const missed = next !== undefined && next.getTime() < now.getTime() ? next : undefined;
+  const origin = rotationOrigin(secret);
+  const age = origin ? daysBetween(origin.date, now) : undefined;
+  const tooOld = origin && age !== undefined && age > maxAge ? { origin, age } : undefined;
+
+  if (!missed && !tooOld) {
+    const ageWords =
+      origin && age !== undefined ? `${origin.words}, ${days(age)} ago, within the ${days(maxAge)} of rotation.maxAgeDays` : 'age unknown (no rotation, creation or change date)';
+    return pass(`${ageWords}${next ? `; next rotation due ${next.toISOString()}` : ''}`);
+  }
+  const parts = [
+    ...(missed ? [`the scheduled rotation due ${missed.toISOString()} has not happened`] : []),
+    ...(tooOld ? [`${tooOld.origin.words}, ${days(tooOld.age)} ago, more than the ${days(maxAge)} of rotation.maxAgeDays`] : []),
+  ];
+  return fail(
+    parts.join('; '),
+    { ...(origin?.evidence ?? {}), ...(next ? { nextRotationDate: next.toISOString() } : {}), thresholdDays: maxAge },
+    { control: missed ? 'SecretsManager.2' : 'SecretsManager.4', notes: tooOld?.origin.notes ?? [] },
+  );
+};
+
+/** What the value's age counts from: the last rotation, else the creation. */
+const rotationOrigin = (secret: SecretState): Origin | undefined => {
+  if (secret.lastRotatedDate) {
+    const date = secret.lastRotatedDate;
+    return { date, words: `last rotated on ${utcDay(date)}`, evidence: { lastRotatedDate: date.toISOString() }, notes: [] };
+  }
+  const created = originOf(secret);
+  return created && { ...created, words: `never rotated since it was ${created.words}` };
+};
+
+const STALE_AFTER_DAYS = ROTATION_WINDOW_HOURS / 24;
+
+/**
+ * The second stage of stale-pending: the same decision the clear-stale-pending action takes
+ * (`planClearStalePending`, no failure time), so the sweep flags exactly what the action would clear.
+ */
+export const judgeStalePending = (secret: SecretState, versions: readonly SecretVersion[], now: Date): Decided => {
+  // The closer look is newer than the listing: judge by its labels (a rotation may have finished since).
+  const current: SecretState = { ...secret, versions: Object.fromEntries(versions.map((v) => [v.versionId, [...v.stages]])) };
+  const plan = planClearStalePending(current, { now, versions });
+  if (plan.kind === 'leave') return pass(plan.reason);
+  // The plan removes only a version whose creation date it knows.
+  const created = versions.find((v) => v.versionId === plan.versionId)?.createdDate ?? now;
+  const hours = Math.floor((now.getTime() - created.getTime()) / 3_600_000);
+  return fail(
+    `version ${plan.versionId} has held ${PENDING} without ${CURRENT} since ${created.toISOString()} (${hours >= 48 ? days(Math.floor(hours / 24)) : `${hours} hours`}), ` +
+      `past the ${ROTATION_WINDOW_HOURS}-hour rotation window: a rotation failed or was abandoned, and the label blocks every later rotation`,
+    { pendingVersionId: plan.versionId, pendingCreatedDate: created.toISOString(), thresholdDays: STALE_AFTER_DAYS },
+  );
+};
+
+const stalePending: SweepCheck = (secret, { now }) => {
+  const pending = Object.entries(secret.versions).find(([, stages]) => stages.includes(PENDING));
+  if (!pending) return pass(`no version holds ${PENDING}`);
+  const [versionId, stages] = pending;
+  // After a successful rotation AWSPENDING may stay on the current version: harmless, and never touched.
+  if (stages.includes(CURRENT)) return pass(`${PENDING} is on version ${versionId} together with ${CURRENT}, as a finished rotation may leave it`);
+  // The listing has no version dates: only ListSecretVersionIds tells a stale label from a rotation in progress.
+  return { kind: 'closer-look', look: 'versions', decide: (versions) => judgeStalePending(secret, versions, now) };
+};
+
+const unused: SweepCheck = (secret, { policy, now }) => {
+  if (secret.owningService) {
+    return pass(`managed by ${secret.owningService}: its lifecycle belongs to that service (it cannot be deleted on its own), so it is not judged unused`);
+  }
+  const limit = policy.unusedDays;
+  const origin = accessOrigin(secret);
+  if (!origin) return pass('never read, but neither CreatedDate nor LastChangedDate is known: its age cannot be told');
+  const idle = daysBetween(origin.date, now);
+  if (idle <= limit) return pass(`${origin.words}, ${days(idle)} ago, within the ${days(limit)} of unusedDays`);
+  return fail(`${origin.words}, ${days(idle)} ago, more than the ${days(limit)} of unusedDays`, { ...origin.evidence, thresholdDays: limit }, { notes: origin.notes });
+};
+
+/** What "unused" counts from: the last read (a date: AWS keeps no time), else the creation. */
+const accessOrigin = (secret: SecretState): Origin | undefined => {
+  if (secret.lastAccessedDate) {
+    const date = secret.lastAccessedDate;
+    return {
+      date,
+      words: `last read on ${utcDay(date)}`,
+      evidence: { lastAccessedDate: date.toISOString(), ...(secret.createdDate ? { createdDate: secret.createdDate.toISOString() } : {}) },
+      notes: [],
+    };
+  }
+  const created = originOf(secret);
+  return created && { ...created, words: `never read since it was ${created.words}` };
+};
+
+const defaultKmsKey: SweepCheck = (secret, { policy }) => {
+  const judged = judgeKmsKey(secret.kmsKeyId, secret.arn, policy.kms.allowedKeys);
+  return judged.allowed ? pass(judged.reason) : fail(judged.reason, { kmsKeyId: secret.kmsKeyId || AWS_MANAGED_KEY_ALIAS });
+};
+
+/** The second stage of resource-policy-missing, from GetResourcePolicy's answer. */
+export const judgeResourcePolicy = (resourcePolicy: string | undefined, glob: string): Decided =>
+  resourcePolicy !== undefined && resourcePolicy.trim() !== ''
+    ? pass(`has a resource policy, as ${glob} (requireResourcePolicy) requires`)
+    : fail(`has no resource policy, but the policy requires one for secrets matching ${glob} (requireResourcePolicy)`, { policyMatch: glob });
+
+const resourcePolicyMissing: SweepCheck = (secret, { policy }) => {
+  const glob = policy.requireResourcePolicy.find((g) => matchesGlob(g, secret.name));
+  if (glob === undefined) return pass('the policy requires no resource policy for this name (requireResourcePolicy)');
+  // The listing does not say whether a secret has a resource policy: only GetResourcePolicy does.
+  return { kind: 'closer-look', look: 'resource-policy', decide: (resourcePolicy) => judgeResourcePolicy(resourcePolicy, glob) };
+};
+
+/**
+ * One check per sweep rule. A meta-test holds this to the catalogue: every rule with a sweep
+ * trigger has a check here, and every check here is such a rule.
+ * @example
+ * const result = sweepChecks.unused(secret, { policy, now: new Date() });
+ * if (result.kind === 'fail') console.log(result.reason);
+ */
+export const sweepChecks: Readonly<Record<SweepRuleId, SweepCheck>> = {
+  'scheduled-for-deletion': scheduledForDeletion,
+  'rotation-missing': unlessScheduledForDeletion(rotationMissing),
+  'rotation-overdue': unlessScheduledForDeletion(rotationOverdue),
+  'stale-pending': unlessScheduledForDeletion(stalePending),
+  unused: unlessScheduledForDeletion(unused),
+  'default-kms-key': unlessScheduledForDeletion(defaultKmsKey),
+  'resource-policy-missing': unlessScheduledForDeletion(resourcePolicyMissing),
+};

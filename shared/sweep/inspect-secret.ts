@@ -1,0 +1,146 @@
+/**
+ * One secret of the sweep's listing, judged by every check (`checks.ts`), turned into findings
+ * of the same shape as those classify makes from events: they go on the same bus, through the
+ * same remediations and alerts. The only I/O is the closer looks the checks ask for — at most one
+ * ListSecretVersionIds and one GetResourcePolicy per secret, and none for a compliant secret
+ * that no check needs to look closer at.
+ */
+import type { Actor, EventRef, Finding, SecretRef } from '../contracts/finding.js';
+import { findingOf } from '../domain/classify.js';
+import { type Rule, rules } from '../domain/rules.js';
+import { SecretNotFoundError } from '../errors.js';
+import type { Policy } from '../policy/schema.js';
+import type { SecretState, SecretsPort } from '../ports/secrets.js';
+import { type CheckResult, type Decided, isExempt, SWEEP_RULE_IDS, type SweepRuleId, sweepChecks, utcDay } from './checks.js';
+
+export interface SweepContext {
+  readonly policy: Policy;
+  /** The moment the run judges against; also the findings' event time and the day in their ids. */
+  readonly now: Date;
+  /** The sweep run, as the findings' event id. */
+  readonly runId: string;
+  /** Where the run reads; a secret's own ARN names its account and Region first. */
+  readonly region?: string;
+  readonly account?: string;
+}
+
+export interface SecretInspection {
+  readonly findings: Finding[];
+  /** Carried the exemption tag: not judged, no findings, no calls. */
+  readonly exempt: boolean;
+  /** ListSecretVersionIds and GetResourcePolicy calls made for this secret (0, 1 or 2). */
+  readonly perSecretCalls: number;
+}
+
+/** The per-secret reads a closer look may make. */
+export type CloserLookReads = Pick<SecretsPort, 'listVersions' | 'getResourcePolicy'>;
+
+/** Who "did it" for a sweep finding: nobody; time passed, or an event was missed. */
+export const SWEEP_ACTOR: Actor = { kind: 'sweep', principal: 'secrets-remediator sweep', isPerson: false, isAllowedAdmin: false };
+
+export const SWEEP_EVENT_NAME = 'ScheduledSweep';
+export const SWEEP_DETAIL_TYPE = 'Scheduled Sweep';
+
+/** Where a sweep finding's secret came from, in `SecretRef.foundAt`. */
+export const SWEEP_FOUND_AT = 'ListSecrets.SecretList[].ARN';
+
+/**
+ * A sweep finding's id: one per rule, secret and UTC day. A run repeated the same day (a retry,
+ * a manual scan) yields the same ids, which the ledger deduplicates; tomorrow's run raises what
+ * is still wrong again.
+ * @example
+ * sweepFindingId('unused', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:a-AbCdEf', new Date('2026-11-25T12:00:00Z'));
+ * // 'sweep/2026-11-25/unused/arn:aws:secretsmanager:us-east-1:123456789012:secret:a-AbCdEf'
+ */
+export const sweepFindingId = (rule: SweepRuleId, secretArn: string, now: Date): string => `sweep/${utcDay(now)}/${rule}/${secretArn}`;
+
+const catalogue: ReadonlyMap<string, Rule> = new Map(rules.map((rule) => [rule.id, rule]));
+
+const ruleOf = (id: SweepRuleId): Rule => {
+  const rule = catalogue.get(id);
+  // A meta-test holds sweepChecks to the catalogue; reaching this is a programming error.
+  if (!rule) throw new Error(`sweep check ${id} has no rule in the catalogue`);
+  return rule;
+};
+
+/**
+ * Judges one listed secret.
+ *
+ * A secret that disappears between the listing and a closer look (SecretNotFoundError) yields no
+ * finding for the checks that needed that look; any other error of a closer look propagates (the
+ * caller retries throttling).
+ * @example
+ * const { findings, exempt, perSecretCalls } = await inspectSecret(listed, account.secrets, { policy, now, runId });
+ */
+export const inspectSecret = async (secret: SecretState, secrets: CloserLookReads, context: SweepContext): Promise<SecretInspection> => {
+  if (isExempt(secret, context.policy)) return { findings: [], exempt: true, perSecretCalls: 0 };
+
+  const checked = SWEEP_RULE_IDS.map((rule) => ({ rule, result: sweepChecks[rule](secret, { policy: context.policy, now: context.now }) }));
+  const wants = (look: 'versions' | 'resource-policy'): boolean => checked.some(({ result }) => result.kind === 'closer-look' && result.look === look);
+
+  let perSecretCalls = 0;
+  const closerLook = async <T>(wanted: boolean, read: () => Promise<T>): Promise<{ readonly answer: T } | undefined> => {
+    if (!wanted) return undefined;
+    perSecretCalls += 1;
+    try {
+      return { answer: await read() };
+    } catch (error) {
+      if (error instanceof SecretNotFoundError) return undefined;
+      throw error;
+    }
+  };
+  // Each look at most once, however many checks ask for it.
+  const [versions, resourcePolicy] = await Promise.all([
+    closerLook(wants('versions'), () => secrets.listVersions(secret.arn)),
+    closerLook(wants('resource-policy'), () => secrets.getResourcePolicy(secret.arn)),
+  ]);
+
+  const decide = (result: CheckResult): Decided | undefined => {
+    if (result.kind !== 'closer-look') return result;
+    if (result.look === 'versions') return versions && result.decide(versions.answer);
+    return resourcePolicy && result.decide(resourcePolicy.answer);
+  };
+
+  const { ref, notes } = sweepSecretRef(secret, context);
+  const event: EventRef = {
+    id: context.runId,
+    name: SWEEP_EVENT_NAME,
+    detailType: SWEEP_DETAIL_TYPE,
+    time: context.now.toISOString(),
+    account: ref.account,
+    region: ref.region,
+  };
+  const findings = checked.flatMap(({ rule, result }) => {
+    const decided = decide(result);
+    if (decided?.kind !== 'fail') return [];
+    return [
+      findingOf(ruleOf(rule), {
+        id: sweepFindingId(rule, secret.arn, context.now),
+        reason: decided.reason,
+        ...(decided.control ? { control: decided.control } : {}),
+        secret: ref,
+        actor: SWEEP_ACTOR,
+        event,
+        evidence: decided.evidence,
+        notes: [...notes, ...(decided.notes ?? [])],
+      }),
+    ];
+  });
+  return { findings, exempt: false, perSecretCalls };
+};
+
+// arn:partition:secretsmanager:region:account:secret:name-XXXXXX
+const SECRET_ARN = /^arn:[\w-]+:secretsmanager:([\w-]*):([^:]*):secret:/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * The listed secret as a finding's `SecretRef`: its ARN to call with, its name from the listing
+ * (never guessed from the ARN), and its account and Region from the ARN, else from the run.
+ */
+const sweepSecretRef = (secret: SecretState, context: SweepContext): { ref: SecretRef; notes: string[] } => {
+  const [, arnRegion = '', arnAccount = ''] = SECRET_ARN.exec(secret.arn) ?? [];
+  const account = arnAccount || context.account || '';
+  const region = arnRegion || context.region || '';
+  const notes = ACCOUNT_ID.test(account) ? [] : [`account '${account}' is not a 12-digit AWS account id`];
+  return { ref: { id: secret.arn, arn: secret.arn, name: secret.name, account, region, foundAt: SWEEP_FOUND_AT }, notes };
+};

@@ -1,0 +1,93 @@
+/**
+ * Alerts as the alert functions receive them, many at a time: a real "Secret Finding" (classify
+ * over a sample event) copied for other secrets, and a rig of both alert functions over one set
+ * of in-memory ports with a clock the test moves.
+ */
+import { makeHandler as makeAlertDigest } from '../../functions/alert-digest/make-handler.js';
+import { makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
+import { makeHandler as makeClassify } from '../../functions/classify/make-handler.js';
+import type { AlertSettings } from '../../shared/alerts/storm.js';
+import type { ActionResult, Finding, Severity } from '../../shared/contracts/finding.js';
+import { DEFAULT_POLICY } from '../../shared/policy/schema.js';
+import type { ChatPort } from '../../shared/ports/notifier.js';
+import { localContext } from '../../shared/replay/lambda-context.js';
+import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
+import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
+import { RecordingChat } from '../../shared/sandbox/recording-chat.js';
+import { RecordingNotifier } from '../../shared/sandbox/recording-notifier.js';
+import { loadSampleEvent } from './events.js';
+import { classifyContext } from './policy.js';
+import { defaultSandbox } from './sandbox.js';
+
+export const SLACK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secrets-remediator/slack-webhook-AbCdEf';
+
+export interface FindingEvent {
+  readonly 'detail-type': string;
+  readonly detail: Finding;
+  readonly [key: string]: unknown;
+}
+
+/** The "Secret Finding" classify publishes for a sample event (one with no action: its alert goes out from the finding). */
+export const findingEventOf = async (file: string): Promise<FindingEvent> => {
+  const account = defaultSandbox();
+  await makeClassify(account, classifyContext)(loadSampleEvent(file), localContext('classify'));
+  const [event] = account.bus.published;
+  if (!event) throw new Error(`classify published nothing for ${file}`);
+  return event as unknown as FindingEvent;
+};
+
+/** The same finding for another secret (`<prefix><n>`), with its own id; optionally another rule or severity. */
+export const findingFor = (template: FindingEvent, n: number, change: { rule?: string; severity?: Severity; prefix?: string } = {}): FindingEvent => {
+  const event = structuredClone(template) as { detail: Finding } & FindingEvent;
+  const rule = change.rule ?? event.detail.rule;
+  const name = `${change.prefix ?? 'prod/storm/secret-'}${n}`;
+  const arn = `arn:aws:secretsmanager:${event.detail.secret.region}:${event.detail.secret.account}:secret:${name}-AbCdEf`;
+  event.detail = {
+    ...event.detail,
+    id: `storm-${n}/${rule}`,
+    rule,
+    ...(change.severity ? { severity: change.severity } : {}),
+    secret: { ...event.detail.secret, id: arn, arn, name },
+    event: { ...event.detail.event, id: `storm-${n}` },
+  };
+  return event;
+};
+
+/** The "Remediation Result" its action would publish for `finding`. */
+export const resultEventFor = (finding: FindingEvent, result: ActionResult): FindingEvent & { detail: never } =>
+  ({ ...structuredClone(finding), 'detail-type': 'Remediation Result', detail: { finding: structuredClone(finding.detail), result } }) as never;
+
+/** The policy's alert settings, defaults first. */
+export const alertSettings = (change: Partial<Omit<AlertSettings, 'channels'>> & { channels?: Partial<AlertSettings['channels']> } = {}): AlertSettings => ({
+  ...DEFAULT_POLICY.alerts,
+  ...change,
+  channels: { ...DEFAULT_POLICY.alerts.channels, ...change.channels },
+});
+
+/** Both alert functions over one set of in-memory ports; `at(iso)` moves the clock. */
+export const alertRig = (alerts: AlertSettings, start = '2026-11-25T12:01:00.000Z', chat: ChatPort = new RecordingChat()) => {
+  let now = new Date(start);
+  const clock = { now: () => now };
+  const ports = { notifier: new RecordingNotifier(), chat, ledger: new MemoryLedger(() => now), digest: new MemoryDigest(), clock };
+  return {
+    ports,
+    alert: makeAlert(ports, { alerts }),
+    digest: makeAlertDigest(ports, { alerts }),
+    at: (iso: string) => {
+      now = new Date(iso);
+    },
+  };
+};
+
+/** A scheduled event as EventBridge sends alert-digest. */
+export const scheduledEvent = (time = '2026-11-25T12:07:00Z') => ({
+  version: '0',
+  id: 'schedule-1',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time,
+  region: 'us-east-1',
+  resources: ['arn:aws:events:us-east-1:123456789012:rule/secrets-remediator-test-alert-digest'],
+  detail: {},
+});

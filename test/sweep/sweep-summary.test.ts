@@ -1,0 +1,62 @@
+/** The sweep's one message to the alert topic. */
+import { describe, expect, it } from 'vitest';
+import { MAX_SUBJECT } from '../../shared/domain/alert.js';
+import { renderSweepSummary, SWEEP_SUMMARY_RULE } from '../../shared/sweep/sweep-summary.js';
+import { emptyCounts, type SweepCounts } from '../../shared/sweep/summary.js';
+
+const base = {
+  runId: 'sweep-20261125T0300Z-1a2b3c4d',
+  account: '123456789012',
+  region: 'us-east-1',
+  startedAt: '2026-11-25T03:00:00.000Z',
+  finishedAt: '2026-11-25T03:01:10.000Z',
+  invocations: 1,
+  listCalls: 5000,
+};
+
+const counts: SweepCounts = {
+  secrets: 500_000,
+  exempt: 1_000,
+  findings: 1_203,
+  perSecretCalls: 40,
+  byRule: { unused: 1_000, 'stale-pending': 3, 'rotation-missing': 200 },
+  bySeverity: { critical: 0, high: 3, medium: 200, low: 1_000, info: 0 },
+};
+
+describe('sweep summary', () => {
+  it('names the worst severity found in the subject and carries filterable attributes', () => {
+    // Act
+    const message = renderSweepSummary({ ...base, counts });
+
+    // Assess
+    expect(message.subject).toBe('[HIGH] sweep: 1203 findings in 500000 secrets (123456789012/us-east-1)');
+    expect(message.subject.length).toBeLessThanOrEqual(MAX_SUBJECT);
+    expect(message.attributes).toEqual({ severity: 'high', rule: SWEEP_SUMMARY_RULE, account: '123456789012', region: 'us-east-1', secret: '*' });
+  });
+
+  it('lists counts per check (most severe first) and per severity, and what the read cost', () => {
+    // Act
+    const { body } = renderSweepSummary({ ...base, counts, invocations: 2 });
+
+    // Assess
+    const stale = body.indexOf('stale-pending (high): 3');
+    const missing = body.indexOf('rotation-missing (medium, SecretsManager.1): 200');
+    const unused = body.indexOf('unused (low, SecretsManager.3): 1000');
+    expect(stale).toBeGreaterThan(-1);
+    expect(missing).toBeGreaterThan(stale);
+    expect(unused).toBeGreaterThan(missing);
+    expect(body).toContain('low: 1000');
+    expect(body).toContain('secrets: 500000 (1000 exempt by tag, 499000 judged)');
+    expect(body).toContain('ListSecrets calls: 5000; closer looks: 40 (0.000 per judged secret)');
+    expect(body).toContain('(70 s, 2 invocations)');
+  });
+
+  it('says every secret passed when nothing was found, at severity info', () => {
+    // Act
+    const message = renderSweepSummary({ ...base, counts: { ...emptyCounts(), secrets: 12 } });
+
+    // Assess
+    expect(message.subject).toMatch(/^\[INFO\] sweep: 0 findings in 12 secrets/);
+    expect(message.body).toContain('none: every secret passed every check');
+  });
+});
