@@ -15,6 +15,7 @@ import { matchesGlob } from '../policy/glob.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
 import { type ManagedRule, managedRuleOf } from './config-rules.js';
+import { AWS_MANAGED_KEY_ALIAS, judgeKmsKey } from './kms-key.js';
 import { ACCESS_DENIED_PREFIX, type DeniedTally } from './denied-calls.js';
 import { secretIdList, secretRef } from './locate-secret.js';
 import { analyseResourcePolicy } from './resource-policy.js';
@@ -165,18 +166,10 @@ const changedTagKeys = (input: RuleInput): string[] => {
   return [...fromTags, ...fromKeys];
 };
 
-/** AWS's default key for Secrets Manager: what a secret gets when the call names no key. */
-const DEFAULT_KEY = 'alias/aws/secretsmanager';
-
+/** No key named (AWS's default key), or one the policy does not allow: see `judgeKmsKey`. */
 const kmsVerdict = (input: RuleInput, keyId: string | undefined): Verdict => {
-  const { allowedKeys } = input.policy.kms;
-  if (keyId === undefined || keyId === DEFAULT_KEY || keyId.endsWith(`:${DEFAULT_KEY}`)) {
-    return fires(`encrypted with the AWS managed key ${DEFAULT_KEY}, not a customer managed key`, { kmsKeyId: keyId ?? DEFAULT_KEY });
-  }
-  if (allowedKeys.length > 0 && !allowedKeys.includes(keyId)) {
-    return fires(`encrypted with ${keyId}, which is not one of the policy's allowed keys`, { kmsKeyId: keyId });
-  }
-  return silent(`encrypted with the customer managed key ${keyId}`);
+  const judged = judgeKmsKey(keyId, input.secret.arn ?? input.secret.id, input.policy.kms.allowedKeys);
+  return judged.allowed ? silent(judged.reason) : fires(judged.reason, { kmsKeyId: keyId || AWS_MANAGED_KEY_ALIAS });
 };
 
 const configVerdict = (input: RuleInput, reason: string, control?: string): Verdict => {

@@ -13,11 +13,11 @@ import {
   daysBetween,
   type Decided,
   isExempt,
-  judgeKmsKey,
   SWEEP_RULE_IDS,
   type SweepRuleId,
   sweepChecks,
 } from '../../shared/sweep/checks.js';
+import { judgeKmsKey } from '../../shared/domain/kms-key.js';
 import { samplePolicy } from '../helpers/policy.js';
 import { FIXED_NOW } from '../helpers/sandbox.js';
 
@@ -381,7 +381,7 @@ describe('Check: default-kms-key', () => {
     // Assess
     expect(result).toMatchObject({
       kind: 'fail',
-      reason: expect.stringContaining(`aliases are not resolved to their keys (that needs KMS calls the sweep does not make): if ${ALIAS_ARN} points to an allowed key, add ${ALIAS_ARN} to kms.allowedKeys`),
+      reason: expect.stringContaining(`aliases are not resolved to their keys (that needs KMS calls the service does not make): if ${ALIAS_ARN} points to an allowed key, add ${ALIAS_ARN} to kms.allowedKeys`),
       evidence: { kmsKeyId: 'alias/app-secrets' },
     });
   });
@@ -391,7 +391,7 @@ describe('Check: default-kms-key', () => {
     const result = judgeKmsKey(OTHER_KEY, ARN, [ALIAS_ARN]);
 
     // Assess
-    expect(result.reason).toContain(`keys are not matched to allowed aliases (that needs KMS calls the sweep does not make): if an allowed alias points to ${OTHER_KEY}, add ${OTHER_KEY} to kms.allowedKeys`);
+    expect(result.reason).toContain(`keys are not matched to allowed aliases (that needs KMS calls the service does not make): if an allowed alias points to ${OTHER_KEY}, add ${OTHER_KEY} to kms.allowedKeys`);
   });
 
   it('compares a bare key id as it is when the secret ARN names no account', () => {
