@@ -29,7 +29,7 @@ import type { BuildOptions } from 'esbuild';
 import { type BundleReport, bundleFunction, loadEsbuildOptions, packagedDir, PROJECT, writesMapFile } from './bundle.js';
 import { deployedNodeOptions, type LoadTimes, measureLoadTimes } from './cold-start.js';
 import { heading, kb, round } from './format.js';
-import { measureSweep, type SweepResult, type SweepSettings, sweepSettings } from './sweep.js';
+import { measureFullSweep, measureSweep, type SweepResult, type SweepSettings, sweepSettings } from './sweep.js';
 import { loadSamples, measureThroughput, type ThroughputResult } from './throughput.js';
 
 const FUNCTIONS = functionNames;
@@ -322,7 +322,24 @@ const main = async (): Promise<void> => {
     const settings = sweepSettings();
     printSweepHeading(settings);
     const results = await measureSweep(settings, (result) => printSweepRow(result, settings));
-    parts = { node: process.versions.node, arch: process.arch, ...parts, sweep: sweepSummary(settings, results) };
+    // The whole sweep (listing, checks, closer looks, findings) at the largest size.
+    const largest = Math.max(...settings.sizes);
+    console.log(`\n== The whole sweep (runSweep: listing + checks + closer looks at 50 ms, paced 50/s) at ${largest.toLocaleString('en-US')} secrets ==`);
+    const full = await measureFullSweep(largest, settings);
+    console.table({
+      [largest.toLocaleString('en-US')]: {
+        s: round(full.wallSeconds, 1),
+        '× limit': round(full.wallSeconds / (Math.ceil(largest / 100) / settings.quota), 2),
+        'secrets/s': Math.round(full.secretsPerSecond),
+        findings: full.findings,
+        'closer looks': full.closerLooks,
+        'calls/secret': round(full.callsPerSecret, 4),
+        'peak heap MB': round(full.peakHeapGrowthMB, 1),
+        'peak RSS MB': round(full.peakRssGrowthMB, 1),
+      },
+    });
+    console.log(`findings by check: ${JSON.stringify(full.byRule)}`);
+    parts = { node: process.versions.node, arch: process.arch, ...parts, sweep: { ...sweepSummary(settings, results), fullSweep: { ...full, wallSeconds: round(full.wallSeconds, 2) } } };
   }
 
   console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -18,6 +18,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SyntheticSecrets } from '../shared/sandbox/synthetic-secrets.js';
 import { listAccount } from '../shared/sweep/list-account.js';
+import { DEFAULT_POLICY } from '../shared/policy/schema.js';
+import { runSweep } from '../shared/sweep/run-sweep.js';
 
 export interface SweepSettings {
   readonly sizes: readonly number[];
@@ -162,4 +164,73 @@ export const measureSweep = async (settings: SweepSettings, onResult?: (result: 
     results.push(result);
   }
   return results;
+};
+
+export interface FullSweepResult {
+  readonly secrets: number;
+  readonly wallSeconds: number;
+  readonly secretsPerSecond: number;
+  readonly findings: number;
+  readonly byRule: Readonly<Record<string, number>>;
+  readonly listCalls: number;
+  readonly closerLooks: number;
+  /** Every Secrets Manager call per secret: ListSecrets, lookups and closer looks. */
+  readonly callsPerSecret: number;
+  readonly peakHeapGrowthMB: number;
+  readonly peakRssGrowthMB: number;
+}
+
+/** Closer looks answer in this long (ListSecretVersionIds, GetResourcePolicy are small reads). */
+const CLOSER_LOOK_LATENCY_MS = 50;
+
+/**
+ * The whole sweep as the function runs it (`runSweep`): the listing above, every secret judged by
+ * the checks under the shipped defaults plus a resource-policy requirement on `prod/payments/jwt-signing*` (about 1 in 100 secrets),
+ * closer looks (one in five hundred secrets carries an AWSPENDING; the payments secrets need
+ * GetResourcePolicy) answering in 50 ms and paced at their default, and the findings counted as
+ * they would be put on the bus.
+ */
+export const measureFullSweep = async (size: number, settings: SweepSettings): Promise<FullSweepResult> => {
+  const account = new SyntheticSecrets({ count: size, creationOrder: settings.creationOrder, listSecrets: { latencyMs: settings.latencyMs, callsPerSecond: settings.quota } });
+  const slow = <T>(answer: () => Promise<T>) => new Promise<T>((resolve, reject) => setTimeout(() => void answer().then(resolve, reject), CLOSER_LOOK_LATENCY_MS));
+  const reads = {
+    listSecrets: account.listSecrets.bind(account),
+    describeSecret: account.describeSecret.bind(account),
+    listVersions: (id: string) => slow(() => account.listVersions(id)),
+    getResourcePolicy: (id: string) => slow(() => account.getResourcePolicy(id)),
+  };
+  const policy = { ...DEFAULT_POLICY, requireResourcePolicy: ['prod/payments/jwt-signing*'] };
+  collectGarbage();
+  const baseline = process.memoryUsage();
+  let peakHeap = baseline.heapUsed;
+  let peakRss = baseline.rss;
+  const sample = setInterval(() => {
+    const usage = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+    peakRss = Math.max(peakRss, usage.rss);
+  }, 50);
+  const started = performance.now();
+  let published = 0;
+  try {
+    const report = await runSweep(reads, async (findings) => {
+      published += findings.length;
+      await Promise.resolve();
+    }, { policy, now: new Date(), runId: 'bench', listCallsPerSecond: settings.callsPerSecond, concurrency: settings.concurrency });
+    const wallSeconds = (performance.now() - started) / 1000;
+    if (published !== report.counts.findings) throw new Error(`published ${published} findings, counted ${report.counts.findings}`);
+    return {
+      secrets: report.counts.secrets,
+      wallSeconds,
+      secretsPerSecond: report.counts.secrets / wallSeconds,
+      findings: report.counts.findings,
+      byRule: report.counts.byRule,
+      listCalls: account.listCalls,
+      closerLooks: account.closerLooks,
+      callsPerSecret: (account.listCalls + account.describeCalls + account.closerLooks) / size,
+      peakHeapGrowthMB: (peakHeap - baseline.heapUsed) / MB,
+      peakRssGrowthMB: (peakRss - baseline.rss) / MB,
+    };
+  } finally {
+    clearInterval(sample);
+  }
 };

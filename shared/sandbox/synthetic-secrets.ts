@@ -16,7 +16,7 @@
  * names are unique.
  */
 import { SecretNotFoundError } from '../errors.js';
-import type { ListSecretsRequest, SecretPage, SecretState, SecretsPort } from '../ports/secrets.js';
+import type { ListSecretsRequest, SecretPage, SecretState, SecretsPort, SecretVersion } from '../ports/secrets.js';
 import { CallSimulation, type CallSimulationOptions, checkNameFilter, decodeListToken, encodeListToken, LIST_PAGE_SIZE } from './list-secrets.js';
 
 export interface SyntheticAccountOptions {
@@ -198,17 +198,20 @@ export class SyntheticSecrets implements SecretsPort {
 
   public async describeSecret(secretId: string): Promise<SecretState> {
     this.describeCalls++;
+    return Promise.resolve(this.#stateById(secretId, 'DescribeSecret'));
+  }
+
+  /** Closer looks the sweep asked for (ListSecretVersionIds, GetResourcePolicy). */
+  public closerLooks = 0;
+
+  #stateById(secretId: string, operation: string): SecretState {
     const index = secretId.startsWith('arn:') ? this.#indexOfId(secretId) : this.#indexOfName(secretId);
-    if (index === undefined) throw new SecretNotFoundError(`DescribeSecret: ResourceNotFoundException: Secrets Manager can't find the specified secret (${secretId}).`);
-    return Promise.resolve(this.#stateOf(index));
+    if (index === undefined) throw new SecretNotFoundError(`${operation}: ResourceNotFoundException: Secrets Manager can't find the specified secret (${secretId}).`);
+    return this.#stateOf(index);
   }
 
   public removeStagingLabel(): Promise<void> {
     return unsupported('removeStagingLabel');
-  }
-
-  public listVersions(): Promise<never> {
-    return unsupported('listVersions');
   }
 
   public enableRotation(): Promise<void> {
@@ -217,10 +220,6 @@ export class SyntheticSecrets implements SecretsPort {
 
   public restoreSecret(): Promise<void> {
     return unsupported('restoreSecret');
-  }
-
-  public getResourcePolicy(): Promise<never> {
-    return unsupported('getResourcePolicy');
   }
 
   public putResourcePolicy(): Promise<void> {
@@ -347,8 +346,26 @@ export class SyntheticSecrets implements SecretsPort {
       ...(random() < 0.5 ? { kmsKeyId: `arn:aws:kms:us-east-1:123456789012:key/${uuid(random)}` } : {}),
       ...(random() < 0.005 ? { deletedDate: new Date(changedMs + DAY_MS) } : {}),
       tags: { owner: pick(TEAMS, random()), env: pick(ENVS, random()) },
-      versions: { [uuid(random)]: ['AWSCURRENT'] },
+      // One in five hundred carries an AWSPENDING left by a rotation that never finished: the
+      // sweep's stale-pending check takes a closer look at those (ListSecretVersionIds).
+      versions: { [uuid(random)]: ['AWSCURRENT'], ...(random() < 0.002 ? { [uuid(random)]: ['AWSPENDING'] } : {}) },
     };
+  }
+
+  /** ListSecretVersionIds: the versions of the listing, each created when the secret last changed. */
+  public async listVersions(secretId: string): Promise<SecretVersion[]> {
+    this.closerLooks++;
+    const state = this.#stateById(secretId, 'ListSecretVersionIds');
+    await Promise.resolve();
+    return Object.entries(state.versions).map(([versionId, stages]) => ({ versionId, stages, ...(state.lastChangedDate ? { createdDate: state.lastChangedDate } : {}) }));
+  }
+
+  /** GetResourcePolicy: every other secret has a policy (the text does not matter to the sweep). */
+  public async getResourcePolicy(secretId: string): Promise<string | undefined> {
+    this.closerLooks++;
+    const state = this.#stateById(secretId, 'GetResourcePolicy');
+    await Promise.resolve();
+    return state.arn.charCodeAt(state.arn.length - 1) % 2 === 0 ? '{"Version":"2012-10-17","Statement":[]}' : undefined;
   }
 }
 
@@ -365,4 +382,4 @@ const indexOfName = (name: string): number => {
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const unsupported = (operation: string): Promise<never> =>
-  Promise.reject(new Error(`SyntheticSecrets supports listSecrets and describeSecret only, not ${operation}: it is an account to list, not to remediate`));
+  Promise.reject(new Error(`SyntheticSecrets supports the sweep's reads only, not ${operation}: it is an account to read, not to remediate`));
