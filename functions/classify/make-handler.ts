@@ -8,9 +8,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
-import { findingBusEvent } from '../../shared/contracts/finding.js';
+import { type Finding, findingBusEvent } from '../../shared/contracts/finding.js';
 import { type ClassifyContext, evaluate, type Prepared, prepare } from '../../shared/domain/classify.js';
-import { countDeniedCall, type DeniedCallPorts, type DeniedTally } from '../../shared/domain/denied-calls.js';
+import { claimFirstReports, countDeniedCall, type DeniedCallPorts, type DeniedTally } from '../../shared/domain/denied-calls.js';
+import { rules } from '../../shared/domain/rules.js';
 import { PermissionDeniedError, SecretNotFoundError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { type Rejected, settleErrors } from '../../shared/middleware/settle-errors.js';
@@ -42,13 +43,25 @@ export const makeHandler = (ports: Pick<Ports, 'bus' | 'secrets' | 'ledger' | 'c
         logger.info('no finding', { reasons: classification.reasons });
         return { status: 'no-finding', reasons: classification.reasons };
       }
-      const { findings } = classification;
-      await ports.bus.publish(findings.map(findingBusEvent));
+      // A burst stays past its limit for many calls: only the first delivery to claim it reports it.
+      const { publish: findings, release } = await claimFirstReports(classification.findings, reportsOnce, ports);
+      if (findings.length === 0) {
+        logger.info('finding reported already', { findings: classification.findings.map((f) => f.id) });
+        return { status: 'no-finding', reasons: classification.findings.map((f) => `${f.rule}: reported already (${f.id})`) };
+      }
+      try {
+        await ports.bus.publish(findings.map(findingBusEvent));
+      } catch (error) {
+        await release();
+        throw error;
+      }
       logger.info('findings published', {
         findings: findings.map((f) => ({ findingId: f.id, ruleId: f.rule, severity: f.severity, reason: f.reason, actions: f.actions })),
       });
       return { status: 'published', findings: findings.map((f) => f.id) };
     });
+
+const reportsOnce = (finding: Finding): boolean => rules.find((rule) => rule.id === finding.rule)?.reportOnce === true;
 
 /** Counts this refused call against its caller's window; logs the tally, never the request. */
 const countDenied = async (prepared: Prepared, context: ClassifyContext, ports: DeniedCallPorts): Promise<DeniedTally | undefined> => {

@@ -13,6 +13,8 @@ import type { CloudTrailEvent } from '../contracts/cloudtrail-event.js';
 import type { Actor } from '../contracts/finding.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock } from '../ports/clock.js';
+import type { Finding } from '../contracts/finding.js';
+import { RemediationError } from '../errors.js';
 import type { LedgerPort } from '../ports/ledger.js';
 
 /** CloudTrail's code for a refused call: `AccessDenied` (IAM) or `AccessDeniedException` (the service's own). */
@@ -27,8 +29,7 @@ export interface DeniedWindow {
   readonly minutes: number;
 }
 
-export type DeniedTally =
-  | {
+export type DeniedTally = {
       readonly kind: 'counted';
       /** This call's place in the window: the counter's value once it was added. */
       readonly count: number;
@@ -37,13 +38,14 @@ export type DeniedTally =
       readonly window: DeniedWindow;
       /** A redelivery of a call already counted: `count` is the value its first delivery got. */
       readonly redelivered: boolean;
-    }
-  /** Another delivery of this very call is being counted right now: it decides, not this one. */
-  | { readonly kind: 'in-progress'; readonly principal: string; readonly window: DeniedWindow };
+    };
 
 const MINUTE = 60_000;
-/** How long a claim holds while its invocation counts: longer than the function's timeout (30 s). */
-const HOLD_MINUTES = 5;
+/**
+ * How long a claim holds while its invocation counts: just longer than classify's timeout (30 s),
+ * and shorter than the minute before Lambda's first retry, so that retry finds it free.
+ */
+const HOLD_MINUTES = 0.75;
 /**
  * How long a window's counter outlives the window: CloudTrail delivers within minutes, but
  * Lambda retries an event for up to 6 hours and EventBridge for 24; a call that arrives later
@@ -88,8 +90,8 @@ export interface DeniedCallPorts {
  * the count it got is recorded with the claim, so a redelivery (after a failed publish, say)
  * answers the same count and the rule decides the same — the finding is retried, not lost, and
  * not doubled. If the invocation dies between counting and recording, a redelivery after the
- * short hold counts the call again: one too many, never one alert too many (the rule fires at
- * exactly count + 1).
+ * short hold counts the call again: one too many, never one alert too many (classify publishes
+ * the burst finding once, see `claimFirstReports`).
  *
  * @example
  * const tally = await countDeniedCall(event, actor, policy, { ledger, clock });
@@ -103,9 +105,10 @@ export const countDeniedCall = async (event: CloudTrailEvent, actor: Actor, poli
   const claim = await ports.ledger.claim(key, new Date(now + HOLD_MINUTES * MINUTE));
   if (!claim.claimed) {
     const first = Number(claim.outcome);
-    return claim.outcome !== undefined && Number.isInteger(first) && first > 0
-      ? { kind: 'counted', count: first, principal, window, redelivered: true }
-      : { kind: 'in-progress', principal, window };
+    if (claim.outcome !== undefined && Number.isInteger(first) && first > 0) return { kind: 'counted', count: first, principal, window, redelivered: true };
+    // Another delivery of this very call is counting it now: fail, so Lambda retries this one
+    // after the hold; answering "nothing" here would lose the burst if that delivery dies.
+    throw new CountInProgressError(`refused call ${key} is being counted by another delivery; retry`);
   }
   let count: number;
   try {
@@ -121,4 +124,44 @@ export const countDeniedCall = async (event: CloudTrailEvent, actor: Actor, poli
     // The count stands; only a redelivery after the hold would count this call a second time.
   }
   return { kind: 'counted', count, principal, window, redelivered: false };
+};
+
+/** Another delivery of the same refused call is counting it: retryable. */
+export class CountInProgressError extends RemediationError {
+  public constructor(message: string) {
+    super(message, { retryable: true });
+    this.name = 'CountInProgressError';
+  }
+}
+
+/**
+ * Of the findings of `reportOnce` rules, keeps those this delivery is the first to report: it
+ * claims `reported#<finding id>` in the ledger. `release` gives the claims back when publishing
+ * fails, so the retry (or the next refused call) reports the finding instead of losing it.
+ */
+export const claimFirstReports = async (
+  findings: readonly Finding[],
+  reportOnce: (finding: Finding) => boolean,
+  ports: DeniedCallPorts,
+): Promise<{ readonly publish: readonly Finding[]; readonly release: () => Promise<void> }> => {
+  const keep: Finding[] = [];
+  const claimed: string[] = [];
+  for (const finding of findings) {
+    if (!reportOnce(finding)) {
+      keep.push(finding);
+      continue;
+    }
+    const key = `reported#${finding.id}`;
+    const claim = await ports.ledger.claim(key, new Date(ports.clock.now().getTime() + REMEMBER_HOURS * HOUR));
+    if (claim.claimed) {
+      keep.push(finding);
+      claimed.push(key);
+    }
+  }
+  return {
+    publish: keep,
+    release: async () => {
+      for (const key of claimed) await ports.ledger.release(key);
+    },
+  };
 };

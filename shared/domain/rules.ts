@@ -94,6 +94,11 @@ export interface Rule {
   readonly needsDeniedCount?: boolean;
   /** The finding is about the caller, not one secret: it applies to events that name no secret too. */
   readonly aboutCaller?: boolean;
+  /**
+   * The condition stays true event after event (a burst, once past its limit), with the same
+   * finding id: classify publishes it once, by claiming the finding id in the ledger first.
+   */
+  readonly reportOnce?: boolean;
   readonly evaluate: (input: RuleInput) => Verdict;
 }
 
@@ -444,18 +449,19 @@ const ruleTable = [
     actions: [],
     needsDeniedCount: true,
     aboutCaller: true,
+    reportOnce: true,
     evaluate: (input) => {
       const tally = input.deniedCalls;
       const limit = input.policy.alerts.accessDeniedBurst.count;
       // classify() without a ledger (the bench, pure tests): one event alone says nothing about a burst.
       if (!tally) return silent('refused calls were not counted: a burst cannot be judged from one event');
       const window = `the ${tally.window.minutes}-minute window from ${tally.window.start.toISOString()}`;
-      if (tally.kind === 'in-progress') return silent(`another delivery of this call is counting it in ${window}`);
       const caller = `${tally.principal} (${input.actor.kind}${input.actor.isAllowedAdmin ? ', an allowed admin' : ''})`;
       const refused = `${tally.count} refused call${tally.count === 1 ? '' : 's'} by ${caller} in ${window}`;
       if (tally.count <= limit) return silent(`${refused}: not more than ${limit}`);
-      // Exactly one call of the window is the (limit + 1)th: it alone reports, the rest would repeat it.
-      if (tally.count > limit + 1) return silent(`${refused}: reported when the count passed ${limit}`);
+      // Every call past the line fires, with one finding id per principal and window: classify
+      // publishes it once (reportOnce). Firing only at exactly limit + 1 would lose the burst when
+      // that one delivery fails after counting (its retry counts limit + 2).
       const detail = cloudTrail(input);
       const eventName = detail?.eventName ?? 'a call';
       const errorCode = detail?.errorCode ?? ACCESS_DENIED_PREFIX;

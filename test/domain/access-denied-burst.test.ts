@@ -1,14 +1,16 @@
 /**
  * access-denied-burst: more than `alerts.accessDeniedBurst.count` refused calls by one principal
  * in a fixed window raise exactly one finding. The pipeline is classify's own — `prepare`, the
- * count in the ledger (`countDeniedCall`), `evaluate` — over the sandbox's in-memory ledger, with
- * events cut from the sample burst in events/access-denied-burst/.
+ * count in the ledger (`countDeniedCall`), `evaluate`, the first report claimed
+ * (`claimFirstReports`) — over the sandbox's in-memory ledger, with events cut from the sample
+ * burst in events/access-denied-burst/.
  */
 import { describe, expect, it } from 'vitest';
 import { type ClassifiableEvent, parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { Finding } from '../../shared/contracts/finding.js';
 import { classify, evaluate, prepare } from '../../shared/domain/classify.js';
-import { countDeniedCall, type DeniedCallPorts, deniedWindow } from '../../shared/domain/denied-calls.js';
+import { claimFirstReports, CountInProgressError, countDeniedCall, type DeniedCallPorts, deniedWindow } from '../../shared/domain/denied-calls.js';
+import { rules } from '../../shared/domain/rules.js';
 import type { Policy } from '../../shared/policy/schema.js';
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
 import { loadSampleEvent } from '../helpers/events.js';
@@ -53,10 +55,12 @@ const deniedCall = (
 /** What classify does with one delivery: prepare, count when a rule asks, evaluate. */
 const classifyWithLedger = async (raw: unknown, ports: DeniedCallPorts, policy: Policy = samplePolicy) => {
   const prepared = prepare(parseClassifiableEvent(raw), { ...classifyContext, policy });
-  if (prepared.kind === 'ignored') return { prepared, findings: [] as Finding[] };
+  if (prepared.kind === 'ignored') return { prepared, raised: [] as Finding[], findings: [] as Finding[] };
   const tally = prepared.needsDeniedCount && prepared.event.kind === 'cloudtrail' ? await countDeniedCall(prepared.event.event, prepared.actor, policy, ports) : undefined;
   const result = evaluate(prepared, policy, undefined, tally);
-  return { prepared, tally, findings: result.kind === 'findings' ? result.findings.filter((f) => f.rule === 'access-denied-burst') : [] };
+  const raised = result.kind === 'findings' ? result.findings.filter((f) => f.rule === 'access-denied-burst') : [];
+  const { publish } = await claimFirstReports(raised, (f) => rules.find((r) => r.id === f.rule)?.reportOnce === true, ports);
+  return { prepared, tally, raised, findings: [...publish] };
 };
 
 /** Classifies each event in order, against one ledger; answers the burst findings raised. */
@@ -202,22 +206,43 @@ describe('Rule: access-denied-burst', () => {
     expect(belowLine).toEqual([]);
     expect(lastBelow).toMatchObject({ findings: [], tally: { kind: 'counted', count: LIMIT, redelivered: false } });
     expect(again.tally).toMatchObject({ kind: 'counted', count: LIMIT + 1, redelivered: true });
-    expect(again.findings.map((f) => f.id)).toEqual(crossing.findings.map((f) => f.id));
+    // The same finding again, already reported: not published twice.
+    expect(again.raised.map((f) => f.id)).toEqual(crossing.findings.map((f) => f.id));
+    expect(again.findings).toEqual([]);
     expect(crossing.findings).toHaveLength(1);
   });
 
-  it('leaves the decision to the delivery that is counting the same call right now', async () => {
+  it('fails, to be retried, while another delivery of the same call is counting it', async () => {
     // Prepare: a claim held, with no count recorded yet.
     const ports = freshPorts();
     const call = deniedCall(0);
     await ports.ledger.claim(`denied-call#${call.detail.eventID as string}`, new Date(fixedClock.now().getTime() + 60_000));
 
     // Act
-    const { tally, findings } = await classifyWithLedger(call, ports);
+    const attempt = classifyWithLedger(call, ports);
 
     // Assess
-    expect(tally?.kind).toBe('in-progress');
-    expect(findings).toEqual([]);
+    await expect(attempt).rejects.toThrow(CountInProgressError);
+    await expect(attempt).rejects.toMatchObject({ retryable: true });
+  });
+
+  it('still reports the burst when the delivery that crossed the line failed to publish and its retry counts one more', async () => {
+    // Prepare: the crossing call is counted, but its publish fails (the claim on the report is given back) and its
+    // record of the count is lost, so the retry counts the same call again.
+    const ports = freshPorts();
+    await classifyAll(calls(LIMIT), ports);
+    const crossing = deniedCall(LIMIT);
+    const first = await classifyWithLedger(crossing, ports);
+    await ports.ledger.release(`reported#${first.findings[0]?.id ?? ''}`);
+    await ports.ledger.release(`denied-call#${crossing.detail.eventID as string}`);
+
+    // Act
+    const retry = await classifyWithLedger(structuredClone(crossing), ports);
+
+    // Assess
+    expect(first.findings).toHaveLength(1);
+    expect(retry.tally).toMatchObject({ count: LIMIT + 2, redelivered: false });
+    expect(retry.findings.map((f) => f.id)).toEqual(first.findings.map((f) => f.id));
   });
 
   it('lets the retry count a call whose count failed', async () => {
