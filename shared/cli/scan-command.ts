@@ -81,16 +81,24 @@ const main = async (): Promise<number> => {
 
   const bar = options.progress && process.stderr.isTTY ? progressBar() : undefined;
   const started = performance.now();
-  const report = await runSweep(reads, async (findings) => {
-    for (const writer of writers) await writer.write(findings);
-  }, {
-    policy,
-    now,
-    runId,
-    ...(options.callsPerSecond ? { listCallsPerSecond: options.callsPerSecond } : {}),
-    ...(bar ? { onProgress: (p: SweepProgress) => bar.update(p) } : {}),
-  });
-  bar?.stop();
+  let report: Awaited<ReturnType<typeof runSweep>>;
+  try {
+    report = await runSweep(reads, async (findings) => {
+      for (const writer of writers) await writer.write(findings);
+    }, {
+      policy,
+      now,
+      runId,
+      ...(options.callsPerSecond ? { listCallsPerSecond: options.callsPerSecond } : {}),
+      ...(bar ? { onProgress: (p: SweepProgress) => bar.update(p) } : {}),
+    });
+  } catch (error) {
+    // No half-written file for a CI step to upload as if it were the scan's result.
+    for (const writer of writers) writer.abort();
+    throw error;
+  } finally {
+    bar?.stop();
+  }
   const seconds = (performance.now() - started) / 1000;
   const finishedAt = new Date(now.getTime() + seconds * 1000).toISOString();
   for (const writer of writers) await writer.close({ finishedAt, complete: report.complete, counts: report.counts, listCalls: report.listing.calls });

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import Table from 'cli-table3';
 import type { Finding, Severity } from '../contracts/finding.js';
 import { rules } from '../domain/rules.js';
@@ -28,12 +28,30 @@ export interface ScanFooter {
   readonly listCalls: number;
 }
 
-/** A file that findings stream into. */
+/**
+ * A file that findings stream into. It is written under a temporary name and renamed on `close`,
+ * so a scan that fails half-way leaves no truncated file for a CI step to upload (`abort`).
+ */
 export interface FindingsWriter {
   readonly file: string;
   write(findings: readonly Finding[]): Promise<void>;
   close(footer: ScanFooter): Promise<void>;
+  abort(): void;
 }
+
+/** The stream behind a writer: a temporary file beside the target, renamed when complete. */
+const openTemporary = (file: string) => {
+  const partial = `${file}.partial-${process.pid}`;
+  const stream = createWriteStream(partial, { encoding: 'utf8' });
+  return {
+    stream,
+    commit: () => renameSync(partial, file),
+    abort: () => {
+      stream.destroy();
+      rmSync(partial, { force: true });
+    },
+  };
+};
 
 /** `--output` picks the format by extension: `.sarif` (or `.sarif.json`) is SARIF, anything else JSON. */
 export const formatOf = (file: string): 'sarif' | 'json' => (/\.sarif(\.json)?$/i.test(file) ? 'sarif' : 'json');
@@ -54,7 +72,7 @@ const finish = async (stream: WriteStream, text: string): Promise<void> => {
 };
 
 const jsonWriter = (file: string, header: ScanHeader): FindingsWriter => {
-  const stream = createWriteStream(file, { encoding: 'utf8' });
+  const { stream, commit, abort } = openTemporary(file);
   let first = true;
   let opened = false;
   const open = async () => {
@@ -74,7 +92,9 @@ const jsonWriter = (file: string, header: ScanHeader): FindingsWriter => {
     close: async (footer) => {
       await open();
       await finish(stream, `\n],"finishedAt":${JSON.stringify(footer.finishedAt)},"complete":${footer.complete},"listCalls":${footer.listCalls},"counts":${JSON.stringify(footer.counts)}}\n`);
+      commit();
     },
+    abort,
   };
 };
 
@@ -126,33 +146,54 @@ const sarifResult = (finding: Finding) => {
   };
 };
 
+/** GitHub code scanning refuses a SARIF run with more results than this. */
+export const SARIF_MAX_RESULTS = 25_000;
+
+/**
+ * GitHub keeps one set of alerts per category (`automationDetails.id` up to its last `/`): one per
+ * account and region, so scans of several accounts do not replace each other's alerts.
+ */
+const sarifCategory = (finding: Finding | undefined, header: ScanHeader): string =>
+  finding ? `${TOOL_NAME}/${finding.secret.account}/${finding.secret.region}/` : `${TOOL_NAME}/${header.source.replace(/[^\w.-]+/g, '-')}/`;
+
 const sarifWriter = (file: string, header: ScanHeader): FindingsWriter => {
-  const stream = createWriteStream(file, { encoding: 'utf8' });
-  let first = true;
+  const { stream, commit, abort } = openTemporary(file);
+  let written = 0;
+  let left = 0;
   let opened = false;
-  const open = async () => {
+  const open = async (first: Finding | undefined) => {
     if (opened) return;
     opened = true;
     const driver = { name: TOOL_NAME, informationUri: TOOL_URI, rules: sarifRules() };
     await writeText(
       stream,
-      `{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{"tool":{"driver":${JSON.stringify(driver)}},"automationDetails":{"id":${JSON.stringify(`${TOOL_NAME}/${header.runId}`)}},"results":[`,
+      `{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{"tool":{"driver":${JSON.stringify(driver)}},"automationDetails":{"id":${JSON.stringify(`${sarifCategory(first, header)}${header.runId}`)}},"results":[`,
     );
   };
   return {
     file,
     write: async (findings) => {
-      await open();
+      await open(findings[0]);
       for (const finding of findings) {
-        await writeText(stream, `${first ? '\n' : ',\n'}${JSON.stringify(sarifResult(finding))}`);
-        first = false;
+        if (written >= SARIF_MAX_RESULTS) {
+          left += 1;
+          continue;
+        }
+        await writeText(stream, `${written === 0 ? '\n' : ',\n'}${JSON.stringify(sarifResult(finding))}`);
+        written += 1;
       }
     },
     close: async (footer) => {
-      await open();
-      const invocation = { executionSuccessful: footer.complete, startTimeUtc: header.startedAt, endTimeUtc: footer.finishedAt };
-      await finish(stream, `\n],"invocations":[${JSON.stringify(invocation)}],"properties":${JSON.stringify({ source: header.source, counts: footer.counts })}}]}\n`);
+      await open(undefined);
+      const notifications =
+        left > 0
+          ? [{ level: 'warning', message: { text: `${left} more findings left out: GitHub code scanning accepts at most ${SARIF_MAX_RESULTS} results per run; the JSON output has them all` } }]
+          : [];
+      const invocation = { executionSuccessful: footer.complete, startTimeUtc: header.startedAt, endTimeUtc: footer.finishedAt, toolExecutionNotifications: notifications };
+      await finish(stream, `\n],"invocations":[${JSON.stringify(invocation)}],"properties":${JSON.stringify({ source: header.source, counts: footer.counts, resultsLeftOut: left })}}]}\n`);
+      commit();
     },
+    abort,
   };
 };
 

@@ -2,13 +2,13 @@
  * The scan's files: JSON with every finding and the counts, SARIF 2.1.0 for code-scanning
  * dashboards, both streamed; and the summary table.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Finding, FindingSchema } from '../../shared/contracts/finding.js';
 import { rules } from '../../shared/domain/rules.js';
-import { formatOf, openWriter, summaryTable } from '../../shared/sweep/scan-output.js';
+import { formatOf, openWriter, SARIF_MAX_RESULTS, summaryTable } from '../../shared/sweep/scan-output.js';
 import { addInspection, emptyCounts } from '../../shared/sweep/summary.js';
 
 const finding = (rule: string, name: string, severity: Finding['severity']): Finding =>
@@ -117,6 +117,75 @@ describe('scan output: SARIF', () => {
     // Stable across scans: the same rule and secret give the same fingerprint.
     expect(new Set(run?.results.map((r) => r.partialFingerprints['secretsRemediator/v1'])).size).toBe(3);
     expect(run?.invocations[0]?.executionSuccessful).toBe(true);
+  });
+});
+
+describe('scan output: GitHub code scanning', () => {
+  it('names the category by account and region, so scans of several accounts keep their own alerts', async () => {
+    // Prepare
+    const file = tempFile('findings.sarif');
+    const writer = openWriter(file, header);
+
+    // Act
+    await writer.write(findings);
+    await writer.close(footer);
+
+    // Assess
+    const sarif = JSON.parse(readFileSync(file, 'utf8')) as { runs: { automationDetails: { id: string } }[] };
+    expect(sarif.runs[0]?.automationDetails.id).toBe('secrets-remediator/123456789012/us-east-1/scan-1');
+  });
+
+  it(`keeps at most ${SARIF_MAX_RESULTS} results a run, and says how many it left out`, async () => {
+    // Prepare
+    const file = tempFile('many.sarif');
+    const writer = openWriter(file, header);
+    const many = Array.from({ length: SARIF_MAX_RESULTS + 7 }, () => findings[0] as Finding);
+
+    // Act
+    await writer.write(many);
+    await writer.close(footer);
+
+    // Assess
+    const sarif = JSON.parse(readFileSync(file, 'utf8')) as {
+      runs: { results: unknown[]; properties: { resultsLeftOut: number }; invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[];
+    };
+    const [run] = sarif.runs;
+    expect(run?.results).toHaveLength(SARIF_MAX_RESULTS);
+    expect(run?.properties.resultsLeftOut).toBe(7);
+    expect(run?.invocations[0]?.toolExecutionNotifications[0]?.message.text).toMatch(/^7 more findings left out/);
+  });
+
+  it('gives a problem the same fingerprint in every scan, so dashboards follow it across runs', async () => {
+    // Prepare
+    const fingerprints = async (runId: string) => {
+      const file = tempFile(`${runId}.sarif`);
+      const writer = openWriter(file, { ...header, runId });
+      await writer.write(findings);
+      await writer.close(footer);
+      const sarif = JSON.parse(readFileSync(file, 'utf8')) as { runs: { results: { partialFingerprints: Record<string, string> }[] }[] };
+      return sarif.runs[0]?.results.map((r) => r.partialFingerprints['secretsRemediator/v1']);
+    };
+
+    // Act
+    const [monday, tuesday] = [await fingerprints('scan-monday'), await fingerprints('scan-tuesday')];
+
+    // Assess
+    expect(monday).toHaveLength(3);
+    expect(tuesday).toEqual(monday);
+  });
+
+  it('leaves no file behind when the scan is aborted half-way', async () => {
+    // Prepare
+    const file = tempFile('aborted.json');
+    const writer = openWriter(file, header);
+    await writer.write(findings);
+
+    // Act
+    writer.abort();
+
+    // Assess
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(join(file, '..'))).toEqual([]);
   });
 });
 
