@@ -5,14 +5,16 @@
  *
  * Idempotent per window (`digest#<window>` in the ledger) and per part and channel
  * (`digest#<window>#part-<n>#sns|slack`): overlapping runs, retries and a crash half-way never
- * send a part twice, and a part that failed is sent by the next run. A window whose digest
- * cannot go out stays registered, so every later run tries it again; the run fails, so Lambda's
- * error metrics, retries and the dead-letter queue's alarm say so.
+ * send a part twice, and a part that failed is sent by the next run. Each part goes out on each
+ * channel on its own: Slack down holds back no email digest. After one Slack failure a run
+ * posts nothing more to Slack (each try can take 20 seconds) but still publishes every part.
+ * A window whose digest cannot go out in full stays registered, so every later run tries what is
+ * missing; the run fails, so Lambda's error metrics and the dead-letter queue's alarm say so.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type Channel, channelsFor, deliverOnce } from '../../shared/alerts/delivery.js';
+import { AlertInProgressError, type Channel, type ChannelFailure, channelList, channelsFor, deliverChannel, throwFailures } from '../../shared/alerts/delivery.js';
 import { renderDigest } from '../../shared/alerts/render.js';
 import { type AlertSettings, closedBy, digestOf, keepHeldUntil } from '../../shared/alerts/storm.js';
 import { RemediationError } from '../../shared/errors.js';
@@ -70,6 +72,19 @@ const RESERVE_MS = 30_000;
  */
 const WINDOW_CLAIM_MS = 10 * 60_000;
 
+/** Slack failed earlier in this run, so this run did not try it for this window: the next run does. */
+export class SlackSkippedError extends RemediationError {
+  public constructor() {
+    super('not posted to Slack: Slack failed earlier in this run', { retryable: true });
+    this.name = 'SlackSkippedError';
+  }
+}
+
+/** What one run learnt about the channels, for the windows it sends after. */
+interface RunState {
+  slackFailed: boolean;
+}
+
 /** Some digests could not be delivered; they stay registered and the next run tries again. */
 export class DigestDeliveryError extends RemediationError {
   public constructor(failures: readonly { window: string; error: unknown }[]) {
@@ -83,7 +98,7 @@ export const makeHandler = (ports: DigestPorts, { alerts }: DigestHandlerSetting
   const channels = channelsFor(alerts);
   if (channels.slack && !ports.chat) throw new Error('alerts.channels.slackWebhookSecretArn is set but no chat port was given');
 
-  const flush = async (window: DigestWindow, hasTime: () => boolean): Promise<DigestReport> => {
+  const flush = async (window: DigestWindow, hasTime: () => boolean, run: RunState): Promise<DigestReport> => {
     const key = `digest#${window.key}`;
     const none = { window: window.key, rule: window.rule, count: 0, parts: 0, findingIds: [], channels: [] };
     const claim = await ports.ledger.claim(key, new Date(ports.clock.now().getTime() + WINDOW_CLAIM_MS));
@@ -103,14 +118,34 @@ export const makeHandler = (ports: DigestPorts, { alerts }: DigestHandlerSetting
       const parts = renderDigest(digestOf(window, held), { chatbot: channels.chatbot });
       const delivered = new Set<Channel>();
       const findingIds = held.map((h) => h.findingId);
-      // In order, each part once: a retry skips the parts already out.
+      const failures: ChannelFailure[] = [];
+      let partsLeft = 0;
+      // In order, each part once per channel: a retry skips what is already out. A channel's
+      // failure stops neither the other channel nor the later parts.
       for (const [n, part] of parts.entries()) {
         if (!hasTime()) {
-          await ports.ledger.release(key);
-          logger.info('digest deferred', { window: window.key, ruleId: window.rule, partsLeft: parts.length - n });
-          return { ...none, status: 'deferred', count: held.length, parts: parts.length, findingIds, channels: [...delivered] };
+          partsLeft = parts.length - n;
+          break;
         }
-        for (const channel of await deliverOnce(ports, `${key}#part-${n + 1}`, part, channels, keepUntil)) delivered.add(channel);
+        for (const channel of channelList(channels)) {
+          if (channel === 'slack' && run.slackFailed) {
+            if (!failures.some((f) => f.channel === 'slack')) failures.push({ channel, error: new SlackSkippedError() });
+            continue;
+          }
+          try {
+            if (await deliverChannel(ports, `${key}#part-${n + 1}`, channel, part, keepUntil)) delivered.add(channel);
+          } catch (error) {
+            failures.push({ channel, error });
+            // A claim held by a run that died is no sign of Slack being down.
+            if (channel === 'slack' && !(error instanceof AlertInProgressError)) run.slackFailed = true;
+          }
+        }
+      }
+      throwFailures(failures); // released below: the next run sends what is missing
+      if (partsLeft > 0) {
+        await ports.ledger.release(key);
+        logger.info('digest deferred', { window: window.key, ruleId: window.rule, partsLeft });
+        return { ...none, status: 'deferred', count: held.length, parts: parts.length, findingIds, channels: [...delivered] };
       }
       await ports.ledger.complete(key, 'sent', keepUntil);
       await ports.digest.forget(window);
@@ -129,12 +164,13 @@ export const makeHandler = (ports: DigestPorts, { alerts }: DigestHandlerSetting
       const hasTime = () => context.getRemainingTimeInMillis() >= RESERVE_MS;
       const digests: DigestReport[] = [];
       const failures: { window: string; error: unknown }[] = [];
+      const run: RunState = { slackFailed: false };
       let done = 0;
       for (const window of windows) {
         if (!hasTime()) break;
         done += 1;
         try {
-          digests.push(await flush(window, hasTime));
+          digests.push(await flush(window, hasTime, run));
         } catch (error) {
           logger.error('digest not delivered', { window: window.key, ruleId: window.rule, error: error as Error });
           failures.push({ window: window.key, error });

@@ -3,7 +3,8 @@
  * action, else from its action's "Remediation Result" — on the channels the policy turns on
  * (SNS, with Chatbot's document when asked; Slack). During a storm (many findings of one rule
  * within a window) the first `alerts.digestAfter` go out one by one and the rest are held for
- * the window's digest, which alert-digest sends (shared/alerts/storm.ts).
+ * the window's digest, which alert-digest sends (shared/alerts/storm.ts); a result whose action
+ * failed or was blocked always goes out on its own.
  *
  * Exactly-once per finding rests on ledger claims: `alert#<id>` records the decision (sent on
  * its own, or held in which window) so a redelivery or a retry never counts the finding twice;
@@ -22,6 +23,7 @@ import {
   isBelowMinimum,
   keepHeldUntil,
   routeFor,
+  sentAlone,
   windowFor,
 } from '../../shared/alerts/storm.js';
 import { parseWith } from '../../shared/contracts/cloudtrail-event.js';
@@ -117,7 +119,8 @@ export const makeHandler = (ports: AlertPorts, { alerts }: AlertHandlerSettings)
     try {
       let decided: Decided = { decision: { route: 'individual' }, before: false };
       const { digest } = ports;
-      if (alerts.digestWindowMinutes > 0 && digest) {
+      // A failed or blocked action is neither held nor counted: it is not part of a storm's noise.
+      if (alerts.digestWindowMinutes > 0 && digest && !sentAlone(result)) {
         const window = windowFor(finding, now, alerts.digestWindowMinutes);
         const counter = counterOf(window);
         const position = await ports.ledger.count(counter.scope, counter.expiresAt);

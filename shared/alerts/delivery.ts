@@ -40,12 +40,16 @@ export const channelsFor = ({ channels }: AlertSettings): Channels => {
 /**
  * How long a delivery is claimed while it is being sent: longer than one send can take (SNS with
  * the SDK's retries, Slack within its 20-second budget) and than the alert function's 30-second
- * timeout, so a claim is never taken from a live sender; short enough that Lambda's second
- * retry after a crash finds it free.
+ * timeout (serverless.yml `provider.timeout`), so a claim is never taken from a live sender;
+ * shorter than the minute before Lambda's first retry, so a retry after a crash or a timeout
+ * finds it free. Keep it between the two if either changes. alert-digest (300 s) claims each
+ * part's channels with it too: one send fits in it, and that function's window claim
+ * (functions/alert-digest/make-handler.ts, longer than its timeout) keeps other runs off the
+ * window's parts meanwhile.
  */
-export const CLAIM_MS = 2 * 60_000;
+export const CLAIM_MS = 45_000;
 
-/** Another invocation is sending the same alert right now (or died doing so under a minute ago). */
+/** Another invocation is sending the same alert right now (or died doing so under {@link CLAIM_MS} ago). */
 export class AlertInProgressError extends RemediationError {
   public constructor(key: string) {
     super(`alert ${key} is being delivered by another invocation; retry later`, { retryable: true });
@@ -53,12 +57,12 @@ export class AlertInProgressError extends RemediationError {
   }
 }
 
-/** Several channels failed (one failure is rethrown as it is); channels delivered are not sent again on retry. */
+/** Several deliveries failed (one failure is rethrown as it is); what was delivered is not sent again on retry. */
 export class AlertDeliveryError extends RemediationError {
   public readonly failed: readonly Channel[];
 
-  public constructor(failures: readonly { channel: Channel; error: unknown }[]) {
-    const describe = ({ channel, error }: { channel: Channel; error: unknown }) => `${channel}: ${error instanceof Error ? error.message : String(error)}`;
+  public constructor(failures: readonly ChannelFailure[]) {
+    const describe = ({ channel, error }: ChannelFailure) => `${channel}: ${error instanceof Error ? error.message : String(error)}`;
     super(`alert delivery failed (${failures.map(describe).join('; ')})`, { cause: failures[0]?.error, retryable: true });
     this.name = 'AlertDeliveryError';
     this.failed = failures.map((f) => f.channel);
@@ -72,6 +76,36 @@ export interface DeliveryPorts {
   /** Required when the policy turns Slack on. */
   readonly chat?: ChatPort;
 }
+
+/** The channels `channels` turns on, in the order they are sent (the topic first). */
+export const channelList = (channels: Channels): Channel[] => [...(channels.sns ? (['sns'] as const) : []), ...(channels.slack ? (['slack'] as const) : [])];
+
+/**
+ * Delivers `renderings` on `channel` unless it was delivered under `key` before: answers true
+ * when sent now, false when sent before. Remembers the delivery until `keepUntil`.
+ *
+ * @throws AlertInProgressError when another invocation holds the channel's claim.
+ * @throws the channel's own error when sending failed (its claim released, so a retry sends it).
+ */
+export const deliverChannel = async (ports: DeliveryPorts, key: string, channel: Channel, renderings: AlertRenderings, keepUntil: Date): Promise<boolean> => {
+  const { chat } = ports;
+  const send = channel === 'sns' ? () => ports.notifier.publish(renderings.sns) : chat ? () => chat.post(renderings.slack) : undefined;
+  if (!send) throw new Error('Slack is on in the policy but no chat port was given');
+  const claimKey = `${key}#${channel}`;
+  const claim = await ports.ledger.claim(claimKey, new Date(ports.clock.now().getTime() + CLAIM_MS));
+  if (!claim.claimed) {
+    if (claim.outcome) return false; // sent before: this is a duplicate or a retry
+    throw new AlertInProgressError(claimKey);
+  }
+  try {
+    await send();
+  } catch (error) {
+    await ports.ledger.release(claimKey); // so the retry sends it
+    throw error;
+  }
+  await ports.ledger.complete(claimKey, 'sent', keepUntil);
+  return true;
+};
 
 /**
  * Delivers `renderings` on each channel of `channels` not yet delivered under `key`, and
@@ -89,34 +123,29 @@ export const deliverOnce = async (
   channels: Channels,
   keepUntil: Date,
 ): Promise<Channel[]> => {
-  const sends: [Channel, () => Promise<void>][] = [];
-  if (channels.sns) sends.push(['sns', () => ports.notifier.publish(renderings.sns)]);
-  if (channels.slack) {
-    const { chat } = ports;
-    if (!chat) throw new Error('Slack is on in the policy but no chat port was given');
-    sends.push(['slack', () => chat.post(renderings.slack)]);
-  }
+  if (channels.slack && !ports.chat) throw new Error('Slack is on in the policy but no chat port was given');
   const delivered: Channel[] = [];
-  const failures: { channel: Channel; error: unknown }[] = [];
-  for (const [channel, send] of sends) {
-    const claimKey = `${key}#${channel}`;
-    const claim = await ports.ledger.claim(claimKey, new Date(ports.clock.now().getTime() + CLAIM_MS));
-    if (!claim.claimed) {
-      if (claim.outcome) continue; // sent before: this is a duplicate or a retry
-      throw new AlertInProgressError(claimKey);
-    }
+  const failures: ChannelFailure[] = [];
+  for (const channel of channelList(channels)) {
     try {
-      await send();
+      if (await deliverChannel(ports, key, channel, renderings, keepUntil)) delivered.push(channel);
     } catch (error) {
-      await ports.ledger.release(claimKey); // so the retry sends it
+      if (error instanceof AlertInProgressError) throw error;
       failures.push({ channel, error });
-      continue;
     }
-    await ports.ledger.complete(claimKey, 'sent', keepUntil);
-    delivered.push(channel);
   }
+  throwFailures(failures);
+  return delivered;
+};
+
+export interface ChannelFailure {
+  readonly channel: Channel;
+  readonly error: unknown;
+}
+
+/** Throws what `failures` says, if anything failed. */
+export const throwFailures = (failures: readonly ChannelFailure[]): void => {
   // One failure keeps its own error (TransientAwsError, SlackWebhookRejectedError, ...): it says most.
   if (failures.length === 1) throw failures[0]?.error;
   if (failures.length > 1) throw new AlertDeliveryError(failures);
-  return delivered;
 };

@@ -17,8 +17,9 @@ import { context, fallbackText, header, mrkdwnSection, packSections } from './sl
 /** One finding in a digest: enough for a line of the list. */
 export interface DigestItem {
   readonly findingId: string;
-  /** The secret's name (or ARN/id when the name is unknown). */
+  /** The secret as its single alert names it (shared/alerts/model.ts `secretLabelOf`). */
   readonly secret: string;
+  /** When the finding's event happened (ISO 8601). */
   readonly time: string;
   /** The outcome of its action, when it had one ('applied', 'planned', ...). */
   readonly outcome?: ActionResult['outcome'];
@@ -115,14 +116,31 @@ export const partitionDigest = (lines: readonly Lines[], { chatbot: sizeForChatb
   return parts;
 };
 
-const digestSteps = (digest: Digest, account: string, region: string) => [
-  { text: 'Look for one cause behind them all: the same caller, the same deploy, the same rotation function or policy change.' },
-  {
-    text: "List the window's Secrets Manager events",
-    command: `aws cloudtrail lookup-events --region ${shellArg(region)} --start-time ${shellArg(digest.windowStart)} --end-time ${shellArg(digest.windowEnd)} --lookup-attributes AttributeKey=EventSource,AttributeValue=secretsmanager.amazonaws.com`,
-  },
-  { text: `Each finding's own alert was folded into this digest: the email lists each one's reason and finding id (account ${account}).` },
-];
+/**
+ * From the earliest to the latest of the items' event times (both included by LookupEvents): the
+ * window is when the alerts were processed, and events can be minutes older. The window when no
+ * item carries a time.
+ */
+const eventSpan = (digest: Digest, windowStart: string, windowEnd: string): { readonly start: string; readonly end: string } => {
+  const times = digest.items.map((item) => Date.parse(item.time)).filter((time) => !Number.isNaN(time));
+  if (times.length === 0) return { start: windowStart, end: windowEnd };
+  // reduce, not Math.min(...times): a storm's digest can hold more items than a call has arguments.
+  const first = times.reduce((a, b) => Math.min(a, b));
+  const last = times.reduce((a, b) => Math.max(a, b));
+  return { start: new Date(first).toISOString(), end: new Date(last).toISOString() };
+};
+
+const digestSteps = (digest: Digest, account: string, region: string, windowStart: string, windowEnd: string) => {
+  const span = eventSpan(digest, windowStart, windowEnd);
+  return [
+    { text: 'Look for one cause behind them all: the same caller, the same deploy, the same rotation function or policy change.' },
+    {
+      text: "List the Secrets Manager events from the first finding's event to the last one's",
+      command: `aws cloudtrail lookup-events --region ${shellArg(region)} --start-time ${shellArg(span.start)} --end-time ${shellArg(span.end)} --lookup-attributes AttributeKey=EventSource,AttributeValue=secretsmanager.amazonaws.com`,
+    },
+    { text: `Each finding's own alert was folded into this digest: the email lists each one's reason and finding id (account ${account}).` },
+  ];
+};
 
 /** Every part of a digest, rendered for each channel. */
 export const renderDigestParts = (digest: Digest, options: { readonly chatbot?: boolean } = {}): DigestPart[] => {
@@ -133,7 +151,7 @@ export const renderDigestParts = (digest: Digest, options: { readonly chatbot?: 
   const count = digest.items.length;
   const findings = `${count} finding${count === 1 ? '' : 's'}`;
   const parts = partitionDigest(digest.items.map(itemLines), { chatbot: options.chatbot ?? true });
-  const steps = digestSteps(digest, account, region);
+  const steps = digestSteps(digest, account, region, windowStart, windowEnd);
   let first = 1;
   return parts.map((lines, index) => {
     const partLabel = parts.length > 1 ? `part ${index + 1}/${parts.length}` : '';

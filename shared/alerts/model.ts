@@ -160,11 +160,20 @@ export const threadIdOf = (account: string, region: string, key: string): string
   return `${asciiLine(account).slice(0, 20)}/${asciiLine(region).slice(0, 20)}/sha256-${createHash('sha256').update(plain).digest('hex').slice(0, 40)}`;
 };
 
+/**
+ * What an alert calls the finding's secret: its name, else what the ARN or id says; for a
+ * finding about a caller whose calls named no secret (access-denied-burst), the caller. The
+ * single alert and a digest's line both use it, so they name it alike.
+ */
+export const secretLabelOf = (f: Pick<Finding, 'secret' | 'actor'>): string => {
+  const label = f.secret.id !== NO_SECRET ? (f.secret.name ?? f.secret.arn?.split(':secret:')[1] ?? f.secret.id) : f.actor.principal;
+  return label || 'unknown secret';
+};
+
 const secretOf = (f: Finding): AlertModel['secret'] => {
   const named = f.secret.id !== NO_SECRET;
-  const label = named ? (f.secret.name ?? f.secret.arn?.split(':secret:')[1] ?? f.secret.id) : f.actor.principal;
   return {
-    label: label || 'unknown secret',
+    label: secretLabelOf(f),
     reference: f.secret.arn ?? f.secret.id,
     // SNS attributes may not be empty; a messy event can leave these blank.
     account: f.secret.account || 'unknown-account',

@@ -7,13 +7,16 @@
  * Windows are fixed, `alerts.digestWindowMinutes` long, aligned to the epoch, per rule, account
  * and region; every invocation computes the same window for the same moment without asking
  * anyone. A counter per window (`LedgerPort.count`, atomic) numbers the alerts: the first
- * `alerts.digestAfter` go out, the rest are held. Critical findings follow the same rule: the
- * first ones of a storm page at once, the digest (with the storm's highest severity) pages once
- * more, and a thousand deleted secrets do not page a thousand times.
+ * `alerts.digestAfter` go out, the rest are held — except results of failed or blocked actions,
+ * which always go out on their own ({@link sentAlone}). Critical findings follow the same rule:
+ * the first ones of a storm page at once, the digest (with the storm's highest severity) pages
+ * once more, and a thousand deleted secrets do not page a thousand times.
  */
 import type { ActionResult, Finding, Severity } from '../contracts/finding.js';
 import type { Policy } from '../policy/schema.js';
 import type { DigestWindow, HeldAlert } from '../ports/digest.js';
+import { secretLabelOf } from './model.js';
+import { redactFreeText, redactIdentifier } from './redact.js';
 import type { Digest } from './render.js';
 
 export type AlertSettings = Policy['alerts'];
@@ -81,18 +84,29 @@ export const closedBy = (now: Date): Date => new Date(now.getTime() - FLUSH_GRAC
 /** When a window's held alerts and registration may be forgotten. */
 export const keepHeldUntil = (window: DigestWindow): Date => new Date(Date.parse(window.end) + KEEP_HELD_MS);
 
-const secretLabel = (finding: Finding): string => finding.secret.name ?? finding.secret.arn?.split(':secret:')[1] ?? finding.secret.id;
+/**
+ * Results that always go out on their own, never held for a digest: an action that failed or was
+ * blocked leaves work to on-call, and only the single alert carries the reason and the step to
+ * do by hand.
+ */
+export const sentAlone = (result?: ActionResult): boolean => result?.outcome === 'failed' || result?.outcome === 'blocked';
 
-/** The line a finding gets in its window's digest. */
-export const heldAlertOf = (finding: Finding, result?: ActionResult): HeldAlert => ({
-  findingId: finding.id,
-  secret: secretLabel(finding),
-  time: finding.event.time,
-  title: finding.title,
-  severity: finding.severity,
-  reason: finding.reason,
-  ...(result ? { outcome: result.outcome } : {}),
-});
+/**
+ * The line a finding gets in its window's digest: the secret named as its single alert names it,
+ * and the reason redacted before it is stored.
+ */
+export const heldAlertOf = (finding: Finding, result?: ActionResult): HeldAlert => {
+  const secret = secretLabelOf(finding);
+  return {
+    findingId: finding.id,
+    secret,
+    time: finding.event.time,
+    title: finding.title,
+    severity: finding.severity,
+    reason: redactFreeText(finding.reason, [redactIdentifier(secret)]),
+    ...(result ? { outcome: result.outcome } : {}),
+  };
+};
 
 /**
  * The digest of a closed window: every held alert, oldest first (ties by finding id, so a retry

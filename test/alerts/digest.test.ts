@@ -90,4 +90,28 @@ describe('Function: renderDigest', () => {
     expect(JSON.stringify(part)).not.toContain('Sup3rS3cret');
     expect(part?.sns.body).toContain('postgres://app:[REDACTED password]@db:5432/x');
   });
+
+  it("lists the CloudTrail events from the first to the last finding's own event time, not the window", () => {
+    // Prepare: events that happened before the window they were processed in.
+    const digest = digestOf([item(1, { time: '2026-11-24T10:12:41Z' }), item(2, { time: '2026-11-24T10:09:03Z' }), item(3, { time: '2026-11-24T10:14:59Z' })]);
+
+    // Act
+    const [part] = renderDigest(digest);
+
+    // Assess
+    expect(part?.sns.body).toContain(
+      "aws cloudtrail lookup-events --region us-east-1 --start-time 2026-11-24T10:09:03.000Z --end-time 2026-11-24T10:14:59.000Z --lookup-attributes AttributeKey=EventSource,AttributeValue=secretsmanager.amazonaws.com",
+    );
+  });
+
+  it('lists the CloudTrail events of the window when no finding carries a time', () => {
+    // Prepare
+    const digest = digestOf([item(1, { time: '' }), item(2, { time: 'unknown' })]);
+
+    // Act
+    const [part] = renderDigest(digest);
+
+    // Assess
+    expect(part?.sns.body).toContain('--start-time 2026-11-24T10:15:00Z --end-time 2026-11-24T10:20:00Z');
+  });
 });

@@ -12,8 +12,11 @@ import {
   routeFor,
   windowFor,
 } from '../../shared/alerts/storm.js';
+import { buildAlertModel } from '../../shared/alerts/model.js';
 import type { Finding } from '../../shared/contracts/finding.js';
+import { NO_SECRET } from '../../shared/domain/rules.js';
 import type { HeldAlert } from '../../shared/ports/digest.js';
+import { accessDeniedBurst } from './findings.js';
 
 const secret = { id: 'x', account: '123456789012', region: 'us-east-1', foundAt: 'detail.responseElements.arn' };
 
@@ -178,5 +181,30 @@ describe('Function: heldAlertOf', () => {
       reason: 'RotationFailed at the setSecret step',
       outcome: 'planned',
     });
+  });
+
+  it('names the caller, as its single alert does, when the finding is about calls that named no secret', () => {
+    // Prepare
+    const burst = accessDeniedBurst();
+    const finding: Finding = { ...burst, secret: { id: NO_SECRET, account: burst.secret.account, region: burst.secret.region, foundAt: 'none' } };
+
+    // Act
+    const line = heldAlertOf(finding);
+
+    // Assess
+    expect(line.secret).toBe('arn:aws:iam::123456789012:role/ci-deployer');
+    expect(line.secret).toBe(buildAlertModel(finding).secret.label);
+  });
+
+  it('keeps the reason only redacted, as the single alert would show it', () => {
+    // Prepare
+    const burst = accessDeniedBurst();
+    const finding: Finding = { ...burst, reason: `rotation failed: connect postgres://app:Sup3rS3cretPassw0rd@db:5432/x refused for ${burst.secret.name ?? ''}` };
+
+    // Act
+    const line = heldAlertOf(finding);
+
+    // Assess
+    expect(line.reason).toBe('rotation failed: connect postgres://app:[REDACTED password]@db:5432/x refused for prod/payments/db');
   });
 });

@@ -15,6 +15,7 @@ import type { FetchFunction } from '@slack/webhook';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
+import { awsSlackChat } from '../../shared/adapters/aws-account.js';
 import {
   isSlackWebhookUrl,
   SlackUnavailableError,
@@ -429,5 +430,25 @@ describe('Handler: alert with the Slack webhook adapter', () => {
       expect(said).not.toContain('fakeWebhookToken');
       expect(said).not.toContain('hooks.slack.com/services');
     }
+  });
+});
+
+describe('Function: awsSlackChat', () => {
+  it("reads the webhook secret in the secret's own region, not the function's", async () => {
+    // Prepare: the stack runs in us-east-1, the one webhook secret lives in eu-west-1.
+    const elsewhere = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:secrets-remediator/slack-webhook-AbCdEf';
+    const regions: string[] = [];
+    secretsManager.on(GetSecretValueCommand, { SecretId: elsewhere }).callsFake(async (_input, getClient) => {
+      regions.push(await getClient().config.region());
+      // Not a webhook URL: the adapter stops there, before posting anywhere.
+      return { ARN: elsewhere, SecretString: 'not a webhook' };
+    });
+
+    // Act
+    const { error } = await settle(awsSlackChat(elsewhere, 'us-east-1').post(message));
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackWebhookConfigError);
+    expect(regions).toEqual(['eu-west-1']);
   });
 });

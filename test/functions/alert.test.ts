@@ -144,6 +144,66 @@ describe('Handler: alert and alert-digest, a storm', () => {
     expect(await rig.ports.digest.held(window)).toMatchObject([{ findingId: 'storm-1/value-changed-by-hand', outcome: 'planned' }]);
   });
 
+  it.each(['failed', 'blocked'] as const)('sends every %s result on its own, even in a storm: on-call must see why and do it by hand', async (outcome) => {
+    // Prepare
+    const rig = alertRig(alertSettings({ digestAfter: 1 }));
+    const template = await findingEventOf(VALUE_CHANGED);
+    const results = [0, 1, 2].map((n) => resultEventFor(findingFor(template, n), { type: 'restore-secret', outcome, reason: `restore-secret ${outcome}: AccessDenied on PutSecretValue`, mode: 'enforce' }));
+
+    // Act
+    const outcomes: AlertOutcome[] = [];
+    for (const event of results) outcomes.push(await rig.alert(event, context));
+
+    // Assess
+    expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent']);
+    expect(rig.ports.notifier.sent.map((m) => m.body).filter((body) => body.includes(`AccessDenied on PutSecretValue`))).toHaveLength(3);
+    expect(rig.ports.digest.openWindows).toEqual([]);
+  });
+
+  it('stores a held alert with its reason redacted', async () => {
+    // Prepare
+    const rig = alertRig(alertSettings({ digestAfter: 1 }));
+    const template = await findingEventOf(VALUE_CHANGED);
+    const leaky = (n: number): FindingEvent => {
+      const event = findingFor(template, n);
+      return { ...event, detail: { ...event.detail, reason: 'rotation failed: connect postgres://app:Sup3rS3cretPassw0rd@db:5432/x refused' } };
+    };
+
+    // Act
+    for (const n of [0, 1]) await rig.alert(leaky(n), context);
+
+    // Assess
+    const window = windowFor(findingFor(template, 1).detail, new Date('2026-11-25T12:01:00Z'), 5);
+    const [held] = await rig.ports.digest.held(window);
+    expect(held?.reason).toBe('rotation failed: connect postgres://app:[REDACTED password]@db:5432/x refused');
+  });
+
+  it('lets an invocation that died mid-send be retried a minute later: its claim has run out by then', async () => {
+    // Prepare: the first invocation hangs in Publish until Lambda kills it (30 s).
+    const rig = alertRig(alertSettings());
+    const event = findingFor(await findingEventOf(VALUE_CHANGED), 0);
+    let publishing: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      publishing = resolve;
+    });
+    const hanging = {
+      publish: async () => {
+        publishing();
+        return new Promise<void>(() => undefined);
+      },
+    };
+    void makeAlert({ ...rig.ports, notifier: hanging }, { alerts: alertSettings() })(event, context);
+    await started;
+
+    // Act: Lambda's first retry, about a minute later.
+    rig.at('2026-11-25T12:02:00.000Z');
+    const retry = await rig.alert(structuredClone(event), context);
+
+    // Assess
+    expect(retry).toMatchObject({ status: 'sent', channels: ['sns'] });
+    expect(rig.ports.notifier.sent).toHaveLength(1);
+  });
+
   it('sends every alert on its own when digestWindowMinutes is 0', async () => {
     // Prepare
     const rig = alertRig(alertSettings({ digestWindowMinutes: 0, digestAfter: 1 }));
@@ -357,6 +417,47 @@ describe('Handler: alert-digest', () => {
     expect(next.digests).toMatchObject([{ status: 'sent', count: 2, channels: ['slack'] }]);
     expect(rig.ports.notifier.sent).toHaveLength(2);
     expect(chat.sent).toHaveLength(2);
+  });
+
+  it('publishes every part of every digest to the topic while Slack is down, tries Slack once per run, and posts it all when Slack is back', async () => {
+    // Prepare: two windows (two rules), the first in several parts (Chatbot's 3,000-character
+    // description sizes them); Slack fails every post of the first run.
+    const posts: string[] = [];
+    let slackDown = false;
+    const chat = {
+      post: (message: { text: string }) => {
+        posts.push(message.text);
+        return slackDown ? Promise.reject(new SlackUnavailableError('Slack webhook unavailable after 4 attempts: HTTP 503')) : Promise.resolve();
+      },
+    };
+    const rig = alertRig(alertSettings({ digestAfter: 1, channels: { chatbot: true, slackWebhookSecretArn: SLACK_SECRET_ARN } }), undefined, chat);
+    const template = await findingEventOf(VALUE_CHANGED);
+    for (let n = 0; n < 301; n++) await rig.alert(findingFor(template, n), context);
+    for (let n = 0; n < 3; n++) await rig.alert(findingFor(template, 1000 + n, { rule: 'abac-tag-changed' }), context);
+    const individual = rig.ports.notifier.sent.length;
+    posts.length = 0;
+    slackDown = true;
+
+    // Act
+    const failed = flushAt(rig, '2026-11-25T12:07:00Z');
+    await expect(failed).rejects.toMatchObject({ name: 'DigestDeliveryError', retryable: true });
+    const published = rig.ports.notifier.sent.slice(individual).map((m) => m.subject);
+    const slackTries = posts.length;
+    slackDown = false;
+    posts.length = 0;
+    const next = await flushAt(rig, '2026-11-25T12:08:00Z');
+
+    // Assess
+    const parts = next.digests.reduce((sum, d) => sum + d.parts, 0);
+    expect(next.digests.find((d) => d.rule === 'value-changed-by-hand')?.parts).toBeGreaterThan(2);
+    expect(next.digests).toHaveLength(2);
+    for (const digest of next.digests) expect(digest).toMatchObject({ status: 'sent', channels: ['slack'] });
+    expect(published).toHaveLength(parts);
+    expect(new Set(published).size).toBe(parts);
+    expect(slackTries).toBe(1);
+    expect(posts).toHaveLength(parts);
+    expect(rig.ports.notifier.sent).toHaveLength(individual + parts);
+    expect(rig.ports.digest.openWindows).toEqual([]);
   });
 
   it('stops starting parts when time runs short, and the next run sends the rest, each part once', async () => {
