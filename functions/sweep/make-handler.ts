@@ -17,7 +17,7 @@ import { InvalidEventError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { type Rejected, settleErrors } from '../../shared/middleware/settle-errors.js';
 import type { Policy } from '../../shared/policy/schema.js';
-import type { Clock, EventBusPort, NotifierPort } from '../../shared/ports/index.js';
+import type { Clock, EventBusPort, LedgerPort, NotifierPort } from '../../shared/ports/index.js';
 import { runSweep, type SweepCheckpoint, type SweepReads } from '../../shared/sweep/run-sweep.js';
 import type { SweepCounts } from '../../shared/sweep/summary.js';
 import { renderSweepSummary } from '../../shared/sweep/sweep-summary.js';
@@ -29,6 +29,8 @@ export const RESERVE_MILLIS = 60_000;
 
 export type SweepOutcome =
   | { readonly status: 'complete'; readonly runId: string; readonly counts: SweepCounts }
+  /** This invocation of the run is (being) done by another delivery of the same event. */
+  | { readonly status: 'duplicate'; readonly runId: string; readonly invocation: number }
   | { readonly status: 'continued'; readonly runId: string; readonly invocation: number; readonly secretsSoFar: number }
   | Rejected;
 
@@ -46,52 +48,86 @@ export interface SweepPorts {
   readonly bus: EventBusPort;
   readonly notifier: NotifierPort;
   readonly clock: Clock;
+  /** Claims each invocation of a run, so a duplicated schedule or continuation event does not fork the run. */
+  readonly ledger: LedgerPort;
 }
 
-export const makeHandler = (ports: SweepPorts, settings: { readonly policy: Policy }) =>
-  middy<unknown, SweepOutcome, Error, Context>()
+/** Longer than the function's timeout (900 s): a live invocation keeps its claim. */
+const CLAIM_MILLIS = 16 * 60_000;
+const REMEMBER_MILLIS = 48 * 3_600_000;
+
+export const makeHandler = (ports: SweepPorts, settings: { readonly policy: Policy }) => {
+  /** One invocation's share of the run: list and judge until done or short of time. */
+  const sweepOnce = async (trigger: Trigger, runId: string, invocation: number, context: Context): Promise<SweepOutcome> => {
+    const resumeFrom = trigger.continuation?.checkpoint as SweepCheckpoint | undefined;
+    const report = await runSweep(ports.secrets, (findings) => ports.bus.publish(findings.map(findingBusEvent)), {
+      policy: settings.policy,
+      now: ports.clock.now(),
+      runId,
+      ...(resumeFrom ? { resumeFrom } : {}),
+      shouldStop: () => context.getRemainingTimeInMillis() < RESERVE_MILLIS,
+    });
+    const listCalls = (trigger.continuation?.listCalls ?? 0) + report.listing.calls;
+    if (report.checkpoint) {
+      const next: Continuation = { checkpoint: report.checkpoint as unknown as Continuation['checkpoint'], invocation: invocation + 1, listCalls };
+      await ports.bus.publish([{ detailType: SWEEP_CONTINUATION_DETAIL_TYPE, detail: next, resources: [] }]);
+      logger.info('sweep continues in a new invocation', { secretsSoFar: report.counts.secrets, findingsSoFar: report.counts.findings });
+      return { status: 'continued', runId, invocation: invocation + 1, secretsSoFar: report.counts.secrets };
+    }
+    const summary = renderSweepSummary({
+      runId,
+      account: trigger.event.account,
+      region: trigger.event.region,
+      startedAt: report.startedAt,
+      finishedAt: ports.clock.now().toISOString(),
+      invocations: invocation,
+      counts: report.counts,
+      listCalls,
+    });
+    await ports.notifier.publish(summary);
+    logger.info('sweep complete', { counts: report.counts, listCalls });
+    return { status: 'complete', runId, counts: report.counts };
+  };
+
+  return middy<unknown, SweepOutcome, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(settleErrors(logger))
     .handler(async (raw, context): Promise<SweepOutcome> => {
       const trigger = parseTrigger(raw);
-      const resumeFrom = trigger.continuation?.checkpoint as SweepCheckpoint | undefined;
-      const runId = resumeFrom?.runId ?? runIdOf(trigger.event.time, trigger.event.id);
+      const runId = trigger.continuation?.checkpoint.runId ?? runIdOf(trigger.event.time, trigger.event.id);
       const invocation = trigger.continuation?.invocation ?? 1;
       logger.appendKeys({ runId, invocation });
-      const report = await runSweep(ports.secrets, (findings) => ports.bus.publish(findings.map(findingBusEvent)), {
-        policy: settings.policy,
-        now: ports.clock.now(),
-        runId,
-        ...(resumeFrom ? { resumeFrom } : {}),
-        shouldStop: () => context.getRemainingTimeInMillis() < RESERVE_MILLIS,
-      });
-      const listCalls = (trigger.continuation?.listCalls ?? 0) + report.listing.calls;
-      if (report.checkpoint) {
-        const next: Continuation = { checkpoint: report.checkpoint as unknown as Continuation['checkpoint'], invocation: invocation + 1, listCalls };
-        await ports.bus.publish([{ detailType: SWEEP_CONTINUATION_DETAIL_TYPE, detail: next, resources: [] }]);
-        logger.info('sweep continues in a new invocation', { secretsSoFar: report.counts.secrets, findingsSoFar: report.counts.findings });
-        return { status: 'continued', runId, invocation: invocation + 1, secretsSoFar: report.counts.secrets };
+      // EventBridge delivers at least once: a second delivery of the same schedule or continuation
+      // would read the same shards again and fork the run (two chains, two summaries, twice the quota).
+      const key = `sweep#${runId}#${invocation}`;
+      const now = ports.clock.now().getTime();
+      const claim = await ports.ledger.claim(key, new Date(now + CLAIM_MILLIS));
+      if (!claim.claimed) {
+        logger.info('sweep invocation handled by another delivery');
+        return { status: 'duplicate', runId, invocation };
       }
-      const summary = renderSweepSummary({
-        runId,
-        account: trigger.event.account,
-        region: trigger.event.region,
-        startedAt: report.startedAt,
-        finishedAt: ports.clock.now().toISOString(),
-        invocations: invocation,
-        counts: report.counts,
-        listCalls,
-      });
-      await ports.notifier.publish(summary);
-      logger.info('sweep complete', { counts: report.counts, listCalls });
-      return { status: 'complete', runId, counts: report.counts };
+      try {
+        const outcome = await sweepOnce(trigger, runId, invocation, context);
+        await ports.ledger.complete(key, outcome.status, new Date(now + REMEMBER_MILLIS));
+        return outcome;
+      } catch (error) {
+        // Lambda's retry of this invocation must be able to run it.
+        await ports.ledger.release(key);
+        throw error;
+      }
     });
+};
 
 /** `sweep-20261125T0300Z-1a2b3c4d`: sortable by time, unique per scheduled event. */
 const runIdOf = (time: string, eventId: string): string =>
   `sweep-${time.replace(/[-:]/g, '').replace(/\.\d+/, '').slice(0, 13)}Z-${eventId.replace(/[^\w]/g, '').slice(0, 8)}`;
 
-const parseTrigger = (raw: unknown): { event: z.infer<typeof EventBridgeEnvelopeSchema>; continuation?: Continuation } => {
+interface Trigger {
+  readonly event: z.infer<typeof EventBridgeEnvelopeSchema>;
+  readonly continuation?: Continuation;
+}
+
+const parseTrigger = (raw: unknown): Trigger => {
   const event = parseWith(EventBridgeEnvelopeSchema, raw);
   if (event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event') return { event };
   if (event.source === SERVICE_SOURCE && event['detail-type'] === SWEEP_CONTINUATION_DETAIL_TYPE) {

@@ -40,19 +40,30 @@ const clientConfig = (region?: string) => ({ maxAttempts: MAX_ATTEMPTS, ...(regi
 
 // One factory per port, so each function's bundle holds only the SDK clients it uses.
 export const awsSecrets = (region?: string) => secretsManagerAdapter(new SecretsManagerClient(clientConfig(region)));
+/**
+ * Secrets Manager for the sweep and `scan`: no SDK retries. Their listing engine paces every
+ * ListSecrets call under the quota and retries throttling itself (pausing every reader); SDK
+ * retries would go around that pacing and multiply the engine's own attempts.
+ */
+export const awsSweepReads = (region?: string) => secretsManagerAdapter(new SecretsManagerClient({ ...clientConfig(region), maxAttempts: 1 }));
 export const awsBus = (eventBusName: string, region?: string) => eventBridgeAdapter(new EventBridgeClient(clientConfig(region)), eventBusName);
 export const awsNotifier = (alertTopicArn: string, region?: string) => snsAdapter(new SNSClient(clientConfig(region)), alertTopicArn);
 export const awsLedger = (tableName: string, region?: string) => dynamoDbLedger(new DynamoDBClient(clientConfig(region)), tableName);
 export const awsCompliance = (region?: string) => configCompliance(new ConfigServiceClient(clientConfig(region)));
 export const awsDigest = (tableName: string, region?: string) => dynamoDbDigest(new DynamoDBClient(clientConfig(region)), tableName);
 
+/** The region an ARN names (`arn:aws:secretsmanager:eu-west-1:...`), when it names one. */
+const regionOfArn = (arn: string): string | undefined => (arn.startsWith('arn:') ? arn.split(':')[3] || undefined : undefined);
+
 /**
  * Slack through the incoming webhook whose URL is the value of `secretArn`: the one secret this
  * service reads (GetSecretValue is granted on that ARN alone, to the alert functions alone).
  * Read through Powertools Parameters, cached 5 minutes across invocations of the container.
+ * The client goes to the secret's region, which need not be the function's (one webhook secret
+ * for the stacks of every region): Secrets Manager answers only for secrets of its own region.
  */
 export const awsSlackChat = (secretArn: string, region?: string): ChatPort => {
-  const provider = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(clientConfig(region)) });
+  const provider = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(clientConfig(regionOfArn(secretArn) ?? region)) });
   return slackWebhookChat({ secretArn, secrets: { get: (name, options) => provider.get(name, options) } });
 };
 

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { awsSecrets } from '../adapters/aws-account.js';
+import { awsSweepReads } from '../adapters/aws-account.js';
 import { type Severity, SeveritySchema } from '../contracts/finding.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import { loadAccountSeed, sandboxAccount } from '../sandbox/sandbox-account.js';
@@ -119,7 +119,7 @@ const target = (options: Options): { reads: SweepReads; now: Date; source: strin
     const { secrets } = sandboxAccount(seed, { now: () => now });
     return { reads: readsOf(secrets), now, source: `the sandbox account ${seed.account}/${seed.region}${options.account ? ` (${options.account})` : ''}` };
   }
-  return { reads: readsOf(awsSecrets(options.region)), now: new Date(), source: `AWS${options.region ? ` ${options.region}` : ''}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}` };
+  return { reads: readsOf(awsSweepReads(options.region)), now: new Date(), source: `AWS${options.region ? ` ${options.region}` : ''}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}` };
 };
 
 /** Only the reads: whatever the port can do, the scan cannot write. */

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { actionDefinitions } from '../../shared/actions/registry.js';
+import { CLAIM_MS } from '../../shared/alerts/delivery.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
 import { readYaml } from '../../shared/policy/parse-policy.js';
 import { functionNames, routes, routesFor, schedulesFor } from '../../shared/rules/routes.js';
@@ -197,7 +198,7 @@ describe('Packaged template', () => {
     ]);
   });
 
-  it('lets the sweep only read secrets, put findings on the project bus and publish its summary (and fail to the queue)', () => {
+  it('lets the sweep only read secrets, put findings on the project bus, publish its summary and claim its invocations (and fail to the queue)', () => {
     const grants = grantsOf(functionIds().sweep ?? '');
     expect(grants.filter((g) => g.action.startsWith('secretsmanager:'))).toEqual([
       // ListSecrets takes no resource-level permission.
@@ -211,6 +212,9 @@ describe('Packaged template', () => {
       'sns:Publish',
       'kms:GenerateDataKey',
       'kms:Decrypt',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
       'sqs:SendMessage',
     ]);
   });
@@ -279,17 +283,22 @@ describe('Packaged template', () => {
     expect(table?.BillingMode).toBe('PAY_PER_REQUEST');
   });
 
-  it('tells the alert topic as soon as anything waits in the dead-letter queue, with a key policy that lets CloudWatch publish', () => {
+  it('tells the alert topic in every 5-minute period dead letters arrive in, with a key policy that lets CloudWatch publish and no other service', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
     const keyStatements = (resources.AlertKey?.Properties.KeyPolicy as { Statement: (Statement & { Principal: { Service?: string | string[] } })[] }).Statement;
 
+    // Messages sent, not waiting: a waiting count would hold the alarm in ALARM, silent, while they wait.
     expect(alarms).toContainEqual(
       expect.objectContaining({
         Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
+        MetricName: 'NumberOfMessagesSent',
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
         ComparisonOperator: 'GreaterThanThreshold',
         Threshold: 0,
+        TreatMissingData: 'notBreaching',
         AlarmActions: [{ Ref: 'AlertTopic' }],
       }),
     );
@@ -298,6 +307,7 @@ describe('Packaged template', () => {
         (s) => s.Effect === 'Allow' && [s.Principal.Service].flat().includes('cloudwatch.amazonaws.com') && ['kms:Decrypt', 'kms:GenerateDataKey*'].every((a) => actionsOf(s).includes(a)),
       ),
     ).toBe(true);
+    expect(keyStatements.flatMap((s) => [s.Principal.Service ?? []].flat())).toEqual(['cloudwatch.amazonaws.com']);
   });
 
   it('allows no role to read a secret value while the policy names no Slack webhook secret, and no wildcard action', () => {
@@ -315,15 +325,23 @@ describe('Packaged template', () => {
     expect(resources.AlertKey?.Properties.EnableKeyRotation).toBe(true);
   });
 
-  it('retries each function twice and then keeps the failed event in the dead-letter queue', () => {
+  it('retries each function twice (alert-digest not at all: its next scheduled run retries) and then keeps the failed event in the dead-letter queue', () => {
     const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
-    const ids = Object.values(functionIds());
+    const ids = functionIds();
 
-    expect(configs.map((c) => (c.FunctionName as { Ref: string }).Ref).sort()).toEqual([...ids].sort());
+    expect(configs.map((c) => (c.FunctionName as { Ref: string }).Ref).sort()).toEqual(Object.values(ids).sort());
     for (const config of configs) {
-      expect(config.MaximumRetryAttempts).toBe(2);
+      const name = (config.FunctionName as { Ref: string }).Ref;
+      expect(config.MaximumRetryAttempts, name).toBe(name === ids['alert-digest'] ? 0 : 2);
       expect(config.DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } } });
     }
+  });
+
+  it('claims an alert delivery longer than the alert function may run, and shorter than the minute before Lambda retries it', () => {
+    const timeout = Number(resources[functionIds().alert ?? '']?.Properties.Timeout) * 1000;
+
+    expect(CLAIM_MS).toBeGreaterThan(timeout);
+    expect(CLAIM_MS).toBeLessThan(60_000);
   });
 });
 

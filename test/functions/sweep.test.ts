@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { makeHandler, SWEEP_CONTINUATION_DETAIL_TYPE } from '../../functions/sweep/make-handler.js';
 import { FINDING_DETAIL_TYPE, FindingSchema, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
+import { PermissionDeniedError } from '../../shared/errors.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
@@ -98,6 +99,36 @@ describe('Function: sweep', () => {
     expect(new Set(findings.map((f) => f.id)).size).toBe(25);
     expect(account.notifier.sent).toHaveLength(1);
     expect(account.notifier.sent[0]?.body).toContain('2 invocations');
+  });
+
+  it('runs a duplicated delivery of its schedule once: one listing, one summary', async () => {
+    // Prepare
+    const account = sandboxWith(...estate());
+
+    // Act
+    const first = await run(account, structuredClone(scheduledEvent));
+    const listCalls = account.secrets.calls.length;
+    const second = await run(account, structuredClone(scheduledEvent));
+
+    // Assess
+    expect(first).toMatchObject({ status: 'complete' });
+    expect(second).toMatchObject({ status: 'duplicate', invocation: 1 });
+    expect(account.secrets.calls).toHaveLength(listCalls);
+    expect(account.notifier.sent).toHaveLength(1);
+  });
+
+  it('lets Lambda retry an invocation that failed: its claim is given back', async () => {
+    // Prepare: the first ListSecrets call fails for good (not throttling: the engine does not retry it).
+    const account = sandboxWith(...estate());
+    account.secrets.failNext('listSecrets', new PermissionDeniedError('ListSecrets: AccessDeniedException'));
+
+    // Act
+    const failed = run(account, structuredClone(scheduledEvent));
+    await expect(failed).rejects.toThrow();
+    const retried = await run(account, structuredClone(scheduledEvent));
+
+    // Assess
+    expect(retried).toMatchObject({ status: 'complete', counts: { secrets: 250 } });
   });
 
   it('rejects an event that is neither its schedule nor its continuation, and reads nothing', async () => {

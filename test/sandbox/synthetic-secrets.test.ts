@@ -125,6 +125,6 @@ describe('Class: SyntheticSecrets', () => {
     const outcome = account.restoreSecret();
 
     // Assess
-    await expect(outcome).rejects.toThrow(/supports listSecrets and describeSecret only, not restoreSecret/);
+    await expect(outcome).rejects.toThrow(/supports the sweep's reads only, not restoreSecret/);
   });
 });
