@@ -1,4 +1,9 @@
-/** EventBusPort over the AWS SDK v3 EventBridge client: PutEvents in batches of 10 (the API's limit). */
+/**
+ * EventBusPort over the AWS SDK v3 EventBridge client: PutEvents in batches of 10 (the API's
+ * limit), up to `MAX_CALLS_IN_FLIGHT` at once. A sweep page can carry hundreds of findings, and a
+ * sweep thousands of pages: one call after another, the publishing would take longer than the
+ * judging. Ten in flight stay far below PutEvents' quota (thousands of entries a second).
+ */
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SERVICE_SOURCE } from '../contracts/finding.js';
 import { TransientAwsError } from '../errors.js';
@@ -6,18 +11,51 @@ import type { BusEvent, EventBusPort } from '../ports/bus.js';
 import { callAws } from './aws-errors.js';
 
 const MAX_ENTRIES_PER_CALL = 10;
+/** PutEvents calls one `publish` has in flight at most. */
+export const MAX_CALLS_IN_FLIGHT = 10;
 
 export const eventBridgeAdapter = (client: EventBridgeClient, eventBusName: string): EventBusPort => ({
   publish: async (events) => {
+    const batches: PutEventsRequestEntry[][] = [];
     for (let start = 0; start < events.length; start += MAX_ENTRIES_PER_CALL) {
-      const entries = events.slice(start, start + MAX_ENTRIES_PER_CALL).map((event) => toEntry(event, eventBusName));
-      const output = await callAws('events', 'PutEvents', () => client.send(new PutEventsCommand({ Entries: entries })));
-      if ((output.FailedEntryCount ?? 0) > 0) {
-        // PutEvents answers 200 with per-entry failures; failing the invocation lets Lambda retry
-        // rather than lose a finding. Consumers tolerate the duplicates a retry may cause.
-        const codes = (output.Entries ?? []).flatMap((e) => (e.ErrorCode ? [`${e.ErrorCode}: ${e.ErrorMessage ?? ''}`] : []));
-        throw new TransientAwsError(`PutEvents: ${output.FailedEntryCount} of ${entries.length} entries failed (${codes.join('; ')})`);
+      batches.push(events.slice(start, start + MAX_ENTRIES_PER_CALL).map((event) => toEntry(event, eventBusName)));
+    }
+    let next = 0;
+    let sent = 0;
+    let failedEntries = 0;
+    const codes = new Map<string, number>();
+    const errors: unknown[] = [];
+    const failed = (): boolean => failedEntries > 0 || errors.length > 0;
+
+    // Batches start in order. After a failure no new one starts (the invocation fails and is
+    // retried anyway), but those in flight are let settle, so the error names all they met.
+    const sender = async (): Promise<void> => {
+      while (!failed() && next < batches.length) {
+        const entries = batches[next++] ?? [];
+        sent += entries.length;
+        try {
+          const output = await callAws('events', 'PutEvents', () => client.send(new PutEventsCommand({ Entries: entries })));
+          failedEntries += output.FailedEntryCount ?? 0;
+          for (const { ErrorCode, ErrorMessage } of output.Entries ?? []) {
+            if (!ErrorCode) continue;
+            const code = ErrorMessage ? `${ErrorCode}: ${ErrorMessage}` : ErrorCode;
+            codes.set(code, (codes.get(code) ?? 0) + 1);
+          }
+        } catch (error) {
+          errors.push(error);
+        }
       }
+    };
+    await Promise.all(Array.from({ length: Math.min(MAX_CALLS_IN_FLIGHT, batches.length) }, sender));
+
+    // A call that failed outright keeps its mapped error (PermissionDeniedError, ...), the first one met.
+    if (errors.length > 0) throw errors[0];
+    if (failedEntries > 0) {
+      // PutEvents answers 200 with per-entry failures; failing the invocation lets Lambda retry
+      // rather than lose a finding. Consumers tolerate the duplicates a retry may cause.
+      const named = [...codes].map(([code, n]) => (n > 1 ? `${code} (×${n})` : code));
+      const unsent = events.length - sent;
+      throw new TransientAwsError(`PutEvents: ${failedEntries} of ${sent} entries failed (${named.join('; ')})${unsent > 0 ? `; ${unsent} not sent` : ''}`);
     }
   },
 });

@@ -79,6 +79,10 @@ export const secretsManagerAdapter = (client: SecretsManagerClient): SecretsPort
           MaxResults: LIST_PAGE_SIZE,
           // The sweep must see a secret scheduled for deletion: restoring it may be the fix.
           IncludePlannedDeletion: true,
+          // Oldest first, said rather than assumed: the listing engine's restarts and size
+          // estimates rely on ascending CreatedDate (list-account.ts), and AWS documents the
+          // sort key (CreatedDate) but not the default direction.
+          SortOrder: 'asc',
           ...(namePrefixes ? { Filters: [{ Key: 'name', Values: [...namePrefixes] }] } : {}),
           ...(nextToken ? { NextToken: nextToken } : {}),
         }),
@@ -114,6 +118,7 @@ export const toSecretState = (output: DescribeSecretCommandOutput | Omit<Describ
   ...(output.CreatedDate ? { createdDate: output.CreatedDate } : {}),
   ...(output.LastAccessedDate ? { lastAccessedDate: output.LastAccessedDate } : {}),
   ...(output.NextRotationDate ? { nextRotationDate: output.NextRotationDate } : {}),
+  ...(output.PrimaryRegion ? { primaryRegion: output.PrimaryRegion } : {}),
   ...(output.RotationRules?.ScheduleExpression
     ? { rotationSchedule: output.RotationRules.ScheduleExpression }
     : output.RotationRules?.AutomaticallyAfterDays

@@ -24,6 +24,7 @@ export interface SecretState {
   readonly lastAccessedDate?: Date;
   /** When Secrets Manager will rotate it next (`NextRotationDate`), when rotation is on. */
   readonly nextRotationDate?: Date;
+  /** `PrimaryRegion`, when AWS gives it: on a replica, the primary's Region, not the one it was read in. */ readonly primaryRegion?: string;
 }
 
 /** One ListSecrets call: at most 100 secrets, those scheduled for deletion included. */

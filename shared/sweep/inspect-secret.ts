@@ -4,14 +4,20 @@
  * same remediations and alerts. The only I/O is the closer looks the checks ask for — at most one
  * ListSecretVersionIds and one GetResourcePolicy per secret, and none for a compliant secret
  * that no check needs to look closer at.
+ *
+ * A closer look AWS refuses (AccessDenied: a resource policy that denies everyone but the
+ * application's role; InvalidRequest for the secret's state) leaves the checks that needed it
+ * unjudged, and says so, rather than ending the sweep of the whole account for one secret — as
+ * Cloud Custodian annotates the methods it was denied and goes on.
  */
 import type { Actor, EventRef, Finding, SecretRef } from '../contracts/finding.js';
 import { findingOf } from '../domain/classify.js';
 import { type Rule, rules } from '../domain/rules.js';
-import { SecretNotFoundError } from '../errors.js';
+import { InvalidSecretStateError, PermissionDeniedError, SecretNotFoundError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState, SecretsPort } from '../ports/secrets.js';
 import { type CheckResult, type Decided, isExempt, SWEEP_RULE_IDS, type SweepRuleId, sweepChecks, utcDay } from './checks.js';
+import type { UnjudgedReason } from './summary.js';
 
 export interface SweepContext {
   readonly policy: Policy;
@@ -24,12 +30,22 @@ export interface SweepContext {
   readonly account?: string;
 }
 
+/** A check that could not be judged: "could not judge `rule`: `reason` (`message`)". */
+export interface Unjudged {
+  readonly rule: SweepRuleId;
+  readonly reason: UnjudgedReason;
+  /** What AWS answered (the mapped error's message), for the log. */
+  readonly message: string;
+}
+
 export interface SecretInspection {
   readonly findings: Finding[];
   /** Carried the exemption tag: not judged, no findings, no calls. */
   readonly exempt: boolean;
   /** ListSecretVersionIds and GetResourcePolicy calls made for this secret (0, 1 or 2). */
   readonly perSecretCalls: number;
+  /** The checks whose closer look AWS refused: neither a pass nor a finding. */
+  readonly unjudged: readonly Unjudged[];
 }
 
 /** The per-secret reads a closer look may make. */
@@ -67,26 +83,30 @@ const ruleOf = (id: SweepRuleId): Rule => {
  * Judges one listed secret.
  *
  * A secret that disappears between the listing and a closer look (SecretNotFoundError) yields no
- * finding for the checks that needed that look; any other error of a closer look propagates (the
- * caller retries throttling).
+ * finding for the checks that needed that look. A look refused with PermissionDeniedError or
+ * InvalidSecretStateError leaves those checks in `unjudged`, and the other checks are judged as
+ * usual. Any other error propagates: the caller retries throttling, and a look still throttled
+ * after that fails the run, which resumes from its last checkpoint.
  * @example
- * const { findings, exempt, perSecretCalls } = await inspectSecret(listed, account.secrets, { policy, now, runId });
+ * const { findings, exempt, perSecretCalls, unjudged } = await inspectSecret(listed, account.secrets, { policy, now, runId });
  */
 export const inspectSecret = async (secret: SecretState, secrets: CloserLookReads, context: SweepContext): Promise<SecretInspection> => {
-  if (isExempt(secret, context.policy)) return { findings: [], exempt: true, perSecretCalls: 0 };
+  if (isExempt(secret, context.policy)) return { findings: [], exempt: true, perSecretCalls: 0, unjudged: [] };
 
   const checked = SWEEP_RULE_IDS.map((rule) => ({ rule, result: sweepChecks[rule](secret, { policy: context.policy, now: context.now }) }));
   const wants = (look: 'versions' | 'resource-policy'): boolean => checked.some(({ result }) => result.kind === 'closer-look' && result.look === look);
 
   let perSecretCalls = 0;
-  const closerLook = async <T>(wanted: boolean, read: () => Promise<T>): Promise<{ readonly answer: T } | undefined> => {
+  const closerLook = async <T>(wanted: boolean, read: () => Promise<T>): Promise<Look<T> | undefined> => {
     if (!wanted) return undefined;
     perSecretCalls += 1;
     try {
       return { answer: await read() };
     } catch (error) {
       if (error instanceof SecretNotFoundError) return undefined;
-      throw error;
+      const refused = refusalOf(error);
+      if (refused === undefined) throw error;
+      return { refused };
     }
   };
   // Each look at most once, however many checks ask for it.
@@ -95,10 +115,19 @@ export const inspectSecret = async (secret: SecretState, secrets: CloserLookRead
     closerLook(wants('resource-policy'), () => secrets.getResourcePolicy(secret.arn)),
   ]);
 
-  const decide = (result: CheckResult): Decided | undefined => {
+  const unjudged: Unjudged[] = [];
+  const judge = <T>(rule: SweepRuleId, look: Look<T> | undefined, decideWith: (answer: T) => Decided): Decided | undefined => {
+    if (look === undefined) return undefined;
+    if ('refused' in look) {
+      unjudged.push({ rule, ...look.refused });
+      return undefined;
+    }
+    return decideWith(look.answer);
+  };
+  const decide = (rule: SweepRuleId, result: CheckResult): Decided | undefined => {
     if (result.kind !== 'closer-look') return result;
-    if (result.look === 'versions') return versions && result.decide(versions.answer);
-    return resourcePolicy && result.decide(resourcePolicy.answer);
+    if (result.look === 'versions') return judge(rule, versions, result.decide);
+    return judge(rule, resourcePolicy, result.decide);
   };
 
   const { ref, notes } = sweepSecretRef(secret, context);
@@ -111,7 +140,7 @@ export const inspectSecret = async (secret: SecretState, secrets: CloserLookRead
     region: ref.region,
   };
   const findings = checked.flatMap(({ rule, result }) => {
-    const decided = decide(result);
+    const decided = decide(rule, result);
     if (decided?.kind !== 'fail') return [];
     return [
       findingOf(ruleOf(rule), {
@@ -126,7 +155,22 @@ export const inspectSecret = async (secret: SecretState, secrets: CloserLookRead
       }),
     ];
   });
-  return { findings, exempt: false, perSecretCalls };
+  return { findings, exempt: false, perSecretCalls, unjudged };
+};
+
+type Refusal = Pick<Unjudged, 'reason' | 'message'>;
+
+/** A closer look's outcome: AWS's answer, or its refusal. */
+type Look<T> = { readonly answer: T } | { readonly refused: Refusal };
+
+/**
+ * The refusals that leave a check unjudged; undefined for any other error, which propagates.
+ * Both are final for this secret (a retry gets the same answer) and say nothing about the others.
+ */
+const refusalOf = (error: unknown): Refusal | undefined => {
+  if (error instanceof PermissionDeniedError) return { reason: 'AccessDenied', message: error.message };
+  if (error instanceof InvalidSecretStateError) return { reason: 'InvalidSecretState', message: error.message };
+  return undefined;
 };
 
 // arn:partition:secretsmanager:region:account:secret:name-XXXXXX

@@ -35,6 +35,11 @@
  * the next run reads on from there and never reads a page twice. A run that ends early in
  * another way (the consumer breaks off, an error) drops the pages not yet taken; its checkpoint
  * still holds what was taken, so nothing is lost or yielded twice, though those pages are read again.
+ * (The sweep breaks off once it is told to stop, rather than judge pages it has no time left
+ * for: see `run-sweep.ts`.)
+ *
+ * A name equal to a split prefix whose DescribeSecret is refused (AccessDenied) is skipped and
+ * reported (`onUnreadable`, `ListProgress.unreadable`), not fatal: see `lookUp`.
  *
  * Pacing. Every ListSecrets call, retries included, goes through one p-queue in strict mode
  * (a sliding window): never more than `callsPerSecond` calls in any rolling second, which is how
@@ -51,7 +56,7 @@
  */
 import PQueue from 'p-queue';
 import * as z from 'zod';
-import { RemediationError, SecretNotFoundError, TransientAwsError } from '../errors.js';
+import { PermissionDeniedError, RemediationError, SecretNotFoundError, TransientAwsError } from '../errors.js';
 import type { SecretPage, SecretState, SecretsPort } from '../ports/secrets.js';
 import { describeShard, inShard, MAX_NAME_LENGTH, planSplit, prefixesOf, type ShardSpec, type SplitPlan } from './shards.js';
 
@@ -69,6 +74,8 @@ export interface ListProgress {
   readonly throttled: number;
   /** Retries made, after throttling or a 5xx. */
   readonly retried: number;
+  /** Names equal to a split prefix that DescribeSecret refused (AccessDenied): skipped, see `onUnreadable`. */
+  readonly unreadable: number;
 }
 
 /**
@@ -119,6 +126,12 @@ export interface ListAccountOptions {
   /** Checked before each page: true → the pages in flight finish, then the listing ends with a checkpoint. */
   readonly shouldStop?: () => boolean;
   readonly onProgress?: (progress: ListProgress) => void;
+  /**
+   * A name equal to a split prefix that DescribeSecret refused with AccessDenied: it is skipped
+   * (not yielded, not looked up again by a resumed run) and reported here, when the skip is
+   * committed, so a caller counting it keeps its count in step with the checkpoint.
+   */
+  readonly onUnreadable?: (name: string, error: PermissionDeniedError) => void;
   /** Waits between retries (injectable for tests). */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Attempts per page for a TransientAwsError (default 8); any other error ends the run at once. */
@@ -157,7 +170,7 @@ const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_MAX_ATTEMPTS = 8;
 /** Backoff before retry n: up to BASE × 2^(n-1), at most CAP; half of it fixed, half random ("equal jitter"). */
 const BACKOFF_BASE_MS = 200;
-const BACKOFF_CAP_MS = 5_000;
+export const BACKOFF_CAP_MS = 5_000;
 const PAGE_SIZE = 100;
 /** A shard expected to hold fewer pages than this is read on, never split: splitting would cost more calls than its chain takes time (~1.5 s at 150 ms). */
 const MIN_SPLIT_PAGES = 10;
@@ -170,6 +183,14 @@ const PACING_MARGIN_MS = 20;
 const MIN_CHAIN_PAGES = 10;
 /** A chain is restarted only when it is expected to run at least this many more pages (~3 s at 150 ms), and more than it has read (what its children read again). */
 const MIN_RESTART_PAGES = 20;
+/**
+ * A restart's mark (`ListedUpTo`) is copied into every child, and so into the checkpoint once per
+ * open shard: a chain is restarted only when the names created at its last instant add up to at
+ * most this many characters (two dozen typical names, or two of the longest: 512 each).
+ * Usually it is one name; many secrets created in the same millisecond are a bulk import, and
+ * then the chain is read to its end, as an unordered one is, rather than bloat the checkpoint.
+ */
+export const MAX_LISTED_NAMES_CHARS = 1_024;
 
 const ListedUpToSchema = z.object({ createdMs: z.number(), names: z.array(z.string()) }).strict();
 
@@ -263,11 +284,13 @@ class Chain {
   /**
    * What the chain has listed, when a restart can tell it by date: entries in order, and the last
    * instant later than the first (so every name at the last instant was seen in this chain, even
-   * when it resumed a shard another run began, whose entries all came before).
+   * when it resumed a shard another run began, whose entries all came before). Undefined too while
+   * the names at the last instant are too many to copy into each child (`MAX_LISTED_NAMES_CHARS`).
    */
   public listedUpTo(): ListedUpTo | undefined {
     if (!this.#ordered || this.#firstMs === undefined || this.#lastMs === undefined || this.#lastMs <= this.#firstMs) return undefined;
-    return { createdMs: this.#lastMs, names: [...this.#namesAtLast] };
+    const mark = { createdMs: this.#lastMs, names: [...this.#namesAtLast] };
+    return isSmallMark(mark) ? mark : undefined;
   }
 
   /** Pages still to read, if the shard's secrets were created at the pace seen so far, until `nowMs`. */
@@ -309,6 +332,22 @@ const combine = (earlier: ListedUpTo | undefined, later: ListedUpTo): ListedUpTo
   if (later.createdMs < earlier.createdMs) return earlier;
   return { createdMs: later.createdMs, names: [...new Set([...earlier.names, ...later.names])] };
 };
+
+/**
+ * The wait before retry `attempt` (1 for the first retry): exponential, capped at
+ * `BACKOFF_CAP_MS`, with equal jitter (half fixed, half random) so that retries spread out
+ * but never come back at once. Shared by every retry of the sweep: ListSecrets, the
+ * DescribeSecret lookups, and the closer looks (`run-sweep.ts`).
+ * @example
+ * await sleep(backoffDelay(attempt)); // 100–200 ms, 200–400 ms, ... never above 5 s
+ */
+export const backoffDelay = (attempt: number, random: () => number = Math.random): number => {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
+  return ceiling / 2 + (random() * ceiling) / 2;
+};
+
+/** Whether a restart mark is small enough to copy into each child (`MAX_LISTED_NAMES_CHARS`). */
+const isSmallMark = (mark: ListedUpTo): boolean => mark.names.reduce((chars, name) => chars + name.length, 0) <= MAX_LISTED_NAMES_CHARS;
 
 const isThrottling = (error: Error): boolean => /throttl|rate exceeded|too ?many ?requests|request ?limit/i.test(error.message);
 
@@ -354,7 +393,7 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
 
   const shards = new Set<Shard>();
   const lookups = new Set<Lookup>();
-  const counters = { secrets: 0, calls: 0, shardsDone: 0, shardsKnown: 0, throttled: 0, retried: 0 };
+  const counters = { secrets: 0, calls: 0, shardsDone: 0, shardsKnown: 0, throttled: 0, retried: 0, unreadable: 0 };
   /** The newest creation date seen; with the clock, "now" for guessing how long a shard runs. */
   let newestMs = Number.NEGATIVE_INFINITY;
   const nowMs = (): number => Math.max(newestMs, Date.now());
@@ -463,8 +502,7 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
         if (checkStop()) return undefined;
         counters.retried++;
         emit();
-        const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-        const delay = ceiling / 2 + (Math.random() * ceiling) / 2;
+        const delay = backoffDelay(attempt);
         if (paced && throttled) pauseCalls(delay);
         await sleep(delay);
         if (checkStop()) return undefined;
@@ -571,11 +609,12 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
         if (!taken || page.nextToken === undefined) return;
 
         const upTo = chain.listedUpTo();
-        if (upTo && wantsRestart(shard, chain)) {
+        const mark = upTo && wantsRestart(shard, chain) ? combine(shard.listedUpTo, upTo) : undefined;
+        if (mark && isSmallMark(mark)) {
           const plan = planSplit(shard.spec, shard.share, chain.sample, { maxGroupShare });
           if (plan) {
             // Every name, the prefix's own included, is checked against what this chain listed.
-            replace(shard, plan, combine(shard.listedUpTo, upTo), new Set());
+            replace(shard, plan, mark, new Set());
             emit();
             return;
           }
@@ -596,12 +635,27 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
           return await secrets.describeSecret(lookup.name);
         } catch (error) {
           if (error instanceof SecretNotFoundError) return null;
+          // Skipped and reported, not fatal. ListSecrets, which the role is allowed, found the
+          // prefix; a denial of DescribeSecret on one name is then that secret's resource policy
+          // denying everyone but its application's role (a pattern AWS recommends). Ending the
+          // run there would leave the whole account unswept, every day, for one locked secret.
+          // A role that lacks DescribeSecret altogether has every such name reported, which the
+          // sweep's summary shows. Not retried: the same policy gives the same answer.
+          if (error instanceof PermissionDeniedError) return error;
           throw error;
         }
       },
       false,
     );
     if (found === undefined || aborted || failure) return;
+    if (found instanceof PermissionDeniedError) {
+      await deliver([], () => {
+        lookups.delete(lookup);
+        counters.unreadable++;
+        options.onUnreadable?.(lookup.name, found);
+      });
+      return;
+    }
     const yielded = found !== null && found.name === lookup.name && isNew(found, lookup.listedUpTo) ? [found] : [];
     await deliver(yielded, () => {
       lookups.delete(lookup);

@@ -9,7 +9,7 @@ import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs
 import Table from 'cli-table3';
 import type { Finding, Severity } from '../contracts/finding.js';
 import { rules } from '../domain/rules.js';
-import { countRows } from './sweep-summary.js';
+import { countRows, unjudgedLine } from './sweep-summary.js';
 import { SEVERITIES, type SweepCounts } from './summary.js';
 
 export const TOOL_NAME = 'secrets-remediator';
@@ -204,9 +204,11 @@ export const summaryTable = (counts: SweepCounts, extra: { readonly listCalls: n
   for (const row of rows) table.push([row.rule, row.severity, row.control || '-', String(row.count)]);
   if (rows.length === 0) table.push([{ colSpan: 4, content: 'no findings: every secret passed every check' }]);
   const bySeverity = SEVERITIES.filter((s) => counts.bySeverity[s] > 0).map((s) => `${counts.bySeverity[s]} ${s}`).join(', ') || 'none';
+  const unjudged = unjudgedLine(counts);
   return [
     table.toString(),
     `secrets: ${counts.secrets} (${counts.exempt} exempt by tag) · findings: ${counts.findings} (${bySeverity})`,
+    ...(unjudged ? [unjudged] : []),
     `calls: ${extra.listCalls} ListSecrets + ${counts.perSecretCalls} closer looks = ${counts.secrets > 0 ? ((extra.listCalls + counts.perSecretCalls) / counts.secrets).toFixed(3) : '0'} per secret · ${extra.seconds.toFixed(1)} s`,
   ].join('\n');
 };

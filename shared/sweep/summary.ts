@@ -1,9 +1,21 @@
 /**
  * What a sweep counted: per check (rule) and per severity, plus the economy figures (calls per
- * secret). Plain data, JSON-safe, so it travels in a checkpoint from one invocation to the next.
+ * secret) and the secrets it could not judge. Plain data, JSON-safe, so it travels in a
+ * checkpoint from one invocation to the next.
  */
+import * as z from 'zod';
 import type { Finding, Severity } from '../contracts/finding.js';
 import { SeveritySchema } from '../contracts/finding.js';
+
+/**
+ * Why a check could not be judged: its closer look (or the lookup of the name) was refused with
+ * AccessDenied — typically a resource policy that denies everyone but the application's role —
+ * or with InvalidRequest for the secret's current state.
+ */
+export type UnjudgedReason = 'AccessDenied' | 'InvalidSecretState';
+
+/** At most this many names of unjudged secrets are kept, for the summary to point at. */
+export const UNJUDGED_SAMPLE_SIZE = 5;
 
 export interface SweepCounts {
   /** Secrets read from the listing. */
@@ -15,6 +27,15 @@ export interface SweepCounts {
   readonly perSecretCalls: number;
   readonly byRule: Readonly<Record<string, number>>;
   readonly bySeverity: Readonly<Record<Severity, number>>;
+  /**
+   * Secrets at least one check could not judge (its closer look was refused), and names the
+   * listing could not read (DescribeSecret refused): not a pass, so the summary says so.
+   */
+  readonly unjudged: number;
+  /** The same secrets by reason (`UnjudgedReason`); one refused for two reasons counts under each. */
+  readonly unjudgedByReason: Readonly<Record<string, number>>;
+  /** The first few of their names (at most `UNJUDGED_SAMPLE_SIZE`): where to start looking. */
+  readonly unjudgedSample: readonly string[];
 }
 
 /** Most severe first. */
@@ -25,19 +46,63 @@ export const severityRank = (severity: Severity): number => SEVERITIES.length - 
 /** True when `severity` is `threshold` or more severe. */
 export const atLeast = (severity: Severity, threshold: Severity): boolean => severityRank(severity) >= severityRank(threshold);
 
+const zeroBySeverity = (): Record<Severity, number> => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+
 export const emptyCounts = (): SweepCounts => ({
   secrets: 0,
   exempt: 0,
   findings: 0,
   perSecretCalls: 0,
   byRule: {},
-  bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+  bySeverity: zeroBySeverity(),
+  unjudged: 0,
+  unjudgedByReason: {},
+  unjudgedSample: [],
 });
 
-/** The counts after one more inspected secret. */
+const count = z.number().int().min(0);
+
+/**
+ * Counts read back from a checkpoint. Fields added since a checkpoint was written default to
+ * nothing counted, so a run that was under way when a new version was deployed still resumes.
+ */
+export const SweepCountsSchema = z.object({
+  secrets: count,
+  exempt: count,
+  findings: count,
+  perSecretCalls: count,
+  byRule: z.record(z.string(), count),
+  bySeverity: z.partialRecord(SeveritySchema, count).transform((given): Record<Severity, number> => ({ ...zeroBySeverity(), ...given })),
+  unjudged: count.default(0),
+  unjudgedByReason: z.record(z.string(), count).default({}),
+  unjudgedSample: z.array(z.string()).max(UNJUDGED_SAMPLE_SIZE).default([]),
+}) satisfies z.ZodType<SweepCounts, unknown>;
+
+/** Adds one unjudged secret (or unreadable name) under each of its distinct reasons. */
+const withUnjudged = (counts: SweepCounts, reasons: readonly UnjudgedReason[], name: string | undefined): SweepCounts => {
+  const distinct = [...new Set(reasons)];
+  if (distinct.length === 0) return counts;
+  const unjudgedByReason = { ...counts.unjudgedByReason };
+  for (const reason of distinct) unjudgedByReason[reason] = (unjudgedByReason[reason] ?? 0) + 1;
+  const sampled = name !== undefined && counts.unjudgedSample.length < UNJUDGED_SAMPLE_SIZE;
+  return {
+    ...counts,
+    unjudged: counts.unjudged + 1,
+    unjudgedByReason,
+    unjudgedSample: sampled ? [...counts.unjudgedSample, name] : counts.unjudgedSample,
+  };
+};
+
+/** The counts after one more inspected secret; `name` (the secret's) lets an unjudged one be sampled. */
 export const addInspection = (
   counts: SweepCounts,
-  inspection: { readonly findings: readonly Finding[]; readonly exempt: boolean; readonly perSecretCalls: number },
+  inspection: {
+    readonly findings: readonly Finding[];
+    readonly exempt: boolean;
+    readonly perSecretCalls: number;
+    readonly unjudged?: readonly { readonly reason: UnjudgedReason }[];
+  },
+  name?: string,
 ): SweepCounts => {
   const byRule = { ...counts.byRule };
   const bySeverity = { ...counts.bySeverity };
@@ -45,7 +110,8 @@ export const addInspection = (
     byRule[finding.rule] = (byRule[finding.rule] ?? 0) + 1;
     bySeverity[finding.severity] += 1;
   }
-  return {
+  const added: SweepCounts = {
+    ...counts,
     secrets: counts.secrets + 1,
     exempt: counts.exempt + (inspection.exempt ? 1 : 0),
     findings: counts.findings + inspection.findings.length,
@@ -53,7 +119,14 @@ export const addInspection = (
     byRule,
     bySeverity,
   };
+  return withUnjudged(added, (inspection.unjudged ?? []).map((u) => u.reason), name);
 };
+
+/**
+ * The counts after a name the listing could not read (DescribeSecret answered AccessDenied): it
+ * is no secret read (AWS may deny before it looks, so it may not even exist), but it is unjudged.
+ */
+export const addUnreadable = (counts: SweepCounts, name: string): SweepCounts => withUnjudged(counts, ['AccessDenied'], name);
 
 /** The most severe level with at least one finding, if any. */
 export const worstSeverity = (counts: SweepCounts): Severity | undefined => SEVERITIES.find((s) => counts.bySeverity[s] > 0);

@@ -1,6 +1,7 @@
 /**
  * The sweep's one message to the alert topic: what it read, what it found per check and
- * severity, and what it cost. Pure. Findings themselves travel on the bus, one per problem.
+ * severity, what it could not judge, and what it cost. Pure. Findings themselves travel on the
+ * bus, one per problem.
  */
 import type { Severity } from '../contracts/finding.js';
 import type { AlertMessage } from '../ports/notifier.js';
@@ -30,23 +31,39 @@ export const countRows = (counts: SweepCounts): { rule: string; title: string; s
     })
     .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.count - a.count || a.rule.localeCompare(b.rule));
 
+/**
+ * "could not judge 3 secrets (AccessDenied 2, InvalidSecretState 1), e.g. prod/a, prod/b", or
+ * undefined when every secret was judged. Reasons most frequent first.
+ */
+export const unjudgedLine = (counts: SweepCounts): string | undefined => {
+  if (counts.unjudged === 0) return undefined;
+  const reasons = Object.entries(counts.unjudgedByReason)
+    .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
+    .map(([reason, n]) => `${reason} ${n}`);
+  const sample = counts.unjudgedSample.length > 0 ? `, e.g. ${counts.unjudgedSample.join(', ')}` : '';
+  return `could not judge ${counts.unjudged} secret${counts.unjudged === 1 ? '' : 's'} (${reasons.join(', ')})${sample}`;
+};
+
 export const renderSweepSummary = (input: SweepSummaryInput): AlertMessage => {
   const { counts } = input;
   const worst = worstSeverity(counts) ?? 'info';
-  const subject = `[${worst.toUpperCase()}] sweep: ${counts.findings} findings in ${counts.secrets} secrets (${input.account}/${input.region})`.slice(0, 100);
+  const unjudged = unjudgedLine(counts);
+  // In the subject too: an unjudged secret is a gap in the sweep, not a pass, and on-call reads subjects.
+  const subject = `[${worst.toUpperCase()}] sweep: ${counts.findings} findings in ${counts.secrets} secrets${counts.unjudged > 0 ? `, ${counts.unjudged} unjudged` : ''} (${input.account}/${input.region})`.slice(0, 100);
   const seconds = Math.max((Date.parse(input.finishedAt) - Date.parse(input.startedAt)) / 1000, 0);
   const judged = counts.secrets - counts.exempt;
   const lines = [
     `Scheduled sweep ${input.runId} of ${input.account}/${input.region}`,
     '',
     'Findings by check',
-    ...(counts.findings === 0 ? ['  none: every secret passed every check'] : countRows(counts).map((r) => `  ${r.rule} (${r.severity}${r.control ? `, ${r.control}` : ''}): ${r.count}`)),
+    ...(counts.findings === 0 ? [counts.unjudged === 0 ? '  none: every secret passed every check' : '  none among the checks it could judge'] : countRows(counts).map((r) => `  ${r.rule} (${r.severity}${r.control ? `, ${r.control}` : ''}): ${r.count}`)),
     '',
     'Findings by severity',
     ...SEVERITIES.map((s) => `  ${s}: ${counts.bySeverity[s]}`),
     '',
     'Read',
     `  secrets: ${counts.secrets} (${counts.exempt} exempt by tag, ${judged} judged)`,
+    ...(unjudged ? [`  ${unjudged}`, '  (AWS refused a closer look, or the lookup of the name: those checks neither passed nor failed)'] : []),
     `  ListSecrets calls: ${input.listCalls}; closer looks: ${counts.perSecretCalls} (${judged > 0 ? (counts.perSecretCalls / judged).toFixed(3) : '0'} per judged secret)`,
     `  from ${input.startedAt} to ${input.finishedAt} (${seconds.toFixed(0)} s, ${input.invocations} invocation${input.invocations === 1 ? '' : 's'})`,
     '',

@@ -7,7 +7,7 @@ import { AccessDeniedException, EventBridgeClient, PutEventsCommand } from '@aws
 import { AuthorizationErrorException, InternalErrorException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventBridgeAdapter } from '../../shared/adapters/eventbridge.js';
+import { eventBridgeAdapter, MAX_CALLS_IN_FLIGHT } from '../../shared/adapters/eventbridge.js';
 import { snsAdapter } from '../../shared/adapters/sns.js';
 import { EventBridgeEnvelopeSchema } from '../../shared/contracts/eventbridge-envelope.js';
 import { PermissionDeniedError, TransientAwsError } from '../../shared/errors.js';
@@ -133,16 +133,83 @@ describe('Contract: EventBusPort', () => {
       expect(outcome.error).toMatchObject({ message: expect.stringContaining('InternalFailure: Internal failure') as unknown });
     });
 
-    it('stops at the first batch with failed entries', async () => {
-      // Prepare
+    it('starts no batch after one reported failed entries, and names what was not sent', async () => {
+      // Prepare: 15 batches; every answer reports a failed entry.
       eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: '' }] });
 
       // Act
-      const outcome = await settle(bus.publish(Array.from({ length: 23 }, (_, n) => finding(n))));
+      const outcome = await settle(bus.publish(Array.from({ length: 150 }, (_, n) => finding(n))));
+
+      // Assess: the batches already in flight, and no more.
+      expect(outcome.error).toBeInstanceOf(TransientAwsError);
+      expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, MAX_CALLS_IN_FLIGHT);
+      expect(outcome.error).toMatchObject({ message: 'PutEvents: 10 of 100 entries failed (InternalFailure (×10)); 50 not sent' });
+    });
+
+    /**
+     * PutEvents answering after `delayMs(call)` with every entry accepted, or the answer `answer(call)`
+     * gives; records how many calls were in flight at most, and how many had settled.
+     */
+    const slowPutEvents = (delayMs: (call: number) => number, answer: (call: number, entries: number) => object = (_call, entries) => accepted(entries)) => {
+      const seen = { inFlight: 0, mostInFlight: 0, settled: 0 };
+      let calls = 0;
+      eventBridge.on(PutEventsCommand).callsFake(async (input: { Entries: unknown[] }) => {
+        const call = calls++;
+        seen.mostInFlight = Math.max(seen.mostInFlight, ++seen.inFlight);
+        await new Promise((resolve) => setTimeout(resolve, delayMs(call)));
+        seen.inFlight--;
+        seen.settled++;
+        return answer(call, input.Entries.length);
+      });
+      return seen;
+    };
+
+    it('sends 35 entries as 4 PutEvents calls in flight at once, each entry exactly once', async () => {
+      // Prepare
+      const seen = slowPutEvents(() => 20);
+      const events = Array.from({ length: 35 }, (_, n) => finding(n));
+
+      // Act
+      await bus.publish(events);
 
       // Assess
+      expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 4);
+      expect(seen.mostInFlight).toBe(4);
+      const batches = eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries ?? []);
+      expect(batches.map((entries) => entries.length)).toStrictEqual([10, 10, 10, 5]);
+      expect(batches.flat().map((entry) => entry.Detail)).toStrictEqual(events.map((event) => JSON.stringify(event.detail)));
+    });
+
+    it(`keeps at most ${MAX_CALLS_IN_FLIGHT} PutEvents calls in flight`, async () => {
+      // Prepare
+      const seen = slowPutEvents(() => 5);
+
+      // Act
+      await bus.publish(Array.from({ length: 250 }, (_, n) => finding(n)));
+
+      // Assess
+      expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 25);
+      expect(seen.mostInFlight).toBe(MAX_CALLS_IN_FLIGHT);
+    });
+
+    it('rejects after every batch in flight settled when one reports a failed entry, naming it', async () => {
+      // Prepare: the second call reports one entry throttled; the first answers last.
+      const seen = slowPutEvents(
+        (call) => (call === 0 ? 40 : 5),
+        (call, entries) =>
+          call === 1
+            ? { FailedEntryCount: 1, Entries: Array.from({ length: entries }, (_, i) => (i === 3 ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' } : { EventId: `event-${i}` })) }
+            : accepted(entries),
+      );
+
+      // Act
+      const outcome = await settle(bus.publish(Array.from({ length: 35 }, (_, n) => finding(n))));
+
+      // Assess
+      expect(seen.settled).toBe(4);
+      expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 4);
       expect(outcome.error).toBeInstanceOf(TransientAwsError);
-      expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+      expect(outcome.error).toMatchObject({ retryable: true, message: 'PutEvents: 1 of 35 entries failed (ThrottlingException: Rate exceeded)' });
     });
 
     it('maps AccessDeniedException to PermissionDeniedError, keeping the SDK error as cause', async () => {

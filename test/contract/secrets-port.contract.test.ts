@@ -158,10 +158,14 @@ const listed = ({ VersionIdsToStages, ...described }: DescribeSecretResponse): S
   ...(VersionIdsToStages ? { SecretVersionsToStages: VersionIdsToStages } : {}),
 });
 
-/** The request the adapter sends for a port call: always 100 a page, those scheduled for deletion included. */
+/**
+ * The request the adapter sends for a port call: always 100 a page, those scheduled for deletion
+ * included, oldest first (the listing engine relies on ascending CreatedDate).
+ */
 const listRequest = (request: ListSecretsRequest): AwsListSecretsRequest => ({
   MaxResults: 100,
   IncludePlannedDeletion: true,
+  SortOrder: 'asc',
   ...(request.namePrefixes ? { Filters: [{ Key: 'name', Values: [...request.namePrefixes] }] } : {}),
   ...(request.nextToken ? { NextToken: request.nextToken } : {}),
 });
@@ -630,6 +634,50 @@ describe('Function: secretsManagerAdapter', () => {
 
     // Assess
     expect(outcome.error).toMatchObject({ message: 'DescribeSecret: ThrottlingException: Rate exceeded' });
+  });
+
+  it('asks for the oldest first on every ListSecrets call, the first page and those after', async () => {
+    // Prepare
+    secretsManager
+      .on(ListSecretsCommand)
+      .resolvesOnce({ SecretList: [listed(paymentsDbDescribed)], NextToken: 'opaque-token-1' })
+      .resolvesOnce({ SecretList: [] });
+
+    // Act
+    const first = await port.listSecrets({ namePrefixes: ['prod/'] });
+    await port.listSecrets({ namePrefixes: ['prod/'], ...(first.nextToken ? { nextToken: first.nextToken } : {}) });
+
+    // Assess
+    const sent = secretsManager.commandCalls(ListSecretsCommand).map((call) => call.args[0].input);
+    expect(sent).toHaveLength(2);
+    expect(sent.map((input) => input.SortOrder)).toStrictEqual(['asc', 'asc']);
+    expect(sent[1]?.NextToken).toBe('opaque-token-1');
+  });
+
+  it('reports the primary Region AWS gives, from ListSecrets and from DescribeSecret', async () => {
+    // Prepare: a replica read in us-west-2, whose primary is in us-east-1.
+    const replica = { ...paymentsDbDescribed, ARN: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:prod/payments/db-a1B2c3', PrimaryRegion: 'us-east-1' };
+    secretsManager.on(ListSecretsCommand).resolves({ SecretList: [listed(replica)] });
+    secretsManager.on(DescribeSecretCommand).resolves(replica);
+
+    // Act
+    const page = await port.listSecrets({});
+    const described = await port.describeSecret(replica.ARN);
+
+    // Assess
+    expect(page.secrets[0]).toStrictEqual({ ...paymentsDbState, arn: replica.ARN, primaryRegion: 'us-east-1' });
+    expect(described).toStrictEqual(page.secrets[0]);
+  });
+
+  it('leaves primaryRegion out when AWS does not say', async () => {
+    // Prepare
+    secretsManager.on(DescribeSecretCommand).resolves(paymentsDbDescribed);
+
+    // Act
+    const described = await port.describeSecret(ARN);
+
+    // Assess
+    expect(described).not.toHaveProperty('primaryRegion');
   });
 
   it('removes a label with RemoveFromVersionId only, never moving it anywhere', async () => {

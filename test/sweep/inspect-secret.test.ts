@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { FindingSchema, type Finding } from '../../shared/contracts/finding.js';
 import { rules } from '../../shared/domain/rules.js';
-import { SecretNotFoundError, TransientAwsError } from '../../shared/errors.js';
+import { InvalidSecretStateError, PermissionDeniedError, SecretNotFoundError, TransientAwsError } from '../../shared/errors.js';
 import type { SecretState } from '../../shared/ports/secrets.js';
 import { loadAccountSeed, sandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { AccountSeed, SecretSeed } from '../../shared/sandbox/seed.js';
@@ -82,7 +82,7 @@ describe('Function: inspectSecret', () => {
     const { account, inspection } = await inspectSeeded(compliant());
 
     // Assess
-    expect(inspection).toEqual({ findings: [], exempt: false, perSecretCalls: 0 });
+    expect(inspection).toEqual({ findings: [], exempt: false, perSecretCalls: 0, unjudged: [] });
     expect(account.secrets.calls).toEqual([]);
   });
 
@@ -175,7 +175,7 @@ describe('Function: inspectSecret', () => {
     const { inspection } = await inspectSeeded(seed);
 
     // Assess
-    expect(inspection).toEqual({ findings: [], exempt: false, perSecretCalls: 1 });
+    expect(inspection).toEqual({ findings: [], exempt: false, perSecretCalls: 1, unjudged: [] });
   });
 
   it.each([
@@ -233,7 +233,7 @@ describe('Function: inspectSecret', () => {
     const withoutTag = await inspectSecret({ ...listed(seed), tags: {} }, account.secrets, context);
 
     // Assess
-    expect(inspection).toEqual({ findings: [], exempt: true, perSecretCalls: 0 });
+    expect(inspection).toEqual({ findings: [], exempt: true, perSecretCalls: 0, unjudged: [] });
     expect(rulesOf(withoutTag.findings).sort()).toEqual([...SWEEP_RULE_IDS].filter((r) => r !== 'scheduled-for-deletion').sort());
   });
 
@@ -366,7 +366,58 @@ describe('Function: inspectSecret', () => {
     const inspection = await inspectSecret(listed(seed), account.secrets, context);
 
     // Assess
-    expect(inspection).toEqual({ findings: [], exempt: false, perSecretCalls: 1 });
+    expect(inspection).toEqual({ findings: [], exempt: false, perSecretCalls: 1, unjudged: [] });
+  });
+
+  it('leaves the checks unjudged whose closer look AWS denies, says why, and judges the others', async () => {
+    // Prepare: a resource policy that denies everyone but the application's role, this sweep included.
+    const seed = compliant({ name: 'prod/shared/session-key', arn: arnOf('prod/shared/session-key'), kmsKeyId: undefined });
+    const account = sandboxWith(seed);
+    const denied = new PermissionDeniedError(
+      'GetResourcePolicy: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/sweep/fn is not authorized to perform: secretsmanager:GetResourcePolicy with an explicit deny in a resource-based policy',
+    );
+    account.secrets.failNext('getResourcePolicy', denied);
+
+    // Act
+    const inspection = await inspectSecret(listed(seed), account.secrets, context);
+
+    // Assess
+    expect(rulesOf(inspection.findings)).toEqual(['default-kms-key']);
+    expect(inspection.unjudged).toEqual([{ rule: 'resource-policy-missing', reason: 'AccessDenied', message: denied.message }]);
+    expect(inspection.perSecretCalls).toBe(1);
+  });
+
+  it('leaves the checks unjudged whose closer look is invalid for the secret’s state', async () => {
+    // Prepare
+    const seed = compliant({ versions: { v1: ['AWSCURRENT'], v3: ['AWSPENDING'] } });
+    const account = sandboxWith(seed);
+    account.secrets.failNext('listVersions', new InvalidSecretStateError('ListSecretVersionIds: InvalidRequestException: You can’t perform this operation on the secret because it was marked for deletion.'));
+
+    // Act
+    const inspection = await inspectSecret(listed(seed), account.secrets, context);
+
+    // Assess
+    expect(inspection).toMatchObject({ findings: [], exempt: false, perSecretCalls: 1, unjudged: [{ rule: 'stale-pending', reason: 'InvalidSecretState' }] });
+  });
+
+  it('judges one look when the other is denied: both asked, each answered on its own', async () => {
+    // Prepare: a stale AWSPENDING (versions readable), the resource policy denied.
+    const seed = compliant({
+      name: 'prod/shared/session-key',
+      arn: arnOf('prod/shared/session-key'),
+      versions: { v1: ['AWSCURRENT'], v3: ['AWSPENDING'] },
+      versionCreatedDates: { v3: '2026-11-20T00:00:00Z' },
+    });
+    const account = sandboxWith(seed);
+    account.secrets.failNext('getResourcePolicy', new PermissionDeniedError('GetResourcePolicy: AccessDeniedException: explicit deny'));
+
+    // Act
+    const inspection = await inspectSecret(listed(seed), account.secrets, context);
+
+    // Assess
+    expect(rulesOf(inspection.findings)).toEqual(['stale-pending']);
+    expect(inspection.unjudged.map((u) => u.rule)).toEqual(['resource-policy-missing']);
+    expect(inspection.perSecretCalls).toBe(2);
   });
 });
 

@@ -12,11 +12,14 @@ import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { SyntheticSecrets } from '../../shared/sandbox/synthetic-secrets.js';
 import {
   type AccountListing,
+  BACKOFF_CAP_MS,
+  backoffDelay,
   InvalidCheckpointError,
   type ListAccountOptions,
   ListAccountError,
   type ListCheckpoint,
   listAccount,
+  MAX_LISTED_NAMES_CHARS,
 } from '../../shared/sweep/list-account.js';
 import { sandboxWith } from '../helpers/sandbox.js';
 
@@ -249,6 +252,47 @@ describe('Function: listAccount', () => {
       expectExactlyOnce(listed, names);
       expect(restartedShards(listRequests(secrets)).length).toBeGreaterThan(0);
     });
+
+    it('when too many names share a chain’s last instant to copy into each child, reading the chain to its end instead', async () => {
+      // Prepare: created in name order, 200 at each instant (a bulk import): a page's last instant holds 100 names or more.
+      vi.useFakeTimers();
+      const names = range(3000, (i) => `svc/${String(i).padStart(4, '0')}-${'k'.repeat(8)}`).sort();
+      expect(100 * (names[0]?.length ?? 0)).toBeGreaterThan(MAX_LISTED_NAMES_CHARS);
+      const { secrets } = sandboxWith(...seedsFor(names, (i) => Math.floor(i / 200)));
+
+      // Act
+      const { names: listed } = await drain(listAccount(secrets, { ...UNPACED, concurrency: 8 }));
+
+      // Assess
+      expectExactlyOnce(listed, names);
+      expect(restartedShards(listRequests(secrets))).toStrictEqual([]);
+    });
+
+    it('when DescribeSecret denies a name equal to a prefix split at: skipped, reported, and the rest listed', async () => {
+      // Prepare: "prod" is created last, so it is looked up; its resource policy denies this role.
+      const names = ['prod', ...range(400, (i) => `prod/${['a', 'b', 'c', 'd'][i % 4]}/${i}`)];
+      const { secrets } = sandboxWith(...seedsFor(names, (i) => (i === 0 ? 10_000 : i)));
+      const denied = new PermissionDeniedError('DescribeSecret: AccessDeniedException: explicit deny in a resource-based policy');
+      const described: string[] = [];
+      const port: Port = {
+        listSecrets: (request) => secrets.listSecrets(request),
+        describeSecret: (id) => (described.push(id), id === 'prod' ? Promise.reject(denied) : secrets.describeSecret(id)),
+      };
+      const unreadable: [string, unknown][] = [];
+
+      // Act
+      const listing = listAccount(port, { ...UNPACED, concurrency: 4, onUnreadable: (name, error) => unreadable.push([name, error]) });
+      const { names: listed, error } = await drain(listing);
+
+      // Assess
+      expect(error).toBeUndefined();
+      expectExactlyOnce(listed, names.slice(1));
+      expect(unreadable).toStrictEqual([['prod', denied]]);
+      expect(listing.progress().unreadable).toBe(1);
+      // Asked once, not retried, and not left for a next run to ask again: the listing is complete.
+      expect(described.filter((id) => id === 'prod')).toHaveLength(1);
+      expect(listing.checkpoint()).toBeUndefined();
+    });
   });
 
   describe('retries', () => {
@@ -287,6 +331,19 @@ describe('Function: listAccount', () => {
       expect(delays[0]).toBeLessThanOrEqual(200);
       expect(delays[2]).toBeGreaterThanOrEqual(200);
       expect(delays[2]).toBeLessThanOrEqual(400);
+    });
+
+    it('backs off exponentially with equal jitter, and never longer than the cap', () => {
+      // Act
+      const shortest = [1, 2, 3].map((attempt) => backoffDelay(attempt, () => 0));
+      const longest = [1, 2, 3].map((attempt) => backoffDelay(attempt, () => 1));
+      const late = backoffDelay(40, () => 1);
+
+      // Assess
+      expect(shortest).toStrictEqual([100, 200, 400]);
+      expect(longest).toStrictEqual([200, 400, 800]);
+      expect(late).toBe(BACKOFF_CAP_MS);
+      expect(backoffDelay(40, () => 0)).toBe(BACKOFF_CAP_MS / 2);
     });
 
     it('gives up after maxAttempts, naming the shard, and leaves a checkpoint', async () => {

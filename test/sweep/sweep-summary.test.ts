@@ -21,6 +21,16 @@ const counts: SweepCounts = {
   perSecretCalls: 40,
   byRule: { unused: 1_000, 'stale-pending': 3, 'rotation-missing': 200 },
   bySeverity: { critical: 0, high: 3, medium: 200, low: 1_000, info: 0 },
+  unjudged: 0,
+  unjudgedByReason: {},
+  unjudgedSample: [],
+};
+
+/** Three secrets whose closer look was refused: two by a resource policy, one by its state. */
+const unjudged: Pick<SweepCounts, 'unjudged' | 'unjudgedByReason' | 'unjudgedSample'> = {
+  unjudged: 3,
+  unjudgedByReason: { InvalidSecretState: 1, AccessDenied: 2 },
+  unjudgedSample: ['prod/shared/locked-a', 'prod/shared/locked-b', 'prod/old/retired'],
 };
 
 describe('sweep summary', () => {
@@ -58,5 +68,34 @@ describe('sweep summary', () => {
     // Assess
     expect(message.subject).toMatch(/^\[INFO\] sweep: 0 findings in 12 secrets/);
     expect(message.body).toContain('none: every secret passed every check');
+  });
+
+  it('says how many secrets it could not judge, why, and which, in the subject and the body', () => {
+    // Act
+    const message = renderSweepSummary({ ...base, counts: { ...counts, ...unjudged } });
+
+    // Assess
+    expect(message.subject).toBe('[HIGH] sweep: 1203 findings in 500000 secrets, 3 unjudged (123456789012/us-east-1)');
+    expect(message.subject.length).toBeLessThanOrEqual(MAX_SUBJECT);
+    expect(message.body).toContain('  could not judge 3 secrets (AccessDenied 2, InvalidSecretState 1), e.g. prod/shared/locked-a, prod/shared/locked-b, prod/old/retired\n');
+  });
+
+  it('does not claim every secret passed when some could not be judged', () => {
+    // Act
+    const message = renderSweepSummary({ ...base, counts: { ...emptyCounts(), secrets: 12, ...unjudged } });
+
+    // Assess
+    expect(message.body).not.toContain('every secret passed');
+    expect(message.body).toContain('none among the checks it could judge');
+    expect(message.body).toContain('could not judge 3 secrets');
+  });
+
+  it('leaves the unjudged line out when every secret was judged', () => {
+    // Act
+    const { subject, body } = renderSweepSummary({ ...base, counts });
+
+    // Assess
+    expect(subject).not.toContain('unjudged');
+    expect(body).not.toContain('could not judge');
   });
 });
