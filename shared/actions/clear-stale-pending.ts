@@ -4,7 +4,7 @@
  * (stale-pending). Never from a version that also holds AWSCURRENT, never during a rotation in
  * progress (DESIGN §4, "never make it worse").
  */
-import { formatStages } from '../domain/alert.js';
+import { formatStages } from '../alerts/format.js';
 import { PENDING, planClearStalePending } from '../domain/plan-clear-stale-pending.js';
 import type { ActionDefinition } from './types.js';
 

@@ -12,7 +12,7 @@ import {
   type RemediationResult,
 } from '../contracts/finding.js';
 import { type ChatbotNotification, renderFinding } from '../alerts/render.js';
-import { formatStages } from '../domain/alert.js';
+import { formatStages } from '../alerts/format.js';
 import type { AlertMessage, SlackMessage } from '../ports/notifier.js';
 import type { FunctionName } from '../rules/routes.js';
 import type { Invocation } from './chain.js';
