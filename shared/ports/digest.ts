@@ -24,7 +24,7 @@ export interface DigestWindow {
 /** An alert held back for the digest: one line of its list, never the finding's raw event. */
 export interface HeldAlert {
   readonly findingId: string;
-  /** The secret's name (or ARN/id when the name is unknown). */
+  /** The label the single alert would show (`secretLabelOf`): the secret's name, else its ARN/id; for a finding about the caller, the caller. */
   readonly secret: string;
   /** When the finding's event happened (ISO 8601). */
   readonly time: string;
