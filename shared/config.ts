@@ -1,6 +1,6 @@
 /**
  * The deployment's settings: where things are, from the function's environment (set in
- * serverless.yml), and what to do, from the policy file (DESIGN §6). Strict: a missing or
+ * serverless.yml), and what to do, from the policy file. Strict: a missing or
  * wrong value fails the cold start with the variable or the policy field named.
  */
 import * as z from 'zod';

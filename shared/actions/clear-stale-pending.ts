@@ -2,7 +2,7 @@
  * clear-stale-pending: remove AWSPENDING from the version a failed rotation left it on
  * (rotation-failed), or from a version that has been pending longer than the rotation window
  * (stale-pending). Never from a version that also holds AWSCURRENT, never during a rotation in
- * progress (DESIGN §4, "never make it worse").
+ * progress (never make it worse).
  */
 import { formatStages } from '../alerts/format.js';
 import { PENDING, planClearStalePending } from '../domain/plan-clear-stale-pending.js';

@@ -1,6 +1,6 @@
 /**
  * enable-rotation: turn automatic rotation back on (rotation-disabled) or on at all
- * (rotation-missing), honestly (DESIGN §4): a service-managed secret gets managed rotation; any
+ * (rotation-missing), honestly: a service-managed secret gets managed rotation; any
  * other needs a rotation function, chosen by the secret's tag, else the policy's longest matching
  * name prefix, else the policy's default, else the function the secret rotated with before
  * rotation was turned off. When none applies the action does not guess: it refuses and says what

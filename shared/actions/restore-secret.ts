@@ -1,6 +1,6 @@
 /**
  * restore-secret: cancel the scheduled deletion of a secret (secret-deleted) or of one that is
- * still in use (deleted-secret-in-use). Restore only what can be restored (DESIGN §4): never a
+ * still in use (deleted-secret-in-use). Restore only what can be restored: never a
  * secret deleted without recovery. A deletion by an allowed admin of an unprotected secret is
  * left alone by the runner's guard, not here.
  */

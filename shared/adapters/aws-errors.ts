@@ -1,5 +1,5 @@
 /**
- * AWS SDK errors → the service's errors, by `error.name` (DESIGN §4, STYLE "Errors"), keeping the
+ * AWS SDK errors → the service's errors, by `error.name`, keeping the
  * SDK error as `cause`. Unknown errors pass through unchanged and fail the invocation.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * Storms: many findings of one rule within a window go out as one digest (DESIGN §5) — in
+ * Storms: many findings of one rule within a window go out as one digest — in
  * parts when one message per channel would be too big, so that no finding is dropped. Every
  * part carries all three renderings of the same items, sized for the tightest channel.
  */

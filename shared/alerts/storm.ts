@@ -1,5 +1,5 @@
 /**
- * Storm control, as pure decisions (DESIGN §5). When one rule fires for many secrets in a short
+ * Storm control, as pure decisions. When one rule fires for many secrets in a short
  * window — a broken rotation function failing everywhere, a script deleting secrets — on-call
  * gets the first few alerts one by one and then one digest with the count and the list, instead
  * of a flood. No finding is dropped: each one is either sent on its own or held for the digest.

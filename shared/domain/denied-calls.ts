@@ -1,5 +1,5 @@
 /**
- * Counting refused calls for access-denied-burst (DESIGN §4): how many Secrets Manager calls one
+ * Counting refused calls for access-denied-burst: how many Secrets Manager calls one
  * principal had refused with `AccessDenied*` in the current window. The rule's condition stays
  * pure — it reads the tally; this use case keeps the tally, through the ledger port only.
  *

@@ -1,6 +1,6 @@
 /**
  * Where is the secret in this event? CloudTrail puts it in a different field per event kind
- * (DESIGN §3), and published samples are often redacted. Pure: takes the event, returns the
+ * and published samples are often redacted. Pure: takes the event, returns the
  * best reference it can make and notes on what it could not.
  */
 import type { CloudTrailEvent } from '../contracts/cloudtrail-event.js';

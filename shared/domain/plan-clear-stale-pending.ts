@@ -1,7 +1,7 @@
 /**
  * Should AWSPENDING come off a version? Pure: the secret as re-read just now, its versions with
  * their creation dates, and what triggered the question, in; a decision out. The rules of
- * conduct (DESIGN §4): never from a version that also holds AWSCURRENT, never during a rotation
+ * conduct: never from a version that also holds AWSCURRENT, never during a rotation
  * in progress — after a failure, only a pending version older than the failure; otherwise only
  * one older than the rotation window.
  */

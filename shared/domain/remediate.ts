@@ -1,5 +1,5 @@
 /**
- * The remediation use case, the same for every action (DESIGN §4, rules of conduct): claim the
+ * The remediation use case, the same for every action (its rules of conduct): claim the
  * finding (a duplicate delivery acts once), look before acting (re-read), respect exemptions
  * and allowed principals, plan, stop at the plan in dry run, respect the write limit, act,
  * verify that AWS shows the fix, and ask AWS Config to re-evaluate. Talks to ports only; every
@@ -118,7 +118,7 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, context:
 };
 
 /**
- * Exemptions (DESIGN §4): the exemption tag, and a change made by an allowed admin unless the
+ * Exemptions: the exemption tag, and a change made by an allowed admin unless the
  * secret is protected. A read of a deleted secret names the reader, not who deleted it: the
  * reader proves the secret is still needed, so its identity exempts nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * Who a secret's resource policy lets in, for the rule `policy-public` (DESIGN §4). Trigger: a
+ * Who a secret's resource policy lets in, for the rule `policy-public`. Trigger: a
  * successful `PutResourcePolicy`, whose `requestParameters.resourcePolicy` is the document as a
  * JSON string. The remediation removes the offending statements by id and puts the rest back with
  * BlockPublicPolicy, so an id must name exactly the statement that offends.

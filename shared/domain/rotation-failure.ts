@@ -1,6 +1,6 @@
 /**
  * What a failed rotation's `errorMessage` says, and what to do about it. Secrets Manager writes
- * "Error when executing lambda <arn> during <step> step" (DESIGN §3).
+ * "Error when executing lambda <arn> during <step> step".
  */
 import type { RotationStep } from '../contracts/finding.js';
 

@@ -1,5 +1,5 @@
 /**
- * The rule catalogue as data (DESIGN §4): for each rule, what triggers it, the condition (a
+ * The rule catalogue as data: for each rule, what triggers it, the condition (a
  * small pure function over the event, the actor, the policy and — only where a rule says so —
  * the secret's current state), its severity, the practice and Security Hub control it maps to,
  * and the action it plans. The EventBridge patterns in `shared/rules/*.pattern.json` decide
@@ -84,7 +84,7 @@ export interface Rule {
   readonly severity: Severity;
   /** Security Hub control, where one exists. */
   readonly control?: string;
-  /** Numbers of the best-practice guide's practices (DESIGN §1), where the catalogue names them. */
+  /** Numbers of the best-practice guide's practices, where the catalogue names them. */
   readonly practices?: readonly number[];
   /** Remediations planned, in order. A rule plans at most one: one result, then one alert. */
   readonly actions: readonly [] | readonly [ActionType];
@@ -103,7 +103,7 @@ export interface Rule {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading the event: small helpers so that each condition reads as its sentence in DESIGN §4.
+// Reading the event: small helpers so that each condition reads as its sentence in the rule table (docs/rules.md).
 
 const cloudTrail = (input: RuleInput): CloudTrailEvent['detail'] | undefined =>
   input.event.kind === 'cloudtrail' ? input.event.event.detail : undefined;

@@ -1,5 +1,5 @@
 /**
- * The deployment's policy file (`policy.yml`, DESIGN §6): what the service may do, to which
+ * The deployment's policy file (`policy.yml`): what the service may do, to which
  * secrets, and when it should speak up. Every field has a safe default, so an empty file is a
  * valid policy: dry run, no admins, nothing required.
  *
@@ -152,7 +152,7 @@ const nameGlob = z.string(expecting('a secret name glob such as "prod/*"')).min(
 
 const stageName = pattern(/^[A-Za-z0-9-]{1,64}$/, 'a stage name (letters, digits and hyphens)');
 
-/** The AWS Config managed rules the service understands (DESIGN §4). */
+/** The AWS Config managed rules the service understands. */
 export const CONFIG_RULE_IDENTIFIERS = MANAGED_RULES;
 
 const configRuleIdentifier = z.enum(MANAGED_RULES, expecting(`one of ${MANAGED_RULES.join(', ')}`));

@@ -1,6 +1,6 @@
 /**
- * Where storm control keeps the alerts it holds back until their window's digest (DESIGN §5:
- * "many findings of one rule in a short window become one digest; none is dropped").
+ * Where storm control keeps the alerts it holds back until their window's digest
+ * ("many findings of one rule in a short window become one digest; none is dropped").
  *
  * A window is one rule in one account and region over a fixed stretch of time. The alert
  * function holds alerts in it; the scheduled alert-digest function asks for the windows that

@@ -45,7 +45,7 @@ const detailTypes: Readonly<Record<string, string>> = {
   AwsConsoleSignIn: 'AWS Console Sign In via CloudTrail',
 };
 
-/** The envelope EventBridge gives a CloudTrail record (see ../shared/fixtures/events/README.md). */
+/** The envelope EventBridge gives a CloudTrail record (see test/fixtures/published/README.md). */
 export const wrapCloudTrailRecord = (record: Record<string, unknown>) => {
   const identity = (record.userIdentity ?? {}) as Record<string, unknown>;
   const eventSource = text(record.eventSource) ?? 'unknown';

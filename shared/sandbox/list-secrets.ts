@@ -1,7 +1,7 @@
 /**
  * What the in-memory accounts (`SandboxSecrets`, `SyntheticSecrets`) share about ListSecrets: the
  * `name` filter's rules, the opaque NextToken, and an opt-in simulation of the call's latency and
- * of its per-region quota (100 calls per second, DESIGN §8), so that tests and the sweep benchmark
+ * of its per-region quota (100 calls per second), so that tests and the sweep benchmark
  * meet what AWS would do to them.
  */
 import { InvalidSecretStateError, TransientAwsError } from '../errors.js';

@@ -1,6 +1,6 @@
 /**
- * An in-memory Secrets Manager with AWS's semantics for the operations the service uses
- * (DESIGN §2, STYLE "Tests"): unknown id → ResourceNotFound; a secret scheduled for deletion
+ * An in-memory Secrets Manager with AWS's semantics for the operations the service uses:
+ * unknown id → ResourceNotFound; a secret scheduled for deletion
  * refuses writes (InvalidRequest); a label lives on one version at a time; AWSCURRENT can only
  * be moved, never removed; a version left without labels drops out of `VersionIdsToStages`.
  * ListSecrets lists every secret (those scheduled for deletion included) by creation date, then

@@ -1,5 +1,5 @@
 /**
- * The sweep's checks (DESIGN §4, the rules triggered by "sweep"; issue #6): one pure function per
+ * The sweep's checks (the rules triggered by the sweep): one pure function per
  * sweep rule, keyed by rule id, over what ListSecrets already says about a secret. A check passes,
  * fails (with a reason on-call can check against the dates, and the evidence), or asks for a
  * closer look — one per-secret read, ListSecretVersionIds or GetResourcePolicy — and hands over
@@ -42,7 +42,7 @@
  *   all (`isExempt`; `inspectSecret` counts it as exempt). An explicit exemption is a decision
  *   someone took: a daily sweep that alerts on it every day would teach on-call to ignore the
  *   sweep. Event findings about exempt secrets still alert, and their actions are blocked, as
- *   before (DESIGN §4 "Exemptions").
+ *   before (an exemption made on purpose is not re-alerted every day).
  */
 import type { Evidence } from '../contracts/finding.js';
 import { AWS_MANAGED_KEY_ALIAS, judgeKmsKey } from '../domain/kms-key.js';

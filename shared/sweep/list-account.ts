@@ -1,6 +1,6 @@
 /**
  * Reads a whole account with ListSecrets, fast and exactly once: the listing engine behind the
- * scheduled sweep and the `scan` command (DESIGN §8).
+ * scheduled sweep and the `scan` command.
  *
  * Why shards. ListSecrets returns 100 secrets a call, its pages are sequential (each NextToken
  * comes from the page before), and the region allows 100 calls a second. One paged read of

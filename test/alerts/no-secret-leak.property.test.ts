@@ -3,7 +3,7 @@
  * alert — plain text, SNS subject and attributes, the Chatbot document, the Slack message —
  * whole or in any piece of 8 characters or more.
  *
- * Events: every sample in `events/` and every published fixture in `../shared/fixtures/events`
+ * Events: every sample in `events/` and every published fixture in `test/fixtures/published`
  * that raises a finding. A generated value is put into one of the event's string fields (any
  * field: replacing it, or before or after what it held), the event is classified by the real
  * `classify` — and, in the second property, replayed through the real patterns, handlers and

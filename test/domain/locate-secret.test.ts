@@ -1,4 +1,4 @@
-/** Every shape DESIGN §3 lists for where the secret is, and the notes for what could not be read. */
+/** Every shape a Secrets Manager event names its secret in (`requestParameters.secretId`, `name`, `responseElements.arn` or `aRN`, `additionalEventData.SecretId`, `resources`), and the notes for what could not be read. */
 import { describe, expect, it } from 'vitest';
 import { type CloudTrailEvent, parseCloudTrailEvent } from '../../shared/contracts/cloudtrail-event.js';
 import { locateSecret } from '../../shared/domain/locate-secret.js';

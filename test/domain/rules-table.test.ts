@@ -31,7 +31,7 @@ const configEvent = (configRuleName: string) => ({
 const samplesOf = (ruleId: string, kind: 'fires' | 'silent') => sampleEventFiles().filter((f) => f.startsWith(`${ruleId}/${kind}.`));
 
 describe('Table: rules', () => {
-  it('covers every rule of DESIGN §4 (events, Config and the sweep) and the sweep checks of issue #6', () => {
+  it('covers every rule of the catalogue (events, Config and the sweep) and every sweep check', () => {
     expect(rules.map((r) => r.id).sort()).toEqual(
       [
         'abac-tag-changed',
@@ -73,7 +73,7 @@ describe('Table: rules', () => {
     ['unused', 'low', 'SecretsManager.3'],
     ['rotation-succeeded', 'info', 'SecretsManager.2'],
     ['access-denied-burst', 'medium', undefined],
-  ])('gives %s severity %s and control %s, as DESIGN §4 does', (id, severity, control) => {
+  ])('gives %s severity %s and control %s, as the catalogue promises', (id, severity, control) => {
     const rule = rules.find((r) => r.id === id);
 
     expect(rule?.severity).toBe(severity);

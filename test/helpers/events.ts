@@ -1,6 +1,7 @@
 /**
  * Sample events for tests: the project's `events/` and the published fixtures in
- * `../shared/fixtures/events`, always as fresh copies so a test cannot change another's input.
+ * `test/fixtures/published` (provenance in its README), always as fresh copies so a test cannot
+ * change another's input.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const eventsDir = join(repoRoot, 'events');
-export const publishedFixturesDir = join(repoRoot, '..', 'shared', 'fixtures', 'events');
+export const publishedFixturesDir = join(repoRoot, 'test', 'fixtures', 'published');
 
 /** An event from `events/`, e.g. `rotation-failed/fires.RotationFailed.published-umccr.json`. */
 export const loadSampleEvent = <T = Record<string, unknown>>(relativePath: string): T =>

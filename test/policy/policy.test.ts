@@ -1,5 +1,5 @@
 /**
- * The policy file (DESIGN §6): the shipped policy.yml, defaults, per-stage overrides, and the
+ * The policy file: the shipped policy.yml, defaults, per-stage overrides, and the
  * messages a user gets for a wrong file, each naming the field and what is wrong.
  */
 import { execFile } from 'node:child_process';
