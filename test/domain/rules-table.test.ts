@@ -128,10 +128,16 @@ describe('Table: rules', () => {
   });
 });
 
-describe('README: rule catalogue', () => {
-  it('lists every rule with its severity', () => {
-    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+describe('docs/rules.md: rule catalogue', () => {
+  const catalogue = readFileSync(join(repoRoot, 'docs', 'rules.md'), 'utf8');
 
-    for (const rule of rules) expect(readme, rule.id).toMatch(new RegExp(`^\\| \`${rule.id}\` \\|.*\\| ${rule.severity} \\|`, 'm'));
+  it('lists every rule with its severity in the summary table', () => {
+    for (const rule of rules) expect(catalogue, rule.id).toMatch(new RegExp(`^\\| \`${rule.id}\` \\|.*\\| ${rule.severity} \\|`, 'm'));
+  });
+
+  it('gives every rule a section of its own, so docs/rules.md#<rule-id> links to it', () => {
+    const headings = [...catalogue.matchAll(/^## (\S+)$/gm)].map((match) => match[1]);
+
+    expect(rules.map((rule) => rule.id).filter((id) => !headings.includes(id))).toEqual([]);
   });
 });
