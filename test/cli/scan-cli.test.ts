@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { lstatSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,7 +198,8 @@ describe('CLI: npm run scan', { timeout: 60_000 }, () => {
     const dir = tempDir();
     const sarif = join(dir, 'findings.sarif');
     const log = join(dir, 'validation.sarif');
-    const multitool = join(repoRoot, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
+    // The platform's own Multitool binary (linux, darwin or win32), as the wrapper package resolves it.
+    const multitool = createRequire(import.meta.url)('@microsoft/sarif-multitool') as string;
 
     // Act
     const run = await scan('--sandbox', '--output', sarif, '--fail-on', 'none');
