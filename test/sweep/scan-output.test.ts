@@ -14,23 +14,9 @@ import { rules } from '../../shared/domain/rules.js';
 import { formatOf, openWriter, outputTarget, repositoryWebUrl, SARIF_MAX_RESULTS, sarifToolInfo, summaryTable } from '../../shared/sweep/scan-output.js';
 import { addInspection, emptyCounts } from '../../shared/sweep/summary.js';
 import { repoRoot } from '../helpers/events.js';
+import { sweepFinding } from '../helpers/sweep-findings.js';
 
-const finding = (rule: string, name: string, severity: Finding['severity']): Finding =>
-  FindingSchema.parse({
-    id: `sweep:${rule}:${name}:2026-11-25`,
-    rule,
-    title: rules.find((r) => r.id === rule)?.title ?? rule,
-    severity,
-    reason: `${name} tripped ${rule}`,
-    control: 'SecretsManager.3',
-    secret: { id: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`, arn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`, name, account: '123456789012', region: 'us-east-1', foundAt: 'ListSecrets' },
-    actor: { kind: 'sweep', principal: 'secrets-remediator sweep', isPerson: false, isAllowedAdmin: false },
-    event: { id: 'sweep-run-1', name: 'ScheduledSweep', detailType: 'Scheduled Sweep', time: '2026-11-25T12:00:00.000Z', account: '123456789012', region: 'us-east-1' },
-    evidence: {},
-    actions: [],
-    needsRemediation: false,
-    notes: [],
-  });
+const finding = (rule: string, name: string, severity: Finding['severity']): Finding => sweepFinding({ rule, name, severity, control: 'SecretsManager.3' });
 
 const header = { runId: 'scan-1', source: 'the sandbox account', startedAt: '2026-11-25T12:00:00.000Z' };
 const findings = [finding('unused', 'dev/old-key', 'low'), finding('stale-pending', 'prod/db', 'high'), finding('unused', 'dev/other key+=.@', 'low')];

@@ -3,28 +3,12 @@
  * counts, and a loud warning when nothing was read at all.
  */
 import { describe, expect, it } from 'vitest';
-import { type Finding, FindingSchema } from '../../shared/contracts/finding.js';
-import { rules } from '../../shared/domain/rules.js';
+import type { Finding } from '../../shared/contracts/finding.js';
 import { checkTables, emptyScanWarning, findingSample, renderScanReport, REPORT_ROWS_PER_CHECK, type ScanContext } from '../../shared/sweep/scan-report.js';
 import { addInspection, emptyCounts, type SweepCounts } from '../../shared/sweep/summary.js';
+import { sweepFinding } from '../helpers/sweep-findings.js';
 
-const finding = (rule: string, name: string): Finding => {
-  const severity = rules.find((r) => r.id === rule)?.severity ?? 'info';
-  return FindingSchema.parse({
-    id: `sweep:${rule}:${name}:2026-11-25`,
-    rule,
-    title: rule,
-    severity,
-    reason: `${name} tripped ${rule}`,
-    secret: { id: `arn:aws:secretsmanager:eu-west-1:210987654321:secret:${name}-AbCdEf`, arn: `arn:aws:secretsmanager:eu-west-1:210987654321:secret:${name}-AbCdEf`, name, account: '210987654321', region: 'eu-west-1', foundAt: 'ListSecrets' },
-    actor: { kind: 'sweep', principal: 'secrets-remediator sweep', isPerson: false, isAllowedAdmin: false },
-    event: { id: 'sweep-run-1', name: 'ScheduledSweep', detailType: 'Scheduled Sweep', time: '2026-11-25T12:00:00.000Z', account: '210987654321', region: 'eu-west-1' },
-    evidence: {},
-    actions: [],
-    needsRemediation: false,
-    notes: [],
-  });
-};
+const finding = (rule: string, name: string): Finding => sweepFinding({ rule, name, account: '210987654321', region: 'eu-west-1' });
 
 const countsOf = (list: readonly Finding[]): SweepCounts => list.reduce((c, f) => addInspection(c, { findings: [f], exempt: false, perSecretCalls: 0 }), emptyCounts());
 
