@@ -46,6 +46,17 @@ export const awsSecrets = (region?: string) => secretsManagerAdapter(new Secrets
  * retries would go around that pacing and multiply the engine's own attempts.
  */
 export const awsSweepReads = (region?: string) => secretsManagerAdapter(new SecretsManagerClient({ ...clientConfig(region), maxAttempts: 1 }));
+/**
+ * The region the SDK will use: `region` when given, else the usual chain (AWS_REGION, the
+ * profile's config); undefined when none is set. Lets `scan` say which region it read.
+ */
+export const awsRegionInUse = async (region?: string): Promise<string | undefined> => {
+  try {
+    return await new SecretsManagerClient(clientConfig(region)).config.region();
+  } catch {
+    return undefined;
+  }
+};
 export const awsBus = (eventBusName: string, region?: string) => eventBridgeAdapter(new EventBridgeClient(clientConfig(region)), eventBusName);
 export const awsNotifier = (alertTopicArn: string, region?: string) => snsAdapter(new SNSClient(clientConfig(region)), alertTopicArn);
 export const awsLedger = (tableName: string, region?: string) => dynamoDbLedger(new DynamoDBClient(clientConfig(region)), tableName);

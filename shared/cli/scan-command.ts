@@ -8,16 +8,16 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { awsSweepReads } from '../adapters/aws-account.js';
+import { awsRegionInUse, awsSweepReads } from '../adapters/aws-account.js';
 import { type Severity, SeveritySchema } from '../contracts/finding.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import { loadAccountSeed, sandboxAccount } from '../sandbox/sandbox-account.js';
 import { runSweep, type SweepProgress, type SweepReads } from '../sweep/run-sweep.js';
-import { type FindingsWriter, openWriter, summaryTable } from '../sweep/scan-output.js';
+import { type FindingsWriter, isStdout, OUTPUT_EXTENSIONS, openWriter } from '../sweep/scan-output.js';
+import { emptyScanWarning, findingSample, renderScanReport, REPORT_ROWS_PER_CHECK, type ScanContext } from '../sweep/scan-report.js';
 import { atLeast } from '../sweep/summary.js';
-
-/** Exit codes, for CI: 0 clean, 1 findings at or above --fail-on, 2 the scan itself failed. */
-export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
+import { explainAwsError } from './aws-hints.js';
+import { EXIT, UsageError } from './errors.js';
 
 interface Options {
   sandbox: boolean;
@@ -30,6 +30,7 @@ interface Options {
   failOn: Severity | 'none';
   callsPerSecond?: number;
   progress: boolean;
+  allowEmpty: boolean;
 }
 
 const positiveInt = (max: number) => (value: string): number => {
@@ -49,7 +50,7 @@ const program = new Command()
   .option('--profile <name>', 'AWS profile from ~/.aws/config (default: the credential chain)')
   .option('--policy <file>', 'the policy file (default: policy.yml; events/policy.yml with --sandbox)')
   .option('--stage <stage>', 'the stage whose overrides in the policy apply', 'dev')
-  .option('--output <file...>', 'write findings to FILE: SARIF 2.1.0 when it ends in .sarif, else JSON', [])
+  .option('--output <file...>', `write findings to FILE, by its extension: ${OUTPUT_EXTENSIONS.join(', ')} (.sarif: SARIF 2.1.0); "-" or /dev/stdout: JSON on standard output (the report then goes to standard error)`, [])
   .addOption(
     new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists ("none": never)')
       .choices([...SeveritySchema.options, 'none'])
@@ -57,14 +58,20 @@ const program = new Command()
   )
   .option('--calls-per-second <n>', "ListSecrets calls per second (default: the policy's sweep.listCallsPerSecond; the quota is 100)", positiveInt(100))
   .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
+  .option('--allow-empty', 'a scan that reads no secret is not a failure (by default it exits 2: wrong region, account or endpoint?)', false)
   .addHelpText(
     'after',
     `
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 the scan failed.
+The report names at most ${REPORT_ROWS_PER_CHECK} secrets per check ("… and N more"); --output has them all.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 the scan could not do
+its job: a bad flag or file, no region or credentials, an endpoint that does not answer, or no
+secret read at all (unless --allow-empty).
 
 Examples:
   npm run scan -- --sandbox
   npm run scan -- --region eu-west-1 --output findings.json findings.sarif --fail-on critical
+  npm run scan -- --sandbox --output - | jq '.counts'
   AWS_ENDPOINT_URL=http://localhost:4566 npm run scan -- --policy policy.yml`,
   );
 
@@ -75,15 +82,20 @@ const main = async (): Promise<number> => {
   if (options.profile) process.env.AWS_PROFILE = options.profile;
   const policyFile = options.policy ?? (options.sandbox ? 'events/policy.yml' : 'policy.yml');
   const policy = loadPolicy({ file: policyFile, stage: options.stage });
-  const { reads, now, source } = target(options);
+  const { reads, now, source, context } = await target(options, policyFile);
   const runId = `scan-${now.toISOString().replace(/[-:]/g, '').slice(0, 13)}Z-${randomUUID().slice(0, 8)}`;
+  if (options.output.filter(isStdout).length > 1) throw new UsageError('--output: standard output ("-", /dev/stdout) can take one file only');
   const writers: FindingsWriter[] = options.output.map((file) => openWriter(file, { runId, source, startedAt: now.toISOString() }));
+  // Findings on standard output: the report for people goes to standard error, so a pipe gets JSON only.
+  const say = writers.some((writer) => writer.toStdout) ? (text: string) => console.error(text) : (text: string) => console.log(text);
+  const sample = findingSample();
 
   const bar = options.progress && process.stderr.isTTY ? progressBar() : undefined;
   const started = performance.now();
   let report: Awaited<ReturnType<typeof runSweep>>;
   try {
     report = await runSweep(reads, async (findings) => {
+      sample.add(findings);
       for (const writer of writers) await writer.write(findings);
     }, {
       policy,
@@ -103,32 +115,50 @@ const main = async (): Promise<number> => {
   const finishedAt = new Date(now.getTime() + seconds * 1000).toISOString();
   for (const writer of writers) await writer.close({ finishedAt, complete: report.complete, counts: report.counts, listCalls: report.listing.calls });
 
-  console.log(`Scan of ${source} against ${policyFile} (stage ${options.stage})${report.complete ? '' : ' — INCOMPLETE'}`);
-  console.log(summaryTable(report.counts, { listCalls: report.listing.calls, seconds }));
-  for (const writer of writers) console.log(`wrote ${writer.file}`);
+  const read = { ...context, account: context.account ?? reads.accountSeen() };
+  say(renderScanReport({ context: read, counts: report.counts, sample, complete: report.complete, listCalls: report.listing.calls, seconds, allowEmpty: options.allowEmpty }));
+  for (const writer of writers) if (!writer.toStdout) say(`wrote ${writer.file}`);
+  if (emptyScanWarning(report.counts, read, options.allowEmpty) !== undefined && !options.allowEmpty) return EXIT.usage;
   const failing = options.failOn === 'none' ? 0 : SeveritySchema.options.filter((s) => atLeast(s, options.failOn as Severity)).reduce((n, s) => n + report.counts.bySeverity[s], 0);
-  if (failing > 0) console.log(`${failing} finding${failing === 1 ? '' : 's'} at or above ${options.failOn}: exit ${EXIT.findings}`);
-  return failing > 0 ? EXIT.findings : EXIT.clean;
+  if (failing > 0) say(`${failing} finding${failing === 1 ? '' : 's'} at or above ${options.failOn}: exit ${EXIT.findings}`);
+  return failing > 0 ? EXIT.findings : EXIT.ok;
 };
 
-/** The account to read, and the clock to judge it by: the sandbox's own `now` keeps its ages stable. */
-const target = (options: Options): { reads: SweepReads; now: Date; source: string } => {
+/** The account to read, the clock to judge it by (the sandbox's own `now` keeps its ages stable), and what to say about it. */
+const target = async (options: Options, policyFile: string): Promise<{ reads: ReturnType<typeof readsOf>; now: Date; source: string; context: ScanContext }> => {
   if (options.sandbox) {
     const seed = loadAccountSeed(options.account);
     const now = seed.now ? new Date(seed.now) : new Date();
     const { secrets } = sandboxAccount(seed, { now: () => now });
-    return { reads: readsOf(secrets), now, source: `the sandbox account ${seed.account}/${seed.region}${options.account ? ` (${options.account})` : ''}` };
+    const context: ScanContext = { mode: 'sandbox', account: seed.account, region: seed.region, policyFile, stage: options.stage, startedAt: now.toISOString(), seedFile: options.account };
+    return { reads: readsOf(secrets), now, source: `the sandbox account ${seed.account}/${seed.region}${options.account ? ` (${options.account})` : ''}`, context };
   }
-  return { reads: readsOf(awsSweepReads(options.region)), now: new Date(), source: `AWS${options.region ? ` ${options.region}` : ''}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}` };
+  const now = new Date();
+  const endpoint = process.env.AWS_ENDPOINT_URL || undefined;
+  const region = await awsRegionInUse(options.region);
+  const context: ScanContext = { mode: 'live', region, policyFile, stage: options.stage, startedAt: now.toISOString(), profile: process.env.AWS_PROFILE || undefined, endpoint };
+  return { reads: readsOf(awsSweepReads(options.region)), now, source: `AWS${region ? ` ${region}` : ''}${endpoint ? ` at ${endpoint}` : ''}`, context };
 };
 
-/** Only the reads: whatever the port can do, the scan cannot write. */
-const readsOf = (secrets: SweepReads): SweepReads => ({
-  listSecrets: (request) => secrets.listSecrets(request),
-  describeSecret: (id) => secrets.describeSecret(id),
-  listVersions: (id) => secrets.listVersions(id),
-  getResourcePolicy: (id) => secrets.getResourcePolicy(id),
-});
+/**
+ * Only the reads: whatever the port can do, the scan cannot write. Also notes the account of the
+ * first secret listed, from its ARN (`arn:aws:secretsmanager:<region>:<account>:secret:…`): a
+ * live scan learns its account from what it reads.
+ */
+const readsOf = (secrets: SweepReads): SweepReads & { accountSeen: () => string | undefined } => {
+  let account: string | undefined;
+  return {
+    listSecrets: async (request) => {
+      const page = await secrets.listSecrets(request);
+      account ??= page.secrets[0]?.arn.split(':')[4] || undefined;
+      return page;
+    },
+    describeSecret: (id) => secrets.describeSecret(id),
+    listVersions: (id) => secrets.listVersions(id),
+    getResourcePolicy: (id) => secrets.getResourcePolicy(id),
+    accountSeen: () => account,
+  };
+};
 
 const progressBar = () => {
   const bar = new SingleBar({
@@ -147,16 +177,16 @@ const progressBar = () => {
   };
 };
 
-class UsageError extends Error {}
-
 try {
   process.exitCode = await main();
 } catch (error) {
   if (error instanceof CommanderError) {
     // Commander has printed the problem (or the help); help and --version are not failures.
-    process.exitCode = error.exitCode === 0 ? EXIT.clean : EXIT.error;
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
-    console.error(`scan failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = EXIT.error;
+    // AWS setup problems (region, credentials, endpoint) in words a user can act on, not the SDK's.
+    const advice = explainAwsError(error, { region: program.opts<Options>().region, profile: process.env.AWS_PROFILE || undefined, endpoint: process.env.AWS_ENDPOINT_URL || undefined });
+    console.error(`scan failed: ${advice ?? (error instanceof Error ? error.message : String(error))}`);
+    process.exitCode = EXIT.usage;
   }
 }

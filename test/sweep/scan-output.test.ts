@@ -2,31 +2,21 @@
  * The scan's files: JSON with every finding and the counts, SARIF 2.1.0 for code-scanning
  * dashboards, both streamed; and the summary table.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../shared/cli/errors.js';
 import { type Finding, FindingSchema } from '../../shared/contracts/finding.js';
 import { rules } from '../../shared/domain/rules.js';
-import { formatOf, openWriter, SARIF_MAX_RESULTS, summaryTable } from '../../shared/sweep/scan-output.js';
+import { formatOf, openWriter, outputTarget, repositoryWebUrl, SARIF_MAX_RESULTS, sarifToolInfo, summaryTable } from '../../shared/sweep/scan-output.js';
 import { addInspection, emptyCounts } from '../../shared/sweep/summary.js';
+import { repoRoot } from '../helpers/events.js';
+import { sweepFinding } from '../helpers/sweep-findings.js';
 
-const finding = (rule: string, name: string, severity: Finding['severity']): Finding =>
-  FindingSchema.parse({
-    id: `sweep:${rule}:${name}:2026-11-25`,
-    rule,
-    title: rules.find((r) => r.id === rule)?.title ?? rule,
-    severity,
-    reason: `${name} tripped ${rule}`,
-    control: 'SecretsManager.3',
-    secret: { id: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`, arn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`, name, account: '123456789012', region: 'us-east-1', foundAt: 'ListSecrets' },
-    actor: { kind: 'sweep', principal: 'secrets-remediator sweep', isPerson: false, isAllowedAdmin: false },
-    event: { id: 'sweep-run-1', name: 'ScheduledSweep', detailType: 'Scheduled Sweep', time: '2026-11-25T12:00:00.000Z', account: '123456789012', region: 'us-east-1' },
-    evidence: {},
-    actions: [],
-    needsRemediation: false,
-    notes: [],
-  });
+const finding = (rule: string, name: string, severity: Finding['severity']): Finding => sweepFinding({ rule, name, severity, control: 'SecretsManager.3' });
 
 const header = { runId: 'scan-1', source: 'the sandbox account', startedAt: '2026-11-25T12:00:00.000Z' };
 const findings = [finding('unused', 'dev/old-key', 'low'), finding('stale-pending', 'prod/db', 'high'), finding('unused', 'dev/other key+=.@', 'low')];
@@ -40,9 +30,92 @@ describe('scan output: format by extension', () => {
     ['out.SARIF', 'sarif'],
     ['out.sarif.json', 'sarif'],
     ['out.json', 'json'],
-    ['findings', 'json'],
+    ['-', 'json'],
+    ['/dev/stdout', 'json'],
   ])('%s is %s', (file, format) => {
-    expect(formatOf(file)).toBe(format);
+    expect(formatOf(file, outputTarget(file))).toBe(format);
+  });
+
+  it.each(['f.csv', 'findings', 'report.txt', 'findings.sarif.gz'])('refuses %s as a usage error naming the accepted extensions', (name) => {
+    const file = tempFile(name);
+
+    expect(() => formatOf(file)).toThrow(UsageError);
+    expect(() => formatOf(file)).toThrow(/\.json, \.sarif, \.sarif\.json/);
+  });
+
+  it('gives JSON to a device or FIFO whose name has no extension, such as /dev/fd/63 of a process substitution', () => {
+    expect(formatOf('/dev/null', outputTarget('/dev/null'))).toBe('json');
+  });
+});
+
+describe('scan output: where a name leads', () => {
+  it('writes a new path or a regular file through a temporary file renamed over it', () => {
+    const file = tempFile('findings.json');
+    expect(outputTarget(file)).toEqual({ kind: 'replace', path: file });
+    writeFileSync(file, 'old');
+    expect(outputTarget(file)).toEqual({ kind: 'replace', path: file });
+  });
+
+  it('renames at the file a symbolic link points to, keeping the link', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'scan-output-'));
+    const real = join(dir, 'real.json');
+    const link = join(dir, 'link.json');
+    writeFileSync(real, 'old');
+    symlinkSync(real, link);
+
+    // Act
+    const writer = openWriter(link, header);
+    await writer.write(findings);
+    await writer.close(footer);
+
+    // Assess
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(real);
+    expect((JSON.parse(readFileSync(real, 'utf8')) as { findings: unknown[] }).findings).toHaveLength(3);
+  });
+
+  it('writes a character device in place and never renames over it', async () => {
+    // Act
+    const writer = openWriter('/dev/null', header);
+    await writer.write(findings);
+    await writer.close(footer);
+
+    // Assess
+    expect(outputTarget('/dev/null')).toEqual({ kind: 'direct', path: '/dev/null' });
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(readdirSync('/dev').some((name) => name.startsWith('null.partial-'))).toBe(false);
+  });
+
+  it('writes a FIFO in place, for a reader at its other end', async () => {
+    // Prepare
+    const fifo = tempFile('findings.json');
+    execFileSync('mkfifo', [fifo]);
+    const read = text(createReadStream(fifo, 'utf8'));
+
+    // Act
+    const writer = openWriter(fifo, header);
+    await writer.write(findings);
+    await writer.close(footer);
+
+    // Assess
+    expect((JSON.parse(await read) as { findings: unknown[] }).findings).toHaveLength(3);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it('sends "-" and /dev/stdout to standard output, never to a file of that name', () => {
+    expect(outputTarget('-')).toEqual({ kind: 'stdout' });
+    expect(outputTarget('/dev/stdout')).toEqual({ kind: 'stdout' });
+    expect(openWriter('-', header).toStdout).toBe(true);
+  });
+
+  it('refuses a folder, and a path in a folder that does not exist, before anything is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scan-output-'));
+    mkdirSync(join(dir, 'out'));
+
+    expect(() => openWriter(join(dir, 'out'), header)).toThrow(/is a folder/);
+    expect(() => openWriter(join(dir, 'missing', 'findings.json'), header)).toThrow(/does not exist: create it first/);
+    expect(readdirSync(join(dir, 'out'))).toEqual([]);
   });
 });
 
@@ -117,6 +190,56 @@ describe('scan output: SARIF', () => {
     // Stable across scans: the same rule and secret give the same fingerprint.
     expect(new Set(run?.results.map((r) => r.partialFingerprints['secretsRemediator/v1'])).size).toBe(3);
     expect(run?.invocations[0]?.executionSuccessful).toBe(true);
+  });
+
+  it('names the tool with its version and locates each result on line 1 of the secret, as viewers need', async () => {
+    // Prepare
+    const file = tempFile('findings.sarif.json');
+    const writer = openWriter(file, header);
+
+    // Act
+    await writer.write(findings);
+    await writer.close(footer);
+
+    // Assess
+    const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    const sarif = JSON.parse(readFileSync(file, 'utf8')) as {
+      runs: { tool: { driver: { version: string; informationUri: string; rules: { helpUri?: string; help: { text: string; markdown: string } }[] } }; results: { locations: { physicalLocation: { region: unknown } }[] }[] }[];
+    };
+    const [run] = sarif.runs;
+    expect(run?.tool.driver.version).toBe(version);
+    expect(new URL(run?.tool.driver.informationUri ?? '').protocol).toMatch(/^(https|file):$/);
+    expect(run?.results.map((r) => r.locations[0]?.physicalLocation.region)).toEqual([0, 1, 2].map(() => ({ startLine: 1, endLine: 1 })));
+    for (const rule of run?.tool.driver.rules ?? []) expect(rule.help.markdown).toContain('docs/rules.md#');
+  });
+});
+
+describe('scan output: SARIF links', () => {
+  it.each([
+    ['git+https://github.com/acme/secrets-remediator.git', 'https://github.com/acme/secrets-remediator'],
+    ['https://github.com/acme/secrets-remediator', 'https://github.com/acme/secrets-remediator'],
+    ['git@github.com:acme/secrets-remediator.git', 'https://github.com/acme/secrets-remediator'],
+    ['github:acme/secrets-remediator', 'https://github.com/acme/secrets-remediator'],
+    ['acme/secrets-remediator', 'https://github.com/acme/secrets-remediator'],
+    ['git://example.com/x.git', undefined],
+    ['', undefined],
+  ])('reads the repository %j as %s', (repository, url) => {
+    expect(repositoryWebUrl(repository)).toBe(url);
+    expect(repositoryWebUrl({ url: repository })).toBe(url);
+  });
+
+  it("links each rule to its heading in docs/rules.md when package.json names the GitHub repository", () => {
+    const info = sarifToolInfo({ version: '1.2.3', repository: { url: 'git+https://github.com/acme/secrets-remediator.git' } }, '/opt/sr');
+
+    expect(info.informationUri).toBe('https://github.com/acme/secrets-remediator');
+    expect(info.helpUri('rotation-failed')).toBe('https://github.com/acme/secrets-remediator/blob/HEAD/docs/rules.md#rotation-failed');
+  });
+
+  it('invents no web address when package.json names none: the README of the copy that ran, and no helpUri', () => {
+    const info = sarifToolInfo({ version: '0.1.0' }, '/opt/sr');
+
+    expect(info.informationUri).toBe('file:///opt/sr/README.md');
+    expect(info.helpUri('rotation-failed')).toBeUndefined();
   });
 });
 
