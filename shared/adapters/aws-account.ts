@@ -4,6 +4,7 @@
  * per-service `AWS_ENDPOINT_URL_SECRETS_MANAGER`, ...), so the same code runs against LocalStack,
  * moto or any AWS-compatible endpoint.
  */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -16,6 +17,7 @@ import type { DigestPort } from '../ports/digest.js';
 import type { Ports } from '../ports/index.js';
 import type { LedgerPort } from '../ports/ledger.js';
 import type { ChatPort, NotifierPort } from '../ports/notifier.js';
+import { cloudTrailHistoryAdapter } from './cloudtrail-history.js';
 import { configCompliance } from './config-compliance.js';
 import { dynamoDbDigest } from './dynamodb-digest.js';
 import { dynamoDbLedger } from './dynamodb-ledger.js';
@@ -61,6 +63,8 @@ export const awsBus = (eventBusName: string, region?: string) => eventBridgeAdap
 export const awsNotifier = (alertTopicArn: string, region?: string) => snsAdapter(new SNSClient(clientConfig(region)), alertTopicArn);
 export const awsLedger = (tableName: string, region?: string) => dynamoDbLedger(new DynamoDBClient(clientConfig(region)), tableName);
 export const awsCompliance = (region?: string) => configCompliance(new ConfigServiceClient(clientConfig(region)));
+/** CloudTrail's event history (LookupEvents), for `replay --from-cloudtrail`; the reader paces its calls under the quota. */
+export const awsCloudTrailHistory = (region?: string) => cloudTrailHistoryAdapter(new CloudTrailClient(clientConfig(region)));
 export const awsDigest = (tableName: string, region?: string) => dynamoDbDigest(new DynamoDBClient(clientConfig(region)), tableName);
 
 /** The region an ARN names (`arn:aws:secretsmanager:eu-west-1:...`), when it names one. */

@@ -3,7 +3,7 @@
  * handlers, against the in-memory sandbox account (default) or a live account (`--live`).
  */
 import { Command, Option } from 'commander';
-import { awsAccount } from '../adapters/aws-account.js';
+import { awsAccount, awsCloudTrailHistory, awsSecrets } from '../adapters/aws-account.js';
 import { type Mode, ModeSchema } from '../contracts/finding.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import { routesFor } from '../rules/routes.js';
@@ -11,12 +11,15 @@ import { systemClock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
 import { flushDigests, runChain } from '../replay/chain.js';
 import { localHandlers } from '../replay/handlers.js';
-import { findEventFiles, loadEvent } from '../replay/load-events.js';
+import { describeSource } from '../replay/event-formats.js';
+import { checkHistoryReplayFlags, DEFAULT_SINCE, historyReplayPorts, loadHistory } from '../replay/from-cloudtrail.js';
+import { findEventFiles, type LoadedEvent, loadEach } from '../replay/load-events.js';
 import { buildReport, type EventReport, formatReport } from '../replay/report.js';
 import { RecordingBus } from '../sandbox/recording-bus.js';
 import { RecordingNotifier } from '../sandbox/recording-notifier.js';
 import { MemoryLedger } from '../sandbox/memory-ledger.js';
 import { loadAccountSeed, sandboxAccount } from '../sandbox/sandbox-account.js';
+import { UsageError } from './errors.js';
 
 /** The policy of the sample world in events/ (the deployment's own is policy.yml at the top). */
 const DEFAULT_REPLAY_POLICY = 'events/policy.yml';
@@ -32,6 +35,9 @@ interface Options {
   topicArn?: string;
   ledgerTable?: string;
   region?: string;
+  profile?: string;
+  fromCloudtrail: boolean;
+  since?: string;
   verbose: boolean;
   showPayloads: boolean;
 }
@@ -39,7 +45,11 @@ interface Options {
 const program = new Command()
   .name('npm start --')
   .description('Replay Secrets Manager events through the rules and functions of secrets-remediator.')
-  .argument('[paths...]', 'event files or folders (searched for *.json)', ['events'])
+  .argument(
+    '[paths...]',
+    'event files or folders (searched for *.json and *.json.gz): EventBridge events, CloudTrail records, CloudTrail log files from S3, aws cloudtrail lookup-events output',
+    ['events'],
+  )
   .option('--json', 'print one JSON object per event (JSON Lines)', false)
   .option(
     '--show-payloads',
@@ -54,7 +64,14 @@ const program = new Command()
   .option('--bus-name <name>', 'with --live: the project event bus to publish findings and results to')
   .option('--topic-arn <arn>', 'with --live: the SNS topic to publish alerts to')
   .option('--ledger-table <name>', 'with --live: the DynamoDB ledger table (default: a ledger in this process only)')
-  .option('--region <region>', 'with --live: the AWS region (default: the credential chain)')
+  .option('--region <region>', 'with --live or --from-cloudtrail: the AWS region (default: the credential chain)')
+  .option('--profile <name>', 'with --live or --from-cloudtrail: the AWS profile from ~/.aws/config (default: the credential chain)')
+  .option(
+    '--from-cloudtrail',
+    "replay the account's own Secrets Manager history from CloudTrail (LookupEvents), in dry run, writing nothing: try the product on your real account before deploying it",
+    false,
+  )
+  .option('--since <when>', `with --from-cloudtrail: how far back, 30m, 12h, 7d (at most 90d) or an ISO date (default: ${DEFAULT_SINCE})`)
   .option('--verbose', "show the functions' structured logs", false)
   .addHelpText(
     'after',
@@ -65,6 +82,14 @@ Examples:
   npm start -- events/rotation-failed/fires.RotationFailed.published-umccr.json --json
   npm start -- events/secret-deleted --show-payloads   each alert as email, Chatbot and Slack receive it
   npm start -- my-events/ --account my-account.json
+  npm start -- AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/   a trail's log files (*.json.gz) as downloaded from S3
+  aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=secretsmanager.amazonaws.com > history.json
+  npm start -- history.json                   lookup-events output
+  npm start -- --from-cloudtrail --since 7d --region eu-west-1 --profile prod
+                                              try the product on your real account before deploying anything: the last 7 days
+                                              of its Secrets Manager history, in dry run; Secrets Manager is only read (needs
+                                              cloudtrail:LookupEvents, secretsmanager:DescribeSecret, ListSecretVersionIds,
+                                              GetResourcePolicy), nothing is published, sent or stored
   AWS_ENDPOINT_URL=http://localhost:4566 npm start -- --live --bus-name secrets-remediator-dev \\
       --topic-arn arn:aws:sns:us-east-1:000000000000:secrets-remediator-dev-alerts`,
   );
@@ -73,15 +98,27 @@ const main = async (): Promise<number> => {
   program.parse();
   const options = program.opts<Options>();
   const paths = program.processedArgs[0] as string[];
+  checkHistoryReplayFlags({ ...options, pathsGiven: program.args.length > 0 });
+  if (options.profile) process.env.AWS_PROFILE = options.profile;
 
   const policy = loadPolicy({ file: options.policy, stage: options.stage });
-  const mode = options.mode ?? policy.mode;
-  const ports = buildPorts(options);
+  // The history replay is a dry run whatever the policy says: it is how a team looks before it deploys.
+  const mode = options.fromCloudtrail ? 'dry-run' : (options.mode ?? policy.mode);
+  const ports = options.fromCloudtrail ? historyReplayPorts(awsSecrets(options.region), options.region) : buildPorts(options);
   const handlers = localHandlers(ports, { policy, mode, serviceRolePrefix: `secrets-remediator-${options.stage}-` });
 
+  const sources: Iterable<LoadedEvent> = options.fromCloudtrail
+    ? [await loadHistory(awsCloudTrailHistory(options.region), { since: options.since ?? DEFAULT_SINCE, region: options.region, profile: options.profile, progress: true })]
+    : loadEach(findEventFiles(paths));
   const reports: EventReport[] = [];
-  for (const file of findEventFiles(paths)) {
-    const loaded = loadEvent(file);
+  const notReplayed = { files: 0, records: 0 };
+  for (const loaded of sources) {
+    // A trail's log file with no Secrets Manager record in it is counted, not printed: a day of logs is thousands of files.
+    if (loaded.event.ok && loaded.source && loaded.source.secretsManager === 0 && !options.fromCloudtrail) {
+      notReplayed.files += 1;
+      notReplayed.records += loaded.source.records;
+      continue;
+    }
     const report = loaded.event.ok
       ? buildReport(
           loaded.file,
@@ -91,7 +128,13 @@ const main = async (): Promise<number> => {
         )
       : { event: loaded.file, matched: [], routes: [], findings: [], rejected: [loaded.event.problem] };
     reports.push(report);
-    console.log(options.json ? JSON.stringify(report) : `${formatReport(report)}\n`);
+    const note = loaded.source ? describeSource(loaded.source) : undefined;
+    console.log(options.json ? JSON.stringify(note ? { ...report, source: note } : report) : `${formatReport(report)}${note ? `\n  source: ${note}` : ''}\n`);
+  }
+  if (notReplayed.files > 0) {
+    const line = `${notReplayed.files} CloudTrail log file${notReplayed.files === 1 ? '' : 's'} held no Secrets Manager record (${notReplayed.records} records of other services): not replayed.`;
+    if (options.json) console.error(line);
+    else console.log(line);
   }
   // Alerts held back by storm control go out in a digest when their window closes: the replay
   // does not wait for that, it runs alert-digest with its clock past every open window.
@@ -106,7 +149,7 @@ const main = async (): Promise<number> => {
     );
     console.log(`Digests (alert-digest sends these when the storm window closes):\n${digests.join('\n\n')}\n`);
   }
-  if (!options.json) console.log(summary(reports, mode, options.live));
+  if (!options.json) console.log(summary(reports, mode, options.live || options.fromCloudtrail));
   return reports.some((r) => r.rejected) ? 1 : 0;
 };
 
@@ -144,8 +187,6 @@ const summary = (reports: readonly EventReport[], mode: Mode, live: boolean): st
   if (mode === 'dry-run' && count('planned') > 0) lines.push('Dry run: no secret was changed. Run with --mode enforce to apply the planned fixes.');
   return lines.join('\n');
 };
-
-class UsageError extends Error {}
 
 main().then(
   (code) => {

@@ -1,0 +1,27 @@
+/** CloudTrail's LookupEvents through the SDK v3 client, behind `CloudTrailHistoryPort`. */
+import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
+
+/** The most LookupEvents returns in one page. */
+const PAGE_SIZE = 50;
+
+export const cloudTrailHistoryAdapter = (client: CloudTrailClient): CloudTrailHistoryPort => ({
+  async lookupEvents({ eventSource, startTime, endTime, nextToken }) {
+    const response = await client.send(
+      new LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: eventSource }],
+        StartTime: startTime,
+        EndTime: endTime,
+        MaxResults: PAGE_SIZE,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      }),
+    );
+    return {
+      events: (response.Events ?? []).map((event) => ({
+        ...(event.EventId ? { eventId: event.EventId } : {}),
+        ...(event.CloudTrailEvent ? { cloudTrailEvent: event.CloudTrailEvent } : {}),
+      })),
+      ...(response.NextToken ? { nextToken: response.NextToken } : {}),
+    };
+  },
+});

@@ -1,0 +1,231 @@
+/**
+ * `replay --from-cloudtrail --since`: the account's own Secrets Manager history from CloudTrail's
+ * LookupEvents (paged, paced under two calls a second, the time range it was asked for), run
+ * through the real rules in dry run against a Secrets Manager that can only be read.
+ */
+import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cloudTrailHistoryAdapter } from '../../shared/adapters/cloudtrail-history.js';
+import { UsageError } from '../../shared/cli/errors.js';
+import { runChain } from '../../shared/replay/chain.js';
+import { parseSince, readSecretsManagerHistory } from '../../shared/replay/cloudtrail-history.js';
+import { checkHistoryReplayFlags, historyReplayPorts, loadHistory } from '../../shared/replay/from-cloudtrail.js';
+import { localHandlers } from '../../shared/replay/handlers.js';
+import { buildReport } from '../../shared/replay/report.js';
+import { readOnlySecrets, WriteRefusedError } from '../../shared/replay/read-only-account.js';
+import { routesFor } from '../../shared/rules/routes.js';
+import { MemoryCloudTrailHistory } from '../../shared/sandbox/memory-cloudtrail-history.js';
+import { repoRoot } from '../helpers/events.js';
+import { classifyContext, SERVICE_ROLE_PREFIX } from '../helpers/policy.js';
+import { defaultSandbox } from '../helpers/sandbox.js';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const logRecords = (JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'cloudtrail', 'log-file.json'), 'utf8')) as { Records: Record<string, unknown>[] }).Records;
+
+/** `count` Secrets Manager records, one a minute from 10:00 on 24 November. */
+const describeCalls = (count: number): Record<string, unknown>[] =>
+  Array.from({ length: count }, (_, i) => ({
+    eventSource: 'secretsmanager.amazonaws.com',
+    eventName: 'DescribeSecret',
+    eventType: 'AwsApiCall',
+    awsRegion: 'us-east-1',
+    eventTime: new Date(Date.UTC(2026, 10, 24, 10, i)).toISOString().replace('.000', ''),
+    eventID: `event-${i}`,
+    recipientAccountId: '123456789012',
+    requestParameters: { secretId: 'prod/payments/db' },
+  }));
+
+describe('--since', () => {
+  it.each([
+    ['7d', '2026-11-18T12:00:00.000Z'],
+    ['12h', '2026-11-25T00:00:00.000Z'],
+    ['30m', '2026-11-25T11:30:00.000Z'],
+    ['90d', '2026-08-27T12:00:00.000Z'],
+    ['2026-11-01', '2026-11-01T00:00:00.000Z'],
+    ['2026-11-20T08:15:00Z', '2026-11-20T08:15:00.000Z'],
+  ])('reads %s as %s', (value, expected) => {
+    expect(parseSince(value, NOW).toISOString()).toBe(expected);
+  });
+
+  it('refuses more than the 90 days LookupEvents keeps, saying where older events are', () => {
+    expect(() => parseSince('91d', NOW)).toThrow(UsageError);
+    expect(() => parseSince('2026-01-01', NOW)).toThrow(/keeps 90 days.*log files in S3/);
+  });
+
+  it.each(['7 days', 'yesterday', '7w', '-3d', '2026-13-45'])('refuses %s as a usage error', (value) => {
+    expect(() => parseSince(value, NOW)).toThrow(UsageError);
+  });
+
+  it('refuses a time in the future', () => {
+    expect(() => parseSince('2026-12-01', NOW)).toThrow(/in the future/);
+  });
+});
+
+describe('the flags of a history replay', () => {
+  const base = { fromCloudtrail: true, live: false, pathsGiven: false };
+
+  it('is a dry run that writes nothing: enforce mode, a live bus, a seed or event files are usage errors', () => {
+    expect(() => checkHistoryReplayFlags({ ...base, mode: 'enforce' })).toThrow(/cannot be used with --mode enforce/);
+    expect(() => checkHistoryReplayFlags({ ...base, live: true, busName: 'b', topicArn: 't' })).toThrow(/--live, --bus-name, --topic-arn/);
+    expect(() => checkHistoryReplayFlags({ ...base, account: 'seed.json' })).toThrow(UsageError);
+    expect(() => checkHistoryReplayFlags({ ...base, pathsGiven: true })).toThrow(/event files or folders/);
+    expect(() => checkHistoryReplayFlags({ ...base, mode: 'dry-run', since: '7d' })).not.toThrow();
+  });
+
+  it('takes --since only with --from-cloudtrail', () => {
+    expect(() => checkHistoryReplayFlags({ fromCloudtrail: false, live: false, pathsGiven: false, since: '7d' })).toThrow(UsageError);
+  });
+});
+
+describe('the LookupEvents adapter and the paced reader', () => {
+  const cloudTrail = mockClient(CloudTrailClient);
+  beforeEach(() => cloudTrail.reset());
+  afterEach(() => vi.useRealTimers());
+
+  it('asks for Secrets Manager events between --since and now, 50 a page, passing each token on', async () => {
+    cloudTrail
+      .on(LookupEventsCommand)
+      .resolvesOnce({ Events: [{ EventId: 'b', CloudTrailEvent: JSON.stringify(describeCalls(2)[1]) }], NextToken: 'page-2' })
+      .resolvesOnce({ Events: [{ EventId: 'a', CloudTrailEvent: JSON.stringify(describeCalls(1)[0]) }] });
+    const since = parseSince('7d', NOW);
+
+    const read = await readSecretsManagerHistory(cloudTrailHistoryAdapter(new CloudTrailClient({ region: 'us-east-1' })), { since, until: NOW });
+
+    const inputs = cloudTrail.commandCalls(LookupEventsCommand).map((call) => call.args[0].input);
+    expect(inputs).toEqual([
+      { LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'secretsmanager.amazonaws.com' }], StartTime: since, EndTime: NOW, MaxResults: 50 },
+      { LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'secretsmanager.amazonaws.com' }], StartTime: since, EndTime: NOW, MaxResults: 50, NextToken: 'page-2' },
+    ]);
+    expect(read).toMatchObject({ ok: true, pages: 2, source: { format: 'lookup-events', records: 2, secretsManager: 2 } });
+  });
+
+  it('never makes more than two calls in any one second, however many pages there are', async () => {
+    vi.useFakeTimers({ now: NOW });
+    const calledAt: number[] = [];
+    const pages = 7;
+    cloudTrail.on(LookupEventsCommand).callsFake((input: LookupEventsCommandInput) => {
+      calledAt.push(Date.now());
+      const page = Number(input.NextToken ?? 0);
+      return { Events: [{ EventId: `e${page}`, CloudTrailEvent: JSON.stringify(describeCalls(pages)[page]) }], ...(page + 1 < pages ? { NextToken: String(page + 1) } : {}) };
+    });
+
+    const reading = readSecretsManagerHistory(cloudTrailHistoryAdapter(new CloudTrailClient({ region: 'us-east-1' })), { since: parseSince('1d', NOW), until: NOW });
+    await vi.advanceTimersByTimeAsync(10_000);
+    const read = await reading;
+
+    expect(read).toMatchObject({ ok: true, pages });
+    expect(calledAt).toHaveLength(pages);
+    for (let i = 2; i < calledAt.length; i += 1) expect(calledAt[i]! - calledAt[i - 2]!).toBeGreaterThanOrEqual(1000);
+    // Paced, not stalled: seven calls at two a second take three seconds, not seven.
+    expect(calledAt.at(-1)! - calledAt[0]!).toBeLessThanOrEqual(3000);
+  });
+
+  it('turns an AWS error into a usage error with advice', async () => {
+    cloudTrail.on(LookupEventsCommand).rejects(Object.assign(new Error('Region is missing'), { name: 'Error' }));
+
+    const loading = loadHistory(cloudTrailHistoryAdapter(new CloudTrailClient({ region: 'us-east-1' })), { since: '7d', now: NOW });
+
+    await expect(loading).rejects.toThrow(UsageError);
+    await expect(loading).rejects.toThrow(/no AWS region is set/);
+  });
+
+  it('names the permission when LookupEvents is refused', async () => {
+    cloudTrail.on(LookupEventsCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+
+    await expect(loadHistory(cloudTrailHistoryAdapter(new CloudTrailClient({ region: 'us-east-1' })), { since: '7d', now: NOW })).rejects.toThrow(/cloudtrail:LookupEvents/);
+  });
+});
+
+describe('the in-memory history', () => {
+  it('answers as LookupEvents does: one event source, the time range, newest first, in pages', async () => {
+    const history = new MemoryCloudTrailHistory([...describeCalls(5), ...logRecords], 2);
+
+    const read = await readSecretsManagerHistory(history, { since: new Date('2026-11-24T10:01:00Z'), until: new Date('2026-11-24T10:15:00Z'), onPage: () => undefined });
+
+    expect(history.requests.map((r) => r.nextToken)).toEqual([undefined, '2', '4']);
+    expect(read.ok && (read.value as { detail: { eventTime: string } }[]).map((e) => e.detail.eventTime)).toEqual([
+      '2026-11-24T10:01:00Z',
+      '2026-11-24T10:02:00Z',
+      '2026-11-24T10:03:00Z',
+      '2026-11-24T10:04:00Z',
+      '2026-11-24T10:15:00Z',
+    ]);
+  });
+});
+
+describe('the read-only Secrets Manager of a history replay', () => {
+  it('reads through to the account', async () => {
+    const account = defaultSandbox();
+
+    await expect(readOnlySecrets(account.secrets).describeSecret('prod/payments/db')).resolves.toMatchObject({ name: 'prod/payments/db' });
+  });
+
+  it.each([
+    ['removeStagingLabel', { secretId: 'prod/payments/db', label: 'AWSPENDING', versionId: 'v' }],
+    ['enableRotation', { secretId: 'prod/payments/db', scheduleExpression: 'rate(30 days)', rotateImmediately: false }],
+    ['restoreSecret', 'prod/crm/api-token'],
+    ['putResourcePolicy', { secretId: 'prod/payments/db', policy: '{}' }],
+    ['deleteResourcePolicy', 'prod/payments/db'],
+  ] as const)('refuses %s, and the account is not touched', async (method, argument) => {
+    const account = defaultSandbox();
+    const secret = typeof argument === 'string' ? argument : argument.secretId;
+    const before = await account.secrets.describeSecret(secret);
+
+    await expect((readOnlySecrets(account.secrets)[method] as (a: unknown) => Promise<void>)(argument)).rejects.toThrow(WriteRefusedError);
+
+    expect(await account.secrets.describeSecret(secret)).toEqual(before);
+  });
+});
+
+describe('a history replay through the real rules', () => {
+  it('finds what the history holds, plans the fixes and changes nothing, publishes nothing beyond this process', async () => {
+    const account = defaultSandbox();
+    const ports = historyReplayPorts(account.secrets, 'us-east-1');
+    const history = new MemoryCloudTrailHistory(logRecords);
+    const before = await account.secrets.describeSecret('prod/payments/db');
+
+    const loaded = await loadHistory(history, { since: '7d', region: 'us-east-1', now: NOW });
+    if (!loaded.event.ok) throw new Error(loaded.event.problem);
+    const invocations = await runChain(loaded.event.value, {
+      handlers: localHandlers(ports, { policy: classifyContext.policy, mode: 'dry-run', serviceRolePrefix: SERVICE_ROLE_PREFIX }),
+      bus: ports.bus,
+      notifier: ports.notifier,
+      routes: routesFor(classifyContext.policy),
+    });
+    const report = buildReport(loaded.file, invocations);
+
+    expect(report.findings.map((f) => [f.rule, f.actions.map((a) => a.outcome)])).toEqual([
+      ['secret-deleted', ['planned']],
+      ['rotation-failed', ['planned']],
+    ]);
+    expect(await account.secrets.describeSecret('prod/payments/db')).toEqual(before);
+    // Findings and alerts stay on the replay's recording bus and topic; the account's own saw nothing.
+    expect(ports.bus.published.length).toBeGreaterThan(0);
+    expect(ports.notifier.sent.length).toBeGreaterThan(0);
+    expect(account.bus.published).toEqual([]);
+    expect(account.notifier.sent).toEqual([]);
+    expect(ports.compliance.reevaluated).toEqual([]);
+  });
+
+  it('cannot write even if the mode said enforce: the fix stops on the guard instead of reaching the account', async () => {
+    const account = defaultSandbox();
+    const ports = historyReplayPorts(account.secrets, 'us-east-1');
+    const before = await account.secrets.describeSecret('prod/payments/db');
+    const rotationFailed = logRecords.find((r) => r.eventName === 'RotationFailed')!;
+    const loaded = await loadHistory(new MemoryCloudTrailHistory([rotationFailed]), { since: '7d', now: NOW });
+    if (!loaded.event.ok) throw new Error(loaded.event.problem);
+
+    const running = runChain(loaded.event.value, {
+      handlers: localHandlers(ports, { policy: classifyContext.policy, mode: 'enforce', serviceRolePrefix: SERVICE_ROLE_PREFIX }),
+      bus: ports.bus,
+      notifier: ports.notifier,
+      routes: routesFor(classifyContext.policy),
+    });
+
+    await expect(running).rejects.toThrow(WriteRefusedError);
+    expect(await account.secrets.describeSecret('prod/payments/db')).toEqual(before);
+  });
+});
