@@ -1,102 +1,79 @@
 /**
- * `npm start`: replays sample events through the real EventBridge patterns and the real
- * handlers, against the in-memory sandbox account (default) or a live account (`--live`).
+ * `secrets-remediator replay` (and `npm start`): replays event files through the real
+ * EventBridge patterns and the real handlers, against the in-memory sandbox account (default) or
+ * a live account (`--live`).
  */
-import { Command, Option } from 'commander';
-import { awsAccount } from '../adapters/aws-account.js';
-import { type Mode, ModeSchema } from '../contracts/finding.js';
-import { loadPolicy } from '../policy/load-policy.js';
+import { Command } from 'commander';
 import { routesFor } from '../rules/routes.js';
-import { systemClock } from '../ports/clock.js';
-import type { Ports } from '../ports/index.js';
-import { flushDigests, runChain } from '../replay/chain.js';
-import { localHandlers } from '../replay/handlers.js';
-import { findEventFiles, loadEvent } from '../replay/load-events.js';
-import { buildReport, type EventReport, formatReport } from '../replay/report.js';
-import { RecordingBus } from '../sandbox/recording-bus.js';
-import { RecordingNotifier } from '../sandbox/recording-notifier.js';
-import { MemoryLedger } from '../sandbox/memory-ledger.js';
-import { loadAccountSeed, sandboxAccount } from '../sandbox/sandbox-account.js';
+import { flushDigests } from '../replay/chain.js';
+import { findEventFiles } from '../replay/load-events.js';
+import { replayFile } from '../replay/replay-file.js';
+import { type EventReport, formatReport, formatReportLine, formatSummary, summarize } from '../replay/report.js';
+import { EXIT, UsageError } from './errors.js';
+import { buildWorld, withWorldOptions, type WorldOptions } from './local-world.js';
 
-/** The policy of the sample world in events/ (the deployment's own is policy.yml at the top). */
-const DEFAULT_REPLAY_POLICY = 'events/policy.yml';
-
-interface Options {
+interface Options extends WorldOptions {
   json: boolean;
-  mode?: Mode;
-  policy: string;
-  stage: string;
-  account?: string;
-  live: boolean;
-  busName?: string;
-  topicArn?: string;
-  ledgerTable?: string;
-  region?: string;
-  verbose: boolean;
+  quiet: boolean;
   showPayloads: boolean;
 }
 
-const program = new Command()
-  .name('npm start --')
-  .description('Replay Secrets Manager events through the rules and functions of secrets-remediator.')
-  .argument('[paths...]', 'event files or folders (searched for *.json)', ['events'])
-  .option('--json', 'print one JSON object per event (JSON Lines)', false)
-  .option(
-    '--show-payloads',
-    "with each alert's plain text, print the AWS Chatbot custom-notification JSON and the Slack Block Kit message it would send (in --json: the alert's chatbot and slack fields)",
-    false,
+export const replayCommand = (): Command =>
+  withWorldOptions(
+    new Command('replay')
+      .description('Replay Secrets Manager events through the rules and functions of secrets-remediator, against the sandbox account (or a live one).')
+      .argument('[paths...]', 'event files or folders (searched for *.json)', ['events'])
+      .option('--json', 'print one JSON object per event (JSON Lines), then one {"summary": ...} line', false)
+      .option('--quiet', 'print one line per event, then the summary', false)
+      .option(
+        '--show-payloads',
+        "with each alert's plain text, print the AWS Chatbot custom-notification JSON and the Slack Block Kit message it would send (in --json: the alert's chatbot and slack fields)",
+        false,
+      ),
   )
-  .addOption(new Option('--mode <mode>', "remediation mode; overrides the policy's mode").choices(ModeSchema.options))
-  .option('--policy <file>', 'the policy file to classify and act by', DEFAULT_REPLAY_POLICY)
-  .option('--stage <stage>', "the stage whose overrides in the policy apply; also names the service's own roles", 'dev')
-  .option('--account <file>', 'seed the sandbox account from this JSON file (default: shared/sandbox/default-account.json)')
-  .option('--live', 'use the AWS account and endpoint of the credential chain and AWS_ENDPOINT_URL instead of the sandbox', false)
-  .option('--bus-name <name>', 'with --live: the project event bus to publish findings and results to')
-  .option('--topic-arn <arn>', 'with --live: the SNS topic to publish alerts to')
-  .option('--ledger-table <name>', 'with --live: the DynamoDB ledger table (default: a ledger in this process only)')
-  .option('--region <region>', 'with --live: the AWS region (default: the credential chain)')
-  .option('--verbose', "show the functions' structured logs", false)
-  .addHelpText(
-    'after',
-    `
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 every event handled, 1 an event was rejected, 2 usage error (bad flag or value, missing file, invalid policy or account seed, AWS setup).
+
 Examples:
-  npm start                                   replay events/ against the sandbox, in the policy's mode
-  npm start -- --mode enforce                 the same, applying the fixes (in the sandbox)
-  npm start -- events/rotation-failed/fires.RotationFailed.published-umccr.json --json
-  npm start -- events/secret-deleted --show-payloads   each alert as email, Chatbot and Slack receive it
-  npm start -- my-events/ --account my-account.json
-  AWS_ENDPOINT_URL=http://localhost:4566 npm start -- --live --bus-name secrets-remediator-dev \\
-      --topic-arn arn:aws:sns:us-east-1:000000000000:secrets-remediator-dev-alerts`,
-  );
+  secrets-remediator replay                        replay events/ against the sandbox, in the policy's mode
+  secrets-remediator replay --quiet                one line per event
+  secrets-remediator replay --mode enforce         the same, applying the fixes (in the sandbox)
+  secrets-remediator replay --json events/rotation-failed/fires.RotationFailed.published-umccr.json
+  secrets-remediator replay --json | jq -c .summary
+  secrets-remediator replay events/secret-deleted --show-payloads   each alert as email, Chatbot and Slack receive it
+  secrets-remediator replay my-events/ --account shared/sandbox/default-account.json
+  AWS_ENDPOINT_URL=http://localhost:4566 secrets-remediator replay --live --bus-name secrets-remediator-dev \\
+      --topic-arn arn:aws:sns:us-east-1:000000000000:secrets-remediator-dev-alerts
 
-const main = async (): Promise<number> => {
-  program.parse();
-  const options = program.opts<Options>();
-  const paths = program.processedArgs[0] as string[];
+npm start -- <flags> runs the same command.`,
+    )
+    .action(async (paths: string[], options: Options) => {
+      process.exitCode = await runReplay(paths, options);
+    });
 
-  const policy = loadPolicy({ file: options.policy, stage: options.stage });
-  const mode = options.mode ?? policy.mode;
-  const ports = buildPorts(options);
-  const handlers = localHandlers(ports, { policy, mode, serviceRolePrefix: `secrets-remediator-${options.stage}-` });
+export const runReplay = async (paths: readonly string[], options: Options): Promise<number> => {
+  if (options.json && options.quiet) throw new UsageError('--json and --quiet cannot be used together: pick one output');
+  let files: string[];
+  try {
+    files = findEventFiles(paths);
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}: give event files or folders that exist (e.g. events/)`, { cause: error });
+  }
+  const { policy, mode, ports, handlers } = buildWorld(options);
+  const render = (report: EventReport): string => (options.json ? JSON.stringify(report) : options.quiet ? formatReportLine(report) : `${formatReport(report)}\n`);
 
   const reports: EventReport[] = [];
-  for (const file of findEventFiles(paths)) {
-    const loaded = loadEvent(file);
-    const report = loaded.event.ok
-      ? buildReport(
-          loaded.file,
-          await runChain(loaded.event.value, { handlers, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy) }),
-          loaded.event.wrapped,
-          { payloads: options.showPayloads },
-        )
-      : { event: loaded.file, matched: [], routes: [], findings: [], rejected: [loaded.event.problem] };
+  for (const file of files) {
+    const { report, text } = await replayFile(file, { handlers, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy) }, { payloads: options.showPayloads, render });
     reports.push(report);
-    console.log(options.json ? JSON.stringify(report) : `${formatReport(report)}\n`);
+    console.log(text);
   }
   // Alerts held back by storm control go out in a digest when their window closes: the replay
   // does not wait for that, it runs alert-digest with its clock past every open window.
   const flushed = await flushDigests({ handlers, notifier: ports.notifier });
-  if (!options.json && flushed.alerts.length > 0) {
+  if (!options.json && !options.quiet && flushed.alerts.length > 0) {
     const digests = flushed.alerts.map((alert) =>
       [
         `  ${alert.subject}`,
@@ -106,53 +83,7 @@ const main = async (): Promise<number> => {
     );
     console.log(`Digests (alert-digest sends these when the storm window closes):\n${digests.join('\n\n')}\n`);
   }
-  if (!options.json) console.log(summary(reports, mode, options.live));
-  return reports.some((r) => r.rejected) ? 1 : 0;
+  const summary = summarize(reports, flushed.alerts.length, { topic: ports.notifier.sent, slack: ports.chat.sent });
+  console.log(options.json ? JSON.stringify({ summary }) : formatSummary(summary, { mode, live: options.live }));
+  return summary.rejected > 0 ? EXIT.findings : EXIT.ok;
 };
-
-const buildPorts = (options: Options): Ports & { bus: RecordingBus; notifier: RecordingNotifier } => {
-  if (options.live) {
-    if (options.account) throw new UsageError('--account seeds the sandbox; it cannot be used with --live');
-    if (!options.busName || !options.topicArn) throw new UsageError('--live needs --bus-name and --topic-arn');
-    const live = awsAccount({
-      eventBusName: options.busName,
-      alertTopicArn: options.topicArn,
-      // Without a table, claims and write counts live in this process only.
-      ledger: options.ledgerTable ?? new MemoryLedger(() => systemClock.now()),
-      ...(options.region ? { region: options.region } : {}),
-    });
-    return {
-      ...live,
-      bus: new RecordingBus({ account: 'live', region: options.region ?? process.env.AWS_REGION ?? 'unknown' }, systemClock, live.bus),
-      notifier: new RecordingNotifier(live.notifier),
-    };
-  }
-  return sandboxAccount(loadAccountSeed(options.account), systemClock);
-};
-
-const summary = (reports: readonly EventReport[], mode: Mode, live: boolean): string => {
-  const findings = reports.flatMap((r) => r.findings);
-  const outcomes = findings.flatMap((f) => f.actions.map((a) => a.outcome));
-  const count = (outcome: string) => outcomes.filter((o) => o === outcome).length;
-  const rejected = reports.filter((r) => r.rejected).length;
-  const lines = [
-    `${reports.length} events replayed against ${live ? 'the live account' : 'the sandbox account'} in ${mode} mode: ` +
-      `${reports.filter((r) => r.matched.length > 0).length} routed, ${findings.length} findings, ` +
-      `actions ${count('applied')} applied, ${count('planned')} planned, ${count('skipped')} skipped, ${count('blocked')} blocked, ${count('failed')} failed; ` +
-      `${findings.filter((f) => f.alert).length} alerts; ${rejected} rejected.`,
-  ];
-  if (mode === 'dry-run' && count('planned') > 0) lines.push('Dry run: no secret was changed. Run with --mode enforce to apply the planned fixes.');
-  return lines.join('\n');
-};
-
-class UsageError extends Error {}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  },
-);

@@ -1,12 +1,12 @@
 /**
- * `npm run scan`: the sweep, for people and CI. Reads a live account (the usual credential chain,
+ * `secrets-remediator scan` (and `npm run scan`): the sweep, for people and CI. Reads a live account (the usual credential chain,
  * `--region`/`--profile`, `AWS_ENDPOINT_URL`) or the in-memory sandbox (`--sandbox`), judges every
  * secret by the policy, prints a table, writes JSON/SARIF with `--output`, and exits non-zero when
  * there are findings at or above `--fail-on`. It never writes to the account: it is given only
  * the reads (ListSecrets, DescribeSecret, ListSecretVersionIds, GetResourcePolicy).
  */
 import { randomUUID } from 'node:crypto';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { awsSweepReads } from '../adapters/aws-account.js';
 import { type Severity, SeveritySchema } from '../contracts/finding.js';
@@ -15,9 +15,8 @@ import { loadAccountSeed, sandboxAccount } from '../sandbox/sandbox-account.js';
 import { runSweep, type SweepProgress, type SweepReads } from '../sweep/run-sweep.js';
 import { type FindingsWriter, openWriter, summaryTable } from '../sweep/scan-output.js';
 import { atLeast } from '../sweep/summary.js';
+import { EXIT, UsageError } from './errors.js';
 
-/** Exit codes, for CI: 0 clean, 1 findings at or above --fail-on, 2 the scan itself failed. */
-export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 
 interface Options {
   sandbox: boolean;
@@ -38,10 +37,8 @@ const positiveInt = (max: number) => (value: string): number => {
   return n;
 };
 
-const program = new Command()
-  .name('npm run scan --')
-  // Commander exits 1 on a bad flag; 1 means "findings" here, so usage errors exit 2 instead.
-  .exitOverride()
+export const scanCommand = (): Command =>
+  new Command('scan')
   .description('Check every secret of an account against the policy (read-only): rotation, use, KMS key, stale AWSPENDING, resource policy, deletion.')
   .option('--sandbox', 'scan the in-memory sandbox account instead of AWS', false)
   .option('--account <file>', 'with --sandbox: the account seed (default: shared/sandbox/default-account.json)')
@@ -60,17 +57,21 @@ const program = new Command()
   .addHelpText(
     'after',
     `
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 the scan failed.
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or the scan failed (bad flag or value, invalid policy, AWS setup).
 
 Examples:
-  npm run scan -- --sandbox
-  npm run scan -- --region eu-west-1 --output findings.json findings.sarif --fail-on critical
-  AWS_ENDPOINT_URL=http://localhost:4566 npm run scan -- --policy policy.yml`,
-  );
+  secrets-remediator scan --sandbox
+  secrets-remediator scan --region eu-west-1 --output findings.json findings.sarif --fail-on critical
+  AWS_ENDPOINT_URL=http://localhost:4566 secrets-remediator scan --policy policy.yml
 
-const main = async (): Promise<number> => {
-  program.parse();
-  const options = program.opts<Options>();
+npm run scan -- <flags> runs the same command.`,
+  )
+  .action(async (options: Options) => {
+    process.exitCode = await runScan(options);
+  });
+
+/** The scan itself: what the flags ask for, read, judged, printed and written. */
+export const runScan = async (options: Options): Promise<number> => {
   if (options.account && !options.sandbox) throw new UsageError('--account seeds the sandbox: use it with --sandbox');
   if (options.profile) process.env.AWS_PROFILE = options.profile;
   const policyFile = options.policy ?? (options.sandbox ? 'events/policy.yml' : 'policy.yml');
@@ -108,7 +109,7 @@ const main = async (): Promise<number> => {
   for (const writer of writers) console.log(`wrote ${writer.file}`);
   const failing = options.failOn === 'none' ? 0 : SeveritySchema.options.filter((s) => atLeast(s, options.failOn as Severity)).reduce((n, s) => n + report.counts.bySeverity[s], 0);
   if (failing > 0) console.log(`${failing} finding${failing === 1 ? '' : 's'} at or above ${options.failOn}: exit ${EXIT.findings}`);
-  return failing > 0 ? EXIT.findings : EXIT.clean;
+  return failing > 0 ? EXIT.findings : EXIT.ok;
 };
 
 /** The account to read, and the clock to judge it by: the sandbox's own `now` keeps its ages stable. */
@@ -146,17 +147,3 @@ const progressBar = () => {
     stop: () => bar.stop(),
   };
 };
-
-class UsageError extends Error {}
-
-try {
-  process.exitCode = await main();
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // Commander has printed the problem (or the help); help and --version are not failures.
-    process.exitCode = error.exitCode === 0 ? EXIT.clean : EXIT.error;
-  } else {
-    console.error(`scan failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = EXIT.error;
-  }
-}

@@ -1,5 +1,5 @@
 /**
- * `npm run scan` as a user (or a CI job) runs it: a real process against the sandbox account,
+ * `secrets-remediator scan` (`npm run scan`) as a user (or a CI job) runs it: a real process against the sandbox account,
  * its table, its files and its exit code; and the `npx` bin.
  */
 import { execFile } from 'node:child_process';
@@ -31,10 +31,10 @@ const exec = async (file: string, args: string[], env: Record<string, string> = 
   }
 };
 
-const scan = (...args: string[]) => exec(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/scan.ts', ...args]);
+const scan = (...args: string[]) => exec(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/main.ts', 'scan', ...args]);
 const tempDir = () => mkdtempSync(join(tmpdir(), 'scan-cli-'));
 
-describe('CLI: npm run scan', { timeout: 60_000 }, () => {
+describe('CLI: secrets-remediator scan (npm run scan)', { timeout: 60_000 }, () => {
   it('prints a compliance table for the sandbox account and fails on high findings by default', async () => {
     // Act
     const run = await scan('--sandbox');
@@ -118,9 +118,9 @@ describe('CLI: npm run scan', { timeout: 60_000 }, () => {
     expect(badRate.stderr).toContain('expected an integer from 1 to 100');
   });
 
-  it('runs as the npx bin', async () => {
+  it('runs as a subcommand of the secrets-remediator executable', async () => {
     // Act
-    const run = await exec(process.execPath, [join(repoRoot, 'bin', 'scan.mjs'), '--sandbox', '--fail-on', 'none']);
+    const run = await exec(process.execPath, [join(repoRoot, 'bin', 'secrets-remediator.mjs'), 'scan', '--sandbox', '--fail-on', 'none']);
 
     // Assess
     expect(run.code).toBe(0);
