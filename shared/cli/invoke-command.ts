@@ -32,7 +32,7 @@ Exit codes: 0 the function handled the event, 1 it rejected the event (or threw)
 Examples:
   secrets-remediator invoke classify --event events/rotation-failed/fires.RotationFailed.published-umccr.json
   secrets-remediator invoke classify -e events/secret-deleted/fires.DeleteSecret.authored.by-developer.json --verbose
-  secrets-remediator invoke classify -e events/policy-public/fires.PutResourcePolicy.authored.public.json --mode enforce`,
+  secrets-remediator invoke classify -e events/unused/fires.NON_COMPLIANT.authored.secret-unused.json --policy policy.yml --stage prod`,
     )
     .action(async (name: FunctionName, options: Options) => {
       process.exitCode = await runInvoke(name, options);

@@ -43,7 +43,7 @@ Examples:
   secrets-remediator replay --json events/rotation-failed/fires.RotationFailed.published-umccr.json
   secrets-remediator replay --json | jq -c .summary
   secrets-remediator replay events/secret-deleted --show-payloads   each alert as email, Chatbot and Slack receive it
-  secrets-remediator replay my-events/ --account shared/sandbox/default-account.json
+  secrets-remediator replay events/rotation-failed --account shared/sandbox/default-account.json   seed the sandbox from a file
   AWS_ENDPOINT_URL=http://localhost:4566 secrets-remediator replay --live --bus-name secrets-remediator-dev \\
       --topic-arn arn:aws:sns:us-east-1:000000000000:secrets-remediator-dev-alerts
 

@@ -1,35 +1,14 @@
 /**
  * `secrets-remediator replay` (`npm start`) as a user runs it: a real process, real files, its output and exit code.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { eventsDir, repoRoot, sampleEventFiles } from '../helpers/events.js';
+import { jsonLines, runCli } from '../helpers/cli.js';
+import { eventsDir, sampleEventFiles } from '../helpers/events.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const replay = async (...args: string[]): Promise<Run> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/main.ts', 'replay', ...args], {
-      cwd: repoRoot,
-      timeout: 60_000,
-      env: { ...process.env, REMEDIATION_MODE: '', POWERTOOLS_LOG_LEVEL: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
-
-const jsonLines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+const replay = (...args: string[]) => runCli(['replay', ...args]);
 
 /** The JSON printed, framed with `│`, under the first line that starts with `heading`. */
 const framedJson = (stdout: string, heading: string): unknown => {

@@ -2,36 +2,14 @@
  * `secrets-remediator scan` (`npm run scan`) as a user (or a CI job) runs it: a real process against the sandbox account,
  * its table, its files and its exit code; and the `npx` bin.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { FindingSchema } from '../../shared/contracts/finding.js';
-import { repoRoot } from '../helpers/events.js';
+import { runCli } from '../helpers/cli.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const exec = async (file: string, args: string[], env: Record<string, string> = {}): Promise<Run> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(file, args, {
-      cwd: repoRoot,
-      timeout: 60_000,
-      env: { ...process.env, POWERTOOLS_LOG_LEVEL: '', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
-
-const scan = (...args: string[]) => exec(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/main.ts', 'scan', ...args]);
+const scan = (...args: string[]) => runCli(['scan', ...args]);
 const tempDir = () => mkdtempSync(join(tmpdir(), 'scan-cli-'));
 
 describe('CLI: secrets-remediator scan (npm run scan)', { timeout: 60_000 }, () => {
@@ -118,12 +96,4 @@ describe('CLI: secrets-remediator scan (npm run scan)', { timeout: 60_000 }, () 
     expect(badRate.stderr).toContain('expected an integer from 1 to 100');
   });
 
-  it('runs as a subcommand of the secrets-remediator executable', async () => {
-    // Act
-    const run = await exec(process.execPath, [join(repoRoot, 'bin', 'secrets-remediator.mjs'), 'scan', '--sandbox', '--fail-on', 'none']);
-
-    // Assess
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Scan of the sandbox account');
-  });
 });
