@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { functionNames } from '../../shared/rules/routes.js';
 import { loadEvent } from '../../shared/replay/load-events.js';
-import { runCli } from '../helpers/cli.js';
+import { jsonLines, runCli, runCommand } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/events.js';
 
 const SUBCOMMANDS = ['replay', 'invoke', 'scan', 'validate'] as const;
@@ -52,6 +52,14 @@ describe('CLI: secrets-remediator', { timeout: 120_000 }, () => {
     const run = await runCli(['--version']);
 
     expect(run).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('runs as `npx --no-install secrets-remediator` in the checkout, its JSON on stdout with no npm banner', async () => {
+    // npm exec runs the project's own bin; `npm start` would print its "> secrets-remediator@..." banner on stdout.
+    const run = await runCommand('npx', ['--no-install', 'secrets-remediator', 'replay', '--json', UMCCR]);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(jsonLines(run.stdout).map((line) => Object.keys(line)[0])).toEqual(['event', 'summary']);
   });
 
   it('prints help with exit codes and examples for the program and every subcommand, and every example names files that exist and load', async () => {

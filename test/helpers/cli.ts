@@ -20,9 +20,12 @@ export const CLI_BIN = join(repoRoot, 'bin', 'secrets-remediator.mjs');
  * Runs `secrets-remediator <args>` in the repository root; `env` is added to the inherited
  * environment, and a variable set to `undefined` there is removed from it.
  */
-export const runCli = async (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> => {
+export const runCli = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> => runCommand(process.execPath, [CLI_BIN, ...args], env);
+
+/** Runs any command (`npx ...`) in the repository root, with `env` applied as for `runCli`. */
+export const runCommand = async (file: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> => {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI_BIN, ...args], {
+    const { stdout, stderr } = await promisify(execFile)(file, args, {
       cwd: repoRoot,
       timeout: 60_000,
       maxBuffer: 64 * 1024 * 1024,
