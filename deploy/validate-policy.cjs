@@ -2,7 +2,7 @@
 /**
  * Validates policy.yml for the stage being packaged, before anything is built: a bad policy
  * fails `serverless package` / `deploy` with the field named, instead of every cold start.
- * Runs the same validation the functions run (shared/cli/check-policy.ts) through tsx, and
+ * Runs the same validation the functions run (`secrets-remediator validate`) through tsx, and
  * writes the JSON copy (policy.json) that every function package ships and reads at cold start.
  */
 const { spawnSync } = require('node:child_process');
@@ -19,7 +19,7 @@ class ValidatePolicy {
     const root = this.serverless.serviceDir;
     const stage = this.options.stage ?? this.serverless.service.provider.stage ?? 'dev';
     const packaged = this.serverless.service.provider.environment?.POLICY_FILE ?? 'policy.json';
-    const run = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['shared/cli/check-policy.ts', '--stage', String(stage), '--write-json', packaged, 'policy.yml'], {
+    const run = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['shared/cli/main.ts', 'validate', '--stage', String(stage), '--write-json', packaged, '--policy', 'policy.yml'], {
       cwd: root,
       encoding: 'utf8',
     });

@@ -34,6 +34,10 @@ export const explainAwsError = (error: unknown, settings: AwsSettings): string |
     if (/region is missing/i.test(message) || name === 'RegionMissingError') {
       return 'no AWS region is set: set AWS_REGION or pass --region (e.g. --region us-east-1)';
     }
+    // An empty or misspelt AWS_REGION: the SDK refuses to build a host name from it.
+    if (/region not accepted|not a valid hostname component/i.test(message)) {
+      return 'the AWS region is not a valid region name (is AWS_REGION set but empty?): set AWS_REGION or pass --region (e.g. --region us-east-1)';
+    }
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
       if (settings.endpoint) {
         return (

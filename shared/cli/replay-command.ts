@@ -1,145 +1,122 @@
 /**
- * `npm start`: replays sample events through the real EventBridge patterns and the real
- * handlers, against the in-memory sandbox account (default) or a live account (`--live`).
+ * `secrets-remediator replay` (and `npm start`): replays event files through the real
+ * EventBridge patterns and the real handlers, against the in-memory sandbox account (default) or
+ * a live account (`--live`).
  */
-import { Command, Option } from 'commander';
-import { awsAccount, awsCloudTrailHistory, awsSecrets } from '../adapters/aws-account.js';
-import { type Mode, ModeSchema } from '../contracts/finding.js';
-import { loadPolicy } from '../policy/load-policy.js';
-import { routesFor } from '../rules/routes.js';
-import { systemClock } from '../ports/clock.js';
-import type { Ports } from '../ports/index.js';
-import { flushDigests, runChain } from '../replay/chain.js';
+import { Command } from 'commander';
+import { awsCloudTrailHistory, awsSecrets } from '../adapters/aws-account.js';
 import { localHandlers } from '../replay/handlers.js';
-import { describeSource } from '../replay/event-formats.js';
+import { routesFor } from '../rules/routes.js';
+import { flushDigests } from '../replay/chain.js';
 import { checkHistoryReplayFlags, DEFAULT_SINCE, historyReplayPorts, loadHistory } from '../replay/from-cloudtrail.js';
-import { findEventFiles, type LoadedEvent, loadEach } from '../replay/load-events.js';
-import { buildReport, type EventReport, formatReport } from '../replay/report.js';
-import { RecordingBus } from '../sandbox/recording-bus.js';
-import { RecordingNotifier } from '../sandbox/recording-notifier.js';
-import { MemoryLedger } from '../sandbox/memory-ledger.js';
-import { loadAccountSeed, sandboxAccount } from '../sandbox/sandbox-account.js';
-import { UsageError } from './errors.js';
+import { findEventFiles, type LoadedEvent, loadEvent } from '../replay/load-events.js';
+import { replayFile } from '../replay/replay-file.js';
+import { loadPolicy } from '../policy/load-policy.js';
+import { RecordingChat } from '../sandbox/recording-chat.js';
+import { type EventReport, formatReport, formatReportLine, formatSummary, summarize } from '../replay/report.js';
+import { plural } from '../plural.js';
+import { EXIT, UsageError } from './errors.js';
+import { buildWorld, withWorldOptions, type WorldOptions } from './local-world.js';
 
-/** The policy of the sample world in events/ (the deployment's own is policy.yml at the top). */
-const DEFAULT_REPLAY_POLICY = 'events/policy.yml';
-
-interface Options {
+interface Options extends WorldOptions {
   json: boolean;
-  mode?: Mode;
-  policy: string;
-  stage: string;
-  account?: string;
-  live: boolean;
-  busName?: string;
-  topicArn?: string;
-  ledgerTable?: string;
-  region?: string;
   profile?: string;
   fromCloudtrail: boolean;
   since?: string;
-  verbose: boolean;
+  quiet: boolean;
   showPayloads: boolean;
 }
 
-const program = new Command()
-  .name('npm start --')
-  .description('Replay Secrets Manager events through the rules and functions of secrets-remediator.')
-  .argument(
-    '[paths...]',
-    'event files or folders (searched for *.json and *.json.gz): EventBridge events, CloudTrail records, CloudTrail log files from S3, aws cloudtrail lookup-events output',
-    ['events'],
+export const replayCommand = (): Command =>
+  withWorldOptions(
+    new Command('replay')
+      .description('Replay Secrets Manager events through the rules and functions of secrets-remediator, against the sandbox account (or a live one).')
+      .argument(
+        '[paths...]',
+        'event files or folders (searched for *.json and *.json.gz): EventBridge events, CloudTrail records, CloudTrail log files from S3, aws cloudtrail lookup-events output',
+        ['events'],
+      )
+      .option('--json', 'print one JSON object per event (JSON Lines), then one {"summary": ...} line', false)
+      .option('--quiet', 'print one line per event, then the summary', false)
+      .option(
+        '--show-payloads',
+        "with each alert's plain text, print the AWS Chatbot custom-notification JSON and the Slack Block Kit message it would send (in --json: the alert's chatbot and slack fields)",
+        false,
+      )
+      .option(
+        '--from-cloudtrail',
+        "replay the account's own Secrets Manager history from CloudTrail (LookupEvents), in dry run, writing nothing: try the product on your real account before deploying it",
+        false,
+      )
+      .option('--since <when>', `with --from-cloudtrail: how far back, 30m, 12h, 7d (at most 90d) or an ISO date (default: ${DEFAULT_SINCE})`)
+      .option('--profile <name>', 'with --live or --from-cloudtrail: the AWS profile from ~/.aws/config (default: the credential chain)'),
   )
-  .option('--json', 'print one JSON object per event (JSON Lines)', false)
-  .option(
-    '--show-payloads',
-    "with each alert's plain text, print the AWS Chatbot custom-notification JSON and the Slack Block Kit message it would send (in --json: the alert's chatbot and slack fields)",
-    false,
-  )
-  .addOption(new Option('--mode <mode>', "remediation mode; overrides the policy's mode").choices(ModeSchema.options))
-  .option('--policy <file>', 'the policy file to classify and act by', DEFAULT_REPLAY_POLICY)
-  .option('--stage <stage>', "the stage whose overrides in the policy apply; also names the service's own roles", 'dev')
-  .option('--account <file>', 'seed the sandbox account from this JSON file (default: shared/sandbox/default-account.json)')
-  .option('--live', 'use the AWS account and endpoint of the credential chain and AWS_ENDPOINT_URL instead of the sandbox', false)
-  .option('--bus-name <name>', 'with --live: the project event bus to publish findings and results to')
-  .option('--topic-arn <arn>', 'with --live: the SNS topic to publish alerts to')
-  .option('--ledger-table <name>', 'with --live: the DynamoDB ledger table (default: a ledger in this process only)')
-  .option('--region <region>', 'with --live or --from-cloudtrail: the AWS region (default: the credential chain)')
-  .option('--profile <name>', 'with --live or --from-cloudtrail: the AWS profile from ~/.aws/config (default: the credential chain)')
-  .option(
-    '--from-cloudtrail',
-    "replay the account's own Secrets Manager history from CloudTrail (LookupEvents), in dry run, writing nothing: try the product on your real account before deploying it",
-    false,
-  )
-  .option('--since <when>', `with --from-cloudtrail: how far back, 30m, 12h, 7d (at most 90d) or an ISO date (default: ${DEFAULT_SINCE})`)
-  .option('--verbose', "show the functions' structured logs", false)
-  .addHelpText(
-    'after',
-    `
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 every event handled, 1 an event was rejected, 2 usage error (bad flag or value, missing file, invalid policy or account seed, AWS setup).
+
 Examples:
-  npm start                                   replay events/ against the sandbox, in the policy's mode
-  npm start -- --mode enforce                 the same, applying the fixes (in the sandbox)
-  npm start -- events/rotation-failed/fires.RotationFailed.published-umccr.json --json
-  npm start -- events/secret-deleted --show-payloads   each alert as email, Chatbot and Slack receive it
-  npm start -- my-events/ --account my-account.json
-  npm start -- AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/   a trail's log files (*.json.gz) as downloaded from S3
+  secrets-remediator replay                        replay events/ against the sandbox, in the policy's mode
+  secrets-remediator replay --quiet                one line per event
+  secrets-remediator replay --mode enforce         the same, applying the fixes (in the sandbox)
+  secrets-remediator replay --json events/rotation-failed/fires.RotationFailed.published-umccr.json
+  secrets-remediator replay --json | jq -c .summary
+  secrets-remediator replay events/secret-deleted --show-payloads   each alert as email, Chatbot and Slack receive it
+  secrets-remediator replay events/rotation-failed --account shared/sandbox/default-account.json   seed the sandbox from a file
+  secrets-remediator replay AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/   a trail's log files (*.json.gz) as downloaded from S3
   aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=secretsmanager.amazonaws.com > history.json
-  npm start -- history.json                   lookup-events output
-  npm start -- --from-cloudtrail --since 7d --region eu-west-1 --profile prod
-                                              try the product on your real account before deploying anything: the last 7 days
-                                              of its Secrets Manager history, in dry run; Secrets Manager is only read (needs
-                                              cloudtrail:LookupEvents, secretsmanager:DescribeSecret, ListSecretVersionIds,
-                                              GetResourcePolicy), nothing is published, sent or stored
-  AWS_ENDPOINT_URL=http://localhost:4566 npm start -- --live --bus-name secrets-remediator-dev \\
-      --topic-arn arn:aws:sns:us-east-1:000000000000:secrets-remediator-dev-alerts`,
-  );
+  secrets-remediator replay history.json           lookup-events output
+  secrets-remediator replay --from-cloudtrail --since 7d --region eu-west-1 --profile prod
+                                                   try the product on your real account before deploying anything: the last 7 days
+                                                   of its Secrets Manager history, in dry run; Secrets Manager is only read (needs
+                                                   cloudtrail:LookupEvents, secretsmanager:DescribeSecret, ListSecretVersionIds,
+                                                   GetResourcePolicy), nothing is published, sent or stored
+  AWS_ENDPOINT_URL=http://localhost:4566 secrets-remediator replay --live --bus-name secrets-remediator-dev \\
+      --topic-arn arn:aws:sns:us-east-1:000000000000:secrets-remediator-dev-alerts
 
-const main = async (): Promise<number> => {
-  program.parse();
-  const options = program.opts<Options>();
-  const paths = program.processedArgs[0] as string[];
-  checkHistoryReplayFlags({ ...options, pathsGiven: program.args.length > 0 });
+npm start -- <flags> runs the same command.`,
+    )
+    .action(async (paths: string[], options: Options, command: Command) => {
+      process.exitCode = await runReplay(paths, options, command.args.length > 0);
+    });
+
+export const runReplay = async (paths: readonly string[], options: Options, pathsGiven = true): Promise<number> => {
+  if (options.json && options.quiet) throw new UsageError('--json and --quiet cannot be used together: pick one output');
+  checkHistoryReplayFlags({ ...options, pathsGiven });
   if (options.profile) process.env.AWS_PROFILE = options.profile;
+  const { policy, mode, ports, handlers } = options.fromCloudtrail ? historyWorld(options) : buildWorld(options);
+  // Either the account's own history (one source, read before anything runs: an AWS error is a
+  // usage error, exit 2) or the files named, each loaded as the replay reaches it.
+  const sources: ReadonlyArray<{ readonly name: string; readonly load: (file: string) => LoadedEvent }> = options.fromCloudtrail
+    ? await historySource(options)
+    : eventFiles(paths).map((file) => ({ name: file, load: loadEvent }));
+  const render = (report: EventReport): string => (options.json ? JSON.stringify(report) : options.quiet ? formatReportLine(report) : `${formatReport(report)}\n`);
 
-  const policy = loadPolicy({ file: options.policy, stage: options.stage });
-  // The history replay is a dry run whatever the policy says: it is how a team looks before it deploys.
-  const mode = options.fromCloudtrail ? 'dry-run' : (options.mode ?? policy.mode);
-  const ports = options.fromCloudtrail ? historyReplayPorts(awsSecrets(options.region), options.region) : buildPorts(options);
-  const handlers = localHandlers(ports, { policy, mode, serviceRolePrefix: `secrets-remediator-${options.stage}-` });
-
-  const sources: Iterable<LoadedEvent> = options.fromCloudtrail
-    ? [await loadHistory(awsCloudTrailHistory(options.region), { since: options.since ?? DEFAULT_SINCE, region: options.region, profile: options.profile, progress: true })]
-    : loadEach(findEventFiles(paths));
   const reports: EventReport[] = [];
   const notReplayed = { files: 0, records: 0 };
-  for (const loaded of sources) {
+  for (const source of sources) {
+    // Loading never throws (a bad file is its own rejection), so it can be looked at first.
+    const loaded = source.load(source.name);
     // A trail's log file with no Secrets Manager record in it is counted, not printed: a day of logs is thousands of files.
-    if (loaded.event.ok && loaded.source && loaded.source.secretsManager === 0 && !options.fromCloudtrail) {
+    if (loaded.event.ok && loaded.source && loaded.source.secretsManager === 0) {
       notReplayed.files += 1;
       notReplayed.records += loaded.source.records;
       continue;
     }
-    const report = loaded.event.ok
-      ? buildReport(
-          loaded.file,
-          await runChain(loaded.event.value, { handlers, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy) }),
-          loaded.event.wrapped,
-          { payloads: options.showPayloads },
-        )
-      : { event: loaded.file, matched: [], routes: [], findings: [], rejected: [loaded.event.problem] };
+    const { report, text } = await replayFile(source.name, { handlers, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy) }, { payloads: options.showPayloads, render }, () => loaded);
     reports.push(report);
-    const note = loaded.source ? describeSource(loaded.source) : undefined;
-    console.log(options.json ? JSON.stringify(note ? { ...report, source: note } : report) : `${formatReport(report)}${note ? `\n  source: ${note}` : ''}\n`);
+    console.log(text);
   }
   if (notReplayed.files > 0) {
-    const line = `${notReplayed.files} CloudTrail log file${notReplayed.files === 1 ? '' : 's'} held no Secrets Manager record (${notReplayed.records} records of other services): not replayed.`;
+    const line = `${plural(notReplayed.files, 'CloudTrail log file')} held no Secrets Manager record (${plural(notReplayed.records, 'record')} of other services): not replayed.`;
     if (options.json) console.error(line);
     else console.log(line);
   }
   // Alerts held back by storm control go out in a digest when their window closes: the replay
   // does not wait for that, it runs alert-digest with its clock past every open window.
   const flushed = await flushDigests({ handlers, notifier: ports.notifier });
-  if (!options.json && flushed.alerts.length > 0) {
+  if (!options.json && !options.quiet && flushed.alerts.length > 0) {
     const digests = flushed.alerts.map((alert) =>
       [
         `  ${alert.subject}`,
@@ -149,51 +126,37 @@ const main = async (): Promise<number> => {
     );
     console.log(`Digests (alert-digest sends these when the storm window closes):\n${digests.join('\n\n')}\n`);
   }
-  if (!options.json) console.log(summary(reports, mode, options.live || options.fromCloudtrail));
-  return reports.some((r) => r.rejected) ? 1 : 0;
+  const summary = summarize(reports, flushed.alerts.length, { topic: ports.notifier.sent, slack: ports.chat.sent });
+  console.log(options.json ? JSON.stringify({ summary }) : formatSummary(summary, { mode, live: options.live || options.fromCloudtrail }));
+  return summary.rejected > 0 ? EXIT.findings : EXIT.ok;
 };
 
-const buildPorts = (options: Options): Ports & { bus: RecordingBus; notifier: RecordingNotifier } => {
-  if (options.live) {
-    if (options.account) throw new UsageError('--account seeds the sandbox; it cannot be used with --live');
-    if (!options.busName || !options.topicArn) throw new UsageError('--live needs --bus-name and --topic-arn');
-    const live = awsAccount({
-      eventBusName: options.busName,
-      alertTopicArn: options.topicArn,
-      // Without a table, claims and write counts live in this process only.
-      ledger: options.ledgerTable ?? new MemoryLedger(() => systemClock.now()),
-      ...(options.region ? { region: options.region } : {}),
-    });
-    return {
-      ...live,
-      bus: new RecordingBus({ account: 'live', region: options.region ?? process.env.AWS_REGION ?? 'unknown' }, systemClock, live.bus),
-      notifier: new RecordingNotifier(live.notifier),
-    };
+const eventFiles = (paths: readonly string[]): string[] => {
+  try {
+    return findEventFiles(paths);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}: give event files or folders that exist (e.g. events/)`, { cause: error });
   }
-  return sandboxAccount(loadAccountSeed(options.account), systemClock);
 };
 
-const summary = (reports: readonly EventReport[], mode: Mode, live: boolean): string => {
-  const findings = reports.flatMap((r) => r.findings);
-  const outcomes = findings.flatMap((f) => f.actions.map((a) => a.outcome));
-  const count = (outcome: string) => outcomes.filter((o) => o === outcome).length;
-  const rejected = reports.filter((r) => r.rejected).length;
-  const lines = [
-    `${reports.length} events replayed against ${live ? 'the live account' : 'the sandbox account'} in ${mode} mode: ` +
-      `${reports.filter((r) => r.matched.length > 0).length} routed, ${findings.length} findings, ` +
-      `actions ${count('applied')} applied, ${count('planned')} planned, ${count('skipped')} skipped, ${count('blocked')} blocked, ${count('failed')} failed; ` +
-      `${findings.filter((f) => f.alert).length} alerts; ${rejected} rejected.`,
-  ];
-  if (mode === 'dry-run' && count('planned') > 0) lines.push('Dry run: no secret was changed. Run with --mode enforce to apply the planned fixes.');
-  return lines.join('\n');
+/**
+ * The world of a history replay: the real account's Secrets Manager for reads only, everything
+ * else in memory, and a dry run whatever the policy says (it is how a team looks before it deploys).
+ */
+const historyWorld = (options: Options) => {
+  const policy = loadPolicy({ file: options.policy, stage: options.stage });
+  const ports = { ...historyReplayPorts(awsSecrets(options.region), options.region), chat: new RecordingChat() };
+  const mode = 'dry-run' as const;
+  return { policy, mode, ports, handlers: localHandlers(ports, { policy, mode, serviceRolePrefix: `secrets-remediator-${options.stage}-` }) };
 };
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  },
-);
+const historySource = async (options: Options) => {
+  const loaded = await loadHistory(awsCloudTrailHistory(options.region), {
+    since: options.since ?? DEFAULT_SINCE,
+    region: options.region,
+    profile: options.profile,
+    progress: true,
+  });
+  return [{ name: loaded.file, load: () => loaded }];
+};

@@ -1,12 +1,12 @@
 /**
- * `npm run scan`: the sweep, for people and CI. Reads a live account (the usual credential chain,
+ * `secrets-remediator scan` (and `npm run scan`): the sweep, for people and CI. Reads a live account (the usual credential chain,
  * `--region`/`--profile`, `AWS_ENDPOINT_URL`) or the in-memory sandbox (`--sandbox`), judges every
  * secret by the policy, prints a table, writes JSON/SARIF with `--output`, and exits non-zero when
  * there are findings at or above `--fail-on`. It never writes to the account: it is given only
  * the reads (ListSecrets, DescribeSecret, ListSecretVersionIds, GetResourcePolicy).
  */
 import { randomUUID } from 'node:crypto';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { awsRegionInUse, awsSweepReads } from '../adapters/aws-account.js';
 import { type Severity, SeveritySchema } from '../contracts/finding.js';
@@ -16,7 +16,6 @@ import { runSweep, type SweepProgress, type SweepReads } from '../sweep/run-swee
 import { type FindingsWriter, isStdout, OUTPUT_EXTENSIONS, openWriter } from '../sweep/scan-output.js';
 import { emptyScanWarning, findingSample, renderScanReport, REPORT_ROWS_PER_CHECK, type ScanContext } from '../sweep/scan-report.js';
 import { atLeast } from '../sweep/summary.js';
-import { explainAwsError } from './aws-hints.js';
 import { EXIT, UsageError } from './errors.js';
 
 interface Options {
@@ -39,10 +38,8 @@ const positiveInt = (max: number) => (value: string): number => {
   return n;
 };
 
-const program = new Command()
-  .name('npm run scan --')
-  // Commander exits 1 on a bad flag; 1 means "findings" here, so usage errors exit 2 instead.
-  .exitOverride()
+export const scanCommand = (): Command =>
+  new Command('scan')
   .description('Check every secret of an account against the policy (read-only): rotation, use, KMS key, stale AWSPENDING, resource policy, deletion.')
   .option('--sandbox', 'scan the in-memory sandbox account instead of AWS', false)
   .option('--account <file>', 'with --sandbox: the account seed (default: shared/sandbox/default-account.json)')
@@ -69,15 +66,19 @@ its job: a bad flag or file, no region or credentials, an endpoint that does not
 secret read at all (unless --allow-empty).
 
 Examples:
-  npm run scan -- --sandbox
-  npm run scan -- --region eu-west-1 --output findings.json findings.sarif --fail-on critical
-  npm run scan -- --sandbox --output - | jq '.counts'
-  AWS_ENDPOINT_URL=http://localhost:4566 npm run scan -- --policy policy.yml`,
-  );
+  secrets-remediator scan --sandbox
+  secrets-remediator scan --region eu-west-1 --output findings.json findings.sarif --fail-on critical
+  secrets-remediator scan --sandbox --output - | jq '.counts'
+  AWS_ENDPOINT_URL=http://localhost:4566 secrets-remediator scan --policy policy.yml
 
-const main = async (): Promise<number> => {
-  program.parse();
-  const options = program.opts<Options>();
+npm run scan -- <flags> runs the same command.`,
+  )
+  .action(async (options: Options) => {
+    process.exitCode = await runScan(options);
+  });
+
+/** The scan itself: what the flags ask for, read, judged, printed and written. */
+export const runScan = async (options: Options): Promise<number> => {
   if (options.account && !options.sandbox) throw new UsageError('--account seeds the sandbox: use it with --sandbox');
   if (options.profile) process.env.AWS_PROFILE = options.profile;
   const policyFile = options.policy ?? (options.sandbox ? 'events/policy.yml' : 'policy.yml');
@@ -176,17 +177,3 @@ const progressBar = () => {
     stop: () => bar.stop(),
   };
 };
-
-try {
-  process.exitCode = await main();
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // Commander has printed the problem (or the help); help and --version are not failures.
-    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  } else {
-    // AWS setup problems (region, credentials, endpoint) in words a user can act on, not the SDK's.
-    const advice = explainAwsError(error, { region: program.opts<Options>().region, profile: process.env.AWS_PROFILE || undefined, endpoint: process.env.AWS_ENDPOINT_URL || undefined });
-    console.error(`scan failed: ${advice ?? (error instanceof Error ? error.message : String(error))}`);
-    process.exitCode = EXIT.usage;
-  }
-}

@@ -1,6 +1,6 @@
 /**
  * The policy file's I/O: where it is and reading it. Validation is `parsePolicy`'s, so a file
- * fails the same way in `check-policy`, at packaging and at a cold start.
+ * fails the same way in `secrets-remediator validate`, at packaging and at a cold start.
  */
 import { readFileSync } from 'node:fs';
 import { PolicyFileError } from './errors.js';

@@ -33,6 +33,20 @@ export interface ChainDependencies {
   readonly routes?: readonly Route[];
 }
 
+/**
+ * A function threw while handling an event, instead of answering. Names the function, so a
+ * replay can say where one bad file broke, and keeps the error as its `cause`.
+ */
+export class InvocationError extends Error {
+  public constructor(
+    public readonly target: FunctionName,
+    options: { cause: unknown },
+  ) {
+    super(`${target} threw`, options);
+    this.name = 'InvocationError';
+  }
+}
+
 /** A chain that keeps publishing is a bug (a loop); stop it rather than spin. */
 const MAX_INVOCATIONS = 100;
 
@@ -58,6 +72,15 @@ export const flushDigests = async (deps: Pick<ChainDependencies, 'handlers' | 'n
   return { target: 'alert-digest', route: 'schedule', bus: 'default', input, output, published: [], alerts: deps.notifier.sent.slice(sentBefore) };
 };
 
+/** One function on one event, as Lambda would: a copy of the event, so nothing it does leaks back. */
+const invoke = async (handlers: Handlers, target: FunctionName, event: unknown): Promise<unknown> => {
+  try {
+    return await handlers[target](structuredClone(event), localContext(target));
+  } catch (error) {
+    throw new InvocationError(target, { cause: error });
+  }
+};
+
 export const runChain = async (event: unknown, deps: ChainDependencies): Promise<Invocation[]> => {
   // A sample may be a JSON array of events: calls that only mean something together (a burst of
   // refused calls). EventBridge delivers them one by one, so they run one by one, in order.
@@ -74,7 +97,7 @@ export const runChain = async (event: unknown, deps: ChainDependencies): Promise
       if (invocations.length >= MAX_INVOCATIONS) throw new Error(`replay stopped after ${MAX_INVOCATIONS} invocations: the chain loops`);
       const publishedBefore = deps.bus.published.length;
       const sentBefore = deps.notifier.sent.length;
-      const output = await deps.handlers[route.target](structuredClone(next.event), localContext(route.target));
+      const output = await invoke(deps.handlers, route.target, next.event);
       const published = deps.bus.published.slice(publishedBefore);
       invocations.push({
         target: route.target,

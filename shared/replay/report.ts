@@ -8,12 +8,14 @@ import {
   type ActionResult,
   type Finding,
   FINDING_DETAIL_TYPE,
+  OutcomeSchema,
   RESULT_DETAIL_TYPE,
   type RemediationResult,
 } from '../contracts/finding.js';
 import { type ChatbotNotification, renderFinding } from '../alerts/render.js';
 import { formatStages } from '../alerts/format.js';
 import type { AlertMessage, SlackMessage } from '../ports/notifier.js';
+import { plural } from '../plural.js';
 import type { FunctionName } from '../rules/routes.js';
 import type { Invocation } from './chain.js';
 
@@ -27,6 +29,9 @@ export interface ActionReport {
   readonly after?: ActionResult['after'];
   /** The state the action is about, before and after, in words. */
   readonly state?: ActionResult['state'];
+  /** The account and region the action acted in, when its result names them. */
+  readonly account?: string;
+  readonly region?: string;
 }
 
 export interface FindingReport {
@@ -68,6 +73,18 @@ export interface EventReport {
   readonly ignored?: readonly string[];
   /** Set when rules applied but none fired: each rule's reason. */
   readonly noFinding?: readonly string[];
+  /** Set when replaying the event threw: where, the error's class, and a reason that quotes no input. */
+  readonly crashed?: Crash;
+  /** Set for a CloudTrail log file or lookup-events output: how many records it held, how many were replayed. */
+  readonly source?: string;
+}
+
+/** A replay step that threw, described without quoting the event (its text may be hostile or secret). */
+export interface Crash {
+  /** The function that threw, or the replay step (`load`, `report`). */
+  readonly step: string;
+  readonly errorClass: string;
+  readonly reason: string;
 }
 
 interface HandlerAnswer {
@@ -116,6 +133,7 @@ const actionsOf = (finding: Finding, results: readonly RemediationResult[]): Act
   });
 
 const actionReport = (result: ActionResult): ActionReport => ({
+  ...whereActed(result),
   type: result.type,
   outcome: result.outcome,
   reason: result.reason,
@@ -124,6 +142,15 @@ const actionReport = (result: ActionResult): ActionReport => ({
   ...(result.after ? { after: result.after } : {}),
   ...(result.state ? { state: result.state } : {}),
 });
+
+/**
+ * The account and region a result says it acted in. The result contract may carry them (a
+ * multi-account deployment); they are passed on as given, never made up from the event.
+ */
+const whereActed = (result: ActionResult): { account?: string; region?: string } => {
+  const { account, region } = result as { account?: unknown; region?: unknown };
+  return { ...(typeof account === 'string' ? { account } : {}), ...(typeof region === 'string' ? { region } : {}) };
+};
 
 /** The alert an `alert` invocation sent for this finding (its input carries the finding). */
 const alertFor = (findingId: string, invocations: readonly Invocation[], options: ReportOptions) => {
@@ -155,6 +182,7 @@ export const formatReport = (report: EventReport): string => {
   const lines = [`━━ ${report.event}${report.wrapped ? '  (bare CloudTrail record, wrapped in an EventBridge envelope)' : ''}`];
   if (report.routes.length === 0 && !report.rejected) lines.push('  routed: no rule matches this event; nothing was invoked');
   else if (report.routes.length > 0) lines.push(`  routed: ${report.routes.join(', ')}`);
+  if (report.source) lines.push(`  source: ${report.source}`);
   for (const problem of report.rejected ?? []) lines.push(`  REJECTED: ${problem}`);
   for (const reason of report.ignored ?? []) lines.push(`  ignored: ${reason}`);
   for (const reason of report.noFinding ?? []) lines.push(`  no finding: ${reason}`);
@@ -163,7 +191,7 @@ export const formatReport = (report: EventReport): string => {
     lines.push(`    why: ${finding.reason}`);
     for (const note of finding.notes) lines.push(`    note: ${note}`);
     for (const action of finding.actions) {
-      lines.push(`    action ${action.type}: ${action.outcome.toUpperCase()} — ${action.reason}`);
+      lines.push(`    action ${action.type}: ${action.outcome.toUpperCase()}${action.account ? ` in ${action.account}/${action.region ?? '?'}` : ''} — ${action.reason}`);
       const before = action.state?.before ?? (action.before ? formatStages(action.before) : undefined);
       const after = action.state?.after ?? (action.after ? formatStages(action.after) : undefined);
       if (before) lines.push(`      before: ${before}`);
@@ -183,3 +211,78 @@ export const formatReport = (report: EventReport): string => {
 
 /** A payload as pretty JSON, framed like the alert text. */
 const framed = (payload: unknown): string[] => JSON.stringify(payload, null, 2).split('\n').map((line) => `      │ ${line}`);
+
+/** The report in one line (`--quiet`): the file, then each finding and what came of it, or why nothing did. */
+export const formatReportLine = (report: EventReport): string => {
+  const what = report.rejected
+    ? `REJECTED: ${report.rejected.join('; ')}`
+    : report.findings.length > 0
+      ? report.findings
+          .map((finding) => {
+            const actions = finding.actions.map((a) => `${a.type} ${a.outcome}`).join(', ');
+            return `${finding.rule} ${finding.id} (${finding.severity})${actions ? `: ${actions}` : ''}; alert ${finding.alert ? 'yes' : 'no'}`;
+          })
+          .join(' | ')
+      : report.routes.length === 0
+        ? 'no rule matches'
+        : `no finding${report.ignored ? ` (ignored: ${distinct(report.ignored)})` : ''}`;
+  return `${report.event}: ${what}`;
+};
+
+/** Reasons once each, with how often a repeated one came (a burst of events ignored for one cause). */
+const distinct = (reasons: readonly string[]): string =>
+  [...new Set(reasons)].map((reason) => {
+    const times = reasons.filter((r) => r === reason).length;
+    return times > 1 ? `${reason} (×${times})` : reason;
+  }).join('; ');
+
+/** Outcomes an action can report, `pending` included: every key of the summary's `actions`. */
+const OUTCOMES = [...OutcomeSchema.options, 'pending'] as const;
+
+/** The whole replay in numbers: the `--json` summary line, and the text summary's source. */
+export interface ReplaySummary {
+  readonly events: number;
+  readonly routed: number;
+  readonly findings: number;
+  readonly actions: Readonly<Record<(typeof OUTCOMES)[number], number>>;
+  /** Findings that raised an alert of their own (digests are counted apart). */
+  readonly alerts: number;
+  /** Digests alert-digest sent for alerts held back by storm control. */
+  readonly digests: number;
+  /** What each channel was sent, digests included: SNS (email and every plain subscriber), AWS Chatbot, Slack. */
+  readonly messages: { readonly sns: number; readonly chatbot: number; readonly slack: number };
+  readonly rejected: number;
+}
+
+export interface SentMessages {
+  readonly topic: readonly AlertMessage[];
+  readonly slack: readonly SlackMessage[];
+}
+
+export const summarize = (reports: readonly EventReport[], digests: number, sent: SentMessages): ReplaySummary => {
+  const findings = reports.flatMap((r) => r.findings);
+  const outcomes = findings.flatMap((f) => f.actions.map((a) => a.outcome));
+  return {
+    events: reports.length,
+    routed: reports.filter((r) => r.matched.length > 0).length,
+    findings: findings.length,
+    actions: Object.fromEntries(OUTCOMES.map((outcome) => [outcome, outcomes.filter((o) => o === outcome).length])) as ReplaySummary['actions'],
+    alerts: findings.filter((f) => f.alert).length,
+    digests,
+    messages: { sns: sent.topic.length, chatbot: sent.topic.filter((m) => m.chatbot).length, slack: sent.slack.length },
+    rejected: reports.filter((r) => r.rejected).length,
+  };
+};
+
+/** The summary for a person: counts with their nouns, and what to do after a dry run. */
+export const formatSummary = (summary: ReplaySummary, context: { mode: string; live: boolean }): string => {
+  const { actions } = summary;
+  const lines = [
+    `${plural(summary.events, 'event')} replayed against ${context.live ? 'the live account' : 'the sandbox account'} in ${context.mode} mode: ` +
+      `${summary.routed} routed, ${plural(summary.findings, 'finding')}, ` +
+      `${plural(OUTCOMES.reduce((n, o) => n + actions[o], 0), 'action')} (${OUTCOMES.filter((o) => o !== 'pending' || actions[o] > 0).map((o) => `${actions[o]} ${o}`).join(', ')}); ` +
+      `${plural(summary.alerts, 'alert')}, ${plural(summary.digests, 'digest')}; ${summary.rejected} rejected.`,
+  ];
+  if (context.mode === 'dry-run' && actions.planned > 0) lines.push('Dry run: no secret was changed. Run with --mode enforce to apply the planned fixes.');
+  return lines.join('\n');
+};

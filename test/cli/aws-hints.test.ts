@@ -8,6 +8,12 @@ describe('explainAwsError', () => {
     expect(explainAwsError(new Error('Region is missing'), {})).toMatch(/set AWS_REGION or pass --region/);
   });
 
+  it('asks for a valid region when the one set is empty or not a host name', () => {
+    const wrapped = new Error('ListSecrets of the whole account', { cause: new Error('Region not accepted: region="" is not a valid hostname component.') });
+
+    expect(explainAwsError(wrapped, {})).toMatch(/not a valid region name .*set AWS_REGION or pass --region/);
+  });
+
   it('names the profile whose credentials are missing', () => {
     const error = named('CredentialsProviderError', 'Could not load credentials from any providers');
 

@@ -1,35 +1,14 @@
 /**
- * `npm start` as a user runs it: a real process, real files, its output and exit code.
+ * `secrets-remediator replay` (`npm start`) as a user runs it: a real process, real files, its output and exit code.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { eventsDir, repoRoot, sampleEventFiles } from '../helpers/events.js';
+import { jsonLines, runCli } from '../helpers/cli.js';
+import { eventsDir, sampleEventFiles } from '../helpers/events.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const replay = async (...args: string[]): Promise<Run> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/replay.ts', ...args], {
-      cwd: repoRoot,
-      timeout: 60_000,
-      env: { ...process.env, REMEDIATION_MODE: '', POWERTOOLS_LOG_LEVEL: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
-
-const jsonLines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+const replay = (...args: string[]) => runCli(['replay', ...args]);
 
 /** The JSON printed, framed with `│`, under the first line that starts with `heading`. */
 const framedJson = (stdout: string, heading: string): unknown => {
@@ -49,12 +28,12 @@ const tempFile = (name: string, content: string): string => {
   return file;
 };
 
-describe('CLI: npm start (replay)', { timeout: 60_000 }, () => {
+describe('CLI: secrets-remediator replay (npm start)', { timeout: 60_000 }, () => {
   it('replays every sample in events/ in dry-run mode, printing one JSON object per event', async () => {
     const run = await replay('--json');
 
     expect(run.code).toBe(0);
-    const reports = jsonLines(run.stdout);
+    const reports = jsonLines(run.stdout).slice(0, -1);
     expect(reports.map((r) => r.event)).toEqual(sampleEventFiles().map((f) => join('events', f)));
     const umccr = reports.find((r) => String(r.event).endsWith('RotationFailed.published-umccr.json'));
     expect(umccr).toMatchObject({
@@ -79,7 +58,7 @@ describe('CLI: npm start (replay)', { timeout: 60_000 }, () => {
     expect(run.stdout).toContain('action clear-stale-pending: APPLIED');
     expect(run.stdout).toContain('before: 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0001 [AWSCURRENT]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002 [AWSPREVIOUS]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003 [AWSPENDING]');
     expect(run.stdout).toContain('after:  0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0001 [AWSCURRENT]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002 [AWSPREVIOUS]');
-    expect(run.stdout).toContain('1 events replayed against the sandbox account in enforce mode');
+    expect(run.stdout).toContain('1 event replayed against the sandbox account in enforce mode');
   });
 
   it('reports a file that is not JSON as rejected, replays the rest, and exits 1', async () => {
@@ -93,12 +72,12 @@ describe('CLI: npm start (replay)', { timeout: 60_000 }, () => {
     expect(second).toMatchObject({ findings: [{ rule: 'rotation-succeeded' }] });
   });
 
-  it('seeds the sandbox from --account, and names the bad field of an invalid seed', async () => {
+  it('seeds the sandbox from --account, and names the bad field of an invalid seed with a usage error', async () => {
     const seed = tempFile('account.json', JSON.stringify({ secrets: [{ name: 'x', versions: { v1: ['AWSPENDING'] } }] }));
 
     const run = await replay('--account', seed);
 
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('secrets.0.versions: no version holds AWSCURRENT');
   });
 

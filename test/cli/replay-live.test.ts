@@ -1,5 +1,5 @@
 /**
- * `npm start -- --live` with `AWS_ENDPOINT_URL`, as a user runs it against LocalStack or moto: a
+ * `secrets-remediator replay --live` with `AWS_ENDPOINT_URL`, as a user runs it against LocalStack or moto: a
  * real process, the real SDK v3 clients, real HTTP. Proves that the replay sends the right API
  * calls, in the right order and the right wire protocol, to that endpoint (and nowhere else):
  * DescribeSecret and UpdateSecretVersionStage (Secrets Manager, JSON 1.1), PutEvents (EventBridge,
@@ -68,7 +68,7 @@ const startEndpoint = async (options?: FakeAwsEndpointOptions): Promise<FakeAwsE
 const inheritedEnv = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
 
 const replayLive = async (url: string, mode: 'enforce' | 'dry-run'): Promise<Run> => {
-  const args = ['shared/cli/replay.ts', '--live', '--json', '--mode', mode, '--region', 'us-east-1', '--bus-name', BUS, '--topic-arn', TOPIC, EVENT_FILE];
+  const args = ['shared/cli/main.ts', 'replay', '--live', '--json', '--mode', mode, '--region', 'us-east-1', '--bus-name', BUS, '--topic-arn', TOPIC, EVENT_FILE];
   try {
     const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), args, {
       cwd: repoRoot,
@@ -94,9 +94,11 @@ const replayLive = async (url: string, mode: 'enforce' | 'dry-run'): Promise<Run
   }
 };
 
+/** The one event's report: the line before the run's summary line. */
 const onlyReport = (run: Run): ReplayReport => {
   const lines = run.stdout.trim().split('\n');
-  expect(lines, run.stderr).toHaveLength(1);
+  expect(lines, run.stderr).toHaveLength(2);
+  expect(JSON.parse(lines[1] ?? '')).toMatchObject({ summary: { events: 1 } });
   return JSON.parse(lines[0] ?? '') as ReplayReport;
 };
 

@@ -3,34 +3,15 @@
  * downloaded from S3, bad files among good ones, wrong paths, and the flags of
  * `--from-cloudtrail` — output and exit codes.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { jsonLines, runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/events.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const replay = async (args: string[], env: Record<string, string | undefined> = {}): Promise<Run> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/replay.ts', ...args], {
-      cwd: repoRoot,
-      timeout: 60_000,
-      env: { ...process.env, REMEDIATION_MODE: '', POWERTOOLS_LOG_LEVEL: '', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+const replay = (args: string[], env: Record<string, string | undefined> = {}) => runCli(['replay', ...args], env);
 
 const LOG_FILE = readFileSync(join(repoRoot, 'test', 'fixtures', 'cloudtrail', 'log-file.json'), 'utf8');
 
@@ -61,8 +42,10 @@ describe('CLI: replay of CloudTrail exports', { timeout: 90_000 }, () => {
   it('prints the per-file note in --json too', async () => {
     const run = await replay(['--json', join(repoRoot, 'test', 'fixtures', 'cloudtrail', 'lookup-events.json')]);
 
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout.trim())).toMatchObject({ source: 'lookup-events output: 2 records, 2 from Secrets Manager', findings: [{ rule: 'rotation-disabled' }] });
+    const [event, summary] = jsonLines(run.stdout);
+    expect(run.code, run.stderr).toBe(0);
+    expect(event).toMatchObject({ source: 'lookup-events output: 2 records, 2 from Secrets Manager', findings: [{ rule: 'rotation-disabled' }] });
+    expect(summary).toMatchObject({ summary: { events: 1, rejected: 0 } });
   });
 
   it('answers a wrong path, an empty folder and misplaced --from-cloudtrail flags with usage errors (exit 2)', async () => {

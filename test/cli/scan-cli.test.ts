@@ -1,6 +1,6 @@
 /**
- * `npm run scan` as a user (or a CI job) runs it: a real process against the sandbox account,
- * its table, its files and its exit code; and the `npx` bin.
+ * `secrets-remediator scan` (`npm run scan`) as a user (or a CI job) runs it: a real process against the sandbox account,
+ * its table, its files and its exit code.
  */
 import { execFile } from 'node:child_process';
 import { lstatSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { FindingSchema } from '../../shared/contracts/finding.js';
+import { CLI_BIN } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/events.js';
 
 interface Run {
@@ -33,8 +34,7 @@ const exec = async (file: string, args: string[], env: NodeJS.ProcessEnv = { ...
   }
 };
 
-const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
-const scan = (...args: string[]) => exec(tsx, ['shared/cli/scan.ts', ...args]);
+const scan = (...args: string[]) => exec(process.execPath, [CLI_BIN, 'scan', ...args]);
 const tempDir = () => mkdtempSync(join(tmpdir(), 'scan-cli-'));
 
 /** A sandbox seed with the given secrets, in a fresh folder. */
@@ -49,7 +49,7 @@ const seedFile = (secrets: unknown[]): string => {
  * config files unless the test gives them, and no instance metadata to fall back on.
  */
 const scanLive = (env: Record<string, string>, ...args: string[]) =>
-  exec(tsx, ['shared/cli/scan.ts', '--no-progress', ...args], { PATH: process.env.PATH, HOME: tempDir(), AWS_EC2_METADATA_DISABLED: 'true', NODE_NO_WARNINGS: '1', ...env });
+  exec(process.execPath, [CLI_BIN, 'scan', '--no-progress', ...args], { PATH: process.env.PATH, HOME: tempDir(), AWS_EC2_METADATA_DISABLED: 'true', NODE_NO_WARNINGS: '1', ...env });
 
 /** A loopback port nothing listens on: bound, then released. */
 const closedPort = async (): Promise<number> => {
@@ -224,7 +224,7 @@ describe('CLI: npm run scan against AWS that is not set up', { timeout: 60_000 }
 
     // Assess
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('scan failed: no AWS region is set: set AWS_REGION or pass --region (e.g. --region us-east-1)\n');
+    expect(run.stderr).toBe('error: no AWS region is set: set AWS_REGION or pass --region (e.g. --region us-east-1)\n');
   });
 
   it('names the profile whose credentials are missing', async () => {
@@ -256,14 +256,5 @@ describe('CLI: npm run scan against AWS that is not set up', { timeout: 60_000 }
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`nothing is listening at AWS_ENDPOINT_URL=${endpoint}`);
     expect(run.stderr).not.toMatch(/ECONNREFUSED/);
-  });
-
-  it('runs as the npx bin', async () => {
-    // Act
-    const run = await exec(process.execPath, [join(repoRoot, 'bin', 'scan.mjs'), '--sandbox', '--fail-on', 'none']);
-
-    // Assess
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('secrets-remediator scan of account 123456789012, region us-east-1');
   });
 });

@@ -549,7 +549,7 @@ interface Run {
 
 const checkPolicy = async (...args: string[]): Promise<Run> => {
   try {
-    const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/check-policy.ts', ...args], {
+    const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/main.ts', 'validate', ...args], {
       cwd: repoRoot,
       timeout: 60_000,
     });
@@ -560,7 +560,7 @@ const checkPolicy = async (...args: string[]): Promise<Run> => {
   }
 };
 
-describe('CLI: check-policy', { timeout: 60_000 }, () => {
+describe('CLI: secrets-remediator validate', { timeout: 60_000 }, () => {
   it('prints a one-line summary of the shipped policy and exits 0', async () => {
     // Act
     const run = await checkPolicy('--stage', 'prod');
@@ -570,29 +570,29 @@ describe('CLI: check-policy', { timeout: 60_000 }, () => {
     expect(run.stdout).toMatch(/^policy\.yml \(stage prod\): valid — mode dry-run, 0 allowed admins, .*no stages\.prod override\n$/);
   });
 
-  it('prints every problem on its own line and exits 1', async () => {
+  it('prints every problem on its own line, each naming its field, and exits 2', async () => {
     // Prepare
     const file = tempFile('policy.yml', 'mode: enforcing\nstages:\n  prod:\n    unusedDay: 3\n');
 
     // Act
-    const run = await checkPolicy(file);
+    const run = await checkPolicy('--policy', file);
 
     // Assess
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.split('\n')).toEqual([
-      `${file} (stage dev): invalid policy, 2 problems:`,
+      `error: ${file} (stage dev): invalid policy, 2 problems:`,
       '  mode: expected "dry-run" or "enforce", received "enforcing"',
       '  stages.prod.unusedDay: unknown field (did you mean "unusedDays"?)',
       '',
     ]);
   });
 
-  it('says when the file is missing and exits 1', async () => {
+  it('says when the file is missing and exits 2', async () => {
     // Act
-    const run = await checkPolicy('--stage', 'prod', 'no-such-policy.yml');
+    const run = await checkPolicy('--stage', 'prod', '--policy', 'no-such-policy.yml');
 
     // Assess
-    expect(run).toMatchObject({ code: 1, stdout: '', stderr: 'no-such-policy.yml (stage prod): policy file not found\n' });
+    expect(run).toMatchObject({ code: 2, stdout: '', stderr: 'error: no-such-policy.yml (stage prod): policy file not found\n' });
   });
 });

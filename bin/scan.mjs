@@ -1,7 +1,0 @@
-#!/usr/bin/env node
-// `npx secrets-remediator-scan ...`: the TypeScript CLI through tsx's loader, so the scan runs
-// from a checkout or an installed package without a build step.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../shared/cli/scan.ts');
