@@ -14,15 +14,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { AlertInProgressError, type Channel, type ChannelFailure, channelList, channelsFor, deliverChannel, throwFailures } from '../../shared/alerts/delivery.js';
-import { renderDigest } from '../../shared/alerts/render.js';
-import { type AlertSettings, closedBy, digestOf, keepHeldUntil } from '../../shared/alerts/storm.js';
-import { RemediationError } from '../../shared/errors.js';
-import { logger } from '../../shared/logger.js';
-import type { Clock } from '../../shared/ports/clock.js';
-import type { DigestPort, DigestWindow } from '../../shared/ports/digest.js';
-import type { LedgerPort } from '../../shared/ports/ledger.js';
-import type { ChatPort, NotifierPort } from '../../shared/ports/notifier.js';
+import { AlertInProgressError, type Channel, type ChannelFailure, channelList, channelsFor, deliverChannel, throwFailures } from '../alerts/delivery.js';
+import { renderDigest } from '../alerts/render.js';
+import { type AlertSettings, closedBy, digestOf, keepHeldUntil } from '../alerts/storm.js';
+import { RemediationError } from '../errors.js';
+import { logger } from '../logger.js';
+import type { Clock } from '../ports/clock.js';
+import type { DigestPort, DigestWindow } from '../ports/digest.js';
+import type { LedgerPort } from '../ports/ledger.js';
+import type { ChatPort, NotifierPort } from '../ports/notifier.js';
 
 export interface DigestReport {
   readonly window: string;

@@ -13,8 +13,8 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { type Channel, CLAIM_MS, channelsFor, deliverOnce, AlertInProgressError } from '../../shared/alerts/delivery.js';
-import { renderFinding } from '../../shared/alerts/render.js';
+import { type Channel, CLAIM_MS, channelsFor, deliverOnce, AlertInProgressError } from '../alerts/delivery.js';
+import { renderFinding } from '../alerts/render.js';
 import {
   type AlertSettings,
   canHoldIn,
@@ -25,8 +25,8 @@ import {
   routeFor,
   sentAlone,
   windowFor,
-} from '../../shared/alerts/storm.js';
-import { parseWith } from '../../shared/contracts/cloudtrail-event.js';
+} from '../alerts/storm.js';
+import { parseWith } from '../contracts/cloudtrail-event.js';
 import {
   type ActionResult,
   FINDING_DETAIL_TYPE,
@@ -34,14 +34,14 @@ import {
   RemediationResultEventSchema,
   RESULT_DETAIL_TYPE,
   SecretFindingEventSchema,
-} from '../../shared/contracts/finding.js';
-import { InvalidEventError, RemediationError } from '../../shared/errors.js';
-import { logger } from '../../shared/logger.js';
-import { type Rejected, settleErrors } from '../../shared/middleware/settle-errors.js';
-import type { Clock } from '../../shared/ports/clock.js';
-import type { DigestPort } from '../../shared/ports/digest.js';
-import type { LedgerPort } from '../../shared/ports/ledger.js';
-import type { ChatPort, NotifierPort } from '../../shared/ports/notifier.js';
+} from '../contracts/finding.js';
+import { InvalidEventError, RemediationError } from '../errors.js';
+import { logger } from '../logger.js';
+import { type Rejected, settleErrors } from '../middleware/settle-errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { DigestPort } from '../ports/digest.js';
+import type { LedgerPort } from '../ports/ledger.js';
+import type { ChatPort, NotifierPort } from '../ports/notifier.js';
 
 export type AlertOutcome =
   | { readonly status: 'sent'; readonly findingId: string; readonly subject: string; readonly channels: readonly Channel[] }

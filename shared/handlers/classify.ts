@@ -7,15 +7,15 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
-import { type Finding, findingBusEvent } from '../../shared/contracts/finding.js';
-import { type ClassifyContext, evaluate, type Prepared, prepare } from '../../shared/domain/classify.js';
-import { claimFirstReports, countDeniedCall, type DeniedCallPorts, type DeniedTally } from '../../shared/domain/denied-calls.js';
-import { rules } from '../../shared/domain/rules.js';
-import { PermissionDeniedError, SecretNotFoundError } from '../../shared/errors.js';
-import { logger } from '../../shared/logger.js';
-import { type Rejected, settleErrors } from '../../shared/middleware/settle-errors.js';
-import type { Ports, SecretState, SecretsPort } from '../../shared/ports/index.js';
+import { parseClassifiableEvent } from '../contracts/cloudtrail-event.js';
+import { type Finding, findingBusEvent } from '../contracts/finding.js';
+import { type ClassifyContext, evaluate, type Prepared, prepare } from '../domain/classify.js';
+import { claimFirstReports, countDeniedCall, type DeniedCallPorts, type DeniedTally } from '../domain/denied-calls.js';
+import { rules } from '../domain/rules.js';
+import { PermissionDeniedError, SecretNotFoundError } from '../errors.js';
+import { logger } from '../logger.js';
+import { type Rejected, settleErrors } from '../middleware/settle-errors.js';
+import type { Ports, SecretState, SecretsPort } from '../ports/index.js';
 
 export type ClassifyOutcome =
   | { readonly status: 'published'; readonly findings: readonly string[] }

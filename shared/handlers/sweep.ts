@@ -10,17 +10,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { parseWith } from '../../shared/contracts/cloudtrail-event.js';
-import { EventBridgeEnvelopeSchema } from '../../shared/contracts/eventbridge-envelope.js';
-import { findingBusEvent, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
-import { InvalidEventError, RemediationError } from '../../shared/errors.js';
-import { logger } from '../../shared/logger.js';
-import { type Rejected, settleErrors } from '../../shared/middleware/settle-errors.js';
-import type { Policy } from '../../shared/policy/schema.js';
-import type { Clock, EventBusPort, LedgerPort, NotifierPort } from '../../shared/ports/index.js';
-import { runSweep, type SweepCheckpoint, type SweepReads } from '../../shared/sweep/run-sweep.js';
-import type { SweepCounts } from '../../shared/sweep/summary.js';
-import { renderSweepSummary } from '../../shared/sweep/sweep-summary.js';
+import { parseWith } from '../contracts/cloudtrail-event.js';
+import { EventBridgeEnvelopeSchema } from '../contracts/eventbridge-envelope.js';
+import { findingBusEvent, SERVICE_SOURCE } from '../contracts/finding.js';
+import { InvalidEventError, RemediationError } from '../errors.js';
+import { logger } from '../logger.js';
+import { type Rejected, settleErrors } from '../middleware/settle-errors.js';
+import type { Policy } from '../policy/schema.js';
+import type { Clock, EventBusPort, LedgerPort, NotifierPort } from '../ports/index.js';
+import { runSweep, type SweepCheckpoint, type SweepReads } from '../sweep/run-sweep.js';
+import type { SweepCounts } from '../sweep/summary.js';
+import { renderSweepSummary } from '../sweep/sweep-summary.js';
 
 export const SWEEP_CONTINUATION_DETAIL_TYPE = 'Sweep Continuation';
 
