@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import type { ActionDefinition } from '../actions/types.js';
 import { parseWith } from '../contracts/cloudtrail-event.js';
 import { type ActionResult, type Mode, resultBusEvent, SecretFindingEventSchema } from '../contracts/finding.js';
-import { remediate } from '../domain/remediate.js';
+import { remediate } from '../actions/runner.js';
 import { logger } from '../logger.js';
 import { type Rejected, settleErrors } from '../middleware/settle-errors.js';
 import type { Policy } from '../policy/schema.js';
