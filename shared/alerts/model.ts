@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ActionResult, ActorKind, Finding, Outcome, Severity } from '../contracts/finding.js';
-import { NO_SECRET } from '../domain/rules.js';
+import { NO_SECRET } from '../domain/catalogue.js';
 import { dateLines, happenedLines, type Line, type NextStep, nextSteps } from './advice.js';
 import { cleanFinding } from './clean-finding.js';
 import { formatStages } from './format.js';

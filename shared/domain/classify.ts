@@ -13,7 +13,7 @@ import type { SecretState } from '../ports/secrets.js';
 import { actorOf } from './actor.js';
 import type { DeniedTally } from './denied-calls.js';
 import { type LocatedSecret, locateSecret, secretIdList, secretLocationPaths, secretRef } from './locate-secret.js';
-import { NO_SECRET, type Rule, rulesTriggeredBy } from './rules.js';
+import { NO_SECRET, type Rule, rulesTriggeredBy } from './catalogue.js';
 
 export interface ClassifyContext {
   readonly policy: Policy;

@@ -11,7 +11,7 @@ import { parseClassifiableEvent } from '../contracts/cloudtrail-event.js';
 import { type Finding, findingBusEvent } from '../contracts/finding.js';
 import { type ClassifyContext, evaluate, type Prepared, prepare } from '../domain/classify.js';
 import { claimFirstReports, countDeniedCall, type DeniedCallPorts, type DeniedTally } from '../domain/denied-calls.js';
-import { rules } from '../domain/rules.js';
+import { rules } from '../domain/catalogue.js';
 import { PermissionDeniedError, SecretNotFoundError } from '../errors.js';
 import { logger } from '../logger.js';
 import { type Rejected, settleErrors } from '../middleware/settle-errors.js';

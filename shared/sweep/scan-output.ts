@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import Table from 'cli-table3';
 import type { Finding, Severity } from '../contracts/finding.js';
-import { rules } from '../domain/rules.js';
+import { rules } from '../domain/catalogue.js';
 import { countRows, unjudgedLine } from './sweep-summary.js';
 import { SEVERITIES, type SweepCounts } from './summary.js';
 

@@ -11,7 +11,7 @@ import { escapeMrkdwn } from '../../shared/alerts/mrkdwn.js';
 import { renderFinding } from '../../shared/alerts/render.js';
 import type { ActionResult, Finding } from '../../shared/contracts/finding.js';
 import { renderAlert } from '../../shared/domain/alert.js';
-import { rules } from '../../shared/domain/rules.js';
+import { rules } from '../../shared/domain/catalogue.js';
 import { dryRunResult, findingForRule, SWEEP_TIME, sweepFinding } from './findings.js';
 
 /** Every string in a payload, one per line: what a reader of that channel can see. */

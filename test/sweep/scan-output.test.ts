@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Finding, FindingSchema } from '../../shared/contracts/finding.js';
-import { rules } from '../../shared/domain/rules.js';
+import { rules } from '../../shared/domain/catalogue.js';
 import { formatOf, openWriter, SARIF_MAX_RESULTS, summaryTable } from '../../shared/sweep/scan-output.js';
 import { addInspection, emptyCounts } from '../../shared/sweep/summary.js';
 

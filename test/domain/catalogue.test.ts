@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ActionTypeSchema } from '../../shared/contracts/finding.js';
 import { actionDefinitions } from '../../shared/actions/registry.js';
 import { MANAGED_RULES } from '../../shared/domain/config-rules.js';
-import { rules } from '../../shared/domain/rules.js';
+import { rules } from '../../shared/domain/catalogue.js';
 import { matchesPattern } from '../../shared/rules/match-pattern.js';
 import { routes } from '../../shared/rules/routes.js';
 import { repoRoot, sampleEventFiles } from '../helpers/events.js';
