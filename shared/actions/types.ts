@@ -5,7 +5,7 @@
  * exemptions, dry run, limits, error handling, verification and Config re-evaluation.
  */
 import type { ActionType, Finding, VersionStages } from '../contracts/finding.js';
-import type { ManagedRule } from '../domain/config-rules.js';
+import type { ManagedRule } from '../contracts/config-event.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState, SecretsPort, SecretVersion } from '../ports/secrets.js';
 

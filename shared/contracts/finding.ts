@@ -11,6 +11,9 @@ export const SERVICE_SOURCE = 'secrets-remediator';
 export const FINDING_DETAIL_TYPE = 'Secret Finding';
 export const RESULT_DETAIL_TYPE = 'Remediation Result';
 
+/** `SecretRef.id` of a finding about the caller when the call names no secret (ListSecrets, a batch read by filters). */
+export const NO_SECRET = '*';
+
 export const SeveritySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 export const ModeSchema = z.enum(['dry-run', 'enforce']);
 /** Every remediation the catalogue plans; each has a function (shared/actions/registry.ts). */

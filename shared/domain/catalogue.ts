@@ -8,21 +8,19 @@
  * Sample events: `events/<rule id>/fires.*.json` must raise the rule's finding and
  * `events/<rule id>/silent.*.json` must not; a meta-test holds every rule to both.
  */
-import type { ClassifiableEvent, CloudTrailEvent } from '../contracts/cloudtrail-event.js';
-import type { ActionType, Actor, Evidence, SecretRef, Severity } from '../contracts/finding.js';
+import { API_CALL, type ClassifiableEvent, type CloudTrailEvent, SERVICE_EVENT } from '../contracts/cloudtrail-event.js';
+import { type ActionType, type Actor, type Evidence, NO_SECRET, type SecretRef, type Severity } from '../contracts/finding.js';
 import { InvalidEventError } from '../errors.js';
 import { matchesGlob } from '../policy/glob.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
-import { type ManagedRule, managedRuleOf } from './config-rules.js';
+import type { ManagedRule } from '../contracts/config-event.js';
+import { managedRuleOf } from './config-rules.js';
 import { AWS_MANAGED_KEY_ALIAS, judgeKmsKey } from './kms-key.js';
 import { ACCESS_DENIED_PREFIX, type DeniedTally } from './denied-calls.js';
 import { secretIdList, secretRef } from './locate-secret.js';
 import { analyseResourcePolicy } from './resource-policy.js';
 import { parseRotationError } from './rotation-failure.js';
-
-export const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
-export const API_CALL = 'AWS API Call via CloudTrail';
 
 export type Trigger =
   | {
@@ -55,9 +53,6 @@ export interface RuleInput {
   /** The caller's refused calls in the current window, counted only for rules with `needsDeniedCount`; undefined when not counted. */
   readonly deniedCalls?: DeniedTally;
 }
-
-/** `SecretRef.id` of a finding about the caller when the call names no secret (ListSecrets, a batch read by filters). */
-export const NO_SECRET = '*';
 
 export type Verdict =
   | { readonly fires: false; readonly reason: string }

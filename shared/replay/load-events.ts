@@ -5,8 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { isBareCloudTrailRecord } from '../contracts/cloudtrail-event.js';
-import { API_CALL, SERVICE_EVENT } from '../domain/catalogue.js';
+import { API_CALL, isBareCloudTrailRecord, SERVICE_EVENT } from '../contracts/cloudtrail-event.js';
 
 export interface LoadedEvent {
   /** The path as the user should read it (relative to the working directory). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionTypeSchema } from '../../shared/contracts/finding.js';
 import { actionDefinitions } from '../../shared/actions/registry.js';
-import { MANAGED_RULES } from '../../shared/domain/config-rules.js';
+import { MANAGED_RULES } from '../../shared/contracts/config-event.js';
 import { rules } from '../../shared/domain/catalogue.js';
 import { matchesPattern } from '../../shared/rules/match-pattern.js';
 import { routes } from '../../shared/rules/routes.js';
