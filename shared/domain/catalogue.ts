@@ -546,6 +546,11 @@ export type RuleId = (typeof ruleTable)[number]['id'];
 /** The table, widened for lookups. */
 export const rules: readonly Rule[] = ruleTable;
 
+const byId: ReadonlyMap<string, Rule> = new Map(rules.map((rule) => [rule.id, rule]));
+
+/** The catalogue's rule of that id; undefined for an id the catalogue does not know. */
+export const ruleById = (id: string): Rule | undefined => byId.get(id);
+
 /** The rules an event triggers (before their conditions are checked). */
 export const rulesTriggeredBy = (event: ClassifiableEvent, policy: Policy): readonly Rule[] => {
   if (event.kind === 'config') {
