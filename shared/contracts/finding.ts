@@ -5,6 +5,7 @@
  */
 import { EventBridgeEnvelopeSchema as EventBridgeSchema } from './eventbridge-envelope.js';
 import * as z from 'zod';
+import { RuleIdSchema } from './rule-ids.js';
 
 /** `source` of every event this service puts on its bus (custom sources may not start with `aws.`). */
 export const SERVICE_SOURCE = 'secrets-remediator';
@@ -127,7 +128,7 @@ export const EvidenceSchema = z
 export const FindingSchema = z.object({
   /** Stable for one event and rule, so a redelivered event yields the same finding id. */
   id: z.string(),
-  rule: z.string(),
+  rule: RuleIdSchema,
   title: z.string(),
   severity: SeveritySchema,
   /** Why the rule fired, in words on-call can check. */

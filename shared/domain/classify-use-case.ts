@@ -59,7 +59,7 @@ export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPor
   return { status: 'published', findings: findings.map((f) => f.id) };
 };
 
-const reportsOnce = (finding: Finding): boolean => ruleById(finding.rule)?.reportOnce === true;
+const reportsOnce = (finding: Finding): boolean => ruleById(finding.rule).reportOnce === true;
 
 /** Counts this refused call against its caller's window; logs the tally, never the request. */
 const countDenied = async (prepared: Prepared, context: ClassifyContext, ports: DeniedCallPorts): Promise<DeniedTally | undefined> => {
