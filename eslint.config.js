@@ -3,6 +3,69 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Imports run one way: each folder of shared/ names the folders it may import, all of them
+ * below it in this list, so no import runs back up and no two folders import each other.
+ * Nothing in shared/ imports functions/ (the Lambda entries wire shared/, never the reverse),
+ * and only shared/adapters/ imports the AWS SDK. errors.ts and logger.ts are the ground floor,
+ * open to every folder; config.ts (the environment) is read by the functions and the CLI only.
+ *
+ *   contracts   the event and finding shapes, and the constants they name
+ *   policy      the policy file's schema;          ports  the interfaces to AWS
+ *   middleware  the middy pieces and baseChain()
+ *   domain      the rule catalogue and its pure decisions, the classify use case
+ *   alerts / sweep / actions / rules   the use cases of each area, and the EventBridge routes
+ *   adapters / sandbox                 AWS behind the ports, and the in-memory account
+ *   handlers    one per function: parse, then the use case, on baseChain()
+ *   replay / cli                       the local chain and the commands
+ */
+const mayImport = {
+  contracts: [],
+  policy: ['contracts'],
+  ports: ['contracts'],
+  middleware: [],
+  domain: ['contracts', 'policy', 'ports'],
+  alerts: ['contracts', 'policy', 'ports', 'domain'],
+  sweep: ['contracts', 'policy', 'ports', 'domain'],
+  actions: ['contracts', 'policy', 'ports', 'domain', 'alerts'],
+  rules: ['contracts', 'policy'],
+  adapters: ['contracts', 'policy', 'ports'],
+  sandbox: ['contracts', 'policy', 'ports', 'domain'],
+  handlers: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'sweep', 'actions'],
+  replay: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'sweep', 'actions', 'rules', 'sandbox', 'handlers'],
+  cli: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'sweep', 'actions', 'rules', 'adapters', 'sandbox', 'handlers', 'replay', 'config'],
+};
+const sdk = ['@aws-sdk/*', 'node:fs', 'node:fs/*', 'node:child_process'];
+
+/** One no-restricted-imports block per folder of shared/: the folders it may not import, and the SDK outside adapters. */
+const importZones = () =>
+  Object.entries(mayImport).map(([area, allowed]) => {
+    const forbidden = [...Object.keys(mayImport), 'config'].filter((other) => other !== area && !allowed.includes(other));
+    return {
+      files: [`shared/${area}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              ...(forbidden.length === 0
+                ? []
+                : [
+                    {
+                      group: forbidden.map((other) => (other === 'config' ? '../config.js' : `../${other}/*`)),
+                      message: `imports run one way: shared/${area}/ may import only ${[...allowed, 'errors', 'logger'].map((a) => `shared/${a}`).join(', ')} (see the layers in eslint.config.js)`,
+                    },
+                  ]),
+              { group: ['**/functions/*'], message: 'shared/ never imports functions/: the Lambda entries wire shared/, not the reverse' },
+              // The domain is pure (no I/O): a test enforces it too; the linter says it sooner.
+              ...(area === 'adapters' ? [] : [{ group: area === 'domain' ? sdk : ['@aws-sdk/*'], message: 'only shared/adapters/ talks to AWS (behind shared/ports/)' }]),
+            ],
+          },
+        ],
+      },
+    };
+  });
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.serverless/', '.esbuild/', 'coverage/', '.bench/'] },
   js.configs.recommended,
@@ -39,11 +102,15 @@ export default tseslint.config(
     },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
+  ...importZones(),
   {
-    // The domain is pure: no AWS SDK, no I/O. A test enforces it too; the linter says it sooner.
-    files: ['shared/domain/**/*.ts'],
+    // A Lambda entry wires configuration, adapters and its handler: never the local replay or the CLI.
+    files: ['functions/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'node:fs', 'node:fs/*', 'node:child_process'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/shared/replay/*', '**/shared/cli/*', '**/shared/sandbox/*'], message: 'functions/ wire AWS adapters to shared/handlers, never the replay, the CLI or the sandbox' }] },
+      ],
     },
   },
 );

@@ -21,7 +21,7 @@
  * Ends with one `BENCH_SUMMARY {json}` line holding every number, for notes and comparisons.
  * Bundles go to a temporary folder under .bench/ (gitignored), removed at the end.
  */
-import { functionNames } from '../shared/rules/routes.js';
+import { functionNames } from '../shared/contracts/functions.js';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

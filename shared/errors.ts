@@ -66,3 +66,15 @@ export class ConfigError extends RemediationError {
     this.name = 'ConfigError';
   }
 }
+
+/**
+ * The user asked a command for something that cannot be done as asked (a bad flag, a missing
+ * file, a format it cannot write); the message says what to do. The CLI exits 2 on it. Here,
+ * on the ground floor, because the loaders and writers that find the problem sit below the CLI.
+ */
+export class UsageError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UsageError';
+  }
+}

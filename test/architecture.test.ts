@@ -26,4 +26,12 @@ describe('Architecture', () => {
 
     expect(offenders).toEqual([]);
   });
+
+  it('keeps shared/ free of imports of functions/: the Lambda entries wire shared/, never the reverse', () => {
+    const offenders = readdirSync(join(repoRoot, 'shared'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => /from '(\.\.\/)+functions\//.test(readFileSync(join(repoRoot, 'shared', f), 'utf8')));
+
+    expect(offenders).toEqual([]);
+  });
 });

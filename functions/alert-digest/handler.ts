@@ -1,8 +1,8 @@
-// Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: make-handler.ts.
+// Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: shared/handlers/alert-digest.ts.
 import { alertAccount } from '../../shared/adapters/aws-account.js';
 import { digestTableFor, loadConfig } from '../../shared/config.js';
 import { ConfigError } from '../../shared/errors.js';
-import { makeHandler } from './make-handler.js';
+import { makeHandler } from '../../shared/handlers/alert-digest.js';
 
 const config = loadConfig();
 const { alerts } = config.policy;

@@ -1,8 +1,8 @@
-// Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: make-handler.ts.
+// Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: shared/handlers/classify.ts.
 import { awsBus, awsLedger, awsSecrets } from '../../shared/adapters/aws-account.js';
 import { loadConfig } from '../../shared/config.js';
 import { systemClock } from '../../shared/ports/clock.js';
-import { makeHandler } from './make-handler.js';
+import { makeHandler } from '../../shared/handlers/classify.js';
 
 const config = loadConfig();
 export const handler = makeHandler(

@@ -1,11 +1,13 @@
-// Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: make-handler.ts.
+// Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: shared/actions/restore-secret.ts, run by shared/handlers/action-handler.ts.
+import { restoreSecretAction } from '../../shared/actions/restore-secret.js';
 import { awsBus, awsCompliance, awsLedger, awsSecrets } from '../../shared/adapters/aws-account.js';
 import { loadConfig } from '../../shared/config.js';
+import { makeActionHandler } from '../../shared/handlers/action-handler.js';
 import { systemClock } from '../../shared/ports/clock.js';
-import { makeHandler } from './make-handler.js';
 
 const config = loadConfig();
-export const handler = makeHandler(
+export const handler = makeActionHandler(
+  restoreSecretAction,
   { secrets: awsSecrets(), bus: awsBus(config.eventBusName), ledger: awsLedger(config.ledgerTableName), compliance: awsCompliance(), clock: systemClock },
   { policy: config.policy, mode: config.mode },
 );

@@ -1,11 +1,11 @@
 /**
  * What an action is: the IAM actions it needs, what it reads before deciding, a pure plan, and
  * — when the plan is a change — how to apply it and how to check afterwards that AWS shows it.
- * The runner (shared/domain/remediate.ts) supplies everything else: idempotency, re-reading,
+ * The runner (shared/actions/runner.ts) supplies everything else: idempotency, re-reading,
  * exemptions, dry run, limits, error handling, verification and Config re-evaluation.
  */
 import type { ActionType, Finding, VersionStages } from '../contracts/finding.js';
-import type { ManagedRule } from '../domain/config-rules.js';
+import type { ManagedRule } from '../contracts/config-event.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState, SecretsPort, SecretVersion } from '../ports/secrets.js';
 

@@ -11,7 +11,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import type { AlertSettings } from '../alerts/storm.js';
+import type { Policy } from '../policy/schema.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { DigestPort } from '../ports/digest.js';
 import type { Ports } from '../ports/index.js';
@@ -97,7 +97,7 @@ export interface AlertAccount {
  * Secrets Manager client exists in the function at all.
  */
 export const alertAccount = (
-  { alertTopicArn, ledgerTableName, digestTableName, alerts }: { alertTopicArn: string; ledgerTableName: string; digestTableName?: string | undefined; alerts: AlertSettings },
+  { alertTopicArn, ledgerTableName, digestTableName, alerts }: { alertTopicArn: string; ledgerTableName: string; digestTableName?: string | undefined; alerts: Policy['alerts'] },
   region?: string,
 ): AlertAccount => {
   const dynamoDb = new DynamoDBClient(clientConfig(region));

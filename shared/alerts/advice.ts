@@ -3,6 +3,7 @@
  * command where there is one. Pure; reads only a cleaned finding (`clean-finding.ts`).
  */
 import type { ActionResult, ActionType, Finding } from '../contracts/finding.js';
+import type { RuleId } from '../contracts/rule-ids.js';
 import { PENDING } from '../domain/plan-clear-stale-pending.js';
 import { rotationStepAdvice } from '../domain/rotation-failure.js';
 import { shellArg } from './format.js';
@@ -67,7 +68,8 @@ export const evidenceLines = ({ evidence: e }: Finding): Line[] => [
   ...(e.errorCode && !e.deniedCount ? [{ label: 'Error code', value: e.errorCode }] : []),
 ];
 
-const advice: Readonly<Record<string, RuleAdvice>> = {
+/** Every rule's advice: a rule added to the catalogue does not compile until it has its own. */
+const advice: Readonly<Record<RuleId, RuleAdvice>> = {
   'rotation-failed': {
     happened: (f) => {
       const step = rotationStepAdvice[f.evidence.failingStep ?? 'unknown'];
@@ -194,7 +196,6 @@ const advice: Readonly<Record<string, RuleAdvice>> = {
   },
 };
 
-const fallback: RuleAdvice = { followUp: () => [] };
 
 /** What the action type does, in words for "the service already …" / "would have …". */
 const actionWords: Readonly<Record<ActionType, string>> = {
@@ -206,7 +207,7 @@ const actionWords: Readonly<Record<ActionType, string>> = {
 
 /** What happened: the event (or the sweep) and the reason, the rule's narrative, the evidence. */
 export const happenedLines = (f: Finding): Line[] => {
-  const narrative = advice[f.rule]?.happened;
+  const narrative = advice[f.rule].happened;
   // A sweep finding has no event to tell: the sweep's own finding opens, the narrative explains.
   const opening =
     f.actor.kind === 'sweep' ? [`The scheduled sweep found this at ${f.event.time}: ${f.reason}.`] : narrative ? [] : [`${f.event.name} at ${f.event.time}: ${f.reason}.`];
@@ -219,7 +220,7 @@ export const happenedLines = (f: Finding): Line[] => {
  * when the finding came from an event.
  */
 export const nextSteps = (f: Finding, result?: ActionResult): NextStep[] => {
-  const rule = advice[f.rule] ?? fallback;
+  const rule = advice[f.rule];
   const fix = rule.fix?.(f, result);
   const steps = [...repairSteps(fix, result), ...rule.followUp(f, result)];
   return steps.length > 0 ? steps : [{ text: 'Review the event in CloudTrail.' }];

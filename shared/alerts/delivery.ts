@@ -44,7 +44,7 @@ export const channelsFor = ({ channels }: AlertSettings): Channels => {
  * shorter than the minute before Lambda's first retry, so a retry after a crash or a timeout
  * finds it free. Keep it between the two if either changes. alert-digest (300 s) claims each
  * part's channels with it too: one send fits in it, and that function's window claim
- * (functions/alert-digest/make-handler.ts, longer than its timeout) keeps other runs off the
+ * (shared/alerts/digest-flush.ts, longer than its timeout) keeps other runs off the
  * window's parts meanwhile.
  */
 export const CLAIM_MS = 45_000;

@@ -8,8 +8,7 @@
  * for its own channel.
  */
 import { createHash } from 'node:crypto';
-import type { ActionResult, ActorKind, Finding, Outcome, Severity } from '../contracts/finding.js';
-import { NO_SECRET } from '../domain/rules.js';
+import { type ActionResult, type ActorKind, type Finding, NO_SECRET, type Outcome, type Severity } from '../contracts/finding.js';
 import { dateLines, happenedLines, type Line, type NextStep, nextSteps } from './advice.js';
 import { cleanFinding } from './clean-finding.js';
 import { formatStages } from './format.js';

@@ -14,10 +14,4 @@
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** The user asked for something that cannot be done as asked; the message says what to do. */
-export class UsageError extends Error {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError } from '../errors.js';

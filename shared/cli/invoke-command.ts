@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { Argument, Command } from 'commander';
-import { functionNames, type FunctionName } from '../rules/routes.js';
+import { functionNames, type FunctionName } from '../contracts/functions.js';
 import { InvocationError } from '../replay/chain.js';
 import { localContext } from '../replay/lambda-context.js';
 import { loadEvent } from '../replay/load-events.js';

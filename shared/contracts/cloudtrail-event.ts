@@ -12,6 +12,10 @@ import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
 import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, type ConfigComplianceEvent, ConfigComplianceEventSchema } from './config-event.js';
 
+/** The detail-types CloudTrail's events arrive with on EventBridge. */
+export const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
+export const API_CALL = 'AWS API Call via CloudTrail';
+
 const nullableRecord = z.record(z.string(), z.unknown()).nullable().optional();
 
 const SessionIssuerSchema = z.looseObject({

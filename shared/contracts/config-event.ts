@@ -6,6 +6,17 @@ import * as z from 'zod';
 import { EventBridgeEnvelopeSchema } from './eventbridge-envelope.js';
 
 export const CONFIG_SOURCE = 'aws.config';
+
+/** The AWS Config managed rules (their identifiers) whose compliance changes the service reads. */
+export const MANAGED_RULES = [
+  'secretsmanager-rotation-enabled-check',
+  'secretsmanager-scheduled-rotation-success-check',
+  'secretsmanager-secret-periodic-rotation',
+  'secretsmanager-secret-unused',
+  'secretsmanager-using-cmk',
+] as const;
+
+export type ManagedRule = (typeof MANAGED_RULES)[number];
 export const CONFIG_COMPLIANCE_CHANGE = 'Config Rules Compliance Change';
 
 const EvaluationResultSchema = z.looseObject({

@@ -5,11 +5,15 @@
  */
 import { EventBridgeEnvelopeSchema as EventBridgeSchema } from './eventbridge-envelope.js';
 import * as z from 'zod';
+import { RuleIdSchema } from './rule-ids.js';
 
 /** `source` of every event this service puts on its bus (custom sources may not start with `aws.`). */
 export const SERVICE_SOURCE = 'secrets-remediator';
 export const FINDING_DETAIL_TYPE = 'Secret Finding';
 export const RESULT_DETAIL_TYPE = 'Remediation Result';
+
+/** `SecretRef.id` of a finding about the caller when the call names no secret (ListSecrets, a batch read by filters). */
+export const NO_SECRET = '*';
 
 export const SeveritySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 export const ModeSchema = z.enum(['dry-run', 'enforce']);
@@ -124,7 +128,8 @@ export const EvidenceSchema = z
 export const FindingSchema = z.object({
   /** Stable for one event and rule, so a redelivered event yields the same finding id. */
   id: z.string(),
-  rule: z.string(),
+  // A string first, so a finding without a rule reads "missing", and a wrong one names the ids it may be.
+  rule: z.string().pipe(RuleIdSchema),
   title: z.string(),
   severity: SeveritySchema,
   /** Why the rule fired, in words on-call can check. */

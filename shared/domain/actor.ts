@@ -7,7 +7,7 @@
 import type { CloudTrailRecord } from '../contracts/cloudtrail-event.js';
 import type { Actor, ActorKind } from '../contracts/finding.js';
 import { matchesGlob } from '../policy/glob.js';
-import { functionNames } from '../rules/routes.js';
+import { functionNames } from '../contracts/functions.js';
 
 export interface ActorContext {
   /** Role-name prefix of this service's own roles (`secrets-remediator-<stage>-`); events they cause are never acted on. */

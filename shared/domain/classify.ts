@@ -6,14 +6,14 @@
  * rule's condition and builds the findings.
  */
 import type { ClassifiableEvent } from '../contracts/cloudtrail-event.js';
-import type { Actor, EventRef, Evidence, Finding, SecretRef } from '../contracts/finding.js';
+import { type Actor, type EventRef, type Evidence, type Finding, NO_SECRET, type SecretRef } from '../contracts/finding.js';
 import { InvalidEventError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
 import { actorOf } from './actor.js';
 import type { DeniedTally } from './denied-calls.js';
 import { type LocatedSecret, locateSecret, secretIdList, secretLocationPaths, secretRef } from './locate-secret.js';
-import { NO_SECRET, type Rule, rulesTriggeredBy } from './rules.js';
+import { type Rule, rulesTriggeredBy } from './catalogue.js';
 
 export interface ClassifyContext {
   readonly policy: Policy;

@@ -4,15 +4,7 @@
  * names its copies `securityhub-<identifier>-<suffix>`, conformance packs add their own
  * suffixes, and the policy's `configRules` maps any other name.
  */
-export const MANAGED_RULES = [
-  'secretsmanager-rotation-enabled-check',
-  'secretsmanager-scheduled-rotation-success-check',
-  'secretsmanager-secret-periodic-rotation',
-  'secretsmanager-secret-unused',
-  'secretsmanager-using-cmk',
-] as const;
-
-export type ManagedRule = (typeof MANAGED_RULES)[number];
+import { MANAGED_RULES, type ManagedRule } from '../contracts/config-event.js';
 
 export const managedRuleOf = (configRuleName: string, aliases: Readonly<Record<string, string>>): ManagedRule | undefined => {
   const aliased = aliases[configRuleName];

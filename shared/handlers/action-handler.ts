@@ -3,14 +3,13 @@
  * remediation use case, a "Remediation Result" out (and a structured audit log line). Each
  * action function is this, wired with its own definition and role.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { ActionDefinition } from '../actions/types.js';
 import { parseWith } from '../contracts/cloudtrail-event.js';
 import { type ActionResult, type Mode, resultBusEvent, SecretFindingEventSchema } from '../contracts/finding.js';
-import { remediate } from '../domain/remediate.js';
+import { remediate } from '../actions/runner.js';
 import { logger } from '../logger.js';
-import { type Rejected, settleErrors } from '../middleware/settle-errors.js';
+import { baseChain } from '../middleware/base-chain.js';
+import type { Rejected } from '../middleware/settle-errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { Ports } from '../ports/index.js';
 
@@ -28,33 +27,30 @@ export interface ActionSettings {
 }
 
 export const makeActionHandler = (action: ActionDefinition, ports: ActionPorts, settings: ActionSettings) =>
-  middy<unknown, ActionOutcome>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(settleErrors(logger))
-    .handler(async (raw): Promise<ActionOutcome> => {
-      const { detail: finding } = parseWith(SecretFindingEventSchema, raw);
-      logger.appendKeys({ eventId: finding.event.id, findingId: finding.id, ruleId: finding.rule, secretArn: finding.secret.id, action: action.type });
-      if (!finding.actions.includes(action.type)) {
-        // The rule pattern should never send one; answering keeps a misrouted event harmless.
-        return { status: 'ignored', reason: `the finding does not plan ${action.type}` };
-      }
-      const outcome = await remediate(action, finding, { ...ports, ...settings });
-      if (outcome.kind === 'duplicate') {
-        // Report the first delivery's result again (its publish may be what failed); alert sends it once.
-        logger.info('duplicate delivery', { outcome: outcome.result?.outcome });
-        if (outcome.result) await ports.bus.publish([resultBusEvent({ finding, result: outcome.result })]);
-        return { status: 'duplicate', findingId: finding.id };
-      }
-      const { result } = outcome;
-      // The audit trail: every decision, who caused it, what was done.
-      logger.info('remediation finished', {
-        outcome: result.outcome,
-        reason: result.reason,
-        mode: result.mode,
-        versionId: result.versionId,
-        principal: finding.actor.principal,
-        principalKind: finding.actor.kind,
-      });
-      await ports.bus.publish([resultBusEvent({ finding, result })]);
-      return { status: result.outcome, findingId: finding.id, reason: result.reason };
+  baseChain<ActionOutcome>().handler(async (raw): Promise<ActionOutcome> => {
+    const { detail: finding } = parseWith(SecretFindingEventSchema, raw);
+    logger.appendKeys({ eventId: finding.event.id, findingId: finding.id, ruleId: finding.rule, secretArn: finding.secret.id, action: action.type });
+    if (!finding.actions.includes(action.type)) {
+      // The rule pattern should never send one; answering keeps a misrouted event harmless.
+      return { status: 'ignored', reason: `the finding does not plan ${action.type}` };
+    }
+    const outcome = await remediate(action, finding, { ...ports, ...settings });
+    if (outcome.kind === 'duplicate') {
+      // Report the first delivery's result again (its publish may be what failed); alert sends it once.
+      logger.info('duplicate delivery', { outcome: outcome.result?.outcome });
+      if (outcome.result) await ports.bus.publish([resultBusEvent({ finding, result: outcome.result })]);
+      return { status: 'duplicate', findingId: finding.id };
+    }
+    const { result } = outcome;
+    // The audit trail: every decision, who caused it, what was done.
+    logger.info('remediation finished', {
+      outcome: result.outcome,
+      reason: result.reason,
+      mode: result.mode,
+      versionId: result.versionId,
+      principal: finding.actor.principal,
+      principalKind: finding.actor.kind,
     });
+    await ports.bus.publish([resultBusEvent({ finding, result })]);
+    return { status: result.outcome, findingId: finding.id, reason: result.reason };
+  });

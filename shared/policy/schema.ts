@@ -9,7 +9,7 @@
  */
 import * as z from 'zod';
 import { ModeSchema, SeveritySchema } from '../contracts/finding.js';
-import { MANAGED_RULES } from '../domain/config-rules.js';
+import { MANAGED_RULES } from '../contracts/config-event.js';
 
 /** Longest quote of a user's value in a message: enough to recognise it, never a whole document. */
 const MAX_QUOTED = 60;

@@ -7,7 +7,8 @@
 import type { Context } from 'aws-lambda';
 import type { AlertMessage } from '../ports/notifier.js';
 import { matchesPattern } from '../rules/match-pattern.js';
-import { type BusName, type FunctionName, type Route, routes as allRoutes } from '../rules/routes.js';
+import type { FunctionName } from '../contracts/functions.js';
+import { type BusName, type Route, routes as allRoutes } from '../rules/routes.js';
 import type { DeliveredEvent, RecordingBus } from '../sandbox/recording-bus.js';
 import type { RecordingNotifier } from '../sandbox/recording-notifier.js';
 import { localContext } from './lambda-context.js';

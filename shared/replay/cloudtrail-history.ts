@@ -5,7 +5,7 @@
  * and done on its real account before deploying it.
  */
 import PQueue from 'p-queue';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
 import { parseJsonText, SECRETS_MANAGER_EVENT_SOURCE, secretsManagerEvents, type DecodedEvents } from './event-formats.js';
 

@@ -13,7 +13,7 @@
  * never the text it found there: a replayed file may hold anything, secrets included.
  */
 import { isBareCloudTrailRecord } from '../contracts/cloudtrail-event.js';
-import { API_CALL, SERVICE_EVENT } from '../domain/rules.js';
+import { API_CALL, SERVICE_EVENT } from '../contracts/cloudtrail-event.js';
 
 /** The event source of Secrets Manager's CloudTrail records. */
 export const SECRETS_MANAGER_EVENT_SOURCE = 'secretsmanager.amazonaws.com';

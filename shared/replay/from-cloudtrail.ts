@@ -5,8 +5,7 @@
  * calls these three functions and then runs the events like any file's.
  */
 import { SingleBar } from 'cli-progress';
-import { explainAwsError } from '../cli/aws-hints.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { Mode } from '../contracts/finding.js';
 import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
 import type { SecretsPort } from '../ports/secrets.js';
@@ -91,8 +90,8 @@ export interface LoadHistoryOptions {
 
 /**
  * The account's Secrets Manager history since `--since`, as one replay source (the events in
- * time order). An AWS error becomes a usage error with advice (region, credentials, endpoint,
- * missing permission): the command could not do its job, exit 2.
+ * time order). A refused call becomes a usage error naming the permissions it needs; other AWS
+ * errors go up to the CLI, which explains them (region, credentials, endpoint) and exits 2.
  */
 export const loadHistory = async (history: CloudTrailHistoryPort, options: LoadHistoryOptions): Promise<LoadedEvent> => {
   const now = options.now ?? new Date();
@@ -104,18 +103,19 @@ export const loadHistory = async (history: CloudTrailHistoryPort, options: LoadH
     if (!read.ok) return { file, event: read };
     return { file, event: { ok: true, value: read.value, wrapped: read.wrapped }, ...(read.source ? { source: read.source } : {}) };
   } catch (error) {
-    throw new UsageError(`CloudTrail LookupEvents failed: ${adviceFor(error, options)}`, { cause: error });
+    // A refusal gets the permissions this replay needs; the CLI turns any other AWS error
+    // (region, credentials, endpoint) into advice where it handles every command's errors.
+    throw refusal(error) ?? error;
   } finally {
     bar?.stop();
   }
 };
 
-const adviceFor = (error: unknown, options: LoadHistoryOptions): string => {
-  const advice = explainAwsError(error, { region: options.region, profile: options.profile, endpoint: process.env.AWS_ENDPOINT_URL });
-  if (advice) return advice;
-  const name = error instanceof Error ? error.name : 'Error';
-  if (/AccessDenied|UnauthorizedOperation/.test(name)) {
-    return `${name}: these credentials may not call cloudtrail:LookupEvents; the replay also needs secretsmanager:DescribeSecret, ListSecretVersionIds and GetResourcePolicy (never GetSecretValue)`;
-  }
-  return error instanceof Error ? `${name}: ${error.message}` : String(error);
+const refusal = (error: unknown): UsageError | undefined => {
+  const name = error instanceof Error ? error.name : '';
+  if (!/AccessDenied|UnauthorizedOperation/.test(name)) return undefined;
+  return new UsageError(
+    `CloudTrail LookupEvents failed: ${name}: these credentials may not call cloudtrail:LookupEvents; the replay also needs secretsmanager:DescribeSecret, ListSecretVersionIds and GetResourcePolicy (never GetSecretValue)`,
+    { cause: error },
+  );
 };

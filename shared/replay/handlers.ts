@@ -2,17 +2,18 @@
  * Every function's handler, wired to one set of ports: what the replay invokes where Lambda
  * would. One place, so the CLI and the tests cannot wire the chain differently.
  */
-import { makeHandler as makeAlertDigest } from '../../functions/alert-digest/make-handler.js';
-import { makeHandler as makeSweep } from '../../functions/sweep/make-handler.js';
-import { makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
-import { makeHandler as makeClassify } from '../../functions/classify/make-handler.js';
-import { makeHandler as makeClearStalePending } from '../../functions/clear-stale-pending/make-handler.js';
-import { makeHandler as makeEnableRotation } from '../../functions/enable-rotation/make-handler.js';
-import { makeHandler as makeRemovePublicStatements } from '../../functions/remove-public-statements/make-handler.js';
-import { makeHandler as makeRestoreSecret } from '../../functions/restore-secret/make-handler.js';
+import { clearStalePendingAction } from '../actions/clear-stale-pending.js';
+import { enableRotationAction } from '../actions/enable-rotation.js';
+import { removePublicStatementsAction } from '../actions/remove-public-statements.js';
+import { restoreSecretAction } from '../actions/restore-secret.js';
 import { FLUSH_GRACE_MS } from '../alerts/storm.js';
 import type { Mode } from '../contracts/finding.js';
 import type { Policy } from '../policy/schema.js';
+import { makeActionHandler } from '../handlers/action-handler.js';
+import { makeHandler as makeAlertDigest } from '../handlers/alert-digest.js';
+import { makeHandler as makeAlert } from '../handlers/alert.js';
+import { makeHandler as makeClassify } from '../handlers/classify.js';
+import { makeHandler as makeSweep } from '../handlers/sweep.js';
 import type { Clock } from '../ports/clock.js';
 import type { DigestPort } from '../ports/digest.js';
 import type { Ports } from '../ports/index.js';
@@ -48,10 +49,10 @@ export const localHandlers = (ports: LocalPorts, { policy, mode, serviceRolePref
   const alertPorts = { ...ports, chat: ports.chat ?? new RecordingChat(), digest: ports.digest ?? new MemoryDigest() };
   return {
     classify: makeClassify(ports, { policy, serviceRolePrefix }),
-    'clear-stale-pending': makeClearStalePending(ports, { policy, mode }),
-    'enable-rotation': makeEnableRotation(ports, { policy, mode }),
-    'restore-secret': makeRestoreSecret(ports, { policy, mode }),
-    'remove-public-statements': makeRemovePublicStatements(ports, { policy, mode }),
+    'clear-stale-pending': makeActionHandler(clearStalePendingAction, ports, { policy, mode }),
+    'enable-rotation': makeActionHandler(enableRotationAction, ports, { policy, mode }),
+    'restore-secret': makeActionHandler(restoreSecretAction, ports, { policy, mode }),
+    'remove-public-statements': makeActionHandler(removePublicStatementsAction, ports, { policy, mode }),
     alert: makeAlert(alertPorts, { alerts: policy.alerts }),
     'alert-digest': makeAlertDigest({ ...alertPorts, clock: pastOpenWindows(ports.clock, policy) }, { alerts: policy.alerts }),
     sweep: makeSweep(ports, { policy }),

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { decodeEvents, type EventSource, parseJsonText } from './event-formats.js';
 
 export { wrapCloudTrailRecord } from './event-formats.js';

@@ -16,7 +16,7 @@ import { type ChatbotNotification, renderFinding } from '../alerts/render.js';
 import { formatStages } from '../alerts/format.js';
 import type { AlertMessage, SlackMessage } from '../ports/notifier.js';
 import { plural } from '../plural.js';
-import type { FunctionName } from '../rules/routes.js';
+import type { FunctionName } from '../contracts/functions.js';
 import type { Invocation } from './chain.js';
 
 export interface ActionReport {

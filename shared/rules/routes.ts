@@ -9,6 +9,7 @@ import clearStalePendingFindings from './clear-stale-pending-findings.pattern.js
 import enableRotationFindings from './enable-rotation-findings.pattern.json' with { type: 'json' };
 import removePublicStatementsFindings from './remove-public-statements-findings.pattern.json' with { type: 'json' };
 import restoreSecretFindings from './restore-secret-findings.pattern.json' with { type: 'json' };
+import type { FunctionName } from '../contracts/functions.js';
 import type { Policy } from '../policy/schema.js';
 import { configCompliancePattern } from './config-pattern.js';
 import type { EventPattern } from './match-pattern.js';
@@ -16,9 +17,6 @@ import rotationServiceEvents from './rotation-service-events.pattern.json' with 
 import secretsManagerApiCalls from './secretsmanager-api-calls.pattern.json' with { type: 'json' };
 import secretsManagerReadCalls from './secretsmanager-read-calls.pattern.json' with { type: 'json' };
 import sweepContinuations from './sweep-continuations.pattern.json' with { type: 'json' };
-
-export const functionNames = ['classify', 'clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements', 'alert', 'alert-digest', 'sweep'] as const;
-export type FunctionName = (typeof functionNames)[number];
 
 /** `default`: the account's default bus, where CloudTrail events arrive. `project`: the service's own bus. */
 export type BusName = 'default' | 'project';

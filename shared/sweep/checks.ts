@@ -47,7 +47,7 @@
 import type { Evidence } from '../contracts/finding.js';
 import { AWS_MANAGED_KEY_ALIAS, judgeKmsKey } from '../domain/kms-key.js';
 import { CURRENT, PENDING, planClearStalePending, ROTATION_WINDOW_HOURS } from '../domain/plan-clear-stale-pending.js';
-import type { RuleId } from '../domain/rules.js';
+import type { RuleId } from '../contracts/rule-ids.js';
 import { matchesGlob } from '../policy/glob.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState, SecretVersion } from '../ports/secrets.js';

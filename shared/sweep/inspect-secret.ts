@@ -12,7 +12,7 @@
  */
 import type { Actor, EventRef, Finding, SecretRef } from '../contracts/finding.js';
 import { findingOf } from '../domain/classify.js';
-import { type Rule, rules } from '../domain/rules.js';
+import { type Rule, rules } from '../domain/catalogue.js';
 import { InvalidSecretStateError, PermissionDeniedError, SecretNotFoundError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState, SecretsPort } from '../ports/secrets.js';

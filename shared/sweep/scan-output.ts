@@ -9,9 +9,9 @@ import { createWriteStream, existsSync, lstatSync, readFileSync, realpathSync, r
 import { basename, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Table from 'cli-table3';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { Finding, Severity } from '../contracts/finding.js';
-import { type Rule, rules } from '../domain/rules.js';
+import { type Rule, rules } from '../domain/catalogue.js';
 import { countRows, unjudgedLine } from './sweep-summary.js';
 import { SEVERITIES, type SweepCounts } from './summary.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Severity } from '../contracts/finding.js';
 import type { AlertMessage } from '../ports/notifier.js';
-import { rules } from '../domain/rules.js';
+import { rules } from '../domain/catalogue.js';
 import { SEVERITIES, type SweepCounts, worstSeverity } from './summary.js';
 
 export interface SweepSummaryInput {

@@ -11,7 +11,7 @@ import { loadSampleEvent } from '../helpers/events.js';
 import { classifyContext, samplePolicy } from '../helpers/policy.js';
 import { sandboxWith } from '../helpers/sandbox.js';
 import { actionResult, remediationContext } from '../helpers/remediation.js';
-import { remediate } from '../../shared/domain/remediate.js';
+import { remediate } from '../../shared/actions/runner.js';
 import { RecordingCompliance } from '../../shared/sandbox/memory-ledger.js';
 
 const PAYMENTS_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op';

@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ActionResult } from '../../shared/contracts/finding.js';
-import { remediate, type RemediationOutcome } from '../../shared/domain/remediate.js';
+import { remediate, type RemediationOutcome } from '../../shared/actions/runner.js';
 import { InvalidSecretStateError, PermissionDeniedError, type RemediationError, SecretNotFoundError, TransientAwsError } from '../../shared/errors.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SandboxCall } from '../../shared/sandbox/sandbox-secrets.js';

@@ -7,7 +7,7 @@
 import type { ActionResult, Actor, Evidence, Finding } from '../../shared/contracts/finding.js';
 import { isBareCloudTrailRecord, parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import { classify, findingOf } from '../../shared/domain/classify.js';
-import { rules } from '../../shared/domain/rules.js';
+import { rules } from '../../shared/domain/catalogue.js';
 import { wrapCloudTrailRecord } from '../../shared/replay/load-events.js';
 import { loadSampleEvent, sampleEventFiles } from '../helpers/events.js';
 import { classifyContext } from '../helpers/policy.js';

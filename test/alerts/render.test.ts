@@ -10,8 +10,7 @@ import { buildAlertModel } from '../../shared/alerts/model.js';
 import { escapeMrkdwn } from '../../shared/alerts/mrkdwn.js';
 import { renderFinding } from '../../shared/alerts/render.js';
 import type { ActionResult, Finding } from '../../shared/contracts/finding.js';
-import { renderAlert } from '../../shared/domain/alert.js';
-import { rules } from '../../shared/domain/rules.js';
+import { rules } from '../../shared/domain/catalogue.js';
 import { dryRunResult, findingForRule, SWEEP_TIME, sweepFinding } from './findings.js';
 
 /** Every string in a payload, one per line: what a reader of that channel can see. */
@@ -129,13 +128,13 @@ describe('Function: renderFinding, outcomes', () => {
     expect(sns.body).toContain('restore-secret: no result reported');
   });
 
-  it('is what renderAlert (the alert function, the replay) sends by email', () => {
+  it('sends plain text alone by email unless the Chatbot document is asked for', () => {
     // Prepare
     const result = restore({ outcome: 'planned', mode: 'dry-run' });
 
     // Act / Assess
-    expect(renderAlert(secretDeleted(), result)).toEqual(renderFinding(secretDeleted(), result).sns);
     expect(renderFinding(secretDeleted(), result).sns.chatbot).toBeUndefined();
+    expect(renderFinding(secretDeleted(), result, { chatbot: true }).sns.chatbot).toBeDefined();
   });
 });
 

@@ -14,7 +14,7 @@ import {
 } from '../../shared/alerts/storm.js';
 import { buildAlertModel } from '../../shared/alerts/model.js';
 import type { Finding } from '../../shared/contracts/finding.js';
-import { NO_SECRET } from '../../shared/domain/rules.js';
+import { NO_SECRET } from '../../shared/contracts/finding.js';
 import type { HeldAlert } from '../../shared/ports/digest.js';
 import { accessDeniedBurst } from './findings.js';
 

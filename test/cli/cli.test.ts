@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { functionNames } from '../../shared/rules/routes.js';
+import { functionNames } from '../../shared/contracts/functions.js';
 import { loadEvent } from '../../shared/replay/load-events.js';
 import { jsonLines, runCli, runCommand } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/events.js';

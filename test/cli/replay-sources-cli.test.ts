@@ -71,7 +71,7 @@ describe('CLI: replay of CloudTrail exports', { timeout: 90_000 }, () => {
     const run = await replay(['--from-cloudtrail', '--since', '1d'], { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_PROFILE: undefined, AWS_CONFIG_FILE: '/nonexistent' });
 
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('CloudTrail LookupEvents failed: no AWS region is set');
+    expect(run.stderr).toContain('error: no AWS region is set: set AWS_REGION or pass --region');
   });
 
   it('says in its help what --from-cloudtrail is for', async () => {

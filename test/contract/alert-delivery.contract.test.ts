@@ -5,6 +5,7 @@
  *   (over a mocked client backed by a small in-memory table that understands exactly the key
  *   conditions the adapter sends), so the fake the replay uses cannot drift from DynamoDB's.
  */
+import type { RuleId } from '../../shared/contracts/rule-ids.js';
 import {
   DeleteItemCommand,
   type DeleteItemCommandInput,
@@ -143,7 +144,7 @@ const fakeTable = (pageSize = 1000) => {
 };
 
 const secret = { id: 'x', account: '123456789012', region: 'us-east-1', foundAt: 'detail.responseElements.arn' };
-const at = (iso: string, rule = 'rotation-failed') => windowFor({ rule, secret }, new Date(iso), 5);
+const at = (iso: string, rule: RuleId = 'rotation-failed') => windowFor({ rule, secret }, new Date(iso), 5);
 
 const heldAlert = (findingId: string): HeldAlert => ({
   findingId,

@@ -14,7 +14,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { FetchFunction } from '@slack/webhook';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
+import { makeHandler as makeAlert } from '../../shared/handlers/alert.js';
 import { awsSlackChat } from '../../shared/adapters/aws-account.js';
 import {
   isSlackWebhookUrl,

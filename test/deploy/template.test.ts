@@ -17,7 +17,8 @@ import { actionDefinitions } from '../../shared/actions/registry.js';
 import { CLAIM_MS } from '../../shared/alerts/delivery.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
 import { readYaml } from '../../shared/policy/parse-policy.js';
-import { functionNames, routes, routesFor, schedulesFor } from '../../shared/rules/routes.js';
+import { functionNames } from '../../shared/contracts/functions.js';
+import { routes, routesFor, schedulesFor } from '../../shared/rules/routes.js';
 import { repoRoot } from '../helpers/events.js';
 
 interface Resource {

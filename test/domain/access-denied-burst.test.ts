@@ -10,7 +10,7 @@ import { type ClassifiableEvent, parseClassifiableEvent } from '../../shared/con
 import type { Finding } from '../../shared/contracts/finding.js';
 import { classify, evaluate, prepare } from '../../shared/domain/classify.js';
 import { claimFirstReports, CountInProgressError, countDeniedCall, type DeniedCallPorts, deniedWindow } from '../../shared/domain/denied-calls.js';
-import { rules } from '../../shared/domain/rules.js';
+import { rules } from '../../shared/domain/catalogue.js';
 import type { Policy } from '../../shared/policy/schema.js';
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
 import { loadSampleEvent } from '../helpers/events.js';

@@ -5,8 +5,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { DigestOutcome } from '../../functions/alert-digest/make-handler.js';
-import { type AlertOutcome, makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
+import type { DigestOutcome } from '../../shared/handlers/alert-digest.js';
+import { type AlertOutcome, makeHandler as makeAlert } from '../../shared/handlers/alert.js';
 import { SlackUnavailableError, SlackWebhookRejectedError } from '../../shared/adapters/slack-webhook.js';
 import { AlertInProgressError } from '../../shared/alerts/delivery.js';
 import { windowFor } from '../../shared/alerts/storm.js';

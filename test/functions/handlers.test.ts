@@ -4,9 +4,10 @@
  * AWS errors fail the invocation so Lambda retries it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type AlertPorts, makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
-import { makeHandler as makeClassify } from '../../functions/classify/make-handler.js';
-import { makeHandler as makeClearStalePending } from '../../functions/clear-stale-pending/make-handler.js';
+import { type AlertPorts, makeHandler as makeAlert } from '../../shared/handlers/alert.js';
+import { makeHandler as makeClassify } from '../../shared/handlers/classify.js';
+import { clearStalePendingAction } from '../../shared/actions/clear-stale-pending.js';
+import { makeActionHandler } from '../../shared/handlers/action-handler.js';
 import { ConfigError, TransientAwsError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
@@ -109,7 +110,7 @@ describe('Handler: clear-stale-pending', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
 
-    const outcome = await makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
+    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
 
     expect(outcome).toMatchObject({ status: 'applied', findingId: '2d9f4e30-7f3c-4b20-9d65-3b8c4f9e0a03/rotation-failed' });
     expect(account.bus.published).toHaveLength(1);
@@ -125,7 +126,7 @@ describe('Handler: clear-stale-pending', () => {
     delete (finding.detail as { secret?: unknown }).secret;
     const before = account.secrets.snapshot();
 
-    const outcome = await makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
+    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
 
     expect(outcome).toEqual({ status: 'rejected', problems: ['detail.secret: missing (expected object)'] });
     expect(account.secrets.calls).toEqual([]);
@@ -137,7 +138,7 @@ describe('Handler: clear-stale-pending', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
 
-    const outcome = await makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
+    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
 
     expect(outcome).toMatchObject({ status: 'ignored' });
     expect(account.secrets.calls).toEqual([]);
@@ -149,7 +150,7 @@ describe('Handler: clear-stale-pending', () => {
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
     const before = account.secrets.snapshot();
 
-    await expect(makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' })(finding, context)).rejects.toThrow(TransientAwsError);
+    await expect(makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, context)).rejects.toThrow(TransientAwsError);
     expect(account.secrets.snapshot()).toEqual(before);
     expect(account.bus.published).toEqual([]);
   });
@@ -164,7 +165,7 @@ describe('Handler: an action (audit trail)', () => {
     const info = vi.spyOn(logger, 'info');
 
     // Act
-    await makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
+    await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
 
     // Assess
     expect(appendKeys).toHaveBeenCalledWith({
@@ -184,7 +185,7 @@ describe('Handler: an action (audit trail)', () => {
   it('reports a duplicate delivery once: the same result again, no second write', async () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
-    const handler = makeClearStalePending(account, { policy: samplePolicy, mode: 'enforce' });
+    const handler = makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' });
 
     const first = await handler(finding, context);
     const second = await handler(structuredClone(finding), context);

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { makeHandler, SWEEP_CONTINUATION_DETAIL_TYPE } from '../../functions/sweep/make-handler.js';
+import { makeHandler, SWEEP_CONTINUATION_DETAIL_TYPE } from '../../shared/handlers/sweep.js';
 import { FINDING_DETAIL_TYPE, FindingSchema, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
 import { PermissionDeniedError } from '../../shared/errors.js';
 import { localContext } from '../../shared/replay/lambda-context.js';

@@ -9,7 +9,7 @@ import type { ActionDefinition } from '../../shared/actions/types.js';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { Finding, Mode } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
-import type { RemediationContext } from '../../shared/domain/remediate.js';
+import type { RemediationContext } from '../../shared/actions/runner.js';
 import type { Policy } from '../../shared/policy/schema.js';
 import type { SecretState } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';

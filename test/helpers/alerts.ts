@@ -3,9 +3,10 @@
  * over a sample event) copied for other secrets, and a rig of both alert functions over one set
  * of in-memory ports with a clock the test moves.
  */
-import { makeHandler as makeAlertDigest } from '../../functions/alert-digest/make-handler.js';
-import { makeHandler as makeAlert } from '../../functions/alert/make-handler.js';
-import { makeHandler as makeClassify } from '../../functions/classify/make-handler.js';
+import type { RuleId } from '../../shared/contracts/rule-ids.js';
+import { makeHandler as makeAlertDigest } from '../../shared/handlers/alert-digest.js';
+import { makeHandler as makeAlert } from '../../shared/handlers/alert.js';
+import { makeHandler as makeClassify } from '../../shared/handlers/classify.js';
 import type { AlertSettings } from '../../shared/alerts/storm.js';
 import type { ActionResult, Finding, Severity } from '../../shared/contracts/finding.js';
 import { DEFAULT_POLICY } from '../../shared/policy/schema.js';
@@ -37,7 +38,7 @@ export const findingEventOf = async (file: string): Promise<FindingEvent> => {
 };
 
 /** The same finding for another secret (`<prefix><n>`), with its own id; optionally another rule or severity. */
-export const findingFor = (template: FindingEvent, n: number, change: { rule?: string; severity?: Severity; prefix?: string } = {}): FindingEvent => {
+export const findingFor = (template: FindingEvent, n: number, change: { rule?: RuleId; severity?: Severity; prefix?: string } = {}): FindingEvent => {
   const event = structuredClone(template) as { detail: Finding } & FindingEvent;
   const rule = change.rule ?? event.detail.rule;
   const name = `${change.prefix ?? 'prod/storm/secret-'}${n}`;

@@ -1,7 +1,7 @@
 /** Running an action through the real remediation use case against a sandbox account. */
 import type { ActionDefinition } from '../../shared/actions/types.js';
 import type { ActionResult, Finding, Mode } from '../../shared/contracts/finding.js';
-import { remediate, type RemediationContext } from '../../shared/domain/remediate.js';
+import { remediate, type RemediationContext } from '../../shared/actions/runner.js';
 import type { Policy } from '../../shared/policy/schema.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import { samplePolicy } from './policy.js';

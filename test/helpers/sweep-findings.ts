@@ -1,6 +1,6 @@
 /** Findings as the sweep (and `scan`) raises them, for tests of what the scan prints and writes. */
 import { type Finding, FindingSchema, type Severity } from '../../shared/contracts/finding.js';
-import { rules } from '../../shared/domain/rules.js';
+import { rules } from '../../shared/domain/catalogue.js';
 
 export interface SweepFindingSpec {
   readonly rule: string;

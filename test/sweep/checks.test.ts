@@ -5,7 +5,7 @@
  * meta-test that ties the checks to the rules with a sweep trigger.
  */
 import { describe, expect, it } from 'vitest';
-import { rules } from '../../shared/domain/rules.js';
+import { rules } from '../../shared/domain/catalogue.js';
 import type { Policy } from '../../shared/policy/schema.js';
 import type { SecretState, SecretVersion } from '../../shared/ports/secrets.js';
 import {

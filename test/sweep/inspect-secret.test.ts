@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FindingSchema, type Finding } from '../../shared/contracts/finding.js';
-import { rules } from '../../shared/domain/rules.js';
+import { rules } from '../../shared/domain/catalogue.js';
 import { InvalidSecretStateError, PermissionDeniedError, SecretNotFoundError, TransientAwsError } from '../../shared/errors.js';
 import type { SecretState } from '../../shared/ports/secrets.js';
 import { loadAccountSeed, sandboxAccount } from '../../shared/sandbox/sandbox-account.js';

@@ -10,7 +10,7 @@ import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../shared/cli/errors.js';
 import { type Finding, FindingSchema } from '../../shared/contracts/finding.js';
-import { rules } from '../../shared/domain/rules.js';
+import { rules } from '../../shared/domain/catalogue.js';
 import { formatOf, openWriter, outputTarget, repositoryWebUrl, SARIF_MAX_RESULTS, sarifToolInfo, summaryTable } from '../../shared/sweep/scan-output.js';
 import { addInspection, emptyCounts } from '../../shared/sweep/summary.js';
 import { repoRoot } from '../helpers/events.js';

@@ -1,6 +1,6 @@
 /** The sweep's one message to the alert topic. */
 import { describe, expect, it } from 'vitest';
-import { MAX_SUBJECT } from '../../shared/domain/alert.js';
+import { SNS_LIMITS } from '../../shared/alerts/limits.js';
 import { renderSweepSummary, SWEEP_SUMMARY_RULE } from '../../shared/sweep/sweep-summary.js';
 import { emptyCounts, type SweepCounts } from '../../shared/sweep/summary.js';
 
@@ -40,7 +40,7 @@ describe('sweep summary', () => {
 
     // Assess
     expect(message.subject).toBe('[HIGH] sweep: 1203 findings in 500000 secrets (123456789012/us-east-1)');
-    expect(message.subject.length).toBeLessThanOrEqual(MAX_SUBJECT);
+    expect(message.subject.length).toBeLessThanOrEqual(SNS_LIMITS.subjectChars);
     expect(message.attributes).toEqual({ severity: 'high', rule: SWEEP_SUMMARY_RULE, account: '123456789012', region: 'us-east-1', secret: '*' });
   });
 
@@ -76,7 +76,7 @@ describe('sweep summary', () => {
 
     // Assess
     expect(message.subject).toBe('[HIGH] sweep: 1203 findings in 500000 secrets, 3 unjudged (123456789012/us-east-1)');
-    expect(message.subject.length).toBeLessThanOrEqual(MAX_SUBJECT);
+    expect(message.subject.length).toBeLessThanOrEqual(SNS_LIMITS.subjectChars);
     expect(message.body).toContain('  could not judge 3 secrets (AccessDenied 2, InvalidSecretState 1), e.g. prod/shared/locked-a, prod/shared/locked-b, prod/old/retired\n');
   });
 

@@ -6,10 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ActionTypeSchema } from '../../shared/contracts/finding.js';
+import { ActionTypeSchema, FindingSchema } from '../../shared/contracts/finding.js';
+import { RULE_IDS } from '../../shared/contracts/rule-ids.js';
+import { ruleTable, RULES_DOC, tableIn } from '../../scripts/docs-rules.js';
 import { actionDefinitions } from '../../shared/actions/registry.js';
-import { MANAGED_RULES } from '../../shared/domain/config-rules.js';
-import { rules } from '../../shared/domain/rules.js';
+import { MANAGED_RULES } from '../../shared/contracts/config-event.js';
+import { ruleById, rules } from '../../shared/domain/catalogue.js';
 import { matchesPattern } from '../../shared/rules/match-pattern.js';
 import { routes } from '../../shared/rules/routes.js';
 import { repoRoot, sampleEventFiles } from '../helpers/events.js';
@@ -139,5 +141,29 @@ describe('docs/rules.md: rule catalogue', () => {
     const headings = [...catalogue.matchAll(/^## (\S+)$/gm)].map((match) => match[1]);
 
     expect(rules.map((rule) => rule.id).filter((id) => !headings.includes(id))).toEqual([]);
+  });
+});
+
+describe('Catalogue: one entry per rule id', () => {
+  it('holds exactly the ids a finding may name, once each, in their order', () => {
+    expect(rules.map((rule) => rule.id)).toEqual([...RULE_IDS]);
+  });
+
+  it('finds every rule by its id', () => {
+    for (const id of RULE_IDS) expect(ruleById(id).id).toBe(id);
+  });
+
+  it('refuses a finding that names a rule the catalogue does not have', () => {
+    const result = FindingSchema.shape.rule.safeParse('rotation-forgotten');
+
+    expect(result.success).toBe(false);
+  });
+});
+
+describe('docs/rules.md: the rule table', () => {
+  it('is the table the catalogue generates', () => {
+    const table = tableIn(readFileSync(RULES_DOC, 'utf8'));
+
+    expect(table, 'docs/rules.md differs from the rule catalogue: run npm run docs:rules').toBe(ruleTable());
   });
 });

@@ -2,10 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { ActionResult, Finding } from '../../shared/contracts/finding.js';
-import { MAX_SUBJECT, renderAlert, subjectOf } from '../../shared/domain/alert.js';
+import { SNS_LIMITS } from '../../shared/alerts/limits.js';
+import { subjectOf } from '../../shared/alerts/model.js';
+import { renderFinding } from '../../shared/alerts/render.js';
 import { classify } from '../../shared/domain/classify.js';
 import { classifyContext } from '../helpers/policy.js';
 import { loadPublishedFixture, loadSampleEvent } from '../helpers/events.js';
+
+/** The alert on-call reads by email: the SNS rendering of a finding and its action's result. */
+const renderAlert = (finding: Finding, result?: ActionResult) => renderFinding(finding, result).sns;
+/** The longest subject SNS accepts. */
+const MAX_SUBJECT = SNS_LIMITS.subjectChars;
 
 const findingFrom = (raw: unknown): Finding => {
   const result = classify(parseClassifiableEvent(raw), classifyContext);

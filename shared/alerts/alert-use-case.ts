@@ -1,5 +1,5 @@
 /**
- * alert: one alert per finding, once it has settled — from the finding itself when it plans no
+ * The alert use case: one alert per finding, once it has settled — from the finding itself when it plans no
  * action, else from its action's "Remediation Result" — on the channels the policy turns on
  * (SNS, with Chatbot's document when asked; Slack). During a storm (many findings of one rule
  * within a window) the first `alerts.digestAfter` go out one by one and the rest are held for
@@ -11,10 +11,8 @@
  * `alert#<id>#sns` and `alert#<id>#slack` record each delivery, so a retry after Slack failed
  * does not publish to SNS again.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import { type Channel, CLAIM_MS, channelsFor, deliverOnce, AlertInProgressError } from '../../shared/alerts/delivery.js';
-import { renderFinding } from '../../shared/alerts/render.js';
+import { type Channel, CLAIM_MS, channelsFor, deliverOnce, AlertInProgressError } from './delivery.js';
+import { renderFinding } from './render.js';
 import {
   type AlertSettings,
   canHoldIn,
@@ -25,31 +23,21 @@ import {
   routeFor,
   sentAlone,
   windowFor,
-} from '../../shared/alerts/storm.js';
-import { parseWith } from '../../shared/contracts/cloudtrail-event.js';
-import {
-  type ActionResult,
-  FINDING_DETAIL_TYPE,
-  type Finding,
-  RemediationResultEventSchema,
-  RESULT_DETAIL_TYPE,
-  SecretFindingEventSchema,
-} from '../../shared/contracts/finding.js';
-import { InvalidEventError, RemediationError } from '../../shared/errors.js';
-import { logger } from '../../shared/logger.js';
-import { type Rejected, settleErrors } from '../../shared/middleware/settle-errors.js';
-import type { Clock } from '../../shared/ports/clock.js';
-import type { DigestPort } from '../../shared/ports/digest.js';
-import type { LedgerPort } from '../../shared/ports/ledger.js';
-import type { ChatPort, NotifierPort } from '../../shared/ports/notifier.js';
+} from './storm.js';
+import type { ActionResult, Finding } from '../contracts/finding.js';
+import { RemediationError } from '../errors.js';
+import { logger } from '../logger.js';
+import type { Clock } from '../ports/clock.js';
+import type { DigestPort } from '../ports/digest.js';
+import type { LedgerPort } from '../ports/ledger.js';
+import type { ChatPort, NotifierPort } from '../ports/notifier.js';
 
 export type AlertOutcome =
   | { readonly status: 'sent'; readonly findingId: string; readonly subject: string; readonly channels: readonly Channel[] }
   /** Held for the digest of `window` (the `position`-th alert of its window). */
   | { readonly status: 'held'; readonly findingId: string; readonly window: string; readonly position?: number }
   | { readonly status: 'duplicate'; readonly findingId: string }
-  | { readonly status: 'ignored'; readonly reason: string }
-  | Rejected;
+  | { readonly status: 'ignored'; readonly reason: string };
 
 export interface AlertPorts {
   readonly notifier: NotifierPort;
@@ -61,7 +49,7 @@ export interface AlertPorts {
   readonly chat?: ChatPort;
 }
 
-export interface AlertHandlerSettings {
+export interface AlertUseCaseSettings {
   readonly alerts: AlertSettings;
 }
 
@@ -101,13 +89,21 @@ class WindowClosedError extends RemediationError {
   }
 }
 
-export const makeHandler = (ports: AlertPorts, { alerts }: AlertHandlerSettings) => {
+/**
+ * The alert use case over its ports: checks the ports against the settings once (at cold start),
+ * then answers each finding (with its action's result, if any) with what became of its alert.
+ */
+export const alertUseCase = (ports: AlertPorts, { alerts }: AlertUseCaseSettings) => {
   const channels = channelsFor(alerts);
   // Fail at cold start, not on the first alert of a storm.
   if (alerts.digestWindowMinutes > 0 && !ports.digest) throw new Error('alerts.digestWindowMinutes is on but no digest store was given');
   if (channels.slack && !ports.chat) throw new Error('alerts.channels.slackWebhookSecretArn is set but no chat port was given');
 
-  /** Decides once per finding, counting it in its window at most once; remembers the decision. */
+  /**
+   * Decides once per finding, counting it in its window at most once; remembers the decision.
+   * The claim on `alert#<id>` (claim, decide, complete, or release on failure) is this use case's
+   * exactly-once protocol.
+   */
   const decide = async (finding: Finding, result: ActionResult | undefined): Promise<Decided> => {
     const key = `alert#${finding.id}`;
     const now = ports.clock.now();
@@ -141,38 +137,26 @@ export const makeHandler = (ports: AlertPorts, { alerts }: AlertHandlerSettings)
     }
   };
 
-  return middy<unknown, AlertOutcome>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(settleErrors(logger))
-    .handler(async (raw): Promise<AlertOutcome> => {
-      const { finding, result } = parseAlertInput(raw);
-      logger.appendKeys({ eventId: finding.event.id, findingId: finding.id, ruleId: finding.rule, secretArn: finding.secret.id });
-      if (isBelowMinimum(finding.severity, alerts.minimumSeverity)) {
-        return { status: 'ignored', reason: `severity ${finding.severity} is below alerts.minimumSeverity (${alerts.minimumSeverity})` };
-      }
-      if (!result && finding.needsRemediation) {
-        // Its action's result will carry the alert; sending now would make two.
-        return { status: 'ignored', reason: 'the finding awaits its remediation result' };
-      }
-      const { decision, position, before } = await decide(finding, result);
-      if (decision.route === 'held') {
-        // Held by an earlier delivery of the same finding: its digest will carry it.
-        if (before) return { status: 'duplicate', findingId: finding.id };
-        logger.info('alert held for the digest', { window: decision.window, position, severity: finding.severity });
-        return { status: 'held', findingId: finding.id, window: decision.window, ...(position === undefined ? {} : { position }) };
-      }
-      const renderings = renderFinding(finding, result, { chatbot: channels.chatbot });
-      const keepUntil = new Date(ports.clock.now().getTime() + REMEMBER_MS);
-      const delivered = await deliverOnce(ports, `alert#${finding.id}`, renderings, channels, keepUntil);
-      if (delivered.length === 0) return { status: 'duplicate', findingId: finding.id };
-      logger.info('alert sent', { subject: renderings.sns.subject, severity: finding.severity, outcome: result?.outcome, channels: delivered, position });
-      return { status: 'sent', findingId: finding.id, subject: renderings.sns.subject, channels: delivered };
-    });
-};
-
-const parseAlertInput = (raw: unknown): { finding: Finding; result?: ActionResult } => {
-  const detailType = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['detail-type'] : undefined;
-  if (detailType === FINDING_DETAIL_TYPE) return { finding: parseWith(SecretFindingEventSchema, raw).detail };
-  if (detailType === RESULT_DETAIL_TYPE) return parseWith(RemediationResultEventSchema, raw).detail;
-  throw new InvalidEventError([`detail-type: expected '${FINDING_DETAIL_TYPE}' or '${RESULT_DETAIL_TYPE}'`]);
+  return async (finding: Finding, result: ActionResult | undefined): Promise<AlertOutcome> => {
+    if (isBelowMinimum(finding.severity, alerts.minimumSeverity)) {
+      return { status: 'ignored', reason: `severity ${finding.severity} is below alerts.minimumSeverity (${alerts.minimumSeverity})` };
+    }
+    if (!result && finding.needsRemediation) {
+      // Its action's result will carry the alert; sending now would make two.
+      return { status: 'ignored', reason: 'the finding awaits its remediation result' };
+    }
+    const { decision, position, before } = await decide(finding, result);
+    if (decision.route === 'held') {
+      // Held by an earlier delivery of the same finding: its digest will carry it.
+      if (before) return { status: 'duplicate', findingId: finding.id };
+      logger.info('alert held for the digest', { window: decision.window, position, severity: finding.severity });
+      return { status: 'held', findingId: finding.id, window: decision.window, ...(position === undefined ? {} : { position }) };
+    }
+    const renderings = renderFinding(finding, result, { chatbot: channels.chatbot });
+    const keepUntil = new Date(ports.clock.now().getTime() + REMEMBER_MS);
+    const delivered = await deliverOnce(ports, `alert#${finding.id}`, renderings, channels, keepUntil);
+    if (delivered.length === 0) return { status: 'duplicate', findingId: finding.id };
+    logger.info('alert sent', { subject: renderings.sns.subject, severity: finding.severity, outcome: result?.outcome, channels: delivered, position });
+    return { status: 'sent', findingId: finding.id, subject: renderings.sns.subject, channels: delivered };
+  };
 };

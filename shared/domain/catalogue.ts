@@ -8,21 +8,20 @@
  * Sample events: `events/<rule id>/fires.*.json` must raise the rule's finding and
  * `events/<rule id>/silent.*.json` must not; a meta-test holds every rule to both.
  */
-import type { ClassifiableEvent, CloudTrailEvent } from '../contracts/cloudtrail-event.js';
-import type { ActionType, Actor, Evidence, SecretRef, Severity } from '../contracts/finding.js';
+import { API_CALL, type ClassifiableEvent, type CloudTrailEvent, SERVICE_EVENT } from '../contracts/cloudtrail-event.js';
+import { type ActionType, type Actor, type Evidence, NO_SECRET, type SecretRef, type Severity } from '../contracts/finding.js';
+import type { RuleId } from '../contracts/rule-ids.js';
 import { InvalidEventError } from '../errors.js';
 import { matchesGlob } from '../policy/glob.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
-import { type ManagedRule, managedRuleOf } from './config-rules.js';
+import type { ManagedRule } from '../contracts/config-event.js';
+import { managedRuleOf } from './config-rules.js';
 import { AWS_MANAGED_KEY_ALIAS, judgeKmsKey } from './kms-key.js';
 import { ACCESS_DENIED_PREFIX, type DeniedTally } from './denied-calls.js';
 import { secretIdList, secretRef } from './locate-secret.js';
 import { analyseResourcePolicy } from './resource-policy.js';
 import { parseRotationError } from './rotation-failure.js';
-
-export const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
-export const API_CALL = 'AWS API Call via CloudTrail';
 
 export type Trigger =
   | {
@@ -56,9 +55,6 @@ export interface RuleInput {
   readonly deniedCalls?: DeniedTally;
 }
 
-/** `SecretRef.id` of a finding about the caller when the call names no secret (ListSecrets, a batch read by filters). */
-export const NO_SECRET = '*';
-
 export type Verdict =
   | { readonly fires: false; readonly reason: string }
   | {
@@ -76,7 +72,7 @@ export type Verdict =
     };
 
 export interface Rule {
-  readonly id: string;
+  readonly id: RuleId;
   readonly title: string;
   readonly triggers: readonly Trigger[];
   /** The condition in words, as the README's catalogue shows it. */
@@ -546,10 +542,19 @@ const unreadablePolicy = (problem: string): never => {
   throw new InvalidEventError([`detail.requestParameters.resourcePolicy: ${problem}`]);
 };
 
-export type RuleId = (typeof ruleTable)[number]['id'];
+export type { RuleId } from '../contracts/rule-ids.js';
 
 /** The table, widened for lookups. */
 export const rules: readonly Rule[] = ruleTable;
+
+const byId: ReadonlyMap<RuleId, Rule> = new Map(rules.map((rule) => [rule.id, rule]));
+
+/** The catalogue's rule of that id (the catalogue has one for every id: a test holds it to that). */
+export const ruleById = (id: RuleId): Rule => {
+  const rule = byId.get(id);
+  if (!rule) throw new Error(`rule ${id} is not in the catalogue`);
+  return rule;
+};
 
 /** The rules an event triggers (before their conditions are checked). */
 export const rulesTriggeredBy = (event: ClassifiableEvent, policy: Policy): readonly Rule[] => {

@@ -6,14 +6,14 @@
  * expected failure becomes an honest outcome, and only transient AWS errors escape — after the
  * claim is released — so that Lambda retries the whole invocation.
  */
-import type { ActionDefinition, ActionPlan, Gathered } from '../actions/types.js';
+import type { ActionDefinition, ActionPlan, Gathered } from './types.js';
 import type { ActionResult, Finding, Mode } from '../contracts/finding.js';
 import { InvalidSecretStateError, PermissionDeniedError, RemediationError, SecretNotFoundError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { CompliancePort, LedgerPort } from '../ports/ledger.js';
 import type { SecretState, SecretsPort } from '../ports/secrets.js';
-import { managedRuleOf } from './config-rules.js';
+import { managedRuleOf } from '../domain/config-rules.js';
 
 export interface RemediationContext {
   readonly secrets: SecretsPort;

@@ -7,7 +7,7 @@ import { clearStalePendingAction } from '../../shared/actions/clear-stale-pendin
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { Finding, Mode } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
-import { remediate } from '../../shared/domain/remediate.js';
+import { remediate } from '../../shared/actions/runner.js';
 import { InvalidSecretStateError, PermissionDeniedError, TransientAwsError } from '../../shared/errors.js';
 import type { SecretsPort } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';

@@ -1,5 +1,5 @@
 /**
- * alert-digest: on a schedule (every minute), sends one digest per storm window that has closed
+ * The digest flush (alert-digest's use case): on a schedule (every minute), sends one digest per storm window that has closed
  * — the rule, the count and every finding held back in it, in parts when the list is too long
  * for one message — on the channels the policy turns on, then forgets the window.
  *
@@ -11,18 +11,15 @@
  * A window whose digest cannot go out in full stays registered, so every later run tries what is
  * missing; the run fails, so Lambda's error metrics and the dead-letter queue's alarm say so.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
-import { AlertInProgressError, type Channel, type ChannelFailure, channelList, channelsFor, deliverChannel, throwFailures } from '../../shared/alerts/delivery.js';
-import { renderDigest } from '../../shared/alerts/render.js';
-import { type AlertSettings, closedBy, digestOf, keepHeldUntil } from '../../shared/alerts/storm.js';
-import { RemediationError } from '../../shared/errors.js';
-import { logger } from '../../shared/logger.js';
-import type { Clock } from '../../shared/ports/clock.js';
-import type { DigestPort, DigestWindow } from '../../shared/ports/digest.js';
-import type { LedgerPort } from '../../shared/ports/ledger.js';
-import type { ChatPort, NotifierPort } from '../../shared/ports/notifier.js';
+import { AlertInProgressError, type Channel, type ChannelFailure, channelList, channelsFor, deliverChannel, throwFailures } from './delivery.js';
+import { renderDigest } from './render.js';
+import { type AlertSettings, closedBy, digestOf, keepHeldUntil } from './storm.js';
+import { RemediationError } from '../errors.js';
+import { logger } from '../logger.js';
+import type { Clock } from '../ports/clock.js';
+import type { DigestPort, DigestWindow } from '../ports/digest.js';
+import type { LedgerPort } from '../ports/ledger.js';
+import type { ChatPort, NotifierPort } from '../ports/notifier.js';
 
 export interface DigestReport {
   readonly window: string;
@@ -55,7 +52,7 @@ export interface DigestPorts {
   readonly chat?: ChatPort;
 }
 
-export interface DigestHandlerSettings {
+export interface DigestUseCaseSettings {
   readonly alerts: AlertSettings;
 }
 
@@ -94,10 +91,19 @@ export class DigestDeliveryError extends RemediationError {
   }
 }
 
-export const makeHandler = (ports: DigestPorts, { alerts }: DigestHandlerSettings) => {
+/**
+ * The digest flush over its ports: checks them against the settings once (at cold start), then
+ * each run sends the digests of the windows that have closed, for as long as
+ * `remainingMillis` (the invocation's time left) allows.
+ */
+export const digestFlushUseCase = (ports: DigestPorts, { alerts }: DigestUseCaseSettings) => {
   const channels = channelsFor(alerts);
   if (channels.slack && !ports.chat) throw new Error('alerts.channels.slackWebhookSecretArn is set but no chat port was given');
 
+  /**
+   * One window's digest. The claim on `digest#<window>` (claim, send the parts, complete, or
+   * release on failure or when deferred) is this use case's exactly-once protocol.
+   */
   const flush = async (window: DigestWindow, hasTime: () => boolean, run: RunState): Promise<DigestReport> => {
     const key = `digest#${window.key}`;
     const none = { window: window.key, rule: window.rule, count: 0, parts: 0, findingIds: [], channels: [] };
@@ -157,26 +163,24 @@ export const makeHandler = (ports: DigestPorts, { alerts }: DigestHandlerSetting
     }
   };
 
-  return middy<unknown, DigestOutcome, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler(async (_event, context): Promise<DigestOutcome> => {
-      const windows = await ports.digest.closedWindows(closedBy(ports.clock.now()), WINDOWS_PER_RUN);
-      const hasTime = () => context.getRemainingTimeInMillis() >= RESERVE_MS;
-      const digests: DigestReport[] = [];
-      const failures: { window: string; error: unknown }[] = [];
-      const run: RunState = { slackFailed: false };
-      let done = 0;
-      for (const window of windows) {
-        if (!hasTime()) break;
-        done += 1;
-        try {
-          digests.push(await flush(window, hasTime, run));
-        } catch (error) {
-          logger.error('digest not delivered', { window: window.key, ruleId: window.rule, error: error as Error });
-          failures.push({ window: window.key, error });
-        }
+  return async (remainingMillis: () => number): Promise<DigestOutcome> => {
+    const windows = await ports.digest.closedWindows(closedBy(ports.clock.now()), WINDOWS_PER_RUN);
+    const hasTime = () => remainingMillis() >= RESERVE_MS;
+    const digests: DigestReport[] = [];
+    const failures: { window: string; error: unknown }[] = [];
+    const run: RunState = { slackFailed: false };
+    let done = 0;
+    for (const window of windows) {
+      if (!hasTime()) break;
+      done += 1;
+      try {
+        digests.push(await flush(window, hasTime, run));
+      } catch (error) {
+        logger.error('digest not delivered', { window: window.key, ruleId: window.rule, error: error as Error });
+        failures.push({ window: window.key, error });
       }
-      if (failures.length > 0) throw new DigestDeliveryError(failures);
-      return { status: 'flushed', digests, deferred: windows.length - done };
-    });
+    }
+    if (failures.length > 0) throw new DigestDeliveryError(failures);
+    return { status: 'flushed', digests, deferred: windows.length - done };
+  };
 };

@@ -1,0 +1,92 @@
+/**
+ * The classify use case: a Secrets Manager CloudTrail event or a Config compliance change in, "Secret
+ * Finding" events out on the project bus. Reads the secret (one DescribeSecret) only when a
+ * triggered rule needs its current state, and counts a refused call in the ledger only when a
+ * triggered rule needs the caller's refused calls (access-denied-burst); its role may only
+ * DescribeSecret, PutEvents and use the ledger.
+ */
+import type { ClassifiableEvent } from '../contracts/cloudtrail-event.js';
+import { type Finding, findingBusEvent } from '../contracts/finding.js';
+import { PermissionDeniedError, SecretNotFoundError } from '../errors.js';
+import { logger } from '../logger.js';
+import type { Ports, SecretState, SecretsPort } from '../ports/index.js';
+import { ruleById } from './catalogue.js';
+import { type ClassifyContext, evaluate, type Prepared, prepare } from './classify.js';
+import { claimFirstReports, countDeniedCall, type DeniedCallPorts, type DeniedTally } from './denied-calls.js';
+
+export type ClassifyOutcome =
+  | { readonly status: 'published'; readonly findings: readonly string[] }
+  | { readonly status: 'no-finding'; readonly reasons: readonly string[] }
+  | { readonly status: 'ignored'; readonly reason: string };
+
+export type ClassifyPorts = Pick<Ports, 'bus' | 'secrets' | 'ledger' | 'clock'>;
+
+/**
+ * Classifies one event: reads what the triggered rules need (the secret's state, the caller's
+ * refused calls), evaluates the catalogue, and publishes the findings, each reported once where
+ * its rule says so.
+ */
+export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPorts, context: ClassifyContext): Promise<ClassifyOutcome> => {
+  logger.appendKeys({ eventId: event.event.id, eventName: event.kind === 'cloudtrail' ? event.event.detail.eventName : event.event.detail.configRuleName });
+  const prepared = prepare(event, context);
+  if (prepared.kind === 'ignored') {
+    logger.info('event ignored', { reason: prepared.reason });
+    return { status: 'ignored', reason: prepared.reason };
+  }
+  logger.appendKeys({ secretArn: prepared.secret.id, principal: prepared.actor.principal });
+  const state = prepared.needsSecretState ? await currentState(ports.secrets, prepared.secret.id) : undefined;
+  const denied = prepared.needsDeniedCount ? await countDenied(prepared, context, ports) : undefined;
+  const classification = evaluate(prepared, context.policy, state, denied);
+  if (classification.kind !== 'findings') {
+    logger.info('no finding', { reasons: classification.reasons });
+    return { status: 'no-finding', reasons: classification.reasons };
+  }
+  // A burst stays past its limit for many calls: only the first delivery to claim it reports it.
+  const { publish: findings, release } = await claimFirstReports(classification.findings, reportsOnce, ports);
+  if (findings.length === 0) {
+    logger.info('finding reported already', { findings: classification.findings.map((f) => f.id) });
+    return { status: 'no-finding', reasons: classification.findings.map((f) => `${f.rule}: reported already (${f.id})`) };
+  }
+  try {
+    await ports.bus.publish(findings.map(findingBusEvent));
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  logger.info('findings published', {
+    findings: findings.map((f) => ({ findingId: f.id, ruleId: f.rule, severity: f.severity, reason: f.reason, actions: f.actions })),
+  });
+  return { status: 'published', findings: findings.map((f) => f.id) };
+};
+
+const reportsOnce = (finding: Finding): boolean => ruleById(finding.rule).reportOnce === true;
+
+/** Counts this refused call against its caller's window; logs the tally, never the request. */
+const countDenied = async (prepared: Prepared, context: ClassifyContext, ports: DeniedCallPorts): Promise<DeniedTally | undefined> => {
+  if (prepared.event.kind !== 'cloudtrail') return undefined;
+  const tally = await countDeniedCall(prepared.event.event, prepared.actor, context.policy, ports);
+  logger.info('refused call counted', {
+    tally: tally.kind,
+    ...(tally.kind === 'counted' ? { count: tally.count, redelivered: tally.redelivered } : {}),
+    countedPrincipal: tally.principal,
+    windowStart: tally.window.start.toISOString(),
+  });
+  return tally;
+};
+
+/**
+ * The secret as it is now; undefined when it no longer exists or may not be read, and the
+ * rules then judge from the event alone (a denied read is worth a warning, not a lost finding).
+ */
+const currentState = async (secrets: SecretsPort, secretId: string): Promise<SecretState | undefined> => {
+  try {
+    return await secrets.describeSecret(secretId);
+  } catch (error) {
+    if (error instanceof SecretNotFoundError) return undefined;
+    if (error instanceof PermissionDeniedError) {
+      logger.warn('secret state not readable; judging from the event alone', { error: error.message });
+      return undefined;
+    }
+    throw error;
+  }
+};

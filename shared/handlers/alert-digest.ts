@@ -1,0 +1,13 @@
+/**
+ * alert-digest: on a schedule (every minute), the digest flush (shared/alerts/digest-flush.ts)
+ * sends the digest of every storm window that has closed, within the invocation's time.
+ */
+import { type DigestOutcome, type DigestPorts, digestFlushUseCase, type DigestUseCaseSettings } from '../alerts/digest-flush.js';
+import { baseChain } from '../middleware/base-chain.js';
+
+export type { DigestOutcome, DigestPorts } from '../alerts/digest-flush.js';
+
+export const makeHandler = (ports: DigestPorts, settings: DigestUseCaseSettings) => {
+  const flushClosedWindows = digestFlushUseCase(ports, settings);
+  return baseChain<DigestOutcome>().handler((_event, context) => flushClosedWindows(() => context.getRemainingTimeInMillis()));
+};
