@@ -6,7 +6,7 @@
  * Lambda retries the invocation, SNS is not published again, and the other way round. A channel's failure does not stop the others; the invocation fails afterwards, so
  * Lambda's async retries (then the dead-letter queue, and its alarm) take over.
  */
-import { RemediationError } from '../errors.js';
+import { ConfigError, RemediationError } from '../errors.js';
 import { claimKey } from '../ledger/keys.js';
 import { once, REMAINING_MS_WITHOUT_CONTEXT } from '../ledger/once.js';
 import type { Clock } from '../ports/clock.js';
@@ -46,6 +46,10 @@ export const channelsFor = ({ channels }: AlertSettings): Channels => {
  * @deprecated pass `remainingMs` instead; see {@link REMAINING_MS_WITHOUT_CONTEXT}.
  */
 export const CLAIM_MS = REMAINING_MS_WITHOUT_CONTEXT;
+
+/** The policy turns Slack on, but the function was wired without the Slack webhook adapter: a deployment fault. */
+export const missingChatPort = (): ConfigError =>
+  new ConfigError('alerts.channels.slackWebhookSecretArn is set but the function has no chat port: give it the Slack webhook adapter (shared/adapters/slack-webhook.ts)');
 
 /** Another invocation is sending the same alert right now (or died doing so, and its invocation's time is not up yet). */
 export class AlertInProgressError extends RemediationError {
@@ -101,7 +105,7 @@ export const deliverChannel = async (
 ): Promise<boolean> => {
   const { chat } = ports;
   const send = channel === 'sns' ? () => ports.notifier.publish(renderings.sns) : chat ? () => chat.post(renderings.slack) : undefined;
-  if (!send) throw new Error('Slack is on in the policy but no chat port was given');
+  if (!send) throw missingChatPort();
   const channelKey = claimKey.channel(key, channel);
   const delivery = await once(ports, channelKey, async () => send().then(() => SENT), {
     remainingMs: remainingMs(),
@@ -133,7 +137,7 @@ export const deliverOnce = async (
   keepUntil: Date,
   remainingMs: RemainingTime = withoutContext,
 ): Promise<Channel[]> => {
-  if (channels.slack && !ports.chat) throw new Error('Slack is on in the policy but no chat port was given');
+  if (channels.slack && !ports.chat) throw missingChatPort();
   const delivered: Channel[] = [];
   const failures: ChannelFailure[] = [];
   for (const channel of channelList(channels)) {
