@@ -26,7 +26,8 @@
  * - claim fails: nothing was done; the error propagates and the retry starts from scratch.
  * - release fails (after the work threw): the work's own error is rethrown (it says what went
  *   wrong, and whether retrying helps); the release failure is logged as an error. The claim
- *   still expires with this invocation, before any retry, so nothing is lost: never "never acted".
+ *   still expires with this invocation, before any retry, so the retry acts: the work is never
+ *   lost to a claim nobody holds.
  * - complete fails (after the work succeeded): logged as an error, and the value is returned as
  *   if recorded. Rethrowing would make Lambda retry work that is done, and the retry — finding
  *   the claim expired — would act a second time (a second alert, a second count); answering the
