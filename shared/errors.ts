@@ -2,8 +2,9 @@
  * The service's errors. Adapters map AWS SDK errors (by `error.name`) to these, keeping the
  * original as `cause`, so the domain and the handlers never see SDK types.
  *
- * `retryable` tells the error middleware whether to rethrow (Lambda's async retries, then the
- * dead-letter destination) or to settle the invocation with an honest outcome.
+ * `retryable` tells the error middleware (shared/middleware/settle-errors.ts, its one reader)
+ * whether to rethrow (Lambda's async retries, then the dead-letter destination) or to settle the
+ * invocation as `failed` with an error log: false for what retrying cannot fix.
  */
 export class RemediationError extends Error {
   public readonly retryable: boolean;
@@ -56,6 +57,18 @@ export class TransientAwsError extends RemediationError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, { ...options, retryable: true });
     this.name = 'TransientAwsError';
+  }
+}
+
+/**
+ * AWS refused the call for its rate (ThrottlingException, TooManyRequests, 429, ...). Recognised
+ * once, in the adapter, by the SDK's own classification: callers that pace themselves (the
+ * sweep's listing) slow every reader down on it rather than just retry.
+ */
+export class ThrottlingError extends TransientAwsError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ThrottlingError';
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The remediation use case, the same for every action (its rules of conduct): claim the
- * finding (a duplicate delivery acts once), look before acting (re-read), respect exemptions
+ * finding through the ledger's one claim protocol (a duplicate delivery acts once), look before acting (re-read), respect exemptions
  * and allowed principals, plan, stop at the plan in dry run, respect the write limit, act,
  * verify that AWS shows the fix, and ask AWS Config to re-evaluate. Talks to ports only; every
  * expected failure becomes an honest outcome, and only transient AWS errors escape — after the
@@ -9,6 +9,8 @@
 import type { ActionDefinition, ActionPlan, Gathered } from './types.js';
 import type { ActionResult, Finding, Mode } from '../contracts/finding.js';
 import { InvalidSecretStateError, PermissionDeniedError, RemediationError, SecretNotFoundError } from '../errors.js';
+import { claimKey, scopeKey } from '../ledger/keys.js';
+import { once } from '../ledger/once.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { CompliancePort, LedgerPort } from '../ports/ledger.js';
@@ -22,6 +24,8 @@ export interface RemediationContext {
   readonly clock: Clock;
   readonly policy: Policy;
   readonly mode: Mode;
+  /** How long this invocation may still run (`context.getRemainingTimeInMillis()`): the finding's claim holds that long. */
+  readonly remainingMs: number;
 }
 
 export type RemediationOutcome =
@@ -32,31 +36,19 @@ export type RemediationOutcome =
   | { readonly kind: 'duplicate'; readonly result?: ActionResult }
   | { readonly kind: 'result'; readonly result: ActionResult };
 
-/** How long a handled finding is remembered: longer than EventBridge and Lambda retry it. */
-const CLAIM_HOURS = 48;
-/** How long a claim holds while its invocation works: longer than the function's timeout (30 s). */
-export const IN_PROGRESS_MINUTES = 5;
 const HOUR = 3_600_000;
 
 export const remediate = async (action: ActionDefinition, finding: Finding, context: RemediationContext): Promise<RemediationOutcome> => {
-  const key = `${finding.id}#${action.type}`;
   const now = context.clock.now();
-  const claim = await context.ledger.claim(key, new Date(now.getTime() + IN_PROGRESS_MINUTES * 60_000));
-  if (!claim.claimed) return { kind: 'duplicate', ...(claim.outcome ? { result: JSON.parse(claim.outcome) as ActionResult } : {}) };
-  let result: ActionResult;
-  try {
-    result = await decideAndAct(action, finding, context, now);
-  } catch (error) {
-    // Whatever escaped did not settle: let the retry (or, after the last, the dead-letter queue) have it.
-    await context.ledger.release(key);
-    throw error;
-  }
-  try {
-    await context.ledger.complete(key, JSON.stringify(result), new Date(now.getTime() + CLAIM_HOURS * HOUR));
-  } catch {
-    // The work is done and reported; a redelivery after the in-progress window re-reads and finds nothing to do.
-  }
-  return { kind: 'result', result };
+  // Whatever escapes decideAndAct did not settle: once releases the claim, and the retry (or,
+  // after the last, the dead-letter queue) has it.
+  const handled = await once(context, claimKey.remediation(finding.id, action.type), () => decideAndAct(action, finding, context, now), {
+    remainingMs: context.remainingMs,
+    decode: (stored) => JSON.parse(stored) as ActionResult,
+  });
+  if (handled.kind === 'in-progress') return { kind: 'duplicate' };
+  if (handled.kind === 'done-before') return { kind: 'duplicate', result: handled.value };
+  return { kind: 'result', result: handled.value };
 };
 
 const decideAndAct = async (action: ActionDefinition, finding: Finding, context: RemediationContext, now: Date): Promise<ActionResult> => {
@@ -89,7 +81,7 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, context:
 
   const hourEnd = new Date(Math.floor(now.getTime() / HOUR) * HOUR + HOUR);
   const limit = context.policy.limits.writesPerSecretPerHour;
-  if (!(await context.ledger.takeWrite(`secret#${secret.arn}`, limit, hourEnd))) {
+  if (!(await context.ledger.takeWrite(scopeKey.secretWrites(secret.arn), limit, hourEnd))) {
     return { ...base, ...stages, outcome: 'blocked', reason: `write limit reached: ${limit} writes to this secret this hour, limits.writesPerSecretPerHour (it would ${would})` };
   }
 
@@ -98,7 +90,7 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, context:
   } catch (error) {
     // The retry gets its write back. Safe even if a 5xx hid a write that happened: the retry
     // re-reads, and a plan finds nothing left to do.
-    if (error instanceof RemediationError && error.retryable) await context.ledger.returnWrite(`secret#${secret.arn}`, hourEnd);
+    if (error instanceof RemediationError && error.retryable) await context.ledger.returnWrite(scopeKey.secretWrites(secret.arn), hourEnd);
     const refused = error instanceof InvalidSecretStateError ? { outcome: 'failed' as const, reason: `AWS refused the change: ${error.message}` } : settled(error);
     return { ...base, ...stages, ...(plan.versionId ? { versionId: plan.versionId } : {}), ...refused };
   }

@@ -1,11 +1,16 @@
 /**
  * AWS SDK errors → the service's errors, by `error.name`, keeping the
  * SDK error as `cause`. Unknown errors pass through unchanged and fail the invocation.
+ * Throttling is recognised here and nowhere else, by the SDK's own classifier (the error codes,
+ * HTTP 429, the throttling trait), so that every caller sees a ThrottlingError.
  */
+import { isThrottlingError } from '@smithy/core/retry';
+import type { SdkError } from '@smithy/types';
 import {
   InvalidSecretStateError,
   PermissionDeniedError,
   SecretNotFoundError,
+  ThrottlingError,
   TransientAwsError,
 } from '../errors.js';
 
@@ -19,13 +24,9 @@ const invalidSecretState = new Set([
   'MalformedPolicyDocumentException',
 ]);
 const denied = new Set(['AccessDeniedException', 'AccessDenied', 'AuthorizationErrorException', 'KMSAccessDeniedException']);
+/** Throttling the SDK's classifier does not list. */
+const throttlingToo = new Set(['KMSThrottlingException']);
 const transient = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'KMSThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
   'InternalServiceError',
   'InternalFailure',
   'InternalErrorException',
@@ -49,6 +50,7 @@ export const mapAwsError = (error: unknown, service: AwsService, operation: stri
   if (service === 'secretsmanager' && notFound.has(name)) return new SecretNotFoundError(text, { cause: error });
   if (service === 'secretsmanager' && invalidSecretState.has(name)) return new InvalidSecretStateError(text, { cause: error });
   if (denied.has(name)) return new PermissionDeniedError(text, { cause: error });
+  if (throttlingToo.has(name) || isThrottlingError(error as SdkError)) return new ThrottlingError(text, { cause: error });
   if (transient.has(name) || $fault === 'server' || $retryable) return new TransientAwsError(text, { cause: error });
   return error;
 };

@@ -5,6 +5,7 @@
  * last write of the hour.
  */
 import { ConditionalCheckFailedException, DeleteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { itemKey } from '../ledger/keys.js';
 import type { LedgerPort } from '../ports/ledger.js';
 import { callAws } from './aws-errors.js';
 
@@ -28,7 +29,7 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
           client.send(
             new PutItemCommand({
               TableName: tableName,
-              Item: { pk: { S: `claim#${key}` }, expiresAt: { N: epochSeconds(expiresAt) } },
+              Item: { pk: { S: itemKey.claim(key) }, expiresAt: { N: epochSeconds(expiresAt) } },
               // An expired item may linger until TTL deletes it: it no longer holds the claim.
               ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
               ExpressionAttributeValues: { ':now': { N: epochSeconds(now()) } },
@@ -48,7 +49,7 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
         client.send(
           new UpdateItemCommand({
             TableName: tableName,
-            Key: { pk: { S: `claim#${key}` } },
+            Key: { pk: { S: itemKey.claim(key) } },
             UpdateExpression: 'SET outcome = :outcome, expiresAt = :keepUntil',
             ExpressionAttributeValues: { ':outcome': { S: outcome }, ':keepUntil': { N: epochSeconds(keepUntil) } },
           }),
@@ -56,14 +57,14 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
       );
     },
     release: async (key) => {
-      await callAws('dynamodb', 'DeleteItem', () => client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: `claim#${key}` } } })));
+      await callAws('dynamodb', 'DeleteItem', () => client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: itemKey.claim(key) } } })));
     },
     takeWrite: (scope, limit, expiresAt) =>
       conditional('UpdateItem', () =>
         client.send(
           new UpdateItemCommand({
             TableName: tableName,
-            Key: { pk: { S: `writes#${scope}#${epochSeconds(expiresAt)}` } },
+            Key: { pk: { S: itemKey.writes(scope, epochSeconds(expiresAt)) } },
             UpdateExpression: 'ADD writes :one SET expiresAt = :expiresAt',
             ConditionExpression: 'attribute_not_exists(writes) OR writes < :limit',
             ExpressionAttributeValues: { ':one': { N: '1' }, ':limit': { N: String(limit) }, ':expiresAt': { N: epochSeconds(expiresAt) } },
@@ -75,7 +76,7 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
         client.send(
           new UpdateItemCommand({
             TableName: tableName,
-            Key: { pk: { S: `writes#${scope}#${epochSeconds(expiresAt)}` } },
+            Key: { pk: { S: itemKey.writes(scope, epochSeconds(expiresAt)) } },
             UpdateExpression: 'ADD writes :minusOne',
             ConditionExpression: 'writes > :zero',
             ExpressionAttributeValues: { ':minusOne': { N: '-1' }, ':zero': { N: '0' } },
@@ -89,7 +90,7 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
           new UpdateItemCommand({
             TableName: tableName,
             // The expiry is part of the key: a window that lingers past its TTL is never counted on.
-            Key: { pk: { S: `count#${scope}#${epochSeconds(expiresAt)}` } },
+            Key: { pk: { S: itemKey.count(scope, epochSeconds(expiresAt)) } },
             UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
             ExpressionAttributeNames: { '#count': 'count' },
             ExpressionAttributeValues: { ':one': { N: '1' }, ':expiresAt': { N: epochSeconds(expiresAt) } },

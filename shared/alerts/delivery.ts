@@ -1,12 +1,14 @@
 /**
  * Sending one rendered alert to each channel the policy turns on, at most once per channel.
  *
- * Each channel is a delivery of its own with its own ledger claim (`<key>#sns`, `<key>#slack`):
- * when Slack fails and Lambda retries the invocation, SNS is not published again, and the other
- * way round. A channel's failure does not stop the others; the invocation fails afterwards, so
+ * Each channel is a delivery of its own, done once through the ledger's claim protocol
+ * (`shared/ledger/once.ts`) under its own key (`<key>#sns`, `<key>#slack`): when Slack fails and
+ * Lambda retries the invocation, SNS is not published again, and the other way round. A channel's failure does not stop the others; the invocation fails afterwards, so
  * Lambda's async retries (then the dead-letter queue, and its alarm) take over.
  */
-import { RemediationError } from '../errors.js';
+import { ConfigError, RemediationError } from '../errors.js';
+import { claimKey } from '../ledger/keys.js';
+import { once, REMAINING_MS_WITHOUT_CONTEXT } from '../ledger/once.js';
 import type { Clock } from '../ports/clock.js';
 import type { LedgerPort } from '../ports/ledger.js';
 import type { ChatPort, NotifierPort } from '../ports/notifier.js';
@@ -38,18 +40,18 @@ export const channelsFor = ({ channels }: AlertSettings): Channels => {
 };
 
 /**
- * How long a delivery is claimed while it is being sent: longer than one send can take (SNS with
- * the SDK's retries, Slack within its 20-second budget) and than the alert function's 30-second
- * timeout (serverless.yml `provider.timeout`), so a claim is never taken from a live sender;
- * shorter than the minute before Lambda's first retry, so a retry after a crash or a timeout
- * finds it free. Keep it between the two if either changes. alert-digest (300 s) claims each
- * part's channels with it too: one send fits in it, and that function's window claim
- * (shared/alerts/digest-flush.ts, longer than its timeout) keeps other runs off the
- * window's parts meanwhile.
+ * The alert decision's claim hold, for the alert handler until it claims through `once()` with
+ * its own remaining time.
+ *
+ * @deprecated pass `remainingMs` instead; see {@link REMAINING_MS_WITHOUT_CONTEXT}.
  */
-export const CLAIM_MS = 45_000;
+export const CLAIM_MS = REMAINING_MS_WITHOUT_CONTEXT;
 
-/** Another invocation is sending the same alert right now (or died doing so under {@link CLAIM_MS} ago). */
+/** The policy turns Slack on, but the function was wired without the Slack webhook adapter: a deployment fault. */
+export const missingChatPort = (): ConfigError =>
+  new ConfigError('alerts.channels.slackWebhookSecretArn is set but the function has no chat port: give it the Slack webhook adapter (shared/adapters/slack-webhook.ts)');
+
+/** Another invocation is sending the same alert right now (or died doing so, and its invocation's time is not up yet). */
 export class AlertInProgressError extends RemediationError {
   public constructor(key: string) {
     super(`alert ${key} is being delivered by another invocation; retry later`, { retryable: true });
@@ -80,6 +82,12 @@ export interface DeliveryPorts {
 /** The channels `channels` turns on, in the order they are sent (the topic first). */
 export const channelList = (channels: Channels): Channel[] => [...(channels.sns ? (['sns'] as const) : []), ...(channels.slack ? (['slack'] as const) : [])];
 
+/** How long the invocation may still run (`() => context.getRemainingTimeInMillis()`): each channel's claim holds that long. */
+export type RemainingTime = () => number;
+
+/** Until the handlers pass their Lambda context's remaining time. */
+const withoutContext: RemainingTime = () => REMAINING_MS_WITHOUT_CONTEXT;
+
 /**
  * Delivers `renderings` on `channel` unless it was delivered under `key` before: answers true
  * when sent now, false when sent before. Remembers the delivery until `keepUntil`.
@@ -87,25 +95,30 @@ export const channelList = (channels: Channels): Channel[] => [...(channels.sns 
  * @throws AlertInProgressError when another invocation holds the channel's claim.
  * @throws the channel's own error when sending failed (its claim released, so a retry sends it).
  */
-export const deliverChannel = async (ports: DeliveryPorts, key: string, channel: Channel, renderings: AlertRenderings, keepUntil: Date): Promise<boolean> => {
+export const deliverChannel = async (
+  ports: DeliveryPorts,
+  key: string,
+  channel: Channel,
+  renderings: AlertRenderings,
+  keepUntil: Date,
+  remainingMs: RemainingTime = withoutContext,
+): Promise<boolean> => {
   const { chat } = ports;
   const send = channel === 'sns' ? () => ports.notifier.publish(renderings.sns) : chat ? () => chat.post(renderings.slack) : undefined;
-  if (!send) throw new Error('Slack is on in the policy but no chat port was given');
-  const claimKey = `${key}#${channel}`;
-  const claim = await ports.ledger.claim(claimKey, new Date(ports.clock.now().getTime() + CLAIM_MS));
-  if (!claim.claimed) {
-    if (claim.outcome) return false; // sent before: this is a duplicate or a retry
-    throw new AlertInProgressError(claimKey);
-  }
-  try {
-    await send();
-  } catch (error) {
-    await ports.ledger.release(claimKey); // so the retry sends it
-    throw error;
-  }
-  await ports.ledger.complete(claimKey, 'sent', keepUntil);
-  return true;
+  if (!send) throw missingChatPort();
+  const channelKey = claimKey.channel(key, channel);
+  const delivery = await once(ports, channelKey, async () => send().then(() => SENT), {
+    remainingMs: remainingMs(),
+    // Recorded as `sent` (what deliveries have always recorded), read back as such whatever was stored.
+    encode: () => SENT,
+    decode: () => SENT,
+    keepUntil: () => keepUntil,
+  });
+  if (delivery.kind === 'in-progress') throw new AlertInProgressError(channelKey);
+  return delivery.kind === 'done';
 };
+
+const SENT = 'sent';
 
 /**
  * Delivers `renderings` on each channel of `channels` not yet delivered under `key`, and
@@ -122,13 +135,14 @@ export const deliverOnce = async (
   renderings: AlertRenderings,
   channels: Channels,
   keepUntil: Date,
+  remainingMs: RemainingTime = withoutContext,
 ): Promise<Channel[]> => {
-  if (channels.slack && !ports.chat) throw new Error('Slack is on in the policy but no chat port was given');
+  if (channels.slack && !ports.chat) throw missingChatPort();
   const delivered: Channel[] = [];
   const failures: ChannelFailure[] = [];
   for (const channel of channelList(channels)) {
     try {
-      if (await deliverChannel(ports, key, channel, renderings, keepUntil)) delivered.push(channel);
+      if (await deliverChannel(ports, key, channel, renderings, keepUntil, remainingMs)) delivered.push(channel);
     } catch (error) {
       if (error instanceof AlertInProgressError) throw error;
       failures.push({ channel, error });

@@ -13,6 +13,7 @@
  * once more, and a thousand deleted secrets do not page a thousand times.
  */
 import type { ActionResult, Finding, Severity } from '../contracts/finding.js';
+import { scopeKey } from '../ledger/keys.js';
 import type { Policy } from '../policy/schema.js';
 import type { DigestWindow, HeldAlert } from '../ports/digest.js';
 import { secretLabelOf } from './model.js';
@@ -66,7 +67,7 @@ export const windowFor = (finding: Pick<Finding, 'rule' | 'secret'>, now: Date, 
 
 /** The ledger counter that numbers the alerts of `window`, and when it may be forgotten. */
 export const counterOf = (window: DigestWindow): { readonly scope: string; readonly expiresAt: Date } => ({
-  scope: `storm#${window.key}`,
+  scope: scopeKey.storm(window.key),
   expiresAt: new Date(Date.parse(window.end) + COUNTER_KEPT_MS),
 });
 

@@ -15,7 +15,11 @@ import type { Policy } from '../policy/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { Finding } from '../contracts/finding.js';
 import { RemediationError } from '../errors.js';
+import { claimKey, scopeKey } from '../ledger/keys.js';
+import { once, REMAINING_MS_WITHOUT_CONTEXT } from '../ledger/once.js';
 import type { LedgerPort } from '../ports/ledger.js';
+
+const REPORTED = 'reported';
 
 /** CloudTrail's code for a refused call: `AccessDenied` (IAM) or `AccessDeniedException` (the service's own). */
 export const ACCESS_DENIED_PREFIX = 'AccessDenied';
@@ -42,18 +46,11 @@ export type DeniedTally = {
 
 const MINUTE = 60_000;
 /**
- * How long a claim holds while its invocation counts: just longer than classify's timeout (30 s),
- * and shorter than the minute before Lambda's first retry, so that retry finds it free.
- */
-const HOLD_MINUTES = 0.75;
-/**
  * How long a window's counter outlives the window: CloudTrail delivers within minutes, but
  * Lambda retries an event for up to 6 hours and EventBridge for 24; a call that arrives later
  * still is counted in a fresh counter (never a false burst, at worst a missed one).
  */
 const COUNTER_MARGIN_HOURS = 24;
-/** How long a counted call is remembered, so a redelivery is recognised: longer than any retry. */
-const REMEMBER_HOURS = 48;
 const HOUR = 60 * MINUTE;
 
 /** The fixed window, aligned to the epoch, that `at` falls in. */
@@ -82,15 +79,22 @@ const callTime = (event: CloudTrailEvent, clock: Clock): Date => {
 export interface DeniedCallPorts {
   readonly ledger: LedgerPort;
   readonly clock: Clock;
+  /**
+   * How long the invocation may still run (`() => context.getRemainingTimeInMillis()`): a claim
+   * holds that long. Until the classify handler passes it, {@link REMAINING_MS_WITHOUT_CONTEXT}.
+   */
+  readonly remainingMs?: () => number;
 }
+
+const remainingOf = (ports: DeniedCallPorts): number => ports.remainingMs?.() ?? REMAINING_MS_WITHOUT_CONTEXT;
 
 /**
  * Counts one refused call against its principal's window and answers the tally. Each call is
  * counted once however often it is delivered: a claim on CloudTrail's `eventID` comes first, and
  * the count it got is recorded with the claim, so a redelivery (after a failed publish, say)
  * answers the same count and the rule decides the same — the finding is retried, not lost, and
- * not doubled. If the invocation dies between counting and recording, a redelivery after the
- * short hold counts the call again: one too many, never one alert too many (classify publishes
+ * not doubled (the claim protocol of `shared/ledger/once.ts`). If the invocation dies between
+ * counting and recording, a redelivery after that invocation is over counts the call again: one too many, never one alert too many (classify publishes
  * the burst finding once, see `claimFirstReports`).
  *
  * @example
@@ -99,31 +103,22 @@ export interface DeniedCallPorts {
 export const countDeniedCall = async (event: CloudTrailEvent, actor: Actor, policy: Policy, ports: DeniedCallPorts): Promise<DeniedTally> => {
   const principal = countedPrincipal(actor);
   const window = deniedWindow(callTime(event, ports.clock), policy.alerts.accessDeniedBurst.windowMinutes);
-  const now = ports.clock.now().getTime();
-  const key = `denied-call#${event.detail.eventID ?? event.id}`;
-
-  const claim = await ports.ledger.claim(key, new Date(now + HOLD_MINUTES * MINUTE));
-  if (!claim.claimed) {
-    const first = Number(claim.outcome);
-    if (claim.outcome !== undefined && Number.isInteger(first) && first > 0) return { kind: 'counted', count: first, principal, window, redelivered: true };
-    // Another delivery of this very call is counting it now: fail, so Lambda retries this one
-    // after the hold; answering "nothing" here would lose the burst if that delivery dies.
-    throw new CountInProgressError(`refused call ${key} is being counted by another delivery; retry`);
+  const key = claimKey.deniedCall(event.detail.eventID ?? event.id);
+  const counter = scopeKey.deniedCalls(principal, window.start.toISOString());
+  // Recording the count fails rarely, and is then only logged: a redelivery after this
+  // invocation would count the call again — one too many, never one alert too many.
+  const counted = await once(ports, key, () => ports.ledger.count(counter, new Date(window.end.getTime() + COUNTER_MARGIN_HOURS * HOUR)), {
+    remainingMs: remainingOf(ports),
+    encode: String,
+    decode: Number,
+  });
+  if (counted.kind === 'done') return { kind: 'counted', count: counted.value, principal, window, redelivered: false };
+  if (counted.kind === 'done-before' && Number.isInteger(counted.value) && counted.value > 0) {
+    return { kind: 'counted', count: counted.value, principal, window, redelivered: true };
   }
-  let count: number;
-  try {
-    count = await ports.ledger.count(`denied#${principal}#${window.start.toISOString()}`, new Date(window.end.getTime() + COUNTER_MARGIN_HOURS * HOUR));
-  } catch (error) {
-    // Nothing was counted: let the retry count it rather than find the call held.
-    await ports.ledger.release(key).catch(() => undefined);
-    throw error;
-  }
-  try {
-    await ports.ledger.complete(key, String(count), new Date(now + REMEMBER_HOURS * HOUR));
-  } catch {
-    // The count stands; only a redelivery after the hold would count this call a second time.
-  }
-  return { kind: 'counted', count, principal, window, redelivered: false };
+  // Another delivery of this very call is counting it now: fail, so Lambda retries this one
+  // after that invocation is over; answering "nothing" here would lose the burst if it dies.
+  throw new CountInProgressError(`refused call ${key} is being counted by another delivery; retry`);
 };
 
 /** Another delivery of the same refused call is counting it: retryable. */
@@ -136,7 +131,7 @@ export class CountInProgressError extends RemediationError {
 
 /**
  * Of the findings of `reportOnce` rules, keeps those this delivery is the first to report: it
- * claims `reported#<finding id>` in the ledger. `release` gives the claims back when publishing
+ * claims `reported#<finding id>` in the ledger (through `once`, recorded at once). `release` gives the claims back when publishing
  * fails, so the retry (or the next refused call) reports the finding instead of losing it.
  */
 export const claimFirstReports = async (
@@ -151,9 +146,10 @@ export const claimFirstReports = async (
       keep.push(finding);
       continue;
     }
-    const key = `reported#${finding.id}`;
-    const claim = await ports.ledger.claim(key, new Date(ports.clock.now().getTime() + REMEMBER_HOURS * HOUR));
-    if (claim.claimed) {
+    const key = claimKey.reported(finding.id);
+    // Being first to report is the work, recorded at once (48 hours); `release` undoes it.
+    const first = await once(ports, key, () => Promise.resolve(REPORTED), { remainingMs: remainingOf(ports), encode: () => REPORTED, decode: () => REPORTED });
+    if (first.kind === 'done') {
       keep.push(finding);
       claimed.push(key);
     }

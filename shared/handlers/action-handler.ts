@@ -27,14 +27,14 @@ export interface ActionSettings {
 }
 
 export const makeActionHandler = (action: ActionDefinition, ports: ActionPorts, settings: ActionSettings) =>
-  baseChain<ActionOutcome>().handler(async (raw): Promise<ActionOutcome> => {
+  baseChain<ActionOutcome>().handler(async (raw, lambdaContext): Promise<ActionOutcome> => {
     const { detail: finding } = parseWith(SecretFindingEventSchema, raw);
     logger.appendKeys({ eventId: finding.event.id, findingId: finding.id, ruleId: finding.rule, secretArn: finding.secret.id, action: action.type });
     if (!finding.actions.includes(action.type)) {
       // The rule pattern should never send one; answering keeps a misrouted event harmless.
       return { status: 'ignored', reason: `the finding does not plan ${action.type}` };
     }
-    const outcome = await remediate(action, finding, { ...ports, ...settings });
+    const outcome = await remediate(action, finding, { ...ports, ...settings, remainingMs: lambdaContext.getRemainingTimeInMillis() });
     if (outcome.kind === 'duplicate') {
       // Report the first delivery's result again (its publish may be what failed); alert sends it once.
       logger.info('duplicate delivery', { outcome: outcome.result?.outcome });

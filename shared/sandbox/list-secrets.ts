@@ -4,7 +4,7 @@
  * of its per-region quota (100 calls per second), so that tests and the sweep benchmark
  * meet what AWS would do to them.
  */
-import { InvalidSecretStateError, TransientAwsError } from '../errors.js';
+import { InvalidSecretStateError, ThrottlingError } from '../errors.js';
 
 /** ListSecrets returns at most this many secrets per call (`MaxResults` ≤ 100). */
 export const LIST_PAGE_SIZE = 100;
@@ -76,7 +76,7 @@ export interface CallSimulationOptions {
 
 /**
  * Latency and a rolling-window quota for one operation. The quota throws the error the SDK
- * adapter makes of `ThrottlingException` (a TransientAwsError), the same kind `failNext` injects.
+ * adapter makes of `ThrottlingException` (a ThrottlingError), the same kind `failNext` injects.
  * A throttled call is refused before it takes time and does not use up the quota, as with AWS.
  */
 export class CallSimulation {
@@ -115,7 +115,7 @@ export class CallSimulation {
       // Full window, and its oldest call less than a second ago: this one would be quota + 1.
       if (this.#window.length === this.#quota && oldest !== undefined && now - oldest < 1000) {
         this.throttled++;
-        throw new TransientAwsError(`${this.#operation}: ThrottlingException: Rate exceeded`);
+        throw new ThrottlingError(`${this.#operation}: ThrottlingException: Rate exceeded`);
       }
       this.#window[this.#next] = now;
       this.#next = (this.#next + 1) % this.#quota;

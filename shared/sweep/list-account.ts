@@ -56,7 +56,7 @@
  */
 import PQueue from 'p-queue';
 import * as z from 'zod';
-import { PermissionDeniedError, RemediationError, SecretNotFoundError, TransientAwsError } from '../errors.js';
+import { PermissionDeniedError, RemediationError, SecretNotFoundError, ThrottlingError, TransientAwsError } from '../errors.js';
 import type { SecretPage, SecretState, SecretsPort } from '../ports/secrets.js';
 import { describeShard, inShard, MAX_NAME_LENGTH, planSplit, prefixesOf, type ShardSpec, type SplitPlan } from './shards.js';
 
@@ -349,8 +349,6 @@ export const backoffDelay = (attempt: number, random: () => number = Math.random
 /** Whether a restart mark is small enough to copy into each child (`MAX_LISTED_NAMES_CHARS`). */
 const isSmallMark = (mark: ListedUpTo): boolean => mark.names.reduce((chars, name) => chars + name.length, 0) <= MAX_LISTED_NAMES_CHARS;
 
-const isThrottling = (error: Error): boolean => /throttl|rate exceeded|too ?many ?requests|request ?limit/i.test(error.message);
-
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Started shards first (their tokens are progress to keep), then the largest: the longest chains start first. */
@@ -496,7 +494,7 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
         if (!(error instanceof TransientAwsError)) {
           throw new ListAccountError(`${what}: ${messageOf(error)}`, what, { cause: error, retryable: error instanceof RemediationError && error.retryable });
         }
-        const throttled = isThrottling(error);
+        const throttled = error instanceof ThrottlingError;
         if (throttled) counters.throttled++;
         if (attempt >= maxAttempts) throw new ListAccountError(`${what}: gave up after ${attempt} attempts: ${error.message}`, what, { cause: error, retryable: true });
         if (checkStop()) return undefined;

@@ -1,5 +1,5 @@
 /**
- * Every error the Secrets Manager adapter raises — throttling (TransientAwsError), access denied,
+ * Every error the Secrets Manager adapter raises — throttling (ThrottlingError), access denied,
  * not found, invalid request — injected on every port call of every action in turn, through the
  * real runner on the sandbox account. Where the failing call falls decides the outcome: before or
  * at the write, the error settles as an honest outcome (or escapes, when transient, with the claim
@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionResult } from '../../shared/contracts/finding.js';
 import { remediate, type RemediationOutcome } from '../../shared/actions/runner.js';
-import { InvalidSecretStateError, PermissionDeniedError, type RemediationError, SecretNotFoundError, TransientAwsError } from '../../shared/errors.js';
+import { InvalidSecretStateError, PermissionDeniedError, type RemediationError, SecretNotFoundError, ThrottlingError } from '../../shared/errors.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SandboxCall } from '../../shared/sandbox/sandbox-secrets.js';
 import { type ActionScenario, actionScenarios, contextFor, type SecretSnapshot, secretSnapshot } from '../helpers/action-scenarios.js';
@@ -58,7 +58,7 @@ interface InjectedError {
 }
 
 const INJECTED: readonly InjectedError[] = [
-  { label: 'Throttling', make: (op) => new TransientAwsError(`${AWS_API[op]}: ThrottlingException: Rate exceeded`) },
+  { label: 'Throttling', make: (op) => new ThrottlingError(`${AWS_API[op]}: ThrottlingException: Rate exceeded`) },
   {
     label: 'AccessDenied',
     make: (op) => new PermissionDeniedError(`${AWS_API[op]}: AccessDeniedException: not authorized to perform secretsmanager:${AWS_API[op]}`),

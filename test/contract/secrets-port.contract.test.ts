@@ -32,6 +32,7 @@ import {
   PermissionDeniedError,
   type RemediationError,
   SecretNotFoundError,
+  ThrottlingError,
   TransientAwsError,
 } from '../../shared/errors.js';
 import type { ListSecretsRequest, SecretState, SecretsPort } from '../../shared/ports/secrets.js';
@@ -566,7 +567,13 @@ describe('Function: secretsManagerAdapter', () => {
       name: 'ThrottlingException',
       error: () =>
         new SecretsManagerServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }),
-      mappedTo: TransientAwsError,
+      mappedTo: ThrottlingError,
+      retryable: true,
+    },
+    {
+      name: 'any error answered with HTTP 429',
+      error: () => new SecretsManagerServiceException({ name: 'SlowDownPlease', $fault: 'client', message: 'Too many requests', $metadata: { httpStatusCode: 429 } }),
+      mappedTo: ThrottlingError,
       retryable: true,
     },
     {
@@ -606,7 +613,7 @@ describe('Function: secretsManagerAdapter', () => {
 
       // Assess
       expect(outcome.error).toBeInstanceOf(mappedTo);
-      expect(outcome.error).toMatchObject({ retryable, cause: sdkError });
+      expect(outcome.error).toMatchObject({ name: mappedTo.name, retryable, cause: sdkError });
       expect(secretsManager.calls()).toHaveLength(1);
     });
 

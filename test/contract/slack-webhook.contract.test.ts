@@ -401,7 +401,7 @@ describe('Handler: alert with the Slack webhook adapter', () => {
     expect(webhookCalls()).toBe(1);
   });
 
-  it('fails after the topic got the alert when Slack refuses the webhook, logging neither the URL nor its token', async () => {
+  it('settles as failed (not retried) after the topic got the alert when Slack refuses the webhook, logging and answering neither the URL nor its token', async () => {
     // Prepare: everything handed to the logger, errors with their causes (it prints no more).
     const written: string[] = [];
     for (const method of ['debug', 'info', 'warn', 'error', 'critical'] as const) {
@@ -414,19 +414,19 @@ describe('Handler: alert with the Slack webhook adapter', () => {
     const event = findingFor(await findingEventOf('value-changed-by-hand/fires.PutSecretValue.authored.by-iam-user.json'), 1);
 
     // Act
-    const first = await settle(handler(event, localContext('alert')));
+    const first = await handler(event, localContext('alert'));
     later(1);
-    const retry = await settle(handler(structuredClone(event), localContext('alert')));
+    const redelivered = await handler(structuredClone(event), localContext('alert'));
     vi.restoreAllMocks();
 
     // Assess
-    expect(first.error).toBeInstanceOf(SlackWebhookRejectedError);
-    expect(retry.error).toBeInstanceOf(SlackWebhookRejectedError);
+    expect(first).toMatchObject({ status: 'failed', error: 'SlackWebhookRejectedError', reason: expect.stringContaining('no_service') as unknown });
+    expect(redelivered).toMatchObject({ status: 'failed', error: 'SlackWebhookRejectedError' });
     expect(notifier.sent).toHaveLength(1);
     const logs = written.join('');
-    expect(logs).toContain('invocation failed');
+    expect(logs).toContain('not retried');
     expect(logs).toContain('no_service');
-    for (const said of [logs, everythingSaid(first.error), everythingSaid(retry.error)]) {
+    for (const said of [logs, JSON.stringify(first), JSON.stringify(redelivered)]) {
       expect(said).not.toContain('fakeWebhookToken');
       expect(said).not.toContain('hooks.slack.com/services');
     }

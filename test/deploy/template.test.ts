@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { actionDefinitions } from '../../shared/actions/registry.js';
-import { CLAIM_MS } from '../../shared/alerts/delivery.js';
+import { REMAINING_MS_WITHOUT_CONTEXT } from '../../shared/ledger/once.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
 import { readYaml } from '../../shared/policy/parse-policy.js';
 import { functionNames } from '../../shared/contracts/functions.js';
@@ -338,11 +338,14 @@ describe('Packaged template', () => {
     }
   });
 
-  it('claims an alert delivery longer than the alert function may run, and shorter than the minute before Lambda retries it', () => {
-    const timeout = Number(resources[functionIds().alert ?? '']?.Properties.Timeout) * 1000;
+  it('holds a claim made without the Lambda context longer than the alert and classify functions may run, and shorter than the minute before Lambda retries them', () => {
+    for (const name of ['alert', 'classify']) {
+      const timeout = Number(resources[functionIds()[name] ?? '']?.Properties.Timeout) * 1000;
 
-    expect(CLAIM_MS).toBeGreaterThan(timeout);
-    expect(CLAIM_MS).toBeLessThan(60_000);
+      expect(timeout, name).toBeGreaterThan(0);
+      expect(REMAINING_MS_WITHOUT_CONTEXT, name).toBeGreaterThan(timeout);
+    }
+    expect(REMAINING_MS_WITHOUT_CONTEXT).toBeLessThan(60_000);
   });
 });
 

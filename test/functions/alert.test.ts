@@ -315,22 +315,23 @@ describe('Handler: alert, channels', () => {
     expect(chat.sent).toHaveLength(1);
   });
 
-  it('fails every attempt while Slack refuses the webhook, after the topic got the alert once', async () => {
-    // Prepare: the invocation and Lambda's two retries all meet a removed webhook.
+  it('settles an alert Slack refuses as failed, not retried (retrying cannot fix a removed webhook), and a redelivery does not publish to the topic again', async () => {
+    // Prepare: the delivery and a later redelivery of the same event both meet a removed webhook.
     const refused = new SlackWebhookRejectedError(404, 'no_service', `Slack webhook (secret ${SLACK_SECRET_ARN}) refused the message: HTTP 404 no_service`);
-    const chat = new RecordingChat().failNext(refused, 3);
+    const chat = new RecordingChat().failNext(refused, 2);
     const rig = alertRig(withSlack, undefined, chat);
     const event = findingFor(await findingEventOf(VALUE_CHANGED), 0);
 
     // Act
-    const attempts: string[] = [];
-    for (const time of ['2026-11-25T12:01:00.000Z', '2026-11-25T12:02:00.000Z', '2026-11-25T12:04:00.000Z']) {
+    const outcomes: unknown[] = [];
+    for (const time of ['2026-11-25T12:01:00.000Z', '2026-11-25T12:02:00.000Z']) {
       rig.at(time);
-      attempts.push(await rig.alert(structuredClone(event), context).then(() => 'sent', (error: Error) => error.name));
+      outcomes.push(await rig.alert(structuredClone(event), context));
     }
 
     // Assess
-    expect(attempts).toEqual(['SlackWebhookRejectedError', 'SlackWebhookRejectedError', 'SlackWebhookRejectedError']);
+    const failed = { status: 'failed', error: 'SlackWebhookRejectedError', reason: expect.stringContaining('HTTP 404 no_service') as unknown };
+    expect(outcomes).toEqual([failed, failed]);
     expect(rig.ports.notifier.sent).toHaveLength(1);
     expect(chat.sent).toEqual([]);
   });

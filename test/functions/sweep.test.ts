@@ -117,18 +117,18 @@ describe('Function: sweep', () => {
     expect(account.notifier.sent).toHaveLength(1);
   });
 
-  it('lets Lambda retry an invocation that failed: its claim is given back', async () => {
-    // Prepare: the first ListSecrets call fails for good (not throttling: the engine does not retry it).
+  it('settles an invocation refused for good as failed (no retry can fix access denied) and gives its claim back, so a later delivery runs', async () => {
+    // Prepare: the first ListSecrets call is refused (not throttling: the engine does not retry it).
     const account = sandboxWith(...estate());
     account.secrets.failNext('listSecrets', new PermissionDeniedError('ListSecrets: AccessDeniedException'));
 
     // Act
-    const failed = run(account, structuredClone(scheduledEvent));
-    await expect(failed).rejects.toThrow();
-    const retried = await run(account, structuredClone(scheduledEvent));
+    const failed = await run(account, structuredClone(scheduledEvent));
+    const redelivered = await run(account, structuredClone(scheduledEvent));
 
     // Assess
-    expect(retried).toMatchObject({ status: 'complete', counts: { secrets: 250 } });
+    expect(failed).toMatchObject({ status: 'failed', error: 'ListAccountError', reason: expect.stringContaining('AccessDeniedException') as unknown });
+    expect(redelivered).toMatchObject({ status: 'complete', counts: { secrets: 250 } });
   });
 
   it('rejects an event that is neither its schedule nor its continuation, and reads nothing', async () => {

@@ -14,6 +14,8 @@ export const remediationContext = (account: SandboxAccount, mode: Mode, policy: 
   clock: fixedClock,
   policy,
   mode,
+  // A Lambda action function's timeout: the claim holds while the invocation could still run.
+  remainingMs: 30_000,
 });
 
 /** The result of a first delivery; a duplicate here is a test bug. */

@@ -4,7 +4,7 @@
  * of latency and quota the sweep's tests and benchmark rely on.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InvalidSecretStateError, TransientAwsError } from '../../shared/errors.js';
+import { InvalidSecretStateError, ThrottlingError } from '../../shared/errors.js';
 import type { ListSecretsRequest, SecretsPort } from '../../shared/ports/secrets.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { FIXED_NOW, sandboxWith } from '../helpers/sandbox.js';
@@ -112,7 +112,7 @@ describe('Class: SandboxSecrets, listSecrets', () => {
   it('records each call with its request, and fails the one failNext names', async () => {
     // Prepare
     const { secrets } = sandboxWith(secret('prod/a'));
-    const throttled = new TransientAwsError('ListSecrets: ThrottlingException: Rate exceeded');
+    const throttled = new ThrottlingError('ListSecrets: ThrottlingException: Rate exceeded');
     secrets.failNext('listSecrets', throttled, { skip: 1 });
 
     // Act
@@ -142,9 +142,9 @@ describe('Class: SandboxSecrets, listSecrets', () => {
 
     // Assess
     expect(burst.map((o) => o.error === undefined)).toStrictEqual([true, true, true, false]);
-    expect(burst[3]?.error).toBeInstanceOf(TransientAwsError);
+    expect(burst[3]?.error).toBeInstanceOf(ThrottlingError);
     expect(burst[3]?.error).toMatchObject({ message: 'ListSecrets: ThrottlingException: Rate exceeded' });
-    expect(justBefore.error).toBeInstanceOf(TransientAwsError);
+    expect(justBefore.error).toBeInstanceOf(ThrottlingError);
     expect(aSecondLater.error).toBeUndefined();
     expect(secrets.listSecretsSimulation?.throttled).toBe(2);
   });

@@ -5,7 +5,7 @@
  * the quota, checked on a fake clock (speed itself belongs to `npm run bench`).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PermissionDeniedError, TransientAwsError } from '../../shared/errors.js';
+import { PermissionDeniedError, ThrottlingError, TransientAwsError } from '../../shared/errors.js';
 import type { ListSecretsRequest, SecretPage, SecretState, SecretsPort } from '../../shared/ports/secrets.js';
 import type { SandboxSecrets } from '../../shared/sandbox/sandbox-secrets.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
@@ -310,7 +310,7 @@ describe('Function: listAccount', () => {
       expect(target).toBeGreaterThan(0);
       const { secrets } = sandboxWith(...seedsFor(MIXED_NAMES));
       secrets
-        .failNext('listSecrets', new TransientAwsError('ListSecrets: ThrottlingException: Rate exceeded'), { skip: target })
+        .failNext('listSecrets', new ThrottlingError('ListSecrets: ThrottlingException: Rate exceeded'), { skip: target })
         .failNext('listSecrets', new TransientAwsError('ListSecrets: InternalServiceError: An error occurred on the server side.'));
       const { delays, sleep } = recordingSleep();
 
@@ -349,7 +349,7 @@ describe('Function: listAccount', () => {
     it('gives up after maxAttempts, naming the shard, and leaves a checkpoint', async () => {
       // Prepare
       const { secrets } = sandboxWith(...seedsFor(MIXED_NAMES));
-      for (let i = 0; i < 3; i++) secrets.failNext('listSecrets', new TransientAwsError('ListSecrets: ThrottlingException: Rate exceeded'), { skip: i === 0 ? 5 : 0 });
+      for (let i = 0; i < 3; i++) secrets.failNext('listSecrets', new ThrottlingError('ListSecrets: ThrottlingException: Rate exceeded'), { skip: i === 0 ? 5 : 0 });
 
       // Act
       const listing = listAccount(secrets, { ...UNPACED, concurrency: 1, maxAttempts: 3, sleep: recordingSleep().sleep });

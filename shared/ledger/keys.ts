@@ -1,0 +1,70 @@
+/**
+ * Every key the ledger table holds, in one place, so that two features can never pick the same
+ * namespace by accident and the table's items can be read (and granted) by their prefix.
+ *
+ * Three layers:
+ * - the item prefixes the DynamoDB adapter writes (`claim#`, `writes#`, `count#`): one per
+ *   kind of record, so a claim can never collide with a counter;
+ * - the claim keys, one namespace per thing done once (`alert#`, `digest#`, `sweep#`, ...);
+ * - the scopes of the write limit and of the counters (`secret#`, `storm#`, `denied#`).
+ *
+ * Changing a string here changes what a deployed table recognises: a claim recorded under the
+ * old key is not found under the new one, so the redeliveries of the next two days would act
+ * again. Add namespaces; do not rename them.
+ */
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * How long a thing done once is remembered: longer than anything delivers it again (EventBridge
+ * retries an event for up to 24 hours, Lambda's asynchronous retries for up to 6), so a late
+ * redelivery is recognised instead of acted on.
+ */
+export const REMEMBER_MS = 48 * HOUR_MS;
+
+/** When something done at `now` may be forgotten. */
+export const rememberFrom = (now: Date): Date => new Date(now.getTime() + REMEMBER_MS);
+
+/** The DynamoDB item prefixes, one per kind of record (the adapter's business; the sandbox keeps kinds in separate maps). */
+export const itemKey = {
+  /** A claim: `claim#<claim key>`. */
+  claim: (key: string): string => `claim#${key}`,
+  /** The write-limit count of `scope` for the hour ending at `expiresAtSeconds`. */
+  writes: (scope: string, expiresAtSeconds: string): string => `writes#${scope}#${expiresAtSeconds}`,
+  /** The counter `scope` for the window ending at `expiresAtSeconds`. */
+  count: (scope: string, expiresAtSeconds: string): string => `count#${scope}#${expiresAtSeconds}`,
+} as const;
+
+/** Claim keys: one namespace per thing the service does once. */
+export const claimKey = {
+  /**
+   * One action on one finding. Unprefixed for historical reasons, and safe so: a finding id is
+   * `<rule>/<key>` or `<event id>/<rule>`, never `<word>#`, so it cannot fall into another
+   * namespace. Kept so that claims in a deployed table stay valid.
+   */
+  remediation: (findingId: string, actionType: string): string => `${findingId}#${actionType}`,
+  /** The alert decision for a finding: sent on its own, or held for which digest window. */
+  alert: (findingId: string): string => `alert#${findingId}`,
+  /** A closed storm window's digest. */
+  digest: (windowKey: string): string => `digest#${windowKey}`,
+  /** Part `n` (1-based) of a window's digest; its channels are claimed under it ({@link claimKey.channel}). */
+  digestPart: (windowKey: string, n: number): string => `digest#${windowKey}#part-${n}`,
+  /** One delivery channel of an alert or a digest part claimed under `key`. */
+  channel: (key: string, channel: 'sns' | 'slack'): string => `${key}#${channel}`,
+  /** One invocation of a sweep run (a duplicated schedule or continuation must not fork the run). */
+  sweep: (runId: string, invocation: number): string => `sweep#${runId}#${invocation}`,
+  /** One refused call counted for access-denied-burst, by CloudTrail's event id. */
+  deniedCall: (eventId: string): string => `denied-call#${eventId}`,
+  /** A finding of a rule that reports once (a burst stays past its limit for many calls). */
+  reported: (findingId: string): string => `reported#${findingId}`,
+} as const;
+
+/** Scopes of the write limit and of the counters. */
+export const scopeKey = {
+  /** Writes to one secret this hour (`limits.writesPerSecretPerHour`). */
+  secretWrites: (secretArn: string): string => `secret#${secretArn}`,
+  /** Alerts of one storm window, numbering them. */
+  storm: (windowKey: string): string => `storm#${windowKey}`,
+  /** Refused calls of one principal in one window. */
+  deniedCalls: (principal: string, windowStartIso: string): string => `denied#${principal}#${windowStartIso}`,
+} as const;
