@@ -10,6 +10,7 @@ import { matchesPattern } from '../rules/match-pattern.js';
 import { type BusName, type FunctionName, type Route, routes as allRoutes } from '../rules/routes.js';
 import type { DeliveredEvent, RecordingBus } from '../sandbox/recording-bus.js';
 import type { RecordingNotifier } from '../sandbox/recording-notifier.js';
+import { cloneEvent } from './clone-event.js';
 import { localContext } from './lambda-context.js';
 
 export type Invoke = (event: unknown, context: Context) => Promise<unknown>;
@@ -74,7 +75,7 @@ export const runChain = async (event: unknown, deps: ChainDependencies): Promise
       if (invocations.length >= MAX_INVOCATIONS) throw new Error(`replay stopped after ${MAX_INVOCATIONS} invocations: the chain loops`);
       const publishedBefore = deps.bus.published.length;
       const sentBefore = deps.notifier.sent.length;
-      const output = await deps.handlers[route.target](structuredClone(next.event), localContext(route.target));
+      const output = await deps.handlers[route.target](cloneEvent(next.event), localContext(route.target));
       const published = deps.bus.published.slice(publishedBefore);
       invocations.push({
         target: route.target,
