@@ -1,11 +1,15 @@
 /**
  * The redaction boundary: a finding (and its action's result) with every string that came from
- * an event passed through `redact.ts`, in the same shapes, before anything renders it. Rendering
- * code then cannot forget a field: there is no raw string left to forget.
+ * an event bounded and redacted (shared/contracts/hostile-text.ts, shared/alerts/redact.ts), in
+ * the same shapes. It is crossed where a finding is built ({@link redactFinding} in `findingOf`)
+ * and where a result goes on the bus ({@link redactRemediation} in `resultBusEvent`), so every
+ * sink downstream — the ledger's keys, the logs, the alert, the replay report — gets clean text;
+ * and again by each rendering ({@link cleanFinding}), since what reaches the project bus is a
+ * claim, never evidence. Rendering code then cannot forget a field: there is no raw string left.
  *
- * Identifiers the alert must show verbatim go through {@link redactIdentifier}; every other
- * string (new evidence fields included, by default) through {@link redactFreeText}, which leaves
- * those identifiers whole where prose quotes them.
+ * Identifiers shaped like one (a Secrets Manager name or ARN, a principal ARN) go through the
+ * identifier rules; every other string (new evidence fields included, by default) through the
+ * free-text rules, which leave those identifiers whole where prose quotes them.
  */
 import { createHash } from 'node:crypto';
 import type { ActionResult, Finding, VersionStages } from '../contracts/finding.js';

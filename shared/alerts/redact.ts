@@ -13,6 +13,9 @@
  *   tokens, `user:password@` in URLs, `password=` values). The generic rule is left out on
  *   purpose: a long random-looking secret name is still the name on-call has to type.
  *
+ * Callers pass text already bounded and well formed (shared/contracts/hostile-text.ts): the rules
+ * here are linear in the text, but a megabyte of it is still a megabyte per rule.
+ *
  * The boundary, honestly: this is pattern matching, not proof. A password written as plain
  * prose ("the password is hunter2"), a short random token (under 24 characters), or a value
  * made of dictionary words is not recognised. The generic rule catches every mixed-case or hex
