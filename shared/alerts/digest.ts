@@ -11,7 +11,7 @@ import { CHATBOT_LIMITS, SLACK_LIMITS, SNS_LIMITS, charLength, truncate, utf8Byt
 import { subjectFrom, threadIdOf } from './model.js';
 import { bold, code, escapeMrkdwn, severityEmoji, stepMrkdwn } from './mrkdwn.js';
 import { stepText } from './plain-text.js';
-import { redactFreeText, redactIdentifier } from './redact.js';
+import { redactFreeText, redactIdentifier } from '../contracts/redact.js';
 import { context, fallbackText, header, mrkdwnSection, packSections } from './slack-blocks.js';
 
 /** One finding in a digest: enough for a line of the list. */

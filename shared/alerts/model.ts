@@ -9,8 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { type ActionResult, type ActorKind, type Finding, NO_SECRET, type Outcome, type Severity } from '../contracts/finding.js';
+import { isSecretsManagerId } from '../contracts/hostile-text.js';
 import { dateLines, happenedLines, type Line, type NextStep, nextSteps } from './advice.js';
-import { cleanFinding } from './clean-finding.js';
+import { cleanFinding } from '../contracts/clean-finding.js';
 import { formatStages } from './format.js';
 import { asciiLine, CHATBOT_LIMITS, SNS_LIMITS, truncate } from './limits.js';
 
@@ -259,7 +260,8 @@ const linksOf = (f: Finding, named: boolean): AlertLink[] => {
   const console = consoleOf(region);
   const name = f.secret.name;
   return [
-    ...(named && name && !name.includes('[REDACTED')
+    // Only a name Secrets Manager would accept: a redacted or hostile one makes no link (and no URIError).
+    ...(named && name && isSecretsManagerId(name)
       ? [{ label: 'Secret in the console', url: `${console}/secretsmanager/secret?name=${encodeURIComponent(name)}&region=${region}` }]
       : []),
     ...(f.event.cloudTrailEventId && CLOUDTRAIL_EVENT_ID.test(f.event.cloudTrailEventId)

@@ -17,7 +17,7 @@ import { scopeKey } from '../ledger/keys.js';
 import type { Policy } from '../policy/schema.js';
 import type { DigestWindow, HeldAlert } from '../ports/digest.js';
 import { secretLabelOf } from './model.js';
-import { redactFreeText, redactIdentifier } from './redact.js';
+import { redactFreeText, redactIdentifier } from '../contracts/redact.js';
 import type { Digest } from './render.js';
 
 export type AlertSettings = Policy['alerts'];

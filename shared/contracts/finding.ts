@@ -3,6 +3,7 @@
  * "Remediation Result" (from each action). Consumers parse these with the same schemas the
  * producers' types come from, so a change on one side fails the other's tests.
  */
+import { redactRemediation } from './clean-finding.js';
 import { EventBridgeEnvelopeSchema as EventBridgeSchema } from './eventbridge-envelope.js';
 import * as z from 'zod';
 import { RuleIdSchema } from './rule-ids.js';
@@ -204,9 +205,12 @@ export const findingBusEvent = (finding: Finding) => ({
   resources: finding.secret.arn ? [finding.secret.arn] : [],
 });
 
-/** An action's result as an event for the project bus; it carries the finding, so `alert` needs no state. */
+/**
+ * An action's result as an event for the project bus; it carries the finding, so `alert` needs
+ * no state. The result's words quote what AWS and the event said: bounded and redacted here.
+ */
 export const resultBusEvent = (remediation: RemediationResult) => ({
   detailType: RESULT_DETAIL_TYPE,
-  detail: remediation,
+  detail: redactRemediation(remediation),
   resources: remediation.finding.secret.arn ? [remediation.finding.secret.arn] : [],
 });

@@ -6,7 +6,9 @@
  * rule's condition and builds the findings.
  */
 import type { ClassifiableEvent } from '../contracts/cloudtrail-event.js';
+import { redactFinding } from '../contracts/clean-finding.js';
 import { type Actor, type EventRef, type Evidence, type Finding, NO_SECRET, type SecretRef } from '../contracts/finding.js';
+import { isSecretsManagerId } from '../contracts/hostile-text.js';
 import { InvalidEventError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
@@ -71,7 +73,8 @@ export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Pre
     secret: located.secret,
     actor,
     notes: located.notes,
-    needsSecretState: rules.some((rule) => rule.needsSecretState),
+    // An id Secrets Manager would refuse is not worth a call (AWS would answer a validation error).
+    needsSecretState: rules.some((rule) => rule.needsSecretState) && isSecretsManagerId(located.secret.id),
     needsDeniedCount: rules.some((rule) => rule.needsDeniedCount),
   };
 };
@@ -133,11 +136,12 @@ export interface FindingParts {
 /**
  * A finding of `rule`: its catalogue entry (title, severity, control, practices, actions) around
  * what was found. Shared by `evaluate` and the sweep, so findings from events and from the sweep
- * travel the same bus, remediations and alerts in one shape.
+ * travel the same bus, remediations and alerts in one shape. Every text in it that came from an
+ * event is bounded and redacted here (`redactFinding`): whatever reads a finding reads clean text.
  */
 export const findingOf = (rule: Rule, parts: FindingParts): Finding => {
   const control = parts.control ?? rule.control;
-  return {
+  return redactFinding({
     id: parts.id,
     rule: rule.id,
     title: rule.title,
@@ -152,7 +156,7 @@ export const findingOf = (rule: Rule, parts: FindingParts): Finding => {
     actions: [...rule.actions],
     needsRemediation: rule.actions.length > 0,
     notes: [...parts.notes],
-  };
+  });
 };
 
 /**

@@ -11,6 +11,7 @@ import type { FunctionName } from '../contracts/functions.js';
 import { type BusName, type Route, routes as allRoutes } from '../rules/routes.js';
 import type { DeliveredEvent, RecordingBus } from '../sandbox/recording-bus.js';
 import type { RecordingNotifier } from '../sandbox/recording-notifier.js';
+import { cloneEvent } from './clone-event.js';
 import { localContext } from './lambda-context.js';
 
 export type Invoke = (event: unknown, context: Context) => Promise<unknown>;
@@ -76,7 +77,7 @@ export const flushDigests = async (deps: Pick<ChainDependencies, 'handlers' | 'n
 /** One function on one event, as Lambda would: a copy of the event, so nothing it does leaks back. */
 const invoke = async (handlers: Handlers, target: FunctionName, event: unknown): Promise<unknown> => {
   try {
-    return await handlers[target](structuredClone(event), localContext(target));
+    return await handlers[target](cloneEvent(event), localContext(target));
   } catch (error) {
     throw new InvocationError(target, { cause: error });
   }

@@ -14,6 +14,7 @@ import {
 } from '../contracts/finding.js';
 import { type ChatbotNotification, renderFinding } from '../alerts/render.js';
 import { formatStages } from '../alerts/format.js';
+import { redactEventIdentifier, redactEventText } from '../contracts/hostile-text.js';
 import type { AlertMessage, SlackMessage } from '../ports/notifier.js';
 import { plural } from '../plural.js';
 import type { FunctionName } from '../contracts/functions.js';
@@ -99,9 +100,10 @@ export const buildReport = (file: string, invocations: readonly Invocation[], wr
   const findings = published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => e.detail as Finding);
   const results = published.filter((e) => e['detail-type'] === RESULT_DETAIL_TYPE).map((e) => e.detail as RemediationResult);
   const answers = invocations.map((i) => (i.output ?? {}) as HandlerAnswer);
-  const rejected = answers.flatMap((a) => (a.status === 'rejected' ? (a.problems ?? []) : []));
-  const ignored = answers.flatMap((a) => (a.status === 'ignored' && a.reason ? [a.reason] : []));
-  const noFinding = answers.flatMap((a) => (a.status === 'no-finding' ? (a.reasons ?? []) : []));
+  // The functions' answers quote the event (a name, a principal, an error): redacted like every sink.
+  const rejected = answers.flatMap((a) => (a.status === 'rejected' ? (a.problems ?? []) : [])).map((text) => redactEventText(text));
+  const ignored = answers.flatMap((a) => (a.status === 'ignored' && a.reason ? [a.reason] : [])).map((text) => redactEventText(text));
+  const noFinding = answers.flatMap((a) => (a.status === 'no-finding' ? (a.reasons ?? []) : [])).map((text) => redactEventText(text));
 
   return {
     event: file,
@@ -113,7 +115,7 @@ export const buildReport = (file: string, invocations: readonly Invocation[], wr
       severity: finding.severity,
       ...(finding.control ? { control: finding.control } : {}),
       reason: finding.reason,
-      secret: finding.secret.arn ?? finding.secret.id,
+      secret: redactEventIdentifier(finding.secret.arn ?? finding.secret.id),
       notes: finding.notes,
       actions: actionsOf(finding, results),
       ...alertFor(finding.id, invocations, options),

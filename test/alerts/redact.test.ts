@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { redactFreeText, redactIdentifier } from '../../shared/alerts/redact.js';
+import { redactFreeText, redactIdentifier } from '../../shared/contracts/redact.js';
 import { eventsDir, publishedFixturesDir } from '../helpers/events.js';
 
 /** A small seeded generator (mulberry32): the same "random" tokens on every run. */

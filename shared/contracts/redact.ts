@@ -13,6 +13,9 @@
  *   tokens, `user:password@` in URLs, `password=` values). The generic rule is left out on
  *   purpose: a long random-looking secret name is still the name on-call has to type.
  *
+ * Callers pass text already bounded and well formed (shared/contracts/hostile-text.ts): the rules
+ * here are linear in the text, but a megabyte of it is still a megabyte per rule.
+ *
  * The boundary, honestly: this is pattern matching, not proof. A password written as plain
  * prose ("the password is hunter2"), a short random token (under 24 characters), or a value
  * made of dictionary words is not recognised. The generic rule catches every mixed-case or hex
@@ -37,15 +40,23 @@ interface Rule {
 // Token characters: base64, base64url and the separators tokens are written with.
 const TOKEN = 'A-Za-z0-9+/=_-';
 
-/** A value: a JSON object, a quoted string, or a bare word (not one already masked). */
-const VALUE = `(?!\\[REDACTED)(\\{[^{}]*\\}|"[^"]*"|'[^']*'|[^\\s,;&"'}\\])]+)`;
+/**
+ * A value: a JSON object, a string quoted with escaped quotes (JSON inside a JSON string, as an
+ * error message quotes a request body: `\\"password\\":\\"x\\"`), a quoted string, or a bare word
+ * (not one already masked).
+ */
+const VALUE = `(?!\\[REDACTED)(\\{[^{}]*\\}|\\\\"(?:[^"\\\\]|\\\\[^"])*\\\\"|"[^"]*"|'[^']*'|[^\\s,;&"'}\\])]+)`;
+
+/** The quote that closes a JSON key, escaped (`\\"`) when the JSON is itself inside a string. */
+const CLOSE_QUOTE = `(?:\\\\?["'])?`;
 
 /**
  * `key=value`, `key: value`, `"key": "value"` for keys matching `key` (a regex source). The key
  * starts a word; the `:` form also must not follow a `/` (a path quoted in prose).
  */
 const keyValue = (key: string): RegExp =>
-  new RegExp(`(?<![A-Za-z0-9_-])((?:(?<!/)(?:${key})["']?\\s*:|(?:${key})["']?\\s*=)\\s*)${VALUE}`, 'gi');
+  new RegExp(`(?<![A-Za-z0-9_-])((?:(?<!/)(?:${key})${CLOSE_QUOTE}\\s*:|(?:${key})${CLOSE_QUOTE}\\s*=)\\s*)${VALUE}`, 'gi');
+
 
 /**
  * Precise rules: shapes that are secrets wherever they appear. Order matters: a private key
@@ -73,8 +84,10 @@ const preciseRules: readonly Rule[] = [
   { kind: 'npm token', pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}/g },
   {
     kind: 'password',
-    // scheme://user:password@host — keeps scheme, user and host, which say where, not how.
-    pattern: /([a-z][a-z0-9+.-]{1,30}:\/\/[^\s:/@]+:)[^\s@/]+@/gi,
+    // scheme://user:password@host — keeps scheme, user and host, which say where, not how. The
+    // user may be empty (`redis://:pw@host`); the password may hold `/` and `@` (a URL parser
+    // would stop early, and leak the rest): it runs to the last `@` of the URL.
+    pattern: /([a-z][a-z0-9+.-]{1,30}:\/\/[^\s:/@"'<>]*:)(?:[^\s"'<>]|\\")+@/gi,
     replace: (_m, head = '') => `${head}${redactedAs('password')}@`,
   },
   {
@@ -163,22 +176,37 @@ const randomRun = (run: string): boolean => {
  * `keep` (already shown elsewhere in the alert) are left alone.
  */
 const maskRandomTokens = (text: string, keep: readonly string[]): string => {
-  // Only identifiers long enough to hold a random run themselves: a short one (`alice`) inside
-  // a token would split it into pieces too short to judge.
-  const kept = [...new Set(keep.filter((k) => k.length >= 16))].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  const protectedShapes = [...kept, UUID.source, AWS_RESOURCE_ID.source].join('|');
-  return text
-    .split(new RegExp(`(${protectedShapes})`, 'gi'))
-    .map((piece, index) =>
-      // Odd pieces are what the split kept: the protected identifiers.
-      index % 2 === 1
-        ? piece
-        : piece.replace(AWS_SECRET_KEY, redactedAs('AWS secret access key')).replace(CANDIDATE, (token) => (looksRandom(token) ? redactedAs('token') : token)),
-    )
-    .join('');
+  let out = '';
+  let at = 0;
+  for (const [start, end] of protectedRanges(text, keep)) {
+    out += maskPiece(text.slice(at, start)) + text.slice(start, end);
+    at = end;
+  }
+  return out + maskPiece(text.slice(at));
 };
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const maskPiece = (piece: string): string =>
+  piece.replace(AWS_SECRET_KEY, redactedAs('AWS secret access key')).replace(CANDIDATE, (token) => (looksRandom(token) ? redactedAs('token') : token));
+
+/**
+ * Where `text` quotes a kept identifier, a UUID or an AWS resource id: `[start, end)` ranges,
+ * in order, not overlapping (at one start the longest wins). Kept identifiers are found by
+ * plain search, not by one regular expression built from them: an identifier is event text, and
+ * a long one would make that expression too large to compile ("Regular expression too large").
+ */
+const protectedRanges = (text: string, keep: readonly string[]): [number, number][] => {
+  const lower = text.toLowerCase();
+  // Only identifiers long enough to hold a random run themselves: a short one (`alice`) inside
+  // a token would split it into pieces too short to judge.
+  const kept = [...new Set(keep.filter((k) => k.length >= 16 && k.length <= text.length).map((k) => k.toLowerCase()))];
+  const found: [number, number][] = [];
+  for (const k of kept) for (let i = lower.indexOf(k); i >= 0; i = lower.indexOf(k, i + k.length)) found.push([i, i + k.length]);
+  for (const shape of [UUID, AWS_RESOURCE_ID]) for (const m of text.matchAll(shape)) found.push([m.index, m.index + m[0].length]);
+  found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const ranges: [number, number][] = [];
+  for (const range of found) if (range[0] >= (ranges.at(-1)?.[1] ?? 0)) ranges.push(range);
+  return ranges;
+};
 
 const applyRules = (text: string, rules: readonly Rule[]): string =>
   rules.reduce((out, rule) => out.replace(rule.pattern, (match, ...groups: unknown[]) => (rule.replace ? rule.replace(match, ...groups.map(String)) : redactedAs(rule.kind))), text);
