@@ -77,7 +77,7 @@ const main = async (): Promise<number> => {
   const policy = loadPolicy({ file: options.policy, stage: options.stage });
   const mode = options.mode ?? policy.mode;
   const ports = buildPorts(options);
-  const handlers = localHandlers(ports, { policy, mode, serviceRolePrefix: `secrets-remediator-${options.stage}-` });
+  const handlers = localHandlers(ports, { policy, mode });
 
   const reports: EventReport[] = [];
   for (const file of findEventFiles(paths)) {
