@@ -3,6 +3,11 @@
  * IAM Identity Center, a role (with the role behind the session), a federated user, an AWS
  * service, or one of this service's own roles — with MFA, source IP, user agent and VPC
  * endpoint, and whether the policy names the principal as an allowed admin. Pure.
+ *
+ * A caller whose `type` CloudTrail leaves out (other than the rotation service) or names in a
+ * way this code does not know is `unknown`, and no allowed-admin glob is matched against it: its
+ * writes are neither excused by `allowedAdmins` (remediate's admin guard, the rules' "not an
+ * allowed admin" conditions) nor blocked for it — they are judged as anyone's.
  */
 import type { CloudTrailRecord } from '../contracts/cloudtrail-event.js';
 import type { Actor, ActorKind } from '../contracts/finding.js';
@@ -22,8 +27,7 @@ const PEOPLE: ReadonlySet<ActorKind> = new Set(['root', 'iam-user', 'sso-user', 
 export const actorOf = (record: CloudTrailRecord, context: ActorContext): Actor => {
   const identity = record.userIdentity ?? {};
   const { kind, principal, sessionArn } = identify(identity, record);
-  // An unknown caller is matched against nothing: a glob cannot vouch for an identity whose
-  // type CloudTrail does not say, so its writes are judged as anyone's.
+  // A glob cannot vouch for an identity whose type CloudTrail does not say.
   const candidates = kind === 'unknown' ? [] : [principal, sessionArn, identity.arn].filter((arn): arn is string => Boolean(arn));
   const mfa = identity.sessionContext?.attributes?.mfaAuthenticated;
   return {
