@@ -26,7 +26,6 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   LEDGER_TABLE_NAME: 'bench-ledger',
   DIGEST_TABLE_NAME: 'bench-digest',
   STAGE: 'bench',
-  SERVICE_ROLE_PREFIX: 'secrets-remediator-bench-',
   // The JSON copy of the shipped policy, read at cold start as in Lambda (packaging writes it).
   POLICY_FILE: packagedPolicy(),
   AWS_REGION: 'us-east-1',

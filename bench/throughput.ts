@@ -11,7 +11,7 @@ import { loadPolicy } from '../shared/policy/load-policy.js';
 import { findEventFiles, loadEvent } from '../shared/replay/load-events.js';
 
 /** The sample world's policy, as `npm start` classifies by it; the secret state is not read (no I/O in the loop). */
-const context: ClassifyContext = { policy: loadPolicy({ file: 'events/policy.yml', stage: 'dev' }), serviceRolePrefix: 'secrets-remediator-dev-' };
+const context: ClassifyContext = { policy: loadPolicy({ file: 'events/policy.yml', stage: 'dev' }) };
 
 export interface BenchEvent {
   readonly file: string;

@@ -23,8 +23,9 @@ class SlackWebhookAccess {
   }
 
   async grant() {
-    const stage = String(this.options.stage ?? this.serverless.service.provider.stage ?? 'dev');
-    const secretArn = await fact('slack-webhook-secret', { options: { stage }, resolveVariable: async () => stage });
+    const { provider } = this.serverless.service;
+    const options = { stage: this.options.stage ?? provider.stage ?? 'dev', region: this.options.region ?? provider.region ?? 'us-east-1' };
+    const secretArn = await fact('slack-webhook-secret', { options, resolveVariable: async (name) => { throw new Error(`slack-webhook-access: ${name} is not known here`); } });
     if (!secretArn) return;
     const readers = this.serverless.service.custom?.slackWebhookReaders ?? [];
     if (readers.length === 0) throw new Error('slack-webhook-access: the policy names a Slack webhook secret but custom.slackWebhookReaders lists no function');

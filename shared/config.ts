@@ -13,7 +13,6 @@ const EnvSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1),
   ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'expected an SNS topic ARN'),
   STAGE: z.string().min(1),
-  SERVICE_ROLE_PREFIX: z.string().min(1),
   LEDGER_TABLE_NAME: z.string().min(1),
   // Only the alert functions have it (serverless.yml sets it on them alone).
   DIGEST_TABLE_NAME: z.string().min(1).optional(),
@@ -25,8 +24,6 @@ export interface Location {
   readonly eventBusName: string;
   readonly alertTopicArn: string;
   readonly stage: string;
-  /** Role-name prefix of this service's own roles: events they cause are never acted on. */
-  readonly serviceRolePrefix: string;
   /** The DynamoDB table that remembers handled findings and counts writes. */
   readonly ledgerTableName: string;
   /** The DynamoDB table storm control holds alerts in until their digest; only on the alert functions. */
@@ -44,7 +41,6 @@ export const locationFrom = (env: Env): Location => {
     EVENT_BUS_NAME: env.EVENT_BUS_NAME || undefined,
     ALERT_TOPIC_ARN: env.ALERT_TOPIC_ARN || undefined,
     STAGE: env.STAGE || undefined,
-    SERVICE_ROLE_PREFIX: env.SERVICE_ROLE_PREFIX || undefined,
     LEDGER_TABLE_NAME: env.LEDGER_TABLE_NAME || undefined,
     DIGEST_TABLE_NAME: env.DIGEST_TABLE_NAME || undefined,
   };
@@ -60,7 +56,6 @@ export const locationFrom = (env: Env): Location => {
     eventBusName: parsed.data.EVENT_BUS_NAME,
     alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
     stage: parsed.data.STAGE,
-    serviceRolePrefix: parsed.data.SERVICE_ROLE_PREFIX,
     ledgerTableName: parsed.data.LEDGER_TABLE_NAME,
     ...(parsed.data.DIGEST_TABLE_NAME ? { digestTableName: parsed.data.DIGEST_TABLE_NAME } : {}),
   };

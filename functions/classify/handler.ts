@@ -7,5 +7,5 @@ import { makeHandler } from '../../shared/handlers/classify.js';
 const config = loadConfig();
 export const handler = makeHandler(
   { bus: awsBus(config.eventBusName), secrets: awsSecrets(), ledger: awsLedger(config.ledgerTableName), clock: systemClock },
-  { policy: config.policy, serviceRolePrefix: config.serviceRolePrefix },
+  { policy: config.policy },
 );

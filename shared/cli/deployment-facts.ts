@@ -6,14 +6,25 @@
  *   tsx shared/cli/deployment-facts.ts rotation-functions --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts slack-webhook-secret --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts sweep-schedule --stage prod [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts rotation-statements --stage prod [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts exemption-denials --stage prod [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts role-names --stage prod --region eu-west-1 [policy.yml]
  */
 import { Argument, Command } from 'commander';
+import { exemptionDenials, rotationStatements } from '../actions/iam-statements.js';
 import { mappedRotationFunctions } from '../actions/rotation-functions.js';
+import { serviceRoleNames } from '../domain/service-roles.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Policy } from '../policy/schema.js';
 import { configCompliancePattern } from '../rules/config-pattern.js';
 
-const facts: Readonly<Record<string, (policy: Policy) => unknown>> = {
+/** Where the stack goes: the stage and the region being packaged. */
+interface Target {
+  readonly stage: string;
+  readonly region: string;
+}
+
+const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown>> = {
   /** The Config compliance-change event pattern, with the policy's own rule names. */
   'config-pattern': (policy) => configCompliancePattern(policy),
   /** The rotation functions enable-rotation may invoke: the only Lambda ARNs its role gets. */
@@ -25,6 +36,12 @@ const facts: Readonly<Record<string, (policy: Policy) => unknown>> = {
   'slack-webhook-secret': (policy) => policy.alerts.channels.slackWebhookSecretArn,
   /** The sweep function's EventBridge schedule expression. */
   'sweep-schedule': (policy) => policy.sweep.schedule,
+  /** enable-rotation's RotateSecret and lambda:InvokeFunction statements, for the functions the policy maps. */
+  'rotation-statements': (policy) => rotationStatements(policy),
+  /** Per action, the Deny of its writes on secrets that carry the exemption tag. */
+  'exemption-denials': (policy) => exemptionDenials(policy),
+  /** Each function's role name for the stage and region: the names shared/domain/actor.ts recognises. */
+  'role-names': (_policy, { stage, region }) => serviceRoleNames(stage, region),
 };
 
 const program = new Command()
@@ -33,10 +50,17 @@ const program = new Command()
   .addArgument(new Argument('<fact>', 'what to print').choices(Object.keys(facts)))
   .argument('[file]', 'the policy file', 'policy.yml')
   .option('--stage <stage>', 'the stage whose overrides apply', 'dev')
+  .option('--region <region>', 'the region the stack is packaged for', 'us-east-1')
   .parse();
 
 const [fact, file] = program.processedArgs as [string, string];
-const { stage } = program.opts<{ stage: string }>();
+const { stage, region } = program.opts<{ stage: string; region: string }>();
 const compute = facts[fact];
 if (!compute) throw new Error(`unknown fact ${fact}`);
-process.stdout.write(`${JSON.stringify(compute(loadPolicy({ file, stage })))}\n`);
+try {
+  process.stdout.write(`${JSON.stringify(compute(loadPolicy({ file, stage }), { stage, region }))}\n`);
+} catch (error) {
+  // Packaging shows this to the person deploying: the reason, not a stack trace.
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exitCode = 2;
+}

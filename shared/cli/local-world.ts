@@ -63,7 +63,7 @@ export const buildWorld = (options: WorldOptions): World => {
   const policy = loadPolicy({ file: options.policy, stage: options.stage });
   const mode = options.mode ?? policy.mode;
   const ports = buildPorts(options);
-  const handlers = localHandlers(ports, { policy, mode, serviceRolePrefix: `secrets-remediator-${options.stage}-` });
+  const handlers = localHandlers(ports, { policy, mode });
   return { policy, mode, ports, handlers };
 };
 

@@ -148,7 +148,7 @@ const historyWorld = (options: Options) => {
   const policy = loadPolicy({ file: options.policy, stage: options.stage });
   const ports = { ...historyReplayPorts(awsSecrets(options.region), options.region), chat: new RecordingChat() };
   const mode = 'dry-run' as const;
-  return { policy, mode, ports, handlers: localHandlers(ports, { policy, mode, serviceRolePrefix: `secrets-remediator-${options.stage}-` }) };
+  return { policy, mode, ports, handlers: localHandlers(ports, { policy, mode }) };
 };
 
 const historySource = async (options: Options) => {

@@ -3,15 +3,19 @@
  * IAM Identity Center, a role (with the role behind the session), a federated user, an AWS
  * service, or one of this service's own roles — with MFA, source IP, user agent and VPC
  * endpoint, and whether the policy names the principal as an allowed admin. Pure.
+ *
+ * A caller whose `type` CloudTrail leaves out (other than the rotation service) or names in a
+ * way this code does not know is `unknown`, and no allowed-admin glob is matched against it: its
+ * writes are neither excused by `allowedAdmins` (remediate's admin guard, the rules' "not an
+ * allowed admin" conditions) nor blocked for it — they are judged as anyone's.
  */
 import type { CloudTrailRecord } from '../contracts/cloudtrail-event.js';
 import type { Actor, ActorKind } from '../contracts/finding.js';
 import { matchesGlob } from '../policy/glob.js';
-import { functionNames } from '../contracts/functions.js';
+import { partitionOf } from './partition.js';
+import { isServiceRoleName } from './service-roles.js';
 
 export interface ActorContext {
-  /** Role-name prefix of this service's own roles (`secrets-remediator-<stage>-`); events they cause are never acted on. */
-  readonly serviceRolePrefix?: string;
   /** The policy's `allowedAdmins`: principal ARNs, `*` allowed. */
   readonly allowedAdmins: readonly string[];
 }
@@ -22,8 +26,9 @@ const PEOPLE: ReadonlySet<ActorKind> = new Set(['root', 'iam-user', 'sso-user', 
 
 export const actorOf = (record: CloudTrailRecord, context: ActorContext): Actor => {
   const identity = record.userIdentity ?? {};
-  const { kind, principal, sessionArn } = identify(identity, record.recipientAccountId, context.serviceRolePrefix);
-  const candidates = [principal, sessionArn, identity.arn].filter((arn): arn is string => Boolean(arn));
+  const { kind, principal, sessionArn } = identify(identity, record);
+  // A glob cannot vouch for an identity whose type CloudTrail does not say.
+  const candidates = kind === 'unknown' ? [] : [principal, sessionArn, identity.arn].filter((arn): arn is string => Boolean(arn));
   const mfa = identity.sessionContext?.attributes?.mfaAuthenticated;
   return {
     kind,
@@ -41,10 +46,10 @@ export const actorOf = (record: CloudTrailRecord, context: ActorContext): Actor 
 
 type Identity = NonNullable<CloudTrailRecord['userIdentity']>;
 
-const identify = (identity: Identity, eventAccount: string | undefined, serviceRolePrefix?: string): { kind: ActorKind; principal: string; sessionArn?: string } => {
+const identify = (identity: Identity, record: CloudTrailRecord): { kind: ActorKind; principal: string; sessionArn?: string } => {
   switch (identity.type) {
     case 'Root':
-      return { kind: 'root', principal: identity.arn ?? `arn:aws:iam::${identity.accountId ?? 'unknown'}:root` };
+      return { kind: 'root', principal: identity.arn ?? `arn:${partitionOf(record.awsRegion)}:iam::${identity.accountId ?? 'unknown'}:root` };
     case 'IAMUser':
       return { kind: 'iam-user', principal: identity.arn ?? identity.userName ?? 'unknown IAM user' };
     case 'FederatedUser':
@@ -52,10 +57,10 @@ const identify = (identity: Identity, eventAccount: string | undefined, serviceR
     case 'AWSService':
       return { kind: 'aws-service', principal: identity.invokedBy ?? 'unknown AWS service' };
     case 'AssumedRole':
-      return identifyRole(identity, eventAccount, serviceRolePrefix);
+      return identifyRole(identity, record);
     default:
       // Rotation service events carry only `invokedBy` and `accountId`, no `type`.
-      if (identity.invokedBy) return { kind: 'aws-service', principal: identity.invokedBy };
+      if (identity.type === undefined && identity.invokedBy) return { kind: 'aws-service', principal: identity.invokedBy };
       return { kind: 'unknown', principal: identity.arn ?? identity.principalId ?? identity.accountId ?? 'unknown' };
   }
 };
@@ -64,7 +69,7 @@ const identify = (identity: Identity, eventAccount: string | undefined, serviceR
 const ASSUMED_ROLE_ARN = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
 
 /** The role behind a session says more than the session: that is what policies name. */
-const identifyRole = (identity: Identity, eventAccount: string | undefined, serviceRolePrefix?: string): { kind: ActorKind; principal: string; sessionArn?: string } => {
+const identifyRole = (identity: Identity, record: CloudTrailRecord): { kind: ActorKind; principal: string; sessionArn?: string } => {
   const fromSession = identity.arn ? ASSUMED_ROLE_ARN.exec(identity.arn) : null;
   const roleArn =
     identity.sessionContext?.sessionIssuer?.arn ??
@@ -73,23 +78,11 @@ const identifyRole = (identity: Identity, eventAccount: string | undefined, serv
   const principal = roleArn ?? identity.arn ?? 'unknown role';
   const session = identity.arn ? { sessionArn: identity.arn } : {};
   if (roleName.startsWith(SSO_ROLE_PREFIX)) return { kind: 'sso-user', principal, ...session };
-  if (serviceRolePrefix && isServiceRole(roleName, serviceRolePrefix) && identity.accountId !== undefined && identity.accountId === eventAccount) {
+  // Ours only in the account the event happened in: a role of the same name elsewhere is a stranger.
+  const inEventAccount = identity.accountId !== undefined && identity.accountId === record.recipientAccountId;
+  if (inEventAccount && isServiceRoleName(roleName, record.awsRegion)) {
     return { kind: 'service-role', principal, ...session };
   }
   return { kind: 'assumed-role', principal, ...session };
 };
 
-/**
- * One of this service's own roles, as serverless-iam-roles-per-function names them:
- * `<service>-<stage>-<function>-<region>-lambdaRole`, for one of our functions, in the account
- * the event happened in. Exact, so that neither another account's role of the same name nor
- * another stage (`dev` vs `dev-eu`) passes for ours: events they cause must still be judged.
- */
-const isServiceRole = (roleName: string, prefix: string): boolean => {
-  if (!roleName.startsWith(prefix) || !roleName.endsWith(ROLE_SUFFIX)) return false;
-  const middle = roleName.slice(prefix.length, -ROLE_SUFFIX.length);
-  return functionNames.some((name) => middle.startsWith(`${name}-`) && REGION.test(middle.slice(name.length + 1)));
-};
-
-const ROLE_SUFFIX = '-lambdaRole';
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;

@@ -19,8 +19,6 @@ import { type Rule, rulesTriggeredBy } from './catalogue.js';
 
 export interface ClassifyContext {
   readonly policy: Policy;
-  /** Role-name prefix of this service's own roles: their events are never acted on. */
-  readonly serviceRolePrefix?: string;
 }
 
 export interface Prepared {
@@ -62,7 +60,7 @@ export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Pre
     throw new InvalidEventError([`${describeEvent(event)}: names no secret (looked in ${secretLocationPaths.join(', ')})`]);
   }
   const located = found ?? noSecret(event, byFilters);
-  const actor = event.kind === 'cloudtrail' ? actorOf(event.event.detail, { allowedAdmins: context.policy.allowedAdmins, ...serviceRole(context) }) : CONFIG_ACTOR;
+  const actor = event.kind === 'cloudtrail' ? actorOf(event.event.detail, { allowedAdmins: context.policy.allowedAdmins }) : CONFIG_ACTOR;
   if (actor.kind === 'service-role') {
     return { kind: 'ignored', reason: `caused by this service's own role ${actor.principal}: never acted on` };
   }
@@ -174,8 +172,6 @@ const noSecret = (event: ClassifiableEvent, byFilters: boolean): LocatedSecret =
   secret: { id: NO_SECRET, account: event.event.account, region: event.event.region, foundAt: 'none' },
   notes: [`${describeEvent(event)} names no secret${byFilters ? ' (it selected them by filters)' : ''}: the finding is about the caller`],
 });
-
-const serviceRole = (context: ClassifyContext) => (context.serviceRolePrefix ? { serviceRolePrefix: context.serviceRolePrefix } : {});
 
 const CONFIG_ACTOR: Actor = { kind: 'aws-service', principal: 'config.amazonaws.com', isPerson: false, isAllowedAdmin: false };
 

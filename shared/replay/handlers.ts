@@ -25,8 +25,6 @@ import type { Handlers } from './chain.js';
 export interface LocalSettings {
   readonly policy: Policy;
   readonly mode: Mode;
-  /** Role-name prefix of this service's own roles, as the deployment names them. */
-  readonly serviceRolePrefix: string;
 }
 
 /** The ports of a replay: the account's, and Slack and the digest store when it has them. */
@@ -45,10 +43,10 @@ const pastOpenWindows = (clock: Clock, policy: Policy): Clock => ({
  * have none of their own (a live replay posts nothing to Slack); `alert-digest` runs with a clock
  * past the open windows, so invoking it at the end of a replay sends every pending digest.
  */
-export const localHandlers = (ports: LocalPorts, { policy, mode, serviceRolePrefix }: LocalSettings): Handlers => {
+export const localHandlers = (ports: LocalPorts, { policy, mode }: LocalSettings): Handlers => {
   const alertPorts = { ...ports, chat: ports.chat ?? new RecordingChat(), digest: ports.digest ?? new MemoryDigest() };
   return {
-    classify: makeClassify(ports, { policy, serviceRolePrefix }),
+    classify: makeClassify(ports, { policy }),
     'clear-stale-pending': makeActionHandler(clearStalePendingAction, ports, { policy, mode }),
     'enable-rotation': makeActionHandler(enableRotationAction, ports, { policy, mode }),
     'restore-secret': makeActionHandler(restoreSecretAction, ports, { policy, mode }),

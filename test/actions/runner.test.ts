@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { clearStalePendingAction } from '../../shared/actions/clear-stale-pending.js';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { Finding, Mode } from '../../shared/contracts/finding.js';
+import type { CloudTrailRecord } from '../../shared/contracts/cloudtrail-event.js';
+import { actorOf } from '../../shared/domain/actor.js';
 import { classify } from '../../shared/domain/classify.js';
 import { remediate } from '../../shared/actions/runner.js';
 import { InvalidSecretStateError, PermissionDeniedError, TransientAwsError } from '../../shared/errors.js';
@@ -26,6 +28,9 @@ const paymentsFinding = (): Finding => {
 };
 
 const contextFor = remediationContext;
+
+/** The CloudTrail record of the sample the payments finding comes from. */
+const rotationFailedDetail = (): CloudTrailRecord => loadSampleEvent<{ detail: CloudTrailRecord }>('rotation-failed/fires.RotationFailed.authored.set-secret.json').detail;
 
 const resultOf = async (account: SandboxAccount, mode: Mode, finding = paymentsFinding()) => {
   const outcome = await remediate(clearStalePendingAction, finding, contextFor(account, mode));
@@ -97,6 +102,20 @@ describe('Use case: remediate (clear-stale-pending)', () => {
 
     expect(result).toMatchObject({ outcome: 'blocked', reason: expect.stringContaining('is an allowed admin') });
     expect(writes(account)).toEqual([]);
+  });
+
+  it('acts on a change by a caller CloudTrail gives no known type, even with the ARN of an allowed admin', async () => {
+    // Prepare: nothing vouches for an identity of unknown type, so no allowed-admin glob excuses it.
+    const account = defaultSandbox();
+    const record = { ...paymentsFinding(), actor: actorOf({ ...rotationFailedDetail(), userIdentity: { type: 'Unknown', arn: 'arn:aws:iam::123456789012:role/SecretsAdmin' } }, { allowedAdmins: samplePolicy.allowedAdmins }) };
+
+    // Act
+    const result = await resultOf(account, 'enforce', record);
+
+    // Assess
+    expect(record.actor).toMatchObject({ kind: 'unknown', isAllowedAdmin: false });
+    expect(result).toMatchObject({ outcome: 'applied' });
+    expect(writes(account).map((c) => c.operation)).toEqual(['removeStagingLabel']);
   });
 
   it('blocks once the write limit per secret and hour is reached, saying what it would have done', async () => {

@@ -33,7 +33,7 @@ import { wrapCloudTrailRecord } from '../../shared/replay/load-events.js';
 import { buildReport } from '../../shared/replay/report.js';
 import { routesFor } from '../../shared/rules/routes.js';
 import { eventsDir, publishedFixturesDir } from '../helpers/events.js';
-import { classifyContext, SERVICE_ROLE_PREFIX } from '../helpers/policy.js';
+import { classifyContext } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 import { dryRunResult } from './findings.js';
 
@@ -231,7 +231,7 @@ describe('Property: no secret reaches an alert', () => {
 
         // Act
         const invocations = await runChain(event, {
-          handlers: localHandlers(account, { policy: classifyContext.policy, mode: 'dry-run', serviceRolePrefix: SERVICE_ROLE_PREFIX }),
+          handlers: localHandlers(account, { policy: classifyContext.policy, mode: 'dry-run' }),
           bus: account.bus,
           notifier: account.notifier,
           routes: routesFor(classifyContext.policy),

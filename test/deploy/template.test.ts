@@ -13,11 +13,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { secretWritesOf } from '../../shared/actions/iam-statements.js';
 import { actionDefinitions } from '../../shared/actions/registry.js';
+import { FINDING_DETAIL_TYPE, RESULT_DETAIL_TYPE, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
+import type { ActionType } from '../../shared/contracts/finding.js';
+import { type FunctionName, functionNames } from '../../shared/contracts/functions.js';
+import { isServiceRoleName, serviceRoleName } from '../../shared/domain/service-roles.js';
 import { REMAINING_MS_WITHOUT_CONTEXT } from '../../shared/ledger/once.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
 import { readYaml } from '../../shared/policy/parse-policy.js';
-import { functionNames } from '../../shared/contracts/functions.js';
 import { routes, routesFor, schedulesFor } from '../../shared/rules/routes.js';
 import { repoRoot } from '../helpers/events.js';
 
@@ -26,15 +30,23 @@ interface Resource {
   Properties: Record<string, unknown>;
 }
 interface Statement {
+  Sid?: string;
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 const PACKAGE_TIMEOUT_MS = 240_000;
 const SECRETS = { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*' };
 
 let packageDir: string;
+
+/** The stage and region the folder was packaged for, as the framework recorded them. */
+const packagedFor = (dir: string): { stage: string; region: string } => {
+  const state = JSON.parse(readFileSync(join(dir, 'serverless-state.json'), 'utf8')) as { service: { provider: { stage: string; region: string } } };
+  return { stage: state.service.provider.stage, region: state.service.provider.region };
+};
 
 const packagedTemplate = async (): Promise<{ Resources: Record<string, Resource> }> => {
   let dir = process.env.PACKAGED_DIR;
@@ -52,6 +64,7 @@ const packagedTemplate = async (): Promise<{ Resources: Record<string, Resource>
 };
 
 const SLACK_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secrets-remediator/slack-webhook-AbCdEf';
+const ROTATION_FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:SecretsManagerRDSPostgreSQLRotationSingleUser';
 
 /**
  * The template of the service packaged with the shipped policy.yml plus a Slack webhook secret:
@@ -64,6 +77,7 @@ const packagedWithSlack = async (): Promise<{ Resources: Record<string, Resource
   for (const copied of ['serverless.yml', 'esbuild.options.json', 'package.json', 'tsconfig.json', 'deploy']) cpSync(join(repoRoot, copied), join(dir, copied), { recursive: true });
   const policy = parseDocument(readFileSync(join(repoRoot, 'policy.yml'), 'utf8'));
   policy.setIn(['alerts', 'channels', 'slackWebhookSecretArn'], SLACK_SECRET);
+  policy.setIn(['rotation', 'functions', 'default'], ROTATION_FUNCTION);
   writeFileSync(join(dir, 'policy.yml'), policy.toString());
   await promisify(execFile)(join(dir, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'test', '--package', join(dir, 'out')], {
     cwd: dir,
@@ -156,7 +170,6 @@ describe('Packaged template', () => {
       expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
         POLICY_FILE: 'policy.json',
         STAGE: expect.any(String),
-        SERVICE_ROLE_PREFIX: expect.stringMatching(/^secrets-remediator-[\w-]+-$/),
       });
     }
   });
@@ -338,6 +351,118 @@ describe('Packaged template', () => {
     }
   });
 
+  it("names each function's role for its stage and region, the names the service recognises as its own", () => {
+    const { stage, region } = packagedFor(packageDir);
+
+    for (const [name, id] of Object.entries(functionIds())) {
+      const roleName = resources[roleIdOf(id)]?.Properties.RoleName;
+      expect(roleName, name).toBe(serviceRoleName(name as FunctionName, stage, region));
+      expect(isServiceRoleName(String(roleName), region), name).toBe(true);
+    }
+  });
+
+  it('lets clear-stale-pending move only the AWSPENDING label', () => {
+    const moves = statementsOf(functionIds()['clear-stale-pending'] ?? '').filter((s) => s.Effect === 'Allow' && actionsOf(s).includes('secretsmanager:UpdateSecretVersionStage'));
+
+    expect(moves).toEqual([
+      { Effect: 'Allow', Action: ['secretsmanager:UpdateSecretVersionStage'], Resource: SECRETS, Condition: { StringEquals: { 'secretsmanager:VersionStage': 'AWSPENDING' } } },
+    ]);
+  });
+
+  it('lets remove-public-statements put a resource policy only with BlockPublicPolicy', () => {
+    const puts = statementsOf(functionIds()['remove-public-statements'] ?? '').filter((s) => s.Effect === 'Allow' && actionsOf(s).includes('secretsmanager:PutResourcePolicy'));
+
+    expect(puts).toEqual([
+      { Effect: 'Allow', Action: ['secretsmanager:PutResourcePolicy'], Resource: SECRETS, Condition: { Bool: { 'secretsmanager:BlockPublicPolicy': 'true' } } },
+    ]);
+  });
+
+  it('lets enable-rotation turn on rotation only without a rotation function while the policy maps none', () => {
+    const rotates = statementsOf(functionIds()['enable-rotation'] ?? '').filter((s) => s.Effect === 'Allow' && actionsOf(s).includes('secretsmanager:RotateSecret'));
+
+    expect(rotates).toEqual([
+      {
+        Sid: 'RotateWithoutRotationFunction',
+        Effect: 'Allow',
+        Action: ['secretsmanager:RotateSecret'],
+        Resource: SECRETS,
+        Condition: { Null: { 'secretsmanager:RotationLambdaARN': 'true' } },
+      },
+    ]);
+  });
+
+  it.each(Object.keys(actionDefinitions))('denies %s every write it has on a secret that carries the exemption tag', (type) => {
+    const { stage } = packagedFor(packageDir);
+    const { exemptionTag } = loadPolicy({ file: join(repoRoot, 'policy.yml'), stage });
+    const statements = statementsOf(functionIds()[type] ?? '');
+    const allowedWrites = statements
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap(actionsOf)
+      .filter((a) => a.startsWith('secretsmanager:') && !/^secretsmanager:(Describe|Get|List)/.test(a));
+
+    expect(allowedWrites.length).toBeGreaterThan(0);
+    expect(statements.filter((s) => s.Effect === 'Deny' && s.Sid === 'NoWriteOnExemptSecrets')).toEqual([
+      { Sid: 'NoWriteOnExemptSecrets', Effect: 'Deny', Action: secretWritesOf(type as ActionType), Resource: SECRETS, Condition: { Null: { [`aws:ResourceTag/${exemptionTag}`]: 'false' } } },
+    ]);
+    expect([...secretWritesOf(type as ActionType)].sort()).toEqual([...new Set(allowedWrites)].sort());
+  });
+
+  it('lets each function put on the project bus only the events it publishes, and the alert functions none', () => {
+    const published: Record<string, string[]> = {
+      classify: [FINDING_DETAIL_TYPE],
+      ...Object.fromEntries(Object.keys(actionDefinitions).map((type) => [type, [RESULT_DETAIL_TYPE]])),
+      // The continuation's detail type, as the sweep's own rule matches it.
+      sweep: [FINDING_DETAIL_TYPE, ...(routes.find((r) => r.name === 'sweep-continuations')?.pattern['detail-type'] as string[])],
+    };
+    const puts = Object.fromEntries(
+      Object.entries(functionIds()).map(([name, id]) => [name, statementsOf(id).filter((s) => actionsOf(s).includes('events:PutEvents'))]),
+    );
+
+    expect(Object.keys(puts).filter((name) => puts[name]?.length === 0).sort()).toEqual(['alert', 'alert-digest']);
+    for (const [name, detailTypes] of Object.entries(published)) {
+      expect(puts[name], name).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['events:PutEvents'],
+          Resource: { 'Fn::GetAtt': ['ProjectBus', 'Arn'] },
+          Condition: {
+            'ForAllValues:StringEquals': { 'events:source': [SERVICE_SOURCE], 'events:detail-type': detailTypes },
+            Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+          },
+        },
+      ]);
+    }
+  });
+
+  it('lets each function write only the ledger keys it uses (dynamodb:LeadingKeys)', () => {
+    // The ledger adapter stores claim#<key>, writes#<scope>#<end> and count#<scope>#<end>; the keys:
+    // classify: denied-call#<event> and reported#<finding> claims, denied#<principal>#<window> counters
+    // (shared/domain/denied-calls.ts); each action: <finding id>#<action> claims and secret#<arn> write
+    // counts (shared/domain/remediate.ts); alert: alert#<finding> claims and storm#<window> counters;
+    // alert-digest: digest#<window> claims; sweep: sweep#<run>#<invocation> claims.
+    const expected: Record<string, string[]> = {
+      classify: ['claim#denied-call#*', 'count#denied#*', 'claim#reported#*'],
+      ...Object.fromEntries(Object.keys(actionDefinitions).map((type) => [type, [`claim#*#${type}`, 'writes#secret#*']])),
+      alert: ['claim#alert#*', 'count#storm#*'],
+      'alert-digest': ['claim#digest#*'],
+      sweep: ['claim#sweep#*'],
+    };
+    const ledgerGrants = Object.fromEntries(
+      Object.entries(functionIds()).map(([name, id]) => [name, statementsOf(id).filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }))]),
+    );
+
+    for (const name of functionNames) {
+      expect(ledgerGrants[name], name).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': expected[name] } },
+        },
+      ]);
+    }
+  });
+
   it('holds a claim made without the Lambda context longer than the alert and classify functions may run, and shorter than the minute before Lambda retries them', () => {
     for (const name of ['alert', 'classify']) {
       const timeout = Number(resources[functionIds()[name] ?? '']?.Properties.Timeout) * 1000;
@@ -363,5 +488,21 @@ describe('Packaged template with a Slack webhook secret in the policy', () => {
     const grant = { Sid: 'ReadSlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SLACK_SECRET };
 
     expect(readers).toEqual(Object.fromEntries(functionNames.map((name) => [name, name === 'alert' || name === 'alert-digest' ? [grant] : []])));
+  });
+
+  it('lets enable-rotation name only the rotation function the policy maps (or none), and invoke only that one', () => {
+    const statements = statementsOf(functionIds(slack)['enable-rotation'] ?? '', slack);
+
+    expect(statements.filter((s) => actionsOf(s).some((a) => a === 'secretsmanager:RotateSecret' || a === 'lambda:InvokeFunction') && s.Effect === 'Allow')).toEqual([
+      {
+        Sid: 'RotateWithMappedRotationFunctions',
+        Effect: 'Allow',
+        Action: ['secretsmanager:RotateSecret'],
+        Resource: SECRETS,
+        Condition: { ArnEqualsIfExists: { 'secretsmanager:RotationLambdaARN': [ROTATION_FUNCTION] } },
+      },
+      // The framework writes a list of one as the one value.
+      { Sid: 'MappedRotationFunctions', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: ROTATION_FUNCTION },
+    ]);
   });
 });

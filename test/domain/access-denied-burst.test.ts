@@ -325,7 +325,7 @@ describe('Rule: access-denied-burst', () => {
   it("never counts this service's own roles", async () => {
     // Prepare
     const ports = freshPorts();
-    const own = calls(LIMIT + 1, { role: 'secrets-remediator-dev-classify-us-east-1-lambdaRole', eventName: 'DescribeSecret' });
+    const own = calls(LIMIT + 1, { role: 'secrets-remediator-dev-cls-use1', eventName: 'DescribeSecret' });
 
     // Act
     const results: Awaited<ReturnType<typeof classifyWithLedger>>[] = [];

@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../shared/contracts/cloudtrail-event.js';
 import { actorOf } from '../../shared/domain/actor.js';
+import { serviceRoleName } from '../../shared/domain/service-roles.js';
+import { everyRegion } from '../helpers/aws-partitions.js';
 
 const ACCOUNT = '123456789012';
 const context = {
-  serviceRolePrefix: 'secrets-remediator-prod-',
   allowedAdmins: [`arn:aws:iam::${ACCOUNT}:role/SecretsAdmin`, `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_SecretsAdmin_*`],
 };
 
@@ -19,12 +20,12 @@ const record = (userIdentity: CloudTrailRecord['userIdentity'], extra: Partial<C
   ...extra,
 });
 
-const assumedRole = (roleName: string, session: string, path = '', mfa = 'false') => ({
+const assumedRole = (roleName: string, session: string, path = '', mfa = 'false', partition = 'aws') => ({
   type: 'AssumedRole',
-  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${roleName}/${session}`,
+  arn: `arn:${partition}:sts::${ACCOUNT}:assumed-role/${roleName}/${session}`,
   accountId: ACCOUNT,
   sessionContext: {
-    sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/${path}${roleName}`, accountId: ACCOUNT, userName: roleName },
+    sessionIssuer: { type: 'Role', arn: `arn:${partition}:iam::${ACCOUNT}:role/${path}${roleName}`, accountId: ACCOUNT, userName: roleName },
     attributes: { mfaAuthenticated: mfa },
   },
 });
@@ -112,25 +113,64 @@ describe('Function: actorOf', () => {
     expect(lookalike.isAllowedAdmin).toBe(false);
   });
 
-  it("recognises this service's own roles, so their events are never acted on", () => {
-    const actor = actorOf(record(assumedRole('secrets-remediator-prod-clear-stale-pending-us-east-1-lambdaRole', 'secrets-remediator-prod-clear-stale-pending')), context);
+  it.each(everyRegion.map(({ partition, region }) => [region, partition]))(
+    "recognises this service's own role of every function in %s (%s), so their events are never acted on",
+    (region, partition) => {
+      for (const fn of ['classify', 'clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements', 'alert', 'alert-digest', 'sweep'] as const) {
+        const role = serviceRoleName(fn, 'prod', region);
+        const actor = actorOf(record(assumedRole(role, `secrets-remediator-prod-${fn}`, '', 'false', partition), { awsRegion: region }), context);
+
+        expect(actor.kind, role).toBe('service-role');
+      }
+    },
+  );
+
+  it("recognises the role of the longest stage's function with the longest name in the region with the longest name", () => {
+    const role = serviceRoleName('remove-public-statements', 'staging-eu-cent1', 'us-isof-south-1');
+    const actor = actorOf(record(assumedRole(role, 's', '', 'false', 'aws-iso-f'), { awsRegion: 'us-isof-south-1' }), context);
+
+    expect(actor.kind).toBe('service-role');
+  });
+
+  // Two stages in one account watch the same secrets: the dev stack's fixes reach the prod stack too.
+  it.each(['dev', 'prod', 'staging', 'prod-eu'])("recognises the roles of the %s stage as its own: every stage in the account sees every stage's fixes", (stage) => {
+    const actor = actorOf(record(assumedRole(serviceRoleName('clear-stale-pending', stage, 'us-east-1'), 's')), context);
 
     expect(actor.kind).toBe('service-role');
   });
 
   it.each([
-    ['a role of the same name in another account', { ...assumedRole('secrets-remediator-prod-clear-stale-pending-us-east-1-lambdaRole', 's'), accountId: '999999999999' }],
+    ['a role of the same name in another account', { ...assumedRole('secrets-remediator-prod-csp-use1', 's'), accountId: '999999999999' }],
     ['a role that only starts like ours', assumedRole('secrets-remediator-prod-anything', 's')],
-    ['a role named like ours for a function we do not have', assumedRole('secrets-remediator-prod-backdoor-us-east-1-lambdaRole', 's')],
-    ["another stage's role whose name extends ours (prod vs prod-eu)", assumedRole('secrets-remediator-prod-eu-classify-eu-west-1-lambdaRole', 's')],
+    ['a role named like ours for a function we do not have', assumedRole('secrets-remediator-prod-bdr-use1', 's')],
+    ['a role named like ours with more after it', assumedRole('secrets-remediator-prod-csp-use1-lambdaRole', 's')],
+    ['the role of another region (its functions call their own region)', assumedRole('secrets-remediator-prod-csp-euw1', 's')],
+    ['a role named the way the framework would name ours', assumedRole('secrets-remediator-prod-clear-stale-pending-us-east-1-lambdaRole', 's')],
   ])('does not take %s for its own: its events are still judged', (_label, identity) => {
     expect(actorOf(record(identity), context).kind).toBe('assumed-role');
   });
 
-  it("does not take another stage's roles for its own", () => {
-    const actor = actorOf(record(assumedRole('secrets-remediator-dev-clear-stale-pending-us-east-1-lambdaRole', 's')), context);
+  it.each([
+    ['us-east-1', 'aws'],
+    ['cn-north-1', 'aws-cn'],
+    ['us-gov-west-1', 'aws-us-gov'],
+    ['us-isob-east-1', 'aws-iso-b'],
+  ])('names the root user of an event in %s in its own partition (%s) when CloudTrail gives no ARN', (region, partition) => {
+    const actor = actorOf(record({ type: 'Root', accountId: ACCOUNT, principalId: ACCOUNT }, { awsRegion: region }), context);
 
-    expect(actor.kind).toBe('assumed-role');
+    expect(actor).toMatchObject({ kind: 'root', principal: `arn:${partition}:iam::${ACCOUNT}:root` });
+  });
+
+  it.each([
+    ['a type CloudTrail may add later', 'IdentityCenterUser'],
+    ['the type Unknown', 'Unknown'],
+    ['no type', undefined],
+  ])('treats a caller with %s as unknown, and matches it against no allowed-admin glob', (_label, type) => {
+    // The ARN matches an allowed admin exactly: an unknown identity is still not excused, nor judged as one.
+    const identity = { ...(type ? { type } : {}), arn: `arn:aws:iam::${ACCOUNT}:role/SecretsAdmin`, accountId: ACCOUNT };
+    const actor = actorOf(record(identity), { allowedAdmins: ['*'] });
+
+    expect(actor).toMatchObject({ kind: 'unknown', principal: `arn:aws:iam::${ACCOUNT}:role/SecretsAdmin`, isAllowedAdmin: false, isPerson: false });
   });
 
   it('recognises a federated user', () => {

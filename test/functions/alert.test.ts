@@ -489,7 +489,6 @@ describe('Function: digestTableFor', () => {
     eventBusName: 'secrets-remediator-test',
     alertTopicArn: 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-test-alerts',
     stage: 'test',
-    serviceRolePrefix: 'secrets-remediator-test-',
     ledgerTableName: 'secrets-remediator-test-ledger',
     ...(digestTableName ? { digestTableName } : {}),
     policy: { ...DEFAULT_POLICY, alerts: { ...DEFAULT_POLICY.alerts, digestWindowMinutes } },

@@ -12,7 +12,6 @@ const valid = {
   EVENT_BUS_NAME: 'secrets-remediator-dev',
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-dev-alerts',
   STAGE: 'dev',
-  SERVICE_ROLE_PREFIX: 'secrets-remediator-dev-',
   LEDGER_TABLE_NAME: 'secrets-remediator-dev-ledger',
   POLICY_FILE: packagedPolicyFile(),
 };
@@ -21,7 +20,7 @@ describe('Function: loadConfig', () => {
   it('reads the environment and the packaged policy, which is dry-run: the safe mode for a first deploy', () => {
     const config = loadConfig(valid);
 
-    expect(config).toMatchObject({ mode: 'dry-run', eventBusName: valid.EVENT_BUS_NAME, alertTopicArn: valid.ALERT_TOPIC_ARN, stage: 'dev', serviceRolePrefix: 'secrets-remediator-dev-' });
+    expect(config).toMatchObject({ mode: 'dry-run', eventBusName: valid.EVENT_BUS_NAME, alertTopicArn: valid.ALERT_TOPIC_ARN, stage: 'dev' });
     expect(config.policy.mode).toBe('dry-run');
   });
 
@@ -50,7 +49,6 @@ describe('Function: loadConfig', () => {
     ['a missing bus name', { ...valid, EVENT_BUS_NAME: undefined }, /EVENT_BUS_NAME: missing/],
     ['a topic that is not an SNS ARN', { ...valid, ALERT_TOPIC_ARN: 'alerts' }, /ALERT_TOPIC_ARN: expected an SNS topic ARN/],
     ['a missing stage', { ...valid, STAGE: '' }, /STAGE: missing/],
-    ['a missing role prefix', { ...valid, SERVICE_ROLE_PREFIX: undefined }, /SERVICE_ROLE_PREFIX: missing/],
   ])('fails on %s, naming the variable', (_label, env, message) => {
     expect(() => locationFrom(env)).toThrow(ConfigError);
     expect(() => locationFrom(env)).toThrow(message);

@@ -279,7 +279,6 @@ describe('Lambda entry points', () => {
     vi.stubEnv('EVENT_BUS_NAME', 'secrets-remediator-test');
     vi.stubEnv('ALERT_TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-test-alerts');
     vi.stubEnv('STAGE', 'test');
-    vi.stubEnv('SERVICE_ROLE_PREFIX', 'secrets-remediator-test-');
     vi.stubEnv('LEDGER_TABLE_NAME', 'secrets-remediator-test-ledger');
     vi.stubEnv('DIGEST_TABLE_NAME', 'secrets-remediator-test-digest');
     vi.stubEnv('POLICY_FILE', packagedPolicyFile());

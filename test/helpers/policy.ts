@@ -9,9 +9,7 @@ import { eventsDir, repoRoot } from './events.js';
 
 export const samplePolicy = loadPolicy({ file: join(eventsDir, 'policy.yml'), stage: 'dev' });
 
-export const SERVICE_ROLE_PREFIX = 'secrets-remediator-dev-';
-
-export const classifyContext: ClassifyContext = { policy: samplePolicy, serviceRolePrefix: SERVICE_ROLE_PREFIX };
+export const classifyContext: ClassifyContext = { policy: samplePolicy };
 
 /** The JSON copy of the shipped policy.yml, as packaging writes it for the functions. */
 export const packagedPolicyFile = (): string => {

@@ -5,11 +5,11 @@ import { localHandlers } from '../../shared/replay/handlers.js';
 import { buildReport, type EventReport } from '../../shared/replay/report.js';
 import { routesFor } from '../../shared/rules/routes.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
-import { classifyContext, SERVICE_ROLE_PREFIX } from './policy.js';
+import { classifyContext } from './policy.js';
 
 export const replayEvent = async (event: unknown, account: SandboxAccount, mode: Mode, file = 'test-event'): Promise<EventReport> => {
   const invocations = await runChain(event, {
-    handlers: localHandlers(account, { policy: classifyContext.policy, mode, serviceRolePrefix: SERVICE_ROLE_PREFIX }),
+    handlers: localHandlers(account, { policy: classifyContext.policy, mode }),
     bus: account.bus,
     notifier: account.notifier,
     routes: routesFor(classifyContext.policy),

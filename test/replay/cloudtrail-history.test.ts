@@ -19,7 +19,7 @@ import { readOnlySecrets, WriteRefusedError } from '../../shared/replay/read-onl
 import { routesFor } from '../../shared/rules/routes.js';
 import { MemoryCloudTrailHistory } from '../../shared/sandbox/memory-cloudtrail-history.js';
 import { repoRoot } from '../helpers/events.js';
-import { classifyContext, SERVICE_ROLE_PREFIX } from '../helpers/policy.js';
+import { classifyContext } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -190,7 +190,7 @@ describe('a history replay through the real rules', () => {
     const loaded = await loadHistory(history, { since: '7d', region: 'us-east-1', now: NOW });
     if (!loaded.event.ok) throw new Error(loaded.event.problem);
     const invocations = await runChain(loaded.event.value, {
-      handlers: localHandlers(ports, { policy: classifyContext.policy, mode: 'dry-run', serviceRolePrefix: SERVICE_ROLE_PREFIX }),
+      handlers: localHandlers(ports, { policy: classifyContext.policy, mode: 'dry-run' }),
       bus: ports.bus,
       notifier: ports.notifier,
       routes: routesFor(classifyContext.policy),
@@ -219,7 +219,7 @@ describe('a history replay through the real rules', () => {
     if (!loaded.event.ok) throw new Error(loaded.event.problem);
 
     const running = runChain(loaded.event.value, {
-      handlers: localHandlers(ports, { policy: classifyContext.policy, mode: 'enforce', serviceRolePrefix: SERVICE_ROLE_PREFIX }),
+      handlers: localHandlers(ports, { policy: classifyContext.policy, mode: 'enforce' }),
       bus: ports.bus,
       notifier: ports.notifier,
       routes: routesFor(classifyContext.policy),

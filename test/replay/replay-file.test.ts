@@ -24,7 +24,7 @@ const DELETED = join(eventsDir, 'secret-deleted', 'fires.DeleteSecret.authored.b
 const world = (classify: (event: unknown, real: Invoke) => Promise<unknown>) => {
   const policy = loadPolicy({ file: join(repoRoot, 'events', 'policy.yml'), stage: 'dev' });
   const ports = sandboxAccount(loadAccountSeed());
-  const handlers = localHandlers(ports, { policy, mode: 'dry-run', serviceRolePrefix: 'secrets-remediator-dev-' });
+  const handlers = localHandlers(ports, { policy, mode: 'dry-run' });
   return { handlers: { ...handlers, classify: (event: unknown) => classify(event, (e, context) => handlers.classify(e, context)) }, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy) };
 };
 

@@ -12,7 +12,7 @@ import { loadEvent } from '../../shared/replay/load-events.js';
 import { routesFor } from '../../shared/rules/routes.js';
 import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
 import { eventsDir } from '../helpers/events.js';
-import { samplePolicy, SERVICE_ROLE_PREFIX } from '../helpers/policy.js';
+import { samplePolicy } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 
 const STORM = [
@@ -26,7 +26,7 @@ describe('Replay: a storm and its digest', () => {
     // Prepare
     const account = defaultSandbox();
     const ports = { ...account, digest: new MemoryDigest() };
-    const handlers = localHandlers(ports, { policy: samplePolicy, mode: 'dry-run', serviceRolePrefix: SERVICE_ROLE_PREFIX });
+    const handlers = localHandlers(ports, { policy: samplePolicy, mode: 'dry-run' });
     const deps = { handlers, bus: account.bus, notifier: account.notifier, routes: routesFor(samplePolicy) };
 
     // Act
@@ -52,7 +52,7 @@ describe('Replay: a storm and its digest', () => {
   it('flushes nothing when no storm happened', async () => {
     // Prepare
     const account = defaultSandbox();
-    const handlers = localHandlers(account, { policy: samplePolicy, mode: 'dry-run', serviceRolePrefix: SERVICE_ROLE_PREFIX });
+    const handlers = localHandlers(account, { policy: samplePolicy, mode: 'dry-run' });
 
     // Act
     const flush = await flushDigests({ handlers, notifier: account.notifier });

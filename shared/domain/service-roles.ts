@@ -1,0 +1,103 @@
+/**
+ * The names of this service's own IAM roles: one per function, stage and region, named
+ * explicitly (serverless.yml takes them through deploy/role-names.cjs) so that they stay well
+ * under IAM's 64 characters in every region and for every stage the service accepts, and so
+ * that shared/domain/actor.ts recognises exactly the names the template creates. Pure.
+ *
+ *   secrets-remediator-<stage>-<function code>-<region code>    e.g. secrets-remediator-prod-csp-apse2
+ *
+ * Hand-written: the framework's generated names (`<service>-<stage>-<function>-<region>-lambdaRole`)
+ * pass 64 characters for long function names and regions, and the plugin that makes them then
+ * silently drops the suffix or fails, so no generated name is stable enough to recognise.
+ */
+import { type FunctionName, functionNames } from '../contracts/functions.js';
+
+/** `service:` in serverless.yml: the first part of every resource name. */
+export const SERVICE_NAME = 'secrets-remediator';
+
+/** The longest stage the service accepts, so that every role name fits IAM's limit. */
+export const MAX_STAGE_LENGTH = 16;
+
+/** IAM's limit for a role name. */
+export const MAX_ROLE_NAME_LENGTH = 64;
+
+/** The characters the framework accepts in a stage name. */
+const STAGE = /^[a-zA-Z0-9-]+$/;
+
+/** A region name as AWS spells them in every partition: `us-east-1`, `us-gov-west-1`, `us-isob-east-1`. */
+const REGION = /^[a-z]{2,}(-[a-z]+)+-\d+$/;
+
+/** Three letters per function; unique (a test checks), and never changed once deployed. */
+export const FUNCTION_CODES: Readonly<Record<FunctionName, string>> = {
+  classify: 'cls',
+  'clear-stale-pending': 'csp',
+  'enable-rotation': 'rot',
+  'restore-secret': 'rst',
+  'remove-public-statements': 'rps',
+  alert: 'alr',
+  'alert-digest': 'dig',
+  sweep: 'swp',
+};
+
+/** Compass words shortened; every other word of a region name (gov, iso, isob, de, ...) is kept whole. */
+const DIRECTIONS: Readonly<Record<string, string>> = {
+  north: 'n',
+  south: 's',
+  east: 'e',
+  west: 'w',
+  central: 'c',
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw',
+};
+
+/** Why a stage cannot be deployed, or undefined when it can. */
+export const stageProblem = (stage: string): string | undefined => {
+  if (!STAGE.test(stage)) return `stage '${stage}' may contain only letters, digits and hyphens`;
+  if (stage.length > MAX_STAGE_LENGTH) return `stage '${stage}' is ${stage.length} characters long; use at most ${MAX_STAGE_LENGTH} so that every role name fits IAM's ${MAX_ROLE_NAME_LENGTH}`;
+  return undefined;
+};
+
+/**
+ * The region's short code: its words joined, compass words shortened
+ * (`ap-southeast-2` → `apse2`, `us-gov-west-1` → `usgovw1`, `us-isob-east-1` → `usisobe1`).
+ * One code per region: the words are kept in order and only the compass words, which never
+ * stand for one another, are shortened.
+ */
+export const regionCode = (region: string): string => {
+  if (!REGION.test(region)) throw new Error(`'${region}' is not an AWS region name (like us-east-1)`);
+  return region
+    .split('-')
+    .map((word) => DIRECTIONS[word] ?? word)
+    .join('');
+};
+
+/** The role of `fn` for `stage` in `region`, as the template names it. Throws for a stage the service does not accept. */
+export const serviceRoleName = (fn: FunctionName, stage: string, region: string): string => {
+  const problem = stageProblem(stage);
+  if (problem) throw new Error(problem);
+  return `${SERVICE_NAME}-${stage}-${FUNCTION_CODES[fn]}-${regionCode(region)}`;
+};
+
+/** Every role of a deployment of `stage` in `region`, by function. */
+export const serviceRoleNames = (stage: string, region: string): Readonly<Record<FunctionName, string>> =>
+  Object.fromEntries(functionNames.map((fn) => [fn, serviceRoleName(fn, stage, region)])) as Record<FunctionName, string>;
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Whether `roleName` is the role of one of this service's functions, of any stage, in `region`:
+ * exactly a name {@link serviceRoleName} gives, nothing that only starts like one. Any stage,
+ * because the stages deployed in one account watch the same secrets through the same CloudTrail
+ * events: a fix made by the dev stack reaches the prod stack too, and judging it as a stranger's
+ * change would alert on the service's own work and let two stacks answer each other's fixes.
+ * The account is checked by the caller (a role of the same name in another account is not ours).
+ */
+export const isServiceRoleName = (roleName: string, region: string): boolean => {
+  if (!REGION.test(region)) return false;
+  const codes = Object.values(FUNCTION_CODES).map(escape).join('|');
+  const pattern = new RegExp(`^${escape(SERVICE_NAME)}-([a-zA-Z0-9-]{1,${MAX_STAGE_LENGTH}})-(?:${codes})-${escape(regionCode(region))}$`);
+  const stage = pattern.exec(roleName)?.[1];
+  return stage !== undefined && stageProblem(stage) === undefined;
+};
