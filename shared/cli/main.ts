@@ -10,5 +10,10 @@ if (!process.argv.includes('--verbose')) {
   if (process.argv[2] === 'scan') process.env.POWERTOOLS_LOG_LEVEL ||= 'SILENT';
   else process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 }
+// A reader that stops early (`| head -1`) closes the pipe: that ends the output, not in a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
 const { run } = await import('./program.js');
 process.exitCode = await run(process.argv);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { functionNames } from '../../shared/contracts/functions.js';
 import { loadEvent } from '../../shared/replay/load-events.js';
-import { jsonLines, runCli, runCommand } from '../helpers/cli.js';
+import { CLI_BIN, jsonLines, runCli, runCommand } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/events.js';
 
 const SUBCOMMANDS = ['replay', 'invoke', 'scan', 'validate'] as const;
@@ -80,6 +80,14 @@ describe('CLI: secrets-remediator', { timeout: 120_000 }, () => {
       }
     }
     expect(runs[0]?.stdout).toMatch(/replay .*\n[\s\S]*invoke .*\n[\s\S]*scan .*\n[\s\S]*validate /);
+  });
+
+  it('ends quietly when the reader of its output stops early (| head -1), with no EPIPE crash', async () => {
+    const run = await runCommand('bash', ['-c', `node ${JSON.stringify(CLI_BIN)} replay --json events | head -1; exit \${PIPESTATUS[0]}`]);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(jsonLines(run.stdout)).toHaveLength(1);
   });
 
   it('exits 2 on usage errors in every subcommand, naming the problem on stderr (1 would mean findings)', async () => {
