@@ -21,7 +21,7 @@ import { AWS_MANAGED_KEY_ALIAS, judgeKmsKey } from './kms-key.js';
 import { ACCESS_DENIED_PREFIX, type DeniedTally } from './denied-calls.js';
 import { secretIdList, secretRef } from './locate-secret.js';
 import { analyseResourcePolicy } from './resource-policy.js';
-import { parseRotationError } from './rotation-failure.js';
+import { parseRotationError, rotationTokenOf } from './rotation-failure.js';
 
 export type Trigger =
   | {
@@ -208,8 +208,10 @@ const ruleTable = [
       const detail = cloudTrail(input);
       const message = detail?.errorMessage;
       const parsed = parseRotationError(message);
+      const rotationToken = rotationTokenOf(detail?.requestID, input.secret.arn);
       return fires(`Secrets Manager reported ${detail?.eventName ?? 'a rotation failure'}`, {
         ...parsed,
+        ...(rotationToken ? { rotationToken } : {}),
         ...(message ? { errorMessage: message.slice(0, 500) } : {}),
       });
     },
