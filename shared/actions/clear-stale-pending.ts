@@ -1,6 +1,6 @@
 /**
- * clear-stale-pending: remove AWSPENDING from the version a failed rotation left it on
- * (rotation-failed), or from a version that has been pending longer than the rotation window
+ * clear-stale-pending: remove AWSPENDING from the version a failed rotation created and left it
+ * on (rotation-failed: the version its token names), or from a version that has been pending longer than the rotation window
  * (stale-pending). Never from a version that also holds AWSCURRENT, never during a rotation in
  * progress (never make it worse).
  */
@@ -16,6 +16,7 @@ export const clearStalePendingAction: ActionDefinition = {
   plan: ({ finding, secret, now, gathered }) => {
     const plan = planClearStalePending(secret, {
       ...(finding.rule === 'rotation-failed' ? { failedAt: new Date(finding.event.time) } : {}),
+      ...(finding.rule === 'rotation-failed' && finding.evidence.rotationToken ? { failedVersionId: finding.evidence.rotationToken } : {}),
       now,
       versions: gathered.versions ?? [],
     });

@@ -89,6 +89,11 @@ export const OffendingStatementSchema = z.object({
 export const EvidenceSchema = z
   .object({
     rotationLambdaArn: z.string(),
+    /**
+     * rotation-failed: the failed rotation's ClientRequestToken, which is the id of the version
+     * it created (the event's `requestID` is `Rotation-<secret ARN>-<token>`).
+     */
+    rotationToken: z.string(),
     failingStep: RotationStepSchema,
     errorMessage: z.string(),
     errorCode: z.string(),

@@ -21,7 +21,8 @@ import { AWS_MANAGED_KEY_ALIAS, judgeKmsKey } from './kms-key.js';
 import { ACCESS_DENIED_PREFIX, type DeniedTally } from './denied-calls.js';
 import { secretIdList, secretRef } from './locate-secret.js';
 import { analyseResourcePolicy } from './resource-policy.js';
-import { parseRotationError } from './rotation-failure.js';
+import { type IncidentScope, incidentKey } from './incidents.js';
+import { parseRotationError, rotationTokenOf } from './rotation-failure.js';
 
 export type Trigger =
   | {
@@ -95,6 +96,12 @@ export interface Rule {
    * finding id: classify publishes it once, by claiming the finding id in the ledger first.
    */
   readonly reportOnce?: boolean;
+  /**
+   * Findings of this rule about one secret within the window are one incident: one finding id
+   * per secret and window (shared/domain/incidents.ts), published once, the others counted
+   * into it. Such a rule reports once.
+   */
+  readonly incident?: IncidentScope;
   readonly evaluate: (input: RuleInput) => Verdict;
 }
 
@@ -113,6 +120,15 @@ const fires = (reason: string, evidence?: Evidence, control?: string): Verdict =
   ...(control ? { control } : {}),
 });
 const silent = (reason: string): Verdict => ({ fires: false, reason });
+
+/** When the event happened, by CloudTrail; the envelope's time when that is unreadable. */
+const eventTimeOf = (input: RuleInput): Date => {
+  const time = Date.parse(cloudTrail(input)?.eventTime ?? '');
+  return new Date(Number.isNaN(time) ? input.event.event.time : time);
+};
+
+/** deleted-secret-in-use's incident: the reads of one secret within an hour. */
+const DELETED_IN_USE_INCIDENT: IncidentScope = { windowMinutes: 60 };
 
 const who = (actor: Actor): string => `${actor.principal} (${actor.kind})`;
 
@@ -208,8 +224,10 @@ const ruleTable = [
       const detail = cloudTrail(input);
       const message = detail?.errorMessage;
       const parsed = parseRotationError(message);
+      const rotationToken = rotationTokenOf(detail?.requestID, input.secret.arn);
       return fires(`Secrets Manager reported ${detail?.eventName ?? 'a rotation failure'}`, {
         ...parsed,
+        ...(rotationToken ? { rotationToken } : {}),
         ...(message ? { errorMessage: message.slice(0, 500) } : {}),
       });
     },
@@ -284,13 +302,20 @@ const ruleTable = [
     condition: 'the read failed because the secret is marked for deletion',
     severity: 'high',
     actions: ['restore-secret'],
+    // Every application read is its own event: the reads of one secret within an hour are one
+    // incident, one restore and one alert (an hour: the write limit's period too).
+    reportOnce: true,
+    incident: DELETED_IN_USE_INCIDENT,
     evaluate: (input) => {
       const detail = cloudTrail(input);
       const markedForDeletion = detail?.errorCode === 'InvalidRequestException' && /marked for deletion/i.test(detail.errorMessage ?? '');
       return markedForDeletion
-        ? fires(`${who(input.actor)} tried to read it, but it is scheduled for deletion: something still depends on it`, {
-            errorCode: 'InvalidRequestException',
-          })
+        ? {
+            ...fires(`${who(input.actor)} tried to read it, but it is scheduled for deletion: something still depends on it`, {
+              errorCode: 'InvalidRequestException',
+            }),
+            findingKey: incidentKey(input.secret, eventTimeOf(input), DELETED_IN_USE_INCIDENT),
+          }
         : silent(detail?.errorCode ? `the read failed with ${detail.errorCode}, not because of a deletion` : 'the read succeeded');
     },
   },

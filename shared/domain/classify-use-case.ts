@@ -12,6 +12,7 @@ import { logger } from '../logger.js';
 import type { Ports, SecretState, SecretsPort } from '../ports/index.js';
 import { ruleById } from './catalogue.js';
 import { type ClassifyContext, evaluate, type Prepared, prepare } from './classify.js';
+import { type Folded, foldIntoIncidents } from './incidents.js';
 import { claimFirstReports, countDeniedCall, type DeniedCallPorts, type DeniedTally } from './denied-calls.js';
 
 export type ClassifyOutcome =
@@ -43,9 +44,11 @@ export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPor
   }
   // A burst stays past its limit for many calls: only the first delivery to claim it reports it.
   const { publish: findings, release } = await claimFirstReports(classification.findings, reportsOnce, ports);
+  // Many reads of one secret at once are one incident: the ones not published are counted into it.
+  const folded = await foldIntoIncidents(classification.findings, findings, (f) => ruleById(f.rule).incident, ports);
   if (findings.length === 0) {
-    logger.info('finding reported already', { findings: classification.findings.map((f) => f.id) });
-    return { status: 'no-finding', reasons: classification.findings.map((f) => `${f.rule}: reported already (${f.id})`) };
+    logger.info('finding reported already', { findings: classification.findings.map((f) => f.id), folded });
+    return { status: 'no-finding', reasons: classification.findings.map((f) => `${f.rule}: reported already (${f.id})${moreLikeIt(folded, f)}`) };
   }
   try {
     await ports.bus.publish(findings.map(findingBusEvent));
@@ -60,6 +63,11 @@ export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPor
 };
 
 const reportsOnce = (finding: Finding): boolean => ruleById(finding.rule).reportOnce === true;
+
+const moreLikeIt = (folded: readonly Folded[], finding: Finding): string => {
+  const count = folded.find((f) => f.findingId === finding.id)?.moreLikeIt;
+  return count === undefined ? '' : `, and ${count} more like it`;
+};
 
 /** Counts this refused call against its caller's window; logs the tally, never the request. */
 const countDenied = async (prepared: Prepared, context: ClassifyContext, ports: DeniedCallPorts): Promise<DeniedTally | undefined> => {

@@ -2,8 +2,9 @@
  * Should AWSPENDING come off a version? Pure: the secret as re-read just now, its versions with
  * their creation dates, and what triggered the question, in; a decision out. The rules of
  * conduct: never from a version that also holds AWSCURRENT, never during a rotation
- * in progress — after a failure, only a pending version older than the failure; otherwise only
- * one older than the rotation window.
+ * in progress — after a failure, only the version that failed rotation created (its token), or,
+ * when the event names no token, a pending version not created after the failure; otherwise
+ * only one older than the rotation window.
  */
 import type { VersionStages } from '../contracts/finding.js';
 import type { SecretState, SecretVersion } from '../ports/secrets.js';
@@ -20,6 +21,12 @@ export const ROTATION_WINDOW_HOURS = 24;
 export interface StalePendingContext {
   /** When the rotation failed, for a rotation-failed finding; undefined for the stale-pending check. */
   readonly failedAt?: Date;
+  /**
+   * The version the failed rotation created: its ClientRequestToken, read from the event's
+   * `requestID`. Undefined when the event carries none (redacted samples); the decision then
+   * falls back to comparing dates.
+   */
+  readonly failedVersionId?: string;
   readonly now: Date;
   /** ListSecretVersionIds, for the pending version's creation date. */
   readonly versions: readonly SecretVersion[];
@@ -30,6 +37,13 @@ export type ClearPendingPlan =
   | { readonly kind: 'remove'; readonly versionId: string; readonly reason: string; readonly expectedAfter: VersionStages };
 
 const HOUR = 3_600_000;
+const SECOND = 1_000;
+
+/**
+ * CloudTrail's `eventTime` has whole seconds and a version's `CreatedDate` milliseconds: a
+ * version created at 04:10:00.412 for a failure logged at 04:10:00Z was not created after it.
+ */
+const wholeSeconds = (date: Date): number => Math.floor(date.getTime() / SECOND);
 
 export const planClearStalePending = (secret: SecretState, context: StalePendingContext): ClearPendingPlan => {
   if (secret.deletedDate) {
@@ -44,11 +58,21 @@ export const planClearStalePending = (secret: SecretState, context: StalePending
   const createdDate = context.versions.find((v) => v.versionId === versionId)?.createdDate;
   const remove = (why: string): ClearPendingPlan => ({ kind: 'remove', versionId, reason: why, expectedAfter: withoutLabel(secret.versions, versionId, PENDING) });
 
+  if (context.failedAt && context.failedVersionId) {
+    // The token names the failed rotation's own version exactly: no date comparison to get wrong.
+    if (versionId !== context.failedVersionId) {
+      return {
+        kind: 'leave',
+        reason: `${PENDING} is on version ${versionId}, not on version ${context.failedVersionId} that the failed rotation created: it belongs to another rotation and is left alone (the sweep's stale-pending check clears it once it is older than the ${ROTATION_WINDOW_HOURS}-hour rotation window)`,
+      };
+    }
+    return remove(`remove ${PENDING} from version ${versionId}: the failed rotation created it and left it there, and it blocks every later rotation`);
+  }
   if (context.failedAt) {
-    if (secret.lastRotatedDate && secret.lastRotatedDate.getTime() > context.failedAt.getTime()) {
+    if (secret.lastRotatedDate && wholeSeconds(secret.lastRotatedDate) > wholeSeconds(context.failedAt)) {
       return { kind: 'leave', reason: `the secret rotated at ${secret.lastRotatedDate.toISOString()}, after the failure; ${PENDING} belongs to a later rotation` };
     }
-    if (createdDate && createdDate.getTime() > context.failedAt.getTime()) {
+    if (createdDate && wholeSeconds(createdDate) > wholeSeconds(context.failedAt)) {
       return { kind: 'leave', reason: `version ${versionId} was created at ${createdDate.toISOString()}, after the failure: a rotation is in progress` };
     }
     return remove(`remove ${PENDING} from version ${versionId}: the failed rotation left it there, and it blocks every later rotation`);

@@ -22,6 +22,24 @@ export const parseRotationError = (message: string | undefined): RotationFailure
   return { ...(rotationLambdaArn ? { rotationLambdaArn } : {}), ...(failingStep ? { failingStep } : {}) };
 };
 
+/** Secrets Manager accepts a ClientRequestToken of 32 to 64 characters. */
+const TOKEN = /^[\w-]{32,64}$/;
+
+/**
+ * The failed rotation's ClientRequestToken — the id of the version it created — from the
+ * service event's `requestID`, `Rotation-<secret ARN>-<token>`. Read only behind the secret's
+ * full ARN, known from the event itself: a name may contain hyphens, so the token cannot be
+ * told from the name any other way. Undefined when the ARN is unknown or redacted, or the
+ * request id has another form.
+ */
+export const rotationTokenOf = (requestId: string | undefined, secretArn: string | undefined): string | undefined => {
+  if (!requestId || !secretArn) return undefined;
+  const prefix = `Rotation-${secretArn}-`;
+  if (!requestId.startsWith(prefix)) return undefined;
+  const token = requestId.slice(prefix.length);
+  return TOKEN.test(token) ? token : undefined;
+};
+
 export interface StepAdvice {
   /** What the step does, so the reader knows what broke. */
   readonly meaning: string;

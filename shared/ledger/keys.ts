@@ -65,6 +65,8 @@ export const scopeKey = {
   secretWrites: (secretArn: string): string => `secret#${secretArn}`,
   /** Alerts of one storm window, numbering them. */
   storm: (windowKey: string): string => `storm#${windowKey}`,
+  /** Findings counted into one incident (shared/domain/incidents.ts), by the published finding's id. */
+  incident: (findingId: string): string => `incident#${findingId}`,
   /** Refused calls of one principal in one window. */
   deniedCalls: (principal: string, windowStartIso: string): string => `denied#${principal}#${windowStartIso}`,
 } as const;

@@ -434,14 +434,38 @@ describe('Packaged template', () => {
     }
   });
 
+  it('closes the project bus: denies events:PutEvents to every principal, in any account, but the roles of the functions granted it, and allows nothing itself', () => {
+    const bus = resources.ProjectBus?.Properties as { Name: string; Policy?: { Version: string; Statement: (Statement & { Principal: unknown })[] } };
+    const roleArn = (functionId: string): unknown => {
+      const role = resources[roleIdOf(functionId)]?.Properties as { RoleName: string; Path?: string };
+      return { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role${role.Path ?? '/'}${role.RoleName}` };
+    };
+    // The roles whose identity policy lets them put events on the bus: the bus must let exactly these through.
+    const publishers = Object.values(functionIds()).filter((id) => statementsOf(id).some((s) => s.Effect === 'Allow' && actionsOf(s).includes('events:PutEvents')));
+
+    expect(publishers).toHaveLength(6);
+    expect(bus.Policy?.Version).toBe('2012-10-17');
+    expect(bus.Policy?.Statement.filter((s) => s.Effect === 'Allow')).toEqual([]);
+    expect(bus.Policy?.Statement).toEqual([
+      {
+        Sid: 'OnlyThisStagesPublishersPutEvents',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${bus.Name}` },
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': publishers.map(roleArn) } },
+      },
+    ]);
+  });
+
   it('lets each function write only the ledger keys it uses (dynamodb:LeadingKeys)', () => {
     // The ledger adapter stores claim#<key>, writes#<scope>#<end> and count#<scope>#<end>; the keys:
-    // classify: denied-call#<event> and reported#<finding> claims, denied#<principal>#<window> counters
+    // classify: denied-call#<event> and reported#<finding> claims, denied#<principal>#<window> and incident#<finding> counters
     // (shared/domain/denied-calls.ts); each action: <finding id>#<action> claims and secret#<arn> write
     // counts (shared/domain/remediate.ts); alert: alert#<finding> claims and storm#<window> counters;
     // alert-digest: digest#<window> claims; sweep: sweep#<run>#<invocation> claims.
     const expected: Record<string, string[]> = {
-      classify: ['claim#denied-call#*', 'count#denied#*', 'claim#reported#*'],
+      classify: ['claim#denied-call#*', 'count#denied#*', 'claim#reported#*', 'count#incident#*'],
       ...Object.fromEntries(Object.keys(actionDefinitions).map((type) => [type, [`claim#*#${type}`, 'writes#secret#*']])),
       alert: ['claim#alert#*', 'count#storm#*'],
       'alert-digest': ['claim#digest#*'],

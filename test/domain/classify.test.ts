@@ -91,7 +91,7 @@ describe('Function: classify', () => {
     const [finding] = findingsOf(raw);
 
     expect(finding?.notes).toContain('errorMessage names no rotation step');
-    expect(finding?.evidence).toEqual({ errorMessage: 'Secrets Manager cannot invoke the specified Lambda function.' });
+    expect(finding?.evidence).toEqual({ errorMessage: 'Secrets Manager cannot invoke the specified Lambda function.', rotationToken: '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003' });
   });
 
   it('caps a long error message', () => {

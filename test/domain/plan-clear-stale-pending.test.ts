@@ -73,6 +73,49 @@ describe('Function: planClearStalePending', () => {
     });
   });
 
+  describe("after a failed rotation whose event names its token (the failed rotation's version)", () => {
+    const failedV3 = { ...afterFailure, failedVersionId: 'v3' };
+
+    it('removes AWSPENDING from the version the failed rotation created, even one created in the same second after the failure was logged', () => {
+      const plan = planClearStalePending(secret(), { ...failedV3, versions: pendingCreatedAt(new Date(FAILED_AT.getTime() + 412)) });
+
+      expect(plan).toEqual({
+        kind: 'remove',
+        versionId: 'v3',
+        reason: 'remove AWSPENDING from version v3: the failed rotation created it and left it there, and it blocks every later rotation',
+        expectedAfter: { v1: ['AWSCURRENT'], v2: ['AWSPREVIOUS'] },
+      });
+    });
+
+    it("leaves AWSPENDING on any other version, saying whose it is and that the sweep's stale-pending check clears it later", () => {
+      const plan = planClearStalePending(secret(), { ...afterFailure, failedVersionId: 'v9' });
+
+      expect(plan).toEqual({
+        kind: 'leave',
+        reason:
+          "AWSPENDING is on version v3, not on version v9 that the failed rotation created: it belongs to another rotation and is left alone (the sweep's stale-pending check clears it once it is older than the 24-hour rotation window)",
+      });
+    });
+
+    it('still never touches the version when it holds AWSCURRENT as well', () => {
+      const plan = planClearStalePending(secret({ versions: { v1: ['AWSCURRENT'], v3: ['AWSCURRENT', 'AWSPENDING'] } }), failedV3);
+
+      expect(plan).toMatchObject({ kind: 'leave', reason: 'version v3 holds both AWSPENDING and AWSCURRENT; it is never touched' });
+    });
+  });
+
+  describe('after a failed rotation whose event names no token (dates compared to the second)', () => {
+    it('counts a version created within the second the failure was logged in as created before it', () => {
+      const plan = planClearStalePending(secret(), { ...afterFailure, versions: pendingCreatedAt(new Date(FAILED_AT.getTime() + 412)) });
+
+      expect(plan).toMatchObject({ kind: 'remove', versionId: 'v3' });
+    });
+
+    it('counts a rotation within the same second as not after the failure', () => {
+      expect(planClearStalePending(secret({ lastRotatedDate: new Date(FAILED_AT.getTime() + 999) }), afterFailure).kind).toBe('remove');
+    });
+  });
+
   describe('the stale-pending condition (no failure event)', () => {
     it(`removes a pending version older than the ${ROTATION_WINDOW_HOURS}-hour rotation window`, () => {
       const plan = planClearStalePending(secret(), { now: NOW, versions: pendingCreatedAt(new Date(NOW.getTime() - 3 * 24 * HOUR)) });
