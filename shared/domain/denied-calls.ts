@@ -16,7 +16,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Finding } from '../contracts/finding.js';
 import { RemediationError } from '../errors.js';
 import { claimKey, scopeKey } from '../ledger/keys.js';
-import { once, REMAINING_MS_WITHOUT_CONTEXT } from '../ledger/once.js';
+import { once } from '../ledger/once.js';
 import type { LedgerPort } from '../ports/ledger.js';
 
 const REPORTED = 'reported';
@@ -81,12 +81,10 @@ export interface DeniedCallPorts {
   readonly clock: Clock;
   /**
    * How long the invocation may still run (`() => context.getRemainingTimeInMillis()`): a claim
-   * holds that long. Until the classify handler passes it, {@link REMAINING_MS_WITHOUT_CONTEXT}.
+   * holds that long.
    */
-  readonly remainingMs?: () => number;
+  readonly remainingMs: () => number;
 }
-
-const remainingOf = (ports: DeniedCallPorts): number => ports.remainingMs?.() ?? REMAINING_MS_WITHOUT_CONTEXT;
 
 /**
  * Counts one refused call against its principal's window and answers the tally. Each call is
@@ -108,7 +106,7 @@ export const countDeniedCall = async (event: CloudTrailEvent, actor: Actor, poli
   // Recording the count fails rarely, and is then only logged: a redelivery after this
   // invocation would count the call again — one too many, never one alert too many.
   const counted = await once(ports, key, () => ports.ledger.count(counter, new Date(window.end.getTime() + COUNTER_MARGIN_HOURS * HOUR)), {
-    remainingMs: remainingOf(ports),
+    remainingMs: ports.remainingMs(),
     encode: String,
     decode: Number,
   });
@@ -148,7 +146,7 @@ export const claimFirstReports = async (
     }
     const key = claimKey.reported(finding.id);
     // Being first to report is the work, recorded at once (48 hours); `release` undoes it.
-    const first = await once(ports, key, () => Promise.resolve(REPORTED), { remainingMs: remainingOf(ports), encode: () => REPORTED, decode: () => REPORTED });
+    const first = await once(ports, key, () => Promise.resolve(REPORTED), { remainingMs: ports.remainingMs(), encode: () => REPORTED, decode: () => REPORTED });
     if (first.kind === 'done') {
       keep.push(finding);
       claimed.push(key);

@@ -70,7 +70,7 @@ const classifyAll = async (events: readonly unknown[], ports: DeniedCallPorts, p
   return findings;
 };
 
-const freshPorts = (): DeniedCallPorts & { ledger: MemoryLedger } => ({ ledger: new MemoryLedger(() => fixedClock.now()), clock: fixedClock });
+const freshPorts = (): DeniedCallPorts & { ledger: MemoryLedger } => ({ ledger: new MemoryLedger(() => fixedClock.now()), clock: fixedClock, remainingMs: () => 30_000 });
 const calls = (count: number, options: Parameters<typeof deniedCall>[1] = {}) => Array.from({ length: count }, (_, n) => deniedCall(n, options));
 const policyWith = (accessDeniedBurst: Policy['alerts']['accessDeniedBurst']): Policy => ({ ...samplePolicy, alerts: { ...samplePolicy.alerts, accessDeniedBurst } });
 
@@ -255,7 +255,7 @@ describe('Rule: access-denied-burst', () => {
       }
     }
     const flaky = new FlakyLedger(() => fixedClock.now());
-    const ports = { ledger: flaky, clock: fixedClock };
+    const ports = { ledger: flaky, clock: fixedClock, remainingMs: () => 30_000 };
 
     // Act
     const failed = classifyWithLedger(deniedCall(0), ports);
