@@ -346,4 +346,26 @@ describe('Rule: access-denied-burst', () => {
     // Assess
     expect(result).toMatchObject({ kind: 'no-finding', reasons: expect.arrayContaining([expect.stringMatching(/^access-denied-burst: refused calls were not counted/)]) });
   });
+
+  it('keeps a token written into the event id out of the ledger, and bounds the key a huge event id makes', async () => {
+    // Prepare: a ledger that records the keys it is asked to claim.
+    const keys: string[] = [];
+    class KeyRecordingLedger extends MemoryLedger {
+      public override async claim(key: string, until: Date) {
+        if (key.startsWith('denied-call#')) keys.push(key);
+        return super.claim(key, until);
+      }
+    }
+    const ports = { ...freshPorts(), ledger: new KeyRecordingLedger(() => fixedClock.now()) };
+    const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+
+    // Act
+    await classifyWithLedger(deniedCall(0, { eventId: token }), ports);
+    await classifyWithLedger(deniedCall(1, { eventId: `x${'y'.repeat(5000)}` }), ports);
+
+    // Assess
+    expect(keys).toHaveLength(2);
+    expect(keys.join(' ')).not.toContain(token);
+    expect(keys[1]?.length).toBeLessThanOrEqual(600);
+  });
 });
