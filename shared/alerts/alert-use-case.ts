@@ -11,7 +11,7 @@
  * `alert#<id>#sns` and `alert#<id>#slack` record each delivery, so a retry after Slack failed
  * does not publish to SNS again.
  */
-import { type Channel, CLAIM_MS, channelsFor, deliverOnce, AlertInProgressError } from './delivery.js';
+import { type Channel, channelsFor, type RemainingTime, deliverOnce, AlertInProgressError, missingChatPort } from './delivery.js';
 import { renderFinding } from './render.js';
 import {
   type AlertSettings,
@@ -25,7 +25,9 @@ import {
   windowFor,
 } from './storm.js';
 import type { ActionResult, Finding } from '../contracts/finding.js';
-import { RemediationError } from '../errors.js';
+import { ConfigError, RemediationError } from '../errors.js';
+import { claimKey, rememberFrom } from '../ledger/keys.js';
+import { once } from '../ledger/once.js';
 import { logger } from '../logger.js';
 import type { Clock } from '../ports/clock.js';
 import type { DigestPort } from '../ports/digest.js';
@@ -53,25 +55,15 @@ export interface AlertUseCaseSettings {
   readonly alerts: AlertSettings;
 }
 
-/** How long a sent alert is remembered: longer than any redelivery or retry of its finding. */
-const REMEMBER_MS = 48 * 3_600_000;
-
 /** What `alert#<id>` records once decided. */
 type Decision = { readonly route: 'individual' } | { readonly route: 'held'; readonly window: string };
 
-/**
- * The recorded decision. Before storm control the key recorded `sent` once the alert was out:
- * such a finding counts as held (nothing more to send), so an upgrade does not send it twice.
- */
+/** The recorded decision, read back; anything else in the ledger is a fault, not a decision to guess. */
 const readDecision = (outcome: string): Decision => {
-  try {
-    const value = JSON.parse(outcome) as Partial<Decision> & { window?: unknown };
-    if (value.route === 'individual') return { route: 'individual' };
-    if (value.route === 'held' && typeof value.window === 'string') return { route: 'held', window: value.window };
-  } catch {
-    // not JSON: an outcome written before decisions were recorded
-  }
-  return { route: 'held', window: 'sent before decisions were recorded' };
+  const value = JSON.parse(outcome) as Partial<Decision> & { window?: unknown };
+  if (value.route === 'individual') return { route: 'individual' };
+  if (value.route === 'held' && typeof value.window === 'string') return { route: 'held', window: value.window };
+  throw new RemediationError(`the ledger holds an unreadable alert decision (${outcome.slice(0, 40)})`);
 };
 
 /** The decision, its position in the window when counted now, and whether an earlier delivery made it. */
@@ -96,48 +88,44 @@ class WindowClosedError extends RemediationError {
 export const alertUseCase = (ports: AlertPorts, { alerts }: AlertUseCaseSettings) => {
   const channels = channelsFor(alerts);
   // Fail at cold start, not on the first alert of a storm.
-  if (alerts.digestWindowMinutes > 0 && !ports.digest) throw new Error('alerts.digestWindowMinutes is on but no digest store was given');
-  if (channels.slack && !ports.chat) throw new Error('alerts.channels.slackWebhookSecretArn is set but no chat port was given');
+  if (alerts.digestWindowMinutes > 0 && !ports.digest) {
+    throw new ConfigError('alerts.digestWindowMinutes is on but the function has no digest store: give it the digest table adapter (shared/adapters/dynamodb-digest.ts)');
+  }
+  if (channels.slack && !ports.chat) throw missingChatPort();
 
   /**
-   * Decides once per finding, counting it in its window at most once; remembers the decision.
-   * The claim on `alert#<id>` (claim, decide, complete, or release on failure) is this use case's
-   * exactly-once protocol.
+   * Decides once per finding, counting it in its window at most once; remembers the decision
+   * under `alert#<id>` through the claim protocol (shared/ledger/once.ts).
    */
-  const decide = async (finding: Finding, result: ActionResult | undefined): Promise<Decided> => {
-    const key = `alert#${finding.id}`;
+  const decide = async (finding: Finding, result: ActionResult | undefined, remainingMs: RemainingTime): Promise<Decided> => {
+    const key = claimKey.alert(finding.id);
     const now = ports.clock.now();
-    const claim = await ports.ledger.claim(key, new Date(now.getTime() + CLAIM_MS));
-    if (!claim.claimed) {
-      if (claim.outcome) return { decision: readDecision(claim.outcome), before: true };
-      throw new AlertInProgressError(key);
-    }
-    try {
-      let decided: Decided = { decision: { route: 'individual' }, before: false };
-      const { digest } = ports;
-      // A failed or blocked action is neither held nor counted: it is not part of a storm's noise.
-      if (alerts.digestWindowMinutes > 0 && digest && !sentAlone(result)) {
-        const window = windowFor(finding, now, alerts.digestWindowMinutes);
-        const counter = counterOf(window);
-        const position = await ports.ledger.count(counter.scope, counter.expiresAt);
-        if (routeFor(position, alerts.digestAfter) === 'held') {
-          // Past this point the window's digest may be on its way: decide again in a later window.
-          if (!canHoldIn(window, ports.clock.now())) throw new WindowClosedError(window.key);
-          await digest.hold(window, heldAlertOf(finding, result), keepHeldUntil(window));
-          decided = { decision: { route: 'held', window: window.key }, position, before: false };
-        } else {
-          decided = { decision: { route: 'individual' }, position, before: false };
-        }
-      }
-      await ports.ledger.complete(key, JSON.stringify(decided.decision), new Date(now.getTime() + REMEMBER_MS));
-      return decided;
-    } catch (error) {
-      await ports.ledger.release(key); // so the retry decides again rather than finding it "in progress"
-      throw error;
-    }
+    const decided = await once(ports, key, () => route(finding, result, now), {
+      remainingMs: remainingMs(),
+      encode: (value) => JSON.stringify(value.decision),
+      decode: (stored) => ({ decision: readDecision(stored), before: true }),
+    });
+    if (decided.kind === 'in-progress') throw new AlertInProgressError(key);
+    return decided.value;
   };
 
-  return async (finding: Finding, result: ActionResult | undefined): Promise<AlertOutcome> => {
+  /** Sends alone, or holds for the digest of the finding's window (counting it there). */
+  const route = async (finding: Finding, result: ActionResult | undefined, now: Date): Promise<Decided> => {
+    const { digest } = ports;
+    // A failed or blocked action is neither held nor counted: it is not part of a storm's noise.
+    if (alerts.digestWindowMinutes <= 0 || !digest || sentAlone(result)) return { decision: { route: 'individual' }, before: false };
+    const window = windowFor(finding, now, alerts.digestWindowMinutes);
+    const counter = counterOf(window);
+    const position = await ports.ledger.count(counter.scope, counter.expiresAt);
+    if (routeFor(position, alerts.digestAfter) !== 'held') return { decision: { route: 'individual' }, position, before: false };
+    // Past this point the window's digest may be on its way: decide again in a later window.
+    if (!canHoldIn(window, ports.clock.now())) throw new WindowClosedError(window.key);
+    await digest.hold(window, heldAlertOf(finding, result), keepHeldUntil(window));
+    return { decision: { route: 'held', window: window.key }, position, before: false };
+  };
+
+  /** `remainingMs`: the invocation's time left (`() => context.getRemainingTimeInMillis()`); each claim holds that long. */
+  return async (finding: Finding, result: ActionResult | undefined, remainingMs: RemainingTime): Promise<AlertOutcome> => {
     if (isBelowMinimum(finding.severity, alerts.minimumSeverity)) {
       return { status: 'ignored', reason: `severity ${finding.severity} is below alerts.minimumSeverity (${alerts.minimumSeverity})` };
     }
@@ -145,7 +133,7 @@ export const alertUseCase = (ports: AlertPorts, { alerts }: AlertUseCaseSettings
       // Its action's result will carry the alert; sending now would make two.
       return { status: 'ignored', reason: 'the finding awaits its remediation result' };
     }
-    const { decision, position, before } = await decide(finding, result);
+    const { decision, position, before } = await decide(finding, result, remainingMs);
     if (decision.route === 'held') {
       // Held by an earlier delivery of the same finding: its digest will carry it.
       if (before) return { status: 'duplicate', findingId: finding.id };
@@ -153,8 +141,8 @@ export const alertUseCase = (ports: AlertPorts, { alerts }: AlertUseCaseSettings
       return { status: 'held', findingId: finding.id, window: decision.window, ...(position === undefined ? {} : { position }) };
     }
     const renderings = renderFinding(finding, result, { chatbot: channels.chatbot });
-    const keepUntil = new Date(ports.clock.now().getTime() + REMEMBER_MS);
-    const delivered = await deliverOnce(ports, `alert#${finding.id}`, renderings, channels, keepUntil);
+    const keepUntil = rememberFrom(ports.clock.now());
+    const delivered = await deliverOnce(ports, claimKey.alert(finding.id), renderings, channels, keepUntil, remainingMs);
     if (delivered.length === 0) return { status: 'duplicate', findingId: finding.id };
     logger.info('alert sent', { subject: renderings.sns.subject, severity: finding.severity, outcome: result?.outcome, channels: delivered, position });
     return { status: 'sent', findingId: finding.id, subject: renderings.sns.subject, channels: delivered };

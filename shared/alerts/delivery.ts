@@ -8,7 +8,7 @@
  */
 import { ConfigError, RemediationError } from '../errors.js';
 import { claimKey } from '../ledger/keys.js';
-import { once, REMAINING_MS_WITHOUT_CONTEXT } from '../ledger/once.js';
+import { once } from '../ledger/once.js';
 import type { Clock } from '../ports/clock.js';
 import type { LedgerPort } from '../ports/ledger.js';
 import type { ChatPort, NotifierPort } from '../ports/notifier.js';
@@ -38,14 +38,6 @@ export const channelsFor = ({ channels }: AlertSettings): Channels => {
   const slack = channels.slackWebhookSecretArn !== null;
   return { sns: channels.email || channels.chatbot || !slack, chatbot: channels.chatbot, slack };
 };
-
-/**
- * The alert decision's claim hold, for the alert handler until it claims through `once()` with
- * its own remaining time.
- *
- * @deprecated pass `remainingMs` instead; see {@link REMAINING_MS_WITHOUT_CONTEXT}.
- */
-export const CLAIM_MS = REMAINING_MS_WITHOUT_CONTEXT;
 
 /** The policy turns Slack on, but the function was wired without the Slack webhook adapter: a deployment fault. */
 export const missingChatPort = (): ConfigError =>
@@ -85,9 +77,6 @@ export const channelList = (channels: Channels): Channel[] => [...(channels.sns 
 /** How long the invocation may still run (`() => context.getRemainingTimeInMillis()`): each channel's claim holds that long. */
 export type RemainingTime = () => number;
 
-/** Until the handlers pass their Lambda context's remaining time. */
-const withoutContext: RemainingTime = () => REMAINING_MS_WITHOUT_CONTEXT;
-
 /**
  * Delivers `renderings` on `channel` unless it was delivered under `key` before: answers true
  * when sent now, false when sent before. Remembers the delivery until `keepUntil`.
@@ -101,7 +90,7 @@ export const deliverChannel = async (
   channel: Channel,
   renderings: AlertRenderings,
   keepUntil: Date,
-  remainingMs: RemainingTime = withoutContext,
+  remainingMs: RemainingTime,
 ): Promise<boolean> => {
   const { chat } = ports;
   const send = channel === 'sns' ? () => ports.notifier.publish(renderings.sns) : chat ? () => chat.post(renderings.slack) : undefined;
@@ -135,7 +124,7 @@ export const deliverOnce = async (
   renderings: AlertRenderings,
   channels: Channels,
   keepUntil: Date,
-  remainingMs: RemainingTime = withoutContext,
+  remainingMs: RemainingTime,
 ): Promise<Channel[]> => {
   if (channels.slack && !ports.chat) throw missingChatPort();
   const delivered: Channel[] = [];

@@ -11,10 +11,22 @@
  * A window whose digest cannot go out in full stays registered, so every later run tries what is
  * missing; the run fails, so Lambda's error metrics and the dead-letter queue's alarm say so.
  */
-import { AlertInProgressError, type Channel, type ChannelFailure, channelList, channelsFor, deliverChannel, throwFailures } from './delivery.js';
+import {
+  AlertInProgressError,
+  type Channel,
+  type ChannelFailure,
+  channelList,
+  channelsFor,
+  deliverChannel,
+  missingChatPort,
+  type RemainingTime,
+  throwFailures,
+} from './delivery.js';
 import { renderDigest } from './render.js';
 import { type AlertSettings, closedBy, digestOf, keepHeldUntil } from './storm.js';
 import { RemediationError } from '../errors.js';
+import { claimKey } from '../ledger/keys.js';
+import { once } from '../ledger/once.js';
 import { logger } from '../logger.js';
 import type { Clock } from '../ports/clock.js';
 import type { DigestPort, DigestWindow } from '../ports/digest.js';
@@ -63,11 +75,8 @@ const WINDOWS_PER_RUN = 50;
  * is one SNS publish and one Slack post, whose retries stop within 20 seconds).
  */
 const RESERVE_MS = 30_000;
-/**
- * How long a run holds a window while sending its parts: longer than the function's timeout
- * (300 s in serverless.yml), so the next scheduled run never sends the same window alongside.
- */
-const WINDOW_CLAIM_MS = 10 * 60_000;
+/** A report of `window` with nothing in it, for its status to be added. */
+const nothingSent = (window: DigestWindow) => ({ window: window.key, rule: window.rule, count: 0, parts: 0, findingIds: [], channels: [] });
 
 /** Slack failed earlier in this run, so this run did not try it for this window: the next run does. */
 export class SlackSkippedError extends RemediationError {
@@ -98,72 +107,70 @@ export class DigestDeliveryError extends RemediationError {
  */
 export const digestFlushUseCase = (ports: DigestPorts, { alerts }: DigestUseCaseSettings) => {
   const channels = channelsFor(alerts);
-  if (channels.slack && !ports.chat) throw new Error('alerts.channels.slackWebhookSecretArn is set but no chat port was given');
+  if (channels.slack && !ports.chat) throw missingChatPort();
 
   /**
-   * One window's digest. The claim on `digest#<window>` (claim, send the parts, complete, or
-   * release on failure or when deferred) is this use case's exactly-once protocol.
+   * One window's digest, sent once under `digest#<window>` through the claim protocol
+   * (shared/ledger/once.ts): a deferred digest is not recorded, so the next run sends the rest.
    */
-  const flush = async (window: DigestWindow, hasTime: () => boolean, run: RunState): Promise<DigestReport> => {
-    const key = `digest#${window.key}`;
-    const none = { window: window.key, rule: window.rule, count: 0, parts: 0, findingIds: [], channels: [] };
-    const claim = await ports.ledger.claim(key, new Date(ports.clock.now().getTime() + WINDOW_CLAIM_MS));
-    if (!claim.claimed) {
-      if (!claim.outcome) return { ...none, status: 'busy' };
-      await ports.digest.forget(window); // sent, but the registration outlived it
-      return { ...none, status: 'duplicate' };
-    }
-    try {
-      const held = await ports.digest.held(window);
-      const keepUntil = keepHeldUntil(window);
-      if (held.length === 0) {
-        await ports.ledger.complete(key, 'empty', keepUntil);
-        await ports.digest.forget(window);
-        return { ...none, status: 'empty' };
-      }
-      const parts = renderDigest(digestOf(window, held), { chatbot: channels.chatbot });
-      const delivered = new Set<Channel>();
-      const findingIds = held.map((h) => h.findingId);
-      const failures: ChannelFailure[] = [];
-      let partsLeft = 0;
-      // In order, each part once per channel: a retry skips what is already out. A channel's
-      // failure stops neither the other channel nor the later parts.
-      for (const [n, part] of parts.entries()) {
-        if (!hasTime()) {
-          partsLeft = parts.length - n;
-          break;
-        }
-        for (const channel of channelList(channels)) {
-          if (channel === 'slack' && run.slackFailed) {
-            if (!failures.some((f) => f.channel === 'slack')) failures.push({ channel, error: new SlackSkippedError() });
-            continue;
-          }
-          try {
-            if (await deliverChannel(ports, `${key}#part-${n + 1}`, channel, part, keepUntil)) delivered.add(channel);
-          } catch (error) {
-            failures.push({ channel, error });
-            // A claim held by a run that died is no sign of Slack being down.
-            if (channel === 'slack' && !(error instanceof AlertInProgressError)) run.slackFailed = true;
-          }
-        }
-      }
-      throwFailures(failures); // released below: the next run sends what is missing
-      if (partsLeft > 0) {
-        await ports.ledger.release(key);
-        logger.info('digest deferred', { window: window.key, ruleId: window.rule, partsLeft });
-        return { ...none, status: 'deferred', count: held.length, parts: parts.length, findingIds, channels: [...delivered] };
-      }
-      await ports.ledger.complete(key, 'sent', keepUntil);
-      await ports.digest.forget(window);
-      logger.info('digest sent', { window: window.key, ruleId: window.rule, count: held.length, parts: parts.length });
-      return { ...none, status: delivered.size > 0 ? 'sent' : 'duplicate', count: held.length, parts: parts.length, findingIds, channels: [...delivered] };
-    } catch (error) {
-      await ports.ledger.release(key); // the next run tries again; parts already sent are skipped
-      throw error;
-    }
+  const flush = async (window: DigestWindow, remainingMillis: RemainingTime, hasTime: () => boolean, run: RunState): Promise<DigestReport> => {
+    const none = nothingSent(window);
+    const sent = await once(ports, claimKey.digest(window.key), () => sendParts(window, remainingMillis, hasTime, run), {
+      remainingMs: remainingMillis(),
+      // What a later run needs to know is only that it was done (kept as the ledger always had it).
+      encode: (report) => (report.status === 'empty' ? 'empty' : 'sent'),
+      decode: (): DigestReport => ({ ...none, status: 'duplicate' }),
+      keepUntil: (report) => (report.status === 'deferred' ? undefined : keepHeldUntil(window)),
+    });
+    if (sent.kind === 'in-progress') return { ...none, status: 'busy' };
+    // Forgotten once recorded: a failure here leaves the record, and the next run forgets it.
+    if (sent.value.status !== 'deferred') await ports.digest.forget(window);
+    return sent.value;
   };
 
-  return async (remainingMillis: () => number): Promise<DigestOutcome> => {
+  /** Sends each part of `window`'s digest not sent before, on each channel, while time allows. */
+  const sendParts = async (window: DigestWindow, remainingMillis: RemainingTime, hasTime: () => boolean, run: RunState): Promise<DigestReport> => {
+    const none = nothingSent(window);
+    const held = await ports.digest.held(window);
+    if (held.length === 0) return { ...none, status: 'empty' };
+    const keepUntil = keepHeldUntil(window);
+    const parts = renderDigest(digestOf(window, held), { chatbot: channels.chatbot });
+    const delivered = new Set<Channel>();
+    const findingIds = held.map((h) => h.findingId);
+    const failures: ChannelFailure[] = [];
+    let partsLeft = 0;
+    // In order, each part once per channel: a retry skips what is already out. A channel's
+    // failure stops neither the other channel nor the later parts.
+    for (const [n, part] of parts.entries()) {
+      if (!hasTime()) {
+        partsLeft = parts.length - n;
+        break;
+      }
+      for (const channel of channelList(channels)) {
+        if (channel === 'slack' && run.slackFailed) {
+          if (!failures.some((f) => f.channel === 'slack')) failures.push({ channel, error: new SlackSkippedError() });
+          continue;
+        }
+        try {
+          if (await deliverChannel(ports, claimKey.digestPart(window.key, n + 1), channel, part, keepUntil, remainingMillis)) delivered.add(channel);
+        } catch (error) {
+          failures.push({ channel, error });
+          // A claim held by a run that died is no sign of Slack being down.
+          if (channel === 'slack' && !(error instanceof AlertInProgressError)) run.slackFailed = true;
+        }
+      }
+    }
+    throwFailures(failures); // the claim is released: the next run sends what is missing
+    const sent = { count: held.length, parts: parts.length, findingIds, channels: [...delivered] };
+    if (partsLeft > 0) {
+      logger.info('digest deferred', { window: window.key, ruleId: window.rule, partsLeft });
+      return { ...none, ...sent, status: 'deferred' };
+    }
+    logger.info('digest sent', { window: window.key, ruleId: window.rule, count: held.length, parts: parts.length });
+    return { ...none, ...sent, status: delivered.size > 0 ? 'sent' : 'duplicate' };
+  };
+
+  return async (remainingMillis: RemainingTime): Promise<DigestOutcome> => {
     const windows = await ports.digest.closedWindows(closedBy(ports.clock.now()), WINDOWS_PER_RUN);
     const hasTime = () => remainingMillis() >= RESERVE_MS;
     const digests: DigestReport[] = [];
@@ -174,7 +181,7 @@ export const digestFlushUseCase = (ports: DigestPorts, { alerts }: DigestUseCase
       if (!hasTime()) break;
       done += 1;
       try {
-        digests.push(await flush(window, hasTime, run));
+        digests.push(await flush(window, remainingMillis, hasTime, run));
       } catch (error) {
         logger.error('digest not delivered', { window: window.key, ruleId: window.rule, error: error as Error });
         failures.push({ window: window.key, error });

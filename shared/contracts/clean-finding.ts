@@ -27,7 +27,8 @@ const HANDLE_PATHS: ReadonlySet<string> = new Set(['secret.id', 'secret.arn', 's
  */
 const FINDING_ID_CHARS = 512;
 
-const boundFindingId = (id: string): string =>
+/** `id` cut to at most {@link FINDING_ID_CHARS} characters (its start and a hash of the whole): fit for a ledger key. */
+export const boundFindingId = (id: string): string =>
   id.length <= FINDING_ID_CHARS ? id : `${id.slice(0, FINDING_ID_CHARS - 48)}#sha256-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
 
 export interface CleanAlertInput {

@@ -20,7 +20,8 @@ export type ClassifyOutcome =
   | { readonly status: 'no-finding'; readonly reasons: readonly string[] }
   | { readonly status: 'ignored'; readonly reason: string };
 
-export type ClassifyPorts = Pick<Ports, 'bus' | 'secrets' | 'ledger' | 'clock'>;
+/** With the invocation's time left (`remainingMs`), which the refused-call claims hold for. */
+export type ClassifyPorts = Pick<Ports, 'bus' | 'secrets' | 'ledger' | 'clock'> & Pick<DeniedCallPorts, 'remainingMs'>;
 
 /**
  * Classifies one event: reads what the triggered rules need (the secret's state, the caller's

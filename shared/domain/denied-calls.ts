@@ -16,7 +16,9 @@ import type { Clock } from '../ports/clock.js';
 import type { Finding } from '../contracts/finding.js';
 import { RemediationError } from '../errors.js';
 import { claimKey, scopeKey } from '../ledger/keys.js';
-import { once, REMAINING_MS_WITHOUT_CONTEXT } from '../ledger/once.js';
+import { once } from '../ledger/once.js';
+import { boundFindingId } from '../contracts/clean-finding.js';
+import { redactEventIdentifier } from '../contracts/hostile-text.js';
 import type { LedgerPort } from '../ports/ledger.js';
 
 const REPORTED = 'reported';
@@ -81,12 +83,10 @@ export interface DeniedCallPorts {
   readonly clock: Clock;
   /**
    * How long the invocation may still run (`() => context.getRemainingTimeInMillis()`): a claim
-   * holds that long. Until the classify handler passes it, {@link REMAINING_MS_WITHOUT_CONTEXT}.
+   * holds that long.
    */
-  readonly remainingMs?: () => number;
+  readonly remainingMs: () => number;
 }
-
-const remainingOf = (ports: DeniedCallPorts): number => ports.remainingMs?.() ?? REMAINING_MS_WITHOUT_CONTEXT;
 
 /**
  * Counts one refused call against its principal's window and answers the tally. Each call is
@@ -103,12 +103,14 @@ const remainingOf = (ports: DeniedCallPorts): number => ports.remainingMs?.() ??
 export const countDeniedCall = async (event: CloudTrailEvent, actor: Actor, policy: Policy, ports: DeniedCallPorts): Promise<DeniedTally> => {
   const principal = countedPrincipal(actor);
   const window = deniedWindow(callTime(event, ports.clock), policy.alerts.accessDeniedBurst.windowMinutes);
-  const key = claimKey.deniedCall(event.detail.eventID ?? event.id);
-  const counter = scopeKey.deniedCalls(principal, window.start.toISOString());
+  // Both keys are made of event text: bounded and redacted as a finding id is, so no secret an
+  // attacker writes into an event reaches the ledger, and no key passes DynamoDB's size limit.
+  const key = claimKey.deniedCall(ledgerSafe(event.detail.eventID ?? event.id));
+  const counter = scopeKey.deniedCalls(ledgerSafe(principal), window.start.toISOString());
   // Recording the count fails rarely, and is then only logged: a redelivery after this
   // invocation would count the call again — one too many, never one alert too many.
   const counted = await once(ports, key, () => ports.ledger.count(counter, new Date(window.end.getTime() + COUNTER_MARGIN_HOURS * HOUR)), {
-    remainingMs: remainingOf(ports),
+    remainingMs: ports.remainingMs(),
     encode: String,
     decode: Number,
   });
@@ -120,6 +122,9 @@ export const countDeniedCall = async (event: CloudTrailEvent, actor: Actor, poli
   // after that invocation is over; answering "nothing" here would lose the burst if it dies.
   throw new CountInProgressError(`refused call ${key} is being counted by another delivery; retry`);
 };
+
+/** Event text made fit for a ledger key: redacted as an identifier, and bounded. */
+const ledgerSafe = (text: string): string => boundFindingId(redactEventIdentifier(text));
 
 /** Another delivery of the same refused call is counting it: retryable. */
 export class CountInProgressError extends RemediationError {
@@ -148,7 +153,7 @@ export const claimFirstReports = async (
     }
     const key = claimKey.reported(finding.id);
     // Being first to report is the work, recorded at once (48 hours); `release` undoes it.
-    const first = await once(ports, key, () => Promise.resolve(REPORTED), { remainingMs: remainingOf(ports), encode: () => REPORTED, decode: () => REPORTED });
+    const first = await once(ports, key, () => Promise.resolve(REPORTED), { remainingMs: ports.remainingMs(), encode: () => REPORTED, decode: () => REPORTED });
     if (first.kind === 'done') {
       keep.push(finding);
       claimed.push(key);

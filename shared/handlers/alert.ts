@@ -22,10 +22,10 @@ export type AlertOutcome = Sent | Rejected;
 
 export const makeHandler = (ports: AlertPorts, settings: AlertUseCaseSettings) => {
   const alert = alertUseCase(ports, settings);
-  return baseChain<AlertOutcome>().handler(async (raw): Promise<AlertOutcome> => {
+  return baseChain<AlertOutcome>().handler(async (raw, context): Promise<AlertOutcome> => {
     const { finding, result } = parseAlertInput(raw);
     logger.appendKeys({ eventId: finding.event.id, findingId: finding.id, ruleId: finding.rule, secretArn: finding.secret.id });
-    return alert(finding, result);
+    return alert(finding, result, () => context.getRemainingTimeInMillis());
   });
 };
 

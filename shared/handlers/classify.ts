@@ -10,5 +10,10 @@ import type { Rejected } from '../middleware/settle-errors.js';
 
 export type ClassifyOutcome = Classified | Rejected;
 
-export const makeHandler = (ports: ClassifyPorts, context: ClassifyContext) =>
-  baseChain<ClassifyOutcome>().handler((raw) => classifyEvent(parseClassifiableEvent(raw), ports, context));
+/** The ports but the time left, which each invocation's Lambda context gives. */
+export type ClassifyHandlerPorts = Omit<ClassifyPorts, 'remainingMs'>;
+
+export const makeHandler = (ports: ClassifyHandlerPorts, context: ClassifyContext) =>
+  baseChain<ClassifyOutcome>().handler((raw, lambdaContext) =>
+    classifyEvent(parseClassifiableEvent(raw), { ...ports, remainingMs: () => lambdaContext.getRemainingTimeInMillis() }, context),
+  );

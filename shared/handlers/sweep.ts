@@ -13,5 +13,7 @@ export type SweepOutcome = Swept | Rejected;
 
 export const makeHandler = (ports: SweepPorts, settings: { readonly policy: Policy }) => {
   const sweep = sweepUseCase(ports, settings);
-  return baseChain<SweepOutcome>().handler((raw, context) => sweep(parseTrigger(raw), () => context.getRemainingTimeInMillis() < RESERVE_MILLIS));
+  return baseChain<SweepOutcome>().handler((raw, context) =>
+    sweep(parseTrigger(raw), () => context.getRemainingTimeInMillis() < RESERVE_MILLIS, context.getRemainingTimeInMillis()),
+  );
 };

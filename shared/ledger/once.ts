@@ -72,14 +72,6 @@ export type OnceOutcome<T> =
   /** Another delivery holds the claim: it is at work, or died at it and its claim has not expired yet. */
   | { readonly kind: 'in-progress' };
 
-/**
- * The remaining time assumed by callers not yet given their Lambda context (the alert and classify
- * handlers, until they pass `context.getRemainingTimeInMillis()`): longer than those functions'
- * 30-second timeout, so a live invocation keeps its claim, and shorter than the minute before
- * Lambda's first retry, so the retry after a crash finds it free.
- */
-export const REMAINING_MS_WITHOUT_CONTEXT = 45_000;
-
 /** When a claim taken at `now` by an invocation with `remainingMs` left stops holding. */
 export const inProgressUntil = (now: Date, remainingMs: number): Date => {
   if (!Number.isFinite(remainingMs) || remainingMs < 0) throw new RangeError(`remainingMs must be a time left in milliseconds, not ${remainingMs}`);

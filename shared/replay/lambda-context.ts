@@ -1,22 +1,41 @@
 /**
- * A Lambda context for local invocations. middy stops a handler `timeoutEarlyInMillis` before
- * `getRemainingTimeInMillis()` runs out, so the remaining time is generous (a Lambda's maximum).
+ * A Lambda context for local invocations. Its remaining time counts down from the function's
+ * timeout as Lambda's does, so what depends on it locally — how long a claim holds, when a
+ * digest run or a sweep stops for the next one — behaves as it would deployed.
  */
 import type { Context } from 'aws-lambda';
+import type { FunctionName } from '../contracts/functions.js';
 
-const FIFTEEN_MINUTES = 15 * 60 * 1000;
+/**
+ * Each function's timeout in seconds, as serverless.yml gives it (a test compares them with
+ * the packaged template).
+ */
+export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = {
+  classify: 30,
+  'clear-stale-pending': 30,
+  'enable-rotation': 30,
+  'restore-secret': 30,
+  'remove-public-statements': 30,
+  alert: 30,
+  'alert-digest': 300,
+  sweep: 900,
+};
 
-export const localContext = (functionName: string): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: `secrets-remediator-local-${functionName}`,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:secrets-remediator-local-${functionName}`,
-  memoryLimitInMB: '256',
-  awsRequestId: `local-${functionName}`,
-  logGroupName: `/aws/lambda/secrets-remediator-local-${functionName}`,
-  logStreamName: 'local',
-  getRemainingTimeInMillis: () => FIFTEEN_MINUTES,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+/** A context for one local invocation of `functionName`, its time counting from now. */
+export const localContext = (functionName: FunctionName): Context => {
+  const deadline = Date.now() + FUNCTION_TIMEOUT_SECONDS[functionName] * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `secrets-remediator-local-${functionName}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:secrets-remediator-local-${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: `local-${functionName}`,
+    logGroupName: `/aws/lambda/secrets-remediator-local-${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};

@@ -12,6 +12,8 @@ import { renderSweepSummary } from './sweep-summary.js';
 import { type Continuation, MAX_CHECKPOINT_BYTES, SWEEP_CONTINUATION_DETAIL_TYPE, type Trigger } from '../contracts/sweep-continuation.js';
 import { findingBusEvent } from '../contracts/finding.js';
 import { RemediationError } from '../errors.js';
+import { claimKey } from '../ledger/keys.js';
+import { once } from '../ledger/once.js';
 import { logger } from '../logger.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock, EventBusPort, LedgerPort, NotifierPort } from '../ports/index.js';
@@ -33,10 +35,6 @@ export interface SweepPorts {
   /** Claims each invocation of a run, so a duplicated schedule or continuation event does not fork the run. */
   readonly ledger: LedgerPort;
 }
-
-/** Longer than the function's timeout (900 s): a live invocation keeps its claim. */
-const CLAIM_MILLIS = 16 * 60_000;
-const REMEMBER_MILLIS = 48 * 3_600_000;
 
 /**
  * The sweep use case over its ports: each call runs one invocation of a run (the one `trigger`
@@ -81,31 +79,23 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
   };
 
   /**
-   * The claim on `sweep#<run>#<invocation>` (claim, sweep, complete, or release on failure) is
-   * this use case's exactly-once protocol.
+   * One invocation of a run, done once under `sweep#<run>#<invocation>` through the claim
+   * protocol (shared/ledger/once.ts). `remainingMs`: the invocation's time left.
    */
-  return async (trigger: Trigger, shouldStop: () => boolean): Promise<SweepOutcome> => {
+  return async (trigger: Trigger, shouldStop: () => boolean, remainingMs: number): Promise<SweepOutcome> => {
     const runId = trigger.continuation?.checkpoint.runId ?? runIdOf(trigger.event.time, trigger.event.id);
     const invocation = trigger.continuation?.invocation ?? 1;
     logger.appendKeys({ runId, invocation });
     // EventBridge delivers at least once: a second delivery of the same schedule or continuation
     // would read the same shards again and fork the run (two chains, two summaries, twice the quota).
-    const key = `sweep#${runId}#${invocation}`;
-    const now = ports.clock.now().getTime();
-    const claim = await ports.ledger.claim(key, new Date(now + CLAIM_MILLIS));
-    if (!claim.claimed) {
-      logger.info('sweep invocation handled by another delivery');
-      return { status: 'duplicate', runId, invocation };
-    }
-    try {
-      const outcome = await sweepOnce(trigger, runId, invocation, shouldStop);
-      await ports.ledger.complete(key, outcome.status, new Date(now + REMEMBER_MILLIS));
-      return outcome;
-    } catch (error) {
-      // Lambda's retry of this invocation must be able to run it.
-      await ports.ledger.release(key);
-      throw error;
-    }
+    const swept = await once(ports, claimKey.sweep(runId, invocation), () => sweepOnce(trigger, runId, invocation, shouldStop), {
+      remainingMs,
+      encode: (outcome) => outcome.status,
+      decode: (): SweepOutcome => ({ status: 'duplicate', runId, invocation }),
+    });
+    if (swept.kind === 'done') return swept.value;
+    logger.info('sweep invocation handled by another delivery');
+    return { status: 'duplicate', runId, invocation };
   };
 };
 

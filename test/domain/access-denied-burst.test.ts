@@ -70,7 +70,7 @@ const classifyAll = async (events: readonly unknown[], ports: DeniedCallPorts, p
   return findings;
 };
 
-const freshPorts = (): DeniedCallPorts & { ledger: MemoryLedger } => ({ ledger: new MemoryLedger(() => fixedClock.now()), clock: fixedClock });
+const freshPorts = (): DeniedCallPorts & { ledger: MemoryLedger } => ({ ledger: new MemoryLedger(() => fixedClock.now()), clock: fixedClock, remainingMs: () => 30_000 });
 const calls = (count: number, options: Parameters<typeof deniedCall>[1] = {}) => Array.from({ length: count }, (_, n) => deniedCall(n, options));
 const policyWith = (accessDeniedBurst: Policy['alerts']['accessDeniedBurst']): Policy => ({ ...samplePolicy, alerts: { ...samplePolicy.alerts, accessDeniedBurst } });
 
@@ -255,7 +255,7 @@ describe('Rule: access-denied-burst', () => {
       }
     }
     const flaky = new FlakyLedger(() => fixedClock.now());
-    const ports = { ledger: flaky, clock: fixedClock };
+    const ports = { ledger: flaky, clock: fixedClock, remainingMs: () => 30_000 };
 
     // Act
     const failed = classifyWithLedger(deniedCall(0), ports);
@@ -345,5 +345,27 @@ describe('Rule: access-denied-burst', () => {
 
     // Assess
     expect(result).toMatchObject({ kind: 'no-finding', reasons: expect.arrayContaining([expect.stringMatching(/^access-denied-burst: refused calls were not counted/)]) });
+  });
+
+  it('keeps a token written into the event id out of the ledger, and bounds the key a huge event id makes', async () => {
+    // Prepare: a ledger that records the keys it is asked to claim.
+    const keys: string[] = [];
+    class KeyRecordingLedger extends MemoryLedger {
+      public override async claim(key: string, until: Date) {
+        if (key.startsWith('denied-call#')) keys.push(key);
+        return super.claim(key, until);
+      }
+    }
+    const ports = { ...freshPorts(), ledger: new KeyRecordingLedger(() => fixedClock.now()) };
+    const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+
+    // Act
+    await classifyWithLedger(deniedCall(0, { eventId: token }), ports);
+    await classifyWithLedger(deniedCall(1, { eventId: `x${'y'.repeat(5000)}` }), ports);
+
+    // Assess
+    expect(keys).toHaveLength(2);
+    expect(keys.join(' ')).not.toContain(token);
+    expect(keys[1]?.length).toBeLessThanOrEqual(600);
   });
 });

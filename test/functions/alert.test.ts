@@ -20,8 +20,6 @@ import { RecordingChat } from '../../shared/sandbox/recording-chat.js';
 import { RecordingNotifier } from '../../shared/sandbox/recording-notifier.js';
 import { alertRig, alertSettings, type FindingEvent, findingEventOf, findingFor, resultEventFor, SLACK_SECRET_ARN, scheduledEvent } from '../helpers/alerts.js';
 
-const context = localContext('alert');
-const digestContext = localContext('alert-digest');
 
 const VALUE_CHANGED = 'value-changed-by-hand/fires.PutSecretValue.authored.by-iam-user.json';
 const FORCE_DELETED = 'secret-force-deleted/fires.DeleteSecret.authored.force.json';
@@ -32,7 +30,7 @@ const statusesOf = (outcomes: readonly AlertOutcome[]) =>
 const sentIds = (outcomes: readonly AlertOutcome[]) => outcomes.flatMap((o) => (o.status === 'sent' ? [o.findingId] : []));
 
 /** Runs alert-digest at `time`. */
-const flushAt = async (rig: ReturnType<typeof alertRig>, time: string, lambdaContext: Context = digestContext): Promise<DigestOutcome> => {
+const flushAt = async (rig: ReturnType<typeof alertRig>, time: string, lambdaContext: Context = localContext('alert-digest')): Promise<DigestOutcome> => {
   rig.at(time);
   return rig.digest(scheduledEvent(time), lambdaContext);
 };
@@ -49,7 +47,7 @@ describe('Handler: alert and alert-digest, a storm', () => {
     // Act
     for (const [n, event] of deliveries.entries()) {
       rig.at(new Date(Date.parse('2026-11-25T12:01:00Z') + n * 150).toISOString());
-      outcomes.push(await rig.alert(structuredClone(event), context));
+      outcomes.push(await rig.alert(structuredClone(event), localContext('alert')));
     }
     const individual = rig.ports.notifier.sent.length;
     const early = await flushAt(rig, '2026-11-25T12:06:59Z');
@@ -84,7 +82,7 @@ describe('Handler: alert and alert-digest, a storm', () => {
 
     // Act
     const outcomes: AlertOutcome[] = [];
-    for (const event of events) outcomes.push(await rig.alert(event, context));
+    for (const event of events) outcomes.push(await rig.alert(event, localContext('alert')));
     const flushed = await flushAt(rig, '2026-11-25T12:07:00Z');
 
     // Assess
@@ -103,10 +101,10 @@ describe('Handler: alert and alert-digest, a storm', () => {
 
     // Act
     const first: AlertOutcome[] = [];
-    for (const n of [0, 1, 2]) first.push(await rig.alert(findingFor(template, n), context));
+    for (const n of [0, 1, 2]) first.push(await rig.alert(findingFor(template, n), localContext('alert')));
     rig.at('2026-11-25T12:05:00.000Z');
     const second: AlertOutcome[] = [];
-    for (const n of [3, 4]) second.push(await rig.alert(findingFor(template, n), context));
+    for (const n of [3, 4]) second.push(await rig.alert(findingFor(template, n), localContext('alert')));
 
     // Assess
     expect(first.map((o) => o.status)).toEqual(['sent', 'sent', 'held']);
@@ -119,7 +117,7 @@ describe('Handler: alert and alert-digest, a storm', () => {
     const template = await findingEventOf(FORCE_DELETED);
 
     // Act
-    for (const n of [0, 1, 2, 3]) await rig.alert(findingFor(template, n), context);
+    for (const n of [0, 1, 2, 3]) await rig.alert(findingFor(template, n), localContext('alert'));
     const flushed = await flushAt(rig, '2026-11-25T12:07:00Z');
 
     // Assess
@@ -136,7 +134,7 @@ describe('Handler: alert and alert-digest, a storm', () => {
 
     // Act
     const outcomes: AlertOutcome[] = [];
-    for (const event of results) outcomes.push(await rig.alert(event, context));
+    for (const event of results) outcomes.push(await rig.alert(event, localContext('alert')));
 
     // Assess
     expect(outcomes.map((o) => o.status)).toEqual(['sent', 'held']);
@@ -152,7 +150,7 @@ describe('Handler: alert and alert-digest, a storm', () => {
 
     // Act
     const outcomes: AlertOutcome[] = [];
-    for (const event of results) outcomes.push(await rig.alert(event, context));
+    for (const event of results) outcomes.push(await rig.alert(event, localContext('alert')));
 
     // Assess
     expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent']);
@@ -170,7 +168,7 @@ describe('Handler: alert and alert-digest, a storm', () => {
     };
 
     // Act
-    for (const n of [0, 1]) await rig.alert(leaky(n), context);
+    for (const n of [0, 1]) await rig.alert(leaky(n), localContext('alert'));
 
     // Assess
     const window = windowFor(findingFor(template, 1).detail, new Date('2026-11-25T12:01:00Z'), 5);
@@ -192,12 +190,12 @@ describe('Handler: alert and alert-digest, a storm', () => {
         return new Promise<void>(() => undefined);
       },
     };
-    void makeAlert({ ...rig.ports, notifier: hanging }, { alerts: alertSettings() })(event, context);
+    void makeAlert({ ...rig.ports, notifier: hanging }, { alerts: alertSettings() })(event, localContext('alert'));
     await started;
 
     // Act: Lambda's first retry, about a minute later.
     rig.at('2026-11-25T12:02:00.000Z');
-    const retry = await rig.alert(structuredClone(event), context);
+    const retry = await rig.alert(structuredClone(event), localContext('alert'));
 
     // Assess
     expect(retry).toMatchObject({ status: 'sent', channels: ['sns'] });
@@ -211,7 +209,7 @@ describe('Handler: alert and alert-digest, a storm', () => {
 
     // Act
     const outcomes: AlertOutcome[] = [];
-    for (const n of [0, 1, 2, 3]) outcomes.push(await rig.alert(findingFor(template, n), context));
+    for (const n of [0, 1, 2, 3]) outcomes.push(await rig.alert(findingFor(template, n), localContext('alert')));
 
     // Assess
     expect(statusesOf(outcomes)).toEqual({ sent: 4 });
@@ -232,12 +230,12 @@ describe('Handler: alert and alert-digest, a storm', () => {
     const ports = { notifier: new RecordingNotifier(), ledger, digest: new MemoryDigest(), clock };
     const handler = makeAlert(ports, { alerts: alertSettings({ digestAfter: 1 }) });
     const template = await findingEventOf(VALUE_CHANGED);
-    await handler(findingFor(template, 0), context);
+    await handler(findingFor(template, 0), localContext('alert'));
 
     // Act
-    const late = handler(findingFor(template, 1), context);
+    const late = handler(findingFor(template, 1), localContext('alert'));
     await expect(late).rejects.toMatchObject({ name: 'WindowClosedError', retryable: true });
-    const retry = await handler(findingFor(template, 1), context);
+    const retry = await handler(findingFor(template, 1), localContext('alert'));
 
     // Assess
     expect(retry).toMatchObject({ status: 'sent', findingId: 'storm-1/value-changed-by-hand' });
@@ -251,7 +249,7 @@ describe('Handler: alert and alert-digest, a storm', () => {
     await rig.ports.ledger.claim(`alert#${event.detail.id}`, new Date('2026-11-25T12:02:00Z'));
 
     // Act
-    const outcome = rig.alert(event, context);
+    const outcome = rig.alert(event, localContext('alert'));
 
     // Assess
     await expect(outcome).rejects.toBeInstanceOf(AlertInProgressError);
@@ -266,8 +264,8 @@ describe('Handler: alert, minimum severity', () => {
     const template = await findingEventOf(VALUE_CHANGED);
 
     // Act
-    const medium = await rig.alert(findingFor(template, 0), context);
-    const high = await rig.alert(findingFor(template, 1, { severity: 'high' }), context);
+    const medium = await rig.alert(findingFor(template, 0), localContext('alert'));
+    const high = await rig.alert(findingFor(template, 1, { severity: 'high' }), localContext('alert'));
 
     // Assess
     expect(medium).toEqual({ status: 'ignored', reason: 'severity medium is below alerts.minimumSeverity (high)' });
@@ -286,8 +284,8 @@ describe('Handler: alert, channels', () => {
     const event = findingFor(await findingEventOf(VALUE_CHANGED), 0);
 
     // Act
-    const first = await rig.alert(event, context);
-    const second = await rig.alert(structuredClone(event), context);
+    const first = await rig.alert(event, localContext('alert'));
+    const second = await rig.alert(structuredClone(event), localContext('alert'));
 
     // Assess
     expect(first).toMatchObject({ status: 'sent', channels: ['sns', 'slack'] });
@@ -303,10 +301,10 @@ describe('Handler: alert, channels', () => {
     const event = findingFor(await findingEventOf(VALUE_CHANGED), 0);
 
     // Act
-    const first = rig.alert(event, context);
+    const first = rig.alert(event, localContext('alert'));
     await expect(first).rejects.toBeInstanceOf(SlackUnavailableError);
     const published = rig.ports.notifier.sent.length;
-    const retry = await rig.alert(event, context);
+    const retry = await rig.alert(event, localContext('alert'));
 
     // Assess
     expect(published).toBe(1);
@@ -326,7 +324,7 @@ describe('Handler: alert, channels', () => {
     const outcomes: unknown[] = [];
     for (const time of ['2026-11-25T12:01:00.000Z', '2026-11-25T12:02:00.000Z']) {
       rig.at(time);
-      outcomes.push(await rig.alert(structuredClone(event), context));
+      outcomes.push(await rig.alert(structuredClone(event), localContext('alert')));
     }
 
     // Assess
@@ -342,7 +340,7 @@ describe('Handler: alert, channels', () => {
     const rig = alertRig(alertSettings({ channels: { email: false, slackWebhookSecretArn: SLACK_SECRET_ARN } }), undefined, chat);
 
     // Act
-    const outcome = await rig.alert(findingFor(await findingEventOf(VALUE_CHANGED), 0), context);
+    const outcome = await rig.alert(findingFor(await findingEventOf(VALUE_CHANGED), 0), localContext('alert'));
 
     // Assess
     expect(outcome).toMatchObject({ status: 'sent', channels: ['slack'] });
@@ -355,7 +353,7 @@ describe('Handler: alert, channels', () => {
     const rig = alertRig(alertSettings({ channels: { chatbot: true } }));
 
     // Act
-    await rig.alert(findingFor(await findingEventOf(VALUE_CHANGED), 0), context);
+    await rig.alert(findingFor(await findingEventOf(VALUE_CHANGED), 0), localContext('alert'));
 
     // Assess
     expect(rig.ports.notifier.sent).toHaveLength(1);
@@ -367,7 +365,7 @@ describe('Handler: alert, channels', () => {
     const rig = alertRig(alertSettings({ channels: { email: false, chatbot: false } }));
 
     // Act
-    const outcome = await rig.alert(findingFor(await findingEventOf(VALUE_CHANGED), 0), context);
+    const outcome = await rig.alert(findingFor(await findingEventOf(VALUE_CHANGED), 0), localContext('alert'));
 
     // Assess
     expect(outcome).toMatchObject({ status: 'sent', channels: ['sns'] });
@@ -379,7 +377,7 @@ describe('Handler: alert, channels', () => {
 describe('Handler: alert-digest', () => {
   const stormOf = async (rig: ReturnType<typeof alertRig>, count: number, template?: FindingEvent) => {
     const finding = template ?? (await findingEventOf(VALUE_CHANGED));
-    for (let n = 0; n < count; n++) await rig.alert(findingFor(finding, n), context);
+    for (let n = 0; n < count; n++) await rig.alert(findingFor(finding, n), localContext('alert'));
   };
 
   it('sends each digest to the topic and to Slack once, however often it runs', async () => {
@@ -433,8 +431,8 @@ describe('Handler: alert-digest', () => {
     };
     const rig = alertRig(alertSettings({ digestAfter: 1, channels: { chatbot: true, slackWebhookSecretArn: SLACK_SECRET_ARN } }), undefined, chat);
     const template = await findingEventOf(VALUE_CHANGED);
-    for (let n = 0; n < 301; n++) await rig.alert(findingFor(template, n), context);
-    for (let n = 0; n < 3; n++) await rig.alert(findingFor(template, 1000 + n, { rule: 'abac-tag-changed' }), context);
+    for (let n = 0; n < 301; n++) await rig.alert(findingFor(template, n), localContext('alert'));
+    for (let n = 0; n < 3; n++) await rig.alert(findingFor(template, 1000 + n, { rule: 'abac-tag-changed' }), localContext('alert'));
     const individual = rig.ports.notifier.sent.length;
     posts.length = 0;
     slackDown = true;
@@ -467,7 +465,7 @@ describe('Handler: alert-digest', () => {
     const rig = alertRig(alertSettings({ digestAfter: 1, channels: { chatbot: true } }));
     await stormOf(rig, 301);
     let checks = 0;
-    const shortRun: Context = { ...digestContext, getRemainingTimeInMillis: () => (++checks <= 3 ? 120_000 : 20_000) };
+    const shortRun: Context = { ...localContext('alert-digest'), getRemainingTimeInMillis: () => (++checks <= 3 ? 120_000 : 20_000) };
 
     // Act
     const first = await flushAt(rig, '2026-11-25T12:07:00Z', shortRun);

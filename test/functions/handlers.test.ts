@@ -16,14 +16,13 @@ import { loadSampleEvent } from '../helpers/events.js';
 import { classifyContext, packagedPolicyFile, samplePolicy } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 
-const context = localContext('test');
 
 /** The alert function on a sandbox account, with the sample policy's alert settings and an in-memory digest store. */
 const alertFor = (ports: Omit<AlertPorts, 'digest'>) => makeAlert({ ...ports, digest: new MemoryDigest() }, { alerts: samplePolicy.alerts });
 
 const findingEventFor = async (file: string) => {
   const account = defaultSandbox();
-  await makeClassify(account, classifyContext)(loadSampleEvent(file), context);
+  await makeClassify(account, classifyContext)(loadSampleEvent(file), localContext('classify'));
   const [event] = account.bus.published;
   if (!event) throw new Error('classify published nothing');
   return event;
@@ -33,7 +32,7 @@ describe('Handler: classify', () => {
   it('publishes one Secret Finding per finding and answers with their ids', async () => {
     const account = defaultSandbox();
 
-    const outcome = await makeClassify(account, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), context);
+    const outcome = await makeClassify(account, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), localContext('classify'));
 
     expect(outcome).toEqual({ status: 'published', findings: ['d82e0a2d-f36e-11fd-37cb-cba423a71196/rotation-failed'] });
     expect(account.bus.published).toHaveLength(1);
@@ -52,7 +51,7 @@ describe('Handler: classify', () => {
   ])('rejects %s, naming what is missing, and publishes nothing', async (_label, raw, problem) => {
     const account = defaultSandbox();
 
-    const outcome = await makeClassify(account, classifyContext)(raw, context);
+    const outcome = await makeClassify(account, classifyContext)(raw, localContext('classify'));
 
     expect(outcome).toMatchObject({ status: 'rejected', problems: expect.arrayContaining([expect.stringMatching(problem)]) });
     expect(account.bus.published).toEqual([]);
@@ -63,7 +62,7 @@ describe('Handler: classify', () => {
     const event = loadSampleEvent<{ detail: Record<string, unknown> }>('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
     event.detail.eventName = 'RotationStarted';
 
-    const outcome = await makeClassify(account, classifyContext)(event, context);
+    const outcome = await makeClassify(account, classifyContext)(event, localContext('classify'));
 
     expect(outcome).toEqual({ status: 'ignored', reason: 'no rule for AWS Service Event via CloudTrail RotationStarted' });
     expect(account.bus.published).toEqual([]);
@@ -73,7 +72,7 @@ describe('Handler: classify', () => {
     const account = defaultSandbox();
     const bus = { publish: vi.fn().mockRejectedValue(new TransientAwsError('PutEvents: ThrottlingException')) };
 
-    await expect(makeClassify({ bus, secrets: account.secrets, ledger: account.ledger, clock: account.clock }, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), context)).rejects.toThrow(TransientAwsError);
+    await expect(makeClassify({ bus, secrets: account.secrets, ledger: account.ledger, clock: account.clock }, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), localContext('classify'))).rejects.toThrow(TransientAwsError);
     expect(account.bus.published).toEqual([]);
   });
 
@@ -92,11 +91,11 @@ describe('Handler: classify', () => {
     const crossing = burst.at(-1);
 
     // Act
-    for (const event of burst.slice(0, -1)) await classify(structuredClone(event), context);
-    const failed = classify(structuredClone(crossing), context);
+    for (const event of burst.slice(0, -1)) await classify(structuredClone(event), localContext('classify'));
+    const failed = classify(structuredClone(crossing), localContext('classify'));
     await expect(failed).rejects.toThrow(TransientAwsError);
-    const retried = await classify(structuredClone(crossing), context);
-    const redelivered = await classify(structuredClone(crossing), context);
+    const retried = await classify(structuredClone(crossing), localContext('classify'));
+    const redelivered = await classify(structuredClone(crossing), localContext('classify'));
 
     // Assess
     expect(retried).toMatchObject({ status: 'published', findings: [expect.stringMatching(/^access-denied-burst\//)] });
@@ -110,7 +109,7 @@ describe('Handler: clear-stale-pending', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
 
-    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
+    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, localContext('classify'));
 
     expect(outcome).toMatchObject({ status: 'applied', findingId: '2d9f4e30-7f3c-4b20-9d65-3b8c4f9e0a03/rotation-failed' });
     expect(account.bus.published).toHaveLength(1);
@@ -126,7 +125,7 @@ describe('Handler: clear-stale-pending', () => {
     delete (finding.detail as { secret?: unknown }).secret;
     const before = account.secrets.snapshot();
 
-    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
+    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, localContext('classify'));
 
     expect(outcome).toEqual({ status: 'rejected', problems: ['detail.secret: missing (expected object)'] });
     expect(account.secrets.calls).toEqual([]);
@@ -138,7 +137,7 @@ describe('Handler: clear-stale-pending', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
 
-    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
+    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, localContext('classify'));
 
     expect(outcome).toMatchObject({ status: 'ignored' });
     expect(account.secrets.calls).toEqual([]);
@@ -150,7 +149,7 @@ describe('Handler: clear-stale-pending', () => {
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
     const before = account.secrets.snapshot();
 
-    await expect(makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, context)).rejects.toThrow(TransientAwsError);
+    await expect(makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, localContext('classify'))).rejects.toThrow(TransientAwsError);
     expect(account.secrets.snapshot()).toEqual(before);
     expect(account.bus.published).toEqual([]);
   });
@@ -165,7 +164,7 @@ describe('Handler: an action (audit trail)', () => {
     const info = vi.spyOn(logger, 'info');
 
     // Act
-    await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, context);
+    await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, localContext('classify'));
 
     // Assess
     expect(appendKeys).toHaveBeenCalledWith({
@@ -187,8 +186,8 @@ describe('Handler: an action (audit trail)', () => {
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
     const handler = makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' });
 
-    const first = await handler(finding, context);
-    const second = await handler(structuredClone(finding), context);
+    const first = await handler(finding, localContext('classify'));
+    const second = await handler(structuredClone(finding), localContext('classify'));
 
     expect(first).toMatchObject({ status: 'applied' });
     expect(second).toEqual({ status: 'duplicate', findingId: '2d9f4e30-7f3c-4b20-9d65-3b8c4f9e0a03/rotation-failed' });
@@ -202,8 +201,8 @@ describe('Handler: alert', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
 
-    await alertFor(account)(finding, context);
-    const again = await alertFor(account)(structuredClone(finding), context);
+    await alertFor(account)(finding, localContext('classify'));
+    const again = await alertFor(account)(structuredClone(finding), localContext('classify'));
 
     expect(again).toMatchObject({ status: 'duplicate' });
     expect(account.notifier.sent).toHaveLength(1);
@@ -214,8 +213,8 @@ describe('Handler: alert', () => {
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
     const failing = { ...account, notifier: { publish: vi.fn().mockRejectedValueOnce(new TransientAwsError('Publish: ThrottledException')) } };
 
-    await expect(alertFor(failing)(finding, context)).rejects.toThrow(TransientAwsError);
-    const retry = await alertFor(account)(finding, context);
+    await expect(alertFor(failing)(finding, localContext('classify'))).rejects.toThrow(TransientAwsError);
+    const retry = await alertFor(account)(finding, localContext('classify'));
 
     expect(retry).toMatchObject({ status: 'sent' });
     expect(account.notifier.sent).toHaveLength(1);
@@ -225,7 +224,7 @@ describe('Handler: alert', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
 
-    const outcome = await alertFor(account)(finding, context);
+    const outcome = await alertFor(account)(finding, localContext('classify'));
 
     expect(outcome).toMatchObject({ status: 'sent', subject: '[INFO] rotation-succeeded: Appuser-pyodbc (accountid/us-west-2)' });
     expect(account.notifier.sent).toHaveLength(1);
@@ -235,7 +234,7 @@ describe('Handler: alert', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
 
-    const outcome = await alertFor(account)(finding, context);
+    const outcome = await alertFor(account)(finding, localContext('classify'));
 
     expect(outcome).toEqual({ status: 'ignored', reason: 'the finding awaits its remediation result' });
     expect(account.notifier.sent).toEqual([]);
@@ -244,7 +243,7 @@ describe('Handler: alert', () => {
   it('rejects an event of another detail-type and sends nothing', async () => {
     const account = defaultSandbox();
 
-    const outcome = await alertFor(account)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), context);
+    const outcome = await alertFor(account)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), localContext('classify'));
 
     expect(outcome).toEqual({ status: 'rejected', problems: ["detail-type: expected 'Secret Finding' or 'Remediation Result'"] });
     expect(account.notifier.sent).toEqual([]);

@@ -15,7 +15,7 @@ const failingWith = (error: Error) =>
     .use(settleErrors(logger))
     .handler(() => Promise.reject(error));
 
-const invoke = (error: Error) => failingWith(error)({}, localContext('test'));
+const invoke = (error: Error) => failingWith(error)({}, localContext('classify'));
 
 afterEach(() => vi.restoreAllMocks());
 
