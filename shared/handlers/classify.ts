@@ -6,9 +6,12 @@ import { parseClassifiableEvent } from '../contracts/cloudtrail-event.js';
 import type { ClassifyContext } from '../domain/classify.js';
 import { type ClassifyOutcome as Classified, classifyEvent, type ClassifyPorts } from '../domain/classify-use-case.js';
 import { baseChain } from '../middleware/base-chain.js';
+import { deploymentOf } from './deployment.js';
 import type { Rejected } from '../middleware/settle-errors.js';
 
 export type ClassifyOutcome = Classified | Rejected;
 
 export const makeHandler = (ports: ClassifyPorts, context: ClassifyContext) =>
-  baseChain<ClassifyOutcome>().handler((raw) => classifyEvent(parseClassifiableEvent(raw), ports, context));
+  baseChain<ClassifyOutcome>().handler((raw, lambdaContext) =>
+    classifyEvent(parseClassifiableEvent(raw), ports, { ...context, account: context.account ?? deploymentOf(lambdaContext).account }),
+  );
