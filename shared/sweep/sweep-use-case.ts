@@ -11,7 +11,8 @@ import type { SweepCounts } from './summary.js';
 import { renderSweepSummary } from './sweep-summary.js';
 import { type Continuation, MAX_CHECKPOINT_BYTES, SWEEP_CONTINUATION_DETAIL_TYPE, type Trigger } from '../contracts/sweep-continuation.js';
 import { findingBusEvent } from '../contracts/finding.js';
-import { RemediationError } from '../errors.js';
+import { InvalidEventError, RemediationError } from '../errors.js';
+import { claimKey } from '../ledger/keys.js';
 import { logger } from '../logger.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock, EventBusPort, LedgerPort, NotifierPort } from '../ports/index.js';
@@ -43,12 +44,35 @@ const REMEMBER_MILLIS = 48 * 3_600_000;
  * names), until the run is done or `shouldStop` says time is short.
  */
 export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Policy }) => {
+  const recordStart = async (runId: string, now: Date): Promise<void> => {
+    const key = claimKey.sweepStart(runId);
+    const claim = await ports.ledger.claim(key, new Date(now.getTime() + CLAIM_MILLIS));
+    if (claim.claimed) await ports.ledger.complete(key, now.toISOString(), new Date(now.getTime() + REMEMBER_MILLIS));
+  };
+
+  /** When the run began, as its first invocation recorded it; a continuation of a run nobody started is refused. */
+  const recordedStart = async (runId: string): Promise<string> => {
+    const key = claimKey.sweepStart(runId);
+    const claim = await ports.ledger.claim(key, new Date(ports.clock.now().getTime() + CLAIM_MILLIS));
+    if (claim.claimed) {
+      await ports.ledger.release(key);
+      throw new InvalidEventError([`detail.checkpoint.runId: no sweep run ${runId} started here; a continuation only continues a run this sweep started`]);
+    }
+    if (claim.outcome === undefined) throw new InvalidEventError([`detail.checkpoint.runId: the start of sweep run ${runId} is not recorded`]);
+    return claim.outcome;
+  };
+
   /** One invocation's share of the run: list and judge until done or short of time. */
   const sweepOnce = async (trigger: Trigger, runId: string, invocation: number, shouldStop: () => boolean): Promise<SweepOutcome> => {
-    const resumeFrom = trigger.continuation?.checkpoint as SweepCheckpoint | undefined;
+    const now = ports.clock.now();
+    const claimed = trigger.continuation?.checkpoint as SweepCheckpoint | undefined;
+    // The run's clock is the one its first invocation recorded: a continuation is a claim on the
+    // project bus, and its startedAt could move the checks' "now" anywhere.
+    const resumeFrom = claimed ? { ...claimed, startedAt: await recordedStart(runId) } : undefined;
+    if (!claimed) await recordStart(runId, now);
     const report = await runSweep(ports.secrets, (findings) => ports.bus.publish(findings.map(findingBusEvent)), {
       policy: settings.policy,
-      now: ports.clock.now(),
+      now,
       runId,
       ...(resumeFrom ? { resumeFrom } : {}),
       shouldStop,
