@@ -133,9 +133,15 @@ export const evaluate = (prepared: Prepared, policy: Policy, secretState?: Secre
  * left out (the finding says so, and no action acts on it: it cannot be checked).
  */
 const carryRecord = (event: ClassifiableEvent): Pick<Finding, 'record' | 'recordOmitted'> => {
-  const bytes = Buffer.byteLength(JSON.stringify(event.event), 'utf8');
+  let bytes: number;
+  try {
+    bytes = Buffer.byteLength(JSON.stringify(event.event), 'utf8');
+  } catch {
+    // Nested deeper than JSON.stringify can walk: nothing a PutEvents entry could carry either.
+    return { recordOmitted: 'the event is nested too deeply to carry: no action can check it, so none acts on it' };
+  }
   return bytes <= MAX_RECORD_BYTES
-    ? { record: event.event as unknown as Record<string, unknown> }
+    ? { record: event.event }
     : { recordOmitted: `the event is ${bytes} bytes, more than the ${MAX_RECORD_BYTES} a finding carries: no action can check it, so none acts on it` };
 };
 
