@@ -28,7 +28,9 @@ export interface RederiveContext {
 export type Rederived =
   /** The decision taken again: act on this finding (the received id, everything else re-derived). */
   | { readonly kind: 'verified'; readonly finding: Finding }
-  | { readonly kind: 'rejected'; readonly reason: string };
+  | { readonly kind: 'rejected'; readonly reason: string }
+  /** The condition the finding reports does not hold now: `skipped`. */
+  | { readonly kind: 'nothing-to-do'; readonly reason: string };
 
 /**
  * The finding's decision taken again from `secret` (DescribeSecret, now) and its record.
@@ -70,7 +72,9 @@ const rederiveSweep = async (finding: Finding, secret: SecretState, secrets: Sec
   if (finding.event.name !== SWEEP_EVENT_NAME) return rejected(`a sweep finding comes from ${SWEEP_EVENT_NAME}, not ${finding.event.name}`);
   const { findings } = await inspectSecret(secret, secrets, { policy: context.policy, now: context.now, runId: finding.event.id, account: context.account, region: context.region });
   const again = findings.find((candidate) => candidate.rule === finding.rule);
-  if (!again) return rejected(`the sweep's ${finding.rule} check, run again on the secret as it is now, finds nothing wrong`);
+  // Nothing wrong now: fixed already (a redelivery), or never wrong (a forgery). Either way there
+  // is nothing to do, and nothing is claimed.
+  if (!again) return { kind: 'nothing-to-do', reason: `the sweep's ${finding.rule} check, run again on the secret as it is now, finds nothing wrong` };
   if (finding.id !== sweepFindingId(again.rule as Parameters<typeof sweepFindingId>[0], secret.arn, new Date(finding.event.time))) {
     return rejected(`its id ${finding.id} is not the sweep's id for ${finding.rule} on ${secret.arn} at ${finding.event.time}`);
   }
