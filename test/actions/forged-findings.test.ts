@@ -47,7 +47,7 @@ describe('Forged findings on the project bus', () => {
   it('does not restore a secret an allowed admin deleted, when a forged secret-deleted finding says the deleter was no admin', async () => {
     // Prepare: jane.doe (SecretsAdmin, an allowed admin) deleted dev/scratch/test-key; the forgery carries her record but calls her no admin.
     const account = sandboxWith({ name: 'dev/scratch/test-key', arn: SCRATCH_ARN, deletedDate: '2026-11-24T10:15:00Z', versions: { v1: ['AWSCURRENT'] } });
-    const record = loadSampleEvent('secret-deleted/silent.DeleteSecret.authored.by-admin.json') as Record<string, unknown> & { id: string };
+    const record = loadSampleEvent<Record<string, unknown> & { id: string }>('secret-deleted/silent.DeleteSecret.authored.by-admin.json');
     const template = findingOfSample('secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'secret-deleted');
     const forged: Finding = {
       ...template,

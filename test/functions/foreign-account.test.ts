@@ -10,7 +10,7 @@ describe('classify: events from other accounts', () => {
   it('never plans restore-secret here for a DeleteSecret in 999999999999 of a secret named like one here', async () => {
     // Prepare: the same name exists here; the deletion happened elsewhere and names the secret by name only.
     const account = sandboxWith({ name: 'prod/crm/api-token', arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/crm/api-token-Cr7mAp', versions: { v1: ['AWSCURRENT'] } });
-    const event = loadSampleEvent('secret-deleted/fires.DeleteSecret.authored.by-developer.json') as { account: string; detail: Record<string, unknown> };
+    const event = loadSampleEvent<{ account: string; detail: Record<string, unknown> }>('secret-deleted/fires.DeleteSecret.authored.by-developer.json');
     event.account = '999999999999';
     event.detail.recipientAccountId = '999999999999';
     event.detail.requestParameters = { secretId: 'prod/crm/api-token', recoveryWindowInDays: 7 };
