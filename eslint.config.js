@@ -27,7 +27,7 @@ const mayImport = {
   domain: ['contracts', 'policy', 'ports'],
   alerts: ['contracts', 'policy', 'ports', 'domain'],
   sweep: ['contracts', 'policy', 'ports', 'domain'],
-  actions: ['contracts', 'policy', 'ports', 'domain', 'alerts'],
+  actions: ['contracts', 'policy', 'ports', 'domain', 'alerts', 'sweep'],
   rules: ['contracts', 'policy'],
   adapters: ['contracts', 'policy', 'ports'],
   sandbox: ['contracts', 'policy', 'ports', 'domain'],

@@ -16,6 +16,7 @@ import type { Clock } from '../ports/clock.js';
 import type { CompliancePort, LedgerPort } from '../ports/ledger.js';
 import type { SecretState, SecretsPort } from '../ports/secrets.js';
 import { managedRuleOf } from '../domain/config-rules.js';
+import { rederive } from './rederive.js';
 
 export interface RemediationContext {
   readonly secrets: SecretsPort;
@@ -26,6 +27,9 @@ export interface RemediationContext {
   readonly mode: Mode;
   /** How long this invocation may still run (`context.getRemainingTimeInMillis()`): the finding's claim holds that long. */
   readonly remainingMs: number;
+  /** The account and Region this deployment acts in (its function's ARN); every result names them. */
+  readonly account: string;
+  readonly region: string;
 }
 
 export type RemediationOutcome =
@@ -38,11 +42,27 @@ export type RemediationOutcome =
 
 const HOUR = 3_600_000;
 
-export const remediate = async (action: ActionDefinition, finding: Finding, context: RemediationContext): Promise<RemediationOutcome> => {
+export const remediate = async (action: ActionDefinition, received: Finding, context: RemediationContext): Promise<RemediationOutcome> => {
   const now = context.clock.now();
+  const where = { account: context.account, region: context.region } as const;
+  // Checked before the claim: a finding that does not hold up takes no claim, so it cannot make
+  // the genuine finding with the same id a "duplicate".
+  let finding: Finding;
+  let secret: SecretState;
+  try {
+    // One DescribeSecret serves both: the check, and the decision (look before you act).
+    secret = await context.secrets.describeSecret(received.secret.id);
+    const checked = await rederive(received, secret, context.secrets, { ...where, policy: context.policy, now });
+    if (checked.kind !== 'verified') {
+      return { kind: 'result', result: { type: action.type, mode: context.mode, ...where, outcome: checked.kind === 'rejected' ? 'failed' : 'skipped', reason: checked.reason } };
+    }
+    finding = checked.finding;
+  } catch (error) {
+    return { kind: 'result', result: { type: action.type, mode: context.mode, ...where, ...settled(error) } };
+  }
   // Whatever escapes decideAndAct did not settle: once releases the claim, and the retry (or,
   // after the last, the dead-letter queue) has it.
-  const handled = await once(context, claimKey.remediation(finding.id, action.type), () => decideAndAct(action, finding, context, now), {
+  const handled = await once(context, claimKey.remediation(finding.id, action.type), async () => ({ ...(await decideAndAct(action, finding, secret, context, now)), ...where }), {
     remainingMs: context.remainingMs,
     decode: (stored) => JSON.parse(stored) as ActionResult,
   });
@@ -51,13 +71,11 @@ export const remediate = async (action: ActionDefinition, finding: Finding, cont
   return { kind: 'result', result: handled.value };
 };
 
-const decideAndAct = async (action: ActionDefinition, finding: Finding, context: RemediationContext, now: Date): Promise<ActionResult> => {
+const decideAndAct = async (action: ActionDefinition, finding: Finding, secret: SecretState, context: RemediationContext, now: Date): Promise<ActionResult> => {
   const base = { type: action.type, mode: context.mode } as const;
-  let secret: SecretState;
   let plan: ActionPlan;
   let stateBefore: string;
   try {
-    secret = await context.secrets.describeSecret(finding.secret.id);
     const gathered = action.gather ? await action.gather(context.secrets, secret) : {};
     stateBefore = action.describeState(secret, gathered);
     plan = action.plan({ finding, secret, policy: context.policy, now, gathered });

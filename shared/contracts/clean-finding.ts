@@ -71,6 +71,8 @@ const redactStrings = (finding: Finding, keepHandle: boolean): { finding: Findin
     ...(finding.actor.sessionArn === undefined ? [] : [identifier(finding.actor.sessionArn, 'actor.sessionArn')]),
   ];
   const clean = (value: unknown, path: string): unknown => {
+    // The carried record is kept as AWS wrote it, to be classified again; nothing renders it.
+    if (path === 'record') return value;
     if (typeof value === 'string') {
       if (path === 'id') return boundFindingId(redactEventText(value, keep));
       return IDENTIFIER_PATHS.has(path) ? identifier(value, path) : redactEventText(value, keep);

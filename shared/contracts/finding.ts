@@ -154,7 +154,23 @@ export const FindingSchema = z.object({
   needsRemediation: z.boolean(),
   /** What the parser could not make out of the event (redacted ARN, odd account id, ...). */
   notes: z.array(z.string()),
+  /**
+   * The event the finding was classified from (CloudTrail record or Config compliance change, in
+   * its EventBridge envelope), so that an action can classify it again instead of trusting the
+   * finding's verdict. Absent on sweep findings (the action re-runs the sweep's check) and when
+   * the event was larger than {@link MAX_RECORD_BYTES}: `recordOmitted` then says why, and no
+   * action acts on the finding.
+   */
+  record: z.record(z.string(), z.unknown()).optional(),
+  recordOmitted: z.string().optional(),
 });
+
+/**
+ * The most a carried record may weigh as JSON. A "Secret Finding" travels in one PutEvents entry
+ * (256 KB with its envelope); the record shares it with the finding's own fields, so it gets well
+ * under half. CloudTrail's Secrets Manager records are a few KB.
+ */
+export const MAX_RECORD_BYTES = 96 * 1024;
 
 export const VersionStagesSchema = z.record(z.string(), z.array(z.string()));
 
@@ -170,6 +186,9 @@ export const ActionResultSchema = z.object({
   after: VersionStagesSchema.optional(),
   /** The state the action is about (rotation, deletion, resource policy, version stages), before and after, in words. */
   state: z.object({ before: z.string(), after: z.string() }).optional(),
+  /** The account and Region the action acted in (its own deployment's). */
+  account: z.string().optional(),
+  region: z.string().optional(),
 });
 
 export const RemediationResultSchema = z.object({ finding: FindingSchema, result: ActionResultSchema });
@@ -203,6 +222,9 @@ export type RemediationResult = z.infer<typeof RemediationResultSchema>;
 export type SecretFindingEvent = z.infer<typeof SecretFindingEventSchema>;
 export type RemediationResultEvent = z.infer<typeof RemediationResultEventSchema>;
 
+/** The finding without the record it was classified from. */
+export const withoutRecord = ({ record: _record, ...finding }: Finding): Finding => finding;
+
 /** A finding as an event for the project bus. */
 export const findingBusEvent = (finding: Finding) => ({
   detailType: FINDING_DETAIL_TYPE,
@@ -216,6 +238,7 @@ export const findingBusEvent = (finding: Finding) => ({
  */
 export const resultBusEvent = (remediation: RemediationResult) => ({
   detailType: RESULT_DETAIL_TYPE,
-  detail: redactRemediation(remediation),
+  // The record served the action's check; the alert needs none of it, and the result stays small.
+  detail: redactRemediation({ ...remediation, finding: withoutRecord(remediation.finding) }),
   resources: remediation.finding.secret.arn ? [remediation.finding.secret.arn] : [],
 });

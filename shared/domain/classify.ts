@@ -7,7 +7,7 @@
  */
 import type { ClassifiableEvent } from '../contracts/cloudtrail-event.js';
 import { redactFinding } from '../contracts/clean-finding.js';
-import { type Actor, type EventRef, type Evidence, type Finding, NO_SECRET, type SecretRef } from '../contracts/finding.js';
+import { type Actor, type EventRef, type Evidence, type Finding, MAX_RECORD_BYTES, NO_SECRET, type SecretRef } from '../contracts/finding.js';
 import { isSecretsManagerId } from '../contracts/hostile-text.js';
 import { InvalidEventError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
@@ -19,6 +19,12 @@ import { type Rule, rulesTriggeredBy } from './catalogue.js';
 
 export interface ClassifyContext {
   readonly policy: Policy;
+  /**
+   * The account this deployment acts in (from the invoked function's ARN). An event from any
+   * other account is ignored: until organisation support, nothing here may act on it, and a
+   * name-only secret id in it would name a secret of this account. Unset: no check (pure tests).
+   */
+  readonly account?: string;
 }
 
 export interface Prepared {
@@ -47,6 +53,10 @@ export type Classification = Evaluated | Ignored;
  * @throws InvalidEventError when a rule applies but the event names no secret.
  */
 export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Prepared | Ignored => {
+  const foreign = foreignAccountOf(event, context.account);
+  if (foreign !== undefined) {
+    return { kind: 'ignored', reason: `${describeEvent(event)} happened in account ${foreign}, not in this account ${context.account}: events from other accounts are never acted on` };
+  }
   const triggered = rulesTriggeredBy(event, context.policy);
   if (triggered.length === 0) return { kind: 'ignored', reason: `no rule for ${describeEvent(event)}` };
   const byFilters = event.kind === 'cloudtrail' && event.event.detail.eventName === 'BatchGetSecretValue' && secretIdList(event.event).length === 0;
@@ -114,7 +124,35 @@ export const evaluate = (prepared: Prepared, policy: Policy, secretState?: Secre
       }),
     );
   }
-  return findings.length > 0 ? { kind: 'findings', findings } : { kind: 'no-finding', reasons };
+  const carried = carryRecord(prepared.event);
+  return findings.length > 0 ? { kind: 'findings', findings: findings.map((finding) => ({ ...finding, ...carried })) } : { kind: 'no-finding', reasons };
+};
+
+/**
+ * The event as the findings carry it, for the actions to classify again; too large a record is
+ * left out (the finding says so, and no action acts on it: it cannot be checked).
+ */
+const carryRecord = (event: ClassifiableEvent): Pick<Finding, 'record' | 'recordOmitted'> => {
+  let bytes: number;
+  try {
+    bytes = Buffer.byteLength(JSON.stringify(event.event), 'utf8');
+  } catch {
+    // Nested deeper than JSON.stringify can walk: nothing a PutEvents entry could carry either.
+    return { recordOmitted: 'the event is nested too deeply to carry: no action can check it, so none acts on it' };
+  }
+  return bytes <= MAX_RECORD_BYTES
+    ? { record: event.event }
+    : { recordOmitted: `the event is ${bytes} bytes, more than the ${MAX_RECORD_BYTES} a finding carries: no action can check it, so none acts on it` };
+};
+
+/**
+ * The account an event happened in when it is not `account`, else undefined. CloudTrail names it
+ * twice (the envelope's `account`, the record's `recipientAccountId`): either differing counts.
+ */
+export const foreignAccountOf = (event: ClassifiableEvent, account: string | undefined): string | undefined => {
+  if (account === undefined) return undefined;
+  const named = [event.event.account, ...(event.kind === 'cloudtrail' && event.event.detail.recipientAccountId ? [event.event.detail.recipientAccountId] : [])];
+  return named.find((other) => other !== account);
 };
 
 /** What one finding says beyond its rule's catalogue entry. */

@@ -9,6 +9,7 @@ import { type ActionResult, type Mode, resultBusEvent, SecretFindingEventSchema 
 import { remediate } from '../actions/runner.js';
 import { logger } from '../logger.js';
 import { baseChain } from '../middleware/base-chain.js';
+import { deploymentOf } from './deployment.js';
 import type { Rejected } from '../middleware/settle-errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { Ports } from '../ports/index.js';
@@ -34,7 +35,7 @@ export const makeActionHandler = (action: ActionDefinition, ports: ActionPorts, 
       // The rule pattern should never send one; answering keeps a misrouted event harmless.
       return { status: 'ignored', reason: `the finding does not plan ${action.type}` };
     }
-    const outcome = await remediate(action, finding, { ...ports, ...settings, remainingMs: lambdaContext.getRemainingTimeInMillis() });
+    const outcome = await remediate(action, finding, { ...ports, ...settings, ...deploymentOf(lambdaContext), remainingMs: lambdaContext.getRemainingTimeInMillis() });
     if (outcome.kind === 'duplicate') {
       // Report the first delivery's result again (its publish may be what failed); alert sends it once.
       logger.info('duplicate delivery', { outcome: outcome.result?.outcome });

@@ -6,6 +6,7 @@ import { parseClassifiableEvent } from '../contracts/cloudtrail-event.js';
 import type { ClassifyContext } from '../domain/classify.js';
 import { type ClassifyOutcome as Classified, classifyEvent, type ClassifyPorts } from '../domain/classify-use-case.js';
 import { baseChain } from '../middleware/base-chain.js';
+import { deploymentOf } from './deployment.js';
 import type { Rejected } from '../middleware/settle-errors.js';
 
 export type ClassifyOutcome = Classified | Rejected;
@@ -15,5 +16,9 @@ export type ClassifyHandlerPorts = Omit<ClassifyPorts, 'remainingMs'>;
 
 export const makeHandler = (ports: ClassifyHandlerPorts, context: ClassifyContext) =>
   baseChain<ClassifyOutcome>().handler((raw, lambdaContext) =>
-    classifyEvent(parseClassifiableEvent(raw), { ...ports, remainingMs: () => lambdaContext.getRemainingTimeInMillis() }, context),
+    classifyEvent(
+      parseClassifiableEvent(raw),
+      { ...ports, remainingMs: () => lambdaContext.getRemainingTimeInMillis() },
+      { ...context, account: context.account ?? deploymentOf(lambdaContext).account },
+    ),
   );

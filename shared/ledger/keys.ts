@@ -53,6 +53,11 @@ export const claimKey = {
   channel: (key: string, channel: 'sns' | 'slack'): string => `${key}#${channel}`,
   /** One invocation of a sweep run (a duplicated schedule or continuation must not fork the run). */
   sweep: (runId: string, invocation: number): string => `sweep#${runId}#${invocation}`,
+  /**
+   * When a sweep run started, recorded by its first invocation: a continuation judges by this
+   * clock, never by the `startedAt` its event claims.
+   */
+  sweepStart: (runId: string): string => `sweep-start#${runId}`,
   /** One refused call counted for access-denied-burst, by CloudTrail's event id. */
   deniedCall: (eventId: string): string => `denied-call#${eventId}`,
   /** A finding of a rule that reports once (a burst stays past its limit for many calls). */

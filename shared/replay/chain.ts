@@ -12,7 +12,7 @@ import { type BusName, type Route, routes as allRoutes } from '../rules/routes.j
 import type { DeliveredEvent, RecordingBus } from '../sandbox/recording-bus.js';
 import type { RecordingNotifier } from '../sandbox/recording-notifier.js';
 import { cloneEvent } from './clone-event.js';
-import { localContext } from './lambda-context.js';
+import { LOCAL_ACCOUNT, localContext } from './lambda-context.js';
 
 export type Invoke = (event: unknown, context: Context) => Promise<unknown>;
 export type Handlers = Readonly<Record<FunctionName, Invoke>>;
@@ -33,6 +33,13 @@ export interface ChainDependencies {
   readonly bus: RecordingBus;
   readonly notifier: RecordingNotifier;
   readonly routes?: readonly Route[];
+  /**
+   * The account the functions run in. Default: the account the replayed event names, as if the
+   * service were deployed where the event happened (a team replays its own history; the
+   * published samples come from many accounts). Set it to see what a deployment elsewhere does
+   * with an event from another account: nothing.
+   */
+  readonly account?: string;
 }
 
 /**
@@ -75,12 +82,18 @@ export const flushDigests = async (deps: Pick<ChainDependencies, 'handlers' | 'n
 };
 
 /** One function on one event, as Lambda would: a copy of the event, so nothing it does leaks back. */
-const invoke = async (handlers: Handlers, target: FunctionName, event: unknown): Promise<unknown> => {
+const invoke = async (handlers: Handlers, target: FunctionName, event: unknown, account: string): Promise<unknown> => {
   try {
-    return await handlers[target](cloneEvent(event), localContext(target));
+    return await handlers[target](cloneEvent(event), localContext(target, account));
   } catch (error) {
     throw new InvocationError(target, { cause: error });
   }
+};
+
+/** The account an EventBridge event names, else the sandbox's. */
+const accountNamedBy = (event: unknown): string => {
+  const named = typeof event === 'object' && event !== null ? (event as { account?: unknown }).account : undefined;
+  return typeof named === 'string' && /^[\w-]{1,64}$/.test(named) ? named : LOCAL_ACCOUNT;
 };
 
 export const runChain = async (event: unknown, deps: ChainDependencies): Promise<Invocation[]> => {
@@ -92,6 +105,7 @@ export const runChain = async (event: unknown, deps: ChainDependencies): Promise
     return all;
   }
   const routes = deps.routes ?? allRoutes;
+  const account = deps.account ?? accountNamedBy(event);
   const invocations: Invocation[] = [];
   const queue: { bus: BusName; event: unknown }[] = [{ bus: 'default', event }];
   for (let next = queue.shift(); next; next = queue.shift()) {
@@ -99,7 +113,7 @@ export const runChain = async (event: unknown, deps: ChainDependencies): Promise
       if (invocations.length >= MAX_INVOCATIONS) throw new Error(`replay stopped after ${MAX_INVOCATIONS} invocations: the chain loops`);
       const publishedBefore = deps.bus.published.length;
       const sentBefore = deps.notifier.sent.length;
-      const output = await invoke(deps.handlers, route.target, next.event);
+      const output = await invoke(deps.handlers, route.target, next.event, account);
       const published = deps.bus.published.slice(publishedBefore);
       invocations.push({
         target: route.target,

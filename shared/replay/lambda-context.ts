@@ -21,14 +21,20 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
   sweep: 900,
 };
 
-/** A context for one local invocation of `functionName`, its time counting from now. */
-export const localContext = (functionName: FunctionName): Context => {
+/** The sandbox seed's account: where a local function runs unless the replay says otherwise. */
+export const LOCAL_ACCOUNT = '123456789012';
+
+/**
+ * A context for one local invocation of `functionName` deployed in `account` (its ARN names the
+ * account, as Lambda's does), its time counting down from now.
+ */
+export const localContext = (functionName: FunctionName, account: string = LOCAL_ACCOUNT): Context => {
   const deadline = Date.now() + FUNCTION_TIMEOUT_SECONDS[functionName] * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `secrets-remediator-local-${functionName}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:secrets-remediator-local-${functionName}`,
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:${account}:function:secrets-remediator-local-${functionName}`,
     memoryLimitInMB: '256',
     awsRequestId: `local-${functionName}`,
     logGroupName: `/aws/lambda/secrets-remediator-local-${functionName}`,

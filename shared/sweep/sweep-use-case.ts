@@ -11,8 +11,8 @@ import type { SweepCounts } from './summary.js';
 import { renderSweepSummary } from './sweep-summary.js';
 import { type Continuation, MAX_CHECKPOINT_BYTES, SWEEP_CONTINUATION_DETAIL_TYPE, type Trigger } from '../contracts/sweep-continuation.js';
 import { findingBusEvent } from '../contracts/finding.js';
-import { RemediationError } from '../errors.js';
-import { claimKey } from '../ledger/keys.js';
+import { InvalidEventError, RemediationError } from '../errors.js';
+import { claimKey, REMEMBER_MS } from '../ledger/keys.js';
 import { once } from '../ledger/once.js';
 import { logger } from '../logger.js';
 import type { Policy } from '../policy/schema.js';
@@ -40,13 +40,42 @@ export interface SweepPorts {
  * The sweep use case over its ports: each call runs one invocation of a run (the one `trigger`
  * names), until the run is done or `shouldStop` says time is short.
  */
+/**
+ * How long the run-start record is held while it is written or probed: it is completed (or
+ * released) within the same call, so this only has to outlast that call.
+ */
+const START_RECORD_HOLD_MS = 60_000;
+
 export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Policy }) => {
+  const recordStart = async (runId: string, now: Date): Promise<void> => {
+    const key = claimKey.sweepStart(runId);
+    const claim = await ports.ledger.claim(key, new Date(now.getTime() + START_RECORD_HOLD_MS));
+    if (claim.claimed) await ports.ledger.complete(key, now.toISOString(), new Date(now.getTime() + REMEMBER_MS));
+  };
+
+  /** When the run began, as its first invocation recorded it; a continuation of a run nobody started is refused. */
+  const recordedStart = async (runId: string): Promise<string> => {
+    const key = claimKey.sweepStart(runId);
+    const claim = await ports.ledger.claim(key, new Date(ports.clock.now().getTime() + START_RECORD_HOLD_MS));
+    if (claim.claimed) {
+      await ports.ledger.release(key);
+      throw new InvalidEventError([`detail.checkpoint.runId: no sweep run ${runId} started here; a continuation only continues a run this sweep started`]);
+    }
+    if (claim.outcome === undefined) throw new InvalidEventError([`detail.checkpoint.runId: the start of sweep run ${runId} is not recorded`]);
+    return claim.outcome;
+  };
+
   /** One invocation's share of the run: list and judge until done or short of time. */
   const sweepOnce = async (trigger: Trigger, runId: string, invocation: number, shouldStop: () => boolean): Promise<SweepOutcome> => {
-    const resumeFrom = trigger.continuation?.checkpoint as SweepCheckpoint | undefined;
+    const now = ports.clock.now();
+    const claimed = trigger.continuation?.checkpoint as SweepCheckpoint | undefined;
+    // The run's clock is the one its first invocation recorded: a continuation is a claim on the
+    // project bus, and its startedAt could move the checks' "now" anywhere.
+    const resumeFrom = claimed ? { ...claimed, startedAt: await recordedStart(runId) } : undefined;
+    if (!claimed) await recordStart(runId, now);
     const report = await runSweep(ports.secrets, (findings) => ports.bus.publish(findings.map(findingBusEvent)), {
       policy: settings.policy,
-      now: ports.clock.now(),
+      now,
       runId,
       ...(resumeFrom ? { resumeFrom } : {}),
       shouldStop,

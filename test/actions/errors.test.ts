@@ -102,6 +102,9 @@ const resultOf = (done: Attempt): ActionResult => {
   return done.outcome.result;
 };
 
+/** What every delivery reads before it claims: the secret, to check the finding against. */
+const CHECK: readonly Operation[] = ['describeSecret'];
+
 const writesIn = (calls: readonly Operation[]): Operation[] => calls.filter((op) => WRITES.has(op));
 
 interface Baseline {
@@ -221,9 +224,15 @@ describe('SDK errors injected on every call of every action give the expected ou
           result: { type: scenario.action.type, mode: 'enforce', outcome: 'applied', reason: expect.stringContaining(`(not verified: ${error.name})`) },
         });
         expect(afterFirst).toEqual(baseline.after);
-        expect(second).toEqual({ outcome: { kind: 'duplicate', result: resultOf(first) }, calls: [] });
+        expect(second).toEqual({ outcome: { kind: 'duplicate', result: resultOf(first) }, calls: CHECK });
         expect(third).toEqual(second);
         expect(afterSecond).toEqual(afterFirst);
+      } else if (settlementOf(phase, injected) && index === 0) {
+        // Refused at the check before the claim: settled honestly, nothing changed, nothing claimed, so a redelivery acts.
+        expect(first.error).toBeUndefined();
+        expect(first.outcome).toMatchObject({ kind: 'result', result: { outcome: settlementOf(phase, injected)?.outcome } });
+        expect(afterFirst).toEqual(baseline.before);
+        expect(resultOf(second)).toEqual(resultOf(baseline.run));
       } else if (settlementOf(phase, injected)) {
         // Settled honestly, nothing changed, and the outcome is remembered.
         const settles = settlementOf(phase, injected);
@@ -233,7 +242,7 @@ describe('SDK errors injected on every call of every action give the expected ou
           result: { type: scenario.action.type, mode: 'enforce', outcome: settles?.outcome, reason: settles?.reason(error) },
         });
         expect(afterFirst).toEqual(baseline.before);
-        expect(second).toEqual({ outcome: { kind: 'duplicate', result: resultOf(first) }, calls: [] });
+        expect(second).toEqual({ outcome: { kind: 'duplicate', result: resultOf(first) }, calls: CHECK });
         expect(third).toEqual(second);
         expect(afterSecond).toEqual(afterFirst);
       } else {
@@ -245,7 +254,7 @@ describe('SDK errors injected on every call of every action give the expected ou
         expect(resultOf(second)).toEqual(resultOf(baseline.run));
         expect(second.calls).toEqual(baseline.run.calls);
         expect(afterSecond).toEqual(baseline.after);
-        expect(third).toEqual({ outcome: { kind: 'duplicate', result: resultOf(second) }, calls: [] });
+        expect(third).toEqual({ outcome: { kind: 'duplicate', result: resultOf(second) }, calls: CHECK });
       }
     },
   );

@@ -101,6 +101,36 @@ describe('Function: sweep', () => {
     expect(account.notifier.sent[0]?.body).toContain('2 invocations');
   });
 
+  it('judges a continuation by the clock its run recorded, not by a startedAt a year ahead in the event: the same findings as an honest continuation', async () => {
+    // Prepare
+    const account = sandboxWith(...estate());
+    await run(account, scheduledEvent, contextRunningOutAfter(account, 1));
+    const continuation = account.bus.published.find((e) => e['detail-type'] === SWEEP_CONTINUATION_DETAIL_TYPE);
+    const detail = structuredClone(continuation?.detail) as { checkpoint: { startedAt: string } };
+    detail.checkpoint.startedAt = new Date(Date.parse(detail.checkpoint.startedAt) + 365 * 86_400_000).toISOString();
+
+    // Act
+    const second = await run(account, { ...scheduledEvent, id: 'c0ffee00-0000-4000-8000-000000000002', source: SERVICE_SOURCE, 'detail-type': SWEEP_CONTINUATION_DETAIL_TYPE, resources: [], detail });
+
+    // Assess: a year ahead, every secret would look unused; by the run's own clock, 25 are.
+    expect(second).toMatchObject({ status: 'complete', counts: { secrets: 250, findings: 25 } });
+    expect(publishedFindings(account)).toHaveLength(25);
+  });
+
+  it('refuses a continuation of a run it never started, and reads nothing', async () => {
+    // Prepare
+    const account = sandboxWith(...estate());
+    const forged = { checkpoint: { version: 1, runId: 'sweep-20270101T0000Z-forged00', startedAt: '2027-12-01T00:00:00Z', listing: {}, counts: {} }, invocation: 2, listCalls: 0 };
+
+    // Act
+    const outcome = await run(account, { ...scheduledEvent, source: SERVICE_SOURCE, 'detail-type': SWEEP_CONTINUATION_DETAIL_TYPE, resources: [], detail: forged });
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'rejected' });
+    expect(account.secrets.calls).toEqual([]);
+    expect(account.bus.published).toEqual([]);
+  });
+
   it('runs a duplicated delivery of its schedule once: one listing, one summary', async () => {
     // Prepare
     const account = sandboxWith(...estate());

@@ -16,6 +16,9 @@ export const remediationContext = (account: SandboxAccount, mode: Mode, policy: 
   mode,
   // A Lambda action function's timeout: the claim holds while the invocation could still run.
   remainingMs: 30_000,
+  // The sandbox seed's account, where the sample events happen.
+  account: '123456789012',
+  region: 'us-east-1',
 });
 
 /** The result of a first delivery; a duplicate here is a test bug. */
