@@ -29,8 +29,8 @@ export const READ_CALLS_PATTERN_MAX_CHARS = 2048;
 
 /**
  * How closely the pattern follows the policy: `tight` (the secrets of each `vpcEndpoints` entry,
- * read through no endpoint or another one), `named-secrets` (every successful read of a secret some
- * entry covers, whatever the endpoint), `every-read` (every successful read). Each is a superset of
+ * read through no endpoint or another one), `named-secrets` (every read of a secret some entry covers,
+ * whatever the endpoint), `every-read` (every read). Each is a superset of
  * the one before, taken only when the one before would exceed the length limit.
  */
 export type ReadCallsPrecision = 'tight' | 'named-secrets' | 'every-read';
@@ -43,24 +43,27 @@ export interface ReadCallsPattern {
 type VpcEndpointRules = Policy['vpcEndpoints'];
 type Branch = Record<string, unknown>;
 
-const SUCCEEDED = { errorCode: [{ exists: false }] };
-
 /**
  * The values of `requestParameters.secretId` (or of one `secretIdList` element) that can name a
- * secret whose name matches `glob`: the name itself, or a full or partial ARN
- * (`arn:<partition>:secretsmanager:<region>:<account>:secret:<name>[-<6 random characters>]`).
- * The ARN form is matched by a wildcard, because the partition, region and account before the name
- * vary (a read of another account's secret names its ARN); it may also match a longer name, which
- * only costs an invocation. Policy globs know only `*` (any run of characters, `/` included), as
- * EventBridge's wildcard does.
+ * secret whose name matches `glob`: the name itself, a partial ARN
+ * (`arn:<partition>:secretsmanager:<region>:<account>:secret:<name>`) or a full one (the name and
+ * `-` and 6 random characters). The ARN forms are matched by a wildcard, because the partition,
+ * region and account before the name vary (a read of another account's secret names its ARN).
+ * EventBridge cannot say "6 characters", so `<name>-*` also lets through the full ARN of a secret
+ * named `<name>-<more>`: an invocation that finds nothing, never a finding lost. Policy globs know
+ * only `*` (any run of characters, `/` included), as EventBridge's wildcard does.
  */
-const secretIdMatchers = (glob: string): unknown[] => {
+const secretIdMatchers = (policyGlob: string): unknown[] => {
+  // `**` means what `*` means, and EventBridge rejects consecutive stars.
+  const glob = policyGlob.replace(/\*+/g, '*');
   const escaped = glob.replace(/\\/g, '\\\\');
   const star = glob.indexOf('*');
-  // The cheapest operator that says the same: equality, a prefix, or a wildcard.
-  const byName = star === -1 ? glob : star === glob.length - 1 ? { prefix: glob.slice(0, -1) } : { wildcard: escaped };
-  const byArn = { wildcard: `arn:*:secret:${escaped}${glob.endsWith('*') ? '' : '*'}` };
-  return [byName, byArn];
+  const arn = `arn:*:secret:${escaped}`;
+  // The cheapest operator that says the same for the name: equality, a prefix, or a wildcard.
+  if (star === -1) return [glob, { wildcard: arn }, { wildcard: `${arn}-*` }];
+  // A glob ending in `*` already covers the random suffix.
+  if (star === glob.length - 1) return [{ prefix: glob.slice(0, -1) }, { wildcard: arn }];
+  return glob.endsWith('*') ? [{ wildcard: escaped }, { wildcard: arn }] : [{ wildcard: escaped }, { wildcard: arn }, { wildcard: `${arn}-*` }];
 };
 
 const unique = (values: readonly unknown[]): unknown[] => {
@@ -73,16 +76,23 @@ const unique = (values: readonly unknown[]): unknown[] => {
 
 const idsOf = (globs: readonly string[]): unknown[] => unique([...new Set(globs)].sort().flatMap(secretIdMatchers));
 
-/** A successful read naming one of `ids`: GetSecretValue by `secretId`, BatchGetSecretValue by its list. */
+/**
+ * A read naming one of `ids`: GetSecretValue by `secretId`, BatchGetSecretValue by its list (no
+ * other call has one, so the event name is not repeated there: EventBridge counts every character).
+ * A failed read is let through too (access-outside-vpce judges only successful ones): saying
+ * "no errorCode" would cost characters in every branch, and such reads are rare.
+ */
 const readsOf = (ids: readonly unknown[], endpoint?: Branch): Branch[] => [
-  { eventName: ['GetSecretValue'], ...SUCCEEDED, requestParameters: { secretId: ids }, ...endpoint },
-  { eventName: ['BatchGetSecretValue'], ...SUCCEEDED, requestParameters: { secretIdList: ids }, ...endpoint },
+  { eventName: ['GetSecretValue'], requestParameters: { secretId: ids }, ...endpoint },
+  { requestParameters: { secretIdList: ids }, ...endpoint },
 ];
 
 /**
- * Entries that allow the same endpoints share branches. Classify judges a secret by the first
- * entry whose globs match it; a read that fires there is not through one of that entry's
- * endpoints, so it matches that entry's branches: no firing read is held back.
+ * A read through no endpoint fires for any secret an entry covers: one pair of branches for all
+ * of them. A read through an endpoint fires when the first entry covering the secret does not
+ * allow that endpoint: one pair per set of allowed endpoints, for the secrets of the entries that
+ * allow exactly that set. No firing read is held back; the names are repeated as little as the
+ * length limit asks.
  */
 const tightBranches = (rules: VpcEndpointRules): Branch[] => {
   const byEndpoints = new Map<string, { endpoints: string[]; globs: string[] }>();
@@ -93,19 +103,20 @@ const tightBranches = (rules: VpcEndpointRules): Branch[] => {
     group.globs.push(...rule.secrets);
     byEndpoints.set(key, group);
   }
-  return [...byEndpoints.keys()].sort().flatMap((key) => {
+  // `$or` branches rather than one list mixing `exists` with `anything-but`: the documented way to say "missing or other".
+  const throughNone = readsOf(idsOf(rules.flatMap((rule) => rule.secrets)), { vpcEndpointId: [{ exists: false }] });
+  const throughAnother = [...byEndpoints.keys()].sort().flatMap((key) => {
     const { endpoints, globs } = byEndpoints.get(key) ?? { endpoints: [], globs: [] };
-    const ids = idsOf(globs);
-    // `$or` rather than one list mixing `exists` with `anything-but`: the documented way to say "missing or other".
-    return [...readsOf(ids, { vpcEndpointId: [{ exists: false }] }), ...readsOf(ids, { vpcEndpointId: [{ 'anything-but': endpoints }] })];
+    return readsOf(idsOf(globs), { vpcEndpointId: [{ 'anything-but': endpoints }] });
   });
+  return [...throughNone, ...throughAnother];
 };
 
 const branchesFor = (precision: ReadCallsPrecision, rules: VpcEndpointRules): Branch[] => {
   if (rules.length === 0) return [];
   if (precision === 'tight') return tightBranches(rules);
   if (precision === 'named-secrets') return readsOf(idsOf(rules.flatMap((rule) => rule.secrets)));
-  return [{ eventName: ['GetSecretValue', 'BatchGetSecretValue'], ...SUCCEEDED }];
+  return [{ eventName: ['GetSecretValue', 'BatchGetSecretValue'] }];
 };
 
 const withBranches = (branches: readonly Branch[]): EventPattern => {
