@@ -17,6 +17,7 @@ import { countedPrincipal, deniedWindow, type DeniedTally } from '../shared/doma
 import { loadPolicy } from '../shared/policy/load-policy.js';
 import type { Policy } from '../shared/policy/schema.js';
 import { compilePattern } from '../shared/rules/match-pattern.js';
+import { streamOf } from '../shared/sandbox/synthetic-secrets.js';
 import { readCallsPatternOf } from '../shared/rules/read-calls-pattern.js';
 import { routesFor } from '../shared/rules/routes.js';
 
@@ -68,18 +69,6 @@ const BURST_LENGTH = 15;
 const PLAIN_SECRETS = ['prod/orders/db', 'prod/catalog/api-key', 'prod/search/opensearch', 'staging/payments/db', 'prod/payments-legacy/db', 'prod/ledgers/archive', 'prod/eu/vault'];
 const PROTECTED_SECRETS = ['prod/payments/db', 'prod/payments/stripe-key', 'prod/eu/card-vault', 'prod/ledger/main'];
 const APP_ROLES = ['orders-api-task-role', 'catalog-api-task-role', 'search-indexer-role', 'payments-api-task-role', 'ledger-writer-role'];
-
-/** mulberry32: a small seeded generator, so every run (and the test) sees the same stream. */
-const random = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const pick = <T>(items: readonly T[], next: () => number): T => items[Math.floor(next() * items.length)] as T;
 
@@ -194,7 +183,8 @@ export interface StreamedRead {
  * The burst (15 refused calls by one role within seconds) sits in the middle.
  */
 export function* readStream(count: number, seed = 20261207): Generator<StreamedRead> {
-  const next = random(seed);
+  // A seeded generator, so every run (and the test) sees the same stream.
+  const next = streamOf(seed, 0, 0);
   const start = Date.parse('2026-12-07T00:00:00Z');
   const step = 86_400_000 / count;
   const burstAt = Math.floor(count / 2);
