@@ -15,8 +15,13 @@
  * 4. Sweep listing (`sweep.ts`): 10,000, 100,000 and 500,000 synthetic secrets listed under the
  *    real ListSecrets quota with simulated latency; secrets/s, calls per secret, peak memory.
  *
+ * 5. Reads (`reads.ts`): 1,000,000 synthetic read events (≈ 99.9 % plain reads by applications)
+ *    through the deployed read-calls pattern with the project's matcher: classify invocations per
+ *    million reads (goal ≤ 2,000), and the findings with the pattern and with every read classified
+ *    (none may be lost).
+ *
  * `npm run bench -- <section>...` runs only the sections named (`bundles` (1 and 2),
- * `throughput`, `sweep`); with none, all of them.
+ * `throughput`, `sweep`, `reads`); with none, all of them.
  *
  * Ends with one `BENCH_SUMMARY {json}` line holding every number, for notes and comparisons.
  * Bundles go to a temporary folder under .bench/ (gitignored), removed at the end.
@@ -29,6 +34,7 @@ import type { BuildOptions } from 'esbuild';
 import { type BundleReport, bundleFunction, loadEsbuildOptions, packagedDir, PROJECT, writesMapFile } from './bundle.js';
 import { deployedNodeOptions, type LoadTimes, measureLoadTimes } from './cold-start.js';
 import { heading, kb, round } from './format.js';
+import { measureReads, type ReadsResult } from './reads.js';
 import { measureFullSweep, measureSweep, type SweepResult, type SweepSettings, sweepSettings } from './sweep.js';
 import { loadSamples, measureThroughput, type ThroughputResult } from './throughput.js';
 
@@ -276,7 +282,27 @@ const summary = (
   ),
 });
 
-const SECTIONS = ['bundles', 'throughput', 'sweep'] as const;
+const READS = 1_000_000;
+const READS_GOAL_PER_MILLION = 2000;
+
+const printReads = (r: ReadsResult): void => {
+  heading(
+    `Reads through the read-calls pattern (${r.reads.toLocaleString('en-US')} synthetic read events)`,
+    `Pattern: ${r.patternPrecision}, ${r.patternChars} characters (EventBridge's default limit: 2048). Mix: ${JSON.stringify(r.byKind)}.\n` +
+      `Goal: at most ${READS_GOAL_PER_MILLION.toLocaleString('en-US')} classify invocations per million reads, and no finding lost against classifying every read.`,
+  );
+  console.table({
+    'every read to classify': { invocations: r.reads, 'per million': 1_000_000, findings: r.findingsEveryRead.length, 'classify s': round(r.classifyEverySeconds, 1) },
+    'read-calls pattern': { invocations: r.invocations, 'per million': Math.round(r.invocationsPerMillion), findings: r.findingsTight.length, 'classify s': round(r.classifyTightSeconds, 2) },
+  });
+  console.log(`findings by rule: ${JSON.stringify(r.findingsByRule)}; matching alone: ${round(r.matchSeconds, 2)} s (${round((r.matchSeconds * 1e6) / r.reads, 2)} µs a read)`);
+  console.log(
+    r.lost.length === 0 ? 'no finding lost' : `LOST ${r.lost.length} finding(s): ${r.lost.slice(0, 5).join(', ')}`,
+    r.invocationsPerMillion <= READS_GOAL_PER_MILLION ? '· within the goal' : '· OVER the goal',
+  );
+};
+
+const SECTIONS = ['bundles', 'throughput', 'sweep', 'reads'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The sections named on the command line (`npm run bench -- sweep`), or all of them. */
@@ -340,6 +366,13 @@ const main = async (): Promise<void> => {
     });
     console.log(`findings by check: ${JSON.stringify(full.byRule)}`);
     parts = { node: process.versions.node, arch: process.arch, ...parts, sweep: { ...sweepSummary(settings, results), fullSweep: { ...full, wallSeconds: round(full.wallSeconds, 2) } } };
+  }
+
+  if (sections.has('reads')) {
+    const reads = measureReads(READS);
+    printReads(reads);
+    const { findingsEveryRead, findingsTight, lost, ...numbers } = reads;
+    parts = { ...parts, reads: { ...numbers, findingsEveryRead: findingsEveryRead.length, findingsTight: findingsTight.length, lost: lost.length } };
   }
 
   console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -3,6 +3,7 @@
  * same code the functions and the replay run (deploy/*.cjs call this through tsx):
  *
  *   tsx shared/cli/deployment-facts.ts config-pattern --stage prod [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts read-calls-pattern --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts rotation-functions --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts slack-webhook-secret --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts sweep-schedule --stage prod [policy.yml]
@@ -17,6 +18,7 @@ import { serviceRoleNames } from '../domain/service-roles.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Policy } from '../policy/schema.js';
 import { configCompliancePattern } from '../rules/config-pattern.js';
+import { readCallsPattern } from '../rules/read-calls-pattern.js';
 
 /** Where the stack goes: the stage and the region being packaged. */
 interface Target {
@@ -27,6 +29,8 @@ interface Target {
 const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown>> = {
   /** The Config compliance-change event pattern, with the policy's own rule names. */
   'config-pattern': (policy) => configCompliancePattern(policy),
+  /** The read-calls event pattern: refused calls, reads of deleted secrets, reads outside the policy's VPC endpoints. */
+  'read-calls-pattern': (policy) => readCallsPattern(policy),
   /** The rotation functions enable-rotation may invoke: the only Lambda ARNs its role gets. */
   'rotation-functions': (policy) => mappedRotationFunctions(policy),
   /**

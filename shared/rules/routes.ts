@@ -13,9 +13,9 @@ import type { FunctionName } from '../contracts/functions.js';
 import type { Policy } from '../policy/schema.js';
 import { configCompliancePattern } from './config-pattern.js';
 import type { EventPattern } from './match-pattern.js';
+import { readCallsPattern } from './read-calls-pattern.js';
 import rotationServiceEvents from './rotation-service-events.pattern.json' with { type: 'json' };
 import secretsManagerApiCalls from './secretsmanager-api-calls.pattern.json' with { type: 'json' };
-import secretsManagerReadCalls from './secretsmanager-read-calls.pattern.json' with { type: 'json' };
 import sweepContinuations from './sweep-continuations.pattern.json' with { type: 'json' };
 
 /** `default`: the account's default bus, where CloudTrail events arrive. `project`: the service's own bus. */
@@ -37,13 +37,14 @@ export interface Route {
 export const routes: readonly Route[] = [
   { name: 'rotation-service-events', bus: 'default', pattern: rotationServiceEvents, target: 'classify' },
   { name: 'secretsmanager-api-calls', bus: 'default', pattern: secretsManagerApiCalls, target: 'classify' },
-  // Reads, and every call refused with AccessDenied* (read or write: a rule in this state gets
-  // both). One rule, so a refused call is delivered, and counted for access-denied-burst, once;
-  // the API-call pattern above leaves out calls with an errorCode, so the two never overlap.
+  // Every call refused with AccessDenied* (read or write: a rule in this state gets both), and the
+  // reads that can fire (see read-calls-pattern.ts). One rule, so a refused call is delivered, and
+  // counted for access-denied-burst, once; the API-call pattern above leaves out calls with an
+  // errorCode and names no read, so the two never overlap.
   {
     name: 'secretsmanager-read-calls',
     bus: 'default',
-    pattern: secretsManagerReadCalls,
+    pattern: readCallsPattern({ vpcEndpoints: [] }),
     target: 'classify',
     state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
   },
@@ -72,6 +73,18 @@ export const schedulesFor = (policy: Pick<Policy, 'sweep'>): readonly Schedule[]
   { target: 'sweep', expression: policy.sweep.schedule },
 ];
 
-/** The routes of a deployment: the Config pattern also matches the policy's own names for the managed rules. */
-export const routesFor = (policy: Pick<Policy, 'configRules'>): readonly Route[] =>
-  routes.map((route) => (route.name === 'config-compliance-changes' ? { ...route, pattern: configCompliancePattern(policy) } : route));
+/** Patterns that follow the policy, by route name; the table above holds them for an empty policy. */
+const fromPolicy: Readonly<Record<string, (policy: Pick<Policy, 'configRules' | 'vpcEndpoints'>) => EventPattern>> = {
+  'config-compliance-changes': configCompliancePattern,
+  'secretsmanager-read-calls': readCallsPattern,
+};
+
+/**
+ * The routes of a deployment: the Config pattern also matches the policy's own names for the
+ * managed rules, and the read-calls pattern lets through the reads of the secrets `vpcEndpoints` names.
+ */
+export const routesFor = (policy: Pick<Policy, 'configRules' | 'vpcEndpoints'>): readonly Route[] =>
+  routes.map((route) => {
+    const patternFor = fromPolicy[route.name];
+    return patternFor ? { ...route, pattern: patternFor(policy) } : route;
+  });

@@ -58,8 +58,8 @@ const SMALL_RANGE = 4096;
 
 type Random = () => number;
 
-/** mulberry32: a tiny, fast, good-enough PRNG; one stream per secret, so a secret never depends on another. */
-const streamOf = (seed: number, index: number, salt: number): Random => {
+/** mulberry32: a tiny, fast, good-enough PRNG; one stream per secret, so a secret never depends on another (the reads bench draws its stream from it too). */
+export const streamOf = (seed: number, index: number, salt: number): Random => {
   let state = (Math.imul(seed ^ salt, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca6b)) >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
