@@ -13,6 +13,7 @@ import { type Continuation, MAX_CHECKPOINT_BYTES, SWEEP_CONTINUATION_DETAIL_TYPE
 import { findingBusEvent } from '../contracts/finding.js';
 import { RemediationError } from '../errors.js';
 import { logger } from '../logger.js';
+import { recordFinding, recordSweep } from '../metrics.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock, EventBusPort, LedgerPort, NotifierPort } from '../ports/index.js';
 
@@ -46,7 +47,7 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
   /** One invocation's share of the run: list and judge until done or short of time. */
   const sweepOnce = async (trigger: Trigger, runId: string, invocation: number, shouldStop: () => boolean): Promise<SweepOutcome> => {
     const resumeFrom = trigger.continuation?.checkpoint as SweepCheckpoint | undefined;
-    const report = await runSweep(ports.secrets, (findings) => ports.bus.publish(findings.map(findingBusEvent)), {
+    const report = await runSweep(ports.secrets, (findings) => ports.bus.publish(findings.map(findingBusEvent)).then(() => findings.forEach(recordFinding)), {
       policy: settings.policy,
       now: ports.clock.now(),
       runId,
@@ -77,6 +78,7 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
     });
     await ports.notifier.publish(summary);
     logger.info('sweep complete', { counts: report.counts, listCalls });
+    recordSweep({ secrets: report.counts.secrets, findings: report.counts.findings, listCalls, durationMs: ports.clock.now().getTime() - Date.parse(report.startedAt) });
     return { status: 'complete', runId, counts: report.counts };
   };
 
