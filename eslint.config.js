@@ -53,7 +53,7 @@ const importZones = () =>
                 : [
                     {
                       group: forbidden.map((other) => (other === 'config' ? '../config.js' : `../${other}/*`)),
-                      message: `imports run one way: shared/${area}/ may import only ${[...allowed, 'errors', 'logger'].map((a) => `shared/${a}`).join(', ')} (see the layers in eslint.config.js)`,
+                      message: `imports run one way: shared/${area}/ may import only ${[...allowed, 'errors', 'logger', 'metrics'].map((a) => `shared/${a}`).join(', ')} (see the layers in eslint.config.js)`,
                     },
                   ]),
               { group: ['**/functions/*'], message: 'shared/ never imports functions/: the Lambda entries wire shared/, not the reverse' },

@@ -16,6 +16,7 @@ import type { Clock } from '../ports/clock.js';
 import type { CompliancePort, LedgerPort } from '../ports/ledger.js';
 import type { SecretState, SecretsPort } from '../ports/secrets.js';
 import { managedRuleOf } from '../domain/config-rules.js';
+import { recordRefusedWrite } from '../metrics.js';
 import { rederive } from './rederive.js';
 
 export interface RemediationContext {
@@ -100,6 +101,7 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, secret: 
   const hourEnd = new Date(Math.floor(now.getTime() / HOUR) * HOUR + HOUR);
   const limit = context.policy.limits.writesPerSecretPerHour;
   if (!(await context.ledger.takeWrite(scopeKey.secretWrites(secret.arn), limit, hourEnd))) {
+    recordRefusedWrite(action.type);
     return { ...base, ...stages, outcome: 'blocked', reason: `write limit reached: ${limit} writes to this secret this hour, limits.writesPerSecretPerHour (it would ${would})` };
   }
 

@@ -10,6 +10,7 @@
  *   tsx shared/cli/deployment-facts.ts rotation-statements --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts exemption-denials --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts role-names --stage prod --region eu-west-1 [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts operations --stage prod --region eu-west-1 [policy.yml]
  */
 import { Argument, Command } from 'commander';
 import { exemptionDenials, rotationStatements } from '../actions/iam-statements.js';
@@ -46,6 +47,14 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
   'exemption-denials': (policy) => exemptionDenials(policy),
   /** Each function's role name for the stage and region: the names shared/domain/actor.ts recognises. */
   'role-names': (_policy, { stage, region }) => serviceRoleNames(stage, region),
+  /**
+   * The policy's operations settings, and the ARN (a CloudFormation Fn::Sub) of each function's
+   * role, which the service key's policy names.
+   */
+  operations: (policy, { stage, region }) => ({
+    ...policy.operations,
+    roleArns: Object.values(serviceRoleNames(stage, region)).map((name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${name}` })),
+  }),
 };
 
 const program = new Command()

@@ -11,6 +11,7 @@ import { plural } from '../plural.js';
 import { type AwsSettings, explainAwsError } from './aws-hints.js';
 import { EXIT, UsageError } from './errors.js';
 import { invokeCommand } from './invoke-command.js';
+import { redriveCommand } from './redrive-command.js';
 import { replayCommand } from './replay-command.js';
 import { scanCommand } from './scan-command.js';
 import { validateCommand } from './validate-command.js';
@@ -19,7 +20,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 
 export const buildProgram = (): Command => {
   const program = new Command('secrets-remediator')
-    .description('Watch AWS Secrets Manager through CloudTrail events: replay events locally, invoke one function, scan an account, validate the policy.')
+    .description('Watch AWS Secrets Manager through CloudTrail events: replay events locally, invoke one function, scan an account, validate the policy, redrive dead letters.')
     .version(version, '-V, --version', 'print the version')
     .helpCommand(true)
     .addHelpText(
@@ -33,9 +34,10 @@ Examples:
   secrets-remediator invoke classify --event events/secret-deleted/fires.DeleteSecret.authored.by-developer.json
   secrets-remediator validate --stage prod
   secrets-remediator scan --sandbox
+  secrets-remediator redrive --queue secrets-remediator-prod-failed
   secrets-remediator help replay`,
     );
-  for (const command of [replayCommand(), invokeCommand(), scanCommand(), validateCommand()]) program.addCommand(command);
+  for (const command of [replayCommand(), invokeCommand(), scanCommand(), validateCommand(), redriveCommand()]) program.addCommand(command);
   // Subcommands added whole do not inherit settings: each gets the same error handling.
   for (const command of [program, ...program.commands]) command.exitOverride().showSuggestionAfterError(true);
   return program;

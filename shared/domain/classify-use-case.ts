@@ -9,6 +9,7 @@ import type { ClassifiableEvent } from '../contracts/cloudtrail-event.js';
 import { type Finding, findingBusEvent } from '../contracts/finding.js';
 import { PermissionDeniedError, SecretNotFoundError } from '../errors.js';
 import { logger } from '../logger.js';
+import { recordFinding } from '../metrics.js';
 import type { Ports, SecretState, SecretsPort } from '../ports/index.js';
 import { ruleById } from './catalogue.js';
 import { type ClassifyContext, evaluate, type Prepared, prepare } from './classify.js';
@@ -57,6 +58,7 @@ export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPor
     await release();
     throw error;
   }
+  findings.forEach(recordFinding);
   logger.info('findings published', {
     findings: findings.map((f) => ({ findingId: f.id, ruleId: f.rule, severity: f.severity, reason: f.reason, actions: f.actions })),
   });

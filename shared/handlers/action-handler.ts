@@ -8,6 +8,7 @@ import { parseWith } from '../contracts/cloudtrail-event.js';
 import { type ActionResult, type Mode, resultBusEvent, SecretFindingEventSchema } from '../contracts/finding.js';
 import { remediate } from '../actions/runner.js';
 import { logger } from '../logger.js';
+import { recordAction } from '../metrics.js';
 import { baseChain } from '../middleware/base-chain.js';
 import { deploymentOf } from './deployment.js';
 import type { Rejected } from '../middleware/settle-errors.js';
@@ -52,6 +53,7 @@ export const makeActionHandler = (action: ActionDefinition, ports: ActionPorts, 
       principal: finding.actor.principal,
       principalKind: finding.actor.kind,
     });
+    recordAction(action.type, result.outcome);
     await ports.bus.publish([resultBusEvent({ finding, result })]);
     return { status: result.outcome, findingId: finding.id, reason: result.reason };
   });

@@ -14,6 +14,7 @@ import {
 } from '../contracts/finding.js';
 import { InvalidEventError } from '../errors.js';
 import { logger } from '../logger.js';
+import { countingFailures, recordAlert, recordAlertOutcome } from '../metrics.js';
 import { baseChain } from '../middleware/base-chain.js';
 import type { Rejected } from '../middleware/settle-errors.js';
 
@@ -25,7 +26,9 @@ export const makeHandler = (ports: AlertPorts, settings: AlertUseCaseSettings) =
   return baseChain<AlertOutcome>().handler(async (raw, context): Promise<AlertOutcome> => {
     const { finding, result } = parseAlertInput(raw);
     logger.appendKeys({ eventId: finding.event.id, findingId: finding.id, ruleId: finding.rule, secretArn: finding.secret.id });
-    return alert(finding, result, () => context.getRemainingTimeInMillis());
+    const outcome = await countingFailures(recordAlert, () => alert(finding, result, () => context.getRemainingTimeInMillis()));
+    recordAlertOutcome(outcome);
+    return outcome;
   });
 };
 

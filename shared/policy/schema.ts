@@ -72,6 +72,9 @@ const section = <T extends z.ZodRawShape>(shape: T, what: string) =>
     })
     .strict();
 
+/** The retention periods, in days, CloudWatch Logs accepts for a log group. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
 // --- Leaves -----------------------------------------------------------------------------------
 
 /** AWS tag keys: 1–128 letters, digits, spaces and `_ . : / = + - @`; `aws:` is reserved. */
@@ -245,6 +248,24 @@ export const BasePolicySchema = section(
         listCallsPerSecond: intBetween(1, 100).default(50),
       },
       'schedule, listCallsPerSecond',
+    ).prefault({}),
+    operations: section(
+      {
+        /** Days CloudWatch Logs keeps each function's log group (a value CloudWatch Logs accepts). */
+        logRetentionDays: z
+          .union(LOG_RETENTION_DAYS.map((days) => z.literal(days)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
+            error: (issue) => expectedMessage(`one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')})`, issue.input),
+          })
+          .default(365),
+        /** Also send the operational alarms to the alert topic (they always go to the operations topic). */
+        alarmsToAlertTopic: bool().default(false),
+        /**
+         * Hours without a completed sweep before the heartbeat alarm fires: a little more than the
+         * sweep's interval. At most a week, the longest an alarm may look back over hourly periods.
+         */
+        sweepHeartbeatHours: intBetween(1, 168).default(26),
+      },
+      'logRetentionDays, alarmsToAlertTopic, sweepHeartbeatHours',
     ).prefault({}),
   },
   'policy fields',

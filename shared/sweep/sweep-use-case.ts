@@ -15,6 +15,7 @@ import { InvalidEventError, RemediationError } from '../errors.js';
 import { claimKey, REMEMBER_MS } from '../ledger/keys.js';
 import { once } from '../ledger/once.js';
 import { logger } from '../logger.js';
+import { recordFinding, recordSweep } from '../metrics.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock, EventBusPort, LedgerPort, NotifierPort } from '../ports/index.js';
 
@@ -73,7 +74,7 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
     // project bus, and its startedAt could move the checks' "now" anywhere.
     const resumeFrom = claimed ? { ...claimed, startedAt: await recordedStart(runId) } : undefined;
     if (!claimed) await recordStart(runId, now);
-    const report = await runSweep(ports.secrets, (findings) => ports.bus.publish(findings.map(findingBusEvent)), {
+    const report = await runSweep(ports.secrets, (findings) => ports.bus.publish(findings.map(findingBusEvent)).then(() => findings.forEach(recordFinding)), {
       policy: settings.policy,
       now,
       runId,
@@ -104,6 +105,7 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
     });
     await ports.notifier.publish(summary);
     logger.info('sweep complete', { counts: report.counts, listCalls });
+    recordSweep({ secrets: report.counts.secrets, findings: report.counts.findings, listCalls, durationMs: ports.clock.now().getTime() - Date.parse(report.startedAt) });
     return { status: 'complete', runId, counts: report.counts };
   };
 

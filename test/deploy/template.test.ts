@@ -20,6 +20,7 @@ import type { ActionType } from '../../shared/contracts/finding.js';
 import { type FunctionName, functionNames } from '../../shared/contracts/functions.js';
 import { isServiceRoleName, serviceRoleName } from '../../shared/domain/service-roles.js';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../shared/replay/lambda-context.js';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../shared/metrics.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
 import { readYaml } from '../../shared/policy/parse-policy.js';
 import { routes, routesFor, schedulesFor } from '../../shared/rules/routes.js';
@@ -297,31 +298,32 @@ describe('Packaged template', () => {
     expect(table?.BillingMode).toBe('PAY_PER_REQUEST');
   });
 
-  it('tells the alert topic in every 5-minute period dead letters arrive in, with a key policy that lets CloudWatch publish and no other service', () => {
+  it('tells the operations topic in every 5-minute period dead letters arrive in, with a key policy that lets CloudWatch publish', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
     const keyStatements = (resources.AlertKey?.Properties.KeyPolicy as { Statement: (Statement & { Principal: { Service?: string | string[] } })[] }).Statement;
 
     // Messages sent, not waiting: a waiting count would hold the alarm in ALARM, silent, while they wait.
-    expect(alarms).toContainEqual(
-      expect.objectContaining({
-        Namespace: 'AWS/SQS',
-        MetricName: 'NumberOfMessagesSent',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
-        Statistic: 'Sum',
-        Period: 300,
-        EvaluationPeriods: 1,
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
-        TreatMissingData: 'notBreaching',
-        AlarmActions: [{ Ref: 'AlertTopic' }],
-      }),
-    );
+    for (const queue of ['DeadLetterQueue', 'RuleDeadLetterQueue']) {
+      expect(alarms, queue).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'AWS/SQS',
+          MetricName: 'NumberOfMessagesSent',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+          Statistic: 'Sum',
+          Period: 300,
+          EvaluationPeriods: 1,
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [{ Ref: 'OperationsTopic' }],
+        }),
+      );
+    }
     expect(
       keyStatements.some(
         (s) => s.Effect === 'Allow' && [s.Principal.Service].flat().includes('cloudwatch.amazonaws.com') && ['kms:Decrypt', 'kms:GenerateDataKey*'].every((a) => actionsOf(s).includes(a)),
       ),
     ).toBe(true);
-    expect(keyStatements.flatMap((s) => [s.Principal.Service ?? []].flat())).toEqual(['cloudwatch.amazonaws.com']);
   });
 
   it('allows no role to read a secret value while the policy names no Slack webhook secret, and no wildcard action', () => {
@@ -491,6 +493,163 @@ describe('Packaged template', () => {
     for (const [name, seconds] of Object.entries(FUNCTION_TIMEOUT_SECONDS)) {
       expect(Number(resources[functionIds()[name] ?? '']?.Properties.Timeout), name).toBe(seconds);
     }
+  });
+});
+
+/** Nothing fails silently, everything is encrypted with the service key, kept as long as needed. */
+describe('Packaged template: operations', () => {
+  beforeAll(async () => {
+    resources ??= (await packagedTemplate()).Resources;
+  }, PACKAGE_TIMEOUT_MS + 10_000);
+
+  const shippedPolicy = () => loadPolicy({ file: join(repoRoot, 'policy.yml'), stage: packagedFor(packageDir).stage });
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties as Record<string, unknown> & { Dimensions: { Name: string; Value: unknown }[] });
+  const KEY = { Ref: 'AlertKey' };
+  const KEY_ARN = { 'Fn::GetAtt': ['AlertKey', 'Arn'] };
+
+  it('retries every rule target for at most an hour and 24 attempts, then keeps the event in the rules\' dead-letter queue', () => {
+    const targets = ofType('AWS::Events::Rule').flatMap(([id, r]) => (r.Properties.Targets as Record<string, unknown>[]).map((t) => [id, t] as const));
+
+    expect(targets).toHaveLength(13);
+    for (const [id, target] of targets) {
+      expect(target.RetryPolicy, id).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 24 });
+      expect(target.DeadLetterConfig, id).toEqual({ Arn: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] } });
+    }
+  });
+
+  it("lets EventBridge send to the rules' dead-letter queue only from the service's own rules (aws:SourceArn)", () => {
+    const policies = ofType('AWS::SQS::QueuePolicy').map(([, r]) => r.Properties as { Queues: unknown[]; PolicyDocument: { Statement: (Statement & { Principal: unknown })[] } });
+    const ruleArns = ofType('AWS::Events::Rule').map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
+
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.Queues).toEqual([{ Ref: 'RuleDeadLetterQueue' }]);
+    expect(policies[0]?.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] },
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+      }),
+    ]);
+  });
+
+  it('alarms on Errors and Throttles of every function, FailedInvocations of every rule, the oldest dead letter of each queue and failed notifications of each topic', () => {
+    const all = alarms();
+    const on = (namespace: string, metric: string) => all.filter((a) => a.Namespace === namespace && a.MetricName === metric);
+    const functionRefs = Object.values(functionIds()).map((id) => ({ Ref: id }));
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+
+    for (const metric of ['Errors', 'Throttles']) {
+      expect(on('AWS/Lambda', metric).map((a) => a.Dimensions), metric).toEqual(expect.arrayContaining(functionRefs.map((ref) => [{ Name: 'FunctionName', Value: ref }])));
+      expect(on('AWS/Lambda', metric), metric).toHaveLength(functionRefs.length);
+    }
+    // A rule on the project bus reports under EventBusName and RuleName; one on the default bus under RuleName alone.
+    expect(on('AWS/Events', 'FailedInvocations').map((a) => a.Dimensions)).toEqual(
+      rules.map((r) => [...(r.EventBusName ? [{ Name: 'EventBusName', Value: r.EventBusName }] : []), { Name: 'RuleName', Value: r.Name }]),
+    );
+    expect(on('AWS/SQS', 'ApproximateAgeOfOldestMessage').map((a) => [a.Dimensions[0]?.Value, a.Statistic])).toEqual([
+      [{ 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] }, 'Maximum'],
+      [{ 'Fn::GetAtt': ['RuleDeadLetterQueue', 'QueueName'] }, 'Maximum'],
+    ]);
+    expect(on('AWS/SNS', 'NumberOfNotificationsFailed').map((a) => a.Dimensions[0]?.Value)).toEqual([
+      { 'Fn::GetAtt': ['AlertTopic', 'TopicName'] },
+      { 'Fn::GetAtt': ['OperationsTopic', 'TopicName'] },
+    ]);
+  });
+
+  it('alarms when no sweep completed within the heartbeat (26 hours by default), counting missing data as breaching', () => {
+    const heartbeat = alarms().filter((a) => a.MetricName === 'SweepsCompleted');
+    const hours = shippedPolicy().operations.sweepHeartbeatHours;
+
+    expect(hours).toBe(26);
+    expect(heartbeat).toEqual([
+      expect.objectContaining({
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [{ Name: 'service', Value: METRICS_SERVICE }],
+        Statistic: 'Sum',
+        Period: 3600,
+        EvaluationPeriods: hours,
+        DatapointsToAlarm: hours,
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        TreatMissingData: 'breaching',
+      }),
+    ]);
+  });
+
+  it('sends every alarm to the operations topic, and not to the alert topic while the policy says not to', () => {
+    expect(shippedPolicy().operations.alarmsToAlertTopic).toBe(false);
+    for (const alarm of alarms()) expect(alarm.AlarmActions, String(alarm.AlarmName)).toEqual([{ Ref: 'OperationsTopic' }]);
+    expect(resources.OperationsTopic?.Properties.KmsMasterKeyId).toEqual(KEY);
+  });
+
+  it('encrypts every topic, queue, table and log group with the one service key, which rotates', () => {
+    expect(ofType('AWS::KMS::Key').map(([id]) => id)).toEqual(['AlertKey']);
+    expect(resources.AlertKey?.Properties.EnableKeyRotation).toBe(true);
+    for (const [id, topic] of ofType('AWS::SNS::Topic')) expect(topic.Properties.KmsMasterKeyId, id).toEqual(KEY);
+    for (const [id, queue] of ofType('AWS::SQS::Queue')) {
+      expect(queue.Properties.KmsMasterKeyId, id).toEqual(KEY);
+      expect(queue.Properties.SqsManagedSseEnabled, id).toBeUndefined();
+    }
+    for (const [id, table] of ofType('AWS::DynamoDB::Table')) expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: KEY });
+    const logGroups = ofType('AWS::Logs::LogGroup');
+    expect(logGroups).toHaveLength(functionNames.length);
+    for (const [id, group] of logGroups) expect(group.Properties.KmsKeyId, id).toEqual(KEY_ARN);
+  });
+
+  it("names in the key policy the service's roles and the services that use the key, CloudWatch Logs only for the service's log groups", () => {
+    const { stage, region } = packagedFor(packageDir);
+    const statements = (resources.AlertKey?.Properties.KeyPolicy as { Statement: (Statement & { Principal: { Service?: unknown } })[] }).Statement;
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
+
+    expect(bySid('ServiceRolesUseTheKeyThroughItsServices')?.Condition?.ArnEquals?.['aws:PrincipalArn']).toEqual(
+      functionNames.map((fn) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${serviceRoleName(fn, stage, region)}` })),
+    );
+    expect(bySid('ServiceRolesUseTheKeyThroughItsServices')?.Condition?.StringEquals?.['kms:ViaService']).toEqual(
+      ['dynamodb', 'sns', 'sqs'].map((service) => ({ 'Fn::Sub': `${service}.\${AWS::Region}.amazonaws.com` })),
+    );
+    expect(bySid('AwsServicesUseTheKey')?.Principal.Service).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com']);
+    const logs = bySid('CloudWatchLogsUsesTheKeyForTheLogGroups');
+    expect(logs?.Principal.Service).toEqual({ 'Fn::Sub': 'logs.${AWS::Region}.amazonaws.com' });
+    expect(logs?.Condition?.ArnLike).toEqual({
+      'kms:EncryptionContext:aws:logs:arn': { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/secrets-remediator-${stage}-*` },
+    });
+  });
+
+  it('keeps both tables recoverable to any point in time and protected from deletion, and logs for the policy\'s retention (365 days by default)', () => {
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables.map(([id]) => id).sort()).toEqual(['DigestTable', 'LedgerTable']);
+    for (const [id, table] of tables) {
+      expect(table.Properties.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.Properties.DeletionProtectionEnabled, id).toBe(true);
+    }
+    expect(shippedPolicy().operations.logRetentionDays).toBe(365);
+    for (const [id, group] of ofType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays, id).toBe(365);
+  });
+
+  it('reserves concurrency for every function: classify cannot take the pool, the actions stay under 50 writes a second', () => {
+    const reserved = Object.fromEntries(Object.entries(functionIds()).map(([name, id]) => [name, resources[id]?.Properties.ReservedConcurrentExecutions as number]));
+    // An action invocation makes at most one write and takes a few hundred ms: at most ~5 writes a second per run.
+    const WRITES_PER_SECOND_PER_RUN = 5;
+
+    for (const name of functionNames) expect(reserved[name], name).toBeGreaterThan(0);
+    // The account's default pool is 1,000, of which Lambda keeps 100 unreserved.
+    expect(reserved.classify).toBeLessThanOrEqual(100);
+    const actionRuns = Object.keys(actionDefinitions).reduce((sum, type) => sum + (reserved[type] ?? 0), 0);
+    expect(actionRuns * WRITES_PER_SECOND_PER_RUN).toBeLessThanOrEqual(50);
+    expect([reserved.sweep, reserved['alert-digest']]).toEqual([1, 1]);
+  });
+
+  it('has one dashboard with the service metrics and every alarm', () => {
+    const dashboards = ofType('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboards[0]?.[1].Properties.DashboardBody);
+
+    expect(dashboards).toHaveLength(1);
+    for (const metric of ['Findings', 'Actions', 'Alerts', 'Digests', 'RefusedWrites', 'SweepSecrets', 'SweepFindings', 'SweepCalls', 'SweepDuration', 'SweepsCompleted']) {
+      expect(body, metric).toContain(metric);
+    }
+    for (const alarm of alarms()) expect(body, String(alarm.AlarmName)).toContain(`:alarm:${String(alarm.AlarmName)}`);
   });
 });
 

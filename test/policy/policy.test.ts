@@ -116,6 +116,7 @@ describe('Function: parsePolicy', () => {
         },
         configRules: {},
         sweep: { schedule: 'rate(1 day)', listCallsPerSecond: 50 },
+        operations: { logRetentionDays: 365, alarmsToAlertTopic: false, sweepHeartbeatHours: 26 },
         stages: {},
       } satisfies Policy);
     });

@@ -1,0 +1,208 @@
+'use strict';
+/**
+ * Nothing fails silently, and everything is encrypted with the service key. Runs once the
+ * template is complete (the framework's resources and serverless.yml's merged), because what it
+ * adds depends on every function, rule, log group and queue in it:
+ *
+ * - every log group encrypted with the service key (the framework has no setting for it);
+ * - every rule target checked for a retry policy and a dead-letter queue (packaging fails
+ *   otherwise: a new rule cannot ship without one), and RuleDeadLetterQueue's policy letting
+ *   exactly those rules send to it (aws:SourceArn);
+ * - alarms: Errors and Throttles per function, FailedInvocations per rule, arrivals and the age
+ *   of the oldest message per dead-letter queue, failed SNS notifications per topic, and the
+ *   sweep heartbeat; each notifies custom.operations.alarmActions;
+ * - one dashboard with the service's metrics (shared/metrics.ts) and every alarm.
+ *
+ * Hand-written, not YAML: a dozen alarms per function and rule written out by hand would drift
+ * the first time a function or rule is added; here they follow the template.
+ */
+const KEY = 'AlertKey';
+const DEAD_LETTER_QUEUES = ['DeadLetterQueue', 'RuleDeadLetterQueue'];
+const TOPICS = ['AlertTopic', 'OperationsTopic'];
+/** shared/metrics.ts: the namespace and service dimension of the service's own metrics. */
+const NAMESPACE = 'SecretsRemediator';
+const SERVICE = 'secrets-remediator';
+/** Dead letters waiting this long have not been redriven: someone should look. */
+const OLDEST_DEAD_LETTER_SECONDS = 3600;
+/** Throttling is expected in a storm (reserved concurrency): alarm when it lasts 15 minutes. */
+const THROTTLED_PERIODS = 3;
+
+const ofType = (resources, type) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** An alarm on `metric`, notifying the operations topic (and the alert topic when the policy says). */
+const alarm = (name, description, metric, actions) => ({
+  Type: 'AWS::CloudWatch::Alarm',
+  Properties: {
+    AlarmName: name,
+    AlarmDescription: description,
+    Statistic: 'Sum',
+    Period: 300,
+    EvaluationPeriods: 1,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+    // Missing data is a quiet period: these metrics are published only when something happens.
+    TreatMissingData: 'notBreaching',
+    AlarmActions: actions,
+    ...metric,
+  },
+});
+
+class Operations {
+  constructor(serverless) {
+    this.serverless = serverless;
+    // After serverless.yml's resources are merged, before the template is written.
+    this.hooks = { 'after:aws:package:finalize:mergeCustomProviderResources': () => this.apply() };
+  }
+
+  apply() {
+    const service = this.serverless.service;
+    const resources = service.provider.compiledCloudFormationTemplate.Resources;
+    const settings = service.custom.operations;
+    const prefix = `${service.service}-${service.provider.stage}`;
+    const actions = settings.alarmActions;
+    const alarms = {};
+
+    for (const [, group] of ofType(resources, 'AWS::Logs::LogGroup')) group.Properties.KmsKeyId = { 'Fn::GetAtt': [KEY, 'Arn'] };
+
+    const rules = ofType(resources, 'AWS::Events::Rule');
+    const undelivered = rules.filter(([, rule]) => rule.Properties.Targets.some((t) => !t.RetryPolicy || !t.DeadLetterConfig)).map(([id]) => id);
+    if (undelivered.length > 0) {
+      throw new Error(`every rule target needs a retry policy and a dead-letter queue (custom.ruleRetryPolicy, custom.ruleDeadLetterQueue); missing on ${undelivered.join(', ')}`);
+    }
+    resources.RuleDeadLetterQueuePolicy = {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        Queues: [{ Ref: 'RuleDeadLetterQueue' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'ServiceRulesSendUndeliveredEvents',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] },
+              Condition: { ArnEquals: { 'aws:SourceArn': rules.map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] })) } },
+            },
+          ],
+        },
+      },
+    };
+
+    const functions = ofType(resources, 'AWS::Lambda::Function').map(([id, fn]) => ({ id, name: fn.Properties.FunctionName }));
+    for (const { id, name } of functions) {
+      const dimensions = [{ Name: 'FunctionName', Value: { Ref: id } }];
+      alarms[`${id}ErrorsAlarm`] = alarm(`${name}-errors`, `${name} failed an invocation (Lambda retries async events twice, then keeps them in the dead-letter queue): read its log.`, {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: dimensions,
+      }, actions);
+      alarms[`${id}ThrottlesAlarm`] = alarm(`${name}-throttles`, `${name} was throttled for ${THROTTLED_PERIODS * 5} minutes: its reserved concurrency is full (events wait in Lambda's queue for up to six hours).`, {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Throttles',
+        Dimensions: dimensions,
+        EvaluationPeriods: THROTTLED_PERIODS,
+      }, actions);
+    }
+
+    const ruleNames = rules.map(([id, rule]) => {
+      const name = rule.Properties.Name;
+      if (typeof name !== 'string') throw new Error(`rule ${id} needs a Name for its FailedInvocations alarm`);
+      // A rule on a custom bus has its metrics under both EventBusName and RuleName.
+      const bus = rule.Properties.EventBusName;
+      return { id, name, dimensions: [...(bus ? [{ Name: 'EventBusName', Value: bus }] : []), { Name: 'RuleName', Value: name }] };
+    });
+    for (const { id, name, dimensions } of ruleNames) {
+      alarms[`${id}FailedInvocationsAlarm`] = alarm(`${name}-failed-invocations`, `EventBridge gave up delivering events of rule ${name} (they are in the undelivered queue: secrets-remediator redrive).`, {
+        Namespace: 'AWS/Events',
+        MetricName: 'FailedInvocations',
+        Dimensions: dimensions,
+      }, actions);
+    }
+
+    for (const queue of DEAD_LETTER_QUEUES) {
+      const name = resources[queue].Properties.QueueName;
+      const dimensions = [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }];
+      // Messages *sent* in a period, not waiting: the alarm goes back to OK after a quiet period and
+      // notifies again for the next letters, where a count of waiting messages would stay in ALARM.
+      alarms[`${queue}Alarm`] = alarm(`${name}-arrivals`, `Events arrived in ${name}: inspect and redrive them (secrets-remediator redrive --queue ${name}).`, {
+        Namespace: 'AWS/SQS',
+        MetricName: 'NumberOfMessagesSent',
+        Dimensions: dimensions,
+      }, actions);
+      alarms[`${queue}AgeAlarm`] = alarm(`${name}-oldest-message`, `A message has waited in ${name} for more than ${OLDEST_DEAD_LETTER_SECONDS / 60} minutes: redrive it (secrets-remediator redrive --queue ${name}); SQS drops it after 14 days.`, {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: dimensions,
+        Statistic: 'Maximum',
+        Threshold: OLDEST_DEAD_LETTER_SECONDS,
+      }, actions);
+    }
+
+    for (const topic of TOPICS) {
+      const name = resources[topic].Properties.TopicName;
+      alarms[`${topic}FailedNotificationsAlarm`] = alarm(`${name}-failed-notifications`, `SNS could not deliver notifications of ${name} to a subscriber: check the subscriptions.`, {
+        Namespace: 'AWS/SNS',
+        MetricName: 'NumberOfNotificationsFailed',
+        Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [topic, 'TopicName'] } }],
+      }, actions);
+    }
+
+    // The heartbeat: every completed sweep emits SweepsCompleted. No sweep in N hours (no data
+    // counts as breaching: a sweep that never ran emits nothing) is an alarm.
+    const hours = settings.sweepHeartbeatHours;
+    alarms.SweepHeartbeatAlarm = alarm(`${prefix}-sweep-heartbeat`, `No sweep completed in ${hours} hours (operations.sweepHeartbeatHours): read the sweep function's log.`, {
+      Namespace: NAMESPACE,
+      MetricName: 'SweepsCompleted',
+      Dimensions: [{ Name: 'service', Value: SERVICE }],
+      Period: 3600,
+      EvaluationPeriods: hours,
+      DatapointsToAlarm: hours,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    }, actions);
+
+    Object.assign(resources, alarms);
+    resources.OperationsDashboard = dashboard(prefix, functions, ruleNames, alarms);
+  }
+}
+
+/** The dashboard: the service's own metrics first, then Lambda, EventBridge and every alarm. */
+const dashboard = (prefix, functions, rules, alarms) => {
+  const search = (metric, dimensions, stat = 'Sum') => [{ expression: `SEARCH('{${NAMESPACE},${dimensions.join(',')}} MetricName="${metric}"', '${stat}', 300)`, id: metric.toLowerCase() }];
+  const widget = (title, metrics, x, y) => ({ type: 'metric', x, y, width: 12, height: 6, properties: { title, region: '${AWS::Region}', stat: 'Sum', period: 300, view: 'timeSeries', metrics } });
+  const names = functions.map((f) => f.name);
+  const body = {
+    widgets: [
+      widget('Findings by rule and severity', search('Findings', ['rule', 'service', 'severity']), 0, 0),
+      widget('Actions by type and outcome', search('Actions', ['action', 'outcome', 'service']), 12, 0),
+      widget('Alerts by channel and outcome', search('Alerts', ['channel', 'outcome', 'service']), 0, 6),
+      widget('Digests by channel and outcome', search('Digests', ['channel', 'outcome', 'service']), 12, 6),
+      widget('Refused writes (write limit) by action', search('RefusedWrites', ['action', 'service']), 0, 12),
+      widget(
+        'Sweeps: secrets, findings, ListSecrets calls, completed runs',
+        ['SweepSecrets', 'SweepFindings', 'SweepCalls', 'SweepsCompleted'].map((m) => [NAMESPACE, m, 'service', SERVICE]),
+        12,
+        12,
+      ),
+      widget('Sweep duration (ms)', [[NAMESPACE, 'SweepDuration', 'service', SERVICE, { stat: 'Maximum' }]], 0, 18),
+      widget('Lambda errors and throttles', names.flatMap((n) => [['AWS/Lambda', 'Errors', 'FunctionName', n], ['AWS/Lambda', 'Throttles', 'FunctionName', n]]), 12, 18),
+      widget('EventBridge failed invocations', rules.map((r) => ['AWS/Events', 'FailedInvocations', ...r.dimensions.flatMap((d) => [d.Name, typeof d.Value === 'string' ? d.Value : `${prefix}`])]), 0, 24),
+      {
+        type: 'alarm',
+        x: 12,
+        y: 24,
+        width: 12,
+        height: 12,
+        properties: {
+          title: 'Alarms',
+          alarms: Object.values(alarms).map((a) => `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a.Properties.AlarmName}`),
+        },
+      },
+    ],
+  };
+  return { Type: 'AWS::CloudWatch::Dashboard', Properties: { DashboardName: prefix, DashboardBody: { 'Fn::Sub': JSON.stringify(body) } } };
+};
+
+module.exports = Operations;
