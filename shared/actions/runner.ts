@@ -20,7 +20,8 @@ import { managedRuleOf } from '../domain/config-rules.js';
 export interface RemediationContext {
   readonly secrets: SecretsPort;
   readonly ledger: LedgerPort;
-  readonly compliance: CompliancePort;
+  /** Present for an action that declares a Config rule (`ActionDefinition.configRule`). */
+  readonly compliance?: CompliancePort;
   readonly clock: Clock;
   readonly policy: Policy;
   readonly mode: Mode;
@@ -142,7 +143,7 @@ const readBack = async (
 /** Best effort: a fix stands whether or not Config re-evaluates now; say which. */
 const reevaluate = async (action: ActionDefinition, finding: Finding, context: RemediationContext): Promise<string> => {
   const names = configRuleNames(action, finding, context.policy);
-  if (names.length === 0) return '';
+  if (names.length === 0 || !context.compliance) return '';
   try {
     const started = await context.compliance.reevaluate(names);
     return started.length > 0
