@@ -40,14 +40,7 @@ export interface Digest {
 }
 
 /** One part of a digest: what every channel shows of it. Plain text, redacted, not yet escaped. */
-export interface DigestModel {
-  readonly rule: string;
-  readonly title: string;
-  readonly severity: Severity;
-  readonly account: string;
-  readonly region: string;
-  readonly windowStart: string;
-  readonly windowEnd: string;
+export interface DigestModel extends Omit<Digest, 'items'> {
   /** Items in the whole digest. */
   readonly count: number;
   /** `3 findings`. */
