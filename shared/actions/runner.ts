@@ -22,7 +22,8 @@ import { rederive } from './rederive.js';
 export interface RemediationContext {
   readonly secrets: SecretsPort;
   readonly ledger: LedgerPort;
-  readonly compliance: CompliancePort;
+  /** Present for an action that declares a Config rule (`ActionDefinition.configRule`). */
+  readonly compliance?: CompliancePort;
   readonly clock: Clock;
   readonly policy: Policy;
   readonly mode: Mode;
@@ -162,7 +163,7 @@ const readBack = async (
 /** Best effort: a fix stands whether or not Config re-evaluates now; say which. */
 const reevaluate = async (action: ActionDefinition, finding: Finding, context: RemediationContext): Promise<string> => {
   const names = configRuleNames(action, finding, context.policy);
-  if (names.length === 0) return '';
+  if (names.length === 0 || !context.compliance) return '';
   try {
     const started = await context.compliance.reevaluate(names);
     return started.length > 0

@@ -5,9 +5,11 @@
  * "custom"; content: textType, title, description, nextSteps, keywords; metadata: threadId,
  * summary, eventType, relatedResources, additionalContext). Limits: `CHATBOT_LIMITS`.
  */
+import type { NextStep } from './advice.js';
+import type { DigestModel } from './digest.js';
 import { CHATBOT_LIMITS, charLength, truncate } from './limits.js';
 import type { AlertModel } from './model.js';
-import { bold, code, escapeMrkdwn, lineMrkdwn, link, severityEmoji, stepMrkdwn } from './mrkdwn.js';
+import { bold, code, digestItemMrkdwn, escapeMrkdwn, lineMrkdwn, link, severityEmoji, stepMrkdwn } from './mrkdwn.js';
 
 /** The document. A type (not an interface) so it is a plain record for `AlertMessage.chatbot`. */
 export type ChatbotNotification = {
@@ -85,39 +87,90 @@ export const renderChatbot = (model: AlertModel): ChatbotNotification => {
     ...(model.links.length > 0 ? [model.links.map((l) => link(l.url, l.label)).join(' · ')] : []),
     `_finding ${escapeMrkdwn(model.findingId)}_`,
   ];
-  const steps = model.nextSteps.map((step) => truncate(stepMrkdwn(step), CHATBOT_LIMITS.nextStepChars, CUT_NOTE));
+  return chatbotDocument({
+    id: model.findingId,
+    severity: model.severity,
+    subject: model.subject,
+    description: fitDescription(head, body, tail, CHATBOT_LIMITS.descriptionChars),
+    nextSteps: model.nextSteps,
+    keywords: model.keywords,
+    threadId: model.threadId,
+    summary: model.summary,
+    eventType: model.rule,
+    relatedResources: model.relatedResources,
+    additionalContext: {
+      findingId: model.findingId,
+      rule: model.rule,
+      severity: model.severity,
+      account: model.secret.account,
+      region: model.secret.region,
+      outcome: model.action.outcome,
+      dryRun: String(model.action.dryRun),
+      eventName: model.event.name,
+      eventTime: model.event.time,
+    },
+  });
+};
+
+/** The document for one part of a digest: the count, the window, and each secret with its outcome. */
+export const renderDigestChatbot = (model: DigestModel): ChatbotNotification => {
+  const where = `in account ${code(model.account)}, region ${code(model.region)}, between ${escapeMrkdwn(model.windowStart)} and ${escapeMrkdwn(model.windowEnd)}`;
+  const intro = `${bold(model.findings)} of ${code(model.rule)} ${where}${model.part ? ` (${model.part.label}, items ${model.part.range})` : ''}`;
+  return chatbotDocument({
+    id: `digest/${model.rule}/${model.windowStart}/${model.index + 1}`,
+    severity: model.severity,
+    subject: model.subject,
+    // The parts are sized so that the list fits whole (`digest.ts`).
+    description: truncate([intro, ...model.items.map(digestItemMrkdwn)].join('\n'), CHATBOT_LIMITS.descriptionChars),
+    nextSteps: model.nextSteps,
+    keywords: model.keywords,
+    threadId: model.threadId,
+    summary: model.summary,
+    eventType: `${model.rule}-digest`,
+    relatedResources: [],
+    additionalContext: { rule: model.rule, findings: String(model.count), part: model.partOf, windowStart: model.windowStart, windowEnd: model.windowEnd },
+  });
+};
+
+/** What a document says, before it is escaped and cut to Chatbot's limits. */
+interface DocumentFacts {
+  readonly id: string;
+  readonly severity: string;
+  readonly subject: string;
+  /** Already mrkdwn, and within `CHATBOT_LIMITS.descriptionChars`. */
+  readonly description: string;
+  readonly nextSteps: readonly NextStep[];
+  readonly keywords: readonly string[];
+  readonly threadId: string;
+  readonly summary: string;
+  readonly eventType: string;
+  readonly relatedResources: readonly string[];
+  readonly additionalContext: Readonly<Record<string, string>>;
+}
+
+/** The one shape of a document, escaped and cut to Chatbot's limits: an alert's and a digest's alike. */
+const chatbotDocument = (facts: DocumentFacts): ChatbotNotification => {
+  const steps = facts.nextSteps.map((step) => truncate(stepMrkdwn(step), CHATBOT_LIMITS.nextStepChars, CUT_NOTE));
   return {
     version: '1.0',
     source: 'custom',
-    id: truncate(model.findingId, 256),
+    id: truncate(facts.id, 256),
     content: {
       textType: 'client-markdown',
-      title: truncate(`${severityEmoji[model.severity] ?? ''} ${escapeMrkdwn(model.subject)}`.trim(), CHATBOT_LIMITS.titleChars),
-      description: fitDescription(head, body, tail, CHATBOT_LIMITS.descriptionChars),
+      title: truncate(`${severityEmoji[facts.severity] ?? ''} ${escapeMrkdwn(facts.subject)}`.trim(), CHATBOT_LIMITS.titleChars),
+      description: facts.description,
       nextSteps:
         steps.length <= CHATBOT_LIMITS.nextSteps
           ? steps
           : [...steps.slice(0, CHATBOT_LIMITS.nextSteps - 1), `… and ${steps.length - CHATBOT_LIMITS.nextSteps + 1} more steps in the email alert`],
-      keywords: model.keywords.slice(0, CHATBOT_LIMITS.keywords).map((k) => truncate(escapeMrkdwn(k), CHATBOT_LIMITS.keywordChars)),
+      keywords: facts.keywords.slice(0, CHATBOT_LIMITS.keywords).map((k) => truncate(escapeMrkdwn(k), CHATBOT_LIMITS.keywordChars)),
     },
     metadata: {
-      threadId: model.threadId,
-      summary: truncate(escapeMrkdwn(model.summary), CHATBOT_LIMITS.summaryChars),
-      eventType: truncate(model.rule, CHATBOT_LIMITS.eventTypeChars),
-      relatedResources: model.relatedResources.slice(0, CHATBOT_LIMITS.relatedResources).filter((r) => r.length <= CHATBOT_LIMITS.relatedResourceChars),
-      additionalContext: Object.fromEntries(
-        Object.entries({
-          findingId: model.findingId,
-          rule: model.rule,
-          severity: model.severity,
-          account: model.secret.account,
-          region: model.secret.region,
-          outcome: model.action.outcome,
-          dryRun: String(model.action.dryRun),
-          eventName: model.event.name,
-          eventTime: model.event.time,
-        }).map(([key, value]) => [key, truncate(value, CHATBOT_LIMITS.additionalContextValueChars)]),
-      ),
+      threadId: facts.threadId,
+      summary: truncate(escapeMrkdwn(facts.summary), CHATBOT_LIMITS.summaryChars),
+      eventType: truncate(facts.eventType, CHATBOT_LIMITS.eventTypeChars),
+      relatedResources: facts.relatedResources.slice(0, CHATBOT_LIMITS.relatedResources).filter((r) => r.length <= CHATBOT_LIMITS.relatedResourceChars),
+      additionalContext: Object.fromEntries(Object.entries(facts.additionalContext).map(([key, value]) => [key, truncate(value, CHATBOT_LIMITS.additionalContextValueChars)])),
     },
   };
 };

@@ -1,18 +1,18 @@
 /**
- * Storms: many findings of one rule within a window go out as one digest — in
- * parts when one message per channel would be too big, so that no finding is dropped. Every
- * part carries all three renderings of the same items, sized for the tightest channel.
+ * Storms: many findings of one rule within a window go out as one digest — in parts when one
+ * message per channel would be too big, so that no finding is dropped. This is the digest's model,
+ * as `model.ts` is one alert's: every fact of each part, redacted once, here, in plain text. The
+ * channel renderers (`plain-text.ts`, `chatbot.ts`, `slack-blocks.ts`) render each part as they
+ * render an alert, sized for the tightest channel.
  */
 import type { ActionResult, Severity } from '../contracts/finding.js';
-import type { AlertMessage, SlackMessage } from '../ports/notifier.js';
-import type { ChatbotNotification } from './chatbot.js';
-import { shellArg } from './format.js';
-import { CHATBOT_LIMITS, SLACK_LIMITS, SNS_LIMITS, charLength, truncate, utf8Bytes } from './limits.js';
-import { subjectFrom, threadIdOf } from './model.js';
-import { bold, code, escapeMrkdwn, severityEmoji, stepMrkdwn } from './mrkdwn.js';
-import { stepText } from './plain-text.js';
 import { redactFreeText, redactIdentifier } from '../contracts/redact.js';
-import { context, fallbackText, header, mrkdwnSection, packSections } from './slack-blocks.js';
+import type { NextStep } from './advice.js';
+import { shellArg } from './format.js';
+import { CHATBOT_LIMITS, SLACK_LIMITS, SNS_LIMITS, charLength, utf8Bytes } from './limits.js';
+import { subjectFrom, threadIdOf } from './model.js';
+import { digestItemMrkdwn } from './mrkdwn.js';
+import { digestItemText } from './plain-text.js';
 
 /** One finding in a digest: enough for a line of the list. */
 export interface DigestItem {
@@ -39,36 +39,51 @@ export interface Digest {
   readonly items: readonly DigestItem[];
 }
 
-/** One part of a digest, in each channel's form. */
-export interface DigestPart {
-  readonly sns: AlertMessage;
-  readonly chatbot: ChatbotNotification;
-  readonly slack: SlackMessage;
+/** One part of a digest: what every channel shows of it. Plain text, redacted, not yet escaped. */
+export interface DigestModel extends Omit<Digest, 'items'> {
+  /** Items in the whole digest. */
+  readonly count: number;
+  /** `3 findings`. */
+  readonly findings: string;
+  /** This part's items, redacted. */
+  readonly items: readonly DigestItem[];
+  /** `part 2/3` with the items it holds (`items 41–80`); absent when the digest is one part. */
+  readonly part?: { readonly label: string; readonly range: string };
+  /** `1/1`, `2/3`: for attributes and Chatbot's context, present even for a single part. */
+  readonly partOf: string;
+  readonly index: number;
+  readonly subject: string;
+  /** One line for previews and Slack's notification text. */
+  readonly summary: string;
+  readonly nextSteps: readonly NextStep[];
+  readonly threadId: string;
+  readonly keywords: readonly string[];
+  /** SNS message attributes, for subscription filter policies. */
+  readonly attributes: Readonly<Record<string, string>>;
 }
 
-// Each item's line is cut here, so that a part always holds several, whatever one says.
-const PLAIN_REASON_CHARS = 300;
 /** Kept free in each channel for a part's header, next steps and footer. */
 const CHATBOT_LIST_CHARS = CHATBOT_LIMITS.descriptionChars - 700;
-const SLACK_LIST_SECTIONS = SLACK_LIMITS.blocks - 6;
+/** Sections left for the list in a Slack message (header, intro, steps, footer take the rest). */
+export const SLACK_LIST_SECTIONS = SLACK_LIMITS.blocks - 6;
 const SLACK_LIST_CHARS = SLACK_LIMITS.messageChars - 6000;
 /** The text is sent twice (default and email) beside the Chatbot document: half of what is left. */
 const SNS_LIST_BYTES = Math.floor((SNS_LIMITS.messageBytes - 2 * CHATBOT_LIMITS.documentChars * 4) / 2) - 8192;
 
-interface Lines {
+interface Sized {
+  readonly item: DigestItem;
   readonly plain: string;
   readonly mrkdwn: string;
 }
 
-const itemLines = (item: DigestItem): Lines => {
+const redactItem = (item: DigestItem): DigestItem => {
   const secret = redactIdentifier(item.secret);
-  const reason = redactFreeText(item.reason, [secret]);
-  const time = redactFreeText(item.time);
-  const id = redactFreeText(item.findingId, [secret]);
   return {
-    plain: `- ${secret}: ${truncate(reason, PLAIN_REASON_CHARS)}${item.outcome ? ` [${item.outcome}]` : ''} (${time}, finding ${id})`,
-    // Chat lists the secret and its outcome only (the email has each reason): more per part.
-    mrkdwn: `• ${code(truncate(secret, 600))}${item.outcome ? ` — ${bold(item.outcome)}` : ''}`,
+    findingId: redactFreeText(item.findingId, [secret]),
+    secret,
+    time: redactFreeText(item.time),
+    ...(item.outcome ? { outcome: item.outcome } : {}),
+    reason: redactFreeText(item.reason, [secret]),
   };
 };
 
@@ -76,9 +91,9 @@ const itemLines = (item: DigestItem): Lines => {
  * Items split into parts, in order, each as large as every channel allows: Chatbot's description,
  * Slack's blocks and characters, SNS's bytes. A part holds at least one item.
  */
-export const partitionDigest = (lines: readonly Lines[], { chatbot: sizeForChatbot = true }: { readonly chatbot?: boolean } = {}): Lines[][] => {
-  const parts: Lines[][] = [];
-  let part: Lines[] = [];
+const partition = (lines: readonly Sized[], sizeForChatbot: boolean): Sized[][] => {
+  const parts: Sized[][] = [];
+  let part: Sized[] = [];
   let chatbot = 0;
   let slackTotal = 0;
   let slackSections = 0;
@@ -130,7 +145,7 @@ const eventSpan = (digest: Digest, windowStart: string, windowEnd: string): { re
   return { start: new Date(first).toISOString(), end: new Date(last).toISOString() };
 };
 
-const digestSteps = (digest: Digest, account: string, region: string, windowStart: string, windowEnd: string) => {
+const digestSteps = (digest: Digest, account: string, region: string, windowStart: string, windowEnd: string): NextStep[] => {
   const span = eventSpan(digest, windowStart, windowEnd);
   return [
     { text: 'Look for one cause behind them all: the same caller, the same deploy, the same rotation function or policy change.' },
@@ -142,72 +157,50 @@ const digestSteps = (digest: Digest, account: string, region: string, windowStar
   ];
 };
 
-/** Every part of a digest, rendered for each channel. */
-export const renderDigestParts = (digest: Digest, options: { readonly chatbot?: boolean } = {}): DigestPart[] => {
+/**
+ * The model of every part of a digest (at least one; every item in exactly one part, in order).
+ * `chatbot: false` sizes parts for Slack and email only.
+ * @example
+ * for (const part of buildDigestModels(digest)) renderDigestSlack(part);
+ */
+export const buildDigestModels = (digest: Digest, { chatbot = true }: { readonly chatbot?: boolean } = {}): DigestModel[] => {
   const account = redactFreeText(digest.account) || 'unknown-account';
   const region = redactFreeText(digest.region) || 'unknown-region';
   const windowStart = redactFreeText(digest.windowStart);
   const windowEnd = redactFreeText(digest.windowEnd);
   const count = digest.items.length;
   const findings = `${count} finding${count === 1 ? '' : 's'}`;
-  const parts = partitionDigest(digest.items.map(itemLines), { chatbot: options.chatbot ?? true });
-  const steps = digestSteps(digest, account, region, windowStart, windowEnd);
+  const sized = digest.items.map(redactItem).map((item) => ({ item, plain: digestItemText(item), mrkdwn: digestItemMrkdwn(item) }));
+  const parts = partition(sized, chatbot);
+  const nextSteps = digestSteps(digest, account, region, windowStart, windowEnd);
+  const threadId = threadIdOf(account, region, `digest/${digest.rule}`);
+  const keywords = [digest.severity.toUpperCase(), digest.rule, 'digest', account, region].filter((k) => k.length <= CHATBOT_LIMITS.keywordChars);
   let first = 1;
   return parts.map((lines, index) => {
-    const partLabel = parts.length > 1 ? `part ${index + 1}/${parts.length}` : '';
+    const label = parts.length > 1 ? `part ${index + 1}/${parts.length}` : '';
     const range = `${first}–${first + lines.length - 1}`;
     first += lines.length;
-    const subject = subjectFrom(digest.severity, digest.rule, `${findings}${partLabel ? `, ${partLabel}` : ''}`, account, region);
-    const summary = `${digest.title}: ${findings} of ${digest.rule} in ${account}/${region} between ${windowStart} and ${windowEnd}${partLabel ? ` (${partLabel}, items ${range})` : ''}`;
-    const body = [
-      `${digest.title} (${digest.rule}, severity ${digest.severity}): digest of ${findings}`,
-      `Account ${account}, region ${region}, between ${windowStart} and ${windowEnd}.${partLabel ? ` This is ${partLabel}: items ${range} of ${count}.` : ''}`,
-      ['Findings', ...lines.map((l) => `  ${l.plain}`)].join('\n'),
-      ['Next steps', ...steps.map((step, i) => `  ${i + 1}. ${stepText(step)}`)].join('\n'),
-      `digest of ${digest.rule}, ${windowStart}/${windowEnd}${partLabel ? `, ${partLabel}` : ''}`,
-    ].join('\n\n') + '\n';
-    const threadId = threadIdOf(account, region, `digest/${digest.rule}`);
-    const chatbot: ChatbotNotification = {
-      version: '1.0',
-      source: 'custom',
-      id: truncate(`digest/${digest.rule}/${windowStart}/${index + 1}`, 256),
-      content: {
-        textType: 'client-markdown',
-        title: truncate(`${severityEmoji[digest.severity] ?? ''} ${escapeMrkdwn(subject)}`.trim(), CHATBOT_LIMITS.titleChars),
-        description: truncate(
-          [`${bold(findings)} of ${code(digest.rule)} in account ${code(account)}, region ${code(region)}, between ${escapeMrkdwn(windowStart)} and ${escapeMrkdwn(windowEnd)}${partLabel ? ` (${partLabel}, items ${range})` : ''}`, ...lines.map((l) => l.mrkdwn)].join('\n'),
-          CHATBOT_LIMITS.descriptionChars,
-        ),
-        nextSteps: steps.map((step) => truncate(stepMrkdwn(step), CHATBOT_LIMITS.nextStepChars)),
-        keywords: [digest.severity.toUpperCase(), digest.rule, 'digest', account, region].filter((k) => k.length <= CHATBOT_LIMITS.keywordChars).map(escapeMrkdwn),
-      },
-      metadata: {
-        threadId,
-        summary: truncate(escapeMrkdwn(summary), CHATBOT_LIMITS.summaryChars),
-        eventType: truncate(`${digest.rule}-digest`, CHATBOT_LIMITS.eventTypeChars),
-        relatedResources: [],
-        additionalContext: {
-          rule: digest.rule,
-          findings: String(count),
-          part: `${index + 1}/${parts.length}`,
-          windowStart: truncate(windowStart, CHATBOT_LIMITS.additionalContextValueChars),
-          windowEnd: truncate(windowEnd, CHATBOT_LIMITS.additionalContextValueChars),
-        },
-      },
+    const partOf = `${index + 1}/${parts.length}`;
+    return {
+      rule: digest.rule,
+      title: digest.title,
+      severity: digest.severity,
+      account,
+      region,
+      windowStart,
+      windowEnd,
+      count,
+      findings,
+      items: lines.map((l) => l.item),
+      ...(label ? { part: { label, range } } : {}),
+      partOf,
+      index,
+      subject: subjectFrom(digest.severity, digest.rule, `${findings}${label ? `, ${label}` : ''}`, account, region),
+      summary: `${digest.title}: ${findings} of ${digest.rule} in ${account}/${region} between ${windowStart} and ${windowEnd}${label ? ` (${label}, items ${range})` : ''}`,
+      nextSteps,
+      threadId,
+      keywords,
+      attributes: { severity: digest.severity, rule: digest.rule, account, region, secret: 'digest', findings: String(count), part: partOf },
     };
-    const slack: SlackMessage = {
-      text: fallbackText(`${subject} — ${summary}`),
-      blocks: [
-        header(`${severityEmoji[digest.severity] ?? ''} ${subject}`.trim()),
-        mrkdwnSection(
-          `${bold(digest.title)} (${code(digest.rule)}, severity ${escapeMrkdwn(digest.severity)}): ${bold(findings)} in ${code(account)} / ${code(region)} between ${escapeMrkdwn(windowStart)} and ${escapeMrkdwn(windowEnd)}${partLabel ? ` — ${partLabel}, items ${range}` : ''}`,
-        ),
-        ...packSections('', lines.map((l) => l.mrkdwn), SLACK_LIST_SECTIONS).map(mrkdwnSection),
-        ...packSections(bold('Next steps'), steps.map((step, i) => `${i + 1}. ${stepMrkdwn(step)}`), 1).map(mrkdwnSection),
-        context([`digest of ${code(digest.rule)}${partLabel ? ` · ${escapeMrkdwn(partLabel)}` : ''}`]),
-      ],
-    };
-    const attributes = { severity: digest.severity, rule: digest.rule, account, region, secret: 'digest', findings: String(count), part: `${index + 1}/${parts.length}` };
-    return { sns: { subject, body, attributes, ...(options.chatbot ? { chatbot } : {}) }, chatbot, slack };
   });
 };

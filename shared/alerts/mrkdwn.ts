@@ -6,6 +6,8 @@
  * channel) and `&` starts an entity, so a user agent or error message must not carry them raw.
  */
 import type { Line, NextStep } from './advice.js';
+import type { DigestItem } from './digest.js';
+import { truncate } from './limits.js';
 
 /** Slack's three control characters as entities (its documented escaping). */
 export const escapeMrkdwn = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -27,6 +29,12 @@ export const lineMrkdwn = (line: Line): string =>
 
 /** A next step: its text, then its command as code. */
 export const stepMrkdwn = (step: NextStep): string => (step.command ? `${escapeMrkdwn(step.text)}: ${code(step.command)}` : escapeMrkdwn(step.text));
+
+/**
+ * A digest's line in chat: the secret and its outcome only (the email has each reason), so more
+ * fit a part.
+ */
+export const digestItemMrkdwn = (item: DigestItem): string => `• ${code(truncate(item.secret, 600))}${item.outcome ? ` — ${bold(item.outcome)}` : ''}`;
 
 /** A decorative marker per severity (Slack emoji shortcodes, ASCII, so they count as written). */
 export const severityEmoji: Readonly<Record<string, string>> = {

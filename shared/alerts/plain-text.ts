@@ -5,7 +5,8 @@
  */
 import type { AlertMessage } from '../ports/notifier.js';
 import type { Line, NextStep } from './advice.js';
-import { SNS_LIMITS, snsPublishBytes, truncateBytes, utf8Bytes } from './limits.js';
+import type { DigestItem, DigestModel } from './digest.js';
+import { SNS_LIMITS, snsPublishBytes, truncate, truncateBytes, utf8Bytes } from './limits.js';
 import type { AlertModel } from './model.js';
 
 const lineText = (line: Line): string => (typeof line === 'string' ? line : `${line.label}: ${line.value}`);
@@ -39,12 +40,43 @@ export const renderPlainText = (model: AlertModel): string => {
   return sections.join('\n\n') + '\n';
 };
 
+/** Each digest item's reason is cut here, so that a part always holds several, whatever one says. */
+const DIGEST_REASON_CHARS = 300;
+
+/** A digest's line in the email: the secret, why, its outcome, when, and the finding. */
+export const digestItemText = (item: DigestItem): string =>
+  `- ${item.secret}: ${truncate(item.reason, DIGEST_REASON_CHARS)}${item.outcome ? ` [${item.outcome}]` : ''} (${item.time}, finding ${item.findingId})`;
+
+/** The plain-text body of one part of a digest. */
+export const renderDigestText = (model: DigestModel): string => {
+  const { part } = model;
+  const sections = [
+    `${model.title} (${model.rule}, severity ${model.severity}): digest of ${model.findings}`,
+    `Account ${model.account}, region ${model.region}, between ${model.windowStart} and ${model.windowEnd}.${part ? ` This is ${part.label}: items ${part.range} of ${model.count}.` : ''}`,
+    section('Findings', model.items.map(digestItemText)),
+    section('Next steps', model.nextSteps.map((step, i) => `${i + 1}. ${stepText(step)}`)),
+    `digest of ${model.rule}, ${model.windowStart}/${model.windowEnd}${part ? `, ${part.label}` : ''}`,
+  ];
+  return sections.join('\n\n') + '\n';
+};
+
 /**
  * The SNS message: subject, plain-text body, attributes; the Chatbot document when given. A body
  * that would not fit SNS's 256 KB (with the document beside it) is cut, and says so.
  */
-export const renderSnsMessage = (model: AlertModel, chatbot?: Readonly<Record<string, unknown>>): AlertMessage => {
-  const full: AlertMessage = { subject: model.subject, body: renderPlainText(model), attributes: model.attributes, ...(chatbot ? { chatbot } : {}) };
+export const renderSnsMessage = (model: AlertModel, chatbot?: Readonly<Record<string, unknown>>): AlertMessage =>
+  fitSnsMessage({ subject: model.subject, body: renderPlainText(model), attributes: model.attributes, ...(chatbot ? { chatbot } : {}) }, `finding ${model.findingId}`);
+
+/** The SNS message of one part of a digest (parts are sized to fit; the same cut guards it all the same). */
+export const renderDigestSnsMessage = (model: DigestModel, chatbot?: Readonly<Record<string, unknown>>): AlertMessage =>
+  fitSnsMessage(
+    { subject: model.subject, body: renderDigestText(model), attributes: model.attributes, ...(chatbot ? { chatbot } : {}) },
+    `digest of ${model.rule}${model.part ? `, ${model.part.label}` : ''}`,
+  );
+
+/** `full`, its body cut to fit SNS's 256 KB when it does not, saying so and naming `what` was cut. */
+const fitSnsMessage = (full: AlertMessage, what: string): AlertMessage => {
+  const { chatbot } = full;
   let message = full;
   // JSON escaping makes the cost of a byte of body uneven: cut, measure, cut again.
   // The Chatbot document is capped far below the limit, so a few rounds always suffice.
@@ -53,7 +85,7 @@ export const renderSnsMessage = (model: AlertModel, chatbot?: Readonly<Record<st
     if (excess <= 0) break;
     // With a Chatbot document the body is sent twice (default, email): each byte cut saves two.
     const keep = Math.max(utf8Bytes(message.body) - Math.ceil(excess / (chatbot ? 2 : 1)) - 1024, 0);
-    message = { ...full, body: `${truncateBytes(full.body, keep)}\n… (cut to fit the 256 KB SNS limit; finding ${model.findingId})\n` };
+    message = { ...full, body: `${truncateBytes(full.body, keep)}\n… (cut to fit the 256 KB SNS limit; ${what})\n` };
   }
   return message;
 };

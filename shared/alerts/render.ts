@@ -2,15 +2,16 @@
  * The three renderings of one alert, from one model (`model.ts`): plain text for email (the SNS
  * message), the AWS Chatbot custom-notification document, and a Slack Block Kit message. The
  * alert function publishes `sns` (with `chatbot` on it when the policy turns Chatbot on) and
- * posts `slack`; `npm start -- --show-payloads` prints all three.
+ * posts `slack`; `npm start -- --show-payloads` prints all three. A digest is rendered the same
+ * way, by the same renderers, from its own model (`digest.ts`), one per part.
  */
 import type { ActionResult, Finding } from '../contracts/finding.js';
 import type { AlertMessage, SlackMessage } from '../ports/notifier.js';
-import { type ChatbotNotification, renderChatbot } from './chatbot.js';
-import { type Digest, renderDigestParts } from './digest.js';
+import { type ChatbotNotification, renderChatbot, renderDigestChatbot } from './chatbot.js';
+import { buildDigestModels, type Digest } from './digest.js';
 import { buildAlertModel } from './model.js';
-import { renderSnsMessage } from './plain-text.js';
-import { renderSlack } from './slack-blocks.js';
+import { renderDigestSnsMessage, renderSnsMessage } from './plain-text.js';
+import { renderDigestSlack, renderSlack } from './slack-blocks.js';
 
 export type { ChatbotNotification } from './chatbot.js';
 export type { Digest, DigestItem } from './digest.js';
@@ -46,4 +47,8 @@ export const renderFinding = (finding: Finding, result?: ActionResult, options: 
  * A digest of many findings of one rule, in as many parts as the channels' limits need (at
  * least one); every item is in exactly one part, in order.
  */
-export const renderDigest = (digest: Digest, options: RenderOptions = {}): AlertRenderings[] => renderDigestParts(digest, options);
+export const renderDigest = (digest: Digest, options: RenderOptions = {}): AlertRenderings[] =>
+  buildDigestModels(digest, { chatbot: options.chatbot ?? true }).map((model) => {
+    const chatbot = renderDigestChatbot(model);
+    return { sns: renderDigestSnsMessage(model, options.chatbot ? chatbot : undefined), chatbot, slack: renderDigestSlack(model) };
+  });

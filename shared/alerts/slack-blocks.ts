@@ -6,9 +6,10 @@
  */
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import type { SlackMessage } from '../ports/notifier.js';
+import { type DigestModel, SLACK_LIST_SECTIONS } from './digest.js';
 import { SLACK_LIMITS, charLength, truncate } from './limits.js';
 import type { AlertModel } from './model.js';
-import { bold, code, escapeMrkdwn, lineMrkdwn, severityEmoji, stepMrkdwn } from './mrkdwn.js';
+import { bold, code, digestItemMrkdwn, escapeMrkdwn, lineMrkdwn, severityEmoji, stepMrkdwn } from './mrkdwn.js';
 
 type KnownBlock = NonNullable<IncomingWebhookSendArguments['blocks']>[number];
 type HeaderBlock = Extract<KnownBlock, { type: 'header' }>;
@@ -107,6 +108,20 @@ export const renderSlack = (model: AlertModel): SlackMessage => {
     context([`finding ${code(model.findingId)}`, ...model.notes.slice(0, SLACK_LIMITS.contextElements - 1).map((note) => `:warning: ${escapeMrkdwn(truncate(note, FIELD_VALUE_CHARS))}`)]),
   ];
   return { text: fallbackText(`${model.subject} — ${model.title}; ${model.outcomeSummary}`), blocks };
+};
+
+/** The Slack message for one part of a digest: the count, the window, each secret with its outcome, next steps. */
+export const renderDigestSlack = (model: DigestModel): SlackMessage => {
+  const { part } = model;
+  const intro = `${bold(model.title)} (${code(model.rule)}, severity ${escapeMrkdwn(model.severity)}): ${bold(model.findings)} in ${code(model.account)} / ${code(model.region)} between ${escapeMrkdwn(model.windowStart)} and ${escapeMrkdwn(model.windowEnd)}${part ? ` — ${part.label}, items ${part.range}` : ''}`;
+  const blocks = [
+    header(`${severityEmoji[model.severity] ?? ''} ${model.subject}`.trim()),
+    mrkdwnSection(intro),
+    ...packSections('', model.items.map(digestItemMrkdwn), SLACK_LIST_SECTIONS).map(mrkdwnSection),
+    ...packSections(bold('Next steps'), model.nextSteps.map((step, i) => `${i + 1}. ${stepMrkdwn(step)}`), 1).map(mrkdwnSection),
+    context([`digest of ${code(model.rule)}${part ? ` · ${escapeMrkdwn(part.label)}` : ''}`]),
+  ];
+  return { text: fallbackText(`${model.subject} — ${model.summary}`), blocks };
 };
 
 /** The notification text (and what clients without blocks show): escaped, one line. */

@@ -1,6 +1,6 @@
 /**
  * Prints, as JSON, what serverless.yml needs from the policy at packaging time, computed by the
- * same code the functions and the replay run (deploy/*.cjs call this through tsx):
+ * same code the functions and the replay run (deploy/facts.cjs calls this through tsx):
  *
  *   tsx shared/cli/deployment-facts.ts config-pattern --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts read-calls-pattern --stage prod [policy.yml]
@@ -10,7 +10,11 @@
  *   tsx shared/cli/deployment-facts.ts rotation-statements --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts exemption-denials --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts role-names --stage prod --region eu-west-1 [policy.yml]
- *   tsx shared/cli/deployment-facts.ts operations --stage prod --region eu-west-1 [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts all --stage prod --region eu-west-1 [policy.yml]
+ *
+ * `all` prints every fact at once, `{ "<fact>": { "value": ... } | { "error": "..." } }`: packaging
+ * runs it once (deploy/facts.cjs), and a fact that cannot be computed fails only the variables
+ * that read it, with its own message.
  */
 import { Argument, Command } from 'commander';
 import { exemptionDenials, rotationStatements } from '../actions/iam-statements.js';
@@ -36,7 +40,7 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
   'rotation-functions': (policy) => mappedRotationFunctions(policy),
   /**
    * The Slack webhook secret's ARN, or null: the only secret whose value the service may read,
-   * and only the alert functions may (deploy/slack-webhook-access.cjs grants exactly this ARN).
+   * and only the alert functions may (deploy/plugins/slack-webhook-access.cjs grants exactly this ARN).
    */
   'slack-webhook-secret': (policy) => policy.alerts.channels.slackWebhookSecretArn,
   /** The sweep function's EventBridge schedule expression. */
@@ -60,7 +64,7 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
 const program = new Command()
   .name('deployment-facts')
   .description('Print what serverless.yml takes from the policy, as JSON.')
-  .addArgument(new Argument('<fact>', 'what to print').choices(Object.keys(facts)))
+  .addArgument(new Argument('<fact>', 'what to print (all: every fact)').choices([...Object.keys(facts), 'all']))
   .argument('[file]', 'the policy file', 'policy.yml')
   .option('--stage <stage>', 'the stage whose overrides apply', 'dev')
   .option('--region <region>', 'the region the stack is packaged for', 'us-east-1')
@@ -68,10 +72,25 @@ const program = new Command()
 
 const [fact, file] = program.processedArgs as [string, string];
 const { stage, region } = program.opts<{ stage: string; region: string }>();
-const compute = facts[fact];
-if (!compute) throw new Error(`unknown fact ${fact}`);
+type FactResult = { readonly value: unknown } | { readonly error: string };
+
+/** Every fact, each with its value or the reason it cannot be computed. */
+const allFacts = (policy: Policy, target: Target): Record<string, FactResult> =>
+  Object.fromEntries(
+    Object.entries(facts).map(([name, compute]): [string, FactResult] => {
+      try {
+        return [name, { value: compute(policy, target) }];
+      } catch (error) {
+        return [name, { error: (error as Error).message }];
+      }
+    }),
+  );
+
 try {
-  process.stdout.write(`${JSON.stringify(compute(loadPolicy({ file, stage }), { stage, region }))}\n`);
+  const policy = loadPolicy({ file, stage });
+  const compute = fact === 'all' ? allFacts : facts[fact];
+  if (!compute) throw new Error(`unknown fact ${fact}`);
+  process.stdout.write(`${JSON.stringify(compute(policy, { stage, region }))}\n`);
 } catch (error) {
   // Packaging shows this to the person deploying: the reason, not a stack trace.
   process.stderr.write(`${(error as Error).message}\n`);

@@ -1,6 +1,6 @@
 /**
  * The names of this service's own IAM roles: one per function, stage and region, named
- * explicitly (serverless.yml takes them through deploy/role-names.cjs) so that they stay well
+ * explicitly (serverless.yml takes them through deploy/variables/role-names.cjs) so that they stay well
  * under IAM's 64 characters in every region and for every stage the service accepts, and so
  * that shared/domain/actor.ts recognises exactly the names the template creates. Pure.
  *

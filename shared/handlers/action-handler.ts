@@ -13,7 +13,7 @@ import { baseChain } from '../middleware/base-chain.js';
 import { deploymentOf } from './deployment.js';
 import type { Rejected } from '../middleware/settle-errors.js';
 import type { Policy } from '../policy/schema.js';
-import type { Ports } from '../ports/index.js';
+import type { CompliancePort, Ports } from '../ports/index.js';
 
 export type ActionOutcome =
   | { readonly status: ActionResult['outcome']; readonly findingId: string; readonly reason: string }
@@ -21,15 +21,20 @@ export type ActionOutcome =
   | { readonly status: 'ignored'; readonly reason: string }
   | Rejected;
 
-export type ActionPorts = Pick<Ports, 'secrets' | 'bus' | 'ledger' | 'compliance' | 'clock'>;
+/**
+ * What an action function talks to. The Config client only for an action that declares a Config
+ * rule (`configRule`): the others never ask Config to re-evaluate, so they neither build nor bundle it.
+ */
+export type ActionPorts = Pick<Ports, 'secrets' | 'bus' | 'ledger' | 'clock'> & { readonly compliance?: CompliancePort };
 
 export interface ActionSettings {
   readonly policy: Policy;
   readonly mode: Mode;
 }
 
-export const makeActionHandler = (action: ActionDefinition, ports: ActionPorts, settings: ActionSettings) =>
-  baseChain<ActionOutcome>().handler(async (raw, lambdaContext): Promise<ActionOutcome> => {
+export const makeActionHandler = (action: ActionDefinition, ports: ActionPorts, settings: ActionSettings) => {
+  if (action.configRule && !ports.compliance) throw new Error(`${action.type} declares the Config rule ${action.configRule}: wire a compliance port (awsCompliance()) in its handler`);
+  return baseChain<ActionOutcome>().handler(async (raw, lambdaContext): Promise<ActionOutcome> => {
     const { detail: finding } = parseWith(SecretFindingEventSchema, raw);
     logger.appendKeys({ eventId: finding.event.id, findingId: finding.id, ruleId: finding.rule, secretArn: finding.secret.id, action: action.type });
     if (!finding.actions.includes(action.type)) {
@@ -57,3 +62,4 @@ export const makeActionHandler = (action: ActionDefinition, ports: ActionPorts, 
     await ports.bus.publish([resultBusEvent({ finding, result })]);
     return { status: result.outcome, findingId: finding.id, reason: result.reason };
   });
+};

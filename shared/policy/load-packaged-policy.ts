@@ -1,6 +1,6 @@
 /**
  * The policy as a function reads it at cold start: the JSON copy of policy.yml that packaging
- * validated and shipped (deploy/validate-policy.cjs), validated again here the same way. JSON
+ * validated and shipped (deploy/plugins/validate-policy.cjs), validated again here the same way. JSON
  * rather than YAML keeps the YAML parser out of the bundles: ~117 KB and ~60 ms of module load.
  */
 import { readFileSync } from 'node:fs';

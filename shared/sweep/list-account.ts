@@ -1,64 +1,18 @@
 /**
  * Reads a whole account with ListSecrets, fast and exactly once: the listing engine behind the
- * scheduled sweep and the `scan` command.
+ * scheduled sweep and the `scan` command. Why and how (shards, splits, restarts, exactly once,
+ * pacing, memory): docs/sweep.md, "Reading 500,000 secrets".
  *
- * Why shards. ListSecrets returns 100 secrets a call, its pages are sequential (each NextToken
- * comes from the page before), and the region allows 100 calls a second. One paged read of
- * 500,000 secrets is 5,000 calls one after another: at ~150 ms a call, over 12 minutes. Split by
- * name prefix (the `name` filter), the account becomes shards read side by side, so the quota
- * rather than the latency sets the pace: 5,000 calls at 100/s is 50 s.
- *
- * How shards are made. It starts with one shard, the whole account. When a shard's first page
- * comes back full (a NextToken follows) and the shard is more than a reader's share of the
- * account, or readers have nothing else to do, it is split instead of read on (`shards.ts`): that
- * page is dropped and the children take its place. The names equal to a prefix split at belong to
- * no child: they are yielded from the dropped page when it holds them, else looked up with
- * DescribeSecret (its own quota, 40,000/s). The page is a sample of the shard's names, so the
- * children's sizes are estimated from it: large ones are read alone, small and empty ones up to 10
- * per call with an ORed filter, and a prefix every sampled name shares is gone down in one step
- * (`prod/` from `p`). Shares are relative (the whole account is 1), so a skewed account splits
- * deeper where it is dense; what keeps a small account from being split into needless probes is
- * an absolute guess from the first page's creation dates (`estimatedPages`).
- *
- * When the estimate was wrong. A sample can mislead: AWS lists by creation date, and when
- * creation order follows names (a `legacy/` estate created first), a shard judged small can turn
- * out huge, and a long chain of pages is what remains at the end. When readers go idle with
- * nothing left to start, the chain expected to run longest is restarted as its children: as AWS
- * lists by creation date, what the chain has listed is exactly what was created up to the last
- * entry it saw (and the names at that instant), so the children skip those. Only a chain whose
- * entries all carried a creation date, in order, is restarted; any other is read to its end.
- *
- * Exactly once. Shards are disjoint and cover the account (`shards.ts`); an entry outside its
- * shard is dropped, not trusted to the filter. A page counts as read when the consumer takes it:
- * the shard's NextToken advances then, and only then. A stopped run (`shouldStop`) lets the pages
- * in flight finish and be taken, and its checkpoint holds each unfinished shard's next token, so
- * the next run reads on from there and never reads a page twice. A run that ends early in
- * another way (the consumer breaks off, an error) drops the pages not yet taken; its checkpoint
- * still holds what was taken, so nothing is lost or yielded twice, though those pages are read again.
- * (The sweep breaks off once it is told to stop, rather than judge pages it has no time left
- * for: see `run-sweep.ts`.)
- *
- * A name equal to a split prefix whose DescribeSecret is refused (AccessDenied) is skipped and
- * reported (`onUnreadable`, `ListProgress.unreadable`), not fatal: see `lookUp`.
- *
- * Pacing. Every ListSecrets call, retries included, goes through one p-queue in strict mode
- * (a sliding window): never more than `callsPerSecond` calls in any rolling second, which is how
- * AWS's per-second quota is met rather than tested. Larger shards get their calls first, so the
- * long chains are not starved by the short ones at the end (longest-first). Throttling and 5xx are
- * retried with exponential backoff and jitter, on the same NextToken, so no page is skipped; a
- * retry goes before any other call. Throttling also pauses every call for the backoff: the quota
- * is the account's, shared with whatever else lists secrets there, so when it runs out the whole
- * listing slows down, not only the page that met it.
- *
- * Memory. Each reader holds at most one page until the consumer takes it (backpressure), so at
- * most `concurrency` pages are in memory, whatever the size of the account; the shards not yet
- * finished are a few hundred small objects even at 500,000 secrets (and so is the checkpoint).
+ * This file is the listing loop: readers take work from the shard book (`shard-book.ts`), call
+ * AWS at the pace `paced-calls.ts` keeps, and hand their pages to the consumer through
+ * `hand-off.ts`; they decide when a shard is split or a long chain restarted.
  */
-import PQueue from 'p-queue';
-import * as z from 'zod';
 import { PermissionDeniedError, RemediationError, SecretNotFoundError, ThrottlingError, TransientAwsError } from '../errors.js';
 import type { SecretPage, SecretState, SecretsPort } from '../ports/secrets.js';
-import { describeShard, inShard, MAX_NAME_LENGTH, planSplit, prefixesOf, type ShardSpec, type SplitPlan } from './shards.js';
+import { HandOff } from './hand-off.js';
+import { backoffDelay, PacedCalls } from './paced-calls.js';
+import { type ListCheckpoint, type ListedUpTo, type Lookup, type Shard, ShardBook } from './shard-book.js';
+import { describeShard, inShard, planSplit, prefixesOf } from './shards.js';
 
 /** How far this run has come (this invocation only: a resumed run counts from zero). */
 export interface ListProgress {
@@ -78,44 +32,6 @@ export interface ListProgress {
   readonly unreadable: number;
 }
 
-/**
- * Entries a shard must not yield, because the chain it was restarted from did: those created
- * before `createdMs`, and those created at `createdMs` named in `names`.
- */
-export interface ListedUpTo {
-  /** Epoch milliseconds. */
-  readonly createdMs: number;
-  readonly names: readonly string[];
-}
-
-/** A shard not read to its end. */
-export interface CheckpointShard {
-  /** The name prefix; with `chars`, the group of prefixes `prefix + c` for each c. */
-  readonly prefix: string;
-  readonly chars?: string;
-  /** The estimated share of the account: orders the work and decides splits. */
-  readonly share: number;
-  /** Where to read on; absent: not started. */
-  readonly nextToken?: string;
-  readonly listedUpTo?: ListedUpTo;
-}
-
-/** A name equal to a split prefix, still to be looked up. */
-export interface CheckpointLookup {
-  readonly name: string;
-  readonly listedUpTo?: ListedUpTo;
-}
-
-/**
- * Where an unfinished listing stands: JSON, and small (the shards not finished and the tokens of
- * those begun, at most `concurrency` of them), so it can travel in the event that continues the
- * run in the next invocation.
- */
-export interface ListCheckpoint {
-  readonly version: 1;
-  readonly shards: readonly CheckpointShard[];
-  readonly lookups: readonly CheckpointLookup[];
-}
 
 export interface ListAccountOptions {
   /** ListSecrets calls per second, retries included (the sweep uses ≤ 100, the regional quota); `Infinity`: unpaced. */
@@ -158,27 +74,11 @@ export class ListAccountError extends RemediationError {
   }
 }
 
-/** A checkpoint that is not one this engine wrote. */
-export class InvalidCheckpointError extends RemediationError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'InvalidCheckpointError';
-  }
-}
-
 const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_MAX_ATTEMPTS = 8;
-/** Backoff before retry n: up to BASE × 2^(n-1), at most CAP; half of it fixed, half random ("equal jitter"). */
-const BACKOFF_BASE_MS = 200;
-export const BACKOFF_CAP_MS = 5_000;
 const PAGE_SIZE = 100;
 /** A shard expected to hold fewer pages than this is read on, never split: splitting would cost more calls than its chain takes time (~1.5 s at 150 ms). */
 const MIN_SPLIT_PAGES = 10;
-/**
- * Added to the pacing window: calls spaced exactly 1 s apart by our clock can reach AWS closer
- * together (network jitter; a clock read a millisecond apart), and a throttle costs a backoff.
- */
-const PACING_MARGIN_MS = 20;
 /** A chain is judged for a restart only after this many pages: fewer say too little about its pace. */
 const MIN_CHAIN_PAGES = 10;
 /** A chain is restarted only when it is expected to run at least this many more pages (~3 s at 150 ms), and more than it has read (what its children read again). */
@@ -191,61 +91,6 @@ const MIN_RESTART_PAGES = 20;
  * then the chain is read to its end, as an unordered one is, rather than bloat the checkpoint.
  */
 export const MAX_LISTED_NAMES_CHARS = 1_024;
-
-const ListedUpToSchema = z.object({ createdMs: z.number(), names: z.array(z.string()) }).strict();
-
-const ListCheckpointSchema = z
-  .object({
-    version: z.literal(1),
-    shards: z.array(
-      z
-        .object({
-          prefix: z.string().max(MAX_NAME_LENGTH),
-          chars: z.string().min(2).max(10).optional(),
-          share: z.number().min(0).max(1),
-          nextToken: z.string().min(1).optional(),
-          listedUpTo: ListedUpToSchema.optional(),
-        })
-        .strict(),
-    ),
-    lookups: z.array(z.object({ name: z.string().min(1).max(MAX_NAME_LENGTH), listedUpTo: ListedUpToSchema.optional() }).strict()),
-  })
-  .strict();
-
-/** Validates a checkpoint read back from storage or an event; throws InvalidCheckpointError naming the field. */
-export const parseListCheckpoint = (value: unknown): ListCheckpoint => {
-  const parsed = ListCheckpointSchema.safeParse(value);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(top)'}: ${i.message}`);
-    throw new InvalidCheckpointError(`not a listing checkpoint: ${problems.join('; ')}`, { cause: parsed.error });
-  }
-  return parsed.data;
-};
-
-interface Shard {
-  readonly spec: ShardSpec;
-  readonly share: number;
-  readonly listedUpTo?: ListedUpTo;
-  /** The next page's token, advanced only when the consumer takes a page; absent: not started. */
-  token?: string;
-  /** Being read by a reader. */
-  owned: boolean;
-  /** What the reader has seen of the shard since it took it (for restarts). */
-  chain?: Chain;
-}
-
-interface Lookup {
-  readonly name: string;
-  readonly listedUpTo?: ListedUpTo;
-  owned: boolean;
-}
-
-/** A page waiting for the consumer, and what taking it commits. */
-interface Ready {
-  readonly entries: readonly SecretState[];
-  readonly commit: () => void;
-  readonly settle: (taken: boolean) => void;
-}
 
 /**
  * What one reader has seen of its shard: enough to restart it as its children (the last instant
@@ -333,29 +178,10 @@ const combine = (earlier: ListedUpTo | undefined, later: ListedUpTo): ListedUpTo
   return { createdMs: later.createdMs, names: [...new Set([...earlier.names, ...later.names])] };
 };
 
-/**
- * The wait before retry `attempt` (1 for the first retry): exponential, capped at
- * `BACKOFF_CAP_MS`, with equal jitter (half fixed, half random) so that retries spread out
- * but never come back at once. Shared by every retry of the sweep: ListSecrets, the
- * DescribeSecret lookups, and the closer looks (`run-sweep.ts`).
- * @example
- * await sleep(backoffDelay(attempt)); // 100–200 ms, 200–400 ms, ... never above 5 s
- */
-export const backoffDelay = (attempt: number, random: () => number = Math.random): number => {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
-  return ceiling / 2 + (random() * ceiling) / 2;
-};
-
 /** Whether a restart mark is small enough to copy into each child (`MAX_LISTED_NAMES_CHARS`). */
 const isSmallMark = (mark: ListedUpTo): boolean => mark.names.reduce((chars, name) => chars + name.length, 0) <= MAX_LISTED_NAMES_CHARS;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** Started shards first (their tokens are progress to keep), then the largest: the longest chains start first. */
-const before = (a: Shard, b: Shard): boolean => (a.token !== undefined) !== (b.token !== undefined) ? a.token !== undefined : a.share > b.share;
-
-/** Rounded for the checkpoint: the estimate is rough anyway, and the checkpoint should be small. */
-const roundShare = (share: number): number => Number(share.toPrecision(3));
 
 /**
  * Lists every secret of the account exactly once, in parallel shards paced under the ListSecrets
@@ -381,104 +207,40 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
   /** Small children are packed up to this: ten never-seen children of the whole account (~1%) fit in one call. */
   const maxGroupShare = maxShare / 2;
 
-  // Strict mode is a sliding window: no burst of 2 × cap across a window boundary, which a
-  // fixed window allows and a per-second quota would throttle.
-  const rate = !Number.isFinite(callsPerSecond)
-    ? new PQueue()
-    : callsPerSecond >= 1
-      ? new PQueue({ intervalCap: Math.floor(callsPerSecond), interval: 1000 + PACING_MARGIN_MS, strict: true })
-      : new PQueue({ intervalCap: 1, interval: Math.ceil(1000 / callsPerSecond) + PACING_MARGIN_MS, strict: true });
+  const paced = new PacedCalls(callsPerSecond, sleep);
+  const book = new ShardBook(options.resumeFrom);
+  const counters = { secrets: 0, calls: 0, throttled: 0, retried: 0, unreadable: 0 };
+  const progress = (): ListProgress => ({
+    secrets: counters.secrets,
+    calls: counters.calls,
+    shardsDone: book.shardsDone,
+    shardsKnown: book.shardsKnown,
+    throttled: counters.throttled,
+    retried: counters.retried,
+    unreadable: counters.unreadable,
+  });
+  const emit = (): void => options.onProgress?.(progress());
+  const handOff = new HandOff<SecretState>(emit);
 
-  const shards = new Set<Shard>();
-  const lookups = new Set<Lookup>();
-  const counters = { secrets: 0, calls: 0, shardsDone: 0, shardsKnown: 0, throttled: 0, retried: 0, unreadable: 0 };
   /** The newest creation date seen; with the clock, "now" for guessing how long a shard runs. */
   let newestMs = Number.NEGATIVE_INFINITY;
   const nowMs = (): number => Math.max(newestMs, Date.now());
 
-  if (options.resumeFrom) {
-    const checkpoint = parseListCheckpoint(options.resumeFrom);
-    for (const s of checkpoint.shards) {
-      shards.add({
-        spec: s.chars === undefined ? { prefix: s.prefix } : { prefix: s.prefix, chars: s.chars },
-        share: s.share,
-        ...(s.listedUpTo ? { listedUpTo: s.listedUpTo } : {}),
-        ...(s.nextToken ? { token: s.nextToken } : {}),
-        owned: false,
-      });
-    }
-    for (const l of checkpoint.lookups) lookups.add({ name: l.name, ...(l.listedUpTo ? { listedUpTo: l.listedUpTo } : {}), owned: false });
-  } else {
-    shards.add({ spec: { prefix: '' }, share: 1, owned: false });
-  }
-  counters.shardsKnown = shards.size;
-
-  let stopping = false;
-  let aborted = false;
-  let failure: Error | undefined;
-  let failureThrown = false;
-  let started = false;
-  let finished = false;
+  /** How the run stands: stopping on request, the consumer broke off, or a reader failed. */
+  const run = { stopping: false, aborted: false, failure: undefined as Error | undefined, failureThrown: false, started: false, finished: false };
   /** Readers that have ended, readers busy with a shard or a lookup, and readers waiting for one. */
-  let exited = 0;
-  let running = 0;
-  let idle = 0;
+  const readers = { exited: 0, running: 0, idle: 0 };
 
-  const progress = (): ListProgress => ({ ...counters });
-  const emit = (): void => options.onProgress?.(progress());
-  const halted = (): boolean => stopping || aborted || failure !== undefined;
+  const halted = (): boolean => run.stopping || run.aborted || run.failure !== undefined;
   const checkStop = (): boolean => {
-    if (!stopping && !aborted && options.shouldStop?.() === true) stopping = true;
+    if (!run.stopping && !run.aborted && options.shouldStop?.() === true) run.stopping = true;
     return halted();
   };
 
-  // Readers wait on `changed` for work; the consumer waits on its own wake-up for pages.
-  let wakeReaders: () => void = () => undefined;
-  let changed = new Promise<void>((resolve) => (wakeReaders = resolve));
-  const notify = (): void => {
-    const wake = wakeReaders;
-    changed = new Promise<void>((resolve) => (wakeReaders = resolve));
-    wake();
-  };
-  let wakeConsumer: (() => void) | undefined;
-  const signalConsumer = (): void => {
-    const wake = wakeConsumer;
-    wakeConsumer = undefined;
-    wake?.();
-  };
-
-  const ready: Ready[] = [];
-  const dropReady = (): void => {
-    for (const item of ready.splice(0)) item.settle(false);
-  };
-
-  /** Hands entries to the consumer; resolves true once taken (then `commit` has run), false if the run ended first. */
-  const deliver = (entries: readonly SecretState[], commit: () => void): Promise<boolean> => {
-    if (entries.length === 0) {
-      commit();
-      emit();
-      return Promise.resolve(true);
-    }
-    return new Promise<boolean>((settle) => {
-      ready.push({ entries, commit, settle });
-      signalConsumer();
-    });
-  };
-
-  /** Pauses every ListSecrets call for `ms` (overlapping pauses end with the last one). */
-  let pauses = 0;
-  const pauseCalls = (ms: number): void => {
-    pauses++;
-    rate.pause();
-    void sleep(ms).then(() => {
-      if (--pauses === 0) rate.start();
-    });
-  };
-
   const fail = (error: unknown): void => {
-    failure ??= error instanceof Error ? error : new Error(String(error));
-    notify();
-    signalConsumer();
+    run.failure ??= error instanceof Error ? error : new Error(String(error));
+    book.notify();
+    handOff.wakeConsumer();
   };
 
   /**
@@ -486,7 +248,7 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
    * run. Undefined when the run is stopping or over (the page is then left for the next run).
    * `paced`: a ListSecrets call, whose throttling pauses all of them.
    */
-  const withRetries = async <T>(what: string, call: (attempt: number) => Promise<T>, paced: boolean): Promise<T | undefined> => {
+  const withRetries = async <T>(what: string, call: (attempt: number) => Promise<T>, isPaced: boolean): Promise<T | undefined> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await call(attempt);
@@ -501,7 +263,7 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
         counters.retried++;
         emit();
         const delay = backoffDelay(attempt);
-        if (paced && throttled) pauseCalls(delay);
+        if (isPaced && throttled) paced.pauseFor(delay);
         await sleep(delay);
         if (checkStop()) return undefined;
       }
@@ -514,39 +276,20 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
     return withRetries(
       `ListSecrets of ${describeShard(shard.spec)}`,
       (attempt) =>
-        rate.add(
+        paced.run(
           () => {
             counters.calls++;
             return secrets.listSecrets(request);
           },
           // Shares are at most 1: a retry goes first, so a page met by throttling is not starved by the others.
-          { priority: attempt > 1 ? 2 : shard.share },
+          attempt > 1 ? 2 : shard.share,
         ),
       true,
     );
   };
 
-  const addShard = (shard: Omit<Shard, 'owned'>): void => {
-    shards.add({ ...shard, owned: false });
-    counters.shardsKnown++;
-  };
-
-  const finishShard = (shard: Shard): void => {
-    shards.delete(shard);
-    counters.shardsDone++;
-  };
-
-  /** Replaces a shard by its children, and lookups of the exact names not in `seen`. */
-  const replace = (shard: Shard, plan: SplitPlan, listedUpTo: ListedUpTo | undefined, seen: ReadonlySet<string>): void => {
-    finishShard(shard);
-    for (const child of plan.children) addShard({ spec: child.spec, share: child.share, ...(listedUpTo ? { listedUpTo } : {}) });
-    for (const name of plan.exactNames) if (!seen.has(name)) lookups.add({ name, ...(listedUpTo ? { listedUpTo } : {}), owned: false });
-  };
-
-  const hasUnownedWork = (): boolean => [...lookups].some((l) => !l.owned) || [...shards].some((s) => !s.owned);
-
   /** Readers wait with nothing to start: more shards would be read at once, not one after another. */
-  const starving = (): boolean => idle > 0 && !hasUnownedWork();
+  const starving = (): boolean => readers.idle > 0 && !book.hasUnownedWork();
 
   /**
    * A full first page: split rather than read on when the shard is more than a reader's part of
@@ -566,7 +309,7 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
     const now = nowMs();
     const remaining = chain.remainingPages(now);
     if (remaining < Math.max(MIN_RESTART_PAGES, chain.pages)) return false;
-    return ![...shards].some((other) => other !== shard && other.chain !== undefined && other.chain.remainingPages(now) > remaining);
+    return ![...book.openShards].some((other) => other !== shard && other.chain !== undefined && other.chain.remainingPages(now) > remaining);
   };
 
   const read = async (shard: Shard): Promise<void> => {
@@ -578,7 +321,7 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
         const first = shard.token === undefined;
         const page = await listPage(shard);
         // Stopped while retrying, or the run is over: the page stays unread, its token kept.
-        if (page === undefined || aborted || failure) return;
+        if (page === undefined || run.aborted || run.failure) return;
         const returned = page.secrets.filter((secret) => inShard(shard.spec, secret.name));
         for (const secret of returned) newestMs = Math.max(newestMs, secret.createdDate?.getTime() ?? newestMs);
 
@@ -589,8 +332,8 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
             // prefix split at do not; yield those from here when the page holds them, else look them up.
             const exact = returned.filter((s) => plan.exactNames.includes(s.name));
             const yielded = exact.filter((s) => isNew(s, shard.listedUpTo));
-            await deliver(yielded, () => {
-              replace(shard, plan, shard.listedUpTo, new Set(exact.map((s) => s.name)));
+            await handOff.offer(yielded, () => {
+              book.replace(shard, plan, shard.listedUpTo, new Set(exact.map((s) => s.name)));
               counters.secrets += yielded.length;
             });
             return;
@@ -599,9 +342,9 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
 
         const fresh = returned.filter((secret) => isNew(secret, shard.listedUpTo));
         chain.observe(returned);
-        const taken = await deliver(fresh, () => {
+        const taken = await handOff.offer(fresh, () => {
           counters.secrets += fresh.length;
-          if (page.nextToken === undefined) finishShard(shard);
+          if (page.nextToken === undefined) book.finish(shard);
           else shard.token = page.nextToken;
         });
         if (!taken || page.nextToken === undefined) return;
@@ -612,7 +355,7 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
           const plan = planSplit(shard.spec, shard.share, chain.sample, { maxGroupShare });
           if (plan) {
             // Every name, the prefix's own included, is checked against what this chain listed.
-            replace(shard, plan, mark, new Set());
+            book.replace(shard, plan, mark, new Set());
             emit();
             return;
           }
@@ -645,72 +388,56 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
       },
       false,
     );
-    if (found === undefined || aborted || failure) return;
+    if (found === undefined || run.aborted || run.failure) return;
     if (found instanceof PermissionDeniedError) {
-      await deliver([], () => {
-        lookups.delete(lookup);
+      await handOff.offer([], () => {
+        book.finishLookup(lookup);
         counters.unreadable++;
         options.onUnreadable?.(lookup.name, found);
       });
       return;
     }
     const yielded = found !== null && found.name === lookup.name && isNew(found, lookup.listedUpTo) ? [found] : [];
-    await deliver(yielded, () => {
-      lookups.delete(lookup);
+    await handOff.offer(yielded, () => {
+      book.finishLookup(lookup);
       counters.secrets += yielded.length;
     });
-  };
-
-  const take = (): { readonly lookup: Lookup } | { readonly shard: Shard } | undefined => {
-    // Lookups first: one cheap call each (DescribeSecret has its own, far larger quota).
-    for (const lookup of lookups) {
-      if (!lookup.owned) {
-        lookup.owned = true;
-        return { lookup };
-      }
-    }
-    let best: Shard | undefined;
-    for (const shard of shards) if (!shard.owned && (best === undefined || before(shard, best))) best = shard;
-    if (best) best.owned = true;
-    return best && { shard: best };
   };
 
   const reader = async (): Promise<void> => {
     try {
       while (!halted()) {
-        const job = take();
+        const job = book.take();
         if (!job) {
           // Nothing to start: done when nobody is reading (nobody can split), else wait for a change.
-          if (running === 0) break;
-          idle++;
-          await changed;
-          idle--;
+          if (readers.running === 0) break;
+          readers.idle++;
+          await book.changed();
+          readers.idle--;
           continue;
         }
-        running++;
+        readers.running++;
         try {
           if ('lookup' in job) await lookUp(job.lookup);
           else await read(job.shard);
         } finally {
-          running--;
-          if ('lookup' in job) job.lookup.owned = false;
-          else job.shard.owned = false;
-          notify();
+          readers.running--;
+          book.release(job);
         }
       }
     } catch (error) {
       fail(error);
     } finally {
-      exited++;
-      if (exited === concurrency) finished = true;
-      notify();
-      signalConsumer();
+      readers.exited++;
+      if (readers.exited === concurrency) run.finished = true;
+      book.notify();
+      handOff.wakeConsumer();
     }
   };
 
   const start = (): void => {
-    if (started) return;
-    started = true;
+    if (run.started) return;
+    run.started = true;
     for (let i = 0; i < concurrency; i++) void reader();
   };
 
@@ -718,28 +445,23 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
     next: async (): Promise<IteratorResult<readonly SecretState[]>> => {
       start();
       for (;;) {
-        if (failure && !failureThrown) {
-          failureThrown = true;
-          dropReady();
-          throw failure;
+        if (run.failure && !run.failureThrown) {
+          run.failureThrown = true;
+          handOff.drop();
+          throw run.failure;
         }
-        if (aborted || failureThrown) return { done: true, value: undefined };
-        const item = ready.shift();
-        if (item) {
-          item.commit();
-          item.settle(true);
-          emit();
-          return { done: false, value: item.entries };
-        }
-        if (finished) return { done: true, value: undefined };
-        await new Promise<void>((resolve) => (wakeConsumer = resolve));
+        if (run.aborted || run.failureThrown) return { done: true, value: undefined };
+        const entries = handOff.take();
+        if (entries) return { done: false, value: entries };
+        if (run.finished) return { done: true, value: undefined };
+        await handOff.arrival();
       }
     },
     // The consumer broke off: stop, and leave the pages not taken for the next run.
     return: (): Promise<IteratorResult<readonly SecretState[]>> => {
-      aborted = true;
-      dropReady();
-      notify();
+      run.aborted = true;
+      handOff.drop();
+      book.notify();
       return Promise.resolve({ done: true, value: undefined });
     },
   };
@@ -753,21 +475,7 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
         return iterator;
       },
     },
-    checkpoint: () => {
-      if (shards.size === 0 && lookups.size === 0) return undefined;
-      const open = [...shards].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-      return {
-        version: 1,
-        shards: open.map((s) => ({
-          prefix: s.spec.prefix,
-          ...(s.spec.chars !== undefined ? { chars: s.spec.chars } : {}),
-          share: roundShare(s.share),
-          ...(s.token !== undefined ? { nextToken: s.token } : {}),
-          ...(s.listedUpTo ? { listedUpTo: { createdMs: s.listedUpTo.createdMs, names: [...s.listedUpTo.names] } } : {}),
-        })),
-        lookups: [...lookups].map((l) => ({ name: l.name, ...(l.listedUpTo ? { listedUpTo: { createdMs: l.listedUpTo.createdMs, names: [...l.listedUpTo.names] } } : {}) })),
-      };
-    },
+    checkpoint: () => book.checkpoint(),
     progress,
   };
 };

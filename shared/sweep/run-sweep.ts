@@ -24,7 +24,9 @@ import { TransientAwsError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretsPort } from '../ports/secrets.js';
 import { inspectSecret } from './inspect-secret.js';
-import { backoffDelay, InvalidCheckpointError, type ListCheckpoint, type ListProgress, listAccount, parseListCheckpoint } from './list-account.js';
+import { type ListProgress, listAccount } from './list-account.js';
+import { backoffDelay } from './paced-calls.js';
+import { InvalidCheckpointError, type ListCheckpoint, parseListCheckpoint } from './shard-book.js';
 import { addInspection, addUnreadable, emptyCounts, type SweepCounts, SweepCountsSchema } from './summary.js';
 
 /** The Secrets Manager reads a sweep makes: listing, and the closer looks. */
@@ -181,7 +183,7 @@ export const runSweep = async (
 };
 
 /**
- * Retries throttling and 5xx with list-account's capped, jittered backoff; anything else is final.
+ * Retries throttling and 5xx with the listing's capped, jittered backoff (`paced-calls.ts`); anything else is final.
  * `call` gets the attempt number (1 for the first).
  */
 const retryTransient = async <T>(call: (attempt: number) => Promise<T>, sleep: (ms: number) => Promise<void>): Promise<T> => {

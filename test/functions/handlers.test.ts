@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AlertPorts, makeHandler as makeAlert } from '../../shared/handlers/alert.js';
 import { makeHandler as makeClassify } from '../../shared/handlers/classify.js';
 import { clearStalePendingAction } from '../../shared/actions/clear-stale-pending.js';
+import { enableRotationAction } from '../../shared/actions/enable-rotation.js';
 import { makeActionHandler } from '../../shared/handlers/action-handler.js';
 import { ConfigError, TransientAwsError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
@@ -193,6 +194,13 @@ describe('Handler: an action (audit trail)', () => {
     expect(second).toEqual({ status: 'duplicate', findingId: '2d9f4e30-7f3c-4b20-9d65-3b8c4f9e0a03/rotation-failed' });
     expect(account.secrets.calls.filter((c) => c.operation === 'removeStagingLabel')).toHaveLength(1);
     expect(account.bus.published.map((e) => (e.detail as { result: { outcome: string } }).result.outcome)).toEqual(['applied', 'applied']);
+  });
+
+  it('needs the Config client only for an action that declares a Config rule', () => {
+    const { compliance: _unused, ...withoutConfig } = defaultSandbox();
+
+    expect(() => makeActionHandler(clearStalePendingAction, withoutConfig, { policy: samplePolicy, mode: 'enforce' })).not.toThrow();
+    expect(() => makeActionHandler(enableRotationAction, withoutConfig, { policy: samplePolicy, mode: 'enforce' })).toThrow(/secretsmanager-rotation-enabled-check: wire a compliance port/);
   });
 });
 

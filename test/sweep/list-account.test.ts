@@ -12,15 +12,12 @@ import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { SyntheticSecrets } from '../../shared/sandbox/synthetic-secrets.js';
 import {
   type AccountListing,
-  BACKOFF_CAP_MS,
-  backoffDelay,
-  InvalidCheckpointError,
   type ListAccountOptions,
   ListAccountError,
-  type ListCheckpoint,
   listAccount,
   MAX_LISTED_NAMES_CHARS,
 } from '../../shared/sweep/list-account.js';
+import { InvalidCheckpointError, type ListCheckpoint } from '../../shared/sweep/shard-book.js';
 import { sandboxWith } from '../helpers/sandbox.js';
 
 type Port = Pick<SecretsPort, 'listSecrets' | 'describeSecret'>;
@@ -331,19 +328,6 @@ describe('Function: listAccount', () => {
       expect(delays[0]).toBeLessThanOrEqual(200);
       expect(delays[2]).toBeGreaterThanOrEqual(200);
       expect(delays[2]).toBeLessThanOrEqual(400);
-    });
-
-    it('backs off exponentially with equal jitter, and never longer than the cap', () => {
-      // Act
-      const shortest = [1, 2, 3].map((attempt) => backoffDelay(attempt, () => 0));
-      const longest = [1, 2, 3].map((attempt) => backoffDelay(attempt, () => 1));
-      const late = backoffDelay(40, () => 1);
-
-      // Assess
-      expect(shortest).toStrictEqual([100, 200, 400]);
-      expect(longest).toStrictEqual([200, 400, 800]);
-      expect(late).toBe(BACKOFF_CAP_MS);
-      expect(backoffDelay(40, () => 0)).toBe(BACKOFF_CAP_MS / 2);
     });
 
     it('gives up after maxAttempts, naming the shard, and leaves a checkpoint', async () => {

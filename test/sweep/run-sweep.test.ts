@@ -9,7 +9,8 @@ import { PermissionDeniedError, TransientAwsError } from '../../shared/errors.js
 import type { SecretsPort } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
-import { BACKOFF_CAP_MS, InvalidCheckpointError } from '../../shared/sweep/list-account.js';
+import { BACKOFF_CAP_MS } from '../../shared/sweep/paced-calls.js';
+import { InvalidCheckpointError } from '../../shared/sweep/shard-book.js';
 import { CLOSER_LOOK_ATTEMPTS, checkpointBytes, runSweep, type SweepCheckpoint, type SweepOptions, type SweepReads } from '../../shared/sweep/run-sweep.js';
 import { samplePolicy } from '../helpers/policy.js';
 import { FIXED_NOW, sandboxWith } from '../helpers/sandbox.js';

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Validates policy.yml for the stage being packaged, before anything is built: a bad policy
@@ -9,6 +10,10 @@ const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
 
 class ValidatePolicy {
+  /**
+   * @param {import('../serverless').Serverless} serverless
+   * @param {import('../serverless').CliOptions} options
+   */
   constructor(serverless, options) {
     this.serverless = serverless;
     this.options = options;

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Lets the alert functions (and no other) read the Slack webhook secret: one statement,
@@ -11,11 +12,15 @@
  * names GetSecretValue is one more thing to audit. Listed after serverless-iam-roles-per-function,
  * so it runs after the roles exist, in the same hook.
  */
-const { fact } = require('./facts.cjs');
+const { fact } = require('../facts.cjs');
 
 const SID = 'ReadSlackWebhookSecret';
 
 class SlackWebhookAccess {
+  /**
+   * @param {import('../serverless').Serverless} serverless
+   * @param {import('../serverless').CliOptions} options
+   */
   constructor(serverless, options) {
     this.serverless = serverless;
     this.options = options;

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * serverless-iam-roles-per-function gives each function its own role but leaves the framework's
@@ -6,6 +7,7 @@
  * Local because no maintained plugin does it; the packaging test checks the result.
  */
 class DropUnusedDefaultRole {
+  /** @param {import('../serverless').Serverless} serverless */
   constructor(serverless) {
     this.serverless = serverless;
     // Listed after serverless-iam-roles-per-function, so this runs after it in the same hook.
