@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { Argument, Command } from 'commander';
 import { functionNames, type FunctionName } from '../contracts/functions.js';
-import { InvocationError } from '../replay/chain.js';
+import { accountNamedBy, InvocationError } from '../replay/chain.js';
 import { localContext } from '../replay/lambda-context.js';
 import { loadEvent } from '../replay/load-events.js';
 import { describeCrash } from '../replay/replay-file.js';
@@ -45,7 +45,7 @@ export const runInvoke = async (name: FunctionName, options: Options): Promise<n
   const { handlers } = buildWorld(options);
   let answer: unknown;
   try {
-    answer = await handlers[name](structuredClone(loaded.event.value), localContext(name));
+    answer = await handlers[name](structuredClone(loaded.event.value), localContext(name, accountNamedBy(loaded.event.value)));
   } catch (error) {
     // Lambda's own shape for a function error; the reason never quotes the event.
     const crash = describeCrash(new InvocationError(name, { cause: error }), name);

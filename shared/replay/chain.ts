@@ -91,7 +91,7 @@ const invoke = async (handlers: Handlers, target: FunctionName, event: unknown, 
 };
 
 /** The account an EventBridge event names, else the sandbox's. */
-const accountNamedBy = (event: unknown): string => {
+export const accountNamedBy = (event: unknown): string => {
   const named = typeof event === 'object' && event !== null ? (event as { account?: unknown }).account : undefined;
   return typeof named === 'string' && /^[\w-]{1,64}$/.test(named) ? named : LOCAL_ACCOUNT;
 };

@@ -13,16 +13,27 @@ import { actionDefinitions } from '../../shared/actions/registry.js';
 import { MANAGED_RULES } from '../../shared/contracts/config-event.js';
 import { ruleById, rules } from '../../shared/domain/catalogue.js';
 import { matchesPattern } from '../../shared/rules/match-pattern.js';
-import { routes } from '../../shared/rules/routes.js';
+import { routes, routesFor } from '../../shared/rules/routes.js';
+import { samplePolicy } from '../helpers/policy.js';
 import { repoRoot, sampleEventFiles } from '../helpers/events.js';
 
-const classifyRoutes = routes.filter((r) => r.bus === 'default' && r.target === 'classify');
+// The routes as deployed for the sample world's policy: its vpcEndpoints shape the read-calls pattern.
+const classifyRoutes = routesFor(samplePolicy).filter((r) => r.bus === 'default' && r.target === 'classify');
+
+/**
+ * What a read must carry before its rule can fire: the deployed read-calls pattern lets through
+ * only such reads (a plain successful read of a secret no endpoint rule names reaches nothing).
+ */
+const canFire: Readonly<Record<string, Record<string, unknown>>> = {
+  'deleted-secret-in-use': { errorCode: 'InvalidRequestException', errorMessage: 'You cannot perform this operation because the secret is marked for deletion.' },
+  'access-outside-vpce': { requestParameters: { secretId: 'prod/payments/db', secretIdList: ['prod/payments/db'] } },
+};
 
 /** The smallest event of each trigger, as EventBridge would deliver it. */
-const cloudTrailEvent = (detailType: string, eventName: string, errorCode?: string) => ({
+const cloudTrailEvent = (detailType: string, eventName: string, errorCode?: string, extra: Record<string, unknown> = {}) => ({
   source: 'aws.secretsmanager',
   'detail-type': detailType,
-  detail: { eventSource: 'secretsmanager.amazonaws.com', eventName, ...(errorCode ? { errorCode } : {}) },
+  detail: { eventSource: 'secretsmanager.amazonaws.com', eventName, ...(errorCode ? { errorCode } : {}), ...extra },
 });
 const configEvent = (configRuleName: string) => ({
   source: 'aws.config',
@@ -88,7 +99,7 @@ describe('Table: rules', () => {
       if (trigger.source === 'sweep') continue;
       const events =
         trigger.source === 'cloudtrail'
-          ? trigger.eventNames.map((name) => cloudTrailEvent(trigger.detailType, name))
+          ? trigger.eventNames.map((name) => cloudTrailEvent(trigger.detailType, name, undefined, canFire[rule.id]))
           : trigger.source === 'denied-call'
             ? // Any call: a read, a write, and one that names no secret, with both spellings of the code.
               ['GetSecretValue', 'DeleteSecret', 'ListSecrets'].flatMap((name) =>

@@ -22,7 +22,10 @@ describe('Function: classify', () => {
 
     // Assess
     expect(others).toEqual([]);
-    expect(finding).toEqual({
+    // The finding carries the event it came from, unchanged, so an action can re-derive it.
+    expect(finding?.record).toEqual(raw);
+    expect({ ...finding, record: undefined }).toEqual({
+      record: undefined,
       id: 'd82e0a2d-f36e-11fd-37cb-cba423a71196/rotation-failed',
       rule: 'rotation-failed',
       title: 'Secret rotation failed',

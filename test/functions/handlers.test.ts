@@ -11,6 +11,7 @@ import { enableRotationAction } from '../../shared/actions/enable-rotation.js';
 import { makeActionHandler } from '../../shared/handlers/action-handler.js';
 import { ConfigError, TransientAwsError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
+import { accountNamedBy } from '../../shared/replay/chain.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
 import { loadSampleEvent } from '../helpers/events.js';
@@ -19,11 +20,17 @@ import { defaultSandbox } from '../helpers/sandbox.js';
 
 
 /** The alert function on a sandbox account, with the sample policy's alert settings and an in-memory digest store. */
+/** classify's context in the account the event names, as the deployment that received it would run. */
+const inAccountOf = (event: unknown) => localContext('classify', accountNamedBy(event));
+/** The account the published RotationFailed sample was captured in. */
+const UMCCR_ACCOUNT = '843407916570';
+
 const alertFor = (ports: Omit<AlertPorts, 'digest'>) => makeAlert({ ...ports, digest: new MemoryDigest() }, { alerts: samplePolicy.alerts });
 
 const findingEventFor = async (file: string) => {
   const account = defaultSandbox();
-  await makeClassify(account, classifyContext)(loadSampleEvent(file), localContext('classify'));
+  const sample = loadSampleEvent(file);
+  await makeClassify(account, classifyContext)(sample, inAccountOf(sample));
   const [event] = account.bus.published;
   if (!event) throw new Error('classify published nothing');
   return event;
@@ -33,7 +40,8 @@ describe('Handler: classify', () => {
   it('publishes one Secret Finding per finding and answers with their ids', async () => {
     const account = defaultSandbox();
 
-    const outcome = await makeClassify(account, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), localContext('classify'));
+    const event = loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json');
+    const outcome = await makeClassify(account, classifyContext)(event, inAccountOf(event));
 
     expect(outcome).toEqual({ status: 'published', findings: ['d82e0a2d-f36e-11fd-37cb-cba423a71196/rotation-failed'] });
     expect(account.bus.published).toHaveLength(1);
@@ -52,7 +60,7 @@ describe('Handler: classify', () => {
   ])('rejects %s, naming what is missing, and publishes nothing', async (_label, raw, problem) => {
     const account = defaultSandbox();
 
-    const outcome = await makeClassify(account, classifyContext)(raw, localContext('classify'));
+    const outcome = await makeClassify(account, classifyContext)(raw, inAccountOf(raw));
 
     expect(outcome).toMatchObject({ status: 'rejected', problems: expect.arrayContaining([expect.stringMatching(problem)]) });
     expect(account.bus.published).toEqual([]);
@@ -63,7 +71,7 @@ describe('Handler: classify', () => {
     const event = loadSampleEvent<{ detail: Record<string, unknown> }>('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
     event.detail.eventName = 'RotationStarted';
 
-    const outcome = await makeClassify(account, classifyContext)(event, localContext('classify'));
+    const outcome = await makeClassify(account, classifyContext)(event, inAccountOf(event));
 
     expect(outcome).toEqual({ status: 'ignored', reason: 'no rule for AWS Service Event via CloudTrail RotationStarted' });
     expect(account.bus.published).toEqual([]);
@@ -73,7 +81,7 @@ describe('Handler: classify', () => {
     const account = defaultSandbox();
     const bus = { publish: vi.fn().mockRejectedValue(new TransientAwsError('PutEvents: ThrottlingException')) };
 
-    await expect(makeClassify({ bus, secrets: account.secrets, ledger: account.ledger, clock: account.clock }, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), localContext('classify'))).rejects.toThrow(TransientAwsError);
+    await expect(makeClassify({ bus, secrets: account.secrets, ledger: account.ledger, clock: account.clock }, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), localContext('classify', UMCCR_ACCOUNT))).rejects.toThrow(TransientAwsError);
     expect(account.bus.published).toEqual([]);
   });
 

@@ -12,7 +12,8 @@ import { loadSampleEvent } from '../helpers/events.js';
 import { classifyContext, samplePolicy } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 
-const context = localContext('classify');
+/** The account the published RotationFailed sample was captured in: classify runs there, as the deployment that received it would. */
+const context = localContext('classify', '843407916570');
 let stop: (() => void) | undefined;
 
 afterEach(() => {
