@@ -57,7 +57,12 @@ export const replayFile = async (
     const built = loaded.event.ok
       ? buildReport(loaded.file, await runChain(loaded.event.value, deps), loaded.event.wrapped, options)
       : { event: loaded.file, matched: [], routes: [], findings: [], rejected: [loaded.event.problem] };
-    const report: EventReport = loaded.source ? { ...built, source: describeSource(loaded.source) } : built;
+    const held = loaded.event.ok && Array.isArray(loaded.event.value) ? loaded.event.value.length : 1;
+    const report: EventReport = {
+      ...built,
+      ...(loaded.source ? { source: describeSource(loaded.source) } : {}),
+      ...(held > 1 ? { events: held } : {}),
+    };
     step = 'report';
     return { report, text: options.render(report) };
   } catch (error) {

@@ -78,6 +78,8 @@ export interface EventReport {
   readonly crashed?: Crash;
   /** Set for a CloudTrail log file or lookup-events output: how many records it held, how many were replayed. */
   readonly source?: string;
+  /** How many events the file held, when more than one (a JSON array, a log file, lookup-events output). */
+  readonly events?: number;
 }
 
 /** A replay step that threw, described without quoting the event (its text may be hostile or secret). */
@@ -265,7 +267,8 @@ export const summarize = (reports: readonly EventReport[], digests: number, sent
   const findings = reports.flatMap((r) => r.findings);
   const outcomes = findings.flatMap((f) => f.actions.map((a) => a.outcome));
   return {
-    events: reports.length,
+    // A file may hold many events: the summary counts events, not files.
+    events: reports.reduce((n, r) => n + (r.events ?? 1), 0),
     routed: reports.filter((r) => r.matched.length > 0).length,
     findings: findings.length,
     actions: Object.fromEntries(OUTCOMES.map((outcome) => [outcome, outcomes.filter((o) => o === outcome).length])) as ReplaySummary['actions'],

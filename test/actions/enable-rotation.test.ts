@@ -1,14 +1,12 @@
 /** enable-rotation through the real runner on the sandbox account: which function, which schedule, and when not to act. */
 import { describe, expect, it, vi } from 'vitest';
 import { enableRotationAction } from '../../shared/actions/enable-rotation.js';
-import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { ActionResult, Finding, Mode } from '../../shared/contracts/finding.js';
-import { classify } from '../../shared/domain/classify.js';
 import type { Policy } from '../../shared/policy/schema.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
-import { loadSampleEvent } from '../helpers/events.js';
-import { classifyContext, samplePolicy } from '../helpers/policy.js';
+import { samplePolicy } from '../helpers/policy.js';
+import { findingFromRecord } from '../helpers/records.js';
 import { sandboxWith } from '../helpers/sandbox.js';
 import { actionResult, remediationContext } from '../helpers/remediation.js';
 import { remediate } from '../../shared/actions/runner.js';
@@ -24,24 +22,25 @@ const PROD_PAYMENTS = lambda('prod-payments-rotator');
 const DEFAULT = lambda('default-rotator');
 const PREVIOUS = lambda('previous-rotator');
 
-const findingFrom = (sample: string): Finding => {
-  const result = classify(parseClassifiableEvent(loadSampleEvent(sample)), classifyContext);
-  const finding = result.kind === 'findings' ? result.findings[0] : undefined;
-  if (!finding) throw new Error(`${sample} must raise a finding`);
-  return finding;
-};
+const DISABLED_BY_DEVELOPER = 'rotation-disabled/fires.CancelRotateSecret.authored.by-developer.json';
 
 /** rotation-disabled: bob (a developer, not an allowed admin) turned rotation off on prod/payments/db. */
-const disabledFinding = (): Finding => findingFrom('rotation-disabled/fires.CancelRotateSecret.authored.by-developer.json');
+const disabledFinding = (): Finding => findingFromRecord(DISABLED_BY_DEVELOPER, 'rotation-disabled');
 
-/** The same finding about another secret, named by its name. */
-const disabledFindingFor = (name: string): Finding => {
-  const finding = disabledFinding();
-  return { ...finding, secret: { ...finding.secret, id: name, arn: undefined, name } };
-};
+/** The ARN the sandbox gives the secret `name` (its seed's `arn`, unless a case sets another). */
+const arnOf = (name: string): string => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`;
+
+/** bob turned rotation off on the secret `name` instead: the call names it, and CloudTrail answers with its ARN. */
+const disabledFindingFor = (name: string): Finding =>
+  findingFromRecord(DISABLED_BY_DEVELOPER, 'rotation-disabled', (record) => ({
+    ...record,
+    requestParameters: { secretId: name },
+    responseElements: { arn: arnOf(name), name },
+  }));
 
 const secret = (name: string, extra: Partial<SecretSeed> = {}): SecretSeed => ({
   name,
+  arn: arnOf(name),
   rotationEnabled: false,
   versions: { 'v-current': ['AWSCURRENT'] },
   ...extra,
@@ -118,7 +117,7 @@ describe('Action: enable-rotation', () => {
   it('fixes a rotation-missing finding from Config with the default function and re-evaluates the rule the finding names', async () => {
     // Prepare
     const account = sandboxWith(secret('dev/tools/ci-token', { arn: CI_TOKEN_ARN }));
-    const finding = findingFrom('rotation-missing/fires.NON_COMPLIANT.authored.rotation-enabled-check.json');
+    const finding = findingFromRecord('rotation-missing/fires.NON_COMPLIANT.authored.rotation-enabled-check.json', 'rotation-missing');
 
     // Act
     const result = await run(account, finding, 'enforce', withFunctions({ default: DEFAULT }));

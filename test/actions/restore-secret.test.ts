@@ -1,14 +1,10 @@
 /** restore-secret through the real runner on the sandbox account: restore only what can and should be restored. */
 import { describe, expect, it, vi } from 'vitest';
 import { restoreSecretAction } from '../../shared/actions/restore-secret.js';
-import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { ActionResult, Finding, Mode } from '../../shared/contracts/finding.js';
-import { classify } from '../../shared/domain/classify.js';
-import type { SecretState } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
-import { loadSampleEvent } from '../helpers/events.js';
-import { classifyContext } from '../helpers/policy.js';
+import { findingFromRecord } from '../helpers/records.js';
 import { sandboxWith } from '../helpers/sandbox.js';
 import { actionResult } from '../helpers/remediation.js';
 
@@ -16,15 +12,10 @@ const CRM_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/crm/a
 const STRIPE_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/billing/stripe-key-St4rPk';
 const DELETED_AT = '2026-11-24T10:15:00Z';
 
-const findingFrom = (sample: string, rule: string, secretState?: SecretState): Finding => {
-  const result = classify(parseClassifiableEvent(loadSampleEvent(sample)), classifyContext, secretState);
-  const finding = result.kind === 'findings' ? result.findings.find((f) => f.rule === rule) : undefined;
-  if (!finding) throw new Error(`${sample} must raise ${rule}`);
-  return finding;
-};
+const DELETED_BY_DEVELOPER = 'secret-deleted/fires.DeleteSecret.authored.by-developer.json';
 
 /** secret-deleted: alice (an IAM user, not an allowed admin) deleted prod/crm/api-token with a 7-day window. */
-const deletedFinding = (): Finding => findingFrom('secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'secret-deleted');
+const deletedFinding = (): Finding => findingFromRecord(DELETED_BY_DEVELOPER, 'secret-deleted');
 
 const crmToken = (extra: Partial<SecretSeed> = {}): SecretSeed => ({
   name: 'prod/crm/api-token',
@@ -92,7 +83,7 @@ describe('Action: restore-secret', () => {
   it('restores a secret that is still read while scheduled for deletion, naming the reader', async () => {
     // Prepare
     const account = sandboxWith(crmToken());
-    const finding = findingFrom('deleted-secret-in-use/fires.GetSecretValue.authored.marked-for-deletion.json', 'deleted-secret-in-use');
+    const finding = findingFromRecord('deleted-secret-in-use/fires.GetSecretValue.authored.marked-for-deletion.json', 'deleted-secret-in-use');
 
     // Act
     const result = await run(account, finding, 'enforce');
@@ -110,7 +101,7 @@ describe('Action: restore-secret', () => {
     const tags = { 'remediation:protected': 'true' };
     const account = sandboxWith({ name: 'prod/billing/stripe-key', arn: STRIPE_ARN, deletedDate: DELETED_AT, tags, versions: { v1: ['AWSCURRENT'] } });
     const state = await account.secrets.describeSecret(STRIPE_ARN);
-    const finding = findingFrom('secret-deleted/fires.DeleteSecret.authored.protected-by-admin.json', 'secret-deleted', state);
+    const finding = findingFromRecord('secret-deleted/fires.DeleteSecret.authored.protected-by-admin.json', 'secret-deleted', undefined, state);
 
     // Act
     const result = await run(account, finding, 'enforce');
@@ -122,15 +113,20 @@ describe('Action: restore-secret', () => {
   });
 
   it('refuses a secret deleted without recovery', async () => {
-    // Prepare
+    // Prepare: alice deleted it with forceDeleteWithoutRecovery (which takes no recovery window),
+    // and DescribeSecret still shows it while AWS finishes the deletion. That record raises
+    // secret-force-deleted, never secret-deleted.
     const account = sandboxWith(crmToken());
-    const finding = deletedFinding();
-    const forced = { ...finding, evidence: { ...finding.evidence, forceDeleteWithoutRecovery: true } };
+    const forced = findingFromRecord(DELETED_BY_DEVELOPER, 'secret-force-deleted', (record) => ({
+      ...record,
+      requestParameters: { secretId: 'prod/crm/api-token', forceDeleteWithoutRecovery: true },
+    }));
 
     // Act
     const result = await run(account, forced, 'enforce');
 
     // Assess
+    expect(forced.evidence).toMatchObject({ forceDeleteWithoutRecovery: true });
     expect(result).toMatchObject({ outcome: 'blocked', reason: 'deleted without recovery: it cannot be restored' });
     expect(operations(account)).toEqual(['describeSecret']);
   });

@@ -4,33 +4,27 @@
  */
 import { describe, expect, it } from 'vitest';
 import { clearStalePendingAction } from '../../shared/actions/clear-stale-pending.js';
-import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
-import type { Finding, Mode } from '../../shared/contracts/finding.js';
 import type { CloudTrailRecord } from '../../shared/contracts/cloudtrail-event.js';
-import { actorOf } from '../../shared/domain/actor.js';
-import { classify } from '../../shared/domain/classify.js';
+import type { Finding, Mode } from '../../shared/contracts/finding.js';
 import { remediate } from '../../shared/actions/runner.js';
 import { InvalidSecretStateError, PermissionDeniedError, TransientAwsError } from '../../shared/errors.js';
 import type { SecretsPort } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
-import { loadSampleEvent } from '../helpers/events.js';
-import { classifyContext, samplePolicy } from '../helpers/policy.js';
+import { samplePolicy } from '../helpers/policy.js';
+import { findingFromRecord, sweepFindingOn } from '../helpers/records.js';
 import { remediationContext } from '../helpers/remediation.js';
 import { defaultSandbox, fixedClock, sandboxWith } from '../helpers/sandbox.js';
 
 const PAYMENTS = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op';
 const STALE = '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003';
 
-const paymentsFinding = (): Finding => {
-  const result = classify(parseClassifiableEvent(loadSampleEvent('rotation-failed/fires.RotationFailed.authored.set-secret.json')), classifyContext);
-  if (result.kind !== 'findings' || !result.findings[0]) throw new Error('sample must classify');
-  return result.findings[0];
-};
+const ROTATION_FAILED = 'rotation-failed/fires.RotationFailed.authored.set-secret.json';
+
+/** rotation-failed on prod/payments/db, with the caller `userIdentity` in its record when given. */
+const paymentsFinding = (userIdentity?: CloudTrailRecord['userIdentity']): Finding =>
+  findingFromRecord(ROTATION_FAILED, 'rotation-failed', (record) => (userIdentity ? { ...record, userIdentity } : record));
 
 const contextFor = remediationContext;
-
-/** The CloudTrail record of the sample the payments finding comes from. */
-const rotationFailedDetail = (): CloudTrailRecord => loadSampleEvent<{ detail: CloudTrailRecord }>('rotation-failed/fires.RotationFailed.authored.set-secret.json').detail;
 
 const resultOf = async (account: SandboxAccount, mode: Mode, finding = paymentsFinding()) => {
   const outcome = await remediate(clearStalePendingAction, finding, contextFor(account, mode));
@@ -72,12 +66,15 @@ describe('Use case: remediate (clear-stale-pending)', () => {
   });
 
   it('skips a secret that no longer exists', async () => {
-    const account = defaultSandbox();
-    const finding = { ...paymentsFinding(), secret: { ...paymentsFinding().secret, id: `${PAYMENTS}-gone` } };
+    // Prepare: the secret the rotation failed on has been deleted for good since.
+    const account = sandboxWith({ name: 'prod/other/db', versions: { a: ['AWSCURRENT'] } });
 
-    const result = await resultOf(account, 'enforce', finding);
+    // Act
+    const result = await resultOf(account, 'enforce');
 
-    expect(result).toEqual({ type: 'clear-stale-pending', mode: 'enforce', outcome: 'skipped', reason: 'the secret no longer exists' });
+    // Assess
+    expect(result).toEqual({ type: 'clear-stale-pending', mode: 'enforce', account: '123456789012', region: 'us-east-1', outcome: 'skipped', reason: 'the secret no longer exists' });
+    expect(writes(account)).toEqual([]);
   });
 
   it('blocks a secret that carries the exemption tag, and says what it would have done', async () => {
@@ -95,11 +92,23 @@ describe('Use case: remediate (clear-stale-pending)', () => {
   });
 
   it('blocks a change an allowed admin caused', async () => {
+    // Prepare: the record names a session of the SecretsAdmin role, which the policy allows.
     const account = defaultSandbox();
-    const finding = { ...paymentsFinding(), actor: { ...paymentsFinding().actor, principal: 'arn:aws:iam::123456789012:role/SecretsAdmin', isAllowedAdmin: true } };
+    const finding = paymentsFinding({
+      type: 'AssumedRole',
+      principalId: 'AROAEXAMPLESECADMIN:alice',
+      arn: 'arn:aws:sts::123456789012:assumed-role/SecretsAdmin/alice',
+      accountId: '123456789012',
+      sessionContext: {
+        sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLESECADMIN', arn: 'arn:aws:iam::123456789012:role/SecretsAdmin', accountId: '123456789012', userName: 'SecretsAdmin' },
+      },
+    });
 
+    // Act
     const result = await resultOf(account, 'enforce', finding);
 
+    // Assess
+    expect(finding.actor).toMatchObject({ principal: 'arn:aws:iam::123456789012:role/SecretsAdmin', isAllowedAdmin: true });
     expect(result).toMatchObject({ outcome: 'blocked', reason: expect.stringContaining('is an allowed admin') });
     expect(writes(account)).toEqual([]);
   });
@@ -107,13 +116,13 @@ describe('Use case: remediate (clear-stale-pending)', () => {
   it('acts on a change by a caller CloudTrail gives no known type, even with the ARN of an allowed admin', async () => {
     // Prepare: nothing vouches for an identity of unknown type, so no allowed-admin glob excuses it.
     const account = defaultSandbox();
-    const record = { ...paymentsFinding(), actor: actorOf({ ...rotationFailedDetail(), userIdentity: { type: 'Unknown', arn: 'arn:aws:iam::123456789012:role/SecretsAdmin' } }, { allowedAdmins: samplePolicy.allowedAdmins }) };
+    const finding = paymentsFinding({ type: 'Unknown', arn: 'arn:aws:iam::123456789012:role/SecretsAdmin' });
 
     // Act
-    const result = await resultOf(account, 'enforce', record);
+    const result = await resultOf(account, 'enforce', finding);
 
     // Assess
-    expect(record.actor).toMatchObject({ kind: 'unknown', isAllowedAdmin: false });
+    expect(finding.actor).toMatchObject({ kind: 'unknown', isAllowedAdmin: false });
     expect(result).toMatchObject({ outcome: 'applied' });
     expect(writes(account).map((c) => c.operation)).toEqual(['removeStagingLabel']);
   });
@@ -148,21 +157,29 @@ describe('Use case: remediate (clear-stale-pending)', () => {
   });
 
   it.each([
-    [3 * 24, 'applied'],
-    [2, 'skipped'],
-  ])('on a stale-pending finding (the sweep), clears a version pending for %i hours: %s', async (hours, outcome) => {
-    const account = sandboxWith({
-      name: 'prod/payments/db',
-      arn: PAYMENTS,
-      versions: { a: ['AWSCURRENT'], [STALE]: ['AWSPENDING'] },
-      versionCreatedDates: { [STALE]: new Date(fixedClock.now().getTime() - hours * 3_600_000).toISOString() },
-    });
-    const finding: Finding = { ...paymentsFinding(), id: 'sweep-1/stale-pending', rule: 'stale-pending', evidence: {} };
+    // The version the sweep found is still there, three days pending.
+    [3 * 24, 'applied', STALE],
+    // Someone cleared it since, and the rotation they started two hours ago is still at work.
+    [2, 'skipped', '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0004'],
+  ])('on a stale-pending finding (the sweep), clears a version pending for %i hours: %s', async (hours, outcome, pending) => {
+    // Prepare: the sweep found version STALE pending for three days.
+    const pendingFor = (versionId: string, age: number) =>
+      sandboxWith({
+        name: 'prod/payments/db',
+        arn: PAYMENTS,
+        versions: { a: ['AWSCURRENT'], [versionId]: ['AWSPENDING'] },
+        versionCreatedDates: { [versionId]: new Date(fixedClock.now().getTime() - age * 3_600_000).toISOString() },
+      });
+    const finding = await sweepFindingOn(pendingFor(STALE, 3 * 24), PAYMENTS, 'stale-pending');
+    const account = pendingFor(pending, hours);
 
+    // Act
     const result = await resultOf(account, 'enforce', finding);
 
+    // Assess
+    expect(finding.id).toBe(`sweep/2026-11-25/stale-pending/${PAYMENTS}`);
     expect(result.outcome).toBe(outcome);
-    expect(account.secrets.versionsOf(PAYMENTS)?.[STALE]).toEqual(outcome === 'applied' ? undefined : ['AWSPENDING']);
+    expect(account.secrets.versionsOf(PAYMENTS)?.[pending]).toEqual(outcome === 'applied' ? undefined : ['AWSPENDING']);
   });
 
   it('reports failed, not applied, when the write is denied, and nothing changes', async () => {

@@ -19,6 +19,7 @@ interface Report {
   event: string;
   findings: { actions: { outcome: string }[]; alert?: unknown }[];
   rejected?: string[];
+  events?: number;
   crashed?: { step: string; errorClass: string; reason: string };
 }
 
@@ -57,7 +58,7 @@ describe('CLI: secrets-remediator replay output', { timeout: 120_000 }, () => {
       /: rotation-failed \S+\/rotation-failed \(high\): clear-stale-pending planned; alert yes$/,
     );
     expect(lines.find((l) => l.startsWith('events/rotation-succeeded/silent.'))).toMatch(/: no rule matches$/);
-    expect(lines[files.length]).toMatch(/^52 events replayed against the sandbox account in dry-run mode: .* 30 findings, 13 actions \(/);
+    expect(lines[files.length]).toMatch(/^91 events replayed against the sandbox account in dry-run mode: .* 30 findings, 13 actions \(/);
     expect(lines.length).toBe(files.length + 2);
   });
 
@@ -81,7 +82,8 @@ describe('CLI: secrets-remediator replay output', { timeout: 120_000 }, () => {
     const findings = reports.flatMap((r) => r.findings);
     const outcomes = findings.flatMap((f) => f.actions.map((a) => a.outcome));
     expect(summary).toMatchObject({
-      events: reports.length,
+      // A file may hold several events (a JSON array): the summary counts events, each report says how many it held.
+      events: reports.reduce((n, r) => n + (r.events ?? 1), 0),
       findings: findings.length,
       alerts: findings.filter((f) => f.alert).length,
       rejected: reports.filter((r) => r.rejected).length,

@@ -45,7 +45,7 @@ describe('CLI: replay of CloudTrail exports', { timeout: 90_000 }, () => {
     const [event, summary] = jsonLines(run.stdout);
     expect(run.code, run.stderr).toBe(0);
     expect(event).toMatchObject({ source: 'lookup-events output: 2 records, 2 from Secrets Manager', findings: [{ rule: 'rotation-disabled' }] });
-    expect(summary).toMatchObject({ summary: { events: 1, rejected: 0 } });
+    expect(summary).toMatchObject({ summary: { events: 2, rejected: 0 } });
   });
 
   it('answers a wrong path, an empty folder and misplaced --from-cloudtrail flags with usage errors (exit 2)', async () => {
