@@ -26,7 +26,8 @@ const mayImport = {
   middleware: [],
   domain: ['contracts', 'policy', 'ports'],
   alerts: ['contracts', 'policy', 'ports', 'domain'],
-  sweep: ['contracts', 'policy', 'ports', 'domain'],
+  // The sweep's summary is an alert: it takes the alerts' subject rules (SNS's limit, ASCII only).
+  sweep: ['contracts', 'policy', 'ports', 'domain', 'alerts'],
   actions: ['contracts', 'policy', 'ports', 'domain', 'alerts', 'sweep'],
   rules: ['contracts', 'policy'],
   adapters: ['contracts', 'policy', 'ports'],

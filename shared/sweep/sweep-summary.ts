@@ -6,6 +6,7 @@
 import type { Severity } from '../contracts/finding.js';
 import type { AlertMessage } from '../ports/notifier.js';
 import { rules } from '../domain/catalogue.js';
+import { subjectFrom } from '../alerts/model.js';
 import { SEVERITIES, type SweepCounts, worstSeverity } from './summary.js';
 
 export interface SweepSummaryInput {
@@ -49,7 +50,8 @@ export const renderSweepSummary = (input: SweepSummaryInput): AlertMessage => {
   const worst = worstSeverity(counts) ?? 'info';
   const unjudged = unjudgedLine(counts);
   // In the subject too: an unjudged secret is a gap in the sweep, not a pass, and on-call reads subjects.
-  const subject = `[${worst.toUpperCase()}] sweep: ${counts.findings} findings in ${counts.secrets} secrets${counts.unjudged > 0 ? `, ${counts.unjudged} unjudged` : ''} (${input.account}/${input.region})`.slice(0, 100);
+  // The alerts' own subject rules: at most SNS's 99 characters, printable ASCII, the label cut to fit.
+  const subject = subjectFrom(worst, 'sweep', `${counts.findings} findings in ${counts.secrets} secrets${counts.unjudged > 0 ? `, ${counts.unjudged} unjudged` : ''}`, input.account, input.region);
   const seconds = Math.max((Date.parse(input.finishedAt) - Date.parse(input.startedAt)) / 1000, 0);
   const judged = counts.secrets - counts.exempt;
   const lines = [

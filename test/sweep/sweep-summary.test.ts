@@ -70,6 +70,22 @@ describe('sweep summary', () => {
     expect(message.body).toContain('none: every secret passed every check');
   });
 
+  it('keeps the subject within SNS rules however long the counts and names: at most 99 printable ASCII characters, the account and region whole', () => {
+    // Act
+    const message = renderSweepSummary({
+      ...base,
+      account: '123456789012',
+      region: 'ap-southeast-2',
+      counts: { ...counts, findings: 123_456_789_012, secrets: 987_654_321_098, ...unjudged, unjudged: 111_222_333_444 },
+    });
+
+    // Assess
+    expect(message.subject.length).toBeLessThanOrEqual(SNS_LIMITS.subjectChars);
+    expect(message.subject).toMatch(/^[\x20-\x7E]+$/);
+    expect(message.subject.endsWith(' (123456789012/ap-southeast-2)')).toBe(true);
+    expect(message.subject).toContain('...');
+  });
+
   it('says how many secrets it could not judge, why, and which, in the subject and the body', () => {
     // Act
     const message = renderSweepSummary({ ...base, counts: { ...counts, ...unjudged } });
