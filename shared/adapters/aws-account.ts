@@ -65,7 +65,6 @@ export const awsLedger = (tableName: string, region?: string) => dynamoDbLedger(
 export const awsCompliance = (region?: string) => configCompliance(new ConfigServiceClient(clientConfig(region)));
 /** CloudTrail's event history (LookupEvents), for `replay --from-cloudtrail`; the reader paces its calls under the quota. */
 export const awsCloudTrailHistory = (region?: string) => cloudTrailHistoryAdapter(new CloudTrailClient(clientConfig(region)));
-export const awsDigest = (tableName: string, region?: string) => dynamoDbDigest(new DynamoDBClient(clientConfig(region)), tableName);
 
 /** The region an ARN names (`arn:aws:secretsmanager:eu-west-1:...`), when it names one. */
 const regionOfArn = (arn: string): string | undefined => (arn.startsWith('arn:') ? arn.split(':')[3] || undefined : undefined);

@@ -16,7 +16,6 @@ type HeaderBlock = Extract<KnownBlock, { type: 'header' }>;
 type SectionBlock = Extract<KnownBlock, { type: 'section' }>;
 type ContextBlock = Extract<KnownBlock, { type: 'context' }>;
 type ActionsBlock = Extract<KnownBlock, { type: 'actions' }>;
-type DividerBlock = Extract<KnownBlock, { type: 'divider' }>;
 
 /** A field's value is cut here: ten of them must leave room in the 40k message. */
 const FIELD_VALUE_CHARS = 500;
@@ -42,7 +41,6 @@ export const context = (texts: readonly string[]) =>
     elements: texts.slice(0, SLACK_LIMITS.contextElements).map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, SLACK_LIMITS.contextChars) })),
   }) satisfies ContextBlock;
 
-export const divider = () => ({ type: 'divider' }) satisfies DividerBlock;
 
 const buttons = (links: AlertModel['links']) =>
   ({

@@ -26,8 +26,6 @@ const REPORTED = 'reported';
 /** CloudTrail's code for a refused call: `AccessDenied` (IAM) or `AccessDeniedException` (the service's own). */
 export const ACCESS_DENIED_PREFIX = 'AccessDenied';
 
-/** True for an `errorCode` that says the call was refused (not throttled, not invalid). */
-export const isAccessDenied = (errorCode: string | null | undefined): boolean => typeof errorCode === 'string' && errorCode.startsWith(ACCESS_DENIED_PREFIX);
 
 export interface DeniedWindow {
   readonly start: Date;

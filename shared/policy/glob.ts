@@ -40,5 +40,3 @@ export const matchesGlob = (glob: string, value: string): boolean => {
   return g === glob.length;
 };
 
-/** Whether `value` matches any of `globs`. */
-export const matchesAnyGlob = (globs: readonly string[], value: string): boolean => globs.some((glob) => matchesGlob(glob, value));

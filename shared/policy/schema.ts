@@ -155,8 +155,6 @@ const nameGlob = z.string(expecting('a secret name glob such as "prod/*"')).min(
 
 const stageName = pattern(/^[A-Za-z0-9-]{1,64}$/, 'a stage name (letters, digits and hyphens)');
 
-/** The AWS Config managed rules the service understands. */
-export const CONFIG_RULE_IDENTIFIERS = MANAGED_RULES;
 
 const configRuleIdentifier = z.enum(MANAGED_RULES, expecting(`one of ${MANAGED_RULES.join(', ')}`));
 
