@@ -12,7 +12,7 @@ import type { SecretState, SecretsPort, SecretVersion } from '../ports/secrets.j
 /** What an action read before deciding, besides DescribeSecret. */
 export interface Gathered {
   readonly versions?: readonly SecretVersion[];
-  readonly resourcePolicy?: string;
+  readonly resourcePolicy?: string | undefined;
 }
 
 export interface PlanInput {

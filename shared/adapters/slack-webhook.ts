@@ -132,7 +132,7 @@ const fitToSlack = (message: SlackMessage): IncomingWebhookSendArguments => {
         ]
       : message.blocks;
   // The renderer builds Block Kit; its type here is the port's plain records.
-  return { text, blocks: blocks as unknown as IncomingWebhookSendArguments['blocks'] };
+  return { text, blocks: blocks as unknown as NonNullable<IncomingWebhookSendArguments['blocks']> };
 };
 
 /** Retry-After is seconds (or an HTTP date); answers milliseconds, or undefined when absent or unreadable. */

@@ -33,7 +33,8 @@ export interface ListSecretsRequest {
    * `name` filter values (prefix match, case-sensitive; at most 10, ORed). Absent: every secret.
    */
   readonly namePrefixes?: readonly string[];
-  readonly nextToken?: string;
+  /** Absent or undefined: the first page. */
+  readonly nextToken?: string | undefined;
 }
 
 /** One page of ListSecrets: the metadata each entry carries (never a value). */

@@ -22,18 +22,18 @@ export interface ListedUpTo {
 export interface CheckpointShard {
   /** The name prefix; with `chars`, the group of prefixes `prefix + c` for each c. */
   readonly prefix: string;
-  readonly chars?: string;
+  readonly chars?: string | undefined;
   /** The estimated share of the account: orders the work and decides splits. */
   readonly share: number;
   /** Where to read on; absent: not started. */
-  readonly nextToken?: string;
-  readonly listedUpTo?: ListedUpTo;
+  readonly nextToken?: string | undefined;
+  readonly listedUpTo?: ListedUpTo | undefined;
 }
 
 /** A name equal to a split prefix, still to be looked up. */
 export interface CheckpointLookup {
   readonly name: string;
-  readonly listedUpTo?: ListedUpTo;
+  readonly listedUpTo?: ListedUpTo | undefined;
 }
 
 /**
@@ -101,7 +101,7 @@ export interface Shard {
   /** Being read by a reader. */
   owned: boolean;
   /** What the reader has seen of the shard since it took it (for restarts). */
-  chain?: ChainEstimate;
+  chain?: ChainEstimate | undefined;
 }
 
 /** A name equal to a split prefix, in the book. */

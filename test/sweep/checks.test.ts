@@ -29,8 +29,12 @@ const midnightDaysAgo = (n: number) => new Date(Date.UTC(2026, 10, 25) - n * DAY
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app/db-AbCdEf';
 const ALLOWED_KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
+/** Overrides for the builder; a key set to undefined is left out, as AWS leaves out what a secret lacks. */
+type SecretOverrides = { [K in keyof SecretState]?: SecretState[K] | undefined };
+
 /** A secret every check passes under the sample policy; each test breaks one thing. */
-const secret = (overrides: Partial<SecretState> = {}): SecretState => ({
+const secret = (overrides: SecretOverrides = {}): SecretState => {
+  const base: SecretState = {
   arn: ARN,
   name: 'prod/app/db',
   rotationEnabled: true,
@@ -44,8 +48,9 @@ const secret = (overrides: Partial<SecretState> = {}): SecretState => ({
   kmsKeyId: ALLOWED_KEY,
   tags: {},
   versions: { v1: ['AWSCURRENT'], v2: ['AWSPREVIOUS'] },
-  ...overrides,
-});
+  };
+  return Object.fromEntries(Object.entries({ ...base, ...overrides }).filter(([, value]) => value !== undefined)) as unknown as SecretState;
+};
 
 const policyWith = (overrides: Partial<Policy>): Policy => ({ ...samplePolicy, ...overrides });
 

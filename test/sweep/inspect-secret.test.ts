@@ -345,7 +345,8 @@ describe('Function: inspectSecret', () => {
   it('carries a stand-in date as a note on the finding', async () => {
     // Prepare: no CreatedDate in the listing, never read.
     const seed = compliant({ lastAccessedDate: undefined });
-    const state: SecretState = { ...listed(seed), createdDate: undefined, lastChangedDate: new Date('2026-05-01T10:00:00Z') };
+    const { createdDate: _never, ...unlisted } = listed(seed);
+    const state: SecretState = { ...unlisted, lastChangedDate: new Date('2026-05-01T10:00:00Z') };
 
     // Act
     const inspection = await inspectSecret(state, sandboxWith(seed).secrets, context);
