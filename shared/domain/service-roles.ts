@@ -101,3 +101,34 @@ export const isServiceRoleName = (roleName: string, region: string): boolean => 
   const stage = pattern.exec(roleName)?.[1];
   return stage !== undefined && stageProblem(stage) === undefined;
 };
+
+/**
+ * The roles the member template creates in each guarded account and region (organisation mode):
+ * one per action, so that the hub's restore-secret can only restore in a member, one read role
+ * for the sweep, the scan and Security Hub, and the execution role of the forwarding rules.
+ * Codes are never changed once deployed.
+ */
+export const MEMBER_ROLE_CODES = {
+  'clear-stale-pending': 'csp',
+  'enable-rotation': 'rot',
+  'restore-secret': 'rst',
+  'remove-public-statements': 'rps',
+  read: 'read',
+  forward: 'fwd',
+} as const;
+
+export type MemberRole = keyof typeof MEMBER_ROLE_CODES;
+
+/**
+ * A member role's name: `<prefix>-<stage>-<role code>-<region code>`, e.g.
+ * `secrets-remediator-member-prod-rst-euw1`. IAM names are global to an account, so the region is
+ * part of the name: the member stack of each region creates its own. `prefix` is the policy's
+ * `organisation.roleNamePrefix` (at most 28 characters, so every name fits IAM's 64).
+ */
+export const memberRoleName = (prefix: string, stage: string, role: MemberRole, region: string): string => {
+  const problem = stageProblem(stage);
+  if (problem) throw new Error(problem);
+  const name = `${prefix}-${stage}-${MEMBER_ROLE_CODES[role]}-${regionCode(region)}`;
+  if (name.length > MAX_ROLE_NAME_LENGTH) throw new Error(`member role name '${name}' is longer than IAM's ${MAX_ROLE_NAME_LENGTH} characters: shorten organisation.roleNamePrefix`);
+  return name;
+};

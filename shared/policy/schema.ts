@@ -148,6 +148,20 @@ const accountId = z.preprocess(
 
 const organizationId = pattern(/^o-[a-z0-9]{10,32}$/, 'an organization id ("o-" and 10-32 lowercase letters or digits) or null');
 
+/** An organizational unit id (`ou-` root part and unit part) or the organization's root (`r-...`). */
+const organizationalUnitId = pattern(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'an organizational unit id (ou-ab12-cd34ef56) or the root id (r-ab12)');
+
+/** A region name as AWS spells it in every partition: us-east-1, us-gov-west-1, us-isob-east-1. */
+const regionName = pattern(new RegExp(`^${REGION}$`), 'a region name such as "eu-west-1"');
+
+/**
+ * The longest prefix of the member roles' names: `<prefix>-<stage>-<code>-<region code>` must stay
+ * under IAM's 64 characters for a 16-character stage and the longest region code.
+ */
+export const MAX_MEMBER_ROLE_PREFIX = 28;
+
+const roleNamePrefix = pattern(new RegExp(`^[A-Za-z][A-Za-z0-9+=,.@_-]{0,${MAX_MEMBER_ROLE_PREFIX - 1}}$`), `an IAM role name prefix of at most ${MAX_MEMBER_ROLE_PREFIX} characters (letters, digits, + = , . @ _ -)`);
+
 const vpcEndpointId = pattern(/^vpce-[0-9a-f]{8,17}$/, 'a VPC endpoint id (vpce-0123456789abcdef0)');
 
 /** `*` matches any run of characters, '/' included; see `matchesGlob`. */
@@ -246,6 +260,47 @@ export const BasePolicySchema = section(
         listCallsPerSecond: intBetween(1, 100).default(50),
       },
       'schedule, listCallsPerSecond',
+    ).prefault({}),
+    organisation: section(
+      {
+        /** Off by default: the service guards the one account and region it is deployed in. */
+        enabled: bool().default(false),
+        /** The AWS Organization whose accounts the hub guards; required when enabled. */
+        organizationId: organizationId.nullable().default(null),
+        /**
+         * Which member accounts are guarded. Both lists empty: every account of the organization.
+         * Otherwise the accounts listed and every account under the listed OUs (or root); `exclude`
+         * always wins.
+         */
+        members: section(
+          {
+            organizationalUnits: list(organizationalUnitId, 'organizational unit ids').default(() => []),
+            accounts: list(accountId, '12-digit account ids').default(() => []),
+            exclude: list(accountId, '12-digit account ids').default(() => []),
+          },
+          'organizationalUnits, accounts, exclude',
+        ).prefault({}),
+        /** Regions guarded in every member account (and in the hub's own account). Empty: the hub's region only. */
+        regions: list(regionName, 'region names').default(() => []),
+        /** First part of the member roles' names: `<prefix>-<stage>-<role code>-<region code>`. */
+        roleNamePrefix: roleNamePrefix.default('secrets-remediator-member'),
+        /** Account-region shards of the organisation sweep run at once (quotas are per account and region). */
+        sweepConcurrency: intBetween(1, 1000).default(50),
+      },
+      'enabled, organizationId, members, regions, roleNamePrefix, sweepConcurrency',
+    )
+      .superRefine((value, context) => {
+        if (value.enabled && value.organizationId === null) {
+          context.addIssue({ code: 'custom', path: ['organizationId'], message: 'missing: expected an organization id ("o-" and 10-32 lowercase letters or digits) when organisation.enabled is true' });
+        }
+      })
+      .prefault({}),
+    securityHub: section(
+      {
+        /** Write every finding to Security Hub as ASFF, and take its SecretsManager.1-4 control findings as triggers. */
+        enabled: bool().default(false),
+      },
+      'enabled',
     ).prefault({}),
     operations: section(
       {

@@ -116,6 +116,15 @@ describe('Function: parsePolicy', () => {
         },
         configRules: {},
         sweep: { schedule: 'rate(1 day)', listCallsPerSecond: 50 },
+        organisation: {
+          enabled: false,
+          organizationId: null,
+          members: { organizationalUnits: [], accounts: [], exclude: [] },
+          regions: [],
+          roleNamePrefix: 'secrets-remediator-member',
+          sweepConcurrency: 50,
+        },
+        securityHub: { enabled: false },
         operations: { logRetentionDays: 365, alarmsToAlertTopic: false, sweepHeartbeatHours: 26 },
         stages: {},
       } satisfies Policy);
