@@ -6,7 +6,7 @@
  * expected failure becomes an honest outcome, and only transient AWS errors escape — after the
  * claim is released — so that Lambda retries the whole invocation.
  */
-import type { ActionDefinition, ActionPlan, Gathered } from './types.js';
+import type { ActionDefinition, ActionPlan, Gathered, GatherContext } from './types.js';
 import type { ActionResult, Finding, Mode } from '../contracts/finding.js';
 import { InvalidSecretStateError, PermissionDeniedError, RemediationError, SecretNotFoundError } from '../errors.js';
 import { claimKey, scopeKey } from '../ledger/keys.js';
@@ -15,6 +15,7 @@ import type { Policy } from '../policy/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { CompliancePort, LedgerPort } from '../ports/ledger.js';
 import type { SecretState, SecretsPort } from '../ports/secrets.js';
+import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
 import { managedRuleOf } from '../domain/config-rules.js';
 import { recordRefusedWrite } from '../metrics.js';
 import { rederive } from './rederive.js';
@@ -24,6 +25,8 @@ export interface RemediationContext {
   readonly ledger: LedgerPort;
   /** Present for an action that declares a Config rule (`ActionDefinition.configRule`). */
   readonly compliance?: CompliancePort;
+  /** CloudTrail's event history, for an action that asks it (restore-secret: who deleted the secret). */
+  readonly history?: CloudTrailHistoryPort;
   readonly clock: Clock;
   readonly policy: Policy;
   readonly mode: Mode;
@@ -78,7 +81,7 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, secret: 
   let plan: ActionPlan;
   let stateBefore: string;
   try {
-    const gathered = action.gather ? await action.gather(context.secrets, secret) : {};
+    const gathered = action.gather ? await action.gather(context.secrets, secret, gatherContext(finding, context)) : {};
     stateBefore = action.describeState(secret, gathered);
     plan = action.plan({ finding, secret, policy: context.policy, now, gathered });
   } catch (error) {
@@ -116,7 +119,7 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, secret: 
     return { ...base, ...stages, ...(plan.versionId ? { versionId: plan.versionId } : {}), ...refused };
   }
   // Look again: the fix counts only when AWS shows it.
-  const reread = await readBack(action, context.secrets, secret.arn);
+  const reread = await readBack(action, context.secrets, secret.arn, gatherContext(finding, context));
   const problem = 'secret' in reread ? plan.verify(reread.secret, reread.gathered) : undefined;
   const reevaluated = problem ? '' : await reevaluate(action, finding, context);
   return {
@@ -133,7 +136,7 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, secret: 
 /**
  * Exemptions: the exemption tag, and a change made by an allowed admin unless the
  * secret is protected. A read of a deleted secret names the reader, not who deleted it: the
- * reader proves the secret is still needed, so its identity exempts nothing.
+ * reader's identity exempts nothing; restore-secret's plan asks CloudTrail who deleted it.
  */
 const guardOf = (finding: Finding, secret: SecretState, policy: Policy): string | undefined => {
   if (secret.tags[policy.exemptionTag] !== undefined) return `exempt: the secret carries the tag ${policy.exemptionTag}`;
@@ -151,14 +154,21 @@ const readBack = async (
   action: ActionDefinition,
   secrets: SecretsPort,
   arn: string,
+  gatherWith: GatherContext,
 ): Promise<{ secret: SecretState; gathered: Gathered } | { unread: string }> => {
   try {
     const secret = await secrets.describeSecret(arn);
-    return { secret, gathered: action.gather ? await action.gather(secrets, secret) : {} };
+    return { secret, gathered: action.gather ? await action.gather(secrets, secret, gatherWith) : {} };
   } catch (error) {
     return { unread: (error as Error).name };
   }
 };
+
+const gatherContext = (finding: Finding, context: RemediationContext): GatherContext => ({
+  finding,
+  policy: context.policy,
+  ...(context.history ? { history: context.history } : {}),
+});
 
 /** Best effort: a fix stands whether or not Config re-evaluates now; say which. */
 const reevaluate = async (action: ActionDefinition, finding: Finding, context: RemediationContext): Promise<string> => {

@@ -8,11 +8,24 @@ import type { ActionType, Finding, VersionStages } from '../contracts/finding.js
 import type { ManagedRule } from '../contracts/config-event.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState, SecretsPort, SecretVersion } from '../ports/secrets.js';
+import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
+import type { DeletionLookup } from '../domain/deletion-author.js';
 
 /** What an action read before deciding, besides DescribeSecret. */
 export interface Gathered {
   readonly versions?: readonly SecretVersion[];
   readonly resourcePolicy?: string | undefined;
+  /** restore-secret, on a read of a deleted secret: who scheduled the deletion, by CloudTrail's event history. */
+  readonly deletion?: DeletionLookup;
+}
+
+/** What an action may read besides the secret itself, to decide. */
+export interface GatherContext {
+  /** The finding, as re-derived from its record (never as received). */
+  readonly finding: Finding;
+  readonly policy: Policy;
+  /** CloudTrail's event history; absent where the function has none (the action then says so). */
+  readonly history?: CloudTrailHistoryPort;
 }
 
 export interface PlanInput {
@@ -52,7 +65,7 @@ export interface ActionDefinition {
   readonly permissions: readonly string[];
   /** The managed Config rule an applied fix makes compliant again. */
   readonly configRule?: ManagedRule;
-  readonly gather?: (secrets: SecretsPort, secret: SecretState) => Promise<Gathered>;
+  readonly gather?: (secrets: SecretsPort, secret: SecretState, context: GatherContext) => Promise<Gathered>;
   /** The state this action is about, in words, for the before/after of every result. */
   readonly describeState: (secret: SecretState, gathered: Gathered) => string;
   readonly plan: (input: PlanInput) => ActionPlan;

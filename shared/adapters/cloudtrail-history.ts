@@ -6,10 +6,10 @@ import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
 const PAGE_SIZE = 50;
 
 export const cloudTrailHistoryAdapter = (client: CloudTrailClient): CloudTrailHistoryPort => ({
-  async lookupEvents({ eventSource, startTime, endTime, nextToken }) {
+  async lookupEvents({ lookupAttribute, startTime, endTime, nextToken }) {
     const response = await client.send(
       new LookupEventsCommand({
-        LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: eventSource }],
+        LookupAttributes: [{ AttributeKey: lookupAttribute.key, AttributeValue: lookupAttribute.value }],
         StartTime: startTime,
         EndTime: endTime,
         MaxResults: PAGE_SIZE,

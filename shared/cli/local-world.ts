@@ -4,12 +4,13 @@
  * place, so the two subcommands take the same flags and wire the functions the same way.
  */
 import { type Command, Option } from 'commander';
-import { awsAccount } from '../adapters/aws-account.js';
+import { awsAccount, awsCloudTrailHistory } from '../adapters/aws-account.js';
 import { type Mode, ModeSchema } from '../contracts/finding.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Policy } from '../policy/schema.js';
 import { systemClock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
+import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
 import type { Handlers } from '../replay/chain.js';
 import { localHandlers } from '../replay/handlers.js';
 import { MemoryLedger } from '../sandbox/memory-ledger.js';
@@ -50,7 +51,7 @@ export const withWorldOptions = (command: Command): Command =>
     .option('--verbose', "show the functions' structured logs", false);
 
 /** The ports of a local run, with the recorders that say what it published and sent. */
-export type WorldPorts = Ports & { readonly bus: RecordingBus; readonly notifier: RecordingNotifier; readonly chat: RecordingChat };
+export type WorldPorts = Ports & { readonly bus: RecordingBus; readonly notifier: RecordingNotifier; readonly chat: RecordingChat; readonly history?: CloudTrailHistoryPort };
 
 export interface World {
   readonly policy: Policy;
@@ -84,6 +85,8 @@ const buildPorts = (options: WorldOptions): WorldPorts => {
       notifier: new RecordingNotifier(live.notifier),
       // A live replay posts nothing to Slack: the messages stay in this process, to be counted.
       chat: new RecordingChat(),
+      // restore-secret asks who deleted a secret that is still read.
+      history: awsCloudTrailHistory(options.region),
     };
   }
   return sandboxAccount(loadAccountSeed(options.account), systemClock);

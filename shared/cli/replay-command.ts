@@ -146,7 +146,7 @@ const eventFiles = (paths: readonly string[]): string[] => {
  */
 const historyWorld = (options: Options) => {
   const policy = loadPolicy({ file: options.policy, stage: options.stage });
-  const ports = { ...historyReplayPorts(awsSecrets(options.region), options.region), chat: new RecordingChat() };
+  const ports = { ...historyReplayPorts(awsSecrets(options.region), options.region), chat: new RecordingChat(), history: awsCloudTrailHistory(options.region) };
   const mode = 'dry-run' as const;
   return { policy, mode, ports, handlers: localHandlers(ports, { policy, mode }) };
 };

@@ -14,6 +14,7 @@ import { deploymentOf } from './deployment.js';
 import type { Rejected } from '../middleware/settle-errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { CompliancePort, Ports } from '../ports/index.js';
+import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
 
 export type ActionOutcome =
   | { readonly status: ActionResult['outcome']; readonly findingId: string; readonly reason: string }
@@ -24,8 +25,9 @@ export type ActionOutcome =
 /**
  * What an action function talks to. The Config client only for an action that declares a Config
  * rule (`configRule`): the others never ask Config to re-evaluate, so they neither build nor bundle it.
+ * CloudTrail's event history only for restore-secret (who deleted a secret that is still read).
  */
-export type ActionPorts = Pick<Ports, 'secrets' | 'bus' | 'ledger' | 'clock'> & { readonly compliance?: CompliancePort };
+export type ActionPorts = Pick<Ports, 'secrets' | 'bus' | 'ledger' | 'clock'> & { readonly compliance?: CompliancePort; readonly history?: CloudTrailHistoryPort };
 
 export interface ActionSettings {
   readonly policy: Policy;

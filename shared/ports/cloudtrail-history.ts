@@ -1,13 +1,20 @@
 /**
  * CloudTrail's event history (LookupEvents): the last 90 days of an account's management
  * events in one region, read a page at a time. The replay reads a team's own Secrets Manager
- * history through it, to show what the service would have done before anything is deployed.
+ * history through it, to show what the service would have done before anything is deployed;
+ * restore-secret asks it who scheduled a deletion before it undoes one.
  */
 
-/** One LookupEvents call, filtered on one event source. */
+/** The one attribute a LookupEvents call filters on (it takes exactly one). */
+export interface LookupAttribute {
+  readonly key: 'EventSource' | 'EventName' | 'ResourceName';
+  /** `secretsmanager.amazonaws.com`, `DeleteSecret`, a secret's ARN, ... */
+  readonly value: string;
+}
+
+/** One LookupEvents call. */
 export interface HistoryRequest {
-  /** `eventSource` of the records wanted, e.g. `secretsmanager.amazonaws.com`. */
-  readonly eventSource: string;
+  readonly lookupAttribute: LookupAttribute;
   /** Oldest event time wanted (inclusive). */
   readonly startTime: Date;
   /** Newest event time wanted (inclusive). */

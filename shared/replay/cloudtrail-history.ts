@@ -72,7 +72,7 @@ export const readSecretsManagerHistory = async (history: CloudTrailHistoryPort, 
   do {
     const token = nextToken;
     const page = await queue.add(() =>
-      history.lookupEvents({ eventSource: SECRETS_MANAGER_EVENT_SOURCE, startTime: since, endTime: until, ...(token ? { nextToken: token } : {}) }),
+      history.lookupEvents({ lookupAttribute: { key: 'EventSource', value: SECRETS_MANAGER_EVENT_SOURCE }, startTime: since, endTime: until, ...(token ? { nextToken: token } : {}) }),
     );
     pages += 1;
     for (const entry of page.events) {

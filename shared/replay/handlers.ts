@@ -18,6 +18,7 @@ import type { Clock } from '../ports/clock.js';
 import type { DigestPort } from '../ports/digest.js';
 import type { Ports } from '../ports/index.js';
 import type { ChatPort } from '../ports/notifier.js';
+import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
 import { MemoryDigest } from '../sandbox/memory-digest.js';
 import { RecordingChat } from '../sandbox/recording-chat.js';
 import type { Handlers } from './chain.js';
@@ -27,8 +28,8 @@ export interface LocalSettings {
   readonly mode: Mode;
 }
 
-/** The ports of a replay: the account's, and Slack and the digest store when it has them. */
-export type LocalPorts = Ports & { readonly chat?: ChatPort; readonly digest?: DigestPort };
+/** The ports of a replay: the account's, and Slack, the digest store and CloudTrail's event history when it has them. */
+export type LocalPorts = Ports & { readonly chat?: ChatPort; readonly digest?: DigestPort; readonly history?: CloudTrailHistoryPort };
 
 /**
  * A clock past the end of every window open now, so that invoking alert-digest flushes every

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Ports } from '../ports/index.js';
+import { MemoryCloudTrailHistory } from './memory-cloudtrail-history.js';
 import { MemoryLedger, RecordingCompliance } from './memory-ledger.js';
 import { RecordingBus } from './recording-bus.js';
 import { RecordingChat } from './recording-chat.js';
@@ -23,6 +24,8 @@ export interface SandboxAccount extends Ports {
   readonly chat: RecordingChat;
   readonly ledger: MemoryLedger;
   readonly compliance: RecordingCompliance;
+  /** CloudTrail's event history: the seed's `cloudTrail` records. */
+  readonly history: MemoryCloudTrailHistory;
 }
 
 export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => new Date() }): SandboxAccount => ({
@@ -32,6 +35,7 @@ export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => ne
   chat: new RecordingChat(),
   ledger: new MemoryLedger(() => clock.now()),
   compliance: new RecordingCompliance(),
+  history: new MemoryCloudTrailHistory(seed.cloudTrail),
   clock,
 });
 

@@ -62,6 +62,11 @@ export const AccountSeedSchema = z
      */
     now: isoDate.optional(),
     secrets: z.array(SecretSeedSchema),
+    /**
+     * CloudTrail records (as a trail's log file holds them) that the account's event history
+     * (LookupEvents) answers with: who deleted a secret, for restore-secret.
+     */
+    cloudTrail: z.array(z.record(z.string(), z.unknown())).default([]),
   })
   .strict()
   .superRefine((seed, ctx) => {

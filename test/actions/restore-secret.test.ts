@@ -5,7 +5,8 @@ import type { ActionResult, Finding, Mode } from '../../shared/contracts/finding
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { findingFromRecord } from '../helpers/records.js';
-import { sandboxWith } from '../helpers/sandbox.js';
+import { sandboxWith, sandboxWithHistory } from '../helpers/sandbox.js';
+import { loadSampleEvent } from '../helpers/events.js';
 import { actionResult } from '../helpers/remediation.js';
 
 const CRM_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/crm/api-token-Cr7mAp';
@@ -30,7 +31,7 @@ const run = (account: SandboxAccount, finding: Finding, mode: Mode): Promise<Act
 const operations = (account: SandboxAccount): string[] => account.secrets.calls.map((c) => c.operation);
 
 describe('Action: restore-secret', () => {
-  it('needs exactly RestoreSecret, and no Config rule covers it', () => {
+  it('needs exactly RestoreSecret and LookupEvents (who deleted a secret still read), and no Config rule covers it', () => {
     // Prepare
     const { type, permissions, configRule } = restoreSecretAction;
 
@@ -38,7 +39,7 @@ describe('Action: restore-secret', () => {
     const declared = { type, permissions, configRule };
 
     // Assess
-    expect(declared).toEqual({ type: 'restore-secret', permissions: ['secretsmanager:RestoreSecret'], configRule: undefined });
+    expect(declared).toEqual({ type: 'restore-secret', permissions: ['secretsmanager:RestoreSecret', 'cloudtrail:LookupEvents'], configRule: undefined });
   });
 
   it('in enforce mode restores the secret, says when and by whom it was deleted, and verifies it', async () => {
@@ -80,9 +81,9 @@ describe('Action: restore-secret', () => {
     expect(account.secrets.snapshot()['prod/crm/api-token']).toMatchObject({ deleted: true });
   });
 
-  it('restores a secret that is still read while scheduled for deletion, naming the reader', async () => {
-    // Prepare
-    const account = sandboxWith(crmToken());
+  it('restores a secret that is still read while scheduled for deletion by someone who is no allowed admin, naming the deleter and the reader', async () => {
+    // Prepare: CloudTrail's event history shows alice's DeleteSecret.
+    const account = sandboxWithHistory([loadSampleEvent<{ detail: Record<string, unknown> }>(DELETED_BY_DEVELOPER).detail], crmToken());
     const finding = findingFromRecord('deleted-secret-in-use/fires.GetSecretValue.authored.marked-for-deletion.json', 'deleted-secret-in-use');
 
     // Act
@@ -91,7 +92,9 @@ describe('Action: restore-secret', () => {
     // Assess
     expect(result).toMatchObject({
       outcome: 'applied',
-      reason: 'restore prod/crm/api-token: marked for deletion 2026-11-24T10:15:00.000Z and still read by arn:aws:iam::123456789012:role/crm-sync-task-role',
+      reason:
+        'restore prod/crm/api-token: marked for deletion 2026-11-24T10:15:00.000Z by arn:aws:iam::123456789012:user/alice (iam-user, not an allowed admin) ' +
+        'at 2026-11-24T10:15:00Z, and still read by arn:aws:iam::123456789012:role/crm-sync-task-role',
     });
     expect(account.secrets.snapshot()['prod/crm/api-token']).toMatchObject({ deleted: false });
   });

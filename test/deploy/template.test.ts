@@ -241,7 +241,7 @@ describe('Packaged template', () => {
 
       // lambda:InvokeFunction is granted only on the functions the policy maps (none in the shipped policy: see below).
       const needed = ['secretsmanager:DescribeSecret', ...action.permissions, ...(action.configRule ? ['config:StartConfigRulesEvaluation'] : [])];
-      expect(grants.filter((g) => /^(secretsmanager|lambda|config):/.test(g.action)).map((g) => g.action).sort()).toEqual(
+      expect(grants.filter((g) => /^(secretsmanager|lambda|config|cloudtrail):/.test(g.action)).map((g) => g.action).sort()).toEqual(
         needed.filter((a) => a !== 'lambda:InvokeFunction').sort(),
       );
       expect(grants.filter((g) => g.action.startsWith('dynamodb:'))).toEqual(
@@ -361,6 +361,15 @@ describe('Packaged template', () => {
       expect(roleName, name).toBe(serviceRoleName(name as FunctionName, stage, region));
       expect(isServiceRoleName(String(roleName), region), name).toBe(true);
     }
+  });
+
+  it('lets restore-secret read CloudTrail\'s event history (who deleted a secret still read), on "*" as LookupEvents allows no resource', () => {
+    const lookups = statementsOf(functionIds()['restore-secret'] ?? '').filter((s) => actionsOf(s).includes('cloudtrail:LookupEvents'));
+
+    expect(lookups).toEqual([{ Effect: 'Allow', Action: ['cloudtrail:LookupEvents'], Resource: '*' }]);
+    // No other function may read it: the classifier and the alerts judge from the event alone.
+    const others = Object.entries(functionIds()).filter(([name]) => name !== 'restore-secret');
+    expect(others.filter(([, id]) => grantsOf(id).some((g) => g.action.startsWith('cloudtrail:'))).map(([name]) => name)).toEqual([]);
   });
 
   it('lets clear-stale-pending move only the AWSPENDING label', () => {

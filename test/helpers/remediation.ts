@@ -11,6 +11,7 @@ export const remediationContext = (account: SandboxAccount, mode: Mode, policy: 
   secrets: account.secrets,
   ledger: account.ledger,
   compliance: account.compliance,
+  history: account.history,
   clock: fixedClock,
   policy,
   mode,

@@ -9,3 +9,7 @@ export const defaultSandbox = (): SandboxAccount => sandboxAccount(loadAccountSe
 
 export const sandboxWith = (...secrets: SecretSeed[]): SandboxAccount =>
   sandboxAccount(parseAccountSeed({ secrets }, 'test seed'), fixedClock);
+
+/** A sandbox holding `secrets`, whose CloudTrail event history (LookupEvents) answers with `records`. */
+export const sandboxWithHistory = (records: readonly Record<string, unknown>[], ...secrets: SecretSeed[]): SandboxAccount =>
+  sandboxAccount(parseAccountSeed({ secrets, cloudTrail: records }, 'test seed'), fixedClock);

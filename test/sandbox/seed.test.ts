@@ -14,11 +14,12 @@ describe('Function: parseAccountSeed', () => {
     );
   });
 
-  it('fills in defaults: account, region, no rotation, no tags', () => {
+  it('fills in defaults: account, region, no rotation, no tags, an empty CloudTrail history', () => {
     expect(parseAccountSeed({ secrets: [secret()] }, 'seed.json')).toEqual({
       account: '123456789012',
       region: 'us-east-1',
       secrets: [{ name: 'prod/db', rotationEnabled: false, tags: {}, versions: { v1: ['AWSCURRENT'] } }],
+      cloudTrail: [],
     });
   });
 
