@@ -8,6 +8,7 @@
  */
 import { parseClassifiableEvent } from '../contracts/cloudtrail-event.js';
 import type { Finding } from '../contracts/finding.js';
+import { stableJson } from '../contracts/stable-json.js';
 import { evaluate, foreignAccountOf, prepare } from '../domain/classify.js';
 import { InvalidEventError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
@@ -89,7 +90,7 @@ export const disagreementOf = (claimed: Finding, again: Finding): string | undef
     ['actor kind', claimed.actor.kind, again.actor.kind],
     ['allowed-admin flag', claimed.actor.isAllowedAdmin, again.actor.isAllowedAdmin],
     ['event time', claimed.event.time, again.event.time],
-    ['evidence', stable(claimed.evidence), stable(again.evidence)],
+    ['evidence', stableJson(claimed.evidence), stableJson(again.evidence)],
     ['actions', claimed.actions.join(','), again.actions.join(',')],
   ];
   const differing = facts.find(([, a, b]) => a !== b);
@@ -104,9 +105,3 @@ const futureDate = (iso: string, what: string, now: Date): string | undefined =>
 };
 
 const rejected = (why: string): Rederived => ({ kind: 'rejected', reason: `not acted on: the finding does not hold up against AWS: ${why}` });
-
-/** JSON with sorted keys, so two equal evidences compare equal whatever order their fields came in. */
-const stable = (value: unknown): string =>
-  JSON.stringify(value, (_key, item: unknown) =>
-    item !== null && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))) : item,
-  );

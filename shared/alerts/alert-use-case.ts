@@ -6,11 +6,13 @@
  * the window's digest, which alert-digest sends (shared/alerts/storm.ts); a result whose action
  * failed or was blocked always goes out on its own.
  *
- * Exactly-once per finding rests on ledger claims: `alert#<id>` records the decision (sent on
- * its own, or held in which window) so a redelivery or a retry never counts the finding twice;
- * `alert#<id>#sns` and `alert#<id>#slack` record each delivery, so a retry after Slack failed
- * does not publish to SNS again.
+ * Exactly-once per finding rests on ledger claims: `alert#<id>#<digest>` records the decision
+ * (sent on its own, or held in which window) so a redelivery or a retry never counts the finding
+ * twice; `alert#<id>#<digest>#sns` and `...#slack` record each delivery, so a retry after Slack
+ * failed does not publish to SNS again. The digest of the finding's content keeps a forged
+ * finding with a genuine id from taking the genuine alert's claim.
  */
+import { createHash } from 'node:crypto';
 import { type Channel, channelsFor, type RemainingTime, deliverOnce, AlertInProgressError, missingChatPort } from './delivery.js';
 import { renderFinding } from './render.js';
 import {
@@ -25,6 +27,7 @@ import {
   windowFor,
 } from './storm.js';
 import type { ActionResult, Finding } from '../contracts/finding.js';
+import { stableJson } from '../contracts/stable-json.js';
 import { ConfigError, RemediationError } from '../errors.js';
 import { claimKey, rememberFrom } from '../ledger/keys.js';
 import { once } from '../ledger/once.js';
@@ -55,7 +58,14 @@ export interface AlertUseCaseSettings {
   readonly alerts: AlertSettings;
 }
 
-/** What `alert#<id>` records once decided. */
+/**
+ * The claim of a finding's alert: its id and a digest of everything it says. What reaches the
+ * project bus is a claim, and a forged finding may carry a genuine one's id: it then claims a
+ * slot of its own, and the genuine finding is still alerted.
+ */
+export const alertKeyOf = (finding: Finding): string => claimKey.alert(finding.id, createHash('sha256').update(stableJson(finding)).digest('hex').slice(0, 32));
+
+/** What `alert#<id>#<digest>` records once decided. */
 type Decision = { readonly route: 'individual' } | { readonly route: 'held'; readonly window: string };
 
 /** The recorded decision, read back; anything else in the ledger is a fault, not a decision to guess. */
@@ -98,7 +108,7 @@ export const alertUseCase = (ports: AlertPorts, { alerts }: AlertUseCaseSettings
    * under `alert#<id>` through the claim protocol (shared/ledger/once.ts).
    */
   const decide = async (finding: Finding, result: ActionResult | undefined, remainingMs: RemainingTime): Promise<Decided> => {
-    const key = claimKey.alert(finding.id);
+    const key = alertKeyOf(finding);
     const now = ports.clock.now();
     const decided = await once(ports, key, () => route(finding, result, now), {
       remainingMs: remainingMs(),
@@ -142,7 +152,7 @@ export const alertUseCase = (ports: AlertPorts, { alerts }: AlertUseCaseSettings
     }
     const renderings = renderFinding(finding, result, { chatbot: channels.chatbot });
     const keepUntil = rememberFrom(ports.clock.now());
-    const delivered = await deliverOnce(ports, claimKey.alert(finding.id), renderings, channels, keepUntil, remainingMs);
+    const delivered = await deliverOnce(ports, alertKeyOf(finding), renderings, channels, keepUntil, remainingMs);
     if (delivered.length === 0) return { status: 'duplicate', findingId: finding.id };
     logger.info('alert sent', { subject: renderings.sns.subject, severity: finding.severity, outcome: result?.outcome, channels: delivered, position });
     return { status: 'sent', findingId: finding.id, subject: renderings.sns.subject, channels: delivered };

@@ -43,8 +43,14 @@ export const claimKey = {
    * namespace. Kept so that claims in a deployed table stay valid.
    */
   remediation: (findingId: string, actionType: string): string => `${findingId}#${actionType}`,
-  /** The alert decision for a finding: sent on its own, or held for which digest window. */
-  alert: (findingId: string): string => `alert#${findingId}`,
+  /**
+   * The alert decision for a finding: sent on its own, or held for which digest window. Keyed by
+   * the finding's id and a digest of its whole content (record included): a finding id can be
+   * predicted (`access-denied-burst/<principal>/<window>`, `sweep/<day>/<rule>/<arn>`), so a
+   * forged finding that took the id first would otherwise make the genuine alert a "duplicate".
+   * A redelivery of the same finding has the same content, and still alerts once.
+   */
+  alert: (findingId: string, contentDigest: string): string => `alert#${findingId}#${contentDigest}`,
   /** A closed storm window's digest. */
   digest: (windowKey: string): string => `digest#${windowKey}`,
   /** Part `n` (1-based) of a window's digest; its channels are claimed under it ({@link claimKey.channel}). */

@@ -96,18 +96,23 @@ export const accountNamedBy = (event: unknown): string => {
   return typeof named === 'string' && /^[\w-]{1,64}$/.test(named) ? named : LOCAL_ACCOUNT;
 };
 
-export const runChain = async (event: unknown, deps: ChainDependencies): Promise<Invocation[]> => {
+/**
+ * `event` through the rules of `bus` (the default bus: where AWS puts CloudTrail and Config
+ * events; the project bus: to see what the functions do with an event published there, such as
+ * a forged finding), then everything the functions publish, until nothing new is.
+ */
+export const runChain = async (event: unknown, deps: ChainDependencies, bus: BusName = 'default'): Promise<Invocation[]> => {
   // A sample may be a JSON array of events: calls that only mean something together (a burst of
   // refused calls). EventBridge delivers them one by one, so they run one by one, in order.
   if (Array.isArray(event)) {
     const all: Invocation[] = [];
-    for (const each of event) all.push(...(await runChain(each, deps)));
+    for (const each of event) all.push(...(await runChain(each, deps, bus)));
     return all;
   }
   const routes = deps.routes ?? allRoutes;
   const account = deps.account ?? accountNamedBy(event);
   const invocations: Invocation[] = [];
-  const queue: { bus: BusName; event: unknown }[] = [{ bus: 'default', event }];
+  const queue: { bus: BusName; event: unknown }[] = [{ bus, event }];
   for (let next = queue.shift(); next; next = queue.shift()) {
     for (const route of routes.filter((r) => r.bus === next?.bus && matchesPattern(r.pattern, next.event))) {
       if (invocations.length >= MAX_INVOCATIONS) throw new Error(`replay stopped after ${MAX_INVOCATIONS} invocations: the chain loops`);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { DigestOutcome } from '../../shared/handlers/alert-digest.js';
 import { type AlertOutcome, makeHandler as makeAlert } from '../../shared/handlers/alert.js';
 import { SlackUnavailableError, SlackWebhookRejectedError } from '../../shared/adapters/slack-webhook.js';
+import { alertKeyOf } from '../../shared/alerts/alert-use-case.js';
 import { AlertInProgressError } from '../../shared/alerts/delivery.js';
 import { windowFor } from '../../shared/alerts/storm.js';
 import { type Config, digestTableFor } from '../../shared/config.js';
@@ -246,7 +247,7 @@ describe('Handler: alert and alert-digest, a storm', () => {
     // Prepare
     const rig = alertRig(alertSettings());
     const event = findingFor(await findingEventOf(VALUE_CHANGED), 0);
-    await rig.ports.ledger.claim(`alert#${event.detail.id}`, new Date('2026-11-25T12:02:00Z'));
+    await rig.ports.ledger.claim(alertKeyOf(event.detail), new Date('2026-11-25T12:02:00Z'));
 
     // Act
     const outcome = rig.alert(event, localContext('alert'));
