@@ -4,7 +4,7 @@
  * two deliveries of one event cannot both claim it, two invocations cannot both take the
  * last write of the hour.
  */
-import { ConditionalCheckFailedException, DeleteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { itemKey } from '../ledger/keys.js';
 import type { LedgerPort } from '../ports/ledger.js';
 import { callAws } from './aws-errors.js';
@@ -99,6 +99,21 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
         ),
       );
       return Number(answer.Attributes?.count?.N ?? '1');
+    },
+    counted: async (scope, expiresAt) => {
+      const answer = await callAws('dynamodb', 'GetItem', () =>
+        client.send(
+          new GetItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: itemKey.count(scope, epochSeconds(expiresAt)) } },
+            ProjectionExpression: '#count',
+            ExpressionAttributeNames: { '#count': 'count' },
+            // The counts classify added a moment ago, not a replica's older view.
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      return Number(answer.Item?.count?.N ?? '0');
     },
   };
 };

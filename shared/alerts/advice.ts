@@ -5,6 +5,7 @@
 import type { ActionResult, ActionType, Finding } from '../contracts/finding.js';
 import type { RuleId } from '../contracts/rule-ids.js';
 import { PENDING } from '../domain/plan-clear-stale-pending.js';
+import { incidentScopeOf } from '../domain/incidents.js';
 import { rotationStepAdvice } from '../domain/rotation-failure.js';
 import { shellArg } from './format.js';
 
@@ -211,7 +212,16 @@ export const happenedLines = (f: Finding): Line[] => {
   // A sweep finding has no event to tell: the sweep's own finding opens, the narrative explains.
   const opening =
     f.actor.kind === 'sweep' ? [`The scheduled sweep found this at ${f.event.time}: ${f.reason}.`] : narrative ? [] : [`${f.event.name} at ${f.event.time}: ${f.reason}.`];
-  return [...opening, ...(narrative ? narrative(f) : []), ...evidenceLines(f)];
+  return [...opening, ...(narrative ? narrative(f) : []), ...incidentLines(f), ...evidenceLines(f)];
+};
+
+/** "And N more reads by …": the findings counted into this one's incident by the time its alert was written. */
+const incidentLines = (f: Finding): Line[] => {
+  const more = f.evidence.incidentCount;
+  const minutes = incidentScopeOf(f.rule)?.windowMinutes;
+  if (!more || minutes === undefined) return [];
+  const by = incidentScopeOf(f.rule)?.perCaller ? `by ${f.actor.principal}` : 'by the same or other callers';
+  return [`And ${more} more read${more === 1 ? '' : 's'} ${by} in the same ${minutes}-minute window: counted into this one alert, not alerted one by one.`];
 };
 
 /**

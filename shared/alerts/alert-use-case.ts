@@ -28,6 +28,7 @@ import {
 } from './storm.js';
 import type { ActionResult, Finding } from '../contracts/finding.js';
 import { stableJson } from '../contracts/stable-json.js';
+import { countedIntoIncident, incidentScopeOf } from '../domain/incidents.js';
 import { ConfigError, RemediationError } from '../errors.js';
 import { claimKey, rememberFrom } from '../ledger/keys.js';
 import { once } from '../ledger/once.js';
@@ -134,6 +135,16 @@ export const alertUseCase = (ports: AlertPorts, { alerts }: AlertUseCaseSettings
     return { decision: { route: 'held', window: window.key }, position, before: false };
   };
 
+  /**
+   * The finding with the number of findings counted into its incident so far ("and N more reads
+   * by …"), read from the ledger as the alert is written: many reads arrive together, and classify
+   * counts them in milliseconds while the repair before this alert takes seconds.
+   */
+  const withIncidentCount = async (finding: Finding): Promise<Finding> => {
+    const more = await countedIntoIncident(finding, incidentScopeOf(finding.rule), ports);
+    return more > 0 ? { ...finding, evidence: { ...finding.evidence, incidentCount: more } } : finding;
+  };
+
   /** `remainingMs`: the invocation's time left (`() => context.getRemainingTimeInMillis()`); each claim holds that long. */
   return async (finding: Finding, result: ActionResult | undefined, remainingMs: RemainingTime): Promise<AlertOutcome> => {
     if (isBelowMinimum(finding.severity, alerts.minimumSeverity)) {
@@ -150,7 +161,7 @@ export const alertUseCase = (ports: AlertPorts, { alerts }: AlertUseCaseSettings
       logger.info('alert held for the digest', { window: decision.window, position, severity: finding.severity });
       return { status: 'held', findingId: finding.id, window: decision.window, ...(position === undefined ? {} : { position }) };
     }
-    const renderings = renderFinding(finding, result, { chatbot: channels.chatbot });
+    const renderings = renderFinding(await withIncidentCount(finding), result, { chatbot: channels.chatbot });
     const keepUntil = rememberFrom(ports.clock.now());
     const delivered = await deliverOnce(ports, alertKeyOf(finding), renderings, channels, keepUntil, remainingMs);
     if (delivered.length === 0) return { status: 'duplicate', findingId: finding.id };

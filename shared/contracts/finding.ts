@@ -128,6 +128,11 @@ export const EvidenceSchema = z
     pendingCreatedDate: z.string(),
     /** The policy's threshold the check used (unusedDays, maxAgeDays, gracePeriodDays, rotation window in hours → days). */
     thresholdDays: z.number(),
+    /**
+     * Set by the alert function only, never by a rule: how many more findings (reads) had been
+     * counted into this finding's incident when its alert was written ("and N more").
+     */
+    incidentCount: z.number().int(),
   })
   .partial();
 

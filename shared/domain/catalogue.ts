@@ -18,10 +18,10 @@ import type { SecretState } from '../ports/secrets.js';
 import type { ManagedRule } from '../contracts/config-event.js';
 import { managedRuleOf } from './config-rules.js';
 import { AWS_MANAGED_KEY_ALIAS, judgeKmsKey } from './kms-key.js';
-import { ACCESS_DENIED_PREFIX, type DeniedTally } from './denied-calls.js';
+import { ACCESS_DENIED_PREFIX, countedPrincipal, type DeniedTally } from './denied-calls.js';
 import { secretIdList, secretRef } from './locate-secret.js';
 import { analyseResourcePolicy } from './resource-policy.js';
-import { type IncidentScope, incidentKey } from './incidents.js';
+import { INCIDENT_SCOPES, type IncidentScope, incidentKey } from './incidents.js';
 import { parseRotationError, rotationTokenOf } from './rotation-failure.js';
 
 export type Trigger =
@@ -127,8 +127,8 @@ const eventTimeOf = (input: RuleInput): Date => {
   return new Date(Number.isNaN(time) ? input.event.event.time : time);
 };
 
-/** deleted-secret-in-use's incident: the reads of one secret within an hour. */
-const DELETED_IN_USE_INCIDENT: IncidentScope = { windowMinutes: 60 };
+const DELETED_IN_USE_INCIDENT: IncidentScope = INCIDENT_SCOPES['deleted-secret-in-use'];
+const OUTSIDE_VPCE_INCIDENT: IncidentScope = INCIDENT_SCOPES['access-outside-vpce'];
 
 const who = (actor: Actor): string => `${actor.principal} (${actor.kind})`;
 
@@ -440,6 +440,10 @@ const ruleTable = [
     severity: 'high',
     practices: [6],
     actions: [],
+    // An application outside its VPC reads on every request: one caller's reads of one secret
+    // within an hour are one incident, one alert, the others counted into it.
+    reportOnce: true,
+    incident: OUTSIDE_VPCE_INCIDENT,
     evaluate: (input) => {
       if (cloudTrail(input)?.errorCode) return silent('the read failed');
       const endpoint = input.actor.vpcEndpointId;
@@ -456,6 +460,7 @@ const ruleTable = [
           ...(endpoint ? { vpcEndpointId: endpoint } : {}),
         }),
         ...(violations[0] && violations[0].id !== input.secret.id ? { secretId: violations[0].id } : {}),
+        findingKey: incidentKey({ ...input.secret, ...(violations[0] ?? {}) }, eventTimeOf(input), OUTSIDE_VPCE_INCIDENT, countedPrincipal(input.actor)),
       };
     },
   },

@@ -28,6 +28,8 @@ export interface LedgerPort {
    * value. Atomic: concurrent callers each see a distinct value, so exactly one sees `n`.
    */
   count(scope: string, expiresAt: Date): Promise<number>;
+  /** The counter `scope` (the one kept until `expiresAt`) as it stands, without adding to it; 0 when nothing was counted. */
+  counted(scope: string, expiresAt: Date): Promise<number>;
 }
 
 /** AWS Config, to re-evaluate a managed rule after a fix so Security Hub catches up. */

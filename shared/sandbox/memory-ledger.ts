@@ -47,6 +47,10 @@ export class MemoryLedger implements LedgerPort {
     this.#counters.set(key, next);
     return Promise.resolve(next);
   }
+
+  public async counted(scope: string, expiresAt: Date): Promise<number> {
+    return Promise.resolve(this.#counters.get(`${scope}#${expiresAt.getTime()}`) ?? 0);
+  }
 }
 
 /** Config in the sandbox: it runs the rules named in `rules` (every name when undefined). */

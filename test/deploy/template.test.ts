@@ -268,6 +268,7 @@ describe('Packaged template', () => {
       { action: 'dynamodb:PutItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
       { action: 'dynamodb:UpdateItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
       { action: 'dynamodb:DeleteItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
+      { action: 'dynamodb:GetItem', resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } },
       { action: 'dynamodb:PutItem', resource: { 'Fn::GetAtt': ['DigestTable', 'Arn'] } },
       { action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
     ]);
@@ -473,7 +474,7 @@ describe('Packaged template', () => {
     // The ledger adapter stores claim#<key>, writes#<scope>#<end> and count#<scope>#<end>; the keys:
     // classify: denied-call#<event> and reported#<finding> claims, denied#<principal>#<window> and incident#<finding> counters
     // (shared/domain/denied-calls.ts); each action: <finding id>#<action> claims and secret#<arn> write
-    // counts (shared/domain/remediate.ts); alert: alert#<finding> claims and storm#<window> counters;
+    // counts (shared/domain/remediate.ts); alert: alert#<finding>#<digest> claims, storm#<window> counters, incident#<finding> read;
     // alert-digest: digest#<window> claims; sweep: sweep#<run>#<invocation> claims.
     const expected: Record<string, string[]> = {
       classify: ['claim#denied-call#*', 'count#denied#*', 'claim#reported#*', 'count#incident#*'],
@@ -494,6 +495,17 @@ describe('Packaged template', () => {
           Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
           Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': expected[name] } },
         },
+        // alert reads, never writes, the incident counters classify keeps ("and N more" in the one alert).
+        ...(name === 'alert'
+          ? [
+              {
+                Effect: 'Allow',
+                Action: ['dynamodb:GetItem'],
+                Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+                Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['count#incident#*'] } },
+              },
+            ]
+          : []),
       ]);
     }
   });

@@ -37,6 +37,7 @@ const failing = (inner: LedgerPort, operation: 'complete' | 'release'): LedgerPo
     takeWrite: (scope, limit, until) => inner.takeWrite(scope, limit, until),
     returnWrite: (scope, until) => inner.returnWrite(scope, until),
     count: (scope, until) => inner.count(scope, until),
+    counted: (scope, until) => inner.counted(scope, until),
   };
 };
 
