@@ -14,7 +14,7 @@ import { actorOf } from './actor.js';
 import { secretRef } from './locate-secret.js';
 
 /** How long before DescribeSecret's `DeletedDate` the history is searched for the deletion (clocks of two hosts, a slow call). */
-export const DELETION_LOOKBACK_MS = 5 * 60_000;
+const DELETION_LOOKBACK_MS = 5 * 60_000;
 
 /** At most this many pages of DeleteSecret calls are read (50 each): more in so short a window is not a deletion to guess about. */
 export const MAX_DELETION_PAGES = 5;
@@ -44,7 +44,7 @@ export type DeletionLookup =
  * date to the end of its second (CloudTrail's `eventTime` has whole seconds; `DeletedDate` has
  * milliseconds, so a call logged at 10:15:00Z marked the secret at 10:15:00.412Z).
  */
-export const deletionWindow = (deletedDate: Date): { readonly startTime: Date; readonly endTime: Date } => ({
+const deletionWindow = (deletedDate: Date): { readonly startTime: Date; readonly endTime: Date } => ({
   startTime: new Date(deletedDate.getTime() - DELETION_LOOKBACK_MS),
   endTime: new Date(Math.floor(deletedDate.getTime() / 1000) * 1000 + 999),
 });

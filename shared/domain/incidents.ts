@@ -49,7 +49,7 @@ export const incidentKey = (secret: Pick<SecretRef, 'account' | 'region' | 'name
   `${secret.account}/${secret.region}/${secret.name ?? secret.id}/${caller === undefined ? '' : `${caller}/`}${deniedWindow(at, scope.windowMinutes).start.toISOString()}`;
 
 /** The ledger counter of the incident `finding` stands for, and how long it is kept (past its window: a late event still counts). */
-export const incidentCounterOf = (finding: Pick<Finding, 'id' | 'event'>, scope: IncidentScope): { readonly scope: string; readonly expiresAt: Date } => {
+const incidentCounterOf = (finding: Pick<Finding, 'id' | 'event'>, scope: IncidentScope): { readonly scope: string; readonly expiresAt: Date } => {
   const window = deniedWindow(new Date(finding.event.time), scope.windowMinutes);
   return { scope: scopeKey.incident(finding.id), expiresAt: new Date(window.end.getTime() + COUNTER_MARGIN_MS) };
 };

@@ -6,12 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { clearStalePendingAction } from '../../shared/actions/clear-stale-pending.js';
 import { restoreSecretAction } from '../../shared/actions/restore-secret.js';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
-import { type Finding, FINDING_DETAIL_TYPE, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
+import type { Finding } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
 import { makeActionHandler } from '../../shared/handlers/action-handler.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import { loadSampleEvent } from '../helpers/events.js';
+import { findingOnProjectBus } from '../helpers/records.js';
 import { classifyContext, samplePolicy } from '../helpers/policy.js';
 import { FIXED_NOW, fixedClock, sandboxWith } from '../helpers/sandbox.js';
 
@@ -27,17 +28,7 @@ const findingOfSample = (sample: string, rule: string): Finding => {
 
 const deliver = (account: SandboxAccount, action: typeof restoreSecretAction, finding: Finding) =>
   makeActionHandler(action, { secrets: account.secrets, bus: account.bus, ledger: account.ledger, compliance: account.compliance, clock: fixedClock }, { policy: samplePolicy, mode: 'enforce' })(
-    {
-      version: '0',
-      id: 'f0f0f0f0-0000-4000-8000-000000000001',
-      'detail-type': FINDING_DETAIL_TYPE,
-      source: SERVICE_SOURCE,
-      account: '123456789012',
-      time: FIXED_NOW.toISOString(),
-      region: 'us-east-1',
-      resources: [],
-      detail: finding,
-    },
+    findingOnProjectBus(finding),
     localContext(action.type),
   );
 

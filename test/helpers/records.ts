@@ -6,7 +6,7 @@
  */
 import type { CloudTrailEvent, CloudTrailRecord } from '../../shared/contracts/cloudtrail-event.js';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
-import type { Finding } from '../../shared/contracts/finding.js';
+import { type Finding, FINDING_DETAIL_TYPE, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
 import type { SecretState } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
@@ -52,3 +52,16 @@ export const sweepFindingOn = async (account: SandboxAccount, arn: string, rule:
   if (!finding) throw new Error(`the sweep finds no ${rule} on ${arn}`);
   return finding;
 };
+
+/** A "Secret Finding" on the project bus, as this service — or anyone allowed PutEvents on it — puts it there. */
+export const findingOnProjectBus = (finding: Finding, id = 'f0f0f0f0-0000-4000-8000-000000000001') => ({
+  version: '0',
+  id,
+  'detail-type': FINDING_DETAIL_TYPE,
+  source: SERVICE_SOURCE,
+  account: '123456789012',
+  time: FIXED_NOW.toISOString(),
+  region: 'us-east-1',
+  resources: [],
+  detail: finding,
+});

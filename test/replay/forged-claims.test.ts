@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Finding, FINDING_DETAIL_TYPE, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
+import { type Finding, FINDING_DETAIL_TYPE } from '../../shared/contracts/finding.js';
 import { type Invocation, runChain } from '../../shared/replay/chain.js';
 import { localHandlers } from '../../shared/replay/handlers.js';
 import { loadEvent } from '../../shared/replay/load-events.js';
@@ -15,8 +15,8 @@ import { routesFor } from '../../shared/rules/routes.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import { eventsDir } from '../helpers/events.js';
 import { samplePolicy } from '../helpers/policy.js';
-import { sweepFindingOn } from '../helpers/records.js';
-import { defaultSandbox, FIXED_NOW } from '../helpers/sandbox.js';
+import { findingOnProjectBus, sweepFindingOn } from '../helpers/records.js';
+import { defaultSandbox } from '../helpers/sandbox.js';
 
 const BURST = 'access-denied-burst/fires.AccessDenied.authored.11-calls-by-one-role.json';
 const PAYMENTS = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op';
@@ -34,18 +34,6 @@ const burstEvents = (): unknown => {
   return loaded.event.value;
 };
 
-/** A "Secret Finding" as anyone allowed PutEvents on the project bus could put it there. */
-const onProjectBus = (finding: Finding) => ({
-  version: '0',
-  id: 'f0f0f0f0-0000-4000-8000-00000000f0f0',
-  'detail-type': FINDING_DETAIL_TYPE,
-  source: SERVICE_SOURCE,
-  account: '123456789012',
-  time: FIXED_NOW.toISOString(),
-  region: 'us-east-1',
-  resources: [],
-  detail: finding,
-});
 
 const publishedFindings = (invocations: Invocation[]): Finding[] =>
   invocations.flatMap((i) => i.published).filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => e.detail as Finding);
@@ -59,7 +47,7 @@ describe('Replay: forged findings with a genuine id', () => {
     const account = defaultSandbox();
 
     // Act: the forgery first, then the burst itself.
-    await runChain(onProjectBus(forged), depsOf(account), 'project');
+    await runChain(findingOnProjectBus(forged), depsOf(account), 'project');
     const forgedAlerts = account.notifier.sent.length;
     const invocations = await runChain(burstEvents(), depsOf(account));
 
@@ -81,8 +69,8 @@ describe('Replay: forged findings with a genuine id', () => {
     const forged: Finding = { ...genuine, reason: 'forged', evidence: { ...genuine.evidence, pendingVersionId: 'not-a-version' } };
 
     // Act
-    const first = await runChain(onProjectBus(forged), depsOf(account), 'project');
-    const second = await runChain(onProjectBus(genuine), depsOf(account), 'project');
+    const first = await runChain(findingOnProjectBus(forged), depsOf(account), 'project');
+    const second = await runChain(findingOnProjectBus(genuine), depsOf(account), 'project');
 
     // Assess: the repair is the sweep's own (re-derived from the secret, not from the forgery), made
     // once; the genuine finding then finds nothing left to repair, and says so.
