@@ -45,11 +45,13 @@ const DIGEST_REASON_CHARS = 300;
 
 /**
  * A digest's line in the email: the secret, why (unless every finding says the same, which the
- * digest says once), its caller (unless they all share one), its outcome, when, and the finding.
+ * digest says once), its caller (unless they all share one, or the reason names it), its
+ * outcome, when, and the finding.
  */
 export const digestItemText = (item: DigestItem, model: Pick<DigestModel, 'reason' | 'cause'>): string =>
   `- ${item.secret}${model.reason === undefined ? `: ${truncate(item.reason, DIGEST_REASON_CHARS)}` : ''}` +
-  `${item.caller && !model.cause.caller ? ` by ${item.caller}` : ''}${item.outcome ? ` [${item.outcome}]` : ''} (${item.time}, finding ${item.findingId})`;
+  // The caller, unless every finding shares one (the summary names it) or the reason already does.
+  `${item.caller && !model.cause.caller && (model.reason !== undefined || !item.reason.includes(item.caller)) ? ` by ${item.caller}` : ''}${item.outcome ? ` [${item.outcome}]` : ''} (${item.time}, finding ${item.findingId})`;
 
 /** What one item adds to the body of a digest part: its line in the list, indented, and the line break. */
 export const digestItemEntry = (item: DigestItem, model: Pick<DigestModel, 'reason' | 'cause'>): string => `${section('', [digestItemText(item, model)]).slice(1)}\n`;
