@@ -13,6 +13,7 @@
 import type { ActionResult, Severity } from '../contracts/finding.js';
 import { redactEventIdentifier, redactEventText } from '../contracts/hostile-text.js';
 import { redactFreeText, redactIdentifier } from '../contracts/redact.js';
+import { plural } from '../plural.js';
 import type { Line, NextStep } from './advice.js';
 import { type Breakdown, commonCauseOf, type CommonCause } from './common-cause.js';
 import { shellArg } from './format.js';
@@ -73,6 +74,8 @@ export interface DigestModel extends Omit<Digest, 'items' | 'listCommand'> {
   readonly cause: CommonCause;
   /** What every finding shares, one labelled line each (empty: nothing). */
   readonly shared: readonly Line[];
+  /** `What they share`, or for a digest of one finding `What it was`. */
+  readonly sharedTitle: string;
   /** Counts where they do not share one caller or one prefix. */
   readonly breakdowns: readonly DigestBreakdown[];
   /** The one reason every finding gives: said once, and left off each line of the list. */
@@ -137,12 +140,11 @@ const eventSpan = (items: readonly DigestItem[], windowStart: string, windowEnd:
   return { start: new Date(first).toISOString(), end: new Date(last).toISOString() };
 };
 
-const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
-
 /** What every finding shares, one line each. */
 const sharedLines = (cause: CommonCause, reason: string | undefined): Line[] => [
   ...(cause.caller ? [{ label: 'Caller', value: cause.caller, code: true }] : []),
-  ...(cause.userAgent ? [{ label: 'User agent', value: cause.userAgent, code: true }] : []),
+  // A service acting for itself gives its own name as agent: said once.
+  ...(cause.userAgent && cause.userAgent !== cause.caller ? [{ label: 'User agent', value: cause.userAgent, code: true }] : []),
   ...(cause.secret ? [{ label: 'Secret', value: cause.secret, code: true }] : cause.prefix ? [{ label: 'Name prefix', value: cause.prefix, code: true }] : []),
   ...(cause.rotationFunction ? [{ label: 'Rotation function', value: cause.rotationFunction, code: true }] : []),
   ...(reason ? [{ label: 'Why each fired', value: reason }] : []),
@@ -229,11 +231,12 @@ export const buildDigestModel = (digest: Digest): DigestModel => {
     items,
     cause,
     shared,
+    sharedTitle: count > 1 ? 'What they share' : 'What it was',
     breakdowns: breakdownsOf(cause),
     ...(reason ? { reason } : {}),
     chatItems: items.slice(0, CHAT_ITEMS),
     ...(listCommand ? { listCommand } : {}),
-    nextSteps: digestSteps(items, shared.length > 0, { region, windowStart, windowEnd }, listCommand),
+    nextSteps: digestSteps(items, shared.length > 0 && count > 1, { region, windowStart, windowEnd }, listCommand),
     threadId: threadIdOf(account, region, `digest/${digest.rule}`),
     keywords: [digest.severity.toUpperCase(), digest.rule, 'digest', account, region].filter((k) => k.length <= CHATBOT_LIMITS.keywordChars),
     subject: subjectFrom(digest.severity, digest.rule, findings, account, region),

@@ -47,7 +47,7 @@ export const digestSummaryMrkdwn = (
   const more = model.count - model.chatItems.length;
   return {
     ...(model.sentBefore ? { before: escapeMrkdwn(`. The first ${model.sentBefore} alerts of this storm went out one by one.`) } : {}),
-    shared: [bold('What they share'), ...(model.shared.length > 0 ? model.shared.map(line) : ['no one caller, user agent or name prefix'])],
+    shared: [bold(model.sharedTitle), ...(model.shared.length > 0 ? model.shared.map(line) : ['no one caller, user agent or name prefix'])],
     breakdowns: model.breakdowns.map((b) => [bold(b.title), ...b.lines.map(line)]),
     items: model.chatItems.map(digestItemMrkdwn),
     ...(more > 0

@@ -71,11 +71,12 @@ export const renderDigestText = (model: DigestModel, part: DigestPart): string =
   if (part.index > 0) {
     return [digestHeadline(model, part), `${where} Part 1 says what they share and what to do next.`, list, footer].join('\n\n') + '\n';
   }
-  const before = model.sentBefore ? ` The first ${model.sentBefore} alerts of this storm went out one by one; these ${model.findings} were held for this digest.` : '';
+  const held = model.count === 1 ? 'this finding was' : `these ${model.findings} were`;
+  const before = model.sentBefore ? ` The first ${model.sentBefore} alerts of this storm went out one by one; ${held} held for this digest.` : '';
   const sections = [
     digestHeadline(model, part),
     `${where}${before}`,
-    section('What they share', model.shared.length > 0 ? model.shared.map(lineText) : ['no one caller, user agent or name prefix: see the counts below']),
+    section(model.sharedTitle, model.shared.length > 0 ? model.shared.map(lineText) : ['no one caller, user agent or name prefix: see the counts below']),
     ...model.breakdowns.map((breakdown) => section(breakdown.title, breakdown.lines.map(lineText))),
     list,
     section('Next steps', model.nextSteps.map((step, i) => `${i + 1}. ${stepText(step)}`)),
