@@ -120,7 +120,9 @@ export const renderDigestSlack = (model: DigestModel): SlackMessage => {
     mrkdwnSection(intro),
     ...packSections('', summary.shared, 1).map(mrkdwnSection),
     ...(summary.breakdowns.length > 0 ? [fieldsSection(summary.breakdowns.map((lines) => lines.join('\n')))] : []),
-    ...packSections(bold(summary.more ? 'First findings' : 'Findings'), [...summary.items, ...(summary.more ? [summary.more] : [])], 1).map(mrkdwnSection),
+    ...packSections(bold(summary.more ? 'First findings' : 'Findings'), summary.items, 1).map(mrkdwnSection),
+    // A section of its own: however long the names above, how many more is never cut.
+    ...(summary.more ? [mrkdwnSection(summary.more)] : []),
     ...packSections(bold('Next steps'), model.nextSteps.map((step, i) => `${i + 1}. ${stepMrkdwn(step)}`), 1).map(mrkdwnSection),
     context([`digest of ${code(model.rule)}`]),
   ];

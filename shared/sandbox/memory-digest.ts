@@ -37,7 +37,7 @@ export class MemoryDigest implements DigestPort {
   }
 
   /** Held alerts live in this process only: no command can list them. */
-  public listCommand(): undefined {
+  public listCommand(_window: DigestWindow): readonly string[] | undefined {
     return undefined;
   }
 

@@ -400,6 +400,33 @@ describe('Handler: alert-digest', () => {
     expect(rig.ports.digest.openWindows).toEqual([]);
   });
 
+  it('posts one Slack message a digest, with what the storm shares and the command that lists every held finding', async () => {
+    // Prepare: a store whose held alerts a command can list (the DynamoDB table's, in AWS).
+    const chat = new RecordingChat();
+    const rig = alertRig(alertSettings({ channels: { chatbot: true, slackWebhookSecretArn: SLACK_SECRET_ARN } }), undefined, chat);
+    const listed: string[] = [];
+    rig.ports.digest.listCommand = (window) => {
+      listed.push(window.key);
+      return ['aws', 'dynamodb', 'query', '--table-name', 'secrets-remediator-test-digest', '--expression-attribute-values', `{":pk":{"S":"held#${window.key}"}}`];
+    };
+    await stormOf(rig, 600, undefined, LONG_PREFIX);
+    const individual = chat.sent.length;
+
+    // Act
+    const flushed = await flushAt(rig, '2026-11-25T12:07:00Z');
+
+    // Assess
+    expect(flushed.digests).toMatchObject([{ status: 'sent', count: 595, channels: ['sns', 'slack'] }]);
+    expect(flushed.digests[0]?.parts).toBeGreaterThan(1);
+    expect(chat.sent).toHaveLength(individual + 1);
+    const slack = JSON.stringify(chat.sent.at(-1));
+    expect(listed).toEqual(['123456789012/us-east-1/value-changed-by-hand/2026-11-25T12:00:00.000Z']);
+    expect(slack).toContain(`aws dynamodb query --table-name secrets-remediator-test-digest --expression-attribute-values '{\\":pk\\":{\\"S\\":\\"held#${listed[0]}\\"}}'`);
+    expect(slack).toContain('Caller');
+    expect(slack).toContain('The first 5 alerts of this storm went out one by one');
+    expect(slack).toContain('and 585 more');
+  });
+
   it('keeps a digest Slack refused for the next run, which posts it without publishing to the topic again', async () => {
     // Prepare
     const chat = new RecordingChat();
