@@ -20,8 +20,13 @@
  *    million reads (goal ≤ 2,000), and the findings with the pattern and with every read classified
  *    (none may be lost).
  *
+ * 6. Storm (`storm.ts`): 1,000 findings of one rule in one window, three shapes (one caller many
+ *    prefixes, many callers one prefix, rotation-failed with one rotation function), replayed
+ *    through the real chain: messages per channel (goal ≤ 10, the first alerts included) and
+ *    findings the email does not list (goal 0).
+ *
  * `npm run bench -- <section>...` runs only the sections named (`bundles` (1 and 2),
- * `throughput`, `sweep`, `reads`); with none, all of them.
+ * `throughput`, `sweep`, `reads`, `storm`); with none, all of them.
  *
  * Ends with one `BENCH_SUMMARY {json}` line holding every number, for notes and comparisons.
  * Bundles go to a temporary folder under .bench/ (gitignored), removed at the end.
@@ -36,6 +41,7 @@ import { deployedNodeOptions, type LoadTimes, measureLoadTimes } from './cold-st
 import { heading, kb, round } from './format.js';
 import { measureReads, type ReadsResult } from './reads.js';
 import { measureFullSweep, measureSweep, type SweepResult, type SweepSettings, sweepSettings } from './sweep.js';
+import { measureStorms, STORM_GOAL_MESSAGES, type StormResult } from './storm.js';
 import { loadSamples, measureThroughput, type ThroughputResult } from './throughput.js';
 
 const FUNCTIONS = functionNames;
@@ -302,7 +308,24 @@ const printReads = (r: ReadsResult): void => {
   );
 };
 
-const SECTIONS = ['bundles', 'throughput', 'sweep', 'reads'] as const;
+const printStorms = (results: readonly StormResult[]): void => {
+  heading(
+    'Storm: 1,000 findings of one rule in one window, through the real chain',
+    `Sample policy (email, Chatbot and Slack on), digestAfter ${results[0]?.digestAfter ?? '?'} (the default): that many alerts go out one by one, then one digest.\n` +
+      `Goal: at most ${STORM_GOAL_MESSAGES} messages on each channel, the first alerts included, and no finding missing from the email.`,
+  );
+  console.table(
+    Object.fromEntries(
+      results.map((r) => [
+        r.shape,
+        { findings: r.findings, sns: r.messages.sns, chatbot: r.messages.chatbot, slack: r.messages.slack, 'digest parts': r.digestParts, lost: r.lost, s: round(r.seconds, 1), goal: r.pass ? 'PASS' : 'FAIL' },
+      ]),
+    ),
+  );
+  console.log(results.every((r) => r.pass) ? 'storm: PASS' : `storm: FAIL (${results.filter((r) => !r.pass).map((r) => r.shape).join('; ')})`);
+};
+
+const SECTIONS = ['bundles', 'throughput', 'sweep', 'reads', 'storm'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The sections named on the command line (`npm run bench -- sweep`), or all of them. */
@@ -373,6 +396,12 @@ const main = async (): Promise<void> => {
     printReads(reads);
     const { findingsEveryRead, findingsTight, lost, ...numbers } = reads;
     parts = { ...parts, reads: { ...numbers, findingsEveryRead: findingsEveryRead.length, findingsTight: findingsTight.length, lost: lost.length } };
+  }
+
+  if (sections.has('storm')) {
+    const storms = await measureStorms();
+    printStorms(storms);
+    parts = { ...parts, storm: storms.map(({ seconds, ...r }) => ({ ...r, seconds: round(seconds, 2) })) };
   }
 
   console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -105,7 +105,8 @@ export const alertAccount = (
     notifier: awsNotifier(alertTopicArn, region),
     ledger: dynamoDbLedger(dynamoDb, ledgerTableName),
     clock: systemClock,
-    ...(digestTableName ? { digest: dynamoDbDigest(dynamoDb, digestTableName) } : {}),
+    // The table is in the stack's region: the topic's.
+    ...(digestTableName ? { digest: dynamoDbDigest(dynamoDb, digestTableName, region ?? regionOfArn(alertTopicArn)) } : {}),
     ...(secretArn ? { chat: awsSlackChat(secretArn, region) } : {}),
   };
 };

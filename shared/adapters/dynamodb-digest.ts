@@ -33,6 +33,10 @@ const HeldAlertSchema = z.object({
   severity: SeveritySchema,
   reason: z.string(),
   outcome: OutcomeSchema.optional(),
+  // Absent from alerts held before the digest said what a storm's findings share.
+  caller: z.string().optional(),
+  userAgent: z.string().optional(),
+  rotationFunction: z.string().optional(),
 });
 
 /** The stored JSON of an item, checked: a malformed item fails loudly rather than vanish from a digest. */
@@ -43,8 +47,10 @@ const parseStored = <S extends z.ZodType>(schema: S, text: string | undefined, w
 };
 
 const openSk = (window: DigestWindow): string => `${window.end}#${window.key}`;
+const heldPk = (window: DigestWindow): string => `held#${window.key}`;
 
-export const dynamoDbDigest = (client: DynamoDBClient, tableName: string): DigestPort => {
+/** `region`: the table's, for the command that lists a window (the SDK's chain when absent). */
+export const dynamoDbDigest = (client: DynamoDBClient, tableName: string, region?: string): DigestPort => {
   // Windows this container registered already: a storm of a thousand alerts in one window
   // writes the registration once per container, not once per alert. Only an optimisation: a
   // window is registered before any alert is held in it, by whoever holds first.
@@ -80,7 +86,7 @@ export const dynamoDbDigest = (client: DynamoDBClient, tableName: string): Diges
         client.send(
           new PutItemCommand({
             TableName: tableName,
-            Item: { pk: { S: `held#${window.key}` }, sk: { S: alert.findingId }, alert: { S: JSON.stringify(alert) }, expiresAt },
+            Item: { pk: { S: heldPk(window) }, sk: { S: alert.findingId }, alert: { S: JSON.stringify(alert) }, expiresAt },
           }),
         ),
       );
@@ -102,7 +108,7 @@ export const dynamoDbDigest = (client: DynamoDBClient, tableName: string): Diges
       const items = await queryAll({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `held#${window.key}` } },
+        ExpressionAttributeValues: { ':pk': { S: heldPk(window) } },
         ConsistentRead: true,
       });
       return items.map((item) => parseStored(HeldAlertSchema, item.alert?.S, 'held alert') as HeldAlert);
@@ -111,5 +117,22 @@ export const dynamoDbDigest = (client: DynamoDBClient, tableName: string): Diges
       await callAws('dynamodb', 'DeleteItem', () => client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: OPEN }, sk: { S: openSk(window) } } })));
       registered.delete(window.key);
     },
+    // The same Query as `held`, through the AWS CLI (which pages on its own): each held alert's JSON.
+    listCommand: (window) => [
+      'aws',
+      'dynamodb',
+      'query',
+      ...(region ? ['--region', region] : []),
+      '--table-name',
+      tableName,
+      '--key-condition-expression',
+      'pk = :pk',
+      '--expression-attribute-values',
+      JSON.stringify({ ':pk': { S: heldPk(window) } }),
+      '--query',
+      'Items[].alert.S',
+      '--output',
+      'json',
+    ],
   };
 };

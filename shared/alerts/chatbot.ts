@@ -6,10 +6,10 @@
  * summary, eventType, relatedResources, additionalContext). Limits: `CHATBOT_LIMITS`.
  */
 import type { NextStep } from './advice.js';
-import type { DigestModel } from './digest.js';
+import type { DigestModel, DigestPart } from './digest.js';
 import { CHATBOT_LIMITS, charLength, truncate } from './limits.js';
 import type { AlertModel } from './model.js';
-import { bold, code, digestItemMrkdwn, escapeMrkdwn, lineMrkdwn, link, severityEmoji, stepMrkdwn } from './mrkdwn.js';
+import { bold, code, digestSummaryMrkdwn, escapeMrkdwn, lineMrkdwn, link, severityEmoji, stepMrkdwn } from './mrkdwn.js';
 
 /** The document. A type (not an interface) so it is a plain record for `AlertMessage.chatbot`. */
 export type ChatbotNotification = {
@@ -112,23 +112,30 @@ export const renderChatbot = (model: AlertModel): ChatbotNotification => {
   });
 };
 
-/** The document for one part of a digest: the count, the window, and each secret with its outcome. */
-export const renderDigestChatbot = (model: DigestModel): ChatbotNotification => {
+/**
+ * The document for one email part of a digest. The first leads with what the findings share, the
+ * counts and the first few; a later part (the email's list went on) says only which items it carries.
+ */
+export const renderDigestChatbot = (model: DigestModel, part: DigestPart): ChatbotNotification => {
   const where = `in account ${code(model.account)}, region ${code(model.region)}, between ${escapeMrkdwn(model.windowStart)} and ${escapeMrkdwn(model.windowEnd)}`;
-  const intro = `${bold(model.findings)} of ${code(model.rule)} ${where}${model.part ? ` (${model.part.label}, items ${model.part.range})` : ''}`;
+  const intro = `${bold(model.findings)} of ${code(model.rule)} ${where}${part.label ? ` (${escapeMrkdwn(part.label)})` : ''}`;
+  const summary = digestSummaryMrkdwn(model);
+  const description =
+    part.index === 0
+      ? fitDescription([`${intro}${summary.before ?? ''}`], [...summary.shared, ...summary.breakdowns.flat(), ...(summary.items.length > 0 ? [bold('First findings'), ...summary.items] : [])], summary.more ? [summary.more] : [], CHATBOT_LIMITS.descriptionChars)
+      : `${intro}\nThe email's list goes on with items ${escapeMrkdwn(part.range)}; part 1 said what they share.`;
   return chatbotDocument({
-    id: `digest/${model.rule}/${model.windowStart}/${model.index + 1}`,
+    id: `digest/${model.rule}/${model.windowStart}/${part.index + 1}`,
     severity: model.severity,
-    subject: model.subject,
-    // The parts are sized so that the list fits whole (`digest.ts`).
-    description: truncate([intro, ...model.items.map(digestItemMrkdwn)].join('\n'), CHATBOT_LIMITS.descriptionChars),
-    nextSteps: model.nextSteps,
+    subject: part.subject,
+    description,
+    nextSteps: part.index === 0 ? model.nextSteps : [],
     keywords: model.keywords,
     threadId: model.threadId,
-    summary: model.summary,
+    summary: part.index === 0 ? model.summary : `${model.summary} (${part.label ?? ''}, items ${part.range})`,
     eventType: `${model.rule}-digest`,
     relatedResources: [],
-    additionalContext: { rule: model.rule, findings: String(model.count), part: model.partOf, windowStart: model.windowStart, windowEnd: model.windowEnd },
+    additionalContext: { rule: model.rule, findings: String(model.count), part: part.partOf, windowStart: model.windowStart, windowEnd: model.windowEnd },
   });
 };
 

@@ -87,7 +87,7 @@ export const chatbotViolations = (doc: ChatbotNotification): string[] => [
   ...over('chatbot: document', JSON.stringify(doc), CHATBOT_LIMITS.documentChars),
 ];
 
-/** Every limit of every channel, for one alert (or one digest part). */
+/** Every limit of every channel, for one alert (or one email part of a digest, with the digest's Slack message). */
 export const limitViolations = (renderings: { readonly sns: AlertMessage; readonly chatbot: ChatbotNotification; readonly slack: SlackMessage }): string[] => [
   ...snsViolations(renderings.sns),
   ...chatbotViolations(renderings.chatbot),

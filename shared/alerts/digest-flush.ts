@@ -1,10 +1,11 @@
 /**
  * The digest flush (alert-digest's use case): on a schedule (every minute), sends one digest per storm window that has closed
- * — the rule, the count and every finding held back in it, in parts when the list is too long
- * for one message — on the channels the policy turns on, then forgets the window.
+ * — what its findings share, the counts, and every finding held back in it: the whole list by
+ * email (in parts only when SNS's 256 KB forces it), one Slack message with the summary and the
+ * command that lists them — on the channels the policy turns on, then forgets the window.
  *
  * Idempotent per window (`digest#<window>` in the ledger) and per part and channel
- * (`digest#<window>#part-<n>#sns|slack`): overlapping runs, retries and a crash half-way never
+ * (`digest#<window>#part-<n>#sns`, and `#part-1#slack` for the Slack message): overlapping runs, retries and a crash half-way never
  * send a part twice, and a part that failed is sent by the next run. Each part goes out on each
  * channel on its own: Slack down holds back no email digest. After one Slack failure a run
  * posts nothing more to Slack (each try can take 20 seconds) but still publishes every part.
@@ -41,7 +42,7 @@ export interface DigestReport {
    * `empty`: nothing was held; `deferred`: time ran short part-way, the next run sends the rest.
    */
   readonly status: 'sent' | 'duplicate' | 'busy' | 'empty' | 'deferred';
-  /** Findings in the digest, and the messages it took. */
+  /** Findings in the digest, and the email parts it took (Slack takes one message, Chatbot one per part). */
   readonly count: number;
   readonly parts: number;
   readonly findingIds: readonly string[];
@@ -134,25 +135,29 @@ export const digestFlushUseCase = (ports: DigestPorts, { alerts }: DigestUseCase
     const held = await ports.digest.held(window);
     if (held.length === 0) return { ...none, status: 'empty' };
     const keepUntil = keepHeldUntil(window);
-    const parts = renderDigest(digestOf(window, held), { chatbot: channels.chatbot });
+    // The first `digestAfter` alerts of the window went out one by one: the digest says so.
+    const digest = digestOf(window, held, { sentBefore: alerts.digestAfter, listCommand: ports.digest.listCommand(window) });
+    const { email: parts, slack } = renderDigest(digest, { chatbot: channels.chatbot });
     const delivered = new Set<Channel>();
     const findingIds = held.map((h) => h.findingId);
     const failures: ChannelFailure[] = [];
     let partsLeft = 0;
-    // In order, each part once per channel: a retry skips what is already out. A channel's
-    // failure stops neither the other channel nor the later parts.
+    // In order, each email part once on the topic, and the one Slack message with the first
+    // part: a retry skips what is already out. A channel's failure stops neither the other
+    // channel nor the later parts.
     for (const [n, part] of parts.entries()) {
       if (!hasTime()) {
         partsLeft = parts.length - n;
         break;
       }
       for (const channel of channelList(channels)) {
+        if (channel === 'slack' && n > 0) continue;
         if (channel === 'slack' && run.slackFailed) {
           if (!failures.some((f) => f.channel === 'slack')) failures.push({ channel, error: new SlackSkippedError() });
           continue;
         }
         try {
-          if (await deliverChannel(ports, claimKey.digestPart(window.key, n + 1), channel, part, keepUntil, remainingMillis)) delivered.add(channel);
+          if (await deliverChannel(ports, claimKey.digestPart(window.key, n + 1), channel, { ...part, slack }, keepUntil, remainingMillis)) delivered.add(channel);
         } catch (error) {
           failures.push({ channel, error });
           // A claim held by a run that died is no sign of Slack being down.

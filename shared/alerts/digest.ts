@@ -1,20 +1,27 @@
 /**
- * Storms: many findings of one rule within a window go out as one digest — in parts when one
- * message per channel would be too big, so that no finding is dropped. This is the digest's model,
- * as `model.ts` is one alert's: every fact of each part, redacted once, here, in plain text. The
- * channel renderers (`plain-text.ts`, `chatbot.ts`, `slack-blocks.ts`) render each part as they
- * render an alert, sized for the tightest channel.
+ * Storms: many findings of one rule within a window go out as one digest. This is the digest's
+ * model, as `model.ts` is one alert's: every fact, redacted once, here, in plain text. It leads
+ * with what the findings share (`common-cause.ts`: one caller, user agent, name prefix, rotation
+ * function), then how they divide (counts by caller and by prefix), then the list.
+ *
+ * Only the email holds the whole list: it is split into parts when SNS's 256 KB forces it
+ * (`render.ts` sizes them with the SNS message itself), each part a {@link DigestPart}. Slack
+ * gets one message and Chatbot one document per email part: the summary, the counts, the first
+ * few findings and the command that lists them all. The channel renderers (`plain-text.ts`,
+ * `chatbot.ts`, `slack-blocks.ts`) render this model as they render an alert's.
  */
 import type { ActionResult, Severity } from '../contracts/finding.js';
+import { redactEventIdentifier, redactEventText } from '../contracts/hostile-text.js';
 import { redactFreeText, redactIdentifier } from '../contracts/redact.js';
-import type { NextStep } from './advice.js';
+import { plural } from '../plural.js';
+import type { Line, NextStep } from './advice.js';
+import { type Breakdown, commonCauseOf, type CommonCause } from './common-cause.js';
 import { shellArg } from './format.js';
-import { CHATBOT_LIMITS, SLACK_LIMITS, SNS_LIMITS, charLength, utf8Bytes } from './limits.js';
+import { CHATBOT_LIMITS } from './limits.js';
 import { subjectFrom, threadIdOf } from './model.js';
-import { digestItemMrkdwn } from './mrkdwn.js';
-import { digestItemText } from './plain-text.js';
+import { KEEP_HELD_MS } from './storm.js';
 
-/** One finding in a digest: enough for a line of the list. */
+/** One finding in a digest: enough for a line of the list, and for the common cause. */
 export interface DigestItem {
   readonly findingId: string;
   /** The secret as its single alert names it (shared/alerts/model.ts `secretLabelOf`). */
@@ -25,9 +32,14 @@ export interface DigestItem {
   readonly outcome?: ActionResult['outcome'];
   /** One line: why it fired. */
   readonly reason: string;
+  /** Who made the call; absent when there was none (the sweep) or it was held before digests kept it. */
+  readonly caller?: string;
+  readonly userAgent?: string;
+  /** The rotation function the finding names (rotation rules). */
+  readonly rotationFunction?: string;
 }
 
-/** Many findings of one rule within one window: sent as one digest (in parts when too long). */
+/** Many findings of one rule within one window: sent as one digest. */
 export interface Digest {
   readonly rule: string;
   readonly title: string;
@@ -37,44 +49,67 @@ export interface Digest {
   readonly windowStart: string;
   readonly windowEnd: string;
   readonly items: readonly DigestItem[];
+  /** Alerts of the storm that went out one by one before these were held (`alerts.digestAfter`). */
+  readonly sentBefore?: number;
+  /** The command's words (unquoted) that list every held finding from the digest store. */
+  readonly listCommand?: readonly string[];
 }
 
-/** One part of a digest: what every channel shows of it. Plain text, redacted, not yet escaped. */
-export interface DigestModel extends Omit<Digest, 'items'> {
-  /** Items in the whole digest. */
+/** How the findings divide by one fact, as lines (`500 findings: <value>`), when they divide at all. */
+export interface DigestBreakdown {
+  /** `By caller`, `By name prefix`. */
+  readonly title: string;
+  readonly lines: readonly Line[];
+}
+
+/** What every channel shows of a digest. Plain text, redacted, not yet escaped. */
+export interface DigestModel extends Omit<Digest, 'items' | 'listCommand'> {
+  /** Findings in the digest. */
   readonly count: number;
   /** `3 findings`. */
   readonly findings: string;
-  /** This part's items, redacted. */
+  /** Every item, redacted, in order: the email lists them all. */
   readonly items: readonly DigestItem[];
-  /** `part 2/3` with the items it holds (`items 41–80`); absent when the digest is one part. */
-  readonly part?: { readonly label: string; readonly range: string };
-  /** `1/1`, `2/3`: for attributes and Chatbot's context, present even for a single part. */
-  readonly partOf: string;
-  readonly index: number;
-  readonly subject: string;
-  /** One line for previews and Slack's notification text. */
-  readonly summary: string;
+  /** What the items share and how they divide (the analysis behind `shared` and `breakdowns`). */
+  readonly cause: CommonCause;
+  /** What every finding shares, one labelled line each (empty: nothing). */
+  readonly shared: readonly Line[];
+  /** `What they share`, or for a digest of one finding `What it was`. */
+  readonly sharedTitle: string;
+  /** Counts where they do not share one caller or one prefix. */
+  readonly breakdowns: readonly DigestBreakdown[];
+  /** The one reason every finding gives: said once, and left off each line of the list. */
+  readonly reason?: string;
+  /** The first items, for the chat messages; the rest are `count - chatItems.length`. */
+  readonly chatItems: readonly DigestItem[];
+  /** The command that lists every held finding, quoted for a shell; absent when the store has none. */
+  readonly listCommand?: string;
   readonly nextSteps: readonly NextStep[];
   readonly threadId: string;
   readonly keywords: readonly string[];
+  /** `[MEDIUM] value-changed-by-hand: 995 findings (123456789012/us-east-1)`: Slack's header. */
+  readonly subject: string;
+  /** One line for previews and Slack's notification text: the count and the common cause. */
+  readonly summary: string;
+}
+
+/** One email part of a digest: its share of the list, its subject and attributes. */
+export interface DigestPart {
+  readonly index: number;
+  /** `1/1`, `2/3`: for attributes and Chatbot's context, present even for a single part. */
+  readonly partOf: string;
+  /** `part 2/3`; absent when the digest is one part. */
+  readonly label?: string;
+  /** The items it holds, `401–800`. */
+  readonly range: string;
+  readonly items: readonly DigestItem[];
+  readonly subject: string;
   /** SNS message attributes, for subscription filter policies. */
   readonly attributes: Readonly<Record<string, string>>;
 }
 
-/** Kept free in each channel for a part's header, next steps and footer. */
-const CHATBOT_LIST_CHARS = CHATBOT_LIMITS.descriptionChars - 700;
-/** Sections left for the list in a Slack message (header, intro, steps, footer take the rest). */
-export const SLACK_LIST_SECTIONS = SLACK_LIMITS.blocks - 6;
-const SLACK_LIST_CHARS = SLACK_LIMITS.messageChars - 6000;
-/** The text is sent twice (default and email) beside the Chatbot document: half of what is left. */
-const SNS_LIST_BYTES = Math.floor((SNS_LIMITS.messageBytes - 2 * CHATBOT_LIMITS.documentChars * 4) / 2) - 8192;
-
-interface Sized {
-  readonly item: DigestItem;
-  readonly plain: string;
-  readonly mrkdwn: string;
-}
+/** Findings the chat messages name one by one; the command lists the rest. */
+export const CHAT_ITEMS = 10;
 
 const redactItem = (item: DigestItem): DigestItem => {
   const secret = redactIdentifier(item.secret);
@@ -84,51 +119,11 @@ const redactItem = (item: DigestItem): DigestItem => {
     time: redactFreeText(item.time),
     ...(item.outcome ? { outcome: item.outcome } : {}),
     reason: redactFreeText(item.reason, [secret]),
+    // Stored claims: redacted again, as every string from an event is before it is shown.
+    ...(item.caller ? { caller: redactEventIdentifier(item.caller) } : {}),
+    ...(item.userAgent ? { userAgent: redactEventText(item.userAgent) } : {}),
+    ...(item.rotationFunction ? { rotationFunction: redactEventIdentifier(item.rotationFunction) } : {}),
   };
-};
-
-/**
- * Items split into parts, in order, each as large as every channel allows: Chatbot's description,
- * Slack's blocks and characters, SNS's bytes. A part holds at least one item.
- */
-const partition = (lines: readonly Sized[], sizeForChatbot: boolean): Sized[][] => {
-  const parts: Sized[][] = [];
-  let part: Sized[] = [];
-  let chatbot = 0;
-  let slackTotal = 0;
-  let slackSections = 0;
-  let slackSection = 0;
-  let snsBytes = 0;
-  const start = () => {
-    part = [];
-    chatbot = slackTotal = snsBytes = 0;
-    slackSections = 1;
-    slackSection = 0;
-    parts.push(part);
-  };
-  start();
-  for (const line of lines) {
-    const md = charLength(line.mrkdwn) + 1;
-    const newSection = slackSection + md > SLACK_LIMITS.sectionChars;
-    const fits =
-      // Chatbot's description is the tightest limit; when Chatbot is off, parts need not fit it.
-      (!sizeForChatbot || chatbot + md <= CHATBOT_LIST_CHARS) &&
-      slackTotal + md <= SLACK_LIST_CHARS &&
-      slackSections + (newSection ? 1 : 0) <= SLACK_LIST_SECTIONS &&
-      snsBytes + utf8Bytes(line.plain) + 1 <= SNS_LIST_BYTES;
-    if (!fits && part.length > 0) start();
-    const opensSection = part.length > 0 && slackSection + md > SLACK_LIMITS.sectionChars;
-    if (opensSection) {
-      slackSections++;
-      slackSection = 0;
-    }
-    part.push(line);
-    chatbot += md;
-    slackTotal += md;
-    slackSection += md;
-    snsBytes += utf8Bytes(line.plain) + 1;
-  }
-  return parts;
 };
 
 /**
@@ -136,8 +131,8 @@ const partition = (lines: readonly Sized[], sizeForChatbot: boolean): Sized[][] 
  * window is when the alerts were processed, and events can be minutes older. The window when no
  * item carries a time.
  */
-const eventSpan = (digest: Digest, windowStart: string, windowEnd: string): { readonly start: string; readonly end: string } => {
-  const times = digest.items.map((item) => Date.parse(item.time)).filter((time) => !Number.isNaN(time));
+const eventSpan = (items: readonly DigestItem[], windowStart: string, windowEnd: string): { readonly start: string; readonly end: string } => {
+  const times = items.map((item) => Date.parse(item.time)).filter((time) => !Number.isNaN(time));
   if (times.length === 0) return { start: windowStart, end: windowEnd };
   // reduce, not Math.min(...times): a storm's digest can hold more items than a call has arguments.
   const first = times.reduce((a, b) => Math.min(a, b));
@@ -145,62 +140,137 @@ const eventSpan = (digest: Digest, windowStart: string, windowEnd: string): { re
   return { start: new Date(first).toISOString(), end: new Date(last).toISOString() };
 };
 
-const digestSteps = (digest: Digest, account: string, region: string, windowStart: string, windowEnd: string): NextStep[] => {
-  const span = eventSpan(digest, windowStart, windowEnd);
+/** What every finding shares, one line each. */
+const sharedLines = (cause: CommonCause, reason: string | undefined): Line[] => [
+  ...(cause.caller ? [{ label: 'Caller', value: cause.caller, code: true }] : []),
+  // A service acting for itself gives its own name as agent: said once.
+  ...(cause.userAgent && cause.userAgent !== cause.caller ? [{ label: 'User agent', value: cause.userAgent, code: true }] : []),
+  ...(cause.secret ? [{ label: 'Secret', value: cause.secret, code: true }] : cause.prefix ? [{ label: 'Name prefix', value: cause.prefix, code: true }] : []),
+  ...(cause.rotationFunction ? [{ label: 'Rotation function', value: cause.rotationFunction, code: true }] : []),
+  ...(reason ? [{ label: 'Why each fired', value: reason }] : []),
+];
+
+const breakdownLines = (breakdown: Breakdown): Line[] => [
+  ...breakdown.top.map((tally) => ({ label: plural(tally.count, 'finding'), value: tally.value, code: true })),
+  ...(breakdown.otherGroups > 0 ? [`and ${breakdown.otherGroups} others: ${plural(breakdown.otherFindings, 'finding')}`] : []),
+];
+
+/** A breakdown says something when the findings divide into several groups, some of more than one. */
+const divides = (breakdown: Breakdown): boolean => breakdown.top.length + breakdown.otherGroups > 1 && (breakdown.top[0]?.count ?? 0) > 1;
+
+/** Counts by caller and by prefix, each only where the findings do not all share one and some do share. */
+const breakdownsOf = (cause: CommonCause): DigestBreakdown[] => [
+  ...(divides(cause.byCaller) ? [{ title: 'By caller', lines: breakdownLines(cause.byCaller) }] : []),
+  ...(divides(cause.byPrefix) ? [{ title: 'By name prefix', lines: breakdownLines(cause.byPrefix) }] : []),
+];
+
+/** The common cause in a few words, for the summary line. */
+const causeWords = (cause: CommonCause): string => {
+  const words = [
+    ...(cause.caller ? [`all by ${cause.caller}`] : []),
+    ...(cause.secret ? [`all on ${cause.secret}`] : cause.prefix ? [`all under ${cause.prefix}`] : []),
+    ...(cause.rotationFunction ? [`all with ${cause.rotationFunction}`] : []),
+  ];
+  return words.length > 0 ? `; ${words.join(', ')}` : '';
+};
+
+/** When the digest store forgets the window's findings (they are held that long after it ends). */
+const keptUntil = (windowEnd: string): string => {
+  const end = Date.parse(windowEnd);
+  return Number.isNaN(end) ? '7 days after the window' : new Date(end + KEEP_HELD_MS).toISOString();
+};
+
+const digestSteps = (items: readonly DigestItem[], shared: boolean, where: { region: string; windowStart: string; windowEnd: string }, listCommand: string | undefined): NextStep[] => {
+  const { region, windowStart, windowEnd } = where;
+  const span = eventSpan(items, windowStart, windowEnd);
   return [
-    { text: 'Look for one cause behind them all: the same caller, the same deploy, the same rotation function or policy change.' },
+    ...(listCommand ? [{ text: `List every finding held for this digest, as JSON, from the digest table (until ${keptUntil(windowEnd)})`, command: listCommand }] : []),
+    {
+      text: shared
+        ? 'Start from what they share: the caller and its credentials, the script or deploy behind the user agent, the rotation function.'
+        : 'Look for one cause behind them all: the largest callers and prefixes in the counts, the same deploy, the same rotation function or policy change.',
+    },
     {
       text: "List the Secrets Manager events from the first finding's event to the last one's",
       command: `aws cloudtrail lookup-events --region ${shellArg(region)} --start-time ${shellArg(span.start)} --end-time ${shellArg(span.end)} --lookup-attributes AttributeKey=EventSource,AttributeValue=secretsmanager.amazonaws.com`,
     },
-    { text: `Each finding's own alert was folded into this digest: the email lists each one's reason and finding id (account ${account}).` },
   ];
 };
 
 /**
- * The model of every part of a digest (at least one; every item in exactly one part, in order).
- * `chatbot: false` sizes parts for Slack and email only.
+ * The model of a digest: what its findings share, how they divide, every item (redacted, in
+ * order), next steps. Parts are cut from it by {@link digestParts}.
  * @example
- * for (const part of buildDigestModels(digest)) renderDigestSlack(part);
+ * const model = buildDigestModel(digest);
+ * renderDigestSlack(model);
  */
-export const buildDigestModels = (digest: Digest, { chatbot = true }: { readonly chatbot?: boolean } = {}): DigestModel[] => {
+export const buildDigestModel = (digest: Digest): DigestModel => {
   const account = redactFreeText(digest.account) || 'unknown-account';
   const region = redactFreeText(digest.region) || 'unknown-region';
   const windowStart = redactFreeText(digest.windowStart);
   const windowEnd = redactFreeText(digest.windowEnd);
-  const count = digest.items.length;
-  const findings = `${count} finding${count === 1 ? '' : 's'}`;
-  const sized = digest.items.map(redactItem).map((item) => ({ item, plain: digestItemText(item), mrkdwn: digestItemMrkdwn(item) }));
-  const parts = partition(sized, chatbot);
-  const nextSteps = digestSteps(digest, account, region, windowStart, windowEnd);
-  const threadId = threadIdOf(account, region, `digest/${digest.rule}`);
-  const keywords = [digest.severity.toUpperCase(), digest.rule, 'digest', account, region].filter((k) => k.length <= CHATBOT_LIMITS.keywordChars);
-  let first = 1;
-  return parts.map((lines, index) => {
-    const label = parts.length > 1 ? `part ${index + 1}/${parts.length}` : '';
-    const range = `${first}–${first + lines.length - 1}`;
-    first += lines.length;
-    const partOf = `${index + 1}/${parts.length}`;
-    return {
-      rule: digest.rule,
-      title: digest.title,
-      severity: digest.severity,
-      account,
-      region,
-      windowStart,
-      windowEnd,
-      count,
-      findings,
-      items: lines.map((l) => l.item),
-      ...(label ? { part: { label, range } } : {}),
-      partOf,
-      index,
-      subject: subjectFrom(digest.severity, digest.rule, `${findings}${label ? `, ${label}` : ''}`, account, region),
-      summary: `${digest.title}: ${findings} of ${digest.rule} in ${account}/${region} between ${windowStart} and ${windowEnd}${label ? ` (${label}, items ${range})` : ''}`,
-      nextSteps,
-      threadId,
-      keywords,
-      attributes: { severity: digest.severity, rule: digest.rule, account, region, secret: 'digest', findings: String(count), part: partOf },
-    };
+  const items = digest.items.map(redactItem);
+  const count = items.length;
+  const findings = plural(count, 'finding');
+  const cause = commonCauseOf(items);
+  const [first] = items;
+  const reason = first && count > 1 && items.every((item) => item.reason === first.reason) ? first.reason : undefined;
+  const listCommand = digest.listCommand?.map(shellArg).join(' ');
+  const shared = sharedLines(cause, reason);
+  return {
+    rule: digest.rule,
+    title: digest.title,
+    severity: digest.severity,
+    account,
+    region,
+    windowStart,
+    windowEnd,
+    ...(digest.sentBefore ? { sentBefore: digest.sentBefore } : {}),
+    count,
+    findings,
+    items,
+    cause,
+    shared,
+    sharedTitle: count > 1 ? 'What they share' : 'What it was',
+    breakdowns: breakdownsOf(cause),
+    ...(reason ? { reason } : {}),
+    chatItems: items.slice(0, CHAT_ITEMS),
+    ...(listCommand ? { listCommand } : {}),
+    nextSteps: digestSteps(items, shared.length > 0 && count > 1, { region, windowStart, windowEnd }, listCommand),
+    threadId: threadIdOf(account, region, `digest/${digest.rule}`),
+    keywords: [digest.severity.toUpperCase(), digest.rule, 'digest', account, region].filter((k) => k.length <= CHATBOT_LIMITS.keywordChars),
+    subject: subjectFrom(digest.severity, digest.rule, findings, account, region),
+    summary: `${digest.title}: ${findings} of ${digest.rule} in ${account}/${region} between ${windowStart} and ${windowEnd}${causeWords(cause)}`,
+  };
+};
+
+/**
+ * Part `index` of `total` of `model`'s email, holding `items`, the first being item number
+ * `first` (0-based) of the digest.
+ */
+export const digestPart = (model: DigestModel, index: number, total: number, first: number, items: readonly DigestItem[]): DigestPart => {
+  const label = total > 1 ? `part ${index + 1}/${total}` : undefined;
+  const partOf = `${index + 1}/${total}`;
+  return {
+    index,
+    partOf,
+    ...(label ? { label } : {}),
+    range: `${first + 1}–${first + items.length}`,
+    items,
+    subject: subjectFrom(model.severity, model.rule, `${model.findings}${label ? `, ${label}` : ''}`, model.account, model.region),
+    attributes: { severity: model.severity, rule: model.rule, account: model.account, region: model.region, secret: 'digest', findings: String(model.count), part: partOf },
+  };
+};
+
+/**
+ * The email parts of `model`: `sizes[i]` items in part `i`, in order (every item in exactly one
+ * part). `render.ts` chooses the sizes so that each part fits SNS.
+ */
+export const digestParts = (model: DigestModel, sizes: readonly number[]): DigestPart[] => {
+  let first = 0;
+  return sizes.map((size, index) => {
+    const part = digestPart(model, index, sizes.length, first, model.items.slice(first, first + size));
+    first += size;
+    return part;
   });
 };

@@ -6,7 +6,7 @@
  * channel) and `&` starts an entity, so a user agent or error message must not carry them raw.
  */
 import type { Line, NextStep } from './advice.js';
-import type { DigestItem } from './digest.js';
+import type { DigestItem, DigestModel } from './digest.js';
 import { truncate } from './limits.js';
 
 /** Slack's three control characters as entities (its documented escaping). */
@@ -35,6 +35,26 @@ export const stepMrkdwn = (step: NextStep): string => (step.command ? `${escapeM
  * fit a part.
  */
 export const digestItemMrkdwn = (item: DigestItem): string => `• ${code(truncate(item.secret, 600))}${item.outcome ? ` — ${bold(item.outcome)}` : ''}`;
+
+/** A line of a digest's summary in chat: at most this long (the email has it whole). */
+const DIGEST_LINE_CHARS = 300;
+
+/** The lines (mrkdwn) a digest's chat messages share: what the findings share, the counts, the first few, and how many more. */
+export const digestSummaryMrkdwn = (
+  model: DigestModel,
+): { readonly before?: string; readonly shared: string[]; readonly breakdowns: string[][]; readonly items: string[]; readonly more?: string } => {
+  const line = (l: Line) => lineMrkdwn(typeof l === 'string' ? truncate(l, DIGEST_LINE_CHARS) : { ...l, value: truncate(l.value, DIGEST_LINE_CHARS) });
+  const more = model.count - model.chatItems.length;
+  return {
+    ...(model.sentBefore ? { before: escapeMrkdwn(`. The first ${model.sentBefore} alerts of this storm went out one by one.`) } : {}),
+    shared: [bold(model.sharedTitle), ...(model.shared.length > 0 ? model.shared.map(line) : ['no one caller, user agent or name prefix'])],
+    breakdowns: model.breakdowns.map((b) => [bold(b.title), ...b.lines.map(line)]),
+    items: model.chatItems.map(digestItemMrkdwn),
+    ...(more > 0
+      ? { more: escapeMrkdwn(`… and ${more} more: the email digest lists every one${model.listCommand ? ', and the first next step lists them from the digest table' : ''}`) }
+      : {}),
+  };
+};
 
 /** A decorative marker per severity (Slack emoji shortcodes, ASCII, so they count as written). */
 export const severityEmoji: Readonly<Record<string, string>> = {

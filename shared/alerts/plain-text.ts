@@ -5,7 +5,7 @@
  */
 import type { AlertMessage } from '../ports/notifier.js';
 import type { Line, NextStep } from './advice.js';
-import type { DigestItem, DigestModel } from './digest.js';
+import type { DigestItem, DigestModel, DigestPart } from './digest.js';
 import { SNS_LIMITS, snsPublishBytes, truncate, truncateBytes, utf8Bytes } from './limits.js';
 import type { AlertModel } from './model.js';
 
@@ -43,19 +43,44 @@ export const renderPlainText = (model: AlertModel): string => {
 /** Each digest item's reason is cut here, so that a part always holds several, whatever one says. */
 const DIGEST_REASON_CHARS = 300;
 
-/** A digest's line in the email: the secret, why, its outcome, when, and the finding. */
-export const digestItemText = (item: DigestItem): string =>
-  `- ${item.secret}: ${truncate(item.reason, DIGEST_REASON_CHARS)}${item.outcome ? ` [${item.outcome}]` : ''} (${item.time}, finding ${item.findingId})`;
+/**
+ * A digest's line in the email: the secret, why (unless every finding says the same, which the
+ * digest says once), its caller (unless they all share one, or the reason names it), its
+ * outcome, when, and the finding.
+ */
+export const digestItemText = (item: DigestItem, model: Pick<DigestModel, 'reason' | 'cause'>): string =>
+  `- ${item.secret}${model.reason === undefined ? `: ${truncate(item.reason, DIGEST_REASON_CHARS)}` : ''}` +
+  // The caller, unless every finding shares one (the summary names it) or the reason already does.
+  `${item.caller && !model.cause.caller && (model.reason !== undefined || !item.reason.includes(item.caller)) ? ` by ${item.caller}` : ''}${item.outcome ? ` [${item.outcome}]` : ''} (${item.time}, finding ${item.findingId})`;
 
-/** The plain-text body of one part of a digest. */
-export const renderDigestText = (model: DigestModel): string => {
-  const { part } = model;
+/** What one item adds to the body of a digest part: its line in the list, indented, and the line break. */
+export const digestItemEntry = (item: DigestItem, model: Pick<DigestModel, 'reason' | 'cause'>): string => `${section('', [digestItemText(item, model)]).slice(1)}\n`;
+
+/** The opening line of every part of a digest. */
+const digestHeadline = (model: DigestModel, part: DigestPart): string =>
+  `${model.title} (${model.rule}, severity ${model.severity}): digest of ${model.findings}${part.label ? `, ${part.label}` : ''}`;
+
+/**
+ * The plain-text body of one email part of a digest. The first part leads with what the findings
+ * share and how they divide; every part lists its share of the findings, whole.
+ */
+export const renderDigestText = (model: DigestModel, part: DigestPart): string => {
+  const where = `Account ${model.account}, region ${model.region}, between ${model.windowStart} and ${model.windowEnd}.`;
+  const list = section(`Findings${part.label || model.count > part.items.length ? ` (items ${part.range} of ${model.count})` : ''}`, part.items.map((item) => digestItemText(item, model)));
+  const footer = `digest of ${model.rule}, ${model.windowStart}/${model.windowEnd}${part.label ? `, ${part.label}` : ''}`;
+  if (part.index > 0) {
+    return [digestHeadline(model, part), `${where} Part 1 says what they share and what to do next.`, list, footer].join('\n\n') + '\n';
+  }
+  const held = model.count === 1 ? 'this finding was' : `these ${model.findings} were`;
+  const before = model.sentBefore ? ` The first ${model.sentBefore} alerts of this storm went out one by one; ${held} held for this digest.` : '';
   const sections = [
-    `${model.title} (${model.rule}, severity ${model.severity}): digest of ${model.findings}`,
-    `Account ${model.account}, region ${model.region}, between ${model.windowStart} and ${model.windowEnd}.${part ? ` This is ${part.label}: items ${part.range} of ${model.count}.` : ''}`,
-    section('Findings', model.items.map(digestItemText)),
+    digestHeadline(model, part),
+    `${where}${before}`,
+    section(model.sharedTitle, model.shared.length > 0 ? model.shared.map(lineText) : ['no one caller, user agent or name prefix: see the counts below']),
+    ...model.breakdowns.map((breakdown) => section(breakdown.title, breakdown.lines.map(lineText))),
+    list,
     section('Next steps', model.nextSteps.map((step, i) => `${i + 1}. ${stepText(step)}`)),
-    `digest of ${model.rule}, ${model.windowStart}/${model.windowEnd}${part ? `, ${part.label}` : ''}`,
+    footer,
   ];
   return sections.join('\n\n') + '\n';
 };
@@ -67,11 +92,11 @@ export const renderDigestText = (model: DigestModel): string => {
 export const renderSnsMessage = (model: AlertModel, chatbot?: Readonly<Record<string, unknown>>): AlertMessage =>
   fitSnsMessage({ subject: model.subject, body: renderPlainText(model), attributes: model.attributes, ...(chatbot ? { chatbot } : {}) }, `finding ${model.findingId}`);
 
-/** The SNS message of one part of a digest (parts are sized to fit; the same cut guards it all the same). */
-export const renderDigestSnsMessage = (model: DigestModel, chatbot?: Readonly<Record<string, unknown>>): AlertMessage =>
+/** The SNS message of one email part of a digest (parts are sized to fit; the same cut guards it all the same). */
+export const renderDigestSnsMessage = (model: DigestModel, part: DigestPart, chatbot?: Readonly<Record<string, unknown>>): AlertMessage =>
   fitSnsMessage(
-    { subject: model.subject, body: renderDigestText(model), attributes: model.attributes, ...(chatbot ? { chatbot } : {}) },
-    `digest of ${model.rule}${model.part ? `, ${model.part.label}` : ''}`,
+    { subject: part.subject, body: renderDigestText(model, part), attributes: part.attributes, ...(chatbot ? { chatbot } : {}) },
+    `digest of ${model.rule}${part.label ? `, ${part.label}` : ''}`,
   );
 
 /** `full`, its body cut to fit SNS's 256 KB when it does not, saying so and naming `what` was cut. */

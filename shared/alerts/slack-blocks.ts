@@ -6,10 +6,10 @@
  */
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import type { SlackMessage } from '../ports/notifier.js';
-import { type DigestModel, SLACK_LIST_SECTIONS } from './digest.js';
+import type { DigestModel } from './digest.js';
 import { SLACK_LIMITS, charLength, truncate } from './limits.js';
 import type { AlertModel } from './model.js';
-import { bold, code, digestItemMrkdwn, escapeMrkdwn, lineMrkdwn, severityEmoji, stepMrkdwn } from './mrkdwn.js';
+import { bold, code, digestSummaryMrkdwn, escapeMrkdwn, lineMrkdwn, severityEmoji, stepMrkdwn } from './mrkdwn.js';
 
 type KnownBlock = NonNullable<IncomingWebhookSendArguments['blocks']>[number];
 type HeaderBlock = Extract<KnownBlock, { type: 'header' }>;
@@ -108,16 +108,23 @@ export const renderSlack = (model: AlertModel): SlackMessage => {
   return { text: fallbackText(`${model.subject} — ${model.title}; ${model.outcomeSummary}`), blocks };
 };
 
-/** The Slack message for one part of a digest: the count, the window, each secret with its outcome, next steps. */
+/**
+ * The Slack message of a digest, one however large the storm: what the findings share, the
+ * counts, the first few, and the command that lists them all (the email has the whole list).
+ */
 export const renderDigestSlack = (model: DigestModel): SlackMessage => {
-  const { part } = model;
-  const intro = `${bold(model.title)} (${code(model.rule)}, severity ${escapeMrkdwn(model.severity)}): ${bold(model.findings)} in ${code(model.account)} / ${code(model.region)} between ${escapeMrkdwn(model.windowStart)} and ${escapeMrkdwn(model.windowEnd)}${part ? ` — ${part.label}, items ${part.range}` : ''}`;
+  const summary = digestSummaryMrkdwn(model);
+  const intro = `${bold(model.title)} (${code(model.rule)}, severity ${escapeMrkdwn(model.severity)}): ${bold(model.findings)} in ${code(model.account)} / ${code(model.region)} between ${escapeMrkdwn(model.windowStart)} and ${escapeMrkdwn(model.windowEnd)}${summary.before ?? '.'}`;
   const blocks = [
     header(`${severityEmoji[model.severity] ?? ''} ${model.subject}`.trim()),
     mrkdwnSection(intro),
-    ...packSections('', model.items.map(digestItemMrkdwn), SLACK_LIST_SECTIONS).map(mrkdwnSection),
+    ...packSections('', summary.shared, 1).map(mrkdwnSection),
+    ...(summary.breakdowns.length > 0 ? [fieldsSection(summary.breakdowns.map((lines) => lines.join('\n')))] : []),
+    ...packSections(bold(summary.more ? 'First findings' : 'Findings'), summary.items, 1).map(mrkdwnSection),
+    // A section of its own: however long the names above, how many more is never cut.
+    ...(summary.more ? [mrkdwnSection(summary.more)] : []),
     ...packSections(bold('Next steps'), model.nextSteps.map((step, i) => `${i + 1}. ${stepMrkdwn(step)}`), 1).map(mrkdwnSection),
-    context([`digest of ${code(model.rule)}${part ? ` · ${escapeMrkdwn(part.label)}` : ''}`]),
+    context([`digest of ${code(model.rule)}`]),
   ];
   return { text: fallbackText(`${model.subject} — ${model.summary}`), blocks };
 };

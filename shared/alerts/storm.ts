@@ -17,6 +17,7 @@ import { scopeKey } from '../ledger/keys.js';
 import type { Policy } from '../policy/schema.js';
 import type { DigestWindow, HeldAlert } from '../ports/digest.js';
 import { secretLabelOf } from './model.js';
+import { cleanFinding } from '../contracts/clean-finding.js';
 import { redactFreeText, redactIdentifier } from '../contracts/redact.js';
 import type { Digest } from './render.js';
 
@@ -94,10 +95,13 @@ export const sentAlone = (result?: ActionResult): boolean => result?.outcome ===
 
 /**
  * The line a finding gets in its window's digest: the secret named as its single alert names it,
- * and the reason redacted before it is stored.
+ * the reason, and what the digest compares to find a storm's common cause (caller, user agent,
+ * rotation function), all redacted before they are stored.
  */
 export const heldAlertOf = (finding: Finding, result?: ActionResult): HeldAlert => {
   const secret = secretLabelOf(finding);
+  // The finding is a claim from the bus: what is compared comes from its redacted copy.
+  const { actor, evidence } = cleanFinding(finding).finding;
   return {
     findingId: finding.id,
     secret,
@@ -106,14 +110,23 @@ export const heldAlertOf = (finding: Finding, result?: ActionResult): HeldAlert 
     severity: finding.severity,
     reason: redactFreeText(finding.reason, [redactIdentifier(secret)]),
     ...(result ? { outcome: result.outcome } : {}),
+    ...(actor.kind !== 'sweep' && actor.principal ? { caller: actor.principal } : {}),
+    ...(actor.userAgent ? { userAgent: actor.userAgent } : {}),
+    ...(evidence.rotationLambdaArn ? { rotationFunction: evidence.rotationLambdaArn } : {}),
   };
 };
 
 /**
  * The digest of a closed window: every held alert, oldest first (ties by finding id, so a retry
- * renders the same parts in the same order), with the highest severity among them.
+ * renders the same parts in the same order), with the highest severity among them. `context`:
+ * how many alerts of the storm went out one by one before these were held, and the command that
+ * lists what the window holds.
  */
-export const digestOf = (window: DigestWindow, held: readonly HeldAlert[]): Digest => {
+export const digestOf = (
+  window: DigestWindow,
+  held: readonly HeldAlert[],
+  context: { readonly sentBefore?: number; readonly listCommand?: readonly string[] | undefined } = {},
+): Digest => {
   if (held.length === 0) throw new Error(`digestOf: window ${window.key} holds no alert`);
   const items = [...held].sort((a, b) => a.time.localeCompare(b.time) || a.findingId.localeCompare(b.findingId));
   const severity = items.reduce<Severity>((worst, item) => (SEVERITY_RANK[item.severity] > SEVERITY_RANK[worst] ? item.severity : worst), 'info');
@@ -126,6 +139,8 @@ export const digestOf = (window: DigestWindow, held: readonly HeldAlert[]): Dige
     region: window.region,
     windowStart: window.start,
     windowEnd: window.end,
-    items: items.map(({ findingId, secret, time, reason, outcome }) => ({ findingId, secret, time, reason, ...(outcome ? { outcome } : {}) })),
+    items: items.map(({ title: _title, severity: _severity, ...item }) => item),
+    ...(context.sentBefore ? { sentBefore: context.sentBefore } : {}),
+    ...(context.listCommand ? { listCommand: context.listCommand } : {}),
   };
 };

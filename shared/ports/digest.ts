@@ -34,6 +34,12 @@ export interface HeldAlert {
   readonly reason: string;
   /** The outcome of its action, when it had one. */
   readonly outcome?: Outcome;
+  /** Who made the call (its principal), redacted; absent when there was no caller (the sweep). */
+  readonly caller?: string;
+  /** The caller's user agent, redacted. */
+  readonly userAgent?: string;
+  /** The rotation function the finding names (rotation rules), redacted. */
+  readonly rotationFunction?: string;
 }
 
 export interface DigestPort {
@@ -48,4 +54,10 @@ export interface DigestPort {
   held(window: DigestWindow): Promise<readonly HeldAlert[]>;
   /** Unregisters `window` once its digest is sent; the held alerts expire on their own. */
   forget(window: DigestWindow): Promise<void>;
+  /**
+   * The command (its words, unquoted) on-call runs to list every alert held in `window` from
+   * where they are kept, until they expire: what the digest's chat messages point at. Undefined
+   * when they are kept nowhere a command can reach (the sandbox's memory).
+   */
+  listCommand(window: DigestWindow): readonly string[] | undefined;
 }

@@ -36,6 +36,11 @@ export class MemoryDigest implements DigestPort {
     return Promise.resolve();
   }
 
+  /** Held alerts live in this process only: no command can list them. */
+  public listCommand(_window: DigestWindow): readonly string[] | undefined {
+    return undefined;
+  }
+
   /** Windows registered and not yet forgotten (for tests and the replay's summary). */
   public get openWindows(): readonly DigestWindow[] {
     return [...this.#open.values()];

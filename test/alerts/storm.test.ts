@@ -156,8 +156,9 @@ describe('Function: digestOf', () => {
 });
 
 describe('Function: heldAlertOf', () => {
-  it('keeps one line about the finding, its secret by name, and the outcome of its action', () => {
+  it('keeps one line about the finding, its secret by name, the outcome of its action, and what a storm compares', () => {
     // Prepare
+    const rotationFunction = 'arn:aws:lambda:us-east-1:123456789012:function:payments-db-rotation';
     const finding = {
       id: 'e-1/rotation-failed',
       rule: 'rotation-failed',
@@ -166,7 +167,10 @@ describe('Function: heldAlertOf', () => {
       reason: 'RotationFailed at the setSecret step',
       secret: { ...secret, id: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-Ab12Cd', arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-Ab12Cd' },
       event: { id: 'e-1', name: 'RotationFailed', detailType: 'AWS Service Event via CloudTrail', time: '2026-11-25T12:01:02Z', account: '123456789012', region: 'us-east-1' },
-    } as Finding;
+      actor: { kind: 'aws-service', principal: 'secretsmanager.amazonaws.com', userAgent: 'secretsmanager.amazonaws.com', isPerson: false, isAllowedAdmin: false },
+      evidence: { rotationLambdaArn: rotationFunction },
+      notes: [],
+    } as unknown as Finding;
 
     // Act
     const line = heldAlertOf(finding, { type: 'clear-stale-pending', outcome: 'planned', reason: 'dry run', mode: 'dry-run' });
@@ -180,6 +184,9 @@ describe('Function: heldAlertOf', () => {
       severity: 'high',
       reason: 'RotationFailed at the setSecret step',
       outcome: 'planned',
+      caller: 'secretsmanager.amazonaws.com',
+      userAgent: 'secretsmanager.amazonaws.com',
+      rotationFunction,
     });
   });
 
@@ -206,5 +213,22 @@ describe('Function: heldAlertOf', () => {
 
     // Assess
     expect(line.reason).toBe('rotation failed: connect postgres://app:[REDACTED password]@db:5432/x refused for prod/payments/db');
+  });
+
+  it('stores the caller and user agent redacted, and no caller for a finding the sweep made', () => {
+    // Prepare
+    const burst = accessDeniedBurst();
+    const planted = { ...burst, actor: { ...burst.actor, userAgent: 'curl/8 password=Sup3rS3cretPassw0rd <!channel>' } };
+    const swept: Finding = { ...burst, actor: { kind: 'sweep', principal: 'sweep', isPerson: false, isAllowedAdmin: false } };
+
+    // Act
+    const line = heldAlertOf(planted);
+    const sweptLine = heldAlertOf(swept);
+
+    // Assess
+    expect(line.caller).toBe(burst.actor.principal);
+    expect(line.userAgent).not.toContain('Sup3rS3cret');
+    expect(line.userAgent).toContain('[REDACTED');
+    expect(sweptLine.caller).toBeUndefined();
   });
 });

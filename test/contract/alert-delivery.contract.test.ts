@@ -211,6 +211,25 @@ describe.each(implementations)('Contract: DigestPort on %s', (_name, make) => {
     expect(before).toEqual([]);
   });
 
+  it('reads back what a digest compares (caller, user agent, rotation function), and an alert held without them', async () => {
+    // Prepare
+    const digest = make();
+    const window = at('2026-11-25T12:01:00Z');
+    const compared: HeldAlert = {
+      ...heldAlert('a/rotation-failed'),
+      caller: 'secretsmanager.amazonaws.com',
+      userAgent: 'secretsmanager.amazonaws.com',
+      rotationFunction: 'arn:aws:lambda:us-east-1:123456789012:function:payments-db-rotation',
+    };
+
+    // Act
+    await digest.hold(window, compared, KEEP);
+    await digest.hold(window, heldAlert('b/rotation-failed'), KEEP);
+
+    // Assess
+    expect(await digest.held(window)).toEqual([compared, heldAlert('b/rotation-failed')]);
+  });
+
   it('lists a window no more once forgotten', async () => {
     // Prepare
     const digest = make();
@@ -248,6 +267,39 @@ describe('Class: dynamoDbDigest', () => {
     expect(puts[1]).toMatchObject({ pk: { S: `held#${window.key}` }, sk: { S: 'a' }, expiresAt: { N: String(KEEP.getTime() / 1000) } });
     expect(dynamoDb).toHaveReceivedCommandWith(QueryCommand, { TableName: TABLE, ConsistentRead: true, KeyConditionExpression: 'pk = :pk' });
     expect(dynamoDb).toHaveReceivedCommandWith(QueryCommand, { TableName: TABLE, ConsistentRead: true, KeyConditionExpression: 'pk = :open AND sk < :bound' });
+  });
+
+  it('gives the AWS CLI command that lists what a window holds: the same Query on its partition, in the table\'s region', async () => {
+    // Prepare
+    fakeTable();
+    const digest = dynamoDbDigest(new DynamoDBClient({ region: 'us-east-1', maxAttempts: 1 }), TABLE, 'eu-west-1');
+    const window = at('2026-11-25T12:01:00Z');
+    await digest.hold(window, heldAlert('a'), KEEP);
+
+    // Act
+    const command = digest.listCommand(window);
+
+    // Assess
+    expect(command).toEqual([
+      'aws',
+      'dynamodb',
+      'query',
+      '--region',
+      'eu-west-1',
+      '--table-name',
+      TABLE,
+      '--key-condition-expression',
+      'pk = :pk',
+      '--expression-attribute-values',
+      JSON.stringify({ ':pk': { S: `held#${window.key}` } }),
+      '--query',
+      'Items[].alert.S',
+      '--output',
+      'json',
+    ]);
+    const puts = dynamoDb.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item);
+    // The partition it names is where the alert was held, and the attribute it prints is the alert's JSON.
+    expect(puts[1]).toMatchObject({ pk: { S: `held#${window.key}` }, alert: { S: JSON.stringify(heldAlert('a')) } });
   });
 
   it('refuses a stored alert it cannot read, naming what is malformed, rather than drop it from a digest', async () => {

@@ -70,7 +70,7 @@ describe('Handler: alert and alert-digest, a storm', () => {
     // Few: an SNS message holds ~256 KB, so 995 one-line findings fit in a handful.
     expect(digestMessages.length).toBeLessThanOrEqual(5);
     const text = digestMessages.map((m) => m.body).join('\n');
-    expect(burst.slice(5).filter((e) => !text.includes(`${e.detail.secret.name}:`))).toEqual([]);
+    expect(burst.slice(5).filter((e) => !text.includes(`- ${e.detail.secret.name} (`))).toEqual([]);
     expect(again.digests).toEqual([]);
     expect(rig.ports.notifier.sent).toHaveLength(individual + digestMessages.length);
   });
@@ -376,10 +376,12 @@ describe('Handler: alert, channels', () => {
 });
 
 describe('Handler: alert-digest', () => {
-  const stormOf = async (rig: ReturnType<typeof alertRig>, count: number, template?: FindingEvent) => {
+  const stormOf = async (rig: ReturnType<typeof alertRig>, count: number, template?: FindingEvent, prefix?: string) => {
     const finding = template ?? (await findingEventOf(VALUE_CHANGED));
-    for (let n = 0; n < count; n++) await rig.alert(findingFor(finding, n), localContext('alert'));
+    for (let n = 0; n < count; n++) await rig.alert(findingFor(finding, n, prefix ? { prefix } : {}), localContext('alert'));
   };
+  /** Secret names this long make a storm of 600 take several email parts (SNS's 256 KB, the text twice beside Chatbot's document). */
+  const LONG_PREFIX = `prod/${'a-long-service-name/'.repeat(22)}secret-`;
 
   it('sends each digest to the topic and to Slack once, however often it runs', async () => {
     // Prepare
@@ -397,6 +399,33 @@ describe('Handler: alert-digest', () => {
     expect(rig.ports.notifier.sent).toHaveLength(2);
     expect(chat.sent).toHaveLength(2);
     expect(rig.ports.digest.openWindows).toEqual([]);
+  });
+
+  it('posts one Slack message a digest, with what the storm shares and the command that lists every held finding', async () => {
+    // Prepare: a store whose held alerts a command can list (the DynamoDB table's, in AWS).
+    const chat = new RecordingChat();
+    const rig = alertRig(alertSettings({ channels: { chatbot: true, slackWebhookSecretArn: SLACK_SECRET_ARN } }), undefined, chat);
+    const listed: string[] = [];
+    rig.ports.digest.listCommand = (window) => {
+      listed.push(window.key);
+      return ['aws', 'dynamodb', 'query', '--table-name', 'secrets-remediator-test-digest', '--expression-attribute-values', `{":pk":{"S":"held#${window.key}"}}`];
+    };
+    await stormOf(rig, 600, undefined, LONG_PREFIX);
+    const individual = chat.sent.length;
+
+    // Act
+    const flushed = await flushAt(rig, '2026-11-25T12:07:00Z');
+
+    // Assess
+    expect(flushed.digests).toMatchObject([{ status: 'sent', count: 595, channels: ['sns', 'slack'] }]);
+    expect(flushed.digests[0]?.parts).toBeGreaterThan(1);
+    expect(chat.sent).toHaveLength(individual + 1);
+    const slack = JSON.stringify(chat.sent.at(-1));
+    expect(listed).toEqual(['123456789012/us-east-1/value-changed-by-hand/2026-11-25T12:00:00.000Z']);
+    expect(slack).toContain(`aws dynamodb query --table-name secrets-remediator-test-digest --expression-attribute-values '{\\":pk\\":{\\"S\\":\\"held#${listed[0]}\\"}}'`);
+    expect(slack).toContain('Caller');
+    expect(slack).toContain('The first 5 alerts of this storm went out one by one');
+    expect(slack).toContain('and 585 more');
   });
 
   it('keeps a digest Slack refused for the next run, which posts it without publishing to the topic again', async () => {
@@ -419,9 +448,9 @@ describe('Handler: alert-digest', () => {
     expect(chat.sent).toHaveLength(2);
   });
 
-  it('publishes every part of every digest to the topic while Slack is down, tries Slack once per run, and posts it all when Slack is back', async () => {
-    // Prepare: two windows (two rules), the first in several parts (Chatbot's 3,000-character
-    // description sizes them); Slack fails every post of the first run.
+  it('publishes every part of every digest to the topic while Slack is down, tries Slack once per run, and posts one message a digest when Slack is back', async () => {
+    // Prepare: two windows (two rules), the first in several email parts (long names fill
+    // SNS's 256 KB); Slack fails every post of the first run.
     const posts: string[] = [];
     let slackDown = false;
     const chat = {
@@ -432,7 +461,7 @@ describe('Handler: alert-digest', () => {
     };
     const rig = alertRig(alertSettings({ digestAfter: 1, channels: { chatbot: true, slackWebhookSecretArn: SLACK_SECRET_ARN } }), undefined, chat);
     const template = await findingEventOf(VALUE_CHANGED);
-    for (let n = 0; n < 301; n++) await rig.alert(findingFor(template, n), localContext('alert'));
+    await stormOf(rig, 601, template, LONG_PREFIX);
     for (let n = 0; n < 3; n++) await rig.alert(findingFor(template, 1000 + n, { rule: 'abac-tag-changed' }), localContext('alert'));
     const individual = rig.ports.notifier.sent.length;
     posts.length = 0;
@@ -455,16 +484,16 @@ describe('Handler: alert-digest', () => {
     expect(published).toHaveLength(parts);
     expect(new Set(published).size).toBe(parts);
     expect(slackTries).toBe(1);
-    expect(posts).toHaveLength(parts);
+    expect(posts).toHaveLength(2);
     expect(rig.ports.notifier.sent).toHaveLength(individual + parts);
     expect(rig.ports.digest.openWindows).toEqual([]);
   });
 
   it('stops starting parts when time runs short, and the next run sends the rest, each part once', async () => {
-    // Prepare: a storm whose digest takes several parts (Chatbot's 3,000-character description
-    // sizes them), and a run with time for two of them.
+    // Prepare: a storm whose digest takes several email parts (long names fill SNS's 256 KB),
+    // and a run with time for two of them.
     const rig = alertRig(alertSettings({ digestAfter: 1, channels: { chatbot: true } }));
-    await stormOf(rig, 301);
+    await stormOf(rig, 601, undefined, LONG_PREFIX);
     let checks = 0;
     const shortRun: Context = { ...localContext('alert-digest'), getRemainingTimeInMillis: () => (++checks <= 3 ? 120_000 : 20_000) };
 
@@ -475,8 +504,8 @@ describe('Handler: alert-digest', () => {
     // Assess
     const parts = second.digests[0]?.parts ?? 0;
     expect(parts).toBeGreaterThan(2);
-    expect(first.digests).toMatchObject([{ status: 'deferred', count: 300 }]);
-    expect(second.digests).toMatchObject([{ status: 'sent', count: 300, parts }]);
+    expect(first.digests).toMatchObject([{ status: 'deferred', count: 600 }]);
+    expect(second.digests).toMatchObject([{ status: 'sent', count: 600, parts }]);
     const digestSubjects = rig.ports.notifier.sent.slice(1).map((m) => m.subject);
     expect(digestSubjects).toHaveLength(parts);
     expect(new Set(digestSubjects).size).toBe(parts);
