@@ -8,7 +8,7 @@
  * The deployment zip is measured for real when `osls package` has left `<function>.zip` in
  * .serverless/ (or in the folder PACKAGED_DIR names); otherwise it is estimated from gzip.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
@@ -35,6 +35,8 @@ export interface BundleReport {
   readonly zip: PackagedZip | { readonly bytes: number; readonly packaged: false };
   /** Bytes each npm package contributes to handler.mjs, largest first; `(project)` is our code. */
   readonly packages: ReadonlyArray<{ readonly name: string; readonly bytes: number }>;
+  /** The AWS SDK client packages (`@aws-sdk/client-*`) the bundle holds, sorted: what its bare twin imports. */
+  readonly sdkClients: readonly string[];
 }
 
 export interface PackagedZip {
@@ -94,6 +96,7 @@ export const bundleFunction = async (
     const mapText = readFileSync(`${file}.map`);
     map = { bytes: mapText.length, gzipBytes: gzipSync(mapText).length };
   }
+  const packages = bytesByPackage(result.metafile, relative(repoRoot, file));
   return {
     name,
     file,
@@ -101,8 +104,50 @@ export const bundleFunction = async (
     gzipBytes,
     map,
     zip: packagedZip(zipDir, name) ?? { bytes: gzipBytes + (map?.gzipBytes ?? 0), packaged: false },
-    packages: bytesByPackage(result.metafile, relative(repoRoot, file)),
+    packages,
+    sdkClients: packages.map((p) => p.name).filter((p) => p.startsWith('@aws-sdk/client-')).sort(),
   };
+};
+
+/** A bare bundle: only the SDK clients a function holds, imported and constructed, with the functions' esbuild options. */
+export interface BareBundle {
+  readonly clients: readonly string[];
+  readonly file: string;
+  readonly bytes: number;
+}
+
+/**
+ * The client class a `@aws-sdk/client-*` package exports (`@aws-sdk/client-dynamodb` → `DynamoDBClient`),
+ * found by importing the package here rather than spelt out, so a new client needs no table.
+ */
+const clientClassOf = async (pkg: string): Promise<string> => {
+  const names = Object.keys((await import(pkg)) as Record<string, unknown>).filter((key) => /^[A-Z][A-Za-z0-9]*Client$/.test(key));
+  if (names.length !== 1 || !names[0]) throw new Error(`${pkg}: expected one exported *Client class, found ${names.join(', ') || 'none'}`);
+  return names[0];
+};
+
+/**
+ * The yardstick of a function's cold start: a tiny handler that imports exactly its SDK clients and
+ * builds one of each (what our handlers do at module load), bundled with the same options. What a
+ * function weighs and costs beyond this is ours: schemas, policy, middleware, rules.
+ */
+export const bundleBare = async (repoRoot: string, options: BuildOptions, clients: readonly string[], outDir: string): Promise<BareBundle> => {
+  const dir = join(outDir, `bare-${clients.map((c) => c.replace('@aws-sdk/client-', '')).join('+') || 'none'}`);
+  mkdirSync(dir, { recursive: true });
+  const classes = await Promise.all(clients.map(clientClassOf));
+  const entry = join(dir, 'entry.ts');
+  writeFileSync(
+    entry,
+    [
+      ...clients.map((pkg, i) => `import { ${classes[i]} } from '${pkg}';`),
+      `const clients = [${classes.map((c) => `new ${c}({})`).join(', ')}];`,
+      'export const handler = async () => clients.length;',
+      '',
+    ].join('\n'),
+  );
+  const file = join(dir, 'handler.mjs');
+  await build({ ...options, absWorkingDir: repoRoot, entryPoints: [entry], outfile: file, metafile: false });
+  return { clients, file, bytes: statSync(file).size };
 };
 
 const bytesByPackage = (metafile: Metafile, outputKey: string): BundleReport['packages'] => {

@@ -8,14 +8,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { readYaml } from '../shared/policy/parse-policy.js';
+import { packagedPolicy } from '../shared/policy/load-packaged-policy.js';
+import { loadPolicy } from '../shared/policy/load-policy.js';
 import { median } from './format.js';
 
-/** policy.yml as packaging ships it to the functions: a JSON copy, in a temporary folder. */
-function packagedPolicy(): string {
+/** The stage the bench's functions run as. */
+const STAGE = 'bench';
+
+/** policy.yml as packaging ships it to the functions (resolved for the stage, with its digest), in a temporary folder. */
+function packagedPolicyFile(): string {
   const source = fileURLToPath(new URL('../policy.yml', import.meta.url));
   const file = join(mkdtempSync(join(tmpdir(), 'bench-policy-')), 'policy.json');
-  writeFileSync(file, JSON.stringify(readYaml(readFileSync(source, 'utf8'), { source, stage: 'bench' })));
+  writeFileSync(file, JSON.stringify(packagedPolicy(loadPolicy({ file: source, stage: STAGE }), STAGE)));
   return file;
 }
 
@@ -25,9 +29,9 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench-alerts',
   LEDGER_TABLE_NAME: 'bench-ledger',
   DIGEST_TABLE_NAME: 'bench-digest',
-  STAGE: 'bench',
-  // The JSON copy of the shipped policy, read at cold start as in Lambda (packaging writes it).
-  POLICY_FILE: packagedPolicy(),
+  STAGE,
+  // policy.json of the shipped policy, read at cold start as in Lambda (packaging writes it).
+  POLICY_FILE: packagedPolicyFile(),
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   // The AWS SDK warns that Node 20 support is ending; Lambda runs nodejs24.x.

@@ -10,8 +10,12 @@
  * 2. Module-load time per function: `await import(bundle)` in a fresh `node` per sample, with the
  *    NODE_OPTIONS serverless.yml deploys with (if any) in a second column; what a cold start
  *    spends in our code before the first event is handled.
+ *    Side by side with each function, its bare twin: a handler importing and building only the
+ *    @aws-sdk clients the function's bundle holds, bundled with the same options and timed in the
+ *    same round-robin; the table gives both columns, the ratio and the goals (classify ≤ 400 KB,
+ *    every other bundle ≤ bare + 60 KB, module load ≤ 1.3× bare) with PASS/FAIL.
  * 3. parse + classify throughput: the classify function's pure core over the sample events,
- *    with tinybench; what one warm instance can keep up with.
+ *    with tinybench; what one warm instance can keep up with (goal ≥ 100,000 events/s).
  * 4. Sweep listing (`sweep.ts`): 10,000, 100,000 and 500,000 synthetic secrets listed under the
  *    real ListSecrets quota with simulated latency; secrets/s, calls per secret, peak memory.
  *
@@ -33,10 +37,11 @@
  */
 import { functionNames } from '../shared/contracts/functions.js';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
-import { type BundleReport, bundleFunction, loadEsbuildOptions, packagedDir, PROJECT, writesMapFile } from './bundle.js';
+import { type BareBundle, bundleBare, type BundleReport, bundleFunction, loadEsbuildOptions, packagedDir, PROJECT, writesMapFile } from './bundle.js';
 import { deployedNodeOptions, type LoadTimes, measureLoadTimes } from './cold-start.js';
 import { heading, kb, round } from './format.js';
 import { measureReads, type ReadsResult } from './reads.js';
@@ -48,6 +53,13 @@ const FUNCTIONS = functionNames;
 const LOAD_SAMPLES = 7;
 const TOP_PACKAGES = 5;
 const TASK_TIME_MS = 2000;
+/** Cold-start goals: classify's bundle, every other bundle over its bare twin, module load over the bare twin's. */
+const CLASSIFY_BUNDLE_GOAL_KB = 400;
+const BUNDLE_OVER_BARE_GOAL_KB = 60;
+const LOAD_RATIO_GOAL = 1.3;
+const THROUGHPUT_GOAL = 100_000;
+/** The throughput task the goal is about: what one classify invocation does with its event. */
+const THROUGHPUT_GOAL_TASK = 'JSON.parse + parse + classify';
 const WARMUP_TIME_MS = 300;
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -67,6 +79,90 @@ const bundleAll = async (options: BuildOptions, outDir: string): Promise<BundleR
   }
   return reports;
 };
+
+/** One bare bundle per distinct set of SDK clients, keyed by that set (`a+b`). */
+const bareKey = (clients: readonly string[]): string => clients.map((c) => c.replace('@aws-sdk/client-', '')).join('+') || '(none)';
+
+const bundleBares = async (options: BuildOptions, reports: readonly BundleReport[], outDir: string): Promise<Map<string, BareBundle>> => {
+  const bares = new Map<string, BareBundle>();
+  for (const { sdkClients } of reports) {
+    if (!bares.has(bareKey(sdkClients))) bares.set(bareKey(sdkClients), await bundleBare(repoRoot, options, sdkClients, outDir));
+  }
+  return bares;
+};
+
+interface ColdStartRow {
+  readonly name: string;
+  readonly clients: string;
+  readonly bundleKb: number;
+  readonly bareKb: number;
+  readonly bundleGoalKb: number;
+  readonly bundlePass: boolean;
+  readonly loadMs: number;
+  readonly bareLoadMs: number;
+  readonly ratio: number;
+  readonly loadPass: boolean;
+}
+
+/** Each function against its bare twin, measured in the same run; the goals and whether they are met. */
+const coldStartRows = (
+  reports: readonly BundleReport[],
+  bares: ReadonlyMap<string, BareBundle>,
+  loads: ReadonlyMap<string, LoadTimes>,
+): ColdStartRow[] =>
+  reports.map((r) => {
+    const key = bareKey(r.sdkClients);
+    const bare = bares.get(key);
+    const bareKb = kb(bare?.bytes ?? NaN);
+    const bundleGoalKb = r.name === 'classify' ? CLASSIFY_BUNDLE_GOAL_KB : round(bareKb + BUNDLE_OVER_BARE_GOAL_KB, 1);
+    const loadMs = loads.get(r.name)?.medianMs ?? NaN;
+    const bareLoadMs = loads.get(`bare:${key}`)?.medianMs ?? NaN;
+    const ratio = loadMs / bareLoadMs;
+    return {
+      name: r.name,
+      clients: key,
+      bundleKb: kb(r.bytes),
+      bareKb,
+      bundleGoalKb,
+      bundlePass: kb(r.bytes) <= bundleGoalKb,
+      loadMs,
+      bareLoadMs,
+      ratio,
+      loadPass: ratio <= LOAD_RATIO_GOAL,
+    };
+  });
+
+const verdict = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
+
+const printColdStart = (rows: readonly ColdStartRow[]): void => {
+  heading(
+    'Cold start against the bare SDK clients (same run, same esbuild options)',
+    `bare = a handler that only imports and builds the function's own @aws-sdk clients (found in its bundle's metafile).\n` +
+      `Goals: classify bundle ≤ ${CLASSIFY_BUNDLE_GOAL_KB} KB, every other bundle ≤ bare + ${BUNDLE_OVER_BARE_GOAL_KB} KB; ` +
+      `module load ≤ ${LOAD_RATIO_GOAL}× the bare bundle's (medians of ${LOAD_SAMPLES} fresh processes each, sampled round-robin). Load average: ${loadAverage()}.`,
+  );
+  console.table(
+    Object.fromEntries(
+      rows.map((r) => [
+        r.name,
+        {
+          'sdk clients': r.clients,
+          'bundle KB': r.bundleKb,
+          'bare KB': r.bareKb,
+          'goal KB': r.bundleGoalKb,
+          size: verdict(r.bundlePass),
+          'load ms': round(r.loadMs, 1),
+          'bare ms': round(r.bareLoadMs, 1),
+          'ratio': round(r.ratio, 2),
+          load: verdict(r.loadPass),
+        },
+      ]),
+    ),
+  );
+};
+
+/** The 1-, 5- and 15-minute load averages: timings on a busy machine are noisier, ratios less so. */
+const loadAverage = (): string => loadavg().map((l) => l.toFixed(2)).join(', ');
 
 /** The column heading of the zip size and the note that says where the numbers come from. */
 const zipColumn = (reports: readonly BundleReport[], hasMap: boolean): { column: string; note: string } => {
@@ -174,6 +270,13 @@ const printThroughput = (samples: ReturnType<typeof loadSamples>, results: reado
       ]),
     ),
   );
+  const goal = results.find((r) => r.task === THROUGHPUT_GOAL_TASK);
+  if (goal) {
+    console.log(
+      `Goal: "${THROUGHPUT_GOAL_TASK}" ≥ ${THROUGHPUT_GOAL.toLocaleString('en-US')} events/s: ` +
+        `${Math.round(goal.hz).toLocaleString('en-US')} · ${verdict(goal.hz >= THROUGHPUT_GOAL)} (load average ${loadAverage()})`,
+    );
+  }
 };
 
 const printSweepHeading = (settings: SweepSettings): void => {
@@ -288,6 +391,14 @@ const summary = (
   ),
 });
 
+const coldStartSummary = (rows: readonly ColdStartRow[]) => ({
+  loadAverage: loadavg().map((l) => round(l)),
+  goals: { classifyBundleKb: CLASSIFY_BUNDLE_GOAL_KB, bundleOverBareKb: BUNDLE_OVER_BARE_GOAL_KB, loadRatio: LOAD_RATIO_GOAL },
+  functions: Object.fromEntries(
+    rows.map(({ name, ...row }) => [name, { ...row, loadMs: round(row.loadMs, 1), bareLoadMs: round(row.bareLoadMs, 1), ratio: round(row.ratio) }]),
+  ),
+});
+
 const READS = 1_000_000;
 const READS_GOAL_PER_MILLION = 2000;
 
@@ -348,10 +459,17 @@ const main = async (): Promise<void> => {
       if (sections.has('bundles')) printBundles(options, bundles);
 
       const nodeOptions = deployedNodeOptions(repoRoot);
+      const bares = sections.has('bundles') ? await bundleBares(options, bundles, outDir) : new Map<string, BareBundle>();
       const paths = new Map(bundles.map((b) => [b.name, b.file]));
-      const plain = sections.has('bundles') ? measureLoadTimes(paths, LOAD_SAMPLES) : new Map<string, LoadTimes>();
+      // The bare twins are sampled in the same round-robin as the functions, so both see the same machine.
+      const withBares = new Map([...paths, ...[...bares].map(([key, bare]) => [`bare:${key}`, bare.file] as const)]);
+      const plain = sections.has('bundles') ? measureLoadTimes(withBares, LOAD_SAMPLES) : new Map<string, LoadTimes>();
       const deployed = sections.has('bundles') && nodeOptions ? measureLoadTimes(paths, LOAD_SAMPLES, nodeOptions) : undefined;
-      if (sections.has('bundles')) printLoadTimes(nodeOptions, plain, deployed);
+      const coldStart = coldStartRows(bundles, bares, plain);
+      if (sections.has('bundles')) {
+        printLoadTimes(nodeOptions, plain, deployed);
+        printColdStart(coldStart);
+      }
 
       let throughput: ThroughputResult[] = [];
       if (sections.has('throughput')) {
@@ -359,7 +477,7 @@ const main = async (): Promise<void> => {
         throughput = measureThroughput(samples.events, TASK_TIME_MS, WARMUP_TIME_MS);
         printThroughput(samples, throughput);
       }
-      const full = summary(options, bundles, nodeOptions, plain, deployed, throughput);
+      const full = { ...summary(options, bundles, nodeOptions, plain, deployed, throughput), coldStart: coldStartSummary(coldStart) };
       parts = sections.has('bundles') ? full : { node: full.node, arch: full.arch, throughput: full.throughput };
       if (!sections.has('throughput')) delete parts.throughput;
     } finally {

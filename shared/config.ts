@@ -3,19 +3,21 @@
  * serverless.yml), and what to do, from the policy file. Strict: a missing or
  * wrong value fails the cold start with the variable or the policy field named.
  */
-import * as z from 'zod';
+import * as z from './contracts/zod.js';
 import type { Mode } from './contracts/finding.js';
 import { ConfigError } from './errors.js';
 import { loadPackagedPolicy, resolvePackagedPolicyFile } from './policy/load-packaged-policy.js';
 import type { Policy } from './policy/schema.js';
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 const EnvSchema = z.object({
-  EVENT_BUS_NAME: z.string().min(1),
-  ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'expected an SNS topic ARN'),
-  STAGE: z.string().min(1),
-  LEDGER_TABLE_NAME: z.string().min(1),
+  EVENT_BUS_NAME: nonEmpty(),
+  ALERT_TOPIC_ARN: z.string().check(z.regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'expected an SNS topic ARN')),
+  STAGE: nonEmpty(),
+  LEDGER_TABLE_NAME: nonEmpty(),
   // Only the alert functions have it (serverless.yml sets it on them alone).
-  DIGEST_TABLE_NAME: z.string().min(1).optional(),
+  DIGEST_TABLE_NAME: z.optional(nonEmpty()),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;

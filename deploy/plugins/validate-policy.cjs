@@ -3,8 +3,9 @@
 /**
  * Validates policy.yml for the stage being packaged, before anything is built: a bad policy
  * fails `serverless package` / `deploy` with the field named, instead of every cold start.
- * Runs the same validation the functions run (`secrets-remediator validate`) through tsx, and
- * writes the JSON copy (policy.json) that every function package ships and reads at cold start.
+ * Runs the policy's full validation (`secrets-remediator validate`) through tsx, and
+ * writes policy.json, the policy resolved for the stage with its digest, that every function
+ * package ships and reads at cold start (checking only the digest).
  */
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');

@@ -11,7 +11,7 @@
  * Reads are strongly consistent: a digest must not miss an alert held a moment before.
  */
 import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
+import * as z from '../contracts/zod.js';
 import { SeveritySchema, OutcomeSchema } from '../contracts/finding.js';
 import type { DigestPort, DigestWindow, HeldAlert } from '../ports/digest.js';
 import { callAws } from './aws-errors.js';
@@ -32,16 +32,16 @@ const HeldAlertSchema = z.object({
   title: z.string(),
   severity: SeveritySchema,
   reason: z.string(),
-  outcome: OutcomeSchema.optional(),
+  outcome: z.optional(OutcomeSchema),
   // Absent from alerts held before the digest said what a storm's findings share.
-  caller: z.string().optional(),
-  userAgent: z.string().optional(),
-  rotationFunction: z.string().optional(),
+  caller: z.optional(z.string()),
+  userAgent: z.optional(z.string()),
+  rotationFunction: z.optional(z.string()),
 });
 
 /** The stored JSON of an item, checked: a malformed item fails loudly rather than vanish from a digest. */
-const parseStored = <S extends z.ZodType>(schema: S, text: string | undefined, what: string): z.infer<S> => {
-  const parsed = schema.safeParse(text === undefined ? undefined : (JSON.parse(text) as unknown));
+const parseStored = <S extends z.core.$ZodType>(schema: S, text: string | undefined, what: string): z.infer<S> => {
+  const parsed = z.safeParse(schema, text === undefined ? undefined : (JSON.parse(text) as unknown));
   if (!parsed.success) throw new Error(`digest table: malformed ${what}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   return parsed.data;
 };

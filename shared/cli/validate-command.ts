@@ -1,12 +1,11 @@
 /**
- * `secrets-remediator validate`: validates the policy file for a stage, as packaging and the
- * cold start will, and prints what it checked: a one-line summary of the policy in force
+ * `secrets-remediator validate`: validates the policy file for a stage, as packaging does, and prints what it checked: a one-line summary of the policy in force
  * (exit 0), or every problem, one per line, each naming its field (exit 2).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { packagedPolicy } from '../policy/load-packaged-policy.js';
 import { loadPolicy, POLICY_FILE } from '../policy/load-policy.js';
-import { readYaml } from '../policy/parse-policy.js';
 import type { Policy } from '../policy/schema.js';
 import { plural } from '../plural.js';
 import { EXIT } from './errors.js';
@@ -19,10 +18,10 @@ interface Options {
 
 export const validateCommand = (): Command =>
   new Command('validate')
-    .description('Validate the policy file of secrets-remediator for a stage, as packaging and every cold start do.')
+    .description('Validate the policy file of secrets-remediator for a stage, as packaging does (the functions then check only that their policy.json is what it wrote).')
     .option('--policy <file>', 'the policy file', POLICY_FILE)
     .option('--stage <stage>', 'the stage whose overrides (stages.<stage>) apply', 'dev')
-    .option('--write-json <file>', 'once valid, write the document as JSON there (what packaging ships to the functions)')
+    .option('--write-json <file>', 'once valid, write the policy resolved for the stage, with its digest, as JSON there (what packaging ships to the functions)')
     .addHelpText(
       'after',
       `
@@ -67,8 +66,8 @@ export const runValidate = ({ policy: file, stage, writeJson }: Options): number
   const policy = loadPolicy({ file, stage });
   console.log(`${file} (stage ${stage}): valid — ${summarizePolicy(policy, stage)}`);
   if (writeJson) {
-    // The whole document, stages included: the function applies its stage at cold start as here.
-    writeFileSync(writeJson, `${JSON.stringify(readYaml(readFileSync(file, 'utf8'), { source: file, stage }), null, 2)}\n`);
+    // Resolved here, where the full validation ran: the function only checks the digest.
+    writeFileSync(writeJson, `${JSON.stringify(packagedPolicy(policy, stage), null, 2)}\n`);
   }
   return EXIT.ok;
 };

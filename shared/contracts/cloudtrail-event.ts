@@ -8,7 +8,7 @@
  * what it can and says, in the finding's notes, what it could not.
  */
 import { EventBridgeEnvelopeSchema as EventBridgeSchema } from './eventbridge-envelope.js';
-import * as z from 'zod';
+import * as z from './zod.js';
 import { InvalidEventError } from '../errors.js';
 import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, type ConfigComplianceEvent, ConfigComplianceEventSchema } from './config-event.js';
 
@@ -16,59 +16,57 @@ import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, type ConfigComplianceEvent, Co
 export const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
 export const API_CALL = 'AWS API Call via CloudTrail';
 
-const nullableRecord = z.record(z.string(), z.unknown()).nullable().optional();
+const nullableRecord = z.optional(z.nullable(z.record(z.string(), z.unknown())));
 
 const SessionIssuerSchema = z.looseObject({
-  type: z.string().optional(),
-  principalId: z.string().optional(),
-  arn: z.string().optional(),
-  accountId: z.string().optional(),
-  userName: z.string().optional(),
+  type: z.optional(z.string()),
+  principalId: z.optional(z.string()),
+  arn: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  userName: z.optional(z.string()),
 });
 
 export const UserIdentitySchema = z.looseObject({
-  type: z.string().optional(),
-  principalId: z.string().optional(),
-  arn: z.string().optional(),
-  accountId: z.string().optional(),
-  accessKeyId: z.string().optional(),
-  userName: z.string().optional(),
-  invokedBy: z.string().optional(),
-  sessionContext: z
-    .looseObject({
-      sessionIssuer: SessionIssuerSchema.optional(),
-      attributes: z
-        .looseObject({ mfaAuthenticated: z.string().optional(), creationDate: z.string().optional() })
-        .optional(),
-    })
-    .optional(),
+  type: z.optional(z.string()),
+  principalId: z.optional(z.string()),
+  arn: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  accessKeyId: z.optional(z.string()),
+  userName: z.optional(z.string()),
+  invokedBy: z.optional(z.string()),
+  sessionContext: z.optional(
+    z.looseObject({
+      sessionIssuer: z.optional(SessionIssuerSchema),
+      attributes: z.optional(z.looseObject({ mfaAuthenticated: z.optional(z.string()), creationDate: z.optional(z.string()) })),
+    }),
+  ),
 });
 
 /** One CloudTrail record: what EventBridge puts under `detail` for CloudTrail-sourced events. */
 export const CloudTrailRecordSchema = z.looseObject({
-  eventVersion: z.string().optional(),
-  userIdentity: UserIdentitySchema.optional(),
+  eventVersion: z.optional(z.string()),
+  userIdentity: z.optional(UserIdentitySchema),
   eventTime: z.string(),
   eventSource: z.string(),
   eventName: z.string(),
   awsRegion: z.string(),
-  sourceIPAddress: z.string().optional(),
-  userAgent: z.string().optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
+  sourceIPAddress: z.optional(z.string()),
+  userAgent: z.optional(z.string()),
+  errorCode: z.optional(z.string()),
+  errorMessage: z.optional(z.string()),
   requestParameters: nullableRecord,
   responseElements: nullableRecord,
   additionalEventData: nullableRecord,
   serviceEventDetails: nullableRecord,
-  requestID: z.string().optional(),
-  eventID: z.string().optional(),
-  eventType: z.string().optional(),
-  readOnly: z.boolean().optional(),
-  recipientAccountId: z.string().optional(),
-  vpcEndpointId: z.string().optional(),
+  requestID: z.optional(z.string()),
+  eventID: z.optional(z.string()),
+  eventType: z.optional(z.string()),
+  readOnly: z.optional(z.boolean()),
+  recipientAccountId: z.optional(z.string()),
+  vpcEndpointId: z.optional(z.string()),
 });
 
-export const CloudTrailEventSchema = EventBridgeSchema.extend({ detail: CloudTrailRecordSchema });
+export const CloudTrailEventSchema = z.extend(EventBridgeSchema, { detail: CloudTrailRecordSchema });
 
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
 export type CloudTrailEvent = z.infer<typeof CloudTrailEventSchema>;
@@ -84,7 +82,7 @@ export const isBareCloudTrailRecord = (value: unknown): value is Record<string, 
  * Parses a schema's input, turning zod's issues into `path: problem` lines so that a rejected
  * event names exactly what is missing or wrong.
  */
-export const parseWith = <S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> => {
+export const parseWith = <S extends z.core.$ZodType>(schema: S, raw: unknown): z.infer<S> => {
   const value = typeof raw === 'string' ? parseJson(raw) : raw;
   if (!isObject(value)) {
     throw new InvalidEventError([`event: expected a JSON object, received ${describeType(value)}`]);
@@ -94,7 +92,7 @@ export const parseWith = <S extends z.ZodType>(schema: S, raw: unknown): z.infer
       `event: a bare CloudTrail record, not an EventBridge event; it lacks the envelope (${envelopeKeys.join(', ')})`,
     ]);
   }
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (!result.success) {
     throw new InvalidEventError(result.error.issues.map(describeIssue), { cause: result.error });
   }

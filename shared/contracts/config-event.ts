@@ -2,7 +2,7 @@
  * AWS Config's "Config Rules Compliance Change" event, as EventBridge delivers it (source
  * `aws.config`). Lenient like the CloudTrail schema: only what the service needs is required.
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 import { EventBridgeEnvelopeSchema } from './eventbridge-envelope.js';
 
 export const CONFIG_SOURCE = 'aws.config';
@@ -20,18 +20,18 @@ export type ManagedRule = (typeof MANAGED_RULES)[number];
 export const CONFIG_COMPLIANCE_CHANGE = 'Config Rules Compliance Change';
 
 const EvaluationResultSchema = z.looseObject({
-  evaluationResultIdentifier: z
-    .looseObject({
-      evaluationResultQualifier: z
-        .looseObject({ configRuleName: z.string().optional(), resourceType: z.string().optional(), resourceId: z.string().optional() })
-        .optional(),
-      orderingTimestamp: z.string().optional(),
-    })
-    .optional(),
+  evaluationResultIdentifier: z.optional(
+    z.looseObject({
+      evaluationResultQualifier: z.optional(
+        z.looseObject({ configRuleName: z.optional(z.string()), resourceType: z.optional(z.string()), resourceId: z.optional(z.string()) }),
+      ),
+      orderingTimestamp: z.optional(z.string()),
+    }),
+  ),
   complianceType: z.string(),
-  resultRecordedTime: z.string().optional(),
-  configRuleInvokedTime: z.string().optional(),
-  annotation: z.string().nullable().optional(),
+  resultRecordedTime: z.optional(z.string()),
+  configRuleInvokedTime: z.optional(z.string()),
+  annotation: z.optional(z.nullable(z.string())),
 });
 
 export const ConfigComplianceDetailSchema = z.looseObject({
@@ -40,14 +40,14 @@ export const ConfigComplianceDetailSchema = z.looseObject({
   awsRegion: z.string(),
   awsAccountId: z.string(),
   configRuleName: z.string(),
-  configRuleARN: z.string().optional(),
-  messageType: z.string().optional(),
-  notificationCreationTime: z.string().optional(),
+  configRuleARN: z.optional(z.string()),
+  messageType: z.optional(z.string()),
+  notificationCreationTime: z.optional(z.string()),
   newEvaluationResult: EvaluationResultSchema,
-  oldEvaluationResult: EvaluationResultSchema.nullable().optional(),
+  oldEvaluationResult: z.optional(z.nullable(EvaluationResultSchema)),
 });
 
-export const ConfigComplianceEventSchema = EventBridgeEnvelopeSchema.extend({
+export const ConfigComplianceEventSchema = z.extend(EventBridgeEnvelopeSchema, {
   source: z.literal(CONFIG_SOURCE),
   'detail-type': z.literal(CONFIG_COMPLIANCE_CHANGE),
   detail: ConfigComplianceDetailSchema,

@@ -5,7 +5,7 @@
  */
 import { redactRemediation } from './clean-finding.js';
 import { EventBridgeEnvelopeSchema as EventBridgeSchema } from './eventbridge-envelope.js';
-import * as z from 'zod';
+import * as z from './zod.js';
 import { RuleIdSchema } from './rule-ids.js';
 
 /** `source` of every event this service puts on its bus (custom sources may not start with `aws.`). */
@@ -25,9 +25,9 @@ export const RotationStepSchema = z.enum(['createSecret', 'setSecret', 'testSecr
 
 export const SecretRefSchema = z.object({
   /** The identifier to call Secrets Manager with: a full ARN where the event had one, else a name. */
-  id: z.string().min(1),
-  arn: z.string().optional(),
-  name: z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  arn: z.optional(z.string()),
+  name: z.optional(z.string()),
   account: z.string(),
   region: z.string(),
   /** The event field the secret was found in, e.g. `detail.additionalEventData.SecretId`. */
@@ -54,13 +54,13 @@ export const ActorSchema = z.object({
   /** The ARN of the principal, the role behind a session, or the invoking service. */
   principal: z.string(),
   /** The session's own ARN (assumed-role/…/session), when it differs from `principal`. */
-  sessionArn: z.string().optional(),
-  accountId: z.string().optional(),
+  sessionArn: z.optional(z.string()),
+  accountId: z.optional(z.string()),
   /** Signed in with MFA, where CloudTrail says. */
-  mfa: z.boolean().optional(),
-  sourceIp: z.string().optional(),
-  userAgent: z.string().optional(),
-  vpcEndpointId: z.string().optional(),
+  mfa: z.optional(z.boolean()),
+  sourceIp: z.optional(z.string()),
+  userAgent: z.optional(z.string()),
+  vpcEndpointId: z.optional(z.string()),
   /** A person (root, IAM user, SSO user) rather than software. */
   isPerson: z.boolean(),
   /** Matches one of the policy's `allowedAdmins`. */
@@ -71,7 +71,7 @@ export const EventRefSchema = z.object({
   /** The EventBridge event id. */
   id: z.string(),
   /** CloudTrail's own `eventID`, for the CloudTrail console link. */
-  cloudTrailEventId: z.string().optional(),
+  cloudTrailEventId: z.optional(z.string()),
   name: z.string(),
   detailType: z.string(),
   time: z.string(),
@@ -86,8 +86,8 @@ export const OffendingStatementSchema = z.object({
 });
 
 /** What a rule saw, kept so that actions and alerts need not read the event again. */
-export const EvidenceSchema = z
-  .object({
+export const EvidenceSchema = z.partial(
+  z.object({
     rotationLambdaArn: z.string(),
     /**
      * rotation-failed: the failed rotation's ClientRequestToken, which is the id of the version
@@ -113,8 +113,8 @@ export const EvidenceSchema = z
     /** The policy entry that made the rule apply (a name glob, a tag key). */
     policyMatch: z.string(),
     // access-denied-burst: what one principal was refused within the window.
-    deniedCount: z.number().int(),
-    deniedWindowMinutes: z.number().int(),
+    deniedCount: z.int(),
+    deniedWindowMinutes: z.int(),
     /** Secrets named in the refused calls seen so far in the window (at most 20). */
     deniedSecrets: z.array(z.string()),
     deniedEventNames: z.array(z.string()),
@@ -132,21 +132,21 @@ export const EvidenceSchema = z
      * Set by the alert function only, never by a rule: how many more findings (reads) had been
      * counted into this finding's incident when its alert was written ("and N more").
      */
-    incidentCount: z.number().int(),
-  })
-  .partial();
+    incidentCount: z.int(),
+  }),
+);
 
 export const FindingSchema = z.object({
   /** Stable for one event and rule, so a redelivered event yields the same finding id. */
   id: z.string(),
   // A string first, so a finding without a rule reads "missing", and a wrong one names the ids it may be.
-  rule: z.string().pipe(RuleIdSchema),
+  rule: z.pipe(z.string(), RuleIdSchema),
   title: z.string(),
   severity: SeveritySchema,
   /** Why the rule fired, in words on-call can check. */
   reason: z.string(),
-  control: z.string().optional(),
-  practices: z.array(z.number().int()).optional(),
+  control: z.optional(z.string()),
+  practices: z.optional(z.array(z.int())),
   secret: SecretRefSchema,
   actor: ActorSchema,
   event: EventRefSchema,
@@ -166,8 +166,8 @@ export const FindingSchema = z.object({
    * the event was larger than {@link MAX_RECORD_BYTES}: `recordOmitted` then says why, and no
    * action acts on the finding.
    */
-  record: z.record(z.string(), z.unknown()).optional(),
-  recordOmitted: z.string().optional(),
+  record: z.optional(z.record(z.string(), z.unknown())),
+  recordOmitted: z.optional(z.string()),
 });
 
 /**
@@ -186,25 +186,25 @@ export const ActionResultSchema = z.object({
   reason: z.string(),
   mode: ModeSchema,
   /** The version the action changed (or would change). */
-  versionId: z.string().optional(),
-  before: VersionStagesSchema.optional(),
-  after: VersionStagesSchema.optional(),
+  versionId: z.optional(z.string()),
+  before: z.optional(VersionStagesSchema),
+  after: z.optional(VersionStagesSchema),
   /** The state the action is about (rotation, deletion, resource policy, version stages), before and after, in words. */
-  state: z.object({ before: z.string(), after: z.string() }).optional(),
+  state: z.optional(z.object({ before: z.string(), after: z.string() })),
   /** The account and Region the action acted in (its own deployment's). */
-  account: z.string().optional(),
-  region: z.string().optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
 });
 
 export const RemediationResultSchema = z.object({ finding: FindingSchema, result: ActionResultSchema });
 
-export const SecretFindingEventSchema = EventBridgeSchema.extend({
+export const SecretFindingEventSchema = z.extend(EventBridgeSchema, {
   source: z.literal(SERVICE_SOURCE),
   'detail-type': z.literal(FINDING_DETAIL_TYPE),
   detail: FindingSchema,
 });
 
-export const RemediationResultEventSchema = EventBridgeSchema.extend({
+export const RemediationResultEventSchema = z.extend(EventBridgeSchema, {
   source: z.literal(SERVICE_SOURCE),
   'detail-type': z.literal(RESULT_DETAIL_TYPE),
   detail: RemediationResultSchema,

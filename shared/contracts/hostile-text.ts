@@ -23,8 +23,14 @@ export const TEXT_LIMITS = { identifierChars: 2048, freeTextChars: 2000 } as con
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** `text` with every lone surrogate replaced by U+FFFD, as a UTF-8 encoder would (ES2024 `toWellFormed`). */
-export const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD');
+/** ES2024's `isWellFormed` (Node 20+), which the ES2023 typings do not declare. */
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * `text` with every lone surrogate replaced by U+FFFD, as a UTF-8 encoder would (ES2024 `toWellFormed`).
+ * Nearly every text is well formed already: the native check spares it the pattern's scan.
+ */
+export const wellFormed = (text: string): string => (isWellFormed(text) ? text : text.replace(LONE_SURROGATE, '\uFFFD'));
 
 /**
  * `text`, well formed and at most `max` code units, saying how much was cut (so a reader knows

@@ -3,7 +3,7 @@
  * finding's `rule` may be. The catalogue holds one entry per id (a test holds it to this list);
  * everything else about a rule lives in that entry.
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 
 export const RULE_IDS = [
   'rotation-failed',

@@ -3,7 +3,7 @@
  * short, carrying the checkpoint and how far the run has come; its arrival starts the next
  * invocation where the last one stopped. A scheduled event (from aws.events) starts a run.
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 import { parseWith } from './cloudtrail-event.js';
 import { EventBridgeEnvelopeSchema } from './eventbridge-envelope.js';
 import { SERVICE_SOURCE } from './finding.js';
@@ -16,10 +16,10 @@ export const MAX_CHECKPOINT_BYTES = 240 * 1024;
 
 /** What a continuation carries: the checkpoint, and how many invocations the run has taken. */
 export const ContinuationSchema = z.object({
-  checkpoint: z.looseObject({ version: z.literal(1), runId: z.string().min(1), startedAt: z.iso.datetime({ offset: true }) }),
-  invocation: z.number().int().min(1),
+  checkpoint: z.looseObject({ version: z.literal(1), runId: z.string().check(z.minLength(1)), startedAt: z.iso.datetime({ offset: true }) }),
+  invocation: z.int().check(z.minimum(1)),
   /** ListSecrets calls made by the earlier invocations. */
-  listCalls: z.number().int().min(0),
+  listCalls: z.int().check(z.minimum(0)),
 });
 export type Continuation = z.infer<typeof ContinuationSchema>;
 

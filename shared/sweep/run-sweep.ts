@@ -18,7 +18,7 @@
  * Read-only: it needs the listing and the two closer-look reads, nothing that writes.
  */
 import PQueue from 'p-queue';
-import * as z from 'zod';
+import * as z from '../contracts/zod.js';
 import type { Finding } from '../contracts/finding.js';
 import { TransientAwsError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
@@ -97,7 +97,7 @@ export const checkpointBytes = (checkpoint: SweepCheckpoint): number => Buffer.b
 
 const SweepCheckpointSchema = z.object({
   version: z.literal(1),
-  runId: z.string().min(1),
+  runId: z.string().check(z.minLength(1)),
   startedAt: z.iso.datetime({ offset: true }),
   // Validated by the listing engine itself (`parseListCheckpoint`), which names the field.
   listing: z.unknown(),

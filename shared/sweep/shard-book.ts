@@ -4,7 +4,7 @@
  * shard is and how it splits is `shards.ts`; why the account is read in shards, docs/sweep.md
  * ("Reading 500,000 secrets").
  */
-import * as z from 'zod';
+import * as z from '../contracts/zod.js';
 import { RemediationError } from '../errors.js';
 import { MAX_NAME_LENGTH, type ShardSpec, type SplitPlan } from './shards.js';
 
@@ -55,25 +55,21 @@ export class InvalidCheckpointError extends RemediationError {
   }
 }
 
-const ListedUpToSchema = z.object({ createdMs: z.number(), names: z.array(z.string()) }).strict();
+const ListedUpToSchema = z.strictObject({ createdMs: z.number(), names: z.array(z.string()) });
 
-const ListCheckpointSchema = z
-  .object({
-    version: z.literal(1),
-    shards: z.array(
-      z
-        .object({
-          prefix: z.string().max(MAX_NAME_LENGTH),
-          chars: z.string().min(2).max(10).optional(),
-          share: z.number().min(0).max(1),
-          nextToken: z.string().min(1).optional(),
-          listedUpTo: ListedUpToSchema.optional(),
-        })
-        .strict(),
-    ),
-    lookups: z.array(z.object({ name: z.string().min(1).max(MAX_NAME_LENGTH), listedUpTo: ListedUpToSchema.optional() }).strict()),
-  })
-  .strict();
+const ListCheckpointSchema = z.strictObject({
+  version: z.literal(1),
+  shards: z.array(
+    z.strictObject({
+      prefix: z.string().check(z.maxLength(MAX_NAME_LENGTH)),
+      chars: z.optional(z.string().check(z.minLength(2), z.maxLength(10))),
+      share: z.number().check(z.minimum(0), z.maximum(1)),
+      nextToken: z.optional(z.string().check(z.minLength(1))),
+      listedUpTo: z.optional(ListedUpToSchema),
+    }),
+  ),
+  lookups: z.array(z.strictObject({ name: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)), listedUpTo: z.optional(ListedUpToSchema) })),
+});
 
 /** Validates a checkpoint read back from storage or an event; throws InvalidCheckpointError naming the field. */
 export const parseListCheckpoint = (value: unknown): ListCheckpoint => {

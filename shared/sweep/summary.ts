@@ -3,7 +3,7 @@
  * secret) and the secrets it could not judge. Plain data, JSON-safe, so it travels in a
  * checkpoint from one invocation to the next.
  */
-import * as z from 'zod';
+import * as z from '../contracts/zod.js';
 import type { Finding, Severity } from '../contracts/finding.js';
 import { SeveritySchema } from '../contracts/finding.js';
 
@@ -60,7 +60,7 @@ export const emptyCounts = (): SweepCounts => ({
   unjudgedSample: [],
 });
 
-const count = z.number().int().min(0);
+const count = z.int().check(z.minimum(0));
 
 /**
  * Counts read back from a checkpoint. Fields added since a checkpoint was written default to
@@ -72,11 +72,14 @@ export const SweepCountsSchema = z.object({
   findings: count,
   perSecretCalls: count,
   byRule: z.record(z.string(), count),
-  bySeverity: z.partialRecord(SeveritySchema, count).transform((given): Record<Severity, number> => ({ ...zeroBySeverity(), ...given })),
-  unjudged: count.default(0),
-  unjudgedByReason: z.record(z.string(), count).default({}),
-  unjudgedSample: z.array(z.string()).max(UNJUDGED_SAMPLE_SIZE).default([]),
-}) satisfies z.ZodType<SweepCounts, unknown>;
+  bySeverity: z.pipe(
+    z.partialRecord(SeveritySchema, count),
+    z.transform((given): Record<Severity, number> => ({ ...zeroBySeverity(), ...given })),
+  ),
+  unjudged: z._default(count, 0),
+  unjudgedByReason: z._default(z.record(z.string(), count), {}),
+  unjudgedSample: z._default(z.array(z.string()).check(z.maxLength(UNJUDGED_SAMPLE_SIZE)), []),
+}) satisfies z.ZodMiniType<SweepCounts, unknown>;
 
 /** Adds one unjudged secret (or unreadable name) under each of its distinct reasons. */
 const withUnjudged = (counts: SweepCounts, reasons: readonly UnjudgedReason[], name: string | undefined): SweepCounts => {

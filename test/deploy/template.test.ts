@@ -21,8 +21,8 @@ import { type FunctionName, functionNames } from '../../shared/contracts/functio
 import { isServiceRoleName, serviceRoleName } from '../../shared/domain/service-roles.js';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../shared/replay/lambda-context.js';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../shared/metrics.js';
+import { packagedPolicy } from '../../shared/policy/load-packaged-policy.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
-import { readYaml } from '../../shared/policy/parse-policy.js';
 import { routes, routesFor, schedulesFor } from '../../shared/rules/routes.js';
 import { repoRoot } from '../helpers/events.js';
 
@@ -175,13 +175,14 @@ describe('Packaged template', () => {
     }
   });
 
-  it('ships the JSON copy of policy.yml at the root of every function package, and no YAML parser', () => {
+  it('ships policy.yml validated and resolved for the stage (policy.json) at the root of every function package, and no YAML parser', () => {
+    const { stage } = packagedFor(packageDir);
     for (const name of functionNames) {
       const zip = join(packageDir, `${name}.zip`);
       const listing = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n');
       const shipped = JSON.parse(execFileSync('unzip', ['-p', zip, 'policy.json'], { encoding: 'utf8' })) as unknown;
 
-      expect(shipped, name).toEqual(readYaml(readFileSync(join(repoRoot, 'policy.yml'), 'utf8'), { source: 'policy.yml', stage: 'test' }));
+      expect(shipped, name).toEqual(packagedPolicy(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage }), stage));
       expect(execFileSync('unzip', ['-p', zip, `functions/${name}/handler.mjs`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }), name).not.toContain('YAMLParseError');
       expect(listing, name).toContain(`functions/${name}/handler.mjs`);
     }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, locationFrom } from '../../shared/config.js';
 import { PolicyError } from '../../shared/policy/errors.js';
+import { loadPolicy } from '../../shared/policy/load-policy.js';
 import { repoRoot } from '../helpers/events.js';
 import { packagedPolicyFile } from '../helpers/policy.js';
 import { ConfigError } from '../../shared/errors.js';
@@ -38,11 +39,32 @@ describe('Function: loadConfig', () => {
     expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(/policy\.json \(stage dev\): invalid policy: not valid JSON/);
   });
 
-  it('validates the packaged policy again at cold start, naming the field', () => {
+  it('refuses a policy.json packaging did not write (a bare policy document), saying to package again', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bad-policy-')), 'policy.json');
     writeFileSync(file, JSON.stringify({ mode: 'enforcing' }));
 
-    expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(/mode: expected "dry-run" or "enforce"/);
+    expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(PolicyError);
+    expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(/policy\.json \(stage dev\): invalid policy: not a policy packaging wrote.*package again/);
+  });
+
+  it('refuses a packaged policy edited after packaging validated it (its digest no longer matches)', () => {
+    const packaged = JSON.parse(readFileSync(packagedPolicyFile(), 'utf8')) as { policy: { mode: string } };
+    packaged.policy.mode = 'enforce';
+    const file = join(mkdtempSync(join(tmpdir(), 'edited-policy-')), 'policy.json');
+    writeFileSync(file, JSON.stringify(packaged));
+
+    expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(/changed since packaging validated it.*edit policy\.yml, not policy\.json/);
+  });
+
+  it('refuses a policy packaged for another stage, naming both', () => {
+    expect(() => loadConfig({ ...valid, POLICY_FILE: packagedPolicyFile('prod') })).toThrow(/packaged for stage prod, not dev/);
+  });
+
+  it('reads the policy as packaging resolved it for its stage', () => {
+    const stage = 'prod';
+    const config = loadConfig({ ...valid, STAGE: stage, POLICY_FILE: packagedPolicyFile(stage) });
+
+    expect(config.policy).toEqual(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage }));
   });
 
   it.each([

@@ -296,7 +296,7 @@ describe('Lambda entry points', () => {
     vi.stubEnv('STAGE', 'test');
     vi.stubEnv('LEDGER_TABLE_NAME', 'secrets-remediator-test-ledger');
     vi.stubEnv('DIGEST_TABLE_NAME', 'secrets-remediator-test-digest');
-    vi.stubEnv('POLICY_FILE', packagedPolicyFile());
+    vi.stubEnv('POLICY_FILE', packagedPolicyFile('test'));
 
     const module = await entryPoints[name]();
 
