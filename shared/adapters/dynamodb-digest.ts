@@ -14,6 +14,7 @@ import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, QueryCommand, t
 import * as z from 'zod';
 import { SeveritySchema, OutcomeSchema } from '../contracts/finding.js';
 import type { DigestPort, DigestWindow, HeldAlert } from '../ports/digest.js';
+import { describeIssues } from '../contracts/zod-issues.js';
 import { callAws } from './aws-errors.js';
 
 const OPEN = 'open';
@@ -38,7 +39,7 @@ const HeldAlertSchema = z.object({
 /** The stored JSON of an item, checked: a malformed item fails loudly rather than vanish from a digest. */
 const parseStored = <S extends z.ZodType>(schema: S, text: string | undefined, what: string): z.infer<S> => {
   const parsed = schema.safeParse(text === undefined ? undefined : (JSON.parse(text) as unknown));
-  if (!parsed.success) throw new Error(`digest table: malformed ${what}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success) throw new Error(`digest table: malformed ${what}: ${describeIssues(parsed.error).join('; ')}`);
   return parsed.data;
 };
 

@@ -8,6 +8,7 @@
  * what it can and says, in the finding's notes, what it could not.
  */
 import { EventBridgeEnvelopeSchema as EventBridgeSchema } from './eventbridge-envelope.js';
+import { describeIssues } from './zod-issues.js';
 import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
 import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, type ConfigComplianceEvent, ConfigComplianceEventSchema } from './config-event.js';
@@ -96,7 +97,7 @@ export const parseWith = <S extends z.ZodType>(schema: S, raw: unknown): z.infer
   }
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new InvalidEventError(result.error.issues.map(describeIssue), { cause: result.error });
+    throw new InvalidEventError(describeIssues(result.error, { top: 'event' }), { cause: result.error });
   }
   return result.data;
 };
@@ -125,12 +126,6 @@ const parseJson = (text: string): unknown => {
     // Not the parser's message: it quotes a piece of the input, and the input is not ours to log.
     throw new InvalidEventError(['event: not JSON'], { cause: error });
   }
-};
-
-const describeIssue = (issue: z.core.$ZodIssue): string => {
-  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'event';
-  const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-  return `${path}: ${missing ? `missing (expected ${issue.expected})` : issue.message}`;
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

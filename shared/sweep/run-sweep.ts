@@ -20,6 +20,7 @@
 import PQueue from 'p-queue';
 import * as z from 'zod';
 import type { Finding } from '../contracts/finding.js';
+import { describeIssues } from '../contracts/zod-issues.js';
 import { TransientAwsError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretsPort } from '../ports/secrets.js';
@@ -111,7 +112,7 @@ const SweepCheckpointSchema = z.object({
 export const parseSweepCheckpoint = (value: unknown): SweepCheckpoint => {
   const parsed = SweepCheckpointSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(top)'}: ${i.message}`);
+    const problems = describeIssues(parsed.error);
     throw new InvalidCheckpointError(`not a sweep checkpoint: ${problems.join('; ')}`, { cause: parsed.error });
   }
   return { ...parsed.data, listing: parseListCheckpoint(parsed.data.listing) };
