@@ -19,6 +19,7 @@
  *   it fails at once with what to fix. A 403/404/410 first re-reads the secret, bypassing the
  *   cache, and tries once more if its URL changed: a replaced webhook works within one alert.
  */
+import { sleep as wait } from '../time.js';
 import { type FetchFunction, IncomingWebhook, IncomingWebhookHTTPError, type IncomingWebhookSendArguments } from '@slack/webhook';
 import { RemediationError } from '../errors.js';
 import type { ChatPort, SlackMessage } from '../ports/notifier.js';
@@ -160,7 +161,7 @@ export const slackWebhookChat = (options: SlackWebhookOptions): ChatPort => {
     timeoutMs = 4000,
     minIntervalMs = 1000,
     fetch: baseFetch = globalThis.fetch,
-    sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    sleep = wait,
     now = Date.now,
     random = Math.random,
   } = options;

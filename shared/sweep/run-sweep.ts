@@ -17,6 +17,7 @@
  *
  * Read-only: it needs the listing and the two closer-look reads, nothing that writes.
  */
+import { sleep as wait } from '../time.js';
 import PQueue from 'p-queue';
 import * as z from 'zod';
 import type { Finding } from '../contracts/finding.js';
@@ -135,7 +136,7 @@ export const runSweep = async (
   const resumeFrom = options.resumeFrom && parseSweepCheckpoint(options.resumeFrom);
   const startedAt = resumeFrom?.startedAt ?? options.now.toISOString();
   const now = new Date(startedAt);
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? wait;
   let counts = resumeFrom?.counts ?? emptyCounts();
   const listing = listAccount(secrets, {
     callsPerSecond: options.listCallsPerSecond ?? options.policy.sweep.listCallsPerSecond,
