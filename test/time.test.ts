@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { sleep } from '../shared/time.js';
+import { epochSeconds, sleep } from '../shared/time.js';
 
 describe('sleep', () => {
   afterEach(() => {
@@ -15,5 +15,16 @@ describe('sleep', () => {
     await vi.advanceTimersByTimeAsync(1);
     await waiting;
     expect(done).toBe(true);
+  });
+});
+
+describe('epochSeconds', () => {
+  it('counts whole seconds since the epoch, dropping the milliseconds', () => {
+    expect(epochSeconds(new Date('2026-01-01T00:00:00.999Z'))).toBe(1_767_225_600);
+    expect(epochSeconds(new Date('1970-01-01T00:00:01.000Z'))).toBe(1);
+  });
+
+  it('puts a time a few milliseconds past a whole second in that second, not after it', () => {
+    expect(epochSeconds(new Date('2026-03-01T04:10:00.412Z'))).toBe(epochSeconds(new Date('2026-03-01T04:10:00Z')));
   });
 });

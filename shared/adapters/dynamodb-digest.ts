@@ -15,6 +15,7 @@ import * as z from 'zod';
 import { SeveritySchema, OutcomeSchema } from '../contracts/finding.js';
 import type { DigestPort, DigestWindow, HeldAlert } from '../ports/digest.js';
 import { describeIssues } from '../contracts/zod-issues.js';
+import { epochSeconds } from '../time.js';
 import { callAws } from './aws-errors.js';
 
 const OPEN = 'open';
@@ -22,7 +23,6 @@ const OPEN = 'open';
 /** Registrations remembered per container before starting over (one per rule and window: few). */
 const MAX_REMEMBERED = 1000;
 
-const epochSeconds = (date: Date): string => String(Math.floor(date.getTime() / 1000));
 
 const WindowSchema = z.object({ key: z.string(), rule: z.string(), account: z.string(), region: z.string(), start: z.string(), end: z.string() });
 
@@ -64,7 +64,7 @@ export const dynamoDbDigest = (client: DynamoDBClient, tableName: string): Diges
 
   return {
     hold: async (window, alert, keepUntil) => {
-      const expiresAt = { N: epochSeconds(keepUntil) };
+      const expiresAt = { N: String(epochSeconds(keepUntil)) };
       if (!registered.has(window.key)) {
         await callAws('dynamodb', 'PutItem', () =>
           client.send(
