@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { epochSeconds, sleep } from '../shared/time.js';
+import { alignedWindow, epochSeconds, sleep } from '../shared/time.js';
 
 describe('sleep', () => {
   afterEach(() => {
@@ -26,5 +26,21 @@ describe('epochSeconds', () => {
 
   it('puts a time a few milliseconds past a whole second in that second, not after it', () => {
     expect(epochSeconds(new Date('2026-03-01T04:10:00.412Z'))).toBe(epochSeconds(new Date('2026-03-01T04:10:00Z')));
+  });
+});
+
+describe('alignedWindow', () => {
+  it('puts an instant in the window of the given length that starts at a multiple of it since the epoch', () => {
+    expect(alignedWindow(new Date('2026-01-01T10:17:42Z'), 15 * 60_000)).toEqual({
+      start: new Date('2026-01-01T10:15:00Z'),
+      end: new Date('2026-01-01T10:30:00Z'),
+    });
+  });
+
+  it('includes its start and leaves its end to the next window', () => {
+    const hour = 3_600_000;
+    expect(alignedWindow(new Date('2026-01-01T10:00:00Z'), hour).start).toEqual(new Date('2026-01-01T10:00:00Z'));
+    expect(alignedWindow(new Date('2026-01-01T10:59:59.999Z'), hour).end).toEqual(new Date('2026-01-01T11:00:00Z'));
+    expect(alignedWindow(new Date('2026-01-01T11:00:00Z'), hour).start).toEqual(new Date('2026-01-01T11:00:00Z'));
   });
 });

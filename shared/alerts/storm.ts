@@ -19,6 +19,7 @@ import type { DigestWindow, HeldAlert } from '../ports/digest.js';
 import { secretLabelOf } from './model.js';
 import { redactFreeText, redactIdentifier } from '../contracts/redact.js';
 import type { Digest } from './render.js';
+import { alignedWindow } from '../time.js';
 
 export type AlertSettings = Policy['alerts'];
 
@@ -51,17 +52,16 @@ export const isBelowMinimum = (severity: Severity, minimum: Severity): boolean =
 
 /** The window `now` falls in, for the finding's rule, account and region. `minutes` > 0. */
 export const windowFor = (finding: Pick<Finding, 'rule' | 'secret'>, now: Date, minutes: number): DigestWindow => {
-  const length = minutes * MINUTE;
-  const start = Math.floor(now.getTime() / length) * length;
+  const { start, end } = alignedWindow(now, minutes * MINUTE);
   const { account, region } = finding.secret;
-  const startIso = new Date(start).toISOString();
+  const startIso = start.toISOString();
   return {
     key: `${account}/${region}/${finding.rule}/${startIso}`,
     rule: finding.rule,
     account,
     region,
     start: startIso,
-    end: new Date(start + length).toISOString(),
+    end: end.toISOString(),
   };
 };
 
