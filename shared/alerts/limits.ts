@@ -3,7 +3,7 @@
  * broke a limit would be refused (SNS, Slack) or dropped without a word (Chatbot): so every
  * renderer cuts to these numbers, and the tests hold each channel to them.
  */
-import type { AlertMessage } from '../ports/notifier.js';
+import { type AlertMessage, snsMessageOf } from '../ports/notifier.js';
 
 /**
  * Amazon SNS Publish. The API reference says a subject must be "UTF-8 text with no line
@@ -89,9 +89,7 @@ export const truncateBytes = (text: string, maxBytes: number): string => {
  * for email (and `default`) and the document for HTTPS, which is the largest it can be.
  */
 export const snsPublishBytes = (message: AlertMessage): number => {
-  const body = message.chatbot
-    ? JSON.stringify({ default: message.body, email: message.body, https: JSON.stringify(message.chatbot) })
-    : message.body;
+  const body = snsMessageOf(message).Message;
   const attributes = Object.entries(message.attributes).reduce((sum, [key, value]) => sum + utf8Bytes(key) + utf8Bytes(value) + utf8Bytes('String'), 0);
   return utf8Bytes(message.subject) + utf8Bytes(body) + attributes;
 };

@@ -13,6 +13,19 @@ export interface AlertMessage {
   readonly chatbot?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * The message SNS receives for an alert, built once so that what the size check counts is what
+ * Publish sends. With a Chatbot document: a JSON message structure, one text per protocol (email
+ * and `default` get the plain text, HTTPS, where Chatbot subscribes, the document); without one,
+ * the plain text itself.
+ * @example
+ * await client.send(new PublishCommand({ TopicArn, Subject: message.subject, ...snsMessageOf(message) }));
+ */
+export const snsMessageOf = (message: AlertMessage): { readonly Message: string; readonly MessageStructure?: 'json' } =>
+  message.chatbot
+    ? { MessageStructure: 'json', Message: JSON.stringify({ default: message.body, email: message.body, https: JSON.stringify(message.chatbot) }) }
+    : { Message: message.body };
+
 /** A Slack message: Block Kit blocks and the fallback text notifications show. */
 export interface SlackMessage {
   readonly text: string;
