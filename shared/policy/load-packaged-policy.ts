@@ -19,16 +19,22 @@ export const PACKAGED_POLICY_FILE = 'policy.json';
 export const resolvePackagedPolicyFile = (env: Readonly<Record<string, string | undefined>> = process.env): string =>
   resolve(env.LAMBDA_TASK_ROOT || process.cwd(), env.POLICY_FILE || PACKAGED_POLICY_FILE);
 
-export const loadPackagedPolicy = ({ file, stage }: { file: string; stage: string }): Policy => {
-  let text: string;
+/**
+ * The text of a policy file, YAML or its packaged JSON copy: the one read both loaders share.
+ * @throws PolicyFileError naming the file and the stage when it is missing or unreadable.
+ */
+export const readPolicyFile = (file: string, stage: string): string => {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new PolicyFileError({ source: file, stage }, code === 'ENOENT' ? 'policy file not found' : `cannot read the policy file (${code ?? String(error)})`, {
-      cause: error,
-    });
+    const problem = code === 'ENOENT' ? 'policy file not found' : `cannot read the policy file (${code ?? String(error)})`;
+    throw new PolicyFileError({ source: file, stage }, problem, { cause: error });
   }
+};
+
+export const loadPackagedPolicy = ({ file, stage }: { file: string; stage: string }): Policy => {
+  const text = readPolicyFile(file, stage);
   let document: unknown;
   try {
     document = JSON.parse(text);
