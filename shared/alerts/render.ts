@@ -15,7 +15,6 @@ import { renderDigestSlack, renderSlack } from './slack-blocks.js';
 
 export type { ChatbotNotification } from './chatbot.js';
 export type { Digest, DigestItem } from './digest.js';
-export type { AlertModel } from './model.js';
 
 /** Every channel's rendering of one alert (or one part of a digest). */
 export interface AlertRenderings {

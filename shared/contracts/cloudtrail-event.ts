@@ -73,7 +73,6 @@ export const CloudTrailEventSchema = EventBridgeSchema.extend({ detail: CloudTra
 
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
 export type CloudTrailEvent = z.infer<typeof CloudTrailEventSchema>;
-export type UserIdentity = z.infer<typeof UserIdentitySchema>;
 
 const envelopeKeys = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
 
