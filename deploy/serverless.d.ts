@@ -13,7 +13,9 @@ export interface TemplateResource {
 export interface Serverless {
   readonly serviceDir: string;
   readonly service: {
-    readonly custom?: { readonly slackWebhookReaders?: readonly string[]; readonly [key: string]: unknown };
+    /** The service's name (`service:` in serverless.yml). */
+    readonly service: string;
+    readonly custom?: { readonly slackWebhookReaders?: readonly string[]; readonly operations?: OperationsSettings; readonly [key: string]: unknown };
     readonly provider: {
       readonly stage?: string;
       readonly region?: string;
@@ -23,6 +25,14 @@ export interface Serverless {
   };
   readonly cli: { log(message: string): void };
   getProvider(name: 'aws'): { readonly naming: { getLambdaLogicalId(functionName: string): string } };
+}
+
+/** `custom.operations`: the policy's operations section for the stage (deploy/variables/operations-settings.cjs). */
+export interface OperationsSettings {
+  /** Where alarms notify: the operations topic, and the alert topic when the policy says. */
+  readonly alarmActions: readonly unknown[];
+  /** Hours without a completed sweep before the heartbeat alarm fires. */
+  readonly sweepHeartbeatHours: number;
 }
 
 /** The command line's options (`--stage`, `--region`). */

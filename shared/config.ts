@@ -5,6 +5,7 @@
  */
 import * as z from './contracts/zod.js';
 import type { Mode } from './contracts/finding.js';
+import { describeIssues } from './contracts/zod-issues.js';
 import { ConfigError } from './errors.js';
 import { loadPackagedPolicy, resolvePackagedPolicyFile } from './policy/load-packaged-policy.js';
 import type { Policy } from './policy/schema.js';
@@ -48,10 +49,7 @@ export const locationFrom = (env: Env): Location => {
   };
   const parsed = EnvSchema.safeParse(picked);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const name = i.path.join('.');
-      return `${name}: ${picked[name as keyof typeof picked] === undefined ? 'missing' : i.message}`;
-    });
+    const problems = describeIssues(parsed.error);
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`, { cause: parsed.error });
   }
   return {

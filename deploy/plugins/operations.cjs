@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Nothing fails silently, and everything is encrypted with the service key. Runs once the
@@ -27,9 +28,30 @@ const OLDEST_DEAD_LETTER_SECONDS = 3600;
 /** Throttling is expected in a storm (reserved concurrency): alarm when it lasts 15 minutes. */
 const THROTTLED_PERIODS = 3;
 
-const ofType = (resources, type) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** @typedef {import('../serverless').TemplateResource} TemplateResource */
+/** @typedef {Record<string, TemplateResource>} Resources */
+/** @typedef {{ Name: string, Value: unknown }} Dimension */
+/** @typedef {{ id: string, name: unknown }} FunctionEntry */
+/** @typedef {{ id: string, name: string, dimensions: Dimension[] }} RuleEntry */
+/** @typedef {{ Type: string, Properties: Record<string, unknown> & { AlarmName: string } }} Alarm */
 
-/** An alarm on `metric`, notifying the operations topic (and the alert topic when the policy says). */
+/**
+ * The resources of one CloudFormation type, as [logical id, resource] pairs.
+ * @param {Resources} resources
+ * @param {string} type
+ * @returns {[string, TemplateResource & { Properties: NonNullable<TemplateResource['Properties']> }][]}
+ */
+const ofType = (resources, type) =>
+  /** @type {[string, TemplateResource & { Properties: NonNullable<TemplateResource['Properties']> }][]} */ (Object.entries(resources).filter(([, r]) => r.Type === type && r.Properties !== undefined));
+
+/**
+ * An alarm on `metric`, notifying the operations topic (and the alert topic when the policy says).
+ * @param {string} name
+ * @param {string} description
+ * @param {Record<string, unknown>} metric namespace, metric name, dimensions, and any setting to override
+ * @param {readonly unknown[]} actions
+ * @returns {Alarm}
+ */
 const alarm = (name, description, metric, actions) => ({
   Type: 'AWS::CloudWatch::Alarm',
   Properties: {
@@ -48,6 +70,7 @@ const alarm = (name, description, metric, actions) => ({
 });
 
 class Operations {
+  /** @param {import('../serverless').Serverless} serverless */
   constructor(serverless) {
     this.serverless = serverless;
     // After serverless.yml's resources are merged, before the template is written.
@@ -57,15 +80,17 @@ class Operations {
   apply() {
     const service = this.serverless.service;
     const resources = service.provider.compiledCloudFormationTemplate.Resources;
-    const settings = service.custom.operations;
+    const settings = service.custom?.operations;
+    if (!settings) throw new Error('custom.operations is missing from serverless.yml: it carries the policy\'s operations section to this plugin');
     const prefix = `${service.service}-${service.provider.stage}`;
     const actions = settings.alarmActions;
+    /** @type {Record<string, Alarm>} */
     const alarms = {};
 
     for (const [, group] of ofType(resources, 'AWS::Logs::LogGroup')) group.Properties.KmsKeyId = { 'Fn::GetAtt': [KEY, 'Arn'] };
 
     const rules = ofType(resources, 'AWS::Events::Rule');
-    const undelivered = rules.filter(([, rule]) => rule.Properties.Targets.some((t) => !t.RetryPolicy || !t.DeadLetterConfig)).map(([id]) => id);
+    const undelivered = rules.filter(([, rule]) => /** @type {{ RetryPolicy?: unknown, DeadLetterConfig?: unknown }[]} */ (rule.Properties.Targets).some((t) => !t.RetryPolicy || !t.DeadLetterConfig)).map(([id]) => id);
     if (undelivered.length > 0) {
       throw new Error(`every rule target needs a retry policy and a dead-letter queue (custom.ruleRetryPolicy, custom.ruleDeadLetterQueue); missing on ${undelivered.join(', ')}`);
     }
@@ -110,6 +135,7 @@ class Operations {
       if (typeof name !== 'string') throw new Error(`rule ${id} needs a Name for its FailedInvocations alarm`);
       // A rule on a custom bus has its metrics under both EventBusName and RuleName.
       const bus = rule.Properties.EventBusName;
+      /** @type {RuleEntry} */
       return { id, name, dimensions: [...(bus ? [{ Name: 'EventBusName', Value: bus }] : []), { Name: 'RuleName', Value: name }] };
     });
     for (const { id, name, dimensions } of ruleNames) {
@@ -121,7 +147,7 @@ class Operations {
     }
 
     for (const queue of DEAD_LETTER_QUEUES) {
-      const name = resources[queue].Properties.QueueName;
+      const name = resources[queue]?.Properties?.QueueName;
       const dimensions = [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }];
       // Messages *sent* in a period, not waiting: the alarm goes back to OK after a quiet period and
       // notifies again for the next letters, where a count of waiting messages would stay in ALARM.
@@ -140,7 +166,7 @@ class Operations {
     }
 
     for (const topic of TOPICS) {
-      const name = resources[topic].Properties.TopicName;
+      const name = resources[topic]?.Properties?.TopicName;
       alarms[`${topic}FailedNotificationsAlarm`] = alarm(`${name}-failed-notifications`, `SNS could not deliver notifications of ${name} to a subscriber: check the subscriptions.`, {
         Namespace: 'AWS/SNS',
         MetricName: 'NumberOfNotificationsFailed',
@@ -168,9 +194,18 @@ class Operations {
   }
 }
 
-/** The dashboard: the service's own metrics first, then Lambda, EventBridge and every alarm. */
+/**
+ * The dashboard: the service's own metrics first, then Lambda, EventBridge and every alarm.
+ * @param {string} prefix
+ * @param {FunctionEntry[]} functions
+ * @param {RuleEntry[]} rules
+ * @param {Record<string, Alarm>} alarms
+ * @returns {TemplateResource}
+ */
 const dashboard = (prefix, functions, rules, alarms) => {
+  /** @param {string} metric @param {string[]} dimensions */
   const search = (metric, dimensions, stat = 'Sum') => [{ expression: `SEARCH('{${NAMESPACE},${dimensions.join(',')}} MetricName="${metric}"', '${stat}', 300)`, id: metric.toLowerCase() }];
+  /** @param {string} title @param {unknown[]} metrics @param {number} x @param {number} y */
   const widget = (title, metrics, x, y) => ({ type: 'metric', x, y, width: 12, height: 6, properties: { title, region: '${AWS::Region}', stat: 'Sum', period: 300, view: 'timeSeries', metrics } });
   const names = functions.map((f) => f.name);
   const body = {

@@ -6,13 +6,12 @@
  * rotation was turned off. When none applies the action does not guess: it refuses and says what
  * to configure. The schedule and whether to rotate at once come from the policy.
  */
+import { LAMBDA_FUNCTION_ARN } from '../contracts/lambda-arn.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
 import { mappedRotationFunctions } from './rotation-functions.js';
 import type { ActionDefinition, ActionPlan } from './types.js';
 
-/** The shape `rotation.functions` in the policy accepts (shared/policy/schema.ts), for a tag's value. */
-const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:function:[\w-]{1,64}(:(\$LATEST|[\w-]{1,128}))?$/;
 
 type Chosen = { readonly kind: 'function'; readonly arn: string; readonly source: string } | { readonly kind: 'refuse'; readonly reason: string };
 

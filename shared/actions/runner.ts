@@ -19,6 +19,7 @@ import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
 import { managedRuleOf } from '../domain/config-rules.js';
 import { recordRefusedWrite } from '../metrics.js';
 import { rederive } from './rederive.js';
+import { alignedWindow } from '../time.js';
 
 export interface RemediationContext {
   readonly secrets: SecretsPort;
@@ -102,7 +103,7 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, secret: 
   if (guard) return { ...base, ...stages, ...(plan.versionId ? { versionId: plan.versionId } : {}), outcome: 'blocked', reason: `${guard} (it would ${would})` };
   if (context.mode === 'dry-run') return { ...base, ...change, outcome: 'planned', reason: `dry run: would ${would}` };
 
-  const hourEnd = new Date(Math.floor(now.getTime() / HOUR) * HOUR + HOUR);
+  const hourEnd = alignedWindow(now, HOUR).end;
   const limit = context.policy.limits.writesPerSecretPerHour;
   if (!(await context.ledger.takeWrite(scopeKey.secretWrites(secret.arn), limit, hourEnd))) {
     recordRefusedWrite(action.type);

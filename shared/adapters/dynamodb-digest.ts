@@ -14,6 +14,8 @@ import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, QueryCommand, t
 import * as z from '../contracts/zod.js';
 import { SeveritySchema, OutcomeSchema } from '../contracts/finding.js';
 import type { DigestPort, DigestWindow, HeldAlert } from '../ports/digest.js';
+import { describeIssues } from '../contracts/zod-issues.js';
+import { epochSeconds } from '../time.js';
 import { callAws } from './aws-errors.js';
 
 const OPEN = 'open';
@@ -21,7 +23,6 @@ const OPEN = 'open';
 /** Registrations remembered per container before starting over (one per rule and window: few). */
 const MAX_REMEMBERED = 1000;
 
-const epochSeconds = (date: Date): string => String(Math.floor(date.getTime() / 1000));
 
 const WindowSchema = z.object({ key: z.string(), rule: z.string(), account: z.string(), region: z.string(), start: z.string(), end: z.string() });
 
@@ -42,7 +43,7 @@ const HeldAlertSchema = z.object({
 /** The stored JSON of an item, checked: a malformed item fails loudly rather than vanish from a digest. */
 const parseStored = <S extends z.core.$ZodType>(schema: S, text: string | undefined, what: string): z.infer<S> => {
   const parsed = z.safeParse(schema, text === undefined ? undefined : (JSON.parse(text) as unknown));
-  if (!parsed.success) throw new Error(`digest table: malformed ${what}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success) throw new Error(`digest table: malformed ${what}: ${describeIssues(parsed.error).join('; ')}`);
   return parsed.data;
 };
 
@@ -69,7 +70,7 @@ export const dynamoDbDigest = (client: DynamoDBClient, tableName: string, region
 
   return {
     hold: async (window, alert, keepUntil) => {
-      const expiresAt = { N: epochSeconds(keepUntil) };
+      const expiresAt = { N: String(epochSeconds(keepUntil)) };
       if (!registered.has(window.key)) {
         await callAws('dynamodb', 'PutItem', () =>
           client.send(

@@ -7,9 +7,9 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { itemKey } from '../ledger/keys.js';
 import type { LedgerPort } from '../ports/ledger.js';
+import { epochSeconds } from '../time.js';
 import { callAws } from './aws-errors.js';
 
-const epochSeconds = (date: Date): string => String(Math.floor(date.getTime() / 1000));
 
 export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: () => Date = () => new Date()): LedgerPort => {
   /** Runs a conditional write; false when its condition failed (the claim or the limit is taken). */
@@ -29,10 +29,10 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
           client.send(
             new PutItemCommand({
               TableName: tableName,
-              Item: { pk: { S: itemKey.claim(key) }, expiresAt: { N: epochSeconds(expiresAt) } },
+              Item: { pk: { S: itemKey.claim(key) }, expiresAt: { N: String(epochSeconds(expiresAt)) } },
               // An expired item may linger until TTL deletes it: it no longer holds the claim.
               ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-              ExpressionAttributeValues: { ':now': { N: epochSeconds(now()) } },
+              ExpressionAttributeValues: { ':now': { N: String(epochSeconds(now())) } },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
           ),
@@ -51,7 +51,7 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
             TableName: tableName,
             Key: { pk: { S: itemKey.claim(key) } },
             UpdateExpression: 'SET outcome = :outcome, expiresAt = :keepUntil',
-            ExpressionAttributeValues: { ':outcome': { S: outcome }, ':keepUntil': { N: epochSeconds(keepUntil) } },
+            ExpressionAttributeValues: { ':outcome': { S: outcome }, ':keepUntil': { N: String(epochSeconds(keepUntil)) } },
           }),
         ),
       );
@@ -64,10 +64,10 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
         client.send(
           new UpdateItemCommand({
             TableName: tableName,
-            Key: { pk: { S: itemKey.writes(scope, epochSeconds(expiresAt)) } },
+            Key: { pk: { S: itemKey.writes(scope, String(epochSeconds(expiresAt))) } },
             UpdateExpression: 'ADD writes :one SET expiresAt = :expiresAt',
             ConditionExpression: 'attribute_not_exists(writes) OR writes < :limit',
-            ExpressionAttributeValues: { ':one': { N: '1' }, ':limit': { N: String(limit) }, ':expiresAt': { N: epochSeconds(expiresAt) } },
+            ExpressionAttributeValues: { ':one': { N: '1' }, ':limit': { N: String(limit) }, ':expiresAt': { N: String(epochSeconds(expiresAt)) } },
           }),
         ),
       ),
@@ -76,7 +76,7 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
         client.send(
           new UpdateItemCommand({
             TableName: tableName,
-            Key: { pk: { S: itemKey.writes(scope, epochSeconds(expiresAt)) } },
+            Key: { pk: { S: itemKey.writes(scope, String(epochSeconds(expiresAt))) } },
             UpdateExpression: 'ADD writes :minusOne',
             ConditionExpression: 'writes > :zero',
             ExpressionAttributeValues: { ':minusOne': { N: '-1' }, ':zero': { N: '0' } },
@@ -90,10 +90,10 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
           new UpdateItemCommand({
             TableName: tableName,
             // The expiry is part of the key: a window that lingers past its TTL is never counted on.
-            Key: { pk: { S: itemKey.count(scope, epochSeconds(expiresAt)) } },
+            Key: { pk: { S: itemKey.count(scope, String(epochSeconds(expiresAt))) } },
             UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
             ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: { ':one': { N: '1' }, ':expiresAt': { N: epochSeconds(expiresAt) } },
+            ExpressionAttributeValues: { ':one': { N: '1' }, ':expiresAt': { N: String(epochSeconds(expiresAt)) } },
             ReturnValues: 'UPDATED_NEW',
           }),
         ),
@@ -105,7 +105,7 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
         client.send(
           new GetItemCommand({
             TableName: tableName,
-            Key: { pk: { S: itemKey.count(scope, epochSeconds(expiresAt)) } },
+            Key: { pk: { S: itemKey.count(scope, String(epochSeconds(expiresAt))) } },
             ProjectionExpression: '#count',
             ExpressionAttributeNames: { '#count': 'count' },
             // The counts classify added a moment ago, not a replica's older view.

@@ -19,9 +19,10 @@
  *   it fails at once with what to fix. A 403/404/410 first re-reads the secret, bypassing the
  *   cache, and tries once more if its URL changed: a replaced webhook works within one alert.
  */
+import { sleep as wait } from '../time.js';
 import { type FetchFunction, IncomingWebhook, IncomingWebhookHTTPError, type IncomingWebhookSendArguments } from '@slack/webhook';
 import { RemediationError } from '../errors.js';
-import type { ChatPort, SlackMessage } from '../ports/notifier.js';
+import { type ChatPort, SLACK_LIMITS, type SlackMessage } from '../ports/notifier.js';
 import { mapAwsError } from './aws-errors.js';
 
 /** Reads a secret's value, with a cache (Powertools `SecretsProvider.get` has this shape). */
@@ -119,8 +120,7 @@ const advice: Readonly<Record<string, string>> = {
 };
 
 /** Slack's limits on one message: at most 50 blocks; `text` is cut at 40,000 characters. */
-const MAX_BLOCKS = 50;
-const MAX_TEXT = 40_000;
+const { blocks: MAX_BLOCKS, messageChars: MAX_TEXT } = SLACK_LIMITS;
 
 const fitToSlack = (message: SlackMessage): IncomingWebhookSendArguments => {
   const text = message.text.length > MAX_TEXT ? `${message.text.slice(0, MAX_TEXT - 1)}…` : message.text;
@@ -160,7 +160,7 @@ export const slackWebhookChat = (options: SlackWebhookOptions): ChatPort => {
     timeoutMs = 4000,
     minIntervalMs = 1000,
     fetch: baseFetch = globalThis.fetch,
-    sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    sleep = wait,
     now = Date.now,
     random = Math.random,
   } = options;

@@ -9,19 +9,14 @@
  * `default` string in such a message and sends it to every protocol without its own key.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { AlertMessage, NotifierPort } from '../ports/notifier.js';
+import { type AlertMessage, type NotifierPort, snsMessageOf } from '../ports/notifier.js';
 import { callAws } from './aws-errors.js';
 
 /** The Publish input for one alert (exported for the contract tests). */
 export const publishInput = (topicArn: string, message: AlertMessage) => ({
   TopicArn: topicArn,
   Subject: message.subject,
-  ...(message.chatbot
-    ? {
-        MessageStructure: 'json',
-        Message: JSON.stringify({ default: message.body, email: message.body, https: JSON.stringify(message.chatbot) }),
-      }
-    : { Message: message.body }),
+  ...snsMessageOf(message),
   MessageAttributes: Object.fromEntries(
     Object.entries(message.attributes)
       // SNS refuses an attribute whose value is empty; a filter cannot match one anyway.

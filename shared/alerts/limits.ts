@@ -3,7 +3,7 @@
  * broke a limit would be refused (SNS, Slack) or dropped without a word (Chatbot): so every
  * renderer cuts to these numbers, and the tests hold each channel to them.
  */
-import type { AlertMessage } from '../ports/notifier.js';
+import { type AlertMessage, snsMessageOf } from '../ports/notifier.js';
 
 /**
  * Amazon SNS Publish. The API reference says a subject must be "UTF-8 text with no line
@@ -15,27 +15,8 @@ export const SNS_LIMITS = {
   messageBytes: 262_144,
 } as const;
 
-/**
- * Slack Block Kit (docs.slack.dev, "Blocks" reference): a message holds at most 50 blocks; a
- * header's plain text at most 150 characters; a section's text 3000, its fields at most 10 of
- * 2000 each; a context block 10 elements; an actions block 25 elements; a button's text 75 and
- * its URL 3000. Slack truncates a message's text past 40,000 characters: the whole payload is
- * kept under that too, as the issue asks (≈ 40k).
- */
-export const SLACK_LIMITS = {
-  blocks: 50,
-  headerChars: 150,
-  sectionChars: 3000,
-  fields: 10,
-  fieldChars: 2000,
-  contextElements: 10,
-  contextChars: 2000,
-  actionsElements: 25,
-  buttonTextChars: 75,
-  buttonUrlChars: 3000,
-  messageChars: 40_000,
-  fallbackTextChars: 3000,
-} as const;
+/** Slack Block Kit: kept with the Slack message in the notifier port, where the webhook adapter reads them too. */
+export { SLACK_LIMITS } from '../ports/notifier.js';
 
 /**
  * AWS Chatbot (Amazon Q Developer in chat applications) custom notifications. The schema
@@ -89,9 +70,7 @@ export const truncateBytes = (text: string, maxBytes: number): string => {
  * for email (and `default`) and the document for HTTPS, which is the largest it can be.
  */
 export const snsPublishBytes = (message: AlertMessage): number => {
-  const body = message.chatbot
-    ? JSON.stringify({ default: message.body, email: message.body, https: JSON.stringify(message.chatbot) })
-    : message.body;
+  const body = snsMessageOf(message).Message;
   const attributes = Object.entries(message.attributes).reduce((sum, [key, value]) => sum + utf8Bytes(key) + utf8Bytes(value) + utf8Bytes('String'), 0);
   return utf8Bytes(message.subject) + utf8Bytes(body) + attributes;
 };

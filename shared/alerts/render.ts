@@ -17,7 +17,6 @@ import { renderDigestSlack, renderSlack } from './slack-blocks.js';
 
 export type { ChatbotNotification } from './chatbot.js';
 export type { Digest, DigestItem } from './digest.js';
-export type { AlertModel } from './model.js';
 
 /** Every channel's rendering of one alert. */
 export interface AlertRenderings {

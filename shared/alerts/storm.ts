@@ -13,6 +13,7 @@
  * once more, and a thousand deleted secrets do not page a thousand times.
  */
 import type { ActionResult, Finding, Severity } from '../contracts/finding.js';
+import { atLeast, severityRank } from '../contracts/severity.js';
 import { scopeKey } from '../ledger/keys.js';
 import type { Policy } from '../policy/schema.js';
 import type { DigestWindow, HeldAlert } from '../ports/digest.js';
@@ -20,6 +21,7 @@ import { secretLabelOf } from './model.js';
 import { cleanFinding } from '../contracts/clean-finding.js';
 import { redactFreeText, redactIdentifier } from '../contracts/redact.js';
 import type { Digest } from './render.js';
+import { alignedWindow } from '../time.js';
 
 export type AlertSettings = Policy['alerts'];
 
@@ -45,24 +47,21 @@ export const KEEP_HELD_MS = 7 * 24 * 60 * MINUTE;
 /** A window's counter outlives the window a little, so a late count still lands in it. */
 const COUNTER_KEPT_MS = 60 * MINUTE;
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
-
 /** Whether `severity` is below the policy's `alerts.minimumSeverity` (not alerted at all). */
-export const isBelowMinimum = (severity: Severity, minimum: Severity): boolean => SEVERITY_RANK[severity] < SEVERITY_RANK[minimum];
+export const isBelowMinimum = (severity: Severity, minimum: Severity): boolean => !atLeast(severity, minimum);
 
 /** The window `now` falls in, for the finding's rule, account and region. `minutes` > 0. */
 export const windowFor = (finding: Pick<Finding, 'rule' | 'secret'>, now: Date, minutes: number): DigestWindow => {
-  const length = minutes * MINUTE;
-  const start = Math.floor(now.getTime() / length) * length;
+  const { start, end } = alignedWindow(now, minutes * MINUTE);
   const { account, region } = finding.secret;
-  const startIso = new Date(start).toISOString();
+  const startIso = start.toISOString();
   return {
     key: `${account}/${region}/${finding.rule}/${startIso}`,
     rule: finding.rule,
     account,
     region,
     start: startIso,
-    end: new Date(start + length).toISOString(),
+    end: end.toISOString(),
   };
 };
 
@@ -129,7 +128,7 @@ export const digestOf = (
 ): Digest => {
   if (held.length === 0) throw new Error(`digestOf: window ${window.key} holds no alert`);
   const items = [...held].sort((a, b) => a.time.localeCompare(b.time) || a.findingId.localeCompare(b.findingId));
-  const severity = items.reduce<Severity>((worst, item) => (SEVERITY_RANK[item.severity] > SEVERITY_RANK[worst] ? item.severity : worst), 'info');
+  const severity = items.reduce<Severity>((worst, item) => (severityRank(item.severity) > severityRank(worst) ? item.severity : worst), 'info');
   return {
     rule: window.rule,
     // One rule has one title; the first is as good as any.

@@ -15,7 +15,7 @@ import { loadAccountSeed, sandboxAccount } from '../sandbox/sandbox-account.js';
 import { runSweep, type SweepProgress, type SweepReads } from '../sweep/run-sweep.js';
 import { type FindingsWriter, isStdout, OUTPUT_EXTENSIONS, openWriter } from '../sweep/scan-output.js';
 import { emptyScanWarning, findingSample, renderScanReport, REPORT_ROWS_PER_CHECK, type ScanContext } from '../sweep/scan-report.js';
-import { atLeast } from '../sweep/summary.js';
+import { atLeast } from '../contracts/severity.js';
 import { EXIT, UsageError } from './errors.js';
 
 interface Options {

@@ -8,6 +8,7 @@
  * what it can and says, in the finding's notes, what it could not.
  */
 import { EventBridgeEnvelopeSchema as EventBridgeSchema } from './eventbridge-envelope.js';
+import { describeIssues } from './zod-issues.js';
 import * as z from './zod.js';
 import { InvalidEventError } from '../errors.js';
 import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, type ConfigComplianceEvent, ConfigComplianceEventSchema } from './config-event.js';
@@ -70,7 +71,6 @@ export const CloudTrailEventSchema = z.extend(EventBridgeSchema, { detail: Cloud
 
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
 export type CloudTrailEvent = z.infer<typeof CloudTrailEventSchema>;
-export type UserIdentity = z.infer<typeof UserIdentitySchema>;
 
 const envelopeKeys = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
 
@@ -94,7 +94,7 @@ export const parseWith = <S extends z.core.$ZodType>(schema: S, raw: unknown): z
   }
   const result = z.safeParse(schema, value);
   if (!result.success) {
-    throw new InvalidEventError(result.error.issues.map(describeIssue), { cause: result.error });
+    throw new InvalidEventError(describeIssues(result.error, { top: 'event' }), { cause: result.error });
   }
   return result.data;
 };
@@ -123,12 +123,6 @@ const parseJson = (text: string): unknown => {
     // Not the parser's message: it quotes a piece of the input, and the input is not ours to log.
     throw new InvalidEventError(['event: not JSON'], { cause: error });
   }
-};
-
-const describeIssue = (issue: z.core.$ZodIssue): string => {
-  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'event';
-  const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-  return `${path}: ${missing ? `missing (expected ${issue.expected})` : issue.message}`;
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -224,8 +224,6 @@ export type Finding = z.infer<typeof FindingSchema>;
 export type VersionStages = z.infer<typeof VersionStagesSchema>;
 export type ActionResult = z.infer<typeof ActionResultSchema>;
 export type RemediationResult = z.infer<typeof RemediationResultSchema>;
-export type SecretFindingEvent = z.infer<typeof SecretFindingEventSchema>;
-export type RemediationResultEvent = z.infer<typeof RemediationResultEventSchema>;
 
 /** The finding without the record it was classified from. */
 export const withoutRecord = ({ record: _record, ...finding }: Finding): Finding => finding;

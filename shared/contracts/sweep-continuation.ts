@@ -8,6 +8,7 @@ import { parseWith } from './cloudtrail-event.js';
 import { EventBridgeEnvelopeSchema } from './eventbridge-envelope.js';
 import { SERVICE_SOURCE } from './finding.js';
 import { InvalidEventError } from '../errors.js';
+import { describeIssues } from './zod-issues.js';
 
 export const SWEEP_CONTINUATION_DETAIL_TYPE = 'Sweep Continuation';
 
@@ -35,7 +36,7 @@ export const parseTrigger = (raw: unknown): Trigger => {
   if (event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event') return { event };
   if (event.source === SERVICE_SOURCE && event['detail-type'] === SWEEP_CONTINUATION_DETAIL_TYPE) {
     const parsed = ContinuationSchema.safeParse(event.detail);
-    if (!parsed.success) throw new InvalidEventError(parsed.error.issues.map((i) => `detail.${i.path.join('.')}: ${i.message}`));
+    if (!parsed.success) throw new InvalidEventError(describeIssues(parsed.error, { under: 'detail' }));
     return { event, continuation: parsed.data };
   }
   throw new InvalidEventError([`detail-type: expected a 'Scheduled Event' from aws.events or '${SWEEP_CONTINUATION_DETAIL_TYPE}' from ${SERVICE_SOURCE}`]);

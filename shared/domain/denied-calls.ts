@@ -20,6 +20,7 @@ import { once } from '../ledger/once.js';
 import { boundFindingId } from '../contracts/clean-finding.js';
 import { redactEventIdentifier } from '../contracts/hostile-text.js';
 import type { LedgerPort } from '../ports/ledger.js';
+import { alignedWindow } from '../time.js';
 
 const REPORTED = 'reported';
 
@@ -55,9 +56,7 @@ const HOUR = 60 * MINUTE;
 
 /** The fixed window, aligned to the epoch, that `at` falls in. */
 export const deniedWindow = (at: Date, minutes: number): DeniedWindow => {
-  const length = minutes * MINUTE;
-  const start = Math.floor(at.getTime() / length) * length;
-  return { start: new Date(start), end: new Date(start + length), minutes };
+  return { ...alignedWindow(at, minutes * MINUTE), minutes };
 };
 
 /**

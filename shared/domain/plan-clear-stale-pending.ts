@@ -8,6 +8,7 @@
  */
 import type { VersionStages } from '../contracts/finding.js';
 import type { SecretState, SecretVersion } from '../ports/secrets.js';
+import { epochSeconds } from '../time.js';
 
 export const PENDING = 'AWSPENDING';
 export const CURRENT = 'AWSCURRENT';
@@ -37,13 +38,6 @@ export type ClearPendingPlan =
   | { readonly kind: 'remove'; readonly versionId: string; readonly reason: string; readonly expectedAfter: VersionStages };
 
 const HOUR = 3_600_000;
-const SECOND = 1_000;
-
-/**
- * CloudTrail's `eventTime` has whole seconds and a version's `CreatedDate` milliseconds: a
- * version created at 04:10:00.412 for a failure logged at 04:10:00Z was not created after it.
- */
-const wholeSeconds = (date: Date): number => Math.floor(date.getTime() / SECOND);
 
 export const planClearStalePending = (secret: SecretState, context: StalePendingContext): ClearPendingPlan => {
   if (secret.deletedDate) {
@@ -69,10 +63,12 @@ export const planClearStalePending = (secret: SecretState, context: StalePending
     return remove(`remove ${PENDING} from version ${versionId}: the failed rotation created it and left it there, and it blocks every later rotation`);
   }
   if (context.failedAt) {
-    if (secret.lastRotatedDate && wholeSeconds(secret.lastRotatedDate) > wholeSeconds(context.failedAt)) {
+    // CloudTrail's `eventTime` has whole seconds and a version's `CreatedDate` milliseconds: a
+    // version created at 04:10:00.412 for a failure logged at 04:10:00Z was not created after it.
+    if (secret.lastRotatedDate && epochSeconds(secret.lastRotatedDate) > epochSeconds(context.failedAt)) {
       return { kind: 'leave', reason: `the secret rotated at ${secret.lastRotatedDate.toISOString()}, after the failure; ${PENDING} belongs to a later rotation` };
     }
-    if (createdDate && wholeSeconds(createdDate) > wholeSeconds(context.failedAt)) {
+    if (createdDate && epochSeconds(createdDate) > epochSeconds(context.failedAt)) {
       return { kind: 'leave', reason: `version ${versionId} was created at ${createdDate.toISOString()}, after the failure: a rotation is in progress` };
     }
     return remove(`remove ${PENDING} from version ${versionId}: the failed rotation left it there, and it blocks every later rotation`);

@@ -124,6 +124,7 @@ export type MemberRole = keyof typeof MEMBER_ROLE_CODES;
  * `secrets-remediator-member-prod-rst-euw1`. IAM names are global to an account, so the region is
  * part of the name: the member stack of each region creates its own. `prefix` is the policy's
  * `organisation.roleNamePrefix` (at most 28 characters, so every name fits IAM's 64).
+ * @public The organisation's member stacks and assume-role adapter name their roles with it.
  */
 export const memberRoleName = (prefix: string, stage: string, role: MemberRole, region: string): string => {
   const problem = stageProblem(stage);

@@ -48,18 +48,24 @@ const isMapping = (value: unknown): value is Record<string, unknown> => value !=
 
 const REPACKAGE = 'package again (`npm run package`, which validates policy.yml and writes policy.json; or `secrets-remediator validate --stage <stage> --write-json policy.json`)';
 
+/**
+ * The text of a policy file, YAML or its packaged JSON copy: the one read both loaders share.
+ * @throws PolicyFileError naming the file and the stage when it is missing or unreadable.
+ */
+export const readPolicyFile = (file: string, stage: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'policy file not found' : `cannot read the policy file (${code ?? String(error)})`;
+    throw new PolicyFileError({ source: file, stage }, problem, { cause: error });
+  }
+};
+
 /** The policy in policy.json, once its digest shows it is what packaging validated for `stage`. */
 export const loadPackagedPolicy = ({ file, stage }: { file: string; stage: string }): Policy => {
   const source: PolicySource = { source: file, stage };
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new PolicyFileError(source, code === 'ENOENT' ? 'policy file not found' : `cannot read the policy file (${code ?? String(error)})`, {
-      cause: error,
-    });
-  }
+  const text = readPolicyFile(file, stage);
   let packaged: unknown;
   try {
     packaged = JSON.parse(text);

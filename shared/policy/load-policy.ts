@@ -2,9 +2,7 @@
  * The policy file's I/O: where it is and reading it. Validation is `parsePolicy`'s, so a file
  * fails the same way in `secrets-remediator validate`, at packaging and at a cold start.
  */
-import { readFileSync } from 'node:fs';
-import { PolicyFileError } from './errors.js';
-import { resolvePackagedPolicyFile } from './load-packaged-policy.js';
+import { readPolicyFile, resolvePackagedPolicyFile } from './load-packaged-policy.js';
 import { parsePolicy } from './parse-policy.js';
 import type { Policy } from './schema.js';
 
@@ -31,13 +29,5 @@ export interface LoadPolicyOptions {
  * const policy = loadPolicy({ stage: process.env.STAGE ?? 'dev' }); // once, at cold start
  */
 export const loadPolicy = ({ file = resolvePolicyFile(), stage }: LoadPolicyOptions): Policy => {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'policy file not found' : `cannot read the policy file (${code ?? String(error)})`;
-    throw new PolicyFileError({ source: file, stage }, problem, { cause: error });
-  }
-  return parsePolicy(text, { source: file, stage });
+  return parsePolicy(readPolicyFile(file, stage), { source: file, stage });
 };

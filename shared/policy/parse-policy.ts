@@ -7,8 +7,6 @@ import { PolicyError, type PolicySource } from './errors.js';
 import { policyFromDocument } from './policy-document.js';
 import type { Policy } from './schema.js';
 
-export { PolicyError, PolicyFileError } from './errors.js';
-
 /**
  * Reads a policy file's YAML and validates it for a stage (see `policyFromDocument`).
  */

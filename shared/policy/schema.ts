@@ -10,6 +10,7 @@
 import * as z from 'zod';
 import { ModeSchema, SeveritySchema } from '../contracts/finding.js';
 import { MANAGED_RULES } from '../contracts/config-event.js';
+import { LAMBDA_FUNCTION_ARN, REGION_PATTERN } from '../contracts/lambda-arn.js';
 
 /** Longest quote of a user's value in a message: enough to recognise it, never a whole document. */
 const MAX_QUOTED = 60;
@@ -86,16 +87,11 @@ const principalArn = pattern(
   'an IAM principal ARN such as "arn:aws:iam::123456789012:role/Admin" (* allowed as a wildcard)',
 );
 
-const REGION = '[a-z]{2}(-[a-z]+)+-\\d+';
-
 const lambdaArn = (orNull = '') =>
-  pattern(
-    new RegExp(`^arn:aws[a-z-]*:lambda:${REGION}:\\d{12}:function:[\\w-]{1,64}(:(\\$LATEST|[\\w-]{1,128}))?$`),
-    `a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)${orNull}`,
-  );
+  pattern(LAMBDA_FUNCTION_ARN, `a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)${orNull}`);
 
 const kmsKeyArn = pattern(
-  new RegExp(`^arn:aws[a-z-]*:kms:${REGION}:\\d{12}:(key/[\\w-]+|alias/[\\w/-]+)$`),
+  new RegExp(`^arn:aws[a-z-]*:kms:${REGION_PATTERN}:\\d{12}:(key/[\\w-]+|alias/[\\w/-]+)$`),
   'a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<id> or :alias/<name>)',
 );
 
@@ -105,7 +101,7 @@ const kmsKeyArn = pattern(
  */
 const secretArn = (orNull = '') =>
   pattern(
-    new RegExp(`^arn:aws[a-z-]*:secretsmanager:${REGION}:\\d{12}:secret:[\\w/+=.@-]{1,512}-[A-Za-z0-9]{6}$`),
+    new RegExp(`^arn:aws[a-z-]*:secretsmanager:${REGION_PATTERN}:\\d{12}:secret:[\\w/+=.@-]{1,512}-[A-Za-z0-9]{6}$`),
     `a secret's full ARN with its 6-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf)${orNull}`,
   );
 
@@ -152,7 +148,7 @@ const organizationId = pattern(/^o-[a-z0-9]{10,32}$/, 'an organization id ("o-" 
 const organizationalUnitId = pattern(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'an organizational unit id (ou-ab12-cd34ef56) or the root id (r-ab12)');
 
 /** A region name as AWS spells it in every partition: us-east-1, us-gov-west-1, us-isob-east-1. */
-const regionName = pattern(new RegExp(`^${REGION}$`), 'a region name such as "eu-west-1"');
+const regionName = pattern(new RegExp(`^${REGION_PATTERN}$`), 'a region name such as "eu-west-1"');
 
 /**
  * The longest prefix of the member roles' names: `<prefix>-<stage>-<code>-<region code>` must stay

@@ -14,8 +14,8 @@ export interface Ports {
   readonly compliance: CompliancePort;
 }
 
-export type { AlertMessage, NotifierPort } from './notifier.js';
-export type { BusEvent, EventBusPort } from './bus.js';
+export type { NotifierPort } from './notifier.js';
+export type { EventBusPort } from './bus.js';
 export type { Clock } from './clock.js';
 export type { CompliancePort, LedgerPort } from './ledger.js';
-export type { ListSecretsRequest, RotationSettings, SecretPage, SecretState, SecretsPort, SecretVersion } from './secrets.js';
+export type { SecretState, SecretsPort } from './secrets.js';

@@ -96,8 +96,3 @@ export const loadEvent = (file: string): LoadedEvent => {
     ...(decoded.source ? { source: decoded.source } : {}),
   };
 };
-
-/** Each file loaded as the replay reaches it, so a folder of a month of logs is never all in memory. */
-export function* loadEach(files: readonly string[]): Generator<LoadedEvent> {
-  for (const file of files) yield loadEvent(file);
-}

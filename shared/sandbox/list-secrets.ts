@@ -4,6 +4,7 @@
  * of its per-region quota (100 calls per second), so that tests and the sweep benchmark
  * meet what AWS would do to them.
  */
+import { sleep as wait } from '../time.js';
 import { InvalidSecretStateError, ThrottlingError } from '../errors.js';
 
 /** ListSecrets returns at most this many secrets per call (`MaxResults` ≤ 100). */
@@ -100,7 +101,7 @@ export class CallSimulation {
     this.#quota = options.callsPerSecond;
     // Read at each call, not captured: fake timers installed later must be seen.
     this.#now = options.now ?? (() => Date.now());
-    this.#sleep = options.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.#sleep = options.sleep ?? wait;
     this.#record = options.record ?? false;
     if (this.#quota !== undefined && !(Number.isInteger(this.#quota) && this.#quota > 0)) {
       throw new RangeError(`callsPerSecond must be a positive integer, got ${String(this.#quota)}`);

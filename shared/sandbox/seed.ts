@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { ConfigError } from '../errors.js';
+import { describeIssues } from '../contracts/zod-issues.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -85,7 +86,7 @@ export type AccountSeed = z.output<typeof AccountSeedSchema>;
 export const parseAccountSeed = (value: unknown, source: string): AccountSeed => {
   const parsed = AccountSeedSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(top)'}: ${i.message}`);
+    const problems = describeIssues(parsed.error);
     throw new ConfigError(`${source}: invalid sandbox account: ${problems.join('; ')}`, { cause: parsed.error });
   }
   return parsed.data;

@@ -7,6 +7,7 @@
  * AWS at the pace `paced-calls.ts` keeps, and hand their pages to the consumer through
  * `hand-off.ts`; they decide when a shard is split or a long chain restarted.
  */
+import { sleep as wait } from '../time.js';
 import { PermissionDeniedError, RemediationError, SecretNotFoundError, ThrottlingError, TransientAwsError } from '../errors.js';
 import type { SecretPage, SecretState, SecretsPort } from '../ports/secrets.js';
 import { HandOff } from './hand-off.js';
@@ -201,7 +202,7 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
   if (!(callsPerSecond > 0)) throw new RangeError(`callsPerSecond must be above 0, got ${callsPerSecond}`);
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new RangeError(`concurrency must be a whole number from 1, got ${concurrency}`);
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1)) throw new RangeError(`maxAttempts must be a whole number from 1, got ${maxAttempts}`);
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? wait;
   /** A shard estimated above this is split: no shard should hold more than a reader's part of the work. */
   const maxShare = 1 / concurrency;
   /** Small children are packed up to this: ten never-seen children of the whole account (~1%) fit in one call. */

@@ -17,9 +17,11 @@
  *
  * Read-only: it needs the listing and the two closer-look reads, nothing that writes.
  */
+import { sleep as wait } from '../time.js';
 import PQueue from 'p-queue';
 import * as z from '../contracts/zod.js';
 import type { Finding } from '../contracts/finding.js';
+import { describeIssues } from '../contracts/zod-issues.js';
 import { TransientAwsError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretsPort } from '../ports/secrets.js';
@@ -111,7 +113,7 @@ const SweepCheckpointSchema = z.object({
 export const parseSweepCheckpoint = (value: unknown): SweepCheckpoint => {
   const parsed = SweepCheckpointSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(top)'}: ${i.message}`);
+    const problems = describeIssues(parsed.error);
     throw new InvalidCheckpointError(`not a sweep checkpoint: ${problems.join('; ')}`, { cause: parsed.error });
   }
   return { ...parsed.data, listing: parseListCheckpoint(parsed.data.listing) };
@@ -134,7 +136,7 @@ export const runSweep = async (
   const resumeFrom = options.resumeFrom && parseSweepCheckpoint(options.resumeFrom);
   const startedAt = resumeFrom?.startedAt ?? options.now.toISOString();
   const now = new Date(startedAt);
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? wait;
   let counts = resumeFrom?.counts ?? emptyCounts();
   const listing = listAccount(secrets, {
     callsPerSecond: options.listCallsPerSecond ?? options.policy.sweep.listCallsPerSecond,

@@ -13,7 +13,8 @@ import { UsageError } from '../errors.js';
 import type { Finding, Severity } from '../contracts/finding.js';
 import { type Rule, rules } from '../domain/catalogue.js';
 import { countRows, unjudgedLine } from './sweep-summary.js';
-import { SEVERITIES, type SweepCounts } from './summary.js';
+import { SEVERITIES } from '../contracts/severity.js';
+import type { SweepCounts } from './summary.js';
 
 export const TOOL_NAME = 'secrets-remediator';
 

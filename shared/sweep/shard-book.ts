@@ -6,6 +6,7 @@
  */
 import * as z from '../contracts/zod.js';
 import { RemediationError } from '../errors.js';
+import { describeIssues } from '../contracts/zod-issues.js';
 import { MAX_NAME_LENGTH, type ShardSpec, type SplitPlan } from './shards.js';
 
 /**
@@ -75,7 +76,7 @@ const ListCheckpointSchema = z.strictObject({
 export const parseListCheckpoint = (value: unknown): ListCheckpoint => {
   const parsed = ListCheckpointSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(top)'}: ${i.message}`);
+    const problems = describeIssues(parsed.error);
     throw new InvalidCheckpointError(`not a listing checkpoint: ${problems.join('; ')}`, { cause: parsed.error });
   }
   return parsed.data;

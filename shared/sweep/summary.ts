@@ -6,6 +6,7 @@
 import * as z from '../contracts/zod.js';
 import type { Finding, Severity } from '../contracts/finding.js';
 import { SeveritySchema } from '../contracts/finding.js';
+import { SEVERITIES } from '../contracts/severity.js';
 
 /**
  * Why a check could not be judged: its closer look (or the lookup of the name) was refused with
@@ -37,14 +38,6 @@ export interface SweepCounts {
   /** The first few of their names (at most `UNJUDGED_SAMPLE_SIZE`): where to start looking. */
   readonly unjudgedSample: readonly string[];
 }
-
-/** Most severe first. */
-export const SEVERITIES: readonly Severity[] = SeveritySchema.options;
-
-export const severityRank = (severity: Severity): number => SEVERITIES.length - SEVERITIES.indexOf(severity);
-
-/** True when `severity` is `threshold` or more severe. */
-export const atLeast = (severity: Severity, threshold: Severity): boolean => severityRank(severity) >= severityRank(threshold);
 
 const zeroBySeverity = (): Record<Severity, number> => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
 

@@ -7,7 +7,8 @@ import type { Severity } from '../contracts/finding.js';
 import type { AlertMessage } from '../ports/notifier.js';
 import { rules } from '../domain/catalogue.js';
 import { subjectFrom } from '../alerts/model.js';
-import { SEVERITIES, type SweepCounts, worstSeverity } from './summary.js';
+import { SEVERITIES } from '../contracts/severity.js';
+import { type SweepCounts, worstSeverity } from './summary.js';
 
 export interface SweepSummaryInput {
   readonly runId: string;

@@ -5,26 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { clearStalePendingAction } from '../../shared/actions/clear-stale-pending.js';
 import { restoreSecretAction } from '../../shared/actions/restore-secret.js';
-import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { Finding } from '../../shared/contracts/finding.js';
-import { classify } from '../../shared/domain/classify.js';
 import { makeActionHandler } from '../../shared/handlers/action-handler.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import { loadSampleEvent } from '../helpers/events.js';
-import { findingOnProjectBus } from '../helpers/records.js';
-import { classifyContext, samplePolicy } from '../helpers/policy.js';
+import { samplePolicy } from '../helpers/policy.js';
+import { findingFromRecord, findingOnProjectBus } from '../helpers/records.js';
 import { FIXED_NOW, fixedClock, sandboxWith } from '../helpers/sandbox.js';
 
 const SCRATCH_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/scratch/test-key-Sc9tCh';
 const PAYMENTS_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op';
-
-const findingOfSample = (sample: string, rule: string): Finding => {
-  const result = classify(parseClassifiableEvent(loadSampleEvent(sample)), classifyContext);
-  const finding = result.kind === 'findings' ? result.findings.find((f) => f.rule === rule) : undefined;
-  if (!finding) throw new Error(`${sample} must raise ${rule}`);
-  return finding;
-};
 
 const deliver = (account: SandboxAccount, action: typeof restoreSecretAction, finding: Finding) =>
   makeActionHandler(action, { secrets: account.secrets, bus: account.bus, ledger: account.ledger, compliance: account.compliance, clock: fixedClock }, { policy: samplePolicy, mode: 'enforce' })(
@@ -39,7 +30,7 @@ describe('Forged findings on the project bus', () => {
     // Prepare: jane.doe (SecretsAdmin, an allowed admin) deleted dev/scratch/test-key; the forgery carries her record but calls her no admin.
     const account = sandboxWith({ name: 'dev/scratch/test-key', arn: SCRATCH_ARN, deletedDate: '2026-11-24T10:15:00Z', versions: { v1: ['AWSCURRENT'] } });
     const record = loadSampleEvent<Record<string, unknown> & { id: string }>('secret-deleted/silent.DeleteSecret.authored.by-admin.json');
-    const template = findingOfSample('secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'secret-deleted');
+    const template = findingFromRecord('secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'secret-deleted');
     const forged: Finding = {
       ...template,
       id: `${record.id}/secret-deleted`,
@@ -62,7 +53,7 @@ describe('Forged findings on the project bus', () => {
   it('refuses a rotation-failed finding dated tomorrow, and leaves the AWSPENDING of a rotation in progress', async () => {
     // Prepare: a rotation started two minutes ago; the forgery says it failed tomorrow.
     const account = sandboxWith({ name: 'prod/payments/db', arn: PAYMENTS_ARN, versions: { v1: ['AWSCURRENT'], v2: ['AWSPENDING'] } });
-    const genuine = findingOfSample('rotation-failed/fires.RotationFailed.authored.set-secret.json', 'rotation-failed');
+    const genuine = findingFromRecord('rotation-failed/fires.RotationFailed.authored.set-secret.json', 'rotation-failed');
     const tomorrow = new Date(FIXED_NOW.getTime() + 86_400_000).toISOString();
     const record = structuredClone(genuine.record) as { time: string; detail: { eventTime: string } };
     record.time = tomorrow;
@@ -81,7 +72,7 @@ describe('Forged findings on the project bus', () => {
   it('lets a forged finding take no claim: the genuine finding with the same id is still acted on', async () => {
     // Prepare: the genuine secret-deleted finding (alice, no admin), and a forgery of its id that disagrees with its record.
     const account = sandboxWith({ name: 'prod/crm/api-token', arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/crm/api-token-Cr7mAp', deletedDate: '2026-11-24T10:15:00Z', versions: { v1: ['AWSCURRENT'] } });
-    const genuine = findingOfSample('secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'secret-deleted');
+    const genuine = findingFromRecord('secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'secret-deleted');
     const forged: Finding = { ...genuine, evidence: { ...genuine.evidence, recoveryWindowInDays: 30 } };
 
     // Act

@@ -1,12 +1,10 @@
 /** remove-public-statements through the real runner on the sandbox account: remove what offends now, keep the rest as it was. */
 import { describe, expect, it, vi } from 'vitest';
 import { removePublicStatementsAction } from '../../shared/actions/remove-public-statements.js';
-import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { ActionResult, Finding, Mode } from '../../shared/contracts/finding.js';
-import { classify } from '../../shared/domain/classify.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import { loadSampleEvent } from '../helpers/events.js';
-import { classifyContext } from '../helpers/policy.js';
+import { findingFromRecord } from '../helpers/records.js';
 import { sandboxWith } from '../helpers/sandbox.js';
 import { actionResult } from '../helpers/remediation.js';
 
@@ -39,15 +37,8 @@ const samplePolicyText = (sample: string): string => {
   return event.detail.requestParameters.resourcePolicy;
 };
 
-const findingFrom = (sample: string): Finding => {
-  const result = classify(parseClassifiableEvent(loadSampleEvent(sample)), classifyContext);
-  const finding = result.kind === 'findings' ? result.findings[0] : undefined;
-  if (!finding) throw new Error(`${sample} must raise a finding`);
-  return finding;
-};
-
 /** policy-public: bob put AllowGatewayRole (own account) and AllowEveryone (`*`) on prod/shared/api-gateway-key. */
-const publicFinding = (): Finding => findingFrom(PUBLIC_SAMPLE);
+const publicFinding = (): Finding => findingFromRecord(PUBLIC_SAMPLE, 'policy-public');
 
 const accountWith = (resourcePolicy?: string): SandboxAccount =>
   sandboxWith({
@@ -133,7 +124,7 @@ describe('Action: remove-public-statements', () => {
     const account = accountWith(samplePolicyText(UNKNOWN_ACCOUNT_SAMPLE));
 
     // Act
-    const result = await run(account, findingFrom(UNKNOWN_ACCOUNT_SAMPLE), 'enforce');
+    const result = await run(account, findingFromRecord(UNKNOWN_ACCOUNT_SAMPLE, 'policy-public'), 'enforce');
     const calls = operations(account);
 
     // Assess
@@ -274,7 +265,7 @@ describe('Action: remove-public-statements', () => {
     vi.spyOn(account.secrets, 'deleteResourcePolicy').mockResolvedValue(undefined);
 
     // Act
-    const result = await run(account, findingFrom(UNKNOWN_ACCOUNT_SAMPLE), 'enforce');
+    const result = await run(account, findingFromRecord(UNKNOWN_ACCOUNT_SAMPLE, 'policy-public'), 'enforce');
 
     // Assess
     expect(result).toMatchObject({ outcome: 'failed', reason: 'applied, but not verified: DeleteResourcePolicy succeeded, but the secret still has a resource policy' });

@@ -311,6 +311,6 @@ describe('Class: dynamoDbDigest', () => {
     const read = digest.held(at('2026-11-25T12:01:00Z'));
 
     // Assess
-    await expect(read).rejects.toThrow(/digest table: malformed held alert: secret, time, title, severity, reason/);
+    await expect(read).rejects.toThrow(/digest table: malformed held alert: secret: missing \(expected string\); time: missing \(expected string\); title: .*; severity: .*; reason: missing/);
   });
 });

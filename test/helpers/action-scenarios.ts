@@ -6,16 +6,15 @@
  */
 import { actionDefinitions } from '../../shared/actions/registry.js';
 import type { ActionDefinition } from '../../shared/actions/types.js';
-import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { Finding, Mode } from '../../shared/contracts/finding.js';
-import { classify } from '../../shared/domain/classify.js';
 import type { RemediationContext } from '../../shared/actions/runner.js';
 import type { Policy } from '../../shared/policy/schema.js';
 import type { SecretState } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { loadSampleEvent } from './events.js';
-import { classifyContext, samplePolicy } from './policy.js';
+import { samplePolicy } from './policy.js';
+import { findingFromRecord } from './records.js';
 import { sandboxWith } from './sandbox.js';
 import { remediationContext } from './remediation.js';
 
@@ -44,14 +43,6 @@ const GATEWAY_KEY_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:pr
 const PUBLIC_SAMPLE = 'policy-public/fires.PutResourcePolicy.authored.public.json';
 const UNKNOWN_ACCOUNT_SAMPLE = 'policy-public/fires.PutResourcePolicy.authored.unknown-account.json';
 
-/** The finding of `rule` that a sample event raises. */
-export const findingFrom = (sample: string, rule: string): Finding => {
-  const result = classify(parseClassifiableEvent(loadSampleEvent(sample)), classifyContext);
-  const finding = result.kind === 'findings' ? result.findings.find((f) => f.rule === rule) : undefined;
-  if (!finding) throw new Error(`${sample} must raise ${rule}`);
-  return finding;
-};
-
 /** The resource policy a policy-public sample event put, as the secret holds it now. */
 const resourcePolicyOf = (sample: string): string =>
   loadSampleEvent<{ detail: { requestParameters: { resourcePolicy: string } } }>(sample).detail.requestParameters.resourcePolicy;
@@ -77,7 +68,7 @@ export const actionScenarios: readonly ActionScenario[] = [
         versions: { 'v-current': ['AWSCURRENT'], 'v-previous': ['AWSPREVIOUS'], '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003': ['AWSPENDING'] },
         versionCreatedDates: { '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003': '2026-11-22T02:45:12Z' },
       }),
-    finding: () => findingFrom('rotation-failed/fires.RotationFailed.authored.set-secret.json', 'rotation-failed'),
+    finding: () => findingFromRecord('rotation-failed/fires.RotationFailed.authored.set-secret.json', 'rotation-failed'),
     policy: samplePolicy,
   },
   {
@@ -86,7 +77,7 @@ export const actionScenarios: readonly ActionScenario[] = [
     action: actionDefinitions['enable-rotation'],
     arn: PAYMENTS_ARN,
     account: () => sandboxWith({ name: 'prod/payments/db', arn: PAYMENTS_ARN, rotationEnabled: false, versions: { 'v-current': ['AWSCURRENT'] } }),
-    finding: () => findingFrom('rotation-disabled/fires.CancelRotateSecret.authored.by-developer.json', 'rotation-disabled'),
+    finding: () => findingFromRecord('rotation-disabled/fires.CancelRotateSecret.authored.by-developer.json', 'rotation-disabled'),
     policy: samplePolicy,
   },
   {
@@ -95,7 +86,7 @@ export const actionScenarios: readonly ActionScenario[] = [
     action: actionDefinitions['restore-secret'],
     arn: CRM_ARN,
     account: () => sandboxWith({ name: 'prod/crm/api-token', arn: CRM_ARN, deletedDate: '2026-11-24T10:15:00Z', versions: { 'v-current': ['AWSCURRENT'] } }),
-    finding: () => findingFrom('secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'secret-deleted'),
+    finding: () => findingFromRecord('secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'secret-deleted'),
     policy: samplePolicy,
   },
   {
@@ -104,7 +95,7 @@ export const actionScenarios: readonly ActionScenario[] = [
     action: actionDefinitions['remove-public-statements'],
     arn: GATEWAY_KEY_ARN,
     account: () => sandboxWith(gatewayKey(PUBLIC_SAMPLE)),
-    finding: () => findingFrom(PUBLIC_SAMPLE, 'policy-public'),
+    finding: () => findingFromRecord(PUBLIC_SAMPLE, 'policy-public'),
     policy: samplePolicy,
   },
   {
@@ -113,7 +104,7 @@ export const actionScenarios: readonly ActionScenario[] = [
     action: actionDefinitions['remove-public-statements'],
     arn: GATEWAY_KEY_ARN,
     account: () => sandboxWith(gatewayKey(UNKNOWN_ACCOUNT_SAMPLE)),
-    finding: () => findingFrom(UNKNOWN_ACCOUNT_SAMPLE, 'policy-public'),
+    finding: () => findingFromRecord(UNKNOWN_ACCOUNT_SAMPLE, 'policy-public'),
     policy: samplePolicy,
   },
 ];

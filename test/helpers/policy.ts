@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ClassifyContext } from '../../shared/domain/classify.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
 import { packagedPolicy } from '../../shared/policy/load-packaged-policy.js';
+import { DEFAULT_POLICY } from '../../shared/policy/schema.js';
 import { eventsDir, repoRoot } from './events.js';
 
 export const samplePolicy = loadPolicy({ file: join(eventsDir, 'policy.yml'), stage: 'dev' });
@@ -17,3 +18,19 @@ export const packagedPolicyFile = (stage = 'dev'): string => {
   writeFileSync(file, JSON.stringify(packagedPolicy(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage }), stage)));
   return file;
 };
+
+/** A file of `content` named `name` in a fresh temporary folder. */
+export const tempFile = (name: string, content: string): string => {
+  const file = join(mkdtempSync(join(tmpdir(), 'policy-')), name);
+  writeFileSync(file, content);
+  return file;
+};
+
+/** Every key path of a value, `rotation.functions.byTag` style; lists and records are leaves. */
+export const keyPaths = (value: unknown, prefix = ''): string[] =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0
+    ? Object.entries(value).flatMap(([key, child]) => [`${prefix}${key}`, ...keyPaths(child, `${prefix}${key}.`)])
+    : [];
+
+/** Every field of the policy (stage overrides aside): what policy.yml and docs/policy.md must each show. */
+export const documentedFields = keyPaths({ ...DEFAULT_POLICY, stages: undefined }).filter((path) => path !== 'stages');

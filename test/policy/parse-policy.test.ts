@@ -1,21 +1,18 @@
 /**
- * The policy file: the shipped policy.yml, defaults, per-stage overrides, and the
+ * Parsing the policy file: the shipped policy.yml, defaults, per-stage overrides, and the
  * messages a user gets for a wrong file, each naming the field and what is wrong.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigError } from '../../shared/errors.js';
-import { PolicyError, PolicyFileError } from '../../shared/policy/errors.js';
-import { matchesGlob } from '../../shared/policy/glob.js';
-import { loadPolicy, POLICY_FILE, resolvePolicyFile } from '../../shared/policy/load-policy.js';
+import { PolicyError } from '../../shared/policy/errors.js';
+import { POLICY_FILE } from '../../shared/policy/load-policy.js';
 import { parsePolicy } from '../../shared/policy/parse-policy.js';
 import { DEFAULT_POLICY, type Policy } from '../../shared/policy/schema.js';
 import { repoRoot } from '../helpers/events.js';
+import { documentedFields, keyPaths } from '../helpers/policy.js';
 
 const shippedPolicyFile = join(repoRoot, POLICY_FILE);
 
@@ -28,20 +25,6 @@ const problemsOf = (text: string, stage = 'prod'): readonly string[] => {
   }
   throw new Error('expected the policy to be invalid');
 };
-
-const tempFile = (name: string, content: string): string => {
-  const file = join(mkdtempSync(join(tmpdir(), 'policy-')), name);
-  writeFileSync(file, content);
-  return file;
-};
-
-/** Every key path of a value, `rotation.functions.byTag` style; lists and records are leaves. */
-const keyPaths = (value: unknown, prefix = ''): string[] =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0
-    ? Object.entries(value).flatMap(([key, child]) => [`${prefix}${key}`, ...keyPaths(child, `${prefix}${key}.`)])
-    : [];
-
-const documentedFields = keyPaths({ ...DEFAULT_POLICY, stages: undefined }).filter((path) => path !== 'stages');
 
 describe('Function: parsePolicy', () => {
   describe('the shipped policy.yml', () => {
@@ -415,194 +398,5 @@ stages:
       expect(problem).toMatch(/^exemptionTag: expected a tag key .*, received "aws:x+…$/);
       expect(problem?.split('received ')[1]).toHaveLength(60);
     });
-  });
-});
-
-describe('Function: matchesGlob', () => {
-  it.each([
-    ['prod/*', 'prod/db', true],
-    ['prod/*', 'prod/a/b', true],
-    ['prod/*', 'prod/', true],
-    ['prod/*', 'production', false],
-    ['prod/*', 'staging/prod/db', false],
-    ['Prod/*', 'prod/db', false],
-    ['*/db', 'prod/eu/db', true],
-    ['a*b*c', 'aXXbYYc', true],
-    ['a*b*c', 'aXXbYY', false],
-    ['*', '', true],
-    ['', '', true],
-    ['', 'a', false],
-    ['prod/db', 'prod/db', true],
-    ['prod/db', 'prod/db2', false],
-  ])('%s against %s is %s', (glob, value, expected) => {
-    // Act & Assess
-    expect(matchesGlob(glob, value)).toBe(expected);
-  });
-
-  it.each([
-    ['arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_*', 'arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_0a1b2c3d', true],
-    ['arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_*', 'arn:aws:iam::123456789012:role/AWSReservedSSO_ReadOnly_0a1b2c3d', false],
-    ['arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_*', 'arn:aws:iam::210987654321:role/AWSReservedSSO_Admin_0a1b2c3d', false],
-    ['arn:aws:iam::*:role/break-glass', 'arn:aws:iam::210987654321:role/break-glass', true],
-    ['arn:aws:iam::*:role/break-glass', 'arn:aws:iam::210987654321:role/break-glass-2', false],
-    [
-      'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*',
-      'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0a1b2c3d',
-      true,
-    ],
-  ])('matches the ARN glob %s against %s: %s', (glob, value, expected) => {
-    // Act & Assess
-    expect(matchesGlob(glob, value)).toBe(expected);
-  });
-
-  it.each([
-    ['db.main', 'db.main', true],
-    ['db.main', 'dbXmain', false],
-    ['a+b', 'a+b', true],
-    ['a+b', 'aab', false],
-    ['fn(x)', 'fn(x)', true],
-    ['fn(x)', 'fnx', false],
-    ['[ab]', 'a', false],
-    ['^a$|b', '^a$|b', true],
-    ['a?', 'ab', false],
-    ['a\\d', 'a1', false],
-    ['a{2}', 'aa', false],
-  ])('takes the regex special in %s literally against %s: %s', (glob, value, expected) => {
-    // Act & Assess
-    expect(matchesGlob(glob, value)).toBe(expected);
-  });
-
-  it('stays fast on a glob that would make a regex backtrack', () => {
-    // Prepare
-    // An equivalent regex (^a.*a.*a.*a.*b$) takes seconds on this; the matcher, microseconds.
-    const value = 'a'.repeat(500);
-    const started = performance.now();
-
-    // Act
-    const matched = matchesGlob('a*a*a*a*b', value);
-
-    // Assess
-    expect(matched).toBe(false);
-    expect(performance.now() - started).toBeLessThan(250);
-  });
-});
-
-describe('Function: loadPolicy', () => {
-  it('reads and validates the file for the stage', () => {
-    // Prepare
-    const file = tempFile('policy.yml', 'unusedDays: 30\nstages:\n  prod: { mode: enforce }\n');
-
-    // Act
-    const policy = loadPolicy({ file, stage: 'prod' });
-
-    // Assess
-    expect(policy.mode).toBe('enforce');
-    expect(policy.unusedDays).toBe(30);
-  });
-
-  it('fails on a missing file with a PolicyError that says so', () => {
-    // Prepare
-    const file = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yml');
-
-    // Act
-    const act = () => loadPolicy({ file, stage: 'dev' });
-
-    // Assess
-    expect(act).toThrow(PolicyFileError);
-    expect(act).toThrow(PolicyError);
-    expect(act).toThrow(`${file} (stage dev): policy file not found`);
-  });
-
-  it('names the file in a validation error', () => {
-    // Prepare
-    const file = tempFile('policy.yml', 'mode: yolo\n');
-
-    // Act
-    const act = () => loadPolicy({ file, stage: 'dev' });
-
-    // Assess
-    expect(act).toThrow(`${file} (stage dev): invalid policy: mode: expected "dry-run" or "enforce", received "yolo"`);
-  });
-});
-
-describe('Function: resolvePolicyFile', () => {
-  it.each([
-    ['the Lambda package root', { LAMBDA_TASK_ROOT: '/var/task' }, '/var/task/policy.yml'],
-    ['POLICY_FILE under the package root', { LAMBDA_TASK_ROOT: '/var/task', POLICY_FILE: 'config/policy.prod.yml' }, '/var/task/config/policy.prod.yml'],
-    ['an absolute POLICY_FILE', { LAMBDA_TASK_ROOT: '/var/task', POLICY_FILE: '/opt/policy.yml' }, '/opt/policy.yml'],
-    ['the working directory, locally', {}, join(process.cwd(), 'policy.yml')],
-    ['empty variables as unset', { LAMBDA_TASK_ROOT: '', POLICY_FILE: '' }, join(process.cwd(), 'policy.yml')],
-  ])('resolves against %s', (_label, env, expected) => {
-    // Act & Assess
-    expect(resolvePolicyFile(env)).toBe(expected);
-  });
-});
-
-describe('docs/policy.md', () => {
-  it('has a section for every field', () => {
-    // Prepare
-    const docs = readFileSync(join(repoRoot, 'docs', 'policy.md'), 'utf8');
-
-    // Act
-    const headings = new Set([...docs.matchAll(/^#{2,4} `([\w.]+)`/gm)].map((m) => m[1]));
-
-    // Assess
-    expect(documentedFields.filter((field) => !headings.has(field))).toEqual([]);
-  });
-});
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const checkPolicy = async (...args: string[]): Promise<Run> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/main.ts', 'validate', ...args], {
-      cwd: repoRoot,
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
-
-describe('CLI: secrets-remediator validate', { timeout: 60_000 }, () => {
-  it('prints a one-line summary of the shipped policy and exits 0', async () => {
-    // Act
-    const run = await checkPolicy('--stage', 'prod');
-
-    // Assess
-    expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.stdout).toMatch(/^policy\.yml \(stage prod\): valid — mode dry-run, 0 allowed admins, .*no stages\.prod override\n$/);
-  });
-
-  it('prints every problem on its own line, each naming its field, and exits 2', async () => {
-    // Prepare
-    const file = tempFile('policy.yml', 'mode: enforcing\nstages:\n  prod:\n    unusedDay: 3\n');
-
-    // Act
-    const run = await checkPolicy('--policy', file);
-
-    // Assess
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr.split('\n')).toEqual([
-      `error: ${file} (stage dev): invalid policy, 2 problems:`,
-      '  mode: expected "dry-run" or "enforce", received "enforcing"',
-      '  stages.prod.unusedDay: unknown field (did you mean "unusedDays"?)',
-      '',
-    ]);
-  });
-
-  it('says when the file is missing and exits 2', async () => {
-    // Act
-    const run = await checkPolicy('--stage', 'prod', '--policy', 'no-such-policy.yml');
-
-    // Assess
-    expect(run).toMatchObject({ code: 2, stdout: '', stderr: 'error: no-such-policy.yml (stage prod): policy file not found\n' });
   });
 });
