@@ -5,6 +5,8 @@
 /** A CloudFormation resource as the compiled template holds it. */
 export interface TemplateResource {
   Type?: string;
+  Condition?: string;
+  DependsOn?: string[];
   // Free-form CloudFormation: the plugins read paths of it that differ per resource type.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   Properties?: Record<string, any>;
@@ -13,6 +15,10 @@ export interface TemplateResource {
 export interface Serverless {
   readonly serviceDir: string;
   readonly service: {
+    /** `service:` in serverless.yml. */
+    readonly service: string;
+    /** Where `osls package` writes, when serverless.yml sets it (`package.path`). */
+    readonly package?: { readonly path?: string };
     readonly custom?: { readonly slackWebhookReaders?: readonly string[]; readonly [key: string]: unknown };
     readonly provider: {
       readonly stage?: string;
@@ -29,4 +35,6 @@ export interface Serverless {
 export interface CliOptions {
   readonly stage?: string;
   readonly region?: string;
+  /** `--package <dir>`: where the packaged files go instead of `.serverless/`. */
+  readonly package?: string;
 }
