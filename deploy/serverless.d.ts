@@ -17,8 +17,6 @@ export interface Serverless {
   readonly service: {
     /** `service:` in serverless.yml. */
     readonly service: string;
-    /** Where `osls package` writes, when serverless.yml sets it (`package.path`). */
-    readonly package?: { readonly path?: string };
     readonly custom?: { readonly slackWebhookReaders?: readonly string[]; readonly [key: string]: unknown };
     readonly provider: {
       readonly stage?: string;
@@ -35,6 +33,4 @@ export interface Serverless {
 export interface CliOptions {
   readonly stage?: string;
   readonly region?: string;
-  /** `--package <dir>`: where the packaged files go instead of `.serverless/`. */
-  readonly package?: string;
 }

@@ -297,7 +297,8 @@ class Organisation {
     const { service, serviceDir } = this.serverless;
     const { provider } = service;
     const options = { stage: this.options.stage ?? provider.stage ?? 'dev', region: this.options.region ?? provider.region ?? 'us-east-1' };
-    const packageDir = this.options.package ?? service.package?.path ?? join(serviceDir, '.serverless');
+    // The framework packages into .serverless/ and moves it all to `--package <dir>` at the end.
+    const packageDir = join(serviceDir, '.serverless');
     const deployment = /** @type {OrganisationDeployment | null} */ (
       await fact('organisation', { options, resolveVariable: async (name) => { throw new Error(`organisation: ${name} is not known here`); } })
     );
