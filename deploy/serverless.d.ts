@@ -5,6 +5,8 @@
 /** A CloudFormation resource as the compiled template holds it. */
 export interface TemplateResource {
   Type?: string;
+  Condition?: string;
+  DependsOn?: string[];
   // Free-form CloudFormation: the plugins read paths of it that differ per resource type.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   Properties?: Record<string, any>;

@@ -10,6 +10,7 @@
  *   tsx shared/cli/deployment-facts.ts rotation-statements --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts exemption-denials --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts role-names --stage prod --region eu-west-1 [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts organisation --stage prod --region eu-west-1 [policy.yml]
  *   tsx shared/cli/deployment-facts.ts all --stage prod --region eu-west-1 [policy.yml]
  *
  * `all` prints every fact at once, `{ "<fact>": { "value": ... } | { "error": "..." } }`: packaging
@@ -21,6 +22,7 @@ import { exemptionDenials, rotationStatements } from '../actions/iam-statements.
 import { mappedRotationFunctions } from '../actions/rotation-functions.js';
 import { serviceRoleNames } from '../domain/service-roles.js';
 import { loadPolicy } from '../policy/load-policy.js';
+import { organisationDeployment } from './organisation-deployment.js';
 import type { Policy } from '../policy/schema.js';
 import { configCompliancePattern } from '../rules/config-pattern.js';
 import { readCallsPattern } from '../rules/read-calls-pattern.js';
@@ -51,6 +53,11 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
   'exemption-denials': (policy) => exemptionDenials(policy),
   /** Each function's role name for the stage and region: the names shared/domain/actor.ts recognises. */
   'role-names': (_policy, { stage, region }) => serviceRoleNames(stage, region),
+  /**
+   * Organisation mode (deploy/plugins/organisation.cjs): the member roles, the forwarded events and
+   * the StackSet's targets; null while the policy leaves it off.
+   */
+  organisation: (policy, target) => organisationDeployment(policy, target),
   /**
    * The policy's operations settings, and the ARN (a CloudFormation Fn::Sub) of each function's
    * role, which the service key's policy names.

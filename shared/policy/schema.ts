@@ -144,6 +144,9 @@ const accountId = z.preprocess(
 
 const organizationId = pattern(/^o-[a-z0-9]{10,32}$/, 'an organization id ("o-" and 10-32 lowercase letters or digits) or null');
 
+/** The organization's root id, `r-` and 4-32 lowercase letters or digits. */
+const organizationRootId = pattern(/^r-[0-9a-z]{4,32}$/, 'the organization\'s root id (r-ab12) or null');
+
 /** An organizational unit id (`ou-` root part and unit part) or the organization's root (`r-...`). */
 const organizationalUnitId = pattern(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'an organizational unit id (ou-ab12-cd34ef56) or the root id (r-ab12)');
 
@@ -264,6 +267,11 @@ export const BasePolicySchema = section(
         /** The AWS Organization whose accounts the hub guards; required when enabled. */
         organizationId: organizationId.nullable().default(null),
         /**
+         * The organization's root id: the StackSet reaches every account, or accounts listed one by
+         * one, only through it (service-managed StackSets target units). Needed for packaging then.
+         */
+        rootId: organizationRootId.nullable().default(null),
+        /**
          * Which member accounts are guarded. Both lists empty: every account of the organization.
          * Otherwise the accounts listed and every account under the listed OUs (or root); `exclude`
          * always wins.
@@ -283,7 +291,7 @@ export const BasePolicySchema = section(
         /** Account-region shards of the organisation sweep run at once (quotas are per account and region). */
         sweepConcurrency: intBetween(1, 1000).default(50),
       },
-      'enabled, organizationId, members, regions, roleNamePrefix, sweepConcurrency',
+      'enabled, organizationId, rootId, members, regions, roleNamePrefix, sweepConcurrency',
     )
       .superRefine((value, context) => {
         if (value.enabled && value.organizationId === null) {

@@ -7,12 +7,11 @@
  * packages into a temporary folder itself.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseDocument } from 'yaml';
 import { secretWritesOf } from '../../shared/actions/iam-statements.js';
 import { actionDefinitions } from '../../shared/actions/registry.js';
 import { FINDING_DETAIL_TYPE, RESULT_DETAIL_TYPE, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
@@ -25,6 +24,7 @@ import { packagedPolicy } from '../../shared/policy/load-packaged-policy.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
 import { routes, routesFor, schedulesFor } from '../../shared/rules/routes.js';
 import { repoRoot } from '../helpers/events.js';
+import { PACKAGE_TIMEOUT_MS, packageWithPolicy } from '../helpers/packaging.js';
 
 interface Resource {
   Type: string;
@@ -38,7 +38,6 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-const PACKAGE_TIMEOUT_MS = 240_000;
 const SECRETS = { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*' };
 
 let packageDir: string;
@@ -67,26 +66,14 @@ const packagedTemplate = async (): Promise<{ Resources: Record<string, Resource>
 const SLACK_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secrets-remediator/slack-webhook-AbCdEf';
 const ROTATION_FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:SecretsManagerRDSPostgreSQLRotationSingleUser';
 
-/**
- * The template of the service packaged with the shipped policy.yml plus a Slack webhook secret:
- * a copy of the project's files with that policy (node_modules and sources linked, deploy/
- * copied because its plugins find the policy next to themselves), packaged there.
- */
-const packagedWithSlack = async (): Promise<{ Resources: Record<string, Resource> }> => {
-  const dir = mkdtempSync(join(tmpdir(), 'secrets-remediator-slack-'));
-  for (const linked of ['node_modules', 'functions', 'shared']) symlinkSync(join(repoRoot, linked), join(dir, linked));
-  for (const copied of ['serverless.yml', 'esbuild.options.json', 'package.json', 'tsconfig.json', 'deploy']) cpSync(join(repoRoot, copied), join(dir, copied), { recursive: true });
-  const policy = parseDocument(readFileSync(join(repoRoot, 'policy.yml'), 'utf8'));
-  policy.setIn(['alerts', 'channels', 'slackWebhookSecretArn'], SLACK_SECRET);
-  policy.setIn(['rotation', 'functions', 'default'], ROTATION_FUNCTION);
-  writeFileSync(join(dir, 'policy.yml'), policy.toString());
-  await promisify(execFile)(join(dir, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'test', '--package', join(dir, 'out')], {
-    cwd: dir,
-    timeout: PACKAGE_TIMEOUT_MS,
-    env: process.env,
-  });
-  return JSON.parse(readFileSync(join(dir, 'out', 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
-};
+/** The template of the service packaged with the shipped policy.yml plus a Slack webhook secret and a rotation function. */
+const packagedWithSlack = async (): Promise<{ Resources: Record<string, Resource> }> =>
+  (
+    await packageWithPolicy((policy) => {
+      policy.setIn(['alerts', 'channels', 'slackWebhookSecretArn'], SLACK_SECRET);
+      policy.setIn(['rotation', 'functions', 'default'], ROTATION_FUNCTION);
+    })
+  ).template;
 
 let resources: Record<string, Resource>;
 const ofType = (type: string, within = resources) => Object.entries(within).filter(([, r]) => r.Type === type);
@@ -469,6 +456,15 @@ describe('Packaged template', () => {
         Condition: { ArnNotEquals: { 'aws:PrincipalArn': publishers.map(roleArn) } },
       },
     ]);
+  });
+
+  it('guards only its own account while the policy leaves organisation off: no StackSet, no member template, no role that assumes another', () => {
+    const statements = Object.values(functionIds()).flatMap((id) => statementsOf(id));
+
+    expect(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage: packagedFor(packageDir).stage }).organisation.enabled).toBe(false);
+    expect(ofType('AWS::CloudFormation::StackSet')).toEqual([]);
+    expect(existsSync(join(packageDir, 'member-template.json'))).toBe(false);
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')))).toEqual([]);
   });
 
   it('lets each function write only the ledger keys it uses (dynamodb:LeadingKeys)', () => {

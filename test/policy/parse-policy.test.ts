@@ -102,6 +102,7 @@ describe('Function: parsePolicy', () => {
         organisation: {
           enabled: false,
           organizationId: null,
+          rootId: null,
           members: { organizationalUnits: [], accounts: [], exclude: [] },
           regions: [],
           roleNamePrefix: 'secrets-remediator-member',

@@ -1,0 +1,411 @@
+// @ts-check
+'use strict';
+/**
+ * Organisation mode (policy `organisation.enabled`): this stack becomes the hub that guards every
+ * account and region in scope, through a member stack a StackSet puts in each of them. With the
+ * policy's organisation off it changes nothing, and writes no member template.
+ *
+ * On: it writes `member-template.json` next to the packaged template and adds to the hub:
+ * - `MemberStackSet`, deploying that template (service-managed, auto-deployment on) to the
+ *   policy's units or accounts and regions;
+ * - rules on the project bus sending the members' forwarded events to classify, with the same
+ *   patterns as classify's own rules (deploy/plugins/operations.cjs, listed after this plugin,
+ *   gives them their alarms and dead-letter permission like every rule);
+ * - the project bus's policy admitting those forwarded events, and nothing else, from the
+ *   organisation;
+ * - sts:AssumeRole on the member roles for the hub's roles that use them.
+ *
+ * The member template holds, per account and region:
+ * - rules on the default bus forwarding the events classify takes (the patterns come from
+ *   shared/rules through shared/cli/organisation-deployment.ts: the functions serverless.yml's
+ *   own rules use), with an execution role that may put events on the hub bus and nowhere else;
+ * - one role per action, which only that action's hub role may assume (its exact ARN, within
+ *   the organisation), holding the hub role's own statements about the account's secrets: every
+ *   statement of the compiled hub role except those naming a hub resource (a Ref or GetAtt: the
+ *   ledger, the bus, the queues), its log group, and its reach into the members. They are the
+ *   same statements with the same conditions (the exemption Deny, the AWSPENDING and
+ *   BlockPublicPolicy conditions, the mapped rotation functions), taken from the hub role itself
+ *   rather than written twice; `${AWS::AccountId}` and `${AWS::Region}` in them become the
+ *   member's own.
+ * - a read role for the sweep, the scan and Security Hub.
+ * No statement of the member template may read a secret value: packaging fails if one would.
+ *
+ * A plugin, not serverless.yml, because all of it exists only in organisation mode (a variable
+ * cannot leave a resource out), and because the member roles copy the compiled hub roles.
+ */
+const { mkdirSync, rmSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { Buffer } = require('node:buffer');
+const { fact } = require('../facts.cjs');
+
+/** The member template's file name in the package folder (`.serverless/` by default). */
+const MEMBER_TEMPLATE = 'member-template.json';
+
+/** CloudFormation's limit on a template given inline (the StackSet's TemplateBody), in bytes. */
+const TEMPLATE_BODY_MAX_BYTES = 51_200;
+
+/** The hub functions that use the read role: the sweep, classify (a secret's tags) and alert (Security Hub import). */
+const READERS = ['sweep', 'classify', 'alert'];
+
+/**
+ * @typedef {import('../serverless').TemplateResource} TemplateResource
+ * @typedef {{ Sid?: string, Effect: string, Action: string | string[], Resource: unknown, Condition?: Record<string, Record<string, unknown>> }} Statement
+ * @typedef {{ OrganizationalUnitIds: string[], AccountFilterType?: string, Accounts?: string[] }} DeploymentTargets
+ * @typedef {{ name: string, pattern: Record<string, unknown>, state?: string }} ForwardedRoute
+ * @typedef {{
+ *   organizationId: string, stage: string, hubRegion: string, regions: string[],
+ *   memberRoleNames: Record<string, Record<string, string>>, memberRoleCodes: Record<string, string> & { read: string, forward: string },
+ *   hubRoleNames: Record<string, string>, actions: string[], forwardedRoutes: ForwardedRoute[],
+ *   forwardedSources: string[], deploymentTargets: DeploymentTargets[], securityHub: boolean
+ * }} OrganisationDeployment
+ */
+
+/** `clear-stale-pending` → `ClearStalePending`, for logical ids. */
+const pascal = (/** @type {string} */ name) => name.replace(/(^|-)([a-z0-9])/g, (_, _dash, letter) => letter.toUpperCase());
+
+const actionsOf = (/** @type {Statement} */ statement) => [statement.Action].flat();
+
+/**
+ * The statements of a hub role that apply to the account a member role is in: all but those naming
+ * a resource of the hub stack (Ref, GetAtt), writing the function's logs, or assuming member roles.
+ * @param {Statement[]} statements
+ * @returns {Statement[]}
+ */
+const memberStatements = (statements) =>
+  statements.filter((statement) => {
+    const text = JSON.stringify(statement.Resource);
+    if (text.includes('"Ref"') || text.includes('"Fn::GetAtt"')) return false;
+    return !actionsOf(statement).some((action) => action.startsWith('logs:') || action.startsWith('sts:'));
+  });
+
+/** The actions that read a secret's value. */
+const SECRET_VALUE_READS = ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'];
+
+/**
+ * Whether a role's statements allow reading a secret value, by name or through a wildcard
+ * (`secretsmanager:Get*`, `*`); IAM matches actions without regard to case.
+ * @param {{ Properties?: { Policies?: { PolicyDocument: { Statement: Statement[] } }[] } }} role
+ */
+const readsSecretValues = (role) =>
+  (role.Properties?.Policies ?? [])
+    .flatMap((policy) => policy.PolicyDocument.Statement)
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap(actionsOf)
+    .some((action) => {
+      const matcher = new RegExp(`^${action.split('*').map((part) => part.replace(/[.?+^$(){}|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+      return SECRET_VALUE_READS.some((read) => matcher.test(read));
+    });
+
+/**
+ * The hub function's role resource: the one its Lambda function's Role names.
+ * @param {Record<string, TemplateResource>} resources
+ * @param {string} functionId
+ */
+const roleIdOf = (resources, functionId) => {
+  const roleId = resources[functionId]?.Properties?.Role?.['Fn::GetAtt']?.[0];
+  if (typeof roleId !== 'string' || !resources[roleId]) throw new Error(`organisation: function ${functionId} has no role of its own in the template`);
+  return roleId;
+};
+
+/**
+ * @param {TemplateResource | undefined} role
+ * @returns {Statement[]}
+ */
+const statementsOfRole = (role) => {
+  const statements = role?.Properties?.Policies?.[0]?.PolicyDocument?.Statement;
+  if (!Array.isArray(statements)) throw new Error('organisation: a hub role has no policy statements to copy');
+  return statements;
+};
+
+/** A role of the hub, by name, in the hub account (a member template parameter). */
+const hubRoleArn = (/** @type {string} */ name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${HubAccountId}:role/${name}` });
+
+/** A member role's name in the member stack's region (the template's mapping, from shared/domain/service-roles.ts). */
+const memberRoleName = (/** @type {string} */ code) => ({ 'Fn::FindInMap': ['MemberRoleNames', { Ref: 'AWS::Region' }, code] });
+
+/**
+ * A member role: trusted by `principals`, within the organisation only; allowed `statements`.
+ * @param {string} code
+ * @param {string} description
+ * @param {unknown[]} trust
+ * @param {Statement[]} statements
+ */
+const memberRole = (code, description, trust, statements) => ({
+  Type: 'AWS::IAM::Role',
+  Properties: {
+    RoleName: memberRoleName(code),
+    Description: description,
+    AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: trust },
+    Policies: [{ PolicyName: 'secrets-remediator', PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+  },
+});
+
+/**
+ * The trust of a member role: the hub roles named, and only while they belong to the organisation.
+ * @param {OrganisationDeployment} deployment
+ * @param {unknown} principal
+ * @param {string} sid
+ */
+const trustWithinOrganisation = (deployment, principal, sid) => ({
+  Sid: sid,
+  Effect: 'Allow',
+  Principal: { AWS: principal },
+  Action: 'sts:AssumeRole',
+  Condition: { StringEquals: { 'aws:PrincipalOrgID': deployment.organizationId } },
+});
+
+/**
+ * The member template (see the header).
+ * @param {OrganisationDeployment} deployment
+ * @param {{ service: string, busName: string, actionStatements: Record<string, Statement[]>, readStatements: Statement[] }} hub
+ */
+const memberTemplate = (deployment, hub) => {
+  const { memberRoleCodes: codes, hubRoleNames, hubRegion, stage } = deployment;
+  const busArn = { 'Fn::Sub': `arn:\${AWS::Partition}:events:${hubRegion}:\${HubAccountId}:event-bus/${hub.busName}` };
+  /** @type {Record<string, unknown>} */
+  const resources = {};
+
+  // Forwarding: not in the hub's own account and region, whose default bus classify already reads.
+  resources.ForwardRole = {
+    ...memberRole(
+      codes.forward,
+      `Lets EventBridge forward Secrets Manager events to the ${hub.busName} bus of the hub, and nothing else`,
+      [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }],
+      [{ Sid: 'PutEventsOnTheHubBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }],
+    ),
+    Condition: 'ForwardsEvents',
+  };
+  for (const route of deployment.forwardedRoutes) {
+    resources[`Forward${pascal(route.name)}Rule`] = {
+      Type: 'AWS::Events::Rule',
+      Condition: 'ForwardsEvents',
+      Properties: {
+        Description: `secrets-remediator ${stage}: ${route.name} events to the hub's classify`,
+        EventPattern: route.pattern,
+        State: route.state ?? 'ENABLED',
+        Targets: [{ Id: 'hub', Arn: busArn, RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] } }],
+      },
+    };
+  }
+
+  for (const action of deployment.actions) {
+    const statements = hub.actionStatements[action];
+    if (!statements || statements.length === 0) throw new Error(`organisation: the hub role of ${action} has no statements about the account's secrets to give its member role`);
+    resources[`${pascal(action)}Role`] = memberRole(
+      codes[action] ?? action,
+      `Lets the hub's ${action} function, and only it, make its writes here`,
+      [trustWithinOrganisation(deployment, hubRoleArn(hubRoleNames[action] ?? action), 'OnlyTheHubActionRole')],
+      statements,
+    );
+  }
+
+  const securityHubImport = {
+    Sid: 'ImportFindingsOfThisAccount',
+    Effect: 'Allow',
+    Action: 'securityhub:BatchImportFindings',
+    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
+    Condition: { StringEquals: { 'securityhub:TargetAccount': { Ref: 'AWS::AccountId' } } },
+  };
+  const importsAlready = hub.readStatements.some((statement) => actionsOf(statement).includes(securityHubImport.Action));
+  resources.ReadRole = memberRole(
+    codes.read,
+    `Lets the hub's sweep, classify and alert functions, and the hub account's scan operators, read secrets' metadata here (never a value)${deployment.securityHub ? ' and import findings into Security Hub' : ''}`,
+    [
+      trustWithinOrganisation(deployment, READERS.map((reader) => hubRoleArn(hubRoleNames[reader] ?? reader)), 'TheHubReaders'),
+      // `secrets-remediator scan --role-name` runs as a person or a pipeline of the hub account,
+      // whose role names this template cannot know: the hub account decides who may (an identity
+      // policy allowing sts:AssumeRole on this role), and only within the organisation.
+      trustWithinOrganisation(deployment, { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:root' }, 'ScanOperatorsOfTheHubAccount'),
+    ],
+    [...hub.readStatements, ...(deployment.securityHub && !importsAlready ? [securityHubImport] : [])],
+  );
+
+  const template = {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `${hub.service} ${stage} member stack: forwards Secrets Manager events to the hub (${hubRegion}) and lets the hub's functions act here, each only as its own role`,
+    Parameters: {
+      HubAccountId: { Type: 'String', AllowedPattern: '^\\d{12}$', Description: 'The account the hub stack runs in (the StackSet passes its own)' },
+    },
+    Mappings: { MemberRoleNames: deployment.memberRoleNames },
+    Conditions: {
+      ForwardsEvents: { 'Fn::Not': [{ 'Fn::And': [{ 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, { Ref: 'HubAccountId' }] }, { 'Fn::Equals': [{ Ref: 'AWS::Region' }, hubRegion] }] }] },
+    },
+    Resources: resources,
+    Outputs: {
+      HubBusArn: { Value: busArn },
+      HubRegion: { Value: hubRegion },
+      Stage: { Value: stage },
+      ReadRoleArn: { Value: { 'Fn::GetAtt': ['ReadRole', 'Arn'] } },
+      ...Object.fromEntries(deployment.actions.map((action) => [`${pascal(action)}RoleArn`, { Value: { 'Fn::GetAtt': [`${pascal(action)}Role`, 'Arn'] } }])),
+    },
+  };
+  const reads = Object.entries(resources).filter(([, role]) => readsSecretValues(/** @type {{ Properties?: { Policies?: { PolicyDocument: { Statement: Statement[] } }[] } }} */ (role)));
+  if (reads.length > 0) throw new Error(`organisation: ${reads.map(([id]) => id).join(', ')} would be allowed to read secret values; no member role may`);
+  return template;
+};
+
+/**
+ * The project bus's policy in organisation mode. Alone, the Deny of serverless.yml would refuse
+ * the members' forwarded events (another account, not one of our roles). It becomes:
+ * - Deny every principal that is neither one of this stage's publishing roles nor in the
+ *   organisation (aws:PrincipalOrgID): the rest of the world stays out, as before;
+ * - Deny every principal but our roles an event whose `source` is not one of the forwarded AWS
+ *   sources (aws.secretsmanager, aws.config, and aws.securityhub when Security Hub is on):
+ *   someone of the organisation, this account included, can never put a claim
+ *   (`secrets-remediator`) or anything else of their own making;
+ * - Allow principals of the organisation to put events with those sources only: the members'
+ *   forwarding roles, cross-account, need an Allow here.
+ * Why that is safe: EventBridge refuses a PutEvents whose source starts with `aws.` from any
+ * caller, so events with those sources can only be AWS's own, forwarded by a rule; what a member
+ * forwards is still only a claim, which classify reads in the member account through its role.
+ * Our roles keep the conditions of their identity policies: the Allow adds only AWS sources.
+ * @param {Statement & { Principal?: unknown }} closed serverless.yml's Deny
+ * @param {OrganisationDeployment} deployment
+ * @returns {unknown[]}
+ */
+const organisationBusStatements = (closed, deployment) => {
+  const ownRoles = closed.Condition?.ArnNotEquals;
+  if (!ownRoles) throw new Error('organisation: the project bus policy no longer names the publishing roles (ArnNotEquals aws:PrincipalArn)');
+  const sources = deployment.forwardedSources;
+  const common = { Principal: '*', Action: 'events:PutEvents', Resource: closed.Resource };
+  return [
+    { Sid: 'OnlyThisStagesPublishersAndTheOrganisationPutEvents', Effect: 'Deny', ...common, Condition: { ArnNotEquals: ownRoles, StringNotEquals: { 'aws:PrincipalOrgID': deployment.organizationId } } },
+    { Sid: 'TheOrganisationPutsOnlyForwardedAwsEvents', Effect: 'Deny', ...common, Condition: { ArnNotEquals: ownRoles, 'ForAnyValue:StringNotEquals': { 'events:source': sources } } },
+    {
+      Sid: 'TheOrganisationForwardsAwsEvents',
+      Effect: 'Allow',
+      ...common,
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': deployment.organizationId }, 'ForAllValues:StringEquals': { 'events:source': sources }, Null: { 'events:source': 'false' } },
+    },
+  ];
+};
+
+class Organisation {
+  /**
+   * @param {import('../serverless').Serverless} serverless
+   * @param {import('../serverless').CliOptions} options
+   */
+  constructor(serverless, options) {
+    this.serverless = serverless;
+    this.options = options;
+    // With serverless.yml's resources merged (ProjectBus), before deploy/plugins/operations.cjs
+    // (listed after this one) adds alarms for every rule.
+    this.hooks = { 'after:aws:package:finalize:mergeCustomProviderResources': () => this.apply() };
+  }
+
+  async apply() {
+    const { service, serviceDir } = this.serverless;
+    const { provider } = service;
+    const options = { stage: this.options.stage ?? provider.stage ?? 'dev', region: this.options.region ?? provider.region ?? 'us-east-1' };
+    // The framework packages into .serverless/ and moves it all to `--package <dir>` at the end.
+    const packageDir = join(serviceDir, '.serverless');
+    const deployment = /** @type {OrganisationDeployment | null} */ (
+      await fact('organisation', { options, resolveVariable: async (name) => { throw new Error(`organisation: ${name} is not known here`); } })
+    );
+    if (!deployment) {
+      rmSync(join(packageDir, MEMBER_TEMPLATE), { force: true });
+      this.serverless.cli.log('organisation: off in the policy; no member template, no StackSet');
+      return;
+    }
+
+    const resources = provider.compiledCloudFormationTemplate.Resources;
+    const naming = this.serverless.getProvider('aws').naming;
+    const roleOf = (/** @type {string} */ fn) => roleIdOf(resources, naming.getLambdaLogicalId(fn));
+    const bus = resources.ProjectBus?.Properties;
+    const closed = bus?.Policy?.Statement?.find((/** @type {Statement} */ s) => s.Sid === 'OnlyThisStagesPublishersPutEvents');
+    if (!bus || !closed) throw new Error('organisation: serverless.yml has no ProjectBus with its OnlyThisStagesPublishersPutEvents statement');
+
+    // Copied before the hub roles get sts:AssumeRole below.
+    const unique = (/** @type {Statement[]} */ statements) => [...new Map(statements.map((s) => [JSON.stringify(s), s])).values()];
+    const template = memberTemplate(deployment, {
+      service: service.service,
+      busName: String(bus.Name),
+      actionStatements: Object.fromEntries(deployment.actions.map((action) => [action, memberStatements(statementsOfRole(resources[roleOf(action)]))])),
+      readStatements: unique(['sweep', 'classify'].flatMap((fn) => memberStatements(statementsOfRole(resources[roleOf(fn)])))),
+    });
+    const body = JSON.stringify(template);
+    const bytes = Buffer.byteLength(body);
+    if (bytes > TEMPLATE_BODY_MAX_BYTES) {
+      throw new Error(`organisation: the member template is ${bytes} bytes, over CloudFormation's ${TEMPLATE_BODY_MAX_BYTES} for a template given inline; guard fewer regions or shorten the policy's configRules and vpcEndpoints`);
+    }
+    mkdirSync(packageDir, { recursive: true });
+    writeFileSync(join(packageDir, MEMBER_TEMPLATE), `${body}\n`);
+
+    // The hub's roles may assume their member roles (whose trust names them) in every guarded region.
+    const memberRoleArns = (/** @type {string} */ code) => deployment.regions.map((region) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${deployment.memberRoleNames[region]?.[code]}` }));
+    const grant = (/** @type {string} */ fn, /** @type {string} */ code) =>
+      statementsOfRole(resources[roleOf(fn)]).push({ Sid: 'AssumeMemberRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: memberRoleArns(code) });
+    for (const action of deployment.actions) grant(action, deployment.memberRoleCodes[action] ?? action);
+    for (const reader of READERS) grant(reader, deployment.memberRoleCodes.read);
+
+    bus.Policy.Statement = organisationBusStatements(closed, deployment);
+    Object.assign(resources, this.forwardedRules(deployment, naming.getLambdaLogicalId('classify')));
+    resources.MemberStackSet = {
+      Type: 'AWS::CloudFormation::StackSet',
+      // The member roles' trust names these roles: IAM refuses a principal that does not exist yet.
+      DependsOn: [...new Set([...deployment.actions, ...READERS].map(roleOf)), 'ProjectBus'],
+      Properties: {
+        StackSetName: `${service.service}-${deployment.stage}-members`,
+        Description: `${service.service} ${deployment.stage}: the member stack of every guarded account and region (${MEMBER_TEMPLATE})`,
+        PermissionModel: 'SERVICE_MANAGED',
+        // A run from a delegated administrator account (docs/organisation.md): the hub keeps its
+        // Lambda functions out of the management account, which StackSets do not deploy to anyway.
+        CallAs: 'DELEGATED_ADMIN',
+        AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+        ManagedExecution: { Active: true },
+        // Every region at once, a quarter of the accounts at a time; a tenth may fail before a
+        // rollout stops (a suspended account, an SCP), so one bad account does not hold up the rest.
+        OperationPreferences: { RegionConcurrencyType: 'PARALLEL', MaxConcurrentPercentage: 25, FailureTolerancePercentage: 10, ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE' },
+        Parameters: [{ ParameterKey: 'HubAccountId', ParameterValue: { Ref: 'AWS::AccountId' } }],
+        StackInstancesGroup: deployment.deploymentTargets.map((targets) => ({ DeploymentTargets: targets, Regions: deployment.regions })),
+        TemplateBody: body,
+      },
+    };
+    this.serverless.cli.log(`organisation: ${MEMBER_TEMPLATE} (${bytes} bytes) for ${deployment.regions.join(', ')}; StackSet ${resources.MemberStackSet.Properties?.StackSetName}`);
+  }
+
+  /**
+   * Rules on the project bus taking the members' forwarded events to classify: the patterns of
+   * classify's own rules, which match only AWS sources, so nothing the service publishes.
+   * @param {OrganisationDeployment} deployment
+   * @param {string} classifyId
+   * @returns {Record<string, TemplateResource>}
+   */
+  forwardedRules(deployment, classifyId) {
+    // serverless.yml's delivery settings for every rule target (custom.ruleRetryPolicy, custom.ruleDeadLetterQueue).
+    const custom = /** @type {{ ruleRetryPolicy: { maximumEventAge: number, maximumRetryAttempts: number }, ruleDeadLetterQueue: unknown }} */ (
+      /** @type {unknown} */ (this.serverless.service.custom)
+    );
+    /** @type {Record<string, TemplateResource>} */
+    const added = {};
+    for (const route of deployment.forwardedRoutes) {
+      const id = `Forwarded${pascal(route.name)}Rule`;
+      added[id] = {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          Name: `${this.serverless.service.service}-${deployment.stage}-${route.name}`,
+          Description: `${route.name} events forwarded by the member stacks, to classify`,
+          EventBusName: { 'Fn::GetAtt': ['ProjectBus', 'Name'] },
+          EventPattern: route.pattern,
+          State: 'ENABLED',
+          Targets: [
+            {
+              Id: 'classify',
+              Arn: { 'Fn::GetAtt': [classifyId, 'Arn'] },
+              RetryPolicy: { MaximumEventAgeInSeconds: custom.ruleRetryPolicy.maximumEventAge, MaximumRetryAttempts: custom.ruleRetryPolicy.maximumRetryAttempts },
+              DeadLetterConfig: { Arn: custom.ruleDeadLetterQueue },
+            },
+          ],
+        },
+      };
+      added[`${id}Permission`] = {
+        Type: 'AWS::Lambda::Permission',
+        Properties: { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [classifyId, 'Arn'] }, Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [id, 'Arn'] } },
+      };
+    }
+    return added;
+  }
+}
+
+module.exports = Organisation;
