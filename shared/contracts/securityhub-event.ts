@@ -1,0 +1,82 @@
+/**
+ * Security Hub's "Security Hub Findings - Imported" event, as EventBridge delivers it (source
+ * `aws.securityhub`): the envelope, and under `detail.findings` the findings in the AWS Security
+ * Finding Format (AWS sends one per event; the schema takes any number). Lenient like the
+ * CloudTrail schema: loose objects, and only what the service reads is required — of it, what
+ * the ASFF reference marks required (Id, ProductArn, GeneratorId, AwsAccountId, Resources).
+ */
+import * as z from 'zod';
+import type { ManagedRule } from './config-event.js';
+import { EventBridgeEnvelopeSchema } from './eventbridge-envelope.js';
+
+export const SECURITY_HUB_SOURCE = 'aws.securityhub';
+export const FINDINGS_IMPORTED = 'Security Hub Findings - Imported';
+
+/** The ASFF resource type of a Secrets Manager secret. */
+export const SECRET_RESOURCE_TYPE = 'AwsSecretsManagerSecret';
+
+/**
+ * Security Hub's Secrets Manager controls the service takes as triggers, each with the AWS
+ * Config managed rule it runs (Security Hub's controls reference): a FAILED control finding
+ * means what that rule's NON_COMPLIANT means.
+ */
+export const CONTROL_MANAGED_RULES = {
+  'SecretsManager.1': 'secretsmanager-rotation-enabled-check',
+  'SecretsManager.2': 'secretsmanager-scheduled-rotation-success-check',
+  'SecretsManager.3': 'secretsmanager-secret-unused',
+  'SecretsManager.4': 'secretsmanager-secret-periodic-rotation',
+} as const satisfies Readonly<Record<string, ManagedRule>>;
+
+export type SecurityHubControl = keyof typeof CONTROL_MANAGED_RULES;
+export const SECURITY_HUB_CONTROLS = Object.keys(CONTROL_MANAGED_RULES) as SecurityHubControl[];
+
+export const isSecurityHubControl = (control: string): control is SecurityHubControl => Object.hasOwn(CONTROL_MANAGED_RULES, control);
+
+export const AsffResourceSchema = z.looseObject({
+  Type: z.string(),
+  Id: z.string(),
+  Partition: z.string().optional(),
+  Region: z.string().optional(),
+});
+
+/** One ASFF finding as Security Hub sends it: the fields the service reads. */
+export const ImportedFindingSchema = z.looseObject({
+  SchemaVersion: z.string().optional(),
+  Id: z.string().min(1),
+  ProductArn: z.string().min(1),
+  ProductName: z.string().optional(),
+  GeneratorId: z.string().min(1),
+  AwsAccountId: z.string().min(1),
+  Region: z.string().optional(),
+  Title: z.string().optional(),
+  CreatedAt: z.string().optional(),
+  UpdatedAt: z.string().optional(),
+  Resources: z.array(AsffResourceSchema).min(1),
+  Compliance: z.looseObject({ Status: z.string().optional(), SecurityControlId: z.string().optional() }).optional(),
+  RecordState: z.string().optional(),
+  Workflow: z.looseObject({ Status: z.string().optional() }).optional(),
+  ProductFields: z.record(z.string(), z.string()).optional(),
+});
+
+export const SecurityHubFindingsEventSchema = EventBridgeEnvelopeSchema.extend({
+  source: z.literal(SECURITY_HUB_SOURCE),
+  'detail-type': z.literal(FINDINGS_IMPORTED),
+  detail: z.looseObject({ findings: z.array(ImportedFindingSchema).min(1) }),
+});
+
+export type ImportedFinding = z.infer<typeof ImportedFindingSchema>;
+export type SecurityHubFindingsEvent = z.infer<typeof SecurityHubFindingsEventSchema>;
+
+/** The event's one finding (an event split by `splitFindings` holds exactly one). */
+export const importedFindingOf = (event: SecurityHubFindingsEvent): ImportedFinding => {
+  const [finding] = event.detail.findings;
+  if (!finding) throw new Error('a Security Hub event without findings passed its schema');
+  return finding;
+};
+
+/**
+ * One event per finding, each with the envelope it came in and that finding alone: what
+ * classify judges, and what a finding carries as its record (so an action judges it again alone).
+ */
+export const splitFindings = (event: SecurityHubFindingsEvent): SecurityHubFindingsEvent[] =>
+  event.detail.findings.length === 1 ? [event] : event.detail.findings.map((finding) => ({ ...event, detail: { ...event.detail, findings: [finding] } }));
