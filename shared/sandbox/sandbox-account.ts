@@ -10,6 +10,7 @@ import { MemoryLedger, RecordingCompliance } from './memory-ledger.js';
 import { RecordingBus } from './recording-bus.js';
 import { RecordingChat } from './recording-chat.js';
 import { RecordingNotifier } from './recording-notifier.js';
+import { RecordingSecurityHub } from './recording-security-hub.js';
 import { SandboxSecrets } from './sandbox-secrets.js';
 import { type AccountSeed, parseAccountSeed } from './seed.js';
 
@@ -23,6 +24,8 @@ export interface SandboxAccount extends Ports {
   readonly chat: RecordingChat;
   readonly ledger: MemoryLedger;
   readonly compliance: RecordingCompliance;
+  /** What the alert function imported into Security Hub, when the policy turns it on. */
+  readonly securityHub: RecordingSecurityHub;
 }
 
 export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => new Date() }): SandboxAccount => ({
@@ -32,6 +35,7 @@ export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => ne
   chat: new RecordingChat(),
   ledger: new MemoryLedger(() => clock.now()),
   compliance: new RecordingCompliance(),
+  securityHub: new RecordingSecurityHub(),
   clock,
 });
 

@@ -61,8 +61,8 @@ export interface AsffResource {
   readonly Details?: { readonly AwsSecretsManagerSecret: AsffSecretDetails };
 }
 
-/** The subset of `AwsSecurityFinding` this service writes. */
-export interface AsffFinding {
+/** The subset of `AwsSecurityFinding` this service writes (a type, not an interface, so that it is a plain record of its fields). */
+export type AsffFinding = {
   readonly SchemaVersion: typeof SCHEMA_VERSION;
   readonly Id: string;
   readonly ProductArn: string;
@@ -88,7 +88,7 @@ export interface AsffFinding {
    * them only from here (its users may have changed the top-level ones).
    */
   readonly FindingProviderFields: { readonly Severity: { readonly Label: SeverityLabel; readonly Original: Severity }; readonly Types: readonly string[] };
-}
+};
 
 const BEST_PRACTICES = 'Software and Configuration Checks/AWS Security Best Practices';
 
