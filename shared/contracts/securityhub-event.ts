@@ -12,6 +12,19 @@ import { EventBridgeEnvelopeSchema } from './eventbridge-envelope.js';
 export const SECURITY_HUB_SOURCE = 'aws.securityhub';
 export const FINDINGS_IMPORTED = 'Security Hub Findings - Imported';
 
+/** What this service calls itself in Security Hub: `ProductName`, and the start of every `GeneratorId` and `ProductFields` key it writes. */
+export const PRODUCT_NAME = 'secrets-remediator';
+export const GENERATOR_PREFIX = `${PRODUCT_NAME}/`;
+/** The ProductFields key that names the service's finding in every document it imports. */
+export const FINDING_ID_FIELD = `${PRODUCT_NAME}/findingId`;
+
+/**
+ * True for a finding this service imported itself (its ProductName, its generator, its
+ * ProductFields): never a trigger, or a finding would come back as a finding of itself.
+ */
+export const isOwnImport = (finding: Pick<ImportedFinding, 'ProductName' | 'GeneratorId' | 'ProductFields'>): boolean =>
+  finding.ProductName === PRODUCT_NAME || finding.GeneratorId.startsWith(GENERATOR_PREFIX) || finding.ProductFields?.[FINDING_ID_FIELD] !== undefined;
+
 /** The ASFF resource type of a Secrets Manager secret. */
 export const SECRET_RESOURCE_TYPE = 'AwsSecretsManagerSecret';
 

@@ -13,16 +13,12 @@ import { nextSteps } from '../alerts/advice.js';
 import { truncate } from '../alerts/limits.js';
 import { type ActionResult, type Finding, NO_SECRET, type Severity } from '../contracts/finding.js';
 import type { RuleId } from '../contracts/rule-ids.js';
-import { isSecurityHubControl } from '../contracts/securityhub-event.js';
+import { FINDING_ID_FIELD, GENERATOR_PREFIX, isSecurityHubControl, PRODUCT_NAME } from '../contracts/securityhub-event.js';
 import { ruleById } from '../domain/catalogue.js';
 import { partitionOf } from '../domain/partition.js';
 
 /** The one ASFF version there is. */
 export const SCHEMA_VERSION = '2018-10-08';
-
-/** What this service calls itself in Security Hub: `ProductName`, and the start of every `GeneratorId` and `ProductFields` key. */
-export const PRODUCT_NAME = 'secrets-remediator';
-export const GENERATOR_PREFIX = `${PRODUCT_NAME}/`;
 
 /** Limits of the API reference that the builder keeps (characters, except `findingBytes`). */
 export const ASFF_LIMITS = {
@@ -154,8 +150,6 @@ const GUIDE_PAGES: Readonly<Record<RuleId, string>> = {
 
 /** Each ProductFields key, under the service's own prefix (`aws/` belongs to Security Hub). */
 const field = (name: string): string => `${PRODUCT_NAME}/${name}`;
-/** The ProductFields key that names the finding: what marks a Security Hub finding as this service's own. */
-export const FINDING_ID_FIELD = field('findingId');
 
 /** The default product of an account and region: a custom integration imports under it, from that account. */
 export const defaultProductArn = (account: string, region: string): string =>

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionResult, Finding } from '../../shared/contracts/finding.js';
 import { RULE_IDS } from '../../shared/contracts/rule-ids.js';
-import { ASFF_LIMITS, asffIdOf, defaultProductArn, FINDING_ID_FIELD, RULE_TYPES, toAsff } from '../../shared/securityhub/asff.js';
+import { FINDING_ID_FIELD } from '../../shared/contracts/securityhub-event.js';
+import { ASFF_LIMITS, asffIdOf, defaultProductArn, RULE_TYPES, toAsff } from '../../shared/securityhub/asff.js';
 import { asffProblems } from '../../shared/securityhub/asff-schema.js';
 import { dryRunResult, findingForRule } from '../alerts/findings.js';
 
