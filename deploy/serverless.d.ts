@@ -13,7 +13,13 @@ export interface TemplateResource {
 export interface Serverless {
   readonly serviceDir: string;
   readonly service: {
-    readonly custom?: { readonly slackWebhookReaders?: readonly string[]; readonly [key: string]: unknown };
+    /** `service:` in serverless.yml. */
+    readonly service: string;
+    readonly custom?: {
+      readonly slackWebhookReaders?: readonly string[];
+      readonly ruleRetryPolicy?: { readonly maximumEventAge: number; readonly maximumRetryAttempts: number };
+      readonly [key: string]: unknown;
+    };
     readonly provider: {
       readonly stage?: string;
       readonly region?: string;
