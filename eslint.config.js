@@ -14,7 +14,8 @@ import tseslint from 'typescript-eslint';
  *   policy      the policy file's schema;          ports  the interfaces to AWS
  *   middleware  the middy pieces and baseChain()
  *   domain      the rule catalogue and its pure decisions, the classify use case
- *   alerts / sweep / actions / rules   the use cases of each area, and the EventBridge routes
+ *   alerts / securityhub / sweep / actions / rules   the use cases of each area (Security Hub: ASFF
+ *                                      out through BatchImportFindings), and the EventBridge routes
  *   adapters / sandbox                 AWS behind the ports, and the in-memory account
  *   handlers    one per function: parse, then the use case, on baseChain()
  *   replay / cli                       the local chain and the commands
@@ -26,15 +27,18 @@ const mayImport = {
   middleware: [],
   domain: ['contracts', 'policy', 'ports'],
   alerts: ['contracts', 'policy', 'ports', 'domain'],
-  // The sweep's summary is an alert: it takes the alerts' subject rules (SNS's limit, ASCII only).
-  sweep: ['contracts', 'policy', 'ports', 'domain', 'alerts'],
+  // An ASFF document says what an alert says (its next step is the Recommendation).
+  securityhub: ['contracts', 'policy', 'ports', 'domain', 'alerts'],
+  // The sweep's summary is an alert: it takes the alerts' subject rules (SNS's limit, ASCII only);
+  // `scan` writes ASFF too.
+  sweep: ['contracts', 'policy', 'ports', 'domain', 'alerts', 'securityhub'],
   actions: ['contracts', 'policy', 'ports', 'domain', 'alerts', 'sweep'],
   rules: ['contracts', 'policy'],
   adapters: ['contracts', 'policy', 'ports'],
   sandbox: ['contracts', 'policy', 'ports', 'domain'],
-  handlers: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'sweep', 'actions'],
-  replay: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'sweep', 'actions', 'rules', 'sandbox', 'handlers'],
-  cli: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'sweep', 'actions', 'rules', 'adapters', 'sandbox', 'handlers', 'replay', 'config'],
+  handlers: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'securityhub', 'sweep', 'actions'],
+  replay: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'securityhub', 'sweep', 'actions', 'rules', 'sandbox', 'handlers'],
+  cli: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'securityhub', 'sweep', 'actions', 'rules', 'adapters', 'sandbox', 'handlers', 'replay', 'config'],
 };
 const sdk = ['@aws-sdk/*', 'node:fs', 'node:fs/*', 'node:child_process'];
 

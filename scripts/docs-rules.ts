@@ -21,6 +21,8 @@ const triggerWords = (trigger: Trigger): string => {
       return `any call refused with ${trigger.errorCodePrefix}*`;
     case 'config':
       return `Config ${trigger.managedRules.join(', ')}`;
+    case 'securityhub':
+      return `Security Hub ${trigger.controls.join(', ')}`;
     case 'sweep':
       return 'sweep';
   }

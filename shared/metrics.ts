@@ -79,6 +79,9 @@ export const recordAlert = (channel: string, outcome: string): void => count('Al
 /** A digest's delivery on one channel, by outcome. */
 export const recordDigest = (channel: string, outcome: string): void => count('Digests', { channel, outcome });
 
+/** A finding's import into Security Hub, by outcome (imported, refused, not-writable). */
+export const recordSecurityHubImport = (outcome: string): void => count('SecurityHubImports', { outcome });
+
 /** Channel `none`: an outcome that reached no channel (held, duplicate, ignored, empty). */
 const NO_CHANNEL = 'none';
 /** Channel `any`: a failure, before the use case could say which channel failed. */

@@ -77,3 +77,17 @@ export const rotationStatements = (policy: Pick<Policy, 'rotation'>): { rotate: 
         invoke: { Sid: 'MappedRotationFunctions', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: functions },
       };
 };
+
+/**
+ * The alert function's grant when `securityHub.enabled`: BatchImportFindings on the default
+ * product of the stack's own account and Region only, and only for findings of that account
+ * (`securityhub:TargetAccount` is the finding's AwsAccountId). In organisation mode a member's
+ * findings go through the member's read role instead, which holds the same grant in its account.
+ */
+export const securityHubImportStatement = (): IamStatement => ({
+  Sid: 'ImportFindingsIntoOwnSecurityHub',
+  Effect: 'Allow',
+  Action: 'securityhub:BatchImportFindings',
+  Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
+  Condition: { StringEquals: { 'securityhub:TargetAccount': { Ref: 'AWS::AccountId' } } },
+});

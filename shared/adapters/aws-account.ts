@@ -9,6 +9,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { Policy } from '../policy/schema.js';
@@ -17,6 +18,7 @@ import type { DigestPort } from '../ports/digest.js';
 import type { Ports } from '../ports/index.js';
 import type { LedgerPort } from '../ports/ledger.js';
 import type { ChatPort, NotifierPort } from '../ports/notifier.js';
+import type { SecurityHubFor, SecurityHubPort } from '../ports/security-hub.js';
 import { cloudTrailHistoryAdapter } from './cloudtrail-history.js';
 import { configCompliance } from './config-compliance.js';
 import { dynamoDbDigest } from './dynamodb-digest.js';
@@ -24,6 +26,7 @@ import { dynamoDbLedger } from './dynamodb-ledger.js';
 import { eventBridgeAdapter } from './eventbridge.js';
 import { secretsManagerAdapter } from './secrets-manager.js';
 import { slackWebhookChat } from './slack-webhook.js';
+import { securityHubAdapter } from './security-hub.js';
 import { snsAdapter } from './sns.js';
 
 export interface AwsAccountOptions {
@@ -65,6 +68,23 @@ export const awsLedger = (tableName: string, region?: string) => dynamoDbLedger(
 export const awsCompliance = (region?: string) => configCompliance(new ConfigServiceClient(clientConfig(region)));
 /** CloudTrail's event history (LookupEvents), for `replay --from-cloudtrail`; the reader paces its calls under the quota. */
 export const awsCloudTrailHistory = (region?: string) => cloudTrailHistoryAdapter(new CloudTrailClient(clientConfig(region)));
+
+/**
+ * Security Hub with the function's own credentials, one client per Region, made when first
+ * needed: with one account, the deployment's own Security Hub (the export refuses any other
+ * account before it asks).
+ */
+export const awsSecurityHubFor = (): SecurityHubFor => {
+  const byRegion = new Map<string, SecurityHubPort>();
+  return ({ region }) => {
+    let port = byRegion.get(region);
+    if (!port) {
+      port = securityHubAdapter(new SecurityHubClient(clientConfig(region)));
+      byRegion.set(region, port);
+    }
+    return port;
+  };
+};
 
 /** The region an ARN names (`arn:aws:secretsmanager:eu-west-1:...`), when it names one. */
 const regionOfArn = (arn: string): string | undefined => (arn.startsWith('arn:') ? arn.split(':')[3] || undefined : undefined);

@@ -41,7 +41,7 @@ interface SdkErrorShape {
   $retryable?: unknown;
 }
 
-export type AwsService = 'secretsmanager' | 'events' | 'sns' | 'dynamodb' | 'config';
+export type AwsService = 'secretsmanager' | 'events' | 'sns' | 'dynamodb' | 'config' | 'securityhub';
 
 export const mapAwsError = (error: unknown, service: AwsService, operation: string): unknown => {
   if (!(error instanceof Error)) return error;
@@ -50,6 +50,10 @@ export const mapAwsError = (error: unknown, service: AwsService, operation: stri
   if (service === 'secretsmanager' && notFound.has(name)) return new SecretNotFoundError(text, { cause: error });
   if (service === 'secretsmanager' && invalidSecretState.has(name)) return new InvalidSecretStateError(text, { cause: error });
   if (denied.has(name)) return new PermissionDeniedError(text, { cause: error });
+  // Security Hub's answer when it is not enabled in the account and Region (or the caller may not use it).
+  if (service === 'securityhub' && name === 'InvalidAccessException') {
+    return new PermissionDeniedError(`${text} (is Security Hub enabled in this account and Region?)`, { cause: error });
+  }
   if (throttlingToo.has(name) || isThrottlingError(error as SdkError)) return new ThrottlingError(text, { cause: error });
   if (transient.has(name) || $fault === 'server' || $retryable) return new TransientAwsError(text, { cause: error });
   return error;

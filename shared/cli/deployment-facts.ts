@@ -11,6 +11,7 @@
  *   tsx shared/cli/deployment-facts.ts exemption-denials --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts role-names --stage prod --region eu-west-1 [policy.yml]
  *   tsx shared/cli/deployment-facts.ts organisation --stage prod --region eu-west-1 [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts security-hub --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts all --stage prod --region eu-west-1 [policy.yml]
  *
  * `all` prints every fact at once, `{ "<fact>": { "value": ... } | { "error": "..." } }`: packaging
@@ -18,7 +19,7 @@
  * that read it, with its own message.
  */
 import { Argument, Command } from 'commander';
-import { exemptionDenials, rotationStatements } from '../actions/iam-statements.js';
+import { exemptionDenials, rotationStatements, securityHubImportStatement } from '../actions/iam-statements.js';
 import { mappedRotationFunctions } from '../actions/rotation-functions.js';
 import { serviceRoleNames } from '../domain/service-roles.js';
 import { loadPolicy } from '../policy/load-policy.js';
@@ -26,6 +27,7 @@ import { organisationDeployment } from './organisation-deployment.js';
 import type { Policy } from '../policy/schema.js';
 import { configCompliancePattern } from '../rules/config-pattern.js';
 import { readCallsPattern } from '../rules/read-calls-pattern.js';
+import { securityHubRoute } from '../rules/routes.js';
 
 /** Where the stack goes: the stage and the region being packaged. */
 interface Target {
@@ -51,6 +53,13 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
   'rotation-statements': (policy) => rotationStatements(policy),
   /** Per action, the Deny of its writes on secrets that carry the exemption tag. */
   'exemption-denials': (policy) => exemptionDenials(policy),
+  /**
+   * Security Hub both ways, or null when the policy leaves it off: the rule that takes its control
+   * findings to classify, and the alert function's BatchImportFindings grant
+   * (deploy/plugins/security-hub.cjs adds both only then).
+   */
+  'security-hub': (policy) =>
+    policy.securityHub.enabled ? { pattern: securityHubRoute.pattern, target: securityHubRoute.target, importer: 'alert', statement: securityHubImportStatement() } : null,
   /** Each function's role name for the stage and region: the names shared/domain/actor.ts recognises. */
   'role-names': (_policy, { stage, region }) => serviceRoleNames(stage, region),
   /**

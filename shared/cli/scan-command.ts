@@ -47,7 +47,7 @@ export const scanCommand = (): Command =>
   .option('--profile <name>', 'AWS profile from ~/.aws/config (default: the credential chain)')
   .option('--policy <file>', 'the policy file (default: policy.yml; events/policy.yml with --sandbox)')
   .option('--stage <stage>', 'the stage whose overrides in the policy apply', 'dev')
-  .option('--output <file...>', `write findings to FILE, by its extension: ${OUTPUT_EXTENSIONS.join(', ')} (.sarif: SARIF 2.1.0); "-" or /dev/stdout: JSON on standard output (the report then goes to standard error)`, [])
+  .option('--output <file...>', `write findings to FILE, by its extension: ${OUTPUT_EXTENSIONS.join(', ')} (.sarif: SARIF 2.1.0; .asff.json: ASFF for Security Hub); "-" or /dev/stdout: JSON on standard output (the report then goes to standard error)`, [])
   .addOption(
     new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists ("none": never)')
       .choices([...SeveritySchema.options, 'none'])

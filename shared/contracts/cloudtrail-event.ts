@@ -12,6 +12,7 @@ import { describeIssues } from './zod-issues.js';
 import * as z from './zod.js';
 import { InvalidEventError } from '../errors.js';
 import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, type ConfigComplianceEvent, ConfigComplianceEventSchema } from './config-event.js';
+import { FINDINGS_IMPORTED, SECURITY_HUB_SOURCE, type SecurityHubFindingsEvent, SecurityHubFindingsEventSchema, splitFindings } from './securityhub-event.js';
 
 /** The detail-types CloudTrail's events arrive with on EventBridge. */
 export const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
@@ -102,16 +103,41 @@ export const parseWith = <S extends z.core.$ZodType>(schema: S, raw: unknown): z
 /** Parses a CloudTrail-in-EventBridge event or throws `InvalidEventError` naming each problem. */
 export const parseCloudTrailEvent = (raw: unknown): CloudTrailEvent => parseWith(CloudTrailEventSchema, raw);
 
-/** What `classify` takes: a CloudTrail event, or a Config compliance change. */
+/**
+ * What `classify` takes: a CloudTrail event, a Config compliance change, or a Security Hub
+ * finding (in its event, with that finding alone: see `parseClassifiableEvents`).
+ */
 export type ClassifiableEvent =
   | { readonly kind: 'cloudtrail'; readonly event: CloudTrailEvent }
-  | { readonly kind: 'config'; readonly event: ConfigComplianceEvent };
+  | { readonly kind: 'config'; readonly event: ConfigComplianceEvent }
+  | { readonly kind: 'securityhub'; readonly event: SecurityHubFindingsEvent };
 
-/** Parses either shape, chosen by `source` and `detail-type`; throws `InvalidEventError` naming each problem. */
+const isSecurityHubEvent = (value: unknown): boolean => isObject(value) && value.source === SECURITY_HUB_SOURCE && value['detail-type'] === FINDINGS_IMPORTED;
+
+/**
+ * Every event in `raw`, each to classify on its own: one, except for a Security Hub event, which
+ * gives one per finding it carries. Throws `InvalidEventError` naming each problem.
+ */
+export const parseClassifiableEvents = (raw: unknown): ClassifiableEvent[] => {
+  const value = typeof raw === 'string' ? parseJson(raw) : raw;
+  if (isSecurityHubEvent(value)) return splitFindings(parseWith(SecurityHubFindingsEventSchema, value)).map((event) => ({ kind: 'securityhub', event }));
+  return [parseClassifiableEvent(value)];
+};
+
+/**
+ * Parses any of the shapes, chosen by `source` and `detail-type`; throws `InvalidEventError`
+ * naming each problem. A Security Hub event must carry one finding (what a finding's record
+ * holds); `parseClassifiableEvents` takes any number.
+ */
 export const parseClassifiableEvent = (raw: unknown): ClassifiableEvent => {
   const value = typeof raw === 'string' ? parseJson(raw) : raw;
   if (isObject(value) && value.source === CONFIG_SOURCE && value['detail-type'] === CONFIG_COMPLIANCE_CHANGE) {
     return { kind: 'config', event: parseWith(ConfigComplianceEventSchema, value) };
+  }
+  if (isSecurityHubEvent(value)) {
+    const event = parseWith(SecurityHubFindingsEventSchema, value);
+    if (event.detail.findings.length !== 1) throw new InvalidEventError([`detail.findings: ${event.detail.findings.length} findings, where one was expected`]);
+    return { kind: 'securityhub', event };
   }
   return { kind: 'cloudtrail', event: parseWith(CloudTrailEventSchema, value) };
 };

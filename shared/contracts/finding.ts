@@ -110,6 +110,8 @@ export const EvidenceSchema = z.partial(
     configRuleName: z.string(),
     managedRule: z.string(),
     annotation: z.string(),
+    /** The Security Hub finding (its Id) a control finding trigger came from. */
+    securityHubFindingId: z.string(),
     /** The policy entry that made the rule apply (a name glob, a tag key). */
     policyMatch: z.string(),
     // access-denied-burst: what one principal was refused within the window.

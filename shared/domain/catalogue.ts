@@ -16,6 +16,8 @@ import { matchesGlob } from '../policy/glob.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
 import type { ManagedRule } from '../contracts/config-event.js';
+import { CONTROL_MANAGED_RULES, importedFindingOf, isSecurityHubControl, type SecurityHubControl } from '../contracts/securityhub-event.js';
+import { securityHubFindingKey, securityHubRefusal } from './securityhub-finding.js';
 import { managedRuleOf } from './config-rules.js';
 import { AWS_MANAGED_KEY_ALIAS, judgeKmsKey } from './kms-key.js';
 import { ACCESS_DENIED_PREFIX, countedPrincipal, type DeniedTally } from './denied-calls.js';
@@ -38,6 +40,8 @@ export type Trigger =
   /** Any API call refused with an `errorCode` that starts with `errorCodePrefix`, whatever its name. */
   | { readonly source: 'denied-call'; readonly detailType: string; readonly errorCodePrefix: string }
   | { readonly source: 'config'; readonly managedRules: readonly ManagedRule[] }
+  /** A Security Hub control finding, FAILED, ACTIVE and NEW or NOTIFIED, for one of these controls. */
+  | { readonly source: 'securityhub'; readonly controls: readonly SecurityHubControl[] }
   /** The scheduled sweep (and the `scan` command): the check of that name in `shared/sweep/checks.ts`. */
   | { readonly source: 'sweep' };
 
@@ -189,7 +193,31 @@ const kmsVerdict = (input: RuleInput, keyId: string | undefined): Verdict => {
   return judged.allowed ? silent(judged.reason) : fires(judged.reason, { kmsKeyId: keyId || AWS_MANAGED_KEY_ALIAS });
 };
 
+/** The control a Security Hub finding is about, when the event is one. */
+const securityHubControlOf = (input: RuleInput): string | undefined =>
+  input.event.kind === 'securityhub' ? importedFindingOf(input.event.event).Compliance?.SecurityControlId : undefined;
+
+/**
+ * A Security Hub control finding: it fires like the Config rule the control runs, once per
+ * Security Hub finding and day (Security Hub sends the finding again at every update).
+ */
+const securityHubVerdict = (input: RuleInput, reason: string): Verdict => {
+  if (input.event.kind !== 'securityhub') return silent('not a Security Hub finding');
+  const finding = importedFindingOf(input.event.event);
+  const refusal = securityHubRefusal(finding);
+  if (refusal) return silent(refusal);
+  const control = finding.Compliance?.SecurityControlId ?? 'a control';
+  return {
+    fires: true,
+    reason: `Security Hub control ${control} found the secret FAILED: ${reason}`,
+    evidence: { securityHubFindingId: finding.Id, ...(isSecurityHubControl(control) ? { managedRule: CONTROL_MANAGED_RULES[control] } : {}) },
+    control,
+    findingKey: securityHubFindingKey(finding, input.event.event.time),
+  };
+};
+
 const configVerdict = (input: RuleInput, reason: string, control?: string): Verdict => {
+  if (input.event.kind === 'securityhub') return securityHubVerdict(input, reason);
   if (input.event.kind !== 'config') return silent('not a Config compliance change');
   const detail = input.event.event.detail;
   const annotation = detail.newEvaluationResult.annotation ?? undefined;
@@ -201,9 +229,15 @@ const configVerdict = (input: RuleInput, reason: string, control?: string): Verd
   );
 };
 
+/** The managed rule a Config change is about, or the one the Security Hub control runs, when it is one of `rules`. */
 const managedRuleIs = (input: RuleInput, rules: readonly ManagedRule[]): ManagedRule | undefined => {
-  if (input.event.kind !== 'config') return undefined;
-  const managed = managedRuleOf(input.event.event.detail.configRuleName, input.policy.configRules);
+  const control = securityHubControlOf(input);
+  const managed =
+    input.event.kind === 'config'
+      ? managedRuleOf(input.event.event.detail.configRuleName, input.policy.configRules)
+      : control !== undefined && isSecurityHubControl(control)
+        ? CONTROL_MANAGED_RULES[control]
+        : undefined;
   return managed && rules.includes(managed) ? managed : undefined;
 };
 
@@ -505,8 +539,8 @@ const ruleTable = [
   {
     id: 'rotation-missing',
     title: 'Rotation not enabled',
-    triggers: [SWEEP, { source: 'config', managedRules: ['secretsmanager-rotation-enabled-check'] }],
-    condition: 'Config secretsmanager-rotation-enabled-check NON_COMPLIANT',
+    triggers: [SWEEP, { source: 'config', managedRules: ['secretsmanager-rotation-enabled-check'] }, { source: 'securityhub', controls: ['SecretsManager.1'] }],
+    condition: 'Config secretsmanager-rotation-enabled-check NON_COMPLIANT, or Security Hub SecretsManager.1 FAILED',
     severity: 'medium',
     control: 'SecretsManager.1',
     actions: ['enable-rotation'],
@@ -515,8 +549,13 @@ const ruleTable = [
   {
     id: 'rotation-overdue',
     title: 'Rotation overdue',
-    triggers: [SWEEP, { source: 'config', managedRules: ['secretsmanager-scheduled-rotation-success-check', 'secretsmanager-secret-periodic-rotation'] }],
-    condition: 'Config secretsmanager-scheduled-rotation-success-check (SM.2) or secretsmanager-secret-periodic-rotation (SM.4) NON_COMPLIANT',
+    triggers: [
+      SWEEP,
+      { source: 'config', managedRules: ['secretsmanager-scheduled-rotation-success-check', 'secretsmanager-secret-periodic-rotation'] },
+      { source: 'securityhub', controls: ['SecretsManager.2', 'SecretsManager.4'] },
+    ],
+    condition:
+      'Config secretsmanager-scheduled-rotation-success-check (SM.2) or secretsmanager-secret-periodic-rotation (SM.4) NON_COMPLIANT, or Security Hub SecretsManager.2 or SecretsManager.4 FAILED',
     severity: 'high',
     control: 'SecretsManager.4',
     actions: [],
@@ -528,8 +567,8 @@ const ruleTable = [
   {
     id: 'unused',
     title: 'Secret unused',
-    triggers: [SWEEP, { source: 'config', managedRules: ['secretsmanager-secret-unused'] }],
-    condition: 'Config secretsmanager-secret-unused NON_COMPLIANT',
+    triggers: [SWEEP, { source: 'config', managedRules: ['secretsmanager-secret-unused'] }, { source: 'securityhub', controls: ['SecretsManager.3'] }],
+    condition: 'Config secretsmanager-secret-unused NON_COMPLIANT, or Security Hub SecretsManager.3 FAILED',
     severity: 'low',
     control: 'SecretsManager.3',
     actions: [],
@@ -588,6 +627,10 @@ export const ruleById = (id: RuleId): Rule => {
 
 /** The rules an event triggers (before their conditions are checked). */
 export const rulesTriggeredBy = (event: ClassifiableEvent, policy: Policy): readonly Rule[] => {
+  if (event.kind === 'securityhub') {
+    const control = importedFindingOf(event.event).Compliance?.SecurityControlId;
+    return rules.filter((rule) => rule.triggers.some((t) => t.source === 'securityhub' && control !== undefined && (t.controls as readonly string[]).includes(control)));
+  }
   if (event.kind === 'config') {
     const managed = managedRuleOf(event.event.detail.configRuleName, policy.configRules);
     return managed ? rules.filter((rule) => rule.triggers.some((t) => t.source === 'config' && t.managedRules.includes(managed))) : [];

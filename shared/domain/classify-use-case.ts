@@ -30,7 +30,7 @@ export type ClassifyPorts = Pick<Ports, 'bus' | 'secrets' | 'ledger' | 'clock'> 
  * its rule says so.
  */
 export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPorts, context: ClassifyContext): Promise<ClassifyOutcome> => {
-  logger.appendKeys({ eventId: event.event.id, eventName: event.kind === 'cloudtrail' ? event.event.detail.eventName : event.event.detail.configRuleName });
+  logger.appendKeys({ eventId: event.event.id, eventName: eventNameOf(event) });
   const prepared = prepare(event, context);
   if (prepared.kind === 'ignored') {
     logger.info('event ignored', { reason: prepared.reason });
@@ -63,6 +63,31 @@ export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPor
     findings: findings.map((f) => ({ findingId: f.id, ruleId: f.rule, severity: f.severity, reason: f.reason, actions: f.actions })),
   });
   return { status: 'published', findings: findings.map((f) => f.id) };
+};
+
+/** What the log calls the event: the API call, the Config rule, or the Security Hub control. */
+const eventNameOf = (event: ClassifiableEvent): string => {
+  switch (event.kind) {
+    case 'cloudtrail':
+      return event.event.detail.eventName;
+    case 'config':
+      return event.event.detail.configRuleName;
+    case 'securityhub':
+      return event.event.detail.findings[0]?.Compliance?.SecurityControlId ?? 'Security Hub finding';
+  }
+};
+
+/**
+ * The outcomes of an event's parts (a Security Hub event's findings) as one: published when any
+ * part published, every part's reasons otherwise. A single outcome is itself.
+ */
+export const mergeOutcomes = (outcomes: readonly ClassifyOutcome[]): ClassifyOutcome => {
+  const [only] = outcomes;
+  if (outcomes.length === 1 && only) return only;
+  const published = outcomes.flatMap((o) => (o.status === 'published' ? o.findings : []));
+  if (published.length > 0) return { status: 'published', findings: published };
+  const reasons = outcomes.flatMap((o) => (o.status === 'no-finding' ? o.reasons : o.status === 'ignored' ? [o.reason] : []));
+  return outcomes.every((o) => o.status === 'ignored') ? { status: 'ignored', reason: reasons.join('; ') } : { status: 'no-finding', reasons };
 };
 
 const reportsOnce = (finding: Finding): boolean => ruleById(finding.rule).reportOnce === true;

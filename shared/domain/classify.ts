@@ -9,6 +9,7 @@ import type { ClassifiableEvent } from '../contracts/cloudtrail-event.js';
 import { redactFinding } from '../contracts/clean-finding.js';
 import { type Actor, type EventRef, type Evidence, type Finding, MAX_RECORD_BYTES, NO_SECRET, type SecretRef } from '../contracts/finding.js';
 import { isSecretsManagerId } from '../contracts/hostile-text.js';
+import { importedFindingOf, isOwnImport, SECRET_RESOURCE_TYPE } from '../contracts/securityhub-event.js';
 import { InvalidEventError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
@@ -57,10 +58,14 @@ export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Pre
   if (foreign !== undefined) {
     return { kind: 'ignored', reason: `${describeEvent(event)} happened in account ${foreign}, not in this account ${context.account}: events from other accounts are never acted on` };
   }
+  // Security Hub sends the findings this service imports like any other: never a trigger (no loop).
+  if (event.kind === 'securityhub' && isOwnImport(importedFindingOf(event.event))) {
+    return { kind: 'ignored', reason: `${describeEvent(event)} was imported by this service itself: never acted on` };
+  }
   const triggered = rulesTriggeredBy(event, context.policy);
   if (triggered.length === 0) return { kind: 'ignored', reason: `no rule for ${describeEvent(event)}` };
   const byFilters = event.kind === 'cloudtrail' && event.event.detail.eventName === 'BatchGetSecretValue' && secretIdList(event.event).length === 0;
-  const found = byFilters ? undefined : event.kind === 'cloudtrail' ? locateSecret(event.event) : configSecret(event);
+  const found = byFilters ? undefined : event.kind === 'cloudtrail' ? locateSecret(event.event) : event.kind === 'config' ? configSecret(event) : securityHubSecret(event);
   // Rules about a secret need the event to name one; rules about the caller (a burst of refused calls) do not.
   const rules = found ? triggered : triggered.filter((rule) => rule.aboutCaller);
   if (rules.length === 0 && byFilters) {
@@ -70,7 +75,8 @@ export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Pre
     throw new InvalidEventError([`${describeEvent(event)}: names no secret (looked in ${secretLocationPaths.join(', ')})`]);
   }
   const located = found ?? noSecret(event, byFilters);
-  const actor = event.kind === 'cloudtrail' ? actorOf(event.event.detail, { allowedAdmins: context.policy.allowedAdmins }) : CONFIG_ACTOR;
+  const actor =
+    event.kind === 'cloudtrail' ? actorOf(event.event.detail, { allowedAdmins: context.policy.allowedAdmins }) : event.kind === 'config' ? CONFIG_ACTOR : SECURITY_HUB_ACTOR;
   if (actor.kind === 'service-role') {
     return { kind: 'ignored', reason: `caused by this service's own role ${actor.principal}: never acted on` };
   }
@@ -151,7 +157,12 @@ const carryRecord = (event: ClassifiableEvent): Pick<Finding, 'record' | 'record
  */
 export const foreignAccountOf = (event: ClassifiableEvent, account: string | undefined): string | undefined => {
   if (account === undefined) return undefined;
-  const named = [event.event.account, ...(event.kind === 'cloudtrail' && event.event.detail.recipientAccountId ? [event.event.detail.recipientAccountId] : [])];
+  const named = [
+    event.event.account,
+    ...(event.kind === 'cloudtrail' && event.event.detail.recipientAccountId ? [event.event.detail.recipientAccountId] : []),
+    // A Security Hub finding names the account it is about: an administrator account's Security Hub sends its members' too.
+    ...(event.kind === 'securityhub' ? [importedFindingOf(event.event).AwsAccountId] : []),
+  ];
   return named.find((other) => other !== account);
 };
 
@@ -213,6 +224,18 @@ const noSecret = (event: ClassifiableEvent, byFilters: boolean): LocatedSecret =
 
 const CONFIG_ACTOR: Actor = { kind: 'aws-service', principal: 'config.amazonaws.com', isPerson: false, isAllowedAdmin: false };
 
+const SECURITY_HUB_ACTOR: Actor = { kind: 'aws-service', principal: 'securityhub.amazonaws.com', isPerson: false, isAllowedAdmin: false };
+
+/** The secret a Security Hub finding is about: its first AwsSecretsManagerSecret resource, by its ARN. */
+const securityHubSecret = (event: Extract<ClassifiableEvent, { kind: 'securityhub' }>) => {
+  const finding = importedFindingOf(event.event);
+  const index = finding.Resources.findIndex((resource) => resource.Type === SECRET_RESOURCE_TYPE && resource.Id.trim() !== '');
+  const resource = finding.Resources[index];
+  if (!resource) return undefined;
+  const where = { account: finding.AwsAccountId, region: resource.Region ?? finding.Region ?? event.event.region };
+  return secretRef(resource.Id.trim(), `detail.findings[0].Resources[${index}].Id`, where);
+};
+
 const configSecret = (event: Extract<ClassifiableEvent, { kind: 'config' }>) => {
   const { detail } = event.event;
   return detail.resourceId.trim() === ''
@@ -220,12 +243,30 @@ const configSecret = (event: Extract<ClassifiableEvent, { kind: 'config' }>) => 
     : secretRef(detail.resourceId.trim(), 'detail.resourceId', { account: detail.awsAccountId, region: detail.awsRegion });
 };
 
-const describeEvent = (event: ClassifiableEvent): string =>
-  event.kind === 'config'
-    ? `Config rule ${event.event.detail.configRuleName}`
-    : `${event.event['detail-type']} ${event.event.detail.eventName}`;
+const describeEvent = (event: ClassifiableEvent): string => {
+  switch (event.kind) {
+    case 'config':
+      return `Config rule ${event.event.detail.configRuleName}`;
+    case 'securityhub':
+      return `Security Hub finding ${importedFindingOf(event.event).Compliance?.SecurityControlId ?? importedFindingOf(event.event).GeneratorId}`;
+    case 'cloudtrail':
+      return `${event.event['detail-type']} ${event.event.detail.eventName}`;
+  }
+};
 
 const eventRef = (classifiable: ClassifiableEvent): EventRef => {
+  if (classifiable.kind === 'securityhub') {
+    const { event } = classifiable;
+    const finding = importedFindingOf(event);
+    return {
+      id: event.id,
+      name: `${finding.Compliance?.Status ?? 'FAILED'} ${finding.Compliance?.SecurityControlId ?? finding.GeneratorId}`,
+      detailType: event['detail-type'],
+      time: finding.UpdatedAt ?? event.time,
+      account: event.account,
+      region: event.region,
+    };
+  }
   if (classifiable.kind === 'config') {
     const { event } = classifiable;
     return {

@@ -1,6 +1,8 @@
 /**
  * alert: a "Secret Finding" that plans no action, or a "Remediation Result", in; the alert use
- * case (shared/alerts/alert-use-case.ts) decides and sends the finding's one alert.
+ * case (shared/alerts/alert-use-case.ts) decides and sends the finding's one alert, and — when
+ * the policy turns `securityHub` on — the finding goes to Security Hub as ASFF
+ * (shared/securityhub/export.ts): this function sees every finding once it has settled.
  */
 import { type AlertOutcome as Sent, type AlertPorts, alertUseCase, type AlertUseCaseSettings } from '../alerts/alert-use-case.js';
 import { parseWith } from '../contracts/cloudtrail-event.js';
@@ -12,24 +14,47 @@ import {
   RESULT_DETAIL_TYPE,
   SecretFindingEventSchema,
 } from '../contracts/finding.js';
-import { InvalidEventError } from '../errors.js';
+import { ConfigError, InvalidEventError } from '../errors.js';
 import { logger } from '../logger.js';
 import { countingFailures, recordAlert, recordAlertOutcome } from '../metrics.js';
 import { baseChain } from '../middleware/base-chain.js';
 import type { Rejected } from '../middleware/settle-errors.js';
+import type { SecurityHubFor } from '../ports/security-hub.js';
+import { type ExportOutcome, securityHubExport } from '../securityhub/export.js';
+import { deploymentOf } from './deployment.js';
 
 export type { AlertPorts } from '../alerts/alert-use-case.js';
-export type AlertOutcome = Sent | Rejected;
+/** The alert's outcome, and the Security Hub import's when the policy turns it on. */
+export type AlertOutcome = (Sent & { readonly securityHub?: ExportOutcome }) | Rejected;
 
-export const makeHandler = (ports: AlertPorts, settings: AlertUseCaseSettings) => {
+/** The alert's ports, and Security Hub's by account and Region (required when `securityHub.enabled`). */
+export type AlertHandlerPorts = AlertPorts & { readonly securityHubFor?: SecurityHubFor };
+
+export interface AlertHandlerSettings extends AlertUseCaseSettings {
+  readonly securityHub?: { readonly enabled: boolean };
+  /** Organisation mode: findings of member accounts go to the members' Security Hubs. */
+  readonly organisation?: boolean;
+}
+
+export const makeHandler = (ports: AlertHandlerPorts, settings: AlertHandlerSettings) => {
   const alert = alertUseCase(ports, settings);
+  const toSecurityHub = securityHubOf(ports, settings);
   return baseChain<AlertOutcome>().handler(async (raw, context): Promise<AlertOutcome> => {
     const { finding, result } = parseAlertInput(raw);
     logger.appendKeys({ eventId: finding.event.id, findingId: finding.id, ruleId: finding.rule, secretArn: finding.secret.id });
     const outcome = await countingFailures(recordAlert, () => alert(finding, result, () => context.getRemainingTimeInMillis()));
     recordAlertOutcome(outcome);
-    return outcome;
+    // After the alert: a failed import fails the invocation, and the retry finds the alert claimed.
+    if (!toSecurityHub) return outcome;
+    return { ...outcome, securityHub: await toSecurityHub(finding, result, deploymentOf(context)) };
   });
+};
+
+/** The Security Hub export when the policy turns it on; checked at cold start, not on the first finding. */
+const securityHubOf = (ports: AlertHandlerPorts, settings: AlertHandlerSettings) => {
+  if (!settings.securityHub?.enabled) return undefined;
+  if (!ports.securityHubFor) throw new ConfigError('securityHub.enabled is on but the alert function has no Security Hub client: give it one (shared/adapters/aws-account.ts awsSecurityHubFor)');
+  return securityHubExport({ securityHubFor: ports.securityHubFor, clock: ports.clock }, { organisation: settings.organisation ?? false });
 };
 
 const parseAlertInput = (raw: unknown): { finding: Finding; result?: ActionResult } => {

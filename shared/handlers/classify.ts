@@ -1,10 +1,11 @@
 /**
- * classify: a Secrets Manager CloudTrail event or a Config compliance change in; the classify
- * use case (shared/domain/classify-use-case.ts) publishes its "Secret Finding" events.
+ * classify: a Secrets Manager CloudTrail event, a Config compliance change or a Security Hub
+ * control finding in; the classify use case (shared/domain/classify-use-case.ts) publishes its
+ * "Secret Finding" events — for a Security Hub event, for each finding it carries.
  */
-import { parseClassifiableEvent } from '../contracts/cloudtrail-event.js';
+import { parseClassifiableEvents } from '../contracts/cloudtrail-event.js';
 import type { ClassifyContext } from '../domain/classify.js';
-import { type ClassifyOutcome as Classified, classifyEvent, type ClassifyPorts } from '../domain/classify-use-case.js';
+import { type ClassifyOutcome as Classified, classifyEvent, type ClassifyPorts, mergeOutcomes } from '../domain/classify-use-case.js';
 import { baseChain } from '../middleware/base-chain.js';
 import { deploymentOf } from './deployment.js';
 import type { Rejected } from '../middleware/settle-errors.js';
@@ -15,10 +16,12 @@ export type ClassifyOutcome = Classified | Rejected;
 export type ClassifyHandlerPorts = Omit<ClassifyPorts, 'remainingMs'>;
 
 export const makeHandler = (ports: ClassifyHandlerPorts, context: ClassifyContext) =>
-  baseChain<ClassifyOutcome>().handler((raw, lambdaContext) =>
-    classifyEvent(
-      parseClassifiableEvent(raw),
-      { ...ports, remainingMs: () => lambdaContext.getRemainingTimeInMillis() },
-      { ...context, account: context.account ?? deploymentOf(lambdaContext).account },
-    ),
-  );
+  baseChain<ClassifyOutcome>().handler(async (raw, lambdaContext) => {
+    const events = parseClassifiableEvents(raw);
+    const withTime = { ...ports, remainingMs: () => lambdaContext.getRemainingTimeInMillis() };
+    const withAccount = { ...context, account: context.account ?? deploymentOf(lambdaContext).account };
+    const outcomes: Classified[] = [];
+    // One after another: each publishes before the next is judged, so a failure leaves the rest to the retry.
+    for (const event of events) outcomes.push(await classifyEvent(event, withTime, withAccount));
+    return mergeOutcomes(outcomes);
+  });

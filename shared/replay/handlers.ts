@@ -19,8 +19,10 @@ import type { DigestPort } from '../ports/digest.js';
 import type { Ports } from '../ports/index.js';
 import type { ChatPort } from '../ports/notifier.js';
 import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
+import type { SecurityHubFor } from '../ports/security-hub.js';
 import { MemoryDigest } from '../sandbox/memory-digest.js';
 import { RecordingChat } from '../sandbox/recording-chat.js';
+import { RecordingSecurityHub } from '../sandbox/recording-security-hub.js';
 import type { Handlers } from './chain.js';
 
 export interface LocalSettings {
@@ -28,8 +30,13 @@ export interface LocalSettings {
   readonly mode: Mode;
 }
 
-/** The ports of a replay: the account's, and Slack, the digest store and CloudTrail's event history when it has them. */
-export type LocalPorts = Ports & { readonly chat?: ChatPort; readonly digest?: DigestPort; readonly history?: CloudTrailHistoryPort };
+/** The ports of a replay: the account's, and Slack, the digest store, CloudTrail's event history and Security Hub when it has them. */
+export type LocalPorts = Ports & {
+  readonly chat?: ChatPort;
+  readonly digest?: DigestPort;
+  readonly history?: CloudTrailHistoryPort;
+  readonly securityHub?: { readonly securityHubFor: SecurityHubFor };
+};
 
 /**
  * A clock past the end of every window open now, so that invoking alert-digest flushes every
@@ -46,13 +53,14 @@ const pastOpenWindows = (clock: Clock, policy: Policy): Clock => ({
  */
 export const localHandlers = (ports: LocalPorts, { policy, mode }: LocalSettings): Handlers => {
   const alertPorts = { ...ports, chat: ports.chat ?? new RecordingChat(), digest: ports.digest ?? new MemoryDigest() };
+  const { securityHubFor } = ports.securityHub ?? new RecordingSecurityHub();
   return {
     classify: makeClassify(ports, { policy }),
     'clear-stale-pending': makeActionHandler(clearStalePendingAction, ports, { policy, mode }),
     'enable-rotation': makeActionHandler(enableRotationAction, ports, { policy, mode }),
     'restore-secret': makeActionHandler(restoreSecretAction, ports, { policy, mode }),
     'remove-public-statements': makeActionHandler(removePublicStatementsAction, ports, { policy, mode }),
-    alert: makeAlert(alertPorts, { alerts: policy.alerts }),
+    alert: makeAlert({ ...alertPorts, securityHubFor }, { alerts: policy.alerts, securityHub: policy.securityHub, organisation: policy.organisation.enabled }),
     'alert-digest': makeAlertDigest({ ...alertPorts, clock: pastOpenWindows(ports.clock, policy) }, { alerts: policy.alerts }),
     sweep: makeSweep(ports, { policy }),
   };

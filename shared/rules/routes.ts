@@ -16,6 +16,7 @@ import type { EventPattern } from './match-pattern.js';
 import { readCallsPattern } from './read-calls-pattern.js';
 import rotationServiceEvents from './rotation-service-events.pattern.json' with { type: 'json' };
 import secretsManagerApiCalls from './secretsmanager-api-calls.pattern.json' with { type: 'json' };
+import securityHubFindings from './securityhub-findings.pattern.json' with { type: 'json' };
 import sweepContinuations from './sweep-continuations.pattern.json' with { type: 'json' };
 
 /** `default`: the account's default bus, where CloudTrail events arrive. `project`: the service's own bus. */
@@ -80,11 +81,21 @@ const fromPolicy: Readonly<Record<string, (policy: Pick<Policy, 'configRules' | 
 };
 
 /**
- * The routes of a deployment: the Config pattern also matches the policy's own names for the
- * managed rules, and the read-calls pattern lets through the reads of the secrets `vpcEndpoints` names.
+ * Security Hub's failed SecretsManager.1-4 control findings, only when the policy turns
+ * `securityHub` on: Security Hub's own (its product ARN), so the findings this service imports
+ * itself never come back as triggers. serverless.yml gets it from deploy/plugins/security-hub.cjs.
  */
-export const routesFor = (policy: Pick<Policy, 'configRules' | 'vpcEndpoints'>): readonly Route[] =>
-  routes.map((route) => {
+export const securityHubRoute: Route = { name: 'securityhub-findings', bus: 'default', pattern: securityHubFindings, target: 'classify' };
+
+/**
+ * The routes of a deployment: the Config pattern also matches the policy's own names for the
+ * managed rules, the read-calls pattern lets through the reads of the secrets `vpcEndpoints`
+ * names, and Security Hub's control findings come in when `securityHub.enabled`.
+ */
+export const routesFor = (policy: Pick<Policy, 'configRules' | 'vpcEndpoints'> & { readonly securityHub?: { readonly enabled: boolean } }): readonly Route[] => [
+  ...routes.map((route) => {
     const patternFor = fromPolicy[route.name];
     return patternFor ? { ...route, pattern: patternFor(policy) } : route;
-  });
+  }),
+  ...(policy.securityHub?.enabled ? [securityHubRoute] : []),
+];

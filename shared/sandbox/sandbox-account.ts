@@ -11,6 +11,7 @@ import { MemoryLedger, RecordingCompliance } from './memory-ledger.js';
 import { RecordingBus } from './recording-bus.js';
 import { RecordingChat } from './recording-chat.js';
 import { RecordingNotifier } from './recording-notifier.js';
+import { RecordingSecurityHub } from './recording-security-hub.js';
 import { SandboxSecrets } from './sandbox-secrets.js';
 import { type AccountSeed, parseAccountSeed } from './seed.js';
 
@@ -26,6 +27,8 @@ export interface SandboxAccount extends Ports {
   readonly compliance: RecordingCompliance;
   /** CloudTrail's event history: the seed's `cloudTrail` records. */
   readonly history: MemoryCloudTrailHistory;
+  /** What the alert function imported into Security Hub, when the policy turns it on. */
+  readonly securityHub: RecordingSecurityHub;
 }
 
 export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => new Date() }): SandboxAccount => ({
@@ -36,6 +39,7 @@ export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => ne
   ledger: new MemoryLedger(() => clock.now()),
   compliance: new RecordingCompliance(),
   history: new MemoryCloudTrailHistory(seed.cloudTrail),
+  securityHub: new RecordingSecurityHub(),
   clock,
 });
 

@@ -1,6 +1,7 @@
 /**
  * What `scan` writes: a table for people, and files for machines — JSON (every finding and the
- * counts) and SARIF 2.1.0 (for code-scanning dashboards). Files are written as findings arrive,
+ * counts), SARIF 2.1.0 (for code-scanning dashboards) and ASFF (a JSON array of the documents the
+ * alert function imports into Security Hub, for `aws securityhub batch-import-findings` or review). Files are written as findings arrive,
  * so a scan of 500,000 secrets never holds its findings in memory.
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +13,7 @@ import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
 import type { Finding, Severity } from '../contracts/finding.js';
 import { type Rule, rules } from '../domain/catalogue.js';
+import { toAsff } from '../securityhub/asff.js';
 import { countRows, unjudgedLine } from './sweep-summary.js';
 import { SEVERITIES } from '../contracts/severity.js';
 import type { SweepCounts } from './summary.js';
@@ -45,10 +47,10 @@ export interface FindingsWriter {
   abort(): void;
 }
 
-export type OutputFormat = 'json' | 'sarif';
+export type OutputFormat = 'json' | 'sarif' | 'asff';
 
 /** The names `--output` accepts, by how they end. */
-export const OUTPUT_EXTENSIONS = ['.json', '.sarif', '.sarif.json'] as const;
+export const OUTPUT_EXTENSIONS = ['.json', '.sarif', '.sarif.json', '.asff.json'] as const;
 
 /** `--output -` and `--output /dev/stdout`: the findings on standard output. */
 export const isStdout = (file: string): boolean => file === '-' || file === '/dev/stdout';
@@ -96,6 +98,8 @@ export const outputTarget = (file: string): OutputTarget => {
  */
 export const formatOf = (file: string, target: OutputTarget = { kind: 'replace', path: file }): OutputFormat => {
   if (/\.sarif(\.json)?$/i.test(file)) return 'sarif';
+  // Before `.json`, which it also ends with.
+  if (/\.asff\.json$/i.test(file)) return 'asff';
   if (/\.json$/i.test(file)) return 'json';
   if (target.kind !== 'replace' && !basename(file).includes('.')) return 'json';
   throw new UsageError(`--output ${file}: unknown format; name the file with one of ${OUTPUT_EXTENSIONS.join(', ')} (e.g. findings.json, findings.sarif), or "-" for JSON on standard output`);
@@ -165,7 +169,8 @@ export const openWriter = (file: string, header: ScanHeader): FindingsWriter => 
   const format = formatOf(file, target);
   const sink = sinkFor(target);
   const toStdout = target.kind === 'stdout';
-  return { file, toStdout, ...(format === 'sarif' ? sarifWriter(sink, header) : jsonWriter(sink, header)) };
+  const writer = format === 'sarif' ? sarifWriter(sink, header) : format === 'asff' ? asffWriter(sink, header) : jsonWriter(sink, header);
+  return { file, toStdout, ...writer };
 };
 
 type FormatWriter = Pick<FindingsWriter, 'write' | 'close' | 'abort'>;
@@ -189,6 +194,27 @@ const jsonWriter = (sink: Sink, header: ScanHeader): FormatWriter => {
     close: async (footer) => {
       await open();
       await sink.end(`\n],"finishedAt":${JSON.stringify(footer.finishedAt)},"complete":${footer.complete},"listCalls":${footer.listCalls},"counts":${JSON.stringify(footer.counts)}}\n`);
+    },
+    abort: () => sink.abort(),
+  };
+};
+
+/**
+ * ASFF: a JSON array of findings as Security Hub takes them (`aws securityhub batch-import-findings
+ * --findings file://findings.asff.json` takes up to 100 at a time), each dated by the scan's start.
+ */
+const asffWriter = (sink: Sink, header: ScanHeader): FormatWriter => {
+  const now = new Date(header.startedAt);
+  let written = 0;
+  return {
+    write: async (findings) => {
+      for (const finding of findings) {
+        await sink.write(`${written === 0 ? '[\n' : ',\n'}${JSON.stringify(toAsff(finding, undefined, { now }))}`);
+        written += 1;
+      }
+    },
+    close: async () => {
+      await sink.end(written === 0 ? '[]\n' : '\n]\n');
     },
     abort: () => sink.abort(),
   };

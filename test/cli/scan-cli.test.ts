@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { FindingSchema } from '../../shared/contracts/finding.js';
+import { type Finding, FindingSchema } from '../../shared/contracts/finding.js';
+import { asffProblems } from '../../shared/securityhub/asff-schema.js';
 import { CLI_BIN } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/events.js';
 
@@ -129,6 +130,31 @@ describe('CLI: npm run scan', { timeout: 60_000 }, () => {
     expect(findings.length).toBeGreaterThan(0);
     const results = (JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: { ruleId: string }[] }[] }).runs[0]?.results ?? [];
     expect(results.map((r) => r.ruleId)).toEqual(findings.map((f) => f.rule));
+  });
+
+  it('writes ASFF with --output findings.asff.json: one document Security Hub accepts per finding of the JSON', async () => {
+    // Prepare
+    const dir = tempDir();
+    const json = join(dir, 'findings.json');
+    const asff = join(dir, 'findings.asff.json');
+
+    // Act
+    const run = await scan('--sandbox', '--output', json, asff, '--fail-on', 'none');
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`wrote ${asff}`);
+    const findings = (JSON.parse(readFileSync(json, 'utf8')) as { findings: Finding[] }).findings;
+    const documents = JSON.parse(readFileSync(asff, 'utf8')) as Record<string, unknown>[];
+    expect(documents.map((d) => d.GeneratorId)).toEqual(findings.map((f) => `secrets-remediator/${f.rule}`));
+    // The sandbox keeps a published sample's secret whose account its publisher redacted (`accountid`):
+    // Security Hub would refuse that one document, and only for its account.
+    const real = documents.filter((d) => /^\d{12}$/.test(String(d.AwsAccountId)));
+    expect(real.length).toBeGreaterThan(0);
+    expect(real.flatMap((d) => asffProblems(d))).toEqual([]);
+    expect(documents.filter((d) => !real.includes(d)).flatMap((d) => asffProblems(d))).toEqual(
+      documents.filter((d) => !real.includes(d)).map(() => 'AwsAccountId: expected a 12-digit account id'),
+    );
   });
 
   it('refuses bad flags with exit 2 (1 means findings), naming the problem', async () => {

@@ -27,7 +27,7 @@ describe('Function: parseCloudTrailEvent', () => {
 
   it.each(eventBridgeSamples)('parses the sample %s', (file) => {
     // Prepare
-    const raw = loadSampleEvent<{ source: string; detail: { eventName?: string; configRuleName?: string } }>(file);
+    const raw = loadSampleEvent<{ source: string; detail: { eventName?: string; configRuleName?: string; findings?: { Id: string }[] } }>(file);
 
     // Act
     const parsed = parseClassifiableEvent(raw);
@@ -36,6 +36,9 @@ describe('Function: parseCloudTrailEvent', () => {
     if (parsed.kind === 'cloudtrail') {
       expect(parsed.event.source).toBe('aws.secretsmanager');
       expect(parsed.event.detail.eventName).toBe(raw.detail.eventName);
+    } else if (parsed.kind === 'securityhub') {
+      expect(raw.source).toBe('aws.securityhub');
+      expect(parsed.event.detail.findings.map((f) => f.Id)).toEqual(raw.detail.findings?.map((f) => f.Id));
     } else {
       expect(raw.source).toBe('aws.config');
       expect(parsed.event.detail.configRuleName).toBe(raw.detail.configRuleName);

@@ -22,7 +22,7 @@ import { FUNCTION_TIMEOUT_SECONDS } from '../../shared/replay/lambda-context.js'
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../shared/metrics.js';
 import { packagedPolicy } from '../../shared/policy/load-packaged-policy.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
-import { routes, routesFor, schedulesFor } from '../../shared/rules/routes.js';
+import { routes, routesFor, schedulesFor, securityHubRoute } from '../../shared/rules/routes.js';
 import { repoRoot } from '../helpers/events.js';
 import { PACKAGE_TIMEOUT_MS, packageWithPolicy } from '../helpers/packaging.js';
 
@@ -66,12 +66,13 @@ const packagedTemplate = async (): Promise<{ Resources: Record<string, Resource>
 const SLACK_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secrets-remediator/slack-webhook-AbCdEf';
 const ROTATION_FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:SecretsManagerRDSPostgreSQLRotationSingleUser';
 
-/** The template of the service packaged with the shipped policy.yml plus a Slack webhook secret and a rotation function. */
+/** The template of the service packaged with the shipped policy.yml plus a Slack webhook secret, a mapped rotation function and Security Hub on. */
 const packagedWithSlack = async (): Promise<{ Resources: Record<string, Resource> }> =>
   (
     await packageWithPolicy((policy) => {
       policy.setIn(['alerts', 'channels', 'slackWebhookSecretArn'], SLACK_SECRET);
       policy.setIn(['rotation', 'functions', 'default'], ROTATION_FUNCTION);
+      policy.setIn(['securityHub', 'enabled'], true);
     })
   ).template;
 
@@ -106,6 +107,10 @@ const grantsOf = (functionId: string) =>
     .filter((s) => s.Effect === 'Allow')
     .flatMap((s) => actionsOf(s).map((action) => ({ action, resource: s.Resource })))
     .filter(({ action }) => !action.startsWith('logs:'));
+
+/** Every Allow of a securityhub: action in the roles, by function. */
+const securityHubGrants = (within: Record<string, Resource>) =>
+  Object.fromEntries(Object.entries(functionIds(within)).map(([name, id]) => [name, statementsOf(id, within).filter((s) => actionsOf(s).some((a) => a.startsWith('securityhub:')))]));
 
 describe('Packaged template', () => {
   beforeAll(async () => {
@@ -182,6 +187,11 @@ describe('Packaged template', () => {
     expect(route?.name).toBe('secretsmanager-read-calls');
     expect(rule?.[1].Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     expect(ofType('AWS::Lambda::Permission').some(([, p]) => JSON.stringify(p.Properties.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [rule?.[0], 'Arn'] }))).toBe(true);
+  });
+
+  it('has, with Security Hub off as the shipped policy leaves it, no Security Hub rule and no securityhub: grant in any role', () => {
+    expect(ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties.EventPattern ?? {}).includes('aws.securityhub'))).toEqual([]);
+    expect(securityHubGrants(resources)).toEqual(Object.fromEntries(functionNames.map((name) => [name, []])));
   });
 
   it('gives each function a role of its own, and has no other role', () => {
@@ -671,7 +681,7 @@ describe('Packaged template: operations', () => {
   });
 });
 
-describe('Packaged template with a Slack webhook secret in the policy', () => {
+describe('Packaged template with a Slack webhook secret, a rotation function and Security Hub in the policy', () => {
   let slack: Record<string, Resource>;
 
   beforeAll(async () => {
@@ -685,6 +695,29 @@ describe('Packaged template with a Slack webhook secret in the policy', () => {
     const grant = { Sid: 'ReadSlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SLACK_SECRET };
 
     expect(readers).toEqual(Object.fromEntries(functionNames.map((name) => [name, name === 'alert' || name === 'alert-digest' ? [grant] : []])));
+  });
+
+  it("lets the alert function, and no other, import findings into its own account's Security Hub, for that account only", () => {
+    const grant = {
+      Sid: 'ImportFindingsIntoOwnSecurityHub',
+      Effect: 'Allow',
+      Action: 'securityhub:BatchImportFindings',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
+      Condition: { StringEquals: { 'securityhub:TargetAccount': { Ref: 'AWS::AccountId' } } },
+    };
+    expect(securityHubGrants(slack)).toEqual(Object.fromEntries(functionNames.map((name) => [name, name === 'alert' ? [grant] : []])));
+  });
+
+  it("sends Security Hub's control findings to classify through the pattern the code routes by, delivered like every rule", () => {
+    const ids = functionIds(slack);
+    const rules = ofType('AWS::Events::Rule', slack).filter(([, r]) => JSON.stringify(r.Properties.EventPattern) === JSON.stringify(securityHubRoute.pattern));
+    expect(rules).toHaveLength(1);
+    const [id, rule] = rules[0] ?? ['', { Type: '', Properties: {} }];
+    expect(rule.Properties.EventBusName).toBeUndefined();
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [ids.classify, 'Arn'] }, RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 24 }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] } } }),
+    ]);
+    expect(ofType('AWS::Lambda::Permission', slack).some(([, p]) => JSON.stringify(p.Properties.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }))).toBe(true);
   });
 
   it('lets enable-rotation name only the rotation function the policy maps (or none), and invoke only that one', () => {

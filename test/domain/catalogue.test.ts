@@ -41,6 +41,23 @@ const configEvent = (configRuleName: string) => ({
   detail: { messageType: 'ComplianceChangeNotification', resourceType: 'AWS::SecretsManager::Secret', configRuleName, newEvaluationResult: { complianceType: 'NON_COMPLIANT' } },
 });
 
+/** Security Hub's control finding for `control`, FAILED, as its "Findings - Imported" event carries it. */
+const securityHubEvent = (control: string) => ({
+  source: 'aws.securityhub',
+  'detail-type': 'Security Hub Findings - Imported',
+  detail: {
+    findings: [
+      {
+        ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
+        Compliance: { SecurityControlId: control, Status: 'FAILED' },
+        RecordState: 'ACTIVE',
+        Workflow: { Status: 'NEW' },
+        Resources: [{ Type: 'AwsSecretsManagerSecret', Id: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/x-AbCdEf' }],
+      },
+    ],
+  },
+});
+
 const samplesOf = (ruleId: string, kind: 'fires' | 'silent') => sampleEventFiles().filter((f) => f.startsWith(`${ruleId}/${kind}.`));
 
 describe('Table: rules', () => {
@@ -105,7 +122,9 @@ describe('Table: rules', () => {
               ['GetSecretValue', 'DeleteSecret', 'ListSecrets'].flatMap((name) =>
                 [trigger.errorCodePrefix, `${trigger.errorCodePrefix}Exception`].map((code) => cloudTrailEvent(trigger.detailType, name, code)),
               )
-            : trigger.managedRules.flatMap((managed) => [configEvent(managed), configEvent(`securityhub-${managed}-a1b2c3`)]);
+            : trigger.source === 'securityhub'
+              ? trigger.controls.map(securityHubEvent)
+              : trigger.managedRules.flatMap((managed) => [configEvent(managed), configEvent(`securityhub-${managed}-a1b2c3`)]);
       for (const event of events) {
         expect(classifyRoutes.some((route) => matchesPattern(route.pattern, event)), JSON.stringify(event)).toBe(true);
       }

@@ -13,6 +13,7 @@ import { type Finding, FindingSchema } from '../../shared/contracts/finding.js';
 import { rules } from '../../shared/domain/catalogue.js';
 import { formatOf, openWriter, outputTarget, repositoryWebUrl, SARIF_MAX_RESULTS, sarifToolInfo, summaryTable } from '../../shared/sweep/scan-output.js';
 import { addInspection, emptyCounts } from '../../shared/sweep/summary.js';
+import { asffProblems } from '../../shared/securityhub/asff-schema.js';
 import { repoRoot } from '../helpers/events.js';
 import { sweepFinding } from '../helpers/sweep-findings.js';
 
@@ -29,6 +30,8 @@ describe('scan output: format by extension', () => {
     ['out.sarif', 'sarif'],
     ['out.SARIF', 'sarif'],
     ['out.sarif.json', 'sarif'],
+    ['findings.asff.json', 'asff'],
+    ['out.ASFF.json', 'asff'],
     ['out.json', 'json'],
     ['-', 'json'],
     ['/dev/stdout', 'json'],
@@ -40,7 +43,7 @@ describe('scan output: format by extension', () => {
     const file = tempFile(name);
 
     expect(() => formatOf(file)).toThrow(UsageError);
-    expect(() => formatOf(file)).toThrow(/\.json, \.sarif, \.sarif\.json/);
+    expect(() => formatOf(file)).toThrow(/\.json, \.sarif, \.sarif\.json, \.asff\.json/);
   });
 
   it('gives JSON to a device or FIFO whose name has no extension, such as /dev/fd/63 of a process substitution', () => {
@@ -149,6 +152,32 @@ describe('scan output: JSON', () => {
 
     // Assess
     expect((JSON.parse(readFileSync(file, 'utf8')) as { findings: unknown[] }).findings).toEqual([]);
+  });
+});
+
+describe('scan output: ASFF', () => {
+  it('writes a JSON array of one ASFF document per finding, dated by the scan\'s start', async () => {
+    const file = tempFile('findings.asff.json');
+    const writer = openWriter(file, header);
+
+    await writer.write(findings.slice(0, 2));
+    await writer.write(findings.slice(2));
+    await writer.close(footer);
+
+    const documents = JSON.parse(readFileSync(file, 'utf8')) as { Id: string; GeneratorId: string; UpdatedAt: string; Resources: { Id: string }[] }[];
+    expect(documents.map((d) => d.GeneratorId)).toEqual(findings.map((f) => `secrets-remediator/${f.rule}`));
+    expect(documents.map((d) => d.Resources[0]?.Id)).toEqual(findings.map((f) => f.secret.arn));
+    expect(documents.every((d) => d.UpdatedAt === header.startedAt)).toBe(true);
+    expect(documents.flatMap((d) => asffProblems(d))).toEqual([]);
+  });
+
+  it('writes an empty array when the scan found nothing', async () => {
+    const file = tempFile('none.asff.json');
+    const writer = openWriter(file, header);
+
+    await writer.close(footer);
+
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([]);
   });
 });
 
