@@ -1,12 +1,15 @@
 /**
  * "Sweep Continuation": the event the sweep sends itself on the project bus when its time runs
  * short, carrying the checkpoint and how far the run has come; its arrival starts the next
- * invocation where the last one stopped. A scheduled event (from aws.events) starts a run.
+ * invocation where the last one stopped. A scheduled event (from aws.events) starts a run; in
+ * organisation mode it starts the coordinator, whose "Sweep Shard" events (sweep-shard.ts) start
+ * one run per account and region, and a shard's continuation names its shard.
  */
 import * as z from 'zod';
 import { parseWith } from './cloudtrail-event.js';
 import { EventBridgeEnvelopeSchema } from './eventbridge-envelope.js';
 import { SERVICE_SOURCE } from './finding.js';
+import { SWEEP_SHARD_DETAIL_TYPE, type SweepShard, SweepShardSchema } from './sweep-shard.js';
 import { InvalidEventError } from '../errors.js';
 
 export const SWEEP_CONTINUATION_DETAIL_TYPE = 'Sweep Continuation';
@@ -20,23 +23,34 @@ export const ContinuationSchema = z.object({
   invocation: z.number().int().min(1),
   /** ListSecrets calls made by the earlier invocations. */
   listCalls: z.number().int().min(0),
+  /** The account-region an organisation sweep's shard reads; absent for the single-account sweep. */
+  shard: SweepShardSchema.optional(),
 });
 export type Continuation = z.infer<typeof ContinuationSchema>;
 
-/** What starts an invocation of the sweep: the schedule, or a continuation. */
+/** What starts an invocation of the sweep: the schedule, a continuation, or an organisation sweep's shard. */
 export interface Trigger {
   readonly event: z.infer<typeof EventBridgeEnvelopeSchema>;
   readonly continuation?: Continuation;
+  readonly shard?: SweepShard;
 }
+
+const detailOf = <T>(schema: z.ZodType<T>, detail: unknown): T => {
+  const parsed = schema.safeParse(detail);
+  if (!parsed.success) throw new InvalidEventError(parsed.error.issues.map((i) => `detail.${i.path.join('.')}: ${i.message}`));
+  return parsed.data;
+};
 
 /** The trigger of an invocation; an InvalidEventError for any other event, or a forged continuation. */
 export const parseTrigger = (raw: unknown): Trigger => {
   const event = parseWith(EventBridgeEnvelopeSchema, raw);
   if (event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event') return { event };
   if (event.source === SERVICE_SOURCE && event['detail-type'] === SWEEP_CONTINUATION_DETAIL_TYPE) {
-    const parsed = ContinuationSchema.safeParse(event.detail);
-    if (!parsed.success) throw new InvalidEventError(parsed.error.issues.map((i) => `detail.${i.path.join('.')}: ${i.message}`));
-    return { event, continuation: parsed.data };
+    const continuation = detailOf(ContinuationSchema, event.detail);
+    return { event, continuation, ...(continuation.shard ? { shard: continuation.shard } : {}) };
   }
-  throw new InvalidEventError([`detail-type: expected a 'Scheduled Event' from aws.events or '${SWEEP_CONTINUATION_DETAIL_TYPE}' from ${SERVICE_SOURCE}`]);
+  if (event.source === SERVICE_SOURCE && event['detail-type'] === SWEEP_SHARD_DETAIL_TYPE) return { event, shard: detailOf(SweepShardSchema, event.detail) };
+  throw new InvalidEventError([
+    `detail-type: expected a 'Scheduled Event' from aws.events, or '${SWEEP_CONTINUATION_DETAIL_TYPE}' or '${SWEEP_SHARD_DETAIL_TYPE}' from ${SERVICE_SOURCE}`,
+  ]);
 };
