@@ -91,3 +91,19 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * A member role could not be assumed (organisation mode): the member stack is not deployed in
+ * that account and region, its trust does not name this function's role, or an SCP denies it.
+ * A PermissionDeniedError, so it settles as `failed` (never a crash, never a retry: retrying
+ * cannot deploy a stack); the message names the role ARN and what to check.
+ */
+export class MemberAccessError extends PermissionDeniedError {
+  public readonly roleArn: string;
+
+  public constructor(roleArn: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MemberAccessError';
+    this.roleArn = roleArn;
+  }
+}
