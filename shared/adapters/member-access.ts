@@ -110,12 +110,6 @@ const remember = <V>(cache: Map<string, V>, key: string, value: V): V => {
 /** The STS errors that mean "this role cannot be assumed as things are": not worth a retry. */
 const REFUSED = new Set(['AccessDenied', 'AccessDeniedException', 'RegionDisabledException', 'ValidationError', 'MalformedPolicyDocument', 'PackedPolicyTooLarge']);
 
-const adviceFor = (name: string, target: MemberTarget): string =>
-  name === 'RegionDisabledException'
-    ? `STS is not activated in ${target.region} for the hub's account: activate the region's STS endpoint (IAM account settings)`
-    : `check that the member stack is deployed in account ${target.account} and region ${target.region} (a StackSet instance there), ` +
-      "that the role's trust names this function's role and the organization, and that no SCP denies sts:AssumeRole";
-
 /**
  * `port` with the role assumed before each call: a refusal then fails the call with its own
  * MemberAccessError before any request is made, whatever the SDK would wrap it in. The SDK asks
@@ -154,11 +148,7 @@ export const memberAccess = (options: MemberAccessOptions = {}): MemberAccess =>
       if (error instanceof MemberAccessError) throw error;
       const name = (error as { name?: string }).name ?? 'Error';
       if (!REFUSED.has(name)) throw mapAwsError(error, 'sts', 'AssumeRole');
-      const refusal = new MemberAccessError(
-        roleArn,
-        `cannot assume ${roleArn} in ${target.region} (${name}: ${(error as Error).message}): ${adviceFor(name, target)}`,
-        { cause: error },
-      );
+      const refusal = MemberAccessError.refused(roleArn, target, name, (error as Error).message, { cause: error });
       remember(refusals, refusalKey, { error: refusal, until: now() + REFUSAL_MEMORY_MS });
       throw refusal;
     }
