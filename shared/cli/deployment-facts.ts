@@ -10,6 +10,7 @@
  *   tsx shared/cli/deployment-facts.ts rotation-statements --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts exemption-denials --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts role-names --stage prod --region eu-west-1 [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts sweep-organisation --stage prod --region eu-west-1 [policy.yml]
  *   tsx shared/cli/deployment-facts.ts all --stage prod --region eu-west-1 [policy.yml]
  *
  * `all` prints every fact at once, `{ "<fact>": { "value": ... } | { "error": "..." } }`: packaging
@@ -17,7 +18,7 @@
  * that read it, with its own message.
  */
 import { Argument, Command } from 'commander';
-import { exemptionDenials, rotationStatements } from '../actions/iam-statements.js';
+import { exemptionDenials, rotationStatements, sweepOrganisationStatements, sweepReservedConcurrency } from '../actions/iam-statements.js';
 import { mappedRotationFunctions } from '../actions/rotation-functions.js';
 import { serviceRoleNames } from '../domain/service-roles.js';
 import { loadPolicy } from '../policy/load-policy.js';
@@ -49,6 +50,11 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
   'rotation-statements': (policy) => rotationStatements(policy),
   /** Per action, the Deny of its writes on secrets that carry the exemption tag. */
   'exemption-denials': (policy) => exemptionDenials(policy),
+  /**
+   * The sweep in organisation mode: its reserved concurrency (the shards run at once) and its
+   * statements for Organizations and the member read roles (Denies when the mode is off).
+   */
+  'sweep-organisation': (policy, target) => ({ reservedConcurrency: sweepReservedConcurrency(policy), ...sweepOrganisationStatements(policy, target) }),
   /** Each function's role name for the stage and region: the names shared/domain/actor.ts recognises. */
   'role-names': (_policy, { stage, region }) => serviceRoleNames(stage, region),
   /**
