@@ -11,7 +11,11 @@ import { claimKey, rememberFrom, scopeKey } from '../ledger/keys.js';
 import { once } from '../ledger/once.js';
 import { logger } from '../logger.js';
 import type { Policy } from '../policy/schema.js';
+import type { MemberTarget } from '../ports/member-access.js';
 import type { NotifierPort } from '../ports/notifier.js';
+import { memberTarget } from '../domain/organisation-scope.js';
+import type { SweepReads } from './run-sweep.js';
+import type { SweepReadsFor } from './sweep-use-case.js';
 import { type Hub, OrganisationRunSchema, type ShardRegistration, ShardRegistrationSchema, shardScopeProblem, shardTargets } from './coordinator.js';
 import { renderOrganisationSummary, type ShardFigures, ShardFiguresSchema } from './coordinator-summary.js';
 import { type RecordPorts, readRecord, recordOnce } from './ledger-records.js';
@@ -102,3 +106,13 @@ const sendSummary = async (ports: FinishPorts, runId: string, hub: Hub, expected
   logger.info('organisation sweep complete', { runId, shards: shards.length, expectedShards });
   return true;
 };
+
+/**
+ * The shards' reads: each account-region through its member read role (`memberTarget`: the
+ * function's own credentials in the hub's own account and region), the session named after the
+ * shard's run so CloudTrail in the member ties the reads to it. `reads`: the adapter that reaches a target.
+ */
+export const sweepReadsThroughMembers =
+  (organisation: Policy['organisation'], stage: string, reads: (target: MemberTarget) => Promise<SweepReads>): SweepReadsFor =>
+  ({ hub, place, session }) =>
+    reads(memberTarget({ organisation, stage, hub, place, role: 'read', session }));

@@ -14,6 +14,7 @@
 import PQueue from 'p-queue';
 import * as z from 'zod';
 import { SWEEP_SHARD_DETAIL_TYPE, type SweepShard } from '../contracts/sweep-shard.js';
+import { guardedRegions, type Hub, needsAncestry, scopeOf } from '../domain/organisation-scope.js';
 import { claimKey } from '../ledger/keys.js';
 import { logger } from '../logger.js';
 import type { Policy } from '../policy/schema.js';
@@ -27,8 +28,7 @@ export interface ShardTarget {
   readonly region: string;
 }
 
-/** Where the hub runs: the account and region of its scheduled event. */
-export type Hub = ShardTarget;
+export type { Hub } from '../domain/organisation-scope.js';
 
 /** PutEvents takes at most 10 entries a call. */
 export const SHARDS_PER_PUT = 10;
@@ -85,27 +85,20 @@ export const accountsInScope = async (organizations: OrganisationAccountsPort, o
   return [...new Set([...found, hub.account])].filter((account) => !excluded.has(account)).sort();
 };
 
-/** The regions guarded: the policy's, or the hub's own when it lists none. */
-export const regionsInScope = (organisation: Policy['organisation'], hub: Hub): string[] => (organisation.regions.length > 0 ? [...organisation.regions] : [hub.region]);
-
 /** Every account × every region. */
 export const shardTargets = (accounts: readonly string[], regions: readonly string[]): ShardTarget[] => accounts.flatMap((account) => regions.map((region) => ({ account, region })));
 
 /**
  * Why a shard may not be swept by the policy alone, or undefined when it may: organisation mode
- * off, a region not guarded, an account excluded, or — when the policy lists accounts and no OU —
- * an account not listed. Membership of a listed OU cannot be judged without Organizations; the
- * coordinator's registration in the ledger answers that.
+ * off, or what the organisation scope (shared/domain/organisation-scope.ts) says against the
+ * account-region. Whether an account lies under a listed OU cannot be judged without
+ * Organizations: for those the coordinator's registration in the ledger answers.
  */
 export const shardScopeProblem = (organisation: Policy['organisation'], hub: Hub, shard: ShardTarget): string | undefined => {
   if (!organisation.enabled) return 'organisation mode is off (organisation.enabled is false): the sweep takes no shards';
-  if (!regionsInScope(organisation, hub).includes(shard.region)) return `region ${shard.region} is not among the regions guarded (organisation.regions)`;
-  if (organisation.members.exclude.includes(shard.account)) return `account ${shard.account} is excluded (organisation.members.exclude)`;
-  const { organizationalUnits, accounts } = organisation.members;
-  if (organizationalUnits.length === 0 && accounts.length > 0 && shard.account !== hub.account && !accounts.includes(shard.account)) {
-    return `account ${shard.account} is not among the accounts guarded (organisation.members.accounts)`;
-  }
-  return undefined;
+  if (needsAncestry(organisation, hub, shard.account) && guardedRegions(organisation, hub).includes(shard.region)) return undefined;
+  const verdict = scopeOf(organisation, hub, shard);
+  return verdict.guarded ? undefined : `outside the scope: ${verdict.reason}`;
 };
 
 /** What the coordinator records for the whole run (read by the organisation summary). */
@@ -148,7 +141,7 @@ export const coordinateSweep = async (
 ): Promise<Coordinated & { readonly run: OrganisationRun }> => {
   const { organisation } = input.policy;
   const accounts = await accountsInScope(ports.organizations, organisation, input.hub);
-  const regions = regionsInScope(organisation, input.hub);
+  const regions = [...guardedRegions(organisation, input.hub)];
   const recorded = await recordOnce(ports, claimKey.sweepOrg(input.runId), JSON.stringify({ startedAt: input.now.toISOString(), accounts, regions } satisfies OrganisationRun));
   const run = OrganisationRunSchema.parse(JSON.parse(recorded));
   const targets = shardTargets(run.accounts, run.regions);

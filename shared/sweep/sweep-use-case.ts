@@ -15,7 +15,7 @@
 import { runSweep, type SweepCheckpoint, type SweepReads } from './run-sweep.js';
 import { emptyCounts, type SweepCounts } from './summary.js';
 import { renderSweepSummary } from './sweep-summary.js';
-import { coordinateSweep, type ShardTarget } from './coordinator.js';
+import { coordinateSweep, type Hub, type ShardTarget } from './coordinator.js';
 import { ListAccountError } from './list-account.js';
 import { admitShard, checkShardRun, finishShard } from './coordinator-shards.js';
 import { shardFigures } from './coordinator-summary.js';
@@ -44,11 +44,12 @@ export type SweepOutcome =
   | { readonly status: 'coordinated'; readonly runId: string; readonly shards: number };
 
 /**
- * The Secrets Manager reads of one member account and region, through its read role (the
- * member-role adapter assumes it; the hub's own account and region may use the function's own).
- * Throws PermissionDeniedError naming the role when it cannot be assumed.
+ * The Secrets Manager reads of one account and region (`place`) for a deployment at `hub`:
+ * through the member read role there (assumed for `session`, which CloudTrail in the member
+ * shows), or the function's own in the hub's own account and region. Throws PermissionDeniedError
+ * (MemberAccessError) naming the role when it cannot be assumed.
  */
-export type SweepReadsFor = (target: ShardTarget) => Promise<SweepReads>;
+export type SweepReadsFor = (request: { readonly hub: Hub; readonly place: ShardTarget; readonly session: string }) => Promise<SweepReads>;
 
 /** What organisation mode adds: Organizations to list the scope, and the reads per account-region. */
 export interface OrganisationSweepPorts {
@@ -107,7 +108,7 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
     const registration = await admitShard(ports, policy, hub, shard);
     if (trigger.continuation) checkShardRun(shard, trigger.continuation.checkpoint.runId);
     const reads = await organisationPorts()
-      .readsFor(shard)
+      .readsFor({ hub, place: { account: shard.account, region: shard.region }, session: shardRunId(shard) })
       .catch((error: unknown) => {
         throw error instanceof PermissionDeniedError ? new UnreadableShardError(error.message, { cause: error }) : error;
       });

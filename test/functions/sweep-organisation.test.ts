@@ -65,7 +65,8 @@ const world = (policy: Policy = organisationPolicy()) => {
     [`${OTHER}/eu-west-1`, memberAccount(OTHER, 'eu-west-1')],
   ]);
   const assumed: string[] = [];
-  const readsFor: SweepReadsFor = (target) => {
+  const readsFor: SweepReadsFor = ({ place: target, session }) => {
+    expect(session).toMatch(new RegExp(`^sweep-.*-${target.account}-${target.region}$`));
     assumed.push(`${target.account}/${target.region}`);
     const member = members.get(`${target.account}/${target.region}`);
     if (!member) throw new Error(`no member ${target.account}/${target.region} in this test`);
@@ -152,7 +153,7 @@ describe('Function: sweep, organisation mode', () => {
     const outcome = await w.run(shardEvent({ runId, account: OUTSIDE, region: 'us-east-1' }));
 
     // Assess
-    expect(outcome).toMatchObject({ status: 'rejected', problems: [expect.stringContaining(`account ${OUTSIDE} is not among the accounts guarded`)] });
+    expect(outcome).toMatchObject({ status: 'rejected', problems: [expect.stringContaining(`account ${OUTSIDE}, which is not a member account listed in organisation.members.accounts`)] });
     expect(w.assumed).toStrictEqual([]);
   });
 
@@ -248,7 +249,7 @@ describe('Function: sweep, organisation mode', () => {
         ...w.hub,
         organisation: {
           accounts: w.organizations,
-          readsFor: (target) =>
+          readsFor: ({ place: target }) =>
             target.account === OTHER && target.region === 'eu-west-1'
               ? Promise.reject(new PermissionDeniedError(`cannot assume arn:aws:iam::${OTHER}:role/secrets-remediator-member-dev-read-euw1: deploy the member stack`))
               : Promise.resolve(w.members.get(`${target.account}/${target.region}`)?.secrets ?? w.hub.secrets),

@@ -97,9 +97,9 @@ describe('shardScopeProblem', () => {
   it.each([
     ['444455556666', 'eu-west-1', undefined],
     [HUB.account, 'us-east-1', undefined],
-    ['444455556666', 'ap-southeast-2', 'region ap-southeast-2 is not among the regions guarded'],
-    ['777788889999', 'eu-west-1', 'account 777788889999 is excluded'],
-    ['111122223333', 'eu-west-1', 'account 111122223333 is not among the accounts guarded'],
+    ['444455556666', 'ap-southeast-2', 'region ap-southeast-2, which is not guarded'],
+    ['777788889999', 'eu-west-1', 'account 777788889999, which organisation.members.exclude leaves out'],
+    ['111122223333', 'eu-west-1', 'account 111122223333, which is not a member account listed'],
   ])('judges shard %s/%s: %s', (account, region, problem) => {
     // Act
     const found = shardScopeProblem(scope, HUB, { account, region });
@@ -107,6 +107,18 @@ describe('shardScopeProblem', () => {
     // Assess
     if (problem === undefined) expect(found).toBeUndefined();
     else expect(found).toContain(problem);
+  });
+
+  it('leaves an account that may lie under a listed OU to the coordinator\'s registration, but still refuses an unguarded region', () => {
+    // Prepare
+    const byOu = organisationPolicy({ members: { organizationalUnits: ['ou-ab12-prod0001'] } }).organisation;
+
+    // Act
+    const found = [shardScopeProblem(byOu, HUB, { account: '111122223333', region: 'eu-west-1' }), shardScopeProblem(byOu, HUB, { account: '111122223333', region: 'sa-east-1' })];
+
+    // Assess
+    expect(found[0]).toBeUndefined();
+    expect(found[1]).toContain('region sa-east-1, which is not guarded');
   });
 
   it('refuses every shard when organisation mode is off', () => {
