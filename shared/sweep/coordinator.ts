@@ -74,15 +74,15 @@ const accountsUnder = async (organizations: OrganisationAccountsPort, ou: string
 /**
  * The member accounts in scope, sorted: with no OU and no account listed, every ACTIVE account of
  * the organisation (ListAccounts); otherwise the accounts listed and the ACTIVE accounts under the
- * listed OUs. The hub's own account is guarded too. Exclusions always win.
+ * listed OUs. The hub's own account, when given, is guarded too. Exclusions always win.
  */
-export const accountsInScope = async (organizations: OrganisationAccountsPort, organisation: Policy['organisation'], hub: Hub): Promise<string[]> => {
+export const accountsInScope = async (organizations: OrganisationAccountsPort, organisation: Policy['organisation'], hub?: Hub): Promise<string[]> => {
   const { organizationalUnits, accounts, exclude } = organisation.members;
   const whole = organizationalUnits.length === 0 && accounts.length === 0;
   const found = whole ? activeIds(await allPages((token) => organizations.listAccounts(token))) : [...accounts];
   for (const ou of whole ? [] : organizationalUnits) found.push(...(await accountsUnder(organizations, ou)));
   const excluded = new Set(exclude);
-  return [...new Set([...found, hub.account])].filter((account) => !excluded.has(account)).sort();
+  return [...new Set([...found, ...(hub ? [hub.account] : [])])].filter((account) => !excluded.has(account)).sort();
 };
 
 /** Every account × every region. */
