@@ -7,7 +7,8 @@
  * - Measured: the real sweep engine (`runSweep`: listing, checks, closer looks) over synthetic
  *   accounts of each size class (ORG_CALIBRATION, default 100, 1,000, 2,000, 100,000, 500,000
  *   secrets), ListSecrets answering in 150 ms (SWEEP_LATENCY_MS) under the per-account-region quota
- *   of 100 calls a second, in real time: wall time, ListSecrets calls, peak heap growth. And the
+ *   of 100 calls a second, in real time, with the shards' listing setting (a shard splits from
+ *   100 pages up): wall time, ListSecrets calls, peak heap growth. And the
  *   real coordinator (`coordinateSweep`) over an in-memory Organizations of 1,000 accounts, the
  *   ledger in memory and PutEvents answering in 30 ms.
  * - Simulated: the 4,000 shards' schedule. Each shard's duration and calls come from the
@@ -23,6 +24,7 @@ import { DEFAULT_POLICY, type Policy } from '../shared/policy/schema.js';
 import { MemoryLedger } from '../shared/sandbox/memory-ledger.js';
 import { MemoryOrganizations } from '../shared/sandbox/memory-organizations.js';
 import { coordinateSweep } from '../shared/sweep/coordinator.js';
+import { SHARD_MIN_SPLIT_PAGES } from '../shared/sweep/sweep-use-case.js';
 import { round } from './format.js';
 import { measureFullSweep, sweepSettings } from './sweep.js';
 
@@ -100,7 +102,7 @@ export const measureOrganisation = async (log: (line: string) => void = console.
   // 1. The engine, measured per size class.
   const calibration: Calibration[] = [];
   for (const size of sizes) {
-    const full = await measureFullSweep(size, settings);
+    const full = await measureFullSweep(size, settings, SHARD_MIN_SPLIT_PAGES);
     calibration.push({ secrets: size, seconds: full.wallSeconds, listCalls: full.listCalls, peakHeapMB: full.peakHeapGrowthMB });
     log(`  measured ${size.toLocaleString('en-US')} secrets: ${round(full.wallSeconds, 2)} s, ${full.listCalls} ListSecrets calls, peak heap +${round(full.peakHeapGrowthMB, 1)} MB`);
   }

@@ -32,6 +32,13 @@ import type { Policy } from '../policy/schema.js';
 import type { Clock, EventBusPort, LedgerPort, NotifierPort } from '../ports/index.js';
 import type { OrganisationAccountsPort } from '../ports/organisation-accounts.js';
 
+/**
+ * An organisation's shard splits its listing only from 100 pages (10,000 secrets) up: its shards
+ * run side by side, so a small account-region read whole costs a call a page and no probes,
+ * while a large one still splits to finish within the organisation's time.
+ */
+export const SHARD_MIN_SPLIT_PAGES = 100;
+
 /** Time kept back when stopping: the pages in flight, their findings' PutEvents, the continuation. */
 export const RESERVE_MILLIS = 60_000;
 
@@ -130,6 +137,7 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
       now,
       runId,
       ...(resumeFrom ? { resumeFrom } : {}),
+      ...(scope.shard ? { minSplitPages: SHARD_MIN_SPLIT_PAGES } : {}),
       shouldStop,
     });
     const listCalls = (trigger.continuation?.listCalls ?? 0) + report.listing.calls;
