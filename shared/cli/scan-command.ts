@@ -113,9 +113,8 @@ export const runScan = async (options: Options): Promise<number> => {
 
   const bar = options.progress && process.stderr.isTTY ? progressBar() : undefined;
   const started = performance.now();
-  let report: Awaited<ReturnType<typeof runSweep>>;
-  try {
-    report = await runSweep(reads, async (findings) => {
+  const report = await abortingOnFailure(writers, () => bar?.stop(), () =>
+    runSweep(reads, async (findings) => {
       sample.add(findings);
       for (const writer of writers) await writer.write(findings);
     }, {
@@ -124,14 +123,8 @@ export const runScan = async (options: Options): Promise<number> => {
       runId,
       ...(options.callsPerSecond ? { listCallsPerSecond: options.callsPerSecond } : {}),
       ...(bar ? { onProgress: (p: SweepProgress) => bar.update(p) } : {}),
-    });
-  } catch (error) {
-    // No half-written file for a CI step to upload as if it were the scan's result.
-    for (const writer of writers) writer.abort();
-    throw error;
-  } finally {
-    bar?.stop();
-  }
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   const finishedAt = new Date(now.getTime() + seconds * 1000).toISOString();
   for (const writer of writers) await writer.close({ finishedAt, complete: report.complete, counts: report.counts, listCalls: report.listing.calls });
@@ -140,8 +133,25 @@ export const runScan = async (options: Options): Promise<number> => {
   say(renderScanReport({ context: read, counts: report.counts, sample, complete: report.complete, listCalls: report.listing.calls, seconds, allowEmpty: options.allowEmpty }));
   for (const writer of writers) if (!writer.toStdout) say(`wrote ${writer.file}`);
   if (emptyScanWarning(report.counts, read, options.allowEmpty) !== undefined && !options.allowEmpty) return EXIT.usage;
-  const failing = options.failOn === 'none' ? 0 : SeveritySchema.options.filter((s) => atLeast(s, options.failOn as Severity)).reduce((n, s) => n + report.counts.bySeverity[s], 0);
-  if (failing > 0) say(`${failing} finding${failing === 1 ? '' : 's'} at or above ${options.failOn}: exit ${EXIT.findings}`);
+  return exitForFindings(report.counts, options.failOn, say);
+};
+
+/** Runs `work`; when it fails, no half-written file is left for a CI step to upload as if it were the scan's result. `stop`: the progress bars, either way. */
+const abortingOnFailure = async <T>(writers: readonly FindingsWriter[], stop: () => void, work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    for (const writer of writers) writer.abort();
+    throw error;
+  } finally {
+    stop();
+  }
+};
+
+/** Exit 1 when findings reach `--fail-on` (and says how many), else 0. */
+const exitForFindings = (counts: SweepCounts, failOn: Options['failOn'], say: (text: string) => void): number => {
+  const failing = failOn === 'none' ? 0 : SeveritySchema.options.filter((s) => atLeast(s, failOn)).reduce((n, s) => n + counts.bySeverity[s], 0);
+  if (failing > 0) say(`${failing} finding${failing === 1 ? '' : 's'} at or above ${failOn}: exit ${EXIT.findings}`);
   return failing > 0 ? EXIT.findings : EXIT.ok;
 };
 
@@ -201,14 +211,7 @@ const runOrganisationScan = async (options: Options, policy: Policy, policyFile:
     bars?.done(bar);
   };
   const queue = new PQueue({ concurrency: TARGETS_AT_ONCE });
-  try {
-    await Promise.all(targets.map((t) => queue.add(() => scanOne(t))));
-  } catch (error) {
-    for (const writer of writers) writer.abort();
-    throw error;
-  } finally {
-    bars?.stop();
-  }
+  await abortingOnFailure(writers, () => bars?.stop(), () => Promise.all(targets.map((t) => queue.add(() => scanOne(t)))));
   const seconds = (performance.now() - started) / 1000;
   const finishedAt = new Date(now.getTime() + seconds * 1000).toISOString();
   for (const writer of writers) await writer.close({ finishedAt, complete: complete && problems.length === 0, counts, listCalls });
@@ -221,9 +224,7 @@ const runOrganisationScan = async (options: Options, policy: Policy, policyFile:
     return EXIT.usage;
   }
   if (emptyScanWarning(counts, context, options.allowEmpty) !== undefined && !options.allowEmpty) return EXIT.usage;
-  const failing = options.failOn === 'none' ? 0 : SeveritySchema.options.filter((s) => atLeast(s, options.failOn as Severity)).reduce((n, s) => n + counts.bySeverity[s], 0);
-  if (failing > 0) say(`${failing} finding${failing === 1 ? '' : 's'} at or above ${options.failOn}: exit ${EXIT.findings}`);
-  return failing > 0 ? EXIT.findings : EXIT.ok;
+  return exitForFindings(counts, options.failOn, say);
 };
 
 /** One bar for the account-regions done, and one per account-region being read. */

@@ -20,7 +20,7 @@ import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import type { SweepReadsFor } from '../../shared/sweep/sweep-use-case.js';
 import { HUB, memberAccount, organisationPolicy } from '../helpers/organisation.js';
-import { FIXED_NOW, sandboxWith } from '../helpers/sandbox.js';
+import { FIXED_NOW, rotatedSecret, sandboxWith } from '../helpers/sandbox.js';
 
 const MEMBER = '444455556666';
 const OTHER = '777788889999';
@@ -41,17 +41,7 @@ const scheduledEvent = {
 
 /** `count` secrets, every `unusedEvery`-th unused for a year (judged at FIXED_NOW), the rest read yesterday. */
 const secrets = (prefix: string, count: number, unusedEvery: number): SecretSeed[] =>
-  Array.from({ length: count }, (_, i) => ({
-    name: `${prefix}/secret-${String(i).padStart(3, '0')}`,
-    createdDate: new Date(FIXED_NOW.getTime() - 400 * day).toISOString(),
-    lastAccessedDate: new Date(FIXED_NOW.getTime() - (i % unusedEvery === 0 ? 365 : 1) * day).toISOString().slice(0, 10) + 'T00:00:00Z',
-    rotationEnabled: true,
-    rotationLambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:rotate',
-    lastRotatedDate: new Date(FIXED_NOW.getTime() - 2 * day).toISOString(),
-    nextRotationDate: new Date(FIXED_NOW.getTime() + 20 * day).toISOString(),
-    kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    versions: { [`v-${i}`]: ['AWSCURRENT'] },
-  }));
+  Array.from({ length: count }, (_, i) => rotatedSecret(`${prefix}/secret-${String(i).padStart(3, '0')}`, `v-${i}`, i % unusedEvery === 0 ? 365 : 1));
 
 /** The hub (ledger, bus, topic), an organisation of the hub and two members, and each account-region's secrets. */
 const world = (policy: Policy = organisationPolicy()) => {
@@ -81,6 +71,16 @@ const world = (policy: Policy = organisationPolicy()) => {
 };
 
 const asDelivered = (event: DeliveredEvent, id: string) => ({ ...event, id });
+
+/** A Lambda context whose time runs short once `member` has been asked for a ListSecrets page. */
+const shortOfTimeAfterOnePage = (member: SandboxAccount): Context => ({
+  ...localContext('sweep'),
+  getRemainingTimeInMillis: () => (member.secrets.calls.filter((c) => c.operation === 'listSecrets').length < 1 ? 600_000 : 1_000),
+});
+
+/** The member's us-east-1 shard the coordinator published. */
+const memberShard = (events: readonly DeliveredEvent[]): DeliveredEvent =>
+  events.find((e) => JSON.stringify(e.detail).includes(`"account":"${MEMBER}","region":"us-east-1"`)) as DeliveredEvent;
 
 const shardEvent = (detail: unknown) => ({ ...scheduledEvent, id: 'f0r6ed00-0000-4000-8000-000000000001', source: SERVICE_SOURCE, 'detail-type': SWEEP_SHARD_DETAIL_TYPE, resources: [], detail });
 
@@ -206,9 +206,8 @@ describe('Function: sweep, organisation mode', () => {
     // Prepare
     const w = world();
     await w.run(scheduledEvent);
-    const member = w.members.get(`${MEMBER}/us-east-1`) as SandboxAccount;
-    const event = w.shardEvents().find((e) => JSON.stringify(e.detail).includes(`"account":"${MEMBER}","region":"us-east-1"`)) as DeliveredEvent;
-    const shortOfTime: Context = { ...localContext('sweep'), getRemainingTimeInMillis: () => (member.secrets.calls.filter((c) => c.operation === 'listSecrets').length < 1 ? 600_000 : 1_000) };
+    const event = memberShard(w.shardEvents());
+    const shortOfTime = shortOfTimeAfterOnePage(w.members.get(`${MEMBER}/us-east-1`) as SandboxAccount);
 
     // Act
     const first = await w.run(asDelivered(event, 'shard-member'), shortOfTime);
@@ -226,9 +225,8 @@ describe('Function: sweep, organisation mode', () => {
     // Prepare
     const w = world();
     await w.run(scheduledEvent);
-    const member = w.members.get(`${MEMBER}/us-east-1`) as SandboxAccount;
-    const event = w.shardEvents().find((e) => JSON.stringify(e.detail).includes(`"account":"${MEMBER}","region":"us-east-1"`)) as DeliveredEvent;
-    const shortOfTime: Context = { ...localContext('sweep'), getRemainingTimeInMillis: () => (member.secrets.calls.filter((c) => c.operation === 'listSecrets').length < 1 ? 600_000 : 1_000) };
+    const event = memberShard(w.shardEvents());
+    const shortOfTime = shortOfTimeAfterOnePage(w.members.get(`${MEMBER}/us-east-1`) as SandboxAccount);
     await w.run(asDelivered(event, 'shard-member'), shortOfTime);
     const continuation = w.hub.bus.published.find((e) => e['detail-type'] === SWEEP_CONTINUATION_DETAIL_TYPE) as DeliveredEvent;
     const detail = structuredClone(continuation.detail) as { shard: { account: string } };
