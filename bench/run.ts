@@ -29,8 +29,13 @@
  *    through the real chain: messages per channel (goal ≤ 10, the first alerts included) and
  *    findings the email does not list (goal 0).
  *
+ * 7. Organisation (`organisation.ts`): the organisation sweep over 1,000 accounts × 4 regions,
+ *    the engine measured per size class, the shards' schedule under the reserved concurrency
+ *    simulated: shard count, concurrency, wall time against the largest account-region alone
+ *    (goal ≤ 1.2×), ListSecrets calls per secret (goal ≤ 0.011), memory per shard, GB-seconds.
+ *
  * `npm run bench -- <section>...` runs only the sections named (`bundles` (1 and 2),
- * `throughput`, `sweep`, `reads`, `storm`); with none, all of them.
+ * `throughput`, `sweep`, `reads`, `storm`, `organisation`); with none, all of them.
  *
  * Ends with one `BENCH_SUMMARY {json}` line holding every number, for notes and comparisons.
  * Bundles go to a temporary folder under .bench/ (gitignored), removed at the end.
@@ -44,6 +49,7 @@ import type { BuildOptions } from 'esbuild';
 import { type BareBundle, bundleBare, type BundleReport, bundleFunction, loadEsbuildOptions, packagedDir, PROJECT, writesMapFile } from './bundle.js';
 import { deployedNodeOptions, type LoadTimes, measureLoadTimes } from './cold-start.js';
 import { heading, kb, round } from './format.js';
+import { measureOrganisation } from './organisation.js';
 import { measureReads, type ReadsResult } from './reads.js';
 import { measureFullSweep, measureSweep, type SweepResult, type SweepSettings, sweepSettings } from './sweep.js';
 import { measureStorms, STORM_GOAL_MESSAGES, type StormResult } from './storm.js';
@@ -436,7 +442,7 @@ const printStorms = (results: readonly StormResult[]): void => {
   console.log(results.every((r) => r.pass) ? 'storm: PASS' : `storm: FAIL (${results.filter((r) => !r.pass).map((r) => r.shape).join('; ')})`);
 };
 
-const SECTIONS = ['bundles', 'throughput', 'sweep', 'reads', 'storm'] as const;
+const SECTIONS = ['bundles', 'throughput', 'sweep', 'reads', 'storm', 'organisation'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The sections named on the command line (`npm run bench -- sweep`), or all of them. */
@@ -520,6 +526,35 @@ const main = async (): Promise<void> => {
     const storms = await measureStorms();
     printStorms(storms);
     parts = { ...parts, storm: storms.map(({ seconds, ...r }) => ({ ...r, seconds: round(seconds, 2) })) };
+  }
+
+  if (sections.has('organisation')) {
+    console.log('\n== Organisation sweep: 1,000 accounts x 4 regions (engine measured per size, shards scheduled on a simulated clock) ==');
+    const results = await measureOrganisation();
+    console.table(
+      Object.fromEntries(
+        results.map((r) => [
+          `concurrency ${r.concurrency}`,
+          {
+            shards: r.shards,
+            secrets: r.secrets,
+            'wall s': round(r.wallSeconds, 1),
+            'largest alone s': round(r.largestAloneSeconds, 1),
+            '× largest': round(r.ratioToLargest, 2),
+            goal: r.ratioToLargest <= 1.2 ? 'met (≤ 1.2×)' : 'NOT met (> 1.2×)',
+            'ListSecrets calls': r.listCalls,
+            'calls/secret': round(r.callsPerSecret, 4),
+            'GB-s': round(r.gbSeconds, 0),
+          },
+        ]),
+      ),
+    );
+    const first = results[0];
+    if (first) {
+      console.log(`coordinator: ${round(first.coordinatorSeconds, 2)} s for ${first.shards} shards in ${first.putEventsCalls} PutEvents calls; peak heap growth per shard by size (MB): ${JSON.stringify(first.peakHeapMBBySize)}; ${first.memoryMb} MB functions`);
+      console.log(`calls per secret ${round(first.callsPerSecret, 4)} (goal ≤ 0.011): ${first.callsPerSecret <= 0.011 ? 'met' : 'NOT met'}`);
+    }
+    parts = { ...parts, organisation: results.map((r) => ({ ...r, wallSeconds: round(r.wallSeconds, 1), gbSeconds: round(r.gbSeconds, 0) })) };
   }
 
   console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -190,7 +190,7 @@ const CLOSER_LOOK_LATENCY_MS = 50;
  * GetResourcePolicy) answering in 50 ms and paced at their default, and the findings counted as
  * they would be put on the bus.
  */
-export const measureFullSweep = async (size: number, settings: SweepSettings): Promise<FullSweepResult> => {
+export const measureFullSweep = async (size: number, settings: SweepSettings, minSplitPages?: number): Promise<FullSweepResult> => {
   const account = new SyntheticSecrets({ count: size, creationOrder: settings.creationOrder, listSecrets: { latencyMs: settings.latencyMs, callsPerSecond: settings.quota } });
   const slow = <T>(answer: () => Promise<T>) => new Promise<T>((resolve, reject) => setTimeout(() => void answer().then(resolve, reject), CLOSER_LOOK_LATENCY_MS));
   const reads = {
@@ -215,7 +215,7 @@ export const measureFullSweep = async (size: number, settings: SweepSettings): P
     const report = await runSweep(reads, async (findings) => {
       published += findings.length;
       await Promise.resolve();
-    }, { policy, now: new Date(), runId: 'bench', listCallsPerSecond: settings.callsPerSecond, concurrency: settings.concurrency });
+    }, { policy, now: new Date(), runId: 'bench', listCallsPerSecond: settings.callsPerSecond, concurrency: settings.concurrency, ...(minSplitPages ? { minSplitPages } : {}) });
     const wallSeconds = (performance.now() - started) / 1000;
     if (published !== report.counts.findings) throw new Error(`published ${published} findings, counted ${report.counts.findings}`);
     return {

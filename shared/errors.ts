@@ -91,3 +91,32 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * A member role could not be assumed (organisation mode): the member stack is not deployed in
+ * that account and region, its trust does not name this function's role, or an SCP denies it.
+ * A PermissionDeniedError, so it settles as `failed` (never a crash, never a retry: retrying
+ * cannot deploy a stack); the message names the role ARN and what to check.
+ */
+export class MemberAccessError extends PermissionDeniedError {
+  public readonly roleArn: string;
+
+  public constructor(roleArn: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MemberAccessError';
+    this.roleArn = roleArn;
+  }
+
+  /**
+   * STS refused the role (`code`: AccessDenied, RegionDisabledException, ...): the message says
+   * which role, where, and what to check. One wording for the STS adapter and the sandbox.
+   */
+  public static refused(roleArn: string, place: { readonly account: string; readonly region: string }, code: string, detail: string, options?: ErrorOptions): MemberAccessError {
+    const advice =
+      code === 'RegionDisabledException'
+        ? `STS is not activated in ${place.region} for the hub's account: activate the region's STS endpoint (IAM account settings)`
+        : `check that the member stack is deployed in account ${place.account} and region ${place.region} (a StackSet instance there), ` +
+          "that the role's trust names this function's role and the organization, and that no SCP denies sts:AssumeRole";
+    return new MemberAccessError(roleArn, `cannot assume ${roleArn} in ${place.region} (${code}: ${detail}): ${advice}`, options);
+  }
+}

@@ -8,6 +8,7 @@ import type { ActionType } from '../contracts/finding.js';
 import type { Policy } from '../policy/schema.js';
 import { actionDefinitions } from './registry.js';
 import { mappedRotationFunctions } from './rotation-functions.js';
+import { memberRoleName } from '../domain/service-roles.js';
 
 /** An IAM policy statement, as CloudFormation takes it. */
 export interface IamStatement {
@@ -91,3 +92,39 @@ export const securityHubImportStatement = (): IamStatement => ({
   Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
   Condition: { StringEquals: { 'securityhub:TargetAccount': { Ref: 'AWS::AccountId' } } },
 });
+/** What the organisation sweep's coordinator asks of Organizations: the accounts in scope, page by page. */
+const ORGANISATION_LISTING = ['organizations:ListAccounts', 'organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'];
+
+/**
+ * The sweep's statements for organisation mode: Organizations' listings (they have no resource
+ * level: `*`), and sts:AssumeRole on exactly the member read roles of the stage (one name per
+ * region guarded, in any account of the organisation — `aws:ResourceOrgID` — and no other role).
+ * With organisation mode off, explicit Denies say so: the single-account sweep assumes nothing.
+ */
+export const sweepOrganisationStatements = (
+  policy: Pick<Policy, 'organisation'>,
+  target: { readonly stage: string; readonly region: string },
+): { listAccounts: IamStatement; assumeReadRoles: IamStatement } => {
+  const { organisation } = policy;
+  if (!organisation.enabled || organisation.organizationId === null) {
+    return {
+      listAccounts: { Sid: 'NoOrganisationListing', Effect: 'Deny', Action: ORGANISATION_LISTING, Resource: '*' },
+      assumeReadRoles: { Sid: 'NoMemberRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*' },
+    };
+  }
+  const regions = organisation.regions.length > 0 ? organisation.regions : [target.region];
+  const roles = [...new Set(regions.map((region) => memberRoleName(organisation.roleNamePrefix, target.stage, 'read', region)))];
+  return {
+    listAccounts: { Sid: 'ListOrganisationAccounts', Effect: 'Allow', Action: ORGANISATION_LISTING, Resource: '*' },
+    assumeReadRoles: {
+      Sid: 'AssumeMemberReadRoles',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: roles.map((name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${name}` })),
+      Condition: { StringEquals: { 'aws:ResourceOrgID': organisation.organizationId } },
+    },
+  };
+};
+
+/** The sweep's reserved concurrency: one run at a time alone, `organisation.sweepConcurrency` shards at once in organisation mode. */
+export const sweepReservedConcurrency = (policy: Pick<Policy, 'organisation'>): number => (policy.organisation.enabled ? policy.organisation.sweepConcurrency : 1);

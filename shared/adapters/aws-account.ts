@@ -11,12 +11,15 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { Policy } from '../policy/schema.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { DigestPort } from '../ports/digest.js';
 import type { Ports } from '../ports/index.js';
 import type { LedgerPort } from '../ports/ledger.js';
+import type { MemberTarget } from '../ports/member-access.js';
+import type { SecretsPort } from '../ports/secrets.js';
 import type { ChatPort, NotifierPort } from '../ports/notifier.js';
 import type { SecurityHubFor, SecurityHubPort } from '../ports/security-hub.js';
 import { cloudTrailHistoryAdapter } from './cloudtrail-history.js';
@@ -24,6 +27,8 @@ import { configCompliance } from './config-compliance.js';
 import { dynamoDbDigest } from './dynamodb-digest.js';
 import { dynamoDbLedger } from './dynamodb-ledger.js';
 import { eventBridgeAdapter } from './eventbridge.js';
+import { type MemberAccess, memberAccess } from './member-access.js';
+import { organizationsAdapter } from './organizations.js';
 import { secretsManagerAdapter } from './secrets-manager.js';
 import { slackWebhookChat } from './slack-webhook.js';
 import { securityHubAdapter } from './security-hub.js';
@@ -51,6 +56,20 @@ export const awsSecrets = (region?: string) => secretsManagerAdapter(new Secrets
  * retries would go around that pacing and multiply the engine's own attempts.
  */
 export const awsSweepReads = (region?: string) => secretsManagerAdapter(new SecretsManagerClient({ ...clientConfig(region), maxAttempts: 1 }));
+/**
+ * The sweep's reads in another account or region through its member read role (`target` from
+ * `memberTarget`; no `roleArn`: the function's own credentials), with no SDK retries like
+ * {@link awsSweepReads}. The role is assumed before anything is read, so a refusal fails here,
+ * as the MemberAccessError that names the role and what to check.
+ */
+export const awsMemberSweepReads =
+  (access: MemberAccess = memberAccess()) =>
+  async (target: MemberTarget): Promise<SecretsPort> => {
+    await access.credentialsFor(target)?.();
+    return secretsManagerAdapter(access.clientFor(target, 'secretsmanager-sweep', (config) => new SecretsManagerClient({ ...config, maxAttempts: 1 })));
+  };
+/** AWS Organizations (the organisation sweep's scope, `scan --organization`): from the management account or a delegated administrator. */
+export const awsOrganisationAccounts = (region?: string) => organizationsAdapter(new OrganizationsClient(clientConfig(region)));
 /**
  * The region the SDK will use: `region` when given, else the usual chain (AWS_REGION, the
  * profile's config); undefined when none is set. Lets `scan` say which region it read.

@@ -3,6 +3,8 @@
  * limit), up to `MAX_CALLS_IN_FLIGHT` at once. A sweep page can carry hundreds of findings, and a
  * sweep thousands of pages: one call after another, the publishing would take longer than the
  * judging. Ten in flight stay far below PutEvents' quota (thousands of entries a second).
+ * Entries PutEvents refuses fail the call, unless the caller asks for them to be sent again
+ * (`retryFailedEntries`): then only the refused ones go again, as AWS advises for PutEvents.
  */
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SERVICE_SOURCE } from '../contracts/finding.js';
@@ -14,8 +16,16 @@ const MAX_ENTRIES_PER_CALL = 10;
 /** PutEvents calls one `publish` has in flight at most. */
 export const MAX_CALLS_IN_FLIGHT = 10;
 
-export const eventBridgeAdapter = (client: EventBridgeClient, eventBusName: string): EventBusPort => ({
-  publish: async (events) => {
+/** The pause before the `attempt`-th resend of refused entries: 200 ms, 400 ms, 800 ms, ... */
+const resendPause = (attempt: number): number => 100 * 2 ** attempt;
+
+export const eventBridgeAdapter = (
+  client: EventBridgeClient,
+  eventBusName: string,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+): EventBusPort => ({
+  publish: async (events, options = {}) => {
+    const resends = options.retryFailedEntries ?? 0;
     const batches: PutEventsRequestEntry[][] = [];
     for (let start = 0; start < events.length; start += MAX_ENTRIES_PER_CALL) {
       batches.push(events.slice(start, start + MAX_ENTRIES_PER_CALL).map((event) => toEntry(event, eventBusName)));
@@ -34,13 +44,24 @@ export const eventBridgeAdapter = (client: EventBridgeClient, eventBusName: stri
         const entries = batches[next++] ?? [];
         sent += entries.length;
         try {
-          const output = await callAws('events', 'PutEvents', () => client.send(new PutEventsCommand({ Entries: entries })));
-          failedEntries += output.FailedEntryCount ?? 0;
-          for (const { ErrorCode, ErrorMessage } of output.Entries ?? []) {
-            if (!ErrorCode) continue;
-            const code = ErrorMessage ? `${ErrorCode}: ${ErrorMessage}` : ErrorCode;
-            codes.set(code, (codes.get(code) ?? 0) + 1);
+          let pending = entries;
+          let refused: { entry: PutEventsRequestEntry; code: string }[] = [];
+          let failedCount = 0;
+          for (let attempt = 0; pending.length > 0; attempt++) {
+            if (attempt > 0) await sleep(resendPause(attempt));
+            const output = await callAws('events', 'PutEvents', () => client.send(new PutEventsCommand({ Entries: pending })));
+            // The answer's entries match the request's, in order: the ones with an ErrorCode were refused.
+            refused = (output.Entries ?? []).flatMap(({ ErrorCode, ErrorMessage }, i) => {
+              const entry = pending[i];
+              return ErrorCode && entry ? [{ entry, code: ErrorMessage ? `${ErrorCode}: ${ErrorMessage}` : ErrorCode }] : [];
+            });
+            failedCount = Math.max(output.FailedEntryCount ?? 0, refused.length);
+            // Without per-entry codes there is no telling which to send again: give up on them all.
+            if (failedCount === 0 || attempt >= resends || refused.length < failedCount) break;
+            pending = refused.map((r) => r.entry);
           }
+          failedEntries += failedCount;
+          for (const { code } of refused) codes.set(code, (codes.get(code) ?? 0) + 1);
         } catch (error) {
           errors.push(error);
         }

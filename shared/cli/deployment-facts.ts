@@ -12,6 +12,7 @@
  *   tsx shared/cli/deployment-facts.ts role-names --stage prod --region eu-west-1 [policy.yml]
  *   tsx shared/cli/deployment-facts.ts organisation --stage prod --region eu-west-1 [policy.yml]
  *   tsx shared/cli/deployment-facts.ts security-hub --stage prod [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts sweep-organisation --stage prod --region eu-west-1 [policy.yml]
  *   tsx shared/cli/deployment-facts.ts all --stage prod --region eu-west-1 [policy.yml]
  *
  * `all` prints every fact at once, `{ "<fact>": { "value": ... } | { "error": "..." } }`: packaging
@@ -19,7 +20,7 @@
  * that read it, with its own message.
  */
 import { Argument, Command } from 'commander';
-import { exemptionDenials, rotationStatements, securityHubImportStatement } from '../actions/iam-statements.js';
+import { exemptionDenials, rotationStatements, securityHubImportStatement, sweepOrganisationStatements, sweepReservedConcurrency } from '../actions/iam-statements.js';
 import { mappedRotationFunctions } from '../actions/rotation-functions.js';
 import { serviceRoleNames } from '../domain/service-roles.js';
 import { loadPolicy } from '../policy/load-policy.js';
@@ -60,6 +61,11 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
    */
   'security-hub': (policy) =>
     policy.securityHub.enabled ? { pattern: securityHubRoute.pattern, target: securityHubRoute.target, importer: 'alert', statement: securityHubImportStatement() } : null,
+  /**
+   * The sweep in organisation mode: its reserved concurrency (the shards run at once) and its
+   * statements for Organizations and the member read roles (Denies when the mode is off).
+   */
+  'sweep-organisation': (policy, target) => ({ reservedConcurrency: sweepReservedConcurrency(policy), ...sweepOrganisationStatements(policy, target) }),
   /** Each function's role name for the stage and region: the names shared/domain/actor.ts recognises. */
   'role-names': (_policy, { stage, region }) => serviceRoleNames(stage, region),
   /**

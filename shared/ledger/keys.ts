@@ -64,6 +64,22 @@ export const claimKey = {
    * clock, never by the `startedAt` its event claims.
    */
   sweepStart: (runId: string): string => `sweep-start#${runId}`,
+  /**
+   * An organisation sweep run, recorded by its coordinator: when it started and the accounts and
+   * regions it covers (what the organisation summary gathers).
+   */
+  sweepOrg: (runId: string): string => `sweep-org#${runId}`,
+  /**
+   * One shard of an organisation run, registered by the coordinator before it publishes the shard:
+   * the proof a "Sweep Shard" event cannot forge (the shard is in this run's scope) and the run's clock.
+   */
+  sweepOrgShard: (runId: string, account: string, region: string): string => `sweep-org#${runId}#shard#${account}#${region}`,
+  /** A shard's figures, recorded when it finished, for the organisation summary. */
+  sweepOrgShardFigures: (runId: string, account: string, region: string): string => `sweep-org#${runId}#figures#${account}#${region}`,
+  /** A finished shard counted once towards its run (the count that tells the last shard it is last). */
+  sweepOrgShardCounted: (runId: string, account: string, region: string): string => `sweep-org#${runId}#counted#${account}#${region}`,
+  /** The organisation summary of a run, sent once. */
+  sweepOrgSummary: (runId: string): string => `sweep-org#${runId}#summary`,
   /** One refused call counted for access-denied-burst, by CloudTrail's event id. */
   deniedCall: (eventId: string): string => `denied-call#${eventId}`,
   /** A finding of a rule that reports once (a burst stays past its limit for many calls). */
@@ -80,4 +96,6 @@ export const scopeKey = {
   incident: (findingId: string): string => `incident#${findingId}`,
   /** Refused calls of one principal in one window. */
   deniedCalls: (principal: string, windowStartIso: string): string => `denied#${principal}#${windowStartIso}`,
+  /** The shards of an organisation sweep run that have finished. */
+  sweepOrgShardsDone: (runId: string): string => `sweep-org#${runId}`,
 } as const;

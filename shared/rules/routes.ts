@@ -56,7 +56,8 @@ export const routes: readonly Route[] = [
   { name: 'remove-public-statements-findings', bus: 'project', pattern: removePublicStatementsFindings, target: 'remove-public-statements' },
   { name: 'alert-findings-without-actions', bus: 'project', pattern: alertFindingsWithoutActions, target: 'alert' },
   { name: 'alert-remediation-results', bus: 'project', pattern: alertRemediationResults, target: 'alert' },
-  // A sweep short of time hands its checkpoint to its next invocation through the project bus.
+  // A sweep short of time hands its checkpoint to its next invocation through the project bus;
+  // in organisation mode the coordinator hands each account-region to a shard the same way.
   { name: 'sweep-continuations', bus: 'project', pattern: sweepContinuations, target: 'sweep' },
 ];
 

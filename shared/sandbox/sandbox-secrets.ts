@@ -277,17 +277,33 @@ export class SandboxSecrets implements SecretsPort {
     return stored;
   }
 
+  /**
+   * The ARN of the secret `secretId` names in one account and region, as Secrets Manager there
+   * would resolve it (a name is looked up in that account and region only); undefined when that
+   * account and region hold no such secret. For the per-account views of the organisation sandbox.
+   */
+  public arnIn(place: { readonly account: string; readonly region: string }, secretId: string): string | undefined {
+    return this.#lookup(secretId, (stored) => placeOfArn(stored.arn) === `${place.account}:${place.region}`)?.arn;
+  }
+
   /** By full ARN, by name, or by partial ARN (the ARN without its 6-character suffix), as AWS resolves a SecretId. */
-  #lookup(secretId: string): StoredSecret | undefined {
+  #lookup(secretId: string, where: (stored: StoredSecret) => boolean = () => true): StoredSecret | undefined {
     const exact = this.#byArn.get(secretId);
-    if (exact) return exact;
+    if (exact) return where(exact) ? exact : undefined;
     for (const stored of this.#byArn.values()) {
+      if (!where(stored)) continue;
       if (stored.name === secretId) return stored;
       if (secretId.startsWith('arn:') && stored.arn.length === secretId.length + 7 && stored.arn.startsWith(`${secretId}-`)) return stored;
     }
     return undefined;
   }
 }
+
+/** `<account>:<region>` of a secret ARN (`arn:aws:secretsmanager:<region>:<account>:secret:...`). */
+const placeOfArn = (arn: string): string => {
+  const [, , , region, account] = arn.split(':');
+  return `${account ?? ''}:${region ?? ''}`;
+};
 
 /** Listing order: creation time, then name (code-unit order, as AWS compares names). */
 const compareListed = (a: ListPosition, b: ListPosition): number => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);

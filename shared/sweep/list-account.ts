@@ -53,6 +53,12 @@ export interface ListAccountOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Attempts per page for a TransientAwsError (default 8); any other error ends the run at once. */
   readonly maxAttempts?: number;
+  /**
+   * A shard estimated to hold fewer pages is read on, never split (default 10). Higher where the
+   * calls matter more than one account's speed: an organisation's shards run side by side, and
+   * splitting a small account-region costs probes that reading it whole does not.
+   */
+  readonly minSplitPages?: number;
 }
 
 export interface AccountListing {
@@ -198,6 +204,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describeSecret'>, options: ListAccountOptions): AccountListing => {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const minSplitPages = options.minSplitPages ?? MIN_SPLIT_PAGES;
   const { callsPerSecond } = options;
   if (!(callsPerSecond > 0)) throw new RangeError(`callsPerSecond must be above 0, got ${callsPerSecond}`);
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new RangeError(`concurrency must be a whole number from 1, got ${concurrency}`);
@@ -299,7 +306,7 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
    * small for splitting to pay: the share is relative, this is what keeps a small account whole.
    */
   const wantsSplit = (shard: Shard, page: readonly SecretState[]): boolean =>
-    (shard.share > maxShare || starving()) && estimatedPages(page, nowMs()) >= MIN_SPLIT_PAGES;
+    (shard.share > maxShare || starving()) && estimatedPages(page, nowMs()) >= minSplitPages;
 
   /**
    * Readers starve: restart the chain expected to run longest, when it has run long enough to

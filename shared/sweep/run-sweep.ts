@@ -64,6 +64,8 @@ export interface SweepOptions {
   readonly closerLooksPerSecond?: number;
   /** Shards listed at once. */
   readonly concurrency?: number;
+  /** Passed to the listing (`ListAccountOptions.minSplitPages`). */
+  readonly minSplitPages?: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -141,6 +143,7 @@ export const runSweep = async (
   const listing = listAccount(secrets, {
     callsPerSecond: options.listCallsPerSecond ?? options.policy.sweep.listCallsPerSecond,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.minSplitPages ? { minSplitPages: options.minSplitPages } : {}),
     ...(resumeFrom ? { resumeFrom: resumeFrom.listing } : {}),
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
     // Called when the skip is committed, so the count always matches the checkpoint.

@@ -24,6 +24,11 @@ export interface ScanHeader {
   readonly runId: string;
   readonly source: string;
   readonly startedAt: string;
+  /**
+   * SARIF's category when the scan read several accounts and regions (each result names its own
+   * account and region in its location); absent: the first finding's account and region.
+   */
+  readonly category?: string;
 }
 
 export interface ScanFooter {
@@ -327,7 +332,14 @@ const sarifResult = (finding: Finding) => {
       },
     ],
     partialFingerprints: { 'secretsRemediator/v1': createHash('sha256').update(`${finding.rule}\n${arn}`).digest('hex').slice(0, 32) },
-    properties: { severity: finding.severity, findingId: finding.id, actions: finding.actions, ...(finding.control ? { control: finding.control } : {}) },
+    properties: {
+      severity: finding.severity,
+      findingId: finding.id,
+      account: finding.secret.account,
+      region: finding.secret.region,
+      actions: finding.actions,
+      ...(finding.control ? { control: finding.control } : {}),
+    },
   };
 };
 
@@ -339,7 +351,7 @@ export const SARIF_MAX_RESULTS = 25_000;
  * account and region, so scans of several accounts do not replace each other's alerts.
  */
 const sarifCategory = (finding: Finding | undefined, header: ScanHeader): string =>
-  finding ? `${TOOL_NAME}/${finding.secret.account}/${finding.secret.region}/` : `${TOOL_NAME}/${header.source.replace(/[^\w.-]+/g, '-')}/`;
+  header.category !== undefined ? `${TOOL_NAME}/${header.category}/` : finding ? `${TOOL_NAME}/${finding.secret.account}/${finding.secret.region}/` : `${TOOL_NAME}/${header.source.replace(/[^\w.-]+/g, '-')}/`;
 
 const sarifWriter = (sink: Sink, header: ScanHeader, info: SarifToolInfo = toolInfo): FormatWriter => {
   let written = 0;

@@ -26,6 +26,8 @@ export interface ScanContext {
   readonly profile?: string | undefined;
   readonly endpoint?: string | undefined;
   readonly seedFile?: string | undefined;
+  /** A scan across accounts: what it read ("3 accounts x 2 regions through role ..."), said instead of one account and region. */
+  readonly scope?: string | undefined;
 }
 
 /** The first `cap` findings of each check, kept as findings stream past. */
@@ -49,7 +51,7 @@ export const findingSample = (cap: number = REPORT_ROWS_PER_CHECK): FindingSampl
   };
 };
 
-const where = (context: ScanContext): string => `account ${context.account ?? 'unknown'}, region ${context.region ?? 'unknown'}`;
+const where = (context: ScanContext): string => context.scope ?? `account ${context.account ?? 'unknown'}, region ${context.region ?? 'unknown'}`;
 
 /** The report's first lines: what was read, against which policy, when. */
 export const reportHeader = (context: ScanContext): string => {

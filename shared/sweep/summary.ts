@@ -126,3 +126,23 @@ export const addUnreadable = (counts: SweepCounts, name: string): SweepCounts =>
 
 /** The most severe level with at least one finding, if any. */
 export const worstSeverity = (counts: SweepCounts): Severity | undefined => SEVERITIES.find((s) => counts.bySeverity[s] > 0);
+
+/** Two runs' counts as one (the scan of several account-regions); the unjudged sample keeps the first few. */
+export const mergeCounts = (a: SweepCounts, b: SweepCounts): SweepCounts => {
+  const sum = (x: Readonly<Record<string, number>>, y: Readonly<Record<string, number>>): Record<string, number> => {
+    const total: Record<string, number> = { ...x };
+    for (const [key, n] of Object.entries(y)) total[key] = (total[key] ?? 0) + n;
+    return total;
+  };
+  return {
+    secrets: a.secrets + b.secrets,
+    exempt: a.exempt + b.exempt,
+    findings: a.findings + b.findings,
+    perSecretCalls: a.perSecretCalls + b.perSecretCalls,
+    byRule: sum(a.byRule, b.byRule),
+    bySeverity: sum(a.bySeverity, b.bySeverity) as Record<Severity, number>,
+    unjudged: a.unjudged + b.unjudged,
+    unjudgedByReason: sum(a.unjudgedByReason, b.unjudgedByReason),
+    unjudgedSample: [...a.unjudgedSample, ...b.unjudgedSample].slice(0, UNJUDGED_SAMPLE_SIZE),
+  };
+};

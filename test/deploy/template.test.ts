@@ -232,6 +232,16 @@ describe('Packaged template', () => {
     ]);
   });
 
+  it('denies the sweep Organizations and every role to assume while organisation mode is off (the shipped policy)', () => {
+    const statements = statementsOf(functionIds().sweep ?? '');
+
+    expect(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage: packagedFor(packageDir).stage }).organisation.enabled).toBe(false);
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('organizations:') || a.startsWith('sts:')))).toEqual([
+      { Sid: 'NoOrganisationListing', Effect: 'Deny', Action: ['organizations:ListAccounts', 'organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'], Resource: '*' },
+      { Sid: 'NoMemberRoles', Effect: 'Deny', Action: ['sts:AssumeRole'], Resource: '*' },
+    ]);
+  });
+
   it.each(Object.values(actionDefinitions).map((a) => [a.type, a] as const))(
     'lets the %s function make only its own writes, use the ledger and report',
     (type, action) => {
@@ -482,13 +492,14 @@ describe('Packaged template', () => {
     // classify: denied-call#<event> and reported#<finding> claims, denied#<principal>#<window> and incident#<finding> counters
     // (shared/domain/denied-calls.ts); each action: <finding id>#<action> claims and secret#<arn> write
     // counts (shared/domain/remediate.ts); alert: alert#<finding>#<digest> claims, storm#<window> counters, incident#<finding> read;
-    // alert-digest: digest#<window> claims; sweep: sweep#<run>#<invocation> claims.
+    // alert-digest: digest#<window> claims; sweep: sweep#<run>#<invocation> and sweep-start#<run> claims,
+    // and in organisation mode sweep-org#<run>... claims and the sweep-org#<run> count of finished shards.
     const expected: Record<string, string[]> = {
       classify: ['claim#denied-call#*', 'count#denied#*', 'claim#reported#*', 'count#incident#*'],
       ...Object.fromEntries(Object.keys(actionDefinitions).map((type) => [type, [`claim#*#${type}`, 'writes#secret#*']])),
       alert: ['claim#alert#*', 'count#storm#*'],
       'alert-digest': ['claim#digest#*'],
-      sweep: ['claim#sweep#*'],
+      sweep: ['claim#sweep#*', 'claim#sweep-start#*', 'claim#sweep-org#*', 'count#sweep-org#*'],
     };
     const ledgerGrants = Object.fromEntries(
       Object.entries(functionIds()).map(([name, id]) => [name, statementsOf(id).filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }))]),
@@ -666,6 +677,8 @@ describe('Packaged template: operations', () => {
     expect(reserved.classify).toBeLessThanOrEqual(100);
     const actionRuns = Object.keys(actionDefinitions).reduce((sum, type) => sum + (reserved[type] ?? 0), 0);
     expect(actionRuns * WRITES_PER_SECOND_PER_RUN).toBeLessThanOrEqual(50);
+    // The sweep: one run at a time with organisation mode off (the shipped policy); its shards' concurrency with it on.
+    expect(shippedPolicy().organisation.enabled).toBe(false);
     expect([reserved.sweep, reserved['alert-digest']]).toEqual([1, 1]);
   });
 

@@ -12,7 +12,7 @@ import { localContext } from '../../shared/replay/lambda-context.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { samplePolicy } from '../helpers/policy.js';
-import { FIXED_NOW, sandboxWith } from '../helpers/sandbox.js';
+import { rotatedSecret, sandboxWith } from '../helpers/sandbox.js';
 
 const scheduledEvent = {
   version: '0',
@@ -26,20 +26,9 @@ const scheduledEvent = {
   detail: {},
 };
 
-const day = 86_400_000;
 /** 250 secrets over three pages and more: every tenth unused for a year, the rest read yesterday. */
 const estate = (): SecretSeed[] =>
-  Array.from({ length: 250 }, (_, i) => ({
-    name: `${['app', 'Batch', '9lives', '_infra', '/root', 'db'][i % 6]}/secret-${String(i).padStart(3, '0')}`,
-    createdDate: new Date(FIXED_NOW.getTime() - 400 * day).toISOString(),
-    lastAccessedDate: new Date(FIXED_NOW.getTime() - (i % 10 === 0 ? 365 : 1) * day).toISOString().slice(0, 10) + 'T00:00:00Z',
-    rotationEnabled: true,
-    rotationLambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:rotate',
-    lastRotatedDate: new Date(FIXED_NOW.getTime() - 2 * day).toISOString(),
-    nextRotationDate: new Date(FIXED_NOW.getTime() + 20 * day).toISOString(),
-    kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    versions: { [`v-${i}`]: ['AWSCURRENT'] },
-  }));
+  Array.from({ length: 250 }, (_, i) => rotatedSecret(`${['app', 'Batch', '9lives', '_infra', '/root', 'db'][i % 6]}/secret-${String(i).padStart(3, '0')}`, `v-${i}`, i % 10 === 0 ? 365 : 1));
 
 const run = async (account: SandboxAccount, event: unknown, context: Context = localContext('sweep')) =>
   (await makeHandler(account, { policy: samplePolicy })(event, context));

@@ -1,0 +1,167 @@
+/**
+ * `npm run bench -- organisation`: the organisation sweep over a synthetic organisation of 1,000
+ * accounts × 4 regions (4,000 shards): most account-regions hold 100–2,000 secrets, eight hold
+ * 100,000 and one 500,000 (ORG_ACCOUNTS, ORG_REGIONS, ORG_SEED change it).
+ *
+ * What is measured and what is simulated, plainly:
+ * - Measured: the real sweep engine (`runSweep`: listing, checks, closer looks) over synthetic
+ *   accounts of each size class (ORG_CALIBRATION, default 100, 1,000, 2,000, 100,000, 500,000
+ *   secrets), ListSecrets answering in 150 ms (SWEEP_LATENCY_MS) under the per-account-region quota
+ *   of 100 calls a second, in real time, with the shards' listing setting (a shard splits from
+ *   100 pages up): wall time, ListSecrets calls, peak heap growth. And the
+ *   real coordinator (`coordinateSweep`) over an in-memory Organizations of 1,000 accounts, the
+ *   ledger in memory and PutEvents answering in 30 ms.
+ * - Simulated: the 4,000 shards' schedule. Each shard's duration and calls come from the
+ *   measurement of its size (interpolated between the sizes measured); the shards start in the
+ *   coordinator's order as Lambda runs them under the sweep function's reserved concurrency (a
+ *   shard waits for a free slot), on a simulated clock. Running 5 million secrets' checks in
+ *   one process on this machine would measure its CPU, not Lambda's (each shard has its own).
+ * Cost: the sweep function's memory (serverless.yml) × the billed durations, in GB-seconds.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_POLICY, type Policy } from '../shared/policy/schema.js';
+import { MemoryLedger } from '../shared/sandbox/memory-ledger.js';
+import { MemoryOrganizations } from '../shared/sandbox/memory-organizations.js';
+import { coordinateSweep } from '../shared/sweep/coordinator.js';
+import { SHARD_MIN_SPLIT_PAGES } from '../shared/sweep/sweep-use-case.js';
+import { round } from './format.js';
+import { measureFullSweep, sweepSettings } from './sweep.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+const numberFromEnv = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+
+/** A small seeded generator (mulberry32), so the organisation is the same on every run. */
+const seeded = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+interface Calibration {
+  readonly secrets: number;
+  readonly seconds: number;
+  readonly listCalls: number;
+  readonly peakHeapMB: number;
+}
+
+/** Linear between the measured sizes (and beyond the last, in proportion). */
+const interpolate = (points: readonly Calibration[], secrets: number, pick: (c: Calibration) => number): number => {
+  const sorted = [...points].sort((a, b) => a.secrets - b.secrets);
+  const first = sorted[0] as Calibration;
+  if (secrets <= first.secrets) return pick(first) * (secrets / first.secrets);
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1] as Calibration;
+    const b = sorted[i] as Calibration;
+    if (secrets <= b.secrets) return pick(a) + ((pick(b) - pick(a)) * (secrets - a.secrets)) / (b.secrets - a.secrets);
+  }
+  const last = sorted.at(-1) as Calibration;
+  return pick(last) * (secrets / last.secrets);
+};
+
+/** The sweep function's memory size in MB, as serverless.yml gives it. */
+const sweepMemoryMb = (): number => {
+  const yml = readFileSync(`${repoRoot}/serverless.yml`, 'utf8');
+  const sweep = yml.slice(yml.indexOf('\n  sweep:'));
+  const found = /\n {4}memorySize: (\d+)/.exec(sweep);
+  if (!found) throw new Error('serverless.yml: no memorySize for the sweep function');
+  return Number(found[1]);
+};
+
+export interface OrganisationBenchResult {
+  readonly accounts: number;
+  readonly regions: number;
+  readonly shards: number;
+  readonly secrets: number;
+  readonly concurrency: number;
+  readonly coordinatorSeconds: number;
+  readonly putEventsCalls: number;
+  readonly largestAloneSeconds: number;
+  readonly wallSeconds: number;
+  readonly ratioToLargest: number;
+  readonly listCalls: number;
+  readonly callsPerSecret: number;
+  readonly peakHeapMBBySize: Readonly<Record<string, number>>;
+  readonly gbSeconds: number;
+  readonly memoryMb: number;
+}
+
+export const measureOrganisation = async (log: (line: string) => void = console.log): Promise<OrganisationBenchResult[]> => {
+  const accounts = numberFromEnv('ORG_ACCOUNTS', 1000);
+  const regionCount = numberFromEnv('ORG_REGIONS', 4);
+  const random = seeded(numberFromEnv('ORG_SEED', 7));
+  const settings = sweepSettings();
+  const sizes = (process.env.ORG_CALIBRATION ?? '100,1000,2000,100000,500000').split(',').map(Number);
+
+  // 1. The engine, measured per size class.
+  const calibration: Calibration[] = [];
+  for (const size of sizes) {
+    const full = await measureFullSweep(size, settings, SHARD_MIN_SPLIT_PAGES);
+    calibration.push({ secrets: size, seconds: full.wallSeconds, listCalls: full.listCalls, peakHeapMB: full.peakHeapGrowthMB });
+    log(`  measured ${size.toLocaleString('en-US')} secrets: ${round(full.wallSeconds, 2)} s, ${full.listCalls} ListSecrets calls, peak heap +${round(full.peakHeapGrowthMB, 1)} MB`);
+  }
+
+  // 2. The organisation: account-region sizes, the big ones placed at random.
+  const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2'].slice(0, regionCount);
+  const ids = Array.from({ length: accounts }, (_, i) => String(100000000000 + i));
+  const shardCount = accounts * regions.length;
+  const size = Array.from({ length: shardCount }, () => 100 + Math.floor(random() * 1901));
+  const big = new Set<number>();
+  while (big.size < Math.min(9, shardCount)) big.add(Math.floor(random() * shardCount));
+  [...big].forEach((index, n) => (size[index] = n === 0 ? 500_000 : 100_000));
+  const secrets = size.reduce((sum, n) => sum + n, 0);
+
+  // 3. The coordinator, for real, over in-memory Organizations and ledger, PutEvents at 30 ms.
+  const organizations = new MemoryOrganizations({ id: 'r-bench', accounts: ids.map((id) => ({ id, active: true })) });
+  let putEventsCalls = 0;
+  const bus = { publish: async () => ((putEventsCalls += 1), await new Promise<void>((resolve) => setTimeout(resolve, 30))) };
+  const clock = { now: () => new Date() };
+  const policy: Policy = { ...DEFAULT_POLICY, organisation: { ...DEFAULT_POLICY.organisation, enabled: true, organizationId: 'o-bench00000', regions } };
+  const coordinatorStarted = performance.now();
+  const coordinated = await coordinateSweep({ ledger: new MemoryLedger(clock.now), clock, bus, organizations }, { runId: 'sweep-bench', hub: { account: ids[0] as string, region: 'us-east-1' }, now: new Date(), policy });
+  const coordinatorSeconds = (performance.now() - coordinatorStarted) / 1000;
+  if (coordinated.shards !== shardCount) throw new Error(`the coordinator published ${coordinated.shards} shards, expected ${shardCount}`);
+
+  // 4. The shards' schedule under each concurrency, on a simulated clock.
+  const durations = size.map((n) => interpolate(calibration, n, (c) => c.seconds));
+  const calls = size.reduce((sum, n) => sum + Math.round(interpolate(calibration, n, (c) => c.listCalls)), 0);
+  const largestAloneSeconds = interpolate(calibration, 500_000, (c) => c.seconds);
+  const memoryMb = sweepMemoryMb();
+  const concurrencies = (process.env.ORG_CONCURRENCY ?? `${DEFAULT_POLICY.organisation.sweepConcurrency},100,200`).split(',').map(Number);
+  return concurrencies.map((concurrency) => {
+    const free = Array.from({ length: concurrency }, () => coordinatorSeconds);
+    let end = 0;
+    for (const duration of durations) {
+      // Lambda runs the next shard in the first slot that frees.
+      let slot = 0;
+      for (let i = 1; i < free.length; i++) if ((free[i] as number) < (free[slot] as number)) slot = i;
+      const finish = (free[slot] as number) + duration;
+      free[slot] = finish;
+      end = Math.max(end, finish);
+    }
+    const billedSeconds = durations.reduce((sum, s) => sum + Math.ceil(s * 1000) / 1000, 0) + coordinatorSeconds;
+    return {
+      accounts,
+      regions: regions.length,
+      shards: shardCount,
+      secrets,
+      concurrency,
+      coordinatorSeconds,
+      putEventsCalls,
+      largestAloneSeconds,
+      wallSeconds: end,
+      ratioToLargest: end / largestAloneSeconds,
+      listCalls: calls,
+      callsPerSecret: calls / secrets,
+      peakHeapMBBySize: Object.fromEntries(calibration.map((c) => [c.secrets, round(c.peakHeapMB, 1)])),
+      gbSeconds: (billedSeconds * memoryMb) / 1024,
+      memoryMb,
+    };
+  });
+};

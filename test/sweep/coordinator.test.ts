@@ -1,0 +1,239 @@
+/**
+ * The organisation sweep's coordinator: which accounts are in scope (Organizations, paged; OUs
+ * and their nested OUs; ACTIVE accounts only; exclusions), one "Sweep Shard" per account-region,
+ * ten to a PutEvents call, each registered in the ledger before it is published, and the shards
+ * PutEvents refused sent again.
+ */
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventBridgeAdapter } from '../../shared/adapters/eventbridge.js';
+import { SWEEP_SHARD_DETAIL_TYPE, SweepShardSchema } from '../../shared/contracts/sweep-shard.js';
+import { TransientAwsError } from '../../shared/errors.js';
+import { claimKey } from '../../shared/ledger/keys.js';
+import type { OrganisationAccount } from '../../shared/ports/organisation-accounts.js';
+import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
+import { MemoryOrganizations } from '../../shared/sandbox/memory-organizations.js';
+import { RecordingBus } from '../../shared/sandbox/recording-bus.js';
+import { accountsInScope, coordinateSweep, shardScopeProblem } from '../../shared/sweep/coordinator.js';
+import { readRecord } from '../../shared/sweep/ledger-records.js';
+import { HUB, organisationPolicy } from '../helpers/organisation.js';
+import { FIXED_NOW, fixedClock } from '../helpers/sandbox.js';
+
+const active = (id: string): OrganisationAccount => ({ id, active: true });
+const suspended = (id: string): OrganisationAccount => ({ id, active: false });
+const accountId = (n: number): string => String(200000000000 + n);
+
+/** root → accounts 1..45 (45 suspended), OU prod (46, 47) → OU prod/eu (48), OU sandbox (49). */
+const organisation = (pageSize = 20) =>
+  new MemoryOrganizations(
+    {
+      id: 'r-ab12',
+      accounts: [...Array.from({ length: 44 }, (_, i) => active(accountId(i + 1))), suspended(accountId(45)), active(HUB.account)],
+      children: [
+        { id: 'ou-ab12-prod0001', accounts: [active(accountId(46)), active(accountId(47))], children: [{ id: 'ou-ab12-eu000001', accounts: [active(accountId(48)), suspended(accountId(50))] }] },
+        { id: 'ou-ab12-sandbox1', accounts: [active(accountId(49))] },
+      ],
+    },
+    pageSize,
+  );
+
+describe('accountsInScope', () => {
+  it('lists every ACTIVE account of the organisation through every ListAccounts page when no OU or account is listed', async () => {
+    // Prepare
+    const organizations = organisation();
+
+    // Act
+    const accounts = await accountsInScope(organizations, organisationPolicy().organisation, HUB);
+
+    // Assess: 49 active of 51; three pages of 20.
+    expect(accounts).toHaveLength(49);
+    expect(accounts).not.toContain(accountId(45));
+    expect(accounts).not.toContain(accountId(50));
+    expect(organizations.calls.map((c) => c.nextToken)).toStrictEqual([undefined, 'page-20', 'page-40']);
+  });
+
+  it('takes the accounts under a listed OU and under its nested OUs, paging each, and no other', async () => {
+    // Prepare
+    const organizations = organisation(1);
+
+    // Act
+    const accounts = await accountsInScope(organizations, organisationPolicy({ members: { organizationalUnits: ['ou-ab12-prod0001'] } }).organisation, HUB);
+
+    // Assess: prod's two, prod/eu's active one, and the hub's own account.
+    expect(accounts).toStrictEqual([HUB.account, accountId(46), accountId(47), accountId(48)].sort());
+    expect(organizations.calls.filter((c) => c.operation === 'listAccountsForParent').map((c) => [c.parentId, c.nextToken])).toStrictEqual([
+      ['ou-ab12-prod0001', undefined],
+      ['ou-ab12-prod0001', 'page-1'],
+      ['ou-ab12-eu000001', undefined],
+      ['ou-ab12-eu000001', 'page-1'],
+    ]);
+    expect(organizations.calls.some((c) => c.operation === 'listAccounts')).toBe(false);
+  });
+
+  it('takes listed accounts as they are, adds the OUs, and lets the exclusions win over both', async () => {
+    // Prepare
+    const members = { accounts: ['444455556666', accountId(3)], organizationalUnits: ['ou-ab12-sandbox1'], exclude: [accountId(3), accountId(49)] };
+
+    // Act
+    const accounts = await accountsInScope(organisation(), organisationPolicy({ members }).organisation, HUB);
+
+    // Assess
+    expect(accounts).toStrictEqual([HUB.account, '444455556666']);
+  });
+
+  it('leaves out the hub itself when it is excluded', async () => {
+    // Act
+    const accounts = await accountsInScope(organisation(), organisationPolicy({ members: { accounts: ['444455556666'], exclude: [HUB.account] } }).organisation, HUB);
+
+    // Assess
+    expect(accounts).toStrictEqual(['444455556666']);
+  });
+});
+
+describe('shardScopeProblem', () => {
+  const scope = organisationPolicy({ members: { accounts: ['444455556666'], exclude: ['777788889999'] } }).organisation;
+
+  it.each([
+    ['444455556666', 'eu-west-1', undefined],
+    [HUB.account, 'us-east-1', undefined],
+    ['444455556666', 'ap-southeast-2', 'region ap-southeast-2, which is not guarded'],
+    ['777788889999', 'eu-west-1', 'account 777788889999, which organisation.members.exclude leaves out'],
+    ['111122223333', 'eu-west-1', 'account 111122223333, which is not a member account listed'],
+  ])('judges shard %s/%s: %s', (account, region, problem) => {
+    // Act
+    const found = shardScopeProblem(scope, HUB, { account, region });
+
+    // Assess
+    if (problem === undefined) expect(found).toBeUndefined();
+    else expect(found).toContain(problem);
+  });
+
+  it('leaves an account that may lie under a listed OU to the coordinator\'s registration, but still refuses an unguarded region', () => {
+    // Prepare
+    const byOu = organisationPolicy({ members: { organizationalUnits: ['ou-ab12-prod0001'] } }).organisation;
+
+    // Act
+    const found = [shardScopeProblem(byOu, HUB, { account: '111122223333', region: 'eu-west-1' }), shardScopeProblem(byOu, HUB, { account: '111122223333', region: 'sa-east-1' })];
+
+    // Assess
+    expect(found[0]).toBeUndefined();
+    expect(found[1]).toContain('region sa-east-1, which is not guarded');
+  });
+
+  it('refuses every shard when organisation mode is off', () => {
+    // Act
+    const found = shardScopeProblem({ ...scope, enabled: false }, HUB, { account: '444455556666', region: 'eu-west-1' });
+
+    // Assess
+    expect(found).toContain('organisation mode is off');
+  });
+});
+
+describe('coordinateSweep', () => {
+  const input = (policy = organisationPolicy()) => ({ runId: 'sweep-20261125T1200Z-5a1f3c2e', hub: HUB, now: FIXED_NOW, policy });
+
+  it('publishes one registered Sweep Shard per account and region, and records the run', async () => {
+    // Prepare
+    const ledger = new MemoryLedger(fixedClock.now);
+    const bus = new RecordingBus(HUB, fixedClock);
+
+    // Act
+    const coordinated = await coordinateSweep({ ledger, clock: fixedClock, bus, organizations: organisation() }, input());
+
+    // Assess: 49 accounts × 2 regions.
+    expect(coordinated).toMatchObject({ accounts: 49, regions: 2, shards: 98 });
+    const shards = bus.published.map((e) => {
+      expect(e['detail-type']).toBe(SWEEP_SHARD_DETAIL_TYPE);
+      return SweepShardSchema.parse(e.detail);
+    });
+    expect(new Set(shards.map((s) => `${s.account}/${s.region}`)).size).toBe(98);
+    for (const shard of shards) {
+      const registration = await readRecord({ ledger, clock: fixedClock }, claimKey.sweepOrgShard(shard.runId, shard.account, shard.region));
+      expect(JSON.parse(registration ?? '{}')).toStrictEqual({ startedAt: FIXED_NOW.toISOString(), shards: 98 });
+    }
+    const run = JSON.parse((await readRecord({ ledger, clock: fixedClock }, claimKey.sweepOrg(input().runId))) ?? '{}') as { accounts: string[]; regions: string[] };
+    expect(run.accounts).toHaveLength(49);
+    expect(run.regions).toStrictEqual(['us-east-1', 'eu-west-1']);
+  });
+
+  it('keeps the run clock it recorded first when its schedule is delivered again later', async () => {
+    // Prepare
+    const ledger = new MemoryLedger(fixedClock.now);
+    const ports = { ledger, clock: fixedClock, bus: new RecordingBus(HUB, fixedClock), organizations: organisation() };
+    await coordinateSweep(ports, input());
+
+    // Act
+    await coordinateSweep(ports, { ...input(), now: new Date(FIXED_NOW.getTime() + 3_600_000) });
+
+    // Assess
+    const registration = await readRecord({ ledger, clock: fixedClock }, claimKey.sweepOrgShard(input().runId, accountId(1), 'eu-west-1'));
+    expect(JSON.parse(registration ?? '{}')).toMatchObject({ startedAt: FIXED_NOW.toISOString() });
+  });
+
+  describe('through PutEvents', () => {
+    const eventBridge = mockClient(EventBridgeClient);
+    beforeEach(() => eventBridge.reset());
+    afterAll(() => eventBridge.restore());
+    const noPause = () => Promise.resolve();
+    const bus = () => eventBridgeAdapter(new EventBridgeClient({ region: HUB.region, maxAttempts: 1 }), 'secrets-remediator-dev', noPause);
+    const accepted = (entries: readonly PutEventsRequestEntry[]) => ({ FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `e-${i}` })) });
+    const shardOf = (entry: PutEventsRequestEntry | undefined) => SweepShardSchema.parse(JSON.parse(entry?.Detail ?? '{}'));
+
+    it('sends the shards ten to a PutEvents call', async () => {
+      // Prepare
+      eventBridge.on(PutEventsCommand).callsFake((request: { Entries: PutEventsRequestEntry[] }) => accepted(request.Entries));
+
+      // Act
+      await coordinateSweep({ ledger: new MemoryLedger(fixedClock.now), clock: fixedClock, bus: bus(), organizations: organisation() }, input());
+
+      // Assess: 98 shards in 9 calls of 10 and one of 8.
+      const sizes = eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries?.length);
+      expect(sizes).toHaveLength(10);
+      expect(sizes.filter((n) => n === 10)).toHaveLength(9);
+      expect(sizes).toContain(8);
+      expect(eventBridge.commandCalls(PutEventsCommand).every((call) => call.args[0].input.Entries?.every((e) => e.DetailType === SWEEP_SHARD_DETAIL_TYPE && e.Source === 'secrets-remediator'))).toBe(true);
+    });
+
+    it('sends again only the shards PutEvents refused, until every shard is on the bus once', async () => {
+      // Prepare: the first answer refuses two of its ten entries, the second one of those two.
+      let call = 0;
+      eventBridge.on(PutEventsCommand).callsFake((request: { Entries: PutEventsRequestEntry[] }) => {
+        call += 1;
+        const refuse = call === 1 ? [3, 7] : call === 2 ? [1] : [];
+        return {
+          FailedEntryCount: refuse.length,
+          Entries: request.Entries.map((_, i) => (refuse.includes(i) ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' } : { EventId: `e-${call}-${i}` })),
+        };
+      });
+      const organizations = new MemoryOrganizations({ id: 'r-ab12', accounts: Array.from({ length: 4 }, (_, i) => active(accountId(i + 1))) });
+
+      // Act: 5 accounts (with the hub) × 2 regions = 10 shards, one call.
+      await coordinateSweep({ ledger: new MemoryLedger(fixedClock.now), clock: fixedClock, bus: bus(), organizations }, input());
+
+      // Assess
+      const calls = eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries ?? []);
+      expect(calls.map((entries) => entries.length)).toStrictEqual([10, 2, 1]);
+      expect(shardOf(calls[1]?.[0])).toStrictEqual(shardOf(calls[0]?.[3]));
+      expect(shardOf(calls[1]?.[1])).toStrictEqual(shardOf(calls[0]?.[7]));
+      expect(shardOf(calls[2]?.[0])).toStrictEqual(shardOf(calls[0]?.[7]));
+    });
+
+    it('fails with TransientAwsError naming the code when PutEvents keeps refusing a shard, so Lambda retries the coordinator', async () => {
+      // Prepare
+      eventBridge.on(PutEventsCommand).callsFake((request: { Entries: PutEventsRequestEntry[] }) => ({
+        FailedEntryCount: 1,
+        Entries: request.Entries.map((_, i) => (i === 0 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal failure' } : { EventId: `e-${i}` })),
+      }));
+      const organizations = new MemoryOrganizations({ id: 'r-ab12', accounts: [] });
+
+      // Act: the hub alone, 2 shards.
+      const outcome = await coordinateSweep({ ledger: new MemoryLedger(fixedClock.now), clock: fixedClock, bus: bus(), organizations }, input()).catch((error: unknown) => error);
+
+      // Assess: the first try and three resends of the refused entry.
+      expect(outcome).toBeInstanceOf(TransientAwsError);
+      expect(outcome).toMatchObject({ message: expect.stringContaining('InternalFailure: Internal failure') as unknown });
+      expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length)).toStrictEqual([2, 1, 1, 1]);
+    });
+  });
+});
