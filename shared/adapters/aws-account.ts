@@ -16,12 +16,16 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { DigestPort } from '../ports/digest.js';
 import type { Ports } from '../ports/index.js';
 import type { LedgerPort } from '../ports/ledger.js';
+import type { MemberAccessPort } from '../ports/member-access.js';
+import type { OrganisationPort } from '../ports/organisation.js';
 import type { ChatPort, NotifierPort } from '../ports/notifier.js';
 import { cloudTrailHistoryAdapter } from './cloudtrail-history.js';
 import { configCompliance } from './config-compliance.js';
 import { dynamoDbDigest } from './dynamodb-digest.js';
 import { dynamoDbLedger } from './dynamodb-ledger.js';
 import { eventBridgeAdapter } from './eventbridge.js';
+import { organisationAncestry } from './member-ancestry.js';
+import { memberAccess } from './member-access.js';
 import { secretsManagerAdapter } from './secrets-manager.js';
 import { slackWebhookChat } from './slack-webhook.js';
 import { snsAdapter } from './sns.js';
@@ -65,6 +69,15 @@ export const awsLedger = (tableName: string, region?: string) => dynamoDbLedger(
 export const awsCompliance = (region?: string) => configCompliance(new ConfigServiceClient(clientConfig(region)));
 /** CloudTrail's event history (LookupEvents), for `replay --from-cloudtrail`; the reader paces its calls under the quota. */
 export const awsCloudTrailHistory = (region?: string) => cloudTrailHistoryAdapter(new CloudTrailClient(clientConfig(region)));
+
+/**
+ * Member access for the classify and action functions: the member roles through STS and, when
+ * the scope names OUs, Organizations' ListParents; nothing at all in single-account mode.
+ */
+export const awsMemberPorts = (policy: Pick<Policy, 'organisation'>): { members?: MemberAccessPort; organisation?: OrganisationPort } =>
+  policy.organisation.enabled
+    ? { members: memberAccess(), ...(policy.organisation.members.organizationalUnits.length > 0 ? { organisation: organisationAncestry() } : {}) }
+    : {};
 
 /** The region an ARN names (`arn:aws:secretsmanager:eu-west-1:...`), when it names one. */
 const regionOfArn = (arn: string): string | undefined => (arn.startsWith('arn:') ? arn.split(':')[3] || undefined : undefined);

@@ -41,7 +41,7 @@ interface SdkErrorShape {
   $retryable?: unknown;
 }
 
-export type AwsService = 'secretsmanager' | 'events' | 'sns' | 'dynamodb' | 'config' | 'sts';
+export type AwsService = 'secretsmanager' | 'events' | 'sns' | 'dynamodb' | 'config' | 'sts' | 'organizations';
 
 export const mapAwsError = (error: unknown, service: AwsService, operation: string): unknown => {
   if (!(error instanceof Error)) return error;

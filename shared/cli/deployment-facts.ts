@@ -9,6 +9,7 @@
  *   tsx shared/cli/deployment-facts.ts sweep-schedule --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts rotation-statements --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts exemption-denials --stage prod [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts member-roles --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts role-names --stage prod --region eu-west-1 [policy.yml]
  *   tsx shared/cli/deployment-facts.ts all --stage prod --region eu-west-1 [policy.yml]
  *
@@ -17,7 +18,7 @@
  * that read it, with its own message.
  */
 import { Argument, Command } from 'commander';
-import { exemptionDenials, rotationStatements } from '../actions/iam-statements.js';
+import { exemptionDenials, memberRoleStatements, rotationStatements } from '../actions/iam-statements.js';
 import { mappedRotationFunctions } from '../actions/rotation-functions.js';
 import { serviceRoleNames } from '../domain/service-roles.js';
 import { loadPolicy } from '../policy/load-policy.js';
@@ -49,6 +50,8 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
   'rotation-statements': (policy) => rotationStatements(policy),
   /** Per action, the Deny of its writes on secrets that carry the exemption tag. */
   'exemption-denials': (policy) => exemptionDenials(policy),
+  /** Organisation mode: each reaching function's sts:AssumeRole on its member role, and ListParents for OU scopes. */
+  'member-roles': (policy, { stage }) => memberRoleStatements(policy, stage),
   /** Each function's role name for the stage and region: the names shared/domain/actor.ts recognises. */
   'role-names': (_policy, { stage, region }) => serviceRoleNames(stage, region),
   /**

@@ -12,6 +12,9 @@ import { logger } from '../logger.js';
 import { recordFinding } from '../metrics.js';
 import type { Ports, SecretState, SecretsPort } from '../ports/index.js';
 import { ruleById } from './catalogue.js';
+import { ancestryFor, type MemberPorts, secretsFor } from './member-reach.js';
+import type { Hub } from './organisation-scope.js';
+import { SERVICE_NAME } from './service-roles.js';
 import { type ClassifyContext, evaluate, type Prepared, prepare } from './classify.js';
 import { type Folded, foldIntoIncidents } from './incidents.js';
 import { claimFirstReports, countDeniedCall, type DeniedCallPorts, type DeniedTally } from './denied-calls.js';
@@ -22,22 +25,28 @@ export type ClassifyOutcome =
   | { readonly status: 'ignored'; readonly reason: string };
 
 /** With the invocation's time left (`remainingMs`), which the refused-call claims hold for. */
-export type ClassifyPorts = Pick<Ports, 'bus' | 'secrets' | 'ledger' | 'clock'> & Pick<DeniedCallPorts, 'remainingMs'>;
+export type ClassifyPorts = Pick<Ports, 'bus' | 'secrets' | 'ledger' | 'clock'> & Pick<DeniedCallPorts, 'remainingMs'> & MemberPorts;
+
+/** The session classify reads a member's secrets in: one for every event, so its credentials are reused. */
+const READ_SESSION = `${SERVICE_NAME}-classify`;
 
 /**
  * Classifies one event: reads what the triggered rules need (the secret's state, the caller's
  * refused calls), evaluates the catalogue, and publishes the findings, each reported once where
  * its rule says so.
  */
-export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPorts, context: ClassifyContext): Promise<ClassifyOutcome> => {
+export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPorts, given: ClassifyContext): Promise<ClassifyOutcome> => {
   logger.appendKeys({ eventId: event.event.id, eventName: event.kind === 'cloudtrail' ? event.event.detail.eventName : event.event.detail.configRuleName });
+  const hub = given.account === undefined ? undefined : { account: given.account, region: given.region ?? event.event.region };
+  const ancestry = hub ? await ancestryFor(given.policy, hub, event.event.account, ports.organisation) : undefined;
+  const context: ClassifyContext = ancestry ? { ...given, ancestry } : given;
   const prepared = prepare(event, context);
   if (prepared.kind === 'ignored') {
     logger.info('event ignored', { reason: prepared.reason });
     return { status: 'ignored', reason: prepared.reason };
   }
   logger.appendKeys({ secretArn: prepared.secret.id, principal: prepared.actor.principal });
-  const state = prepared.needsSecretState ? await currentState(ports.secrets, prepared.secret.id) : undefined;
+  const state = prepared.needsSecretState ? await currentState(readerOf(prepared, context, hub, ports), prepared.secret.id) : undefined;
   const denied = prepared.needsDeniedCount ? await countDenied(prepared, context, ports) : undefined;
   const classification = evaluate(prepared, context.policy, state, denied);
   if (classification.kind !== 'findings') {
@@ -64,6 +73,12 @@ export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPor
   });
   return { status: 'published', findings: findings.map((f) => f.id) };
 };
+
+/** Secrets Manager where the event happened: the function's own here, a member's read role elsewhere. */
+const readerOf = (prepared: Prepared, context: ClassifyContext, hub: Hub | undefined, ports: ClassifyPorts): SecretsPort =>
+  hub === undefined
+    ? ports.secrets
+    : secretsFor({ policy: context.policy, stage: context.stage ?? '', hub, place: prepared.place, own: prepared.place.own, role: 'read', session: READ_SESSION }, ports.secrets, ports.members);
 
 const reportsOnce = (finding: Finding): boolean => ruleById(finding.rule).reportOnce === true;
 

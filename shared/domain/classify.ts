@@ -12,7 +12,8 @@ import { isSecretsManagerId } from '../contracts/hostile-text.js';
 import { InvalidEventError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
-import { actorOf } from './actor.js';
+import { actorContextOf, actorOf } from './actor.js';
+import { type Ancestry, type Place, type ScopeVerdict, scopeOf } from './organisation-scope.js';
 import type { DeniedTally } from './denied-calls.js';
 import { type LocatedSecret, locateSecret, secretIdList, secretLocationPaths, secretRef } from './locate-secret.js';
 import { type Rule, rulesTriggeredBy } from './catalogue.js';
@@ -20,16 +21,28 @@ import { type Rule, rulesTriggeredBy } from './catalogue.js';
 export interface ClassifyContext {
   readonly policy: Policy;
   /**
-   * The account this deployment acts in (from the invoked function's ARN). An event from any
-   * other account is ignored: until organisation support, nothing here may act on it, and a
-   * name-only secret id in it would name a secret of this account. Unset: no check (pure tests).
+   * The account this deployment (the hub, in organisation mode) runs in, from the invoked
+   * function's ARN. An event from outside the scope it guards (shared/domain/organisation-scope.ts:
+   * this account alone unless organisation mode is on) is ignored with the reason and never acted
+   * on. Unset: no check (pure tests).
    */
   readonly account?: string;
+  /** The region this deployment runs in, from the function's ARN. Unset: the event's own region. */
+  readonly region?: string;
+  /** The event account's OUs, when the organisation scope needs them (`needsAncestry`). */
+  readonly ancestry?: Ancestry;
+  /** The stage, which names the member roles (organisation mode). */
+  readonly stage?: string;
 }
 
 export interface Prepared {
   readonly kind: 'prepared';
   readonly event: ClassifiableEvent;
+  /**
+   * Where the event happened, and whether that is the deployment's own account and region
+   * (its own credentials) rather than a member's (reached through a member role).
+   */
+  readonly place: Place & { readonly own: boolean };
   readonly rules: readonly Rule[];
   readonly secret: SecretRef;
   readonly actor: Actor;
@@ -53,10 +66,8 @@ export type Classification = Evaluated | Ignored;
  * @throws InvalidEventError when a rule applies but the event names no secret.
  */
 export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Prepared | Ignored => {
-  const foreign = foreignAccountOf(event, context.account);
-  if (foreign !== undefined) {
-    return { kind: 'ignored', reason: `${describeEvent(event)} happened in account ${foreign}, not in this account ${context.account}: events from other accounts are never acted on` };
-  }
+  const scope = scopeOfEvent(event, context);
+  if (!scope.guarded) return { kind: 'ignored', reason: `${describeEvent(event)} happened in ${scope.reason}: outside the scope this deployment guards, so never acted on` };
   const triggered = rulesTriggeredBy(event, context.policy);
   if (triggered.length === 0) return { kind: 'ignored', reason: `no rule for ${describeEvent(event)}` };
   const byFilters = event.kind === 'cloudtrail' && event.event.detail.eventName === 'BatchGetSecretValue' && secretIdList(event.event).length === 0;
@@ -70,13 +81,14 @@ export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Pre
     throw new InvalidEventError([`${describeEvent(event)}: names no secret (looked in ${secretLocationPaths.join(', ')})`]);
   }
   const located = found ?? noSecret(event, byFilters);
-  const actor = event.kind === 'cloudtrail' ? actorOf(event.event.detail, { allowedAdmins: context.policy.allowedAdmins }) : CONFIG_ACTOR;
+  const actor = event.kind === 'cloudtrail' ? actorOf(event.event.detail, actorContextOf(context.policy)) : CONFIG_ACTOR;
   if (actor.kind === 'service-role') {
     return { kind: 'ignored', reason: `caused by this service's own role ${actor.principal}: never acted on` };
   }
   return {
     kind: 'prepared',
     event,
+    place: { account: event.event.account, region: event.event.region, own: scope.own },
     rules,
     secret: located.secret,
     actor,
@@ -146,13 +158,22 @@ const carryRecord = (event: ClassifiableEvent): Pick<Finding, 'record' | 'record
 };
 
 /**
- * The account an event happened in when it is not `account`, else undefined. CloudTrail names it
- * twice (the envelope's `account`, the record's `recipientAccountId`): either differing counts.
+ * Whether the account and region an event happened in are guarded by the deployment of
+ * `context` (always, when the context names no account: pure tests). CloudTrail names the
+ * account twice (the envelope's `account`, the record's `recipientAccountId`): both must agree,
+ * and the scope is decided on the envelope's account and region, which EventBridge sets, also on
+ * an event forwarded from a member.
  */
-export const foreignAccountOf = (event: ClassifiableEvent, account: string | undefined): string | undefined => {
-  if (account === undefined) return undefined;
-  const named = [event.event.account, ...(event.kind === 'cloudtrail' && event.event.detail.recipientAccountId ? [event.event.detail.recipientAccountId] : [])];
-  return named.find((other) => other !== account);
+export const scopeOfEvent = (event: ClassifiableEvent, context: ClassifyContext): ScopeVerdict => {
+  if (context.account === undefined) return { guarded: true, own: true };
+  const { account, region } = event.event;
+  const recipient = event.kind === 'cloudtrail' ? event.event.detail.recipientAccountId : undefined;
+  if (recipient !== undefined && recipient !== account) {
+    // Judged as the account that differs from this one, as before organisation mode: that is the one to name.
+    const other = account === context.account ? recipient : account;
+    return { guarded: false, reason: `account ${other} (its envelope names ${account}, its record ${recipient}), not in this account ${context.account}` };
+  }
+  return scopeOf(context.policy.organisation, { account: context.account, region: context.region ?? region }, { account, region }, context.ancestry);
 };
 
 /** What one finding says beyond its rule's catalogue entry. */

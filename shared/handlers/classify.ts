@@ -19,6 +19,6 @@ export const makeHandler = (ports: ClassifyHandlerPorts, context: ClassifyContex
     classifyEvent(
       parseClassifiableEvent(raw),
       { ...ports, remainingMs: () => lambdaContext.getRemainingTimeInMillis() },
-      { ...context, account: context.account ?? deploymentOf(lambdaContext).account },
+      { ...deploymentOf(lambdaContext), ...context },
     ),
   );

@@ -66,6 +66,8 @@ const packagedTemplate = async (): Promise<{ Resources: Record<string, Resource>
 
 const SLACK_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secrets-remediator/slack-webhook-AbCdEf';
 const ROTATION_FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:SecretsManagerRDSPostgreSQLRotationSingleUser';
+const ORGANIZATION_ID = 'o-a1b2c3d4e5';
+const ORGANIZATIONAL_UNIT = 'ou-ab12-cd34ef56';
 
 /**
  * The template of the service packaged with the shipped policy.yml plus a Slack webhook secret:
@@ -79,6 +81,8 @@ const packagedWithSlack = async (): Promise<{ Resources: Record<string, Resource
   const policy = parseDocument(readFileSync(join(repoRoot, 'policy.yml'), 'utf8'));
   policy.setIn(['alerts', 'channels', 'slackWebhookSecretArn'], SLACK_SECRET);
   policy.setIn(['rotation', 'functions', 'default'], ROTATION_FUNCTION);
+  // Organisation mode too, so one more packaging covers the member-role grants.
+  policy.setIn(['organisation'], { enabled: true, organizationId: ORGANIZATION_ID, members: { organizationalUnits: [ORGANIZATIONAL_UNIT] } });
   writeFileSync(join(dir, 'policy.yml'), policy.toString());
   await promisify(execFile)(join(dir, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'test', '--package', join(dir, 'out')], {
     cwd: dir,
@@ -653,7 +657,7 @@ describe('Packaged template: operations', () => {
   });
 });
 
-describe('Packaged template with a Slack webhook secret in the policy', () => {
+describe('Packaged template with a Slack webhook secret and organisation mode in the policy', () => {
   let slack: Record<string, Resource>;
 
   beforeAll(async () => {
@@ -667,6 +671,41 @@ describe('Packaged template with a Slack webhook secret in the policy', () => {
     const grant = { Sid: 'ReadSlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SLACK_SECRET };
 
     expect(readers).toEqual(Object.fromEntries(functionNames.map((name) => [name, name === 'alert' || name === 'alert-digest' ? [grant] : []])));
+  });
+
+  it('lets each action assume only its own member role, classify only the read role, in the organization only, and the rest none', () => {
+    const codes: Record<string, string> = { classify: 'read', 'clear-stale-pending': 'csp', 'enable-rotation': 'rot', 'restore-secret': 'rst', 'remove-public-statements': 'rps' };
+    const assumers = Object.fromEntries(
+      Object.entries(functionIds(slack)).map(([name, id]) => [name, statementsOf(id, slack).filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('sts:')))]),
+    );
+    expect(assumers).toEqual(
+      Object.fromEntries(
+        functionNames.map((name) => [
+          name,
+          codes[name]
+            ? [
+                {
+                  Sid: 'AssumeMemberRole',
+                  Effect: 'Allow',
+                  Action: ['sts:AssumeRole'],
+                  Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/secrets-remediator-member-test-${codes[name]}-*` },
+                  Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } },
+                },
+              ]
+            : [],
+        ]),
+      ),
+    );
+  });
+
+  it('lets the functions that decide on OUs read where an account sits, and nothing else of the organization', () => {
+    const readers = Object.entries(functionIds(slack)).filter(([, id]) => statementsOf(id, slack).some((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('organizations:'))));
+    expect(readers.map(([name]) => name).sort()).toEqual(['classify', 'clear-stale-pending', 'enable-rotation', 'remove-public-statements', 'restore-secret']);
+    for (const [, id] of readers) {
+      expect(statementsOf(id, slack).filter((s) => actionsOf(s).some((a) => a.startsWith('organizations:')))).toEqual([
+        { Sid: 'ReadAccountPlaceInOrganization', Effect: 'Allow', Action: ['organizations:ListParents'], Resource: '*' },
+      ]);
+    }
   });
 
   it('lets enable-rotation name only the rotation function the policy maps (or none), and invoke only that one', () => {
