@@ -58,7 +58,7 @@ describe('CLI: secrets-remediator replay output', { timeout: 120_000 }, () => {
       /: rotation-failed \S+\/rotation-failed \(high\): clear-stale-pending planned; alert yes$/,
     );
     expect(lines.find((l) => l.startsWith('events/rotation-succeeded/silent.'))).toMatch(/: no rule matches$/);
-    expect(lines[files.length]).toMatch(/^91 events replayed against the sandbox account in dry-run mode: .* 30 findings, 13 actions \(/);
+    expect(lines[files.length]).toMatch(/^93 events replayed against the sandbox account in dry-run mode: .* 31 findings, 14 actions \(/);
     expect(lines.length).toBe(files.length + 2);
   });
 
