@@ -74,11 +74,19 @@ export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPor
   return { status: 'published', findings: findings.map((f) => f.id) };
 };
 
-/** Secrets Manager where the event happened: the function's own here, a member's read role elsewhere. */
-const readerOf = (prepared: Prepared, context: ClassifyContext, hub: Hub | undefined, ports: ClassifyPorts): SecretsPort =>
-  hub === undefined
-    ? ports.secrets
-    : secretsFor({ policy: context.policy, stage: context.stage ?? '', hub, place: prepared.place, own: prepared.place.own, role: 'read', session: READ_SESSION }, ports.secrets, ports.members);
+/**
+ * Secrets Manager where the event happened: the function's own here, a member's read role
+ * elsewhere; undefined when no member access is wired (the rules then judge from the event alone,
+ * as when the read is denied).
+ */
+const readerOf = (prepared: Prepared, context: ClassifyContext, hub: Hub | undefined, ports: ClassifyPorts): SecretsPort | undefined => {
+  if (hub === undefined || prepared.place.own) return ports.secrets;
+  if (!ports.members || !context.stage) {
+    logger.warn('no member access wired: judging from the event alone', { account: prepared.place.account, region: prepared.place.region });
+    return undefined;
+  }
+  return secretsFor({ policy: context.policy, stage: context.stage, hub, place: prepared.place, own: false, role: 'read', session: READ_SESSION }, ports.secrets, ports.members);
+};
 
 const reportsOnce = (finding: Finding): boolean => ruleById(finding.rule).reportOnce === true;
 
@@ -104,7 +112,8 @@ const countDenied = async (prepared: Prepared, context: ClassifyContext, ports: 
  * The secret as it is now; undefined when it no longer exists or may not be read, and the
  * rules then judge from the event alone (a denied read is worth a warning, not a lost finding).
  */
-const currentState = async (secrets: SecretsPort, secretId: string): Promise<SecretState | undefined> => {
+const currentState = async (secrets: SecretsPort | undefined, secretId: string): Promise<SecretState | undefined> => {
+  if (!secrets) return undefined;
   try {
     return await secrets.describeSecret(secretId);
   } catch (error) {
