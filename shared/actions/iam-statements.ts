@@ -6,6 +6,7 @@
  */
 import type { ActionType } from '../contracts/finding.js';
 import type { Policy } from '../policy/schema.js';
+import { MEMBER_ROLE_CODES, type MemberRole } from '../domain/service-roles.js';
 import { actionDefinitions } from './registry.js';
 import { mappedRotationFunctions } from './rotation-functions.js';
 import { memberRoleName } from '../domain/service-roles.js';
@@ -128,3 +129,48 @@ export const sweepOrganisationStatements = (
 
 /** The sweep's reserved concurrency: one run at a time alone, `organisation.sweepConcurrency` shards at once in organisation mode. */
 export const sweepReservedConcurrency = (policy: Pick<Policy, 'organisation'>): number => (policy.organisation.enabled ? policy.organisation.sweepConcurrency : 1);
+/** The functions that reach into member accounts (organisation mode), with the member role each assumes. */
+export const MEMBER_ROLE_OF: Readonly<Record<'classify' | ActionType, MemberRole>> = {
+  classify: 'read',
+  'clear-stale-pending': 'clear-stale-pending',
+  'enable-rotation': 'enable-rotation',
+  'restore-secret': 'restore-secret',
+  'remove-public-statements': 'remove-public-statements',
+};
+
+/**
+ * Per function that reaches members: `assume`, sts:AssumeRole on exactly its member role in
+ * every account and region (`<prefix>-<stage>-<code>-*`: the region code is the last part), and
+ * only in the organization (`aws:ResourceOrgID`), so restore-secret can only ever restore; and
+ * `organizations`, ListParents when the scope names OUs (the account's place decides whether it is
+ * guarded). With organisation mode off, or no OU listed, an explicit Deny says there is nothing to
+ * assume or read.
+ */
+export const memberRoleStatements = (
+  policy: Pick<Policy, 'organisation'>,
+  stage: string,
+): Readonly<Record<'classify' | ActionType, { assume: IamStatement; organizations: IamStatement }>> => {
+  const { enabled, organizationId, roleNamePrefix, members } = policy.organisation;
+  const readsOus = enabled && members.organizationalUnits.length > 0;
+  const organizations: IamStatement = readsOus
+    ? { Sid: 'ReadAccountPlaceInOrganization', Effect: 'Allow', Action: 'organizations:ListParents', Resource: '*' }
+    : { Sid: 'NoOrganizationsReads', Effect: 'Deny', Action: 'organizations:ListParents', Resource: '*' };
+  return Object.fromEntries(
+    Object.entries(MEMBER_ROLE_OF).map(([fn, role]) => [
+      fn,
+      {
+        assume:
+          enabled && organizationId
+            ? {
+                Sid: 'AssumeMemberRole',
+                Effect: 'Allow',
+                Action: 'sts:AssumeRole',
+                Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${roleNamePrefix}-${stage}-${MEMBER_ROLE_CODES[role]}-*` },
+                Condition: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
+              }
+            : { Sid: 'NoMemberRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*' },
+        organizations,
+      },
+    ]),
+  ) as unknown as Record<'classify' | ActionType, { assume: IamStatement; organizations: IamStatement }>;
+};

@@ -9,7 +9,8 @@
 import { parseClassifiableEvent } from '../contracts/cloudtrail-event.js';
 import type { Finding } from '../contracts/finding.js';
 import { stableJson } from '../contracts/stable-json.js';
-import { evaluate, foreignAccountOf, prepare } from '../domain/classify.js';
+import { evaluate, prepare } from '../domain/classify.js';
+import { type Ancestry, scopeOf } from '../domain/organisation-scope.js';
 import { InvalidEventError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState, SecretsPort } from '../ports/secrets.js';
@@ -21,9 +22,11 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
 export interface RederiveContext {
   readonly policy: Policy;
   readonly now: Date;
-  /** The account this deployment acts in. */
+  /** The account and region this deployment (the hub, in organisation mode) runs in. */
   readonly account: string;
   readonly region: string;
+  /** The OUs of the finding's account, when the organisation scope needs them (`needsAncestry`). */
+  readonly ancestry?: Ancestry;
 }
 
 export type Rederived =
@@ -38,17 +41,17 @@ export type Rederived =
  * @param secret - the secret the finding names, as re-read by the action
  */
 export const rederive = async (finding: Finding, secret: SecretState, secrets: SecretsPort, context: RederiveContext): Promise<Rederived> => {
-  if (finding.secret.account !== context.account) {
-    return rejected(`it names a secret of account ${finding.secret.account}; this deployment acts only in account ${context.account}`);
-  }
-  if (finding.actor.kind === 'sweep') return rederiveSweep(finding, secret, secrets, context);
+  const place = { account: finding.secret.account, region: finding.secret.region };
+  const scope = scopeOf(context.policy.organisation, context, place, context.ancestry);
+  if (!scope.guarded) return rejected(`it names a secret in ${scope.reason}: outside the scope this deployment guards`);
+  if (finding.actor.kind === 'sweep') return rederiveSweep(finding, secret, secrets, { ...context, ...place });
   if (!finding.record) return rejected(finding.recordOmitted ?? 'it carries no record to check it against');
   let classified;
   try {
     const event = parseClassifiableEvent(finding.record);
-    const foreign = foreignAccountOf(event, context.account);
-    if (foreign !== undefined) return rejected(`its record happened in account ${foreign}, not in this account ${context.account}`);
-    const prepared = prepare(event, { policy: context.policy, account: context.account });
+    // The record is judged by the same scope (the OUs read are the secret's account's: only for that account).
+    const ancestry = event.event.account === place.account && context.ancestry ? { ancestry: context.ancestry } : {};
+    const prepared = prepare(event, { policy: context.policy, account: context.account, region: context.region, ...ancestry });
     if (prepared.kind === 'ignored') return rejected(`its record triggers nothing: ${prepared.reason}`);
     classified = evaluate(prepared, context.policy, secret);
   } catch (error) {

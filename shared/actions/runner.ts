@@ -17,6 +17,8 @@ import type { CompliancePort, LedgerPort } from '../ports/ledger.js';
 import type { SecretState, SecretsPort } from '../ports/secrets.js';
 import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
 import { managedRuleOf } from '../domain/config-rules.js';
+import { ancestryFor, type MemberPorts, secretsFor } from '../domain/member-reach.js';
+import { scopeOf } from '../domain/organisation-scope.js';
 import { recordRefusedWrite } from '../metrics.js';
 import { rederive } from './rederive.js';
 import { alignedWindow } from '../time.js';
@@ -33,9 +35,18 @@ export interface RemediationContext {
   readonly mode: Mode;
   /** How long this invocation may still run (`context.getRemainingTimeInMillis()`): the finding's claim holds that long. */
   readonly remainingMs: number;
-  /** The account and Region this deployment acts in (its function's ARN); every result names them. */
+  /**
+   * The account and Region this deployment runs in (its function's ARN). In single-account mode
+   * the only place it acts; in organisation mode the hub, and a finding of a guarded member is
+   * acted on there, through the member role for this action. Every result names where it acted.
+   */
   readonly account: string;
   readonly region: string;
+  /** The stage, which names the member roles (organisation mode). */
+  readonly stage?: string;
+  /** Member access and AWS Organizations, for organisation mode. */
+  readonly members?: MemberPorts['members'];
+  readonly organisation?: MemberPorts['organisation'];
 }
 
 export type RemediationOutcome =
@@ -48,23 +59,38 @@ export type RemediationOutcome =
 
 const HOUR = 3_600_000;
 
-export const remediate = async (action: ActionDefinition, received: Finding, context: RemediationContext): Promise<RemediationOutcome> => {
-  const now = context.clock.now();
-  const where = { account: context.account, region: context.region } as const;
+export const remediate = async (action: ActionDefinition, received: Finding, given: RemediationContext): Promise<RemediationOutcome> => {
+  const now = given.clock.now();
+  const hub = { account: given.account, region: given.region } as const;
+  const place = { account: received.secret.account, region: received.secret.region } as const;
+  const ancestry = await ancestryFor(given.policy, hub, place.account, given.organisation);
+  const scope = scopeOf(given.policy.organisation, hub, place, ancestry);
+  if (!scope.guarded) {
+    const reason = `not acted on: the finding names a secret in ${scope.reason}: outside the scope this deployment guards`;
+    return { kind: 'result', result: { type: action.type, mode: given.mode, ...hub, outcome: 'failed', reason } };
+  }
+  // Where the finding's secret is: every call goes there (a member's through the member role for
+  // this action, the session named after the finding), and the result names it.
+  const where = place;
+  let context: RemediationContext;
   // Checked before the claim: a finding that does not hold up takes no claim, so it cannot make
   // the genuine finding with the same id a "duplicate".
   let finding: Finding;
   let secret: SecretState;
   try {
+    const reach = { policy: given.policy, stage: given.stage ?? '', hub, place, own: scope.own, role: action.type, session: received.id };
+    // AWS Config is asked to re-evaluate only here: a member's Config is the member's to run.
+    const { compliance: _hubsConfig, ...elsewhere } = given;
+    context = { ...(scope.own ? given : elsewhere), secrets: secretsFor(reach, given.secrets, given.members) };
     // One DescribeSecret serves both: the check, and the decision (look before you act).
     secret = await context.secrets.describeSecret(received.secret.id);
-    const checked = await rederive(received, secret, context.secrets, { ...where, policy: context.policy, now });
+    const checked = await rederive(received, secret, context.secrets, { ...hub, policy: context.policy, now, ...(ancestry ? { ancestry } : {}) });
     if (checked.kind !== 'verified') {
       return { kind: 'result', result: { type: action.type, mode: context.mode, ...where, outcome: checked.kind === 'rejected' ? 'failed' : 'skipped', reason: checked.reason } };
     }
     finding = checked.finding;
   } catch (error) {
-    return { kind: 'result', result: { type: action.type, mode: context.mode, ...where, ...settled(error) } };
+    return { kind: 'result', result: { type: action.type, mode: given.mode, ...where, ...settled(error) } };
   }
   // Whatever escapes decideAndAct did not settle: once releases the claim, and the retry (or,
   // after the last, the dead-letter queue) has it.

@@ -18,7 +18,8 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { DigestPort } from '../ports/digest.js';
 import type { Ports } from '../ports/index.js';
 import type { LedgerPort } from '../ports/ledger.js';
-import type { MemberTarget } from '../ports/member-access.js';
+import type { MemberAccessPort, MemberTarget } from '../ports/member-access.js';
+import type { OrganisationPort } from '../ports/organisation.js';
 import type { SecretsPort } from '../ports/secrets.js';
 import type { ChatPort, NotifierPort } from '../ports/notifier.js';
 import type { SecurityHubFor, SecurityHubPort } from '../ports/security-hub.js';
@@ -27,6 +28,7 @@ import { configCompliance } from './config-compliance.js';
 import { dynamoDbDigest } from './dynamodb-digest.js';
 import { dynamoDbLedger } from './dynamodb-ledger.js';
 import { eventBridgeAdapter } from './eventbridge.js';
+import { organisationAncestry } from './member-ancestry.js';
 import { type MemberAccess, memberAccess } from './member-access.js';
 import { organizationsAdapter } from './organizations.js';
 import { secretsManagerAdapter } from './secrets-manager.js';
@@ -105,6 +107,14 @@ export const awsSecurityHubFor = (): SecurityHubFor => {
   };
 };
 
+/**
+ * Member access for the classify and action functions: the member roles through STS and, when
+ * the scope names OUs, Organizations' ListParents; nothing at all in single-account mode.
+ */
+export const awsMemberPorts = (policy: Pick<Policy, 'organisation'>): { members?: MemberAccessPort; organisation?: OrganisationPort } =>
+  policy.organisation.enabled
+    ? { members: memberAccess(), ...(policy.organisation.members.organizationalUnits.length > 0 ? { organisation: organisationAncestry() } : {}) }
+    : {};
 /** The region an ARN names (`arn:aws:secretsmanager:eu-west-1:...`), when it names one. */
 const regionOfArn = (arn: string): string | undefined => (arn.startsWith('arn:') ? arn.split(':')[3] || undefined : undefined);
 

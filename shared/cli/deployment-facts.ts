@@ -9,6 +9,7 @@
  *   tsx shared/cli/deployment-facts.ts sweep-schedule --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts rotation-statements --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts exemption-denials --stage prod [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts member-roles --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts role-names --stage prod --region eu-west-1 [policy.yml]
  *   tsx shared/cli/deployment-facts.ts organisation --stage prod --region eu-west-1 [policy.yml]
  *   tsx shared/cli/deployment-facts.ts security-hub --stage prod [policy.yml]
@@ -20,7 +21,7 @@
  * that read it, with its own message.
  */
 import { Argument, Command } from 'commander';
-import { exemptionDenials, rotationStatements, securityHubImportStatement, sweepOrganisationStatements, sweepReservedConcurrency } from '../actions/iam-statements.js';
+import { exemptionDenials, memberRoleStatements, rotationStatements, securityHubImportStatement, sweepOrganisationStatements, sweepReservedConcurrency } from '../actions/iam-statements.js';
 import { mappedRotationFunctions } from '../actions/rotation-functions.js';
 import { serviceRoleNames } from '../domain/service-roles.js';
 import { loadPolicy } from '../policy/load-policy.js';
@@ -66,6 +67,8 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
    * statements for Organizations and the member read roles (Denies when the mode is off).
    */
   'sweep-organisation': (policy, target) => ({ reservedConcurrency: sweepReservedConcurrency(policy), ...sweepOrganisationStatements(policy, target) }),
+  /** Organisation mode: each reaching function's sts:AssumeRole on its member role, and ListParents for OU scopes. */
+  'member-roles': (policy, { stage }) => memberRoleStatements(policy, stage),
   /** Each function's role name for the stage and region: the names shared/domain/actor.ts recognises. */
   'role-names': (_policy, { stage, region }) => serviceRoleNames(stage, region),
   /**

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { Argument, Command } from 'commander';
 import { functionNames, type FunctionName } from '../contracts/functions.js';
-import { accountNamedBy, InvocationError } from '../replay/chain.js';
+import { InvocationError, placeNamedBy } from '../replay/chain.js';
 import { localContext } from '../replay/lambda-context.js';
 import { loadEvent } from '../replay/load-events.js';
 import { describeCrash } from '../replay/replay-file.js';
@@ -42,10 +42,12 @@ export const runInvoke = async (name: FunctionName, options: Options): Promise<n
   if (!existsSync(options.event)) throw new UsageError(`--event ${options.event}: no such file; give an event file (e.g. one under events/)`);
   const loaded = loadEvent(options.event);
   if (!loaded.event.ok) throw new UsageError(`--event ${loaded.file}: ${loaded.event.problem}`);
-  const { handlers } = buildWorld(options);
+  const { handlers, hub } = buildWorld(options);
+  // Where the function runs: the hub in organisation mode, else where the event happened.
+  const place = hub ?? placeNamedBy(loaded.event.value);
   let answer: unknown;
   try {
-    answer = await handlers[name](structuredClone(loaded.event.value), localContext(name, accountNamedBy(loaded.event.value)));
+    answer = await handlers[name](structuredClone(loaded.event.value), localContext(name, place.account, place.region));
   } catch (error) {
     // Lambda's own shape for a function error; the reason never quotes the event.
     const crash = describeCrash(new InvocationError(name, { cause: error }), name);

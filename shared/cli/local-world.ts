@@ -58,17 +58,23 @@ export interface World {
   readonly mode: Mode;
   readonly ports: WorldPorts;
   readonly handlers: Handlers;
+  /**
+   * Where the functions run, in organisation mode in the sandbox: the hub, the seed's account and
+   * region (events of members are reached through the sandbox's member views). Absent: where
+   * each event happened, as a single-account deployment there would.
+   */
+  readonly hub?: { readonly account: string; readonly region: string };
 }
 
 export const buildWorld = (options: WorldOptions): World => {
   const policy = loadPolicy({ file: options.policy, stage: options.stage });
   const mode = options.mode ?? policy.mode;
-  const ports = buildPorts(options);
-  const handlers = localHandlers(ports, { policy, mode });
-  return { policy, mode, ports, handlers };
+  const { ports, hub } = buildPorts(options);
+  const handlers = localHandlers(ports, { policy, mode, stage: options.stage });
+  return { policy, mode, ports, handlers, ...(policy.organisation.enabled && hub ? { hub } : {}) };
 };
 
-const buildPorts = (options: WorldOptions): WorldPorts => {
+const buildPorts = (options: WorldOptions): { ports: WorldPorts; hub?: World['hub'] } => {
   if (options.live) {
     if (options.account) throw new UsageError('--account seeds the sandbox; it cannot be used with --live');
     if (!options.busName || !options.topicArn) throw new UsageError('--live needs --bus-name and --topic-arn');
@@ -80,14 +86,17 @@ const buildPorts = (options: WorldOptions): WorldPorts => {
       ...(options.region ? { region: options.region } : {}),
     });
     return {
-      ...live,
-      bus: new RecordingBus({ account: 'live', region: options.region ?? process.env.AWS_REGION ?? 'unknown' }, systemClock, live.bus),
-      notifier: new RecordingNotifier(live.notifier),
-      // A live replay posts nothing to Slack: the messages stay in this process, to be counted.
-      chat: new RecordingChat(),
-      // restore-secret asks who deleted a secret that is still read.
-      history: awsCloudTrailHistory(options.region),
+      ports: {
+        ...live,
+        bus: new RecordingBus({ account: 'live', region: options.region ?? process.env.AWS_REGION ?? 'unknown' }, systemClock, live.bus),
+        notifier: new RecordingNotifier(live.notifier),
+        // A live replay posts nothing to Slack: the messages stay in this process, to be counted.
+        chat: new RecordingChat(),
+        // restore-secret asks who deleted a secret that is still read.
+        history: awsCloudTrailHistory(options.region),
+      },
     };
   }
-  return sandboxAccount(loadAccountSeed(options.account), systemClock);
+  const seed = loadAccountSeed(options.account);
+  return { ports: sandboxAccount(seed, systemClock), hub: { account: seed.account, region: seed.region } };
 };

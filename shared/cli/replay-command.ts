@@ -85,7 +85,7 @@ export const runReplay = async (paths: readonly string[], options: Options, path
   if (options.json && options.quiet) throw new UsageError('--json and --quiet cannot be used together: pick one output');
   checkHistoryReplayFlags({ ...options, pathsGiven });
   if (options.profile) process.env.AWS_PROFILE = options.profile;
-  const { policy, mode, ports, handlers } = options.fromCloudtrail ? historyWorld(options) : buildWorld(options);
+  const { policy, mode, ports, handlers, hub } = options.fromCloudtrail ? historyWorld(options) : buildWorld(options);
   // Either the account's own history (one source, read before anything runs: an AWS error is a
   // usage error, exit 2) or the files named, each loaded as the replay reaches it.
   const sources: ReadonlyArray<{ readonly name: string; readonly load: (file: string) => LoadedEvent }> = options.fromCloudtrail
@@ -104,7 +104,7 @@ export const runReplay = async (paths: readonly string[], options: Options, path
       notReplayed.records += loaded.source.records;
       continue;
     }
-    const { report, text } = await replayFile(source.name, { handlers, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy) }, { payloads: options.showPayloads, render }, () => loaded);
+    const { report, text } = await replayFile(source.name, { handlers, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy), ...(hub ?? {}) }, { payloads: options.showPayloads, render }, () => loaded);
     reports.push(report);
     console.log(text);
   }
@@ -148,7 +148,7 @@ const historyWorld = (options: Options) => {
   const policy = loadPolicy({ file: options.policy, stage: options.stage });
   const ports = { ...historyReplayPorts(awsSecrets(options.region), options.region), chat: new RecordingChat(), history: awsCloudTrailHistory(options.region) };
   const mode = 'dry-run' as const;
-  return { policy, mode, ports, handlers: localHandlers(ports, { policy, mode }) };
+  return { policy, mode, ports, handlers: localHandlers(ports, { policy, mode, stage: options.stage }), hub: undefined };
 };
 
 const historySource = async (options: Options) => {

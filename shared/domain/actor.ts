@@ -13,12 +13,25 @@ import type { CloudTrailRecord } from '../contracts/cloudtrail-event.js';
 import type { Actor, ActorKind } from '../contracts/finding.js';
 import { matchesGlob } from '../policy/glob.js';
 import { partitionOf } from './partition.js';
-import { isServiceRoleName } from './service-roles.js';
+import type { Policy } from '../policy/schema.js';
+import { isMemberRoleName, isServiceRoleName } from './service-roles.js';
 
 export interface ActorContext {
   /** The policy's `allowedAdmins`: principal ARNs, `*` allowed. */
   readonly allowedAdmins: readonly string[];
+  /**
+   * Organisation mode: the member roles' name prefix (`organisation.roleNamePrefix`), so that
+   * the hub's own writes in a member account, made through a member role, are recognised as its
+   * own. Absent: no member role is this service's.
+   */
+  readonly memberRolePrefix?: string;
 }
+
+/** What actorOf needs from the policy. */
+export const actorContextOf = (policy: Pick<Policy, 'allowedAdmins' | 'organisation'>): ActorContext => ({
+  allowedAdmins: policy.allowedAdmins,
+  ...(policy.organisation.enabled ? { memberRolePrefix: policy.organisation.roleNamePrefix } : {}),
+});
 
 /** IAM Identity Center creates one role per permission set with this prefix; its sessions are people. */
 const SSO_ROLE_PREFIX = 'AWSReservedSSO_';
@@ -26,7 +39,7 @@ const PEOPLE: ReadonlySet<ActorKind> = new Set(['root', 'iam-user', 'sso-user', 
 
 export const actorOf = (record: CloudTrailRecord, context: ActorContext): Actor => {
   const identity = record.userIdentity ?? {};
-  const { kind, principal, sessionArn } = identify(identity, record);
+  const { kind, principal, sessionArn } = identify(identity, record, context);
   // A glob cannot vouch for an identity whose type CloudTrail does not say.
   const candidates = kind === 'unknown' ? [] : [principal, sessionArn, identity.arn].filter((arn): arn is string => Boolean(arn));
   const mfa = identity.sessionContext?.attributes?.mfaAuthenticated;
@@ -46,7 +59,7 @@ export const actorOf = (record: CloudTrailRecord, context: ActorContext): Actor 
 
 type Identity = NonNullable<CloudTrailRecord['userIdentity']>;
 
-const identify = (identity: Identity, record: CloudTrailRecord): { kind: ActorKind; principal: string; sessionArn?: string } => {
+const identify = (identity: Identity, record: CloudTrailRecord, context: ActorContext): { kind: ActorKind; principal: string; sessionArn?: string } => {
   switch (identity.type) {
     case 'Root':
       return { kind: 'root', principal: identity.arn ?? `arn:${partitionOf(record.awsRegion)}:iam::${identity.accountId ?? 'unknown'}:root` };
@@ -57,7 +70,7 @@ const identify = (identity: Identity, record: CloudTrailRecord): { kind: ActorKi
     case 'AWSService':
       return { kind: 'aws-service', principal: identity.invokedBy ?? 'unknown AWS service' };
     case 'AssumedRole':
-      return identifyRole(identity, record);
+      return identifyRole(identity, record, context);
     default:
       // Rotation service events carry only `invokedBy` and `accountId`, no `type`.
       if (identity.type === undefined && identity.invokedBy) return { kind: 'aws-service', principal: identity.invokedBy };
@@ -69,7 +82,7 @@ const identify = (identity: Identity, record: CloudTrailRecord): { kind: ActorKi
 const ASSUMED_ROLE_ARN = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
 
 /** The role behind a session says more than the session: that is what policies name. */
-const identifyRole = (identity: Identity, record: CloudTrailRecord): { kind: ActorKind; principal: string; sessionArn?: string } => {
+const identifyRole = (identity: Identity, record: CloudTrailRecord, context: ActorContext): { kind: ActorKind; principal: string; sessionArn?: string } => {
   const fromSession = identity.arn ? ASSUMED_ROLE_ARN.exec(identity.arn) : null;
   const roleArn =
     identity.sessionContext?.sessionIssuer?.arn ??
@@ -80,7 +93,8 @@ const identifyRole = (identity: Identity, record: CloudTrailRecord): { kind: Act
   if (roleName.startsWith(SSO_ROLE_PREFIX)) return { kind: 'sso-user', principal, ...session };
   // Ours only in the account the event happened in: a role of the same name elsewhere is a stranger.
   const inEventAccount = identity.accountId !== undefined && identity.accountId === record.recipientAccountId;
-  if (inEventAccount && isServiceRoleName(roleName, record.awsRegion)) {
+  const ours = isServiceRoleName(roleName, record.awsRegion) || (context.memberRolePrefix !== undefined && isMemberRoleName(roleName, context.memberRolePrefix, record.awsRegion));
+  if (inEventAccount && ours) {
     return { kind: 'service-role', principal, ...session };
   }
   return { kind: 'assumed-role', principal, ...session };

@@ -12,6 +12,9 @@ import { logger } from '../logger.js';
 import { recordFinding } from '../metrics.js';
 import type { Ports, SecretState, SecretsPort } from '../ports/index.js';
 import { ruleById } from './catalogue.js';
+import { ancestryFor, type MemberPorts, secretsFor } from './member-reach.js';
+import type { Hub } from './organisation-scope.js';
+import { SERVICE_NAME } from './service-roles.js';
 import { type ClassifyContext, evaluate, type Prepared, prepare } from './classify.js';
 import { type Folded, foldIntoIncidents } from './incidents.js';
 import { claimFirstReports, countDeniedCall, type DeniedCallPorts, type DeniedTally } from './denied-calls.js';
@@ -22,22 +25,28 @@ export type ClassifyOutcome =
   | { readonly status: 'ignored'; readonly reason: string };
 
 /** With the invocation's time left (`remainingMs`), which the refused-call claims hold for. */
-export type ClassifyPorts = Pick<Ports, 'bus' | 'secrets' | 'ledger' | 'clock'> & Pick<DeniedCallPorts, 'remainingMs'>;
+export type ClassifyPorts = Pick<Ports, 'bus' | 'secrets' | 'ledger' | 'clock'> & Pick<DeniedCallPorts, 'remainingMs'> & MemberPorts;
+
+/** The session classify reads a member's secrets in: one for every event, so its credentials are reused. */
+const READ_SESSION = `${SERVICE_NAME}-classify`;
 
 /**
  * Classifies one event: reads what the triggered rules need (the secret's state, the caller's
  * refused calls), evaluates the catalogue, and publishes the findings, each reported once where
  * its rule says so.
  */
-export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPorts, context: ClassifyContext): Promise<ClassifyOutcome> => {
+export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPorts, given: ClassifyContext): Promise<ClassifyOutcome> => {
   logger.appendKeys({ eventId: event.event.id, eventName: eventNameOf(event) });
+  const hub = given.account === undefined ? undefined : { account: given.account, region: given.region ?? event.event.region };
+  const ancestry = hub ? await ancestryFor(given.policy, hub, event.event.account, ports.organisation) : undefined;
+  const context: ClassifyContext = ancestry ? { ...given, ancestry } : given;
   const prepared = prepare(event, context);
   if (prepared.kind === 'ignored') {
     logger.info('event ignored', { reason: prepared.reason });
     return { status: 'ignored', reason: prepared.reason };
   }
   logger.appendKeys({ secretArn: prepared.secret.id, principal: prepared.actor.principal });
-  const state = prepared.needsSecretState ? await currentState(ports.secrets, prepared.secret.id) : undefined;
+  const state = prepared.needsSecretState ? await currentState(readerOf(prepared, context, hub, ports), prepared.secret.id) : undefined;
   const denied = prepared.needsDeniedCount ? await countDenied(prepared, context, ports) : undefined;
   const classification = evaluate(prepared, context.policy, state, denied);
   if (classification.kind !== 'findings') {
@@ -90,6 +99,20 @@ export const mergeOutcomes = (outcomes: readonly ClassifyOutcome[]): ClassifyOut
   return outcomes.every((o) => o.status === 'ignored') ? { status: 'ignored', reason: reasons.join('; ') } : { status: 'no-finding', reasons };
 };
 
+/**
+ * Secrets Manager where the event happened: the function's own here, a member's read role
+ * elsewhere; undefined when no member access is wired (the rules then judge from the event alone,
+ * as when the read is denied).
+ */
+const readerOf = (prepared: Prepared, context: ClassifyContext, hub: Hub | undefined, ports: ClassifyPorts): SecretsPort | undefined => {
+  if (hub === undefined || prepared.place.own) return ports.secrets;
+  if (!ports.members || !context.stage) {
+    logger.warn('no member access wired: judging from the event alone', { account: prepared.place.account, region: prepared.place.region });
+    return undefined;
+  }
+  return secretsFor({ policy: context.policy, stage: context.stage, hub, place: prepared.place, own: false, role: 'read', session: READ_SESSION }, ports.secrets, ports.members);
+};
+
 const reportsOnce = (finding: Finding): boolean => ruleById(finding.rule).reportOnce === true;
 
 const moreLikeIt = (folded: readonly Folded[], finding: Finding): string => {
@@ -114,7 +137,8 @@ const countDenied = async (prepared: Prepared, context: ClassifyContext, ports: 
  * The secret as it is now; undefined when it no longer exists or may not be read, and the
  * rules then judge from the event alone (a denied read is worth a warning, not a lost finding).
  */
-const currentState = async (secrets: SecretsPort, secretId: string): Promise<SecretState | undefined> => {
+const currentState = async (secrets: SecretsPort | undefined, secretId: string): Promise<SecretState | undefined> => {
+  if (!secrets) return undefined;
   try {
     return await secrets.describeSecret(secretId);
   } catch (error) {

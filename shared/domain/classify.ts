@@ -13,7 +13,8 @@ import { importedFindingOf, isOwnImport, SECRET_RESOURCE_TYPE } from '../contrac
 import { InvalidEventError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState } from '../ports/secrets.js';
-import { actorOf } from './actor.js';
+import { actorContextOf, actorOf } from './actor.js';
+import { type Ancestry, type Place, type ScopeVerdict, scopeOf } from './organisation-scope.js';
 import type { DeniedTally } from './denied-calls.js';
 import { type LocatedSecret, locateSecret, secretIdList, secretLocationPaths, secretRef } from './locate-secret.js';
 import { type Rule, rulesTriggeredBy } from './catalogue.js';
@@ -21,16 +22,28 @@ import { type Rule, rulesTriggeredBy } from './catalogue.js';
 export interface ClassifyContext {
   readonly policy: Policy;
   /**
-   * The account this deployment acts in (from the invoked function's ARN). An event from any
-   * other account is ignored: until organisation support, nothing here may act on it, and a
-   * name-only secret id in it would name a secret of this account. Unset: no check (pure tests).
+   * The account this deployment (the hub, in organisation mode) runs in, from the invoked
+   * function's ARN. An event from outside the scope it guards (shared/domain/organisation-scope.ts:
+   * this account alone unless organisation mode is on) is ignored with the reason and never acted
+   * on. Unset: no check (pure tests).
    */
   readonly account?: string;
+  /** The region this deployment runs in, from the function's ARN. Unset: the event's own region. */
+  readonly region?: string;
+  /** The event account's OUs, when the organisation scope needs them (`needsAncestry`). */
+  readonly ancestry?: Ancestry;
+  /** The stage, which names the member roles (organisation mode). */
+  readonly stage?: string;
 }
 
 export interface Prepared {
   readonly kind: 'prepared';
   readonly event: ClassifiableEvent;
+  /**
+   * Where the event happened, and whether that is the deployment's own account and region
+   * (its own credentials) rather than a member's (reached through a member role).
+   */
+  readonly place: Place & { readonly own: boolean };
   readonly rules: readonly Rule[];
   readonly secret: SecretRef;
   readonly actor: Actor;
@@ -54,10 +67,8 @@ export type Classification = Evaluated | Ignored;
  * @throws InvalidEventError when a rule applies but the event names no secret.
  */
 export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Prepared | Ignored => {
-  const foreign = foreignAccountOf(event, context.account);
-  if (foreign !== undefined) {
-    return { kind: 'ignored', reason: `${describeEvent(event)} happened in account ${foreign}, not in this account ${context.account}: events from other accounts are never acted on` };
-  }
+  const scope = scopeOfEvent(event, context);
+  if (!scope.guarded) return { kind: 'ignored', reason: `${describeEvent(event)} happened in ${scope.reason}: outside the scope this deployment guards, so never acted on` };
   // Security Hub sends the findings this service imports like any other: never a trigger (no loop).
   if (event.kind === 'securityhub' && isOwnImport(importedFindingOf(event.event))) {
     return { kind: 'ignored', reason: `${describeEvent(event)} was imported by this service itself: never acted on` };
@@ -76,13 +87,14 @@ export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Pre
   }
   const located = found ?? noSecret(event, byFilters);
   const actor =
-    event.kind === 'cloudtrail' ? actorOf(event.event.detail, { allowedAdmins: context.policy.allowedAdmins }) : event.kind === 'config' ? CONFIG_ACTOR : SECURITY_HUB_ACTOR;
+    event.kind === 'cloudtrail' ? actorOf(event.event.detail, actorContextOf(context.policy)) : event.kind === 'config' ? CONFIG_ACTOR : SECURITY_HUB_ACTOR;
   if (actor.kind === 'service-role') {
     return { kind: 'ignored', reason: `caused by this service's own role ${actor.principal}: never acted on` };
   }
   return {
     kind: 'prepared',
     event,
+    place: { account: event.event.account, region: event.event.region, own: scope.own },
     rules,
     secret: located.secret,
     actor,
@@ -152,18 +164,25 @@ const carryRecord = (event: ClassifiableEvent): Pick<Finding, 'record' | 'record
 };
 
 /**
- * The account an event happened in when it is not `account`, else undefined. CloudTrail names it
- * twice (the envelope's `account`, the record's `recipientAccountId`): either differing counts.
+ * Whether the account and region an event happened in are guarded by the deployment of
+ * `context` (always, when the context names no account: pure tests). CloudTrail names the
+ * account twice (the envelope's `account`, the record's `recipientAccountId`): both must agree,
+ * and the scope is decided on the envelope's account and region, which EventBridge sets, also on
+ * an event forwarded from a member.
  */
-export const foreignAccountOf = (event: ClassifiableEvent, account: string | undefined): string | undefined => {
-  if (account === undefined) return undefined;
-  const named = [
-    event.event.account,
-    ...(event.kind === 'cloudtrail' && event.event.detail.recipientAccountId ? [event.event.detail.recipientAccountId] : []),
-    // A Security Hub finding names the account it is about: an administrator account's Security Hub sends its members' too.
-    ...(event.kind === 'securityhub' ? [importedFindingOf(event.event).AwsAccountId] : []),
-  ];
-  return named.find((other) => other !== account);
+export const scopeOfEvent = (event: ClassifiableEvent, context: ClassifyContext): ScopeVerdict => {
+  if (context.account === undefined) return { guarded: true, own: true };
+  const { account, region } = event.event;
+  // The account the record itself names: CloudTrail's recipient, or the account a Security Hub
+  // finding is about (an administrator account's Security Hub sends its members' findings too).
+  const recipient =
+    event.kind === 'cloudtrail' ? event.event.detail.recipientAccountId : event.kind === 'securityhub' ? importedFindingOf(event.event).AwsAccountId : undefined;
+  if (recipient !== undefined && recipient !== account) {
+    // Judged as the account that differs from this one, as before organisation mode: that is the one to name.
+    const other = account === context.account ? recipient : account;
+    return { guarded: false, reason: `account ${other} (its envelope names ${account}, its record ${recipient}), not in this account ${context.account}` };
+  }
+  return scopeOf(context.policy.organisation, { account: context.account, region: context.region ?? region }, { account, region }, context.ancestry);
 };
 
 /** What one finding says beyond its rule's catalogue entry. */

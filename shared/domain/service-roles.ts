@@ -133,3 +133,20 @@ export const memberRoleName = (prefix: string, stage: string, role: MemberRole, 
   if (name.length > MAX_ROLE_NAME_LENGTH) throw new Error(`member role name '${name}' is longer than IAM's ${MAX_ROLE_NAME_LENGTH} characters: shorten organisation.roleNamePrefix`);
   return name;
 };
+
+/** The member roles that act or read for the service (the forwarding role makes no Secrets Manager call). */
+const ACTING_MEMBER_ROLES: readonly MemberRole[] = ['clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements', 'read'];
+
+/**
+ * Whether `roleName` is one of the member roles the hub acts or reads through, of any stage, in
+ * `region`: exactly a name {@link memberRoleName} gives with `prefix`. Any stage for the reason
+ * {@link isServiceRoleName} gives. The account is checked by the caller: the event's own account,
+ * where the member stack created the role.
+ */
+export const isMemberRoleName = (roleName: string, prefix: string, region: string): boolean => {
+  if (!REGION.test(region)) return false;
+  const codes = ACTING_MEMBER_ROLES.map((role) => escape(MEMBER_ROLE_CODES[role])).join('|');
+  const pattern = new RegExp(`^${escape(prefix)}-([a-zA-Z0-9-]{1,${MAX_STAGE_LENGTH}})-(?:${codes})-${escape(regionCode(region))}$`);
+  const stage = pattern.exec(roleName)?.[1];
+  return stage !== undefined && stageProblem(stage) === undefined;
+};

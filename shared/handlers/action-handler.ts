@@ -13,6 +13,7 @@ import { baseChain } from '../middleware/base-chain.js';
 import { deploymentOf } from './deployment.js';
 import type { Rejected } from '../middleware/settle-errors.js';
 import type { Policy } from '../policy/schema.js';
+import type { MemberPorts } from '../domain/member-reach.js';
 import type { CompliancePort, Ports } from '../ports/index.js';
 import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
 
@@ -27,11 +28,13 @@ export type ActionOutcome =
  * rule (`configRule`): the others never ask Config to re-evaluate, so they neither build nor bundle it.
  * CloudTrail's event history only for restore-secret (who deleted a secret that is still read).
  */
-export type ActionPorts = Pick<Ports, 'secrets' | 'bus' | 'ledger' | 'clock'> & { readonly compliance?: CompliancePort; readonly history?: CloudTrailHistoryPort };
+export type ActionPorts = Pick<Ports, 'secrets' | 'bus' | 'ledger' | 'clock'> & { readonly compliance?: CompliancePort; readonly history?: CloudTrailHistoryPort } & MemberPorts;
 
 export interface ActionSettings {
   readonly policy: Policy;
   readonly mode: Mode;
+  /** The stage, which names the member roles (organisation mode). */
+  readonly stage?: string;
 }
 
 export const makeActionHandler = (action: ActionDefinition, ports: ActionPorts, settings: ActionSettings) => {
@@ -56,6 +59,9 @@ export const makeActionHandler = (action: ActionDefinition, ports: ActionPorts, 
       outcome: result.outcome,
       reason: result.reason,
       mode: result.mode,
+      // Where it acted: in organisation mode a member's account and region, through its member role.
+      account: result.account,
+      region: result.region,
       versionId: result.versionId,
       principal: finding.actor.principal,
       principalKind: finding.actor.kind,

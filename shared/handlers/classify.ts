@@ -19,7 +19,7 @@ export const makeHandler = (ports: ClassifyHandlerPorts, context: ClassifyContex
   baseChain<ClassifyOutcome>().handler(async (raw, lambdaContext) => {
     const events = parseClassifiableEvents(raw);
     const withTime = { ...ports, remainingMs: () => lambdaContext.getRemainingTimeInMillis() };
-    const withAccount = { ...context, account: context.account ?? deploymentOf(lambdaContext).account };
+    const withAccount = { ...deploymentOf(lambdaContext), ...context };
     const outcomes: Classified[] = [];
     // One after another: each publishes before the next is judged, so a failure leaves the rest to the retry.
     for (const event of events) outcomes.push(await classifyEvent(event, withTime, withAccount));

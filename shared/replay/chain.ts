@@ -12,7 +12,7 @@ import { type BusName, type Route, routes as allRoutes } from '../rules/routes.j
 import type { DeliveredEvent, RecordingBus } from '../sandbox/recording-bus.js';
 import type { RecordingNotifier } from '../sandbox/recording-notifier.js';
 import { cloneEvent } from './clone-event.js';
-import { LOCAL_ACCOUNT, localContext } from './lambda-context.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, localContext } from './lambda-context.js';
 
 export type Invoke = (event: unknown, context: Context) => Promise<unknown>;
 export type Handlers = Readonly<Record<FunctionName, Invoke>>;
@@ -40,6 +40,11 @@ export interface ChainDependencies {
    * with an event from another account: nothing.
    */
   readonly account?: string;
+  /**
+   * The region the functions run in. Default: the region the replayed event names, for the same
+   * reason. In organisation mode the replay runs as the hub: the sandbox's account and region.
+   */
+  readonly region?: string;
 }
 
 /**
@@ -82,18 +87,32 @@ export const flushDigests = async (deps: Pick<ChainDependencies, 'handlers' | 'n
 };
 
 /** One function on one event, as Lambda would: a copy of the event, so nothing it does leaks back. */
-const invoke = async (handlers: Handlers, target: FunctionName, event: unknown, account: string): Promise<unknown> => {
+const invoke = async (handlers: Handlers, target: FunctionName, event: unknown, place: Place): Promise<unknown> => {
   try {
-    return await handlers[target](cloneEvent(event), localContext(target, account));
+    return await handlers[target](cloneEvent(event), localContext(target, place.account, place.region));
   } catch (error) {
     throw new InvocationError(target, { cause: error });
   }
 };
 
+/** An account and region a local function runs in. */
+export interface Place {
+  readonly account: string;
+  readonly region: string;
+}
+
+const fieldOf = (event: unknown, key: 'account' | 'region'): unknown => (typeof event === 'object' && event !== null ? (event as Record<string, unknown>)[key] : undefined);
+
 /** The account an EventBridge event names, else the sandbox's. */
 export const accountNamedBy = (event: unknown): string => {
-  const named = typeof event === 'object' && event !== null ? (event as { account?: unknown }).account : undefined;
+  const named = fieldOf(event, 'account');
   return typeof named === 'string' && /^[\w-]{1,64}$/.test(named) ? named : LOCAL_ACCOUNT;
+};
+
+/** The account and region an EventBridge event names, else the sandbox's. */
+export const placeNamedBy = (event: unknown): Place => {
+  const region = fieldOf(event, 'region');
+  return { account: accountNamedBy(event), region: typeof region === 'string' && /^[a-z]{2,}(-[a-z]+)+-\d+$/.test(region) ? region : LOCAL_REGION };
 };
 
 /**
@@ -110,7 +129,8 @@ export const runChain = async (event: unknown, deps: ChainDependencies, bus: Bus
     return all;
   }
   const routes = deps.routes ?? allRoutes;
-  const account = deps.account ?? accountNamedBy(event);
+  const named = placeNamedBy(event);
+  const place = { account: deps.account ?? named.account, region: deps.region ?? named.region };
   const invocations: Invocation[] = [];
   const queue: { bus: BusName; event: unknown }[] = [{ bus, event }];
   for (let next = queue.shift(); next; next = queue.shift()) {
@@ -118,7 +138,7 @@ export const runChain = async (event: unknown, deps: ChainDependencies, bus: Bus
       if (invocations.length >= MAX_INVOCATIONS) throw new Error(`replay stopped after ${MAX_INVOCATIONS} invocations: the chain loops`);
       const publishedBefore = deps.bus.published.length;
       const sentBefore = deps.notifier.sent.length;
-      const output = await invoke(deps.handlers, route.target, next.event, account);
+      const output = await invoke(deps.handlers, route.target, next.event, place);
       const published = deps.bus.published.slice(publishedBefore);
       invocations.push({
         target: route.target,

@@ -14,6 +14,7 @@ import { makeHandler as makeAlertDigest } from '../handlers/alert-digest.js';
 import { makeHandler as makeAlert } from '../handlers/alert.js';
 import { makeHandler as makeClassify } from '../handlers/classify.js';
 import { makeHandler as makeSweep } from '../handlers/sweep.js';
+import type { MemberPorts } from '../domain/member-reach.js';
 import type { Clock } from '../ports/clock.js';
 import type { DigestPort } from '../ports/digest.js';
 import type { Ports } from '../ports/index.js';
@@ -28,15 +29,18 @@ import type { Handlers } from './chain.js';
 export interface LocalSettings {
   readonly policy: Policy;
   readonly mode: Mode;
+  /** The stage, which names the member roles (organisation mode). Default: dev. */
+  readonly stage?: string;
 }
 
-/** The ports of a replay: the account's, and Slack, the digest store, CloudTrail's event history and Security Hub when it has them. */
-export type LocalPorts = Ports & {
-  readonly chat?: ChatPort;
-  readonly digest?: DigestPort;
-  readonly history?: CloudTrailHistoryPort;
-  readonly securityHub?: { readonly securityHubFor: SecurityHubFor };
-};
+/** The ports of a replay: the account's, member access, and Slack, the digest store, CloudTrail's event history and Security Hub when it has them. */
+export type LocalPorts = Ports &
+  MemberPorts & {
+    readonly chat?: ChatPort;
+    readonly digest?: DigestPort;
+    readonly history?: CloudTrailHistoryPort;
+    readonly securityHub?: { readonly securityHubFor: SecurityHubFor };
+  };
 
 /**
  * A clock past the end of every window open now, so that invoking alert-digest flushes every
@@ -51,17 +55,20 @@ const pastOpenWindows = (clock: Clock, policy: Policy): Clock => ({
  * have none of their own (a live replay posts nothing to Slack); `alert-digest` runs with a clock
  * past the open windows, so invoking it at the end of a replay sends every pending digest.
  */
-export const localHandlers = (ports: LocalPorts, { policy, mode }: LocalSettings): Handlers => {
+export const localHandlers = (ports: LocalPorts, { policy, mode, stage = 'dev' }: LocalSettings): Handlers => {
   const alertPorts = { ...ports, chat: ports.chat ?? new RecordingChat(), digest: ports.digest ?? new MemoryDigest() };
   const { securityHubFor } = ports.securityHub ?? new RecordingSecurityHub();
+  // `organisation` here is classify's and the actions' view of the organization (an account's OUs);
+  // the sweep's organisation ports (the account listing, member reads) are its own.
+  const { organisation: _ancestry, ...sweepPorts } = ports;
   return {
-    classify: makeClassify(ports, { policy }),
-    'clear-stale-pending': makeActionHandler(clearStalePendingAction, ports, { policy, mode }),
-    'enable-rotation': makeActionHandler(enableRotationAction, ports, { policy, mode }),
-    'restore-secret': makeActionHandler(restoreSecretAction, ports, { policy, mode }),
-    'remove-public-statements': makeActionHandler(removePublicStatementsAction, ports, { policy, mode }),
+    classify: makeClassify(ports, { policy, stage }),
+    'clear-stale-pending': makeActionHandler(clearStalePendingAction, ports, { policy, mode, stage }),
+    'enable-rotation': makeActionHandler(enableRotationAction, ports, { policy, mode, stage }),
+    'restore-secret': makeActionHandler(restoreSecretAction, ports, { policy, mode, stage }),
+    'remove-public-statements': makeActionHandler(removePublicStatementsAction, ports, { policy, mode, stage }),
     alert: makeAlert({ ...alertPorts, securityHubFor }, { alerts: policy.alerts, securityHub: policy.securityHub, organisation: policy.organisation.enabled }),
     'alert-digest': makeAlertDigest({ ...alertPorts, clock: pastOpenWindows(ports.clock, policy) }, { alerts: policy.alerts }),
-    sweep: makeSweep(ports, { policy }),
+    sweep: makeSweep(sweepPorts, { policy }),
   };
 };

@@ -23,18 +23,20 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
 
 /** The sandbox seed's account: where a local function runs unless the replay says otherwise. */
 export const LOCAL_ACCOUNT = '123456789012';
+/** The sandbox seed's region, likewise. */
+export const LOCAL_REGION = 'us-east-1';
 
 /**
- * A context for one local invocation of `functionName` deployed in `account` (its ARN names the
- * account, as Lambda's does), its time counting down from now.
+ * A context for one local invocation of `functionName` deployed in `account` and `region` (its
+ * ARN names both, as Lambda's does), its time counting down from now.
  */
-export const localContext = (functionName: FunctionName, account: string = LOCAL_ACCOUNT): Context => {
+export const localContext = (functionName: FunctionName, account: string = LOCAL_ACCOUNT, region: string = LOCAL_REGION): Context => {
   const deadline = Date.now() + FUNCTION_TIMEOUT_SECONDS[functionName] * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `secrets-remediator-local-${functionName}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:${account}:function:secrets-remediator-local-${functionName}`,
+    invokedFunctionArn: `arn:aws:lambda:${region}:${account}:function:secrets-remediator-local-${functionName}`,
     memoryLimitInMB: '256',
     awsRequestId: `local-${functionName}`,
     logGroupName: `/aws/lambda/secrets-remediator-local-${functionName}`,

@@ -12,6 +12,7 @@ import { RecordingBus } from './recording-bus.js';
 import { RecordingChat } from './recording-chat.js';
 import { RecordingNotifier } from './recording-notifier.js';
 import { RecordingSecurityHub } from './recording-security-hub.js';
+import { SandboxMemberAccess } from './sandbox-member-access.js';
 import { SandboxSecrets } from './sandbox-secrets.js';
 import { type AccountSeed, parseAccountSeed } from './seed.js';
 
@@ -29,19 +30,25 @@ export interface SandboxAccount extends Ports {
   readonly history: MemoryCloudTrailHistory;
   /** What the alert function imported into Security Hub, when the policy turns it on. */
   readonly securityHub: RecordingSecurityHub;
+  /** The member roles (organisation mode): views of `secrets` per account and region. */
+  readonly members: SandboxMemberAccess;
 }
 
-export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => new Date() }): SandboxAccount => ({
-  secrets: new SandboxSecrets(seed, () => clock.now()),
-  bus: new RecordingBus(seed, clock),
-  notifier: new RecordingNotifier(),
-  chat: new RecordingChat(),
-  ledger: new MemoryLedger(() => clock.now()),
-  compliance: new RecordingCompliance(),
-  history: new MemoryCloudTrailHistory(seed.cloudTrail),
-  securityHub: new RecordingSecurityHub(),
-  clock,
-});
+export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => new Date() }): SandboxAccount => {
+  const secrets = new SandboxSecrets(seed, () => clock.now());
+  return {
+    secrets,
+    members: new SandboxMemberAccess(secrets),
+    bus: new RecordingBus(seed, clock),
+    notifier: new RecordingNotifier(),
+    chat: new RecordingChat(),
+    ledger: new MemoryLedger(() => clock.now()),
+    compliance: new RecordingCompliance(),
+    history: new MemoryCloudTrailHistory(seed.cloudTrail),
+    securityHub: new RecordingSecurityHub(),
+    clock,
+  };
+};
 
 /** Reads and validates a seed file (JSON); the default one holds the secrets `events/` names. */
 export const loadAccountSeed = (file: string = DEFAULT_SEED_FILE): AccountSeed => {

@@ -58,7 +58,7 @@ describe('CLI: secrets-remediator replay output', { timeout: 120_000 }, () => {
       /: rotation-failed \S+\/rotation-failed \(high\): clear-stale-pending planned; alert yes$/,
     );
     expect(lines.find((l) => l.startsWith('events/rotation-succeeded/silent.'))).toMatch(/: no rule matches$/);
-    expect(lines[files.length]).toMatch(/^95 events replayed against the sandbox account in dry-run mode: .* 31 findings, 15 actions \(/);
+    expect(lines[files.length]).toMatch(/^97 events replayed against the sandbox account in dry-run mode: .* 32 findings, 16 actions \(/);
     expect(lines.length).toBe(files.length + 2);
   });
 

@@ -65,14 +65,18 @@ const packagedTemplate = async (): Promise<{ Resources: Record<string, Resource>
 
 const SLACK_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secrets-remediator/slack-webhook-AbCdEf';
 const ROTATION_FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:SecretsManagerRDSPostgreSQLRotationSingleUser';
+const ORGANIZATION_ID = 'o-a1b2c3d4e5';
+const ORGANIZATIONAL_UNIT = 'ou-ab12-cd34ef56';
 
-/** The template of the service packaged with the shipped policy.yml plus a Slack webhook secret, a mapped rotation function and Security Hub on. */
+/** The template of the service packaged with the shipped policy.yml plus a Slack webhook secret, a mapped rotation function, Security Hub and organisation mode on. */
 const packagedWithSlack = async (): Promise<{ Resources: Record<string, Resource> }> =>
   (
     await packageWithPolicy((policy) => {
       policy.setIn(['alerts', 'channels', 'slackWebhookSecretArn'], SLACK_SECRET);
       policy.setIn(['rotation', 'functions', 'default'], ROTATION_FUNCTION);
       policy.setIn(['securityHub', 'enabled'], true);
+      // Organisation mode too, so one more packaging covers the member-role grants.
+      policy.setIn(['organisation'], { enabled: true, organizationId: ORGANIZATION_ID, members: { organizationalUnits: [ORGANIZATIONAL_UNIT] } });
     })
   ).template;
 
@@ -694,7 +698,7 @@ describe('Packaged template: operations', () => {
   });
 });
 
-describe('Packaged template with a Slack webhook secret, a rotation function and Security Hub in the policy', () => {
+describe('Packaged template with a Slack webhook secret, a rotation function, Security Hub and organisation mode in the policy', () => {
   let slack: Record<string, Resource>;
 
   beforeAll(async () => {
@@ -731,6 +735,41 @@ describe('Packaged template with a Slack webhook secret, a rotation function and
       expect.objectContaining({ Arn: { 'Fn::GetAtt': [ids.classify, 'Arn'] }, RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 24 }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] } } }),
     ]);
     expect(ofType('AWS::Lambda::Permission', slack).some(([, p]) => JSON.stringify(p.Properties.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }))).toBe(true);
+  });
+
+  it('lets each action assume only its own member role, classify only the read role, in the organization only, and the rest none', () => {
+    const codes: Record<string, string> = { classify: 'read', 'clear-stale-pending': 'csp', 'enable-rotation': 'rot', 'restore-secret': 'rst', 'remove-public-statements': 'rps' };
+    const assumers = Object.fromEntries(
+      Object.entries(functionIds(slack)).map(([name, id]) => [name, statementsOf(id, slack).filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('sts:')))]),
+    );
+    expect(assumers).toEqual(
+      Object.fromEntries(
+        functionNames.map((name) => [
+          name,
+          codes[name]
+            ? [
+                {
+                  Sid: 'AssumeMemberRole',
+                  Effect: 'Allow',
+                  Action: ['sts:AssumeRole'],
+                  Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/secrets-remediator-member-test-${codes[name]}-*` },
+                  Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } },
+                },
+              ]
+            : [],
+        ]),
+      ),
+    );
+  });
+
+  it('lets the functions that decide on OUs read where an account sits, and nothing else of the organization', () => {
+    const readers = Object.entries(functionIds(slack)).filter(([, id]) => statementsOf(id, slack).some((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('organizations:'))));
+    expect(readers.map(([name]) => name).sort()).toEqual(['classify', 'clear-stale-pending', 'enable-rotation', 'remove-public-statements', 'restore-secret']);
+    for (const [, id] of readers) {
+      expect(statementsOf(id, slack).filter((s) => actionsOf(s).some((a) => a.startsWith('organizations:')))).toEqual([
+        { Sid: 'ReadAccountPlaceInOrganization', Effect: 'Allow', Action: ['organizations:ListParents'], Resource: '*' },
+      ]);
+    }
   });
 
   it('lets enable-rotation name only the rotation function the policy maps (or none), and invoke only that one', () => {

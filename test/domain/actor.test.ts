@@ -183,3 +183,25 @@ describe('Function: actorOf', () => {
     expect(actorOf(record(undefined), context)).toEqual({ kind: 'unknown', principal: 'unknown', isPerson: false, isAllowedAdmin: false });
   });
 });
+
+describe('Function: actorOf, member roles (organisation mode)', () => {
+  const inOrganisation = { ...context, memberRolePrefix: 'secrets-remediator-member' };
+
+  it.each(['rst', 'csp', 'rot', 'rps', 'read'])("recognises the member role %s, of any stage, in the event's own account as this service's own", (code) => {
+    const role = `secrets-remediator-member-prod-${code}-use1`;
+    expect(actorOf(record(assumedRole(role, 'finding')), inOrganisation)).toMatchObject({ kind: 'service-role', principal: `arn:aws:iam::${ACCOUNT}:role/${role}` });
+  });
+
+  it('judges a member-like role as anyone when organisation mode is off, or its region code is not the event’s, or it is the forwarding role', () => {
+    expect(actorOf(record(assumedRole('team-member-prod-rst-use1', 'f')), { ...context }).kind).toBe('assumed-role');
+    expect(actorOf(record(assumedRole('team-member-prod-rst-use1', 'f')), { ...context, memberRolePrefix: 'team-member' }).kind).toBe('service-role');
+    expect(actorOf(record(assumedRole('secrets-remediator-member-prod-rst-euw1', 'f')), inOrganisation).kind).toBe('assumed-role');
+    expect(actorOf(record(assumedRole('secrets-remediator-member-prod-fwd-use1', 'f')), inOrganisation).kind).toBe('assumed-role');
+    expect(actorOf(record(assumedRole('other-prefix-prod-rst-use1', 'f')), inOrganisation).kind).toBe('assumed-role');
+  });
+
+  it('judges a member role of another account than the event’s as a stranger', () => {
+    const stranger = { ...assumedRole('secrets-remediator-member-prod-rst-use1', 'f'), accountId: '999999999999' };
+    expect(actorOf(record(stranger), inOrganisation).kind).toBe('assumed-role');
+  });
+});

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { makeHandler } from '../../shared/handlers/classify.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import { loadSampleEvent } from '../helpers/events.js';
-import { classifyContext } from '../helpers/policy.js';
+import { samplePolicy } from '../helpers/policy.js';
+
+/** A single-account deployment (organisation mode off), of the sample policy otherwise. */
+const singleAccount = { policy: { ...samplePolicy, organisation: { ...samplePolicy.organisation, enabled: false } } };
 import { fixedClock, sandboxWith } from '../helpers/sandbox.js';
 
 describe('classify: events from other accounts', () => {
@@ -16,7 +19,7 @@ describe('classify: events from other accounts', () => {
     event.detail.requestParameters = { secretId: 'prod/crm/api-token', recoveryWindowInDays: 7 };
 
     // Act
-    const outcome = await makeHandler({ bus: account.bus, secrets: account.secrets, ledger: account.ledger, clock: fixedClock }, classifyContext)(event, localContext('classify'));
+    const outcome = await makeHandler({ bus: account.bus, secrets: account.secrets, ledger: account.ledger, clock: fixedClock }, singleAccount)(event, localContext('classify'));
 
     // Assess
     expect(outcome).toMatchObject({ status: 'ignored', reason: expect.stringContaining('account 999999999999, not in this account 123456789012') as unknown });

@@ -11,7 +11,7 @@ import { enableRotationAction } from '../../shared/actions/enable-rotation.js';
 import { makeActionHandler } from '../../shared/handlers/action-handler.js';
 import { ConfigError, TransientAwsError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
-import { accountNamedBy } from '../../shared/replay/chain.js';
+import { placeNamedBy } from '../../shared/replay/chain.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
 import { loadSampleEvent } from '../helpers/events.js';
@@ -20,10 +20,11 @@ import { defaultSandbox } from '../helpers/sandbox.js';
 
 
 /** The alert function on a sandbox account, with the sample policy's alert settings and an in-memory digest store. */
-/** classify's context in the account the event names, as the deployment that received it would run. */
-const inAccountOf = (event: unknown) => localContext('classify', accountNamedBy(event));
-/** The account the published RotationFailed sample was captured in. */
+/** classify's context in the account and region the event names, as the deployment that received it would run. */
+const inAccountOf = (event: unknown) => localContext('classify', placeNamedBy(event).account, placeNamedBy(event).region);
+/** The account and region the published RotationFailed sample was captured in. */
 const UMCCR_ACCOUNT = '843407916570';
+const UMCCR_REGION = 'ap-southeast-2';
 
 const alertFor = (ports: Omit<AlertPorts, 'digest'>) => makeAlert({ ...ports, digest: new MemoryDigest() }, { alerts: samplePolicy.alerts });
 
@@ -81,7 +82,7 @@ describe('Handler: classify', () => {
     const account = defaultSandbox();
     const bus = { publish: vi.fn().mockRejectedValue(new TransientAwsError('PutEvents: ThrottlingException')) };
 
-    await expect(makeClassify({ bus, secrets: account.secrets, ledger: account.ledger, clock: account.clock }, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), localContext('classify', UMCCR_ACCOUNT))).rejects.toThrow(TransientAwsError);
+    await expect(makeClassify({ bus, secrets: account.secrets, ledger: account.ledger, clock: account.clock }, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), localContext('classify', UMCCR_ACCOUNT, UMCCR_REGION))).rejects.toThrow(TransientAwsError);
     expect(account.bus.published).toEqual([]);
   });
 

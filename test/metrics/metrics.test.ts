@@ -13,7 +13,7 @@ import { classifyContext, samplePolicy } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 
 /** The account the published RotationFailed sample was captured in: classify runs there, as the deployment that received it would. */
-const context = localContext('classify', '843407916570');
+const context = localContext('classify', '843407916570', 'ap-southeast-2');
 let stop: (() => void) | undefined;
 
 afterEach(() => {
