@@ -15,7 +15,7 @@ export interface Serverless {
   readonly service: {
     /** The service's name (`service:` in serverless.yml). */
     readonly service: string;
-    readonly custom?: { readonly slackWebhookReaders?: readonly string[]; readonly operations?: OperationsSettings; readonly [key: string]: unknown };
+    readonly custom?: { readonly operations?: OperationsSettings; readonly [key: string]: unknown };
     readonly provider: {
       readonly stage?: string;
       readonly region?: string;
