@@ -18,7 +18,6 @@ export interface Serverless {
     /** The service's name (`service:` in serverless.yml). */
     readonly service: string;
     readonly custom?: {
-      readonly slackWebhookReaders?: readonly string[];
       readonly operations?: OperationsSettings;
       readonly ruleRetryPolicy?: { readonly maximumEventAge: number; readonly maximumRetryAttempts: number };
       readonly [key: string]: unknown;

@@ -1,10 +1,11 @@
 /**
  * IAM statements serverless.yml takes from the policy and the action table at packaging time
  * (deploy/*.cjs, through shared/cli/deployment-facts.ts), so that each role states the limits
- * the code keeps: the rotation functions RotateSecret may name, and no write at all on a secret
- * that carries the exemption tag. Pure.
+ * the code keeps: the rotation functions RotateSecret may name, no write at all on a secret
+ * that carries the exemption tag, and the Slack webhook secret as the only value any role reads. Pure.
  */
 import type { ActionType } from '../contracts/finding.js';
+import type { FunctionName } from '../contracts/functions.js';
 import type { Policy } from '../policy/schema.js';
 import { MEMBER_ROLE_CODES, type MemberRole } from '../domain/service-roles.js';
 import { actionDefinitions } from './registry.js';
@@ -173,4 +174,20 @@ export const memberRoleStatements = (
       },
     ]),
   ) as unknown as Record<'classify' | ActionType, { assume: IamStatement; organizations: IamStatement }>;
+};
+
+/** The functions that post to Slack, and so the only ones that may read its webhook secret. */
+const SLACK_WEBHOOK_READERS = ['alert', 'alert-digest'] as const satisfies readonly FunctionName[];
+
+/**
+ * The one read of a secret's value the service may make: GetSecretValue on exactly the policy's
+ * Slack webhook secret, for the functions that post to Slack. With no secret in the policy, no
+ * statement at all (rather than an "off" statement that still names GetSecretValue).
+ * @example
+ * slackWebhookGrants(policy); // with slackWebhookSecretArn null: { alert: [], 'alert-digest': [] }
+ */
+export const slackWebhookGrants = (policy: Pick<Policy, 'alerts'>): Record<(typeof SLACK_WEBHOOK_READERS)[number], IamStatement[]> => {
+  const secretArn = policy.alerts.channels.slackWebhookSecretArn;
+  const grants: IamStatement[] = secretArn ? [{ Sid: 'ReadSlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArn }] : [];
+  return Object.fromEntries(SLACK_WEBHOOK_READERS.map((name) => [name, grants])) as Record<(typeof SLACK_WEBHOOK_READERS)[number], IamStatement[]>;
 };

@@ -5,7 +5,7 @@
  *   tsx shared/cli/deployment-facts.ts config-pattern --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts read-calls-pattern --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts rotation-functions --stage prod [policy.yml]
- *   tsx shared/cli/deployment-facts.ts slack-webhook-secret --stage prod [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts slack-webhook-grants --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts sweep-schedule --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts rotation-statements --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts exemption-denials --stage prod [policy.yml]
@@ -21,7 +21,7 @@
  * that read it, with its own message.
  */
 import { Argument, Command } from 'commander';
-import { exemptionDenials, memberRoleStatements, rotationStatements, securityHubImportStatement, sweepOrganisationStatements, sweepReservedConcurrency } from '../actions/iam-statements.js';
+import { exemptionDenials, memberRoleStatements, rotationStatements, securityHubImportStatement, slackWebhookGrants, sweepOrganisationStatements, sweepReservedConcurrency } from '../actions/iam-statements.js';
 import { mappedRotationFunctions } from '../actions/rotation-functions.js';
 import { serviceRoleNames } from '../domain/service-roles.js';
 import { loadPolicy } from '../policy/load-policy.js';
@@ -45,10 +45,10 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
   /** The rotation functions enable-rotation may invoke: the only Lambda ARNs its role gets. */
   'rotation-functions': (policy) => mappedRotationFunctions(policy),
   /**
-   * The Slack webhook secret's ARN, or null: the only secret whose value the service may read,
-   * and only the alert functions may (deploy/plugins/slack-webhook-access.cjs grants exactly this ARN).
+   * Per alert function, GetSecretValue on the policy's Slack webhook secret, or nothing: the only
+   * secret value the service may read (deploy/variables/alert-role-statements.cjs adds it).
    */
-  'slack-webhook-secret': (policy) => policy.alerts.channels.slackWebhookSecretArn,
+  'slack-webhook-grants': (policy) => slackWebhookGrants(policy),
   /** The sweep function's EventBridge schedule expression. */
   'sweep-schedule': (policy) => policy.sweep.schedule,
   /** enable-rotation's RotateSecret and lambda:InvokeFunction statements, for the functions the policy maps. */

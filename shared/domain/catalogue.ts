@@ -25,6 +25,16 @@ import { secretIdList, secretRef } from './locate-secret.js';
 import { analyseResourcePolicy } from './resource-policy.js';
 import { INCIDENT_SCOPES, type IncidentScope, incidentKey } from './incidents.js';
 import { parseRotationError, rotationTokenOf } from './rotation-failure.js';
+import {
+  checkDefaultKmsKey,
+  checkResourcePolicyMissing,
+  checkRotationMissing,
+  checkRotationOverdue,
+  checkScheduledForDeletion,
+  checkStalePending,
+  checkUnused,
+  type SweepCheck,
+} from './sweep-checks.js';
 
 export type Trigger =
   | {
@@ -42,11 +52,14 @@ export type Trigger =
   | { readonly source: 'config'; readonly managedRules: readonly ManagedRule[] }
   /** A Security Hub control finding, FAILED, ACTIVE and NEW or NOTIFIED, for one of these controls. */
   | { readonly source: 'securityhub'; readonly controls: readonly SecurityHubControl[] }
-  /** The scheduled sweep (and the `scan` command): the check of that name in `shared/sweep/checks.ts`. */
-  | { readonly source: 'sweep' };
+  /**
+   * The scheduled sweep (and the `scan` command), over what ListSecrets says about a secret: the
+   * rule's sweep condition lives here, with the rule, so a sweep rule cannot exist without its check.
+   */
+  | { readonly source: 'sweep'; readonly check: SweepCheck };
 
-/** Triggered by the sweep: no event ever reaches `evaluate`; the sweep's check decides. */
-const SWEEP: Trigger = { source: 'sweep' };
+/** Triggered by the sweep with this check: no event ever reaches `evaluate`; the check decides. */
+const sweep = (check: SweepCheck): Trigger => ({ source: 'sweep', check });
 const sweepOnly = (): Verdict => ({ fires: false, reason: 'found by the sweep, not by events' });
 
 export interface RuleInput {
@@ -415,7 +428,7 @@ const ruleTable = [
   {
     id: 'default-kms-key',
     title: 'Secret not encrypted with an allowed customer managed key',
-    triggers: [SWEEP, apiCall('CreateSecret', 'UpdateSecret'), { source: 'config', managedRules: ['secretsmanager-using-cmk'] }],
+    triggers: [sweep(checkDefaultKmsKey), apiCall('CreateSecret', 'UpdateSecret'), { source: 'config', managedRules: ['secretsmanager-using-cmk'] }],
     condition: 'CreateSecret without a customer managed key, or CreateSecret/UpdateSecret with a key not in kms.allowedKeys; or Config secretsmanager-using-cmk NON_COMPLIANT',
     severity: 'medium',
     practices: [4],
@@ -539,7 +552,7 @@ const ruleTable = [
   {
     id: 'rotation-missing',
     title: 'Rotation not enabled',
-    triggers: [SWEEP, { source: 'config', managedRules: ['secretsmanager-rotation-enabled-check'] }, { source: 'securityhub', controls: ['SecretsManager.1'] }],
+    triggers: [sweep(checkRotationMissing), { source: 'config', managedRules: ['secretsmanager-rotation-enabled-check'] }, { source: 'securityhub', controls: ['SecretsManager.1'] }],
     condition: 'Config secretsmanager-rotation-enabled-check NON_COMPLIANT, or Security Hub SecretsManager.1 FAILED',
     severity: 'medium',
     control: 'SecretsManager.1',
@@ -550,7 +563,7 @@ const ruleTable = [
     id: 'rotation-overdue',
     title: 'Rotation overdue',
     triggers: [
-      SWEEP,
+      sweep(checkRotationOverdue),
       { source: 'config', managedRules: ['secretsmanager-scheduled-rotation-success-check', 'secretsmanager-secret-periodic-rotation'] },
       { source: 'securityhub', controls: ['SecretsManager.2', 'SecretsManager.4'] },
     ],
@@ -567,7 +580,7 @@ const ruleTable = [
   {
     id: 'unused',
     title: 'Secret unused',
-    triggers: [SWEEP, { source: 'config', managedRules: ['secretsmanager-secret-unused'] }, { source: 'securityhub', controls: ['SecretsManager.3'] }],
+    triggers: [sweep(checkUnused), { source: 'config', managedRules: ['secretsmanager-secret-unused'] }, { source: 'securityhub', controls: ['SecretsManager.3'] }],
     condition: 'Config secretsmanager-secret-unused NON_COMPLIANT, or Security Hub SecretsManager.3 FAILED',
     severity: 'low',
     control: 'SecretsManager.3',
@@ -577,7 +590,7 @@ const ruleTable = [
   {
     id: 'stale-pending',
     title: 'Stale AWSPENDING version',
-    triggers: [SWEEP],
+    triggers: [sweep(checkStalePending)],
     condition: 'a version labelled AWSPENDING, not AWSCURRENT, older than the rotation window',
     severity: 'high',
     practices: [11],
@@ -587,7 +600,7 @@ const ruleTable = [
   {
     id: 'resource-policy-missing',
     title: 'Required resource policy missing',
-    triggers: [SWEEP],
+    triggers: [sweep(checkResourcePolicyMissing)],
     condition: 'no resource policy on a secret the policy requires to have one (requireResourcePolicy)',
     severity: 'medium',
     practices: [5],
@@ -597,7 +610,7 @@ const ruleTable = [
   {
     id: 'scheduled-for-deletion',
     title: 'Secret scheduled for deletion',
-    triggers: [SWEEP],
+    triggers: [sweep(checkScheduledForDeletion)],
     condition: 'the secret is scheduled for deletion (a deletion the events missed, or one still to be confirmed)',
     severity: 'medium',
     practices: [7],
@@ -623,6 +636,32 @@ export const ruleById = (id: RuleId): Rule => {
   const rule = byId.get(id);
   if (!rule) throw new Error(`rule ${id} is not in the catalogue`);
   return rule;
+};
+
+/** The rules the sweep checks, in the order their findings are reported (a test holds it to the catalogue's sweep triggers). */
+export const SWEEP_RULE_IDS = [
+  'scheduled-for-deletion',
+  'rotation-missing',
+  'rotation-overdue',
+  'stale-pending',
+  'unused',
+  'default-kms-key',
+  'resource-policy-missing',
+] as const satisfies readonly RuleId[];
+
+export type SweepRuleId = (typeof SWEEP_RULE_IDS)[number];
+
+/**
+ * The sweep condition of a sweep rule: the check its catalogue entry's sweep trigger holds.
+ * @example
+ * const result = sweepCheckOf('unused')(secret, { policy, now: new Date() });
+ * if (result.kind === 'fail') console.log(result.reason);
+ */
+export const sweepCheckOf = (id: SweepRuleId): SweepCheck => {
+  const trigger = ruleById(id).triggers.find((t): t is Extract<Trigger, { source: 'sweep' }> => t.source === 'sweep');
+  // The meta-test ties SWEEP_RULE_IDS to the sweep triggers; reaching this is a programming error.
+  if (!trigger) throw new Error(`rule ${id} has no sweep trigger in the catalogue`);
+  return trigger.check;
 };
 
 /** The rules an event triggers (before their conditions are checked). */

@@ -1,5 +1,5 @@
 /**
- * One secret of the sweep's listing, judged by every check (`checks.ts`), turned into findings
+ * One secret of the sweep's listing, judged by every sweep rule's check (the catalogue's sweep triggers), turned into findings
  * of the same shape as those classify makes from events: they go on the same bus, through the
  * same remediations and alerts. The only I/O is the closer looks the checks ask for — at most one
  * ListSecretVersionIds and one GetResourcePolicy per secret, and none for a compliant secret
@@ -12,11 +12,11 @@
  */
 import type { Actor, EventRef, Finding, SecretRef } from '../contracts/finding.js';
 import { findingOf } from '../domain/classify.js';
-import { type Rule, rules } from '../domain/catalogue.js';
+import { ruleById, SWEEP_RULE_IDS, type SweepRuleId, sweepCheckOf } from '../domain/catalogue.js';
 import { InvalidSecretStateError, PermissionDeniedError, SecretNotFoundError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState, SecretsPort } from '../ports/secrets.js';
-import { type CheckResult, type Decided, isExempt, SWEEP_RULE_IDS, type SweepRuleId, sweepChecks, utcDay } from './checks.js';
+import { type CheckResult, type Decided, isExempt, utcDay } from '../domain/sweep-checks.js';
 import type { UnjudgedReason } from './summary.js';
 
 export interface SweepContext {
@@ -70,15 +70,6 @@ export const SWEEP_FOUND_AT = 'ListSecrets.SecretList[].ARN';
  */
 export const sweepFindingId = (rule: SweepRuleId, secretArn: string, now: Date): string => `sweep/${utcDay(now)}/${rule}/${secretArn}`;
 
-const catalogue: ReadonlyMap<string, Rule> = new Map(rules.map((rule) => [rule.id, rule]));
-
-const ruleOf = (id: SweepRuleId): Rule => {
-  const rule = catalogue.get(id);
-  // A meta-test holds sweepChecks to the catalogue; reaching this is a programming error.
-  if (!rule) throw new Error(`sweep check ${id} has no rule in the catalogue`);
-  return rule;
-};
-
 /**
  * Judges one listed secret.
  *
@@ -93,7 +84,7 @@ const ruleOf = (id: SweepRuleId): Rule => {
 export const inspectSecret = async (secret: SecretState, secrets: CloserLookReads, context: SweepContext): Promise<SecretInspection> => {
   if (isExempt(secret, context.policy)) return { findings: [], exempt: true, perSecretCalls: 0, unjudged: [] };
 
-  const checked = SWEEP_RULE_IDS.map((rule) => ({ rule, result: sweepChecks[rule](secret, { policy: context.policy, now: context.now }) }));
+  const checked = SWEEP_RULE_IDS.map((rule) => ({ rule, result: sweepCheckOf(rule)(secret, { policy: context.policy, now: context.now }) }));
   const wants = (look: 'versions' | 'resource-policy'): boolean => checked.some(({ result }) => result.kind === 'closer-look' && result.look === look);
 
   let perSecretCalls = 0;
@@ -143,7 +134,7 @@ export const inspectSecret = async (secret: SecretState, secrets: CloserLookRead
     const decided = decide(rule, result);
     if (decided?.kind !== 'fail') return [];
     return [
-      findingOf(ruleOf(rule), {
+      findingOf(ruleById(rule), {
         id: sweepFindingId(rule, secret.arn, context.now),
         reason: decided.reason,
         ...(decided.control ? { control: decided.control } : {}),

@@ -709,7 +709,8 @@ describe('Packaged template with a Slack webhook secret, a rotation function, Se
     const readers = Object.fromEntries(
       Object.entries(functionIds(slack)).map(([name, id]) => [name, statementsOf(id, slack).filter((s) => actionsOf(s).some((a) => /getsecretvalue/i.test(a)))]),
     );
-    const grant = { Sid: 'ReadSlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SLACK_SECRET };
+    // The framework writes a statement's one action as a list of one, as for every statement of serverless.yml.
+    const grant = { Sid: 'ReadSlackWebhookSecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SLACK_SECRET };
 
     expect(readers).toEqual(Object.fromEntries(functionNames.map((name) => [name, name === 'alert' || name === 'alert-digest' ? [grant] : []])));
   });

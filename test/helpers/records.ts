@@ -10,7 +10,7 @@ import { type Finding, FINDING_DETAIL_TYPE, SERVICE_SOURCE } from '../../shared/
 import { classify } from '../../shared/domain/classify.js';
 import type { SecretState } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
-import type { SweepRuleId } from '../../shared/sweep/checks.js';
+import type { SweepRuleId } from '../../shared/domain/catalogue.js';
 import { inspectSecret } from '../../shared/sweep/inspect-secret.js';
 import { loadSampleEvent } from './events.js';
 import { classifyContext, samplePolicy } from './policy.js';

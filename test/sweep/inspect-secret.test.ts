@@ -10,7 +10,7 @@ import { InvalidSecretStateError, PermissionDeniedError, SecretNotFoundError, Tr
 import type { SecretState } from '../../shared/ports/secrets.js';
 import { loadAccountSeed, sandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { AccountSeed, SecretSeed } from '../../shared/sandbox/seed.js';
-import { SWEEP_RULE_IDS } from '../../shared/sweep/checks.js';
+import { SWEEP_RULE_IDS } from '../../shared/domain/catalogue.js';
 import { inspectSecret, SWEEP_ACTOR, sweepFindingId, type SweepContext } from '../../shared/sweep/inspect-secret.js';
 import { samplePolicy } from '../helpers/policy.js';
 import { FIXED_NOW, sandboxWith } from '../helpers/sandbox.js';

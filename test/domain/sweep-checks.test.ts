@@ -5,18 +5,10 @@
  * meta-test that ties the checks to the rules with a sweep trigger.
  */
 import { describe, expect, it } from 'vitest';
-import { rules } from '../../shared/domain/catalogue.js';
+import { rules, SWEEP_RULE_IDS, type SweepRuleId, sweepCheckOf } from '../../shared/domain/catalogue.js';
 import type { Policy } from '../../shared/policy/schema.js';
 import type { SecretState, SecretVersion } from '../../shared/ports/secrets.js';
-import {
-  type CheckResult,
-  daysBetween,
-  type Decided,
-  isExempt,
-  SWEEP_RULE_IDS,
-  type SweepRuleId,
-  sweepChecks,
-} from '../../shared/sweep/checks.js';
+import { type CheckResult, daysBetween, type Decided, isExempt } from '../../shared/domain/sweep-checks.js';
 import { judgeKmsKey } from '../../shared/domain/kms-key.js';
 import { samplePolicy } from '../helpers/policy.js';
 import { FIXED_NOW } from '../helpers/sandbox.js';
@@ -54,7 +46,7 @@ const secret = (overrides: SecretOverrides = {}): SecretState => {
 
 const policyWith = (overrides: Partial<Policy>): Policy => ({ ...samplePolicy, ...overrides });
 
-const run = (rule: SweepRuleId, state: SecretState, policy: Policy = samplePolicy): CheckResult => sweepChecks[rule](state, { policy, now: NOW });
+const run = (rule: SweepRuleId, state: SecretState, policy: Policy = samplePolicy): CheckResult => sweepCheckOf(rule)(state, { policy, now: NOW });
 
 /** The verdict of a check that needs no closer look. */
 const verdict = (rule: SweepRuleId, state: SecretState, policy?: Policy): Decided => {
@@ -67,17 +59,23 @@ const verdict = (rule: SweepRuleId, state: SecretState, policy?: Policy): Decide
 const without = (state: SecretState, ...keys: (keyof SecretState)[]): SecretState =>
   Object.fromEntries(Object.entries(state).filter(([key]) => !keys.includes(key as keyof SecretState))) as unknown as SecretState;
 
-describe('Table: sweepChecks', () => {
-  it('has a check for every rule with a sweep trigger, and only for those', () => {
+describe('Table: the sweep triggers of the catalogue', () => {
+  it('reports every rule with a sweep trigger, and only those, each once', () => {
     // Prepare
     const sweepRules = rules.filter((rule) => rule.triggers.some((trigger) => trigger.source === 'sweep')).map((rule) => rule.id);
 
+    // Assess
+    expect([...SWEEP_RULE_IDS].sort()).toEqual([...sweepRules].sort());
+    expect(new Set(SWEEP_RULE_IDS).size).toBe(SWEEP_RULE_IDS.length);
+  });
+
+  it('gives each sweep rule exactly one check of its own', () => {
     // Act
-    const checked = Object.keys(sweepChecks);
+    const checks = SWEEP_RULE_IDS.map((id) => rules.find((rule) => rule.id === id)?.triggers.filter((t) => t.source === 'sweep') ?? []);
 
     // Assess
-    expect([...checked].sort()).toEqual([...sweepRules].sort());
-    expect([...SWEEP_RULE_IDS].sort()).toEqual([...checked].sort());
+    expect(checks.map((found) => found.length)).toEqual(SWEEP_RULE_IDS.map(() => 1));
+    expect(new Set(SWEEP_RULE_IDS.map(sweepCheckOf)).size).toBe(SWEEP_RULE_IDS.length);
   });
 
   it('passes a compliant secret on every check, without a closer look', () => {
@@ -159,9 +157,9 @@ describe('Check: unused (SecretsManager.3)', () => {
     const state = secret({ lastAccessedDate: new Date('2026-08-27T00:00:00Z') });
 
     // Act
-    const early = sweepChecks.unused(state, { policy: samplePolicy, now: new Date('2026-11-25T00:00:00Z') });
-    const late = sweepChecks.unused(state, { policy: samplePolicy, now: new Date('2026-11-25T23:59:59Z') });
-    const nextDay = sweepChecks.unused(state, { policy: samplePolicy, now: new Date('2026-11-26T00:00:00Z') });
+    const early = sweepCheckOf('unused')(state, { policy: samplePolicy, now: new Date('2026-11-25T00:00:00Z') });
+    const late = sweepCheckOf('unused')(state, { policy: samplePolicy, now: new Date('2026-11-25T23:59:59Z') });
+    const nextDay = sweepCheckOf('unused')(state, { policy: samplePolicy, now: new Date('2026-11-26T00:00:00Z') });
 
     // Assess
     expect([early.kind, late.kind, nextDay.kind]).toEqual(['pass', 'pass', 'fail']);

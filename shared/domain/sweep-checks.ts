@@ -1,12 +1,13 @@
 /**
  * The sweep's checks (the rules triggered by the sweep): one pure function per
- * sweep rule, keyed by rule id, over what ListSecrets already says about a secret. A check passes,
+ * sweep rule, over what ListSecrets already says about a secret. Each check belongs to its rule's
+ * sweep trigger in the catalogue (`catalogue.ts`), so a sweep rule is declared in one place. A check passes,
  * fails (with a reason on-call can check against the dates, and the evidence), or asks for a
  * closer look — one per-secret read, ListSecretVersionIds or GetResourcePolicy — and hands over
  * the pure second stage that decides from its answer. Only two checks ever ask, and only for the
  * secrets that need it: a compliant secret costs no call beyond its share of a ListSecrets page.
  *
- * Decisions, in one place (tests: test/sweep/checks.test.ts):
+ * Decisions, in one place (tests: test/domain/sweep-checks.test.ts):
  *
  * - **Days are UTC calendar days.** `LastAccessedDate` is kept as a date (midnight UTC), so
  *   "not accessed for N days" can only be judged by day; every day threshold (unusedDays,
@@ -32,7 +33,7 @@
  *   SecretsManager.1 and .4 for it.
  * - **rotation-missing** fires only after the grace period from creation, so a secret being set
  *   up is not flagged on its first day.
- * - **default-kms-key**: see `judgeKmsKey` (shared/domain/kms-key.ts, shared with the event path).
+ * - **default-kms-key**: see `judgeKmsKey` (kms-key.ts, shared with the event path).
  * - **A secret scheduled for deletion gets only scheduled-for-deletion**: it cannot be read,
  *   rotated or re-encrypted until restored, so every other check passes it and says why.
  * - **Secrets another service owns** (`OwningService`, e.g. RDS) are not judged `unused`: their
@@ -45,25 +46,11 @@
  *   before (an exemption made on purpose is not re-alerted every day).
  */
 import type { Evidence } from '../contracts/finding.js';
-import { AWS_MANAGED_KEY_ALIAS, judgeKmsKey } from '../domain/kms-key.js';
-import { CURRENT, PENDING, planClearStalePending, ROTATION_WINDOW_HOURS } from '../domain/plan-clear-stale-pending.js';
-import type { RuleId } from '../contracts/rule-ids.js';
+import { AWS_MANAGED_KEY_ALIAS, judgeKmsKey } from './kms-key.js';
+import { CURRENT, PENDING, planClearStalePending, ROTATION_WINDOW_HOURS } from './plan-clear-stale-pending.js';
 import { matchesGlob } from '../policy/glob.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretState, SecretVersion } from '../ports/secrets.js';
-
-/** The rules the sweep checks, in the order their findings are reported. */
-export const SWEEP_RULE_IDS = [
-  'scheduled-for-deletion',
-  'rotation-missing',
-  'rotation-overdue',
-  'stale-pending',
-  'unused',
-  'default-kms-key',
-  'resource-policy-missing',
-] as const satisfies readonly RuleId[];
-
-export type SweepRuleId = (typeof SWEEP_RULE_IDS)[number];
 
 export interface CheckContext {
   readonly policy: Policy;
@@ -158,9 +145,6 @@ const unlessScheduledForDeletion =
   (check: SweepCheck): SweepCheck =>
   (secret, context) =>
     secret.deletedDate ? pass(`scheduled for deletion (since ${secret.deletedDate.toISOString()}): only scheduled-for-deletion applies`) : check(secret, context);
-
-// ---------------------------------------------------------------------------------------------
-// KMS
 
 // ---------------------------------------------------------------------------------------------
 // The checks
@@ -304,19 +288,21 @@ const resourcePolicyMissing: SweepCheck = (secret, { policy }) => {
   return { kind: 'closer-look', look: 'resource-policy', decide: (resourcePolicy) => judgeResourcePolicy(resourcePolicy, glob) };
 };
 
-/**
- * One check per sweep rule. A meta-test holds this to the catalogue: every rule with a sweep
- * trigger has a check here, and every check here is such a rule.
- * @example
- * const result = sweepChecks.unused(secret, { policy, now: new Date() });
- * if (result.kind === 'fail') console.log(result.reason);
- */
-export const sweepChecks: Readonly<Record<SweepRuleId, SweepCheck>> = {
-  'scheduled-for-deletion': scheduledForDeletion,
-  'rotation-missing': unlessScheduledForDeletion(rotationMissing),
-  'rotation-overdue': unlessScheduledForDeletion(rotationOverdue),
-  'stale-pending': unlessScheduledForDeletion(stalePending),
-  unused: unlessScheduledForDeletion(unused),
-  'default-kms-key': unlessScheduledForDeletion(defaultKmsKey),
-  'resource-policy-missing': unlessScheduledForDeletion(resourcePolicyMissing),
-};
+// ---------------------------------------------------------------------------------------------
+// The checks as the catalogue's sweep triggers hold them: every one but scheduled-for-deletion
+// passes a secret scheduled for deletion.
+
+/** scheduled-for-deletion: the secret is scheduled for deletion. */
+export const checkScheduledForDeletion: SweepCheck = scheduledForDeletion;
+/** rotation-missing: rotation off past the grace period. */
+export const checkRotationMissing: SweepCheck = unlessScheduledForDeletion(rotationMissing);
+/** rotation-overdue: a scheduled rotation missed, or the value older than rotation.maxAgeDays. */
+export const checkRotationOverdue: SweepCheck = unlessScheduledForDeletion(rotationOverdue);
+/** stale-pending: AWSPENDING without AWSCURRENT past the rotation window (a closer look at the versions). */
+export const checkStalePending: SweepCheck = unlessScheduledForDeletion(stalePending);
+/** unused: not read for more than unusedDays. */
+export const checkUnused: SweepCheck = unlessScheduledForDeletion(unused);
+/** default-kms-key: encrypted with a key the policy does not allow. */
+export const checkDefaultKmsKey: SweepCheck = unlessScheduledForDeletion(defaultKmsKey);
+/** resource-policy-missing: no resource policy where requireResourcePolicy asks for one (a closer look). */
+export const checkResourcePolicyMissing: SweepCheck = unlessScheduledForDeletion(resourcePolicyMissing);
