@@ -37,8 +37,37 @@ const mayImport = {
   adapters: ['contracts', 'policy', 'ports'],
   sandbox: ['contracts', 'policy', 'ports', 'domain'],
   handlers: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'securityhub', 'sweep', 'actions'],
-  replay: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'securityhub', 'sweep', 'actions', 'rules', 'sandbox', 'handlers'],
-  cli: ['contracts', 'policy', 'ports', 'middleware', 'domain', 'alerts', 'securityhub', 'sweep', 'actions', 'rules', 'adapters', 'sandbox', 'handlers', 'replay', 'config'],
+  replay: [
+    'contracts',
+    'policy',
+    'ports',
+    'middleware',
+    'domain',
+    'alerts',
+    'securityhub',
+    'sweep',
+    'actions',
+    'rules',
+    'sandbox',
+    'handlers',
+  ],
+  cli: [
+    'contracts',
+    'policy',
+    'ports',
+    'middleware',
+    'domain',
+    'alerts',
+    'securityhub',
+    'sweep',
+    'actions',
+    'rules',
+    'adapters',
+    'sandbox',
+    'handlers',
+    'replay',
+    'config',
+  ],
 };
 const sdk = ['@aws-sdk/*', 'node:fs', 'node:fs/*', 'node:child_process'];
 
@@ -63,7 +92,14 @@ const importZones = () =>
                   ]),
               { group: ['**/functions/*'], message: 'shared/ never imports functions/: the Lambda entries wire shared/, not the reverse' },
               // The domain is pure (no I/O): a test enforces it too; the linter says it sooner.
-              ...(area === 'adapters' ? [] : [{ group: area === 'domain' ? sdk : ['@aws-sdk/*'], message: 'only shared/adapters/ talks to AWS (behind shared/ports/)' }]),
+              ...(area === 'adapters'
+                ? []
+                : [
+                    {
+                      group: area === 'domain' ? sdk : ['@aws-sdk/*'],
+                      message: 'only shared/adapters/ talks to AWS (behind shared/ports/)',
+                    },
+                  ]),
             ],
           },
         ],
@@ -114,7 +150,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/shared/replay/*', '**/shared/cli/*', '**/shared/sandbox/*'], message: 'functions/ wire AWS adapters to shared/handlers, never the replay, the CLI or the sandbox' }] },
+        {
+          patterns: [
+            {
+              group: ['**/shared/replay/*', '**/shared/cli/*', '**/shared/sandbox/*'],
+              message: 'functions/ wire AWS adapters to shared/handlers, never the replay, the CLI or the sandbox',
+            },
+          ],
+        },
       ],
     },
   },

@@ -105,7 +105,10 @@ export const bundleFunction = async (
     map,
     zip: packagedZip(zipDir, name) ?? { bytes: gzipBytes + (map?.gzipBytes ?? 0), packaged: false },
     packages,
-    sdkClients: packages.map((p) => p.name).filter((p) => p.startsWith('@aws-sdk/client-')).sort(),
+    sdkClients: packages
+      .map((p) => p.name)
+      .filter((p) => p.startsWith('@aws-sdk/client-'))
+      .sort(),
   };
 };
 
@@ -131,7 +134,12 @@ const clientClassOf = async (pkg: string): Promise<string> => {
  * builds one of each (what our handlers do at module load), bundled with the same options. What a
  * function weighs and costs beyond this is ours: schemas, policy, middleware, rules.
  */
-export const bundleBare = async (repoRoot: string, options: BuildOptions, clients: readonly string[], outDir: string): Promise<BareBundle> => {
+export const bundleBare = async (
+  repoRoot: string,
+  options: BuildOptions,
+  clients: readonly string[],
+  outDir: string,
+): Promise<BareBundle> => {
   const dir = join(outDir, `bare-${clients.map((c) => c.replace('@aws-sdk/client-', '')).join('+') || 'none'}`);
   mkdirSync(dir, { recursive: true });
   const classes = await Promise.all(clients.map(clientClassOf));

@@ -117,11 +117,7 @@ export const timeImport = (bundle: string, nodeOptions = ''): number => {
  * Samples every bundle `samples` times, round-robin so that a slow moment of the machine spreads
  * over all functions instead of landing on one. One untimed import first warms the file cache.
  */
-export const measureLoadTimes = (
-  bundles: ReadonlyMap<string, string>,
-  samples: number,
-  nodeOptions = '',
-): Map<string, LoadTimes> => {
+export const measureLoadTimes = (bundles: ReadonlyMap<string, string>, samples: number, nodeOptions = ''): Map<string, LoadTimes> => {
   const times = new Map<string, number[]>([...bundles.keys()].map((name) => [name, []]));
   for (const bundle of bundles.values()) timeImport(bundle, nodeOptions);
   for (let round = 0; round < samples; round += 1) {

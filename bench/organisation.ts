@@ -104,7 +104,9 @@ export const measureOrganisation = async (log: (line: string) => void = console.
   for (const size of sizes) {
     const full = await measureFullSweep(size, settings, SHARD_MIN_SPLIT_PAGES);
     calibration.push({ secrets: size, seconds: full.wallSeconds, listCalls: full.listCalls, peakHeapMB: full.peakHeapGrowthMB });
-    log(`  measured ${size.toLocaleString('en-US')} secrets: ${round(full.wallSeconds, 2)} s, ${full.listCalls} ListSecrets calls, peak heap +${round(full.peakHeapGrowthMB, 1)} MB`);
+    log(
+      `  measured ${size.toLocaleString('en-US')} secrets: ${round(full.wallSeconds, 2)} s, ${full.listCalls} ListSecrets calls, peak heap +${round(full.peakHeapGrowthMB, 1)} MB`,
+    );
   }
 
   // 2. The organisation: account-region sizes, the big ones placed at random.
@@ -122,9 +124,15 @@ export const measureOrganisation = async (log: (line: string) => void = console.
   let putEventsCalls = 0;
   const bus = { publish: async () => ((putEventsCalls += 1), await new Promise<void>((resolve) => setTimeout(resolve, 30))) };
   const clock = { now: () => new Date() };
-  const policy: Policy = { ...DEFAULT_POLICY, organisation: { ...DEFAULT_POLICY.organisation, enabled: true, organizationId: 'o-bench00000', regions } };
+  const policy: Policy = {
+    ...DEFAULT_POLICY,
+    organisation: { ...DEFAULT_POLICY.organisation, enabled: true, organizationId: 'o-bench00000', regions },
+  };
   const coordinatorStarted = performance.now();
-  const coordinated = await coordinateSweep({ ledger: new MemoryLedger(clock.now), clock, bus, organizations }, { runId: 'sweep-bench', hub: { account: ids[0] as string, region: 'us-east-1' }, now: new Date(), policy });
+  const coordinated = await coordinateSweep(
+    { ledger: new MemoryLedger(clock.now), clock, bus, organizations },
+    { runId: 'sweep-bench', hub: { account: ids[0] as string, region: 'us-east-1' }, now: new Date(), policy },
+  );
   const coordinatorSeconds = (performance.now() - coordinatorStarted) / 1000;
   if (coordinated.shards !== shardCount) throw new Error(`the coordinator published ${coordinated.shards} shards, expected ${shardCount}`);
 

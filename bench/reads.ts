@@ -66,13 +66,25 @@ const BURST_LENGTH = 15;
 
 // Near misses of the protected names among them (a secret named `prod/eu/card-vault-<more>` would
 // pass by its full ARN: EventBridge cannot say "6 random characters").
-const PLAIN_SECRETS = ['prod/orders/db', 'prod/catalog/api-key', 'prod/search/opensearch', 'staging/payments/db', 'prod/payments-legacy/db', 'prod/ledgers/archive', 'prod/eu/vault'];
+const PLAIN_SECRETS = [
+  'prod/orders/db',
+  'prod/catalog/api-key',
+  'prod/search/opensearch',
+  'staging/payments/db',
+  'prod/payments-legacy/db',
+  'prod/ledgers/archive',
+  'prod/eu/vault',
+];
 const PROTECTED_SECRETS = ['prod/payments/db', 'prod/payments/stripe-key', 'prod/eu/card-vault', 'prod/ledger/main'];
 const APP_ROLES = ['orders-api-task-role', 'catalog-api-task-role', 'search-indexer-role', 'payments-api-task-role', 'ledger-writer-role'];
 
 const pick = <T>(items: readonly T[], next: () => number): T => items[Math.floor(next() * items.length)] as T;
 
-const suffix = (next: () => number): string => Math.floor(next() * 2 ** 31).toString(36).padStart(6, 'a').slice(-6);
+const suffix = (next: () => number): string =>
+  Math.floor(next() * 2 ** 31)
+    .toString(36)
+    .padStart(6, 'a')
+    .slice(-6);
 
 /** How a caller names a secret: by name most often, else its full or partial ARN. */
 const secretIdOf = (name: string, next: () => number): string => {
@@ -133,7 +145,12 @@ const eventOf = (index: number, at: number, call: Call): Record<string, unknown>
   };
 };
 
-const read = (role: string, secretId: string, extra: Partial<Call> = {}): Call => ({ eventName: 'GetSecretValue', role, requestParameters: { secretId }, ...extra });
+const read = (role: string, secretId: string, extra: Partial<Call> = {}): Call => ({
+  eventName: 'GetSecretValue',
+  role,
+  requestParameters: { secretId },
+  ...extra,
+});
 
 const callOf = (kind: ReadKind, next: () => number): Call => {
   const role = pick(APP_ROLES, next);
@@ -143,7 +160,9 @@ const callOf = (kind: ReadKind, next: () => number): Call => {
       return read(role, secretIdOf(pick(PLAIN_SECRETS, next), next), next() < 0.3 ? { vpcEndpointId: APP_ENDPOINT } : {});
     case 'protected-through-endpoint': {
       const name = pick(PROTECTED_SECRETS, next);
-      return read(role, secretIdOf(name, next), { vpcEndpointId: name.startsWith('prod/ledger/') ? pick(LEDGER_ENDPOINTS, next) : PAYMENTS_ENDPOINT });
+      return read(role, secretIdOf(name, next), {
+        vpcEndpointId: name.startsWith('prod/ledger/') ? pick(LEDGER_ENDPOINTS, next) : PAYMENTS_ENDPOINT,
+      });
     }
     case 'protected-no-endpoint':
       return read(role, protectedSecret());
@@ -155,7 +174,12 @@ const callOf = (kind: ReadKind, next: () => number): Call => {
       const eventName = pick(['GetSecretValue', 'GetSecretValue', 'DescribeSecret', 'BatchGetSecretValue'], next);
       const secretId = secretIdOf(pick([...PLAIN_SECRETS, ...PROTECTED_SECRETS], next), next);
       const errorCode = pick(['AccessDenied', 'AccessDeniedException'], next);
-      return { eventName, role: caller, requestParameters: eventName === 'BatchGetSecretValue' ? { secretIdList: [secretId] } : { secretId }, errorCode };
+      return {
+        eventName,
+        role: caller,
+        requestParameters: eventName === 'BatchGetSecretValue' ? { secretIdList: [secretId] } : { secretId },
+        errorCode,
+      };
     }
     case 'deleted':
       return read(role, secretIdOf(pick(PLAIN_SECRETS, next), next), {
@@ -163,11 +187,21 @@ const callOf = (kind: ReadKind, next: () => number): Call => {
         errorMessage: "You can't perform this operation on the secret because it was marked for deletion.",
       });
     case 'failed-other':
-      return read(role, secretIdOf(pick(PLAIN_SECRETS, next), next), { errorCode: pick(['ResourceNotFoundException', 'ThrottlingException', 'DecryptionFailure'], next) });
+      return read(role, secretIdOf(pick(PLAIN_SECRETS, next), next), {
+        errorCode: pick(['ResourceNotFoundException', 'ThrottlingException', 'DecryptionFailure'], next),
+      });
     case 'batch-protected':
-      return { eventName: 'BatchGetSecretValue', role, requestParameters: { secretIdList: [secretIdOf(pick(PLAIN_SECRETS, next), next), protectedSecret()] } };
+      return {
+        eventName: 'BatchGetSecretValue',
+        role,
+        requestParameters: { secretIdList: [secretIdOf(pick(PLAIN_SECRETS, next), next), protectedSecret()] },
+      };
     case 'batch-plain':
-      return { eventName: 'BatchGetSecretValue', role, requestParameters: { secretIdList: [secretIdOf(pick(PLAIN_SECRETS, next), next), secretIdOf(pick(PLAIN_SECRETS, next), next)] } };
+      return {
+        eventName: 'BatchGetSecretValue',
+        role,
+        requestParameters: { secretIdList: [secretIdOf(pick(PLAIN_SECRETS, next), next), secretIdOf(pick(PLAIN_SECRETS, next), next)] },
+      };
     case 'batch-filters':
       return { eventName: 'BatchGetSecretValue', role, requestParameters: { filters: [{ key: 'name', values: ['prod/payments/'] }] } };
   }
@@ -193,7 +227,8 @@ export function* readStream(count: number, seed = 20261207): Generator<StreamedR
   for (const [kind, perMillion] of RARE_PER_MILLION) thresholds.push([kind, (sum += perMillion / 1_000_000)]);
   for (let index = 0; index < count; index += 1) {
     const roll = next();
-    const kind: ReadKind = index >= burstAt && index < burstAt + BURST_LENGTH ? 'burst' : (thresholds.find(([, upTo]) => roll < upTo)?.[0] ?? 'plain');
+    const kind: ReadKind =
+      index >= burstAt && index < burstAt + BURST_LENGTH ? 'burst' : (thresholds.find(([, upTo]) => roll < upTo)?.[0] ?? 'plain');
     yield { kind, event: eventOf(index, start + index * step, callOf(kind, next)) };
   }
 }

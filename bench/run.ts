@@ -46,7 +46,16 @@ import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
-import { type BareBundle, bundleBare, type BundleReport, bundleFunction, loadEsbuildOptions, packagedDir, PROJECT, writesMapFile } from './bundle.js';
+import {
+  type BareBundle,
+  bundleBare,
+  type BundleReport,
+  bundleFunction,
+  loadEsbuildOptions,
+  packagedDir,
+  PROJECT,
+  writesMapFile,
+} from './bundle.js';
 import { deployedNodeOptions, type LoadTimes, measureLoadTimes } from './cold-start.js';
 import { heading, kb, round } from './format.js';
 import { measureOrganisation } from './organisation.js';
@@ -159,7 +168,7 @@ const printColdStart = (rows: readonly ColdStartRow[]): void => {
           size: verdict(r.bundlePass),
           'load ms': round(r.loadMs, 1),
           'bare ms': round(r.bareLoadMs, 1),
-          'ratio': round(r.ratio, 2),
+          ratio: round(r.ratio, 2),
           load: verdict(r.loadPass),
         },
       ]),
@@ -168,14 +177,20 @@ const printColdStart = (rows: readonly ColdStartRow[]): void => {
 };
 
 /** The 1-, 5- and 15-minute load averages: timings on a busy machine are noisier, ratios less so. */
-const loadAverage = (): string => loadavg().map((l) => l.toFixed(2)).join(', ');
+const loadAverage = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
 
 /** The column heading of the zip size and the note that says where the numbers come from. */
 const zipColumn = (reports: readonly BundleReport[], hasMap: boolean): { column: string; note: string } => {
   const estimate = `gzip of handler.mjs${hasMap ? ' + gzip of its map' : ''}`;
   const packaged = reports.filter((r) => r.zip.packaged);
   if (packaged.length === 0) {
-    return { column: 'zip est. KB (gzip)', note: `zip est. = ${estimate}: no osls package output in ${shownZipDir}/ (run \`npm run package\`, or set PACKAGED_DIR).` };
+    return {
+      column: 'zip est. KB (gzip)',
+      note: `zip est. = ${estimate}: no osls package output in ${shownZipDir}/ (run \`npm run package\`, or set PACKAGED_DIR).`,
+    };
   }
   const optionsChanged = statSync(join(repoRoot, 'esbuild.options.json')).mtimeMs;
   const stale = packaged.filter((r) => r.zip.packaged && r.zip.mtimeMs < optionsChanged).map((r) => r.name);
@@ -299,14 +314,14 @@ const printSweepRow = (r: SweepResult, settings: SweepSettings): void => {
   const limit = Math.ceil(r.secrets / 100) / settings.quota;
   console.table({
     [r.secrets.toLocaleString('en-US')]: {
-      's': round(r.wallSeconds, 1),
+      s: round(r.wallSeconds, 1),
       '× limit': round(r.wallSeconds / limit, 2),
       'secrets/s': Math.round(r.secretsPerSecond),
-      'calls': r.listCalls,
+      calls: r.listCalls,
       'calls/secret': round(r.callsPerSecret, 4),
-      'lookups': r.describeCalls,
-      'throttled': r.throttled,
-      'shards': r.shards,
+      lookups: r.describeCalls,
+      throttled: r.throttled,
+      shards: r.shards,
       'checkpoint KB': kb(r.maxCheckpointBytes),
       'peak heap MB': round(r.peakHeapGrowthMB, 1),
       'live heap MB': round(r.peakLiveHeapGrowthMB, 1),
@@ -393,7 +408,16 @@ const summary = (
   ),
   loadSamples: LOAD_SAMPLES,
   throughput: Object.fromEntries(
-    throughput.map((t) => [t.task, { hz: Math.round(t.hz), rmePercent: round(t.rmePercent), p50Us: round(t.p50Us), p99Us: round(t.p99Us), tinybenchMeanHz: Math.round(t.tinybenchMeanHz) }]),
+    throughput.map((t) => [
+      t.task,
+      {
+        hz: Math.round(t.hz),
+        rmePercent: round(t.rmePercent),
+        p50Us: round(t.p50Us),
+        p99Us: round(t.p99Us),
+        tinybenchMeanHz: Math.round(t.tinybenchMeanHz),
+      },
+    ]),
   ),
 });
 
@@ -401,7 +425,10 @@ const coldStartSummary = (rows: readonly ColdStartRow[]) => ({
   loadAverage: loadavg().map((l) => round(l)),
   goals: { classifyBundleKb: CLASSIFY_BUNDLE_GOAL_KB, bundleOverBareKb: BUNDLE_OVER_BARE_GOAL_KB, loadRatio: LOAD_RATIO_GOAL },
   functions: Object.fromEntries(
-    rows.map(({ name, ...row }) => [name, { ...row, loadMs: round(row.loadMs, 1), bareLoadMs: round(row.bareLoadMs, 1), ratio: round(row.ratio) }]),
+    rows.map(({ name, ...row }) => [
+      name,
+      { ...row, loadMs: round(row.loadMs, 1), bareLoadMs: round(row.bareLoadMs, 1), ratio: round(row.ratio) },
+    ]),
   ),
 });
 
@@ -415,10 +442,22 @@ const printReads = (r: ReadsResult): void => {
       `Goal: at most ${READS_GOAL_PER_MILLION.toLocaleString('en-US')} classify invocations per million reads, and no finding lost against classifying every read.`,
   );
   console.table({
-    'every read to classify': { invocations: r.reads, 'per million': 1_000_000, findings: r.findingsEveryRead.length, 'classify s': round(r.classifyEverySeconds, 1) },
-    'read-calls pattern': { invocations: r.invocations, 'per million': Math.round(r.invocationsPerMillion), findings: r.findingsTight.length, 'classify s': round(r.classifyTightSeconds, 2) },
+    'every read to classify': {
+      invocations: r.reads,
+      'per million': 1_000_000,
+      findings: r.findingsEveryRead.length,
+      'classify s': round(r.classifyEverySeconds, 1),
+    },
+    'read-calls pattern': {
+      invocations: r.invocations,
+      'per million': Math.round(r.invocationsPerMillion),
+      findings: r.findingsTight.length,
+      'classify s': round(r.classifyTightSeconds, 2),
+    },
   });
-  console.log(`findings by rule: ${JSON.stringify(r.findingsByRule)}; matching alone: ${round(r.matchSeconds, 2)} s (${round((r.matchSeconds * 1e6) / r.reads, 2)} µs a read)`);
+  console.log(
+    `findings by rule: ${JSON.stringify(r.findingsByRule)}; matching alone: ${round(r.matchSeconds, 2)} s (${round((r.matchSeconds * 1e6) / r.reads, 2)} µs a read)`,
+  );
   console.log(
     r.lost.length === 0 ? 'no finding lost' : `LOST ${r.lost.length} finding(s): ${r.lost.slice(0, 5).join(', ')}`,
     r.invocationsPerMillion <= READS_GOAL_PER_MILLION ? '· within the goal' : '· OVER the goal',
@@ -435,11 +474,27 @@ const printStorms = (results: readonly StormResult[]): void => {
     Object.fromEntries(
       results.map((r) => [
         r.shape,
-        { findings: r.findings, sns: r.messages.sns, chatbot: r.messages.chatbot, slack: r.messages.slack, 'digest parts': r.digestParts, lost: r.lost, s: round(r.seconds, 1), goal: r.pass ? 'PASS' : 'FAIL' },
+        {
+          findings: r.findings,
+          sns: r.messages.sns,
+          chatbot: r.messages.chatbot,
+          slack: r.messages.slack,
+          'digest parts': r.digestParts,
+          lost: r.lost,
+          s: round(r.seconds, 1),
+          goal: r.pass ? 'PASS' : 'FAIL',
+        },
       ]),
     ),
   );
-  console.log(results.every((r) => r.pass) ? 'storm: PASS' : `storm: FAIL (${results.filter((r) => !r.pass).map((r) => r.shape).join('; ')})`);
+  console.log(
+    results.every((r) => r.pass)
+      ? 'storm: PASS'
+      : `storm: FAIL (${results
+          .filter((r) => !r.pass)
+          .map((r) => r.shape)
+          .join('; ')})`,
+  );
 };
 
 const SECTIONS = ['bundles', 'throughput', 'sweep', 'reads', 'storm', 'organisation'] as const;
@@ -497,7 +552,9 @@ const main = async (): Promise<void> => {
     const results = await measureSweep(settings, (result) => printSweepRow(result, settings));
     // The whole sweep (listing, checks, closer looks, findings) at the largest size.
     const largest = Math.max(...settings.sizes);
-    console.log(`\n== The whole sweep (runSweep: listing + checks + closer looks at 50 ms, paced 50/s) at ${largest.toLocaleString('en-US')} secrets ==`);
+    console.log(
+      `\n== The whole sweep (runSweep: listing + checks + closer looks at 50 ms, paced 50/s) at ${largest.toLocaleString('en-US')} secrets ==`,
+    );
     const full = await measureFullSweep(largest, settings);
     console.table({
       [largest.toLocaleString('en-US')]: {
@@ -512,14 +569,22 @@ const main = async (): Promise<void> => {
       },
     });
     console.log(`findings by check: ${JSON.stringify(full.byRule)}`);
-    parts = { node: process.versions.node, arch: process.arch, ...parts, sweep: { ...sweepSummary(settings, results), fullSweep: { ...full, wallSeconds: round(full.wallSeconds, 2) } } };
+    parts = {
+      node: process.versions.node,
+      arch: process.arch,
+      ...parts,
+      sweep: { ...sweepSummary(settings, results), fullSweep: { ...full, wallSeconds: round(full.wallSeconds, 2) } },
+    };
   }
 
   if (sections.has('reads')) {
     const reads = measureReads(READS);
     printReads(reads);
     const { findingsEveryRead, findingsTight, lost, ...numbers } = reads;
-    parts = { ...parts, reads: { ...numbers, findingsEveryRead: findingsEveryRead.length, findingsTight: findingsTight.length, lost: lost.length } };
+    parts = {
+      ...parts,
+      reads: { ...numbers, findingsEveryRead: findingsEveryRead.length, findingsTight: findingsTight.length, lost: lost.length },
+    };
   }
 
   if (sections.has('storm')) {
@@ -551,10 +616,17 @@ const main = async (): Promise<void> => {
     );
     const first = results[0];
     if (first) {
-      console.log(`coordinator: ${round(first.coordinatorSeconds, 2)} s for ${first.shards} shards in ${first.putEventsCalls} PutEvents calls; peak heap growth per shard by size (MB): ${JSON.stringify(first.peakHeapMBBySize)}; ${first.memoryMb} MB functions`);
-      console.log(`calls per secret ${round(first.callsPerSecret, 4)} (goal ≤ 0.011): ${first.callsPerSecret <= 0.011 ? 'met' : 'NOT met'}`);
+      console.log(
+        `coordinator: ${round(first.coordinatorSeconds, 2)} s for ${first.shards} shards in ${first.putEventsCalls} PutEvents calls; peak heap growth per shard by size (MB): ${JSON.stringify(first.peakHeapMBBySize)}; ${first.memoryMb} MB functions`,
+      );
+      console.log(
+        `calls per secret ${round(first.callsPerSecret, 4)} (goal ≤ 0.011): ${first.callsPerSecret <= 0.011 ? 'met' : 'NOT met'}`,
+      );
     }
-    parts = { ...parts, organisation: results.map((r) => ({ ...r, wallSeconds: round(r.wallSeconds, 1), gbSeconds: round(r.gbSeconds, 0) })) };
+    parts = {
+      ...parts,
+      organisation: results.map((r) => ({ ...r, wallSeconds: round(r.wallSeconds, 1), gbSeconds: round(r.gbSeconds, 0) })),
+    };
   }
 
   console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -191,8 +191,13 @@ const CLOSER_LOOK_LATENCY_MS = 50;
  * they would be put on the bus.
  */
 export const measureFullSweep = async (size: number, settings: SweepSettings, minSplitPages?: number): Promise<FullSweepResult> => {
-  const account = new SyntheticSecrets({ count: size, creationOrder: settings.creationOrder, listSecrets: { latencyMs: settings.latencyMs, callsPerSecond: settings.quota } });
-  const slow = <T>(answer: () => Promise<T>) => new Promise<T>((resolve, reject) => setTimeout(() => void answer().then(resolve, reject), CLOSER_LOOK_LATENCY_MS));
+  const account = new SyntheticSecrets({
+    count: size,
+    creationOrder: settings.creationOrder,
+    listSecrets: { latencyMs: settings.latencyMs, callsPerSecond: settings.quota },
+  });
+  const slow = <T>(answer: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => setTimeout(() => void answer().then(resolve, reject), CLOSER_LOOK_LATENCY_MS));
   const reads = {
     listSecrets: account.listSecrets.bind(account),
     describeSecret: account.describeSecret.bind(account),
@@ -212,10 +217,21 @@ export const measureFullSweep = async (size: number, settings: SweepSettings, mi
   const started = performance.now();
   let published = 0;
   try {
-    const report = await runSweep(reads, async (findings) => {
-      published += findings.length;
-      await Promise.resolve();
-    }, { policy, now: new Date(), runId: 'bench', listCallsPerSecond: settings.callsPerSecond, concurrency: settings.concurrency, ...(minSplitPages ? { minSplitPages } : {}) });
+    const report = await runSweep(
+      reads,
+      async (findings) => {
+        published += findings.length;
+        await Promise.resolve();
+      },
+      {
+        policy,
+        now: new Date(),
+        runId: 'bench',
+        listCallsPerSecond: settings.callsPerSecond,
+        concurrency: settings.concurrency,
+        ...(minSplitPages ? { minSplitPages } : {}),
+      },
+    );
     const wallSeconds = (performance.now() - started) / 1000;
     if (published !== report.counts.findings) throw new Error(`published ${published} findings, counted ${report.counts.findings}`);
     return {

@@ -23,11 +23,18 @@ const computed = new Map();
  * @returns {Record<string, FactResult>}
  */
 const computeAll = (stage, region) => {
-  const run = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['shared/cli/deployment-facts.ts', 'all', '--stage', stage, '--region', region, 'policy.yml'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`cannot compute the deployment facts for stage ${stage} in ${region} from policy.yml:\n${run.stderr || run.error?.message || 'no output'}`);
+  const run = spawnSync(
+    join(root, 'node_modules', '.bin', 'tsx'),
+    ['shared/cli/deployment-facts.ts', 'all', '--stage', stage, '--region', region, 'policy.yml'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  if (run.status !== 0)
+    throw new Error(
+      `cannot compute the deployment facts for stage ${stage} in ${region} from policy.yml:\n${run.stderr || run.error?.message || 'no output'}`,
+    );
   return JSON.parse(run.stdout);
 };
 

@@ -32,18 +32,29 @@ const triggerWords = (trigger: Trigger): string => {
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 
 const mapsTo = (rule: Rule): string =>
-  [rule.control, rule.practices && rule.practices.length > 0 ? `practice ${rule.practices.join('/')}` : undefined].filter(Boolean).join(', ') || '—';
+  [rule.control, rule.practices && rule.practices.length > 0 ? `practice ${rule.practices.join('/')}` : undefined]
+    .filter(Boolean)
+    .join(', ') || '—';
 
 /** The catalogue as a Markdown table: one row per rule, in the catalogue's order. */
 export const ruleTable = (catalogue: readonly Rule[] = rules): string =>
   [
     '| rule | trigger | fires when | severity | control / practice | action |',
     '|---|---|---|---|---|---|',
-    ...catalogue.map((rule) =>
-      [`\`${rule.id}\``, rule.triggers.map(triggerWords).join('; '), rule.condition, rule.severity, mapsTo(rule), rule.actions[0] ?? 'alert']
-        .map(cell)
-        .join(' | '),
-    ).map((row) => `| ${row} |`),
+    ...catalogue
+      .map((rule) =>
+        [
+          `\`${rule.id}\``,
+          rule.triggers.map(triggerWords).join('; '),
+          rule.condition,
+          rule.severity,
+          mapsTo(rule),
+          rule.actions[0] ?? 'alert',
+        ]
+          .map(cell)
+          .join(' | '),
+      )
+      .map((row) => `| ${row} |`),
   ].join('\n');
 
 /** The table between the markers of `doc`; an Error naming the missing marker when there is none. */

@@ -67,7 +67,9 @@ export const locationFrom = (env: Env): Location => {
  */
 export const digestTableFor = (config: Config): string | undefined => {
   if (config.policy.alerts.digestWindowMinutes > 0 && !config.digestTableName) {
-    throw new ConfigError('invalid environment: DIGEST_TABLE_NAME: missing (alerts.digestWindowMinutes is above 0: storm control needs the digest table)');
+    throw new ConfigError(
+      'invalid environment: DIGEST_TABLE_NAME: missing (alerts.digestWindowMinutes is above 0: storm control needs the digest table)',
+    );
   }
   return config.digestTableName;
 };

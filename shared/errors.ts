@@ -111,7 +111,13 @@ export class MemberAccessError extends PermissionDeniedError {
    * STS refused the role (`code`: AccessDenied, RegionDisabledException, ...): the message says
    * which role, where, and what to check. One wording for the STS adapter and the sandbox.
    */
-  public static refused(roleArn: string, place: { readonly account: string; readonly region: string }, code: string, detail: string, options?: ErrorOptions): MemberAccessError {
+  public static refused(
+    roleArn: string,
+    place: { readonly account: string; readonly region: string },
+    code: string,
+    detail: string,
+    options?: ErrorOptions,
+  ): MemberAccessError {
     const advice =
       code === 'RegionDisabledException'
         ? `STS is not activated in ${place.region} for the hub's account: activate the region's STS endpoint (IAM account settings)`

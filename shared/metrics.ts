@@ -93,8 +93,11 @@ export const recordAlertOutcome = (outcome: { readonly status: string; readonly 
 };
 
 /** A digest run's outcome: each digest per channel it reached, or once under `none`. */
-export const recordDigestOutcome = (outcome: { readonly digests: readonly { readonly status: string; readonly channels?: readonly string[] }[] }): void => {
-  for (const digest of outcome.digests) for (const channel of digest.channels?.length ? digest.channels : [NO_CHANNEL]) recordDigest(channel, digest.status);
+export const recordDigestOutcome = (outcome: {
+  readonly digests: readonly { readonly status: string; readonly channels?: readonly string[] }[];
+}): void => {
+  for (const digest of outcome.digests)
+    for (const channel of digest.channels?.length ? digest.channels : [NO_CHANNEL]) recordDigest(channel, digest.status);
 };
 
 /**
@@ -114,7 +117,12 @@ export const countingFailures = async <T>(record: (channel: string, outcome: str
  * A sweep run completed: what it read, found and called, how long it took, and one
  * `SweepsCompleted`, the heartbeat its alarm waits for.
  */
-export const recordSweep = (run: { readonly secrets: number; readonly findings: number; readonly listCalls: number; readonly durationMs: number }): void => {
+export const recordSweep = (run: {
+  readonly secrets: number;
+  readonly findings: number;
+  readonly listCalls: number;
+  readonly durationMs: number;
+}): void => {
   count('SweepSecrets', {}, run.secrets);
   count('SweepFindings', {}, run.findings);
   count('SweepCalls', {}, run.listCalls);

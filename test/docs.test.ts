@@ -46,7 +46,12 @@ const quotedTokens = (text: string): string[] => {
   const { prose, code } = splitFences(text);
   const inline = prose.flatMap((line) => [...line.matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? ''));
   const words = code.flatMap((line) => line.split(/[\s=]+/));
-  return [...inline, ...words].map((token) => token.trim().replace(/^['"(]+/, '').replace(/['"),;:.]+$/, ''));
+  return [...inline, ...words].map((token) =>
+    token
+      .trim()
+      .replace(/^['"(]+/, '')
+      .replace(/['"),;:.]+$/, ''),
+  );
 };
 
 /** Placeholders and patterns (`events/<rule-id>/`, `shared/rules/*.pattern.json`) name no one file. */
@@ -93,7 +98,9 @@ const scripts = (): Record<string, string> =>
 
 describe('the documentation', () => {
   it('covers the README, CONTRIBUTING and every page under docs/', () => {
-    expect(documents()).toEqual(expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/architecture.md', 'docs/rules.md', 'docs/sweep.md']));
+    expect(documents()).toEqual(
+      expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/architecture.md', 'docs/rules.md', 'docs/sweep.md']),
+    );
   });
 
   it.each(documents())('%s quotes only repository paths that exist', (document) => {
@@ -145,7 +152,9 @@ describe('the documentation checks', () => {
   });
 
   it('make the anchors GitHub makes', () => {
-    const anchors = anchorsOf('## First deploy, step by step\n### `rotation.maxAgeDays`\n```sh\n# not a heading\n```\n## rotation-failed\n## Limits\n## Limits');
+    const anchors = anchorsOf(
+      '## First deploy, step by step\n### `rotation.maxAgeDays`\n```sh\n# not a heading\n```\n## rotation-failed\n## Limits\n## Limits',
+    );
 
     expect([...anchors]).toEqual(['first-deploy-step-by-step', 'rotationmaxagedays', 'rotation-failed', 'limits', 'limits-1']);
   });

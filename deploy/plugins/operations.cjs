@@ -42,7 +42,9 @@ const THROTTLED_PERIODS = 3;
  * @returns {[string, TemplateResource & { Properties: NonNullable<TemplateResource['Properties']> }][]}
  */
 const ofType = (resources, type) =>
-  /** @type {[string, TemplateResource & { Properties: NonNullable<TemplateResource['Properties']> }][]} */ (Object.entries(resources).filter(([, r]) => r.Type === type && r.Properties !== undefined));
+  /** @type {[string, TemplateResource & { Properties: NonNullable<TemplateResource['Properties']> }][]} */ (
+    Object.entries(resources).filter(([, r]) => r.Type === type && r.Properties !== undefined)
+  );
 
 /**
  * An alarm on `metric`, notifying the operations topic (and the alert topic when the policy says).
@@ -81,7 +83,8 @@ class Operations {
     const service = this.serverless.service;
     const resources = service.provider.compiledCloudFormationTemplate.Resources;
     const settings = service.custom?.operations;
-    if (!settings) throw new Error('custom.operations is missing from serverless.yml: it carries the policy\'s operations section to this plugin');
+    if (!settings)
+      throw new Error("custom.operations is missing from serverless.yml: it carries the policy's operations section to this plugin");
     const prefix = `${service.service}-${service.provider.stage}`;
     const actions = settings.alarmActions;
     /** @type {Record<string, Alarm>} */
@@ -90,9 +93,17 @@ class Operations {
     for (const [, group] of ofType(resources, 'AWS::Logs::LogGroup')) group.Properties.KmsKeyId = { 'Fn::GetAtt': [KEY, 'Arn'] };
 
     const rules = ofType(resources, 'AWS::Events::Rule');
-    const undelivered = rules.filter(([, rule]) => /** @type {{ RetryPolicy?: unknown, DeadLetterConfig?: unknown }[]} */ (rule.Properties.Targets).some((t) => !t.RetryPolicy || !t.DeadLetterConfig)).map(([id]) => id);
+    const undelivered = rules
+      .filter(([, rule]) =>
+        /** @type {{ RetryPolicy?: unknown, DeadLetterConfig?: unknown }[]} */ (rule.Properties.Targets).some(
+          (t) => !t.RetryPolicy || !t.DeadLetterConfig,
+        ),
+      )
+      .map(([id]) => id);
     if (undelivered.length > 0) {
-      throw new Error(`every rule target needs a retry policy and a dead-letter queue (custom.ruleRetryPolicy, custom.ruleDeadLetterQueue); missing on ${undelivered.join(', ')}`);
+      throw new Error(
+        `every rule target needs a retry policy and a dead-letter queue (custom.ruleRetryPolicy, custom.ruleDeadLetterQueue); missing on ${undelivered.join(', ')}`,
+      );
     }
     resources.RuleDeadLetterQueuePolicy = {
       Type: 'AWS::SQS::QueuePolicy',
@@ -117,17 +128,27 @@ class Operations {
     const functions = ofType(resources, 'AWS::Lambda::Function').map(([id, fn]) => ({ id, name: fn.Properties.FunctionName }));
     for (const { id, name } of functions) {
       const dimensions = [{ Name: 'FunctionName', Value: { Ref: id } }];
-      alarms[`${id}ErrorsAlarm`] = alarm(`${name}-errors`, `${name} failed an invocation (Lambda retries async events twice, then keeps them in the dead-letter queue): read its log.`, {
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: dimensions,
-      }, actions);
-      alarms[`${id}ThrottlesAlarm`] = alarm(`${name}-throttles`, `${name} was throttled for ${THROTTLED_PERIODS * 5} minutes: its reserved concurrency is full (events wait in Lambda's queue for up to six hours).`, {
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Throttles',
-        Dimensions: dimensions,
-        EvaluationPeriods: THROTTLED_PERIODS,
-      }, actions);
+      alarms[`${id}ErrorsAlarm`] = alarm(
+        `${name}-errors`,
+        `${name} failed an invocation (Lambda retries async events twice, then keeps them in the dead-letter queue): read its log.`,
+        {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: dimensions,
+        },
+        actions,
+      );
+      alarms[`${id}ThrottlesAlarm`] = alarm(
+        `${name}-throttles`,
+        `${name} was throttled for ${THROTTLED_PERIODS * 5} minutes: its reserved concurrency is full (events wait in Lambda's queue for up to six hours).`,
+        {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Throttles',
+          Dimensions: dimensions,
+          EvaluationPeriods: THROTTLED_PERIODS,
+        },
+        actions,
+      );
     }
 
     const ruleNames = rules.map(([id, rule]) => {
@@ -139,11 +160,16 @@ class Operations {
       return { id, name, dimensions: [...(bus ? [{ Name: 'EventBusName', Value: bus }] : []), { Name: 'RuleName', Value: name }] };
     });
     for (const { id, name, dimensions } of ruleNames) {
-      alarms[`${id}FailedInvocationsAlarm`] = alarm(`${name}-failed-invocations`, `EventBridge gave up delivering events of rule ${name} (they are in the undelivered queue: secrets-remediator redrive).`, {
-        Namespace: 'AWS/Events',
-        MetricName: 'FailedInvocations',
-        Dimensions: dimensions,
-      }, actions);
+      alarms[`${id}FailedInvocationsAlarm`] = alarm(
+        `${name}-failed-invocations`,
+        `EventBridge gave up delivering events of rule ${name} (they are in the undelivered queue: secrets-remediator redrive).`,
+        {
+          Namespace: 'AWS/Events',
+          MetricName: 'FailedInvocations',
+          Dimensions: dimensions,
+        },
+        actions,
+      );
     }
 
     for (const queue of DEAD_LETTER_QUEUES) {
@@ -151,43 +177,63 @@ class Operations {
       const dimensions = [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }];
       // Messages *sent* in a period, not waiting: the alarm goes back to OK after a quiet period and
       // notifies again for the next letters, where a count of waiting messages would stay in ALARM.
-      alarms[`${queue}Alarm`] = alarm(`${name}-arrivals`, `Events arrived in ${name}: inspect and redrive them (secrets-remediator redrive --queue ${name}).`, {
-        Namespace: 'AWS/SQS',
-        MetricName: 'NumberOfMessagesSent',
-        Dimensions: dimensions,
-      }, actions);
-      alarms[`${queue}AgeAlarm`] = alarm(`${name}-oldest-message`, `A message has waited in ${name} for more than ${OLDEST_DEAD_LETTER_SECONDS / 60} minutes: redrive it (secrets-remediator redrive --queue ${name}); SQS drops it after 14 days.`, {
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateAgeOfOldestMessage',
-        Dimensions: dimensions,
-        Statistic: 'Maximum',
-        Threshold: OLDEST_DEAD_LETTER_SECONDS,
-      }, actions);
+      alarms[`${queue}Alarm`] = alarm(
+        `${name}-arrivals`,
+        `Events arrived in ${name}: inspect and redrive them (secrets-remediator redrive --queue ${name}).`,
+        {
+          Namespace: 'AWS/SQS',
+          MetricName: 'NumberOfMessagesSent',
+          Dimensions: dimensions,
+        },
+        actions,
+      );
+      alarms[`${queue}AgeAlarm`] = alarm(
+        `${name}-oldest-message`,
+        `A message has waited in ${name} for more than ${OLDEST_DEAD_LETTER_SECONDS / 60} minutes: redrive it (secrets-remediator redrive --queue ${name}); SQS drops it after 14 days.`,
+        {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Dimensions: dimensions,
+          Statistic: 'Maximum',
+          Threshold: OLDEST_DEAD_LETTER_SECONDS,
+        },
+        actions,
+      );
     }
 
     for (const topic of TOPICS) {
       const name = resources[topic]?.Properties?.TopicName;
-      alarms[`${topic}FailedNotificationsAlarm`] = alarm(`${name}-failed-notifications`, `SNS could not deliver notifications of ${name} to a subscriber: check the subscriptions.`, {
-        Namespace: 'AWS/SNS',
-        MetricName: 'NumberOfNotificationsFailed',
-        Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [topic, 'TopicName'] } }],
-      }, actions);
+      alarms[`${topic}FailedNotificationsAlarm`] = alarm(
+        `${name}-failed-notifications`,
+        `SNS could not deliver notifications of ${name} to a subscriber: check the subscriptions.`,
+        {
+          Namespace: 'AWS/SNS',
+          MetricName: 'NumberOfNotificationsFailed',
+          Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [topic, 'TopicName'] } }],
+        },
+        actions,
+      );
     }
 
     // The heartbeat: every completed sweep emits SweepsCompleted. No sweep in N hours (no data
     // counts as breaching: a sweep that never ran emits nothing) is an alarm.
     const hours = settings.sweepHeartbeatHours;
-    alarms.SweepHeartbeatAlarm = alarm(`${prefix}-sweep-heartbeat`, `No sweep completed in ${hours} hours (operations.sweepHeartbeatHours): read the sweep function's log.`, {
-      Namespace: NAMESPACE,
-      MetricName: 'SweepsCompleted',
-      Dimensions: [{ Name: 'service', Value: SERVICE }],
-      Period: 3600,
-      EvaluationPeriods: hours,
-      DatapointsToAlarm: hours,
-      Threshold: 1,
-      ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'breaching',
-    }, actions);
+    alarms.SweepHeartbeatAlarm = alarm(
+      `${prefix}-sweep-heartbeat`,
+      `No sweep completed in ${hours} hours (operations.sweepHeartbeatHours): read the sweep function's log.`,
+      {
+        Namespace: NAMESPACE,
+        MetricName: 'SweepsCompleted',
+        Dimensions: [{ Name: 'service', Value: SERVICE }],
+        Period: 3600,
+        EvaluationPeriods: hours,
+        DatapointsToAlarm: hours,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      },
+      actions,
+    );
 
     Object.assign(resources, alarms);
     resources.OperationsDashboard = dashboard(prefix, functions, ruleNames, alarms);
@@ -204,9 +250,18 @@ class Operations {
  */
 const dashboard = (prefix, functions, rules, alarms) => {
   /** @param {string} metric @param {string[]} dimensions */
-  const search = (metric, dimensions, stat = 'Sum') => [{ expression: `SEARCH('{${NAMESPACE},${dimensions.join(',')}} MetricName="${metric}"', '${stat}', 300)`, id: metric.toLowerCase() }];
+  const search = (metric, dimensions, stat = 'Sum') => [
+    { expression: `SEARCH('{${NAMESPACE},${dimensions.join(',')}} MetricName="${metric}"', '${stat}', 300)`, id: metric.toLowerCase() },
+  ];
   /** @param {string} title @param {unknown[]} metrics @param {number} x @param {number} y */
-  const widget = (title, metrics, x, y) => ({ type: 'metric', x, y, width: 12, height: 6, properties: { title, region: '${AWS::Region}', stat: 'Sum', period: 300, view: 'timeSeries', metrics } });
+  const widget = (title, metrics, x, y) => ({
+    type: 'metric',
+    x,
+    y,
+    width: 12,
+    height: 6,
+    properties: { title, region: '${AWS::Region}', stat: 'Sum', period: 300, view: 'timeSeries', metrics },
+  });
   const names = functions.map((f) => f.name);
   const body = {
     widgets: [
@@ -222,8 +277,25 @@ const dashboard = (prefix, functions, rules, alarms) => {
         12,
       ),
       widget('Sweep duration (ms)', [[NAMESPACE, 'SweepDuration', 'service', SERVICE, { stat: 'Maximum' }]], 0, 18),
-      widget('Lambda errors and throttles', names.flatMap((n) => [['AWS/Lambda', 'Errors', 'FunctionName', n], ['AWS/Lambda', 'Throttles', 'FunctionName', n]]), 12, 18),
-      widget('EventBridge failed invocations', rules.map((r) => ['AWS/Events', 'FailedInvocations', ...r.dimensions.flatMap((d) => [d.Name, typeof d.Value === 'string' ? d.Value : `${prefix}`])]), 0, 24),
+      widget(
+        'Lambda errors and throttles',
+        names.flatMap((n) => [
+          ['AWS/Lambda', 'Errors', 'FunctionName', n],
+          ['AWS/Lambda', 'Throttles', 'FunctionName', n],
+        ]),
+        12,
+        18,
+      ),
+      widget(
+        'EventBridge failed invocations',
+        rules.map((r) => [
+          'AWS/Events',
+          'FailedInvocations',
+          ...r.dimensions.flatMap((d) => [d.Name, typeof d.Value === 'string' ? d.Value : `${prefix}`]),
+        ]),
+        0,
+        24,
+      ),
       {
         type: 'alarm',
         x: 12,
@@ -232,7 +304,9 @@ const dashboard = (prefix, functions, rules, alarms) => {
         height: 12,
         properties: {
           title: 'Alarms',
-          alarms: Object.values(alarms).map((a) => `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a.Properties.AlarmName}`),
+          alarms: Object.values(alarms).map(
+            (a) => `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a.Properties.AlarmName}`,
+          ),
         },
       },
     ],

@@ -92,7 +92,13 @@ const readsSecretValues = (role) =>
     .filter((statement) => statement.Effect === 'Allow')
     .flatMap(actionsOf)
     .some((action) => {
-      const matcher = new RegExp(`^${action.split('*').map((part) => part.replace(/[.?+^$(){}|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+      const matcher = new RegExp(
+        `^${action
+          .split('*')
+          .map((part) => part.replace(/[.?+^$(){}|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+        'i',
+      );
       return SECRET_VALUE_READS.some((read) => matcher.test(read));
     });
 
@@ -103,7 +109,8 @@ const readsSecretValues = (role) =>
  */
 const roleIdOf = (resources, functionId) => {
   const roleId = resources[functionId]?.Properties?.Role?.['Fn::GetAtt']?.[0];
-  if (typeof roleId !== 'string' || !resources[roleId]) throw new Error(`organisation: function ${functionId} has no role of its own in the template`);
+  if (typeof roleId !== 'string' || !resources[roleId])
+    throw new Error(`organisation: function ${functionId} has no role of its own in the template`);
   return roleId;
 };
 
@@ -170,7 +177,14 @@ const memberTemplate = (deployment, hub) => {
     ...memberRole(
       codes.forward,
       `Lets EventBridge forward Secrets Manager events to the ${hub.busName} bus of the hub, and nothing else`,
-      [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }],
+      [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
       [{ Sid: 'PutEventsOnTheHubBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }],
     ),
     Condition: 'ForwardsEvents',
@@ -190,7 +204,8 @@ const memberTemplate = (deployment, hub) => {
 
   for (const action of deployment.actions) {
     const statements = hub.actionStatements[action];
-    if (!statements || statements.length === 0) throw new Error(`organisation: the hub role of ${action} has no statements about the account's secrets to give its member role`);
+    if (!statements || statements.length === 0)
+      throw new Error(`organisation: the hub role of ${action} has no statements about the account's secrets to give its member role`);
     resources[`${pascal(action)}Role`] = memberRole(
       codes[action] ?? action,
       `Lets the hub's ${action} function, and only it, make its writes here`,
@@ -211,7 +226,11 @@ const memberTemplate = (deployment, hub) => {
     codes.read,
     `Lets the hub's sweep, classify and alert functions, and the hub account's scan operators, read secrets' metadata here (never a value)${deployment.securityHub ? ' and import findings into Security Hub' : ''}`,
     [
-      trustWithinOrganisation(deployment, READERS.map((reader) => hubRoleArn(hubRoleNames[reader] ?? reader)), 'TheHubReaders'),
+      trustWithinOrganisation(
+        deployment,
+        READERS.map((reader) => hubRoleArn(hubRoleNames[reader] ?? reader)),
+        'TheHubReaders',
+      ),
       // `secrets-remediator scan --role-name` runs as a person or a pipeline of the hub account,
       // whose role names this template cannot know: the hub account decides who may (an identity
       // policy allowing sts:AssumeRole on this role), and only within the organisation.
@@ -224,11 +243,24 @@ const memberTemplate = (deployment, hub) => {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: `${hub.service} ${stage} member stack: forwards Secrets Manager events to the hub (${hubRegion}) and lets the hub's functions act here, each only as its own role`,
     Parameters: {
-      HubAccountId: { Type: 'String', AllowedPattern: '^\\d{12}$', Description: 'The account the hub stack runs in (the StackSet passes its own)' },
+      HubAccountId: {
+        Type: 'String',
+        AllowedPattern: '^\\d{12}$',
+        Description: 'The account the hub stack runs in (the StackSet passes its own)',
+      },
     },
     Mappings: { MemberRoleNames: deployment.memberRoleNames },
     Conditions: {
-      ForwardsEvents: { 'Fn::Not': [{ 'Fn::And': [{ 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, { Ref: 'HubAccountId' }] }, { 'Fn::Equals': [{ Ref: 'AWS::Region' }, hubRegion] }] }] },
+      ForwardsEvents: {
+        'Fn::Not': [
+          {
+            'Fn::And': [
+              { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, { Ref: 'HubAccountId' }] },
+              { 'Fn::Equals': [{ Ref: 'AWS::Region' }, hubRegion] },
+            ],
+          },
+        ],
+      },
     },
     Resources: resources,
     Outputs: {
@@ -236,11 +268,16 @@ const memberTemplate = (deployment, hub) => {
       HubRegion: { Value: hubRegion },
       Stage: { Value: stage },
       ReadRoleArn: { Value: { 'Fn::GetAtt': ['ReadRole', 'Arn'] } },
-      ...Object.fromEntries(deployment.actions.map((action) => [`${pascal(action)}RoleArn`, { Value: { 'Fn::GetAtt': [`${pascal(action)}Role`, 'Arn'] } }])),
+      ...Object.fromEntries(
+        deployment.actions.map((action) => [`${pascal(action)}RoleArn`, { Value: { 'Fn::GetAtt': [`${pascal(action)}Role`, 'Arn'] } }]),
+      ),
     },
   };
-  const reads = Object.entries(resources).filter(([, role]) => readsSecretValues(/** @type {{ Properties?: { Policies?: { PolicyDocument: { Statement: Statement[] } }[] } }} */ (role)));
-  if (reads.length > 0) throw new Error(`organisation: ${reads.map(([id]) => id).join(', ')} would be allowed to read secret values; no member role may`);
+  const reads = Object.entries(resources).filter(([, role]) =>
+    readsSecretValues(/** @type {{ Properties?: { Policies?: { PolicyDocument: { Statement: Statement[] } }[] } }} */ (role)),
+  );
+  if (reads.length > 0)
+    throw new Error(`organisation: ${reads.map(([id]) => id).join(', ')} would be allowed to read secret values; no member role may`);
   return template;
 };
 
@@ -265,17 +302,32 @@ const memberTemplate = (deployment, hub) => {
  */
 const organisationBusStatements = (closed, deployment) => {
   const ownRoles = closed.Condition?.ArnNotEquals;
-  if (!ownRoles) throw new Error('organisation: the project bus policy no longer names the publishing roles (ArnNotEquals aws:PrincipalArn)');
+  if (!ownRoles)
+    throw new Error('organisation: the project bus policy no longer names the publishing roles (ArnNotEquals aws:PrincipalArn)');
   const sources = deployment.forwardedSources;
   const common = { Principal: '*', Action: 'events:PutEvents', Resource: closed.Resource };
   return [
-    { Sid: 'OnlyThisStagesPublishersAndTheOrganisationPutEvents', Effect: 'Deny', ...common, Condition: { ArnNotEquals: ownRoles, StringNotEquals: { 'aws:PrincipalOrgID': deployment.organizationId } } },
-    { Sid: 'TheOrganisationPutsOnlyForwardedAwsEvents', Effect: 'Deny', ...common, Condition: { ArnNotEquals: ownRoles, 'ForAnyValue:StringNotEquals': { 'events:source': sources } } },
+    {
+      Sid: 'OnlyThisStagesPublishersAndTheOrganisationPutEvents',
+      Effect: 'Deny',
+      ...common,
+      Condition: { ArnNotEquals: ownRoles, StringNotEquals: { 'aws:PrincipalOrgID': deployment.organizationId } },
+    },
+    {
+      Sid: 'TheOrganisationPutsOnlyForwardedAwsEvents',
+      Effect: 'Deny',
+      ...common,
+      Condition: { ArnNotEquals: ownRoles, 'ForAnyValue:StringNotEquals': { 'events:source': sources } },
+    },
     {
       Sid: 'TheOrganisationForwardsAwsEvents',
       Effect: 'Allow',
       ...common,
-      Condition: { StringEquals: { 'aws:PrincipalOrgID': deployment.organizationId }, 'ForAllValues:StringEquals': { 'events:source': sources }, Null: { 'events:source': 'false' } },
+      Condition: {
+        StringEquals: { 'aws:PrincipalOrgID': deployment.organizationId },
+        'ForAllValues:StringEquals': { 'events:source': sources },
+        Null: { 'events:source': 'false' },
+      },
     },
   ];
 };
@@ -300,7 +352,12 @@ class Organisation {
     // The framework packages into .serverless/ and moves it all to `--package <dir>` at the end.
     const packageDir = join(serviceDir, '.serverless');
     const deployment = /** @type {OrganisationDeployment | null} */ (
-      await fact('organisation', { options, resolveVariable: async (name) => { throw new Error(`organisation: ${name} is not known here`); } })
+      await fact('organisation', {
+        options,
+        resolveVariable: async (name) => {
+          throw new Error(`organisation: ${name} is not known here`);
+        },
+      })
     );
     if (!deployment) {
       rmSync(join(packageDir, MEMBER_TEMPLATE), { force: true });
@@ -313,28 +370,41 @@ class Organisation {
     const roleOf = (/** @type {string} */ fn) => roleIdOf(resources, naming.getLambdaLogicalId(fn));
     const bus = resources.ProjectBus?.Properties;
     const closed = bus?.Policy?.Statement?.find((/** @type {Statement} */ s) => s.Sid === 'OnlyThisStagesPublishersPutEvents');
-    if (!bus || !closed) throw new Error('organisation: serverless.yml has no ProjectBus with its OnlyThisStagesPublishersPutEvents statement');
+    if (!bus || !closed)
+      throw new Error('organisation: serverless.yml has no ProjectBus with its OnlyThisStagesPublishersPutEvents statement');
 
     // Copied before the hub roles get sts:AssumeRole below.
     const unique = (/** @type {Statement[]} */ statements) => [...new Map(statements.map((s) => [JSON.stringify(s), s])).values()];
     const template = memberTemplate(deployment, {
       service: service.service,
       busName: String(bus.Name),
-      actionStatements: Object.fromEntries(deployment.actions.map((action) => [action, memberStatements(statementsOfRole(resources[roleOf(action)]))])),
+      actionStatements: Object.fromEntries(
+        deployment.actions.map((action) => [action, memberStatements(statementsOfRole(resources[roleOf(action)]))]),
+      ),
       readStatements: unique(['sweep', 'classify'].flatMap((fn) => memberStatements(statementsOfRole(resources[roleOf(fn)])))),
     });
     const body = JSON.stringify(template);
     const bytes = Buffer.byteLength(body);
     if (bytes > TEMPLATE_BODY_MAX_BYTES) {
-      throw new Error(`organisation: the member template is ${bytes} bytes, over CloudFormation's ${TEMPLATE_BODY_MAX_BYTES} for a template given inline; guard fewer regions or shorten the policy's configRules and vpcEndpoints`);
+      throw new Error(
+        `organisation: the member template is ${bytes} bytes, over CloudFormation's ${TEMPLATE_BODY_MAX_BYTES} for a template given inline; guard fewer regions or shorten the policy's configRules and vpcEndpoints`,
+      );
     }
     mkdirSync(packageDir, { recursive: true });
     writeFileSync(join(packageDir, MEMBER_TEMPLATE), `${body}\n`);
 
     // The hub's roles may assume their member roles (whose trust names them) in every guarded region.
-    const memberRoleArns = (/** @type {string} */ code) => deployment.regions.map((region) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${deployment.memberRoleNames[region]?.[code]}` }));
+    const memberRoleArns = (/** @type {string} */ code) =>
+      deployment.regions.map((region) => ({
+        'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${deployment.memberRoleNames[region]?.[code]}`,
+      }));
     const grant = (/** @type {string} */ fn, /** @type {string} */ code) =>
-      statementsOfRole(resources[roleOf(fn)]).push({ Sid: 'AssumeMemberRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: memberRoleArns(code) });
+      statementsOfRole(resources[roleOf(fn)]).push({
+        Sid: 'AssumeMemberRole',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: memberRoleArns(code),
+      });
     for (const action of deployment.actions) grant(action, deployment.memberRoleCodes[action] ?? action);
     for (const reader of READERS) grant(reader, deployment.memberRoleCodes.read);
 
@@ -356,13 +426,20 @@ class Organisation {
         ManagedExecution: { Active: true },
         // Every region at once, a quarter of the accounts at a time; a tenth may fail before a
         // rollout stops (a suspended account, an SCP), so one bad account does not hold up the rest.
-        OperationPreferences: { RegionConcurrencyType: 'PARALLEL', MaxConcurrentPercentage: 25, FailureTolerancePercentage: 10, ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE' },
+        OperationPreferences: {
+          RegionConcurrencyType: 'PARALLEL',
+          MaxConcurrentPercentage: 25,
+          FailureTolerancePercentage: 10,
+          ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+        },
         Parameters: [{ ParameterKey: 'HubAccountId', ParameterValue: { Ref: 'AWS::AccountId' } }],
         StackInstancesGroup: deployment.deploymentTargets.map((targets) => ({ DeploymentTargets: targets, Regions: deployment.regions })),
         TemplateBody: body,
       },
     };
-    this.serverless.cli.log(`organisation: ${MEMBER_TEMPLATE} (${bytes} bytes) for ${deployment.regions.join(', ')}; StackSet ${resources.MemberStackSet.Properties?.StackSetName}`);
+    this.serverless.cli.log(
+      `organisation: ${MEMBER_TEMPLATE} (${bytes} bytes) for ${deployment.regions.join(', ')}; StackSet ${resources.MemberStackSet.Properties?.StackSetName}`,
+    );
   }
 
   /**
@@ -374,9 +451,10 @@ class Organisation {
    */
   forwardedRules(deployment, classifyId) {
     // serverless.yml's delivery settings for every rule target (custom.ruleRetryPolicy, custom.ruleDeadLetterQueue).
-    const custom = /** @type {{ ruleRetryPolicy: { maximumEventAge: number, maximumRetryAttempts: number }, ruleDeadLetterQueue: unknown }} */ (
-      /** @type {unknown} */ (this.serverless.service.custom)
-    );
+    const custom =
+      /** @type {{ ruleRetryPolicy: { maximumEventAge: number, maximumRetryAttempts: number }, ruleDeadLetterQueue: unknown }} */ (
+        /** @type {unknown} */ (this.serverless.service.custom)
+      );
     /** @type {Record<string, TemplateResource>} */
     const added = {};
     for (const route of deployment.forwardedRoutes) {
@@ -393,7 +471,10 @@ class Organisation {
             {
               Id: 'classify',
               Arn: { 'Fn::GetAtt': [classifyId, 'Arn'] },
-              RetryPolicy: { MaximumEventAgeInSeconds: custom.ruleRetryPolicy.maximumEventAge, MaximumRetryAttempts: custom.ruleRetryPolicy.maximumRetryAttempts },
+              RetryPolicy: {
+                MaximumEventAgeInSeconds: custom.ruleRetryPolicy.maximumEventAge,
+                MaximumRetryAttempts: custom.ruleRetryPolicy.maximumRetryAttempts,
+              },
               DeadLetterConfig: { Arn: custom.ruleDeadLetterQueue },
             },
           ],
@@ -401,7 +482,12 @@ class Organisation {
       };
       added[`${id}Permission`] = {
         Type: 'AWS::Lambda::Permission',
-        Properties: { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [classifyId, 'Arn'] }, Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [id, 'Arn'] } },
+        Properties: {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { 'Fn::GetAtt': [classifyId, 'Arn'] },
+          Principal: 'events.amazonaws.com',
+          SourceArn: { 'Fn::GetAtt': [id, 'Arn'] },
+        },
       };
     }
     return added;

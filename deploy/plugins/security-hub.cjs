@@ -35,7 +35,12 @@ class SecurityHub {
     const { provider } = service;
     const options = { stage: this.options.stage ?? provider.stage ?? 'dev', region: this.options.region ?? provider.region ?? 'us-east-1' };
     const securityHub = /** @type {{ pattern: unknown, target: string, importer: string, statement: Record<string, unknown> } | null} */ (
-      await fact('security-hub', { options, resolveVariable: async (name) => { throw new Error(`security-hub: ${name} is not known here`); } })
+      await fact('security-hub', {
+        options,
+        resolveVariable: async (name) => {
+          throw new Error(`security-hub: ${name} is not known here`);
+        },
+      })
     );
     if (!securityHub) return;
     const { Resources } = provider.compiledCloudFormationTemplate;
@@ -76,9 +81,12 @@ class SecurityHub {
     const importer = Resources[naming.getLambdaLogicalId(securityHub.importer)];
     const role = Resources[importer?.Properties?.Role?.['Fn::GetAtt']?.[0]];
     const statements = role?.Properties?.Policies?.[0]?.PolicyDocument?.Statement;
-    if (!Array.isArray(statements)) throw new Error(`security-hub: function ${securityHub.importer} has no role of its own to grant BatchImportFindings to`);
+    if (!Array.isArray(statements))
+      throw new Error(`security-hub: function ${securityHub.importer} has no role of its own to grant BatchImportFindings to`);
     statements.push(securityHub.statement);
-    this.serverless.cli.log(`security-hub: ${securityHub.target} takes Security Hub's control findings; ${securityHub.importer} may import findings into this account's Security Hub`);
+    this.serverless.cli.log(
+      `security-hub: ${securityHub.target} takes Security Hub's control findings; ${securityHub.importer} may import findings into this account's Security Hub`,
+    );
   }
 }
 

@@ -25,10 +25,14 @@ class ValidatePolicy {
     const root = this.serverless.serviceDir;
     const stage = this.options.stage ?? this.serverless.service.provider.stage ?? 'dev';
     const packaged = this.serverless.service.provider.environment?.POLICY_FILE ?? 'policy.json';
-    const run = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['shared/cli/main.ts', 'validate', '--stage', String(stage), '--write-json', packaged, '--policy', 'policy.yml'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      join(root, 'node_modules', '.bin', 'tsx'),
+      ['shared/cli/main.ts', 'validate', '--stage', String(stage), '--write-json', packaged, '--policy', 'policy.yml'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     if (run.status !== 0) {
       throw new Error(`policy check failed:\n${run.stderr || run.stdout || run.error?.message || 'no output'}`);
     }

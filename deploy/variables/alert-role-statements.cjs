@@ -16,7 +16,8 @@ module.exports = async (context) => {
   const own = /** @type {Record<string, unknown[]>} */ (await context.resolveVariable('self:custom.alertRoleStatements'));
   for (const name of Object.keys(grants)) {
     // A grant for a function without statements here would be lost without a word.
-    if (!Array.isArray(own[name])) throw new Error(`alert-role-statements: custom.alertRoleStatements has no list for ${name}, which may read the Slack webhook secret`);
+    if (!Array.isArray(own[name]))
+      throw new Error(`alert-role-statements: custom.alertRoleStatements has no list for ${name}, which may read the Slack webhook secret`);
   }
   return Object.fromEntries(Object.entries(own).map(([name, statements]) => [name, [...statements, ...(grants[name] ?? [])]]));
 };

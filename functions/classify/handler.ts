@@ -6,6 +6,12 @@ import { makeHandler } from '../../shared/handlers/classify.js';
 
 const config = loadConfig();
 export const handler = makeHandler(
-  { ...awsMemberPorts(config.policy), bus: awsBus(config.eventBusName), secrets: awsSecrets(), ledger: awsLedger(config.ledgerTableName), clock: systemClock },
+  {
+    ...awsMemberPorts(config.policy),
+    bus: awsBus(config.eventBusName),
+    secrets: awsSecrets(),
+    ledger: awsLedger(config.ledgerTableName),
+    clock: systemClock,
+  },
   { policy: config.policy, stage: config.stage },
 );

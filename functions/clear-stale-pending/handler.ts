@@ -8,6 +8,12 @@ import { systemClock } from '../../shared/ports/clock.js';
 const config = loadConfig();
 export const handler = makeActionHandler(
   clearStalePendingAction,
-  { ...awsMemberPorts(config.policy), secrets: awsSecrets(), bus: awsBus(config.eventBusName), ledger: awsLedger(config.ledgerTableName), clock: systemClock },
+  {
+    ...awsMemberPorts(config.policy),
+    secrets: awsSecrets(),
+    bus: awsBus(config.eventBusName),
+    ledger: awsLedger(config.ledgerTableName),
+    clock: systemClock,
+  },
   { policy: config.policy, mode: config.mode, stage: config.stage },
 );

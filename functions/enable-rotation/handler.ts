@@ -8,6 +8,13 @@ import { systemClock } from '../../shared/ports/clock.js';
 const config = loadConfig();
 export const handler = makeActionHandler(
   enableRotationAction,
-  { ...awsMemberPorts(config.policy), secrets: awsSecrets(), bus: awsBus(config.eventBusName), ledger: awsLedger(config.ledgerTableName), compliance: awsCompliance(), clock: systemClock },
+  {
+    ...awsMemberPorts(config.policy),
+    secrets: awsSecrets(),
+    bus: awsBus(config.eventBusName),
+    ledger: awsLedger(config.ledgerTableName),
+    compliance: awsCompliance(),
+    clock: systemClock,
+  },
   { policy: config.policy, mode: config.mode, stage: config.stage },
 );

@@ -8,6 +8,13 @@ import { systemClock } from '../../shared/ports/clock.js';
 const config = loadConfig();
 export const handler = makeActionHandler(
   restoreSecretAction,
-  { ...awsMemberPorts(config.policy), secrets: awsSecrets(), bus: awsBus(config.eventBusName), ledger: awsLedger(config.ledgerTableName), history: awsCloudTrailHistory(), clock: systemClock },
+  {
+    ...awsMemberPorts(config.policy),
+    secrets: awsSecrets(),
+    bus: awsBus(config.eventBusName),
+    ledger: awsLedger(config.ledgerTableName),
+    history: awsCloudTrailHistory(),
+    clock: systemClock,
+  },
   { policy: config.policy, mode: config.mode, stage: config.stage },
 );

@@ -29,7 +29,8 @@ export const clearStalePendingAction: ActionDefinition = {
       expectedAfter: plan.expectedAfter,
       expectedState: formatStages(plan.expectedAfter),
       apply: (secrets) => secrets.removeStagingLabel({ secretId: secret.arn, label: PENDING, versionId: plan.versionId }),
-      verify: (after) => (after.versions[plan.versionId]?.includes(PENDING) ? `${PENDING} was removed but is back on version ${plan.versionId}` : undefined),
+      verify: (after) =>
+        after.versions[plan.versionId]?.includes(PENDING) ? `${PENDING} was removed but is back on version ${plan.versionId}` : undefined,
     };
   },
 };

@@ -12,8 +12,9 @@ import type { SecretState } from '../ports/secrets.js';
 import { mappedRotationFunctions } from './rotation-functions.js';
 import type { ActionDefinition, ActionPlan } from './types.js';
 
-
-type Chosen = { readonly kind: 'function'; readonly arn: string; readonly source: string } | { readonly kind: 'refuse'; readonly reason: string };
+type Chosen =
+  | { readonly kind: 'function'; readonly arn: string; readonly source: string }
+  | { readonly kind: 'refuse'; readonly reason: string };
 
 /** The name prefix to suggest for a secret: its first path segment (`prod/`), or the whole name when it has none. */
 const suggestedPrefix = (name: string): string => {
@@ -46,7 +47,11 @@ const chooseFunction = (secret: SecretState, functions: Policy['rotation']['func
   // After CancelRotateSecret the secret keeps its function: turning rotation back on with it is what
   // a person would do. Only after the policy's mappings, so that the policy can move a secret on.
   if (secret.rotationLambdaArn) {
-    return { kind: 'function', arn: secret.rotationLambdaArn, source: 'function reused: the one the secret rotated with before (no tag or policy mapping applies)' };
+    return {
+      kind: 'function',
+      arn: secret.rotationLambdaArn,
+      source: 'function reused: the one the secret rotated with before (no tag or policy mapping applies)',
+    };
   }
   const tagAdvice = byTag === null ? '' : `tag the secret ${byTag}=<Lambda ARN>, or `;
   return {
@@ -68,7 +73,10 @@ export const enableRotationAction: ActionDefinition = {
   describeState: (secret) => rotationState(secret),
   plan: ({ secret, policy }): ActionPlan => {
     if (secret.deletedDate) {
-      return { kind: 'leave', reason: `the secret is scheduled for deletion (since ${secret.deletedDate.toISOString()}): rotation cannot be turned on` };
+      return {
+        kind: 'leave',
+        reason: `the secret is scheduled for deletion (since ${secret.deletedDate.toISOString()}): rotation cannot be turned on`,
+      };
     }
     if (secret.rotationEnabled) return { kind: 'leave', reason: 'rotation is on again' };
 
@@ -106,7 +114,11 @@ export const enableRotationAction: ActionDefinition = {
       kind: 'change',
       reason,
       details,
-      expectedState: rotationState({ rotationEnabled: true, rotationSchedule: schedule, ...(rotationLambdaArn ? { rotationLambdaArn } : {}) }),
+      expectedState: rotationState({
+        rotationEnabled: true,
+        rotationSchedule: schedule,
+        ...(rotationLambdaArn ? { rotationLambdaArn } : {}),
+      }),
       apply: (secrets) =>
         secrets.enableRotation({
           secretId: secret.arn,

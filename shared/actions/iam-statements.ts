@@ -95,7 +95,11 @@ export const securityHubImportStatement = (): IamStatement => ({
   Condition: { StringEquals: { 'securityhub:TargetAccount': { Ref: 'AWS::AccountId' } } },
 });
 /** What the organisation sweep's coordinator asks of Organizations: the accounts in scope, page by page. */
-const ORGANISATION_LISTING = ['organizations:ListAccounts', 'organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'];
+const ORGANISATION_LISTING = [
+  'organizations:ListAccounts',
+  'organizations:ListAccountsForParent',
+  'organizations:ListOrganizationalUnitsForParent',
+];
 
 /**
  * The sweep's statements for organisation mode: Organizations' listings (they have no resource
@@ -129,7 +133,8 @@ export const sweepOrganisationStatements = (
 };
 
 /** The sweep's reserved concurrency: one run at a time alone, `organisation.sweepConcurrency` shards at once in organisation mode. */
-export const sweepReservedConcurrency = (policy: Pick<Policy, 'organisation'>): number => (policy.organisation.enabled ? policy.organisation.sweepConcurrency : 1);
+export const sweepReservedConcurrency = (policy: Pick<Policy, 'organisation'>): number =>
+  policy.organisation.enabled ? policy.organisation.sweepConcurrency : 1;
 /** The functions that reach into member accounts (organisation mode), with the member role each assumes. */
 export const MEMBER_ROLE_OF: Readonly<Record<'classify' | ActionType, MemberRole>> = {
   classify: 'read',
@@ -188,6 +193,11 @@ const SLACK_WEBHOOK_READERS = ['alert', 'alert-digest'] as const satisfies reado
  */
 export const slackWebhookGrants = (policy: Pick<Policy, 'alerts'>): Record<(typeof SLACK_WEBHOOK_READERS)[number], IamStatement[]> => {
   const secretArn = policy.alerts.channels.slackWebhookSecretArn;
-  const grants: IamStatement[] = secretArn ? [{ Sid: 'ReadSlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArn }] : [];
-  return Object.fromEntries(SLACK_WEBHOOK_READERS.map((name) => [name, grants])) as Record<(typeof SLACK_WEBHOOK_READERS)[number], IamStatement[]>;
+  const grants: IamStatement[] = secretArn
+    ? [{ Sid: 'ReadSlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArn }]
+    : [];
+  return Object.fromEntries(SLACK_WEBHOOK_READERS.map((name) => [name, grants])) as Record<
+    (typeof SLACK_WEBHOOK_READERS)[number],
+    IamStatement[]
+  >;
 };

@@ -40,7 +40,12 @@ export type Rederived =
  * The finding's decision taken again from `secret` (DescribeSecret, now) and its record.
  * @param secret - the secret the finding names, as re-read by the action
  */
-export const rederive = async (finding: Finding, secret: SecretState, secrets: SecretsPort, context: RederiveContext): Promise<Rederived> => {
+export const rederive = async (
+  finding: Finding,
+  secret: SecretState,
+  secrets: SecretsPort,
+  context: RederiveContext,
+): Promise<Rederived> => {
   const place = { account: finding.secret.account, region: finding.secret.region };
   const scope = scopeOf(context.policy.organisation, context, place, context.ancestry);
   if (!scope.guarded) return rejected(`it names a secret in ${scope.reason}: outside the scope this deployment guards`);
@@ -61,7 +66,7 @@ export const rederive = async (finding: Finding, secret: SecretState, secrets: S
   if (classified.kind !== 'findings') return rejected(`its record, classified again, raises nothing: ${classified.reasons.join('; ')}`);
   const again = classified.findings.find((candidate) => candidate.id === finding.id && candidate.rule === finding.rule);
   if (!again) return rejected(`its record, classified again, does not raise ${finding.rule} as ${finding.id}`);
-  const disagreement = disagreementOf(finding, again) ?? futureDate(again.event.time, 'the record\'s eventTime', context.now);
+  const disagreement = disagreementOf(finding, again) ?? futureDate(again.event.time, "the record's eventTime", context.now);
   return disagreement ? rejected(disagreement) : { kind: 'verified', finding: again };
 };
 
@@ -74,11 +79,21 @@ const rederiveSweep = async (finding: Finding, secret: SecretState, secrets: Sec
   const dated = futureDate(finding.event.time, 'its time', context.now);
   if (dated) return rejected(dated);
   if (finding.event.name !== SWEEP_EVENT_NAME) return rejected(`a sweep finding comes from ${SWEEP_EVENT_NAME}, not ${finding.event.name}`);
-  const { findings } = await inspectSecret(secret, secrets, { policy: context.policy, now: context.now, runId: finding.event.id, account: context.account, region: context.region });
+  const { findings } = await inspectSecret(secret, secrets, {
+    policy: context.policy,
+    now: context.now,
+    runId: finding.event.id,
+    account: context.account,
+    region: context.region,
+  });
   const again = findings.find((candidate) => candidate.rule === finding.rule);
   // Nothing wrong now: fixed already (a redelivery), or never wrong (a forgery). Either way there
   // is nothing to do, and nothing is claimed.
-  if (!again) return { kind: 'nothing-to-do', reason: `the sweep's ${finding.rule} check, run again on the secret as it is now, finds nothing wrong` };
+  if (!again)
+    return {
+      kind: 'nothing-to-do',
+      reason: `the sweep's ${finding.rule} check, run again on the secret as it is now, finds nothing wrong`,
+    };
   if (finding.id !== sweepFindingId(again.rule as Parameters<typeof sweepFindingId>[0], secret.arn, new Date(finding.event.time))) {
     return rejected(`its id ${finding.id} is not the sweep's id for ${finding.rule} on ${secret.arn} at ${finding.event.time}`);
   }
@@ -104,7 +119,12 @@ export const disagreementOf = (claimed: Finding, again: Finding): string | undef
 const futureDate = (iso: string, what: string, now: Date): string | undefined => {
   const time = Date.parse(iso);
   if (Number.isNaN(time)) return `${what} (${iso}) is not a date`;
-  return time > now.getTime() + CLOCK_SKEW_MS ? `${what} (${iso}) is in the future (this function's clock says ${now.toISOString()})` : undefined;
+  return time > now.getTime() + CLOCK_SKEW_MS
+    ? `${what} (${iso}) is in the future (this function's clock says ${now.toISOString()})`
+    : undefined;
 };
 
-const rejected = (why: string): Rederived => ({ kind: 'rejected', reason: `not acted on: the finding does not hold up against AWS: ${why}` });
+const rejected = (why: string): Rederived => ({
+  kind: 'rejected',
+  reason: `not acted on: the finding does not hold up against AWS: ${why}`,
+});

@@ -40,13 +40,19 @@ export const removePublicStatementsAction: ActionDefinition = {
     const scope = scopeOf(secret, finding, policy);
     const analysis = analyseResourcePolicy(current, scope);
     if (analysis.kind === 'unreadable') {
-      return { kind: 'refuse', reason: `the current resource policy cannot be read (${analysis.problem}): review it by hand, nothing was removed` };
+      return {
+        kind: 'refuse',
+        reason: `the current resource policy cannot be read (${analysis.problem}): review it by hand, nothing was removed`,
+      };
     }
-    if (analysis.offending.length === 0) return { kind: 'leave', reason: 'the policy no longer grants access outside the allowed accounts' };
+    if (analysis.offending.length === 0)
+      return { kind: 'leave', reason: 'the policy no longer grants access outside the allowed accounts' };
 
     // Readable, so a JSON object whose Statement is one statement or a list of them.
     const document = JSON.parse(current) as Record<string, unknown>;
-    const statements: readonly unknown[] = Array.isArray(document['Statement']) ? (document['Statement'] as unknown[]) : [document['Statement']];
+    const statements: readonly unknown[] = Array.isArray(document['Statement'])
+      ? (document['Statement'] as unknown[])
+      : [document['Statement']];
     const sids = statements.map((s) => (s as { Sid?: unknown }).Sid);
     // By index, not by id: Sids may repeat, and only the offending one of two namesakes goes.
     const removing = new Set(analysis.offending.map((o) => o.index));
@@ -68,7 +74,8 @@ export const removePublicStatementsAction: ActionDefinition = {
         details,
         expectedState: policyState(undefined),
         apply: (secrets) => secrets.deleteResourcePolicy(secret.arn),
-        verify: (_after, gathered) => (gathered.resourcePolicy === undefined ? undefined : 'DeleteResourcePolicy succeeded, but the secret still has a resource policy'),
+        verify: (_after, gathered) =>
+          gathered.resourcePolicy === undefined ? undefined : 'DeleteResourcePolicy succeeded, but the secret still has a resource policy',
       };
     }
 
@@ -85,7 +92,9 @@ export const removePublicStatementsAction: ActionDefinition = {
         if (gathered.resourcePolicy === undefined) return undefined;
         const check = analyseResourcePolicy(gathered.resourcePolicy, scope);
         if (check.kind === 'unreadable') return `the resource policy read back cannot be read (${check.problem})`;
-        return check.offending.length === 0 ? undefined : `the resource policy still grants access outside the allowed accounts: ${check.offending.map((o) => o.id).join(', ')}`;
+        return check.offending.length === 0
+          ? undefined
+          : `the resource policy still grants access outside the allowed accounts: ${check.offending.map((o) => o.id).join(', ')}`;
       },
     };
   },

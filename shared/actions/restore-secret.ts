@@ -12,7 +12,8 @@ import type { SecretState } from '../ports/secrets.js';
 import type { ActionDefinition, ActionPlan, Gathered, GatherContext } from './types.js';
 
 /** What a person runs to restore it by hand. */
-const restoreByHand = (secret: SecretState): string => `\`aws secretsmanager restore-secret --secret-id ${secret.arn} --region ${secret.arn.split(':')[3] ?? ''}\``;
+const restoreByHand = (secret: SecretState): string =>
+  `\`aws secretsmanager restore-secret --secret-id ${secret.arn} --region ${secret.arn.split(':')[3] ?? ''}\``;
 
 /**
  * On a read of a deleted secret that is not protected: who deleted it, from CloudTrail (the only
@@ -22,7 +23,7 @@ const gatherDeletion = async (secret: SecretState, { finding, policy, history }:
   if (finding.rule !== 'deleted-secret-in-use' || !secret.deletedDate || secret.tags[policy.protectedTag] !== undefined) return {};
   const deletion: DeletionLookup = history
     ? await lookUpDeletion(history, { arn: secret.arn, name: secret.name, deletedDate: secret.deletedDate }, policy)
-    : { kind: 'unknown', reason: 'this function has no access to CloudTrail\'s event history' };
+    : { kind: 'unknown', reason: "this function has no access to CloudTrail's event history" };
   return { deletion };
 };
 
@@ -31,7 +32,12 @@ const gatherDeletion = async (secret: SecretState, { finding, policy, history }:
  * protected), or who deleted it cannot be told — then leave the deletion alone and say why, for
  * the alert (the rule's severity, high) to name the reader and the admin.
  */
-const judgeReadOfDeleted = (finding: Finding, secret: SecretState, gathered: Gathered, protectedTag: string): { leave: string } | { who: string } => {
+const judgeReadOfDeleted = (
+  finding: Finding,
+  secret: SecretState,
+  gathered: Gathered,
+  protectedTag: string,
+): { leave: string } | { who: string } => {
   const reader = finding.actor.principal;
   if (secret.tags[protectedTag] !== undefined) return { who: `and still read by ${reader}; it carries the protected tag ${protectedTag}` };
   const deletion = gathered.deletion ?? { kind: 'unknown', reason: 'who deleted it was not looked up' };
@@ -58,9 +64,11 @@ export const restoreSecretAction: ActionDefinition = {
   // LookupEvents: who deleted a secret that is still read (see gatherDeletion).
   permissions: ['secretsmanager:RestoreSecret', 'cloudtrail:LookupEvents'],
   gather: (_secrets, secret, context) => gatherDeletion(secret, context),
-  describeState: (secret) => (secret.deletedDate ? `scheduled for deletion (marked ${secret.deletedDate.toISOString()})` : 'not scheduled for deletion'),
+  describeState: (secret) =>
+    secret.deletedDate ? `scheduled for deletion (marked ${secret.deletedDate.toISOString()})` : 'not scheduled for deletion',
   plan: ({ finding, secret, policy, gathered }): ActionPlan => {
-    if (finding.evidence.forceDeleteWithoutRecovery === true) return { kind: 'refuse', reason: 'deleted without recovery: it cannot be restored' };
+    if (finding.evidence.forceDeleteWithoutRecovery === true)
+      return { kind: 'refuse', reason: 'deleted without recovery: it cannot be restored' };
     const { deletedDate } = secret;
     if (!deletedDate) return { kind: 'leave', reason: 'not scheduled for deletion any more' };
 
@@ -83,7 +91,9 @@ export const restoreSecretAction: ActionDefinition = {
       ...(details.length > 0 ? { details } : {}),
       apply: (secrets) => secrets.restoreSecret(secret.arn),
       verify: (after) =>
-        after.deletedDate ? `RestoreSecret succeeded, but DescribeSecret still shows it scheduled for deletion (${after.deletedDate.toISOString()})` : undefined,
+        after.deletedDate
+          ? `RestoreSecret succeeded, but DescribeSecret still shows it scheduled for deletion (${after.deletedDate.toISOString()})`
+          : undefined,
     };
   },
 };

@@ -54,8 +54,7 @@ export type RemediationOutcome =
    * This finding was already handled for this action: nothing is done again. `result` is what
    * the first delivery reported (undefined while it is still at work), to report again.
    */
-  | { readonly kind: 'duplicate'; readonly result?: ActionResult }
-  | { readonly kind: 'result'; readonly result: ActionResult };
+  { readonly kind: 'duplicate'; readonly result?: ActionResult } | { readonly kind: 'result'; readonly result: ActionResult };
 
 const HOUR = 3_600_000;
 
@@ -84,9 +83,23 @@ export const remediate = async (action: ActionDefinition, received: Finding, giv
     context = { ...(scope.own ? given : elsewhere), secrets: secretsFor(reach, given.secrets, given.members) };
     // One DescribeSecret serves both: the check, and the decision (look before you act).
     secret = await context.secrets.describeSecret(received.secret.id);
-    const checked = await rederive(received, secret, context.secrets, { ...hub, policy: context.policy, now, ...(ancestry ? { ancestry } : {}) });
+    const checked = await rederive(received, secret, context.secrets, {
+      ...hub,
+      policy: context.policy,
+      now,
+      ...(ancestry ? { ancestry } : {}),
+    });
     if (checked.kind !== 'verified') {
-      return { kind: 'result', result: { type: action.type, mode: context.mode, ...where, outcome: checked.kind === 'rejected' ? 'failed' : 'skipped', reason: checked.reason } };
+      return {
+        kind: 'result',
+        result: {
+          type: action.type,
+          mode: context.mode,
+          ...where,
+          outcome: checked.kind === 'rejected' ? 'failed' : 'skipped',
+          reason: checked.reason,
+        },
+      };
     }
     finding = checked.finding;
   } catch (error) {
@@ -94,16 +107,27 @@ export const remediate = async (action: ActionDefinition, received: Finding, giv
   }
   // Whatever escapes decideAndAct did not settle: once releases the claim, and the retry (or,
   // after the last, the dead-letter queue) has it.
-  const handled = await once(context, claimKey.remediation(finding.id, action.type), async () => ({ ...(await decideAndAct(action, finding, secret, context, now)), ...where }), {
-    remainingMs: context.remainingMs,
-    decode: (stored) => JSON.parse(stored) as ActionResult,
-  });
+  const handled = await once(
+    context,
+    claimKey.remediation(finding.id, action.type),
+    async () => ({ ...(await decideAndAct(action, finding, secret, context, now)), ...where }),
+    {
+      remainingMs: context.remainingMs,
+      decode: (stored) => JSON.parse(stored) as ActionResult,
+    },
+  );
   if (handled.kind === 'in-progress') return { kind: 'duplicate' };
   if (handled.kind === 'done-before') return { kind: 'duplicate', result: handled.value };
   return { kind: 'result', result: handled.value };
 };
 
-const decideAndAct = async (action: ActionDefinition, finding: Finding, secret: SecretState, context: RemediationContext, now: Date): Promise<ActionResult> => {
+const decideAndAct = async (
+  action: ActionDefinition,
+  finding: Finding,
+  secret: SecretState,
+  context: RemediationContext,
+  now: Date,
+): Promise<ActionResult> => {
   const base = { type: action.type, mode: context.mode } as const;
   let plan: ActionPlan;
   let stateBefore: string;
@@ -126,14 +150,26 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, secret: 
   };
   const would = `${plan.reason}${plan.details?.length ? ` (${plan.details.join('; ')})` : ''}`;
   const guard = guardOf(finding, secret, context.policy);
-  if (guard) return { ...base, ...stages, ...(plan.versionId ? { versionId: plan.versionId } : {}), outcome: 'blocked', reason: `${guard} (it would ${would})` };
+  if (guard)
+    return {
+      ...base,
+      ...stages,
+      ...(plan.versionId ? { versionId: plan.versionId } : {}),
+      outcome: 'blocked',
+      reason: `${guard} (it would ${would})`,
+    };
   if (context.mode === 'dry-run') return { ...base, ...change, outcome: 'planned', reason: `dry run: would ${would}` };
 
   const hourEnd = alignedWindow(now, HOUR).end;
   const limit = context.policy.limits.writesPerSecretPerHour;
   if (!(await context.ledger.takeWrite(scopeKey.secretWrites(secret.arn), limit, hourEnd))) {
     recordRefusedWrite(action.type);
-    return { ...base, ...stages, outcome: 'blocked', reason: `write limit reached: ${limit} writes to this secret this hour, limits.writesPerSecretPerHour (it would ${would})` };
+    return {
+      ...base,
+      ...stages,
+      outcome: 'blocked',
+      reason: `write limit reached: ${limit} writes to this secret this hour, limits.writesPerSecretPerHour (it would ${would})`,
+    };
   }
 
   try {
@@ -142,7 +178,10 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, secret: 
     // The retry gets its write back. Safe even if a 5xx hid a write that happened: the retry
     // re-reads, and a plan finds nothing left to do.
     if (error instanceof RemediationError && error.retryable) await context.ledger.returnWrite(scopeKey.secretWrites(secret.arn), hourEnd);
-    const refused = error instanceof InvalidSecretStateError ? { outcome: 'failed' as const, reason: `AWS refused the change: ${error.message}` } : settled(error);
+    const refused =
+      error instanceof InvalidSecretStateError
+        ? { outcome: 'failed' as const, reason: `AWS refused the change: ${error.message}` }
+        : settled(error);
     return { ...base, ...stages, ...(plan.versionId ? { versionId: plan.versionId } : {}), ...refused };
   }
   // Look again: the fix counts only when AWS shows it.
@@ -156,7 +195,9 @@ const decideAndAct = async (action: ActionDefinition, finding: Finding, secret: 
       ? { after: reread.secret.versions, state: { before: stateBefore, after: action.describeState(reread.secret, reread.gathered) } }
       : { state: { before: stateBefore, after: `${plan.expectedState} (not read back)` } }),
     outcome: problem ? 'failed' : 'applied',
-    reason: problem ? `applied, but not verified: ${problem}` : `${would}${'unread' in reread ? ` (not verified: ${reread.unread})` : ''}${reevaluated}`,
+    reason: problem
+      ? `applied, but not verified: ${problem}`
+      : `${would}${'unread' in reread ? ` (not verified: ${reread.unread})` : ''}${reevaluated}`,
   };
 };
 

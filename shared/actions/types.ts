@@ -37,7 +37,6 @@ export interface PlanInput {
   readonly gathered: Gathered;
 }
 
-
 export type ActionPlan =
   /** The condition no longer holds, or acting would make things worse: `skipped`. */
   | { readonly kind: 'leave'; readonly reason: string }

@@ -57,7 +57,8 @@ export const awsSecrets = (region?: string) => secretsManagerAdapter(new Secrets
  * ListSecrets call under the quota and retries throttling itself (pausing every reader); SDK
  * retries would go around that pacing and multiply the engine's own attempts.
  */
-export const awsSweepReads = (region?: string) => secretsManagerAdapter(new SecretsManagerClient({ ...clientConfig(region), maxAttempts: 1 }));
+export const awsSweepReads = (region?: string) =>
+  secretsManagerAdapter(new SecretsManagerClient({ ...clientConfig(region), maxAttempts: 1 }));
 /**
  * The sweep's reads in another account or region through its member read role (`target` from
  * `memberTarget`; no `roleArn`: the function's own credentials), with no SDK retries like
@@ -68,7 +69,9 @@ export const awsMemberSweepReads =
   (access: MemberAccess = memberAccess()) =>
   async (target: MemberTarget): Promise<SecretsPort> => {
     await access.credentialsFor(target)?.();
-    return secretsManagerAdapter(access.clientFor(target, 'secretsmanager-sweep', (config) => new SecretsManagerClient({ ...config, maxAttempts: 1 })));
+    return secretsManagerAdapter(
+      access.clientFor(target, 'secretsmanager-sweep', (config) => new SecretsManagerClient({ ...config, maxAttempts: 1 })),
+    );
   };
 /** AWS Organizations (the organisation sweep's scope, `scan --organization`): from the management account or a delegated administrator. */
 export const awsOrganisationAccounts = (region?: string) => organizationsAdapter(new OrganizationsClient(clientConfig(region)));
@@ -83,7 +86,8 @@ export const awsRegionInUse = async (region?: string): Promise<string | undefine
     return undefined;
   }
 };
-export const awsBus = (eventBusName: string, region?: string) => eventBridgeAdapter(new EventBridgeClient(clientConfig(region)), eventBusName);
+export const awsBus = (eventBusName: string, region?: string) =>
+  eventBridgeAdapter(new EventBridgeClient(clientConfig(region)), eventBusName);
 export const awsNotifier = (alertTopicArn: string, region?: string) => snsAdapter(new SNSClient(clientConfig(region)), alertTopicArn);
 export const awsLedger = (tableName: string, region?: string) => dynamoDbLedger(new DynamoDBClient(clientConfig(region)), tableName);
 export const awsCompliance = (region?: string) => configCompliance(new ConfigServiceClient(clientConfig(region)));
@@ -113,7 +117,10 @@ export const awsSecurityHubFor = (): SecurityHubFor => {
  */
 export const awsMemberPorts = (policy: Pick<Policy, 'organisation'>): { members?: MemberAccessPort; organisation?: OrganisationPort } =>
   policy.organisation.enabled
-    ? { members: memberAccess(), ...(policy.organisation.members.organizationalUnits.length > 0 ? { organisation: organisationAncestry() } : {}) }
+    ? {
+        members: memberAccess(),
+        ...(policy.organisation.members.organizationalUnits.length > 0 ? { organisation: organisationAncestry() } : {}),
+      }
     : {};
 /** The region an ARN names (`arn:aws:secretsmanager:eu-west-1:...`), when it names one. */
 const regionOfArn = (arn: string): string | undefined => (arn.startsWith('arn:') ? arn.split(':')[3] || undefined : undefined);
@@ -145,7 +152,12 @@ export interface AlertAccount {
  * Secrets Manager client exists in the function at all.
  */
 export const alertAccount = (
-  { alertTopicArn, ledgerTableName, digestTableName, alerts }: { alertTopicArn: string; ledgerTableName: string; digestTableName?: string | undefined; alerts: Policy['alerts'] },
+  {
+    alertTopicArn,
+    ledgerTableName,
+    digestTableName,
+    alerts,
+  }: { alertTopicArn: string; ledgerTableName: string; digestTableName?: string | undefined; alerts: Policy['alerts'] },
   region?: string,
 ): AlertAccount => {
   const dynamoDb = new DynamoDBClient(clientConfig(region));

@@ -6,13 +6,7 @@
  */
 import { isThrottlingError } from '@smithy/core/retry';
 import type { SdkError } from '@smithy/types';
-import {
-  InvalidSecretStateError,
-  PermissionDeniedError,
-  SecretNotFoundError,
-  ThrottlingError,
-  TransientAwsError,
-} from '../errors.js';
+import { InvalidSecretStateError, PermissionDeniedError, SecretNotFoundError, ThrottlingError, TransientAwsError } from '../errors.js';
 
 const notFound = new Set(['ResourceNotFoundException']);
 /** Only Secrets Manager's: there they mean "not valid for the secret as it is now". */

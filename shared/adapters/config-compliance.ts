@@ -9,7 +9,9 @@ export const configCompliance = (client: ConfigServiceClient): CompliancePort =>
     // One call per rule: one unknown name would fail a call that lists several.
     for (const name of configRuleNames) {
       try {
-        await callAws('config', 'StartConfigRulesEvaluation', () => client.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: [name] })));
+        await callAws('config', 'StartConfigRulesEvaluation', () =>
+          client.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: [name] })),
+        );
         started.push(name);
       } catch (error) {
         // A managed rule the account does not run under this name: nothing to bring up to date.

@@ -10,7 +10,14 @@
  *
  * Reads are strongly consistent: a digest must not miss an alert held a moment before.
  */
-import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import * as z from '../contracts/zod.js';
 import { SeveritySchema, OutcomeSchema } from '../contracts/finding.js';
 import type { DigestPort, DigestWindow, HeldAlert } from '../ports/digest.js';
@@ -23,8 +30,14 @@ const OPEN = 'open';
 /** Registrations remembered per container before starting over (one per rule and window: few). */
 const MAX_REMEMBERED = 1000;
 
-
-const WindowSchema = z.object({ key: z.string(), rule: z.string(), account: z.string(), region: z.string(), start: z.string(), end: z.string() });
+const WindowSchema = z.object({
+  key: z.string(),
+  rule: z.string(),
+  account: z.string(),
+  region: z.string(),
+  start: z.string(),
+  end: z.string(),
+});
 
 const HeldAlertSchema = z.object({
   findingId: z.string(),
@@ -61,7 +74,9 @@ export const dynamoDbDigest = (client: DynamoDBClient, tableName: string, region
     const items: NonNullable<QueryCommandOutput['Items']> = [];
     let start: QueryCommandInput['ExclusiveStartKey'];
     do {
-      const page = await callAws('dynamodb', 'Query', () => client.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) })));
+      const page = await callAws('dynamodb', 'Query', () =>
+        client.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) })),
+      );
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start && items.length < limit);
@@ -115,7 +130,9 @@ export const dynamoDbDigest = (client: DynamoDBClient, tableName: string, region
       return items.map((item) => parseStored(HeldAlertSchema, item.alert?.S, 'held alert') as HeldAlert);
     },
     forget: async (window) => {
-      await callAws('dynamodb', 'DeleteItem', () => client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: OPEN }, sk: { S: openSk(window) } } })));
+      await callAws('dynamodb', 'DeleteItem', () =>
+        client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: OPEN }, sk: { S: openSk(window) } } })),
+      );
       registered.delete(window.key);
     },
     // The same Query as `held`, through the AWS CLI (which pages on its own): each held alert's JSON.

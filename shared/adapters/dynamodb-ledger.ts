@@ -4,12 +4,18 @@
  * two deliveries of one event cannot both claim it, two invocations cannot both take the
  * last write of the hour.
  */
-import { ConditionalCheckFailedException, DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { itemKey } from '../ledger/keys.js';
 import type { LedgerPort } from '../ports/ledger.js';
 import { epochSeconds } from '../time.js';
 import { callAws } from './aws-errors.js';
-
 
 export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: () => Date = () => new Date()): LedgerPort => {
   /** Runs a conditional write; false when its condition failed (the claim or the limit is taken). */
@@ -57,7 +63,9 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
       );
     },
     release: async (key) => {
-      await callAws('dynamodb', 'DeleteItem', () => client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: itemKey.claim(key) } } })));
+      await callAws('dynamodb', 'DeleteItem', () =>
+        client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: itemKey.claim(key) } } })),
+      );
     },
     takeWrite: (scope, limit, expiresAt) =>
       conditional('UpdateItem', () =>
@@ -67,7 +75,11 @@ export const dynamoDbLedger = (client: DynamoDBClient, tableName: string, now: (
             Key: { pk: { S: itemKey.writes(scope, String(epochSeconds(expiresAt))) } },
             UpdateExpression: 'ADD writes :one SET expiresAt = :expiresAt',
             ConditionExpression: 'attribute_not_exists(writes) OR writes < :limit',
-            ExpressionAttributeValues: { ':one': { N: '1' }, ':limit': { N: String(limit) }, ':expiresAt': { N: String(epochSeconds(expiresAt)) } },
+            ExpressionAttributeValues: {
+              ':one': { N: '1' },
+              ':limit': { N: String(limit) },
+              ':expiresAt': { N: String(epochSeconds(expiresAt)) },
+            },
           }),
         ),
       ),

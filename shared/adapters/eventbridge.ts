@@ -76,7 +76,9 @@ export const eventBridgeAdapter = (
       // rather than lose a finding. Consumers tolerate the duplicates a retry may cause.
       const named = [...codes].map(([code, n]) => (n > 1 ? `${code} (×${n})` : code));
       const unsent = events.length - sent;
-      throw new TransientAwsError(`PutEvents: ${failedEntries} of ${sent} entries failed (${named.join('; ')})${unsent > 0 ? `; ${unsent} not sent` : ''}`);
+      throw new TransientAwsError(
+        `PutEvents: ${failedEntries} of ${sent} entries failed (${named.join('; ')})${unsent > 0 ? `; ${unsent} not sent` : ''}`,
+      );
     }
   },
 });

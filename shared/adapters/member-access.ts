@@ -108,7 +108,14 @@ const remember = <V>(cache: Map<string, V>, key: string, value: V): V => {
 };
 
 /** The STS errors that mean "this role cannot be assumed as things are": not worth a retry. */
-const REFUSED = new Set(['AccessDenied', 'AccessDeniedException', 'RegionDisabledException', 'ValidationError', 'MalformedPolicyDocument', 'PackedPolicyTooLarge']);
+const REFUSED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'RegionDisabledException',
+  'ValidationError',
+  'MalformedPolicyDocument',
+  'PackedPolicyTooLarge',
+]);
 
 /**
  * `port` with the role assumed before each call: a refusal then fails the call with its own
@@ -120,7 +127,9 @@ const assumedFirst = <P extends object>(port: P, credentials: AwsCredentialIdent
   return Object.fromEntries(
     Object.entries(port).map(([name, call]) => [
       name,
-      typeof call === 'function' ? async (...args: unknown[]): Promise<unknown> => (await credentials(), (call as (...a: unknown[]) => Promise<unknown>)(...args)) : call,
+      typeof call === 'function'
+        ? async (...args: unknown[]): Promise<unknown> => (await credentials(), (call as (...a: unknown[]) => Promise<unknown>)(...args))
+        : call,
     ]),
   ) as P;
 };
@@ -139,11 +148,18 @@ export const memberAccess = (options: MemberAccessOptions = {}): MemberAccess =>
     const refused = refusals.get(refusalKey);
     if (refused && refused.until > now()) throw refused.error;
     try {
-      const { Credentials: issued } = await stsFor(target.region).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
+      const { Credentials: issued } = await stsFor(target.region).send(
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }),
+      );
       if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.Expiration) {
         throw new MemberAccessError(roleArn, `AssumeRole of ${roleArn} in ${target.region} answered without credentials`);
       }
-      return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, ...(issued.SessionToken ? { sessionToken: issued.SessionToken } : {}), expiration: issued.Expiration };
+      return {
+        accessKeyId: issued.AccessKeyId,
+        secretAccessKey: issued.SecretAccessKey,
+        ...(issued.SessionToken ? { sessionToken: issued.SessionToken } : {}),
+        expiration: issued.Expiration,
+      };
     } catch (error) {
       if (error instanceof MemberAccessError) throw error;
       const name = (error as { name?: string }).name ?? 'Error';
@@ -193,6 +209,8 @@ export const memberAccess = (options: MemberAccessOptions = {}): MemberAccess =>
     credentialsFor,
     clientFor,
     secrets: (target): SecretsPort =>
-      clientFor(target, 'secretsmanager', (config) => assumedFirst(secretsManagerAdapter(new SecretsManagerClient(config)), config.credentials)),
+      clientFor(target, 'secretsmanager', (config) =>
+        assumedFirst(secretsManagerAdapter(new SecretsManagerClient(config)), config.credentials),
+      ),
   };
 };

@@ -26,7 +26,10 @@ export interface AncestryOptions {
   readonly now?: () => number;
 }
 
-export const organisationAncestry = ({ client = new OrganizationsClient({ maxAttempts: 4 }), now = Date.now }: AncestryOptions = {}): OrganisationPort => {
+export const organisationAncestry = ({
+  client = new OrganizationsClient({ maxAttempts: 4 }),
+  now = Date.now,
+}: AncestryOptions = {}): OrganisationPort => {
   const cache = new Map<string, { readonly parents: readonly string[]; readonly until: number }>();
   const parentOf = async (childId: string): Promise<{ id: string; type: string } | undefined> => {
     const { Parents } = await callAws('organizations', 'ListParents', () => client.send(new ListParentsCommand({ ChildId: childId })));

@@ -22,7 +22,9 @@ const toAccount = (account: Account): OrganisationAccount => ({
 
 export const organizationsAdapter = (client: OrganizationsClient): OrganisationAccountsPort => ({
   listAccounts: async (nextToken) => {
-    const page = await callAws('organizations', 'ListAccounts', () => client.send(new ListAccountsCommand({ ...(nextToken ? { NextToken: nextToken } : {}) })));
+    const page = await callAws('organizations', 'ListAccounts', () =>
+      client.send(new ListAccountsCommand({ ...(nextToken ? { NextToken: nextToken } : {}) })),
+    );
     return { items: (page.Accounts ?? []).map(toAccount), nextToken: page.NextToken };
   },
   listAccountsForParent: async (parentId, nextToken) => {

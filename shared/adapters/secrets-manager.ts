@@ -39,7 +39,11 @@ export const secretsManagerAdapter = (client: SecretsManagerClient): SecretsPort
       );
       for (const version of page.Versions ?? []) {
         if (!version.VersionId) continue;
-        versions.push({ versionId: version.VersionId, stages: [...(version.VersionStages ?? [])], ...(version.CreatedDate ? { createdDate: version.CreatedDate } : {}) });
+        versions.push({
+          versionId: version.VersionId,
+          stages: [...(version.VersionStages ?? [])],
+          ...(version.CreatedDate ? { createdDate: version.CreatedDate } : {}),
+        });
       }
       nextToken = page.NextToken;
     } while (nextToken);
@@ -61,7 +65,9 @@ export const secretsManagerAdapter = (client: SecretsManagerClient): SecretsPort
     await callAws('secretsmanager', 'RestoreSecret', () => client.send(new RestoreSecretCommand({ SecretId: secretId })));
   },
   getResourcePolicy: async (secretId) => {
-    const output = await callAws('secretsmanager', 'GetResourcePolicy', () => client.send(new GetResourcePolicyCommand({ SecretId: secretId })));
+    const output = await callAws('secretsmanager', 'GetResourcePolicy', () =>
+      client.send(new GetResourcePolicyCommand({ SecretId: secretId })),
+    );
     return output.ResourcePolicy ?? undefined;
   },
   putResourcePolicy: async ({ secretId, policy }) => {
@@ -100,10 +106,16 @@ const LIST_PAGE_SIZE = 100;
 
 /** A ListSecrets entry carries what DescribeSecret does, its versions under another key. */
 const fromListEntry = ({ SecretVersionsToStages, ...entry }: SecretListEntry): SecretState =>
-  toSecretState({ ...entry, ...(SecretVersionsToStages ? { VersionIdsToStages: SecretVersionsToStages } : {}) }, entry.ARN ?? entry.Name ?? '');
+  toSecretState(
+    { ...entry, ...(SecretVersionsToStages ? { VersionIdsToStages: SecretVersionsToStages } : {}) },
+    entry.ARN ?? entry.Name ?? '',
+  );
 
 /** DescribeSecret's answer as the domain sees it. Absent lists become empty, absent flags false. */
-export const toSecretState = (output: DescribeSecretCommandOutput | Omit<DescribeSecretCommandOutput, '$metadata'>, secretId: string): SecretState => ({
+export const toSecretState = (
+  output: DescribeSecretCommandOutput | Omit<DescribeSecretCommandOutput, '$metadata'>,
+  secretId: string,
+): SecretState => ({
   arn: output.ARN ?? secretId,
   name: output.Name ?? secretId,
   rotationEnabled: output.RotationEnabled ?? false,

@@ -100,7 +100,14 @@ export const isSlackWebhookUrl = (value: string): boolean => {
   } catch {
     return false;
   }
-  return url.protocol === 'https:' && WEBHOOK_HOSTS.has(url.hostname) && url.port === '' && !url.username && !url.password && WEBHOOK_PATH.test(url.pathname);
+  return (
+    url.protocol === 'https:' &&
+    WEBHOOK_HOSTS.has(url.hostname) &&
+    url.port === '' &&
+    !url.username &&
+    !url.password &&
+    WEBHOOK_PATH.test(url.pathname)
+  );
 };
 
 /** What to do about each permanent refusal, by Slack's error string. */
@@ -128,7 +135,15 @@ const fitToSlack = (message: SlackMessage): IncomingWebhookSendArguments => {
     message.blocks.length > MAX_BLOCKS
       ? [
           ...message.blocks.slice(0, MAX_BLOCKS - 1),
-          { type: 'context', elements: [{ type: 'mrkdwn', text: `${message.blocks.length - MAX_BLOCKS + 1} more blocks did not fit in one Slack message: see the email alert.` }] },
+          {
+            type: 'context',
+            elements: [
+              {
+                type: 'mrkdwn',
+                text: `${message.blocks.length - MAX_BLOCKS + 1} more blocks did not fit in one Slack message: see the email alert.`,
+              },
+            ],
+          },
         ]
       : message.blocks;
   // The renderer builds Block Kit; its type here is the port's plain records.
@@ -214,7 +229,8 @@ export const slackWebhookChat = (options: SlackWebhookOptions): ChatPort => {
     } catch (error) {
       if (error instanceof IncomingWebhookHTTPError) {
         const slackError = redact(error.body.trim()).slice(0, 100) || 'no error string';
-        if (error.statusCode === 429) return { kind: 'retry', detail: `HTTP 429 ${slackError}`, waitMs: retryAfterMs(retryAfter, now()) ?? 1000 };
+        if (error.statusCode === 429)
+          return { kind: 'retry', detail: `HTTP 429 ${slackError}`, waitMs: retryAfterMs(retryAfter, now()) ?? 1000 };
         if (error.statusCode >= 500) return { kind: 'retry', detail: `HTTP ${error.statusCode} ${slackError}` };
         return { kind: 'refused', status: error.statusCode, slackError };
       }
@@ -243,14 +259,20 @@ export const slackWebhookChat = (options: SlackWebhookOptions): ChatPort => {
             }
           }
           const what = advice[outcome.slackError] ?? 'Slack refused the message';
-          throw new SlackWebhookRejectedError(outcome.status, outcome.slackError, `Slack webhook (secret ${secretArn}) refused the message: HTTP ${outcome.status} ${outcome.slackError}: ${what}`);
+          throw new SlackWebhookRejectedError(
+            outcome.status,
+            outcome.slackError,
+            `Slack webhook (secret ${secretArn}) refused the message: HTTP ${outcome.status} ${outcome.slackError}: ${what}`,
+          );
         }
         if (n >= maxAttempts) throw new SlackUnavailableError(`Slack webhook unavailable after ${n} attempts: ${outcome.detail}`);
         const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1));
         const wait = outcome.waitMs ?? backoff / 2 + random() * (backoff / 2);
         if (now() + wait >= deadline) {
           const asked = outcome.waitMs === undefined ? '' : `, asked to retry after ${Math.ceil(outcome.waitMs / 1000)} s`;
-          throw new SlackUnavailableError(`Slack webhook unavailable after ${n} attempt${n > 1 ? 's' : ''}: ${outcome.detail}${asked} (past this invocation's budget: retried later)`);
+          throw new SlackUnavailableError(
+            `Slack webhook unavailable after ${n} attempt${n > 1 ? 's' : ''}: ${outcome.detail}${asked} (past this invocation's budget: retried later)`,
+          );
         }
         await sleep(wait);
       }

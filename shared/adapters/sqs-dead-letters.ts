@@ -4,7 +4,13 @@
  * aws-account.ts so no function bundle carries these two clients.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { DeadLettersPort } from '../ports/dead-letters.js';
 
 export const sqsDeadLetters = (sqs: SQSClient, lambda: LambdaClient): DeadLettersPort => ({
@@ -16,13 +22,21 @@ export const sqsDeadLetters = (sqs: SQSClient, lambda: LambdaClient): DeadLetter
   },
   receive: async (queueUrl, max, hideSeconds) => {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: max, VisibilityTimeout: hideSeconds, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: max,
+        VisibilityTimeout: hideSeconds,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ['All'],
+      }),
     );
     return Messages.map((m) => ({
       messageId: m.MessageId ?? '',
       receipt: m.ReceiptHandle ?? '',
       body: m.Body ?? '',
-      attributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).flatMap(([k, v]) => (v.StringValue === undefined ? [] : [[k, v.StringValue]]))),
+      attributes: Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).flatMap(([k, v]) => (v.StringValue === undefined ? [] : [[k, v.StringValue]])),
+      ),
     }));
   },
   delete: async (queueUrl, receipt) => {
@@ -32,7 +46,9 @@ export const sqsDeadLetters = (sqs: SQSClient, lambda: LambdaClient): DeadLetter
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt, VisibilityTimeout: 0 }));
   },
   invokeAsync: async (functionArn, payload) => {
-    const { StatusCode } = await lambda.send(new InvokeCommand({ FunctionName: functionArn, InvocationType: 'Event', Payload: new TextEncoder().encode(payload) }));
+    const { StatusCode } = await lambda.send(
+      new InvokeCommand({ FunctionName: functionArn, InvocationType: 'Event', Payload: new TextEncoder().encode(payload) }),
+    );
     // An accepted asynchronous invocation answers 202.
     if (StatusCode !== 202) throw new Error(`Lambda answered ${StatusCode} to the asynchronous invocation of ${functionArn}`);
   },

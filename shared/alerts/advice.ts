@@ -36,7 +36,10 @@ const clearPending = (f: Finding, versionId: string | undefined): NextStep | und
   versionId
     ? {
         text: `Clear the stale ${PENDING} yourself (or let the service do it in enforce mode)`,
-        command: sm(f, `update-secret-version-stage --secret-id {id} --version-stage ${PENDING} --remove-from-version-id ${shellArg(versionId)}`),
+        command: sm(
+          f,
+          `update-secret-version-stage --secret-id {id} --version-stage ${PENDING} --remove-from-version-id ${shellArg(versionId)}`,
+        ),
       }
     : undefined;
 
@@ -57,13 +60,25 @@ export const dateLines = ({ evidence: e }: Finding): Line[] => [
 
 /** The evidence a finding carries, one line each, for rules without a narrative of their own. */
 export const evidenceLines = ({ evidence: e }: Finding): Line[] => [
-  ...(e.offendingStatements ?? []).map((s) => ({ label: `Statement ${s.id}`, value: `${s.reasons.join('; ')}${s.principals.length > 0 ? ` (principals: ${s.principals.join(', ')})` : ''}` })),
+  ...(e.offendingStatements ?? []).map((s) => ({
+    label: `Statement ${s.id}`,
+    value: `${s.reasons.join('; ')}${s.principals.length > 0 ? ` (principals: ${s.principals.join(', ')})` : ''}`,
+  })),
   ...(e.changedTagKeys ? [{ label: 'Tag keys changed', value: e.changedTagKeys.join(', ') }] : []),
   ...(e.kmsKeyId ? [{ label: 'KMS key', value: e.kmsKeyId, code: true }] : []),
-  ...(e.requiredEndpoints ? [{ label: 'Required VPC endpoints', value: `${e.requiredEndpoints.join(', ')}; used: ${e.vpcEndpointId ?? 'none'}` }] : []),
+  ...(e.requiredEndpoints
+    ? [{ label: 'Required VPC endpoints', value: `${e.requiredEndpoints.join(', ')}; used: ${e.vpcEndpointId ?? 'none'}` }]
+    : []),
   ...(e.removedRegions ? [{ label: 'Regions removed', value: e.removedRegions.join(', ') }] : []),
   ...(e.recoveryWindowInDays !== undefined ? [{ label: 'Recovery window', value: `${e.recoveryWindowInDays} days` }] : []),
-  ...(e.configRuleName ? [{ label: 'Config rule', value: `${e.configRuleName}${e.managedRule && e.managedRule !== e.configRuleName ? ` (${e.managedRule})` : ''}` }] : []),
+  ...(e.configRuleName
+    ? [
+        {
+          label: 'Config rule',
+          value: `${e.configRuleName}${e.managedRule && e.managedRule !== e.configRuleName ? ` (${e.managedRule})` : ''}`,
+        },
+      ]
+    : []),
   ...(e.annotation ? [{ label: 'Config says', value: e.annotation }] : []),
   ...(e.policyMatch ? [{ label: 'Policy entry', value: e.policyMatch }] : []),
   ...(e.errorCode && !e.deniedCount ? [{ label: 'Error code', value: e.errorCode }] : []),
@@ -83,7 +98,9 @@ const advice: Readonly<Record<RuleId, RuleAdvice>> = {
     },
     followUp: (f, result) => [
       ...rotationStepAdvice[f.evidence.failingStep ?? 'unknown'].checks.map((text) => ({ text })),
-      ...(result && (result.outcome === 'planned' || result.outcome === 'failed') ? [clearPending(f, result.versionId)].filter((s): s is NextStep => s !== undefined) : []),
+      ...(result && (result.outcome === 'planned' || result.outcome === 'failed')
+        ? [clearPending(f, result.versionId)].filter((s): s is NextStep => s !== undefined)
+        : []),
       rotateAgain(f),
     ],
   },
@@ -103,19 +120,32 @@ const advice: Readonly<Record<RuleId, RuleAdvice>> = {
     ],
   },
   'rotation-disabled': {
-    fix: (f) => ({ text: 'If it was not intended, turn rotation back on', command: sm(f, `rotate-secret --secret-id {id} --rotation-rules '{"ScheduleExpression": "rate(30 days)"}'`) }),
+    fix: (f) => ({
+      text: 'If it was not intended, turn rotation back on',
+      command: sm(f, `rotate-secret --secret-id {id} --rotation-rules '{"ScheduleExpression": "rate(30 days)"}'`),
+    }),
     followUp: () => [{ text: 'Ask the caller why; add them to allowedAdmins in the policy if they should be able to.' }],
   },
   'rotation-missing': {
     fix: (f) => ({
       text: 'Turn on rotation',
-      command: sm(f, `rotate-secret --secret-id {id} --rotation-lambda-arn <function ARN> --rotation-rules '{"ScheduleExpression": "rate(30 days)"}'`),
+      command: sm(
+        f,
+        `rotate-secret --secret-id {id} --rotation-lambda-arn <function ARN> --rotation-rules '{"ScheduleExpression": "rate(30 days)"}'`,
+      ),
     }),
-    followUp: () => [{ text: 'Map a rotation function for this secret in the policy (rotation.functions) so the service can turn rotation on itself.' }],
+    followUp: () => [
+      { text: 'Map a rotation function for this secret in the policy (rotation.functions) so the service can turn rotation on itself.' },
+    ],
   },
   'rotation-overdue': {
     fix: (f) => ({ text: "Check the rotation function's logs, then rotate now", command: sm(f, 'rotate-secret --secret-id {id}') }),
-    followUp: (f) => [{ text: 'See when it last rotated and when it should next', command: sm(f, 'describe-secret --secret-id {id} --query "[LastRotatedDate,NextRotationDate]"') }],
+    followUp: (f) => [
+      {
+        text: 'See when it last rotated and when it should next',
+        command: sm(f, 'describe-secret --secret-id {id} --query "[LastRotatedDate,NextRotationDate]"'),
+      },
+    ],
   },
   'secret-deleted': {
     fix: (f) => ({ text: 'Restore it before the recovery window ends', command: sm(f, 'restore-secret --secret-id {id}') }),
@@ -128,8 +158,13 @@ const advice: Readonly<Record<RuleId, RuleAdvice>> = {
     ],
   },
   'scheduled-for-deletion': {
-    happened: (f) => [`The secret is scheduled for deletion${f.evidence.deletionDate ? ` on ${f.evidence.deletionDate}` : ''}; the events did not show who scheduled it, or it is still to be confirmed.`],
-    fix: (f) => ({ text: 'If the deletion was not intended, restore it before that date', command: sm(f, 'restore-secret --secret-id {id}') }),
+    happened: (f) => [
+      `The secret is scheduled for deletion${f.evidence.deletionDate ? ` on ${f.evidence.deletionDate}` : ''}; the events did not show who scheduled it, or it is still to be confirmed.`,
+    ],
+    fix: (f) => ({
+      text: 'If the deletion was not intended, restore it before that date',
+      command: sm(f, 'restore-secret --secret-id {id}'),
+    }),
     followUp: (f) => [{ text: 'Find who scheduled it and who still reads it', command: lookupEvents(f) }],
   },
   'deleted-secret-in-use': {
@@ -150,20 +185,32 @@ const advice: Readonly<Record<RuleId, RuleAdvice>> = {
     followUp: (f) => [{ text: 'Review CloudTrail for reads by other accounts since the change', command: lookupEvents(f) }],
   },
   'policy-removed': {
-    fix: (f) => ({ text: 'Put the resource policy back', command: sm(f, 'put-resource-policy --secret-id {id} --block-public-policy --resource-policy file://policy.json') }),
+    fix: (f) => ({
+      text: 'Put the resource policy back',
+      command: sm(f, 'put-resource-policy --secret-id {id} --block-public-policy --resource-policy file://policy.json'),
+    }),
     followUp: () => [],
   },
   'resource-policy-missing': {
     happened: () => ['The secret has no resource policy, and the policy requires one for it.'],
-    fix: (f) => ({ text: 'Give it the resource policy it must have', command: sm(f, 'put-resource-policy --secret-id {id} --block-public-policy --resource-policy file://policy.json') }),
+    fix: (f) => ({
+      text: 'Give it the resource policy it must have',
+      command: sm(f, 'put-resource-policy --secret-id {id} --block-public-policy --resource-policy file://policy.json'),
+    }),
     followUp: (f) => [{ text: 'Find when it was removed', command: lookupEvents(f) }],
   },
   'default-kms-key': {
-    fix: (f) => ({ text: 'Re-encrypt with an allowed customer managed key', command: sm(f, 'update-secret --secret-id {id} --kms-key-id <key ARN>') }),
+    fix: (f) => ({
+      text: 'Re-encrypt with an allowed customer managed key',
+      command: sm(f, 'update-secret --secret-id {id} --kms-key-id <key ARN>'),
+    }),
     followUp: () => [],
   },
   'replication-removed': {
-    fix: (f) => ({ text: 'Replicate it again', command: sm(f, 'replicate-secret-to-regions --secret-id {id} --add-replica-regions Region=<region>') }),
+    fix: (f) => ({
+      text: 'Replicate it again',
+      command: sm(f, 'replicate-secret-to-regions --secret-id {id} --add-replica-regions Region=<region>'),
+    }),
     followUp: () => [],
   },
   'abac-tag-changed': {
@@ -174,7 +221,11 @@ const advice: Readonly<Record<RuleId, RuleAdvice>> = {
     followUp: () => [],
   },
   'access-outside-vpce': {
-    followUp: () => [{ text: 'Find the caller in CloudTrail; if it should not read from outside the VPC, deny it with an aws:sourceVpce condition in the resource policy.' }],
+    followUp: () => [
+      {
+        text: 'Find the caller in CloudTrail; if it should not read from outside the VPC, deny it with an aws:sourceVpce condition in the resource policy.',
+      },
+    ],
   },
   'access-denied-burst': {
     happened: (f) => [
@@ -192,11 +243,13 @@ const advice: Readonly<Record<RuleId, RuleAdvice>> = {
     ],
   },
   unused: {
-    fix: (f) => ({ text: 'If nothing needs it, schedule its deletion with a recovery window', command: sm(f, 'delete-secret --secret-id {id} --recovery-window-in-days 30') }),
+    fix: (f) => ({
+      text: 'If nothing needs it, schedule its deletion with a recovery window',
+      command: sm(f, 'delete-secret --secret-id {id} --recovery-window-in-days 30'),
+    }),
     followUp: () => [],
   },
 };
-
 
 /** What the action type does, in words for "the service already …" / "would have …". */
 const actionWords: Readonly<Record<ActionType, string>> = {
@@ -211,7 +264,11 @@ export const happenedLines = (f: Finding): Line[] => {
   const narrative = advice[f.rule].happened;
   // A sweep finding has no event to tell: the sweep's own finding opens, the narrative explains.
   const opening =
-    f.actor.kind === 'sweep' ? [`The scheduled sweep found this at ${f.event.time}: ${f.reason}.`] : narrative ? [] : [`${f.event.name} at ${f.event.time}: ${f.reason}.`];
+    f.actor.kind === 'sweep'
+      ? [`The scheduled sweep found this at ${f.event.time}: ${f.reason}.`]
+      : narrative
+        ? []
+        : [`${f.event.name} at ${f.event.time}: ${f.reason}.`];
   return [...opening, ...(narrative ? narrative(f) : []), ...incidentLines(f), ...evidenceLines(f)];
 };
 
@@ -221,7 +278,9 @@ const incidentLines = (f: Finding): Line[] => {
   const minutes = incidentScopeOf(f.rule)?.windowMinutes;
   if (!more || minutes === undefined) return [];
   const by = incidentScopeOf(f.rule)?.perCaller ? `by ${f.actor.principal}` : 'by the same or other callers';
-  return [`And ${more} more read${more === 1 ? '' : 's'} ${by} in the same ${minutes}-minute window: counted into this one alert, not alerted one by one.`];
+  return [
+    `And ${more} more read${more === 1 ? '' : 's'} ${by} in the same ${minutes}-minute window: counted into this one alert, not alerted one by one.`,
+  ];
 };
 
 /**

@@ -64,7 +64,8 @@ export interface AlertUseCaseSettings {
  * project bus is a claim, and a forged finding may carry a genuine one's id: it then claims a
  * slot of its own, and the genuine finding is still alerted.
  */
-export const alertKeyOf = (finding: Finding): string => claimKey.alert(finding.id, createHash('sha256').update(stableJson(finding)).digest('hex').slice(0, 32));
+export const alertKeyOf = (finding: Finding): string =>
+  claimKey.alert(finding.id, createHash('sha256').update(stableJson(finding)).digest('hex').slice(0, 32));
 
 /** What `alert#<id>#<digest>` records once decided. */
 type Decision = { readonly route: 'individual' } | { readonly route: 'held'; readonly window: string };
@@ -100,7 +101,9 @@ export const alertUseCase = (ports: AlertPorts, { alerts }: AlertUseCaseSettings
   const channels = channelsFor(alerts);
   // Fail at cold start, not on the first alert of a storm.
   if (alerts.digestWindowMinutes > 0 && !ports.digest) {
-    throw new ConfigError('alerts.digestWindowMinutes is on but the function has no digest store: give it the digest table adapter (shared/adapters/dynamodb-digest.ts)');
+    throw new ConfigError(
+      'alerts.digestWindowMinutes is on but the function has no digest store: give it the digest table adapter (shared/adapters/dynamodb-digest.ts)',
+    );
   }
   if (channels.slack && !ports.chat) throw missingChatPort();
 
@@ -165,7 +168,13 @@ export const alertUseCase = (ports: AlertPorts, { alerts }: AlertUseCaseSettings
     const keepUntil = rememberFrom(ports.clock.now());
     const delivered = await deliverOnce(ports, alertKeyOf(finding), renderings, channels, keepUntil, remainingMs);
     if (delivered.length === 0) return { status: 'duplicate', findingId: finding.id };
-    logger.info('alert sent', { subject: renderings.sns.subject, severity: finding.severity, outcome: result?.outcome, channels: delivered, position });
+    logger.info('alert sent', {
+      subject: renderings.sns.subject,
+      severity: finding.severity,
+      outcome: result?.outcome,
+      channels: delivered,
+      position,
+    });
     return { status: 'sent', findingId: finding.id, subject: renderings.sns.subject, channels: delivered };
   };
 };

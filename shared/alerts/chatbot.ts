@@ -80,7 +80,9 @@ export const renderChatbot = (model: AlertModel): ChatbotNotification => {
     ...model.happened.map(lineMrkdwn),
     // The action's reason and the state before and after (the headline is above).
     ...(model.action.lines.length > 1 ? [bold('The action'), ...model.action.lines.slice(1).map(escapeMrkdwn)] : []),
-    ...(model.dates.length > 0 ? [bold(model.who.foundBySweep ? 'Dates the sweep compared' : 'Dates'), ...model.dates.map(lineMrkdwn)] : []),
+    ...(model.dates.length > 0
+      ? [bold(model.who.foundBySweep ? 'Dates the sweep compared' : 'Dates'), ...model.dates.map(lineMrkdwn)]
+      : []),
     ...(model.notes.length > 0 ? [bold('Could not read from the event'), ...model.notes.map(escapeMrkdwn)] : []),
   ];
   const tail = [
@@ -122,7 +124,16 @@ export const renderDigestChatbot = (model: DigestModel, part: DigestPart): Chatb
   const summary = digestSummaryMrkdwn(model);
   const description =
     part.index === 0
-      ? fitDescription([`${intro}${summary.before ?? ''}`], [...summary.shared, ...summary.breakdowns.flat(), ...(summary.items.length > 0 ? [bold('First findings'), ...summary.items] : [])], summary.more ? [summary.more] : [], CHATBOT_LIMITS.descriptionChars)
+      ? fitDescription(
+          [`${intro}${summary.before ?? ''}`],
+          [
+            ...summary.shared,
+            ...summary.breakdowns.flat(),
+            ...(summary.items.length > 0 ? [bold('First findings'), ...summary.items] : []),
+          ],
+          summary.more ? [summary.more] : [],
+          CHATBOT_LIMITS.descriptionChars,
+        )
       : `${intro}\nThe email's list goes on with items ${escapeMrkdwn(part.range)}; part 1 said what they share.`;
   return chatbotDocument({
     id: `digest/${model.rule}/${model.windowStart}/${part.index + 1}`,
@@ -135,7 +146,13 @@ export const renderDigestChatbot = (model: DigestModel, part: DigestPart): Chatb
     summary: part.index === 0 ? model.summary : `${model.summary} (${part.label ?? ''}, items ${part.range})`,
     eventType: `${model.rule}-digest`,
     relatedResources: [],
-    additionalContext: { rule: model.rule, findings: String(model.count), part: part.partOf, windowStart: model.windowStart, windowEnd: model.windowEnd },
+    additionalContext: {
+      rule: model.rule,
+      findings: String(model.count),
+      part: part.partOf,
+      windowStart: model.windowStart,
+      windowEnd: model.windowEnd,
+    },
   });
 };
 
@@ -169,15 +186,22 @@ const chatbotDocument = (facts: DocumentFacts): ChatbotNotification => {
       nextSteps:
         steps.length <= CHATBOT_LIMITS.nextSteps
           ? steps
-          : [...steps.slice(0, CHATBOT_LIMITS.nextSteps - 1), `… and ${steps.length - CHATBOT_LIMITS.nextSteps + 1} more steps in the email alert`],
+          : [
+              ...steps.slice(0, CHATBOT_LIMITS.nextSteps - 1),
+              `… and ${steps.length - CHATBOT_LIMITS.nextSteps + 1} more steps in the email alert`,
+            ],
       keywords: facts.keywords.slice(0, CHATBOT_LIMITS.keywords).map((k) => truncate(escapeMrkdwn(k), CHATBOT_LIMITS.keywordChars)),
     },
     metadata: {
       threadId: facts.threadId,
       summary: truncate(escapeMrkdwn(facts.summary), CHATBOT_LIMITS.summaryChars),
       eventType: truncate(facts.eventType, CHATBOT_LIMITS.eventTypeChars),
-      relatedResources: facts.relatedResources.slice(0, CHATBOT_LIMITS.relatedResources).filter((r) => r.length <= CHATBOT_LIMITS.relatedResourceChars),
-      additionalContext: Object.fromEntries(Object.entries(facts.additionalContext).map(([key, value]) => [key, truncate(value, CHATBOT_LIMITS.additionalContextValueChars)])),
+      relatedResources: facts.relatedResources
+        .slice(0, CHATBOT_LIMITS.relatedResources)
+        .filter((r) => r.length <= CHATBOT_LIMITS.relatedResourceChars),
+      additionalContext: Object.fromEntries(
+        Object.entries(facts.additionalContext).map(([key, value]) => [key, truncate(value, CHATBOT_LIMITS.additionalContextValueChars)]),
+      ),
     },
   };
 };

@@ -21,9 +21,13 @@ interface LooseBlock {
 
 /** What the SNS message breaks: the subject's length and characters, the 256 KB. */
 export const snsViolations = (message: AlertMessage): string[] => [
-  ...(charLength(message.subject) > SNS_LIMITS.subjectChars ? [`sns: subject has ${charLength(message.subject)} characters (max ${SNS_LIMITS.subjectChars})`] : []),
+  ...(charLength(message.subject) > SNS_LIMITS.subjectChars
+    ? [`sns: subject has ${charLength(message.subject)} characters (max ${SNS_LIMITS.subjectChars})`]
+    : []),
   ...(/^[\x20-\x7E]*$/.test(message.subject) ? [] : ['sns: subject is not one line of printable ASCII']),
-  ...(snsPublishBytes(message) > SNS_LIMITS.messageBytes ? [`sns: message is ${snsPublishBytes(message)} bytes (max ${SNS_LIMITS.messageBytes})`] : []),
+  ...(snsPublishBytes(message) > SNS_LIMITS.messageBytes
+    ? [`sns: message is ${snsPublishBytes(message)} bytes (max ${SNS_LIMITS.messageBytes})`]
+    : []),
   ...Object.entries(message.attributes).flatMap(([key, value]) => (value === '' ? [`sns: attribute ${key} is empty`] : [])),
 ];
 
@@ -46,17 +50,23 @@ export const slackViolations = (message: SlackMessage): string[] => {
         case 'section':
           return [
             ...over(`${where} text`, block.text?.text, SLACK_LIMITS.sectionChars),
-            ...((block.fields?.length ?? 0) > SLACK_LIMITS.fields ? [`${where}: ${block.fields?.length} fields (max ${SLACK_LIMITS.fields})`] : []),
+            ...((block.fields?.length ?? 0) > SLACK_LIMITS.fields
+              ? [`${where}: ${block.fields?.length} fields (max ${SLACK_LIMITS.fields})`]
+              : []),
             ...(block.fields ?? []).flatMap((f, j) => over(`${where} field ${j}`, f.text, SLACK_LIMITS.fieldChars)),
           ];
         case 'context':
           return [
-            ...((block.elements?.length ?? 0) > SLACK_LIMITS.contextElements ? [`${where}: ${block.elements?.length} elements (max ${SLACK_LIMITS.contextElements})`] : []),
+            ...((block.elements?.length ?? 0) > SLACK_LIMITS.contextElements
+              ? [`${where}: ${block.elements?.length} elements (max ${SLACK_LIMITS.contextElements})`]
+              : []),
             ...(block.elements ?? []).flatMap((e, j) => over(`${where} element ${j}`, e.text, SLACK_LIMITS.contextChars)),
           ];
         case 'actions':
           return [
-            ...((block.elements?.length ?? 0) > SLACK_LIMITS.actionsElements ? [`${where}: ${block.elements?.length} elements (max ${SLACK_LIMITS.actionsElements})`] : []),
+            ...((block.elements?.length ?? 0) > SLACK_LIMITS.actionsElements
+              ? [`${where}: ${block.elements?.length} elements (max ${SLACK_LIMITS.actionsElements})`]
+              : []),
             ...(block.elements ?? []).flatMap((e, j) => [
               ...over(`${where} button ${j} text`, (e.text as TextObject | undefined)?.text, SLACK_LIMITS.buttonTextChars),
               ...over(`${where} button ${j} url`, e.url, SLACK_LIMITS.buttonUrlChars),
@@ -71,25 +81,33 @@ export const slackViolations = (message: SlackMessage): string[] => {
 
 /** What the Chatbot document breaks: the schema's fixed values, and the limits we keep to. */
 export const chatbotViolations = (doc: ChatbotNotification): string[] => [
-  ...(doc.version === '1.0' && doc.source === 'custom' && doc.content.textType === 'client-markdown' ? [] : ['chatbot: version, source or textType is not as the schema requires']),
+  ...(doc.version === '1.0' && doc.source === 'custom' && doc.content.textType === 'client-markdown'
+    ? []
+    : ['chatbot: version, source or textType is not as the schema requires']),
   ...over('chatbot: title', doc.content.title, CHATBOT_LIMITS.titleChars),
   ...over('chatbot: description', doc.content.description, CHATBOT_LIMITS.descriptionChars),
   ...(doc.content.description.trim() === '' ? ['chatbot: description is empty'] : []),
-  ...(doc.content.nextSteps.length > CHATBOT_LIMITS.nextSteps ? [`chatbot: ${doc.content.nextSteps.length} next steps (max ${CHATBOT_LIMITS.nextSteps})`] : []),
+  ...(doc.content.nextSteps.length > CHATBOT_LIMITS.nextSteps
+    ? [`chatbot: ${doc.content.nextSteps.length} next steps (max ${CHATBOT_LIMITS.nextSteps})`]
+    : []),
   ...doc.content.nextSteps.flatMap((step, i) => over(`chatbot: next step ${i}`, step, CHATBOT_LIMITS.nextStepChars)),
-  ...(doc.content.keywords.length > CHATBOT_LIMITS.keywords ? [`chatbot: ${doc.content.keywords.length} keywords (max ${CHATBOT_LIMITS.keywords})`] : []),
+  ...(doc.content.keywords.length > CHATBOT_LIMITS.keywords
+    ? [`chatbot: ${doc.content.keywords.length} keywords (max ${CHATBOT_LIMITS.keywords})`]
+    : []),
   ...doc.content.keywords.flatMap((k, i) => over(`chatbot: keyword ${i}`, k, CHATBOT_LIMITS.keywordChars)),
   ...over('chatbot: threadId', doc.metadata.threadId, CHATBOT_LIMITS.threadIdChars),
   ...over('chatbot: summary', doc.metadata.summary, CHATBOT_LIMITS.summaryChars),
   ...over('chatbot: eventType', doc.metadata.eventType, CHATBOT_LIMITS.eventTypeChars),
   ...(doc.metadata.relatedResources.length > CHATBOT_LIMITS.relatedResources ? ['chatbot: too many related resources'] : []),
-  ...Object.entries(doc.metadata.additionalContext).flatMap(([key, value]) => over(`chatbot: additionalContext.${key}`, value, CHATBOT_LIMITS.additionalContextValueChars)),
+  ...Object.entries(doc.metadata.additionalContext).flatMap(([key, value]) =>
+    over(`chatbot: additionalContext.${key}`, value, CHATBOT_LIMITS.additionalContextValueChars),
+  ),
   ...over('chatbot: document', JSON.stringify(doc), CHATBOT_LIMITS.documentChars),
 ];
 
 /** Every limit of every channel, for one alert (or one email part of a digest, with the digest's Slack message). */
-export const limitViolations = (renderings: { readonly sns: AlertMessage; readonly chatbot: ChatbotNotification; readonly slack: SlackMessage }): string[] => [
-  ...snsViolations(renderings.sns),
-  ...chatbotViolations(renderings.chatbot),
-  ...slackViolations(renderings.slack),
-];
+export const limitViolations = (renderings: {
+  readonly sns: AlertMessage;
+  readonly chatbot: ChatbotNotification;
+  readonly slack: SlackMessage;
+}): string[] => [...snsViolations(renderings.sns), ...chatbotViolations(renderings.chatbot), ...slackViolations(renderings.slack)];

@@ -104,7 +104,9 @@ export const prefixGroupOf = (name: string, common: string): string => {
 export const breakdownOf = (values: readonly string[], top: number = TOP_GROUPS): Breakdown => {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  const sorted = [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  const sorted = [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   const shown = sorted.slice(0, Math.max(top, 0));
   const rest = sorted.slice(shown.length);
   return { top: shown, otherGroups: rest.length, otherFindings: rest.reduce((sum, t) => sum + t.count, 0) };

@@ -41,7 +41,9 @@ export const channelsFor = ({ channels }: AlertSettings): Channels => {
 
 /** The policy turns Slack on, but the function was wired without the Slack webhook adapter: a deployment fault. */
 export const missingChatPort = (): ConfigError =>
-  new ConfigError('alerts.channels.slackWebhookSecretArn is set but the function has no chat port: give it the Slack webhook adapter (shared/adapters/slack-webhook.ts)');
+  new ConfigError(
+    'alerts.channels.slackWebhookSecretArn is set but the function has no chat port: give it the Slack webhook adapter (shared/adapters/slack-webhook.ts)',
+  );
 
 /** Another invocation is sending the same alert right now (or died doing so, and its invocation's time is not up yet). */
 export class AlertInProgressError extends RemediationError {
@@ -72,7 +74,10 @@ export interface DeliveryPorts {
 }
 
 /** The channels `channels` turns on, in the order they are sent (the topic first). */
-export const channelList = (channels: Channels): Channel[] => [...(channels.sns ? (['sns'] as const) : []), ...(channels.slack ? (['slack'] as const) : [])];
+export const channelList = (channels: Channels): Channel[] => [
+  ...(channels.sns ? (['sns'] as const) : []),
+  ...(channels.slack ? (['slack'] as const) : []),
+];
 
 /** How long the invocation may still run (`() => context.getRemainingTimeInMillis()`): each channel's claim holds that long. */
 export type RemainingTime = () => number;

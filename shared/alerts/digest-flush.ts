@@ -95,8 +95,12 @@ interface RunState {
 /** Some digests could not be delivered; they stay registered and the next run tries again. */
 export class DigestDeliveryError extends RemediationError {
   public constructor(failures: readonly { window: string; error: unknown }[]) {
-    const describe = ({ window, error }: { window: string; error: unknown }) => `${window}: ${error instanceof Error ? error.message : String(error)}`;
-    super(`${failures.length} digest(s) not delivered (${failures.map(describe).join('; ')})`, { cause: failures[0]?.error, retryable: true });
+    const describe = ({ window, error }: { window: string; error: unknown }) =>
+      `${window}: ${error instanceof Error ? error.message : String(error)}`;
+    super(`${failures.length} digest(s) not delivered (${failures.map(describe).join('; ')})`, {
+      cause: failures[0]?.error,
+      retryable: true,
+    });
     this.name = 'DigestDeliveryError';
   }
 }
@@ -114,7 +118,12 @@ export const digestFlushUseCase = (ports: DigestPorts, { alerts }: DigestUseCase
    * One window's digest, sent once under `digest#<window>` through the claim protocol
    * (shared/ledger/once.ts): a deferred digest is not recorded, so the next run sends the rest.
    */
-  const flush = async (window: DigestWindow, remainingMillis: RemainingTime, hasTime: () => boolean, run: RunState): Promise<DigestReport> => {
+  const flush = async (
+    window: DigestWindow,
+    remainingMillis: RemainingTime,
+    hasTime: () => boolean,
+    run: RunState,
+  ): Promise<DigestReport> => {
     const none = nothingSent(window);
     const sent = await once(ports, claimKey.digest(window.key), () => sendParts(window, remainingMillis, hasTime, run), {
       remainingMs: remainingMillis(),
@@ -130,7 +139,12 @@ export const digestFlushUseCase = (ports: DigestPorts, { alerts }: DigestUseCase
   };
 
   /** Sends each part of `window`'s digest not sent before, on each channel, while time allows. */
-  const sendParts = async (window: DigestWindow, remainingMillis: RemainingTime, hasTime: () => boolean, run: RunState): Promise<DigestReport> => {
+  const sendParts = async (
+    window: DigestWindow,
+    remainingMillis: RemainingTime,
+    hasTime: () => boolean,
+    run: RunState,
+  ): Promise<DigestReport> => {
     const none = nothingSent(window);
     const held = await ports.digest.held(window);
     if (held.length === 0) return { ...none, status: 'empty' };
@@ -157,7 +171,8 @@ export const digestFlushUseCase = (ports: DigestPorts, { alerts }: DigestUseCase
           continue;
         }
         try {
-          if (await deliverChannel(ports, claimKey.digestPart(window.key, n + 1), channel, { ...part, slack }, keepUntil, remainingMillis)) delivered.add(channel);
+          if (await deliverChannel(ports, claimKey.digestPart(window.key, n + 1), channel, { ...part, slack }, keepUntil, remainingMillis))
+            delivered.add(channel);
         } catch (error) {
           failures.push({ channel, error });
           // A claim held by a run that died is no sign of Slack being down.

@@ -131,7 +131,11 @@ const redactItem = (item: DigestItem): DigestItem => {
  * window is when the alerts were processed, and events can be minutes older. The window when no
  * item carries a time.
  */
-const eventSpan = (items: readonly DigestItem[], windowStart: string, windowEnd: string): { readonly start: string; readonly end: string } => {
+const eventSpan = (
+  items: readonly DigestItem[],
+  windowStart: string,
+  windowEnd: string,
+): { readonly start: string; readonly end: string } => {
   const times = items.map((item) => Date.parse(item.time)).filter((time) => !Number.isNaN(time));
   if (times.length === 0) return { start: windowStart, end: windowEnd };
   // reduce, not Math.min(...times): a storm's digest can hold more items than a call has arguments.
@@ -145,7 +149,11 @@ const sharedLines = (cause: CommonCause, reason: string | undefined): Line[] => 
   ...(cause.caller ? [{ label: 'Caller', value: cause.caller, code: true }] : []),
   // A service acting for itself gives its own name as agent: said once.
   ...(cause.userAgent && cause.userAgent !== cause.caller ? [{ label: 'User agent', value: cause.userAgent, code: true }] : []),
-  ...(cause.secret ? [{ label: 'Secret', value: cause.secret, code: true }] : cause.prefix ? [{ label: 'Name prefix', value: cause.prefix, code: true }] : []),
+  ...(cause.secret
+    ? [{ label: 'Secret', value: cause.secret, code: true }]
+    : cause.prefix
+      ? [{ label: 'Name prefix', value: cause.prefix, code: true }]
+      : []),
   ...(cause.rotationFunction ? [{ label: 'Rotation function', value: cause.rotationFunction, code: true }] : []),
   ...(reason ? [{ label: 'Why each fired', value: reason }] : []),
 ];
@@ -180,11 +188,23 @@ const keptUntil = (windowEnd: string): string => {
   return Number.isNaN(end) ? '7 days after the window' : new Date(end + KEEP_HELD_MS).toISOString();
 };
 
-const digestSteps = (items: readonly DigestItem[], shared: boolean, where: { region: string; windowStart: string; windowEnd: string }, listCommand: string | undefined): NextStep[] => {
+const digestSteps = (
+  items: readonly DigestItem[],
+  shared: boolean,
+  where: { region: string; windowStart: string; windowEnd: string },
+  listCommand: string | undefined,
+): NextStep[] => {
   const { region, windowStart, windowEnd } = where;
   const span = eventSpan(items, windowStart, windowEnd);
   return [
-    ...(listCommand ? [{ text: `List every finding held for this digest, as JSON, from the digest table (until ${keptUntil(windowEnd)})`, command: listCommand }] : []),
+    ...(listCommand
+      ? [
+          {
+            text: `List every finding held for this digest, as JSON, from the digest table (until ${keptUntil(windowEnd)})`,
+            command: listCommand,
+          },
+        ]
+      : []),
     {
       text: shared
         ? 'Start from what they share: the caller and its credentials, the script or deploy behind the user agent, the rotation function.'
@@ -238,7 +258,9 @@ export const buildDigestModel = (digest: Digest): DigestModel => {
     ...(listCommand ? { listCommand } : {}),
     nextSteps: digestSteps(items, shared.length > 0 && count > 1, { region, windowStart, windowEnd }, listCommand),
     threadId: threadIdOf(account, region, `digest/${digest.rule}`),
-    keywords: [digest.severity.toUpperCase(), digest.rule, 'digest', account, region].filter((k) => k.length <= CHATBOT_LIMITS.keywordChars),
+    keywords: [digest.severity.toUpperCase(), digest.rule, 'digest', account, region].filter(
+      (k) => k.length <= CHATBOT_LIMITS.keywordChars,
+    ),
     subject: subjectFrom(digest.severity, digest.rule, findings, account, region),
     summary: `${digest.title}: ${findings} of ${digest.rule} in ${account}/${region} between ${windowStart} and ${windowEnd}${causeWords(cause)}`,
   };
@@ -258,7 +280,15 @@ export const digestPart = (model: DigestModel, index: number, total: number, fir
     range: `${first + 1}–${first + items.length}`,
     items,
     subject: subjectFrom(model.severity, model.rule, `${model.findings}${label ? `, ${label}` : ''}`, model.account, model.region),
-    attributes: { severity: model.severity, rule: model.rule, account: model.account, region: model.region, secret: 'digest', findings: String(model.count), part: partOf },
+    attributes: {
+      severity: model.severity,
+      rule: model.rule,
+      account: model.account,
+      region: model.region,
+      secret: 'digest',
+      findings: String(model.count),
+      part: partOf,
+    },
   };
 };
 

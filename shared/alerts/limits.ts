@@ -61,7 +61,10 @@ export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8
 export const truncateBytes = (text: string, maxBytes: number): string => {
   if (utf8Bytes(text) <= maxBytes) return text;
   // A cut inside a multi-byte character decodes to U+FFFD: drop it.
-  return Buffer.from(text, 'utf8').subarray(0, Math.max(maxBytes, 0)).toString('utf8').replace(/\uFFFD+$/, '');
+  return Buffer.from(text, 'utf8')
+    .subarray(0, Math.max(maxBytes, 0))
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
 };
 
 /**
@@ -71,7 +74,10 @@ export const truncateBytes = (text: string, maxBytes: number): string => {
  */
 export const snsPublishBytes = (message: AlertMessage): number => {
   const body = snsMessageOf(message).Message;
-  const attributes = Object.entries(message.attributes).reduce((sum, [key, value]) => sum + utf8Bytes(key) + utf8Bytes(value) + utf8Bytes('String'), 0);
+  const attributes = Object.entries(message.attributes).reduce(
+    (sum, [key, value]) => sum + utf8Bytes(key) + utf8Bytes(value) + utf8Bytes('String'),
+    0,
+  );
   return utf8Bytes(message.subject) + utf8Bytes(body) + attributes;
 };
 

@@ -123,7 +123,10 @@ export const buildAlertModel = (rawFinding: Finding, rawResult?: ActionResult): 
       ...(f.evidence.rotationLambdaArn?.startsWith('arn:') ? [f.evidence.rotationLambdaArn] : []),
       ...(f.evidence.kmsKeyId?.startsWith('arn:') ? [f.evidence.kmsKeyId] : []),
     ],
-    summary: truncate(`${f.title}: ${secret.label} (${secret.account}/${secret.region}) — ${outcomeShort(action)}`, CHATBOT_LIMITS.summaryChars),
+    summary: truncate(
+      `${f.title}: ${secret.label} (${secret.account}/${secret.region}) — ${outcomeShort(action)}`,
+      CHATBOT_LIMITS.summaryChars,
+    ),
     outcomeSummary: outcomeShort(action),
     attributes: {
       severity: f.severity,
@@ -209,7 +212,13 @@ const outcomeWords: Readonly<Record<Outcome, string>> = {
 
 const actionOf = (f: Finding, result?: ActionResult): AlertAction => {
   if (!result) {
-    if (f.actions.length === 0) return { headline: 'nothing: this finding plans no action', outcome: 'none', dryRun: false, lines: ['nothing: this finding plans no action'] };
+    if (f.actions.length === 0)
+      return {
+        headline: 'nothing: this finding plans no action',
+        outcome: 'none',
+        dryRun: false,
+        lines: ['nothing: this finding plans no action'],
+      };
     const lines = f.actions.map((type) => `${type}: no result reported`);
     return { headline: lines.join('; '), outcome: 'pending', dryRun: false, lines };
   }
@@ -231,7 +240,13 @@ const actionOf = (f: Finding, result?: ActionResult): AlertAction => {
 };
 
 const outcomeShort = (action: AlertAction): string =>
-  action.outcome === 'none' ? 'alert only' : action.outcome === 'pending' ? 'action result pending' : action.outcome === 'planned' ? `${action.headline.split(':')[0]} planned (dry run)` : `${action.headline.split(':')[0]} ${action.outcome}`;
+  action.outcome === 'none'
+    ? 'alert only'
+    : action.outcome === 'pending'
+      ? 'action result pending'
+      : action.outcome === 'planned'
+        ? `${action.headline.split(':')[0]} planned (dry run)`
+        : `${action.headline.split(':')[0]} ${action.outcome}`;
 
 const keywordsOf = (f: Finding, action: AlertAction): string[] =>
   [
@@ -248,7 +263,11 @@ const CONFIG_RULE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** The console of the region's partition (commercial, China, GovCloud). */
 const consoleOf = (region: string): string =>
-  region.startsWith('cn-') ? `https://${region}.console.amazonaws.cn` : region.startsWith('us-gov-') ? `https://${region}.console.amazonaws-us-gov.com` : `https://${region}.console.aws.amazon.com`;
+  region.startsWith('cn-')
+    ? `https://${region}.console.amazonaws.cn`
+    : region.startsWith('us-gov-')
+      ? `https://${region}.console.amazonaws-us-gov.com`
+      : `https://${region}.console.aws.amazon.com`;
 
 /**
  * Links to the secret, its CloudTrail event and its Config rule — only from values of the shape
@@ -265,10 +284,20 @@ const linksOf = (f: Finding, named: boolean): AlertLink[] => {
       ? [{ label: 'Secret in the console', url: `${console}/secretsmanager/secret?name=${encodeURIComponent(name)}&region=${region}` }]
       : []),
     ...(f.event.cloudTrailEventId && CLOUDTRAIL_EVENT_ID.test(f.event.cloudTrailEventId)
-      ? [{ label: 'CloudTrail event', url: `${console}/cloudtrail/home?region=${region}#/events/${encodeURIComponent(f.event.cloudTrailEventId)}` }]
+      ? [
+          {
+            label: 'CloudTrail event',
+            url: `${console}/cloudtrail/home?region=${region}#/events/${encodeURIComponent(f.event.cloudTrailEventId)}`,
+          },
+        ]
       : []),
     ...(f.evidence.configRuleName && CONFIG_RULE_NAME.test(f.evidence.configRuleName)
-      ? [{ label: 'Config rule', url: `${console}/config/home?region=${region}#/rules/details?configRuleName=${encodeURIComponent(f.evidence.configRuleName)}` }]
+      ? [
+          {
+            label: 'Config rule',
+            url: `${console}/config/home?region=${region}#/rules/details?configRuleName=${encodeURIComponent(f.evidence.configRuleName)}`,
+          },
+        ]
       : []),
   ];
 };

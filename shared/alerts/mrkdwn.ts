@@ -21,20 +21,23 @@ export const code = (text: string): string => `\`${escapeMrkdwn(text.replace(/`/
 export const bold = (text: string): string => `*${escapeMrkdwn(text)}*`;
 
 /** A link: the URL is ours (console links), the label is escaped; `|` would end the URL. */
-export const link = (url: string, label: string): string => `<${escapeMrkdwn(url).replace(/\|/g, '%7C')}|${escapeMrkdwn(label).replace(/\|/g, '/')}>`;
+export const link = (url: string, label: string): string =>
+  `<${escapeMrkdwn(url).replace(/\|/g, '%7C')}|${escapeMrkdwn(label).replace(/\|/g, '/')}>`;
 
 /** A "what happened" line: labelled values in bold, code where the model says so. */
 export const lineMrkdwn = (line: Line): string =>
   typeof line === 'string' ? escapeMrkdwn(line) : `${bold(line.label)}: ${line.code ? code(line.value) : escapeMrkdwn(line.value)}`;
 
 /** A next step: its text, then its command as code. */
-export const stepMrkdwn = (step: NextStep): string => (step.command ? `${escapeMrkdwn(step.text)}: ${code(step.command)}` : escapeMrkdwn(step.text));
+export const stepMrkdwn = (step: NextStep): string =>
+  step.command ? `${escapeMrkdwn(step.text)}: ${code(step.command)}` : escapeMrkdwn(step.text);
 
 /**
  * A digest's line in chat: the secret and its outcome only (the email has each reason), so more
  * fit a part.
  */
-export const digestItemMrkdwn = (item: DigestItem): string => `• ${code(truncate(item.secret, 600))}${item.outcome ? ` — ${bold(item.outcome)}` : ''}`;
+export const digestItemMrkdwn = (item: DigestItem): string =>
+  `• ${code(truncate(item.secret, 600))}${item.outcome ? ` — ${bold(item.outcome)}` : ''}`;
 
 /** A line of a digest's summary in chat: at most this long (the email has it whole). */
 const DIGEST_LINE_CHARS = 300;
@@ -42,8 +45,15 @@ const DIGEST_LINE_CHARS = 300;
 /** The lines (mrkdwn) a digest's chat messages share: what the findings share, the counts, the first few, and how many more. */
 export const digestSummaryMrkdwn = (
   model: DigestModel,
-): { readonly before?: string; readonly shared: string[]; readonly breakdowns: string[][]; readonly items: string[]; readonly more?: string } => {
-  const line = (l: Line) => lineMrkdwn(typeof l === 'string' ? truncate(l, DIGEST_LINE_CHARS) : { ...l, value: truncate(l.value, DIGEST_LINE_CHARS) });
+): {
+  readonly before?: string;
+  readonly shared: string[];
+  readonly breakdowns: string[][];
+  readonly items: string[];
+  readonly more?: string;
+} => {
+  const line = (l: Line) =>
+    lineMrkdwn(typeof l === 'string' ? truncate(l, DIGEST_LINE_CHARS) : { ...l, value: truncate(l.value, DIGEST_LINE_CHARS) });
   const more = model.count - model.chatItems.length;
   return {
     ...(model.sentBefore ? { before: escapeMrkdwn(`. The first ${model.sentBefore} alerts of this storm went out one by one.`) } : {}),
@@ -51,7 +61,11 @@ export const digestSummaryMrkdwn = (
     breakdowns: model.breakdowns.map((b) => [bold(b.title), ...b.lines.map(line)]),
     items: model.chatItems.map(digestItemMrkdwn),
     ...(more > 0
-      ? { more: escapeMrkdwn(`… and ${more} more: the email digest lists every one${model.listCommand ? ', and the first next step lists them from the digest table' : ''}`) }
+      ? {
+          more: escapeMrkdwn(
+            `… and ${more} more: the email digest lists every one${model.listCommand ? ', and the first next step lists them from the digest table' : ''}`,
+          ),
+        }
       : {}),
   };
 };

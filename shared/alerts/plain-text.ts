@@ -28,12 +28,23 @@ export const renderPlainText = (model: AlertModel): string => {
   const sections = [
     `${model.title} (${model.rule}, severity ${model.severity}${model.control ? `, ${model.control}` : ''})`,
     section('What happened', model.happened.map(lineText)),
-    section('Secret', [model.secret.named ? model.secret.reference : `none named: the finding is about the caller ${model.secret.label}`, `account ${model.secret.account}, region ${model.secret.region}`]),
+    section('Secret', [
+      model.secret.named ? model.secret.reference : `none named: the finding is about the caller ${model.secret.label}`,
+      `account ${model.secret.account}, region ${model.secret.region}`,
+    ]),
     section('Who', who),
     ...(model.dates.length > 0 ? [section(model.who.foundBySweep ? 'Dates the sweep compared' : 'Dates', model.dates.map(lineText))] : []),
     section('What the service did', model.action.lines),
-    section('Next steps', model.nextSteps.map((step, i) => `${i + 1}. ${stepText(step)}`)),
-    section('Links', model.links.length > 0 ? model.links.map((link) => `${link.label}: ${link.url}`) : ['none: the event named no secret or CloudTrail id to link to']),
+    section(
+      'Next steps',
+      model.nextSteps.map((step, i) => `${i + 1}. ${stepText(step)}`),
+    ),
+    section(
+      'Links',
+      model.links.length > 0
+        ? model.links.map((link) => `${link.label}: ${link.url}`)
+        : ['none: the event named no secret or CloudTrail id to link to'],
+    ),
     ...(model.notes.length > 0 ? [section('Could not read from the event', model.notes)] : []),
     `finding ${model.findingId}`,
   ];
@@ -54,7 +65,8 @@ export const digestItemText = (item: DigestItem, model: Pick<DigestModel, 'reaso
   `${item.caller && !model.cause.caller && (model.reason !== undefined || !item.reason.includes(item.caller)) ? ` by ${item.caller}` : ''}${item.outcome ? ` [${item.outcome}]` : ''} (${item.time}, finding ${item.findingId})`;
 
 /** What one item adds to the body of a digest part: its line in the list, indented, and the line break. */
-export const digestItemEntry = (item: DigestItem, model: Pick<DigestModel, 'reason' | 'cause'>): string => `${section('', [digestItemText(item, model)]).slice(1)}\n`;
+export const digestItemEntry = (item: DigestItem, model: Pick<DigestModel, 'reason' | 'cause'>): string =>
+  `${section('', [digestItemText(item, model)]).slice(1)}\n`;
 
 /** The opening line of every part of a digest. */
 const digestHeadline = (model: DigestModel, part: DigestPart): string =>
@@ -66,20 +78,31 @@ const digestHeadline = (model: DigestModel, part: DigestPart): string =>
  */
 export const renderDigestText = (model: DigestModel, part: DigestPart): string => {
   const where = `Account ${model.account}, region ${model.region}, between ${model.windowStart} and ${model.windowEnd}.`;
-  const list = section(`Findings${part.label || model.count > part.items.length ? ` (items ${part.range} of ${model.count})` : ''}`, part.items.map((item) => digestItemText(item, model)));
+  const list = section(
+    `Findings${part.label || model.count > part.items.length ? ` (items ${part.range} of ${model.count})` : ''}`,
+    part.items.map((item) => digestItemText(item, model)),
+  );
   const footer = `digest of ${model.rule}, ${model.windowStart}/${model.windowEnd}${part.label ? `, ${part.label}` : ''}`;
   if (part.index > 0) {
     return [digestHeadline(model, part), `${where} Part 1 says what they share and what to do next.`, list, footer].join('\n\n') + '\n';
   }
   const held = model.count === 1 ? 'this finding was' : `these ${model.findings} were`;
-  const before = model.sentBefore ? ` The first ${model.sentBefore} alerts of this storm went out one by one; ${held} held for this digest.` : '';
+  const before = model.sentBefore
+    ? ` The first ${model.sentBefore} alerts of this storm went out one by one; ${held} held for this digest.`
+    : '';
   const sections = [
     digestHeadline(model, part),
     `${where}${before}`,
-    section(model.sharedTitle, model.shared.length > 0 ? model.shared.map(lineText) : ['no one caller, user agent or name prefix: see the counts below']),
+    section(
+      model.sharedTitle,
+      model.shared.length > 0 ? model.shared.map(lineText) : ['no one caller, user agent or name prefix: see the counts below'],
+    ),
     ...model.breakdowns.map((breakdown) => section(breakdown.title, breakdown.lines.map(lineText))),
     list,
-    section('Next steps', model.nextSteps.map((step, i) => `${i + 1}. ${stepText(step)}`)),
+    section(
+      'Next steps',
+      model.nextSteps.map((step, i) => `${i + 1}. ${stepText(step)}`),
+    ),
     footer,
   ];
   return sections.join('\n\n') + '\n';
@@ -90,7 +113,10 @@ export const renderDigestText = (model: DigestModel, part: DigestPart): string =
  * that would not fit SNS's 256 KB (with the document beside it) is cut, and says so.
  */
 export const renderSnsMessage = (model: AlertModel, chatbot?: Readonly<Record<string, unknown>>): AlertMessage =>
-  fitSnsMessage({ subject: model.subject, body: renderPlainText(model), attributes: model.attributes, ...(chatbot ? { chatbot } : {}) }, `finding ${model.findingId}`);
+  fitSnsMessage(
+    { subject: model.subject, body: renderPlainText(model), attributes: model.attributes, ...(chatbot ? { chatbot } : {}) },
+    `finding ${model.findingId}`,
+  );
 
 /** The SNS message of one email part of a digest (parts are sized to fit; the same cut guards it all the same). */
 export const renderDigestSnsMessage = (model: DigestModel, part: DigestPart, chatbot?: Readonly<Record<string, unknown>>): AlertMessage =>

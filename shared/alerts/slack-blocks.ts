@@ -32,15 +32,18 @@ export const mrkdwnSection = (text: string) =>
 export const fieldsSection = (fields: readonly string[]) =>
   ({
     type: 'section',
-    fields: fields.slice(0, SLACK_LIMITS.fields).map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, SLACK_LIMITS.fieldChars) })),
+    fields: fields
+      .slice(0, SLACK_LIMITS.fields)
+      .map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, SLACK_LIMITS.fieldChars) })),
   }) satisfies SectionBlock;
 
 export const context = (texts: readonly string[]) =>
   ({
     type: 'context',
-    elements: texts.slice(0, SLACK_LIMITS.contextElements).map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, SLACK_LIMITS.contextChars) })),
+    elements: texts
+      .slice(0, SLACK_LIMITS.contextElements)
+      .map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, SLACK_LIMITS.contextChars) })),
   }) satisfies ContextBlock;
-
 
 const buttons = (links: AlertModel['links']) =>
   ({
@@ -99,11 +102,21 @@ export const renderSlack = (model: AlertModel): SlackMessage => {
     header(`${severityEmoji[model.severity] ?? ''} ${model.subject}`.trim()),
     ...packSections(intro, model.happened.map(lineMrkdwn)).map(mrkdwnSection),
     fieldsSection(fields),
-    ...(model.dates.length > 0 ? packSections(bold(model.who.foundBySweep ? 'Dates the sweep compared' : 'Dates'), model.dates.map(lineMrkdwn), 1).map(mrkdwnSection) : []),
+    ...(model.dates.length > 0
+      ? packSections(bold(model.who.foundBySweep ? 'Dates the sweep compared' : 'Dates'), model.dates.map(lineMrkdwn), 1).map(mrkdwnSection)
+      : []),
     ...packSections(bold('What the service did'), model.action.lines.map(escapeMrkdwn), 1).map(mrkdwnSection),
-    ...packSections(bold('Next steps'), model.nextSteps.map((step, i) => `${i + 1}. ${stepMrkdwn(step)}`)).map(mrkdwnSection),
+    ...packSections(
+      bold('Next steps'),
+      model.nextSteps.map((step, i) => `${i + 1}. ${stepMrkdwn(step)}`),
+    ).map(mrkdwnSection),
     ...(model.links.length > 0 ? [buttons(model.links)] : []),
-    context([`finding ${code(model.findingId)}`, ...model.notes.slice(0, SLACK_LIMITS.contextElements - 1).map((note) => `:warning: ${escapeMrkdwn(truncate(note, FIELD_VALUE_CHARS))}`)]),
+    context([
+      `finding ${code(model.findingId)}`,
+      ...model.notes
+        .slice(0, SLACK_LIMITS.contextElements - 1)
+        .map((note) => `:warning: ${escapeMrkdwn(truncate(note, FIELD_VALUE_CHARS))}`),
+    ]),
   ];
   return { text: fallbackText(`${model.subject} — ${model.title}; ${model.outcomeSummary}`), blocks };
 };
@@ -123,7 +136,11 @@ export const renderDigestSlack = (model: DigestModel): SlackMessage => {
     ...packSections(bold(summary.more ? 'First findings' : 'Findings'), summary.items, 1).map(mrkdwnSection),
     // A section of its own: however long the names above, how many more is never cut.
     ...(summary.more ? [mrkdwnSection(summary.more)] : []),
-    ...packSections(bold('Next steps'), model.nextSteps.map((step, i) => `${i + 1}. ${stepMrkdwn(step)}`), 1).map(mrkdwnSection),
+    ...packSections(
+      bold('Next steps'),
+      model.nextSteps.map((step, i) => `${i + 1}. ${stepMrkdwn(step)}`),
+      1,
+    ).map(mrkdwnSection),
     context([`digest of ${code(model.rule)}`]),
   ];
   return { text: fallbackText(`${model.subject} — ${model.summary}`), blocks };

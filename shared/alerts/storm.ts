@@ -128,7 +128,10 @@ export const digestOf = (
 ): Digest => {
   if (held.length === 0) throw new Error(`digestOf: window ${window.key} holds no alert`);
   const items = [...held].sort((a, b) => a.time.localeCompare(b.time) || a.findingId.localeCompare(b.findingId));
-  const severity = items.reduce<Severity>((worst, item) => (severityRank(item.severity) > severityRank(worst) ? item.severity : worst), 'info');
+  const severity = items.reduce<Severity>(
+    (worst, item) => (severityRank(item.severity) > severityRank(worst) ? item.severity : worst),
+    'info',
+  );
   return {
     rule: window.rule,
     // One rule has one title; the first is as good as any.

@@ -21,7 +21,15 @@
  * that read it, with its own message.
  */
 import { Argument, Command } from 'commander';
-import { exemptionDenials, memberRoleStatements, rotationStatements, securityHubImportStatement, slackWebhookGrants, sweepOrganisationStatements, sweepReservedConcurrency } from '../actions/iam-statements.js';
+import {
+  exemptionDenials,
+  memberRoleStatements,
+  rotationStatements,
+  securityHubImportStatement,
+  slackWebhookGrants,
+  sweepOrganisationStatements,
+  sweepReservedConcurrency,
+} from '../actions/iam-statements.js';
 import { mappedRotationFunctions } from '../actions/rotation-functions.js';
 import { serviceRoleNames } from '../domain/service-roles.js';
 import { loadPolicy } from '../policy/load-policy.js';
@@ -61,12 +69,17 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
    * (deploy/plugins/security-hub.cjs adds both only then).
    */
   'security-hub': (policy) =>
-    policy.securityHub.enabled ? { pattern: securityHubRoute.pattern, target: securityHubRoute.target, importer: 'alert', statement: securityHubImportStatement() } : null,
+    policy.securityHub.enabled
+      ? { pattern: securityHubRoute.pattern, target: securityHubRoute.target, importer: 'alert', statement: securityHubImportStatement() }
+      : null,
   /**
    * The sweep in organisation mode: its reserved concurrency (the shards run at once) and its
    * statements for Organizations and the member read roles (Denies when the mode is off).
    */
-  'sweep-organisation': (policy, target) => ({ reservedConcurrency: sweepReservedConcurrency(policy), ...sweepOrganisationStatements(policy, target) }),
+  'sweep-organisation': (policy, target) => ({
+    reservedConcurrency: sweepReservedConcurrency(policy),
+    ...sweepOrganisationStatements(policy, target),
+  }),
   /** Organisation mode: each reaching function's sts:AssumeRole on its member role, and ListParents for OU scopes. */
   'member-roles': (policy, { stage }) => memberRoleStatements(policy, stage),
   /** Each function's role name for the stage and region: the names shared/domain/actor.ts recognises. */
@@ -82,7 +95,9 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
    */
   operations: (policy, { stage, region }) => ({
     ...policy.operations,
-    roleArns: Object.values(serviceRoleNames(stage, region)).map((name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${name}` })),
+    roleArns: Object.values(serviceRoleNames(stage, region)).map((name) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${name}`,
+    })),
   }),
 };
 

@@ -20,9 +20,14 @@ interface Options extends WorldOptions {
 export const invokeCommand = (): Command =>
   withWorldOptions(
     new Command('invoke')
-      .description("Invoke one function's handler with one event and print its answer as JSON, against the sandbox account (or a live one).")
+      .description(
+        "Invoke one function's handler with one event and print its answer as JSON, against the sandbox account (or a live one).",
+      )
       .addArgument(new Argument('<function>', 'the function to invoke').choices(functionNames))
-      .requiredOption('-e, --event <file>', 'the event to invoke it with: an EventBridge event, or a bare CloudTrail record (wrapped as EventBridge would)'),
+      .requiredOption(
+        '-e, --event <file>',
+        'the event to invoke it with: an EventBridge event, or a bare CloudTrail record (wrapped as EventBridge would)',
+      ),
   )
     .addHelpText(
       'after',
@@ -39,7 +44,8 @@ Examples:
     });
 
 export const runInvoke = async (name: FunctionName, options: Options): Promise<number> => {
-  if (!existsSync(options.event)) throw new UsageError(`--event ${options.event}: no such file; give an event file (e.g. one under events/)`);
+  if (!existsSync(options.event))
+    throw new UsageError(`--event ${options.event}: no such file; give an event file (e.g. one under events/)`);
   const loaded = loadEvent(options.event);
   if (!loaded.event.ok) throw new UsageError(`--event ${loaded.file}: ${loaded.event.problem}`);
   const { handlers, hub } = buildWorld(options);

@@ -51,7 +51,12 @@ export const withWorldOptions = (command: Command): Command =>
     .option('--verbose', "show the functions' structured logs", false);
 
 /** The ports of a local run, with the recorders that say what it published and sent. */
-export type WorldPorts = Ports & { readonly bus: RecordingBus; readonly notifier: RecordingNotifier; readonly chat: RecordingChat; readonly history?: CloudTrailHistoryPort };
+export type WorldPorts = Ports & {
+  readonly bus: RecordingBus;
+  readonly notifier: RecordingNotifier;
+  readonly chat: RecordingChat;
+  readonly history?: CloudTrailHistoryPort;
+};
 
 export interface World {
   readonly policy: Policy;

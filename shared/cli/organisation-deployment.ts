@@ -72,11 +72,13 @@ export const forwardedRoutes = (policy: OrganisationPolicy): ForwardedRoute[] =>
   const own = routesFor(policy)
     .filter((route) => route.bus === 'default' && route.target === 'classify')
     .map(({ name, pattern, state }): ForwardedRoute => (state ? { name, pattern, state } : { name, pattern }));
-  const securityHub = policy.securityHub.enabled && !own.some((route) => route.name === SECURITY_HUB_ROUTE.name) ? [SECURITY_HUB_ROUTE] : [];
+  const securityHub =
+    policy.securityHub.enabled && !own.some((route) => route.name === SECURITY_HUB_ROUTE.name) ? [SECURITY_HUB_ROUTE] : [];
   return [...own, ...securityHub];
 };
 
-const sourcesOf = (routes: readonly ForwardedRoute[]): string[] => [...new Set(routes.flatMap((route) => route.pattern.source as string[]))].sort();
+const sourcesOf = (routes: readonly ForwardedRoute[]): string[] =>
+  [...new Set(routes.flatMap((route) => route.pattern.source as string[]))].sort();
 
 /**
  * Where the StackSet deploys, following the policy's member scope: the listed units (less the
@@ -94,12 +96,22 @@ export const stackSetTargets = (organisation: Pick<Policy['organisation'], 'root
     }
     return organisation.rootId;
   };
-  const units = organizationalUnits.length === 0 && accounts.length === 0 ? [root('every account of the organization')] : organizationalUnits;
+  const units =
+    organizationalUnits.length === 0 && accounts.length === 0 ? [root('every account of the organization')] : organizationalUnits;
   const listed = accounts.filter((account) => !exclude.includes(account));
   const targets: DeploymentTargets[] = [];
-  if (units.length > 0) targets.push(exclude.length > 0 ? { OrganizationalUnitIds: units, AccountFilterType: 'DIFFERENCE', Accounts: exclude } : { OrganizationalUnitIds: units });
-  if (listed.length > 0) targets.push({ OrganizationalUnitIds: [root('accounts listed one by one')], AccountFilterType: 'INTERSECTION', Accounts: listed });
-  if (targets.length === 0) throw new Error('organisation.members: every listed account is also excluded, so the StackSet would guard nothing; list an account or a unit that is not excluded');
+  if (units.length > 0)
+    targets.push(
+      exclude.length > 0
+        ? { OrganizationalUnitIds: units, AccountFilterType: 'DIFFERENCE', Accounts: exclude }
+        : { OrganizationalUnitIds: units },
+    );
+  if (listed.length > 0)
+    targets.push({ OrganizationalUnitIds: [root('accounts listed one by one')], AccountFilterType: 'INTERSECTION', Accounts: listed });
+  if (targets.length === 0)
+    throw new Error(
+      'organisation.members: every listed account is also excluded, so the StackSet would guard nothing; list an account or a unit that is not excluded',
+    );
   return targets;
 };
 
@@ -108,7 +120,8 @@ export const organisationDeployment = (policy: OrganisationPolicy, { stage, regi
   const { organisation } = policy;
   if (!organisation.enabled) return null;
   // The schema requires it when enabled; checked again so that a caller skipping validation fails here.
-  if (organisation.organizationId === null) throw new Error('organisation.organizationId is missing: it is required when organisation.enabled is true');
+  if (organisation.organizationId === null)
+    throw new Error('organisation.organizationId is missing: it is required when organisation.enabled is true');
   const regions = organisation.regions.length > 0 ? [...organisation.regions] : [region];
   const roles = Object.keys(MEMBER_ROLE_CODES) as MemberRole[];
   const routes = forwardedRoutes(policy);
@@ -118,7 +131,12 @@ export const organisationDeployment = (policy: OrganisationPolicy, { stage, regi
     hubRegion: region,
     regions,
     memberRoleNames: Object.fromEntries(
-      regions.map((guarded) => [guarded, Object.fromEntries(roles.map((role) => [MEMBER_ROLE_CODES[role], memberRoleName(organisation.roleNamePrefix, stage, role, guarded)]))]),
+      regions.map((guarded) => [
+        guarded,
+        Object.fromEntries(
+          roles.map((role) => [MEMBER_ROLE_CODES[role], memberRoleName(organisation.roleNamePrefix, stage, role, guarded)]),
+        ),
+      ]),
     ),
     memberRoleCodes: MEMBER_ROLE_CODES,
     hubRoleNames: serviceRoleNames(stage, region),

@@ -20,7 +20,9 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 
 export const buildProgram = (): Command => {
   const program = new Command('secrets-remediator')
-    .description('Watch AWS Secrets Manager through CloudTrail events: replay events locally, invoke one function, scan an account, validate the policy, redrive dead letters.')
+    .description(
+      'Watch AWS Secrets Manager through CloudTrail events: replay events locally, invoke one function, scan an account, validate the policy, redrive dead letters.',
+    )
     .version(version, '-V, --version', 'print the version')
     .helpCommand(true)
     .addHelpText(
@@ -46,7 +48,11 @@ Examples:
 /** The settings an AWS error is explained against: the flags the subcommand ran with, and the environment. */
 const awsSettings = (program: Command): AwsSettings => {
   const flags = Object.assign({}, ...program.commands.map((c) => c.opts())) as { region?: string; profile?: string };
-  return { region: flags.region ?? process.env.AWS_REGION, profile: flags.profile ?? process.env.AWS_PROFILE, endpoint: process.env.AWS_ENDPOINT_URL };
+  return {
+    region: flags.region ?? process.env.AWS_REGION,
+    profile: flags.profile ?? process.env.AWS_PROFILE,
+    endpoint: process.env.AWS_ENDPOINT_URL,
+  };
 };
 
 /** What went wrong, for stderr, and the exit code it means. */
@@ -56,12 +62,16 @@ export const explainFailure = (error: unknown, settings: AwsSettings): { message
   if (error instanceof PolicyFileError) return { message: `error: ${error.message}`, code: EXIT.usage };
   if (error instanceof PolicyError) {
     const problems = error.problems.map((problem) => `  ${problem}`).join('\n');
-    return { message: `error: ${error.source} (stage ${error.stage}): invalid policy, ${plural(error.problems.length, 'problem')}:\n${problems}`, code: EXIT.usage };
+    return {
+      message: `error: ${error.source} (stage ${error.stage}): invalid policy, ${plural(error.problems.length, 'problem')}:\n${problems}`,
+      code: EXIT.usage,
+    };
   }
   if (error instanceof UsageError || error instanceof ConfigError) return { message: `error: ${error.message}`, code: EXIT.usage };
   const advice = explainAwsError(error, settings);
   if (advice) return { message: `error: ${advice}`, code: EXIT.usage };
-  if ((error as { code?: unknown }).code === 'ENOENT') return { message: `error: ${(error as Error).message}: check the path`, code: EXIT.usage };
+  if ((error as { code?: unknown }).code === 'ENOENT')
+    return { message: `error: ${(error as Error).message}: check the path`, code: EXIT.usage };
   return { message: `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, code: EXIT.usage };
 };
 

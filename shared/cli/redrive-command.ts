@@ -36,10 +36,13 @@ const RECEIVE_BATCH = 10;
 
 export const redriveCommand = (): Command =>
   new Command('redrive')
-    .description("Send the events a dead-letter queue holds back to the function that failed them (a dry run unless --apply).")
-    .requiredOption('--queue <url|name>', 'the dead-letter queue: its URL or name (stack outputs DeadLetterQueueUrl, RuleDeadLetterQueueUrl)')
+    .description('Send the events a dead-letter queue holds back to the function that failed them (a dry run unless --apply).')
+    .requiredOption(
+      '--queue <url|name>',
+      'the dead-letter queue: its URL or name (stack outputs DeadLetterQueueUrl, RuleDeadLetterQueueUrl)',
+    )
     .option('--dry-run', 'report each message and change nothing (the default)')
-    .option('--apply', 'invoke each message\'s function with its event, then delete the message')
+    .option('--apply', "invoke each message's function with its event, then delete the message")
     .option('--max <n>', 'handle at most this many messages', '1000')
     .option('--region <region>', 'AWS region (default: the credential chain)')
     .option('--profile <name>', 'AWS profile from ~/.aws/config (default: the credential chain)')
@@ -55,9 +58,14 @@ Examples:
     .action(async (options: Options) => {
       if (options.apply && options.dryRun) throw new UsageError('--dry-run and --apply: choose one (a dry run is the default)');
       const max = Number(options.max);
-      if (!Number.isInteger(max) || max < 1) throw new UsageError(`--max: expected a whole number of messages, 1 or more, got "${options.max}"`);
+      if (!Number.isInteger(max) || max < 1)
+        throw new UsageError(`--max: expected a whole number of messages, 1 or more, got "${options.max}"`);
       if (options.profile) process.env.AWS_PROFILE = options.profile;
-      process.exitCode = await redrive(awsDeadLetters(options.region), { queue: options.queue, apply: options.apply === true, max }, (line) => console.log(line));
+      process.exitCode = await redrive(
+        awsDeadLetters(options.region),
+        { queue: options.queue, apply: options.apply === true, max },
+        (line) => console.log(line),
+      );
     });
 
 /** What became of one message. */
@@ -67,14 +75,20 @@ type Fate = 'would redrive' | 'redriven' | 'left';
  * Reads the queue (up to `max` messages), reports each one and, with `apply`, redrives it.
  * Returns the exit code: 1 when a message stays in the queue that `apply` should have taken.
  */
-export const redrive = async (port: DeadLettersPort, options: { readonly queue: string; readonly apply: boolean; readonly max: number }, say: (line: string) => void): Promise<ExitCode> => {
+export const redrive = async (
+  port: DeadLettersPort,
+  options: { readonly queue: string; readonly apply: boolean; readonly max: number },
+  say: (line: string) => void,
+): Promise<ExitCode> => {
   const url = await port.queueUrl(options.queue);
   const seen = new Set<string>();
   const held: DeadLetter[] = [];
   const fates: Fate[] = [];
   try {
     while (seen.size < options.max) {
-      const batch = (await port.receive(url, Math.min(RECEIVE_BATCH, options.max - seen.size), HIDE_SECONDS)).filter((m) => !seen.has(m.messageId));
+      const batch = (await port.receive(url, Math.min(RECEIVE_BATCH, options.max - seen.size), HIDE_SECONDS)).filter(
+        (m) => !seen.has(m.messageId),
+      );
       if (batch.length === 0) break;
       for (const message of batch) {
         seen.add(message.messageId);
@@ -105,7 +119,10 @@ const handle = async (port: DeadLettersPort, url: string, message: DeadLetter, a
   try {
     await port.invokeAsync(letter.functionArn, letter.payload);
   } catch (error) {
-    return { fate: 'left', line: `left in the queue, the invocation failed (${(error as Error).name}: ${(error as Error).message}): ${what}` };
+    return {
+      fate: 'left',
+      line: `left in the queue, the invocation failed (${(error as Error).name}: ${(error as Error).message}): ${what}`,
+    };
   }
   await port.delete(url, message.receipt);
   return { fate: 'redriven', line: `redriven to ${what}` };

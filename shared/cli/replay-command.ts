@@ -30,7 +30,9 @@ interface Options extends WorldOptions {
 export const replayCommand = (): Command =>
   withWorldOptions(
     new Command('replay')
-      .description('Replay Secrets Manager events through the rules and functions of secrets-remediator, against the sandbox account (or a live one).')
+      .description(
+        'Replay Secrets Manager events through the rules and functions of secrets-remediator, against the sandbox account (or a live one).',
+      )
       .argument(
         '[paths...]',
         'event files or folders (searched for *.json and *.json.gz): EventBridge events, CloudTrail records, CloudTrail log files from S3, aws cloudtrail lookup-events output',
@@ -48,7 +50,10 @@ export const replayCommand = (): Command =>
         "replay the account's own Secrets Manager history from CloudTrail (LookupEvents), in dry run, writing nothing: try the product on your real account before deploying it",
         false,
       )
-      .option('--since <when>', `with --from-cloudtrail: how far back, 30m, 12h, 7d (at most 90d) or an ISO date (default: ${DEFAULT_SINCE})`)
+      .option(
+        '--since <when>',
+        `with --from-cloudtrail: how far back, 30m, 12h, 7d (at most 90d) or an ISO date (default: ${DEFAULT_SINCE})`,
+      )
       .option('--profile <name>', 'with --live or --from-cloudtrail: the AWS profile from ~/.aws/config (default: the credential chain)'),
   )
     .addHelpText(
@@ -91,7 +96,8 @@ export const runReplay = async (paths: readonly string[], options: Options, path
   const sources: ReadonlyArray<{ readonly name: string; readonly load: (file: string) => LoadedEvent }> = options.fromCloudtrail
     ? await historySource(options)
     : eventFiles(paths).map((file) => ({ name: file, load: loadEvent }));
-  const render = (report: EventReport): string => (options.json ? JSON.stringify(report) : options.quiet ? formatReportLine(report) : `${formatReport(report)}\n`);
+  const render = (report: EventReport): string =>
+    options.json ? JSON.stringify(report) : options.quiet ? formatReportLine(report) : `${formatReport(report)}\n`;
 
   const reports: EventReport[] = [];
   const notReplayed = { files: 0, records: 0 };
@@ -104,7 +110,12 @@ export const runReplay = async (paths: readonly string[], options: Options, path
       notReplayed.records += loaded.source.records;
       continue;
     }
-    const { report, text } = await replayFile(source.name, { handlers, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy), ...(hub ?? {}) }, { payloads: options.showPayloads, render }, () => loaded);
+    const { report, text } = await replayFile(
+      source.name,
+      { handlers, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy), ...(hub ?? {}) },
+      { payloads: options.showPayloads, render },
+      () => loaded,
+    );
     reports.push(report);
     console.log(text);
   }
@@ -120,8 +131,18 @@ export const runReplay = async (paths: readonly string[], options: Options, path
     const digests = flushed.alerts.map((alert) =>
       [
         `  ${alert.subject}`,
-        ...alert.body.trimEnd().split('\n').map((line) => `    ${line}`),
-        ...(options.showPayloads && alert.chatbot ? ['    Chatbot:', ...JSON.stringify(alert.chatbot, null, 2).split('\n').map((line) => `      ${line}`)] : []),
+        ...alert.body
+          .trimEnd()
+          .split('\n')
+          .map((line) => `    ${line}`),
+        ...(options.showPayloads && alert.chatbot
+          ? [
+              '    Chatbot:',
+              ...JSON.stringify(alert.chatbot, null, 2)
+                .split('\n')
+                .map((line) => `      ${line}`),
+            ]
+          : []),
       ].join('\n'),
     );
     console.log(`Digests (alert-digest sends these when the storm window closes):\n${digests.join('\n\n')}\n`);
@@ -136,7 +157,10 @@ const eventFiles = (paths: readonly string[]): string[] => {
     return findEventFiles(paths);
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}: give event files or folders that exist (e.g. events/)`, { cause: error });
+    throw new UsageError(
+      `${error instanceof Error ? error.message : String(error)}: give event files or folders that exist (e.g. events/)`,
+      { cause: error },
+    );
   }
 };
 
@@ -146,7 +170,11 @@ const eventFiles = (paths: readonly string[]): string[] => {
  */
 const historyWorld = (options: Options) => {
   const policy = loadPolicy({ file: options.policy, stage: options.stage });
-  const ports = { ...historyReplayPorts(awsSecrets(options.region), options.region), chat: new RecordingChat(), history: awsCloudTrailHistory(options.region) };
+  const ports = {
+    ...historyReplayPorts(awsSecrets(options.region), options.region),
+    chat: new RecordingChat(),
+    history: awsCloudTrailHistory(options.region),
+  };
   const mode = 'dry-run' as const;
   return { policy, mode, ports, handlers: localHandlers(ports, { policy, mode, stage: options.stage }), hub: undefined };
 };

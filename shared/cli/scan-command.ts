@@ -20,7 +20,15 @@ import { atLeast } from '../contracts/severity.js';
 import { emptyCounts, mergeCounts, type SweepCounts } from '../sweep/summary.js';
 import type { Policy } from '../policy/schema.js';
 import { EXIT, UsageError } from './errors.js';
-import { isOrganisationScan, parseAccounts, parseRegions, parseRoleName, readsOfTarget, scanTargets, type ScanTarget } from './scan-organisation.js';
+import {
+  isOrganisationScan,
+  parseAccounts,
+  parseRegions,
+  parseRoleName,
+  readsOfTarget,
+  scanTargets,
+  type ScanTarget,
+} from './scan-organisation.js';
 
 interface Options {
   sandbox: boolean;
@@ -43,37 +51,64 @@ interface Options {
 /** Account-regions a scan across accounts reads at once: each has its own quotas. */
 const TARGETS_AT_ONCE = 4;
 
-const positiveInt = (max: number) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`expected an integer from 1 to ${max}`);
-  return n;
-};
+const positiveInt =
+  (max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`expected an integer from 1 to ${max}`);
+    return n;
+  };
 
 export const scanCommand = (): Command =>
   new Command('scan')
-  .description('Check every secret of an account against the policy (read-only): rotation, use, KMS key, stale AWSPENDING, resource policy, deletion.')
-  .option('--sandbox', 'scan the in-memory sandbox account instead of AWS', false)
-  .option('--account <file>', 'with --sandbox: the account seed (default: shared/sandbox/default-account.json)')
-  .option('--region <region>', 'AWS region (default: the credential chain)')
-  .option('--profile <name>', 'AWS profile from ~/.aws/config (default: the credential chain)')
-  .option('--policy <file>', 'the policy file (default: policy.yml; events/policy.yml with --sandbox)')
-  .option('--stage <stage>', 'the stage whose overrides in the policy apply', 'dev')
-  .option('--output <file...>', `write findings to FILE, by its extension: ${OUTPUT_EXTENSIONS.join(', ')} (.sarif: SARIF 2.1.0; .asff.json: ASFF for Security Hub); "-" or /dev/stdout: JSON on standard output (the report then goes to standard error)`, [])
-  .addOption(
-    new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists ("none": never)')
-      .choices([...SeveritySchema.options, 'none'])
-      .default('high'),
-  )
-  .option('--calls-per-second <n>', "ListSecrets calls per second (default: the policy's sweep.listCallsPerSecond; the quota is 100)", positiveInt(100))
-  .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
-  .option('--allow-empty', 'a scan that reads no secret is not a failure (by default it exits 2: wrong region, account or endpoint?)', false)
-  .option('--accounts <ids>', 'scan these accounts (12-digit ids, comma-separated) through their member read role', parseAccounts)
-  .option('--organization', "scan the accounts of the policy's organisation scope, listed through AWS Organizations (from the management or delegated administrator account)")
-  .option('--regions <regions>', 'with --accounts or --organization: the regions to scan, comma-separated, or "all" (the regions every account has enabled by default); default: organisation.regions, else --region', parseRegions)
-  .option('--role-name <name>', 'with --accounts or --organization: the role to assume in each account (default: the member stack\'s read role for --stage and the region)', parseRoleName)
-  .addHelpText(
-    'after',
-    `
+    .description(
+      'Check every secret of an account against the policy (read-only): rotation, use, KMS key, stale AWSPENDING, resource policy, deletion.',
+    )
+    .option('--sandbox', 'scan the in-memory sandbox account instead of AWS', false)
+    .option('--account <file>', 'with --sandbox: the account seed (default: shared/sandbox/default-account.json)')
+    .option('--region <region>', 'AWS region (default: the credential chain)')
+    .option('--profile <name>', 'AWS profile from ~/.aws/config (default: the credential chain)')
+    .option('--policy <file>', 'the policy file (default: policy.yml; events/policy.yml with --sandbox)')
+    .option('--stage <stage>', 'the stage whose overrides in the policy apply', 'dev')
+    .option(
+      '--output <file...>',
+      `write findings to FILE, by its extension: ${OUTPUT_EXTENSIONS.join(', ')} (.sarif: SARIF 2.1.0; .asff.json: ASFF for Security Hub); "-" or /dev/stdout: JSON on standard output (the report then goes to standard error)`,
+      [],
+    )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists ("none": never)')
+        .choices([...SeveritySchema.options, 'none'])
+        .default('high'),
+    )
+    .option(
+      '--calls-per-second <n>',
+      "ListSecrets calls per second (default: the policy's sweep.listCallsPerSecond; the quota is 100)",
+      positiveInt(100),
+    )
+    .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
+    .option(
+      '--allow-empty',
+      'a scan that reads no secret is not a failure (by default it exits 2: wrong region, account or endpoint?)',
+      false,
+    )
+    .option('--accounts <ids>', 'scan these accounts (12-digit ids, comma-separated) through their member read role', parseAccounts)
+    .option(
+      '--organization',
+      "scan the accounts of the policy's organisation scope, listed through AWS Organizations (from the management or delegated administrator account)",
+    )
+    .option(
+      '--regions <regions>',
+      'with --accounts or --organization: the regions to scan, comma-separated, or "all" (the regions every account has enabled by default); default: organisation.regions, else --region',
+      parseRegions,
+    )
+    .option(
+      '--role-name <name>',
+      "with --accounts or --organization: the role to assume in each account (default: the member stack's read role for --stage and the region)",
+      parseRoleName,
+    )
+    .addHelpText(
+      'after',
+      `
 The report names at most ${REPORT_ROWS_PER_CHECK} secrets per check ("… and N more"); --output has them all.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 the scan could not do
@@ -92,10 +127,10 @@ Across accounts, an account-region whose role cannot be assumed is named with th
 (deploy the member stack there) and the scan exits 2 after reading the others.
 
 npm run scan -- <flags> runs the same command.`,
-  )
-  .action(async (options: Options) => {
-    process.exitCode = await runScan(options);
-  });
+    )
+    .action(async (options: Options) => {
+      process.exitCode = await runScan(options);
+    });
 
 /** The scan itself: what the flags ask for, read, judged, printed and written. */
 export const runScan = async (options: Options): Promise<number> => {
@@ -106,7 +141,8 @@ export const runScan = async (options: Options): Promise<number> => {
   if (isOrganisationScan(options)) return runOrganisationScan(options, policy, policyFile);
   const { reads, now, source, context } = await target(options, policyFile);
   const runId = `scan-${now.toISOString().replace(/[-:]/g, '').slice(0, 13)}Z-${randomUUID().slice(0, 8)}`;
-  if (options.output.filter(isStdout).length > 1) throw new UsageError('--output: standard output ("-", /dev/stdout) can take one file only');
+  if (options.output.filter(isStdout).length > 1)
+    throw new UsageError('--output: standard output ("-", /dev/stdout) can take one file only');
   const writers: FindingsWriter[] = options.output.map((file) => openWriter(file, { runId, source, startedAt: now.toISOString() }));
   // Findings on standard output: the report for people goes to standard error, so a pipe gets JSON only.
   const say = writers.some((writer) => writer.toStdout) ? (text: string) => console.error(text) : (text: string) => console.log(text);
@@ -114,24 +150,42 @@ export const runScan = async (options: Options): Promise<number> => {
 
   const bar = options.progress && process.stderr.isTTY ? progressBar() : undefined;
   const started = performance.now();
-  const report = await abortingOnFailure(writers, () => bar?.stop(), () =>
-    runSweep(reads, async (findings) => {
-      sample.add(findings);
-      for (const writer of writers) await writer.write(findings);
-    }, {
-      policy,
-      now,
-      runId,
-      ...(options.callsPerSecond ? { listCallsPerSecond: options.callsPerSecond } : {}),
-      ...(bar ? { onProgress: (p: SweepProgress) => bar.update(p) } : {}),
-    }),
+  const report = await abortingOnFailure(
+    writers,
+    () => bar?.stop(),
+    () =>
+      runSweep(
+        reads,
+        async (findings) => {
+          sample.add(findings);
+          for (const writer of writers) await writer.write(findings);
+        },
+        {
+          policy,
+          now,
+          runId,
+          ...(options.callsPerSecond ? { listCallsPerSecond: options.callsPerSecond } : {}),
+          ...(bar ? { onProgress: (p: SweepProgress) => bar.update(p) } : {}),
+        },
+      ),
   );
   const seconds = (performance.now() - started) / 1000;
   const finishedAt = new Date(now.getTime() + seconds * 1000).toISOString();
-  for (const writer of writers) await writer.close({ finishedAt, complete: report.complete, counts: report.counts, listCalls: report.listing.calls });
+  for (const writer of writers)
+    await writer.close({ finishedAt, complete: report.complete, counts: report.counts, listCalls: report.listing.calls });
 
   const read = { ...context, account: context.account ?? reads.accountSeen() };
-  say(renderScanReport({ context: read, counts: report.counts, sample, complete: report.complete, listCalls: report.listing.calls, seconds, allowEmpty: options.allowEmpty }));
+  say(
+    renderScanReport({
+      context: read,
+      counts: report.counts,
+      sample,
+      complete: report.complete,
+      listCalls: report.listing.calls,
+      seconds,
+      allowEmpty: options.allowEmpty,
+    }),
+  );
   for (const writer of writers) if (!writer.toStdout) say(`wrote ${writer.file}`);
   if (emptyScanWarning(report.counts, read, options.allowEmpty) !== undefined && !options.allowEmpty) return EXIT.usage;
   return exitForFindings(report.counts, options.failOn, say);
@@ -151,7 +205,8 @@ const abortingOnFailure = async <T>(writers: readonly FindingsWriter[], stop: ()
 
 /** Exit 1 when findings reach `--fail-on` (and says how many), else 0. */
 const exitForFindings = (counts: SweepCounts, failOn: Options['failOn'], say: (text: string) => void): number => {
-  const failing = failOn === 'none' ? 0 : SeveritySchema.options.filter((s) => atLeast(s, failOn)).reduce((n, s) => n + counts.bySeverity[s], 0);
+  const failing =
+    failOn === 'none' ? 0 : SeveritySchema.options.filter((s) => atLeast(s, failOn)).reduce((n, s) => n + counts.bySeverity[s], 0);
   if (failing > 0) say(`${failing} finding${failing === 1 ? '' : 's'} at or above ${failOn}: exit ${EXIT.findings}`);
   return failing > 0 ? EXIT.findings : EXIT.ok;
 };
@@ -163,16 +218,29 @@ const exitForFindings = (counts: SweepCounts, failOn: Options['failOn'], say: (t
  */
 const runOrganisationScan = async (options: Options, policy: Policy, policyFile: string): Promise<number> => {
   const region = await awsRegionInUse(options.region);
-  const targets = await scanTargets(options, { policy, stage: options.stage, region, organizations: () => awsOrganisationAccounts(options.region) });
+  const targets = await scanTargets(options, {
+    policy,
+    stage: options.stage,
+    region,
+    organizations: () => awsOrganisationAccounts(options.region),
+  });
   const now = new Date();
   const runId = `scan-${now.toISOString().replace(/[-:]/g, '').slice(0, 13)}Z-${randomUUID().slice(0, 8)}`;
   const accounts = new Set(targets.map((t) => t.account)).size;
   const regions = [...new Set(targets.map((t) => t.region))];
   const roles = [...new Set(targets.map((t) => t.roleArn.split('/').pop()))];
   const scope = `${accounts} account${accounts === 1 ? '' : 's'} x ${regions.length} region${regions.length === 1 ? '' : 's'} (${regions.join(', ')}) through ${roles.length === 1 ? `role ${roles[0]}` : `${roles.length} roles`}`;
-  if (options.output.filter(isStdout).length > 1) throw new UsageError('--output: standard output ("-", /dev/stdout) can take one file only');
+  if (options.output.filter(isStdout).length > 1)
+    throw new UsageError('--output: standard output ("-", /dev/stdout) can take one file only');
   const endpoint = process.env.AWS_ENDPOINT_URL || undefined;
-  const writers = options.output.map((file) => openWriter(file, { runId, source: `AWS ${scope}${endpoint ? ` at ${endpoint}` : ''}`, startedAt: now.toISOString(), category: 'organisation' }));
+  const writers = options.output.map((file) =>
+    openWriter(file, {
+      runId,
+      source: `AWS ${scope}${endpoint ? ` at ${endpoint}` : ''}`,
+      startedAt: now.toISOString(),
+      category: 'organisation',
+    }),
+  );
   const say = writers.some((writer) => writer.toStdout) ? (text: string) => console.error(text) : (text: string) => console.log(text);
   const sample = findingSample();
   const bars = options.progress && process.stderr.isTTY ? targetBars(targets.length) : undefined;
@@ -208,20 +276,39 @@ const runOrganisationScan = async (options: Options, policy: Policy, policyFile:
     counts = mergeCounts(counts, report.counts);
     listCalls += report.listing.calls;
     complete &&= report.complete;
-    rows.push(`  ${target.account}/${target.region}: ${report.counts.secrets} secrets, ${report.counts.findings} findings${report.complete ? '' : ' (incomplete)'}`);
+    rows.push(
+      `  ${target.account}/${target.region}: ${report.counts.secrets} secrets, ${report.counts.findings} findings${report.complete ? '' : ' (incomplete)'}`,
+    );
     bars?.done(bar);
   };
   const queue = new PQueue({ concurrency: TARGETS_AT_ONCE });
-  await abortingOnFailure(writers, () => bars?.stop(), () => Promise.all(targets.map((t) => queue.add(() => scanOne(t)))));
+  await abortingOnFailure(
+    writers,
+    () => bars?.stop(),
+    () => Promise.all(targets.map((t) => queue.add(() => scanOne(t)))),
+  );
   const seconds = (performance.now() - started) / 1000;
   const finishedAt = new Date(now.getTime() + seconds * 1000).toISOString();
   for (const writer of writers) await writer.close({ finishedAt, complete: complete && problems.length === 0, counts, listCalls });
-  const context: ScanContext = { mode: 'live', region: regions.join(','), policyFile, stage: options.stage, startedAt: now.toISOString(), profile: process.env.AWS_PROFILE || undefined, endpoint, scope };
+  const context: ScanContext = {
+    mode: 'live',
+    region: regions.join(','),
+    policyFile,
+    stage: options.stage,
+    startedAt: now.toISOString(),
+    profile: process.env.AWS_PROFILE || undefined,
+    endpoint,
+    scope,
+  };
   say(renderScanReport({ context, counts, sample, complete, listCalls, seconds, allowEmpty: options.allowEmpty || problems.length > 0 }));
   say(['', `Per account-region (${rows.length} read of ${targets.length})`, ...rows.sort()].join('\n'));
   for (const writer of writers) if (!writer.toStdout) say(`wrote ${writer.file}`);
   if (problems.length > 0) {
-    console.error([`error: ${problems.length} of ${targets.length} account-regions could not be read:`, ...problems.sort().map((p) => `  ${p}`)].join('\n'));
+    console.error(
+      [`error: ${problems.length} of ${targets.length} account-regions could not be read:`, ...problems.sort().map((p) => `  ${p}`)].join(
+        '\n',
+      ),
+    );
     return EXIT.usage;
   }
   if (emptyScanWarning(counts, context, options.allowEmpty) !== undefined && !options.allowEmpty) return EXIT.usage;
@@ -230,7 +317,15 @@ const runOrganisationScan = async (options: Options, policy: Policy, policyFile:
 
 /** One bar for the account-regions done, and one per account-region being read. */
 const targetBars = (total: number) => {
-  const multi = new MultiBar({ stream: process.stderr, hideCursor: true, clearOnComplete: true, format: '{label} {bar} {value}/{total} {unit} | {secrets} secrets | {findings} findings' }, Presets.shades_classic);
+  const multi = new MultiBar(
+    {
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+      format: '{label} {bar} {value}/{total} {unit} | {secrets} secrets | {findings} findings',
+    },
+    Presets.shades_classic,
+  );
   const overall = multi.create(total, 0, { label: 'account-regions', unit: 'done', secrets: '-', findings: '-' });
   type Update = (progress: SweepProgress) => void;
   const bars = new Map<Update, ReturnType<MultiBar['create']>>();
@@ -254,19 +349,48 @@ const targetBars = (total: number) => {
 };
 
 /** The account to read, the clock to judge it by (the sandbox's own `now` keeps its ages stable), and what to say about it. */
-const target = async (options: Options, policyFile: string): Promise<{ reads: ReturnType<typeof readsOf>; now: Date; source: string; context: ScanContext }> => {
+const target = async (
+  options: Options,
+  policyFile: string,
+): Promise<{ reads: ReturnType<typeof readsOf>; now: Date; source: string; context: ScanContext }> => {
   if (options.sandbox) {
     const seed = loadAccountSeed(options.account);
     const now = seed.now ? new Date(seed.now) : new Date();
     const { secrets } = sandboxAccount(seed, { now: () => now });
-    const context: ScanContext = { mode: 'sandbox', account: seed.account, region: seed.region, policyFile, stage: options.stage, startedAt: now.toISOString(), seedFile: options.account };
-    return { reads: readsOf(secrets), now, source: `the sandbox account ${seed.account}/${seed.region}${options.account ? ` (${options.account})` : ''}`, context };
+    const context: ScanContext = {
+      mode: 'sandbox',
+      account: seed.account,
+      region: seed.region,
+      policyFile,
+      stage: options.stage,
+      startedAt: now.toISOString(),
+      seedFile: options.account,
+    };
+    return {
+      reads: readsOf(secrets),
+      now,
+      source: `the sandbox account ${seed.account}/${seed.region}${options.account ? ` (${options.account})` : ''}`,
+      context,
+    };
   }
   const now = new Date();
   const endpoint = process.env.AWS_ENDPOINT_URL || undefined;
   const region = await awsRegionInUse(options.region);
-  const context: ScanContext = { mode: 'live', region, policyFile, stage: options.stage, startedAt: now.toISOString(), profile: process.env.AWS_PROFILE || undefined, endpoint };
-  return { reads: readsOf(awsSweepReads(options.region)), now, source: `AWS${region ? ` ${region}` : ''}${endpoint ? ` at ${endpoint}` : ''}`, context };
+  const context: ScanContext = {
+    mode: 'live',
+    region,
+    policyFile,
+    stage: options.stage,
+    startedAt: now.toISOString(),
+    profile: process.env.AWS_PROFILE || undefined,
+    endpoint,
+  };
+  return {
+    reads: readsOf(awsSweepReads(options.region)),
+    now,
+    source: `AWS${region ? ` ${region}` : ''}${endpoint ? ` at ${endpoint}` : ''}`,
+    context,
+  };
 };
 
 /**

@@ -56,7 +56,8 @@ const commaList = (value: string): string[] =>
 export const parseAccounts = (value: string): string[] => {
   const accounts = commaList(value);
   const bad = accounts.filter((account) => !ACCOUNT.test(account));
-  if (accounts.length === 0 || bad.length > 0) throw new InvalidArgumentError(`expected 12-digit account ids separated by commas${bad.length > 0 ? `, not ${bad.join(', ')}` : ''}`);
+  if (accounts.length === 0 || bad.length > 0)
+    throw new InvalidArgumentError(`expected 12-digit account ids separated by commas${bad.length > 0 ? `, not ${bad.join(', ')}` : ''}`);
   return [...new Set(accounts)];
 };
 
@@ -65,13 +66,17 @@ export const parseRegions = (value: string): string[] => {
   if (value.trim() === 'all') return [...DEFAULT_ENABLED_REGIONS];
   const regions = commaList(value);
   const bad = regions.filter((region) => !REGION.test(region));
-  if (regions.length === 0 || bad.length > 0) throw new InvalidArgumentError(`expected region names separated by commas (e.g. eu-west-1,us-east-1) or "all"${bad.length > 0 ? `, not ${bad.join(', ')}` : ''}`);
+  if (regions.length === 0 || bad.length > 0)
+    throw new InvalidArgumentError(
+      `expected region names separated by commas (e.g. eu-west-1,us-east-1) or "all"${bad.length > 0 ? `, not ${bad.join(', ')}` : ''}`,
+    );
   return [...new Set(regions)];
 };
 
 /** `--role-name NAME`: an IAM role name. */
 export const parseRoleName = (value: string): string => {
-  if (!ROLE_NAME.test(value)) throw new InvalidArgumentError('expected an IAM role name (letters, digits and +=,.@_-, at most 64 characters)');
+  if (!ROLE_NAME.test(value))
+    throw new InvalidArgumentError('expected an IAM role name (letters, digits and +=,.@_-, at most 64 characters)');
   return value;
 };
 
@@ -86,11 +91,15 @@ export interface OrganisationScanFlags {
 /** Whether the flags ask for a scan across accounts; a UsageError for flags that do not go together. */
 export const isOrganisationScan = (flags: OrganisationScanFlags): boolean => {
   const across = flags.accounts !== undefined || flags.organization === true;
-  if (flags.accounts !== undefined && flags.organization === true) throw new UsageError('--accounts and --organization both name the accounts to scan: pass one of them');
+  if (flags.accounts !== undefined && flags.organization === true)
+    throw new UsageError('--accounts and --organization both name the accounts to scan: pass one of them');
   if (!across && (flags.regions !== undefined || flags.roleName !== undefined)) {
-    throw new UsageError(`${flags.regions !== undefined ? '--regions' : '--role-name'} scans other accounts: pass --accounts ID,... or --organization with it`);
+    throw new UsageError(
+      `${flags.regions !== undefined ? '--regions' : '--role-name'} scans other accounts: pass --accounts ID,... or --organization with it`,
+    );
   }
-  if (across && flags.sandbox) throw new UsageError('--accounts and --organization read live accounts through their read role: not with --sandbox');
+  if (across && flags.sandbox)
+    throw new UsageError('--accounts and --organization read live accounts through their read role: not with --sandbox');
   return across;
 };
 
@@ -107,11 +116,21 @@ export interface ScanTarget extends ShardTarget {
  */
 export const scanTargets = async (
   flags: OrganisationScanFlags,
-  context: { readonly policy: Policy; readonly stage: string; readonly region: string | undefined; readonly organizations: () => OrganisationAccountsPort },
+  context: {
+    readonly policy: Policy;
+    readonly stage: string;
+    readonly region: string | undefined;
+    readonly organizations: () => OrganisationAccountsPort;
+  },
 ): Promise<ScanTarget[]> => {
   const accounts = flags.accounts ?? (await accountsInScope(context.organizations(), context.policy.organisation));
-  if (accounts.length === 0) throw new UsageError('--organization: the organisation scope of the policy holds no ACTIVE account (organisation.members): nothing to scan');
-  const regions = flags.regions ?? (context.policy.organisation.regions.length > 0 ? context.policy.organisation.regions : context.region ? [context.region] : []);
+  if (accounts.length === 0)
+    throw new UsageError(
+      '--organization: the organisation scope of the policy holds no ACTIVE account (organisation.members): nothing to scan',
+    );
+  const regions =
+    flags.regions ??
+    (context.policy.organisation.regions.length > 0 ? context.policy.organisation.regions : context.region ? [context.region] : []);
   if (regions.length === 0) throw new UsageError('no region to scan: pass --regions r1,r2 (or all), or --region, or set AWS_REGION');
   return shardTargets(accounts, regions).map((target) => {
     const name = flags.roleName ?? memberRoleName(context.policy.organisation.roleNamePrefix, context.stage, 'read', target.region);
@@ -126,7 +145,11 @@ export type TargetReads = { readonly reads: SweepReads } | { readonly problem: s
  * The reads of `target` through its role (`assume`: the member-access adapter), or the problem:
  * a role that cannot be assumed is named, with what to do.
  */
-export const readsOfTarget = async (target: ScanTarget, session: string, assume: (target: MemberTarget) => Promise<SweepReads>): Promise<TargetReads> => {
+export const readsOfTarget = async (
+  target: ScanTarget,
+  session: string,
+  assume: (target: MemberTarget) => Promise<SweepReads>,
+): Promise<TargetReads> => {
   try {
     return { reads: await assume({ account: target.account, region: target.region, roleArn: target.roleArn, session }) };
   } catch (error) {

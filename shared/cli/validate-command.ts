@@ -18,10 +18,15 @@ interface Options {
 
 export const validateCommand = (): Command =>
   new Command('validate')
-    .description('Validate the policy file of secrets-remediator for a stage, as packaging does (the functions then check only that their policy.json is what it wrote).')
+    .description(
+      'Validate the policy file of secrets-remediator for a stage, as packaging does (the functions then check only that their policy.json is what it wrote).',
+    )
     .option('--policy <file>', 'the policy file', POLICY_FILE)
     .option('--stage <stage>', 'the stage whose overrides (stages.<stage>) apply', 'dev')
-    .option('--write-json <file>', 'once valid, write the policy resolved for the stage, with its digest, as JSON there (what packaging ships to the functions)')
+    .option(
+      '--write-json <file>',
+      'once valid, write the policy resolved for the stage, with its digest, as JSON there (what packaging ships to the functions)',
+    )
     .addHelpText(
       'after',
       `
@@ -41,7 +46,9 @@ const summarizePolicy = (policy: Policy, stage: string): string => {
   const { rotation, accounts, limits, alerts } = policy;
   const rotationFunctions = [
     rotation.functions.byTag ? `tag ${rotation.functions.byTag}` : undefined,
-    Object.keys(rotation.functions.byNamePrefix).length > 0 ? plural(Object.keys(rotation.functions.byNamePrefix).length, 'name prefix', 'name prefixes') : undefined,
+    Object.keys(rotation.functions.byNamePrefix).length > 0
+      ? plural(Object.keys(rotation.functions.byNamePrefix).length, 'name prefix', 'name prefixes')
+      : undefined,
     rotation.functions.default ? 'a default' : undefined,
   ].filter(Boolean);
   return [

@@ -16,7 +16,14 @@ import type { ActionResult, Finding, VersionStages } from './finding.js';
 import { isSecretsManagerId, redactEventIdentifier, redactEventText } from './hostile-text.js';
 
 /** Paths (in the finding) of identifiers: shown as they are unless a precise secret shape is in them. */
-const IDENTIFIER_PATHS: ReadonlySet<string> = new Set(['secret.id', 'secret.arn', 'secret.name', 'actor.principal', 'actor.sessionArn', 'evidence.deniedSecrets']);
+const IDENTIFIER_PATHS: ReadonlySet<string> = new Set([
+  'secret.id',
+  'secret.arn',
+  'secret.name',
+  'actor.principal',
+  'actor.sessionArn',
+  'evidence.deniedSecrets',
+]);
 /** The secret's handle: what the actions call Secrets Manager with. */
 const HANDLE_PATHS: ReadonlySet<string> = new Set(['secret.id', 'secret.arn', 'secret.name']);
 
@@ -29,7 +36,9 @@ const FINDING_ID_CHARS = 512;
 
 /** `id` cut to at most {@link FINDING_ID_CHARS} characters (its start and a hash of the whole): fit for a ledger key. */
 export const boundFindingId = (id: string): string =>
-  id.length <= FINDING_ID_CHARS ? id : `${id.slice(0, FINDING_ID_CHARS - 48)}#sha256-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
+  id.length <= FINDING_ID_CHARS
+    ? id
+    : `${id.slice(0, FINDING_ID_CHARS - 48)}#sha256-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
 
 export interface CleanAlertInput {
   readonly finding: Finding;
@@ -87,7 +96,9 @@ const redactStrings = (finding: Finding, keepHandle: boolean): { finding: Findin
 };
 
 const cleanStages = (stages: VersionStages, keep: readonly string[]): VersionStages =>
-  Object.fromEntries(Object.entries(stages).map(([id, labels]) => [redactEventText(id, keep), labels.map((label) => redactEventText(label, keep))]));
+  Object.fromEntries(
+    Object.entries(stages).map(([id, labels]) => [redactEventText(id, keep), labels.map((label) => redactEventText(label, keep))]),
+  );
 
 const cleanResult = (result: ActionResult, keep: readonly string[]): ActionResult => ({
   ...result,
@@ -95,5 +106,7 @@ const cleanResult = (result: ActionResult, keep: readonly string[]): ActionResul
   ...(result.versionId === undefined ? {} : { versionId: redactEventText(result.versionId, keep) }),
   ...(result.before ? { before: cleanStages(result.before, keep) } : {}),
   ...(result.after ? { after: cleanStages(result.after, keep) } : {}),
-  ...(result.state ? { state: { before: redactEventText(result.state.before, keep), after: redactEventText(result.state.after, keep) } } : {}),
+  ...(result.state
+    ? { state: { before: redactEventText(result.state.before, keep), after: redactEventText(result.state.after, keep) } }
+    : {}),
 });

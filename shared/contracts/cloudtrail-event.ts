@@ -12,7 +12,13 @@ import { describeIssues } from './zod-issues.js';
 import * as z from './zod.js';
 import { InvalidEventError } from '../errors.js';
 import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, type ConfigComplianceEvent, ConfigComplianceEventSchema } from './config-event.js';
-import { FINDINGS_IMPORTED, SECURITY_HUB_SOURCE, type SecurityHubFindingsEvent, SecurityHubFindingsEventSchema, splitFindings } from './securityhub-event.js';
+import {
+  FINDINGS_IMPORTED,
+  SECURITY_HUB_SOURCE,
+  type SecurityHubFindingsEvent,
+  SecurityHubFindingsEventSchema,
+  splitFindings,
+} from './securityhub-event.js';
 
 /** The detail-types CloudTrail's events arrive with on EventBridge. */
 export const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
@@ -112,7 +118,8 @@ export type ClassifiableEvent =
   | { readonly kind: 'config'; readonly event: ConfigComplianceEvent }
   | { readonly kind: 'securityhub'; readonly event: SecurityHubFindingsEvent };
 
-const isSecurityHubEvent = (value: unknown): boolean => isObject(value) && value.source === SECURITY_HUB_SOURCE && value['detail-type'] === FINDINGS_IMPORTED;
+const isSecurityHubEvent = (value: unknown): boolean =>
+  isObject(value) && value.source === SECURITY_HUB_SOURCE && value['detail-type'] === FINDINGS_IMPORTED;
 
 /**
  * Every event in `raw`, each to classify on its own: one, except for a Security Hub event, which
@@ -120,7 +127,8 @@ const isSecurityHubEvent = (value: unknown): boolean => isObject(value) && value
  */
 export const parseClassifiableEvents = (raw: unknown): ClassifiableEvent[] => {
   const value = typeof raw === 'string' ? parseJson(raw) : raw;
-  if (isSecurityHubEvent(value)) return splitFindings(parseWith(SecurityHubFindingsEventSchema, value)).map((event) => ({ kind: 'securityhub', event }));
+  if (isSecurityHubEvent(value))
+    return splitFindings(parseWith(SecurityHubFindingsEventSchema, value)).map((event) => ({ kind: 'securityhub', event }));
   return [parseClassifiableEvent(value)];
 };
 
@@ -136,7 +144,8 @@ export const parseClassifiableEvent = (raw: unknown): ClassifiableEvent => {
   }
   if (isSecurityHubEvent(value)) {
     const event = parseWith(SecurityHubFindingsEventSchema, value);
-    if (event.detail.findings.length !== 1) throw new InvalidEventError([`detail.findings: ${event.detail.findings.length} findings, where one was expected`]);
+    if (event.detail.findings.length !== 1)
+      throw new InvalidEventError([`detail.findings: ${event.detail.findings.length} findings, where one was expected`]);
     return { kind: 'securityhub', event };
   }
   return { kind: 'cloudtrail', event: parseWith(CloudTrailEventSchema, value) };
@@ -151,8 +160,6 @@ const parseJson = (text: string): unknown => {
   }
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const describeType = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+const describeType = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);

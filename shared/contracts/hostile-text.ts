@@ -46,15 +46,18 @@ export const boundText = (text: string, max: number = TEXT_LIMITS.freeTextChars)
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 // arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 random characters>. The
 // suffix is optional: Secrets Manager also takes a partial ARN (without it) as a SecretId.
-const SECRET_ARN = /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}(?:-[A-Za-z0-9]{6})?$/;
+const SECRET_ARN =
+  /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}(?:-[A-Za-z0-9]{6})?$/;
 /** A principal: an ARN of printable characters without spaces, or a service's DNS-like name. */
 const PRINCIPAL = /^(?:arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[\x21-\x7E]+|[A-Za-z0-9][A-Za-z0-9.-]*)$/;
 
 /** A name or ARN Secrets Manager would accept as a secret's id: only such an id is worth a call. */
-export const isSecretsManagerId = (id: string): boolean => id.length <= TEXT_LIMITS.identifierChars && (SECRET_NAME.test(id) || SECRET_ARN.test(id));
+export const isSecretsManagerId = (id: string): boolean =>
+  id.length <= TEXT_LIMITS.identifierChars && (SECRET_NAME.test(id) || SECRET_ARN.test(id));
 
 /** Shaped like a principal (or secret) identifier: judged by the identifier rules; else free text. */
-const isIdentifierShaped = (id: string): boolean => isSecretsManagerId(id) || (id.length <= TEXT_LIMITS.identifierChars && PRINCIPAL.test(id));
+const isIdentifierShaped = (id: string): boolean =>
+  isSecretsManagerId(id) || (id.length <= TEXT_LIMITS.identifierChars && PRINCIPAL.test(id));
 
 /**
  * Free text from an event, bounded and redacted: every rule. `keep`: identifiers shown anyway,

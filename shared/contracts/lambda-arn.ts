@@ -8,4 +8,6 @@
 export const REGION_PATTERN = '[a-z]{2}(-[a-z]+)+-\\d+';
 
 /** A Lambda function ARN in any partition, qualified or not. */
-export const LAMBDA_FUNCTION_ARN = new RegExp(`^arn:aws[a-z-]*:lambda:${REGION_PATTERN}:\\d{12}:function:[\\w-]{1,64}(:(\\$LATEST|[\\w-]{1,128}))?$`);
+export const LAMBDA_FUNCTION_ARN = new RegExp(
+  `^arn:aws[a-z-]*:lambda:${REGION_PATTERN}:\\d{12}:function:[\\w-]{1,64}(:(\\$LATEST|[\\w-]{1,128}))?$`,
+);

@@ -63,7 +63,6 @@ const CLOSE_QUOTE = `(?:\\\\?["'])?`;
 const keyValue = (key: string): RegExp =>
   new RegExp(`(?<![A-Za-z0-9_-])((?:(?<!/)(?:${key})${CLOSE_QUOTE}\\s*:|(?:${key})${CLOSE_QUOTE}\\s*=)\\s*)${VALUE}`, 'gi');
 
-
 /**
  * Precise rules: shapes that are secrets wherever they appear. Order matters: a private key
  * block before the generic rule (its body is base64), `Bearer x` before `Authorization: x`.
@@ -85,7 +84,11 @@ const preciseRules: readonly Rule[] = [
     pattern: /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9/_-]+/g,
     replace: (_m, host = '') => `${host}${redactedAs('Slack webhook')}`,
   },
-  { kind: 'GitHub token', cue: /gh[pousr]_|github_pat_/, pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g },
+  {
+    kind: 'GitHub token',
+    cue: /gh[pousr]_|github_pat_/,
+    pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
+  },
   { kind: 'GitLab token', cue: /glpat-/, pattern: /(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}/g },
   { kind: 'Stripe key', cue: /_(?:live|test)_/, pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}/g },
   { kind: 'Google API key', cue: /AIza/, pattern: /(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}/g },
@@ -124,7 +127,9 @@ const preciseRules: readonly Rule[] = [
     // Keys that are also plain words (secret, token, credentials): only as a setting — `=`, a
     // quoted JSON key, or joined to a qualifier (`app_secret: x`) — since prose says "the
     // secret: prod/db" and an ARN says `:secret:prod/db`, and both mean a name.
-    pattern: keyValue('(?:[A-Za-z0-9]+[_-])+(?:secret|token|credentials?)|(?<=")(?:secret|token|credentials?)(?=")|(?:secret|token|credentials?)(?=\\s*=)'),
+    pattern: keyValue(
+      '(?:[A-Za-z0-9]+[_-])+(?:secret|token|credentials?)|(?<=")(?:secret|token|credentials?)(?=")|(?:secret|token|credentials?)(?=\\s*=)',
+    ),
     replace: (_m, head = '') => `${head}${redactedAs('value')}`,
   },
 ];
@@ -137,7 +142,8 @@ const AWS_RESOURCE_ID = /\b(?:vpce|vpc|subnet|sg|eni|i|ami|snap|vol|rtb|igw|nat|
  * ending at a separator (`/` included: a key pasted into a path is still a key). Free text only
  * (a 40-character name would be an identifier).
  */
-const AWS_SECRET_KEY = /(?<![A-Za-z0-9+])(?=[A-Za-z0-9+/]{0,39}[A-Z])(?=[A-Za-z0-9+/]{0,39}[a-z])(?=[A-Za-z0-9+/]{0,39}\d)[A-Za-z0-9+/]{40}(?![A-Za-z0-9+])/g;
+const AWS_SECRET_KEY =
+  /(?<![A-Za-z0-9+])(?=[A-Za-z0-9+/]{0,39}[A-Z])(?=[A-Za-z0-9+/]{0,39}[a-z])(?=[A-Za-z0-9+/]{0,39}\d)[A-Za-z0-9+/]{40}(?![A-Za-z0-9+])/g;
 const CANDIDATE = new RegExp(`[${TOKEN}]{24,}`, 'g');
 const HAS_CANDIDATE = new RegExp(`[${TOKEN}]{24,}`);
 
@@ -202,7 +208,9 @@ const maskRandomTokens = (text: string, keep: readonly string[]): string => {
 };
 
 const maskPiece = (piece: string): string =>
-  piece.replace(AWS_SECRET_KEY, redactedAs('AWS secret access key')).replace(CANDIDATE, (token) => (looksRandom(token) ? redactedAs('token') : token));
+  piece
+    .replace(AWS_SECRET_KEY, redactedAs('AWS secret access key'))
+    .replace(CANDIDATE, (token) => (looksRandom(token) ? redactedAs('token') : token));
 
 /**
  * Where `text` quotes a kept identifier, a UUID or an AWS resource id: `[start, end)` ranges,
@@ -225,7 +233,15 @@ const protectedRanges = (text: string, keep: readonly string[]): [number, number
 };
 
 const applyRules = (text: string, rules: readonly Rule[]): string =>
-  rules.reduce((out, rule) => (!rule.cue.test(out) ? out : out.replace(rule.pattern, (match, ...groups: unknown[]) => (rule.replace ? rule.replace(match, ...groups.map(String)) : redactedAs(rule.kind)))), text);
+  rules.reduce(
+    (out, rule) =>
+      !rule.cue.test(out)
+        ? out
+        : out.replace(rule.pattern, (match, ...groups: unknown[]) =>
+            rule.replace ? rule.replace(match, ...groups.map(String)) : redactedAs(rule.kind),
+          ),
+    text,
+  );
 
 /**
  * Prose that came from an event, with every secret-looking value replaced by a marker.

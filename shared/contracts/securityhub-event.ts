@@ -23,7 +23,9 @@ export const FINDING_ID_FIELD = `${PRODUCT_NAME}/findingId`;
  * ProductFields): never a trigger, or a finding would come back as a finding of itself.
  */
 export const isOwnImport = (finding: Pick<ImportedFinding, 'ProductName' | 'GeneratorId' | 'ProductFields'>): boolean =>
-  finding.ProductName === PRODUCT_NAME || finding.GeneratorId.startsWith(GENERATOR_PREFIX) || finding.ProductFields?.[FINDING_ID_FIELD] !== undefined;
+  finding.ProductName === PRODUCT_NAME ||
+  finding.GeneratorId.startsWith(GENERATOR_PREFIX) ||
+  finding.ProductFields?.[FINDING_ID_FIELD] !== undefined;
 
 /** The ASFF resource type of a Secrets Manager secret. */
 export const SECRET_RESOURCE_TYPE = 'AwsSecretsManagerSecret';
@@ -91,4 +93,6 @@ export const importedFindingOf = (event: SecurityHubFindingsEvent): ImportedFind
  * classify judges, and what a finding carries as its record (so an action judges it again alone).
  */
 export const splitFindings = (event: SecurityHubFindingsEvent): SecurityHubFindingsEvent[] =>
-  event.detail.findings.length === 1 ? [event] : event.detail.findings.map((finding) => ({ ...event, detail: { ...event.detail, findings: [finding] } }));
+  event.detail.findings.length === 1
+    ? [event]
+    : event.detail.findings.map((finding) => ({ ...event, detail: { ...event.detail, findings: [finding] } }));

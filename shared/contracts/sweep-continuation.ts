@@ -20,7 +20,11 @@ export const MAX_CHECKPOINT_BYTES = 240 * 1024;
 
 /** What a continuation carries: the checkpoint, and how many invocations the run has taken. */
 export const ContinuationSchema = z.object({
-  checkpoint: z.looseObject({ version: z.literal(1), runId: z.string().check(z.minLength(1)), startedAt: z.iso.datetime({ offset: true }) }),
+  checkpoint: z.looseObject({
+    version: z.literal(1),
+    runId: z.string().check(z.minLength(1)),
+    startedAt: z.iso.datetime({ offset: true }),
+  }),
   invocation: z.int().check(z.minimum(1)),
   /** ListSecrets calls made by the earlier invocations. */
   listCalls: z.int().check(z.minimum(0)),
@@ -50,7 +54,8 @@ export const parseTrigger = (raw: unknown): Trigger => {
     const continuation = detailOf(ContinuationSchema, event.detail);
     return { event, continuation, ...(continuation.shard ? { shard: continuation.shard } : {}) };
   }
-  if (event.source === SERVICE_SOURCE && event['detail-type'] === SWEEP_SHARD_DETAIL_TYPE) return { event, shard: detailOf(SweepShardSchema, event.detail) };
+  if (event.source === SERVICE_SOURCE && event['detail-type'] === SWEEP_SHARD_DETAIL_TYPE)
+    return { event, shard: detailOf(SweepShardSchema, event.detail) };
   throw new InvalidEventError([
     `detail-type: expected a 'Scheduled Event' from aws.events, or '${SWEEP_CONTINUATION_DETAIL_TYPE}' or '${SWEEP_SHARD_DETAIL_TYPE}' from ${SERVICE_SOURCE}`,
   ]);

@@ -27,4 +27,5 @@ export const describeIssue = (issue: z.core.$ZodIssue, wording: IssueWording = {
 };
 
 /** Every issue of a failed parse, one line each (see `describeIssue`). */
-export const describeIssues = (error: z.core.$ZodError, wording: IssueWording = {}): string[] => error.issues.map((issue) => describeIssue(issue, wording));
+export const describeIssues = (error: z.core.$ZodError, wording: IssueWording = {}): string[] =>
+  error.issues.map((issue) => describeIssue(issue, wording));

@@ -59,10 +59,17 @@ export const actorOf = (record: CloudTrailRecord, context: ActorContext): Actor 
 
 type Identity = NonNullable<CloudTrailRecord['userIdentity']>;
 
-const identify = (identity: Identity, record: CloudTrailRecord, context: ActorContext): { kind: ActorKind; principal: string; sessionArn?: string } => {
+const identify = (
+  identity: Identity,
+  record: CloudTrailRecord,
+  context: ActorContext,
+): { kind: ActorKind; principal: string; sessionArn?: string } => {
   switch (identity.type) {
     case 'Root':
-      return { kind: 'root', principal: identity.arn ?? `arn:${partitionOf(record.awsRegion)}:iam::${identity.accountId ?? 'unknown'}:root` };
+      return {
+        kind: 'root',
+        principal: identity.arn ?? `arn:${partitionOf(record.awsRegion)}:iam::${identity.accountId ?? 'unknown'}:root`,
+      };
     case 'IAMUser':
       return { kind: 'iam-user', principal: identity.arn ?? identity.userName ?? 'unknown IAM user' };
     case 'FederatedUser':
@@ -82,7 +89,11 @@ const identify = (identity: Identity, record: CloudTrailRecord, context: ActorCo
 const ASSUMED_ROLE_ARN = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
 
 /** The role behind a session says more than the session: that is what policies name. */
-const identifyRole = (identity: Identity, record: CloudTrailRecord, context: ActorContext): { kind: ActorKind; principal: string; sessionArn?: string } => {
+const identifyRole = (
+  identity: Identity,
+  record: CloudTrailRecord,
+  context: ActorContext,
+): { kind: ActorKind; principal: string; sessionArn?: string } => {
   const fromSession = identity.arn ? ASSUMED_ROLE_ARN.exec(identity.arn) : null;
   const roleArn =
     identity.sessionContext?.sessionIssuer?.arn ??
@@ -93,10 +104,11 @@ const identifyRole = (identity: Identity, record: CloudTrailRecord, context: Act
   if (roleName.startsWith(SSO_ROLE_PREFIX)) return { kind: 'sso-user', principal, ...session };
   // Ours only in the account the event happened in: a role of the same name elsewhere is a stranger.
   const inEventAccount = identity.accountId !== undefined && identity.accountId === record.recipientAccountId;
-  const ours = isServiceRoleName(roleName, record.awsRegion) || (context.memberRolePrefix !== undefined && isMemberRoleName(roleName, context.memberRolePrefix, record.awsRegion));
+  const ours =
+    isServiceRoleName(roleName, record.awsRegion) ||
+    (context.memberRolePrefix !== undefined && isMemberRoleName(roleName, context.memberRolePrefix, record.awsRegion));
   if (inEventAccount && ours) {
     return { kind: 'service-role', principal, ...session };
   }
   return { kind: 'assumed-role', principal, ...session };
 };
-

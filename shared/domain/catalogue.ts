@@ -223,7 +223,10 @@ const securityHubVerdict = (input: RuleInput, reason: string): Verdict => {
   return {
     fires: true,
     reason: `Security Hub control ${control} found the secret FAILED: ${reason}`,
-    evidence: { securityHubFindingId: finding.Id, ...(isSecurityHubControl(control) ? { managedRule: CONTROL_MANAGED_RULES[control] } : {}) },
+    evidence: {
+      securityHubFindingId: finding.Id,
+      ...(isSecurityHubControl(control) ? { managedRule: CONTROL_MANAGED_RULES[control] } : {}),
+    },
     control,
     findingKey: securityHubFindingKey(finding, input.event.event.time),
   };
@@ -262,7 +265,9 @@ const ruleTable = [
   {
     id: 'rotation-failed',
     title: 'Secret rotation failed',
-    triggers: [{ source: 'cloudtrail', detailType: SERVICE_EVENT, eventNames: ['RotationFailed', 'RotationAbandoned', 'TestRotationFailed'] }],
+    triggers: [
+      { source: 'cloudtrail', detailType: SERVICE_EVENT, eventNames: ['RotationFailed', 'RotationAbandoned', 'TestRotationFailed'] },
+    ],
     condition: 'always',
     severity: 'high',
     control: 'SecretsManager.2',
@@ -312,7 +317,9 @@ const ruleTable = [
     actions: [],
     evaluate: (input) =>
       requestOf(input).forceDeleteWithoutRecovery === true
-        ? fires(`deleted by ${who(input.actor)} with forceDeleteWithoutRecovery: it cannot be restored`, { forceDeleteWithoutRecovery: true })
+        ? fires(`deleted by ${who(input.actor)} with forceDeleteWithoutRecovery: it cannot be restored`, {
+            forceDeleteWithoutRecovery: true,
+          })
         : silent('deleted with a recovery window'),
   },
   {
@@ -335,7 +342,10 @@ const ruleTable = [
       };
       const protectedTag = input.policy.protectedTag;
       if (input.secretState?.tags[protectedTag] !== undefined) {
-        return fires(`the secret carries the protected tag ${protectedTag}; deleted by ${who(input.actor)}`, { ...evidence, policyMatch: `tag ${protectedTag}` });
+        return fires(`the secret carries the protected tag ${protectedTag}; deleted by ${who(input.actor)}`, {
+          ...evidence,
+          policyMatch: `tag ${protectedTag}`,
+        });
       }
       return input.actor.isAllowedAdmin
         ? silent(`deleted by ${who(input.actor)}, an allowed admin, and the secret is not protected`)
@@ -403,7 +413,11 @@ const ruleTable = [
       });
       if (analysis.kind === 'unreadable') return unreadablePolicy(analysis.problem);
       if (analysis.offending.length === 0) return silent(`all ${analysis.statementCount} statements are confined to the allowed accounts`);
-      const offending = analysis.offending.map(({ id, reasons, principals }) => ({ id, reasons: [...reasons], principals: [...principals] }));
+      const offending = analysis.offending.map(({ id, reasons, principals }) => ({
+        id,
+        reasons: [...reasons],
+        principals: [...principals],
+      }));
       return fires(
         `${offending.length} of ${analysis.statementCount} statements open the secret: ${offending.map((o) => `${o.id} ${o.reasons.join(', ')}`).join('; ')}`,
         { offendingStatements: offending },
@@ -428,8 +442,13 @@ const ruleTable = [
   {
     id: 'default-kms-key',
     title: 'Secret not encrypted with an allowed customer managed key',
-    triggers: [sweep(checkDefaultKmsKey), apiCall('CreateSecret', 'UpdateSecret'), { source: 'config', managedRules: ['secretsmanager-using-cmk'] }],
-    condition: 'CreateSecret without a customer managed key, or CreateSecret/UpdateSecret with a key not in kms.allowedKeys; or Config secretsmanager-using-cmk NON_COMPLIANT',
+    triggers: [
+      sweep(checkDefaultKmsKey),
+      apiCall('CreateSecret', 'UpdateSecret'),
+      { source: 'config', managedRules: ['secretsmanager-using-cmk'] },
+    ],
+    condition:
+      'CreateSecret without a customer managed key, or CreateSecret/UpdateSecret with a key not in kms.allowedKeys; or Config secretsmanager-using-cmk NON_COMPLIANT',
     severity: 'medium',
     practices: [4],
     actions: [],
@@ -455,10 +474,13 @@ const ruleTable = [
       const regions = requestOf(input).removeReplicaRegions;
       const removedRegions = Array.isArray(regions) ? regions.filter((r): r is string => typeof r === 'string') : [];
       return glob
-        ? fires(`${who(input.actor)} removed replication${removedRegions.length > 0 ? ` to ${removedRegions.join(', ')}` : ''} from a secret that must replicate (${glob})`, {
-            policyMatch: glob,
-            ...(removedRegions.length > 0 ? { removedRegions } : {}),
-          })
+        ? fires(
+            `${who(input.actor)} removed replication${removedRegions.length > 0 ? ` to ${removedRegions.join(', ')}` : ''} from a secret that must replicate (${glob})`,
+            {
+              policyMatch: glob,
+              ...(removedRegions.length > 0 ? { removedRegions } : {}),
+            },
+          )
         : silent('the policy does not require this secret to replicate');
     },
   },
@@ -466,7 +488,7 @@ const ruleTable = [
     id: 'abac-tag-changed',
     title: 'Protected tag changed',
     triggers: [apiCall('TagResource', 'UntagResource')],
-    condition: "a key in protectedTagKeys, or the exemption or protected tag itself, changed by someone who is not an allowed admin",
+    condition: 'a key in protectedTagKeys, or the exemption or protected tag itself, changed by someone who is not an allowed admin',
     severity: 'medium',
     practices: [7],
     actions: [],
@@ -475,7 +497,8 @@ const ruleTable = [
       const watched = new Set([...input.policy.protectedTagKeys, input.policy.exemptionTag, input.policy.protectedTag]);
       const changed = changedTagKeys(input).filter((key) => watched.has(key));
       if (changed.length === 0) return silent('no protected tag key changed');
-      if (input.actor.isAllowedAdmin) return silent(`protected tag keys ${changed.join(', ')} changed by ${who(input.actor)}, an allowed admin`);
+      if (input.actor.isAllowedAdmin)
+        return silent(`protected tag keys ${changed.join(', ')} changed by ${who(input.actor)}, an allowed admin`);
       return fires(`${who(input.actor)} changed protected tag keys ${changed.join(', ')}`, { changedTagKeys: changed });
     },
   },
@@ -483,7 +506,7 @@ const ruleTable = [
     id: 'access-outside-vpce',
     title: 'Secret read outside the required VPC endpoint',
     triggers: [{ source: 'cloudtrail', detailType: API_CALL, eventNames: ['GetSecretValue', 'BatchGetSecretValue'], failedCalls: true }],
-    condition: "a successful read of a secret that vpcEndpoints names, not through one of its endpoints",
+    condition: 'a successful read of a secret that vpcEndpoints names, not through one of its endpoints',
     severity: 'high',
     practices: [6],
     actions: [],
@@ -499,15 +522,26 @@ const ruleTable = [
         const required = input.policy.vpcEndpoints.find((r) => r.secrets.some((glob) => matchesGlob(glob, name)));
         return required && !(endpoint && required.endpoints.includes(endpoint)) ? [{ id, name, endpoints: required.endpoints }] : [];
       });
-      if (violations.length === 0) return silent(endpoint ? `read through ${endpoint}, or no endpoint is required` : 'the policy requires no VPC endpoint for what was read');
+      if (violations.length === 0)
+        return silent(
+          endpoint ? `read through ${endpoint}, or no endpoint is required` : 'the policy requires no VPC endpoint for what was read',
+        );
       const names = violations.map((v) => v.name).join(', ');
       return {
-        ...fires(`${who(input.actor)} read ${names} ${endpoint ? `through ${endpoint}, which is not a required endpoint` : 'from outside any VPC endpoint'}`, {
-          requiredEndpoints: [...new Set(violations.flatMap((v) => v.endpoints))],
-          ...(endpoint ? { vpcEndpointId: endpoint } : {}),
-        }),
+        ...fires(
+          `${who(input.actor)} read ${names} ${endpoint ? `through ${endpoint}, which is not a required endpoint` : 'from outside any VPC endpoint'}`,
+          {
+            requiredEndpoints: [...new Set(violations.flatMap((v) => v.endpoints))],
+            ...(endpoint ? { vpcEndpointId: endpoint } : {}),
+          },
+        ),
         ...(violations[0] && violations[0].id !== input.secret.id ? { secretId: violations[0].id } : {}),
-        findingKey: incidentKey({ ...input.secret, ...(violations[0] ?? {}) }, eventTimeOf(input), OUTSIDE_VPCE_INCIDENT, countedPrincipal(input.actor)),
+        findingKey: incidentKey(
+          { ...input.secret, ...(violations[0] ?? {}) },
+          eventTimeOf(input),
+          OUTSIDE_VPCE_INCIDENT,
+          countedPrincipal(input.actor),
+        ),
       };
     },
   },
@@ -543,7 +577,13 @@ const ruleTable = [
         ...fires(
           `${caller} had ${tally.count} calls on Secrets Manager refused in ${window}, more than ${limit}; ` +
             `the call that crossed the line: ${eventName}${secrets.length > 0 ? ` on ${secrets.join(', ')}` : ''} (${errorCode})`,
-          { deniedCount: tally.count, deniedWindowMinutes: tally.window.minutes, deniedSecrets: secrets, deniedEventNames: [eventName], errorCode },
+          {
+            deniedCount: tally.count,
+            deniedWindowMinutes: tally.window.minutes,
+            deniedSecrets: secrets,
+            deniedEventNames: [eventName],
+            errorCode,
+          },
         ),
         findingKey: `${tally.principal}/${tally.window.start.toISOString()}`,
       };
@@ -552,7 +592,11 @@ const ruleTable = [
   {
     id: 'rotation-missing',
     title: 'Rotation not enabled',
-    triggers: [sweep(checkRotationMissing), { source: 'config', managedRules: ['secretsmanager-rotation-enabled-check'] }, { source: 'securityhub', controls: ['SecretsManager.1'] }],
+    triggers: [
+      sweep(checkRotationMissing),
+      { source: 'config', managedRules: ['secretsmanager-rotation-enabled-check'] },
+      { source: 'securityhub', controls: ['SecretsManager.1'] },
+    ],
     condition: 'Config secretsmanager-rotation-enabled-check NON_COMPLIANT, or Security Hub SecretsManager.1 FAILED',
     severity: 'medium',
     control: 'SecretsManager.1',
@@ -580,12 +624,16 @@ const ruleTable = [
   {
     id: 'unused',
     title: 'Secret unused',
-    triggers: [sweep(checkUnused), { source: 'config', managedRules: ['secretsmanager-secret-unused'] }, { source: 'securityhub', controls: ['SecretsManager.3'] }],
+    triggers: [
+      sweep(checkUnused),
+      { source: 'config', managedRules: ['secretsmanager-secret-unused'] },
+      { source: 'securityhub', controls: ['SecretsManager.3'] },
+    ],
     condition: 'Config secretsmanager-secret-unused NON_COMPLIANT, or Security Hub SecretsManager.3 FAILED',
     severity: 'low',
     control: 'SecretsManager.3',
     actions: [],
-    evaluate: (input) => configVerdict(input, 'not accessed within the rule\'s number of days'),
+    evaluate: (input) => configVerdict(input, "not accessed within the rule's number of days"),
   },
   {
     id: 'stale-pending',
@@ -668,7 +716,9 @@ export const sweepCheckOf = (id: SweepRuleId): SweepCheck => {
 export const rulesTriggeredBy = (event: ClassifiableEvent, policy: Policy): readonly Rule[] => {
   if (event.kind === 'securityhub') {
     const control = importedFindingOf(event.event).Compliance?.SecurityControlId;
-    return rules.filter((rule) => rule.triggers.some((t) => t.source === 'securityhub' && control !== undefined && (t.controls as readonly string[]).includes(control)));
+    return rules.filter((rule) =>
+      rule.triggers.some((t) => t.source === 'securityhub' && control !== undefined && (t.controls as readonly string[]).includes(control)),
+    );
   }
   if (event.kind === 'config') {
     const managed = managedRuleOf(event.event.detail.configRuleName, policy.configRules);
@@ -679,7 +729,8 @@ export const rulesTriggeredBy = (event: ClassifiableEvent, policy: Policy): read
 };
 
 const cloudTrailTriggers = (trigger: Trigger, detailType: string, detail: CloudTrailEvent['detail']): boolean => {
-  if (trigger.source === 'denied-call') return trigger.detailType === detailType && (detail.errorCode?.startsWith(trigger.errorCodePrefix) ?? false);
+  if (trigger.source === 'denied-call')
+    return trigger.detailType === detailType && (detail.errorCode?.startsWith(trigger.errorCodePrefix) ?? false);
   if (trigger.source !== 'cloudtrail' || trigger.detailType !== detailType || !trigger.eventNames.includes(detail.eventName)) return false;
   // Failed API calls reach classify too (access-denied-burst needs them); they changed nothing.
   return !detail.errorCode || detailType !== API_CALL || trigger.failedCalls === true;

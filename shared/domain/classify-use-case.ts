@@ -59,7 +59,10 @@ export const classifyEvent = async (event: ClassifiableEvent, ports: ClassifyPor
   const folded = await foldIntoIncidents(classification.findings, findings, (f) => ruleById(f.rule).incident, ports);
   if (findings.length === 0) {
     logger.info('finding reported already', { findings: classification.findings.map((f) => f.id), folded });
-    return { status: 'no-finding', reasons: classification.findings.map((f) => `${f.rule}: reported already (${f.id})${moreLikeIt(folded, f)}`) };
+    return {
+      status: 'no-finding',
+      reasons: classification.findings.map((f) => `${f.rule}: reported already (${f.id})${moreLikeIt(folded, f)}`),
+    };
   }
   try {
     await ports.bus.publish(findings.map(findingBusEvent));
@@ -96,7 +99,9 @@ export const mergeOutcomes = (outcomes: readonly ClassifyOutcome[]): ClassifyOut
   const published = outcomes.flatMap((o) => (o.status === 'published' ? o.findings : []));
   if (published.length > 0) return { status: 'published', findings: published };
   const reasons = outcomes.flatMap((o) => (o.status === 'no-finding' ? o.reasons : o.status === 'ignored' ? [o.reason] : []));
-  return outcomes.every((o) => o.status === 'ignored') ? { status: 'ignored', reason: reasons.join('; ') } : { status: 'no-finding', reasons };
+  return outcomes.every((o) => o.status === 'ignored')
+    ? { status: 'ignored', reason: reasons.join('; ') }
+    : { status: 'no-finding', reasons };
 };
 
 /**
@@ -110,7 +115,11 @@ const readerOf = (prepared: Prepared, context: ClassifyContext, hub: Hub | undef
     logger.warn('no member access wired: judging from the event alone', { account: prepared.place.account, region: prepared.place.region });
     return undefined;
   }
-  return secretsFor({ policy: context.policy, stage: context.stage, hub, place: prepared.place, own: false, role: 'read', session: READ_SESSION }, ports.secrets, ports.members);
+  return secretsFor(
+    { policy: context.policy, stage: context.stage, hub, place: prepared.place, own: false, role: 'read', session: READ_SESSION },
+    ports.secrets,
+    ports.members,
+  );
 };
 
 const reportsOnce = (finding: Finding): boolean => ruleById(finding.rule).reportOnce === true;

@@ -7,7 +7,15 @@
  */
 import type { ClassifiableEvent } from '../contracts/cloudtrail-event.js';
 import { redactFinding } from '../contracts/clean-finding.js';
-import { type Actor, type EventRef, type Evidence, type Finding, MAX_RECORD_BYTES, NO_SECRET, type SecretRef } from '../contracts/finding.js';
+import {
+  type Actor,
+  type EventRef,
+  type Evidence,
+  type Finding,
+  MAX_RECORD_BYTES,
+  NO_SECRET,
+  type SecretRef,
+} from '../contracts/finding.js';
 import { isSecretsManagerId } from '../contracts/hostile-text.js';
 import { importedFindingOf, isOwnImport, SECRET_RESOURCE_TYPE } from '../contracts/securityhub-event.js';
 import { InvalidEventError } from '../errors.js';
@@ -68,15 +76,26 @@ export type Classification = Evaluated | Ignored;
  */
 export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Prepared | Ignored => {
   const scope = scopeOfEvent(event, context);
-  if (!scope.guarded) return { kind: 'ignored', reason: `${describeEvent(event)} happened in ${scope.reason}: outside the scope this deployment guards, so never acted on` };
+  if (!scope.guarded)
+    return {
+      kind: 'ignored',
+      reason: `${describeEvent(event)} happened in ${scope.reason}: outside the scope this deployment guards, so never acted on`,
+    };
   // Security Hub sends the findings this service imports like any other: never a trigger (no loop).
   if (event.kind === 'securityhub' && isOwnImport(importedFindingOf(event.event))) {
     return { kind: 'ignored', reason: `${describeEvent(event)} was imported by this service itself: never acted on` };
   }
   const triggered = rulesTriggeredBy(event, context.policy);
   if (triggered.length === 0) return { kind: 'ignored', reason: `no rule for ${describeEvent(event)}` };
-  const byFilters = event.kind === 'cloudtrail' && event.event.detail.eventName === 'BatchGetSecretValue' && secretIdList(event.event).length === 0;
-  const found = byFilters ? undefined : event.kind === 'cloudtrail' ? locateSecret(event.event) : event.kind === 'config' ? configSecret(event) : securityHubSecret(event);
+  const byFilters =
+    event.kind === 'cloudtrail' && event.event.detail.eventName === 'BatchGetSecretValue' && secretIdList(event.event).length === 0;
+  const found = byFilters
+    ? undefined
+    : event.kind === 'cloudtrail'
+      ? locateSecret(event.event)
+      : event.kind === 'config'
+        ? configSecret(event)
+        : securityHubSecret(event);
   // Rules about a secret need the event to name one; rules about the caller (a burst of refused calls) do not.
   const rules = found ? triggered : triggered.filter((rule) => rule.aboutCaller);
   if (rules.length === 0 && byFilters) {
@@ -87,7 +106,11 @@ export const prepare = (event: ClassifiableEvent, context: ClassifyContext): Pre
   }
   const located = found ?? noSecret(event, byFilters);
   const actor =
-    event.kind === 'cloudtrail' ? actorOf(event.event.detail, actorContextOf(context.policy)) : event.kind === 'config' ? CONFIG_ACTOR : SECURITY_HUB_ACTOR;
+    event.kind === 'cloudtrail'
+      ? actorOf(event.event.detail, actorContextOf(context.policy))
+      : event.kind === 'config'
+        ? CONFIG_ACTOR
+        : SECURITY_HUB_ACTOR;
   if (actor.kind === 'service-role') {
     return { kind: 'ignored', reason: `caused by this service's own role ${actor.principal}: never acted on` };
   }
@@ -143,7 +166,9 @@ export const evaluate = (prepared: Prepared, policy: Policy, secretState?: Secre
     );
   }
   const carried = carryRecord(prepared.event);
-  return findings.length > 0 ? { kind: 'findings', findings: findings.map((finding) => ({ ...finding, ...carried })) } : { kind: 'no-finding', reasons };
+  return findings.length > 0
+    ? { kind: 'findings', findings: findings.map((finding) => ({ ...finding, ...carried })) }
+    : { kind: 'no-finding', reasons };
 };
 
 /**
@@ -160,7 +185,9 @@ const carryRecord = (event: ClassifiableEvent): Pick<Finding, 'record' | 'record
   }
   return bytes <= MAX_RECORD_BYTES
     ? { record: event.event }
-    : { recordOmitted: `the event is ${bytes} bytes, more than the ${MAX_RECORD_BYTES} a finding carries: no action can check it, so none acts on it` };
+    : {
+        recordOmitted: `the event is ${bytes} bytes, more than the ${MAX_RECORD_BYTES} a finding carries: no action can check it, so none acts on it`,
+      };
 };
 
 /**
@@ -176,13 +203,25 @@ export const scopeOfEvent = (event: ClassifiableEvent, context: ClassifyContext)
   // The account the record itself names: CloudTrail's recipient, or the account a Security Hub
   // finding is about (an administrator account's Security Hub sends its members' findings too).
   const recipient =
-    event.kind === 'cloudtrail' ? event.event.detail.recipientAccountId : event.kind === 'securityhub' ? importedFindingOf(event.event).AwsAccountId : undefined;
+    event.kind === 'cloudtrail'
+      ? event.event.detail.recipientAccountId
+      : event.kind === 'securityhub'
+        ? importedFindingOf(event.event).AwsAccountId
+        : undefined;
   if (recipient !== undefined && recipient !== account) {
     // Judged as the account that differs from this one, as before organisation mode: that is the one to name.
     const other = account === context.account ? recipient : account;
-    return { guarded: false, reason: `account ${other} (its envelope names ${account}, its record ${recipient}), not in this account ${context.account}` };
+    return {
+      guarded: false,
+      reason: `account ${other} (its envelope names ${account}, its record ${recipient}), not in this account ${context.account}`,
+    };
   }
-  return scopeOf(context.policy.organisation, { account: context.account, region: context.region ?? region }, { account, region }, context.ancestry);
+  return scopeOf(
+    context.policy.organisation,
+    { account: context.account, region: context.region ?? region },
+    { account, region },
+    context.ancestry,
+  );
 };
 
 /** What one finding says beyond its rule's catalogue entry. */

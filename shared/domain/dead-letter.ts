@@ -57,11 +57,26 @@ export const readDeadLetter = (body: string, attributes: Readonly<Record<string,
         text(context.functionArn),
         'lambda-failure' as const,
         record?.requestPayload,
-        [text(context.condition), text(asObject(record?.responsePayload)?.errorType), text(asObject(record?.responsePayload)?.errorMessage)].filter(Boolean).join(': '),
+        [text(context.condition), text(asObject(record?.responsePayload)?.errorType), text(asObject(record?.responsePayload)?.errorMessage)]
+          .filter(Boolean)
+          .join(': '),
       ]
-    : [attributes.TARGET_ARN, 'undelivered' as const, parsed, [attributes.EXHAUSTED_RETRY_CONDITION, attributes.ERROR_CODE, attributes.ERROR_MESSAGE].filter(Boolean).join(': ')];
-  if (!functionArn) return { kind: 'unreadable', problem: context ? 'the invocation record names no function' : 'no TARGET_ARN attribute: not a letter EventBridge or Lambda wrote' };
-  if (!serviceFunctionOf(functionArn)) return { kind: 'unreadable', problem: `${redactEventText(functionArn)} is not a ${SERVICE_NAME} function: left for a person to look at` };
+    : [
+        attributes.TARGET_ARN,
+        'undelivered' as const,
+        parsed,
+        [attributes.EXHAUSTED_RETRY_CONDITION, attributes.ERROR_CODE, attributes.ERROR_MESSAGE].filter(Boolean).join(': '),
+      ];
+  if (!functionArn)
+    return {
+      kind: 'unreadable',
+      problem: context ? 'the invocation record names no function' : 'no TARGET_ARN attribute: not a letter EventBridge or Lambda wrote',
+    };
+  if (!serviceFunctionOf(functionArn))
+    return {
+      kind: 'unreadable',
+      problem: `${redactEventText(functionArn)} is not a ${SERVICE_NAME} function: left for a person to look at`,
+    };
   if (event === undefined) return { kind: 'unreadable', problem: 'the invocation record carries no event (requestPayload)' };
   return {
     kind: 'redrivable',

@@ -51,7 +51,10 @@ const deletionWindow = (deletedDate: Date): { readonly startTime: Date; readonly
 
 /** Whether a DeleteSecret record is about `secret`: by the ARN it answered with, its resources, or the id the caller gave. */
 const namesSecret = (record: CloudTrailRecord, secret: DeletedSecret): boolean => {
-  const arns = [record.responseElements?.arn, ...(Array.isArray(record.resources) ? record.resources.map((r: unknown) => (r as { ARN?: unknown } | null)?.ARN) : [])];
+  const arns = [
+    record.responseElements?.arn,
+    ...(Array.isArray(record.resources) ? record.resources.map((r: unknown) => (r as { ARN?: unknown } | null)?.ARN) : []),
+  ];
   if (arns.includes(secret.arn)) return true;
   const secretId = record.requestParameters?.secretId;
   if (typeof secretId !== 'string') return false;
@@ -67,7 +70,11 @@ const namesSecret = (record: CloudTrailRecord, secret: DeletedSecret): boolean =
  * `secret` at or before its deletion date (to the second), with its caller judged against the
  * policy's `allowedAdmins`. Undefined when none is there. Pure.
  */
-export const deletionAuthorOf = (records: readonly unknown[], secret: DeletedSecret, policy: Pick<Policy, 'allowedAdmins'>): DeletionAuthor | undefined => {
+export const deletionAuthorOf = (
+  records: readonly unknown[],
+  secret: DeletedSecret,
+  policy: Pick<Policy, 'allowedAdmins'>,
+): DeletionAuthor | undefined => {
   const { endTime } = deletionWindow(secret.deletedDate);
   const deletions = records.flatMap((raw) => {
     const parsed = CloudTrailRecordSchema.safeParse(raw);
@@ -75,10 +82,18 @@ export const deletionAuthorOf = (records: readonly unknown[], secret: DeletedSec
     const record = parsed.data;
     const time = Date.parse(record.eventTime);
     // A refused or failed DeleteSecret deleted nothing.
-    const fits = record.eventName === 'DeleteSecret' && !record.errorCode && !Number.isNaN(time) && time <= endTime.getTime() && namesSecret(record, secret);
+    const fits =
+      record.eventName === 'DeleteSecret' &&
+      !record.errorCode &&
+      !Number.isNaN(time) &&
+      time <= endTime.getTime() &&
+      namesSecret(record, secret);
     return fits ? [{ record, time }] : [];
   });
-  const latest = deletions.reduce<(typeof deletions)[number] | undefined>((best, each) => (!best || each.time > best.time ? each : best), undefined);
+  const latest = deletions.reduce<(typeof deletions)[number] | undefined>(
+    (best, each) => (!best || each.time > best.time ? each : best),
+    undefined,
+  );
   if (!latest) return undefined;
   return {
     actor: actorOf(latest.record, { allowedAdmins: policy.allowedAdmins }),
@@ -94,14 +109,23 @@ export const deletionAuthorOf = (records: readonly unknown[], secret: DeletedSec
  * that cannot be read, or holds no such call yet (CloudTrail can take minutes to show one), is
  * `unknown`, with the reason.
  */
-export const lookUpDeletion = async (history: CloudTrailHistoryPort, secret: DeletedSecret, policy: Pick<Policy, 'allowedAdmins'>): Promise<DeletionLookup> => {
+export const lookUpDeletion = async (
+  history: CloudTrailHistoryPort,
+  secret: DeletedSecret,
+  policy: Pick<Policy, 'allowedAdmins'>,
+): Promise<DeletionLookup> => {
   const { startTime, endTime } = deletionWindow(secret.deletedDate);
   const records: unknown[] = [];
   let nextToken: string | undefined;
   let pages = 0;
   try {
     do {
-      const page = await history.lookupEvents({ lookupAttribute: { key: 'EventName', value: 'DeleteSecret' }, startTime, endTime, ...(nextToken ? { nextToken } : {}) });
+      const page = await history.lookupEvents({
+        lookupAttribute: { key: 'EventName', value: 'DeleteSecret' },
+        startTime,
+        endTime,
+        ...(nextToken ? { nextToken } : {}),
+      });
       pages += 1;
       for (const entry of page.events) records.push(parseRecord(entry.cloudTrailEvent));
       nextToken = page.nextToken;

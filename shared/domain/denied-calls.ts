@@ -27,7 +27,6 @@ const REPORTED = 'reported';
 /** CloudTrail's code for a refused call: `AccessDenied` (IAM) or `AccessDeniedException` (the service's own). */
 export const ACCESS_DENIED_PREFIX = 'AccessDenied';
 
-
 export interface DeniedWindow {
   readonly start: Date;
   readonly end: Date;
@@ -35,15 +34,15 @@ export interface DeniedWindow {
 }
 
 export type DeniedTally = {
-      readonly kind: 'counted';
-      /** This call's place in the window: the counter's value once it was added. */
-      readonly count: number;
-      /** Who the calls are counted for (see `countedPrincipal`). */
-      readonly principal: string;
-      readonly window: DeniedWindow;
-      /** A redelivery of a call already counted: `count` is the value its first delivery got. */
-      readonly redelivered: boolean;
-    };
+  readonly kind: 'counted';
+  /** This call's place in the window: the counter's value once it was added. */
+  readonly count: number;
+  /** Who the calls are counted for (see `countedPrincipal`). */
+  readonly principal: string;
+  readonly window: DeniedWindow;
+  /** A redelivery of a call already counted: `count` is the value its first delivery got. */
+  readonly redelivered: boolean;
+};
 
 const MINUTE = 60_000;
 /**
@@ -64,7 +63,8 @@ export const deniedWindow = (at: Date, minutes: number): DeniedWindow => {
  * sessions stays one principal), except for people signed in through IAM Identity Center, whose
  * sessions are the people — counting their shared permission-set role would add colleagues up.
  */
-export const countedPrincipal = (actor: Actor): string => (actor.kind === 'sso-user' && actor.sessionArn ? actor.sessionArn : actor.principal);
+export const countedPrincipal = (actor: Actor): string =>
+  actor.kind === 'sso-user' && actor.sessionArn ? actor.sessionArn : actor.principal;
 
 /** When the call happened, by CloudTrail; the envelope's time, then now, when that is unreadable. */
 const callTime = (event: CloudTrailEvent, clock: Clock): Date => {
@@ -97,7 +97,12 @@ export interface DeniedCallPorts {
  * @example
  * const tally = await countDeniedCall(event, actor, policy, { ledger, clock });
  */
-export const countDeniedCall = async (event: CloudTrailEvent, actor: Actor, policy: Policy, ports: DeniedCallPorts): Promise<DeniedTally> => {
+export const countDeniedCall = async (
+  event: CloudTrailEvent,
+  actor: Actor,
+  policy: Policy,
+  ports: DeniedCallPorts,
+): Promise<DeniedTally> => {
   const principal = countedPrincipal(actor);
   const window = deniedWindow(callTime(event, ports.clock), policy.alerts.accessDeniedBurst.windowMinutes);
   // Both keys are made of event text: bounded and redacted as a finding id is, so no secret an
@@ -150,7 +155,11 @@ export const claimFirstReports = async (
     }
     const key = claimKey.reported(finding.id);
     // Being first to report is the work, recorded at once (48 hours); `release` undoes it.
-    const first = await once(ports, key, () => Promise.resolve(REPORTED), { remainingMs: ports.remainingMs(), encode: () => REPORTED, decode: () => REPORTED });
+    const first = await once(ports, key, () => Promise.resolve(REPORTED), {
+      remainingMs: ports.remainingMs(),
+      encode: () => REPORTED,
+      decode: () => REPORTED,
+    });
     if (first.kind === 'done') {
       keep.push(finding);
       claimed.push(key);

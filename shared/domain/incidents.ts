@@ -33,7 +33,8 @@ export const INCIDENT_SCOPES = {
 } as const satisfies Partial<Record<RuleId, IncidentScope>>;
 
 /** The incident scope of `rule`, if its findings are grouped. */
-export const incidentScopeOf = (rule: RuleId): IncidentScope | undefined => (INCIDENT_SCOPES as Partial<Record<RuleId, IncidentScope>>)[rule];
+export const incidentScopeOf = (rule: RuleId): IncidentScope | undefined =>
+  (INCIDENT_SCOPES as Partial<Record<RuleId, IncidentScope>>)[rule];
 
 /** How long an incident's counter outlives its window: redeliveries come for up to a day. */
 const COUNTER_MARGIN_MS = 24 * 3_600_000;
@@ -45,11 +46,19 @@ const COUNTER_MARGIN_MS = 24 * 3_600_000;
  * `<rule>/<key>`. By name, which the event gives whether the caller named the secret or gave its
  * ARN, so that reads of one secret by either are one incident.
  */
-export const incidentKey = (secret: Pick<SecretRef, 'account' | 'region' | 'name' | 'id'>, at: Date, scope: IncidentScope, caller?: string): string =>
+export const incidentKey = (
+  secret: Pick<SecretRef, 'account' | 'region' | 'name' | 'id'>,
+  at: Date,
+  scope: IncidentScope,
+  caller?: string,
+): string =>
   `${secret.account}/${secret.region}/${secret.name ?? secret.id}/${caller === undefined ? '' : `${caller}/`}${deniedWindow(at, scope.windowMinutes).start.toISOString()}`;
 
 /** The ledger counter of the incident `finding` stands for, and how long it is kept (past its window: a late event still counts). */
-const incidentCounterOf = (finding: Pick<Finding, 'id' | 'event'>, scope: IncidentScope): { readonly scope: string; readonly expiresAt: Date } => {
+const incidentCounterOf = (
+  finding: Pick<Finding, 'id' | 'event'>,
+  scope: IncidentScope,
+): { readonly scope: string; readonly expiresAt: Date } => {
   const window = deniedWindow(new Date(finding.event.time), scope.windowMinutes);
   return { scope: scopeKey.incident(finding.id), expiresAt: new Date(window.end.getTime() + COUNTER_MARGIN_MS) };
 };
@@ -68,7 +77,11 @@ export const countIntoIncident = async (finding: Finding, scope: IncidentScope, 
  * How many findings were counted into the incident `finding` stands for so far (itself not
  * included): what its alert says as "and N more". Zero for a finding of a rule without incidents.
  */
-export const countedIntoIncident = async (finding: Finding, scope: IncidentScope | undefined, ports: Pick<Ports, 'ledger'>): Promise<number> => {
+export const countedIntoIncident = async (
+  finding: Finding,
+  scope: IncidentScope | undefined,
+  ports: Pick<Ports, 'ledger'>,
+): Promise<number> => {
   if (!scope) return 0;
   const counter = incidentCounterOf(finding, scope);
   return ports.ledger.counted(counter.scope, counter.expiresAt);

@@ -47,7 +47,8 @@ export const judgeKmsKey = (kmsKeyId: string | undefined, secretArn: string, all
   if (kmsKeyId === undefined || kmsKeyId === '' || kmsKeyId === AWS_MANAGED_KEY_ALIAS || kmsKeyId.endsWith(`:${AWS_MANAGED_KEY_ALIAS}`)) {
     return { allowed: false, reason: `encrypted with the AWS managed key ${AWS_MANAGED_KEY_ALIAS}, not a customer managed key` };
   }
-  if (allowedKeys.length === 0) return { allowed: true, reason: `encrypted with the customer managed key ${kmsKeyId}; kms.allowedKeys is empty, so any is allowed` };
+  if (allowedKeys.length === 0)
+    return { allowed: true, reason: `encrypted with the customer managed key ${kmsKeyId}; kms.allowedKeys is empty, so any is allowed` };
   const arn = kmsArnOf(kmsKeyId, secretArn);
   if (allowedKeys.includes(kmsKeyId) || (arn !== undefined && allowedKeys.includes(arn))) {
     return { allowed: true, reason: `encrypted with ${kmsKeyId}, one of the policy's allowed keys` };

@@ -22,7 +22,12 @@ export interface MemberPorts {
  * The account's OUs when the scope needs them, else undefined. A failed read is an answer too
  * (`known: false`, with the reason): the account is then out of scope, never guessed in.
  */
-export const ancestryFor = async (policy: Policy, hub: Hub, account: string, port: OrganisationPort | undefined): Promise<Ancestry | undefined> => {
+export const ancestryFor = async (
+  policy: Policy,
+  hub: Hub,
+  account: string,
+  port: OrganisationPort | undefined,
+): Promise<Ancestry | undefined> => {
   if (!needsAncestry(policy.organisation, hub, account)) return undefined;
   if (!port) return { known: false, reason: 'this function has no access to AWS Organizations' };
   try {
@@ -52,6 +57,18 @@ export interface ReachRequest {
  */
 export const secretsFor = (request: ReachRequest, own: SecretsPort, members: MemberAccessPort | undefined): SecretsPort => {
   if (request.own) return own;
-  if (!members || !request.stage) throw new Error(`${request.place.account}/${request.place.region} is a member: wire member access and the stage (organisation mode is on)`);
-  return members.secrets(memberTarget({ organisation: request.policy.organisation, stage: request.stage, hub: request.hub, place: request.place, role: request.role, session: request.session }));
+  if (!members || !request.stage)
+    throw new Error(
+      `${request.place.account}/${request.place.region} is a member: wire member access and the stage (organisation mode is on)`,
+    );
+  return members.secrets(
+    memberTarget({
+      organisation: request.policy.organisation,
+      stage: request.stage,
+      hub: request.hub,
+      place: request.place,
+      role: request.role,
+      session: request.session,
+    }),
+  );
 };

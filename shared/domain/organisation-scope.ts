@@ -37,8 +37,7 @@ export type Ancestry = { readonly known: true; readonly parents: readonly string
 
 export type ScopeVerdict =
   /** Guarded. `own`: the hub's own account and region, reached with the function's own credentials. */
-  | { readonly guarded: true; readonly own: boolean }
-  | { readonly guarded: false; readonly reason: string };
+  { readonly guarded: true; readonly own: boolean } | { readonly guarded: false; readonly reason: string };
 
 /** The regions guarded: the listed ones, or the hub's own. */
 export const guardedRegions = (organisation: Organisation, hub: Hub): readonly string[] =>
@@ -62,20 +61,27 @@ export const needsAncestry = (organisation: Organisation, hub: Hub, account: str
 export const scopeOf = (organisation: Organisation, hub: Hub, place: Place, ancestry?: Ancestry): ScopeVerdict => {
   const own = place.account === hub.account && place.region === hub.region;
   if (!organisation.enabled) {
-    if (place.account !== hub.account) return out(`account ${place.account}, not in this account ${hub.account}: events from other accounts are never acted on (organisation mode is off)`);
-    if (place.region !== hub.region) return out(`region ${place.region}, not in this region ${hub.region}: a deployment guards its own region (organisation mode is off)`);
+    if (place.account !== hub.account)
+      return out(
+        `account ${place.account}, not in this account ${hub.account}: events from other accounts are never acted on (organisation mode is off)`,
+      );
+    if (place.region !== hub.region)
+      return out(`region ${place.region}, not in this region ${hub.region}: a deployment guards its own region (organisation mode is off)`);
     return { guarded: true, own: true };
   }
   const regions = guardedRegions(organisation, hub);
   if (!regions.includes(place.region)) {
-    return out(`region ${place.region}, which is not guarded (organisation.regions: ${organisation.regions.length > 0 ? regions.join(', ') : `none listed, so the hub's region ${hub.region} only`})`);
+    return out(
+      `region ${place.region}, which is not guarded (organisation.regions: ${organisation.regions.length > 0 ? regions.join(', ') : `none listed, so the hub's region ${hub.region} only`})`,
+    );
   }
   if (place.account === hub.account) return { guarded: true, own };
   const { members } = organisation;
   if (members.exclude.includes(place.account)) return out(`account ${place.account}, which organisation.members.exclude leaves out`);
   if (members.accounts.includes(place.account)) return { guarded: true, own: false };
   if (members.accounts.length === 0 && members.organizationalUnits.length === 0) return { guarded: true, own: false };
-  if (members.organizationalUnits.length === 0) return out(`account ${place.account}, which is not a member account listed in organisation.members.accounts`);
+  if (members.organizationalUnits.length === 0)
+    return out(`account ${place.account}, which is not a member account listed in organisation.members.accounts`);
   if (!ancestry || !ancestry.known) {
     return out(
       `account ${place.account}, whose organizational units could not be read (${ancestry?.known === false ? ancestry.reason : 'not looked up'}), ` +
@@ -84,7 +90,9 @@ export const scopeOf = (organisation: Organisation, hub: Hub, place: Place, ance
   }
   return ancestry.parents.some((parent) => members.organizationalUnits.includes(parent))
     ? { guarded: true, own: false }
-    : out(`account ${place.account}, which is neither listed in organisation.members.accounts nor under ${members.organizationalUnits.join(', ')} (its parents: ${ancestry.parents.join(' < ') || 'none'})`);
+    : out(
+        `account ${place.account}, which is neither listed in organisation.members.accounts nor under ${members.organizationalUnits.join(', ')} (its parents: ${ancestry.parents.join(' < ') || 'none'})`,
+      );
 };
 
 const out = (reason: string): ScopeVerdict => ({ guarded: false, reason });

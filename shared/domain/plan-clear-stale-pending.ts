@@ -50,7 +50,12 @@ export const planClearStalePending = (secret: SecretState, context: StalePending
     return { kind: 'leave', reason: `version ${versionId} holds both ${PENDING} and ${CURRENT}; it is never touched` };
   }
   const createdDate = context.versions.find((v) => v.versionId === versionId)?.createdDate;
-  const remove = (why: string): ClearPendingPlan => ({ kind: 'remove', versionId, reason: why, expectedAfter: withoutLabel(secret.versions, versionId, PENDING) });
+  const remove = (why: string): ClearPendingPlan => ({
+    kind: 'remove',
+    versionId,
+    reason: why,
+    expectedAfter: withoutLabel(secret.versions, versionId, PENDING),
+  });
 
   if (context.failedAt && context.failedVersionId) {
     // The token names the failed rotation's own version exactly: no date comparison to get wrong.
@@ -60,25 +65,39 @@ export const planClearStalePending = (secret: SecretState, context: StalePending
         reason: `${PENDING} is on version ${versionId}, not on version ${context.failedVersionId} that the failed rotation created: it belongs to another rotation and is left alone (the sweep's stale-pending check clears it once it is older than the ${ROTATION_WINDOW_HOURS}-hour rotation window)`,
       };
     }
-    return remove(`remove ${PENDING} from version ${versionId}: the failed rotation created it and left it there, and it blocks every later rotation`);
+    return remove(
+      `remove ${PENDING} from version ${versionId}: the failed rotation created it and left it there, and it blocks every later rotation`,
+    );
   }
   if (context.failedAt) {
     // CloudTrail's `eventTime` has whole seconds and a version's `CreatedDate` milliseconds: a
     // version created at 04:10:00.412 for a failure logged at 04:10:00Z was not created after it.
     if (secret.lastRotatedDate && epochSeconds(secret.lastRotatedDate) > epochSeconds(context.failedAt)) {
-      return { kind: 'leave', reason: `the secret rotated at ${secret.lastRotatedDate.toISOString()}, after the failure; ${PENDING} belongs to a later rotation` };
+      return {
+        kind: 'leave',
+        reason: `the secret rotated at ${secret.lastRotatedDate.toISOString()}, after the failure; ${PENDING} belongs to a later rotation`,
+      };
     }
     if (createdDate && epochSeconds(createdDate) > epochSeconds(context.failedAt)) {
-      return { kind: 'leave', reason: `version ${versionId} was created at ${createdDate.toISOString()}, after the failure: a rotation is in progress` };
+      return {
+        kind: 'leave',
+        reason: `version ${versionId} was created at ${createdDate.toISOString()}, after the failure: a rotation is in progress`,
+      };
     }
     return remove(`remove ${PENDING} from version ${versionId}: the failed rotation left it there, and it blocks every later rotation`);
   }
   if (!createdDate) {
-    return { kind: 'leave', reason: `the creation date of version ${versionId} is unknown: cannot tell a stale ${PENDING} from a rotation in progress` };
+    return {
+      kind: 'leave',
+      reason: `the creation date of version ${versionId} is unknown: cannot tell a stale ${PENDING} from a rotation in progress`,
+    };
   }
   const ageHours = (context.now.getTime() - createdDate.getTime()) / HOUR;
   if (ageHours <= ROTATION_WINDOW_HOURS) {
-    return { kind: 'leave', reason: `version ${versionId} has been pending for ${ageHours.toFixed(1)} hours, within the rotation window: a rotation may be in progress` };
+    return {
+      kind: 'leave',
+      reason: `version ${versionId} has been pending for ${ageHours.toFixed(1)} hours, within the rotation window: a rotation may be in progress`,
+    };
   }
   return remove(
     `remove ${PENDING} from version ${versionId}: it has been pending for ${Math.floor(ageHours / 24)} days, past the ${ROTATION_WINDOW_HOURS}-hour rotation window, and it blocks every later rotation`,

@@ -342,7 +342,9 @@ const judgeCondition = (condition: ConditionEntry, scope: AccessScope): Verdict 
       // Any other organisation could be someone else's: only the configured one confines.
       const others = values.filter((v) => v.toLowerCase() !== org);
       const note = org === undefined ? ' (none is configured)' : '';
-      return others.length === 0 ? { confines: true } : doesNot(...others.map((v) => `confined to organisation ${v}, which is not the allowed one${note}`));
+      return others.length === 0
+        ? { confines: true }
+        : doesNot(...others.map((v) => `confined to organisation ${v}, which is not the allowed one${note}`));
     }
     case 'org-paths': {
       // Paths read o-xxxxxxxxxx/r-xxxx/ou-…/; the org id must be fixed, a wildcard after it is fine.

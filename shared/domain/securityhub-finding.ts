@@ -14,7 +14,8 @@ const OPEN_WORKFLOW: readonly string[] = ['NEW', 'NOTIFIED'];
 export const securityHubRefusal = (finding: ImportedFinding): string | undefined => {
   if (isOwnImport(finding)) return 'imported into Security Hub by this service itself: never a trigger';
   if (finding.Compliance?.Status !== 'FAILED') return `its compliance status is ${finding.Compliance?.Status ?? 'not given'}, not FAILED`;
-  if (finding.RecordState !== undefined && finding.RecordState !== 'ACTIVE') return `its record state is ${finding.RecordState}, not ACTIVE`;
+  if (finding.RecordState !== undefined && finding.RecordState !== 'ACTIVE')
+    return `its record state is ${finding.RecordState}, not ACTIVE`;
   const workflow = finding.Workflow?.Status;
   if (workflow !== undefined && !OPEN_WORKFLOW.includes(workflow)) return `its workflow status is ${workflow}, not NEW or NOTIFIED`;
   return undefined;

@@ -55,7 +55,8 @@ const DIRECTIONS: Readonly<Record<string, string>> = {
 /** Why a stage cannot be deployed, or undefined when it can. */
 export const stageProblem = (stage: string): string | undefined => {
   if (!STAGE.test(stage)) return `stage '${stage}' may contain only letters, digits and hyphens`;
-  if (stage.length > MAX_STAGE_LENGTH) return `stage '${stage}' is ${stage.length} characters long; use at most ${MAX_STAGE_LENGTH} so that every role name fits IAM's ${MAX_ROLE_NAME_LENGTH}`;
+  if (stage.length > MAX_STAGE_LENGTH)
+    return `stage '${stage}' is ${stage.length} characters long; use at most ${MAX_STAGE_LENGTH} so that every role name fits IAM's ${MAX_ROLE_NAME_LENGTH}`;
   return undefined;
 };
 
@@ -130,12 +131,21 @@ export const memberRoleName = (prefix: string, stage: string, role: MemberRole, 
   const problem = stageProblem(stage);
   if (problem) throw new Error(problem);
   const name = `${prefix}-${stage}-${MEMBER_ROLE_CODES[role]}-${regionCode(region)}`;
-  if (name.length > MAX_ROLE_NAME_LENGTH) throw new Error(`member role name '${name}' is longer than IAM's ${MAX_ROLE_NAME_LENGTH} characters: shorten organisation.roleNamePrefix`);
+  if (name.length > MAX_ROLE_NAME_LENGTH)
+    throw new Error(
+      `member role name '${name}' is longer than IAM's ${MAX_ROLE_NAME_LENGTH} characters: shorten organisation.roleNamePrefix`,
+    );
   return name;
 };
 
 /** The member roles that act or read for the service (the forwarding role makes no Secrets Manager call). */
-const ACTING_MEMBER_ROLES: readonly MemberRole[] = ['clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements', 'read'];
+const ACTING_MEMBER_ROLES: readonly MemberRole[] = [
+  'clear-stale-pending',
+  'enable-rotation',
+  'restore-secret',
+  'remove-public-statements',
+  'read',
+];
 
 /**
  * Whether `roleName` is one of the member roles the hub acts or reads through, of any stage, in

@@ -93,7 +93,8 @@ const DAY_MS = 86_400_000;
  * daysBetween(new Date('2026-08-27T00:00:00Z'), new Date('2026-11-25T12:00:00Z')); // 90
  * daysBetween(new Date('2026-11-24T23:59:59Z'), new Date('2026-11-25T00:00:00Z')); // 1
  */
-export const daysBetween = (earlier: Date, later: Date): number => Math.floor(later.getTime() / DAY_MS) - Math.floor(earlier.getTime() / DAY_MS);
+export const daysBetween = (earlier: Date, later: Date): number =>
+  Math.floor(later.getTime() / DAY_MS) - Math.floor(earlier.getTime() / DAY_MS);
 
 /** The UTC date, for reasons that judge by day. */
 export const utcDay = (date: Date): string => date.toISOString().slice(0, 10);
@@ -111,14 +112,21 @@ interface Origin {
 /** When the secret was created: `CreatedDate`, else `LastChangedDate` as a lower bound of its age. */
 const originOf = (secret: SecretState): Origin | undefined => {
   if (secret.createdDate) {
-    return { date: secret.createdDate, words: `created on ${utcDay(secret.createdDate)}`, evidence: { createdDate: secret.createdDate.toISOString() }, notes: [] };
+    return {
+      date: secret.createdDate,
+      words: `created on ${utcDay(secret.createdDate)}`,
+      evidence: { createdDate: secret.createdDate.toISOString() },
+      notes: [],
+    };
   }
   if (secret.lastChangedDate) {
     return {
       date: secret.lastChangedDate,
       words: `last changed on ${utcDay(secret.lastChangedDate)} (creation date unknown)`,
       evidence: {},
-      notes: [`the listing gave no CreatedDate: the age is counted from LastChangedDate ${secret.lastChangedDate.toISOString()}, so the secret is at least that old`],
+      notes: [
+        `the listing gave no CreatedDate: the age is counted from LastChangedDate ${secret.lastChangedDate.toISOString()}, so the secret is at least that old`,
+      ],
     };
   }
   return undefined;
@@ -144,7 +152,9 @@ export const isExempt = (secret: SecretState, policy: Policy): boolean => secret
 const unlessScheduledForDeletion =
   (check: SweepCheck): SweepCheck =>
   (secret, context) =>
-    secret.deletedDate ? pass(`scheduled for deletion (since ${secret.deletedDate.toISOString()}): only scheduled-for-deletion applies`) : check(secret, context);
+    secret.deletedDate
+      ? pass(`scheduled for deletion (since ${secret.deletedDate.toISOString()}): only scheduled-for-deletion applies`)
+      : check(secret, context);
 
 // ---------------------------------------------------------------------------------------------
 // The checks
@@ -164,10 +174,13 @@ const rotationMissing: SweepCheck = (secret, { policy, now }) => {
   if (secret.rotationEnabled) return pass('automatic rotation is on');
   const grace = policy.rotation.gracePeriodDays;
   const origin = originOf(secret);
-  if (!origin) return pass('automatic rotation is off, but neither CreatedDate nor LastChangedDate is known: the grace period cannot be applied');
+  if (!origin)
+    return pass('automatic rotation is off, but neither CreatedDate nor LastChangedDate is known: the grace period cannot be applied');
   const age = daysBetween(origin.date, now);
   if (age <= grace) {
-    return pass(`automatic rotation is off, but the secret was ${origin.words}, ${days(age)} ago: within the ${days(grace)} of rotation.gracePeriodDays`);
+    return pass(
+      `automatic rotation is off, but the secret was ${origin.words}, ${days(age)} ago: within the ${days(grace)} of rotation.gracePeriodDays`,
+    );
   }
   const managed = secret.owningService ? `; ${secret.owningService} manages it, so turn on its managed rotation` : '';
   return fail(
@@ -188,7 +201,9 @@ const rotationOverdue: SweepCheck = (secret, { policy, now }) => {
 
   if (!missed && !tooOld) {
     const ageWords =
-      origin && age !== undefined ? `${origin.words}, ${days(age)} ago, within the ${days(maxAge)} of rotation.maxAgeDays` : 'age unknown (no rotation, creation or change date)';
+      origin && age !== undefined
+        ? `${origin.words}, ${days(age)} ago, within the ${days(maxAge)} of rotation.maxAgeDays`
+        : 'age unknown (no rotation, creation or change date)';
     return pass(`${ageWords}${next ? `; next rotation due ${next.toISOString()}` : ''}`);
   }
   const parts = [
@@ -238,21 +253,28 @@ const stalePending: SweepCheck = (secret, { now }) => {
   if (!pending) return pass(`no version holds ${PENDING}`);
   const [versionId, stages] = pending;
   // After a successful rotation AWSPENDING may stay on the current version: harmless, and never touched.
-  if (stages.includes(CURRENT)) return pass(`${PENDING} is on version ${versionId} together with ${CURRENT}, as a finished rotation may leave it`);
+  if (stages.includes(CURRENT))
+    return pass(`${PENDING} is on version ${versionId} together with ${CURRENT}, as a finished rotation may leave it`);
   // The listing has no version dates: only ListSecretVersionIds tells a stale label from a rotation in progress.
   return { kind: 'closer-look', look: 'versions', decide: (versions) => judgeStalePending(secret, versions, now) };
 };
 
 const unused: SweepCheck = (secret, { policy, now }) => {
   if (secret.owningService) {
-    return pass(`managed by ${secret.owningService}: its lifecycle belongs to that service (it cannot be deleted on its own), so it is not judged unused`);
+    return pass(
+      `managed by ${secret.owningService}: its lifecycle belongs to that service (it cannot be deleted on its own), so it is not judged unused`,
+    );
   }
   const limit = policy.unusedDays;
   const origin = accessOrigin(secret);
   if (!origin) return pass('never read, but neither CreatedDate nor LastChangedDate is known: its age cannot be told');
   const idle = daysBetween(origin.date, now);
   if (idle <= limit) return pass(`${origin.words}, ${days(idle)} ago, within the ${days(limit)} of unusedDays`);
-  return fail(`${origin.words}, ${days(idle)} ago, more than the ${days(limit)} of unusedDays`, { ...origin.evidence, thresholdDays: limit }, { notes: origin.notes });
+  return fail(
+    `${origin.words}, ${days(idle)} ago, more than the ${days(limit)} of unusedDays`,
+    { ...origin.evidence, thresholdDays: limit },
+    { notes: origin.notes },
+  );
 };
 
 /** What "unused" counts from: the last read (a date: AWS keeps no time), else the creation. */
@@ -279,7 +301,9 @@ const defaultKmsKey: SweepCheck = (secret, { policy }) => {
 export const judgeResourcePolicy = (resourcePolicy: string | undefined, glob: string): Decided =>
   resourcePolicy !== undefined && resourcePolicy.trim() !== ''
     ? pass(`has a resource policy, as ${glob} (requireResourcePolicy) requires`)
-    : fail(`has no resource policy, but the policy requires one for secrets matching ${glob} (requireResourcePolicy)`, { policyMatch: glob });
+    : fail(`has no resource policy, but the policy requires one for secrets matching ${glob} (requireResourcePolicy)`, {
+        policyMatch: glob,
+      });
 
 const resourcePolicyMissing: SweepCheck = (secret, { policy }) => {
   const glob = policy.requireResourcePolicy.find((g) => matchesGlob(g, secret.name));

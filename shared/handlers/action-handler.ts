@@ -28,7 +28,10 @@ export type ActionOutcome =
  * rule (`configRule`): the others never ask Config to re-evaluate, so they neither build nor bundle it.
  * CloudTrail's event history only for restore-secret (who deleted a secret that is still read).
  */
-export type ActionPorts = Pick<Ports, 'secrets' | 'bus' | 'ledger' | 'clock'> & { readonly compliance?: CompliancePort; readonly history?: CloudTrailHistoryPort } & MemberPorts;
+export type ActionPorts = Pick<Ports, 'secrets' | 'bus' | 'ledger' | 'clock'> & {
+  readonly compliance?: CompliancePort;
+  readonly history?: CloudTrailHistoryPort;
+} & MemberPorts;
 
 export interface ActionSettings {
   readonly policy: Policy;
@@ -38,15 +41,29 @@ export interface ActionSettings {
 }
 
 export const makeActionHandler = (action: ActionDefinition, ports: ActionPorts, settings: ActionSettings) => {
-  if (action.configRule && !ports.compliance) throw new Error(`${action.type} declares the Config rule ${action.configRule}: wire a compliance port (awsCompliance()) in its handler`);
+  if (action.configRule && !ports.compliance)
+    throw new Error(
+      `${action.type} declares the Config rule ${action.configRule}: wire a compliance port (awsCompliance()) in its handler`,
+    );
   return baseChain<ActionOutcome>().handler(async (raw, lambdaContext): Promise<ActionOutcome> => {
     const { detail: finding } = parseWith(SecretFindingEventSchema, raw);
-    logger.appendKeys({ eventId: finding.event.id, findingId: finding.id, ruleId: finding.rule, secretArn: finding.secret.id, action: action.type });
+    logger.appendKeys({
+      eventId: finding.event.id,
+      findingId: finding.id,
+      ruleId: finding.rule,
+      secretArn: finding.secret.id,
+      action: action.type,
+    });
     if (!finding.actions.includes(action.type)) {
       // The rule pattern should never send one; answering keeps a misrouted event harmless.
       return { status: 'ignored', reason: `the finding does not plan ${action.type}` };
     }
-    const outcome = await remediate(action, finding, { ...ports, ...settings, ...deploymentOf(lambdaContext), remainingMs: lambdaContext.getRemainingTimeInMillis() });
+    const outcome = await remediate(action, finding, {
+      ...ports,
+      ...settings,
+      ...deploymentOf(lambdaContext),
+      remainingMs: lambdaContext.getRemainingTimeInMillis(),
+    });
     if (outcome.kind === 'duplicate') {
       // Report the first delivery's result again (its publish may be what failed); alert sends it once.
       logger.info('duplicate delivery', { outcome: outcome.result?.outcome });

@@ -53,7 +53,10 @@ export const makeHandler = (ports: AlertHandlerPorts, settings: AlertHandlerSett
 /** The Security Hub export when the policy turns it on; checked at cold start, not on the first finding. */
 const securityHubOf = (ports: AlertHandlerPorts, settings: AlertHandlerSettings) => {
   if (!settings.securityHub?.enabled) return undefined;
-  if (!ports.securityHubFor) throw new ConfigError('securityHub.enabled is on but the alert function has no Security Hub client: give it one (shared/adapters/aws-account.ts awsSecurityHubFor)');
+  if (!ports.securityHubFor)
+    throw new ConfigError(
+      'securityHub.enabled is on but the alert function has no Security Hub client: give it one (shared/adapters/aws-account.ts awsSecurityHubFor)',
+    );
   return securityHubExport({ securityHubFor: ports.securityHubFor, clock: ports.clock }, { organisation: settings.organisation ?? false });
 };
 

@@ -74,7 +74,8 @@ export type OnceOutcome<T> =
 
 /** When a claim taken at `now` by an invocation with `remainingMs` left stops holding. */
 export const inProgressUntil = (now: Date, remainingMs: number): Date => {
-  if (!Number.isFinite(remainingMs) || remainingMs < 0) throw new RangeError(`remainingMs must be a time left in milliseconds, not ${remainingMs}`);
+  if (!Number.isFinite(remainingMs) || remainingMs < 0)
+    throw new RangeError(`remainingMs must be a time left in milliseconds, not ${remainingMs}`);
   return new Date(Math.ceil((now.getTime() + remainingMs) / 1000) * 1000);
 };
 
@@ -91,7 +92,11 @@ export const inProgressUntil = (now: Date, remainingMs: number): Date => {
  * if (sent.kind === 'in-progress') throw new AlertInProgressError(key);
  */
 export const once = async <T>(ports: OncePorts, key: string, work: () => Promise<T>, options: OnceOptions<T>): Promise<OnceOutcome<T>> => {
-  const { encode = JSON.stringify, decode = JSON.parse as (stored: string) => T, keepUntil = (_value: T, claimedAt: Date) => rememberFrom(claimedAt) } = options;
+  const {
+    encode = JSON.stringify,
+    decode = JSON.parse as (stored: string) => T,
+    keepUntil = (_value: T, claimedAt: Date) => rememberFrom(claimedAt),
+  } = options;
   const claimedAt = ports.clock.now();
   const claim = await ports.ledger.claim(key, inProgressUntil(claimedAt, options.remainingMs));
   if (!claim.claimed) return claim.outcome === undefined ? { kind: 'in-progress' } : { kind: 'done-before', value: decode(claim.outcome) };
@@ -111,7 +116,11 @@ export const once = async <T>(ports: OncePorts, key: string, work: () => Promise
   try {
     await ports.ledger.complete(key, encode(value), until);
   } catch (error) {
-    logger.error('ledger: outcome not recorded; a redelivery after this invocation may act again', { key, ledgerFailure: 'complete', error: error as Error });
+    logger.error('ledger: outcome not recorded; a redelivery after this invocation may act again', {
+      key,
+      ledgerFailure: 'complete',
+      error: error as Error,
+    });
   }
   return { kind: 'done', value };
 };
@@ -121,6 +130,10 @@ const releaseOrLog = async (ledger: LedgerPort, key: string, why: string): Promi
   try {
     await ledger.release(key);
   } catch (error) {
-    logger.error(`ledger: claim not released after ${why}; it frees itself when this invocation ends`, { key, ledgerFailure: 'release', error: error as Error });
+    logger.error(`ledger: claim not released after ${why}; it frees itself when this invocation ends`, {
+      key,
+      ledgerFailure: 'release',
+      error: error as Error,
+    });
   }
 };

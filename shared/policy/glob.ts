@@ -39,4 +39,3 @@ export const matchesGlob = (glob: string, value: string): boolean => {
   while (glob[g] === '*') g++;
   return g === glob.length;
 };
-

@@ -35,7 +35,12 @@ export interface PackagedPolicy {
 const digestOf = (stage: string, policy: Policy): string => createHash('sha256').update(JSON.stringify({ stage, policy })).digest('hex');
 
 /** policy.json for `stage`, from a policy the full validation returned (`loadPolicy`). */
-export const packagedPolicy = (policy: Policy, stage: string): PackagedPolicy => ({ format: FORMAT, stage, sha256: digestOf(stage, policy), policy });
+export const packagedPolicy = (policy: Policy, stage: string): PackagedPolicy => ({
+  format: FORMAT,
+  stage,
+  sha256: digestOf(stage, policy),
+  policy,
+});
 
 /**
  * Where the policy is: `POLICY_FILE` (default `policy.json`) resolved against the Lambda package
@@ -44,9 +49,11 @@ export const packagedPolicy = (policy: Policy, stage: string): PackagedPolicy =>
 export const resolvePackagedPolicyFile = (env: Readonly<Record<string, string | undefined>> = process.env): string =>
   resolve(env.LAMBDA_TASK_ROOT || process.cwd(), env.POLICY_FILE || PACKAGED_POLICY_FILE);
 
-const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
-const REPACKAGE = 'package again (`npm run package`, which validates policy.yml and writes policy.json; or `secrets-remediator validate --stage <stage> --write-json policy.json`)';
+const REPACKAGE =
+  'package again (`npm run package`, which validates policy.yml and writes policy.json; or `secrets-remediator validate --stage <stage> --write-json policy.json`)';
 
 /**
  * The text of a policy file, YAML or its packaged JSON copy: the one read both loaders share.
@@ -70,17 +77,25 @@ export const loadPackagedPolicy = ({ file, stage }: { file: string; stage: strin
   try {
     packaged = JSON.parse(text);
   } catch (error) {
-    throw new PolicyError(source, [`not valid JSON (${(error as Error).message}): the packaged policy is made from policy.yml by packaging`], { cause: error });
+    throw new PolicyError(
+      source,
+      [`not valid JSON (${(error as Error).message}): the packaged policy is made from policy.yml by packaging`],
+      { cause: error },
+    );
   }
   if (!isMapping(packaged) || packaged.format !== FORMAT || typeof packaged.stage !== 'string' || !isMapping(packaged.policy)) {
-    throw new PolicyError(source, [`not a policy packaging wrote (expected "format": "${FORMAT}" with the validated policy): ${REPACKAGE}`]);
+    throw new PolicyError(source, [
+      `not a policy packaging wrote (expected "format": "${FORMAT}" with the validated policy): ${REPACKAGE}`,
+    ]);
   }
   if (packaged.stage !== stage) {
     throw new PolicyError(source, [`packaged for stage ${packaged.stage}, not ${stage}: ${REPACKAGE} for this stage`]);
   }
   const policy = packaged.policy as Policy;
   if (packaged.sha256 !== digestOf(stage, policy)) {
-    throw new PolicyError(source, [`changed since packaging validated it (its sha256 does not match): edit policy.yml, not policy.json, and ${REPACKAGE}`]);
+    throw new PolicyError(source, [
+      `changed since packaging validated it (its sha256 does not match): edit policy.yml, not policy.json, and ${REPACKAGE}`,
+    ]);
   }
   return policy;
 };

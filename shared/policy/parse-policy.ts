@@ -33,4 +33,3 @@ const yamlProblem = (error: unknown, text: string): string => {
   const near = line ? ` (in ${JSON.stringify(line.length > 60 ? `${line.slice(0, 59)}…` : line)})` : '';
   return `line ${position.line}, column ${position.col}: ${sentence}${near}`;
 };
-

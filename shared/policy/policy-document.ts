@@ -59,7 +59,8 @@ const deepMerge = (base: Mapping, override: Mapping): Mapping =>
 /** One `path: what is wrong` per fault; an unknown key is reported at its own path, with a suggestion. */
 const problemsOf = (error: z.ZodError): string[] =>
   error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${formatPath([...issue.path, key])}: ${unknownField(key, issue.path)}`);
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => `${formatPath([...issue.path, key])}: ${unknownField(key, issue.path)}`);
     // A bad record key: its own check's message says what a key should be.
     const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
     return [`${formatPath(issue.path)}: ${message}`];

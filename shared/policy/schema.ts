@@ -74,12 +74,18 @@ const section = <T extends z.ZodRawShape>(shape: T, what: string) =>
     .strict();
 
 /** The retention periods, in days, CloudWatch Logs accepts for a log group. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 // --- Leaves -----------------------------------------------------------------------------------
 
 /** AWS tag keys: 1–128 letters, digits, spaces and `_ . : / = + - @`; `aws:` is reserved. */
-const tagKey = (orNull = '') => pattern(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, `a tag key (1-128 letters, digits, spaces, _ . : / = + - @; not "aws:...")${orNull}`);
+const tagKey = (orNull = '') =>
+  pattern(
+    /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
+    `a tag key (1-128 letters, digits, spaces, _ . : / = + - @; not "aws:...")${orNull}`,
+  );
 
 /** `*` allowed anywhere after `arn:`: `...:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*` names every SSO admin role. */
 const principalArn = pattern(
@@ -132,23 +138,28 @@ const scheduleExpression = z
  */
 const accountId = z.preprocess(
   (value) => (typeof value === 'number' && Number.isInteger(value) && value >= 1e11 && value < 1e12 ? String(value) : value),
-  z.string({
-    error: (issue) =>
-      expectedMessage(
-        'a 12-digit account id',
-        issue.input,
-        typeof issue.input === 'number' ? ' (quote account ids: YAML reads unquoted digits as a number and drops leading zeros)' : '',
-      ),
-  }).regex(/^\d{12}$/, expecting('a 12-digit account id')),
+  z
+    .string({
+      error: (issue) =>
+        expectedMessage(
+          'a 12-digit account id',
+          issue.input,
+          typeof issue.input === 'number' ? ' (quote account ids: YAML reads unquoted digits as a number and drops leading zeros)' : '',
+        ),
+    })
+    .regex(/^\d{12}$/, expecting('a 12-digit account id')),
 );
 
 const organizationId = pattern(/^o-[a-z0-9]{10,32}$/, 'an organization id ("o-" and 10-32 lowercase letters or digits) or null');
 
 /** The organization's root id, `r-` and 4-32 lowercase letters or digits. */
-const organizationRootId = pattern(/^r-[0-9a-z]{4,32}$/, 'the organization\'s root id (r-ab12) or null');
+const organizationRootId = pattern(/^r-[0-9a-z]{4,32}$/, "the organization's root id (r-ab12) or null");
 
 /** An organizational unit id (`ou-` root part and unit part) or the organization's root (`r-...`). */
-const organizationalUnitId = pattern(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'an organizational unit id (ou-ab12-cd34ef56) or the root id (r-ab12)');
+const organizationalUnitId = pattern(
+  /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/,
+  'an organizational unit id (ou-ab12-cd34ef56) or the root id (r-ab12)',
+);
 
 /** A region name as AWS spells it in every partition: us-east-1, us-gov-west-1, us-isob-east-1. */
 const regionName = pattern(new RegExp(`^${REGION_PATTERN}$`), 'a region name such as "eu-west-1"');
@@ -159,7 +170,10 @@ const regionName = pattern(new RegExp(`^${REGION_PATTERN}$`), 'a region name suc
  */
 export const MAX_MEMBER_ROLE_PREFIX = 28;
 
-const roleNamePrefix = pattern(new RegExp(`^[A-Za-z][A-Za-z0-9+=,.@_-]{0,${MAX_MEMBER_ROLE_PREFIX - 1}}$`), `an IAM role name prefix of at most ${MAX_MEMBER_ROLE_PREFIX} characters (letters, digits, + = , . @ _ -)`);
+const roleNamePrefix = pattern(
+  new RegExp(`^[A-Za-z][A-Za-z0-9+=,.@_-]{0,${MAX_MEMBER_ROLE_PREFIX - 1}}$`),
+  `an IAM role name prefix of at most ${MAX_MEMBER_ROLE_PREFIX} characters (letters, digits, + = , . @ _ -)`,
+);
 
 const vpcEndpointId = pattern(/^vpce-[0-9a-f]{8,17}$/, 'a VPC endpoint id (vpce-0123456789abcdef0)');
 
@@ -168,10 +182,12 @@ const nameGlob = z.string(expecting('a secret name glob such as "prod/*"')).min(
 
 const stageName = pattern(/^[A-Za-z0-9-]{1,64}$/, 'a stage name (letters, digits and hyphens)');
 
-
 const configRuleIdentifier = z.enum(MANAGED_RULES, expecting(`one of ${MANAGED_RULES.join(', ')}`));
 
-const configRuleName = z.string(expecting('a Config rule name')).min(1, expecting('a Config rule name')).max(128, expecting('a Config rule name of at most 128 characters'));
+const configRuleName = z
+  .string(expecting('a Config rule name'))
+  .min(1, expecting('a Config rule name'))
+  .max(128, expecting('a Config rule name of at most 128 characters'));
 
 // --- The document -----------------------------------------------------------------------------
 
@@ -184,9 +200,11 @@ const rotationSchema = section(
     functions: section(
       {
         byTag: tagKey(' or null').nullable().default('rotation-function'),
-        byNamePrefix: mapping(z.string().min(1, expecting('a non-empty secret name prefix')), lambdaArn(), 'secret name prefixes to rotation Lambda ARNs').default(
-          () => ({}),
-        ),
+        byNamePrefix: mapping(
+          z.string().min(1, expecting('a non-empty secret name prefix')),
+          lambdaArn(),
+          'secret name prefixes to rotation Lambda ARNs',
+        ).default(() => ({})),
         default: lambdaArn(' or null').nullable().default(null),
       },
       'byTag, byNamePrefix, default',
@@ -217,7 +235,10 @@ export const BasePolicySchema = section(
       'account settings',
     ).prefault({}),
     vpcEndpoints: list(
-      section({ secrets: nonEmptyList(nameGlob, 'secret name globs'), endpoints: nonEmptyList(vpcEndpointId, 'VPC endpoint ids') }, 'secrets and endpoints'),
+      section(
+        { secrets: nonEmptyList(nameGlob, 'secret name globs'), endpoints: nonEmptyList(vpcEndpointId, 'VPC endpoint ids') },
+        'secrets and endpoints',
+      ),
       '{ secrets, endpoints } entries',
     ).default(() => []),
     requireResourcePolicy: list(nameGlob, 'secret name globs').default(() => []),
@@ -246,7 +267,10 @@ export const BasePolicySchema = section(
           },
           'email, chatbot, slackWebhookSecretArn',
         ).prefault({}),
-        accessDeniedBurst: section({ count: intBetween(2, 10_000).default(10), windowMinutes: intBetween(1, 60).default(5) }, 'count, windowMinutes').prefault({}),
+        accessDeniedBurst: section(
+          { count: intBetween(2, 10_000).default(10), windowMinutes: intBetween(1, 60).default(5) },
+          'count, windowMinutes',
+        ).prefault({}),
       },
       'alert settings',
     ).prefault({}),
@@ -295,7 +319,11 @@ export const BasePolicySchema = section(
     )
       .superRefine((value, context) => {
         if (value.enabled && value.organizationId === null) {
-          context.addIssue({ code: 'custom', path: ['organizationId'], message: 'missing: expected an organization id ("o-" and 10-32 lowercase letters or digits) when organisation.enabled is true' });
+          context.addIssue({
+            code: 'custom',
+            path: ['organizationId'],
+            message: 'missing: expected an organization id ("o-" and 10-32 lowercase letters or digits) when organisation.enabled is true',
+          });
         }
       })
       .prefault({}),
@@ -311,7 +339,8 @@ export const BasePolicySchema = section(
         /** Days CloudWatch Logs keeps each function's log group (a value CloudWatch Logs accepts). */
         logRetentionDays: z
           .union(LOG_RETENTION_DAYS.map((days) => z.literal(days)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
-            error: (issue) => expectedMessage(`one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')})`, issue.input),
+            error: (issue) =>
+              expectedMessage(`one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')})`, issue.input),
           })
           .default(365),
         /** Also send the operational alarms to the alert topic (they always go to the operations topic). */
@@ -343,7 +372,9 @@ export type PolicyOverride = DeepPartial<z.output<typeof BasePolicySchema>>;
 const withoutDefaults = (schema: z.ZodType): z.ZodType => {
   if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault) return withoutDefaults(schema.unwrap() as z.ZodType);
   if (schema instanceof z.ZodObject) {
-    const shape = Object.fromEntries(Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, field]) => [key, withoutDefaults(field).optional()]));
+    const shape = Object.fromEntries(
+      Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, field]) => [key, withoutDefaults(field).optional()]),
+    );
     // Keep the section's own messages ("expected a mapping of ..."); the cast only widens the issue type.
     return z.object(shape, { error: schema.def.error } as Parameters<typeof z.object>[1]).strict();
   }
@@ -365,7 +396,13 @@ export const fieldsAt = (path: readonly PropertyKey[], schema: z.ZodType = Polic
   for (let i = 0; i <= path.length; i++) {
     // Peel the wrappers: defaults, optional, nullable, the account id's preprocess pipe.
     for (;;) {
-      if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable) current = current.unwrap();
+      if (
+        current instanceof z.ZodDefault ||
+        current instanceof z.ZodPrefault ||
+        current instanceof z.ZodOptional ||
+        current instanceof z.ZodNullable
+      )
+        current = current.unwrap();
       else if (current instanceof z.ZodPipe) current = current.in;
       else break;
     }

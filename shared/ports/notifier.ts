@@ -23,7 +23,10 @@ export interface AlertMessage {
  */
 export const snsMessageOf = (message: AlertMessage): { readonly Message: string; readonly MessageStructure?: 'json' } =>
   message.chatbot
-    ? { MessageStructure: 'json', Message: JSON.stringify({ default: message.body, email: message.body, https: JSON.stringify(message.chatbot) }) }
+    ? {
+        MessageStructure: 'json',
+        Message: JSON.stringify({ default: message.body, email: message.body, https: JSON.stringify(message.chatbot) }),
+      }
     : { Message: message.body };
 
 /**

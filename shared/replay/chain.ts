@@ -83,7 +83,15 @@ export const flushDigests = async (deps: Pick<ChainDependencies, 'handlers' | 'n
   };
   const sentBefore = deps.notifier.sent.length;
   const output = await deps.handlers['alert-digest'](structuredClone(input), localContext('alert-digest'));
-  return { target: 'alert-digest', route: 'schedule', bus: 'default', input, output, published: [], alerts: deps.notifier.sent.slice(sentBefore) };
+  return {
+    target: 'alert-digest',
+    route: 'schedule',
+    bus: 'default',
+    input,
+    output,
+    published: [],
+    alerts: deps.notifier.sent.slice(sentBefore),
+  };
 };
 
 /** One function on one event, as Lambda would: a copy of the event, so nothing it does leaks back. */
@@ -101,7 +109,8 @@ export interface Place {
   readonly region: string;
 }
 
-const fieldOf = (event: unknown, key: 'account' | 'region'): unknown => (typeof event === 'object' && event !== null ? (event as Record<string, unknown>)[key] : undefined);
+const fieldOf = (event: unknown, key: 'account' | 'region'): unknown =>
+  typeof event === 'object' && event !== null ? (event as Record<string, unknown>)[key] : undefined;
 
 /** The account an EventBridge event names, else the sandbox's. */
 export const accountNamedBy = (event: unknown): string => {
@@ -112,7 +121,10 @@ export const accountNamedBy = (event: unknown): string => {
 /** The account and region an EventBridge event names, else the sandbox's. */
 export const placeNamedBy = (event: unknown): Place => {
   const region = fieldOf(event, 'region');
-  return { account: accountNamedBy(event), region: typeof region === 'string' && /^[a-z]{2,}(-[a-z]+)+-\d+$/.test(region) ? region : LOCAL_REGION };
+  return {
+    account: accountNamedBy(event),
+    region: typeof region === 'string' && /^[a-z]{2,}(-[a-z]+)+-\d+$/.test(region) ? region : LOCAL_REGION,
+  };
 };
 
 /**

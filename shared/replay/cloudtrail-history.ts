@@ -64,7 +64,10 @@ export type HistoryEvents = DecodedEvents & { readonly pages: number };
  * window's edge crosses the quota). An entry whose record cannot be read rejects the lot, named
  * by its position and event id.
  */
-export const readSecretsManagerHistory = async (history: CloudTrailHistoryPort, { since, until, onPage }: ReadHistoryOptions): Promise<HistoryEvents> => {
+export const readSecretsManagerHistory = async (
+  history: CloudTrailHistoryPort,
+  { since, until, onPage }: ReadHistoryOptions,
+): Promise<HistoryEvents> => {
   const queue = new PQueue({ concurrency: 1, intervalCap: LOOKUP_CALLS_PER_SECOND, interval: 1000, strict: true });
   const records: unknown[] = [];
   let nextToken: string | undefined;
@@ -72,7 +75,12 @@ export const readSecretsManagerHistory = async (history: CloudTrailHistoryPort, 
   do {
     const token = nextToken;
     const page = await queue.add(() =>
-      history.lookupEvents({ lookupAttribute: { key: 'EventSource', value: SECRETS_MANAGER_EVENT_SOURCE }, startTime: since, endTime: until, ...(token ? { nextToken: token } : {}) }),
+      history.lookupEvents({
+        lookupAttribute: { key: 'EventSource', value: SECRETS_MANAGER_EVENT_SOURCE },
+        startTime: since,
+        endTime: until,
+        ...(token ? { nextToken: token } : {}),
+      }),
     );
     pages += 1;
     for (const entry of page.events) {

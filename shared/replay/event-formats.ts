@@ -71,7 +71,8 @@ export const jsonNestingDepth = (text: string, limit = Number.POSITIVE_INFINITY)
   for (let i = 0; i < text.length; i += 1) {
     const char = text.charCodeAt(i);
     if (inString) {
-      if (char === 0x5c) i += 1; // backslash: skip the escaped character
+      if (char === 0x5c)
+        i += 1; // backslash: skip the escaped character
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) inString = true;
     else if (char === 0x7b || char === 0x5b) {
@@ -101,7 +102,10 @@ export const parseJsonText = (text: string, what: string): { ok: true; value: un
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return { ok: false, problem: `${what}: empty, no JSON in it` };
   if (jsonNestingDepth(body, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) {
-    return { ok: false, problem: `${what}: arrays and objects nest deeper than ${MAX_NESTING_DEPTH} levels; no CloudTrail or EventBridge event does` };
+    return {
+      ok: false,
+      problem: `${what}: arrays and objects nest deeper than ${MAX_NESTING_DEPTH} levels; no CloudTrail or EventBridge event does`,
+    };
   }
   try {
     return { ok: true, value: JSON.parse(body) as unknown };
@@ -110,7 +114,8 @@ export const parseJsonText = (text: string, what: string): { ok: true; value: un
   }
 };
 
-const isEventBridgeEvent = (value: unknown): boolean => isObject(value) && typeof value.source === 'string' && typeof value['detail-type'] === 'string';
+const isEventBridgeEvent = (value: unknown): boolean =>
+  isObject(value) && typeof value.source === 'string' && typeof value['detail-type'] === 'string';
 
 const detailTypes: Readonly<Record<string, string>> = {
   AwsApiCall: API_CALL,
@@ -151,7 +156,11 @@ const byEventTime = (a: Record<string, unknown>, b: Record<string, unknown>): nu
  * A record that is not one (not an object, no `eventSource` or `eventName`) rejects the file,
  * named by its index.
  */
-export const secretsManagerEvents = (records: readonly unknown[], format: EventSource['format'], where: (index: number) => string): DecodedEvents => {
+export const secretsManagerEvents = (
+  records: readonly unknown[],
+  format: EventSource['format'],
+  where: (index: number) => string,
+): DecodedEvents => {
   const kept: Record<string, unknown>[] = [];
   for (const [index, record] of records.entries()) {
     if (!isBareCloudTrailRecord(record)) {
@@ -176,13 +185,17 @@ const fromLogFile = (records: unknown): DecodedEvents =>
     : { ok: false, problem: `Records: expected an array of CloudTrail records, found ${describeJsonType(records)}` };
 
 const fromLookupEvents = (events: unknown): DecodedEvents => {
-  if (!Array.isArray(events)) return { ok: false, problem: `Events: expected an array of lookup results, found ${describeJsonType(events)}` };
+  if (!Array.isArray(events))
+    return { ok: false, problem: `Events: expected an array of lookup results, found ${describeJsonType(events)}` };
   const records: unknown[] = [];
   for (const [index, entry] of events.entries()) {
     const where = `Events[${index}].CloudTrailEvent`;
     const embedded = isObject(entry) ? entry.CloudTrailEvent : undefined;
     if (typeof embedded !== 'string') {
-      return { ok: false, problem: `${where}: expected the record as a JSON string, found ${isObject(entry) ? describeJsonType(embedded) : `Events[${index}] to be ${describeJsonType(entry)}`}` };
+      return {
+        ok: false,
+        problem: `${where}: expected the record as a JSON string, found ${isObject(entry) ? describeJsonType(embedded) : `Events[${index}] to be ${describeJsonType(entry)}`}`,
+      };
     }
     const parsed = parseJsonText(embedded, where);
     if (!parsed.ok) return parsed;
@@ -205,11 +218,16 @@ export const decodeEvents = (value: unknown): DecodedEvents => {
         events.push(wrapCloudTrailRecord(each));
         wrapped = true;
       } else if (isEventBridgeEvent(each)) events.push(each);
-      else return { ok: false, problem: `[${index}]: not an EventBridge event or a CloudTrail record (found ${describeJsonType(each)}${isObject(each) ? ' without source and detail-type' : ''})` };
+      else
+        return {
+          ok: false,
+          problem: `[${index}]: not an EventBridge event or a CloudTrail record (found ${describeJsonType(each)}${isObject(each) ? ' without source and detail-type' : ''})`,
+        };
     }
     return { ok: true, value: events, wrapped };
   }
-  if (!isObject(value)) return { ok: false, problem: `event: expected a JSON object or an array of events, found ${describeJsonType(value)}` };
+  if (!isObject(value))
+    return { ok: false, problem: `event: expected a JSON object or an array of events, found ${describeJsonType(value)}` };
   if ('Records' in value) return fromLogFile(value.Records);
   if ('Events' in value && !('detail' in value)) return fromLookupEvents(value.Events);
   if (isBareCloudTrailRecord(value)) return { ok: true, value: wrapCloudTrailRecord(value), wrapped: true };

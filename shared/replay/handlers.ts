@@ -67,7 +67,10 @@ export const localHandlers = (ports: LocalPorts, { policy, mode, stage = 'dev' }
     'enable-rotation': makeActionHandler(enableRotationAction, ports, { policy, mode, stage }),
     'restore-secret': makeActionHandler(restoreSecretAction, ports, { policy, mode, stage }),
     'remove-public-statements': makeActionHandler(removePublicStatementsAction, ports, { policy, mode, stage }),
-    alert: makeAlert({ ...alertPorts, securityHubFor }, { alerts: policy.alerts, securityHub: policy.securityHub, organisation: policy.organisation.enabled }),
+    alert: makeAlert(
+      { ...alertPorts, securityHubFor },
+      { alerts: policy.alerts, securityHub: policy.securityHub, organisation: policy.organisation.enabled },
+    ),
     'alert-digest': makeAlertDigest({ ...alertPorts, clock: pastOpenWindows(ports.clock, policy) }, { alerts: policy.alerts }),
     sweep: makeSweep(sweepPorts, { policy }),
   };

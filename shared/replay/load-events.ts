@@ -18,7 +18,9 @@ export interface LoadedEvent {
   /** The path as the user should read it (relative to the working directory). */
   readonly file: string;
   /** The event (or array of events) to route, or the reason it cannot be routed. */
-  readonly event: { readonly ok: true; readonly value: unknown; readonly wrapped: boolean } | { readonly ok: false; readonly problem: string };
+  readonly event:
+    | { readonly ok: true; readonly value: unknown; readonly wrapped: boolean }
+    | { readonly ok: false; readonly problem: string };
   /** For a CloudTrail log file or lookup-events output: how many records, how many from Secrets Manager. */
   readonly source?: EventSource;
 }
@@ -52,7 +54,9 @@ export const findEventFiles = (paths: readonly string[]): string[] =>
       .map((name) => join(path, name))
       .filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile() ?? false);
     if (files.length === 0) {
-      throw new UsageError(`${path}: no event files in this folder (looked for *.json and *.json.gz, CloudTrail digest files aside); name a file or another folder`);
+      throw new UsageError(
+        `${path}: no event files in this folder (looked for *.json and *.json.gz, CloudTrail digest files aside); name a file or another folder`,
+      );
     }
     return files;
   });
@@ -69,14 +73,19 @@ const readText = (file: string): { ok: true; text: string } | { ok: false; probl
   }
   const gzipped = bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
   if (!gzipped) {
-    return file.endsWith('.gz') ? { ok: false, problem: 'file: named .gz but not gzip-compressed' } : { ok: true, text: bytes.toString('utf8') };
+    return file.endsWith('.gz')
+      ? { ok: false, problem: 'file: named .gz but not gzip-compressed' }
+      : { ok: true, text: bytes.toString('utf8') };
   }
   try {
     return { ok: true, text: gunzipSync(bytes, { maxOutputLength: MAX_UNZIPPED_BYTES }).toString('utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ERR_BUFFER_TOO_LARGE'
-      ? { ok: false, problem: `file: more than ${MAX_UNZIPPED_BYTES / 1024 / 1024} MiB once unzipped; no CloudTrail log file is that large` }
+      ? {
+          ok: false,
+          problem: `file: more than ${MAX_UNZIPPED_BYTES / 1024 / 1024} MiB once unzipped; no CloudTrail log file is that large`,
+        }
       : { ok: false, problem: `file: damaged gzip data (${code ?? 'cannot be unzipped'})` };
   }
 };

@@ -97,7 +97,12 @@ interface HandlerAnswer {
   reasons?: string[];
 }
 
-export const buildReport = (file: string, invocations: readonly Invocation[], wrapped = false, options: ReportOptions = {}): EventReport => {
+export const buildReport = (
+  file: string,
+  invocations: readonly Invocation[],
+  wrapped = false,
+  options: ReportOptions = {},
+): EventReport => {
   const published = invocations.flatMap((i) => i.published);
   const findings = published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => e.detail as Finding);
   const results = published.filter((e) => e['detail-type'] === RESULT_DETAIL_TYPE).map((e) => e.detail as RemediationResult);
@@ -161,7 +166,14 @@ const alertFor = (findingId: string, invocations: readonly Invocation[], options
   const invocation = invocations.find((i) => i.target === 'alert' && i.alerts.length > 0 && inputFindingId(i.input) === findingId);
   const sent = invocation?.alerts[0];
   if (!invocation || !sent) return {};
-  return { alert: { subject: sent.subject, body: sent.body, attributes: sent.attributes, ...(options.payloads ? payloadsOf(invocation.input) : {}) } };
+  return {
+    alert: {
+      subject: sent.subject,
+      body: sent.body,
+      attributes: sent.attributes,
+      ...(options.payloads ? payloadsOf(invocation.input) : {}),
+    },
+  };
 };
 
 /**
@@ -195,7 +207,9 @@ export const formatReport = (report: EventReport): string => {
     lines.push(`    why: ${finding.reason}`);
     for (const note of finding.notes) lines.push(`    note: ${note}`);
     for (const action of finding.actions) {
-      lines.push(`    action ${action.type}: ${action.outcome.toUpperCase()}${action.account ? ` in ${action.account}/${action.region ?? '?'}` : ''} — ${action.reason}`);
+      lines.push(
+        `    action ${action.type}: ${action.outcome.toUpperCase()}${action.account ? ` in ${action.account}/${action.region ?? '?'}` : ''} — ${action.reason}`,
+      );
       const before = action.state?.before ?? (action.before ? formatStages(action.before) : undefined);
       const after = action.state?.after ?? (action.after ? formatStages(action.after) : undefined);
       if (before) lines.push(`      before: ${before}`);
@@ -203,8 +217,14 @@ export const formatReport = (report: EventReport): string => {
     }
     if (finding.alert) {
       lines.push(`    alert: ${finding.alert.subject}`);
-      lines.push(...finding.alert.body.trimEnd().split('\n').map((line) => `      │ ${line}`));
-      if (finding.alert.chatbot) lines.push('    chatbot (SNS → AWS Chatbot custom notification, the "https" message):', ...framed(finding.alert.chatbot));
+      lines.push(
+        ...finding.alert.body
+          .trimEnd()
+          .split('\n')
+          .map((line) => `      │ ${line}`),
+      );
+      if (finding.alert.chatbot)
+        lines.push('    chatbot (SNS → AWS Chatbot custom notification, the "https" message):', ...framed(finding.alert.chatbot));
       if (finding.alert.slack) lines.push('    slack (incoming webhook, Block Kit):', ...framed(finding.alert.slack));
     } else {
       lines.push('    alert: none sent');
@@ -214,7 +234,10 @@ export const formatReport = (report: EventReport): string => {
 };
 
 /** A payload as pretty JSON, framed like the alert text. */
-const framed = (payload: unknown): string[] => JSON.stringify(payload, null, 2).split('\n').map((line) => `      │ ${line}`);
+const framed = (payload: unknown): string[] =>
+  JSON.stringify(payload, null, 2)
+    .split('\n')
+    .map((line) => `      │ ${line}`);
 
 /** The report in one line (`--quiet`): the file, then each finding and what came of it, or why nothing did. */
 export const formatReportLine = (report: EventReport): string => {
@@ -235,10 +258,12 @@ export const formatReportLine = (report: EventReport): string => {
 
 /** Reasons once each, with how often a repeated one came (a burst of events ignored for one cause). */
 const distinct = (reasons: readonly string[]): string =>
-  [...new Set(reasons)].map((reason) => {
-    const times = reasons.filter((r) => r === reason).length;
-    return times > 1 ? `${reason} (×${times})` : reason;
-  }).join('; ');
+  [...new Set(reasons)]
+    .map((reason) => {
+      const times = reasons.filter((r) => r === reason).length;
+      return times > 1 ? `${reason} (×${times})` : reason;
+    })
+    .join('; ');
 
 /** Outcomes an action can report, `pending` included: every key of the summary's `actions`. */
 const OUTCOMES = [...OutcomeSchema.options, 'pending'] as const;
@@ -271,7 +296,9 @@ export const summarize = (reports: readonly EventReport[], digests: number, sent
     events: reports.reduce((n, r) => n + (r.events ?? 1), 0),
     routed: reports.filter((r) => r.matched.length > 0).length,
     findings: findings.length,
-    actions: Object.fromEntries(OUTCOMES.map((outcome) => [outcome, outcomes.filter((o) => o === outcome).length])) as ReplaySummary['actions'],
+    actions: Object.fromEntries(
+      OUTCOMES.map((outcome) => [outcome, outcomes.filter((o) => o === outcome).length]),
+    ) as ReplaySummary['actions'],
     alerts: findings.filter((f) => f.alert).length,
     digests,
     messages: { sns: sent.topic.length, chatbot: sent.topic.filter((m) => m.chatbot).length, slack: sent.slack.length },
@@ -285,9 +312,15 @@ export const formatSummary = (summary: ReplaySummary, context: { mode: string; l
   const lines = [
     `${plural(summary.events, 'event')} replayed against ${context.live ? 'the live account' : 'the sandbox account'} in ${context.mode} mode: ` +
       `${summary.routed} routed, ${plural(summary.findings, 'finding')}, ` +
-      `${plural(OUTCOMES.reduce((n, o) => n + actions[o], 0), 'action')} (${OUTCOMES.filter((o) => o !== 'pending' || actions[o] > 0).map((o) => `${actions[o]} ${o}`).join(', ')}); ` +
+      `${plural(
+        OUTCOMES.reduce((n, o) => n + actions[o], 0),
+        'action',
+      )} (${OUTCOMES.filter((o) => o !== 'pending' || actions[o] > 0)
+        .map((o) => `${actions[o]} ${o}`)
+        .join(', ')}); ` +
       `${plural(summary.alerts, 'alert')}, ${plural(summary.digests, 'digest')}; ${summary.rejected} rejected.`,
   ];
-  if (context.mode === 'dry-run' && actions.planned > 0) lines.push('Dry run: no secret was changed. Run with --mode enforce to apply the planned fixes.');
+  if (context.mode === 'dry-run' && actions.planned > 0)
+    lines.push('Dry run: no secret was changed. Run with --mode enforce to apply the planned fixes.');
   return lines.join('\n');
 };

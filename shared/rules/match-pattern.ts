@@ -84,8 +84,7 @@ function compileObject(pattern: unknown, path: string): NodeMatcher {
 
   // An array of objects: the nested pattern must match within ONE element (event-ruler's
   // "array-consistent" matching), not pick fields from different elements.
-  return (node) =>
-    Array.isArray(node) && node.length > 0 ? node.some((element) => matchesAllFields(element)) : matchesAllFields(node);
+  return (node) => (Array.isArray(node) && node.length > 0 ? node.some((element) => matchesAllFields(element)) : matchesAllFields(node));
 }
 
 function compileOr(value: unknown, path: string): NodeMatcher {
@@ -126,7 +125,7 @@ function compileAlternative(alternative: unknown, path: string): LeafMatcher {
     if (typeof argument !== 'boolean') throw unsupported(path, '"exists" takes true or false');
     // Exists looks at leaves only (event-ruler README): a field holding an object or an empty
     // array has no leaf, so it counts as absent; a null is a leaf, so it counts as present.
-    return (leaves) => (leaves.length > 0) === argument;
+    return (leaves) => leaves.length > 0 === argument;
   }
   const test = compileValueTest(operator, argument, path);
   return (leaves) => leaves.some(test);
@@ -153,8 +152,7 @@ function compileValueTest(operator: string, argument: unknown, path: string): Va
 }
 
 function compileAffix(operator: 'prefix' | 'suffix', argument: unknown, path: string): ValueTest {
-  const hasAffix = (value: string, affix: string): boolean =>
-    operator === 'prefix' ? value.startsWith(affix) : value.endsWith(affix);
+  const hasAffix = (value: string, affix: string): boolean => (operator === 'prefix' ? value.startsWith(affix) : value.endsWith(affix));
   if (typeof argument === 'string') return (leaf) => typeof leaf === 'string' && hasAffix(leaf, argument);
 
   if (isJsonObject(argument)) {

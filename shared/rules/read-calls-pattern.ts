@@ -63,7 +63,9 @@ const secretIdMatchers = (policyGlob: string): unknown[] => {
   if (star === -1) return [glob, { wildcard: arn }, { wildcard: `${arn}-*` }];
   // A glob ending in `*` already covers the random suffix.
   if (star === glob.length - 1) return [{ prefix: glob.slice(0, -1) }, { wildcard: arn }];
-  return glob.endsWith('*') ? [{ wildcard: escaped }, { wildcard: arn }] : [{ wildcard: escaped }, { wildcard: arn }, { wildcard: `${arn}-*` }];
+  return glob.endsWith('*')
+    ? [{ wildcard: escaped }, { wildcard: arn }]
+    : [{ wildcard: escaped }, { wildcard: arn }, { wildcard: `${arn}-*` }];
 };
 
 const unique = (values: readonly unknown[]): unknown[] => {

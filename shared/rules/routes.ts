@@ -53,7 +53,12 @@ export const routes: readonly Route[] = [
   { name: 'clear-stale-pending-findings', bus: 'project', pattern: clearStalePendingFindings, target: 'clear-stale-pending' },
   { name: 'enable-rotation-findings', bus: 'project', pattern: enableRotationFindings, target: 'enable-rotation' },
   { name: 'restore-secret-findings', bus: 'project', pattern: restoreSecretFindings, target: 'restore-secret' },
-  { name: 'remove-public-statements-findings', bus: 'project', pattern: removePublicStatementsFindings, target: 'remove-public-statements' },
+  {
+    name: 'remove-public-statements-findings',
+    bus: 'project',
+    pattern: removePublicStatementsFindings,
+    target: 'remove-public-statements',
+  },
   { name: 'alert-findings-without-actions', bus: 'project', pattern: alertFindingsWithoutActions, target: 'alert' },
   { name: 'alert-remediation-results', bus: 'project', pattern: alertRemediationResults, target: 'alert' },
   // A sweep short of time hands its checkpoint to its next invocation through the project bus;
@@ -93,7 +98,9 @@ export const securityHubRoute: Route = { name: 'securityhub-findings', bus: 'def
  * managed rules, the read-calls pattern lets through the reads of the secrets `vpcEndpoints`
  * names, and Security Hub's control findings come in when `securityHub.enabled`.
  */
-export const routesFor = (policy: Pick<Policy, 'configRules' | 'vpcEndpoints'> & { readonly securityHub?: { readonly enabled: boolean } }): readonly Route[] => [
+export const routesFor = (
+  policy: Pick<Policy, 'configRules' | 'vpcEndpoints'> & { readonly securityHub?: { readonly enabled: boolean } },
+): readonly Route[] => [
   ...routes.map((route) => {
     const patternFor = fromPolicy[route.name];
     return patternFor ? { ...route, pattern: patternFor(policy) } : route;

@@ -27,7 +27,8 @@ export const checkNameFilter = (values: readonly string[]): void => {
   if (values.length === 0) throw invalidParameter('a filter needs at least one value');
   if (values.length > MAX_FILTER_VALUES) throw invalidParameter(`a filter takes at most ${MAX_FILTER_VALUES} values, got ${values.length}`);
   for (const value of values) {
-    if (value.length > MAX_FILTER_VALUE_LENGTH || !FILTER_VALUE.test(value)) throw invalidParameter(`invalid filter value ${JSON.stringify(value)}`);
+    if (value.length > MAX_FILTER_VALUE_LENGTH || !FILTER_VALUE.test(value))
+      throw invalidParameter(`invalid filter value ${JSON.stringify(value)}`);
   }
 };
 

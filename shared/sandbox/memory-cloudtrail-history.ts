@@ -11,7 +11,11 @@ type TrailRecord = Readonly<Record<string, unknown>>;
 
 /** The names CloudTrail files a record under: its `resources` (ARN), as event history's "Resource name". */
 const resourceNames = (record: TrailRecord): string[] =>
-  Array.isArray(record.resources) ? record.resources.flatMap((r: unknown) => (typeof (r as { ARN?: unknown } | null)?.ARN === 'string' ? [(r as { ARN: string }).ARN] : [])) : [];
+  Array.isArray(record.resources)
+    ? record.resources.flatMap((r: unknown) =>
+        typeof (r as { ARN?: unknown } | null)?.ARN === 'string' ? [(r as { ARN: string }).ARN] : [],
+      )
+    : [];
 
 const matches = (record: TrailRecord, { key, value }: LookupAttribute): boolean => {
   if (key === 'EventSource') return record.eventSource === value;
@@ -25,7 +29,10 @@ export class MemoryCloudTrailHistory implements CloudTrailHistoryPort {
   readonly #records: readonly TrailRecord[];
 
   /** `records`: CloudTrail records, as a trail's log file holds them. */
-  public constructor(records: readonly TrailRecord[], private readonly pageSize = PAGE_SIZE) {
+  public constructor(
+    records: readonly TrailRecord[],
+    private readonly pageSize = PAGE_SIZE,
+  ) {
     this.#records = records;
   }
 
@@ -39,7 +46,10 @@ export class MemoryCloudTrailHistory implements CloudTrailHistoryPort {
     const page = matching.slice(offset, offset + this.pageSize);
     const next = offset + this.pageSize;
     return Promise.resolve({
-      events: page.map((record) => ({ ...(typeof record.eventID === 'string' ? { eventId: record.eventID } : {}), cloudTrailEvent: JSON.stringify(record) })),
+      events: page.map((record) => ({
+        ...(typeof record.eventID === 'string' ? { eventId: record.eventID } : {}),
+        cloudTrailEvent: JSON.stringify(record),
+      })),
       ...(next < matching.length ? { nextToken: String(next) } : {}),
     });
   }

@@ -45,7 +45,12 @@ export class MemoryOrganizations implements OrganisationAccountsPort {
 
   public async listOrganizationalUnitsForParent(parentId: string, nextToken?: string): Promise<Page<string>> {
     this.calls.push({ operation: 'listOrganizationalUnitsForParent', parentId, ...(nextToken ? { nextToken } : {}) });
-    return Promise.resolve(this.page((this.ou(parentId).children ?? []).map((child) => child.id), nextToken));
+    return Promise.resolve(
+      this.page(
+        (this.ou(parentId).children ?? []).map((child) => child.id),
+        nextToken,
+      ),
+    );
   }
 
   private ou(id: string): MemoryOu {

@@ -37,7 +37,10 @@ export class RecordingBus implements EventBusPort {
         'detail-type': event.detailType,
         source: SERVICE_SOURCE,
         account: this.where.account,
-        time: this.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        time: this.clock
+          .now()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
         region: this.where.region,
         resources: [...event.resources],
         // Through JSON, as PutEvents would carry it: Dates become strings, undefined disappears.

@@ -21,7 +21,11 @@ export class RecordingSecurityHub {
   private record(target: SecurityHubTarget, findings: readonly AsffDocument[]): SecurityHubImport {
     const refused = findings
       .filter((finding) => finding.AwsAccountId !== target.account)
-      .map((finding) => ({ id: finding.Id, code: 'AccessDeniedException', message: `a finding of account ${String(finding.AwsAccountId)} imported in account ${target.account}` }));
+      .map((finding) => ({
+        id: finding.Id,
+        code: 'AccessDeniedException',
+        message: `a finding of account ${String(finding.AwsAccountId)} imported in account ${target.account}`,
+      }));
     const accepted = findings.filter((finding) => finding.AwsAccountId === target.account);
     this.imported.push(...accepted.map((finding) => ({ target, finding })));
     return { imported: accepted.length, refused };

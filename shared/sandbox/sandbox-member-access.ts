@@ -40,9 +40,21 @@ export class SandboxMemberAccess implements MemberAccessPort {
   public secrets(target: MemberTarget): SecretsPort {
     const secrets = this.#secrets;
     const enter = (operation: keyof SecretsPort, secretId: string): void => {
-      this.calls.push({ operation, secretId, account: target.account, region: target.region, ...(target.roleArn ? { roleArn: target.roleArn } : {}), session: target.session });
+      this.calls.push({
+        operation,
+        secretId,
+        account: target.account,
+        region: target.region,
+        ...(target.roleArn ? { roleArn: target.roleArn } : {}),
+        session: target.session,
+      });
       if (target.roleArn && this.#refused.has(`${target.account}:${target.region}`)) {
-        throw MemberAccessError.refused(target.roleArn, target, 'AccessDenied', `not authorized to perform: sts:AssumeRole on resource: ${target.roleArn}`);
+        throw MemberAccessError.refused(
+          target.roleArn,
+          target,
+          'AccessDenied',
+          `not authorized to perform: sts:AssumeRole on resource: ${target.roleArn}`,
+        );
       }
     };
     /** The secret's ARN in the target's account and region, as Secrets Manager there resolves the id. */
@@ -59,12 +71,15 @@ export class SandboxMemberAccess implements MemberAccessPort {
     };
     return {
       describeSecret: (secretId) => via('describeSecret', secretId, (arn) => secrets.describeSecret(arn)),
-      removeStagingLabel: (request) => via('removeStagingLabel', request.secretId, (arn) => secrets.removeStagingLabel({ ...request, secretId: arn })),
+      removeStagingLabel: (request) =>
+        via('removeStagingLabel', request.secretId, (arn) => secrets.removeStagingLabel({ ...request, secretId: arn })),
       listVersions: (secretId) => via('listVersions', secretId, (arn) => secrets.listVersions(arn)),
-      enableRotation: (settings) => via('enableRotation', settings.secretId, (arn) => secrets.enableRotation({ ...settings, secretId: arn })),
+      enableRotation: (settings) =>
+        via('enableRotation', settings.secretId, (arn) => secrets.enableRotation({ ...settings, secretId: arn })),
       restoreSecret: (secretId) => via('restoreSecret', secretId, (arn) => secrets.restoreSecret(arn)),
       getResourcePolicy: (secretId) => via('getResourcePolicy', secretId, (arn) => secrets.getResourcePolicy(arn)),
-      putResourcePolicy: (request) => via('putResourcePolicy', request.secretId, (arn) => secrets.putResourcePolicy({ ...request, secretId: arn })),
+      putResourcePolicy: (request) =>
+        via('putResourcePolicy', request.secretId, (arn) => secrets.putResourcePolicy({ ...request, secretId: arn })),
       deleteResourcePolicy: (secretId) => via('deleteResourcePolicy', secretId, (arn) => secrets.deleteResourcePolicy(arn)),
       // The whole sandbox's listing, kept to this account and region: a page may hold fewer than 100, as AWS allows.
       listSecrets: async (request: ListSecretsRequest): Promise<SecretPage> => {

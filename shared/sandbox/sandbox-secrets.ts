@@ -11,7 +11,15 @@
 import type { VersionStages } from '../contracts/finding.js';
 import { InvalidSecretStateError, type RemediationError, SecretNotFoundError } from '../errors.js';
 import type { ListSecretsRequest, RotationSettings, SecretPage, SecretState, SecretsPort, SecretVersion } from '../ports/secrets.js';
-import { CallSimulation, type CallSimulationOptions, checkNameFilter, decodeListToken, encodeListToken, LIST_PAGE_SIZE, matchesNameFilter } from './list-secrets.js';
+import {
+  CallSimulation,
+  type CallSimulationOptions,
+  checkNameFilter,
+  decodeListToken,
+  encodeListToken,
+  LIST_PAGE_SIZE,
+  matchesNameFilter,
+} from './list-secrets.js';
 import type { AccountSeed } from './seed.js';
 
 type SeededSecret = AccountSeed['secrets'][number];
@@ -78,7 +86,9 @@ export class SandboxSecrets implements SecretsPort {
       });
     }
     // No operation creates or purges a secret, so the order is fixed once.
-    this.#listed = [...this.#byArn.values()].sort((a, b) => compareListed([a.createdDate.getTime(), a.name], [b.createdDate.getTime(), b.name]));
+    this.#listed = [...this.#byArn.values()].sort((a, b) =>
+      compareListed([a.createdDate.getTime(), a.name], [b.createdDate.getTime(), b.name]),
+    );
   }
 
   /**
@@ -159,10 +169,14 @@ export class SandboxSecrets implements SecretsPort {
     const stored = this.#writable(secretId, 'UpdateSecretVersionStage');
     const stages = stored.versions[versionId];
     if (!stages?.includes(label)) {
-      throw new InvalidSecretStateError(`UpdateSecretVersionStage: InvalidParameterException: label ${label} is not attached to version ${versionId}`);
+      throw new InvalidSecretStateError(
+        `UpdateSecretVersionStage: InvalidParameterException: label ${label} is not attached to version ${versionId}`,
+      );
     }
     if (label === 'AWSCURRENT') {
-      throw new InvalidSecretStateError('UpdateSecretVersionStage: InvalidParameterException: AWSCURRENT can only be moved to another version, not removed');
+      throw new InvalidSecretStateError(
+        'UpdateSecretVersionStage: InvalidParameterException: AWSCURRENT can only be moved to another version, not removed',
+      );
     }
     const remaining = stages.filter((s) => s !== label);
     if (remaining.length > 0) stored.versions[versionId] = remaining;
@@ -188,7 +202,9 @@ export class SandboxSecrets implements SecretsPort {
     const stored = this.#writable(settings.secretId, 'RotateSecret');
     const lambda = settings.rotationLambdaArn ?? stored.rotationLambdaArn;
     if (!lambda && !stored.seed.owningService) {
-      throw new InvalidSecretStateError('RotateSecret: InvalidRequestException: No Lambda rotation function ARN is associated with this secret.');
+      throw new InvalidSecretStateError(
+        'RotateSecret: InvalidRequestException: No Lambda rotation function ARN is associated with this secret.',
+      );
     }
     stored.rotationEnabled = true;
     if (lambda) stored.rotationLambdaArn = lambda;
@@ -216,7 +232,9 @@ export class SandboxSecrets implements SecretsPort {
     const stored = this.#writable(secretId, 'PutResourcePolicy');
     if (grantsEveryoneUnconditionally(policy)) {
       // BlockPublicPolicy is always set by the service: AWS refuses a policy that grants public access.
-      throw new InvalidSecretStateError('PutResourcePolicy: PublicPolicyException: You can’t attach a resource-based policy that allows broad access to the secret.');
+      throw new InvalidSecretStateError(
+        'PutResourcePolicy: PublicPolicyException: You can’t attach a resource-based policy that allows broad access to the secret.',
+      );
     }
     stored.resourcePolicy = policy;
     this.#changed(stored);
@@ -248,7 +266,14 @@ export class SandboxSecrets implements SecretsPort {
     this.calls.push({
       operation,
       secretId,
-      ...(request ? { request: { ...(request.namePrefixes ? { namePrefixes: [...request.namePrefixes] } : {}), ...(request.nextToken ? { nextToken: request.nextToken } : {}) } } : {}),
+      ...(request
+        ? {
+            request: {
+              ...(request.namePrefixes ? { namePrefixes: [...request.namePrefixes] } : {}),
+              ...(request.nextToken ? { nextToken: request.nextToken } : {}),
+            },
+          }
+        : {}),
     });
     const [next, ...rest] = this.#failures.get(operation) ?? [];
     if (!next) return;
@@ -309,7 +334,8 @@ const placeOfArn = (arn: string): string => {
 const compareListed = (a: ListPosition, b: ListPosition): number => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 
 const toListPosition = (position: unknown): ListPosition => {
-  if (Array.isArray(position) && position.length === 2 && typeof position[0] === 'number' && typeof position[1] === 'string') return [position[0], position[1]];
+  if (Array.isArray(position) && position.length === 2 && typeof position[0] === 'number' && typeof position[1] === 'string')
+    return [position[0], position[1]];
   throw new InvalidSecretStateError('ListSecrets: InvalidParameterException: the NextToken is not valid');
 };
 

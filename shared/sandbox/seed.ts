@@ -13,7 +13,10 @@ export const SecretSeedSchema = z
   .object({
     name: z.string().min(1).max(512),
     /** Optional: made from the account, region and name (with a random 6-character suffix) when absent. */
-    arn: z.string().regex(/^arn:[\w-]+:secretsmanager:[\w-]+:[^:]+:secret:.+$/, 'expected a Secrets Manager secret ARN').optional(),
+    arn: z
+      .string()
+      .regex(/^arn:[\w-]+:secretsmanager:[\w-]+:[^:]+:secret:.+$/, 'expected a Secrets Manager secret ARN')
+      .optional(),
     description: z.string().optional(),
     rotationEnabled: z.boolean().default(false),
     rotationLambdaArn: z.string().optional(),
@@ -45,7 +48,12 @@ export const SecretSeedSchema = z
     for (const [versionId, labels] of Object.entries(secret.versions)) {
       for (const label of labels) {
         const other = seen.get(label);
-        if (other) ctx.addIssue({ code: 'custom', path: ['versions', versionId], message: `label ${label} is also on version ${other}; a label lives on one version` });
+        if (other)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['versions', versionId],
+            message: `label ${label} is also on version ${other}; a label lives on one version`,
+          });
         seen.set(label, versionId);
       }
     }

@@ -17,7 +17,14 @@
  */
 import { SecretNotFoundError } from '../errors.js';
 import type { ListSecretsRequest, SecretPage, SecretState, SecretsPort, SecretVersion } from '../ports/secrets.js';
-import { CallSimulation, type CallSimulationOptions, checkNameFilter, decodeListToken, encodeListToken, LIST_PAGE_SIZE } from './list-secrets.js';
+import {
+  CallSimulation,
+  type CallSimulationOptions,
+  checkNameFilter,
+  decodeListToken,
+  encodeListToken,
+  LIST_PAGE_SIZE,
+} from './list-secrets.js';
 
 export interface SyntheticAccountOptions {
   /** How many secrets. */
@@ -41,13 +48,74 @@ export interface SyntheticAccountOptions {
 const FIXED_NAMES = ['prod', 'prod/', 'staging/app', 'p', 'P', 'rds', '1', '-', '_', '@'] as const;
 
 const SERVICES = [
-  'payments', 'orders', 'checkout', 'search', 'auth', 'billing', 'inventory', 'shipping', 'catalog', 'reviews', 'notifications', 'analytics',
-  'reporting', 'ledger', 'fraud', 'identity', 'profile', 'cart', 'pricing', 'recommendations', 'media', 'messaging', 'gateway', 'scheduler',
-  'audit', 'compliance', 'support', 'crm', 'warehouse', 'logistics', 'loyalty', 'marketing', 'email', 'sms', 'push', 'geo', 'tax', 'invoicing',
-  'subscriptions', 'partners', 'onboarding', 'kyc', 'risk', 'treasury', 'payroll', 'hr', 'finance', 'legal',
+  'payments',
+  'orders',
+  'checkout',
+  'search',
+  'auth',
+  'billing',
+  'inventory',
+  'shipping',
+  'catalog',
+  'reviews',
+  'notifications',
+  'analytics',
+  'reporting',
+  'ledger',
+  'fraud',
+  'identity',
+  'profile',
+  'cart',
+  'pricing',
+  'recommendations',
+  'media',
+  'messaging',
+  'gateway',
+  'scheduler',
+  'audit',
+  'compliance',
+  'support',
+  'crm',
+  'warehouse',
+  'logistics',
+  'loyalty',
+  'marketing',
+  'email',
+  'sms',
+  'push',
+  'geo',
+  'tax',
+  'invoicing',
+  'subscriptions',
+  'partners',
+  'onboarding',
+  'kyc',
+  'risk',
+  'treasury',
+  'payroll',
+  'hr',
+  'finance',
+  'legal',
 ] as const;
 const KINDS = ['db', 'db-readonly', 'api-key', 'oauth-client', 'smtp', 'redis', 'kafka', 'jwt-signing', 'webhook', 'ssh'] as const;
-const TEAMS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'oscar', 'peggy', 'trent', 'victor', 'walter'] as const;
+const TEAMS = [
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'mallory',
+  'oscar',
+  'peggy',
+  'trent',
+  'victor',
+  'walter',
+] as const;
 const ENVS = ['prod', 'staging', 'dev'] as const;
 
 /** Creation times: one a minute, the newest at the account's `now`. */
@@ -74,8 +142,13 @@ const pick = <T>(items: readonly T[], u: number): T => items[Math.min(items.leng
 /** Skewed towards the first items: a few services hold most secrets. */
 const pickSkewed = <T>(items: readonly T[], u: number): T => pick(items, u ** 2.5);
 /** `length` (≤ 8) random hex digits. */
-const hex = (random: Random, length: number): string => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0').slice(0, length);
-const uuid = (random: Random): string => `${hex(random, 8)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 8)}${hex(random, 4)}`;
+const hex = (random: Random, length: number): string =>
+  Math.floor(random() * 2 ** 32)
+    .toString(16)
+    .padStart(8, '0')
+    .slice(0, length);
+const uuid = (random: Random): string =>
+  `${hex(random, 8)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 8)}${hex(random, 4)}`;
 const capitalised = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
 /** Name shapes and their weight (per thousand). */
@@ -138,7 +211,8 @@ export class SyntheticSecrets implements SecretsPort {
 
   public constructor(options: SyntheticAccountOptions) {
     const { count } = options;
-    if (!(Number.isInteger(count) && count >= 0 && count < 62 ** 6)) throw new RangeError(`count must be a whole number of secrets, got ${count}`);
+    if (!(Number.isInteger(count) && count >= 0 && count < 62 ** 6))
+      throw new RangeError(`count must be a whole number of secrets, got ${count}`);
     this.count = count;
     this.#seed = options.seed ?? 1;
     this.#byName = options.creationOrder === 'by-name';
@@ -206,7 +280,10 @@ export class SyntheticSecrets implements SecretsPort {
 
   #stateById(secretId: string, operation: string): SecretState {
     const index = secretId.startsWith('arn:') ? this.#indexOfId(secretId) : this.#indexOfName(secretId);
-    if (index === undefined) throw new SecretNotFoundError(`${operation}: ResourceNotFoundException: Secrets Manager can't find the specified secret (${secretId}).`);
+    if (index === undefined)
+      throw new SecretNotFoundError(
+        `${operation}: ResourceNotFoundException: Secrets Manager can't find the specified secret (${secretId}).`,
+      );
     return this.#stateOf(index);
   }
 
@@ -357,7 +434,11 @@ export class SyntheticSecrets implements SecretsPort {
     this.closerLooks++;
     const state = this.#stateById(secretId, 'ListSecretVersionIds');
     await Promise.resolve();
-    return Object.entries(state.versions).map(([versionId, stages]) => ({ versionId, stages, ...(state.lastChangedDate ? { createdDate: state.lastChangedDate } : {}) }));
+    return Object.entries(state.versions).map(([versionId, stages]) => ({
+      versionId,
+      stages,
+      ...(state.lastChangedDate ? { createdDate: state.lastChangedDate } : {}),
+    }));
   }
 
   /** GetResourcePolicy: every other secret has a policy (the text does not matter to the sweep). */
@@ -382,4 +463,6 @@ const indexOfName = (name: string): number => {
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const unsupported = (operation: string): Promise<never> =>
-  Promise.reject(new Error(`SyntheticSecrets supports the sweep's reads only, not ${operation}: it is an account to read, not to remediate`));
+  Promise.reject(
+    new Error(`SyntheticSecrets supports the sweep's reads only, not ${operation}: it is an account to read, not to remediate`),
+  );

@@ -15,7 +15,14 @@ const nonBlank = (max?: number) => z.string().check(z.regex(/\S/, 'must not be b
  * The timestamp formats Security Hub accepts: RFC 3339 with `Z` or an offset, at most nine
  * digits of fractional seconds.
  */
-const timestamp = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/, 'expected an ASFF timestamp like 2019-01-31T23:00:00.123Z'));
+const timestamp = z
+  .string()
+  .check(
+    z.regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/,
+      'expected an ASFF timestamp like 2019-01-31T23:00:00.123Z',
+    ),
+  );
 
 const severityLabel = z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
 
@@ -34,7 +41,9 @@ export const AsffFindingSchema = z
     ProductArn: nonBlank(),
     GeneratorId: nonBlank(ASFF_LIMITS.generatorIdChars),
     AwsAccountId: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id')),
-    Types: z.array(z.string().check(z.regex(/^[^/]+(\/[^/]+){0,2}$/, 'expected namespace/category/classifier'))).check(z.minLength(1), z.maxLength(ASFF_LIMITS.types)),
+    Types: z
+      .array(z.string().check(z.regex(/^[^/]+(\/[^/]+){0,2}$/, 'expected namespace/category/classifier')))
+      .check(z.minLength(1), z.maxLength(ASFF_LIMITS.types)),
     CreatedAt: timestamp,
     UpdatedAt: timestamp,
     FirstObservedAt: z.optional(timestamp),
@@ -42,21 +51,36 @@ export const AsffFindingSchema = z
     Title: nonBlank(ASFF_LIMITS.titleChars),
     Description: nonBlank(ASFF_LIMITS.descriptionChars),
     Resources: z.array(ResourceSchema).check(z.minLength(1), z.maxLength(ASFF_LIMITS.resources)),
-    Remediation: z.optional(z.object({ Recommendation: z.object({ Text: z.optional(nonBlank(ASFF_LIMITS.recommendationTextChars)), Url: z.optional(z.url()) }) })),
+    Remediation: z.optional(
+      z.object({ Recommendation: z.object({ Text: z.optional(nonBlank(ASFF_LIMITS.recommendationTextChars)), Url: z.optional(z.url()) }) }),
+    ),
     ProductFields: z.optional(
       z
-        .record(z.string().check(z.minLength(1), z.maxLength(ASFF_LIMITS.productFieldKeyChars)), z.string().check(z.maxLength(ASFF_LIMITS.productFieldValueChars)))
-        .check(z.refine((fields) => Object.keys(fields).length <= ASFF_LIMITS.productFields, `at most ${ASFF_LIMITS.productFields} fields`)),
+        .record(
+          z.string().check(z.minLength(1), z.maxLength(ASFF_LIMITS.productFieldKeyChars)),
+          z.string().check(z.maxLength(ASFF_LIMITS.productFieldValueChars)),
+        )
+        .check(
+          z.refine((fields) => Object.keys(fields).length <= ASFF_LIMITS.productFields, `at most ${ASFF_LIMITS.productFields} fields`),
+        ),
     ),
-    Compliance: z.optional(z.object({ Status: z.optional(z.enum(['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE'])), SecurityControlId: z.optional(nonBlank()) })),
+    Compliance: z.optional(
+      z.object({ Status: z.optional(z.enum(['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE'])), SecurityControlId: z.optional(nonBlank()) }),
+    ),
     RecordState: z.optional(z.enum(['ACTIVE', 'ARCHIVED'])),
     Workflow: z.optional(z.object({ Status: z.enum(['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED']) })),
   })
   .check(
     z.superRefine((finding, context) => {
-      if (Date.parse(finding.UpdatedAt) < Date.parse(finding.CreatedAt)) context.addIssue({ code: 'custom', path: ['UpdatedAt'], message: 'must not be before CreatedAt' });
+      if (Date.parse(finding.UpdatedAt) < Date.parse(finding.CreatedAt))
+        context.addIssue({ code: 'custom', path: ['UpdatedAt'], message: 'must not be before CreatedAt' });
       const bytes = Buffer.byteLength(JSON.stringify(finding), 'utf8');
-      if (bytes > ASFF_LIMITS.findingBytes) context.addIssue({ code: 'custom', path: [], message: `${bytes} bytes, more than the ${ASFF_LIMITS.findingBytes} a finding may weigh` });
+      if (bytes > ASFF_LIMITS.findingBytes)
+        context.addIssue({
+          code: 'custom',
+          path: [],
+          message: `${bytes} bytes, more than the ${ASFF_LIMITS.findingBytes} a finding may weigh`,
+        });
     }),
   );
 

@@ -83,7 +83,10 @@ export type AsffFinding = {
    * Severity and Types again: after the first import, Security Hub takes a provider's changes to
    * them only from here (its users may have changed the top-level ones).
    */
-  readonly FindingProviderFields: { readonly Severity: { readonly Label: SeverityLabel; readonly Original: Severity }; readonly Types: readonly string[] };
+  readonly FindingProviderFields: {
+    readonly Severity: { readonly Label: SeverityLabel; readonly Original: Severity };
+    readonly Types: readonly string[];
+  };
 };
 
 const BEST_PRACTICES = 'Software and Configuration Checks/AWS Security Best Practices';
@@ -158,7 +161,9 @@ export const defaultProductArn = (account: string, region: string): string =>
 /** The ASFF `Id` of a finding: stable for the finding, at most 512 characters. */
 export const asffIdOf = (finding: Pick<Finding, 'id'>): string => {
   const id = `${PRODUCT_NAME}/${finding.id}`;
-  return id.length <= ASFF_LIMITS.idChars ? id : `${id.slice(0, ASFF_LIMITS.idChars - 48)}#sha256-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
+  return id.length <= ASFF_LIMITS.idChars
+    ? id
+    : `${id.slice(0, ASFF_LIMITS.idChars - 48)}#sha256-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
 };
 
 /** True when the action put things right: the finding is then PASSED and ARCHIVED. */
@@ -232,7 +237,9 @@ const text = (value: string, max: number): string => {
 
 /** The finding's reason (already bounded and redacted when the finding was made), then what became of its action. */
 const description = (finding: Finding, result: ActionResult | undefined): string =>
-  [finding.reason, ...(result ? [`The service's ${result.type} (${result.mode}): ${result.outcome}, ${result.reason}`] : [])].map(sentence).join(' ');
+  [finding.reason, ...(result ? [`The service's ${result.type} (${result.mode}): ${result.outcome}, ${result.reason}`] : [])]
+    .map(sentence)
+    .join(' ');
 
 /** `text` ending as a sentence does. */
 const sentence = (text: string): string => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
@@ -243,7 +250,9 @@ const recommendation = (finding: Finding, result: ActionResult | undefined, cont
   return {
     Text: text(step, ASFF_LIMITS.recommendationTextChars),
     // Security Hub's own remediation page for its controls; the Secrets Manager guide otherwise.
-    Url: control ? `https://docs.aws.amazon.com/console/securityhub/${control}/remediation` : `${SECRETS_MANAGER_GUIDE}/${GUIDE_PAGES[finding.rule]}`,
+    Url: control
+      ? `https://docs.aws.amazon.com/console/securityhub/${control}/remediation`
+      : `${SECRETS_MANAGER_GUIDE}/${GUIDE_PAGES[finding.rule]}`,
   };
 };
 

@@ -42,14 +42,17 @@ export interface SecurityHubExportSettings {
  * The export over its ports: answers each finding (and result) with what became of its import.
  * @param deployment - the account and Region the function runs in
  */
-export const securityHubExport = ({ securityHubFor, clock }: SecurityHubExportPorts, { organisation }: SecurityHubExportSettings) =>
+export const securityHubExport =
+  ({ securityHubFor, clock }: SecurityHubExportPorts, { organisation }: SecurityHubExportSettings) =>
   async (finding: Finding, result: ActionResult | undefined, deployment: SecurityHubTarget): Promise<ExportOutcome> => {
     const target = { account: finding.secret.account, region: finding.secret.region };
     const own = target.account === deployment.account && target.region === deployment.region;
     const port = own || organisation ? securityHubFor(target) : undefined;
     if (!port) {
       const reason = `no Security Hub to write to for account ${target.account} in ${target.region}: ${
-        organisation ? 'not a member account and Region in scope' : `with one account the service writes only to its own (${deployment.account} in ${deployment.region})`
+        organisation
+          ? 'not a member account and Region in scope'
+          : `with one account the service writes only to its own (${deployment.account} in ${deployment.region})`
       }`;
       logger.warn('finding not imported into Security Hub', { reason });
       recordSecurityHubImport('not-writable');
@@ -69,8 +72,16 @@ export const securityHubExport = ({ securityHubFor, clock }: SecurityHubExportPo
       recordSecurityHubImport('failed');
       return { status: 'failed', asffId: document.Id, reason: error.message };
     }
-    if (answer.refused.length > 0) return refused(document.Id, answer.refused.map((r) => `${r.code}: ${r.message}`));
-    logger.info('finding imported into Security Hub', { asffId: document.Id, compliance: document.Compliance.Status, recordState: document.RecordState });
+    if (answer.refused.length > 0)
+      return refused(
+        document.Id,
+        answer.refused.map((r) => `${r.code}: ${r.message}`),
+      );
+    logger.info('finding imported into Security Hub', {
+      asffId: document.Id,
+      compliance: document.Compliance.Status,
+      recordState: document.RecordState,
+    });
     recordSecurityHubImport('imported');
     return { status: 'imported', asffId: document.Id, compliance: document.Compliance.Status };
   };

@@ -17,7 +17,14 @@ import type { NotifierPort } from '../ports/notifier.js';
 import { memberTarget } from '../domain/organisation-scope.js';
 import type { SweepReads } from './run-sweep.js';
 import type { SweepReadsFor } from './sweep-use-case.js';
-import { type Hub, OrganisationRunSchema, type ShardRegistration, ShardRegistrationSchema, shardScopeProblem, shardTargets } from './coordinator.js';
+import {
+  type Hub,
+  OrganisationRunSchema,
+  type ShardRegistration,
+  ShardRegistrationSchema,
+  shardScopeProblem,
+  shardTargets,
+} from './coordinator.js';
 import { renderOrganisationSummary, type ShardFigures, ShardFiguresSchema } from './coordinator-summary.js';
 import { type RecordPorts, readRecord, recordOnce } from './ledger-records.js';
 
@@ -41,9 +48,14 @@ const parseJson = (text: string | undefined): unknown => {
 export const admitShard = async (ports: RecordPorts, policy: Policy, hub: Hub, shard: SweepShard): Promise<ShardRegistration> => {
   const problem = shardScopeProblem(policy.organisation, hub, shard);
   if (problem) throw new InvalidEventError([`detail: shard ${shard.account}/${shard.region} refused: ${problem}`]);
-  const registered = z.safeParse(ShardRegistrationSchema, parseJson(await readRecord(ports, claimKey.sweepOrgShard(shard.runId, shard.account, shard.region))));
+  const registered = z.safeParse(
+    ShardRegistrationSchema,
+    parseJson(await readRecord(ports, claimKey.sweepOrgShard(shard.runId, shard.account, shard.region))),
+  );
   if (!registered.success) {
-    throw new InvalidEventError([`detail: shard ${shard.account}/${shard.region} refused: run ${shard.runId}'s coordinator did not register it (not in the run's scope, or no such run)`]);
+    throw new InvalidEventError([
+      `detail: shard ${shard.account}/${shard.region} refused: run ${shard.runId}'s coordinator did not register it (not in the run's scope, or no such run)`,
+    ]);
   }
   return registered.data;
 };
@@ -51,7 +63,9 @@ export const admitShard = async (ports: RecordPorts, policy: Policy, hub: Hub, s
 /** A shard's continuation must continue that shard's own run, not another's. */
 export const checkShardRun = (shard: SweepShard, checkpointRunId: string): void => {
   if (checkpointRunId !== shardRunId(shard)) {
-    throw new InvalidEventError([`detail.checkpoint.runId: ${checkpointRunId} is not the run of shard ${shard.account}/${shard.region} (${shardRunId(shard)})`]);
+    throw new InvalidEventError([
+      `detail.checkpoint.runId: ${checkpointRunId} is not the run of shard ${shard.account}/${shard.region} (${shardRunId(shard)})`,
+    ]);
   }
 };
 
@@ -71,21 +85,37 @@ export type ShardFinish =
  */
 export const finishShard = async (
   ports: FinishPorts,
-  input: { readonly shard: SweepShard; readonly figures: ShardFigures; readonly registration: ShardRegistration; readonly hub: Hub; readonly remainingMs: number },
+  input: {
+    readonly shard: SweepShard;
+    readonly figures: ShardFigures;
+    readonly registration: ShardRegistration;
+    readonly hub: Hub;
+    readonly remainingMs: number;
+  },
 ): Promise<ShardFinish> => {
   const { shard, registration } = input;
   await recordOnce(ports, claimKey.sweepOrgShardFigures(shard.runId, shard.account, shard.region), JSON.stringify(input.figures));
   // The same expiry for every shard of the run, so they all count on one item.
   const until = rememberFrom(new Date(registration.startedAt));
-  const counted = await once(ports, claimKey.sweepOrgShardCounted(shard.runId, shard.account, shard.region), () => ports.ledger.count(scopeKey.sweepOrgShardsDone(shard.runId), until), {
-    remainingMs: input.remainingMs,
-    encode: String,
-    decode: Number,
-  });
+  const counted = await once(
+    ports,
+    claimKey.sweepOrgShardCounted(shard.runId, shard.account, shard.region),
+    () => ports.ledger.count(scopeKey.sweepOrgShardsDone(shard.runId), until),
+    {
+      remainingMs: input.remainingMs,
+      encode: String,
+      decode: Number,
+    },
+  );
   if (counted.kind === 'in-progress') return { last: false, done: 0, shards: registration.shards };
   const done = counted.value;
   if (done < registration.shards) return { last: false, done, shards: registration.shards };
-  const sent = await once(ports, claimKey.sweepOrgSummary(shard.runId), () => sendSummary(ports, shard.runId, input.hub, registration.shards), { remainingMs: input.remainingMs });
+  const sent = await once(
+    ports,
+    claimKey.sweepOrgSummary(shard.runId),
+    () => sendSummary(ports, shard.runId, input.hub, registration.shards),
+    { remainingMs: input.remainingMs },
+  );
   return { last: true, done, shards: registration.shards, summarySent: sent.kind === 'done' };
 };
 
@@ -95,7 +125,9 @@ const sendSummary = async (ports: FinishPorts, runId: string, hub: Hub, expected
   const queue = new PQueue({ concurrency: GATHER_CONCURRENCY });
   const read = await Promise.all(
     shardTargets(run.accounts, run.regions).map((t) =>
-      queue.add(async () => z.safeParse(ShardFiguresSchema, parseJson(await readRecord(ports, claimKey.sweepOrgShardFigures(runId, t.account, t.region))))),
+      queue.add(async () =>
+        z.safeParse(ShardFiguresSchema, parseJson(await readRecord(ports, claimKey.sweepOrgShardFigures(runId, t.account, t.region)))),
+      ),
     ),
   );
   const shards = read.flatMap((figures) => (figures.success ? [figures.data] : []));

@@ -102,7 +102,13 @@ const totalsOf = (shards: readonly ShardFigures[]): SweepCounts & { listCalls: n
 export const accountsByFindings = (shards: readonly ShardFigures[]): AccountFigures[] => {
   const accounts = new Map<string, AccountFigures>();
   for (const shard of shards) {
-    const figures = accounts.get(shard.account) ?? { account: shard.account, findings: 0, secrets: 0, byRegion: new Map<string, number>(), bySeverity: { ...emptyCounts().bySeverity } };
+    const figures = accounts.get(shard.account) ?? {
+      account: shard.account,
+      findings: 0,
+      secrets: 0,
+      byRegion: new Map<string, number>(),
+      bySeverity: { ...emptyCounts().bySeverity },
+    };
     figures.findings += shard.findings;
     figures.secrets += shard.secrets;
     if (shard.findings > 0) figures.byRegion.set(shard.region, (figures.byRegion.get(shard.region) ?? 0) + shard.findings);
@@ -113,7 +119,9 @@ export const accountsByFindings = (shards: readonly ShardFigures[]): AccountFigu
 };
 
 const severities = (bySeverity: Readonly<Record<Severity, number>>): string =>
-  SEVERITIES.filter((s) => bySeverity[s] > 0).map((s) => `${s} ${bySeverity[s]}`).join(', ') || 'none';
+  SEVERITIES.filter((s) => bySeverity[s] > 0)
+    .map((s) => `${s} ${bySeverity[s]}`)
+    .join(', ') || 'none';
 
 /** Regions of an account, most findings first, at most four named. */
 const regionsLine = (byRegion: ReadonlyMap<string, number>): string => {
@@ -148,10 +156,14 @@ export const renderOrganisationSummary = (input: OrganisationSummaryInput, finis
     `  from ${input.startedAt} to ${finishedAt} (${seconds.toFixed(0)} s)`,
     '',
     'Findings by check',
-    ...(totals.findings === 0 ? ['  none'] : countRows(totals).map((r) => `  ${r.rule} (${r.severity}${r.control ? `, ${r.control}` : ''}): ${r.count}`)),
+    ...(totals.findings === 0
+      ? ['  none']
+      : countRows(totals).map((r) => `  ${r.rule} (${r.severity}${r.control ? `, ${r.control}` : ''}): ${r.count}`)),
     '',
     `Accounts with the most findings (${top.length} of ${ranked.length} with findings)`,
-    ...(top.length === 0 ? ['  none'] : top.map((a) => `  ${a.account}: ${a.findings} (${severities(a.bySeverity)}) in ${a.secrets} secrets; ${regionsLine(a.byRegion)}`)),
+    ...(top.length === 0
+      ? ['  none']
+      : top.map((a) => `  ${a.account}: ${a.findings} (${severities(a.bySeverity)}) in ${a.secrets} secrets; ${regionsLine(a.byRegion)}`)),
     ...(rest.length > 0 ? [`  ... and ${rest.length} more accounts with ${rest.reduce((n, a) => n + a.findings, 0)} findings`] : []),
     ...(gaps > 0
       ? [

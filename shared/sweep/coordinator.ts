@@ -76,7 +76,11 @@ const accountsUnder = async (organizations: OrganisationAccountsPort, ou: string
  * the organisation (ListAccounts); otherwise the accounts listed and the ACTIVE accounts under the
  * listed OUs. The hub's own account, when given, is guarded too. Exclusions always win.
  */
-export const accountsInScope = async (organizations: OrganisationAccountsPort, organisation: Policy['organisation'], hub?: Hub): Promise<string[]> => {
+export const accountsInScope = async (
+  organizations: OrganisationAccountsPort,
+  organisation: Policy['organisation'],
+  hub?: Hub,
+): Promise<string[]> => {
   const { organizationalUnits, accounts, exclude } = organisation.members;
   const whole = organizationalUnits.length === 0 && accounts.length === 0;
   const found = whole ? activeIds(await allPages((token) => organizations.listAccounts(token))) : [...accounts];
@@ -86,7 +90,8 @@ export const accountsInScope = async (organizations: OrganisationAccountsPort, o
 };
 
 /** Every account × every region. */
-export const shardTargets = (accounts: readonly string[], regions: readonly string[]): ShardTarget[] => accounts.flatMap((account) => regions.map((region) => ({ account, region })));
+export const shardTargets = (accounts: readonly string[], regions: readonly string[]): ShardTarget[] =>
+  accounts.flatMap((account) => regions.map((region) => ({ account, region })));
 
 /**
  * Why a shard may not be swept by the policy alone, or undefined when it may: organisation mode
@@ -142,7 +147,11 @@ export const coordinateSweep = async (
   const { organisation } = input.policy;
   const accounts = await accountsInScope(ports.organizations, organisation, input.hub);
   const regions = [...guardedRegions(organisation, input.hub)];
-  const recorded = await recordOnce(ports, claimKey.sweepOrg(input.runId), JSON.stringify({ startedAt: input.now.toISOString(), accounts, regions } satisfies OrganisationRun));
+  const recorded = await recordOnce(
+    ports,
+    claimKey.sweepOrg(input.runId),
+    JSON.stringify({ startedAt: input.now.toISOString(), accounts, regions } satisfies OrganisationRun),
+  );
   const run = z.parse(OrganisationRunSchema, JSON.parse(recorded));
   const targets = shardTargets(run.accounts, run.regions);
   const registration = JSON.stringify({ startedAt: run.startedAt, shards: targets.length } satisfies ShardRegistration);
@@ -154,7 +163,11 @@ export const coordinateSweep = async (
     batches.map((batch) =>
       queue.add(async () => {
         await Promise.all(batch.map((t) => recordOnce(ports, claimKey.sweepOrgShard(input.runId, t.account, t.region), registration)));
-        const shards = batch.map((t) => ({ detailType: SWEEP_SHARD_DETAIL_TYPE, detail: { runId: input.runId, ...t } satisfies SweepShard, resources: [] }));
+        const shards = batch.map((t) => ({
+          detailType: SWEEP_SHARD_DETAIL_TYPE,
+          detail: { runId: input.runId, ...t } satisfies SweepShard,
+          resources: [],
+        }));
         await ports.bus.publish(shards, { retryFailedEntries: FAILED_ENTRY_RESENDS });
       }),
     ),

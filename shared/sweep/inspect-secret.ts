@@ -84,8 +84,12 @@ export const sweepFindingId = (rule: SweepRuleId, secretArn: string, now: Date):
 export const inspectSecret = async (secret: SecretState, secrets: CloserLookReads, context: SweepContext): Promise<SecretInspection> => {
   if (isExempt(secret, context.policy)) return { findings: [], exempt: true, perSecretCalls: 0, unjudged: [] };
 
-  const checked = SWEEP_RULE_IDS.map((rule) => ({ rule, result: sweepCheckOf(rule)(secret, { policy: context.policy, now: context.now }) }));
-  const wants = (look: 'versions' | 'resource-policy'): boolean => checked.some(({ result }) => result.kind === 'closer-look' && result.look === look);
+  const checked = SWEEP_RULE_IDS.map((rule) => ({
+    rule,
+    result: sweepCheckOf(rule)(secret, { policy: context.policy, now: context.now }),
+  }));
+  const wants = (look: 'versions' | 'resource-policy'): boolean =>
+    checked.some(({ result }) => result.kind === 'closer-look' && result.look === look);
 
   let perSecretCalls = 0;
   const closerLook = async <T>(wanted: boolean, read: () => Promise<T>): Promise<Look<T> | undefined> => {

@@ -33,7 +33,6 @@ export interface ListProgress {
   readonly unreadable: number;
 }
 
-
 export interface ListAccountOptions {
   /** ListSecrets calls per second, retries included (the sweep uses ≤ 100, the regional quota); `Infinity`: unpaced. */
   readonly callsPerSecond: number;
@@ -163,7 +162,12 @@ const estimatedPages = (page: readonly SecretState[], nowMs: number): number => 
   const times = page.map((s) => s.createdDate?.getTime());
   const first = times[0];
   const last = times.at(-1);
-  if (first === undefined || last === undefined || last <= first || times.some((t, i) => t === undefined || (i > 0 && t < (times[i - 1] ?? t)))) {
+  if (
+    first === undefined ||
+    last === undefined ||
+    last <= first ||
+    times.some((t, i) => t === undefined || (i > 0 && t < (times[i - 1] ?? t)))
+  ) {
     return Number.POSITIVE_INFINITY;
   }
   return (page.length + (Math.max(0, nowMs - last) * (page.length - 1)) / (last - first)) / PAGE_SIZE;
@@ -207,8 +211,10 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
   const minSplitPages = options.minSplitPages ?? MIN_SPLIT_PAGES;
   const { callsPerSecond } = options;
   if (!(callsPerSecond > 0)) throw new RangeError(`callsPerSecond must be above 0, got ${callsPerSecond}`);
-  if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new RangeError(`concurrency must be a whole number from 1, got ${concurrency}`);
-  if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1)) throw new RangeError(`maxAttempts must be a whole number from 1, got ${maxAttempts}`);
+  if (!(Number.isInteger(concurrency) && concurrency >= 1))
+    throw new RangeError(`concurrency must be a whole number from 1, got ${concurrency}`);
+  if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1))
+    throw new RangeError(`maxAttempts must be a whole number from 1, got ${maxAttempts}`);
   const sleep = options.sleep ?? wait;
   /** A shard estimated above this is split: no shard should hold more than a reader's part of the work. */
   const maxShare = 1 / concurrency;
@@ -235,7 +241,14 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
   const nowMs = (): number => Math.max(newestMs, Date.now());
 
   /** How the run stands: stopping on request, the consumer broke off, or a reader failed. */
-  const run = { stopping: false, aborted: false, failure: undefined as Error | undefined, failureThrown: false, started: false, finished: false };
+  const run = {
+    stopping: false,
+    aborted: false,
+    failure: undefined as Error | undefined,
+    failureThrown: false,
+    started: false,
+    finished: false,
+  };
   /** Readers that have ended, readers busy with a shard or a lookup, and readers waiting for one. */
   const readers = { exited: 0, running: 0, idle: 0 };
 
@@ -262,11 +275,18 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
         return await call(attempt);
       } catch (error) {
         if (!(error instanceof TransientAwsError)) {
-          throw new ListAccountError(`${what}: ${messageOf(error)}`, what, { cause: error, retryable: error instanceof RemediationError && error.retryable });
+          throw new ListAccountError(`${what}: ${messageOf(error)}`, what, {
+            cause: error,
+            retryable: error instanceof RemediationError && error.retryable,
+          });
         }
         const throttled = error instanceof ThrottlingError;
         if (throttled) counters.throttled++;
-        if (attempt >= maxAttempts) throw new ListAccountError(`${what}: gave up after ${attempt} attempts: ${error.message}`, what, { cause: error, retryable: true });
+        if (attempt >= maxAttempts)
+          throw new ListAccountError(`${what}: gave up after ${attempt} attempts: ${error.message}`, what, {
+            cause: error,
+            retryable: true,
+          });
         if (checkStop()) return undefined;
         counters.retried++;
         emit();
@@ -317,7 +337,9 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
     const now = nowMs();
     const remaining = chain.remainingPages(now);
     if (remaining < Math.max(MIN_RESTART_PAGES, chain.pages)) return false;
-    return ![...book.openShards].some((other) => other !== shard && other.chain !== undefined && other.chain.remainingPages(now) > remaining);
+    return ![...book.openShards].some(
+      (other) => other !== shard && other.chain !== undefined && other.chain.remainingPages(now) > remaining,
+    );
   };
 
   const read = async (shard: Shard): Promise<void> => {
@@ -334,7 +356,12 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
         for (const secret of returned) newestMs = Math.max(newestMs, secret.createdDate?.getTime() ?? newestMs);
 
         if (first && page.nextToken !== undefined && wantsSplit(shard, returned)) {
-          const plan = planSplit(shard.spec, shard.share, returned.map((s) => s.name), { maxGroupShare });
+          const plan = planSplit(
+            shard.spec,
+            shard.share,
+            returned.map((s) => s.name),
+            { maxGroupShare },
+          );
           if (plan) {
             // The page is dropped: its entries belong to the children. Only the names equal to a
             // prefix split at do not; yield those from here when the page holds them, else look them up.

@@ -6,7 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, lstatSync, readFileSync, realpathSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  lstatSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Table from 'cli-table3';
@@ -92,7 +102,8 @@ export const outputTarget = (file: string): OutputTarget => {
     }
   }
   const stats = link.isSymbolicLink() ? statSync(real) : link;
-  if (stats.isDirectory()) throw new UsageError(`--output ${file} is a folder: name a file in it, e.g. ${file.replace(/\/$/, '')}/findings.json`);
+  if (stats.isDirectory())
+    throw new UsageError(`--output ${file} is a folder: name a file in it, e.g. ${file.replace(/\/$/, '')}/findings.json`);
   return stats.isFile() ? { kind: 'replace', path: real } : { kind: 'direct', path: file };
 };
 
@@ -107,7 +118,9 @@ export const formatOf = (file: string, target: OutputTarget = { kind: 'replace',
   if (/\.asff\.json$/i.test(file)) return 'asff';
   if (/\.json$/i.test(file)) return 'json';
   if (target.kind !== 'replace' && !basename(file).includes('.')) return 'json';
-  throw new UsageError(`--output ${file}: unknown format; name the file with one of ${OUTPUT_EXTENSIONS.join(', ')} (e.g. findings.json, findings.sarif), or "-" for JSON on standard output`);
+  throw new UsageError(
+    `--output ${file}: unknown format; name the file with one of ${OUTPUT_EXTENSIONS.join(', ')} (e.g. findings.json, findings.sarif), or "-" for JSON on standard output`,
+  );
 };
 
 /** Where the text goes: a stream, with what to do once it is complete, and how to give up. */
@@ -186,7 +199,9 @@ const jsonWriter = (sink: Sink, header: ScanHeader): FormatWriter => {
   const open = async () => {
     if (opened) return;
     opened = true;
-    await sink.write(`{"tool":${JSON.stringify(TOOL_NAME)},"runId":${JSON.stringify(header.runId)},"source":${JSON.stringify(header.source)},"startedAt":${JSON.stringify(header.startedAt)},"findings":[`);
+    await sink.write(
+      `{"tool":${JSON.stringify(TOOL_NAME)},"runId":${JSON.stringify(header.runId)},"source":${JSON.stringify(header.source)},"startedAt":${JSON.stringify(header.startedAt)},"findings":[`,
+    );
   };
   return {
     write: async (findings) => {
@@ -198,7 +213,9 @@ const jsonWriter = (sink: Sink, header: ScanHeader): FormatWriter => {
     },
     close: async (footer) => {
       await open();
-      await sink.end(`\n],"finishedAt":${JSON.stringify(footer.finishedAt)},"complete":${footer.complete},"listCalls":${footer.listCalls},"counts":${JSON.stringify(footer.counts)}}\n`);
+      await sink.end(
+        `\n],"finishedAt":${JSON.stringify(footer.finishedAt)},"complete":${footer.complete},"listCalls":${footer.listCalls},"counts":${JSON.stringify(footer.counts)}}\n`,
+      );
     },
     abort: () => sink.abort(),
   };
@@ -251,7 +268,11 @@ export const repositoryWebUrl = (repository: PackageFacts['repository']): string
   if (!raw) return undefined;
   const shorthand = /^(?:github:)?([\w.-]+\/[\w.-]+)$/.exec(raw);
   const ssh = /^git@github\.com:([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(raw);
-  const url = shorthand ? `https://github.com/${shorthand[1]}` : ssh ? `https://github.com/${ssh[1]}` : raw.replace(/^git\+/, '').replace(/\.git$/, '');
+  const url = shorthand
+    ? `https://github.com/${shorthand[1]}`
+    : ssh
+      ? `https://github.com/${ssh[1]}`
+      : raw.replace(/^git\+/, '').replace(/\.git$/, '');
   return /^https:\/\/[^\s/]+\/\S+$/.test(url) ? url.replace(/\.git$/, '') : undefined;
 };
 
@@ -303,7 +324,12 @@ const sarifRules = (info: SarifToolInfo) =>
       help: ruleHelp(rule),
       properties: {
         'security-severity': sarifLevel[rule.severity].score,
-        tags: ['security', 'secrets-manager', ...(rule.control ? [rule.control] : []), ...(rule.practices ?? []).map((p) => `practice-${p}`)],
+        tags: [
+          'security',
+          'secrets-manager',
+          ...(rule.control ? [rule.control] : []),
+          ...(rule.practices ?? []).map((p) => `practice-${p}`),
+        ],
       },
     };
   });
@@ -351,7 +377,11 @@ export const SARIF_MAX_RESULTS = 25_000;
  * account and region, so scans of several accounts do not replace each other's alerts.
  */
 const sarifCategory = (finding: Finding | undefined, header: ScanHeader): string =>
-  header.category !== undefined ? `${TOOL_NAME}/${header.category}/` : finding ? `${TOOL_NAME}/${finding.secret.account}/${finding.secret.region}/` : `${TOOL_NAME}/${header.source.replace(/[^\w.-]+/g, '-')}/`;
+  header.category !== undefined
+    ? `${TOOL_NAME}/${header.category}/`
+    : finding
+      ? `${TOOL_NAME}/${finding.secret.account}/${finding.secret.region}/`
+      : `${TOOL_NAME}/${header.source.replace(/[^\w.-]+/g, '-')}/`;
 
 const sarifWriter = (sink: Sink, header: ScanHeader, info: SarifToolInfo = toolInfo): FormatWriter => {
   let written = 0;
@@ -360,7 +390,13 @@ const sarifWriter = (sink: Sink, header: ScanHeader, info: SarifToolInfo = toolI
   const open = async (first: Finding | undefined) => {
     if (opened) return;
     opened = true;
-    const driver = { name: TOOL_NAME, version: info.version, semanticVersion: info.version, informationUri: info.informationUri, rules: sarifRules(info) };
+    const driver = {
+      name: TOOL_NAME,
+      version: info.version,
+      semanticVersion: info.version,
+      informationUri: info.informationUri,
+      rules: sarifRules(info),
+    };
     await sink.write(
       `{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{"tool":{"driver":${JSON.stringify(driver)}},"automationDetails":{"id":${JSON.stringify(`${sarifCategory(first, header)}${header.runId}`)}},"results":[`,
     );
@@ -381,10 +417,24 @@ const sarifWriter = (sink: Sink, header: ScanHeader, info: SarifToolInfo = toolI
       await open(undefined);
       const notifications =
         left > 0
-          ? [{ level: 'warning', message: { text: `${left} more findings left out: GitHub code scanning accepts at most ${SARIF_MAX_RESULTS} results per run; the JSON output has them all` } }]
+          ? [
+              {
+                level: 'warning',
+                message: {
+                  text: `${left} more findings left out: GitHub code scanning accepts at most ${SARIF_MAX_RESULTS} results per run; the JSON output has them all`,
+                },
+              },
+            ]
           : [];
-      const invocation = { executionSuccessful: footer.complete, startTimeUtc: header.startedAt, endTimeUtc: footer.finishedAt, toolExecutionNotifications: notifications };
-      await sink.end(`\n],"invocations":[${JSON.stringify(invocation)}],"properties":${JSON.stringify({ source: header.source, counts: footer.counts, resultsLeftOut: left })}}]}\n`);
+      const invocation = {
+        executionSuccessful: footer.complete,
+        startTimeUtc: header.startedAt,
+        endTimeUtc: footer.finishedAt,
+        toolExecutionNotifications: notifications,
+      };
+      await sink.end(
+        `\n],"invocations":[${JSON.stringify(invocation)}],"properties":${JSON.stringify({ source: header.source, counts: footer.counts, resultsLeftOut: left })}}]}\n`,
+      );
     },
     abort: () => sink.abort(),
   };
@@ -396,7 +446,10 @@ export const summaryTable = (counts: SweepCounts, extra: { readonly listCalls: n
   const rows = countRows(counts);
   for (const row of rows) table.push([row.rule, row.severity, row.control || '-', String(row.count)]);
   if (rows.length === 0) table.push([{ colSpan: 4, content: 'no findings: every secret passed every check' }]);
-  const bySeverity = SEVERITIES.filter((s) => counts.bySeverity[s] > 0).map((s) => `${counts.bySeverity[s]} ${s}`).join(', ') || 'none';
+  const bySeverity =
+    SEVERITIES.filter((s) => counts.bySeverity[s] > 0)
+      .map((s) => `${counts.bySeverity[s]} ${s}`)
+      .join(', ') || 'none';
   const unjudged = unjudgedLine(counts);
   return [
     table.toString(),

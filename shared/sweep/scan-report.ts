@@ -51,7 +51,8 @@ export const findingSample = (cap: number = REPORT_ROWS_PER_CHECK): FindingSampl
   };
 };
 
-const where = (context: ScanContext): string => context.scope ?? `account ${context.account ?? 'unknown'}, region ${context.region ?? 'unknown'}`;
+const where = (context: ScanContext): string =>
+  context.scope ?? `account ${context.account ?? 'unknown'}, region ${context.region ?? 'unknown'}`;
 
 /** The report's first lines: what was read, against which policy, when. */
 export const reportHeader = (context: ScanContext): string => {
@@ -70,10 +71,20 @@ export const reportHeader = (context: ScanContext): string => {
 /** One table per check that found something, most severe first, at most `cap` secrets each. */
 export const checkTables = (counts: SweepCounts, sample: FindingSample, cap: number = REPORT_ROWS_PER_CHECK): string[] =>
   countRows(counts).map((row) => {
-    const table = new Table({ head: ['secret', 'account/region', 'severity', 'reason'], style: { head: [], border: [], compact: true }, wordWrap: true, colWidths: [null, null, null, 70] });
+    const table = new Table({
+      head: ['secret', 'account/region', 'severity', 'reason'],
+      style: { head: [], border: [], compact: true },
+      wordWrap: true,
+      colWidths: [null, null, null, 70],
+    });
     const shown = sample.of(row.rule).slice(0, cap);
     for (const finding of shown) {
-      table.push([finding.secret.name ?? finding.secret.arn ?? finding.secret.id, `${finding.secret.account}/${finding.secret.region}`, finding.severity, finding.reason]);
+      table.push([
+        finding.secret.name ?? finding.secret.arn ?? finding.secret.id,
+        `${finding.secret.account}/${finding.secret.region}`,
+        finding.severity,
+        finding.reason,
+      ]);
     }
     const more = row.count - shown.length;
     return [

@@ -69,7 +69,9 @@ const ListCheckpointSchema = z.strictObject({
       listedUpTo: z.optional(ListedUpToSchema),
     }),
   ),
-  lookups: z.array(z.strictObject({ name: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)), listedUpTo: z.optional(ListedUpToSchema) })),
+  lookups: z.array(
+    z.strictObject({ name: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)), listedUpTo: z.optional(ListedUpToSchema) }),
+  ),
 });
 
 /** Validates a checkpoint read back from storage or an event; throws InvalidCheckpointError naming the field. */
@@ -112,12 +114,14 @@ export interface Lookup {
 export type Job = { readonly lookup: Lookup } | { readonly shard: Shard };
 
 /** Started shards first (their tokens are progress to keep), then the largest: the longest chains start first. */
-const before = (a: Shard, b: Shard): boolean => (a.token !== undefined) !== (b.token !== undefined) ? a.token !== undefined : a.share > b.share;
+const before = (a: Shard, b: Shard): boolean =>
+  (a.token !== undefined) !== (b.token !== undefined) ? a.token !== undefined : a.share > b.share;
 
 /** Rounded for the checkpoint: the estimate is rough anyway, and the checkpoint should be small. */
 const roundShare = (share: number): number => Number(share.toPrecision(3));
 
-const copyMark = (mark: ListedUpTo | undefined): { listedUpTo?: ListedUpTo } => (mark ? { listedUpTo: { createdMs: mark.createdMs, names: [...mark.names] } } : {});
+const copyMark = (mark: ListedUpTo | undefined): { listedUpTo?: ListedUpTo } =>
+  mark ? { listedUpTo: { createdMs: mark.createdMs, names: [...mark.names] } } : {};
 
 /**
  * The open shards and lookups of one run. Readers take work from it and wait on it for more;
@@ -149,7 +153,8 @@ export class ShardBook {
           owned: false,
         });
       }
-      for (const l of checkpoint.lookups) this.#lookups.add({ name: l.name, ...(l.listedUpTo ? { listedUpTo: l.listedUpTo } : {}), owned: false });
+      for (const l of checkpoint.lookups)
+        this.#lookups.add({ name: l.name, ...(l.listedUpTo ? { listedUpTo: l.listedUpTo } : {}), owned: false });
     } else {
       this.#shards.add({ spec: { prefix: '' }, share: 1, owned: false });
     }
@@ -189,7 +194,8 @@ export class ShardBook {
       this.#shards.add({ spec: child.spec, share: child.share, ...(listedUpTo ? { listedUpTo } : {}), owned: false });
       this.#known++;
     }
-    for (const name of plan.exactNames) if (!seen.has(name)) this.#lookups.add({ name, ...(listedUpTo ? { listedUpTo } : {}), owned: false });
+    for (const name of plan.exactNames)
+      if (!seen.has(name)) this.#lookups.add({ name, ...(listedUpTo ? { listedUpTo } : {}), owned: false });
   }
 
   /** Whether some shard or lookup waits for a reader. */

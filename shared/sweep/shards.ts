@@ -106,7 +106,10 @@ export const planSplit = (spec: ShardSpec, share: number, sample: readonly strin
   if (chars !== undefined) {
     // A group: its members, each on its own (never regrouped, so splitting always makes progress).
     const counts = countNext(prefix, sample, chars);
-    return { children: [...chars].map((c) => ({ spec: { prefix: prefix + c }, share: estimate(share, counts, c, chars.length) })), exactNames: [] };
+    return {
+      children: [...chars].map((c) => ({ spec: { prefix: prefix + c }, share: estimate(share, counts, c, chars.length) })),
+      exactNames: [],
+    };
   }
   if (prefix.length >= MAX_NAME_LENGTH) return undefined;
   const below = sample.filter((name) => name.length > prefix.length && name.startsWith(prefix));

@@ -115,7 +115,11 @@ export const addInspection = (
     byRule,
     bySeverity,
   };
-  return withUnjudged(added, (inspection.unjudged ?? []).map((u) => u.reason), name);
+  return withUnjudged(
+    added,
+    (inspection.unjudged ?? []).map((u) => u.reason),
+    name,
+  );
 };
 
 /**

@@ -52,21 +52,31 @@ export const renderSweepSummary = (input: SweepSummaryInput): AlertMessage => {
   const unjudged = unjudgedLine(counts);
   // In the subject too: an unjudged secret is a gap in the sweep, not a pass, and on-call reads subjects.
   // The alerts' own subject rules: at most SNS's 99 characters, printable ASCII, the label cut to fit.
-  const subject = subjectFrom(worst, 'sweep', `${counts.findings} findings in ${counts.secrets} secrets${counts.unjudged > 0 ? `, ${counts.unjudged} unjudged` : ''}`, input.account, input.region);
+  const subject = subjectFrom(
+    worst,
+    'sweep',
+    `${counts.findings} findings in ${counts.secrets} secrets${counts.unjudged > 0 ? `, ${counts.unjudged} unjudged` : ''}`,
+    input.account,
+    input.region,
+  );
   const seconds = Math.max((Date.parse(input.finishedAt) - Date.parse(input.startedAt)) / 1000, 0);
   const judged = counts.secrets - counts.exempt;
   const lines = [
     `Scheduled sweep ${input.runId} of ${input.account}/${input.region}`,
     '',
     'Findings by check',
-    ...(counts.findings === 0 ? [counts.unjudged === 0 ? '  none: every secret passed every check' : '  none among the checks it could judge'] : countRows(counts).map((r) => `  ${r.rule} (${r.severity}${r.control ? `, ${r.control}` : ''}): ${r.count}`)),
+    ...(counts.findings === 0
+      ? [counts.unjudged === 0 ? '  none: every secret passed every check' : '  none among the checks it could judge']
+      : countRows(counts).map((r) => `  ${r.rule} (${r.severity}${r.control ? `, ${r.control}` : ''}): ${r.count}`)),
     '',
     'Findings by severity',
     ...SEVERITIES.map((s) => `  ${s}: ${counts.bySeverity[s]}`),
     '',
     'Read',
     `  secrets: ${counts.secrets} (${counts.exempt} exempt by tag, ${judged} judged)`,
-    ...(unjudged ? [`  ${unjudged}`, '  (AWS refused a closer look, or the lookup of the name: those checks neither passed nor failed)'] : []),
+    ...(unjudged
+      ? [`  ${unjudged}`, '  (AWS refused a closer look, or the lookup of the name: those checks neither passed nor failed)']
+      : []),
     `  ListSecrets calls: ${input.listCalls}; closer looks: ${counts.perSecretCalls} (${judged > 0 ? (counts.perSecretCalls / judged).toFixed(3) : '0'} per judged secret)`,
     `  from ${input.startedAt} to ${input.finishedAt} (${seconds.toFixed(0)} s, ${input.invocations} invocation${input.invocations === 1 ? '' : 's'})`,
     '',

@@ -100,12 +100,16 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
   /** When the run began, as its first invocation recorded it; a continuation of a run nobody started is refused. */
   const recordedStart = async (runId: string): Promise<string> => {
     const started = await readRecord(ports, claimKey.sweepStart(runId));
-    if (started === undefined) throw new InvalidEventError([`detail.checkpoint.runId: no sweep run ${runId} started here (or its start is not recorded yet); a continuation only continues a run this sweep started`]);
+    if (started === undefined)
+      throw new InvalidEventError([
+        `detail.checkpoint.runId: no sweep run ${runId} started here (or its start is not recorded yet); a continuation only continues a run this sweep started`,
+      ]);
     return started;
   };
 
   const organisationPorts = (): OrganisationSweepPorts => {
-    if (!ports.organisation) throw new InvalidEventError(['detail: this sweep function is not wired for organisation mode: it takes no shards']);
+    if (!ports.organisation)
+      throw new InvalidEventError(['detail: this sweep function is not wired for organisation mode: it takes no shards']);
     return ports.organisation;
   };
 
@@ -123,7 +127,13 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
   };
 
   /** One invocation's share of the run: list and judge until done or short of time. */
-  const sweepOnce = async (trigger: Trigger, runId: string, invocation: number, shouldStop: () => boolean, remainingMs: number): Promise<SweepOutcome> => {
+  const sweepOnce = async (
+    trigger: Trigger,
+    runId: string,
+    invocation: number,
+    shouldStop: () => boolean,
+    remainingMs: number,
+  ): Promise<SweepOutcome> => {
     const scope: RunScope = trigger.shard ? await shardScope(trigger, trigger.shard) : { reads: ports.secrets };
     // A shard's clock is its coordinator's (the ledger entry), never the time the event arrived or claims.
     const now = scope.registration ? new Date(scope.registration.startedAt) : ports.clock.now();
@@ -132,20 +142,26 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
     // project bus, and its startedAt could move the checks' "now" anywhere.
     const resumeFrom = claimed ? { ...claimed, startedAt: await recordedStart(runId) } : undefined;
     if (!claimed) await recordOnce(ports, claimKey.sweepStart(runId), now.toISOString());
-    const report = await runSweep(scope.reads, (findings) => ports.bus.publish(findings.map(findingBusEvent)).then(() => findings.forEach(recordFinding)), {
-      policy,
-      now,
-      runId,
-      ...(resumeFrom ? { resumeFrom } : {}),
-      ...(scope.shard ? { minSplitPages: SHARD_MIN_SPLIT_PAGES } : {}),
-      shouldStop,
-    });
+    const report = await runSweep(
+      scope.reads,
+      (findings) => ports.bus.publish(findings.map(findingBusEvent)).then(() => findings.forEach(recordFinding)),
+      {
+        policy,
+        now,
+        runId,
+        ...(resumeFrom ? { resumeFrom } : {}),
+        ...(scope.shard ? { minSplitPages: SHARD_MIN_SPLIT_PAGES } : {}),
+        shouldStop,
+      },
+    );
     const listCalls = (trigger.continuation?.listCalls ?? 0) + report.listing.calls;
     if (report.checkpoint) {
       // PutEvents takes at most 256 KB an entry, envelope included: refuse clearly rather than
       // have EventBridge refuse the continuation (measured: ~30 KB at 500,000 secrets).
       if ((report.checkpointBytes ?? 0) > MAX_CHECKPOINT_BYTES) {
-        throw new RemediationError(`the sweep's checkpoint is ${report.checkpointBytes} bytes, more than a continuation event can carry (${MAX_CHECKPOINT_BYTES})`);
+        throw new RemediationError(
+          `the sweep's checkpoint is ${report.checkpointBytes} bytes, more than a continuation event can carry (${MAX_CHECKPOINT_BYTES})`,
+        );
       }
       const next: Continuation = {
         checkpoint: report.checkpoint as unknown as Continuation['checkpoint'],
@@ -160,13 +176,34 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
     const finishedAt = ports.clock.now().toISOString();
     if (scope.shard && scope.registration) {
       const figures = shardFigures(scope.shard, report.counts, { listCalls, invocations: invocation, finishedAt });
-      await finishShard(ports, { shard: scope.shard, figures, registration: scope.registration, hub: { account: trigger.event.account, region: trigger.event.region }, remainingMs });
+      await finishShard(ports, {
+        shard: scope.shard,
+        figures,
+        registration: scope.registration,
+        hub: { account: trigger.event.account, region: trigger.event.region },
+        remainingMs,
+      });
     } else {
       const where = { account: trigger.event.account, region: trigger.event.region };
-      await ports.notifier.publish(renderSweepSummary({ runId, ...where, startedAt: report.startedAt, finishedAt, invocations: invocation, counts: report.counts, listCalls }));
+      await ports.notifier.publish(
+        renderSweepSummary({
+          runId,
+          ...where,
+          startedAt: report.startedAt,
+          finishedAt,
+          invocations: invocation,
+          counts: report.counts,
+          listCalls,
+        }),
+      );
     }
     logger.info('sweep complete', { counts: report.counts, listCalls });
-    recordSweep({ secrets: report.counts.secrets, findings: report.counts.findings, listCalls, durationMs: ports.clock.now().getTime() - Date.parse(report.startedAt) });
+    recordSweep({
+      secrets: report.counts.secrets,
+      findings: report.counts.findings,
+      listCalls,
+      durationMs: ports.clock.now().getTime() - Date.parse(report.startedAt),
+    });
     return { status: 'complete', runId, counts: report.counts };
   };
 
@@ -175,7 +212,13 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
    * refused) is a finished shard with a reason, not a failed invocation: retrying cannot fix it,
    * and the organisation summary must still go out, naming it.
    */
-  const sweepShardOrRecordRefusal = async (trigger: Trigger, runId: string, invocation: number, shouldStop: () => boolean, remainingMs: number): Promise<SweepOutcome> => {
+  const sweepShardOrRecordRefusal = async (
+    trigger: Trigger,
+    runId: string,
+    invocation: number,
+    shouldStop: () => boolean,
+    remainingMs: number,
+  ): Promise<SweepOutcome> => {
     try {
       return await sweepOnce(trigger, runId, invocation, shouldStop, remainingMs);
     } catch (error) {
@@ -183,8 +226,17 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
       if (!isUnreadable(error) || !shard) throw error;
       const hub = { account: trigger.event.account, region: trigger.event.region };
       const registration = await admitShard(ports, policy, hub, shard);
-      logger.error('shard not readable: recorded as such for the organisation summary', { account: shard.account, region: shard.region, error });
-      const figures = shardFigures(shard, emptyCounts(), { listCalls: trigger.continuation?.listCalls ?? 0, invocations: invocation, finishedAt: ports.clock.now().toISOString(), failed: error.message });
+      logger.error('shard not readable: recorded as such for the organisation summary', {
+        account: shard.account,
+        region: shard.region,
+        error,
+      });
+      const figures = shardFigures(shard, emptyCounts(), {
+        listCalls: trigger.continuation?.listCalls ?? 0,
+        invocations: invocation,
+        finishedAt: ports.clock.now().toISOString(),
+        failed: error.message,
+      });
       await finishShard(ports, { shard, figures, registration, hub, remainingMs });
       return { status: 'complete', runId, counts: emptyCounts() };
     }
@@ -206,13 +258,19 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
    */
   return async (trigger: Trigger, shouldStop: () => boolean, remainingMs: number): Promise<SweepOutcome> => {
     const scheduled = !trigger.continuation && !trigger.shard;
-    const runId = trigger.continuation?.checkpoint.runId ?? (trigger.shard ? shardRunId(trigger.shard) : runIdOf(trigger.event.time, trigger.event.id));
+    const runId =
+      trigger.continuation?.checkpoint.runId ?? (trigger.shard ? shardRunId(trigger.shard) : runIdOf(trigger.event.time, trigger.event.id));
     const invocation = trigger.continuation?.invocation ?? 1;
     logger.appendKeys({ runId, invocation, ...(trigger.shard ? { account: trigger.shard.account, region: trigger.shard.region } : {}) });
     if (trigger.shard && !policy.organisation.enabled) {
-      throw new InvalidEventError([`detail: shard ${trigger.shard.account}/${trigger.shard.region} refused: organisation mode is off (organisation.enabled is false)`]);
+      throw new InvalidEventError([
+        `detail: shard ${trigger.shard.account}/${trigger.shard.region} refused: organisation mode is off (organisation.enabled is false)`,
+      ]);
     }
-    const work = scheduled && policy.organisation.enabled ? () => coordinate(trigger, runId) : () => sweepShardOrRecordRefusal(trigger, runId, invocation, shouldStop, remainingMs);
+    const work =
+      scheduled && policy.organisation.enabled
+        ? () => coordinate(trigger, runId)
+        : () => sweepShardOrRecordRefusal(trigger, runId, invocation, shouldStop, remainingMs);
     // EventBridge delivers at least once: a second delivery of the same schedule or continuation
     // would read the same shards again and fork the run (two chains, two summaries, twice the quota).
     const swept = await once(ports, claimKey.sweep(runId, invocation), work, {

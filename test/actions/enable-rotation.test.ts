@@ -48,10 +48,17 @@ const secret = (name: string, extra: Partial<SecretSeed> = {}): SecretSeed => ({
 
 type FunctionsOverride = Partial<Policy['rotation']['functions']>;
 
-const withFunctions = (functions: Partial<Policy['rotation']['functions']>, rotation: Partial<Omit<Policy['rotation'], 'functions'>> = {}): Policy => ({
+const withFunctions = (
+  functions: Partial<Policy['rotation']['functions']>,
+  rotation: Partial<Omit<Policy['rotation'], 'functions'>> = {},
+): Policy => ({
   ...samplePolicy,
   // From a clean slate, not the sample world's own mappings, so each case says all it relies on.
-  rotation: { ...samplePolicy.rotation, ...rotation, functions: { byTag: 'rotation-function', byNamePrefix: {}, default: null, ...functions } },
+  rotation: {
+    ...samplePolicy.rotation,
+    ...rotation,
+    functions: { byTag: 'rotation-function', byNamePrefix: {}, default: null, ...functions },
+  },
 });
 
 const run = (account: SandboxAccount, finding: Finding, mode: Mode, policy?: Policy): Promise<ActionResult> =>
@@ -92,8 +99,17 @@ describe('Action: enable-rotation', () => {
         'schedule from rotation.schedule: rate(30 days); rotate immediately: no (rotation.rotateImmediately)); ' +
         'asked AWS Config to re-evaluate secretsmanager-rotation-enabled-check',
     );
-    expect(enable).toHaveBeenCalledWith({ secretId: PAYMENTS_ARN, rotationLambdaArn: PROD, scheduleExpression: 'rate(30 days)', rotateImmediately: false });
-    expect(await account.secrets.describeSecret(PAYMENTS_ARN)).toMatchObject({ rotationEnabled: true, rotationLambdaArn: PROD, rotationSchedule: 'rate(30 days)' });
+    expect(enable).toHaveBeenCalledWith({
+      secretId: PAYMENTS_ARN,
+      rotationLambdaArn: PROD,
+      scheduleExpression: 'rate(30 days)',
+      rotateImmediately: false,
+    });
+    expect(await account.secrets.describeSecret(PAYMENTS_ARN)).toMatchObject({
+      rotationEnabled: true,
+      rotationLambdaArn: PROD,
+      rotationSchedule: 'rate(30 days)',
+    });
     expect(calls).toEqual(['describeSecret', 'enableRotation', 'describeSecret']);
     expect(account.compliance.reevaluated).toEqual([['secretsmanager-rotation-enabled-check']]);
   });
@@ -130,7 +146,10 @@ describe('Action: enable-rotation', () => {
 
   describe('chooses the rotation function: tag, then the longest name prefix, then the default, then the previous function', () => {
     // Every function the table chooses is mapped somewhere: the role may invoke only mapped functions.
-    const everything = { byNamePrefix: { 'prod/': PROD, 'prod/payments/': PROD_PAYMENTS, 'tools/': TAGGED, 'legacy/': PREVIOUS }, default: DEFAULT };
+    const everything = {
+      byNamePrefix: { 'prod/': PROD, 'prod/payments/': PROD_PAYMENTS, 'tools/': TAGGED, 'legacy/': PREVIOUS },
+      default: DEFAULT,
+    };
     it.each([
       {
         case: 'the tag wins over every mapping and the previous function',
@@ -174,23 +193,30 @@ describe('Action: enable-rotation', () => {
         chosen: DEFAULT,
         source: 'function from rotation.functions.default',
       },
-    ] as { case: string; seed: Record<string, unknown>; functions: FunctionsOverride; chosen: string; source: string }[])('$case', async ({ seed, functions, chosen, source }) => {
-      // Prepare
-      const account = sandboxWith(secret('prod/payments/db', { arn: PAYMENTS_ARN, ...seed }));
+    ] as { case: string; seed: Record<string, unknown>; functions: FunctionsOverride; chosen: string; source: string }[])(
+      '$case',
+      async ({ seed, functions, chosen, source }) => {
+        // Prepare
+        const account = sandboxWith(secret('prod/payments/db', { arn: PAYMENTS_ARN, ...seed }));
 
-      // Act
-      const result = await run(account, disabledFinding(), 'enforce', withFunctions(functions));
+        // Act
+        const result = await run(account, disabledFinding(), 'enforce', withFunctions(functions));
 
-      // Assess
-      expect(result.outcome).toBe('applied');
-      expect(result.reason).toContain(`turn on rotation with ${chosen} every rate(30 days) (${source};`);
-      expect(await account.secrets.describeSecret(PAYMENTS_ARN)).toMatchObject({ rotationEnabled: true, rotationLambdaArn: chosen });
-    });
+        // Assess
+        expect(result.outcome).toBe('applied');
+        expect(result.reason).toContain(`turn on rotation with ${chosen} every rate(30 days) (${source};`);
+        expect(await account.secrets.describeSecret(PAYMENTS_ARN)).toMatchObject({ rotationEnabled: true, rotationLambdaArn: chosen });
+      },
+    );
   });
 
   it.each([
     ['a tag', { tags: { 'rotation-function': TAGGED } }, "function from the secret's tag rotation-function"],
-    ['the previous setting', { rotationLambdaArn: PREVIOUS }, 'function reused: the one the secret rotated with before (no tag or policy mapping applies)'],
+    [
+      'the previous setting',
+      { rotationLambdaArn: PREVIOUS },
+      'function reused: the one the secret rotated with before (no tag or policy mapping applies)',
+    ],
   ])('refuses a function chosen by %s that the policy does not map: the role may not invoke it', async (_label, seed, source) => {
     const account = sandboxWith(secret('prod/payments/db', { arn: PAYMENTS_ARN, ...seed }));
 
@@ -198,7 +224,11 @@ describe('Action: enable-rotation', () => {
 
     expect(result).toMatchObject({
       outcome: 'blocked',
-      reason: expect.stringMatching(new RegExp(`^${source.replace(/[()]/g, '\\$&')} is arn:aws:lambda:.*, which the policy does not map, so this service may not invoke it: add it to rotation\\.functions\\.byNamePrefix or rotation\\.functions\\.default`)),
+      reason: expect.stringMatching(
+        new RegExp(
+          `^${source.replace(/[()]/g, '\\$&')} is arn:aws:lambda:.*, which the policy does not map, so this service may not invoke it: add it to rotation\\.functions\\.byNamePrefix or rotation\\.functions\\.default`,
+        ),
+      ),
     });
     expect(account.secrets.calls.map((c) => c.operation)).not.toContain('enableRotation');
   });
@@ -248,7 +278,8 @@ describe('Action: enable-rotation', () => {
     // Assess
     expect(result).toMatchObject({
       outcome: 'blocked',
-      reason: 'no rotation function is mapped for legacy-db-password: add rotation.functions.byNamePrefix["legacy-db-password"] or rotation.functions.default to the policy',
+      reason:
+        'no rotation function is mapped for legacy-db-password: add rotation.functions.byNamePrefix["legacy-db-password"] or rotation.functions.default to the policy',
     });
   });
 
@@ -261,8 +292,15 @@ describe('Action: enable-rotation', () => {
     const result = await run(account, disabledFindingFor('rds!db-1234'), 'enforce', withFunctions({ default: DEFAULT }));
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'applied', reason: expect.stringMatching(/^turn on managed rotation \(the secret is managed by rds\) every rate\(30 days\) \(/) });
-    expect(enable).toHaveBeenCalledWith({ secretId: expect.stringContaining(':secret:rds!db-1234-'), scheduleExpression: 'rate(30 days)', rotateImmediately: false });
+    expect(result).toMatchObject({
+      outcome: 'applied',
+      reason: expect.stringMatching(/^turn on managed rotation \(the secret is managed by rds\) every rate\(30 days\) \(/),
+    });
+    expect(enable).toHaveBeenCalledWith({
+      secretId: expect.stringContaining(':secret:rds!db-1234-'),
+      scheduleExpression: 'rate(30 days)',
+      rotateImmediately: false,
+    });
     expect(await account.secrets.describeSecret('rds!db-1234')).toMatchObject({ rotationEnabled: true });
   });
 
@@ -278,7 +316,12 @@ describe('Action: enable-rotation', () => {
     // Assess
     expect(result.reason).toContain(`turn on rotation with ${DEFAULT} on the schedule cron(0 4 ? * SUN *) and rotate it now (`);
     expect(result.reason).toContain('rotate immediately: yes (rotation.rotateImmediately)');
-    expect(enable).toHaveBeenCalledWith({ secretId: PAYMENTS_ARN, rotationLambdaArn: DEFAULT, scheduleExpression: 'cron(0 4 ? * SUN *)', rotateImmediately: true });
+    expect(enable).toHaveBeenCalledWith({
+      secretId: PAYMENTS_ARN,
+      rotationLambdaArn: DEFAULT,
+      scheduleExpression: 'cron(0 4 ? * SUN *)',
+      rotateImmediately: true,
+    });
   });
 
   it('leaves a secret whose rotation is already on again', async () => {
@@ -317,7 +360,10 @@ describe('Action: enable-rotation', () => {
     const result = await run(account, disabledFinding(), 'enforce', withFunctions({ default: DEFAULT }));
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'failed', reason: 'applied, but not verified: RotateSecret succeeded, but DescribeSecret still shows rotation off' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      reason: 'applied, but not verified: RotateSecret succeeded, but DescribeSecret still shows rotation off',
+    });
     expect(account.compliance.reevaluated).toEqual([]);
   });
 });
@@ -330,12 +376,20 @@ describe('Action: enable-rotation and AWS Config', () => {
     const policy = withFunctions({ byNamePrefix: { 'prod/': PROD } });
 
     // Act
-    const outcome = await remediate(enableRotationAction, disabledFinding(), { ...remediationContext(account, 'enforce', policy), compliance });
+    const outcome = await remediate(enableRotationAction, disabledFinding(), {
+      ...remediationContext(account, 'enforce', policy),
+      compliance,
+    });
 
     // Assess
     expect(outcome).toMatchObject({
       kind: 'result',
-      result: { outcome: 'applied', reason: expect.stringContaining('; AWS Config runs no rule named secretsmanager-rotation-enabled-check here, so nothing to re-evaluate') },
+      result: {
+        outcome: 'applied',
+        reason: expect.stringContaining(
+          '; AWS Config runs no rule named secretsmanager-rotation-enabled-check here, so nothing to re-evaluate',
+        ),
+      },
     });
     expect(compliance.reevaluated).toEqual([[]]);
   });

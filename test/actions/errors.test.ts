@@ -13,14 +13,26 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionResult } from '../../shared/contracts/finding.js';
 import { remediate, type RemediationOutcome } from '../../shared/actions/runner.js';
-import { InvalidSecretStateError, PermissionDeniedError, type RemediationError, SecretNotFoundError, ThrottlingError } from '../../shared/errors.js';
+import {
+  InvalidSecretStateError,
+  PermissionDeniedError,
+  type RemediationError,
+  SecretNotFoundError,
+  ThrottlingError,
+} from '../../shared/errors.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SandboxCall } from '../../shared/sandbox/sandbox-secrets.js';
 import { type ActionScenario, actionScenarios, contextFor, type SecretSnapshot, secretSnapshot } from '../helpers/action-scenarios.js';
 
 type Operation = SandboxCall['operation'];
 
-const WRITES: ReadonlySet<Operation> = new Set<Operation>(['removeStagingLabel', 'enableRotation', 'restoreSecret', 'putResourcePolicy', 'deleteResourcePolicy']);
+const WRITES: ReadonlySet<Operation> = new Set<Operation>([
+  'removeStagingLabel',
+  'enableRotation',
+  'restoreSecret',
+  'putResourcePolicy',
+  'deleteResourcePolicy',
+]);
 
 /**
  * The AWS API behind each port call, to word the injected errors as the adapter does (`Operation: Exception: message`).
@@ -44,7 +56,13 @@ const UNDISTURBED_CALLS: Readonly<Record<string, readonly Operation[]>> = {
   'enable-rotation': ['describeSecret', 'enableRotation', 'describeSecret'],
   'restore-secret': ['describeSecret', 'restoreSecret', 'describeSecret'],
   'remove-public-statements': ['describeSecret', 'getResourcePolicy', 'putResourcePolicy', 'describeSecret', 'getResourcePolicy'],
-  'remove-public-statements (deleting the policy)': ['describeSecret', 'getResourcePolicy', 'deleteResourcePolicy', 'describeSecret', 'getResourcePolicy'],
+  'remove-public-statements (deleting the policy)': [
+    'describeSecret',
+    'getResourcePolicy',
+    'deleteResourcePolicy',
+    'describeSecret',
+    'getResourcePolicy',
+  ],
 };
 
 interface InjectedError {
@@ -61,7 +79,8 @@ const INJECTED: readonly InjectedError[] = [
   { label: 'Throttling', make: (op) => new ThrottlingError(`${AWS_API[op]}: ThrottlingException: Rate exceeded`) },
   {
     label: 'AccessDenied',
-    make: (op) => new PermissionDeniedError(`${AWS_API[op]}: AccessDeniedException: not authorized to perform secretsmanager:${AWS_API[op]}`),
+    make: (op) =>
+      new PermissionDeniedError(`${AWS_API[op]}: AccessDeniedException: not authorized to perform secretsmanager:${AWS_API[op]}`),
     settles: { outcome: 'failed', reason: (error) => `access denied: ${error.message}` },
   },
   {
@@ -71,7 +90,10 @@ const INJECTED: readonly InjectedError[] = [
   },
   {
     label: 'InvalidRequest',
-    make: (op) => new InvalidSecretStateError(`${AWS_API[op]}: InvalidRequestException: You can't perform this operation on the secret because it was marked for deletion.`),
+    make: (op) =>
+      new InvalidSecretStateError(
+        `${AWS_API[op]}: InvalidRequestException: You can't perform this operation on the secret because it was marked for deletion.`,
+      ),
     settles: { outcome: 'skipped', reason: (error) => `not in a state to change: ${error.message}` },
     settlesAtWrite: { outcome: 'failed', reason: (error) => `AWS refused the change: ${error.message}` },
   },
@@ -86,7 +108,11 @@ interface Attempt {
   readonly calls: readonly Operation[];
 }
 
-const attempt = async (scenario: ActionScenario, account: SandboxAccount, finding: ReturnType<ActionScenario['finding']>): Promise<Attempt> => {
+const attempt = async (
+  scenario: ActionScenario,
+  account: SandboxAccount,
+  finding: ReturnType<ActionScenario['finding']>,
+): Promise<Attempt> => {
   const start = account.secrets.calls.length;
   const callsSinceStart = (): Operation[] => account.secrets.calls.slice(start).map((c) => c.operation);
   try {
@@ -221,7 +247,12 @@ describe('SDK errors injected on every call of every action give the expected ou
         expect(first.error).toBeUndefined();
         expect(first.outcome).toMatchObject({
           kind: 'result',
-          result: { type: scenario.action.type, mode: 'enforce', outcome: 'applied', reason: expect.stringContaining(`(not verified: ${error.name})`) },
+          result: {
+            type: scenario.action.type,
+            mode: 'enforce',
+            outcome: 'applied',
+            reason: expect.stringContaining(`(not verified: ${error.name})`),
+          },
         });
         expect(afterFirst).toEqual(baseline.after);
         expect(second).toEqual({ outcome: { kind: 'duplicate', result: resultOf(first) }, calls: CHECK });

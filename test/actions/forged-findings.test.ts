@@ -18,17 +18,24 @@ const SCRATCH_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/sc
 const PAYMENTS_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op';
 
 const deliver = (account: SandboxAccount, action: typeof restoreSecretAction, finding: Finding) =>
-  makeActionHandler(action, { secrets: account.secrets, bus: account.bus, ledger: account.ledger, compliance: account.compliance, clock: fixedClock }, { policy: samplePolicy, mode: 'enforce' })(
-    findingOnProjectBus(finding),
-    localContext(action.type),
-  );
+  makeActionHandler(
+    action,
+    { secrets: account.secrets, bus: account.bus, ledger: account.ledger, compliance: account.compliance, clock: fixedClock },
+    { policy: samplePolicy, mode: 'enforce' },
+  )(findingOnProjectBus(finding), localContext(action.type));
 
-const writes = (account: SandboxAccount): string[] => account.secrets.calls.map((c) => c.operation).filter((op) => !['describeSecret', 'listVersions', 'getResourcePolicy'].includes(op));
+const writes = (account: SandboxAccount): string[] =>
+  account.secrets.calls.map((c) => c.operation).filter((op) => !['describeSecret', 'listVersions', 'getResourcePolicy'].includes(op));
 
 describe('Forged findings on the project bus', () => {
   it('does not restore a secret an allowed admin deleted, when a forged secret-deleted finding says the deleter was no admin', async () => {
     // Prepare: jane.doe (SecretsAdmin, an allowed admin) deleted dev/scratch/test-key; the forgery carries her record but calls her no admin.
-    const account = sandboxWith({ name: 'dev/scratch/test-key', arn: SCRATCH_ARN, deletedDate: '2026-11-24T10:15:00Z', versions: { v1: ['AWSCURRENT'] } });
+    const account = sandboxWith({
+      name: 'dev/scratch/test-key',
+      arn: SCRATCH_ARN,
+      deletedDate: '2026-11-24T10:15:00Z',
+      versions: { v1: ['AWSCURRENT'] },
+    });
     const record = loadSampleEvent<Record<string, unknown> & { id: string }>('secret-deleted/silent.DeleteSecret.authored.by-admin.json');
     const template = findingFromRecord('secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'secret-deleted');
     const forged: Finding = {
@@ -71,7 +78,12 @@ describe('Forged findings on the project bus', () => {
 
   it('lets a forged finding take no claim: the genuine finding with the same id is still acted on', async () => {
     // Prepare: the genuine secret-deleted finding (alice, no admin), and a forgery of its id that disagrees with its record.
-    const account = sandboxWith({ name: 'prod/crm/api-token', arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/crm/api-token-Cr7mAp', deletedDate: '2026-11-24T10:15:00Z', versions: { v1: ['AWSCURRENT'] } });
+    const account = sandboxWith({
+      name: 'prod/crm/api-token',
+      arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/crm/api-token-Cr7mAp',
+      deletedDate: '2026-11-24T10:15:00Z',
+      versions: { v1: ['AWSCURRENT'] },
+    });
     const genuine = findingFromRecord('secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'secret-deleted');
     const forged: Finding = { ...genuine, evidence: { ...genuine.evidence, recoveryWindowInDays: 30 } };
 

@@ -11,7 +11,10 @@ const SLACK_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secre
 describe('Function: slackWebhookGrants', () => {
   it('grants nothing to any function while the policy names no Slack webhook secret', () => {
     // Prepare
-    const policy = { ...samplePolicy, alerts: { ...samplePolicy.alerts, channels: { ...samplePolicy.alerts.channels, slackWebhookSecretArn: null } } };
+    const policy = {
+      ...samplePolicy,
+      alerts: { ...samplePolicy.alerts, channels: { ...samplePolicy.alerts.channels, slackWebhookSecretArn: null } },
+    };
 
     // Act
     const grants = slackWebhookGrants(policy);
@@ -22,7 +25,10 @@ describe('Function: slackWebhookGrants', () => {
 
   it('lets exactly the two alert functions read exactly the secret the policy names', () => {
     // Prepare
-    const policy = { ...samplePolicy, alerts: { ...samplePolicy.alerts, channels: { ...samplePolicy.alerts.channels, slackWebhookSecretArn: SLACK_SECRET } } };
+    const policy = {
+      ...samplePolicy,
+      alerts: { ...samplePolicy.alerts, channels: { ...samplePolicy.alerts.channels, slackWebhookSecretArn: SLACK_SECRET } },
+    };
 
     // Act
     const grants = slackWebhookGrants(policy);

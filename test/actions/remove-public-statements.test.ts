@@ -21,7 +21,13 @@ const OWN_ROLE: Statement = {
   Action: 'secretsmanager:GetSecretValue',
   Resource: '*',
 };
-const EVERYONE: Statement = { Sid: 'AllowEveryone', Effect: 'Allow', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*' };
+const EVERYONE: Statement = {
+  Sid: 'AllowEveryone',
+  Effect: 'Allow',
+  Principal: '*',
+  Action: 'secretsmanager:GetSecretValue',
+  Resource: '*',
+};
 const PARTNER: Statement = {
   Sid: 'AllowPartner',
   Effect: 'Allow',
@@ -50,7 +56,8 @@ const accountWith = (resourcePolicy?: string): SandboxAccount =>
 
 const documentOf = (...statements: Statement[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
-const run = (account: SandboxAccount, finding: Finding, mode: Mode): Promise<ActionResult> => actionResult(removePublicStatementsAction, account, finding, mode);
+const run = (account: SandboxAccount, finding: Finding, mode: Mode): Promise<ActionResult> =>
+  actionResult(removePublicStatementsAction, account, finding, mode);
 
 const operations = (account: SandboxAccount): string[] => account.secrets.calls.map((c) => c.operation);
 
@@ -96,7 +103,10 @@ describe('Action: remove-public-statements', () => {
     });
     expect(calls).toEqual(['describeSecret', 'getResourcePolicy', 'putResourcePolicy', 'describeSecret', 'getResourcePolicy']);
     const originalDocument = JSON.parse(original) as { Version: string; Statement: Statement[] };
-    expect(put).toHaveBeenCalledWith({ secretId: GATEWAY_KEY_ARN, policy: JSON.stringify({ Version: originalDocument.Version, Statement: [originalDocument.Statement[0]] }) });
+    expect(put).toHaveBeenCalledWith({
+      secretId: GATEWAY_KEY_ARN,
+      policy: JSON.stringify({ Version: originalDocument.Version, Statement: [originalDocument.Statement[0]] }),
+    });
     expect(await currentPolicy(account)).toEqual({ Version: '2012-10-17', Statement: [OWN_ROLE] });
     expect(account.compliance.reevaluated).toEqual([]);
   });
@@ -148,7 +158,13 @@ describe('Action: remove-public-statements', () => {
       Resource: '*',
       Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f67890' } },
     };
-    const partnerAccount: Statement = { Sid: 'AllowPartnerAccount', Effect: 'Allow', Principal: { AWS: '210987654321' }, Action: ['secretsmanager:GetSecretValue'], Resource: '*' };
+    const partnerAccount: Statement = {
+      Sid: 'AllowPartnerAccount',
+      Effect: 'Allow',
+      Principal: { AWS: '210987654321' },
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: '*',
+    };
     const document = { Version: '2012-10-17', Id: 'gateway-key-policy', Statement: [deny, EVERYONE, OWN_ROLE, PARTNER, partnerAccount] };
     const account = accountWith(JSON.stringify(document, null, 2));
 
@@ -156,7 +172,10 @@ describe('Action: remove-public-statements', () => {
     const result = await run(account, publicFinding(), 'enforce');
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'applied', reason: expect.stringMatching(/^remove AllowEveryone, AllowPartner from the resource policy and put back the other 3 statements /) });
+    expect(result).toMatchObject({
+      outcome: 'applied',
+      reason: expect.stringMatching(/^remove AllowEveryone, AllowPartner from the resource policy and put back the other 3 statements /),
+    });
     const after = await account.secrets.getResourcePolicy(GATEWAY_KEY_ARN);
     expect(after).toBe(JSON.stringify({ Version: '2012-10-17', Id: 'gateway-key-policy', Statement: [deny, OWN_ROLE, partnerAccount] }));
   });
@@ -170,7 +189,9 @@ describe('Action: remove-public-statements', () => {
 
     // Assess
     expect(result).toMatchObject({ outcome: 'applied' });
-    expect(result.reason).toMatch(/^remove AllowPartner from the resource policy and put back the other 2 statements with BlockPublicPolicy \(removed AllowPartner: /);
+    expect(result.reason).toMatch(
+      /^remove AllowPartner from the resource policy and put back the other 2 statements with BlockPublicPolicy \(removed AllowPartner: /,
+    );
     expect(result.reason).toContain('; no longer offending since the finding: AllowEveryone)');
     expect(await currentPolicy(account)).toEqual({ Version: '2012-10-17', Statement: [OWN_ROLE, EVERYONE_IN_ORG] });
   });
@@ -210,14 +231,23 @@ describe('Action: remove-public-statements', () => {
     const result = await run(account, publicFinding(), 'enforce');
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'applied', reason: expect.stringMatching(/^remove #0, #2 from the resource policy and put back the other 1 statement /) });
+    expect(result).toMatchObject({
+      outcome: 'applied',
+      reason: expect.stringMatching(/^remove #0, #2 from the resource policy and put back the other 1 statement /),
+    });
     expect(result.reason).toContain('no longer offending since the finding: AllowEveryone');
     expect(await currentPolicy(account)).toEqual({ Version: '2012-10-17', Statement: [ownRole] });
   });
 
   it('removes only the offending one of two statements that share a Sid', async () => {
     // Prepare
-    const allowedAccount: Statement = { Sid: 'Share', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: 'secretsmanager:GetSecretValue', Resource: '*' };
+    const allowedAccount: Statement = {
+      Sid: 'Share',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::210987654321:root' },
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: '*',
+    };
     const everyone: Statement = { ...EVERYONE, Sid: 'Share' };
     const account = accountWith(documentOf(allowedAccount, everyone));
 
@@ -225,7 +255,12 @@ describe('Action: remove-public-statements', () => {
     const result = await run(account, publicFinding(), 'enforce');
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'applied', reason: expect.stringMatching(/^remove Share \(#1\) from the resource policy .*\(removed Share \(#1\): grants access to everyone \(\*\);/) });
+    expect(result).toMatchObject({
+      outcome: 'applied',
+      reason: expect.stringMatching(
+        /^remove Share \(#1\) from the resource policy .*\(removed Share \(#1\): grants access to everyone \(\*\);/,
+      ),
+    });
     expect(await currentPolicy(account)).toEqual({ Version: '2012-10-17', Statement: [allowedAccount] });
   });
 
@@ -268,6 +303,9 @@ describe('Action: remove-public-statements', () => {
     const result = await run(account, findingFromRecord(UNKNOWN_ACCOUNT_SAMPLE, 'policy-public'), 'enforce');
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'failed', reason: 'applied, but not verified: DeleteResourcePolicy succeeded, but the secret still has a resource policy' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      reason: 'applied, but not verified: DeleteResourcePolicy succeeded, but the secret still has a resource policy',
+    });
   });
 });

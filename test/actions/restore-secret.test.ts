@@ -26,7 +26,8 @@ const crmToken = (extra: Partial<SecretSeed> = {}): SecretSeed => ({
   ...extra,
 });
 
-const run = (account: SandboxAccount, finding: Finding, mode: Mode): Promise<ActionResult> => actionResult(restoreSecretAction, account, finding, mode);
+const run = (account: SandboxAccount, finding: Finding, mode: Mode): Promise<ActionResult> =>
+  actionResult(restoreSecretAction, account, finding, mode);
 
 const operations = (account: SandboxAccount): string[] => account.secrets.calls.map((c) => c.operation);
 
@@ -39,7 +40,11 @@ describe('Action: restore-secret', () => {
     const declared = { type, permissions, configRule };
 
     // Assess
-    expect(declared).toEqual({ type: 'restore-secret', permissions: ['secretsmanager:RestoreSecret', 'cloudtrail:LookupEvents'], configRule: undefined });
+    expect(declared).toEqual({
+      type: 'restore-secret',
+      permissions: ['secretsmanager:RestoreSecret', 'cloudtrail:LookupEvents'],
+      configRule: undefined,
+    });
   });
 
   it('in enforce mode restores the secret, says when and by whom it was deleted, and verifies it', async () => {
@@ -75,7 +80,9 @@ describe('Action: restore-secret', () => {
     expect(result).toMatchObject({
       mode: 'dry-run',
       outcome: 'planned',
-      reason: expect.stringMatching(/^dry run: would restore prod\/crm\/api-token: marked for deletion 2026-11-24T10:15:00.000Z by arn:aws:iam::123456789012:user\/alice \(/),
+      reason: expect.stringMatching(
+        /^dry run: would restore prod\/crm\/api-token: marked for deletion 2026-11-24T10:15:00.000Z by arn:aws:iam::123456789012:user\/alice \(/,
+      ),
     });
     expect(operations(account)).toEqual(['describeSecret']);
     expect(account.secrets.snapshot()['prod/crm/api-token']).toMatchObject({ deleted: true });
@@ -84,7 +91,10 @@ describe('Action: restore-secret', () => {
   it('restores a secret that is still read while scheduled for deletion by someone who is no allowed admin, naming the deleter and the reader', async () => {
     // Prepare: CloudTrail's event history shows alice's DeleteSecret.
     const account = sandboxWithHistory([loadSampleEvent<{ detail: Record<string, unknown> }>(DELETED_BY_DEVELOPER).detail], crmToken());
-    const finding = findingFromRecord('deleted-secret-in-use/fires.GetSecretValue.authored.marked-for-deletion.json', 'deleted-secret-in-use');
+    const finding = findingFromRecord(
+      'deleted-secret-in-use/fires.GetSecretValue.authored.marked-for-deletion.json',
+      'deleted-secret-in-use',
+    );
 
     // Act
     const result = await run(account, finding, 'enforce');
@@ -102,9 +112,20 @@ describe('Action: restore-secret', () => {
   it('restores a protected secret even when an allowed admin deleted it', async () => {
     // Prepare
     const tags = { 'remediation:protected': 'true' };
-    const account = sandboxWith({ name: 'prod/billing/stripe-key', arn: STRIPE_ARN, deletedDate: DELETED_AT, tags, versions: { v1: ['AWSCURRENT'] } });
+    const account = sandboxWith({
+      name: 'prod/billing/stripe-key',
+      arn: STRIPE_ARN,
+      deletedDate: DELETED_AT,
+      tags,
+      versions: { v1: ['AWSCURRENT'] },
+    });
     const state = await account.secrets.describeSecret(STRIPE_ARN);
-    const finding = findingFromRecord('secret-deleted/fires.DeleteSecret.authored.protected-by-admin.json', 'secret-deleted', undefined, state);
+    const finding = findingFromRecord(
+      'secret-deleted/fires.DeleteSecret.authored.protected-by-admin.json',
+      'secret-deleted',
+      undefined,
+      state,
+    );
 
     // Act
     const result = await run(account, finding, 'enforce');
@@ -157,7 +178,8 @@ describe('Action: restore-secret', () => {
     // Assess
     expect(result).toMatchObject({
       outcome: 'failed',
-      reason: 'applied, but not verified: RestoreSecret succeeded, but DescribeSecret still shows it scheduled for deletion (2026-11-24T10:15:00.000Z)',
+      reason:
+        'applied, but not verified: RestoreSecret succeeded, but DescribeSecret still shows it scheduled for deletion (2026-11-24T10:15:00.000Z)',
     });
   });
 });

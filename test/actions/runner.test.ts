@@ -32,7 +32,8 @@ const resultOf = async (account: SandboxAccount, mode: Mode, finding = paymentsF
   return outcome.result;
 };
 
-const writes = (account: SandboxAccount) => account.secrets.calls.filter((c) => !['describeSecret', 'listVersions', 'getResourcePolicy'].includes(c.operation));
+const writes = (account: SandboxAccount) =>
+  account.secrets.calls.filter((c) => !['describeSecret', 'listVersions', 'getResourcePolicy'].includes(c.operation));
 
 describe('Use case: remediate (clear-stale-pending)', () => {
   it('in enforce mode re-reads, removes AWSPENDING, verifies, and reports before and after', async () => {
@@ -49,8 +50,21 @@ describe('Use case: remediate (clear-stale-pending)', () => {
       '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0001': ['AWSCURRENT'],
       '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002': ['AWSPREVIOUS'],
     });
-    expect(result).toMatchObject({ type: 'clear-stale-pending', outcome: 'applied', mode: 'enforce', versionId: STALE, before, after: account.secrets.versionsOf(PAYMENTS) });
-    expect(account.secrets.calls.map((c) => c.operation)).toEqual(['describeSecret', 'listVersions', 'removeStagingLabel', 'describeSecret', 'listVersions']);
+    expect(result).toMatchObject({
+      type: 'clear-stale-pending',
+      outcome: 'applied',
+      mode: 'enforce',
+      versionId: STALE,
+      before,
+      after: account.secrets.versionsOf(PAYMENTS),
+    });
+    expect(account.secrets.calls.map((c) => c.operation)).toEqual([
+      'describeSecret',
+      'listVersions',
+      'removeStagingLabel',
+      'describeSecret',
+      'listVersions',
+    ]);
   });
 
   it('in dry-run mode plans the same change and writes nothing', async () => {
@@ -59,7 +73,12 @@ describe('Use case: remediate (clear-stale-pending)', () => {
 
     const result = await resultOf(account, 'dry-run');
 
-    expect(result).toMatchObject({ outcome: 'planned', mode: 'dry-run', versionId: STALE, reason: expect.stringMatching(/^dry run: would remove AWSPENDING from version/) });
+    expect(result).toMatchObject({
+      outcome: 'planned',
+      mode: 'dry-run',
+      versionId: STALE,
+      reason: expect.stringMatching(/^dry run: would remove AWSPENDING from version/),
+    });
     expect(result.after).not.toHaveProperty(STALE);
     expect(account.secrets.snapshot()).toEqual(before);
     expect(writes(account)).toEqual([]);
@@ -73,7 +92,14 @@ describe('Use case: remediate (clear-stale-pending)', () => {
     const result = await resultOf(account, 'enforce');
 
     // Assess
-    expect(result).toEqual({ type: 'clear-stale-pending', mode: 'enforce', account: '123456789012', region: 'us-east-1', outcome: 'skipped', reason: 'the secret no longer exists' });
+    expect(result).toEqual({
+      type: 'clear-stale-pending',
+      mode: 'enforce',
+      account: '123456789012',
+      region: 'us-east-1',
+      outcome: 'skipped',
+      reason: 'the secret no longer exists',
+    });
     expect(writes(account)).toEqual([]);
   });
 
@@ -87,7 +113,10 @@ describe('Use case: remediate (clear-stale-pending)', () => {
 
     const result = await resultOf(account, 'enforce');
 
-    expect(result).toMatchObject({ outcome: 'blocked', reason: expect.stringMatching(/^exempt: the secret carries the tag remediation:exempt \(it would remove AWSPENDING/) });
+    expect(result).toMatchObject({
+      outcome: 'blocked',
+      reason: expect.stringMatching(/^exempt: the secret carries the tag remediation:exempt \(it would remove AWSPENDING/),
+    });
     expect(writes(account)).toEqual([]);
   });
 
@@ -100,7 +129,13 @@ describe('Use case: remediate (clear-stale-pending)', () => {
       arn: 'arn:aws:sts::123456789012:assumed-role/SecretsAdmin/alice',
       accountId: '123456789012',
       sessionContext: {
-        sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLESECADMIN', arn: 'arn:aws:iam::123456789012:role/SecretsAdmin', accountId: '123456789012', userName: 'SecretsAdmin' },
+        sessionIssuer: {
+          type: 'Role',
+          principalId: 'AROAEXAMPLESECADMIN',
+          arn: 'arn:aws:iam::123456789012:role/SecretsAdmin',
+          accountId: '123456789012',
+          userName: 'SecretsAdmin',
+        },
       },
     });
 
@@ -140,7 +175,10 @@ describe('Use case: remediate (clear-stale-pending)', () => {
     // Assess
     expect(outcome).toMatchObject({
       kind: 'result',
-      result: { outcome: 'blocked', reason: expect.stringMatching(/^write limit reached: 1 writes to this secret this hour.*\(it would remove AWSPENDING/) },
+      result: {
+        outcome: 'blocked',
+        reason: expect.stringMatching(/^write limit reached: 1 writes to this secret this hour.*\(it would remove AWSPENDING/),
+      },
     });
     expect(writes(account)).toEqual([]);
   });
@@ -150,7 +188,9 @@ describe('Use case: remediate (clear-stale-pending)', () => {
     const policy = { ...samplePolicy, limits: { ...samplePolicy.limits, writesPerSecretPerHour: 1 } };
     account.secrets.failNext('removeStagingLabel', new TransientAwsError('UpdateSecretVersionStage: ThrottlingException: rate exceeded'));
 
-    await expect(remediate(clearStalePendingAction, paymentsFinding(), contextFor(account, 'enforce', policy))).rejects.toThrow(TransientAwsError);
+    await expect(remediate(clearStalePendingAction, paymentsFinding(), contextFor(account, 'enforce', policy))).rejects.toThrow(
+      TransientAwsError,
+    );
     const retry = await remediate(clearStalePendingAction, paymentsFinding(), contextFor(account, 'enforce', policy));
 
     expect(retry).toMatchObject({ kind: 'result', result: { outcome: 'applied' } });
@@ -184,7 +224,10 @@ describe('Use case: remediate (clear-stale-pending)', () => {
 
   it('reports failed, not applied, when the write is denied, and nothing changes', async () => {
     const account = defaultSandbox();
-    account.secrets.failNext('removeStagingLabel', new PermissionDeniedError('UpdateSecretVersionStage: AccessDeniedException: not allowed'));
+    account.secrets.failNext(
+      'removeStagingLabel',
+      new PermissionDeniedError('UpdateSecretVersionStage: AccessDeniedException: not allowed'),
+    );
     const before = account.secrets.snapshot();
 
     const result = await resultOf(account, 'enforce');
@@ -196,11 +239,17 @@ describe('Use case: remediate (clear-stale-pending)', () => {
 
   it('reports failed when AWS refuses the write itself (the state changed, or the change is not allowed)', async () => {
     const account = defaultSandbox();
-    account.secrets.failNext('removeStagingLabel', new InvalidSecretStateError('UpdateSecretVersionStage: InvalidRequestException: marked for deletion'));
+    account.secrets.failNext(
+      'removeStagingLabel',
+      new InvalidSecretStateError('UpdateSecretVersionStage: InvalidRequestException: marked for deletion'),
+    );
 
     const result = await resultOf(account, 'enforce');
 
-    expect(result).toMatchObject({ outcome: 'failed', reason: 'AWS refused the change: UpdateSecretVersionStage: InvalidRequestException: marked for deletion' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      reason: 'AWS refused the change: UpdateSecretVersionStage: InvalidRequestException: marked for deletion',
+    });
   });
 
   it('releases the claim when something unexpected escapes, so the retry acts', async () => {
@@ -255,7 +304,10 @@ describe('Use case: remediate (clear-stale-pending)', () => {
 
     const outcome = await remediate(clearStalePendingAction, paymentsFinding(), { ...contextFor(account, 'enforce'), secrets: flaky });
 
-    expect(outcome).toMatchObject({ kind: 'result', result: { outcome: 'applied', reason: expect.stringContaining('not verified: TransientAwsError') } });
+    expect(outcome).toMatchObject({
+      kind: 'result',
+      result: { outcome: 'applied', reason: expect.stringContaining('not verified: TransientAwsError') },
+    });
     expect(secrets.versionsOf(PAYMENTS)).not.toHaveProperty(STALE);
   });
 });

@@ -12,7 +12,10 @@ import { organisationPolicy } from '../helpers/organisation.js';
 describe('sweepOrganisationStatements', () => {
   it('allows the listings and assuming the read role of each region guarded, in the organisation only', () => {
     // Act
-    const statements = sweepOrganisationStatements(organisationPolicy({ regions: ['eu-west-1', 'us-east-1'] }), { stage: 'prod', region: 'eu-west-1' });
+    const statements = sweepOrganisationStatements(organisationPolicy({ regions: ['eu-west-1', 'us-east-1'] }), {
+      stage: 'prod',
+      region: 'eu-west-1',
+    });
 
     // Assess
     expect(statements.listAccounts).toStrictEqual({
@@ -38,7 +41,9 @@ describe('sweepOrganisationStatements', () => {
     const statements = sweepOrganisationStatements(organisationPolicy({ regions: [] }), { stage: 'dev', region: 'ap-southeast-2' });
 
     // Assess
-    expect(statements.assumeReadRoles.Resource).toStrictEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/secrets-remediator-member-dev-read-apse2' }]);
+    expect(statements.assumeReadRoles.Resource).toStrictEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/secrets-remediator-member-dev-read-apse2' },
+    ]);
   });
 
   it('denies both with organisation mode off', () => {

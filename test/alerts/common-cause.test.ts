@@ -1,12 +1,25 @@
 /** What the findings of a storm share: one caller, user agent, name prefix, rotation function; counts where they divide. */
 import { describe, expect, it } from 'vitest';
-import { breakdownOf, type CauseFacts, commonCauseOf, commonPathPrefix, NO_CALLER, prefixGroupOf, TOP_LEVEL } from '../../shared/alerts/common-cause.js';
+import {
+  breakdownOf,
+  type CauseFacts,
+  commonCauseOf,
+  commonPathPrefix,
+  NO_CALLER,
+  prefixGroupOf,
+  TOP_LEVEL,
+} from '../../shared/alerts/common-cause.js';
 
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
 const BOB = 'arn:aws:iam::123456789012:user/bob';
 const CLI = 'aws-cli/2.22.5 md/Botocore#1.35.80 ua/2.0 os/linux#6.1';
 
-const facts = (n: number, change: Partial<CauseFacts> = {}): CauseFacts => ({ secret: `prod/payments/svc-${n}`, caller: ALICE, userAgent: CLI, ...change });
+const facts = (n: number, change: Partial<CauseFacts> = {}): CauseFacts => ({
+  secret: `prod/payments/svc-${n}`,
+  caller: ALICE,
+  userAgent: CLI,
+  ...change,
+});
 
 describe('Function: commonPathPrefix', () => {
   it.each([
@@ -128,7 +141,9 @@ describe('Function: commonCauseOf', () => {
 
   it('shows the five largest callers and says how many others there are', () => {
     // Prepare: 20 callers, caller-0 making the most calls.
-    const items = Array.from({ length: 100 }, (_, n) => facts(n, { caller: `arn:aws:iam::123456789012:user/caller-${n < 30 ? 0 : n % 20}` }));
+    const items = Array.from({ length: 100 }, (_, n) =>
+      facts(n, { caller: `arn:aws:iam::123456789012:user/caller-${n < 30 ? 0 : n % 20}` }),
+    );
 
     // Act
     const cause = commonCauseOf(items);

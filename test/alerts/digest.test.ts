@@ -36,7 +36,13 @@ const digestOf = (items: readonly DigestItem[], change: Partial<Digest> = {}): D
 });
 
 const texts = (value: unknown): string =>
-  typeof value === 'string' ? value : Array.isArray(value) ? value.map(texts).join('\n') : value && typeof value === 'object' ? Object.values(value).map(texts).join('\n') : '';
+  typeof value === 'string'
+    ? value
+    : Array.isArray(value)
+      ? value.map(texts).join('\n')
+      : value && typeof value === 'object'
+        ? Object.values(value).map(texts).join('\n')
+        : '';
 
 const withoutOutcome = ({ outcome: _outcome, ...rest }: DigestItem): DigestItem => rest;
 
@@ -73,7 +79,15 @@ describe('Function: renderDigest', () => {
     expect(rendered.email).toHaveLength(1);
     const [part] = rendered.email;
     expect(part?.sns.subject).toBe('[HIGH] rotation-failed: 3 findings (123456789012/us-east-1)');
-    expect(part?.sns.attributes).toEqual({ severity: 'high', rule: 'rotation-failed', account: '123456789012', region: 'us-east-1', secret: 'digest', findings: '3', part: '1/1' });
+    expect(part?.sns.attributes).toEqual({
+      severity: 'high',
+      rule: 'rotation-failed',
+      account: '123456789012',
+      region: 'us-east-1',
+      secret: 'digest',
+      findings: '3',
+      part: '1/1',
+    });
     for (const channel of [part?.sns.body ?? '', texts(part?.chatbot), texts(rendered.slack)]) {
       expect(channel).toContain('3 findings');
       expect(channel).toContain('rotation-failed');
@@ -92,7 +106,9 @@ describe('Function: renderDigest', () => {
 
   it('leads with what a storm shares: one caller, one user agent, one name prefix, in every channel', () => {
     // Prepare: alice changed 1,000 secrets under prod/payments/.
-    const items = Array.from({ length: 1000 }, (_, i) => item(i, { secret: `prod/payments/svc-${i}`, caller: ALICE, userAgent: CLI, reason: `PutSecretValue by ${ALICE} (iam-user)` }));
+    const items = Array.from({ length: 1000 }, (_, i) =>
+      item(i, { secret: `prod/payments/svc-${i}`, caller: ALICE, userAgent: CLI, reason: `PutSecretValue by ${ALICE} (iam-user)` }),
+    );
 
     // Act
     const rendered = renderDigest(digestOf(items, { rule: 'value-changed-by-hand', sentBefore: 5 }), { chatbot: true });
@@ -115,7 +131,9 @@ describe('Function: renderDigest', () => {
   it('counts by caller when two share a storm half and half, and by prefix when the names share none', () => {
     // Prepare
     const bob = 'arn:aws:iam::123456789012:user/bob';
-    const items = Array.from({ length: 100 }, (_, i) => item(i, { secret: i % 2 === 0 ? `team-${i % 4}/db-${i}` : `flat-${i}`, caller: i % 2 === 0 ? ALICE : bob, reason: `reason ${i}` }));
+    const items = Array.from({ length: 100 }, (_, i) =>
+      item(i, { secret: i % 2 === 0 ? `team-${i % 4}/db-${i}` : `flat-${i}`, caller: i % 2 === 0 ? ALICE : bob, reason: `reason ${i}` }),
+    );
 
     // Act
     const rendered = renderDigest(digestOf(items));
@@ -132,7 +150,10 @@ describe('Function: renderDigest', () => {
 
   it('counts a finding without a caller apart, and names the rotation function every finding shares', () => {
     // Prepare
-    const items = [...Array.from({ length: 9 }, (_, i) => item(i, { caller: ALICE, rotationFunction: ROTATION_FUNCTION })), item(9, { rotationFunction: ROTATION_FUNCTION })];
+    const items = [
+      ...Array.from({ length: 9 }, (_, i) => item(i, { caller: ALICE, rotationFunction: ROTATION_FUNCTION })),
+      item(9, { rotationFunction: ROTATION_FUNCTION }),
+    ];
 
     // Act
     const rendered = renderDigest(digestOf(items));
@@ -147,7 +168,11 @@ describe('Function: renderDigest', () => {
   it('shows chat the first few and the command that lists them all, and the email every one, in as few parts as SNS allows', () => {
     // Prepare: long names and reasons that differ, so the list is large.
     const items = Array.from({ length: 1000 }, (_, i) =>
-      item(i, { secret: `prod/${'team-'.repeat(20)}${i}/db`, reason: `reason ${i}: ${'the rotation function timed out; '.repeat(6)}`, caller: ALICE }),
+      item(i, {
+        secret: `prod/${'team-'.repeat(20)}${i}/db`,
+        reason: `reason ${i}: ${'the rotation function timed out; '.repeat(6)}`,
+        caller: ALICE,
+      }),
     );
 
     // Act
@@ -160,7 +185,9 @@ describe('Function: renderDigest', () => {
       expect(limitViolations({ ...part, slack: rendered.slack })).toEqual([]);
       expect(snsPublishBytes(part.sns)).toBeLessThanOrEqual(SNS_LIMITS.messageBytes);
       expect(part.sns.body).not.toContain('cut to fit');
-      expect(part.sns.subject).toBe(`[HIGH] rotation-failed: 1000 findings, part ${i + 1}/${rendered.email.length} (123456789012/us-east-1)`);
+      expect(part.sns.subject).toBe(
+        `[HIGH] rotation-failed: 1000 findings, part ${i + 1}/${rendered.email.length} (123456789012/us-east-1)`,
+      );
     }
     // The email lists each finding once, in order.
     const seen = [...emailOf(rendered).matchAll(/team-(\d+)\/db/g)].map((m) => Number(m[1]));
@@ -179,7 +206,9 @@ describe('Function: renderDigest', () => {
 
   it('needs fewer parts without a Chatbot document, which doubles the text in the SNS message', () => {
     // Prepare
-    const items = Array.from({ length: 1000 }, (_, i) => item(i, { secret: `prod/${'team-'.repeat(20)}${i}/db`, reason: `reason ${i}: ${'the rotation function timed out; '.repeat(6)}` }));
+    const items = Array.from({ length: 1000 }, (_, i) =>
+      item(i, { secret: `prod/${'team-'.repeat(20)}${i}/db`, reason: `reason ${i}: ${'the rotation function timed out; '.repeat(6)}` }),
+    );
 
     // Act
     const withChatbot = renderDigest(digestOf(items), { chatbot: true });
@@ -222,7 +251,11 @@ describe('Function: renderDigest', () => {
 
   it("lists the CloudTrail events from the first to the last finding's own event time, not the window", () => {
     // Prepare: events that happened before the window they were processed in.
-    const digest = digestOf([item(1, { time: '2026-11-24T10:12:41Z' }), item(2, { time: '2026-11-24T10:09:03Z' }), item(3, { time: '2026-11-24T10:14:59Z' })]);
+    const digest = digestOf([
+      item(1, { time: '2026-11-24T10:12:41Z' }),
+      item(2, { time: '2026-11-24T10:09:03Z' }),
+      item(3, { time: '2026-11-24T10:14:59Z' }),
+    ]);
 
     // Act
     const rendered = renderDigest(digest);

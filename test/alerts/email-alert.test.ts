@@ -38,7 +38,9 @@ describe('Function: renderAlert', () => {
     const alert = renderAlert(payments(), result({}));
 
     expect(alert.subject).toBe('[HIGH] rotation-failed: prod/payments/db (123456789012/us-east-1)');
-    expect(alert.body).toContain('RotationFailed at 2026-11-22T02:47:31Z: the rotation function could not set the new credentials in the database or service.');
+    expect(alert.body).toContain(
+      'RotationFailed at 2026-11-22T02:47:31Z: the rotation function could not set the new credentials in the database or service.',
+    );
     expect(alert.body).toContain('Failing step: setSecret');
     expect(alert.body).toContain('Rotation function: arn:aws:lambda:us-east-1:123456789012:function:payments-db-rotation');
     expect(alert.body).toContain('Check that the function can reach the database');
@@ -46,10 +48,22 @@ describe('Function: renderAlert', () => {
     expect(alert.body).toContain('clear-stale-pending: applied — done');
     expect(alert.body).toContain('version stages before: v1 [AWSCURRENT]; v3 [AWSPENDING]');
     expect(alert.body).toContain('version stages after: v1 [AWSCURRENT]');
-    expect(alert.body).toContain('Once fixed, rotate again: aws secretsmanager rotate-secret --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op');
-    expect(alert.body).toContain('https://us-east-1.console.aws.amazon.com/secretsmanager/secret?name=prod%2Fpayments%2Fdb&region=us-east-1');
-    expect(alert.body).toContain('https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/9e3f1074-5c6d-4eaf-9021-4c3d5e6f7083');
-    expect(alert.attributes).toEqual({ severity: 'high', rule: 'rotation-failed', account: '123456789012', region: 'us-east-1', secret: 'prod/payments/db' });
+    expect(alert.body).toContain(
+      'Once fixed, rotate again: aws secretsmanager rotate-secret --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/db-Mn56Op',
+    );
+    expect(alert.body).toContain(
+      'https://us-east-1.console.aws.amazon.com/secretsmanager/secret?name=prod%2Fpayments%2Fdb&region=us-east-1',
+    );
+    expect(alert.body).toContain(
+      'https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/9e3f1074-5c6d-4eaf-9021-4c3d5e6f7083',
+    );
+    expect(alert.attributes).toEqual({
+      severity: 'high',
+      rule: 'rotation-failed',
+      account: '123456789012',
+      region: 'us-east-1',
+      secret: 'prod/payments/db',
+    });
   });
 
   it('says "would have" in dry run, and gives the command to clear it by hand', () => {
@@ -63,7 +77,10 @@ describe('Function: renderAlert', () => {
   });
 
   it('says FAILED with the reason, and gives the manual command', () => {
-    const alert = renderAlert(payments(), result({ outcome: 'failed', reason: 'access denied: UpdateSecretVersionStage', after: { v1: ['AWSCURRENT'], v3: ['AWSPENDING'] } }));
+    const alert = renderAlert(
+      payments(),
+      result({ outcome: 'failed', reason: 'access denied: UpdateSecretVersionStage', after: { v1: ['AWSCURRENT'], v3: ['AWSPENDING'] } }),
+    );
 
     expect(alert.body).toContain('clear-stale-pending: failed — FAILED');
     expect(alert.body).toContain('access denied: UpdateSecretVersionStage');
@@ -80,7 +97,10 @@ describe('Function: renderAlert', () => {
   });
 
   it('renders the published, redacted RotationFailed as on-call would read it', () => {
-    const alert = renderAlert(findingFrom(loadPublishedFixture('RotationFailed.eventbridge.umccr.json')), result({ versionId: '9d4e', before: { a: ['AWSCURRENT'], '9d4e': ['AWSPENDING'] }, after: { a: ['AWSCURRENT'] } }));
+    const alert = renderAlert(
+      findingFrom(loadPublishedFixture('RotationFailed.eventbridge.umccr.json')),
+      result({ versionId: '9d4e', before: { a: ['AWSCURRENT'], '9d4e': ['AWSPENDING'] }, after: { a: ['AWSCURRENT'] } }),
+    );
 
     expect(alert.subject).toBe('[HIGH] rotation-failed: IcaS...icA (843407916570/ap-southeast-2)');
     expect(alert.body).toContain("secret ARN is redacted ('...'): its name could not be derived");

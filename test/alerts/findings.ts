@@ -34,7 +34,14 @@ export const sweepFinding = (ruleId: string, reason: string, evidence: Evidence,
     reason,
     secret: { id: arnOf(name), arn: arnOf(name), name, account: ACCOUNT, region: REGION, foundAt: 'ListSecrets.SecretList[].ARN' },
     actor: SWEEP_ACTOR,
-    event: { id: 'sweep-20261125T1200Z-1a2b3c4d', name: 'ScheduledSweep', detailType: 'Scheduled Sweep', time: SWEEP_TIME, account: ACCOUNT, region: REGION },
+    event: {
+      id: 'sweep-20261125T1200Z-1a2b3c4d',
+      name: 'ScheduledSweep',
+      detailType: 'Scheduled Sweep',
+      time: SWEEP_TIME,
+      account: ACCOUNT,
+      region: REGION,
+    },
     evidence,
     notes: [],
   });
@@ -45,7 +52,14 @@ export const accessDeniedBurst = (): Finding =>
     id: 'b30b87ee-70ab-56a5-8417-91dea641bfd7/access-denied-burst',
     reason:
       'arn:aws:iam::123456789012:role/ci-deployer (assumed-role) had 11 calls on Secrets Manager refused in the 10-minute window from 2026-11-24T10:20:00.000Z, more than 10; the call that crossed the line: GetSecretValue on prod/payments/db (AccessDenied)',
-    secret: { id: arnOf('prod/payments/db', 'Mn56Op'), arn: arnOf('prod/payments/db', 'Mn56Op'), name: 'prod/payments/db', account: ACCOUNT, region: REGION, foundAt: 'detail.requestParameters.secretId' },
+    secret: {
+      id: arnOf('prod/payments/db', 'Mn56Op'),
+      arn: arnOf('prod/payments/db', 'Mn56Op'),
+      name: 'prod/payments/db',
+      account: ACCOUNT,
+      region: REGION,
+      foundAt: 'detail.requestParameters.secretId',
+    },
     actor: {
       kind: 'assumed-role',
       principal: 'arn:aws:iam::123456789012:role/ci-deployer',
@@ -92,16 +106,30 @@ export const sampleFinding = (ruleId: string): Finding | undefined => {
 
 const sweepFindings: Readonly<Record<string, () => Finding>> = {
   'stale-pending': () =>
-    sweepFinding('stale-pending', 'version 7c1e… has held AWSPENDING without AWSCURRENT for 3 days, longer than the 24-hour rotation window', {
-      pendingVersionId: '7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f',
-      pendingCreatedDate: '2026-11-22T02:47:31Z',
-      lastRotatedDate: '2026-10-23T02:47:31Z',
-      thresholdDays: 1,
-    }),
+    sweepFinding(
+      'stale-pending',
+      'version 7c1e… has held AWSPENDING without AWSCURRENT for 3 days, longer than the 24-hour rotation window',
+      {
+        pendingVersionId: '7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f',
+        pendingCreatedDate: '2026-11-22T02:47:31Z',
+        lastRotatedDate: '2026-10-23T02:47:31Z',
+        thresholdDays: 1,
+      },
+    ),
   'resource-policy-missing': () =>
-    sweepFinding('resource-policy-missing', 'no resource policy, and requireResourcePolicy names it (prod/shared/*)', { policyMatch: 'prod/shared/*' }, 'prod/shared/signing-key'),
+    sweepFinding(
+      'resource-policy-missing',
+      'no resource policy, and requireResourcePolicy names it (prod/shared/*)',
+      { policyMatch: 'prod/shared/*' },
+      'prod/shared/signing-key',
+    ),
   'scheduled-for-deletion': () =>
-    sweepFinding('scheduled-for-deletion', 'scheduled for deletion on 2026-12-01T10:15:00Z', { deletionDate: '2026-12-01T10:15:00Z', createdDate: '2025-03-02T09:00:00Z' }, 'prod/legacy/ftp'),
+    sweepFinding(
+      'scheduled-for-deletion',
+      'scheduled for deletion on 2026-12-01T10:15:00Z',
+      { deletionDate: '2026-12-01T10:15:00Z', createdDate: '2025-03-02T09:00:00Z' },
+      'prod/legacy/ftp',
+    ),
   'access-denied-burst': accessDeniedBurst,
 };
 

@@ -47,7 +47,9 @@ const logsOf = async (run: () => Promise<unknown>): Promise<string> => {
   const lines: string[] = [];
   // The logger writes each line, already serialised, through its own console.
   const console = (logger as unknown as { console: Record<'debug' | 'info' | 'warn' | 'error', (line: string) => void> }).console;
-  const spies: { mockRestore: () => void }[] = (['debug', 'info', 'warn', 'error'] as const).map((level) => vi.spyOn(console, level).mockImplementation((line: string) => void lines.push(line)));
+  const spies: { mockRestore: () => void }[] = (['debug', 'info', 'warn', 'error'] as const).map((level) =>
+    vi.spyOn(console, level).mockImplementation((line: string) => void lines.push(line)),
+  );
   // Tests run the logger SILENT, and each invocation resets it to that level: hold it at DEBUG.
   spies.push(vi.spyOn(logger, 'refreshSampleRateCalculation').mockImplementation(() => undefined));
   logger.setLogLevel('DEBUG');
@@ -120,7 +122,10 @@ describe('Hostile text: no crash', () => {
   it('sends the alert of a finding whose secret id is 32,770 characters long', async () => {
     const id = `prod/${'A1b2'.repeat(8_192)}`;
 
-    const { outcome, sent } = (await sentWith({ id, name: id, arn: undefined })) as { outcome: { status: string }; sent: { subject: string }[] };
+    const { outcome, sent } = (await sentWith({ id, name: id, arn: undefined })) as {
+      outcome: { status: string };
+      sent: { subject: string }[];
+    };
 
     expect(outcome.status).toBe('sent');
     expect(sent).toHaveLength(1);
@@ -137,7 +142,9 @@ describe('Hostile text: no crash', () => {
 
 describe('Hostile text: no leak', () => {
   it.each(MISSED)('keeps $secret out of every channel when it is a rotation error message', async ({ text, secret }) => {
-    const event = withDetail(loadSampleEvent('rotation-failed/fires.RotationFailed.authored.set-secret.json'), { errorMessage: `setSecret failed: ${text}` });
+    const event = withDetail(loadSampleEvent('rotation-failed/fires.RotationFailed.authored.set-secret.json'), {
+      errorMessage: `setSecret failed: ${text}`,
+    });
 
     const findings = await publishedFindings(event);
 
@@ -157,7 +164,9 @@ describe('Hostile text: no leak', () => {
   it('keeps a password in a Config annotation out of the finding, the logs and the replay report', async () => {
     const sample = loadSampleEvent<Json>('rotation-missing/fires.NON_COMPLIANT.authored.rotation-enabled-check.json');
     const detail = sample.detail as { newEvaluationResult: Json };
-    const event = withDetail(sample, { newEvaluationResult: { ...detail.newEvaluationResult, annotation: 'checked with password=Tr0ub4dor&3-xyz' } });
+    const event = withDetail(sample, {
+      newEvaluationResult: { ...detail.newEvaluationResult, annotation: 'checked with password=Tr0ub4dor&3-xyz' },
+    });
 
     const logs = await logsOf(() => publishedFindings(event));
     const report = await replayEvent(event, defaultSandbox(), 'dry-run');
@@ -172,7 +181,7 @@ describe('Hostile text: no leak', () => {
     const hostile = 'prod/db 9fQ2xK7pLm3Zr8TwVb4NcY6hJd1sGe5A password=hunter2hunter2';
     const calls = loadSampleEvent<Json[]>('access-denied-burst/fires.AccessDenied.authored.11-calls-by-one-role.json').map((call) => {
       const detail = call.detail as Json;
-      return withDetail(call, { requestParameters: { ...((detail.requestParameters) ?? {}), secretId: hostile } });
+      return withDetail(call, { requestParameters: { ...(detail.requestParameters ?? {}), secretId: hostile } });
     });
     const account = defaultSandbox();
 

@@ -27,8 +27,16 @@ const withLongName = (finding: Finding): Finding => ({
 
 const rotationFailed = (): Finding => {
   const finding = withLongName(findingForRule('rotation-failed'));
-  const errorMessage = `Error when executing lambda ${finding.evidence.rotationLambdaArn ?? 'arn:aws:lambda:us-east-1:123456789012:function:x'} during setSecret step: ${'connection refused by the database host; '.repeat(12)}`.slice(0, 500);
-  return { ...finding, evidence: { ...finding.evidence, errorMessage }, notes: Array.from({ length: 30 }, (_, i) => `note ${i}: ${'something the parser could not read '.repeat(5)}`) };
+  const errorMessage =
+    `Error when executing lambda ${finding.evidence.rotationLambdaArn ?? 'arn:aws:lambda:us-east-1:123456789012:function:x'} during setSecret step: ${'connection refused by the database host; '.repeat(12)}`.slice(
+      0,
+      500,
+    );
+  return {
+    ...finding,
+    evidence: { ...finding.evidence, errorMessage },
+    notes: Array.from({ length: 30 }, (_, i) => `note ${i}: ${'something the parser could not read '.repeat(5)}`),
+  };
 };
 
 const policyPublic = (statements: number): Finding => {
@@ -60,7 +68,9 @@ describe('Channel limits', () => {
     // Assess
     expect(limitViolations(rendered)).toEqual([]);
     expect(rendered.sns.subject.length).toBeLessThanOrEqual(SNS_LIMITS.subjectChars);
-    expect(rendered.sns.subject).toMatch(/^\[(HIGH|CRITICAL)\] (rotation-failed|policy-public): prod\/a-very-long-path-segment\/.*\.\.\. \(123456789012\/us-east-1\)$/);
+    expect(rendered.sns.subject).toMatch(
+      /^\[(HIGH|CRITICAL)\] (rotation-failed|policy-public): prod\/a-very-long-path-segment\/.*\.\.\. \(123456789012\/us-east-1\)$/,
+    );
     expect(snsPublishBytes(rendered.sns)).toBeLessThanOrEqual(SNS_LIMITS.messageBytes);
     const blocks = rendered.slack.blocks as readonly { type: string; text?: { text: string }; fields?: { text: string }[] }[];
     expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);

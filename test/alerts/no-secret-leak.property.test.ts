@@ -120,7 +120,9 @@ const PASSWORD = `${ALNUM}!#$%*+-_.~^`;
 
 /** Shapes that are secrets wherever they appear: may go into identifier fields too. */
 const precise: fc.Arbitrary<Planted> = fc.oneof(
-  fc.tuple(fc.constantFrom('AKIA', 'ASIA'), chars(`${UPPER}0123456789`, 16)).map(([p, s]) => ({ family: 'AWS access key id', text: p + s, secrets: [p + s] })),
+  fc
+    .tuple(fc.constantFrom('AKIA', 'ASIA'), chars(`${UPPER}0123456789`, 16))
+    .map(([p, s]) => ({ family: 'AWS access key id', text: p + s, secrets: [p + s] })),
   fc.tuple(chars(B64, 64), chars(B64, 64)).map(([a, b]) => ({
     family: 'private key',
     text: `-----BEGIN RSA PRIVATE KEY-----\n${a}\n${b}\n-----END RSA PRIVATE KEY-----`,
@@ -130,13 +132,35 @@ const precise: fc.Arbitrary<Planted> = fc.oneof(
     const jwt = `eyJ${h}.${p}.${s}`;
     return { family: 'JWT', text: jwt, secrets: [jwt] };
   }),
-  fc.tuple(fc.constantFrom('xoxb', 'xoxp', 'xapp'), chars(ALNUM, 24, 40)).map(([p, s]) => ({ family: 'Slack token', text: `${p}-${s}`, secrets: [s] })),
-  chars(ALNUM, 36).map((s) => ({ family: 'GitHub token', text: `ghp_${s}`, secrets: [`ghp_${s}`] })),
-  fc.tuple(fc.constantFrom('sk_live_', 'rk_live_', 'sk_test_'), chars(ALNUM, 24, 32)).map(([p, s]) => ({ family: 'Stripe key', text: p + s, secrets: [s] })),
   fc
-    .tuple(fc.constantFrom('password', 'DB_PASSWORD', 'client_secret', 'api_key', 'x-api-key', 'SecretString', 'secret', 'token', 'access_token'), chars(PASSWORD, 10, 32), fc.boolean())
+    .tuple(fc.constantFrom('xoxb', 'xoxp', 'xapp'), chars(ALNUM, 24, 40))
+    .map(([p, s]) => ({ family: 'Slack token', text: `${p}-${s}`, secrets: [s] })),
+  chars(ALNUM, 36).map((s) => ({ family: 'GitHub token', text: `ghp_${s}`, secrets: [`ghp_${s}`] })),
+  fc
+    .tuple(fc.constantFrom('sk_live_', 'rk_live_', 'sk_test_'), chars(ALNUM, 24, 32))
+    .map(([p, s]) => ({ family: 'Stripe key', text: p + s, secrets: [s] })),
+  fc
+    .tuple(
+      fc.constantFrom(
+        'password',
+        'DB_PASSWORD',
+        'client_secret',
+        'api_key',
+        'x-api-key',
+        'SecretString',
+        'secret',
+        'token',
+        'access_token',
+      ),
+      chars(PASSWORD, 10, 32),
+      fc.boolean(),
+    )
     .map(([key, value, json]) => ({ family: 'key=value', text: json ? `{"${key}": "${value}"}` : `${key}=${value}`, secrets: [value] })),
-  chars(PASSWORD, 10, 24).map((pw) => ({ family: 'password in a URL', text: `postgres://app:${pw}@db.internal:5432/orders`, secrets: [pw] })),
+  chars(PASSWORD, 10, 24).map((pw) => ({
+    family: 'password in a URL',
+    text: `postgres://app:${pw}@db.internal:5432/orders`,
+    secrets: [pw],
+  })),
   chars(B64URL, 32, 48).map((t) => ({ family: 'bearer token', text: `Authorization: Bearer ${t}`, secrets: [t] })),
 );
 
@@ -175,7 +199,9 @@ const injection: fc.Arbitrary<Injection> = fc
   );
 
 const inject = ({ event, path, planted, mode, separator }: Injection): Json =>
-  withValueAt(event, path, (old) => (mode === 'replace' ? planted.text : mode === 'before' ? `${planted.text}${separator}${old}` : `${old}${separator}${planted.text}`));
+  withValueAt(event, path, (old) =>
+    mode === 'replace' ? planted.text : mode === 'before' ? `${planted.text}${separator}${old}` : `${old}${separator}${planted.text}`,
+  );
 
 // ---------------------------------------------------------------------------------------------
 // The check.
@@ -186,7 +212,9 @@ const piecesOf = (secrets: readonly string[]): string[] =>
 
 const leaks = (renderings: readonly string[], planted: Planted): string[] => {
   const pieces = piecesOf(planted.secrets);
-  return renderings.flatMap((text) => pieces.filter((piece) => text.includes(piece)).map((piece) => `${planted.family}: '${piece}' in ${text.slice(0, 200)}…`));
+  return renderings.flatMap((text) =>
+    pieces.filter((piece) => text.includes(piece)).map((piece) => `${planted.family}: '${piece}' in ${text.slice(0, 200)}…`),
+  );
 };
 
 const renderingsOf = (findings: readonly Finding[]): string[] =>

@@ -17,7 +17,8 @@ const seeded = (seed: number) => () => {
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
-const tokenOf = (random: () => number, alphabet: string, length: number) => Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+const tokenOf = (random: () => number, alphabet: string, length: number) =>
+  Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 describe('Function: redactFreeText', () => {
@@ -26,11 +27,19 @@ describe('Function: redactFreeText', () => {
     ['a temporary access key id', 'ASIAY34FZKBOKMUTVV7A', '[REDACTED AWS access key id]'],
     ['a secret access key', 'secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY here', 'secret [REDACTED AWS secret access key] here'],
     ['aws_secret_access_key=', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG', 'aws_secret_access_key = [REDACTED value]'],
-    ['a private key block', 'got -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7x\n-----END RSA PRIVATE KEY----- back', 'got [REDACTED private key] back'],
+    [
+      'a private key block',
+      'got -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7x\n-----END RSA PRIVATE KEY----- back',
+      'got [REDACTED private key] back',
+    ],
     ['a cut private key block', 'key: -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'key: [REDACTED private key]'],
     ['a JWT', 'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c ok', 'token [REDACTED JWT] ok'],
     ['a Slack bot token', 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', '[REDACTED Slack token]'],
-    ['a Slack webhook', 'posting to https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX failed', 'posting to https://hooks.slack.com/services/[REDACTED Slack webhook] failed'],
+    [
+      'a Slack webhook',
+      'posting to https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX failed',
+      'posting to https://hooks.slack.com/services/[REDACTED Slack webhook] failed',
+    ],
     ['a GitHub token', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', '[REDACTED GitHub token]'],
     ['a Stripe key', 'stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'stripe [REDACTED Stripe key]'],
     ['password=', 'login failed: user=app password=Tr0ub4dor&3 host=db', 'login failed: user=app password=[REDACTED value]&3 host=db'],
@@ -39,7 +48,11 @@ describe('Function: redactFreeText', () => {
     ['SecretString=', 'SecretString={"user":"app"}', 'SecretString=[REDACTED value]'],
     ['client_secret:', 'client_secret: abc123def456', 'client_secret: [REDACTED value]'],
     ['token=', 'callback?token=abcdef123456&x=1', 'callback?token=[REDACTED value]&x=1'],
-    ['a connection string', 'connect postgres://app:S3cret!pass@db.internal:5432/orders failed', 'connect postgres://app:[REDACTED password]@db.internal:5432/orders failed'],
+    [
+      'a connection string',
+      'connect postgres://app:S3cret!pass@db.internal:5432/orders failed',
+      'connect postgres://app:[REDACTED password]@db.internal:5432/orders failed',
+    ],
     ['a bearer token', 'Authorization: Bearer 0b79bab50daca910b000d4f1a2b675d604257e42', 'Authorization: Bearer [REDACTED credential]'],
     ['a long random token', 'api key Zx8Qw2Lm9Rt4Vb7Np3Kd6Hs1Jf5Gc0Ty8Ue2Wi4Oa6Pq in the log', 'api key [REDACTED token] in the log'],
     ['a 40-digit hex token', 'x-hash 3f786850e387550fdab836ed7e6dc881de23001b end', 'x-hash [REDACTED token] end'],
@@ -84,8 +97,12 @@ describe('Function: redactFreeText', () => {
       else if (value && typeof value === 'object') Object.values(value).forEach(walk);
     };
     const files = [
-      ...readdirSync(eventsDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).map((f) => join(eventsDir, f)),
-      ...readdirSync(publishedFixturesDir).filter((f) => f.endsWith('.json')).map((f) => join(publishedFixturesDir, f)),
+      ...readdirSync(eventsDir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => join(eventsDir, f)),
+      ...readdirSync(publishedFixturesDir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => join(publishedFixturesDir, f)),
     ];
     for (const file of files) walk(JSON.parse(readFileSync(file, 'utf8')));
 
@@ -123,7 +140,9 @@ describe('Function: redactFreeText', () => {
   ])('catches random tokens of $label (misses at most $tolerated of them)', ({ alphabet, length, tolerated }) => {
     // Prepare
     const random = seeded(length * 7919 + alphabet.length);
-    const tokens = Array.from({ length: 2000 }, () => tokenOf(random, alphabet, length)).filter((t) => alphabet !== ALNUM || (/[A-Z]/.test(t) && /[a-z]/.test(t) && /\d/.test(t)));
+    const tokens = Array.from({ length: 2000 }, () => tokenOf(random, alphabet, length)).filter(
+      (t) => alphabet !== ALNUM || (/[A-Z]/.test(t) && /[a-z]/.test(t) && /\d/.test(t)),
+    );
 
     // Act
     const missed = tokens.filter((t) => redactFreeText(`seen ${t} in the log`).includes(t.slice(0, 8)));
@@ -141,6 +160,8 @@ describe('Function: redactIdentifier', () => {
       'arn:aws:sts::123456789012:assumed-role/payments-api-task-role/7f3c2a1b9d8e4f60a5b4c3d2e1f00987',
     );
     // By design: a random-looking name is still the name on-call must type.
-    expect(redactIdentifier('teams/Zx8Qw2Lm9Rt4Vb7Np3Kd6Hs1Jf5Gc0Ty8Ue2Wi4Oa6Pq')).toBe('teams/Zx8Qw2Lm9Rt4Vb7Np3Kd6Hs1Jf5Gc0Ty8Ue2Wi4Oa6Pq');
+    expect(redactIdentifier('teams/Zx8Qw2Lm9Rt4Vb7Np3Kd6Hs1Jf5Gc0Ty8Ue2Wi4Oa6Pq')).toBe(
+      'teams/Zx8Qw2Lm9Rt4Vb7Np3Kd6Hs1Jf5Gc0Ty8Ue2Wi4Oa6Pq',
+    );
   });
 });

@@ -15,7 +15,13 @@ import { dryRunResult, findingForRule, SWEEP_TIME, sweepFinding } from './findin
 
 /** Every string in a payload, one per line: what a reader of that channel can see. */
 const texts = (value: unknown): string =>
-  typeof value === 'string' ? value : Array.isArray(value) ? value.map(texts).join('\n') : value && typeof value === 'object' ? Object.values(value).map(texts).join('\n') : '';
+  typeof value === 'string'
+    ? value
+    : Array.isArray(value)
+      ? value.map(texts).join('\n')
+      : value && typeof value === 'object'
+        ? Object.values(value).map(texts).join('\n')
+        : '';
 
 const cases = rules.map((rule) => {
   const finding = findingForRule(rule.id);
@@ -40,8 +46,16 @@ describe('Function: renderFinding, per rule and channel', () => {
     const chatbot = texts(rendered.chatbot);
     const slack = texts(rendered.slack);
     const { secret, who } = model;
-    expect(rendered.sns.subject).toBe(`[${finding.severity.toUpperCase()}] ${finding.rule}: ${secret.label} (${secret.account}/${secret.region})`);
-    expect(rendered.sns.attributes).toEqual({ severity: finding.severity, rule: finding.rule, account: secret.account, region: secret.region, secret: secret.label });
+    expect(rendered.sns.subject).toBe(
+      `[${finding.severity.toUpperCase()}] ${finding.rule}: ${secret.label} (${secret.account}/${secret.region})`,
+    );
+    expect(rendered.sns.attributes).toEqual({
+      severity: finding.severity,
+      rule: finding.rule,
+      account: secret.account,
+      region: secret.region,
+      secret: secret.label,
+    });
     for (const channel of [email, chatbot, slack]) {
       expect(channel).toContain(escapeIfChat(channel, email, secret.label));
       expect(channel).toContain(secret.account);
@@ -54,7 +68,7 @@ describe('Function: renderFinding, per rule and channel', () => {
       expect(channel).toContain(escapeIfChat(channel, email, model.nextSteps[0]?.text ?? 'no next step'));
       for (const link of model.links) expect(channel).toContain(channel === chatbot ? escapeMrkdwn(link.url) : link.url);
     }
-    expect(email).toContain(secret.named ? finding.secret.arn ?? finding.secret.id : 'none named');
+    expect(email).toContain(secret.named ? (finding.secret.arn ?? finding.secret.id) : 'none named');
     expect(rendered.chatbot.metadata.threadId).toBe(`${secret.account}/${secret.region}/${secret.label}`);
     expect(rendered.sns.chatbot).toEqual(rendered.chatbot);
     expect(limitViolations(rendered)).toEqual([]);
@@ -89,7 +103,9 @@ describe('Function: renderFinding, outcomes', () => {
     for (const channel of [sns.body, texts(chatbot), texts(slack)]) {
       expect(channel).toContain('would have done this (dry run: nothing was changed)');
       expect(channel).toContain('Dry run: the service would have restored the secret, and changed nothing.');
-      expect(channel).toContain('aws secretsmanager restore-secret --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/crm/api-token-Cr7mAp');
+      expect(channel).toContain(
+        'aws secretsmanager restore-secret --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/crm/api-token-Cr7mAp',
+      );
     }
     expect(chatbot.content.keywords).toContain('dry run');
   });
@@ -186,13 +202,18 @@ describe('Function: renderFinding, facts on-call asked for', () => {
     }
     expect(sns.body).toMatch(/Dates the sweep compared\n( {2}.+\n)* {2}Last accessed: 2026-07-28T00:00:00Z\n/);
     expect(sns.body).not.toContain('when:');
-    expect(sns.body).toContain('aws secretsmanager delete-secret --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/orders/db-Qw12Er --recovery-window-in-days 30');
+    expect(sns.body).toContain(
+      'aws secretsmanager delete-secret --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/orders/db-Qw12Er --recovery-window-in-days 30',
+    );
   });
 
   it('escapes what came from an event in chat, so it cannot mention a channel or forge a link', () => {
     // Prepare
     const finding = secretDeleted();
-    const hostile: Finding = { ...finding, actor: { ...finding.actor, userAgent: 'curl <!channel> & <https://evil.example|open the console>' } };
+    const hostile: Finding = {
+      ...finding,
+      actor: { ...finding.actor, userAgent: 'curl <!channel> & <https://evil.example|open the console>' },
+    };
 
     // Act
     const { sns, chatbot, slack } = renderFinding(hostile);

@@ -139,7 +139,12 @@ describe('Function: digestOf', () => {
       windowEnd: window.end,
     });
     expect(digest.items.map((i) => i.findingId)).toEqual(['a', 'b', 'c']);
-    expect(digest.items[0]).toEqual({ findingId: 'a', secret: 'prod/a', time: '2026-11-25T12:01:00Z', reason: 'PutSecretValue by an IAM user' });
+    expect(digest.items[0]).toEqual({
+      findingId: 'a',
+      secret: 'prod/a',
+      time: '2026-11-25T12:01:00Z',
+      reason: 'PutSecretValue by an IAM user',
+    });
   });
 
   it('gives the same digest whatever order the store answers in', () => {
@@ -165,9 +170,26 @@ describe('Function: heldAlertOf', () => {
       title: 'Rotation failed',
       severity: 'high',
       reason: 'RotationFailed at the setSecret step',
-      secret: { ...secret, id: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-Ab12Cd', arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-Ab12Cd' },
-      event: { id: 'e-1', name: 'RotationFailed', detailType: 'AWS Service Event via CloudTrail', time: '2026-11-25T12:01:02Z', account: '123456789012', region: 'us-east-1' },
-      actor: { kind: 'aws-service', principal: 'secretsmanager.amazonaws.com', userAgent: 'secretsmanager.amazonaws.com', isPerson: false, isAllowedAdmin: false },
+      secret: {
+        ...secret,
+        id: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-Ab12Cd',
+        arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-Ab12Cd',
+      },
+      event: {
+        id: 'e-1',
+        name: 'RotationFailed',
+        detailType: 'AWS Service Event via CloudTrail',
+        time: '2026-11-25T12:01:02Z',
+        account: '123456789012',
+        region: 'us-east-1',
+      },
+      actor: {
+        kind: 'aws-service',
+        principal: 'secretsmanager.amazonaws.com',
+        userAgent: 'secretsmanager.amazonaws.com',
+        isPerson: false,
+        isAllowedAdmin: false,
+      },
       evidence: { rotationLambdaArn: rotationFunction },
       notes: [],
     } as unknown as Finding;
@@ -193,7 +215,10 @@ describe('Function: heldAlertOf', () => {
   it('names the caller, as its single alert does, when the finding is about calls that named no secret', () => {
     // Prepare
     const burst = accessDeniedBurst();
-    const finding: Finding = { ...burst, secret: { id: NO_SECRET, account: burst.secret.account, region: burst.secret.region, foundAt: 'none' } };
+    const finding: Finding = {
+      ...burst,
+      secret: { id: NO_SECRET, account: burst.secret.account, region: burst.secret.region, foundAt: 'none' },
+    };
 
     // Act
     const line = heldAlertOf(finding);
@@ -206,7 +231,10 @@ describe('Function: heldAlertOf', () => {
   it('keeps the reason only redacted, as the single alert would show it', () => {
     // Prepare
     const burst = accessDeniedBurst();
-    const finding: Finding = { ...burst, reason: `rotation failed: connect postgres://app:Sup3rS3cretPassw0rd@db:5432/x refused for ${burst.secret.name ?? ''}` };
+    const finding: Finding = {
+      ...burst,
+      reason: `rotation failed: connect postgres://app:Sup3rS3cretPassw0rd@db:5432/x refused for ${burst.secret.name ?? ''}`,
+    };
 
     // Act
     const line = heldAlertOf(finding);

@@ -9,7 +9,9 @@ describe('explainAwsError', () => {
   });
 
   it('asks for a valid region when the one set is empty or not a host name', () => {
-    const wrapped = new Error('ListSecrets of the whole account', { cause: new Error('Region not accepted: region="" is not a valid hostname component.') });
+    const wrapped = new Error('ListSecrets of the whole account', {
+      cause: new Error('Region not accepted: region="" is not a valid hostname component.'),
+    });
 
     expect(explainAwsError(wrapped, {})).toMatch(/not a valid region name .*set AWS_REGION or pass --region/);
   });

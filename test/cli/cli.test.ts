@@ -93,12 +93,21 @@ describe('CLI: secrets-remediator', { timeout: 120_000 }, () => {
   it('exits 2 on usage errors in every subcommand, naming the problem on stderr (1 would mean findings)', async () => {
     const invalidPolicy = tempFile('policy.yml', 'mode: enforcing\n');
     const cases: ReadonlyArray<readonly [args: string[], says: string[]]> = [
-      [['replay', '--jsn'], ["unknown option '--jsn'", 'Did you mean --json?']],
+      [
+        ['replay', '--jsn'],
+        ["unknown option '--jsn'", 'Did you mean --json?'],
+      ],
       [['replay', '--mode', 'enforcee'], ["argument 'enforcee' is invalid. Allowed choices are dry-run, enforce"]],
       [['replay', 'events/secretsmanager/no-such-file.json'], ['events/secretsmanager/no-such-file.json: no such file or folder']],
-      [['replay', '--policy', invalidPolicy, UMCCR], ['invalid policy, 1 problem:\n  mode: expected "dry-run" or "enforce", received "enforcing"']],
+      [
+        ['replay', '--policy', invalidPolicy, UMCCR],
+        ['invalid policy, 1 problem:\n  mode: expected "dry-run" or "enforce", received "enforcing"'],
+      ],
       [['scan', '--sandbox', '--policy', invalidPolicy], ['invalid policy, 1 problem:']],
-      [['validate', '--stag', 'prod'], ["unknown option '--stag'", 'Did you mean --stage?']],
+      [
+        ['validate', '--stag', 'prod'],
+        ["unknown option '--stag'", 'Did you mean --stage?'],
+      ],
       [['--jsn'], ["unknown option '--jsn'"]],
     ];
 
@@ -142,7 +151,10 @@ describe('CLI: secrets-remediator invoke', { timeout: 120_000 }, () => {
     const run = await runCli(['invoke', 'restore-secret', '-e', DELETED]);
 
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'rejected', problems: expect.arrayContaining(['detail.rule: missing (expected string)']) });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      status: 'rejected',
+      problems: expect.arrayContaining(['detail.rule: missing (expected string)']),
+    });
   });
 
   it("shows the function's structured logs with --verbose", async () => {

@@ -13,12 +13,17 @@ const policyOf = (yaml: string) => parsePolicy(yaml, { source: 'test policy', st
 const ON = 'organisation:\n  enabled: true\n  organizationId: o-a1b2c3d4e5\n';
 const HUB = { stage: 'prod', region: 'eu-west-1' };
 
-const members = (organizationalUnits: string[], accounts: string[], exclude: string[], rootId: string | null = 'r-ab12') => ({ rootId, members: { organizationalUnits, accounts, exclude } });
+const members = (organizationalUnits: string[], accounts: string[], exclude: string[], rootId: string | null = 'r-ab12') => ({
+  rootId,
+  members: { organizationalUnits, accounts, exclude },
+});
 
 describe('stackSetTargets', () => {
   it('targets the root for the whole organisation, less the excluded accounts', () => {
     expect(stackSetTargets(members([], [], []))).toEqual([{ OrganizationalUnitIds: ['r-ab12'] }]);
-    expect(stackSetTargets(members([], [], ['999999999999']))).toEqual([{ OrganizationalUnitIds: ['r-ab12'], AccountFilterType: 'DIFFERENCE', Accounts: ['999999999999'] }]);
+    expect(stackSetTargets(members([], [], ['999999999999']))).toEqual([
+      { OrganizationalUnitIds: ['r-ab12'], AccountFilterType: 'DIFFERENCE', Accounts: ['999999999999'] },
+    ]);
   });
 
   it('targets the listed units, less the excluded accounts, without needing the root', () => {
@@ -41,8 +46,12 @@ describe('stackSetTargets', () => {
   });
 
   it('asks for the root id, and says how to find it, when the scope needs it', () => {
-    expect(() => stackSetTargets(members([], [], [], null))).toThrow(/organisation\.rootId is missing: the StackSet reaches every account of the organization .*aws organizations list-roots/);
-    expect(() => stackSetTargets(members([], ['444455556666'], [], null))).toThrow(/organisation\.rootId is missing: the StackSet reaches accounts listed one by one/);
+    expect(() => stackSetTargets(members([], [], [], null))).toThrow(
+      /organisation\.rootId is missing: the StackSet reaches every account of the organization .*aws organizations list-roots/,
+    );
+    expect(() => stackSetTargets(members([], ['444455556666'], [], null))).toThrow(
+      /organisation\.rootId is missing: the StackSet reaches accounts listed one by one/,
+    );
   });
 
   it('refuses a scope whose every account is excluded', () => {
@@ -57,7 +66,9 @@ describe('forwardedRoutes', () => {
 
     expect(forwardedRoutes(policy).map((route) => route.pattern)).toEqual(classifyOnDefault.map((route) => route.pattern));
     expect(JSON.stringify(forwardedRoutes(policy))).toContain('my-rotation-check');
-    expect(forwardedRoutes(policy).find((route) => route.name === 'secretsmanager-read-calls')?.state).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    expect(forwardedRoutes(policy).find((route) => route.name === 'secretsmanager-read-calls')?.state).toBe(
+      'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+    );
   });
 
   it("adds Security Hub's control findings only when the policy turns Security Hub on", () => {
@@ -76,20 +87,39 @@ describe('organisationDeployment', () => {
 
     expect(deployment?.regions).toEqual(['eu-west-1']);
     expect(deployment?.memberRoleNames).toEqual({
-      'eu-west-1': { csp: 'secrets-remediator-member-prod-csp-euw1', rot: 'secrets-remediator-member-prod-rot-euw1', rst: 'secrets-remediator-member-prod-rst-euw1', rps: 'secrets-remediator-member-prod-rps-euw1', read: 'secrets-remediator-member-prod-read-euw1', fwd: 'secrets-remediator-member-prod-fwd-euw1' },
+      'eu-west-1': {
+        csp: 'secrets-remediator-member-prod-csp-euw1',
+        rot: 'secrets-remediator-member-prod-rot-euw1',
+        rst: 'secrets-remediator-member-prod-rst-euw1',
+        rps: 'secrets-remediator-member-prod-rps-euw1',
+        read: 'secrets-remediator-member-prod-read-euw1',
+        fwd: 'secrets-remediator-member-prod-fwd-euw1',
+      },
     });
   });
 
-  it('names the member roles of every guarded region with the policy\'s prefix, and the hub roles they trust', () => {
-    const deployment = organisationDeployment(policyOf(`${ON}  rootId: r-ab12\n  roleNamePrefix: acme-guard\n  regions: [us-east-1, ap-southeast-2]\n`), HUB);
+  it("names the member roles of every guarded region with the policy's prefix, and the hub roles they trust", () => {
+    const deployment = organisationDeployment(
+      policyOf(`${ON}  rootId: r-ab12\n  roleNamePrefix: acme-guard\n  regions: [us-east-1, ap-southeast-2]\n`),
+      HUB,
+    );
 
-    expect(deployment?.memberRoleNames['ap-southeast-2']?.rst).toBe(memberRoleName('acme-guard', 'prod', 'restore-secret', 'ap-southeast-2'));
+    expect(deployment?.memberRoleNames['ap-southeast-2']?.rst).toBe(
+      memberRoleName('acme-guard', 'prod', 'restore-secret', 'ap-southeast-2'),
+    );
     expect(deployment?.hubRoleNames['restore-secret']).toBe(serviceRoleName('restore-secret', 'prod', 'eu-west-1'));
     expect(deployment?.actions).toEqual(['clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements']);
   });
 
   it('admits on the hub bus only the AWS sources members forward', () => {
-    expect(organisationDeployment(policyOf(`${ON}  rootId: r-ab12\n`), HUB)?.forwardedSources).toEqual(['aws.config', 'aws.secretsmanager']);
-    expect(organisationDeployment(policyOf(`${ON}  rootId: r-ab12\nsecurityHub:\n  enabled: true\n`), HUB)?.forwardedSources).toEqual(['aws.config', 'aws.secretsmanager', 'aws.securityhub']);
+    expect(organisationDeployment(policyOf(`${ON}  rootId: r-ab12\n`), HUB)?.forwardedSources).toEqual([
+      'aws.config',
+      'aws.secretsmanager',
+    ]);
+    expect(organisationDeployment(policyOf(`${ON}  rootId: r-ab12\nsecurityHub:\n  enabled: true\n`), HUB)?.forwardedSources).toEqual([
+      'aws.config',
+      'aws.secretsmanager',
+      'aws.securityhub',
+    ]);
   });
 });

@@ -6,7 +6,13 @@
  * dead-letter queue write them.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { awsDeadLetters } from '../../shared/adapters/sqs-dead-letters.js';
@@ -51,7 +57,12 @@ const undelivered = {
   },
 };
 
-const foreign = { ...undelivered, MessageId: 'm-foreign', ReceiptHandle: 'r-foreign', MessageAttributes: { TARGET_ARN: { DataType: 'String', StringValue: 'arn:aws:lambda:us-east-1:123456789012:function:payroll' } } };
+const foreign = {
+  ...undelivered,
+  MessageId: 'm-foreign',
+  ReceiptHandle: 'r-foreign',
+  MessageAttributes: { TARGET_ARN: { DataType: 'String', StringValue: 'arn:aws:lambda:us-east-1:123456789012:function:payroll' } },
+};
 
 /** A queue holding `messages`: the first receive returns them, the next ones nothing. */
 const queueHolding = (...messages: object[]) => {
@@ -63,7 +74,9 @@ const queueHolding = (...messages: object[]) => {
 
 const run = async (apply: boolean) => {
   const lines: string[] = [];
-  const code = await redrive(awsDeadLetters('us-east-1'), { queue: 'secrets-remediator-prod-failed', apply, max: 100 }, (line) => lines.push(line));
+  const code = await redrive(awsDeadLetters('us-east-1'), { queue: 'secrets-remediator-prod-failed', apply, max: 100 }, (line) =>
+    lines.push(line),
+  );
   return { code, lines };
 };
 
@@ -135,7 +148,9 @@ describe('redrive', () => {
     expect(code).toBe(EXIT.findings);
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
-    expect(lines[0]).toBe('m-foreign: left in the queue: arn:aws:lambda:us-east-1:123456789012:function:payroll is not a secrets-remediator function: left for a person to look at');
+    expect(lines[0]).toBe(
+      'm-foreign: left in the queue: arn:aws:lambda:us-east-1:123456789012:function:payroll is not a secrets-remediator function: left for a person to look at',
+    );
   });
 
   it('refuses --dry-run with --apply as a usage error (exit 2), before calling AWS', async () => {

@@ -44,7 +44,10 @@ describe('CLI: secrets-remediator replay (npm start)', { timeout: 60_000 }, () =
           severity: 'high',
           secret: 'arn:aws:secretsmanager:ap-southeast-2:843407916570:secret:IcaS...icA',
           actions: [{ type: 'clear-stale-pending', outcome: 'planned' }],
-          alert: { subject: '[HIGH] rotation-failed: IcaS...icA (843407916570/ap-southeast-2)', body: expect.stringContaining('Failing step: createSecret') },
+          alert: {
+            subject: '[HIGH] rotation-failed: IcaS...icA (843407916570/ap-southeast-2)',
+            body: expect.stringContaining('Failing step: createSecret'),
+          },
         },
       ],
     });
@@ -56,8 +59,12 @@ describe('CLI: secrets-remediator replay (npm start)', { timeout: 60_000 }, () =
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('action clear-stale-pending: APPLIED');
-    expect(run.stdout).toContain('before: 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0001 [AWSCURRENT]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002 [AWSPREVIOUS]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003 [AWSPENDING]');
-    expect(run.stdout).toContain('after:  0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0001 [AWSCURRENT]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002 [AWSPREVIOUS]');
+    expect(run.stdout).toContain(
+      'before: 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0001 [AWSCURRENT]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002 [AWSPREVIOUS]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003 [AWSPENDING]',
+    );
+    expect(run.stdout).toContain(
+      'after:  0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0001 [AWSCURRENT]; 0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0002 [AWSPREVIOUS]',
+    );
     expect(run.stdout).toContain('1 event replayed against the sandbox account in enforce mode');
   });
 
@@ -93,7 +100,10 @@ describe('CLI: secrets-remediator replay (npm start)', { timeout: 60_000 }, () =
     expect(chatbot).toMatchObject({
       version: '1.0',
       source: 'custom',
-      content: { textType: 'client-markdown', title: ':rotating_light: [CRITICAL] secret-deleted: prod/crm/api-token (123456789012/us-east-1)' },
+      content: {
+        textType: 'client-markdown',
+        title: ':rotating_light: [CRITICAL] secret-deleted: prod/crm/api-token (123456789012/us-east-1)',
+      },
       metadata: { threadId: '123456789012/us-east-1/prod/crm/api-token', eventType: 'secret-deleted' },
     });
     const slack = framedJson(run.stdout, 'slack (') as { text: string; blocks: { type: string }[] };
@@ -114,7 +124,15 @@ describe('CLI: secrets-remediator replay (npm start)', { timeout: 60_000 }, () =
     expect(plain.stdout).not.toContain('chatbot (');
     const [report] = jsonLines(json.stdout);
     expect(report).toMatchObject({
-      findings: [{ alert: { subject: expect.stringContaining('secret-deleted'), chatbot: { source: 'custom' }, slack: { blocks: expect.any(Array) } } }],
+      findings: [
+        {
+          alert: {
+            subject: expect.stringContaining('secret-deleted'),
+            chatbot: { source: 'custom' },
+            slack: { blocks: expect.any(Array) },
+          },
+        },
+      ],
     });
   });
 

@@ -68,7 +68,21 @@ const startEndpoint = async (options?: FakeAwsEndpointOptions): Promise<FakeAwsE
 const inheritedEnv = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
 
 const replayLive = async (url: string, mode: 'enforce' | 'dry-run'): Promise<Run> => {
-  const args = ['shared/cli/main.ts', 'replay', '--live', '--json', '--mode', mode, '--region', 'us-east-1', '--bus-name', BUS, '--topic-arn', TOPIC, EVENT_FILE];
+  const args = [
+    'shared/cli/main.ts',
+    'replay',
+    '--live',
+    '--json',
+    '--mode',
+    mode,
+    '--region',
+    'us-east-1',
+    '--bus-name',
+    BUS,
+    '--topic-arn',
+    TOPIC,
+    EVENT_FILE,
+  ];
   try {
     const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), args, {
       cwd: repoRoot,
@@ -90,7 +104,11 @@ const replayLive = async (url: string, mode: 'enforce' | 'dry-run'): Promise<Run
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string; message?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? failed.message ?? '' };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : -1,
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? failed.message ?? '',
+    };
   }
 };
 
@@ -106,12 +124,18 @@ const calls = (requests: readonly RecordedRequest[]) => requests.map((r) => `${r
 
 const putEventsEntries = (request: RecordedRequest | undefined): PutEventsEntry[] => (request?.body.Entries ?? []) as PutEventsEntry[];
 
-const detailOf = (entry: PutEventsEntry | undefined): Record<string, unknown> => JSON.parse(entry?.Detail ?? '{}') as Record<string, unknown>;
+const detailOf = (entry: PutEventsEntry | undefined): Record<string, unknown> =>
+  JSON.parse(entry?.Detail ?? '{}') as Record<string, unknown>;
 
 const expectProjectBusEntry = (request: RecordedRequest | undefined, detailType: string) => {
   const entries = putEventsEntries(request);
   expect(entries).toHaveLength(1);
-  expect(entries[0]).toMatchObject({ EventBusName: BUS, Source: 'secrets-remediator', DetailType: detailType, Resources: [FAKE_SECRET_ARN] });
+  expect(entries[0]).toMatchObject({
+    EventBusName: BUS,
+    Source: 'secrets-remediator',
+    DetailType: detailType,
+    Resources: [FAKE_SECRET_ARN],
+  });
   return detailOf(entries[0]);
 };
 
@@ -123,7 +147,12 @@ const expectAlertPublished = (request: RecordedRequest | undefined) => {
     Subject: expect.stringMatching(/^\[HIGH\] rotation-failed: prod\/payments\/db/),
     Message: expect.stringContaining('Failing step: setSecret'),
   });
-  expect(queryMessageAttributes(request?.body ?? {})).toMatchObject({ severity: 'high', rule: 'rotation-failed', account: '123456789012', region: 'us-east-1' });
+  expect(queryMessageAttributes(request?.body ?? {})).toMatchObject({
+    severity: 'high',
+    rule: 'rotation-failed',
+    account: '123456789012',
+    region: 'us-east-1',
+  });
 };
 
 describe('CLI: npm start --live against an AWS-compatible endpoint', { timeout: 60_000 }, () => {
@@ -159,7 +188,16 @@ describe('CLI: npm start --live against an AWS-compatible endpoint', { timeout: 
     ]);
     const [findingPut, describe1, , update, describe2, , resultPut, publish] = fake.requests;
     expect(fake.requests.every((r) => r.signedFor?.region === 'us-east-1')).toBe(true);
-    expect(fake.requests.map((r) => r.signedFor?.service)).toEqual(['events', 'secretsmanager', 'secretsmanager', 'secretsmanager', 'secretsmanager', 'secretsmanager', 'events', 'sns']);
+    expect(fake.requests.map((r) => r.signedFor?.service)).toEqual([
+      'events',
+      'secretsmanager',
+      'secretsmanager',
+      'secretsmanager',
+      'secretsmanager',
+      'secretsmanager',
+      'events',
+      'sns',
+    ]);
 
     expect(expectProjectBusEntry(findingPut, 'Secret Finding')).toMatchObject({ rule: 'rotation-failed', secret: { id: FAKE_SECRET_ARN } });
     expect(describe1?.body).toEqual({ SecretId: FAKE_SECRET_ARN });
@@ -189,16 +227,26 @@ describe('CLI: npm start --live against an AWS-compatible endpoint', { timeout: 
       actions: [{ type: 'clear-stale-pending', outcome: 'planned', versionId: FAKE_PENDING_VERSION }],
       alert: { subject: expect.stringMatching(/^\[HIGH\] rotation-failed: prod\/payments\/db/) },
     });
-    expect(calls(fake.requests)).toEqual(['events:PutEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds', 'events:PutEvents', 'sns:Publish']);
+    expect(calls(fake.requests)).toEqual([
+      'events:PutEvents',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:ListSecretVersionIds',
+      'events:PutEvents',
+      'sns:Publish',
+    ]);
     expect(fake.requests.map((r) => r.operation)).not.toContain('UpdateSecretVersionStage');
-    expect(expectProjectBusEntry(fake.requests[3], 'Remediation Result')).toMatchObject({ result: { outcome: 'planned', mode: 'dry-run' } });
+    expect(expectProjectBusEntry(fake.requests[3], 'Remediation Result')).toMatchObject({
+      result: { outcome: 'planned', mode: 'dry-run' },
+    });
     expectAlertPublished(fake.requests[4]);
     expect(fake.versionStages()).toEqual({ [FAKE_CURRENT_VERSION]: ['AWSCURRENT'], [FAKE_PENDING_VERSION]: ['AWSPENDING'] });
   });
 
   it('when DescribeSecret is denied, reports the action failed, writes nothing and still sends the alert', async () => {
     // Prepare
-    const fake = await startEndpoint({ failures: { DescribeSecret: { status: 400, type: 'AccessDeniedException', message: 'not allowed' } } });
+    const fake = await startEndpoint({
+      failures: { DescribeSecret: { status: 400, type: 'AccessDeniedException', message: 'not allowed' } },
+    });
 
     // Act
     const run = await replayLive(fake.url, 'enforce');

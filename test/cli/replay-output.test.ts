@@ -42,7 +42,10 @@ const hostileDir = (): string => {
   // A request parameter nested 5,000 levels deep.
   const deep = loadSampleEvent<{ detail: { requestParameters: Record<string, unknown> } }>(DELETED);
   deep.detail.requestParameters.nested = '__DEEP__';
-  writeFileSync(join(dir, 'b-deeply-nested.json'), JSON.stringify(deep).replace('"__DEEP__"', `${'{"a":'.repeat(5000)}"${MARKER}"${'}'.repeat(5000)}`));
+  writeFileSync(
+    join(dir, 'b-deeply-nested.json'),
+    JSON.stringify(deep).replace('"__DEEP__"', `${'{"a":'.repeat(5000)}"${MARKER}"${'}'.repeat(5000)}`),
+  );
   return dir;
 };
 
@@ -88,12 +91,17 @@ describe('CLI: secrets-remediator replay output', { timeout: 120_000 }, () => {
       alerts: findings.filter((f) => f.alert).length,
       rejected: reports.filter((r) => r.rejected).length,
     });
-    for (const [outcome, count] of Object.entries(summary.actions)) expect(count, outcome).toBe(outcomes.filter((o) => o === outcome).length);
+    for (const [outcome, count] of Object.entries(summary.actions))
+      expect(count, outcome).toBe(outcomes.filter((o) => o === outcome).length);
     expect(Object.values(summary.actions).reduce((a, b) => a + b, 0)).toBe(outcomes.length);
     // Storms held some alerts for a digest; every alert and digest went to the topic, and the
     // sample policy turns Chatbot and Slack on, so each channel got the same number.
     expect(summary.digests).toBeGreaterThan(0);
-    expect(summary.messages).toEqual({ sns: summary.alerts + summary.digests, chatbot: summary.alerts + summary.digests, slack: summary.alerts + summary.digests });
+    expect(summary.messages).toEqual({
+      sns: summary.alerts + summary.digests,
+      chatbot: summary.alerts + summary.digests,
+      slack: summary.alerts + summary.digests,
+    });
   });
 
   it('reports a file that breaks the chain as rejected on its own, quoting none of it, replays the rest, and exits 1', async () => {
@@ -106,7 +114,11 @@ describe('CLI: secrets-remediator replay output', { timeout: 120_000 }, () => {
     // Whether each hostile file crashes or is refused depends on the handlers' own defences;
     // either way it is that file's report only, and a rejected file makes the run exit 1.
     expect(json.code, json.stderr).toBe(reports.some((r) => r.rejected) ? 1 : 0);
-    expect(reports.map((r) => r.event)).toEqual([expect.stringMatching(/a-lone-surrogate\.json$/), expect.stringMatching(/b-deeply-nested\.json$/), SUCCEEDED]);
+    expect(reports.map((r) => r.event)).toEqual([
+      expect.stringMatching(/a-lone-surrogate\.json$/),
+      expect.stringMatching(/b-deeply-nested\.json$/),
+      SUCCEEDED,
+    ]);
     expect(reports[2]).toMatchObject({ findings: [{ alert: expect.anything() }] });
     expect(reports[2]?.rejected).toBeUndefined();
     expect(lines.at(-1)).toMatchObject({ summary: { events: 3, rejected: reports.filter((r) => r.rejected).length } });

@@ -21,8 +21,13 @@ const bucket = (): string => {
   const day = join(root, 'AWSLogs', '123456789012', 'CloudTrail', 'us-east-1', '2026', '11', '24');
   mkdirSync(day, { recursive: true });
   writeFileSync(join(day, '123456789012_CloudTrail_us-east-1_20261124T1020Z_Ab12Cd34Ef56Gh78.json.gz'), gzipSync(LOG_FILE));
-  const others = (JSON.parse(LOG_FILE) as { Records: { eventSource: string }[] }).Records.filter((r) => r.eventSource !== 'secretsmanager.amazonaws.com');
-  writeFileSync(join(day, '123456789012_CloudTrail_us-east-1_20261124T1025Z_Zz98Yy76Xx54Ww32.json.gz'), gzipSync(JSON.stringify({ Records: others })));
+  const others = (JSON.parse(LOG_FILE) as { Records: { eventSource: string }[] }).Records.filter(
+    (r) => r.eventSource !== 'secretsmanager.amazonaws.com',
+  );
+  writeFileSync(
+    join(day, '123456789012_CloudTrail_us-east-1_20261124T1025Z_Zz98Yy76Xx54Ww32.json.gz'),
+    gzipSync(JSON.stringify({ Records: others })),
+  );
   writeFileSync(join(root, 'null.json'), 'null');
   return root;
 };
@@ -44,7 +49,10 @@ describe('CLI: replay of CloudTrail exports', { timeout: 90_000 }, () => {
 
     const [event, summary] = jsonLines(run.stdout);
     expect(run.code, run.stderr).toBe(0);
-    expect(event).toMatchObject({ source: 'lookup-events output: 2 records, 2 from Secrets Manager', findings: [{ rule: 'rotation-disabled' }] });
+    expect(event).toMatchObject({
+      source: 'lookup-events output: 2 records, 2 from Secrets Manager',
+      findings: [{ rule: 'rotation-disabled' }],
+    });
     expect(summary).toMatchObject({ summary: { events: 2, rejected: 0 } });
   });
 
@@ -68,7 +76,12 @@ describe('CLI: replay of CloudTrail exports', { timeout: 90_000 }, () => {
   });
 
   it('explains a missing region before reading any history (exit 2)', async () => {
-    const run = await replay(['--from-cloudtrail', '--since', '1d'], { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_PROFILE: undefined, AWS_CONFIG_FILE: '/nonexistent' });
+    const run = await replay(['--from-cloudtrail', '--since', '1d'], {
+      AWS_REGION: undefined,
+      AWS_DEFAULT_REGION: undefined,
+      AWS_PROFILE: undefined,
+      AWS_CONFIG_FILE: '/nonexistent',
+    });
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('error: no AWS region is set: set AWS_REGION or pass --region');

@@ -50,7 +50,13 @@ const seedFile = (secrets: unknown[]): string => {
  * config files unless the test gives them, and no instance metadata to fall back on.
  */
 const scanLive = (env: Record<string, string>, ...args: string[]) =>
-  exec(process.execPath, [CLI_BIN, 'scan', '--no-progress', ...args], { PATH: process.env.PATH, HOME: tempDir(), AWS_EC2_METADATA_DISABLED: 'true', NODE_NO_WARNINGS: '1', ...env });
+  exec(process.execPath, [CLI_BIN, 'scan', '--no-progress', ...args], {
+    PATH: process.env.PATH,
+    HOME: tempDir(),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    NODE_NO_WARNINGS: '1',
+    ...env,
+  });
 
 /** A loopback port nothing listens on: bound, then released. */
 const closedPort = async (): Promise<number> => {
@@ -68,8 +74,18 @@ describe('CLI: npm run scan', { timeout: 60_000 }, () => {
 
     // Assess
     expect(run.stderr).toBe('');
-    expect(run.stdout).toContain('secrets-remediator scan of account 123456789012, region us-east-1\n  reading: sandbox (in-memory account)\n  policy:  events/policy.yml (stage dev)');
-    for (const check of ['rotation-missing', 'rotation-overdue', 'unused', 'default-kms-key', 'stale-pending', 'resource-policy-missing', 'scheduled-for-deletion']) {
+    expect(run.stdout).toContain(
+      'secrets-remediator scan of account 123456789012, region us-east-1\n  reading: sandbox (in-memory account)\n  policy:  events/policy.yml (stage dev)',
+    );
+    for (const check of [
+      'rotation-missing',
+      'rotation-overdue',
+      'unused',
+      'default-kms-key',
+      'stale-pending',
+      'resource-policy-missing',
+      'scheduled-for-deletion',
+    ]) {
       expect(run.stdout).toMatch(new RegExp(`^${check}: .* — \\d+ findings? \\(`, 'm'));
     }
     // Each check's table names its secrets.
@@ -236,9 +252,13 @@ describe('CLI: npm run scan', { timeout: 60_000 }, () => {
     expect(validation.code).toBe(0);
     const results = (JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: unknown[] }[] }).runs[0]?.results ?? [];
     expect(results.length).toBeGreaterThan(0);
-    const found = (JSON.parse(readFileSync(log, 'utf8')) as { runs: { results?: { ruleId: string; level?: string; message: { text?: string } }[] }[] }).runs[0]?.results ?? [];
+    const found =
+      (JSON.parse(readFileSync(log, 'utf8')) as { runs: { results?: { ruleId: string; level?: string; message: { text?: string } }[] }[] })
+        .runs[0]?.results ?? [];
     // A validation result's level defaults to "warning" when absent.
-    const problems = found.filter((r) => (r.level ?? 'warning') === 'error' || (r.level ?? 'warning') === 'warning').map((r) => `${r.ruleId}: ${r.message.text ?? ''}`);
+    const problems = found
+      .filter((r) => (r.level ?? 'warning') === 'error' || (r.level ?? 'warning') === 'warning')
+      .map((r) => `${r.ruleId}: ${r.message.text ?? ''}`);
     expect(problems).toEqual([]);
   });
 });
@@ -276,7 +296,12 @@ describe('CLI: npm run scan against AWS that is not set up', { timeout: 60_000 }
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
 
     // Act
-    const run = await scanLive({ AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    const run = await scanLive({
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
 
     // Assess
     expect(run.code).toBe(2);

@@ -23,7 +23,11 @@ import { repoRoot } from '../helpers/events.js';
 
 const scan = async (...args: string[]): Promise<{ code: number; stderr: string }> => {
   try {
-    await promisify(execFile)(process.execPath, [CLI_BIN, 'scan', '--no-progress', ...args], { cwd: repoRoot, timeout: 60_000, env: { PATH: process.env.PATH, HOME: tmpdir(), NODE_NO_WARNINGS: '1' } });
+    await promisify(execFile)(process.execPath, [CLI_BIN, 'scan', '--no-progress', ...args], {
+      cwd: repoRoot,
+      timeout: 60_000,
+      env: { PATH: process.env.PATH, HOME: tmpdir(), NODE_NO_WARNINGS: '1' },
+    });
     return { code: 0, stderr: '' };
   } catch (error) {
     const failed = error as { code: number; stderr: string };
@@ -37,7 +41,10 @@ describe('scan across accounts: flags', () => {
     [['--accounts', '444455556666', '--organization'], '--accounts and --organization both name the accounts to scan'],
     [['--regions', 'eu-west-1'], '--regions scans other accounts: pass --accounts ID,... or --organization with it'],
     [['--role-name', 'reader'], '--role-name scans other accounts'],
-    [['--accounts', '444455556666', '--regions', 'Europe'], 'expected region names separated by commas (e.g. eu-west-1,us-east-1) or "all", not Europe'],
+    [
+      ['--accounts', '444455556666', '--regions', 'Europe'],
+      'expected region names separated by commas (e.g. eu-west-1,us-east-1) or "all", not Europe',
+    ],
     [['--accounts', '444455556666', '--role-name', 'no spaces please'], 'expected an IAM role name'],
     [['--sandbox', '--accounts', '444455556666'], 'not with --sandbox'],
   ])('refuses %j with exit 2, naming the problem', async (args, problem) => {
@@ -77,8 +84,20 @@ describe('scan across accounts: through the read role', () => {
     // STS: the member's read role is assumable; NO_STACK has no member stack.
     sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
       const account = input.RoleArn.split(':')[4] ?? '';
-      if (account === NO_STACK) throw Object.assign(new Error(`User is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`), { name: 'AccessDenied', $fault: 'client', $metadata: {} });
-      return { Credentials: { AccessKeyId: `ASIA${account}`, SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) } };
+      if (account === NO_STACK)
+        throw Object.assign(new Error(`User is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`), {
+          name: 'AccessDenied',
+          $fault: 'client',
+          $metadata: {},
+        });
+      return {
+        Credentials: {
+          AccessKeyId: `ASIA${account}`,
+          SecretAccessKey: 'secret',
+          SessionToken: 'token',
+          Expiration: new Date(Date.now() + 3_600_000),
+        },
+      };
     });
     // Secrets Manager answers with the secrets of the account (from the credentials) and region of the client.
     secretsManager.on(ListSecretsCommand).callsFake(async (_input, getClient) => {
@@ -130,12 +149,23 @@ describe('scan across accounts: through the read role', () => {
     expect(code).toBe(0);
     const roles = sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn);
     expect(new Set(roles)).toStrictEqual(
-      new Set([MEMBER, '111122223333'].flatMap((account) => [`arn:aws:iam::${account}:role/secrets-remediator-member-prod-read-euw1`, `arn:aws:iam::${account}:role/secrets-remediator-member-prod-read-use1`])),
+      new Set(
+        [MEMBER, '111122223333'].flatMap((account) => [
+          `arn:aws:iam::${account}:role/secrets-remediator-member-prod-read-euw1`,
+          `arn:aws:iam::${account}:role/secrets-remediator-member-prod-read-use1`,
+        ]),
+      ),
     );
     const findings = (JSON.parse(readFileSync(json, 'utf8')) as { findings: unknown[] }).findings.map((f) => FindingSchema.parse(f));
     const places = new Set(findings.map((f) => `${f.secret.account}/${f.secret.region}`));
-    expect(places).toStrictEqual(new Set([`${MEMBER}/eu-west-1`, `${MEMBER}/us-east-1`, '111122223333/eu-west-1', '111122223333/us-east-1']));
-    const results = (JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: { properties: { account: string; region: string } }[]; automationDetails: { id: string } }[] }).runs[0];
+    expect(places).toStrictEqual(
+      new Set([`${MEMBER}/eu-west-1`, `${MEMBER}/us-east-1`, '111122223333/eu-west-1', '111122223333/us-east-1']),
+    );
+    const results = (
+      JSON.parse(readFileSync(sarif, 'utf8')) as {
+        runs: { results: { properties: { account: string; region: string } }[]; automationDetails: { id: string } }[];
+      }
+    ).runs[0];
     expect(new Set(results?.results.map((r) => `${r.properties.account}/${r.properties.region}`))).toStrictEqual(places);
     expect(results?.automationDetails.id).toMatch(/^secrets-remediator\/organisation\/scan-/);
     const report = logs.join('\n');
@@ -150,7 +180,10 @@ describe('scan across accounts: through the read role', () => {
     await runScan(options({ accounts: [MEMBER], regions: ['eu-west-1', 'us-east-1'], roleName: 'AuditReader' }));
 
     // Assess
-    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toStrictEqual([`arn:aws:iam::${MEMBER}:role/AuditReader`, `arn:aws:iam::${MEMBER}:role/AuditReader`]);
+    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toStrictEqual([
+      `arn:aws:iam::${MEMBER}:role/AuditReader`,
+      `arn:aws:iam::${MEMBER}:role/AuditReader`,
+    ]);
   });
 
   it('names the role it could not assume and says to deploy the member stack, reads the other accounts, and exits 2', async () => {
@@ -159,7 +192,9 @@ describe('scan across accounts: through the read role', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(errors.join('\n')).toContain(`${NO_STACK}/eu-west-1: cannot assume arn:aws:iam::${NO_STACK}:role/secrets-remediator-member-prod-read-euw1: deploy the member stack there`);
+    expect(errors.join('\n')).toContain(
+      `${NO_STACK}/eu-west-1: cannot assume arn:aws:iam::${NO_STACK}:role/secrets-remediator-member-prod-read-euw1: deploy the member stack there`,
+    );
     expect(logs.join('\n')).toContain(`${MEMBER}/eu-west-1: 1 secrets`);
   });
 
@@ -167,7 +202,13 @@ describe('scan across accounts: through the read role', () => {
     // Prepare
     organizations
       .on(ListAccountsCommand)
-      .resolvesOnce({ Accounts: [{ Id: MEMBER, Status: 'ACTIVE' }, { Id: '222233334444', Status: 'SUSPENDED' }], NextToken: 'next' })
+      .resolvesOnce({
+        Accounts: [
+          { Id: MEMBER, Status: 'ACTIVE' },
+          { Id: '222233334444', Status: 'SUSPENDED' },
+        ],
+        NextToken: 'next',
+      })
       .resolvesOnce({ Accounts: [{ Id: '111122223333', State: 'ACTIVE' }] });
 
     // Act
@@ -176,6 +217,11 @@ describe('scan across accounts: through the read role', () => {
     // Assess
     expect(code).toBe(0);
     expect(organizations.commandCalls(ListAccountsCommand).map((c) => c.args[0].input.NextToken)).toStrictEqual([undefined, 'next']);
-    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn?.split(':')[4]).sort()).toStrictEqual(['111122223333', MEMBER]);
+    expect(
+      sts
+        .commandCalls(AssumeRoleCommand)
+        .map((c) => c.args[0].input.RoleArn?.split(':')[4])
+        .sort(),
+    ).toStrictEqual(['111122223333', MEMBER]);
   });
 });

@@ -13,10 +13,14 @@ interface Run {
 
 const checkPolicy = async (...args: string[]): Promise<Run> => {
   try {
-    const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/main.ts', 'validate', ...args], {
-      cwd: repoRoot,
-      timeout: 60_000,
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      join(repoRoot, 'node_modules', '.bin', 'tsx'),
+      ['shared/cli/main.ts', 'validate', ...args],
+      {
+        cwd: repoRoot,
+        timeout: 60_000,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

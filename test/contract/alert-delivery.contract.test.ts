@@ -74,7 +74,11 @@ describe('Contract: NotifierPort (snsAdapter), message structure', () => {
 
   it("sends Chatbot's document to HTTPS subscribers and the plain text to email and every other protocol, in one Publish", async () => {
     // Prepare
-    const chatbot = { version: '1.0', source: 'custom', content: { textType: 'client-markdown', title: 'Rotation failed', description: 'prod/payments/db' } };
+    const chatbot = {
+      version: '1.0',
+      source: 'custom',
+      content: { textType: 'client-markdown', title: 'Rotation failed', description: 'prod/payments/db' },
+    };
 
     // Act
     await notifier.publish({ ...alert, chatbot });
@@ -82,7 +86,12 @@ describe('Contract: NotifierPort (snsAdapter), message structure', () => {
     // Assess
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({ TopicArn: TOPIC, Subject: alert.subject, MessageStructure: 'json', MessageAttributes: { severity: { DataType: 'String', StringValue: 'high' } } });
+    expect(input).toMatchObject({
+      TopicArn: TOPIC,
+      Subject: alert.subject,
+      MessageStructure: 'json',
+      MessageAttributes: { severity: { DataType: 'String', StringValue: 'high' } },
+    });
     const perProtocol = JSON.parse(input?.Message ?? '{}') as Record<string, string>;
     expect(Object.keys(perProtocol).sort()).toEqual(['default', 'email', 'https']);
     expect(perProtocol.default).toBe(alert.body);
@@ -95,7 +104,12 @@ describe('Contract: NotifierPort (snsAdapter), message structure', () => {
     await notifier.publish({ ...alert, attributes: { ...alert.attributes, secret: '' } });
 
     // Assess
-    expect(Object.keys(sns.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes ?? {}).sort()).toEqual(['account', 'region', 'rule', 'severity']);
+    expect(Object.keys(sns.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes ?? {}).sort()).toEqual([
+      'account',
+      'region',
+      'rule',
+      'severity',
+    ]);
   });
 });
 
@@ -133,7 +147,11 @@ const fakeTable = (pageSize = 1000) => {
     } else throw new Error(`fake table: unexpected KeyConditionExpression ${input.KeyConditionExpression}`);
     const after = input.ExclusiveStartKey?.sk?.S;
     const keys = [...(partitions.get(pk)?.keys() ?? [])]
-      .filter((sk) => (below === undefined || Buffer.compare(Buffer.from(sk), Buffer.from(below)) < 0) && (after === undefined || Buffer.compare(Buffer.from(sk), Buffer.from(after)) > 0))
+      .filter(
+        (sk) =>
+          (below === undefined || Buffer.compare(Buffer.from(sk), Buffer.from(below)) < 0) &&
+          (after === undefined || Buffer.compare(Buffer.from(sk), Buffer.from(after)) > 0),
+      )
       .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     const page = keys.slice(0, pageSize);
     const items = page.map((sk) => partitions.get(pk)?.get(sk) ?? {});
@@ -177,7 +195,8 @@ describe.each(implementations)('Contract: DigestPort on %s', (_name, make) => {
     const window = at('2026-11-25T12:01:00Z');
 
     // Act
-    for (const id of ['c/rotation-failed', 'a/rotation-failed', 'b/rotation-failed', 'a/rotation-failed', 'd/rotation-failed']) await digest.hold(window, heldAlert(id), KEEP);
+    for (const id of ['c/rotation-failed', 'a/rotation-failed', 'b/rotation-failed', 'a/rotation-failed', 'd/rotation-failed'])
+      await digest.hold(window, heldAlert(id), KEEP);
     const held = await digest.held(window);
 
     // Assess
@@ -263,13 +282,25 @@ describe('Class: dynamoDbDigest', () => {
     // Assess
     const puts = dynamoDb.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item);
     expect(puts).toHaveLength(4);
-    expect(puts[0]).toMatchObject({ pk: { S: 'open' }, sk: { S: `${window.end}#${window.key}` }, expiresAt: { N: String(KEEP.getTime() / 1000) } });
+    expect(puts[0]).toMatchObject({
+      pk: { S: 'open' },
+      sk: { S: `${window.end}#${window.key}` },
+      expiresAt: { N: String(KEEP.getTime() / 1000) },
+    });
     expect(puts[1]).toMatchObject({ pk: { S: `held#${window.key}` }, sk: { S: 'a' }, expiresAt: { N: String(KEEP.getTime() / 1000) } });
-    expect(dynamoDb).toHaveReceivedCommandWith(QueryCommand, { TableName: TABLE, ConsistentRead: true, KeyConditionExpression: 'pk = :pk' });
-    expect(dynamoDb).toHaveReceivedCommandWith(QueryCommand, { TableName: TABLE, ConsistentRead: true, KeyConditionExpression: 'pk = :open AND sk < :bound' });
+    expect(dynamoDb).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: TABLE,
+      ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk',
+    });
+    expect(dynamoDb).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: TABLE,
+      ConsistentRead: true,
+      KeyConditionExpression: 'pk = :open AND sk < :bound',
+    });
   });
 
-  it('gives the AWS CLI command that lists what a window holds: the same Query on its partition, in the table\'s region', async () => {
+  it("gives the AWS CLI command that lists what a window holds: the same Query on its partition, in the table's region", async () => {
     // Prepare
     fakeTable();
     const digest = dynamoDbDigest(new DynamoDBClient({ region: 'us-east-1', maxAttempts: 1 }), TABLE, 'eu-west-1');
@@ -304,13 +335,17 @@ describe('Class: dynamoDbDigest', () => {
 
   it('refuses a stored alert it cannot read, naming what is malformed, rather than drop it from a digest', async () => {
     // Prepare
-    dynamoDb.on(QueryCommand).resolves({ Items: [{ pk: { S: 'held#w' }, sk: { S: 'a' }, alert: { S: JSON.stringify({ findingId: 'a' }) } }] });
+    dynamoDb
+      .on(QueryCommand)
+      .resolves({ Items: [{ pk: { S: 'held#w' }, sk: { S: 'a' }, alert: { S: JSON.stringify({ findingId: 'a' }) } }] });
     const digest = dynamoDbDigest(new DynamoDBClient({ region: 'us-east-1', maxAttempts: 1 }), TABLE);
 
     // Act
     const read = digest.held(at('2026-11-25T12:01:00Z'));
 
     // Assess
-    await expect(read).rejects.toThrow(/digest table: malformed held alert: secret: missing \(expected string\); time: missing \(expected string\); title: .*; severity: .*; reason: missing/);
+    await expect(read).rejects.toThrow(
+      /digest table: malformed held alert: secret: missing \(expected string\); time: missing \(expected string\); title: .*; severity: .*; reason: missing/,
+    );
   });
 });

@@ -58,7 +58,10 @@ afterAll(() => {
 describe('Contract: EventBusPort', () => {
   describe('eventBridgeAdapter', () => {
     const bus = eventBridgeAdapter(new EventBridgeClient({ region: 'us-east-1', maxAttempts: 1 }), BUS);
-    const accepted = (count: number) => ({ FailedEntryCount: 0, Entries: Array.from({ length: count }, (_, i) => ({ EventId: `event-${i}` })) });
+    const accepted = (count: number) => ({
+      FailedEntryCount: 0,
+      Entries: Array.from({ length: count }, (_, i) => ({ EventId: `event-${i}` })),
+    });
 
     it('publishes each event as a PutEvents entry on the named bus, with the service as source', async () => {
       // Prepare
@@ -66,7 +69,10 @@ describe('Contract: EventBusPort', () => {
       const when = new Date('2026-11-25T12:00:00.000Z');
 
       // Act
-      await bus.publish([finding(1), { detailType: 'Remediation Result', detail: { status: 'remediated', at: when, skipped: undefined }, resources: [] }]);
+      await bus.publish([
+        finding(1),
+        { detailType: 'Remediation Result', detail: { status: 'remediated', at: when, skipped: undefined }, resources: [] },
+      ]);
 
       // Assess
       expect(eventBridge).toHaveReceivedCommandExactlyOnceWith(PutEventsCommand, {
@@ -150,7 +156,10 @@ describe('Contract: EventBusPort', () => {
      * PutEvents answering after `delayMs(call)` with every entry accepted, or the answer `answer(call)`
      * gives; records how many calls were in flight at most, and how many had settled.
      */
-    const slowPutEvents = (delayMs: (call: number) => number, answer: (call: number, entries: number) => object = (_call, entries) => accepted(entries)) => {
+    const slowPutEvents = (
+      delayMs: (call: number) => number,
+      answer: (call: number, entries: number) => object = (_call, entries) => accepted(entries),
+    ) => {
       const seen = { inFlight: 0, mostInFlight: 0, settled: 0 };
       let calls = 0;
       eventBridge.on(PutEventsCommand).callsFake(async (input: { Entries: unknown[] }) => {
@@ -198,7 +207,12 @@ describe('Contract: EventBusPort', () => {
         (call) => (call === 0 ? 40 : 5),
         (call, entries) =>
           call === 1
-            ? { FailedEntryCount: 1, Entries: Array.from({ length: entries }, (_, i) => (i === 3 ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' } : { EventId: `event-${i}` })) }
+            ? {
+                FailedEntryCount: 1,
+                Entries: Array.from({ length: entries }, (_, i) =>
+                  i === 3 ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' } : { EventId: `event-${i}` },
+                ),
+              }
             : accepted(entries),
       );
 
@@ -209,12 +223,18 @@ describe('Contract: EventBusPort', () => {
       expect(seen.settled).toBe(4);
       expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 4);
       expect(outcome.error).toBeInstanceOf(TransientAwsError);
-      expect(outcome.error).toMatchObject({ retryable: true, message: 'PutEvents: 1 of 35 entries failed (ThrottlingException: Rate exceeded)' });
+      expect(outcome.error).toMatchObject({
+        retryable: true,
+        message: 'PutEvents: 1 of 35 entries failed (ThrottlingException: Rate exceeded)',
+      });
     });
 
     it('maps AccessDeniedException to PermissionDeniedError, keeping the SDK error as cause', async () => {
       // Prepare
-      const denied = new AccessDeniedException({ message: 'not authorized to perform: events:PutEvents', $metadata: { httpStatusCode: 400 } });
+      const denied = new AccessDeniedException({
+        message: 'not authorized to perform: events:PutEvents',
+        $metadata: { httpStatusCode: 400 },
+      });
       eventBridge.on(PutEventsCommand).rejects(denied);
 
       // Act
@@ -366,7 +386,10 @@ describe('Contract: NotifierPort', () => {
 
     it('maps AuthorizationErrorException to PermissionDeniedError, keeping the SDK error as cause', async () => {
       // Prepare
-      const denied = new AuthorizationErrorException({ message: 'not authorized to perform: SNS:Publish', $metadata: { httpStatusCode: 403 } });
+      const denied = new AuthorizationErrorException({
+        message: 'not authorized to perform: SNS:Publish',
+        $metadata: { httpStatusCode: 403 },
+      });
       sns.on(PublishCommand).rejects(denied);
 
       // Act
@@ -374,7 +397,11 @@ describe('Contract: NotifierPort', () => {
 
       // Assess
       expect(outcome.error).toBeInstanceOf(PermissionDeniedError);
-      expect(outcome.error).toMatchObject({ retryable: false, cause: denied, message: expect.stringContaining('Publish: AuthorizationErrorException') as unknown });
+      expect(outcome.error).toMatchObject({
+        retryable: false,
+        cause: denied,
+        message: expect.stringContaining('Publish: AuthorizationErrorException') as unknown,
+      });
     });
 
     it('maps InternalErrorException to a retryable TransientAwsError', async () => {

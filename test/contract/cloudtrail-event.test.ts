@@ -27,7 +27,9 @@ describe('Function: parseCloudTrailEvent', () => {
 
   it.each(eventBridgeSamples)('parses the sample %s', (file) => {
     // Prepare
-    const raw = loadSampleEvent<{ source: string; detail: { eventName?: string; configRuleName?: string; findings?: { Id: string }[] } }>(file);
+    const raw = loadSampleEvent<{ source: string; detail: { eventName?: string; configRuleName?: string; findings?: { Id: string }[] } }>(
+      file,
+    );
 
     // Act
     const parsed = parseClassifiableEvent(raw);
@@ -87,7 +89,9 @@ describe('Function: parseCloudTrailEvent', () => {
     const problems = problemsOf(loadPublishedFixture('CreateSecret.cloudtrail-record.awsdocs.json'));
 
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/bare CloudTrail record.*lacks the envelope \(version, id, detail-type, source, account, time, region, resources, detail\)/);
+    expect(problems[0]).toMatch(
+      /bare CloudTrail record.*lacks the envelope \(version, id, detail-type, source, account, time, region, resources, detail\)/,
+    );
   });
 
   it('names each missing field by its path', () => {

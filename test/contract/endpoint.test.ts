@@ -85,7 +85,9 @@ const secretsManagerUrl = () => {
 const eventBridgeUrl = () => {
   const client = new EventBridgeClient({ region: 'us-east-1', credentials, maxAttempts: 1 });
   client.middlewareStack.add(stopBeforeSending(), { step: 'build' });
-  return urlOfFirstRequest(() => client.send(new PutEventsCommand({ Entries: [{ EventBusName: BUS, Source: 'secrets-remediator', DetailType: 't', Detail: '{}' }] })));
+  return urlOfFirstRequest(() =>
+    client.send(new PutEventsCommand({ Entries: [{ EventBusName: BUS, Source: 'secrets-remediator', DetailType: 't', Detail: '{}' }] })),
+  );
 };
 
 const snsUrl = () => {
@@ -180,10 +182,16 @@ describe('Contract: AWS_ENDPOINT_URL', () => {
     /** The smallest successful answer for each operation, in the protocol the client speaks. */
     const answer = (target: string | undefined, body: string): { contentType: string; body: string } => {
       if (target === 'secretsmanager.DescribeSecret') {
-        return { contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ ARN: SECRET_ARN, Name: 'prod/payments/db', VersionIdsToStages: { v1: ['AWSCURRENT'] } }) };
+        return {
+          contentType: 'application/x-amz-json-1.1',
+          body: JSON.stringify({ ARN: SECRET_ARN, Name: 'prod/payments/db', VersionIdsToStages: { v1: ['AWSCURRENT'] } }),
+        };
       }
       if (target === 'AWSEvents.PutEvents') {
-        return { contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] }) };
+        return {
+          contentType: 'application/x-amz-json-1.1',
+          body: JSON.stringify({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] }),
+        };
       }
       // SNS speaks the query protocol: a form-encoded request, an XML answer.
       if (body.includes('Action=Publish')) {

@@ -3,7 +3,13 @@
  * (its client mocked with DynamoDB's behaviour for ADD and GetItem): `count` adds one and answers
  * the new value, `counted` reads the value without adding, per scope and expiry.
  */
-import { DynamoDBClient, GetItemCommand, type GetItemCommandInput, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  type GetItemCommandInput,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dynamoDbLedger } from '../../shared/adapters/dynamodb-ledger.js';
@@ -64,7 +70,13 @@ describe('Class: dynamoDbLedger, counted', () => {
 
     // Assess
     expect(dynamoDb.commandCalls(GetItemCommand).map((call) => call.args[0].input)).toEqual([
-      { TableName: TABLE, Key: { pk: { S: `count#incident#f-1#${UNTIL.getTime() / 1000}` } }, ProjectionExpression: '#count', ExpressionAttributeNames: { '#count': 'count' }, ConsistentRead: true },
+      {
+        TableName: TABLE,
+        Key: { pk: { S: `count#incident#f-1#${UNTIL.getTime() / 1000}` } },
+        ProjectionExpression: '#count',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ConsistentRead: true,
+      },
     ]);
   });
 });

@@ -6,7 +6,13 @@ import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { memberAccess, REFRESH_BEFORE_MS, REFUSAL_MEMORY_MS, STS_SESSION_NAME, stsSessionName } from '../../shared/adapters/member-access.js';
+import {
+  memberAccess,
+  REFRESH_BEFORE_MS,
+  REFUSAL_MEMORY_MS,
+  STS_SESSION_NAME,
+  stsSessionName,
+} from '../../shared/adapters/member-access.js';
 import { MemberAccessError, PermissionDeniedError, ThrottlingError } from '../../shared/errors.js';
 import type { MemberTarget } from '../../shared/ports/member-access.js';
 import './aws-matchers.js';
@@ -34,7 +40,9 @@ const stsError = (name: string, message: string) => Object.assign(new Error(mess
 beforeEach(() => {
   sts.reset();
   secretsManager.reset();
-  secretsManager.on(DescribeSecretCommand).resolves({ ARN: SECRET, Name: 'prod/orders/api-key', VersionIdsToStages: { v1: ['AWSCURRENT'] } });
+  secretsManager
+    .on(DescribeSecretCommand)
+    .resolves({ ARN: SECRET, Name: 'prod/orders/api-key', VersionIdsToStages: { v1: ['AWSCURRENT'] } });
 });
 
 afterAll(() => {
@@ -101,7 +109,10 @@ describe('memberAccess', () => {
 
   it('keeps the credentials until five minutes before they expire, then assumes the role again', async () => {
     const time = clock();
-    sts.on(AssumeRoleCommand).resolvesOnce(issued(time.now(), 60, 'ASIAFIRST')).resolvesOnce(issued(time.now() + 60 * 60_000, 60, 'ASIASECOND'));
+    sts
+      .on(AssumeRoleCommand)
+      .resolvesOnce(issued(time.now(), 60, 'ASIAFIRST'))
+      .resolvesOnce(issued(time.now() + 60 * 60_000, 60, 'ASIASECOND'));
     const provider = memberAccess({ now: time.now }).credentialsFor(member);
     if (!provider) throw new Error('expected a provider for a member target');
 
@@ -135,10 +146,20 @@ describe('memberAccess', () => {
   });
 
   it('turns a refused AssumeRole into a MemberAccessError naming the role and what to check, without retrying', async () => {
-    sts.on(AssumeRoleCommand).rejects(stsError('AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/secrets-remediator-dev-rst-use1/x is not authorized to perform: sts:AssumeRole'));
+    sts
+      .on(AssumeRoleCommand)
+      .rejects(
+        stsError(
+          'AccessDenied',
+          'User: arn:aws:sts::123456789012:assumed-role/secrets-remediator-dev-rst-use1/x is not authorized to perform: sts:AssumeRole',
+        ),
+      );
     const access = memberAccess();
 
-    const error: unknown = await access.secrets(member).describeSecret(SECRET).catch((caught: unknown) => caught);
+    const error: unknown = await access
+      .secrets(member)
+      .describeSecret(SECRET)
+      .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(MemberAccessError);
     expect(error).toBeInstanceOf(PermissionDeniedError);
@@ -166,7 +187,10 @@ describe('memberAccess', () => {
 
   it("says to activate the region's STS when STS is off there", async () => {
     sts.on(AssumeRoleCommand).rejects(stsError('RegionDisabledException', 'STS is not activated in this region for account:123456789012.'));
-    const error: unknown = await memberAccess().secrets(member).describeSecret(SECRET).catch((caught: unknown) => caught);
+    const error: unknown = await memberAccess()
+      .secrets(member)
+      .describeSecret(SECRET)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MemberAccessError);
     expect((error as Error).message).toContain('STS is not activated in eu-west-1');
   });

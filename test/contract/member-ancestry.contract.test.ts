@@ -10,8 +10,12 @@ const organizations = mockClient(OrganizationsClient);
 
 beforeEach(() => {
   organizations.reset();
-  organizations.on(ListParentsCommand, { ChildId: '444455556666' }).resolves({ Parents: [{ Id: 'ou-ab12-child111', Type: 'ORGANIZATIONAL_UNIT' }] });
-  organizations.on(ListParentsCommand, { ChildId: 'ou-ab12-child111' }).resolves({ Parents: [{ Id: 'ou-ab12-parent22', Type: 'ORGANIZATIONAL_UNIT' }] });
+  organizations
+    .on(ListParentsCommand, { ChildId: '444455556666' })
+    .resolves({ Parents: [{ Id: 'ou-ab12-child111', Type: 'ORGANIZATIONAL_UNIT' }] });
+  organizations
+    .on(ListParentsCommand, { ChildId: 'ou-ab12-child111' })
+    .resolves({ Parents: [{ Id: 'ou-ab12-parent22', Type: 'ORGANIZATIONAL_UNIT' }] });
   organizations.on(ListParentsCommand, { ChildId: 'ou-ab12-parent22' }).resolves({ Parents: [{ Id: 'r-ab12', Type: 'ROOT' }] });
 });
 
@@ -31,7 +35,17 @@ describe('organisationAncestry', () => {
   });
 
   it('fails with PermissionDeniedError where the hub may not read the organization', async () => {
-    organizations.on(ListParentsCommand).rejects(Object.assign(new Error('You don’t have permissions to access this resource.'), { name: 'AccessDeniedException', $fault: 'client', $metadata: {} }));
-    await expect(organisationAncestry({ client: new OrganizationsClient({ region: 'us-east-1' }) }).parentsOf('444455556666')).rejects.toBeInstanceOf(PermissionDeniedError);
+    organizations
+      .on(ListParentsCommand)
+      .rejects(
+        Object.assign(new Error('You don’t have permissions to access this resource.'), {
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          $metadata: {},
+        }),
+      );
+    await expect(
+      organisationAncestry({ client: new OrganizationsClient({ region: 'us-east-1' }) }).parentsOf('444455556666'),
+    ).rejects.toBeInstanceOf(PermissionDeniedError);
   });
 });

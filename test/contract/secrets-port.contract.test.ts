@@ -194,7 +194,8 @@ const entryOf = (seed: SecretSeed): SecretListEntry => ({
   SecretVersionsToStages: { [CURRENT]: ['AWSCURRENT'] },
 });
 
-const notFound = () => new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: { httpStatusCode: 400 } });
+const notFound = () =>
+  new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: { httpStatusCode: 400 } });
 
 // ---------------------------------------------------------------------------------------------
 // The case table.
@@ -402,9 +403,22 @@ const cases: readonly ContractCase[] = [
         listSecrets: [
           {
             SecretList: [
-              listed({ ARN: doomedSecret.arn, Name: doomedSecret.name, CreatedDate: new Date(doomedSecret.createdDate), LastChangedDate: new Date(DELETED), DeletedDate: new Date(DELETED), VersionIdsToStages: { [CURRENT]: ['AWSCURRENT'] } }),
+              listed({
+                ARN: doomedSecret.arn,
+                Name: doomedSecret.name,
+                CreatedDate: new Date(doomedSecret.createdDate),
+                LastChangedDate: new Date(DELETED),
+                DeletedDate: new Date(DELETED),
+                VersionIdsToStages: { [CURRENT]: ['AWSCURRENT'] },
+              }),
               listed(paymentsDbDescribed),
-              listed({ ARN: bareSecret.arn, Name: bareSecret.name, CreatedDate: new Date(LAST_CHANGED), LastChangedDate: new Date(LAST_CHANGED), VersionIdsToStages: { [CURRENT]: ['AWSCURRENT'] } }),
+              listed({
+                ARN: bareSecret.arn,
+                Name: bareSecret.name,
+                CreatedDate: new Date(LAST_CHANGED),
+                LastChangedDate: new Date(LAST_CHANGED),
+                VersionIdsToStages: { [CURRENT]: ['AWSCURRENT'] },
+              }),
             ],
           },
         ],
@@ -440,7 +454,12 @@ const cases: readonly ContractCase[] = [
     expected: {
       resolves: [
         { names: manySecrets('app/', 100).map((s) => s.name), continued: true },
-        { names: manySecrets('app/', 150).slice(100).map((s) => s.name), continued: false },
+        {
+          names: manySecrets('app/', 150)
+            .slice(100)
+            .map((s) => s.name),
+          continued: false,
+        },
       ],
     },
     sent: [lists({ namePrefixes: ['app/'] }), lists({ namePrefixes: ['app/'], nextToken: expect.any(String) })],
@@ -474,7 +493,11 @@ const implementations: readonly Implementation[] = [
         port: secrets,
         assertSent: (requests) => {
           expect(secrets.calls).toEqual(
-            requests.map((sent) => (sent.operation === 'listSecrets' ? { operation: sent.operation, secretId: '', request: sent.request } : { operation: sent.operation, secretId: sent.input.SecretId })),
+            requests.map((sent) =>
+              sent.operation === 'listSecrets'
+                ? { operation: sent.operation, secretId: '', request: sent.request }
+                : { operation: sent.operation, secretId: sent.input.SecretId },
+            ),
           );
         },
       };
@@ -500,8 +523,10 @@ const implementations: readonly Implementation[] = [
           expect(secretsManager.calls()).toHaveLength(requests.length);
           for (const [index, request] of requests.entries()) {
             // Spread: the matcher wants a plain object type, which an SDK input interface is not.
-            if (request.operation === 'describeSecret') expect(secretsManager).toHaveReceivedCommandWith(DescribeSecretCommand, { ...request.input });
-            else if (request.operation === 'removeStagingLabel') expect(secretsManager).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { ...request.input });
+            if (request.operation === 'describeSecret')
+              expect(secretsManager).toHaveReceivedCommandWith(DescribeSecretCommand, { ...request.input });
+            else if (request.operation === 'removeStagingLabel')
+              expect(secretsManager).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, { ...request.input });
             // Exactly, in order: no field more (a filter dropped or added would change what is listed).
             else expect(secretsManager.call(index).args[0].input).toStrictEqual(listRequest(request.request));
           }
@@ -526,24 +551,27 @@ afterAll(() => {
 
 describe('Contract: SecretsPort', () => {
   // `%s` over [name, value] pairs: `$name` would print quoted names cut at 40 characters.
-  describe.each(implementations.map((implementation) => [implementation.name, implementation] as const))('on %s', (_name, implementation) => {
-    it.each(cases.map((testCase) => [testCase.name, testCase] as const))('%s', async (_case, { scenario, act, expected, sent }) => {
-      // Prepare
-      const { port, assertSent } = implementation.create(scenario);
+  describe.each(implementations.map((implementation) => [implementation.name, implementation] as const))(
+    'on %s',
+    (_name, implementation) => {
+      it.each(cases.map((testCase) => [testCase.name, testCase] as const))('%s', async (_case, { scenario, act, expected, sent }) => {
+        // Prepare
+        const { port, assertSent } = implementation.create(scenario);
 
-      // Act
-      const outcome = await settle(act(port));
+        // Act
+        const outcome = await settle(act(port));
 
-      // Assess
-      if ('resolves' in expected) {
-        expect(outcome).toStrictEqual({ value: expected.resolves });
-      } else {
-        expect(outcome.error).toBeInstanceOf(expected.rejects);
-        expect(outcome.error).toMatchObject({ retryable: false, message: expect.stringContaining(expected.awsCode) as unknown });
-      }
-      assertSent(sent);
-    });
-  });
+        // Assess
+        if ('resolves' in expected) {
+          expect(outcome).toStrictEqual({ value: expected.resolves });
+        } else {
+          expect(outcome.error).toBeInstanceOf(expected.rejects);
+          expect(outcome.error).toMatchObject({ retryable: false, message: expect.stringContaining(expected.awsCode) as unknown });
+        }
+        assertSent(sent);
+      });
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -566,13 +594,24 @@ describe('Function: secretsManagerAdapter', () => {
     {
       name: 'ThrottlingException',
       error: () =>
-        new SecretsManagerServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }),
+        new SecretsManagerServiceException({
+          name: 'ThrottlingException',
+          $fault: 'client',
+          message: 'Rate exceeded',
+          $metadata: { httpStatusCode: 400 },
+        }),
       mappedTo: ThrottlingError,
       retryable: true,
     },
     {
       name: 'any error answered with HTTP 429',
-      error: () => new SecretsManagerServiceException({ name: 'SlowDownPlease', $fault: 'client', message: 'Too many requests', $metadata: { httpStatusCode: 429 } }),
+      error: () =>
+        new SecretsManagerServiceException({
+          name: 'SlowDownPlease',
+          $fault: 'client',
+          message: 'Too many requests',
+          $metadata: { httpStatusCode: 429 },
+        }),
       mappedTo: ThrottlingError,
       retryable: true,
     },
@@ -596,7 +635,8 @@ describe('Function: secretsManagerAdapter', () => {
     },
     {
       name: 'an unnamed server fault (5xx)',
-      error: () => new SecretsManagerServiceException({ name: 'BadGateway', $fault: 'server', message: '', $metadata: { httpStatusCode: 502 } }),
+      error: () =>
+        new SecretsManagerServiceException({ name: 'BadGateway', $fault: 'server', message: '', $metadata: { httpStatusCode: 502 } }),
       mappedTo: TransientAwsError,
       retryable: true,
     },
@@ -619,7 +659,10 @@ describe('Function: secretsManagerAdapter', () => {
 
     it('passes an unknown client error through unchanged', async () => {
       // Prepare
-      const sdkError = new DecryptionFailure({ message: 'Secrets Manager can’t decrypt the protected secret text.', $metadata: { httpStatusCode: 400 } });
+      const sdkError = new DecryptionFailure({
+        message: 'Secrets Manager can’t decrypt the protected secret text.',
+        $metadata: { httpStatusCode: 400 },
+      });
       secretsManager.onAnyCommand().rejects(sdkError);
 
       // Act
@@ -632,9 +675,11 @@ describe('Function: secretsManagerAdapter', () => {
 
   it('names the operation and the AWS error in the mapped message', async () => {
     // Prepare
-    secretsManager.on(DescribeSecretCommand).rejects(
-      new SecretsManagerServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: {} }),
-    );
+    secretsManager
+      .on(DescribeSecretCommand)
+      .rejects(
+        new SecretsManagerServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: {} }),
+      );
 
     // Act
     const outcome = await settle(port.describeSecret(ARN));
@@ -663,7 +708,11 @@ describe('Function: secretsManagerAdapter', () => {
 
   it('reports the primary Region AWS gives, from ListSecrets and from DescribeSecret', async () => {
     // Prepare: a replica read in us-west-2, whose primary is in us-east-1.
-    const replica = { ...paymentsDbDescribed, ARN: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:prod/payments/db-a1B2c3', PrimaryRegion: 'us-east-1' };
+    const replica = {
+      ...paymentsDbDescribed,
+      ARN: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:prod/payments/db-a1B2c3',
+      PrimaryRegion: 'us-east-1',
+    };
     secretsManager.on(ListSecretsCommand).resolves({ SecretList: [listed(replica)] });
     secretsManager.on(DescribeSecretCommand).resolves(replica);
 
@@ -743,7 +792,11 @@ describe('Class: SandboxSecrets', () => {
     secrets.failNext('describeSecret', throttled).failNext('describeSecret', denied);
 
     // Act
-    const outcomes = [await settle(secrets.describeSecret(ARN)), await settle(secrets.describeSecret(ARN)), await settle(secrets.describeSecret(ARN))];
+    const outcomes = [
+      await settle(secrets.describeSecret(ARN)),
+      await settle(secrets.describeSecret(ARN)),
+      await settle(secrets.describeSecret(ARN)),
+    ];
 
     // Assess
     expect(outcomes).toStrictEqual([{ error: throttled }, { error: denied }, { value: paymentsDbState }]);

@@ -10,7 +10,11 @@ import { batchesOf, MAX_FINDINGS_PER_CALL, MAX_REQUEST_BYTES, securityHubAdapter
 import { PermissionDeniedError, ThrottlingError } from '../../shared/errors.js';
 import type { AsffDocument } from '../../shared/ports/security-hub.js';
 
-const document = (n: number, padding = 0): AsffDocument => ({ Id: `secrets-remediator/finding-${n}`, AwsAccountId: '123456789012', Description: 'x'.repeat(padding) });
+const document = (n: number, padding = 0): AsffDocument => ({
+  Id: `secrets-remediator/finding-${n}`,
+  AwsAccountId: '123456789012',
+  Description: 'x'.repeat(padding),
+});
 
 const securityHub = mockClient(SecurityHubClient);
 afterAll(() => securityHub.restore());
@@ -21,7 +25,9 @@ const idsSent = (): string[][] =>
 
 describe('Security Hub adapter', () => {
   it('imports 250 findings in three calls of at most 100, in order', async () => {
-    securityHub.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({ SuccessCount: input.Findings.length, FailedCount: 0, FailedFindings: [] }));
+    securityHub
+      .on(BatchImportFindingsCommand)
+      .callsFake((input: { Findings: unknown[] }) => ({ SuccessCount: input.Findings.length, FailedCount: 0, FailedFindings: [] }));
     const findings = Array.from({ length: 250 }, (_, n) => document(n));
 
     const answer = await securityHubAdapter(new SecurityHubClient({ region: 'us-east-1' })).importFindings(findings);
@@ -48,26 +54,43 @@ describe('Security Hub adapter', () => {
     securityHub.on(BatchImportFindingsCommand).resolves({
       SuccessCount: 1,
       FailedCount: 1,
-      FailedFindings: [{ Id: 'secrets-remediator/finding-1', ErrorCode: 'InvalidInput', ErrorMessage: 'Finding does not adhere to the AWS Security Finding Format' }],
+      FailedFindings: [
+        {
+          Id: 'secrets-remediator/finding-1',
+          ErrorCode: 'InvalidInput',
+          ErrorMessage: 'Finding does not adhere to the AWS Security Finding Format',
+        },
+      ],
     });
 
     const answer = await securityHubAdapter(new SecurityHubClient({ region: 'us-east-1' })).importFindings([document(0), document(1)]);
 
     expect(answer).toEqual({
       imported: 1,
-      refused: [{ id: 'secrets-remediator/finding-1', code: 'InvalidInput', message: 'Finding does not adhere to the AWS Security Finding Format' }],
+      refused: [
+        { id: 'secrets-remediator/finding-1', code: 'InvalidInput', message: 'Finding does not adhere to the AWS Security Finding Format' },
+      ],
     });
   });
 
   it('maps throttling (LimitExceededException, HTTP 429) to ThrottlingError, so the invocation is retried', async () => {
-    securityHub.on(BatchImportFindingsCommand).rejects(new LimitExceededException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }));
+    securityHub
+      .on(BatchImportFindingsCommand)
+      .rejects(new LimitExceededException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }));
     const port = securityHubAdapter(new SecurityHubClient({ region: 'us-east-1', maxAttempts: 1 }));
 
     await expect(port.importFindings([document(0)])).rejects.toBeInstanceOf(ThrottlingError);
   });
 
   it('says Security Hub may not be enabled when it answers InvalidAccessException', async () => {
-    securityHub.on(BatchImportFindingsCommand).rejects(new InvalidAccessException({ message: 'Account 123456789012 is not subscribed to AWS Security Hub', $metadata: { httpStatusCode: 401 } }));
+    securityHub
+      .on(BatchImportFindingsCommand)
+      .rejects(
+        new InvalidAccessException({
+          message: 'Account 123456789012 is not subscribed to AWS Security Hub',
+          $metadata: { httpStatusCode: 401 },
+        }),
+      );
     const port = securityHubAdapter(new SecurityHubClient({ region: 'us-east-1', maxAttempts: 1 }));
 
     const error: unknown = await port.importFindings([document(0)]).catch((e: unknown) => e);
@@ -76,7 +99,10 @@ describe('Security Hub adapter', () => {
   });
 
   it('makes no call for no findings', async () => {
-    expect(await securityHubAdapter(new SecurityHubClient({ region: 'us-east-1' })).importFindings([])).toEqual({ imported: 0, refused: [] });
+    expect(await securityHubAdapter(new SecurityHubClient({ region: 'us-east-1' })).importFindings([])).toEqual({
+      imported: 0,
+      refused: [],
+    });
     expect(idsSent()).toEqual([]);
   });
 });

@@ -60,7 +60,11 @@ const fakeSlack = () => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received['body'], contentType: request.headers['content-type'] });
+      received.push({
+        path: request.url ?? '',
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received['body'],
+        contentType: request.headers['content-type'],
+      });
       const answer = script.shift() ?? ok;
       response.writeHead(answer.status, { 'content-type': 'text/html', ...answer.headers });
       response.end(answer.body);
@@ -160,7 +164,13 @@ describe('Contract: ChatPort over a Slack incoming webhook', () => {
     await chat.post(message);
 
     // Assess
-    expect(slack.received).toEqual([{ path: '/services/T0000FAKE/B0000FAKE/fakeWebhookToken000000001', body: { text: message.text, blocks: message.blocks }, contentType: 'application/json' }]);
+    expect(slack.received).toEqual([
+      {
+        path: '/services/T0000FAKE/B0000FAKE/fakeWebhookToken000000001',
+        body: { text: message.text, blocks: message.blocks },
+        contentType: 'application/json',
+      },
+    ]);
     expect(secretsManager).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: SLACK_SECRET_ARN });
   });
 
@@ -311,7 +321,14 @@ describe('Contract: ChatPort over a Slack incoming webhook', () => {
   it('maps AccessDenied on the secret to PermissionDeniedError naming the secret', async () => {
     // Prepare
     // Secrets Manager answers AccessDeniedException, an error its SDK has no class for.
-    secretsManager.on(GetSecretValueCommand).rejects(Object.assign(new Error('not authorized to perform: secretsmanager:GetSecretValue'), { name: 'AccessDeniedException', $fault: 'client' }));
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejects(
+        Object.assign(new Error('not authorized to perform: secretsmanager:GetSecretValue'), {
+          name: 'AccessDeniedException',
+          $fault: 'client',
+        }),
+      );
     const { chat } = chatWith();
 
     // Act
@@ -330,7 +347,9 @@ describe('Contract: ChatPort over a Slack incoming webhook', () => {
     const deadPort = (closed.address() as AddressInfo).port;
     closed.close();
     await once(closed, 'close');
-    const { chat, waits } = chatWith({ fetch: (url, init) => globalThis.fetch(`http://127.0.0.1:${deadPort}${new URL(String(url)).pathname}`, init) });
+    const { chat, waits } = chatWith({
+      fetch: (url, init) => globalThis.fetch(`http://127.0.0.1:${deadPort}${new URL(String(url)).pathname}`, init),
+    });
 
     // Act
     const { error } = await settle(chat.post(message));
@@ -345,7 +364,10 @@ describe('Contract: ChatPort over a Slack incoming webhook', () => {
   it("keeps a message within Slack's 50 blocks", async () => {
     // Prepare
     const { chat } = chatWith();
-    const long: SlackMessage = { text: 'many', blocks: Array.from({ length: 60 }, (_, n) => ({ type: 'section', text: { type: 'mrkdwn', text: `line ${n}` } })) };
+    const long: SlackMessage = {
+      text: 'many',
+      blocks: Array.from({ length: 60 }, (_, n) => ({ type: 'section', text: { type: 'mrkdwn', text: `line ${n}` } })),
+    };
 
     // Act
     await chat.post(long);
@@ -406,7 +428,15 @@ describe('Handler: alert with the Slack webhook adapter', () => {
     const written: string[] = [];
     for (const method of ['debug', 'info', 'warn', 'error', 'critical'] as const) {
       vi.spyOn(logger, method).mockImplementation((...args: unknown[]) => {
-        written.push(args.map((arg) => (arg instanceof Error ? everythingSaid(arg) : JSON.stringify(arg, (_key, value: unknown) => (value instanceof Error ? everythingSaid(value) : value)))).join(' '));
+        written.push(
+          args
+            .map((arg) =>
+              arg instanceof Error
+                ? everythingSaid(arg)
+                : JSON.stringify(arg, (_key, value: unknown) => (value instanceof Error ? everythingSaid(value) : value)),
+            )
+            .join(' '),
+        );
       });
     }
     slack.answer({ status: 404, body: 'no_service' }, { status: 404, body: 'no_service' });
@@ -420,7 +450,11 @@ describe('Handler: alert with the Slack webhook adapter', () => {
     vi.restoreAllMocks();
 
     // Assess
-    expect(first).toMatchObject({ status: 'failed', error: 'SlackWebhookRejectedError', reason: expect.stringContaining('no_service') as unknown });
+    expect(first).toMatchObject({
+      status: 'failed',
+      error: 'SlackWebhookRejectedError',
+      reason: expect.stringContaining('no_service') as unknown,
+    });
     expect(redelivered).toMatchObject({ status: 'failed', error: 'SlackWebhookRejectedError' });
     expect(notifier.sent).toHaveLength(1);
     const logs = written.join('');

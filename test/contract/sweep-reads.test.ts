@@ -12,7 +12,9 @@ import { type FakeAwsEndpoint, startFakeAwsEndpoint } from '../helpers/fake-aws-
 let endpoint: FakeAwsEndpoint | undefined;
 
 const throttlingEndpoint = async () => {
-  endpoint = await startFakeAwsEndpoint({ failures: { ListSecrets: { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' } } });
+  endpoint = await startFakeAwsEndpoint({
+    failures: { ListSecrets: { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' } },
+  });
   vi.stubEnv('AWS_ENDPOINT_URL', endpoint.url);
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
@@ -27,7 +29,7 @@ afterEach(async () => {
 
 const listCalls = (fake: FakeAwsEndpoint) => fake.requests.filter((r) => r.operation === 'ListSecrets').length;
 
-describe('Adapter: the sweep\'s Secrets Manager reads', () => {
+describe("Adapter: the sweep's Secrets Manager reads", () => {
   it('makes one attempt at a throttled ListSecrets and answers TransientAwsError, for the engine to pace its retry', async () => {
     // Prepare
     const fake = await throttlingEndpoint();

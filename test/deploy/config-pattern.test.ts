@@ -27,9 +27,11 @@ stages:
 `;
 
 const renamed = (configRuleName: string) => {
-  const event = loadSampleEvent<{ detail: Record<string, unknown> & { newEvaluationResult: { evaluationResultIdentifier: { evaluationResultQualifier: Record<string, unknown> } } } }>(
-    'rotation-missing/fires.NON_COMPLIANT.authored.rotation-enabled-check.json',
-  );
+  const event = loadSampleEvent<{
+    detail: Record<string, unknown> & {
+      newEvaluationResult: { evaluationResultIdentifier: { evaluationResultQualifier: Record<string, unknown> } };
+    };
+  }>('rotation-missing/fires.NON_COMPLIANT.authored.rotation-enabled-check.json');
   event.detail.configRuleName = configRuleName;
   event.detail.newEvaluationResult.evaluationResultIdentifier.evaluationResultQualifier.configRuleName = configRuleName;
   return event;
@@ -43,7 +45,10 @@ describe('Config compliance-change pattern', () => {
 
     expect(matchesPattern(configCompliancePattern({ configRules: {} }), event)).toBe(false);
     expect(configRoute && matchesPattern(configRoute.pattern, event)).toBe(true);
-    expect(classify(parseClassifiableEvent(event), { policy })).toMatchObject({ kind: 'findings', findings: [{ rule: 'rotation-missing' }] });
+    expect(classify(parseClassifiableEvent(event), { policy })).toMatchObject({
+      kind: 'findings',
+      findings: [{ rule: 'rotation-missing' }],
+    });
     expect(configRoute && matchesPattern(configRoute.pattern, renamed('someone-elses-rule'))).toBe(false);
   });
 
@@ -51,7 +56,11 @@ describe('Config compliance-change pattern', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'config-pattern-')), 'policy.yml');
     writeFileSync(file, POLICY);
 
-    const { stdout } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/deployment-facts.ts', 'config-pattern', '--stage', 'prod', file], { cwd: repoRoot });
+    const { stdout } = await promisify(execFile)(
+      join(repoRoot, 'node_modules', '.bin', 'tsx'),
+      ['shared/cli/deployment-facts.ts', 'config-pattern', '--stage', 'prod', file],
+      { cwd: repoRoot },
+    );
 
     const pattern = JSON.parse(stdout) as { detail: { configRuleName: unknown[] } };
     expect(pattern).toEqual(configCompliancePattern(parsePolicy(POLICY, { source: file, stage: 'prod' })));
@@ -64,9 +73,16 @@ describe('Rotation functions for the enable-rotation role', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'rotation-functions-')), 'policy.yml');
     const a = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres';
     const b = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-mysql';
-    writeFileSync(file, `rotation:\n  functions:\n    byNamePrefix:\n      "prod/pg/": ${a}\n      "dev/pg/": ${a}\nstages:\n  prod:\n    rotation:\n      functions:\n        default: ${b}\n`);
+    writeFileSync(
+      file,
+      `rotation:\n  functions:\n    byNamePrefix:\n      "prod/pg/": ${a}\n      "dev/pg/": ${a}\nstages:\n  prod:\n    rotation:\n      functions:\n        default: ${b}\n`,
+    );
 
-    const { stdout } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/deployment-facts.ts', 'rotation-functions', '--stage', 'prod', file], { cwd: repoRoot });
+    const { stdout } = await promisify(execFile)(
+      join(repoRoot, 'node_modules', '.bin', 'tsx'),
+      ['shared/cli/deployment-facts.ts', 'rotation-functions', '--stage', 'prod', file],
+      { cwd: repoRoot },
+    );
 
     expect(JSON.parse(stdout)).toEqual([b, a]);
   }, 30_000);

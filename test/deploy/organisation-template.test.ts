@@ -47,8 +47,26 @@ const MEMBER = '444455556666';
 const EXCLUDED = '999999999999';
 /** Many regions, so that the inline-size check means something. */
 const REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
-  'eu-north-1', 'eu-south-1', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'me-south-1', 'af-south-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-north-1',
+  'eu-south-1',
+  'ap-south-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'me-south-1',
+  'af-south-1',
 ];
 const ROTATION_FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:SecretsManagerRDSPostgreSQLRotationSingleUser';
 const SLACK_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secrets-remediator/slack-webhook-AbCdEf';
@@ -62,8 +80,10 @@ let policy: Policy;
 
 const ofType = (resources: Record<string, Resource>, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
-const policyOf = (role: Resource | undefined): Statement[] => (role?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
-const trustOf = (role: Resource | undefined): Statement[] => (role?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
+const policyOf = (role: Resource | undefined): Statement[] =>
+  (role?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+const trustOf = (role: Resource | undefined): Statement[] =>
+  (role?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
 
 /** The hub role of a function, by its name (the role the function runs as). */
 const hubRoleOf = (fn: FunctionName): Resource => {
@@ -71,16 +91,23 @@ const hubRoleOf = (fn: FunctionName): Resource => {
   if (!found) throw new Error(`no hub role for ${fn}`);
   return found[1];
 };
-const hubRoleArnInMember = (fn: FunctionName) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${HubAccountId}:role/${serviceRoleName(fn, STAGE, HUB_REGION)}` });
+const hubRoleArnInMember = (fn: FunctionName) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:iam::\${HubAccountId}:role/${serviceRoleName(fn, STAGE, HUB_REGION)}`,
+});
 const memberRoleCode = (role: MemberRole) => MEMBER_ROLE_CODES[role];
 const memberRoleOf = (role: MemberRole): Resource => {
-  const found = ofType(member.Resources, 'AWS::IAM::Role').find(([, r]) => JSON.stringify(r.Properties.RoleName) === JSON.stringify({ 'Fn::FindInMap': ['MemberRoleNames', { Ref: 'AWS::Region' }, memberRoleCode(role)] }));
+  const found = ofType(member.Resources, 'AWS::IAM::Role').find(
+    ([, r]) =>
+      JSON.stringify(r.Properties.RoleName) ===
+      JSON.stringify({ 'Fn::FindInMap': ['MemberRoleNames', { Ref: 'AWS::Region' }, memberRoleCode(role)] }),
+  );
   if (!found) throw new Error(`no member role ${role}`);
   return found[1];
 };
 
 /** The statements of a hub role about the account's own services (those a member role needs). */
-const aboutTheAccount = (statements: Statement[]): Statement[] => statements.filter((s) => actionsOf(s).every((a) => /^(secretsmanager|lambda|config|cloudtrail|securityhub):/.test(a)));
+const aboutTheAccount = (statements: Statement[]): Statement[] =>
+  statements.filter((s) => actionsOf(s).every((a) => /^(secretsmanager|lambda|config|cloudtrail|securityhub):/.test(a)));
 
 describe('Packaged template in organisation mode', () => {
   beforeAll(async () => {
@@ -112,13 +139,13 @@ describe('Packaged template in organisation mode', () => {
       expect(JSON.parse(String(stackSet?.Properties.TemplateBody))).toEqual(member);
     });
 
-    it('fits CloudFormation\'s inline limit even guarding 20 regions', () => {
+    it("fits CloudFormation's inline limit even guarding 20 regions", () => {
       const [[, stackSet] = []] = ofType(hub, 'AWS::CloudFormation::StackSet');
 
       expect(Buffer.byteLength(String(stackSet?.Properties.TemplateBody))).toBeLessThan(TEMPLATE_BODY_MAX_BYTES);
     });
 
-    it('forwards from the default bus exactly what the hub\'s classify takes from its own, plus Security Hub\'s control findings', () => {
+    it("forwards from the default bus exactly what the hub's classify takes from its own, plus Security Hub's control findings", () => {
       const rules = ofType(member.Resources, 'AWS::Events::Rule').map(([, r]) => r);
       const hubOwn = ofType(hub, 'AWS::Events::Rule')
         .filter(([, r]) => r.Properties.EventBusName === undefined && r.Properties.EventPattern !== undefined)
@@ -132,8 +159,11 @@ describe('Packaged template in organisation mode', () => {
       expect(JSON.stringify(rules)).toContain('vpce-0123456789abcdef0');
     });
 
-    it('takes read-only calls in the state that lets them through, like the hub\'s read-calls rule', () => {
-      const states = ofType(member.Resources, 'AWS::Events::Rule').map(([, r]) => [JSON.stringify(r.Properties.EventPattern), r.Properties.State]);
+    it("takes read-only calls in the state that lets them through, like the hub's read-calls rule", () => {
+      const states = ofType(member.Resources, 'AWS::Events::Rule').map(([, r]) => [
+        JSON.stringify(r.Properties.EventPattern),
+        r.Properties.State,
+      ]);
       const hubStates = ofType(hub, 'AWS::Events::Rule')
         .filter(([, r]) => r.Properties.EventBusName === undefined && r.Properties.EventPattern !== undefined)
         .map(([, r]) => [JSON.stringify(r.Properties.EventPattern), r.Properties.State ?? 'ENABLED']);
@@ -142,22 +172,36 @@ describe('Packaged template in organisation mode', () => {
       expect(states.filter(([, state]) => state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS')).toHaveLength(1);
     });
 
-    it('sends every forwarded event to the hub\'s project bus in the hub\'s region, as the forwarding role', () => {
+    it("sends every forwarded event to the hub's project bus in the hub's region, as the forwarding role", () => {
       const busArn = { 'Fn::Sub': `arn:\${AWS::Partition}:events:${HUB_REGION}:\${HubAccountId}:event-bus/secrets-remediator-${STAGE}` };
 
       for (const [id, rule] of ofType(member.Resources, 'AWS::Events::Rule')) {
         expect(rule.Properties.Targets, id).toEqual([{ Id: 'hub', Arn: busArn, RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] } }]);
         expect(rule.Condition, id).toBe('ForwardsEvents');
       }
-      expect(policyOf(memberRoleOf('forward'))).toEqual([{ Sid: 'PutEventsOnTheHubBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }]);
+      expect(policyOf(memberRoleOf('forward'))).toEqual([
+        { Sid: 'PutEventsOnTheHubBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn },
+      ]);
       expect(trustOf(memberRoleOf('forward'))).toEqual([
-        { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
       ]);
     });
 
-    it('forwards nothing in the hub\'s own account and region, whose default bus the hub reads already', () => {
+    it("forwards nothing in the hub's own account and region, whose default bus the hub reads already", () => {
       expect(member.Conditions.ForwardsEvents).toEqual({
-        'Fn::Not': [{ 'Fn::And': [{ 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, { Ref: 'HubAccountId' }] }, { 'Fn::Equals': [{ Ref: 'AWS::Region' }, HUB_REGION] }] }],
+        'Fn::Not': [
+          {
+            'Fn::And': [
+              { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, { Ref: 'HubAccountId' }] },
+              { 'Fn::Equals': [{ Ref: 'AWS::Region' }, HUB_REGION] },
+            ],
+          },
+        ],
       });
     });
 
@@ -165,28 +209,45 @@ describe('Packaged template in organisation mode', () => {
       expect(Object.keys(member.Mappings.MemberRoleNames)).toEqual(REGIONS);
       for (const region of REGIONS) {
         expect(member.Mappings.MemberRoleNames[region], region).toEqual(
-          Object.fromEntries((Object.keys(MEMBER_ROLE_CODES) as MemberRole[]).map((role) => [MEMBER_ROLE_CODES[role], memberRoleName(policy.organisation.roleNamePrefix, STAGE, role, region)])),
+          Object.fromEntries(
+            (Object.keys(MEMBER_ROLE_CODES) as MemberRole[]).map((role) => [
+              MEMBER_ROLE_CODES[role],
+              memberRoleName(policy.organisation.roleNamePrefix, STAGE, role, region),
+            ]),
+          ),
         );
       }
       expect(ofType(member.Resources, 'AWS::IAM::Role')).toHaveLength(Object.keys(MEMBER_ROLE_CODES).length);
     });
 
-    it.each(ActionTypeSchema.options)('lets only the hub\'s %s role, within the organisation, assume its member role', (action) => {
+    it.each(ActionTypeSchema.options)("lets only the hub's %s role, within the organisation, assume its member role", (action) => {
       expect(trustOf(memberRoleOf(action))).toEqual([
-        { Sid: 'OnlyTheHubActionRole', Effect: 'Allow', Principal: { AWS: hubRoleArnInMember(action) }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION } } },
+        {
+          Sid: 'OnlyTheHubActionRole',
+          Effect: 'Allow',
+          Principal: { AWS: hubRoleArnInMember(action) },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION } },
+        },
       ]);
     });
 
-    it.each(ActionTypeSchema.options)('gives the %s member role the same statements about secrets, with the same conditions, as its hub role, and nothing more', (action) => {
-      const statements = policyOf(memberRoleOf(action));
-      const writes = statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf).filter((a) => !/^secretsmanager:(Describe|Get|List)/.test(a));
+    it.each(ActionTypeSchema.options)(
+      'gives the %s member role the same statements about secrets, with the same conditions, as its hub role, and nothing more',
+      (action) => {
+        const statements = policyOf(memberRoleOf(action));
+        const writes = statements
+          .filter((s) => s.Effect === 'Allow')
+          .flatMap(actionsOf)
+          .filter((a) => !/^secretsmanager:(Describe|Get|List)/.test(a));
 
-      expect(statements).toEqual(aboutTheAccount(policyOf(hubRoleOf(action))));
-      expect(writes.length).toBeGreaterThan(0);
-      // In the member's own account and region: the same Fn::Sub, resolved by the member stack.
-      expect(JSON.stringify(statements)).not.toMatch(/"Ref"|"Fn::GetAtt"|HubAccountId/);
-      expect(statements.filter((s) => s.Sid === 'NoWriteOnExemptSecrets')).toHaveLength(1);
-    });
+        expect(statements).toEqual(aboutTheAccount(policyOf(hubRoleOf(action))));
+        expect(writes.length).toBeGreaterThan(0);
+        // In the member's own account and region: the same Fn::Sub, resolved by the member stack.
+        expect(JSON.stringify(statements)).not.toMatch(/"Ref"|"Fn::GetAtt"|HubAccountId/);
+        expect(statements.filter((s) => s.Sid === 'NoWriteOnExemptSecrets')).toHaveLength(1);
+      },
+    );
 
     it('lets the member enable-rotation role name only the rotation functions the policy maps', () => {
       const statements = policyOf(memberRoleOf('enable-rotation'));
@@ -194,23 +255,44 @@ describe('Packaged template in organisation mode', () => {
       expect(statements.filter((s) => actionsOf(s).includes('lambda:InvokeFunction'))).toEqual([
         { Sid: 'MappedRotationFunctions', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: ROTATION_FUNCTION },
       ]);
-      expect(statements.find((s) => actionsOf(s).includes('secretsmanager:RotateSecret'))?.Condition).toEqual({ ArnEqualsIfExists: { 'secretsmanager:RotationLambdaARN': [ROTATION_FUNCTION] } });
+      expect(statements.find((s) => actionsOf(s).includes('secretsmanager:RotateSecret'))?.Condition).toEqual({
+        ArnEqualsIfExists: { 'secretsmanager:RotationLambdaARN': [ROTATION_FUNCTION] },
+      });
     });
 
-    it('lets the hub\'s sweep, classify and alert, and the hub account\'s scan operators, assume the read role, within the organisation', () => {
+    it("lets the hub's sweep, classify and alert, and the hub account's scan operators, assume the read role, within the organisation", () => {
       const within = { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION } };
 
       expect(trustOf(memberRoleOf('read'))).toEqual([
-        { Sid: 'TheHubReaders', Effect: 'Allow', Principal: { AWS: (['sweep', 'classify', 'alert'] as const).map(hubRoleArnInMember) }, Action: 'sts:AssumeRole', Condition: within },
-        { Sid: 'ScanOperatorsOfTheHubAccount', Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:root' } }, Action: 'sts:AssumeRole', Condition: within },
+        {
+          Sid: 'TheHubReaders',
+          Effect: 'Allow',
+          Principal: { AWS: (['sweep', 'classify', 'alert'] as const).map(hubRoleArnInMember) },
+          Action: 'sts:AssumeRole',
+          Condition: within,
+        },
+        {
+          Sid: 'ScanOperatorsOfTheHubAccount',
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:root' } },
+          Action: 'sts:AssumeRole',
+          Condition: within,
+        },
       ]);
     });
 
-    it('lets the read role list and describe secrets and import this account\'s findings into Security Hub, nothing more', () => {
+    it("lets the read role list and describe secrets and import this account's findings into Security Hub, nothing more", () => {
       const statements = policyOf(memberRoleOf('read'));
 
       expect(statements.flatMap(actionsOf).sort()).toEqual(
-        ['secretsmanager:ListSecrets', 'secretsmanager:DescribeSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds', 'secretsmanager:GetResourcePolicy', 'securityhub:BatchImportFindings'].sort(),
+        [
+          'secretsmanager:ListSecrets',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:ListSecretVersionIds',
+          'secretsmanager:GetResourcePolicy',
+          'securityhub:BatchImportFindings',
+        ].sort(),
       );
       expect(statements.filter((s) => s.Effect !== 'Allow')).toEqual([]);
       expect(statements.find((s) => actionsOf(s).includes('securityhub:BatchImportFindings'))).toEqual({
@@ -222,13 +304,22 @@ describe('Packaged template in organisation mode', () => {
       });
     });
 
-    it('lets no role read a secret value, though the hub\'s alert functions may read the Slack webhook secret', () => {
-      const hubReads = ofType(hub, 'AWS::IAM::Role').flatMap(([, r]) => policyOf(r)).filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
+    it("lets no role read a secret value, though the hub's alert functions may read the Slack webhook secret", () => {
+      const hubReads = ofType(hub, 'AWS::IAM::Role')
+        .flatMap(([, r]) => policyOf(r))
+        .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
 
       expect(hubReads).toHaveLength(2);
       // Every grant of the member stack (the forwarded patterns name GetSecretValue calls: those are events, not grants).
-      expect(JSON.stringify(ofType(member.Resources, 'AWS::IAM::Role').map(([, r]) => r.Properties.Policies))).not.toMatch(/getsecretvalue/i);
-      expect(ofType(member.Resources, 'AWS::IAM::Role').flatMap(([, r]) => policyOf(r)).flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
+      expect(JSON.stringify(ofType(member.Resources, 'AWS::IAM::Role').map(([, r]) => r.Properties.Policies))).not.toMatch(
+        /getsecretvalue/i,
+      );
+      expect(
+        ofType(member.Resources, 'AWS::IAM::Role')
+          .flatMap(([, r]) => policyOf(r))
+          .flatMap(actionsOf)
+          .filter((a) => a.includes('*')),
+      ).toEqual([]);
     });
 
     it('takes the hub account id as its one parameter', () => {
@@ -238,7 +329,7 @@ describe('Packaged template in organisation mode', () => {
   });
 
   describe('the hub', () => {
-    it('deploys the member template with a service-managed StackSet from a delegated administrator, to the policy\'s units and accounts, in every guarded region', () => {
+    it("deploys the member template with a service-managed StackSet from a delegated administrator, to the policy's units and accounts, in every guarded region", () => {
       const stackSets = ofType(hub, 'AWS::CloudFormation::StackSet');
 
       expect(stackSets).toHaveLength(1);
@@ -262,34 +353,44 @@ describe('Packaged template in organisation mode', () => {
     it('creates the StackSet after the hub roles the member roles trust (IAM refuses a principal that does not exist)', () => {
       const [[, stackSet] = []] = ofType(hub, 'AWS::CloudFormation::StackSet');
       const roleIds = ofType(hub, 'AWS::IAM::Role')
-        .filter(([, r]) => [...ActionTypeSchema.options, 'sweep', 'classify', 'alert'].some((fn) => r.Properties.RoleName === serviceRoleName(fn as FunctionName, STAGE, HUB_REGION)))
+        .filter(([, r]) =>
+          [...ActionTypeSchema.options, 'sweep', 'classify', 'alert'].some(
+            (fn) => r.Properties.RoleName === serviceRoleName(fn as FunctionName, STAGE, HUB_REGION),
+          ),
+        )
         .map(([id]) => id);
 
       expect(roleIds).toHaveLength(7);
       expect(stackSet?.DependsOn).toEqual(expect.arrayContaining(roleIds));
     });
 
-    it.each([...ActionTypeSchema.options.map((action) => [action, action] as const), ...(['sweep', 'classify', 'alert'] as const).map((fn) => [fn, 'read'] as const)])(
-      'lets the hub\'s %s role assume its member role (%s) in every guarded region, and no other role',
-      (fn, role) => {
-        const assumes = policyOf(hubRoleOf(fn)).filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')));
+    it.each([
+      ...ActionTypeSchema.options.map((action) => [action, action] as const),
+      ...(['sweep', 'classify', 'alert'] as const).map((fn) => [fn, 'read'] as const),
+    ])("lets the hub's %s role assume its member role (%s) in every guarded region, and no other role", (fn, role) => {
+      const assumes = policyOf(hubRoleOf(fn)).filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')));
 
-        expect(assumes).toEqual([
-          {
-            Sid: 'AssumeMemberRole',
-            Effect: 'Allow',
-            Action: 'sts:AssumeRole',
-            Resource: REGIONS.map((region) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${memberRoleName(policy.organisation.roleNamePrefix, STAGE, role, region)}` })),
-          },
-        ]);
-      },
-    );
+      expect(assumes).toEqual([
+        {
+          Sid: 'AssumeMemberRole',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: REGIONS.map((region) => ({
+            'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${memberRoleName(policy.organisation.roleNamePrefix, STAGE, role, region)}`,
+          })),
+        },
+      ]);
+    });
 
-    it('takes the forwarded events from the project bus to classify, with the members\' patterns, retries and dead letters, and an alarm each', () => {
-      const onBus = ofType(hub, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties.Targets).includes('"ClassifyLambdaFunction"') && r.Properties.EventBusName !== undefined);
+    it("takes the forwarded events from the project bus to classify, with the members' patterns, retries and dead letters, and an alarm each", () => {
+      const onBus = ofType(hub, 'AWS::Events::Rule').filter(
+        ([, r]) => JSON.stringify(r.Properties.Targets).includes('"ClassifyLambdaFunction"') && r.Properties.EventBusName !== undefined,
+      );
       const alarmed = ofType(hub, 'AWS::CloudWatch::Alarm').map(([, a]) => JSON.stringify(a.Properties.Dimensions));
 
-      expect(onBus.map(([, r]) => r.Properties.EventPattern)).toEqual(ofType(member.Resources, 'AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern));
+      expect(onBus.map(([, r]) => r.Properties.EventPattern)).toEqual(
+        ofType(member.Resources, 'AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern),
+      );
       for (const [id, rule] of onBus) {
         expect(rule.Properties.EventBusName, id).toEqual({ 'Fn::GetAtt': ['ProjectBus', 'Name'] });
         expect(rule.Properties.Targets, id).toEqual([
@@ -300,21 +401,45 @@ describe('Packaged template in organisation mode', () => {
             DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] } },
           },
         ]);
-        expect(ofType(hub, 'AWS::Lambda::Permission').some(([, p]) => JSON.stringify(p.Properties.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })), id).toBe(true);
-        expect(alarmed, id).toContain(JSON.stringify([{ Name: 'EventBusName', Value: { 'Fn::GetAtt': ['ProjectBus', 'Name'] } }, { Name: 'RuleName', Value: rule.Properties.Name }]));
+        expect(
+          ofType(hub, 'AWS::Lambda::Permission').some(
+            ([, p]) => JSON.stringify(p.Properties.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }),
+          ),
+          id,
+        ).toBe(true);
+        expect(alarmed, id).toContain(
+          JSON.stringify([
+            { Name: 'EventBusName', Value: { 'Fn::GetAtt': ['ProjectBus', 'Name'] } },
+            { Name: 'RuleName', Value: rule.Properties.Name },
+          ]),
+        );
       }
     });
 
     describe('the project bus policy', () => {
       type Request = { principalArn: string; orgId?: string; sources: string[] };
       const statements = () => (hub.ProjectBus?.Properties.Policy as { Statement: Statement[] }).Statement;
-      const ownRoles = () => (statements()[0]?.Condition?.ArnNotEquals?.['aws:PrincipalArn'] as { 'Fn::Sub': string }[]).map((arn) => arn['Fn::Sub'].replace('${AWS::Partition}', 'aws').replace('${AWS::AccountId}', '111122223333'));
+      const ownRoles = () =>
+        (statements()[0]?.Condition?.ArnNotEquals?.['aws:PrincipalArn'] as { 'Fn::Sub': string }[]).map((arn) =>
+          arn['Fn::Sub'].replace('${AWS::Partition}', 'aws').replace('${AWS::AccountId}', '111122223333'),
+        );
 
       /** The request's value for a condition key, as IAM's request context would hold it. */
       const valuesOf = (key: string, request: Request): string[] | undefined =>
-        ({ 'aws:PrincipalArn': [request.principalArn], 'aws:PrincipalOrgID': request.orgId === undefined ? undefined : [request.orgId], 'events:source': request.sources })[key];
+        ({
+          'aws:PrincipalArn': [request.principalArn],
+          'aws:PrincipalOrgID': request.orgId === undefined ? undefined : [request.orgId],
+          'events:source': request.sources,
+        })[key];
       const resolve = (value: unknown): string[] => [value].flat().map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
-      const resolveArns = (value: unknown): string[] => [value].flat().map((v) => (typeof v === 'string' ? v : (v as { 'Fn::Sub': string })['Fn::Sub'].replace('${AWS::Partition}', 'aws').replace('${AWS::AccountId}', '111122223333')));
+      const resolveArns = (value: unknown): string[] =>
+        [value]
+          .flat()
+          .map((v) =>
+            typeof v === 'string'
+              ? v
+              : (v as { 'Fn::Sub': string })['Fn::Sub'].replace('${AWS::Partition}', 'aws').replace('${AWS::AccountId}', '111122223333'),
+          );
       /** The operators the policy uses, as IAM evaluates them (a missing key matches only the negated ones). */
       const matches = (operator: string, key: string, expected: unknown, request: Request): boolean => {
         const actual = valuesOf(key, request);
@@ -336,7 +461,9 @@ describe('Packaged template in organisation mode', () => {
         }
       };
       const applies = (statement: Statement, request: Request) =>
-        Object.entries(statement.Condition ?? {}).every(([operator, keys]) => Object.entries(keys).every(([key, expected]) => matches(operator, key, expected, request)));
+        Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
+          Object.entries(keys).every(([key, expected]) => matches(operator, key, expected, request)),
+        );
       /** What the bus policy says about a PutEvents: denied, allowed, or nothing (the caller's identity policy decides). */
       const decide = (request: Request): 'deny' | 'allow' | 'silent' => {
         const applying = statements().filter((s) => applies(s, request));
@@ -345,7 +472,7 @@ describe('Packaged template in organisation mode', () => {
       };
       const forwardingRole = 'arn:aws:iam::444455556666:role/secrets-remediator-member-test-fwd-euw1';
 
-      it('admits the organisation\'s forwarded AWS events: Secrets Manager, Config and Security Hub', () => {
+      it("admits the organisation's forwarded AWS events: Secrets Manager, Config and Security Hub", () => {
         for (const source of ['aws.secretsmanager', 'aws.config', 'aws.securityhub']) {
           expect(decide({ principalArn: forwardingRole, orgId: ORGANIZATION, sources: [source] }), source).toBe('allow');
         }
@@ -353,17 +480,22 @@ describe('Packaged template in organisation mode', () => {
 
       it('refuses anyone in the organisation any other source, claims above all, and a batch with one', () => {
         expect(decide({ principalArn: forwardingRole, orgId: ORGANIZATION, sources: ['secrets-remediator'] })).toBe('deny');
-        expect(decide({ principalArn: forwardingRole, orgId: ORGANIZATION, sources: ['aws.secretsmanager', 'secrets-remediator'] })).toBe('deny');
+        expect(decide({ principalArn: forwardingRole, orgId: ORGANIZATION, sources: ['aws.secretsmanager', 'secrets-remediator'] })).toBe(
+          'deny',
+        );
         expect(decide({ principalArn: 'arn:aws:iam::111122223333:role/admin', orgId: ORGANIZATION, sources: ['aws.ec2'] })).toBe('deny');
       });
 
       it('refuses everyone outside the organisation, even with an AWS source', () => {
-        expect(decide({ principalArn: 'arn:aws:iam::777788889999:role/forwarder', orgId: 'o-zzzzzzzzzz', sources: ['aws.secretsmanager'] })).toBe('deny');
+        expect(
+          decide({ principalArn: 'arn:aws:iam::777788889999:role/forwarder', orgId: 'o-zzzzzzzzzz', sources: ['aws.secretsmanager'] }),
+        ).toBe('deny');
         expect(decide({ principalArn: 'arn:aws:iam::777788889999:role/forwarder', sources: ['aws.secretsmanager'] })).toBe('deny');
       });
 
-      it('leaves this stage\'s publishers to their identity policies, which allow only their own claims', () => {
-        for (const role of ownRoles()) expect(decide({ principalArn: role, orgId: ORGANIZATION, sources: ['secrets-remediator'] }), role).toBe('silent');
+      it("leaves this stage's publishers to their identity policies, which allow only their own claims", () => {
+        for (const role of ownRoles())
+          expect(decide({ principalArn: role, orgId: ORGANIZATION, sources: ['secrets-remediator'] }), role).toBe('silent');
         expect(ownRoles()).toHaveLength(6);
       });
 
@@ -378,7 +510,11 @@ describe('Packaged template in organisation mode', () => {
         expect(statements()[2]).toMatchObject({
           Principal: '*',
           Action: 'events:PutEvents',
-          Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION }, 'ForAllValues:StringEquals': { 'events:source': sources }, Null: { 'events:source': 'false' } },
+          Condition: {
+            StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION },
+            'ForAllValues:StringEquals': { 'events:source': sources },
+            Null: { 'events:source': 'false' },
+          },
         });
         expect(statements()[1]?.Condition?.['ForAnyValue:StringNotEquals']).toEqual({ 'events:source': sources });
       });

@@ -44,7 +44,9 @@ let packageDir: string;
 
 /** The stage and region the folder was packaged for, as the framework recorded them. */
 const packagedFor = (dir: string): { stage: string; region: string } => {
-  const state = JSON.parse(readFileSync(join(dir, 'serverless-state.json'), 'utf8')) as { service: { provider: { stage: string; region: string } } };
+  const state = JSON.parse(readFileSync(join(dir, 'serverless-state.json'), 'utf8')) as {
+    service: { provider: { stage: string; region: string } };
+  };
   return { stage: state.service.provider.stage, region: state.service.provider.region };
 };
 
@@ -60,7 +62,9 @@ const packagedTemplate = async (): Promise<{ Resources: Record<string, Resource>
     });
   }
   packageDir = dir;
-  return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
+  return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+    Resources: Record<string, Resource>;
+  };
 };
 
 const SLACK_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secrets-remediator/slack-webhook-AbCdEf';
@@ -76,7 +80,11 @@ const packagedWithSlack = async (): Promise<{ Resources: Record<string, Resource
       policy.setIn(['rotation', 'functions', 'default'], ROTATION_FUNCTION);
       policy.setIn(['securityHub', 'enabled'], true);
       // Organisation mode too, so one more packaging covers the member-role grants.
-      policy.setIn(['organisation'], { enabled: true, organizationId: ORGANIZATION_ID, members: { organizationalUnits: [ORGANIZATIONAL_UNIT] } });
+      policy.setIn(['organisation'], {
+        enabled: true,
+        organizationId: ORGANIZATION_ID,
+        members: { organizationalUnits: [ORGANIZATIONAL_UNIT] },
+      });
     })
   ).template;
 
@@ -114,7 +122,12 @@ const grantsOf = (functionId: string) =>
 
 /** Every Allow of a securityhub: action in the roles, by function. */
 const securityHubGrants = (within: Record<string, Resource>) =>
-  Object.fromEntries(Object.entries(functionIds(within)).map(([name, id]) => [name, statementsOf(id, within).filter((s) => actionsOf(s).some((a) => a.startsWith('securityhub:')))]));
+  Object.fromEntries(
+    Object.entries(functionIds(within)).map(([name, id]) => [
+      name,
+      statementsOf(id, within).filter((s) => actionsOf(s).some((a) => a.startsWith('securityhub:'))),
+    ]),
+  );
 
 describe('Packaged template', () => {
   beforeAll(async () => {
@@ -128,10 +141,10 @@ describe('Packaged template', () => {
     const rules = ofType('AWS::Events::Rule')
       .filter(([, r]) => r.Properties.EventPattern !== undefined)
       .map(([, r]) => ({
-      pattern: r.Properties.EventPattern,
-      bus: r.Properties.EventBusName,
-      target: ((r.Properties.Targets as { Arn: { 'Fn::GetAtt': [string, string] } }[])[0]?.Arn['Fn::GetAtt'][0]) ?? '',
-    }));
+        pattern: r.Properties.EventPattern,
+        bus: r.Properties.EventBusName,
+        target: (r.Properties.Targets as { Arn: { 'Fn::GetAtt': [string, string] } }[])[0]?.Arn['Fn::GetAtt'][0] ?? '',
+      }));
 
     expect(rules).toHaveLength(deployedRoutes.length);
     for (const route of deployedRoutes) {
@@ -179,7 +192,10 @@ describe('Packaged template', () => {
       const shipped = JSON.parse(execFileSync('unzip', ['-p', zip, 'policy.json'], { encoding: 'utf8' })) as unknown;
 
       expect(shipped, name).toEqual(packagedPolicy(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage }), stage));
-      expect(execFileSync('unzip', ['-p', zip, `functions/${name}/handler.mjs`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }), name).not.toContain('YAMLParseError');
+      expect(
+        execFileSync('unzip', ['-p', zip, `functions/${name}/handler.mjs`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+        name,
+      ).not.toContain('YAMLParseError');
       expect(listing, name).toContain(`functions/${name}/handler.mjs`);
     }
   });
@@ -190,11 +206,17 @@ describe('Packaged template', () => {
 
     expect(route?.name).toBe('secretsmanager-read-calls');
     expect(rule?.[1].Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
-    expect(ofType('AWS::Lambda::Permission').some(([, p]) => JSON.stringify(p.Properties.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [rule?.[0], 'Arn'] }))).toBe(true);
+    expect(
+      ofType('AWS::Lambda::Permission').some(
+        ([, p]) => JSON.stringify(p.Properties.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [rule?.[0], 'Arn'] }),
+      ),
+    ).toBe(true);
   });
 
   it('has, with Security Hub off as the shipped policy leaves it, no Security Hub rule and no securityhub: grant in any role', () => {
-    expect(ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties.EventPattern ?? {}).includes('aws.securityhub'))).toEqual([]);
+    expect(
+      ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties.EventPattern ?? {}).includes('aws.securityhub')),
+    ).toEqual([]);
     expect(securityHubGrants(resources)).toEqual(Object.fromEntries(functionNames.map((name) => [name, []])));
   });
 
@@ -202,7 +224,11 @@ describe('Packaged template', () => {
     const roleIds = Object.values(functionIds()).map((id) => roleIdOf(id));
 
     expect(new Set(roleIds).size).toBe(functionNames.length);
-    expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual([...roleIds].sort());
+    expect(
+      ofType('AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([...roleIds].sort());
   });
 
   it('lets classify only describe secrets, count refused calls in the ledger and put events on the project bus (and fail to the queue)', () => {
@@ -210,7 +236,10 @@ describe('Packaged template', () => {
       { action: 'secretsmanager:DescribeSecret', resource: SECRETS },
       { action: 'events:PutEvents', resource: { 'Fn::GetAtt': ['ProjectBus', 'Arn'] } },
       // access-denied-burst: claim each refused call once, count it, release the claim if counting fails.
-      ...['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].map((action) => ({ action, resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } })),
+      ...['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].map((action) => ({
+        action,
+        resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+      })),
       { action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
     ]);
   });
@@ -241,7 +270,12 @@ describe('Packaged template', () => {
 
     expect(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage: packagedFor(packageDir).stage }).organisation.enabled).toBe(false);
     expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('organizations:') || a.startsWith('sts:')))).toEqual([
-      { Sid: 'NoOrganisationListing', Effect: 'Deny', Action: ['organizations:ListAccounts', 'organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'], Resource: '*' },
+      {
+        Sid: 'NoOrganisationListing',
+        Effect: 'Deny',
+        Action: ['organizations:ListAccounts', 'organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'],
+        Resource: '*',
+      },
       { Sid: 'NoMemberRoles', Effect: 'Deny', Action: ['sts:AssumeRole'], Resource: '*' },
     ]);
   });
@@ -252,15 +286,27 @@ describe('Packaged template', () => {
       const grants = grantsOf(functionIds()[type] ?? '');
 
       // lambda:InvokeFunction is granted only on the functions the policy maps (none in the shipped policy: see below).
-      const needed = ['secretsmanager:DescribeSecret', ...action.permissions, ...(action.configRule ? ['config:StartConfigRulesEvaluation'] : [])];
-      expect(grants.filter((g) => /^(secretsmanager|lambda|config|cloudtrail):/.test(g.action)).map((g) => g.action).sort()).toEqual(
-        needed.filter((a) => a !== 'lambda:InvokeFunction').sort(),
-      );
+      const needed = [
+        'secretsmanager:DescribeSecret',
+        ...action.permissions,
+        ...(action.configRule ? ['config:StartConfigRulesEvaluation'] : []),
+      ];
+      expect(
+        grants
+          .filter((g) => /^(secretsmanager|lambda|config|cloudtrail):/.test(g.action))
+          .map((g) => g.action)
+          .sort(),
+      ).toEqual(needed.filter((a) => a !== 'lambda:InvokeFunction').sort());
       expect(grants.filter((g) => g.action.startsWith('dynamodb:'))).toEqual(
-        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].map((a) => ({ action: a, resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] } })),
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].map((a) => ({
+          action: a,
+          resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+        })),
       );
       expect(grants.map((g) => g.action)).toEqual(expect.arrayContaining(['events:PutEvents', 'sqs:SendMessage']));
-      expect(grants.filter((g) => g.action.startsWith('secretsmanager:')).every((g) => JSON.stringify(g.resource) === JSON.stringify(SECRETS))).toBe(true);
+      expect(
+        grants.filter((g) => g.action.startsWith('secretsmanager:')).every((g) => JSON.stringify(g.resource) === JSON.stringify(SECRETS)),
+      ).toBe(true);
     },
   );
 
@@ -313,7 +359,9 @@ describe('Packaged template', () => {
 
   it('tells the operations topic in every 5-minute period dead letters arrive in, with a key policy that lets CloudWatch publish', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
-    const keyStatements = (resources.AlertKey?.Properties.KeyPolicy as { Statement: (Statement & { Principal: { Service?: string | string[] } })[] }).Statement;
+    const keyStatements = (
+      resources.AlertKey?.Properties.KeyPolicy as { Statement: (Statement & { Principal: { Service?: string | string[] } })[] }
+    ).Statement;
 
     // Messages sent, not waiting: a waiting count would hold the alarm in ALARM, silent, while they wait.
     for (const queue of ['DeadLetterQueue', 'RuleDeadLetterQueue']) {
@@ -334,7 +382,10 @@ describe('Packaged template', () => {
     }
     expect(
       keyStatements.some(
-        (s) => s.Effect === 'Allow' && [s.Principal.Service].flat().includes('cloudwatch.amazonaws.com') && ['kms:Decrypt', 'kms:GenerateDataKey*'].every((a) => actionsOf(s).includes(a)),
+        (s) =>
+          s.Effect === 'Allow' &&
+          [s.Principal.Service].flat().includes('cloudwatch.amazonaws.com') &&
+          ['kms:Decrypt', 'kms:GenerateDataKey*'].every((a) => actionsOf(s).includes(a)),
       ),
     ).toBe(true);
   });
@@ -386,23 +437,39 @@ describe('Packaged template', () => {
   });
 
   it('lets clear-stale-pending move only the AWSPENDING label', () => {
-    const moves = statementsOf(functionIds()['clear-stale-pending'] ?? '').filter((s) => s.Effect === 'Allow' && actionsOf(s).includes('secretsmanager:UpdateSecretVersionStage'));
+    const moves = statementsOf(functionIds()['clear-stale-pending'] ?? '').filter(
+      (s) => s.Effect === 'Allow' && actionsOf(s).includes('secretsmanager:UpdateSecretVersionStage'),
+    );
 
     expect(moves).toEqual([
-      { Effect: 'Allow', Action: ['secretsmanager:UpdateSecretVersionStage'], Resource: SECRETS, Condition: { StringEquals: { 'secretsmanager:VersionStage': 'AWSPENDING' } } },
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:UpdateSecretVersionStage'],
+        Resource: SECRETS,
+        Condition: { StringEquals: { 'secretsmanager:VersionStage': 'AWSPENDING' } },
+      },
     ]);
   });
 
   it('lets remove-public-statements put a resource policy only with BlockPublicPolicy', () => {
-    const puts = statementsOf(functionIds()['remove-public-statements'] ?? '').filter((s) => s.Effect === 'Allow' && actionsOf(s).includes('secretsmanager:PutResourcePolicy'));
+    const puts = statementsOf(functionIds()['remove-public-statements'] ?? '').filter(
+      (s) => s.Effect === 'Allow' && actionsOf(s).includes('secretsmanager:PutResourcePolicy'),
+    );
 
     expect(puts).toEqual([
-      { Effect: 'Allow', Action: ['secretsmanager:PutResourcePolicy'], Resource: SECRETS, Condition: { Bool: { 'secretsmanager:BlockPublicPolicy': 'true' } } },
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:PutResourcePolicy'],
+        Resource: SECRETS,
+        Condition: { Bool: { 'secretsmanager:BlockPublicPolicy': 'true' } },
+      },
     ]);
   });
 
   it('lets enable-rotation turn on rotation only without a rotation function while the policy maps none', () => {
-    const rotates = statementsOf(functionIds()['enable-rotation'] ?? '').filter((s) => s.Effect === 'Allow' && actionsOf(s).includes('secretsmanager:RotateSecret'));
+    const rotates = statementsOf(functionIds()['enable-rotation'] ?? '').filter(
+      (s) => s.Effect === 'Allow' && actionsOf(s).includes('secretsmanager:RotateSecret'),
+    );
 
     expect(rotates).toEqual([
       {
@@ -426,7 +493,13 @@ describe('Packaged template', () => {
 
     expect(allowedWrites.length).toBeGreaterThan(0);
     expect(statements.filter((s) => s.Effect === 'Deny' && s.Sid === 'NoWriteOnExemptSecrets')).toEqual([
-      { Sid: 'NoWriteOnExemptSecrets', Effect: 'Deny', Action: secretWritesOf(type as ActionType), Resource: SECRETS, Condition: { Null: { [`aws:ResourceTag/${exemptionTag}`]: 'false' } } },
+      {
+        Sid: 'NoWriteOnExemptSecrets',
+        Effect: 'Deny',
+        Action: secretWritesOf(type as ActionType),
+        Resource: SECRETS,
+        Condition: { Null: { [`aws:ResourceTag/${exemptionTag}`]: 'false' } },
+      },
     ]);
     expect([...secretWritesOf(type as ActionType)].sort()).toEqual([...new Set(allowedWrites)].sort());
   });
@@ -442,7 +515,11 @@ describe('Packaged template', () => {
       Object.entries(functionIds()).map(([name, id]) => [name, statementsOf(id).filter((s) => actionsOf(s).includes('events:PutEvents'))]),
     );
 
-    expect(Object.keys(puts).filter((name) => puts[name]?.length === 0).sort()).toEqual(['alert', 'alert-digest']);
+    expect(
+      Object.keys(puts)
+        .filter((name) => puts[name]?.length === 0)
+        .sort(),
+    ).toEqual(['alert', 'alert-digest']);
     for (const [name, detailTypes] of Object.entries(published)) {
       expect(puts[name], name).toEqual([
         {
@@ -459,13 +536,18 @@ describe('Packaged template', () => {
   });
 
   it('closes the project bus: denies events:PutEvents to every principal, in any account, but the roles of the functions granted it, and allows nothing itself', () => {
-    const bus = resources.ProjectBus?.Properties as { Name: string; Policy?: { Version: string; Statement: (Statement & { Principal: unknown })[] } };
+    const bus = resources.ProjectBus?.Properties as {
+      Name: string;
+      Policy?: { Version: string; Statement: (Statement & { Principal: unknown })[] };
+    };
     const roleArn = (functionId: string): unknown => {
       const role = resources[roleIdOf(functionId)]?.Properties as { RoleName: string; Path?: string };
       return { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role${role.Path ?? '/'}${role.RoleName}` };
     };
     // The roles whose identity policy lets them put events on the bus: the bus must let exactly these through.
-    const publishers = Object.values(functionIds()).filter((id) => statementsOf(id).some((s) => s.Effect === 'Allow' && actionsOf(s).includes('events:PutEvents')));
+    const publishers = Object.values(functionIds()).filter((id) =>
+      statementsOf(id).some((s) => s.Effect === 'Allow' && actionsOf(s).includes('events:PutEvents')),
+    );
 
     expect(publishers).toHaveLength(6);
     expect(bus.Policy?.Version).toBe('2012-10-17');
@@ -506,7 +588,10 @@ describe('Packaged template', () => {
       sweep: ['claim#sweep#*', 'claim#sweep-start#*', 'claim#sweep-org#*', 'count#sweep-org#*'],
     };
     const ledgerGrants = Object.fromEntries(
-      Object.entries(functionIds()).map(([name, id]) => [name, statementsOf(id).filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }))]),
+      Object.entries(functionIds()).map(([name, id]) => [
+        name,
+        statementsOf(id).filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] })),
+      ]),
     );
 
     for (const name of functionNames) {
@@ -546,12 +631,17 @@ describe('Packaged template: operations', () => {
   }, PACKAGE_TIMEOUT_MS + 10_000);
 
   const shippedPolicy = () => loadPolicy({ file: join(repoRoot, 'policy.yml'), stage: packagedFor(packageDir).stage });
-  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties as Record<string, unknown> & { Dimensions: { Name: string; Value: unknown }[] });
+  const alarms = () =>
+    ofType('AWS::CloudWatch::Alarm').map(
+      ([, r]) => r.Properties as Record<string, unknown> & { Dimensions: { Name: string; Value: unknown }[] },
+    );
   const KEY = { Ref: 'AlertKey' };
   const KEY_ARN = { 'Fn::GetAtt': ['AlertKey', 'Arn'] };
 
-  it('retries every rule target for at most an hour and 24 attempts, then keeps the event in the rules\' dead-letter queue', () => {
-    const targets = ofType('AWS::Events::Rule').flatMap(([id, r]) => (r.Properties.Targets as Record<string, unknown>[]).map((t) => [id, t] as const));
+  it("retries every rule target for at most an hour and 24 attempts, then keeps the event in the rules' dead-letter queue", () => {
+    const targets = ofType('AWS::Events::Rule').flatMap(([id, r]) =>
+      (r.Properties.Targets as Record<string, unknown>[]).map((t) => [id, t] as const),
+    );
 
     expect(targets).toHaveLength(13);
     for (const [id, target] of targets) {
@@ -561,7 +651,9 @@ describe('Packaged template: operations', () => {
   });
 
   it("lets EventBridge send to the rules' dead-letter queue only from the service's own rules (aws:SourceArn)", () => {
-    const policies = ofType('AWS::SQS::QueuePolicy').map(([, r]) => r.Properties as { Queues: unknown[]; PolicyDocument: { Statement: (Statement & { Principal: unknown })[] } });
+    const policies = ofType('AWS::SQS::QueuePolicy').map(
+      ([, r]) => r.Properties as { Queues: unknown[]; PolicyDocument: { Statement: (Statement & { Principal: unknown })[] } },
+    );
     const ruleArns = ofType('AWS::Events::Rule').map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
 
     expect(policies).toHaveLength(1);
@@ -584,7 +676,10 @@ describe('Packaged template: operations', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
 
     for (const metric of ['Errors', 'Throttles']) {
-      expect(on('AWS/Lambda', metric).map((a) => a.Dimensions), metric).toEqual(expect.arrayContaining(functionRefs.map((ref) => [{ Name: 'FunctionName', Value: ref }])));
+      expect(
+        on('AWS/Lambda', metric).map((a) => a.Dimensions),
+        metric,
+      ).toEqual(expect.arrayContaining(functionRefs.map((ref) => [{ Name: 'FunctionName', Value: ref }])));
       expect(on('AWS/Lambda', metric), metric).toHaveLength(functionRefs.length);
     }
     // A rule on the project bus reports under EventBusName and RuleName; one on the default bus under RuleName alone.
@@ -635,7 +730,8 @@ describe('Packaged template: operations', () => {
       expect(queue.Properties.KmsMasterKeyId, id).toEqual(KEY);
       expect(queue.Properties.SqsManagedSseEnabled, id).toBeUndefined();
     }
-    for (const [id, table] of ofType('AWS::DynamoDB::Table')) expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: KEY });
+    for (const [id, table] of ofType('AWS::DynamoDB::Table'))
+      expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: KEY });
     const logGroups = ofType('AWS::Logs::LogGroup');
     expect(logGroups).toHaveLength(functionNames.length);
     for (const [id, group] of logGroups) expect(group.Properties.KmsKeyId, id).toEqual(KEY_ARN);
@@ -643,24 +739,33 @@ describe('Packaged template: operations', () => {
 
   it("names in the key policy the service's roles and the services that use the key, CloudWatch Logs only for the service's log groups", () => {
     const { stage, region } = packagedFor(packageDir);
-    const statements = (resources.AlertKey?.Properties.KeyPolicy as { Statement: (Statement & { Principal: { Service?: unknown } })[] }).Statement;
+    const statements = (resources.AlertKey?.Properties.KeyPolicy as { Statement: (Statement & { Principal: { Service?: unknown } })[] })
+      .Statement;
     const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
 
     expect(bySid('ServiceRolesUseTheKeyThroughItsServices')?.Condition?.ArnEquals?.['aws:PrincipalArn']).toEqual(
-      functionNames.map((fn) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${serviceRoleName(fn, stage, region)}` })),
+      functionNames.map((fn) => ({
+        'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${serviceRoleName(fn, stage, region)}`,
+      })),
     );
     expect(bySid('ServiceRolesUseTheKeyThroughItsServices')?.Condition?.StringEquals?.['kms:ViaService']).toEqual(
       ['dynamodb', 'sns', 'sqs'].map((service) => ({ 'Fn::Sub': `${service}.\${AWS::Region}.amazonaws.com` })),
     );
-    expect(bySid('AwsServicesUseTheKey')?.Principal.Service).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com']);
+    expect(bySid('AwsServicesUseTheKey')?.Principal.Service).toEqual([
+      'cloudwatch.amazonaws.com',
+      'events.amazonaws.com',
+      'sns.amazonaws.com',
+    ]);
     const logs = bySid('CloudWatchLogsUsesTheKeyForTheLogGroups');
     expect(logs?.Principal.Service).toEqual({ 'Fn::Sub': 'logs.${AWS::Region}.amazonaws.com' });
     expect(logs?.Condition?.ArnLike).toEqual({
-      'kms:EncryptionContext:aws:logs:arn': { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/secrets-remediator-${stage}-*` },
+      'kms:EncryptionContext:aws:logs:arn': {
+        'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/secrets-remediator-${stage}-*`,
+      },
     });
   });
 
-  it('keeps both tables recoverable to any point in time and protected from deletion, and logs for the policy\'s retention (365 days by default)', () => {
+  it("keeps both tables recoverable to any point in time and protected from deletion, and logs for the policy's retention (365 days by default)", () => {
     const tables = ofType('AWS::DynamoDB::Table');
     expect(tables.map(([id]) => id).sort()).toEqual(['DigestTable', 'LedgerTable']);
     for (const [id, table] of tables) {
@@ -672,7 +777,9 @@ describe('Packaged template: operations', () => {
   });
 
   it('reserves concurrency for every function: classify cannot take the pool, the actions stay under 50 writes a second', () => {
-    const reserved = Object.fromEntries(Object.entries(functionIds()).map(([name, id]) => [name, resources[id]?.Properties.ReservedConcurrentExecutions as number]));
+    const reserved = Object.fromEntries(
+      Object.entries(functionIds()).map(([name, id]) => [name, resources[id]?.Properties.ReservedConcurrentExecutions as number]),
+    );
     // An action invocation makes at most one write and takes a few hundred ms: at most ~5 writes a second per run.
     const WRITES_PER_SECOND_PER_RUN = 5;
 
@@ -691,7 +798,18 @@ describe('Packaged template: operations', () => {
     const body = JSON.stringify(dashboards[0]?.[1].Properties.DashboardBody);
 
     expect(dashboards).toHaveLength(1);
-    for (const metric of ['Findings', 'Actions', 'Alerts', 'Digests', 'RefusedWrites', 'SweepSecrets', 'SweepFindings', 'SweepCalls', 'SweepDuration', 'SweepsCompleted']) {
+    for (const metric of [
+      'Findings',
+      'Actions',
+      'Alerts',
+      'Digests',
+      'RefusedWrites',
+      'SweepSecrets',
+      'SweepFindings',
+      'SweepCalls',
+      'SweepDuration',
+      'SweepsCompleted',
+    ]) {
       expect(body, metric).toContain(metric);
     }
     for (const alarm of alarms()) expect(body, String(alarm.AlarmName)).toContain(`:alarm:${String(alarm.AlarmName)}`);
@@ -707,12 +825,17 @@ describe('Packaged template with a Slack webhook secret, a rotation function, Se
 
   it('lets the alert functions, and no other, read exactly that secret', () => {
     const readers = Object.fromEntries(
-      Object.entries(functionIds(slack)).map(([name, id]) => [name, statementsOf(id, slack).filter((s) => actionsOf(s).some((a) => /getsecretvalue/i.test(a)))]),
+      Object.entries(functionIds(slack)).map(([name, id]) => [
+        name,
+        statementsOf(id, slack).filter((s) => actionsOf(s).some((a) => /getsecretvalue/i.test(a))),
+      ]),
     );
     // The framework writes a statement's one action as a list of one, as for every statement of serverless.yml.
     const grant = { Sid: 'ReadSlackWebhookSecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: SLACK_SECRET };
 
-    expect(readers).toEqual(Object.fromEntries(functionNames.map((name) => [name, name === 'alert' || name === 'alert-digest' ? [grant] : []])));
+    expect(readers).toEqual(
+      Object.fromEntries(functionNames.map((name) => [name, name === 'alert' || name === 'alert-digest' ? [grant] : []])),
+    );
   });
 
   it("lets the alert function, and no other, import findings into its own account's Security Hub, for that account only", () => {
@@ -728,20 +851,39 @@ describe('Packaged template with a Slack webhook secret, a rotation function, Se
 
   it("sends Security Hub's control findings to classify through the pattern the code routes by, delivered like every rule", () => {
     const ids = functionIds(slack);
-    const rules = ofType('AWS::Events::Rule', slack).filter(([, r]) => JSON.stringify(r.Properties.EventPattern) === JSON.stringify(securityHubRoute.pattern));
+    const rules = ofType('AWS::Events::Rule', slack).filter(
+      ([, r]) => JSON.stringify(r.Properties.EventPattern) === JSON.stringify(securityHubRoute.pattern),
+    );
     expect(rules).toHaveLength(1);
     const [id, rule] = rules[0] ?? ['', { Type: '', Properties: {} }];
     expect(rule.Properties.EventBusName).toBeUndefined();
     expect(rule.Properties.Targets).toEqual([
-      expect.objectContaining({ Arn: { 'Fn::GetAtt': [ids.classify, 'Arn'] }, RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 24 }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] } } }),
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [ids.classify, 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 24 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] } },
+      }),
     ]);
-    expect(ofType('AWS::Lambda::Permission', slack).some(([, p]) => JSON.stringify(p.Properties.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }))).toBe(true);
+    expect(
+      ofType('AWS::Lambda::Permission', slack).some(
+        ([, p]) => JSON.stringify(p.Properties.SourceArn) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }),
+      ),
+    ).toBe(true);
   });
 
   it('lets each action assume only its own member role, classify only the read role, in the organization only, and the rest none', () => {
-    const codes: Record<string, string> = { classify: 'read', 'clear-stale-pending': 'csp', 'enable-rotation': 'rot', 'restore-secret': 'rst', 'remove-public-statements': 'rps' };
+    const codes: Record<string, string> = {
+      classify: 'read',
+      'clear-stale-pending': 'csp',
+      'enable-rotation': 'rot',
+      'restore-secret': 'rst',
+      'remove-public-statements': 'rps',
+    };
     const assumers = Object.fromEntries(
-      Object.entries(functionIds(slack)).map(([name, id]) => [name, statementsOf(id, slack).filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('sts:')))]),
+      Object.entries(functionIds(slack)).map(([name, id]) => [
+        name,
+        statementsOf(id, slack).filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('sts:'))),
+      ]),
     );
     expect(assumers).toEqual(
       Object.fromEntries(
@@ -764,8 +906,16 @@ describe('Packaged template with a Slack webhook secret, a rotation function, Se
   });
 
   it('lets the functions that decide on OUs read where an account sits, and nothing else of the organization', () => {
-    const readers = Object.entries(functionIds(slack)).filter(([, id]) => statementsOf(id, slack).some((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('organizations:'))));
-    expect(readers.map(([name]) => name).sort()).toEqual(['classify', 'clear-stale-pending', 'enable-rotation', 'remove-public-statements', 'restore-secret']);
+    const readers = Object.entries(functionIds(slack)).filter(([, id]) =>
+      statementsOf(id, slack).some((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('organizations:'))),
+    );
+    expect(readers.map(([name]) => name).sort()).toEqual([
+      'classify',
+      'clear-stale-pending',
+      'enable-rotation',
+      'remove-public-statements',
+      'restore-secret',
+    ]);
     for (const [, id] of readers) {
       expect(statementsOf(id, slack).filter((s) => actionsOf(s).some((a) => a.startsWith('organizations:')))).toEqual([
         { Sid: 'ReadAccountPlaceInOrganization', Effect: 'Allow', Action: ['organizations:ListParents'], Resource: '*' },
@@ -776,7 +926,11 @@ describe('Packaged template with a Slack webhook secret, a rotation function, Se
   it('lets enable-rotation name only the rotation function the policy maps (or none), and invoke only that one', () => {
     const statements = statementsOf(functionIds(slack)['enable-rotation'] ?? '', slack);
 
-    expect(statements.filter((s) => actionsOf(s).some((a) => a === 'secretsmanager:RotateSecret' || a === 'lambda:InvokeFunction') && s.Effect === 'Allow')).toEqual([
+    expect(
+      statements.filter(
+        (s) => actionsOf(s).some((a) => a === 'secretsmanager:RotateSecret' || a === 'lambda:InvokeFunction') && s.Effect === 'Allow',
+      ),
+    ).toEqual([
       {
         Sid: 'RotateWithMappedRotationFunctions',
         Effect: 'Allow',

@@ -9,7 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { type ClassifiableEvent, parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { Finding } from '../../shared/contracts/finding.js';
 import { classify, evaluate, prepare } from '../../shared/domain/classify.js';
-import { claimFirstReports, CountInProgressError, countDeniedCall, type DeniedCallPorts, deniedWindow } from '../../shared/domain/denied-calls.js';
+import {
+  claimFirstReports,
+  CountInProgressError,
+  countDeniedCall,
+  type DeniedCallPorts,
+  deniedWindow,
+} from '../../shared/domain/denied-calls.js';
 import { rules } from '../../shared/domain/catalogue.js';
 import type { Policy } from '../../shared/policy/schema.js';
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
@@ -27,7 +33,15 @@ type RawEvent = { id: string; time: string; detail: Record<string, unknown> & { 
 /** The sample's second call (GetSecretValue on prod/payments/db, refused), reshaped. */
 const deniedCall = (
   n: number,
-  options: { at?: string; role?: string; session?: string; errorCode?: string; eventName?: string; secretId?: string | null; eventId?: string } = {},
+  options: {
+    at?: string;
+    role?: string;
+    session?: string;
+    errorCode?: string;
+    eventName?: string;
+    secretId?: string | null;
+    eventId?: string;
+  } = {},
 ): RawEvent => {
   const event = structuredClone(loadSampleEvent<RawEvent[]>(BURST_SAMPLE)[1]) as RawEvent;
   const role = options.role ?? 'ci-deployer';
@@ -46,7 +60,9 @@ const deniedCall = (
       // A session's ARN names the role without its path; the issuer's ARN keeps it.
       arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${role.split('/').pop() ?? role}/${session}`,
       accountId: ACCOUNT,
-      sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/${role}`, accountId: ACCOUNT, userName: role.split('/').pop() } },
+      sessionContext: {
+        sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/${role}`, accountId: ACCOUNT, userName: role.split('/').pop() },
+      },
     },
   });
   return event;
@@ -56,7 +72,10 @@ const deniedCall = (
 const classifyWithLedger = async (raw: unknown, ports: DeniedCallPorts, policy: Policy = samplePolicy) => {
   const prepared = prepare(parseClassifiableEvent(raw), { ...classifyContext, policy });
   if (prepared.kind === 'ignored') return { prepared, raised: [] as Finding[], findings: [] as Finding[] };
-  const tally = prepared.needsDeniedCount && prepared.event.kind === 'cloudtrail' ? await countDeniedCall(prepared.event.event, prepared.actor, policy, ports) : undefined;
+  const tally =
+    prepared.needsDeniedCount && prepared.event.kind === 'cloudtrail'
+      ? await countDeniedCall(prepared.event.event, prepared.actor, policy, ports)
+      : undefined;
   const result = evaluate(prepared, policy, undefined, tally);
   const raised = result.kind === 'findings' ? result.findings.filter((f) => f.rule === 'access-denied-burst') : [];
   const { publish } = await claimFirstReports(raised, (f) => rules.find((r) => r.id === f.rule)?.reportOnce === true, ports);
@@ -70,9 +89,17 @@ const classifyAll = async (events: readonly unknown[], ports: DeniedCallPorts, p
   return findings;
 };
 
-const freshPorts = (): DeniedCallPorts & { ledger: MemoryLedger } => ({ ledger: new MemoryLedger(() => fixedClock.now()), clock: fixedClock, remainingMs: () => 30_000 });
-const calls = (count: number, options: Parameters<typeof deniedCall>[1] = {}) => Array.from({ length: count }, (_, n) => deniedCall(n, options));
-const policyWith = (accessDeniedBurst: Policy['alerts']['accessDeniedBurst']): Policy => ({ ...samplePolicy, alerts: { ...samplePolicy.alerts, accessDeniedBurst } });
+const freshPorts = (): DeniedCallPorts & { ledger: MemoryLedger } => ({
+  ledger: new MemoryLedger(() => fixedClock.now()),
+  clock: fixedClock,
+  remainingMs: () => 30_000,
+});
+const calls = (count: number, options: Parameters<typeof deniedCall>[1] = {}) =>
+  Array.from({ length: count }, (_, n) => deniedCall(n, options));
+const policyWith = (accessDeniedBurst: Policy['alerts']['accessDeniedBurst']): Policy => ({
+  ...samplePolicy,
+  alerts: { ...samplePolicy.alerts, accessDeniedBurst },
+});
 
 describe('Rule: access-denied-burst', () => {
   it(`raises nothing for ${LIMIT} refused calls, one finding at the ${LIMIT + 1}th, and still one at the ${LIMIT + 5}th`, async () => {
@@ -82,7 +109,10 @@ describe('Rule: access-denied-burst', () => {
     // Act
     const upToLimit = await classifyAll(calls(LIMIT), ports);
     const crossing = (await classifyWithLedger(deniedCall(LIMIT), ports)).findings;
-    const after = await classifyAll(Array.from({ length: 4 }, (_, n) => deniedCall(LIMIT + 1 + n)), ports);
+    const after = await classifyAll(
+      Array.from({ length: 4 }, (_, n) => deniedCall(LIMIT + 1 + n)),
+      ports,
+    );
 
     // Assess
     expect(upToLimit).toEqual([]);
@@ -96,7 +126,9 @@ describe('Rule: access-denied-burst', () => {
     await classifyAll(calls(LIMIT), ports);
 
     // Act
-    const [finding] = (await classifyWithLedger(deniedCall(LIMIT, { errorCode: 'AccessDeniedException', secretId: 'prod/billing/stripe-key' }), ports)).findings;
+    const [finding] = (
+      await classifyWithLedger(deniedCall(LIMIT, { errorCode: 'AccessDeniedException', secretId: 'prod/billing/stripe-key' }), ports)
+    ).findings;
 
     // Assess
     expect(finding).toMatchObject({
@@ -115,14 +147,19 @@ describe('Rule: access-denied-burst', () => {
         errorCode: 'AccessDeniedException',
       },
     });
-    expect(finding?.reason).toContain(`${LIMIT + 1} calls on Secrets Manager refused in the 5-minute window from 2026-11-24T10:20:00.000Z, more than ${LIMIT}`);
+    expect(finding?.reason).toContain(
+      `${LIMIT + 1} calls on Secrets Manager refused in the 5-minute window from 2026-11-24T10:20:00.000Z, more than ${LIMIT}`,
+    );
   });
 
   it('counts principals apart, and the sessions of one role together', async () => {
     // Prepare
     const ports = freshPorts();
     const other = calls(LIMIT, { role: 'reporting-etl' });
-    const twoSessions = [...calls(LIMIT / 2, { session: 'gh-actions-1' }), ...Array.from({ length: LIMIT / 2 }, (_, n) => deniedCall(100 + n, { session: 'gh-actions-2' }))];
+    const twoSessions = [
+      ...calls(LIMIT / 2, { session: 'gh-actions-1' }),
+      ...Array.from({ length: LIMIT / 2 }, (_, n) => deniedCall(100 + n, { session: 'gh-actions-2' })),
+    ];
 
     // Act
     const belowEach = await classifyAll([...other, ...twoSessions], ports);
@@ -152,8 +189,12 @@ describe('Rule: access-denied-burst', () => {
   it('counts each fixed window from zero: a burst split across a boundary is not seen (the documented limit)', async () => {
     // Prepare
     const ports = freshPorts();
-    const beforeBoundary = Array.from({ length: LIMIT }, (_, n) => deniedCall(n, { at: `2026-11-24T10:24:${String(10 + n).padStart(2, '0')}Z` }));
-    const afterBoundary = Array.from({ length: LIMIT }, (_, n) => deniedCall(n, { at: `2026-11-24T10:25:${String(10 + n).padStart(2, '0')}Z` }));
+    const beforeBoundary = Array.from({ length: LIMIT }, (_, n) =>
+      deniedCall(n, { at: `2026-11-24T10:24:${String(10 + n).padStart(2, '0')}Z` }),
+    );
+    const afterBoundary = Array.from({ length: LIMIT }, (_, n) =>
+      deniedCall(n, { at: `2026-11-24T10:25:${String(10 + n).padStart(2, '0')}Z` }),
+    );
 
     // Act
     const split = await classifyAll([...beforeBoundary, ...afterBoundary], ports);
@@ -188,7 +229,10 @@ describe('Rule: access-denied-burst', () => {
 
     // Assess
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ id: `access-denied-burst/${CI_ROLE}/2026-11-24T10:20:00.000Z`, evidence: { deniedCount: 3, deniedWindowMinutes: 1 } });
+    expect(findings[0]).toMatchObject({
+      id: `access-denied-burst/${CI_ROLE}/2026-11-24T10:20:00.000Z`,
+      evidence: { deniedCount: 3, deniedWindowMinutes: 1 },
+    });
   });
 
   it('counts a redelivered call once, and decides the same finding again when the crossing call comes back', async () => {
@@ -344,7 +388,10 @@ describe('Rule: access-denied-burst', () => {
     const result = classify(event, classifyContext);
 
     // Assess
-    expect(result).toMatchObject({ kind: 'no-finding', reasons: expect.arrayContaining([expect.stringMatching(/^access-denied-burst: refused calls were not counted/)]) });
+    expect(result).toMatchObject({
+      kind: 'no-finding',
+      reasons: expect.arrayContaining([expect.stringMatching(/^access-denied-burst: refused calls were not counted/)]),
+    });
   });
 
   it('keeps a token written into the event id out of the ledger, and bounds the key a huge event id makes', async () => {

@@ -7,7 +7,10 @@ import { everyRegion } from '../helpers/aws-partitions.js';
 
 const ACCOUNT = '123456789012';
 const context = {
-  allowedAdmins: [`arn:aws:iam::${ACCOUNT}:role/SecretsAdmin`, `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_SecretsAdmin_*`],
+  allowedAdmins: [
+    `arn:aws:iam::${ACCOUNT}:role/SecretsAdmin`,
+    `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_SecretsAdmin_*`,
+  ],
 };
 
 const record = (userIdentity: CloudTrailRecord['userIdentity'], extra: Partial<CloudTrailRecord> = {}): CloudTrailRecord => ({
@@ -25,7 +28,12 @@ const assumedRole = (roleName: string, session: string, path = '', mfa = 'false'
   arn: `arn:${partition}:sts::${ACCOUNT}:assumed-role/${roleName}/${session}`,
   accountId: ACCOUNT,
   sessionContext: {
-    sessionIssuer: { type: 'Role', arn: `arn:${partition}:iam::${ACCOUNT}:role/${path}${roleName}`, accountId: ACCOUNT, userName: roleName },
+    sessionIssuer: {
+      type: 'Role',
+      arn: `arn:${partition}:iam::${ACCOUNT}:role/${path}${roleName}`,
+      accountId: ACCOUNT,
+      userName: roleName,
+    },
     attributes: { mfaAuthenticated: mfa },
   },
 });
@@ -42,16 +50,31 @@ describe('Function: actorOf', () => {
   });
 
   it('recognises an AWS service identity', () => {
-    expect(actorOf(record({ type: 'AWSService', invokedBy: 'config.amazonaws.com' }), context)).toMatchObject({ kind: 'aws-service', principal: 'config.amazonaws.com', isPerson: false });
+    expect(actorOf(record({ type: 'AWSService', invokedBy: 'config.amazonaws.com' }), context)).toMatchObject({
+      kind: 'aws-service',
+      principal: 'config.amazonaws.com',
+      isPerson: false,
+    });
   });
 
   it('recognises the root user as a person, with MFA', () => {
     const actor = actorOf(
-      record({ type: 'Root', arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, sessionContext: { attributes: { mfaAuthenticated: 'true' } } }),
+      record({
+        type: 'Root',
+        arn: `arn:aws:iam::${ACCOUNT}:root`,
+        accountId: ACCOUNT,
+        sessionContext: { attributes: { mfaAuthenticated: 'true' } },
+      }),
       context,
     );
 
-    expect(actor).toMatchObject({ kind: 'root', principal: `arn:aws:iam::${ACCOUNT}:root`, mfa: true, isPerson: true, isAllowedAdmin: false });
+    expect(actor).toMatchObject({
+      kind: 'root',
+      principal: `arn:aws:iam::${ACCOUNT}:root`,
+      mfa: true,
+      isPerson: true,
+      isAllowedAdmin: false,
+    });
   });
 
   it('recognises an IAM user as a person, with source IP, user agent and VPC endpoint', () => {
@@ -86,13 +109,19 @@ describe('Function: actorOf', () => {
   });
 
   it('derives the role from the session ARN when sessionContext is missing', () => {
-    const actor = actorOf(record({ type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/s1`, accountId: ACCOUNT }), context);
+    const actor = actorOf(
+      record({ type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/s1`, accountId: ACCOUNT }),
+      context,
+    );
 
     expect(actor.principal).toBe(`arn:aws:iam::${ACCOUNT}:role/Deployer`);
   });
 
   it('recognises a person signed in through IAM Identity Center', () => {
-    const actor = actorOf(record(assumedRole('AWSReservedSSO_Developer_0123456789abcdef', 'bob@example.com', 'aws-reserved/sso.amazonaws.com/')), context);
+    const actor = actorOf(
+      record(assumedRole('AWSReservedSSO_Developer_0123456789abcdef', 'bob@example.com', 'aws-reserved/sso.amazonaws.com/')),
+      context,
+    );
 
     expect(actor).toMatchObject({
       kind: 'sso-user',
@@ -105,7 +134,10 @@ describe('Function: actorOf', () => {
 
   it('matches an allowed admin by role ARN, and an SSO admin by glob', () => {
     const admin = actorOf(record(assumedRole('SecretsAdmin', 'jane', '', 'true')), context);
-    const ssoAdmin = actorOf(record(assumedRole('AWSReservedSSO_SecretsAdmin_9f8e7d', 'jane@example.com', 'aws-reserved/sso.amazonaws.com/')), context);
+    const ssoAdmin = actorOf(
+      record(assumedRole('AWSReservedSSO_SecretsAdmin_9f8e7d', 'jane@example.com', 'aws-reserved/sso.amazonaws.com/')),
+      context,
+    );
     const lookalike = actorOf(record(assumedRole('SecretsAdminReadOnly', 'eve')), context);
 
     expect(admin).toMatchObject({ isAllowedAdmin: true, mfa: true });
@@ -116,9 +148,21 @@ describe('Function: actorOf', () => {
   it.each(everyRegion.map(({ partition, region }) => [region, partition]))(
     "recognises this service's own role of every function in %s (%s), so their events are never acted on",
     (region, partition) => {
-      for (const fn of ['classify', 'clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements', 'alert', 'alert-digest', 'sweep'] as const) {
+      for (const fn of [
+        'classify',
+        'clear-stale-pending',
+        'enable-rotation',
+        'restore-secret',
+        'remove-public-statements',
+        'alert',
+        'alert-digest',
+        'sweep',
+      ] as const) {
         const role = serviceRoleName(fn, 'prod', region);
-        const actor = actorOf(record(assumedRole(role, `secrets-remediator-prod-${fn}`, '', 'false', partition), { awsRegion: region }), context);
+        const actor = actorOf(
+          record(assumedRole(role, `secrets-remediator-prod-${fn}`, '', 'false', partition), { awsRegion: region }),
+          context,
+        );
 
         expect(actor.kind, role).toBe('service-role');
       }
@@ -133,11 +177,14 @@ describe('Function: actorOf', () => {
   });
 
   // Two stages in one account watch the same secrets: the dev stack's fixes reach the prod stack too.
-  it.each(['dev', 'prod', 'staging', 'prod-eu'])("recognises the roles of the %s stage as its own: every stage in the account sees every stage's fixes", (stage) => {
-    const actor = actorOf(record(assumedRole(serviceRoleName('clear-stale-pending', stage, 'us-east-1'), 's')), context);
+  it.each(['dev', 'prod', 'staging', 'prod-eu'])(
+    "recognises the roles of the %s stage as its own: every stage in the account sees every stage's fixes",
+    (stage) => {
+      const actor = actorOf(record(assumedRole(serviceRoleName('clear-stale-pending', stage, 'us-east-1'), 's')), context);
 
-    expect(actor.kind).toBe('service-role');
-  });
+      expect(actor.kind).toBe('service-role');
+    },
+  );
 
   it.each([
     ['a role of the same name in another account', { ...assumedRole('secrets-remediator-prod-csp-use1', 's'), accountId: '999999999999' }],
@@ -145,7 +192,10 @@ describe('Function: actorOf', () => {
     ['a role named like ours for a function we do not have', assumedRole('secrets-remediator-prod-bdr-use1', 's')],
     ['a role named like ours with more after it', assumedRole('secrets-remediator-prod-csp-use1-lambdaRole', 's')],
     ['the role of another region (its functions call their own region)', assumedRole('secrets-remediator-prod-csp-euw1', 's')],
-    ['a role named the way the framework would name ours', assumedRole('secrets-remediator-prod-clear-stale-pending-us-east-1-lambdaRole', 's')],
+    [
+      'a role named the way the framework would name ours',
+      assumedRole('secrets-remediator-prod-clear-stale-pending-us-east-1-lambdaRole', 's'),
+    ],
   ])('does not take %s for its own: its events are still judged', (_label, identity) => {
     expect(actorOf(record(identity), context).kind).toBe('assumed-role');
   });
@@ -170,11 +220,19 @@ describe('Function: actorOf', () => {
     const identity = { ...(type ? { type } : {}), arn: `arn:aws:iam::${ACCOUNT}:role/SecretsAdmin`, accountId: ACCOUNT };
     const actor = actorOf(record(identity), { allowedAdmins: ['*'] });
 
-    expect(actor).toMatchObject({ kind: 'unknown', principal: `arn:aws:iam::${ACCOUNT}:role/SecretsAdmin`, isAllowedAdmin: false, isPerson: false });
+    expect(actor).toMatchObject({
+      kind: 'unknown',
+      principal: `arn:aws:iam::${ACCOUNT}:role/SecretsAdmin`,
+      isAllowedAdmin: false,
+      isPerson: false,
+    });
   });
 
   it('recognises a federated user', () => {
-    const actor = actorOf(record({ type: 'FederatedUser', arn: `arn:aws:sts::${ACCOUNT}:federated-user/carol`, accountId: ACCOUNT }), context);
+    const actor = actorOf(
+      record({ type: 'FederatedUser', arn: `arn:aws:sts::${ACCOUNT}:federated-user/carol`, accountId: ACCOUNT }),
+      context,
+    );
 
     expect(actor).toMatchObject({ kind: 'federated-user', isPerson: true });
   });
@@ -187,14 +245,22 @@ describe('Function: actorOf', () => {
 describe('Function: actorOf, member roles (organisation mode)', () => {
   const inOrganisation = { ...context, memberRolePrefix: 'secrets-remediator-member' };
 
-  it.each(['rst', 'csp', 'rot', 'rps', 'read'])("recognises the member role %s, of any stage, in the event's own account as this service's own", (code) => {
-    const role = `secrets-remediator-member-prod-${code}-use1`;
-    expect(actorOf(record(assumedRole(role, 'finding')), inOrganisation)).toMatchObject({ kind: 'service-role', principal: `arn:aws:iam::${ACCOUNT}:role/${role}` });
-  });
+  it.each(['rst', 'csp', 'rot', 'rps', 'read'])(
+    "recognises the member role %s, of any stage, in the event's own account as this service's own",
+    (code) => {
+      const role = `secrets-remediator-member-prod-${code}-use1`;
+      expect(actorOf(record(assumedRole(role, 'finding')), inOrganisation)).toMatchObject({
+        kind: 'service-role',
+        principal: `arn:aws:iam::${ACCOUNT}:role/${role}`,
+      });
+    },
+  );
 
   it('judges a member-like role as anyone when organisation mode is off, or its region code is not the event’s, or it is the forwarding role', () => {
     expect(actorOf(record(assumedRole('team-member-prod-rst-use1', 'f')), { ...context }).kind).toBe('assumed-role');
-    expect(actorOf(record(assumedRole('team-member-prod-rst-use1', 'f')), { ...context, memberRolePrefix: 'team-member' }).kind).toBe('service-role');
+    expect(actorOf(record(assumedRole('team-member-prod-rst-use1', 'f')), { ...context, memberRolePrefix: 'team-member' }).kind).toBe(
+      'service-role',
+    );
     expect(actorOf(record(assumedRole('secrets-remediator-member-prod-rst-euw1', 'f')), inOrganisation).kind).toBe('assumed-role');
     expect(actorOf(record(assumedRole('secrets-remediator-member-prod-fwd-use1', 'f')), inOrganisation).kind).toBe('assumed-role');
     expect(actorOf(record(assumedRole('other-prefix-prod-rst-use1', 'f')), inOrganisation).kind).toBe('assumed-role');

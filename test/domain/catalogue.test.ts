@@ -25,7 +25,10 @@ const classifyRoutes = routesFor(samplePolicy).filter((r) => r.bus === 'default'
  * only such reads (a plain successful read of a secret no endpoint rule names reaches nothing).
  */
 const canFire: Readonly<Record<string, Record<string, unknown>>> = {
-  'deleted-secret-in-use': { errorCode: 'InvalidRequestException', errorMessage: 'You cannot perform this operation because the secret is marked for deletion.' },
+  'deleted-secret-in-use': {
+    errorCode: 'InvalidRequestException',
+    errorMessage: 'You cannot perform this operation because the secret is marked for deletion.',
+  },
   'access-outside-vpce': { requestParameters: { secretId: 'prod/payments/db', secretIdList: ['prod/payments/db'] } },
 };
 
@@ -38,7 +41,12 @@ const cloudTrailEvent = (detailType: string, eventName: string, errorCode?: stri
 const configEvent = (configRuleName: string) => ({
   source: 'aws.config',
   'detail-type': 'Config Rules Compliance Change',
-  detail: { messageType: 'ComplianceChangeNotification', resourceType: 'AWS::SecretsManager::Secret', configRuleName, newEvaluationResult: { complianceType: 'NON_COMPLIANT' } },
+  detail: {
+    messageType: 'ComplianceChangeNotification',
+    resourceType: 'AWS::SecretsManager::Secret',
+    configRuleName,
+    newEvaluationResult: { complianceType: 'NON_COMPLIANT' },
+  },
 });
 
 /** Security Hub's control finding for `control`, FAILED, as its "Findings - Imported" event carries it. */
@@ -120,20 +128,27 @@ describe('Table: rules', () => {
           : trigger.source === 'denied-call'
             ? // Any call: a read, a write, and one that names no secret, with both spellings of the code.
               ['GetSecretValue', 'DeleteSecret', 'ListSecrets'].flatMap((name) =>
-                [trigger.errorCodePrefix, `${trigger.errorCodePrefix}Exception`].map((code) => cloudTrailEvent(trigger.detailType, name, code)),
+                [trigger.errorCodePrefix, `${trigger.errorCodePrefix}Exception`].map((code) =>
+                  cloudTrailEvent(trigger.detailType, name, code),
+                ),
               )
             : trigger.source === 'securityhub'
               ? trigger.controls.map(securityHubEvent)
               : trigger.managedRules.flatMap((managed) => [configEvent(managed), configEvent(`securityhub-${managed}-a1b2c3`)]);
       for (const event of events) {
-        expect(classifyRoutes.some((route) => matchesPattern(route.pattern, event)), JSON.stringify(event)).toBe(true);
+        expect(
+          classifyRoutes.some((route) => matchesPattern(route.pattern, event)),
+          JSON.stringify(event),
+        ).toBe(true);
       }
     }
   });
 
   it('routes no Config rule other than the five managed ones', () => {
     expect(classifyRoutes.some((route) => matchesPattern(route.pattern, configEvent('my-own-secrets-check')))).toBe(false);
-    expect(MANAGED_RULES.every((managed) => classifyRoutes.some((route) => matchesPattern(route.pattern, configEvent(managed))))).toBe(true);
+    expect(MANAGED_RULES.every((managed) => classifyRoutes.some((route) => matchesPattern(route.pattern, configEvent(managed))))).toBe(
+      true,
+    );
   });
 
   const eventTriggered = rules.filter((r) => r.triggers.some((t) => t.source !== 'sweep'));

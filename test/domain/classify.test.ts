@@ -94,7 +94,10 @@ describe('Function: classify', () => {
     const [finding] = findingsOf(raw);
 
     expect(finding?.notes).toContain('errorMessage names no rotation step');
-    expect(finding?.evidence).toEqual({ errorMessage: 'Secrets Manager cannot invoke the specified Lambda function.', rotationToken: '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003' });
+    expect(finding?.evidence).toEqual({
+      errorMessage: 'Secrets Manager cannot invoke the specified Lambda function.',
+      rotationToken: '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003',
+    });
   });
 
   it('caps a long error message', () => {
@@ -107,7 +110,10 @@ describe('Function: classify', () => {
   });
 
   it('ignores an event no rule is about', () => {
-    const result = classify(parseClassifiableEvent(loadSampleEvent('rotation-succeeded/silent.RotationStarted.authored.json')), classifyContext);
+    const result = classify(
+      parseClassifiableEvent(loadSampleEvent('rotation-succeeded/silent.RotationStarted.authored.json')),
+      classifyContext,
+    );
 
     expect(result).toEqual({ kind: 'ignored', reason: 'no rule for AWS Service Event via CloudTrail RotationStarted' });
   });
@@ -126,6 +132,8 @@ describe('Function: classify', () => {
     const act = () => classify(parseClassifiableEvent(raw), classifyContext);
 
     expect(act).toThrow(InvalidEventError);
-    expect(act).toThrow(/AWS Service Event via CloudTrail RotationFailed: names no secret \(looked in detail\.additionalEventData\.SecretId, .*detail\.requestParameters\.name, detail\.requestParameters\.secretIdList\[0\]\)/);
+    expect(act).toThrow(
+      /AWS Service Event via CloudTrail RotationFailed: names no secret \(looked in detail\.additionalEventData\.SecretId, .*detail\.requestParameters\.name, detail\.requestParameters\.secretIdList\[0\]\)/,
+    );
   });
 });

@@ -11,11 +11,18 @@ import { deletionAuthorOf, lookUpDeletion, MAX_DELETION_PAGES } from '../../shar
 import { loadSampleEvent } from '../helpers/events.js';
 import { samplePolicy } from '../helpers/policy.js';
 
-const SCRATCH = { arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/scratch/test-key-Sc9tCh', name: 'dev/scratch/test-key', deletedDate: new Date('2026-11-24T10:15:00.412Z') };
+const SCRATCH = {
+  arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/scratch/test-key-Sc9tCh',
+  name: 'dev/scratch/test-key',
+  deletedDate: new Date('2026-11-24T10:15:00.412Z'),
+};
 const ADMIN = 'arn:aws:iam::123456789012:role/SecretsAdmin';
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
 
-type TrailRecord = Record<string, unknown> & { requestParameters: Record<string, unknown>; responseElements: Record<string, unknown> | null };
+type TrailRecord = Record<string, unknown> & {
+  requestParameters: Record<string, unknown>;
+  responseElements: Record<string, unknown> | null;
+};
 
 /** jane.doe (SecretsAdmin, an allowed admin) deleting dev/scratch/test-key at 10:15:00Z, as CloudTrail records it. */
 const adminDeletion = (edit: Partial<TrailRecord> = {}): TrailRecord => ({
@@ -45,7 +52,10 @@ describe('Who deleted a secret (CloudTrail event history)', () => {
     const author = deletionAuthorOf(records, SCRATCH, samplePolicy);
 
     // Assess
-    expect(author).toMatchObject({ eventTime: '2026-11-24T10:15:00Z', actor: { principal: ADMIN, kind: 'assumed-role', isAllowedAdmin: true } });
+    expect(author).toMatchObject({
+      eventTime: '2026-11-24T10:15:00Z',
+      actor: { principal: ADMIN, kind: 'assumed-role', isAllowedAdmin: true },
+    });
   });
 
   it.each([
@@ -61,7 +71,9 @@ describe('Who deleted a secret (CloudTrail event history)', () => {
   });
 
   it('does not take a secret of the same name in another account for this one', () => {
-    const elsewhere = aliceDeletion('arn:aws:secretsmanager:us-east-1:999999999999:secret:dev/scratch/test-key', { eventTime: '2026-11-24T10:15:00Z' });
+    const elsewhere = aliceDeletion('arn:aws:secretsmanager:us-east-1:999999999999:secret:dev/scratch/test-key', {
+      eventTime: '2026-11-24T10:15:00Z',
+    });
 
     expect(deletionAuthorOf([elsewhere], SCRATCH, samplePolicy)).toBeUndefined();
   });
@@ -87,14 +99,27 @@ describe('Looking up the deletion through the LookupEvents adapter', () => {
     // Prepare
     cloudTrail
       .on(LookupEventsCommand)
-      .resolvesOnce({ Events: [{ EventId: 'x', CloudTrailEvent: JSON.stringify(aliceDeletion('prod/crm/api-token', { eventTime: '2026-11-24T10:15:00Z' })) }], NextToken: 'page-2' })
-      .resolvesOnce({ Events: [{ EventId: 'e83fbd2a-9358-524d-a216-4f8db0e20939', CloudTrailEvent: JSON.stringify(adminDeletion()) }, { EventId: 'broken', CloudTrailEvent: '{not json' }] });
+      .resolvesOnce({
+        Events: [
+          { EventId: 'x', CloudTrailEvent: JSON.stringify(aliceDeletion('prod/crm/api-token', { eventTime: '2026-11-24T10:15:00Z' })) },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        Events: [
+          { EventId: 'e83fbd2a-9358-524d-a216-4f8db0e20939', CloudTrailEvent: JSON.stringify(adminDeletion()) },
+          { EventId: 'broken', CloudTrailEvent: '{not json' },
+        ],
+      });
 
     // Act
     const lookup = await lookUpDeletion(history(), SCRATCH, samplePolicy);
 
     // Assess
-    expect(lookup).toMatchObject({ kind: 'found', author: { eventId: 'e83fbd2a-9358-524d-a216-4f8db0e20939', actor: { principal: ADMIN, isAllowedAdmin: true } } });
+    expect(lookup).toMatchObject({
+      kind: 'found',
+      author: { eventId: 'e83fbd2a-9358-524d-a216-4f8db0e20939', actor: { principal: ADMIN, isAllowedAdmin: true } },
+    });
     const window = { StartTime: new Date('2026-11-24T10:10:00.412Z'), EndTime: new Date('2026-11-24T10:15:00.999Z'), MaxResults: 50 };
     expect(cloudTrail.commandCalls(LookupEventsCommand).map((call) => call.args[0].input)).toEqual([
       { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'DeleteSecret' }], ...window },
@@ -104,24 +129,37 @@ describe('Looking up the deletion through the LookupEvents adapter', () => {
 
   it(`stops after ${MAX_DELETION_PAGES} pages, and says it could not tell`, async () => {
     // Prepare: every page another secret's deletion, and always a next page.
-    cloudTrail.on(LookupEventsCommand).resolves({ Events: [{ CloudTrailEvent: JSON.stringify(aliceDeletion('prod/crm/api-token', { eventTime: '2026-11-24T10:15:00Z' })) }], NextToken: 'more' });
+    cloudTrail
+      .on(LookupEventsCommand)
+      .resolves({
+        Events: [{ CloudTrailEvent: JSON.stringify(aliceDeletion('prod/crm/api-token', { eventTime: '2026-11-24T10:15:00Z' })) }],
+        NextToken: 'more',
+      });
 
     // Act
     const lookup = await lookUpDeletion(history(), SCRATCH, samplePolicy);
 
     // Assess
     expect(cloudTrail.commandCalls(LookupEventsCommand)).toHaveLength(MAX_DELETION_PAGES);
-    expect(lookup).toEqual({ kind: 'unknown', reason: expect.stringMatching(/^more DeleteSecret calls between .* than the 250 read, none of them this secret's$/) as unknown });
+    expect(lookup).toEqual({
+      kind: 'unknown',
+      reason: expect.stringMatching(/^more DeleteSecret calls between .* than the 250 read, none of them this secret's$/) as unknown,
+    });
   });
 
   it('answers "unknown", naming the error, when LookupEvents is refused', async () => {
     // Prepare
-    cloudTrail.on(LookupEventsCommand).rejects(Object.assign(new Error('not authorized to perform: cloudtrail:LookupEvents'), { name: 'AccessDeniedException' }));
+    cloudTrail
+      .on(LookupEventsCommand)
+      .rejects(Object.assign(new Error('not authorized to perform: cloudtrail:LookupEvents'), { name: 'AccessDeniedException' }));
 
     // Act
     const lookup = await lookUpDeletion(history(), SCRATCH, samplePolicy);
 
     // Assess
-    expect(lookup).toEqual({ kind: 'unknown', reason: "CloudTrail's event history could not be read (LookupEvents: AccessDeniedException)" });
+    expect(lookup).toEqual({
+      kind: 'unknown',
+      reason: "CloudTrail's event history could not be read (LookupEvents: AccessDeniedException)",
+    });
   });
 });

@@ -1,6 +1,13 @@
 /** Which accounts and regions a deployment guards, and which role reaches each: single account, and organisation mode. */
 import { describe, expect, it } from 'vitest';
-import { type Ancestry, guardedRegions, memberRoleArn, memberTarget, needsAncestry, scopeOf } from '../../shared/domain/organisation-scope.js';
+import {
+  type Ancestry,
+  guardedRegions,
+  memberRoleArn,
+  memberTarget,
+  needsAncestry,
+  scopeOf,
+} from '../../shared/domain/organisation-scope.js';
 import { PolicySchema } from '../../shared/policy/schema.js';
 
 const hub = { account: '123456789012', region: 'us-east-1' } as const;
@@ -25,7 +32,10 @@ describe('scopeOf, single account (organisation mode off)', () => {
 
   it('leaves another region of its own account out', () => {
     const verdict = scopeOf(singleAccount, hub, { account: hub.account, region: 'eu-west-1' });
-    expect(verdict).toMatchObject({ guarded: false, reason: expect.stringContaining('region eu-west-1, not in this region us-east-1') as unknown });
+    expect(verdict).toMatchObject({
+      guarded: false,
+      reason: expect.stringContaining('region eu-west-1, not in this region us-east-1') as unknown,
+    });
   });
 });
 
@@ -80,10 +90,18 @@ describe('scopeOf, organisation mode', () => {
     });
   });
 
-  it("leaves an account out when its OUs could not be read, with the reason", () => {
+  it('leaves an account out when its OUs could not be read, with the reason', () => {
     const section = organisation({ members: { organizationalUnits: [OU] } });
-    const verdict = scopeOf(section, hub, { account: '444455556666', region: 'us-east-1' }, { known: false, reason: 'AccessDeniedException on ListParents' });
-    expect(verdict).toMatchObject({ guarded: false, reason: expect.stringContaining('could not be read (AccessDeniedException on ListParents)') as unknown });
+    const verdict = scopeOf(
+      section,
+      hub,
+      { account: '444455556666', region: 'us-east-1' },
+      { known: false, reason: 'AccessDeniedException on ListParents' },
+    );
+    expect(verdict).toMatchObject({
+      guarded: false,
+      reason: expect.stringContaining('could not be read (AccessDeniedException on ListParents)') as unknown,
+    });
   });
 
   it('asks for the OUs only when they decide', () => {
@@ -101,16 +119,30 @@ describe('memberTarget', () => {
   const section = organisation({ regions: ['us-east-1', 'eu-west-1'] });
 
   it("names the member role for the action in the target's account, region and partition", () => {
-    expect(memberTarget({ organisation: section, stage: 'prod', hub, place: { account: '444455556666', region: 'eu-west-1' }, role: 'restore-secret', session: 'f-1' })).toEqual({
+    expect(
+      memberTarget({
+        organisation: section,
+        stage: 'prod',
+        hub,
+        place: { account: '444455556666', region: 'eu-west-1' },
+        role: 'restore-secret',
+        session: 'f-1',
+      }),
+    ).toEqual({
       account: '444455556666',
       region: 'eu-west-1',
       session: 'f-1',
       roleArn: 'arn:aws:iam::444455556666:role/secrets-remediator-member-prod-rst-euw1',
     });
-    expect(memberRoleArn(section, 'prod', 'read', { account: '444455556666', region: 'cn-north-1' })).toBe('arn:aws-cn:iam::444455556666:role/secrets-remediator-member-prod-read-cnn1');
+    expect(memberRoleArn(section, 'prod', 'read', { account: '444455556666', region: 'cn-north-1' })).toBe(
+      'arn:aws-cn:iam::444455556666:role/secrets-remediator-member-prod-read-cnn1',
+    );
   });
 
   it("assumes nothing in the hub's own account and region", () => {
-    expect(memberTarget({ organisation: section, stage: 'prod', hub, place: hub, role: 'read', session: 'classify' })).toEqual({ ...hub, session: 'classify' });
+    expect(memberTarget({ organisation: section, stage: 'prod', hub, place: hub, role: 'read', session: 'classify' })).toEqual({
+      ...hub,
+      session: 'classify',
+    });
   });
 });

@@ -10,7 +10,10 @@ describe('Function: partitionOf', () => {
     expect(partitionOf(region)).toBe(partition(region).name);
   });
 
-  it.each(['ap-southeast-9', 'cn-south-7', 'us-gov-central-3', 'us-isob-south-2'])('places %s, a region the SDK does not list yet, where the SDK would', (region) => {
-    expect(partitionOf(region)).toBe(partition(region).name);
-  });
+  it.each(['ap-southeast-9', 'cn-south-7', 'us-gov-central-3', 'us-isob-south-2'])(
+    'places %s, a region the SDK does not list yet, where the SDK would',
+    (region) => {
+      expect(partitionOf(region)).toBe(partition(region).name);
+    },
+  );
 });

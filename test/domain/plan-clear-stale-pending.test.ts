@@ -120,17 +120,27 @@ describe('Function: planClearStalePending', () => {
     it(`removes a pending version older than the ${ROTATION_WINDOW_HOURS}-hour rotation window`, () => {
       const plan = planClearStalePending(secret(), { now: NOW, versions: pendingCreatedAt(new Date(NOW.getTime() - 3 * 24 * HOUR)) });
 
-      expect(plan).toMatchObject({ kind: 'remove', versionId: 'v3', reason: expect.stringContaining('pending for 3 days, past the 24-hour rotation window') });
+      expect(plan).toMatchObject({
+        kind: 'remove',
+        versionId: 'v3',
+        reason: expect.stringContaining('pending for 3 days, past the 24-hour rotation window'),
+      });
     });
 
     it('leaves one within the window: a rotation may be in progress', () => {
-      const plan = planClearStalePending(secret(), { now: NOW, versions: pendingCreatedAt(new Date(NOW.getTime() - ROTATION_WINDOW_HOURS * HOUR)) });
+      const plan = planClearStalePending(secret(), {
+        now: NOW,
+        versions: pendingCreatedAt(new Date(NOW.getTime() - ROTATION_WINDOW_HOURS * HOUR)),
+      });
 
       expect(plan).toMatchObject({ kind: 'leave', reason: expect.stringContaining('within the rotation window') });
     });
 
     it('leaves one whose creation date is unknown rather than guess', () => {
-      expect(planClearStalePending(secret(), { now: NOW, versions: [] })).toMatchObject({ kind: 'leave', reason: expect.stringContaining('unknown') });
+      expect(planClearStalePending(secret(), { now: NOW, versions: [] })).toMatchObject({
+        kind: 'leave',
+        reason: expect.stringContaining('unknown'),
+      });
     });
   });
 });

@@ -52,7 +52,9 @@ const fine: readonly { name: string; statements: Statement[] }[] = [
   },
   {
     name: 'cross-account to an unknown account, confined by aws:SourceAccount of the allowed account',
-    statements: [allow({ Principal: { AWS: `arn:aws:iam::${STRANGER}:root` }, Condition: { StringEquals: { 'aws:SourceAccount': PARTNER } } })],
+    statements: [
+      allow({ Principal: { AWS: `arn:aws:iam::${STRANGER}:root` }, Condition: { StringEquals: { 'aws:SourceAccount': PARTNER } } }),
+    ],
   },
   {
     name: 'public but confined to our VPC endpoint (aws:sourceVpce, as AWS examples spell it)',
@@ -76,7 +78,9 @@ const fine: readonly { name: string; statements: Statement[] }[] = [
   },
   {
     name: 'a Deny with NotPrincipal',
-    statements: [{ Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${OWN}:role/Admin` }, Action: 'secretsmanager:DeleteSecret', Resource: '*' }],
+    statements: [
+      { Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${OWN}:role/Admin` }, Action: 'secretsmanager:DeleteSecret', Resource: '*' },
+    ],
   },
   {
     name: 'a service principal',
@@ -88,7 +92,9 @@ const fine: readonly { name: string; statements: Statement[] }[] = [
   },
   {
     name: 'aws:PrincipalOrgPaths under our organisation (ForAnyValue:StringLike)',
-    statements: [allow({ Principal: '*', Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/ou-ab12-11111111/*` } } })],
+    statements: [
+      allow({ Principal: '*', Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/ou-ab12-11111111/*` } } }),
+    ],
   },
   {
     name: 'aws:PrincipalArn with ArnLike on roles of the allowed account',
@@ -108,7 +114,9 @@ const fine: readonly { name: string; statements: Statement[] }[] = [
   },
   {
     name: 'an organisation condition next to an unrelated one (both must hold)',
-    statements: [allow({ Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' }, StringEquals: { 'aws:PrincipalOrgID': ORG } } })],
+    statements: [
+      allow({ Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' }, StringEquals: { 'aws:PrincipalOrgID': ORG } } }),
+    ],
   },
   {
     name: 'an empty Statement list',
@@ -128,8 +136,12 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     expected: { id: '#0', reasons: ['grants access to everyone (*)'], principals: ['*'] },
   },
   {
-    name: "another account through a VPC endpoint that is not one of ours (anyone can create an endpoint)",
-    statement: allow({ Sid: 'ViaEndpoint', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0attacker0000001' } } }),
+    name: 'another account through a VPC endpoint that is not one of ours (anyone can create an endpoint)',
+    statement: allow({
+      Sid: 'ViaEndpoint',
+      Principal: { AWS: 'arn:aws:iam::999999999999:root' },
+      Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0attacker0000001' } },
+    }),
     expected: {
       id: 'ViaEndpoint',
       reasons: [
@@ -144,7 +156,10 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     statement: allow({ Sid: 'ViaVpc', Principal: '*', Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-111bbb22' } } }),
     expected: {
       id: 'ViaVpc',
-      reasons: ['grants access to everyone (*)', "condition StringEquals on aws:SourceVpc allows vpc-111bbb22, which is not one of the policy's VPC endpoints"],
+      reasons: [
+        'grants access to everyone (*)',
+        "condition StringEquals on aws:SourceVpc allows vpc-111bbb22, which is not one of the policy's VPC endpoints",
+      ],
       principals: ['*'],
     },
   },
@@ -185,7 +200,10 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     statement: allow({ Principal: { AWS: [OWN, '*', `arn:aws:iam::${STRANGER}:root`] } }),
     expected: {
       id: '#0',
-      reasons: ['grants access to everyone (*)', `grants access to arn:aws:iam::${STRANGER}:root in account ${STRANGER}, which is not allowed`],
+      reasons: [
+        'grants access to everyone (*)',
+        `grants access to arn:aws:iam::${STRANGER}:root in account ${STRANGER}, which is not allowed`,
+      ],
       principals: ['*', `arn:aws:iam::${STRANGER}:root`],
     },
   },
@@ -194,7 +212,10 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     statement: allow({ Principal: '*', Condition: { StringLike: { 'aws:PrincipalOrgID': '*' } } }),
     expected: {
       id: '#0',
-      reasons: ['grants access to everyone (*)', 'condition StringLike on aws:PrincipalOrgID allows *, a wildcard, which does not confine it'],
+      reasons: [
+        'grants access to everyone (*)',
+        'condition StringLike on aws:PrincipalOrgID allows *, a wildcard, which does not confine it',
+      ],
       principals: ['*'],
     },
   },
@@ -203,7 +224,10 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     statement: allow({ Principal: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ORG } } }),
     expected: {
       id: '#0',
-      reasons: ['grants access to everyone (*)', 'condition StringNotEquals on aws:PrincipalOrgID is negated, so it lets in everyone it does not list'],
+      reasons: [
+        'grants access to everyone (*)',
+        'condition StringNotEquals on aws:PrincipalOrgID is negated, so it lets in everyone it does not list',
+      ],
       principals: ['*'],
     },
   },
@@ -224,21 +248,31 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     statement: allow({ Principal: '*', Condition: { StringEqualsIfExists: { 'aws:PrincipalOrgID': ORG } } }),
     expected: {
       id: '#0',
-      reasons: ['grants access to everyone (*)', 'condition StringEqualsIfExists on aws:PrincipalOrgID also matches requests without aws:PrincipalOrgID'],
+      reasons: [
+        'grants access to everyone (*)',
+        'condition StringEqualsIfExists on aws:PrincipalOrgID also matches requests without aws:PrincipalOrgID',
+      ],
       principals: ['*'],
     },
   },
   {
     name: 'Null on aws:PrincipalOrgID: any organisation at all',
     statement: allow({ Principal: '*', Condition: { Null: { 'aws:PrincipalOrgID': 'false' } } }),
-    expected: { id: '#0', reasons: ['grants access to everyone (*)', 'condition Null on aws:PrincipalOrgID cannot confine who gets in'], principals: ['*'] },
+    expected: {
+      id: '#0',
+      reasons: ['grants access to everyone (*)', 'condition Null on aws:PrincipalOrgID cannot confine who gets in'],
+      principals: ['*'],
+    },
   },
   {
     name: 'aws:PrincipalArn with a wildcard account',
     statement: allow({ Principal: '*', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/payments-reader' } } }),
     expected: {
       id: '#0',
-      reasons: ['grants access to everyone (*)', 'condition ArnLike on aws:PrincipalArn allows arn:aws:iam::*:role/payments-reader, which is not pinned to one account'],
+      reasons: [
+        'grants access to everyone (*)',
+        'condition ArnLike on aws:PrincipalArn allows arn:aws:iam::*:role/payments-reader, which is not pinned to one account',
+      ],
       principals: ['*'],
     },
   },
@@ -247,7 +281,10 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     statement: allow({ Principal: '*', Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::exports-bucket' } } }),
     expected: {
       id: '#0',
-      reasons: ['grants access to everyone (*)', 'condition ArnEquals on aws:SourceArn allows arn:aws:s3:::exports-bucket, which is not pinned to one account'],
+      reasons: [
+        'grants access to everyone (*)',
+        'condition ArnEquals on aws:SourceArn allows arn:aws:s3:::exports-bucket, which is not pinned to one account',
+      ],
       principals: ['*'],
     },
   },
@@ -256,7 +293,10 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     statement: allow({ Principal: '*', Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${STRANGER}:role/Reader` } } }),
     expected: {
       id: '#0',
-      reasons: ['grants access to everyone (*)', `condition ArnEquals on aws:PrincipalArn allows arn:aws:iam::${STRANGER}:role/Reader, which is not in an allowed account`],
+      reasons: [
+        'grants access to everyone (*)',
+        `condition ArnEquals on aws:PrincipalArn allows arn:aws:iam::${STRANGER}:role/Reader, which is not in an allowed account`,
+      ],
       principals: ['*'],
     },
   },
@@ -265,7 +305,10 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     statement: allow({ Principal: '*', Condition: { StringLike: { 'aws:SourceArn': `arn:aws:lambda:*:${PARTNER}:*` } } }),
     expected: {
       id: '#0',
-      reasons: ['grants access to everyone (*)', `condition StringLike on aws:SourceArn allows arn:aws:lambda:*:${PARTNER}:*, which is not pinned to one account`],
+      reasons: [
+        'grants access to everyone (*)',
+        `condition StringLike on aws:SourceArn allows arn:aws:lambda:*:${PARTNER}:*, which is not pinned to one account`,
+      ],
       principals: ['*'],
     },
   },
@@ -274,7 +317,10 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     statement: allow({ Principal: '*', Condition: { StringEquals: { 'aws:SourceAccount': [PARTNER, STRANGER] } } }),
     expected: {
       id: '#0',
-      reasons: ['grants access to everyone (*)', `condition StringEquals on aws:SourceAccount allows account ${STRANGER}, which is not allowed`],
+      reasons: [
+        'grants access to everyone (*)',
+        `condition StringEquals on aws:SourceAccount allows account ${STRANGER}, which is not allowed`,
+      ],
       principals: ['*'],
     },
   },
@@ -292,7 +338,10 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     statement: allow({ Principal: '*', Condition: { StringLike: { 'aws:SourceVpce': 'vpce-*' } } }),
     expected: {
       id: '#0',
-      reasons: ['grants access to everyone (*)', 'condition StringLike on aws:SourceVpce allows vpce-*, a wildcard, which does not confine it'],
+      reasons: [
+        'grants access to everyone (*)',
+        'condition StringLike on aws:SourceVpce allows vpce-*, a wildcard, which does not confine it',
+      ],
       principals: ['*'],
     },
   },
@@ -304,7 +353,11 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
   {
     name: 'an organisation condition with no values',
     statement: allow({ Principal: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': [] } } }),
-    expected: { id: '#0', reasons: ['grants access to everyone (*)', 'condition StringEquals on aws:PrincipalOrgID lists no values'], principals: ['*'] },
+    expected: {
+      id: '#0',
+      reasons: ['grants access to everyone (*)', 'condition StringEquals on aws:PrincipalOrgID lists no values'],
+      principals: ['*'],
+    },
   },
   {
     name: 'a wildcard service principal',
@@ -325,14 +378,20 @@ const offending: readonly { name: string; statement: Statement; expected: Omit<O
     statement: allow({ Principal: { CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' } }),
     expected: {
       id: '#0',
-      reasons: ['grants access to canonical user 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be, which is outside the allowed accounts'],
+      reasons: [
+        'grants access to canonical user 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be, which is outside the allowed accounts',
+      ],
       principals: ['79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be'],
     },
   },
   {
     name: 'a principal id whose account cannot be told (a deleted role)',
     statement: allow({ Principal: { AWS: 'AROA1234567890EXAMPLE' } }),
-    expected: { id: '#0', reasons: ['grants access to AROA1234567890EXAMPLE, whose account cannot be determined'], principals: ['AROA1234567890EXAMPLE'] },
+    expected: {
+      id: '#0',
+      reasons: ['grants access to AROA1234567890EXAMPLE, whose account cannot be determined'],
+      principals: ['AROA1234567890EXAMPLE'],
+    },
   },
   {
     name: 'NotPrincipal with Allow',
@@ -355,7 +414,11 @@ const unreadable: readonly { name: string; policy: unknown; problem: string }[] 
   { name: 'null', policy: null, problem: 'not an object (got null)' },
   { name: 'nothing at all', policy: undefined, problem: 'not an object (got nothing)' },
   { name: 'a number', policy: '42', problem: 'not an object (got 42)' },
-  { name: 'a document encoded twice', policy: JSON.stringify(policyOf(allow({ Principal: '*' }))), problem: 'not an object (got a JSON string: encoded twice?)' },
+  {
+    name: 'a document encoded twice',
+    policy: JSON.stringify(policyOf(allow({ Principal: '*' }))),
+    problem: 'not an object (got a JSON string: encoded twice?)',
+  },
   { name: 'no Statement', policy: JSON.stringify({ Version: '2012-10-17' }), problem: 'no Statement' },
   { name: 'a Statement that is a string', policy: { Statement: 'Allow' }, problem: 'Statement: not an object or a list (got "Allow")' },
   {
@@ -363,20 +426,36 @@ const unreadable: readonly { name: string; policy: unknown; problem: string }[] 
     policy: policyOf(allow({ Principal: { AWS: OWN } }), allow({ Principal: { AWS: PARTNER } }), 'Allow' as unknown as Statement),
     problem: 'Statement[2]: not an object',
   },
-  { name: 'an Effect that is neither Allow nor Deny', policy: policyOf(allow({ Principal: '*', Effect: 'Permit' })), problem: 'Statement[0]: Effect must be "Allow" or "Deny" (got "Permit")' },
-  { name: 'an Effect in the wrong case', policy: { Statement: allow({ Principal: '*', Effect: 'allow' }) }, problem: 'Statement: Effect must be "Allow" or "Deny" (got "allow")' },
+  {
+    name: 'an Effect that is neither Allow nor Deny',
+    policy: policyOf(allow({ Principal: '*', Effect: 'Permit' })),
+    problem: 'Statement[0]: Effect must be "Allow" or "Deny" (got "Permit")',
+  },
+  {
+    name: 'an Effect in the wrong case',
+    policy: { Statement: allow({ Principal: '*', Effect: 'allow' }) },
+    problem: 'Statement: Effect must be "Allow" or "Deny" (got "allow")',
+  },
   {
     name: 'a long Effect, shortened in the message',
     policy: policyOf(allow({ Principal: '*', Effect: 'Allow access to the payments team only, please' })),
     problem: 'Statement[0]: Effect must be "Allow" or "Deny" (got "Allow access to the payments team only, …")',
   },
-  { name: 'no Effect', policy: policyOf({ Principal: '*', Action: 'secretsmanager:*', Resource: '*' }), problem: 'Statement[0]: no Effect' },
+  {
+    name: 'no Effect',
+    policy: policyOf({ Principal: '*', Action: 'secretsmanager:*', Resource: '*' }),
+    problem: 'Statement[0]: no Effect',
+  },
   {
     name: 'a bare account id as Principal',
     policy: policyOf(allow({ Principal: OWN })),
     problem: `Statement[0].Principal: must be "*" or an object keyed by AWS, Service, Federated, CanonicalUser (got "${OWN}")`,
   },
-  { name: 'an unknown principal type', policy: policyOf(allow({ Principal: { User: 'alice' } })), problem: 'Statement[0].Principal: unknown principal type "User"' },
+  {
+    name: 'an unknown principal type',
+    policy: policyOf(allow({ Principal: { User: 'alice' } })),
+    problem: 'Statement[0].Principal: unknown principal type "User"',
+  },
   {
     name: 'an account id written as a number',
     policy: policyOf(allow({ Principal: { AWS: 123456789012 } })),
@@ -384,7 +463,11 @@ const unreadable: readonly { name: string; policy: unknown; problem: string }[] 
   },
   { name: 'an empty Principal object', policy: policyOf(allow({ Principal: {} })), problem: 'Statement[0].Principal: names no principal' },
   { name: 'no Principal', policy: policyOf(allow({})), problem: 'Statement[0]: no Principal or NotPrincipal' },
-  { name: 'both Principal and NotPrincipal', policy: policyOf(allow({ Principal: '*', NotPrincipal: { AWS: OWN } })), problem: 'Statement[0]: has both Principal and NotPrincipal' },
+  {
+    name: 'both Principal and NotPrincipal',
+    policy: policyOf(allow({ Principal: '*', NotPrincipal: { AWS: OWN } })),
+    problem: 'Statement[0]: has both Principal and NotPrincipal',
+  },
   {
     name: 'a Condition that is not an object',
     policy: policyOf(allow({ Principal: '*', Condition: 'aws:PrincipalOrgID' })),

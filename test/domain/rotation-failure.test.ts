@@ -56,7 +56,10 @@ describe('Table: rotationStepAdvice', () => {
 });
 
 describe('Function: rotationTokenOf', () => {
-  const load = (file: string) => JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/published', file), 'utf8')) as { detail: { requestID: string; additionalEventData: { SecretId: string } } };
+  const load = (file: string) =>
+    JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/published', file), 'utf8')) as {
+      detail: { requestID: string; additionalEventData: { SecretId: string } };
+    };
 
   it("reads the token behind the secret's ARN in the published RotationSucceeded sample's request id", () => {
     const { detail } = load('RotationSucceeded.eventbridge.aws-blog.json');
@@ -74,15 +77,25 @@ describe('Function: rotationTokenOf', () => {
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-a-Mn56Op';
 
     expect(rotationTokenOf(`Rotation-${arn}-de77b773-1054-5b0a-beb1-3835f17e8e0a`, arn)).toBe('de77b773-1054-5b0a-beb1-3835f17e8e0a');
-    expect(rotationTokenOf(`Rotation-${arn}-de77b773-1054-5b0a-beb1-3835f17e8e0a`, 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-Xy12Zw')).toBeUndefined();
+    expect(
+      rotationTokenOf(
+        `Rotation-${arn}-de77b773-1054-5b0a-beb1-3835f17e8e0a`,
+        'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-Xy12Zw',
+      ),
+    ).toBeUndefined();
     expect(rotationTokenOf(`Rotation-${arn}-short`, arn)).toBeUndefined();
     expect(rotationTokenOf(undefined, arn)).toBeUndefined();
     expect(rotationTokenOf(`Rotation-${arn}-de77b773-1054-5b0a-beb1-3835f17e8e0a`, undefined)).toBeUndefined();
   });
 
   it("carries the token of the sample RotationFailed event into the finding's evidence", () => {
-    const result = classify(parseClassifiableEvent(loadSampleEvent('rotation-failed/fires.RotationFailed.authored.set-secret.json')), classifyContext);
+    const result = classify(
+      parseClassifiableEvent(loadSampleEvent('rotation-failed/fires.RotationFailed.authored.set-secret.json')),
+      classifyContext,
+    );
 
-    expect(result.kind === 'findings' ? result.findings[0]?.evidence.rotationToken : result.kind).toBe('0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003');
+    expect(result.kind === 'findings' ? result.findings[0]?.evidence.rotationToken : result.kind).toBe(
+      '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003',
+    );
   });
 });

@@ -23,11 +23,14 @@ describe('Module: service-roles', () => {
     expect(regionsByPartition['aws-cn']).toEqual(expect.arrayContaining(['cn-north-1']));
   });
 
-  it.each(everyRegion.map(({ partition, region }) => [region, partition]))('names every role in %s (%s) within 64 characters, for a stage of up to 16', (region) => {
-    for (const fn of functionNames) {
-      expect(serviceRoleName(fn, LONGEST_STAGE, region).length, fn).toBeLessThanOrEqual(MAX_ROLE_NAME_LENGTH);
-    }
-  });
+  it.each(everyRegion.map(({ partition, region }) => [region, partition]))(
+    'names every role in %s (%s) within 64 characters, for a stage of up to 16',
+    (region) => {
+      for (const fn of functionNames) {
+        expect(serviceRoleName(fn, LONGEST_STAGE, region).length, fn).toBeLessThanOrEqual(MAX_ROLE_NAME_LENGTH);
+      }
+    },
+  );
 
   it('gives every region a code of its own, in every partition', () => {
     const codes = everyRegion.map(({ region }) => regionCode(region));
@@ -50,15 +53,18 @@ describe('Module: service-roles', () => {
     expect(serviceRoleName('remove-public-statements', 'staging', 'us-gov-west-1')).toBe('secrets-remediator-staging-rps-usgovw1');
   });
 
-  it.each(everyRegion.map(({ region }) => [region]))('recognises every name it gives in %s, for every stage, and only in that region', (region) => {
-    const elsewhere = region === 'us-east-1' ? 'us-west-2' : 'us-east-1';
-    for (const stage of STAGES) {
-      for (const name of Object.values(serviceRoleNames(stage, region))) {
-        expect(isServiceRoleName(name, region), name).toBe(true);
-        expect(isServiceRoleName(name, elsewhere), `${name} in ${elsewhere}`).toBe(false);
+  it.each(everyRegion.map(({ region }) => [region]))(
+    'recognises every name it gives in %s, for every stage, and only in that region',
+    (region) => {
+      const elsewhere = region === 'us-east-1' ? 'us-west-2' : 'us-east-1';
+      for (const stage of STAGES) {
+        for (const name of Object.values(serviceRoleNames(stage, region))) {
+          expect(isServiceRoleName(name, region), name).toBe(true);
+          expect(isServiceRoleName(name, elsewhere), `${name} in ${elsewhere}`).toBe(false);
+        }
       }
-    }
-  });
+    },
+  );
 
   it.each([
     ['a name that goes on after ours', 'secrets-remediator-dev-csp-use1-lambdaRole'],

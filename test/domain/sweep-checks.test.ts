@@ -27,26 +27,27 @@ type SecretOverrides = { [K in keyof SecretState]?: SecretState[K] | undefined }
 /** A secret every check passes under the sample policy; each test breaks one thing. */
 const secret = (overrides: SecretOverrides = {}): SecretState => {
   const base: SecretState = {
-  arn: ARN,
-  name: 'prod/app/db',
-  rotationEnabled: true,
-  rotationLambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:app-rotation',
-  rotationSchedule: 'rate(30 days)',
-  createdDate: new Date('2025-01-10T08:00:00Z'),
-  lastChangedDate: new Date('2026-11-10T00:05:00Z'),
-  lastRotatedDate: new Date('2026-11-10T00:05:00Z'),
-  nextRotationDate: new Date('2026-12-10T00:00:00Z'),
-  lastAccessedDate: midnightDaysAgo(0),
-  kmsKeyId: ALLOWED_KEY,
-  tags: {},
-  versions: { v1: ['AWSCURRENT'], v2: ['AWSPREVIOUS'] },
+    arn: ARN,
+    name: 'prod/app/db',
+    rotationEnabled: true,
+    rotationLambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:app-rotation',
+    rotationSchedule: 'rate(30 days)',
+    createdDate: new Date('2025-01-10T08:00:00Z'),
+    lastChangedDate: new Date('2026-11-10T00:05:00Z'),
+    lastRotatedDate: new Date('2026-11-10T00:05:00Z'),
+    nextRotationDate: new Date('2026-12-10T00:00:00Z'),
+    lastAccessedDate: midnightDaysAgo(0),
+    kmsKeyId: ALLOWED_KEY,
+    tags: {},
+    versions: { v1: ['AWSCURRENT'], v2: ['AWSPREVIOUS'] },
   };
   return Object.fromEntries(Object.entries({ ...base, ...overrides }).filter(([, value]) => value !== undefined)) as unknown as SecretState;
 };
 
 const policyWith = (overrides: Partial<Policy>): Policy => ({ ...samplePolicy, ...overrides });
 
-const run = (rule: SweepRuleId, state: SecretState, policy: Policy = samplePolicy): CheckResult => sweepCheckOf(rule)(state, { policy, now: NOW });
+const run = (rule: SweepRuleId, state: SecretState, policy: Policy = samplePolicy): CheckResult =>
+  sweepCheckOf(rule)(state, { policy, now: NOW });
 
 /** The verdict of a check that needs no closer look. */
 const verdict = (rule: SweepRuleId, state: SecretState, policy?: Policy): Decided => {
@@ -111,7 +112,10 @@ describe('Table: the sweep triggers of the catalogue', () => {
       evidence: {},
     });
     for (const result of Object.values(others)) {
-      expect(result).toEqual({ kind: 'pass', reason: 'scheduled for deletion (since 2026-11-23T17:45:00.000Z): only scheduled-for-deletion applies' });
+      expect(result).toEqual({
+        kind: 'pass',
+        reason: 'scheduled for deletion (since 2026-11-23T17:45:00.000Z): only scheduled-for-deletion applies',
+      });
     }
   });
 });
@@ -195,9 +199,12 @@ describe('Check: unused (SecretsManager.3)', () => {
     // Assess
     expect(result).toEqual({
       kind: 'fail',
-      reason: 'never read since it was last changed on 2026-05-01 (creation date unknown), 208 days ago, more than the 90 days of unusedDays',
+      reason:
+        'never read since it was last changed on 2026-05-01 (creation date unknown), 208 days ago, more than the 90 days of unusedDays',
       evidence: { thresholdDays: 90 },
-      notes: ['the listing gave no CreatedDate: the age is counted from LastChangedDate 2026-05-01T10:00:00.000Z, so the secret is at least that old'],
+      notes: [
+        'the listing gave no CreatedDate: the age is counted from LastChangedDate 2026-05-01T10:00:00.000Z, so the secret is at least that old',
+      ],
     });
   });
 
@@ -210,7 +217,10 @@ describe('Check: unused (SecretsManager.3)', () => {
 
   it('does not judge a secret another service owns', () => {
     // Act
-    const result = verdict('unused', without(secret({ owningService: 'rds', createdDate: new Date('2024-01-01T00:00:00Z') }), 'lastAccessedDate'));
+    const result = verdict(
+      'unused',
+      without(secret({ owningService: 'rds', createdDate: new Date('2024-01-01T00:00:00Z') }), 'lastAccessedDate'),
+    );
 
     // Assess
     expect(result).toMatchObject({ kind: 'pass', reason: expect.stringContaining('managed by rds') });
@@ -252,7 +262,11 @@ describe('Check: rotation-missing (SecretsManager.1)', () => {
 
     // Act
     const today = verdict('rotation-missing', secret({ rotationEnabled: false, createdDate: new Date('2026-11-25T01:00:00Z') }), policy);
-    const yesterday = verdict('rotation-missing', secret({ rotationEnabled: false, createdDate: new Date('2026-11-24T23:00:00Z') }), policy);
+    const yesterday = verdict(
+      'rotation-missing',
+      secret({ rotationEnabled: false, createdDate: new Date('2026-11-24T23:00:00Z') }),
+      policy,
+    );
 
     // Assess
     expect([today.kind, yesterday.kind]).toEqual(['pass', 'fail']);
@@ -260,7 +274,10 @@ describe('Check: rotation-missing (SecretsManager.1)', () => {
 
   it('tells a secret another service owns to turn on its managed rotation', () => {
     // Act
-    const result = verdict('rotation-missing', secret({ rotationEnabled: false, owningService: 'rds', createdDate: new Date('2026-01-01T00:00:00Z') }));
+    const result = verdict(
+      'rotation-missing',
+      secret({ rotationEnabled: false, owningService: 'rds', createdDate: new Date('2026-01-01T00:00:00Z') }),
+    );
 
     // Assess
     expect(result).toMatchObject({ kind: 'fail', reason: expect.stringContaining('rds manages it, so turn on its managed rotation') });
@@ -290,7 +307,9 @@ describe('Check: rotation-overdue (SecretsManager.2 and .4)', () => {
   });
 
   it('ignores a NextRotationDate when rotation is off (rotation-missing says that)', () => {
-    expect(verdict('rotation-overdue', secret({ rotationEnabled: false, nextRotationDate: new Date('2026-11-01T00:00:00Z') })).kind).toBe('pass');
+    expect(verdict('rotation-overdue', secret({ rotationEnabled: false, nextRotationDate: new Date('2026-11-01T00:00:00Z') })).kind).toBe(
+      'pass',
+    );
   });
 
   it.each([
@@ -299,7 +318,10 @@ describe('Check: rotation-overdue (SecretsManager.2 and .4)', () => {
     [91, 'fail'],
   ] as const)('a secret last rotated %i days ago (maxAgeDays 90): %s', (daysAgo, expected) => {
     // Act
-    const result = verdict('rotation-overdue', secret({ lastRotatedDate: new Date(NOW.getTime() - daysAgo * DAY), nextRotationDate: new Date('2027-05-01T00:00:00Z') }));
+    const result = verdict(
+      'rotation-overdue',
+      secret({ lastRotatedDate: new Date(NOW.getTime() - daysAgo * DAY), nextRotationDate: new Date('2027-05-01T00:00:00Z') }),
+    );
 
     // Assess
     expect(result.kind).toBe(expected);
@@ -308,7 +330,10 @@ describe('Check: rotation-overdue (SecretsManager.2 and .4)', () => {
 
   it('counts a secret never rotated from its creation', () => {
     // Act
-    const result = verdict('rotation-overdue', without(secret({ rotationEnabled: false, createdDate: new Date('2026-08-01T00:00:00Z') }), 'lastRotatedDate', 'nextRotationDate'));
+    const result = verdict(
+      'rotation-overdue',
+      without(secret({ rotationEnabled: false, createdDate: new Date('2026-08-01T00:00:00Z') }), 'lastRotatedDate', 'nextRotationDate'),
+    );
 
     // Assess
     expect(result).toEqual({
@@ -320,23 +345,31 @@ describe('Check: rotation-overdue (SecretsManager.2 and .4)', () => {
   });
 
   it('passes a secret never rotated, created exactly maxAgeDays ago', () => {
-    expect(verdict('rotation-overdue', without(secret({ createdDate: midnightDaysAgo(90) }), 'lastRotatedDate', 'nextRotationDate')).kind).toBe('pass');
+    expect(
+      verdict('rotation-overdue', without(secret({ createdDate: midnightDaysAgo(90) }), 'lastRotatedDate', 'nextRotationDate')).kind,
+    ).toBe('pass');
   });
 
   it('says both when the schedule was missed and the value is too old, under SecretsManager.2', () => {
     // Act
-    const result = verdict('rotation-overdue', secret({ lastRotatedDate: new Date('2026-05-01T00:00:00Z'), nextRotationDate: new Date('2026-05-31T00:00:00Z') }));
+    const result = verdict(
+      'rotation-overdue',
+      secret({ lastRotatedDate: new Date('2026-05-01T00:00:00Z'), nextRotationDate: new Date('2026-05-31T00:00:00Z') }),
+    );
 
     // Assess
     expect(result).toMatchObject({
       kind: 'fail',
       control: 'SecretsManager.2',
-      reason: 'the scheduled rotation due 2026-05-31T00:00:00.000Z has not happened; last rotated on 2026-05-01, 208 days ago, more than the 90 days of rotation.maxAgeDays',
+      reason:
+        'the scheduled rotation due 2026-05-31T00:00:00.000Z has not happened; last rotated on 2026-05-01, 208 days ago, more than the 90 days of rotation.maxAgeDays',
     });
   });
 
   it('passes when no date at all tells the age, and nothing is scheduled', () => {
-    expect(verdict('rotation-overdue', without(secret(), 'lastRotatedDate', 'createdDate', 'lastChangedDate', 'nextRotationDate')).kind).toBe('pass');
+    expect(
+      verdict('rotation-overdue', without(secret(), 'lastRotatedDate', 'createdDate', 'lastChangedDate', 'nextRotationDate')).kind,
+    ).toBe('pass');
   });
 });
 
@@ -355,7 +388,12 @@ describe('Check: default-kms-key', () => {
     ['an alias name whose ARN is allowed', true, 'alias/app-secrets', [ALIAS_ARN]],
     ['an allowed alias ARN', true, ALIAS_ARN, [ALIAS_ARN]],
     ['a key not in allowedKeys', false, OTHER_KEY, [ALLOWED_KEY]],
-    ['the bare id of an allowed key, on a secret in another Region', false, '1234abcd-12ab-34cd-56ef-1234567890ab', ['arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab']],
+    [
+      'the bare id of an allowed key, on a secret in another Region',
+      false,
+      '1234abcd-12ab-34cd-56ef-1234567890ab',
+      ['arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+    ],
     ['an alias when only its key is allowed (not resolved)', false, 'alias/app-secrets', [ALLOWED_KEY]],
   ] as const)('%s: allowed %s', (_label, allowed, kmsKeyId, allowedKeys) => {
     expect(judgeKmsKey(kmsKeyId, ARN, allowedKeys).allowed).toBe(allowed);
@@ -384,7 +422,9 @@ describe('Check: default-kms-key', () => {
     // Assess
     expect(result).toMatchObject({
       kind: 'fail',
-      reason: expect.stringContaining(`aliases are not resolved to their keys (that needs KMS calls the service does not make): if ${ALIAS_ARN} points to an allowed key, add ${ALIAS_ARN} to kms.allowedKeys`),
+      reason: expect.stringContaining(
+        `aliases are not resolved to their keys (that needs KMS calls the service does not make): if ${ALIAS_ARN} points to an allowed key, add ${ALIAS_ARN} to kms.allowedKeys`,
+      ),
       evidence: { kmsKeyId: 'alias/app-secrets' },
     });
   });
@@ -394,11 +434,17 @@ describe('Check: default-kms-key', () => {
     const result = judgeKmsKey(OTHER_KEY, ARN, [ALIAS_ARN]);
 
     // Assess
-    expect(result.reason).toContain(`keys are not matched to allowed aliases (that needs KMS calls the service does not make): if an allowed alias points to ${OTHER_KEY}, add ${OTHER_KEY} to kms.allowedKeys`);
+    expect(result.reason).toContain(
+      `keys are not matched to allowed aliases (that needs KMS calls the service does not make): if an allowed alias points to ${OTHER_KEY}, add ${OTHER_KEY} to kms.allowedKeys`,
+    );
   });
 
   it('compares a bare key id as it is when the secret ARN names no account', () => {
-    expect(judgeKmsKey('1234abcd-12ab-34cd-56ef-1234567890ab', 'arn:aws:secretsmanager:us-west-2:accountid:secret:Appuser-pyodbc-WoDpmU', [ALLOWED_KEY])).toMatchObject({
+    expect(
+      judgeKmsKey('1234abcd-12ab-34cd-56ef-1234567890ab', 'arn:aws:secretsmanager:us-west-2:accountid:secret:Appuser-pyodbc-WoDpmU', [
+        ALLOWED_KEY,
+      ]),
+    ).toMatchObject({
       allowed: false,
       reason: "encrypted with 1234abcd-12ab-34cd-56ef-1234567890ab, which is not one of the policy's allowed keys (kms.allowedKeys)",
     });
@@ -414,7 +460,8 @@ describe('Check: stale-pending', () => {
   ];
   const decideWith = (versions: readonly SecretVersion[]): Decided => {
     const result = run('stale-pending', pendingSecret);
-    if (result.kind !== 'closer-look' || result.look !== 'versions') throw new Error(`expected a closer look at versions, got ${result.kind}`);
+    if (result.kind !== 'closer-look' || result.look !== 'versions')
+      throw new Error(`expected a closer look at versions, got ${result.kind}`);
     return result.decide(versions);
   };
 
@@ -423,7 +470,9 @@ describe('Check: stale-pending', () => {
   });
 
   it('passes without a closer look when AWSPENDING sits on the AWSCURRENT version', () => {
-    expect(run('stale-pending', secret({ versions: { v1: ['AWSCURRENT', 'AWSPENDING'], v2: ['AWSPREVIOUS'] } }))).toMatchObject({ kind: 'pass' });
+    expect(run('stale-pending', secret({ versions: { v1: ['AWSCURRENT', 'AWSPENDING'], v2: ['AWSPREVIOUS'] } }))).toMatchObject({
+      kind: 'pass',
+    });
   });
 
   it('asks for the versions when AWSPENDING is on a version of its own', () => {
@@ -452,11 +501,16 @@ describe('Check: stale-pending', () => {
   });
 
   it('passes when the creation date is unknown: a stale label cannot be told from a rotation in progress', () => {
-    expect(decideWith(versionsWithPending())).toMatchObject({ kind: 'pass', reason: expect.stringContaining('creation date of version v3 is unknown') });
+    expect(decideWith(versionsWithPending())).toMatchObject({
+      kind: 'pass',
+      reason: expect.stringContaining('creation date of version v3 is unknown'),
+    });
   });
 
   it('passes when the closer look finds the label gone (the rotation finished meanwhile)', () => {
-    expect(decideWith([{ versionId: 'v3', stages: ['AWSCURRENT'], createdDate: new Date('2026-11-21T00:03:00Z') }])).toMatchObject({ kind: 'pass' });
+    expect(decideWith([{ versionId: 'v3', stages: ['AWSCURRENT'], createdDate: new Date('2026-11-21T00:03:00Z') }])).toMatchObject({
+      kind: 'pass',
+    });
   });
 });
 
@@ -464,7 +518,8 @@ describe('Check: resource-policy-missing', () => {
   const shared = secret({ name: 'prod/shared/session-signing-key' });
   const decideWith = (resourcePolicy: string | undefined): Decided => {
     const result = run('resource-policy-missing', shared);
-    if (result.kind !== 'closer-look' || result.look !== 'resource-policy') throw new Error(`expected a closer look at the resource policy, got ${result.kind}`);
+    if (result.kind !== 'closer-look' || result.look !== 'resource-policy')
+      throw new Error(`expected a closer look at the resource policy, got ${result.kind}`);
     return result.decide(resourcePolicy);
   };
 

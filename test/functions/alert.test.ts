@@ -19,8 +19,16 @@ import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
 import { RecordingChat } from '../../shared/sandbox/recording-chat.js';
 import { RecordingNotifier } from '../../shared/sandbox/recording-notifier.js';
-import { alertRig, alertSettings, type FindingEvent, findingEventOf, findingFor, resultEventFor, SLACK_SECRET_ARN, scheduledEvent } from '../helpers/alerts.js';
-
+import {
+  alertRig,
+  alertSettings,
+  type FindingEvent,
+  findingEventOf,
+  findingFor,
+  resultEventFor,
+  SLACK_SECRET_ARN,
+  scheduledEvent,
+} from '../helpers/alerts.js';
 
 const VALUE_CHANGED = 'value-changed-by-hand/fires.PutSecretValue.authored.by-iam-user.json';
 const FORCE_DELETED = 'secret-force-deleted/fires.DeleteSecret.authored.force.json';
@@ -31,7 +39,11 @@ const statusesOf = (outcomes: readonly AlertOutcome[]) =>
 const sentIds = (outcomes: readonly AlertOutcome[]) => outcomes.flatMap((o) => (o.status === 'sent' ? [o.findingId] : []));
 
 /** Runs alert-digest at `time`. */
-const flushAt = async (rig: ReturnType<typeof alertRig>, time: string, lambdaContext: Context = localContext('alert-digest')): Promise<DigestOutcome> => {
+const flushAt = async (
+  rig: ReturnType<typeof alertRig>,
+  time: string,
+  lambdaContext: Context = localContext('alert-digest'),
+): Promise<DigestOutcome> => {
   rig.at(time);
   return rig.digest(scheduledEvent(time), lambdaContext);
 };
@@ -79,7 +91,9 @@ describe('Handler: alert and alert-digest, a storm', () => {
     // Prepare
     const rig = alertRig(alertSettings({ digestAfter: 3 }));
     const template = await findingEventOf(VALUE_CHANGED);
-    const events = Array.from({ length: 20 }, (_, n) => findingFor(template, n, { rule: n % 2 === 0 ? 'value-changed-by-hand' : 'abac-tag-changed' }));
+    const events = Array.from({ length: 20 }, (_, n) =>
+      findingFor(template, n, { rule: n % 2 === 0 ? 'value-changed-by-hand' : 'abac-tag-changed' }),
+    );
 
     // Act
     const outcomes: AlertOutcome[] = [];
@@ -124,14 +138,20 @@ describe('Handler: alert and alert-digest, a storm', () => {
     // Assess
     expect(flushed.digests).toMatchObject([{ count: 2, parts: 1 }]);
     expect(rig.ports.notifier.sent.map((m) => m.attributes.severity)).toEqual(['critical', 'critical', 'critical']);
-    expect(rig.ports.notifier.sent.map((m) => m.attributes.rule)).toEqual(['secret-force-deleted', 'secret-force-deleted', 'secret-force-deleted']);
+    expect(rig.ports.notifier.sent.map((m) => m.attributes.rule)).toEqual([
+      'secret-force-deleted',
+      'secret-force-deleted',
+      'secret-force-deleted',
+    ]);
   });
 
   it("holds an action's result with its outcome", async () => {
     // Prepare
     const rig = alertRig(alertSettings({ digestAfter: 1 }));
     const template = await findingEventOf(VALUE_CHANGED);
-    const results = [0, 1].map((n) => resultEventFor(findingFor(template, n), { type: 'restore-secret', outcome: 'planned', reason: 'dry run', mode: 'dry-run' }));
+    const results = [0, 1].map((n) =>
+      resultEventFor(findingFor(template, n), { type: 'restore-secret', outcome: 'planned', reason: 'dry run', mode: 'dry-run' }),
+    );
 
     // Act
     const outcomes: AlertOutcome[] = [];
@@ -143,21 +163,31 @@ describe('Handler: alert and alert-digest, a storm', () => {
     expect(await rig.ports.digest.held(window)).toMatchObject([{ findingId: 'storm-1/value-changed-by-hand', outcome: 'planned' }]);
   });
 
-  it.each(['failed', 'blocked'] as const)('sends every %s result on its own, even in a storm: on-call must see why and do it by hand', async (outcome) => {
-    // Prepare
-    const rig = alertRig(alertSettings({ digestAfter: 1 }));
-    const template = await findingEventOf(VALUE_CHANGED);
-    const results = [0, 1, 2].map((n) => resultEventFor(findingFor(template, n), { type: 'restore-secret', outcome, reason: `restore-secret ${outcome}: AccessDenied on PutSecretValue`, mode: 'enforce' }));
+  it.each(['failed', 'blocked'] as const)(
+    'sends every %s result on its own, even in a storm: on-call must see why and do it by hand',
+    async (outcome) => {
+      // Prepare
+      const rig = alertRig(alertSettings({ digestAfter: 1 }));
+      const template = await findingEventOf(VALUE_CHANGED);
+      const results = [0, 1, 2].map((n) =>
+        resultEventFor(findingFor(template, n), {
+          type: 'restore-secret',
+          outcome,
+          reason: `restore-secret ${outcome}: AccessDenied on PutSecretValue`,
+          mode: 'enforce',
+        }),
+      );
 
-    // Act
-    const outcomes: AlertOutcome[] = [];
-    for (const event of results) outcomes.push(await rig.alert(event, localContext('alert')));
+      // Act
+      const outcomes: AlertOutcome[] = [];
+      for (const event of results) outcomes.push(await rig.alert(event, localContext('alert')));
 
-    // Assess
-    expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent']);
-    expect(rig.ports.notifier.sent.map((m) => m.body).filter((body) => body.includes(`AccessDenied on PutSecretValue`))).toHaveLength(3);
-    expect(rig.ports.digest.openWindows).toEqual([]);
-  });
+      // Assess
+      expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent']);
+      expect(rig.ports.notifier.sent.map((m) => m.body).filter((body) => body.includes(`AccessDenied on PutSecretValue`))).toHaveLength(3);
+      expect(rig.ports.digest.openWindows).toEqual([]);
+    },
+  );
 
   it('stores a held alert with its reason redacted', async () => {
     // Prepare
@@ -165,7 +195,10 @@ describe('Handler: alert and alert-digest, a storm', () => {
     const template = await findingEventOf(VALUE_CHANGED);
     const leaky = (n: number): FindingEvent => {
       const event = findingFor(template, n);
-      return { ...event, detail: { ...event.detail, reason: 'rotation failed: connect postgres://app:Sup3rS3cretPassw0rd@db:5432/x refused' } };
+      return {
+        ...event,
+        detail: { ...event.detail, reason: 'rotation failed: connect postgres://app:Sup3rS3cretPassw0rd@db:5432/x refused' },
+      };
     };
 
     // Act
@@ -297,7 +330,9 @@ describe('Handler: alert, channels', () => {
 
   it('posts to Slack on retry when Slack was down, without publishing to the topic again', async () => {
     // Prepare
-    const chat = new RecordingChat().failNext(new SlackUnavailableError('Slack webhook unavailable after 4 attempts: HTTP 500 rollup_error'));
+    const chat = new RecordingChat().failNext(
+      new SlackUnavailableError('Slack webhook unavailable after 4 attempts: HTTP 500 rollup_error'),
+    );
     const rig = alertRig(withSlack, undefined, chat);
     const event = findingFor(await findingEventOf(VALUE_CHANGED), 0);
 
@@ -316,7 +351,11 @@ describe('Handler: alert, channels', () => {
 
   it('settles an alert Slack refuses as failed, not retried (retrying cannot fix a removed webhook), and a redelivery does not publish to the topic again', async () => {
     // Prepare: the delivery and a later redelivery of the same event both meet a removed webhook.
-    const refused = new SlackWebhookRejectedError(404, 'no_service', `Slack webhook (secret ${SLACK_SECRET_ARN}) refused the message: HTTP 404 no_service`);
+    const refused = new SlackWebhookRejectedError(
+      404,
+      'no_service',
+      `Slack webhook (secret ${SLACK_SECRET_ARN}) refused the message: HTTP 404 no_service`,
+    );
     const chat = new RecordingChat().failNext(refused, 2);
     const rig = alertRig(withSlack, undefined, chat);
     const event = findingFor(await findingEventOf(VALUE_CHANGED), 0);
@@ -329,7 +368,11 @@ describe('Handler: alert, channels', () => {
     }
 
     // Assess
-    const failed = { status: 'failed', error: 'SlackWebhookRejectedError', reason: expect.stringContaining('HTTP 404 no_service') as unknown };
+    const failed = {
+      status: 'failed',
+      error: 'SlackWebhookRejectedError',
+      reason: expect.stringContaining('HTTP 404 no_service') as unknown,
+    };
     expect(outcomes).toEqual([failed, failed]);
     expect(rig.ports.notifier.sent).toHaveLength(1);
     expect(chat.sent).toEqual([]);
@@ -408,7 +451,15 @@ describe('Handler: alert-digest', () => {
     const listed: string[] = [];
     rig.ports.digest.listCommand = (window) => {
       listed.push(window.key);
-      return ['aws', 'dynamodb', 'query', '--table-name', 'secrets-remediator-test-digest', '--expression-attribute-values', `{":pk":{"S":"held#${window.key}"}}`];
+      return [
+        'aws',
+        'dynamodb',
+        'query',
+        '--table-name',
+        'secrets-remediator-test-digest',
+        '--expression-attribute-values',
+        `{":pk":{"S":"held#${window.key}"}}`,
+      ];
     };
     await stormOf(rig, 600, undefined, LONG_PREFIX);
     const individual = chat.sent.length;
@@ -422,7 +473,9 @@ describe('Handler: alert-digest', () => {
     expect(chat.sent).toHaveLength(individual + 1);
     const slack = JSON.stringify(chat.sent.at(-1));
     expect(listed).toEqual(['123456789012/us-east-1/value-changed-by-hand/2026-11-25T12:00:00.000Z']);
-    expect(slack).toContain(`aws dynamodb query --table-name secrets-remediator-test-digest --expression-attribute-values '{\\":pk\\":{\\"S\\":\\"held#${listed[0]}\\"}}'`);
+    expect(slack).toContain(
+      `aws dynamodb query --table-name secrets-remediator-test-digest --expression-attribute-values '{\\":pk\\":{\\"S\\":\\"held#${listed[0]}\\"}}'`,
+    );
     expect(slack).toContain('Caller');
     expect(slack).toContain('The first 5 alerts of this storm went out one by one');
     expect(slack).toContain('and 585 more');
@@ -456,10 +509,16 @@ describe('Handler: alert-digest', () => {
     const chat = {
       post: (message: { text: string }) => {
         posts.push(message.text);
-        return slackDown ? Promise.reject(new SlackUnavailableError('Slack webhook unavailable after 4 attempts: HTTP 503')) : Promise.resolve();
+        return slackDown
+          ? Promise.reject(new SlackUnavailableError('Slack webhook unavailable after 4 attempts: HTTP 503'))
+          : Promise.resolve();
       },
     };
-    const rig = alertRig(alertSettings({ digestAfter: 1, channels: { chatbot: true, slackWebhookSecretArn: SLACK_SECRET_ARN } }), undefined, chat);
+    const rig = alertRig(
+      alertSettings({ digestAfter: 1, channels: { chatbot: true, slackWebhookSecretArn: SLACK_SECRET_ARN } }),
+      undefined,
+      chat,
+    );
     const template = await findingEventOf(VALUE_CHANGED);
     await stormOf(rig, 601, template, LONG_PREFIX);
     for (let n = 0; n < 3; n++) await rig.alert(findingFor(template, 1000 + n, { rule: 'abac-tag-changed' }), localContext('alert'));

@@ -21,7 +21,12 @@ describe('Function: loadConfig', () => {
   it('reads the environment and the packaged policy, which is dry-run: the safe mode for a first deploy', () => {
     const config = loadConfig(valid);
 
-    expect(config).toMatchObject({ mode: 'dry-run', eventBusName: valid.EVENT_BUS_NAME, alertTopicArn: valid.ALERT_TOPIC_ARN, stage: 'dev' });
+    expect(config).toMatchObject({
+      mode: 'dry-run',
+      eventBusName: valid.EVENT_BUS_NAME,
+      alertTopicArn: valid.ALERT_TOPIC_ARN,
+      stage: 'dev',
+    });
     expect(config.policy.mode).toBe('dry-run');
   });
 
@@ -44,7 +49,9 @@ describe('Function: loadConfig', () => {
     writeFileSync(file, JSON.stringify({ mode: 'enforcing' }));
 
     expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(PolicyError);
-    expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(/policy\.json \(stage dev\): invalid policy: not a policy packaging wrote.*package again/);
+    expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(
+      /policy\.json \(stage dev\): invalid policy: not a policy packaging wrote.*package again/,
+    );
   });
 
   it('refuses a packaged policy edited after packaging validated it (its digest no longer matches)', () => {
@@ -53,7 +60,9 @@ describe('Function: loadConfig', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'edited-policy-')), 'policy.json');
     writeFileSync(file, JSON.stringify(packaged));
 
-    expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(/changed since packaging validated it.*edit policy\.yml, not policy\.json/);
+    expect(() => loadConfig({ ...valid, POLICY_FILE: file })).toThrow(
+      /changed since packaging validated it.*edit policy\.yml, not policy\.json/,
+    );
   });
 
   it('refuses a policy packaged for another stage, naming both', () => {

@@ -18,7 +18,6 @@ import { loadSampleEvent } from '../helpers/events.js';
 import { classifyContext, packagedPolicyFile, samplePolicy } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 
-
 /** The alert function on a sandbox account, with the sample policy's alert settings and an in-memory digest store. */
 /** classify's context in the account and region the event names, as the deployment that received it would run. */
 const inAccountOf = (event: unknown) => localContext('classify', placeNamedBy(event).account, placeNamedBy(event).region);
@@ -26,7 +25,8 @@ const inAccountOf = (event: unknown) => localContext('classify', placeNamedBy(ev
 const UMCCR_ACCOUNT = '843407916570';
 const UMCCR_REGION = 'ap-southeast-2';
 
-const alertFor = (ports: Omit<AlertPorts, 'digest'>) => makeAlert({ ...ports, digest: new MemoryDigest() }, { alerts: samplePolicy.alerts });
+const alertFor = (ports: Omit<AlertPorts, 'digest'>) =>
+  makeAlert({ ...ports, digest: new MemoryDigest() }, { alerts: samplePolicy.alerts });
 
 const findingEventFor = async (file: string) => {
   const account = defaultSandbox();
@@ -57,7 +57,11 @@ describe('Handler: classify', () => {
   it.each([
     ['text that is not JSON', 'not json at all', /^event: not JSON/],
     ['an event without the envelope', { detail: {} }, /^version: missing/],
-    ['a bare CloudTrail record', loadSampleEvent('default-kms-key/fires.CreateSecret.published-awsdocs.cloudtrail-record.json'), /bare CloudTrail record/],
+    [
+      'a bare CloudTrail record',
+      loadSampleEvent('default-kms-key/fires.CreateSecret.published-awsdocs.cloudtrail-record.json'),
+      /bare CloudTrail record/,
+    ],
   ])('rejects %s, naming what is missing, and publishes nothing', async (_label, raw, problem) => {
     const account = defaultSandbox();
 
@@ -69,7 +73,9 @@ describe('Handler: classify', () => {
 
   it('answers ignored for an event no rule is about', async () => {
     const account = defaultSandbox();
-    const event = loadSampleEvent<{ detail: Record<string, unknown> }>('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
+    const event = loadSampleEvent<{ detail: Record<string, unknown> }>(
+      'rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json',
+    );
     event.detail.eventName = 'RotationStarted';
 
     const outcome = await makeClassify(account, classifyContext)(event, inAccountOf(event));
@@ -82,7 +88,12 @@ describe('Handler: classify', () => {
     const account = defaultSandbox();
     const bus = { publish: vi.fn().mockRejectedValue(new TransientAwsError('PutEvents: ThrottlingException')) };
 
-    await expect(makeClassify({ bus, secrets: account.secrets, ledger: account.ledger, clock: account.clock }, classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), localContext('classify', UMCCR_ACCOUNT, UMCCR_REGION))).rejects.toThrow(TransientAwsError);
+    await expect(
+      makeClassify({ bus, secrets: account.secrets, ledger: account.ledger, clock: account.clock }, classifyContext)(
+        loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'),
+        localContext('classify', UMCCR_ACCOUNT, UMCCR_REGION),
+      ),
+    ).rejects.toThrow(TransientAwsError);
     expect(account.bus.published).toEqual([]);
   });
 
@@ -119,7 +130,10 @@ describe('Handler: clear-stale-pending', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
 
-    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, localContext('classify'));
+    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(
+      finding,
+      localContext('classify'),
+    );
 
     expect(outcome).toMatchObject({ status: 'applied', findingId: '2d9f4e30-7f3c-4b20-9d65-3b8c4f9e0a03/rotation-failed' });
     expect(account.bus.published).toHaveLength(1);
@@ -135,7 +149,10 @@ describe('Handler: clear-stale-pending', () => {
     delete (finding.detail as { secret?: unknown }).secret;
     const before = account.secrets.snapshot();
 
-    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, localContext('classify'));
+    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(
+      finding,
+      localContext('classify'),
+    );
 
     expect(outcome).toEqual({ status: 'rejected', problems: ['detail.secret: missing (expected object)'] });
     expect(account.secrets.calls).toEqual([]);
@@ -147,7 +164,10 @@ describe('Handler: clear-stale-pending', () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
 
-    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, localContext('classify'));
+    const outcome = await makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(
+      finding,
+      localContext('classify'),
+    );
 
     expect(outcome).toMatchObject({ status: 'ignored' });
     expect(account.secrets.calls).toEqual([]);
@@ -159,7 +179,9 @@ describe('Handler: clear-stale-pending', () => {
     const finding = await findingEventFor('rotation-failed/fires.RotationFailed.authored.set-secret.json');
     const before = account.secrets.snapshot();
 
-    await expect(makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, localContext('classify'))).rejects.toThrow(TransientAwsError);
+    await expect(
+      makeActionHandler(clearStalePendingAction, account, { policy: samplePolicy, mode: 'enforce' })(finding, localContext('classify')),
+    ).rejects.toThrow(TransientAwsError);
     expect(account.secrets.snapshot()).toEqual(before);
     expect(account.bus.published).toEqual([]);
   });
@@ -186,7 +208,12 @@ describe('Handler: an action (audit trail)', () => {
     });
     expect(info).toHaveBeenCalledWith(
       'remediation finished',
-      expect.objectContaining({ outcome: 'applied', mode: 'enforce', principal: 'secretsmanager.amazonaws.com', principalKind: 'aws-service' }),
+      expect.objectContaining({
+        outcome: 'applied',
+        mode: 'enforce',
+        principal: 'secretsmanager.amazonaws.com',
+        principalKind: 'aws-service',
+      }),
     );
     expect(account.bus.published.map((e) => e['detail-type'])).toEqual(['Remediation Result']);
   });
@@ -209,7 +236,9 @@ describe('Handler: an action (audit trail)', () => {
     const { compliance: _unused, ...withoutConfig } = defaultSandbox();
 
     expect(() => makeActionHandler(clearStalePendingAction, withoutConfig, { policy: samplePolicy, mode: 'enforce' })).not.toThrow();
-    expect(() => makeActionHandler(enableRotationAction, withoutConfig, { policy: samplePolicy, mode: 'enforce' })).toThrow(/secretsmanager-rotation-enabled-check: wire a compliance port/);
+    expect(() => makeActionHandler(enableRotationAction, withoutConfig, { policy: samplePolicy, mode: 'enforce' })).toThrow(
+      /secretsmanager-rotation-enabled-check: wire a compliance port/,
+    );
   });
 });
 
@@ -228,7 +257,10 @@ describe('Handler: alert', () => {
   it('sends it again on retry when SNS failed the first time', async () => {
     const account = defaultSandbox();
     const finding = await findingEventFor('rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json');
-    const failing = { ...account, notifier: { publish: vi.fn().mockRejectedValueOnce(new TransientAwsError('Publish: ThrottledException')) } };
+    const failing = {
+      ...account,
+      notifier: { publish: vi.fn().mockRejectedValueOnce(new TransientAwsError('Publish: ThrottledException')) },
+    };
 
     await expect(alertFor(failing)(finding, localContext('classify'))).rejects.toThrow(TransientAwsError);
     const retry = await alertFor(account)(finding, localContext('classify'));
@@ -260,7 +292,10 @@ describe('Handler: alert', () => {
   it('rejects an event of another detail-type and sends nothing', async () => {
     const account = defaultSandbox();
 
-    const outcome = await alertFor(account)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), localContext('classify'));
+    const outcome = await alertFor(account)(
+      loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'),
+      localContext('classify'),
+    );
 
     expect(outcome).toEqual({ status: 'rejected', problems: ["detail-type: expected 'Secret Finding' or 'Remediation Result'"] });
     expect(account.notifier.sent).toEqual([]);
@@ -281,26 +316,35 @@ describe('Lambda entry points', () => {
     vi.resetModules();
   });
 
-  it.each(Object.keys(entryPoints) as (keyof typeof entryPoints)[])('%s fails its cold start with the missing setting named', async (name) => {
-    vi.stubEnv('EVENT_BUS_NAME', undefined);
-    vi.stubEnv('ALERT_TOPIC_ARN', undefined);
+  it.each(Object.keys(entryPoints) as (keyof typeof entryPoints)[])(
+    '%s fails its cold start with the missing setting named',
+    async (name) => {
+      vi.stubEnv('EVENT_BUS_NAME', undefined);
+      vi.stubEnv('ALERT_TOPIC_ARN', undefined);
 
-    const load = entryPoints[name]();
+      const load = entryPoints[name]();
 
-    // A fresh module graph has its own ConfigError class: compare by name.
-    await expect(load).rejects.toMatchObject({ name: ConfigError.name, message: expect.stringMatching(/(EVENT_BUS_NAME|ALERT_TOPIC_ARN): missing/) });
-  });
+      // A fresh module graph has its own ConfigError class: compare by name.
+      await expect(load).rejects.toMatchObject({
+        name: ConfigError.name,
+        message: expect.stringMatching(/(EVENT_BUS_NAME|ALERT_TOPIC_ARN): missing/),
+      });
+    },
+  );
 
-  it.each(Object.keys(entryPoints) as (keyof typeof entryPoints)[])('%s loads with its settings and the shipped policy, and exports a handler', async (name) => {
-    vi.stubEnv('EVENT_BUS_NAME', 'secrets-remediator-test');
-    vi.stubEnv('ALERT_TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-test-alerts');
-    vi.stubEnv('STAGE', 'test');
-    vi.stubEnv('LEDGER_TABLE_NAME', 'secrets-remediator-test-ledger');
-    vi.stubEnv('DIGEST_TABLE_NAME', 'secrets-remediator-test-digest');
-    vi.stubEnv('POLICY_FILE', packagedPolicyFile('test'));
+  it.each(Object.keys(entryPoints) as (keyof typeof entryPoints)[])(
+    '%s loads with its settings and the shipped policy, and exports a handler',
+    async (name) => {
+      vi.stubEnv('EVENT_BUS_NAME', 'secrets-remediator-test');
+      vi.stubEnv('ALERT_TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-test-alerts');
+      vi.stubEnv('STAGE', 'test');
+      vi.stubEnv('LEDGER_TABLE_NAME', 'secrets-remediator-test-ledger');
+      vi.stubEnv('DIGEST_TABLE_NAME', 'secrets-remediator-test-digest');
+      vi.stubEnv('POLICY_FILE', packagedPolicyFile('test'));
 
-    const module = await entryPoints[name]();
+      const module = await entryPoints[name]();
 
-    expect(typeof module.handler).toBe('function');
-  });
+      expect(typeof module.handler).toBe('function');
+    },
+  );
 });

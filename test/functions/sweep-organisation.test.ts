@@ -41,7 +41,9 @@ const scheduledEvent = {
 
 /** `count` secrets, every `unusedEvery`-th unused for a year (judged at FIXED_NOW), the rest read yesterday. */
 const secrets = (prefix: string, count: number, unusedEvery: number): SecretSeed[] =>
-  Array.from({ length: count }, (_, i) => rotatedSecret(`${prefix}/secret-${String(i).padStart(3, '0')}`, `v-${i}`, i % unusedEvery === 0 ? 365 : 1));
+  Array.from({ length: count }, (_, i) =>
+    rotatedSecret(`${prefix}/secret-${String(i).padStart(3, '0')}`, `v-${i}`, i % unusedEvery === 0 ? 365 : 1),
+  );
 
 /** The hub (ledger, bus, topic), an organisation of the hub and two members, and each account-region's secrets. */
 const world = (policy: Policy = organisationPolicy()) => {
@@ -62,11 +64,15 @@ const world = (policy: Policy = organisationPolicy()) => {
     if (!member) throw new Error(`no member ${target.account}/${target.region} in this test`);
     return Promise.resolve(member.secrets);
   };
-  const organizations = new MemoryOrganizations({ id: 'r-ab12', accounts: [HUB.account, MEMBER, OTHER].map((id) => ({ id, active: true })) });
+  const organizations = new MemoryOrganizations({
+    id: 'r-ab12',
+    accounts: [HUB.account, MEMBER, OTHER].map((id) => ({ id, active: true })),
+  });
   const handler = makeHandler({ ...hub, organisation: { accounts: organizations, readsFor } }, { policy });
   const run = (event: unknown, context: Context = localContext('sweep')): Promise<SweepOutcome> => handler(event, context);
   const shardEvents = () => hub.bus.published.filter((e) => e['detail-type'] === SWEEP_SHARD_DETAIL_TYPE);
-  const findings = () => hub.bus.published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => FindingSchema.parse(e.detail));
+  const findings = () =>
+    hub.bus.published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => FindingSchema.parse(e.detail));
   return { hub, members, assumed, organizations, run, shardEvents, findings };
 };
 
@@ -82,7 +88,14 @@ const shortOfTimeAfterOnePage = (member: SandboxAccount): Context => ({
 const memberShard = (events: readonly DeliveredEvent[]): DeliveredEvent =>
   events.find((e) => JSON.stringify(e.detail).includes(`"account":"${MEMBER}","region":"us-east-1"`)) as DeliveredEvent;
 
-const shardEvent = (detail: unknown) => ({ ...scheduledEvent, id: 'f0r6ed00-0000-4000-8000-000000000001', source: SERVICE_SOURCE, 'detail-type': SWEEP_SHARD_DETAIL_TYPE, resources: [], detail });
+const shardEvent = (detail: unknown) => ({
+  ...scheduledEvent,
+  id: 'f0r6ed00-0000-4000-8000-000000000001',
+  source: SERVICE_SOURCE,
+  'detail-type': SWEEP_SHARD_DETAIL_TYPE,
+  resources: [],
+  detail,
+});
 
 describe('Function: sweep, organisation mode', () => {
   it('coordinates on its schedule: one Sweep Shard per account and region, nothing read by the coordinator', async () => {
@@ -95,7 +108,11 @@ describe('Function: sweep, organisation mode', () => {
     // Assess
     expect(outcome).toMatchObject({ status: 'coordinated', shards: 6 });
     expect(w.shardEvents().map((e) => e.detail)).toEqual(
-      expect.arrayContaining([HUB.account, MEMBER, OTHER].flatMap((account) => ['us-east-1', 'eu-west-1'].map((region) => expect.objectContaining({ account, region }) as unknown))),
+      expect.arrayContaining(
+        [HUB.account, MEMBER, OTHER].flatMap((account) =>
+          ['us-east-1', 'eu-west-1'].map((region) => expect.objectContaining({ account, region }) as unknown),
+        ),
+      ),
     );
     expect(w.assumed).toStrictEqual([]);
     expect(w.hub.notifier.sent).toStrictEqual([]);
@@ -153,7 +170,10 @@ describe('Function: sweep, organisation mode', () => {
     const outcome = await w.run(shardEvent({ runId, account: OUTSIDE, region: 'us-east-1' }));
 
     // Assess
-    expect(outcome).toMatchObject({ status: 'rejected', problems: [expect.stringContaining(`account ${OUTSIDE}, which is not a member account listed in organisation.members.accounts`)] });
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      problems: [expect.stringContaining(`account ${OUTSIDE}, which is not a member account listed in organisation.members.accounts`)],
+    });
     expect(w.assumed).toStrictEqual([]);
   });
 
@@ -184,14 +204,26 @@ describe('Function: sweep, organisation mode', () => {
     expect(w.assumed).toStrictEqual([]);
   });
 
-  it('judges a shard by its coordinator\'s clock, not by when it runs', async () => {
+  it("judges a shard by its coordinator's clock, not by when it runs", async () => {
     // Prepare: the coordinator runs at FIXED_NOW; the shard runs a year later.
     const w = world();
     await w.run(scheduledEvent);
-    const member = w.shardEvents().find((e) => (e.detail as { account: string; region: string }).account === MEMBER && (e.detail as { region: string }).region === 'us-east-1');
+    const member = w
+      .shardEvents()
+      .find(
+        (e) =>
+          (e.detail as { account: string; region: string }).account === MEMBER && (e.detail as { region: string }).region === 'us-east-1',
+      );
     const later = new Date(FIXED_NOW.getTime() + 365 * day);
     const handler = makeHandler(
-      { ...w.hub, clock: { now: () => later }, organisation: { accounts: w.organizations, readsFor: () => Promise.resolve(w.members.get(`${MEMBER}/us-east-1`)?.secrets ?? w.hub.secrets) } },
+      {
+        ...w.hub,
+        clock: { now: () => later },
+        organisation: {
+          accounts: w.organizations,
+          readsFor: () => Promise.resolve(w.members.get(`${MEMBER}/us-east-1`)?.secrets ?? w.hub.secrets),
+        },
+      },
       { policy: organisationPolicy() },
     );
 
@@ -236,7 +268,10 @@ describe('Function: sweep, organisation mode', () => {
     const outcome = await w.run({ ...asDelivered(continuation, 'forged-continuation'), detail });
 
     // Assess
-    expect(outcome).toMatchObject({ status: 'rejected', problems: [expect.stringContaining(`is not the run of shard ${OTHER}/us-east-1`)] });
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      problems: [expect.stringContaining(`is not the run of shard ${OTHER}/us-east-1`)],
+    });
   });
 
   it('finishes a shard whose read role cannot be assumed with its reason, and the summary names it', async () => {
@@ -249,7 +284,11 @@ describe('Function: sweep, organisation mode', () => {
           accounts: w.organizations,
           readsFor: ({ place: target }) =>
             target.account === OTHER && target.region === 'eu-west-1'
-              ? Promise.reject(new PermissionDeniedError(`cannot assume arn:aws:iam::${OTHER}:role/secrets-remediator-member-dev-read-euw1: deploy the member stack`))
+              ? Promise.reject(
+                  new PermissionDeniedError(
+                    `cannot assume arn:aws:iam::${OTHER}:role/secrets-remediator-member-dev-read-euw1: deploy the member stack`,
+                  ),
+                )
               : Promise.resolve(w.members.get(`${target.account}/${target.region}`)?.secrets ?? w.hub.secrets),
         },
       },
@@ -259,13 +298,16 @@ describe('Function: sweep, organisation mode', () => {
 
     // Act
     const outcomes: SweepOutcome[] = [];
-    for (const [n, event] of w.shardEvents().entries()) outcomes.push(await handler(asDelivered(event, `shard-${n}`), localContext('sweep')));
+    for (const [n, event] of w.shardEvents().entries())
+      outcomes.push(await handler(asDelivered(event, `shard-${n}`), localContext('sweep')));
 
     // Assess
     expect(outcomes.every((o) => o.status === 'complete')).toBe(true);
     expect(w.hub.notifier.sent).toHaveLength(1);
     expect(w.hub.notifier.sent[0]?.subject).toBe('[LOW] sweep: 43 findings, 3 accounts, 1 unread (123456789012/organisation)');
-    expect(w.hub.notifier.sent[0]?.body).toContain(`${OTHER}/eu-west-1: cannot assume arn:aws:iam::${OTHER}:role/secrets-remediator-member-dev-read-euw1: deploy the member stack`);
+    expect(w.hub.notifier.sent[0]?.body).toContain(
+      `${OTHER}/eu-west-1: cannot assume arn:aws:iam::${OTHER}:role/secrets-remediator-member-dev-read-euw1: deploy the member stack`,
+    );
   });
 
   it('refuses a Sweep Shard when organisation mode is off, and reads nothing', async () => {
@@ -273,7 +315,10 @@ describe('Function: sweep, organisation mode', () => {
     const hub = sandboxWith(...secrets('hub', 5, 1));
 
     // Act
-    const outcome = await makeHandler(hub, { policy: organisationPolicy({ enabled: false }) })(shardEvent({ runId: 'sweep-20261125T1200Z-5a1f3c2e', account: MEMBER, region: 'us-east-1' }), localContext('sweep'));
+    const outcome = await makeHandler(hub, { policy: organisationPolicy({ enabled: false }) })(
+      shardEvent({ runId: 'sweep-20261125T1200Z-5a1f3c2e', account: MEMBER, region: 'us-east-1' }),
+      localContext('sweep'),
+    );
 
     // Assess
     expect(outcome).toMatchObject({ status: 'rejected', problems: [expect.stringContaining('organisation mode is off')] });

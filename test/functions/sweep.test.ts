@@ -28,10 +28,16 @@ const scheduledEvent = {
 
 /** 250 secrets over three pages and more: every tenth unused for a year, the rest read yesterday. */
 const estate = (): SecretSeed[] =>
-  Array.from({ length: 250 }, (_, i) => rotatedSecret(`${['app', 'Batch', '9lives', '_infra', '/root', 'db'][i % 6]}/secret-${String(i).padStart(3, '0')}`, `v-${i}`, i % 10 === 0 ? 365 : 1));
+  Array.from({ length: 250 }, (_, i) =>
+    rotatedSecret(
+      `${['app', 'Batch', '9lives', '_infra', '/root', 'db'][i % 6]}/secret-${String(i).padStart(3, '0')}`,
+      `v-${i}`,
+      i % 10 === 0 ? 365 : 1,
+    ),
+  );
 
 const run = async (account: SandboxAccount, event: unknown, context: Context = localContext('sweep')) =>
-  (await makeHandler(account, { policy: samplePolicy })(event, context));
+  await makeHandler(account, { policy: samplePolicy })(event, context);
 
 const publishedFindings = (account: SandboxAccount) =>
   account.bus.published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => FindingSchema.parse(e.detail));
@@ -54,7 +60,13 @@ describe('Function: sweep', () => {
     expect(outcome).toMatchObject({ status: 'complete', counts: { secrets: 250, findings: 25, byRule: { unused: 25 } } });
     const findings = publishedFindings(account);
     expect(findings).toHaveLength(25);
-    expect(new Set(findings.map((f) => f.secret.name))).toEqual(new Set(estate().filter((_, i) => i % 10 === 0).map((s) => s.name)));
+    expect(new Set(findings.map((f) => f.secret.name))).toEqual(
+      new Set(
+        estate()
+          .filter((_, i) => i % 10 === 0)
+          .map((s) => s.name),
+      ),
+    );
     expect(findings.every((f) => f.actor.kind === 'sweep' && f.rule === 'unused')).toBe(true);
     expect(account.notifier.sent).toHaveLength(1);
     expect(account.notifier.sent[0]?.subject).toBe('[LOW] sweep: 25 findings in 250 secrets (123456789012/us-east-1)');
@@ -99,7 +111,14 @@ describe('Function: sweep', () => {
     detail.checkpoint.startedAt = new Date(Date.parse(detail.checkpoint.startedAt) + 365 * 86_400_000).toISOString();
 
     // Act
-    const second = await run(account, { ...scheduledEvent, id: 'c0ffee00-0000-4000-8000-000000000002', source: SERVICE_SOURCE, 'detail-type': SWEEP_CONTINUATION_DETAIL_TYPE, resources: [], detail });
+    const second = await run(account, {
+      ...scheduledEvent,
+      id: 'c0ffee00-0000-4000-8000-000000000002',
+      source: SERVICE_SOURCE,
+      'detail-type': SWEEP_CONTINUATION_DETAIL_TYPE,
+      resources: [],
+      detail,
+    });
 
     // Assess: a year ahead, every secret would look unused; by the run's own clock, 25 are.
     expect(second).toMatchObject({ status: 'complete', counts: { secrets: 250, findings: 25 } });
@@ -109,10 +128,20 @@ describe('Function: sweep', () => {
   it('refuses a continuation of a run it never started, and reads nothing', async () => {
     // Prepare
     const account = sandboxWith(...estate());
-    const forged = { checkpoint: { version: 1, runId: 'sweep-20270101T0000Z-forged00', startedAt: '2027-12-01T00:00:00Z', listing: {}, counts: {} }, invocation: 2, listCalls: 0 };
+    const forged = {
+      checkpoint: { version: 1, runId: 'sweep-20270101T0000Z-forged00', startedAt: '2027-12-01T00:00:00Z', listing: {}, counts: {} },
+      invocation: 2,
+      listCalls: 0,
+    };
 
     // Act
-    const outcome = await run(account, { ...scheduledEvent, source: SERVICE_SOURCE, 'detail-type': SWEEP_CONTINUATION_DETAIL_TYPE, resources: [], detail: forged });
+    const outcome = await run(account, {
+      ...scheduledEvent,
+      source: SERVICE_SOURCE,
+      'detail-type': SWEEP_CONTINUATION_DETAIL_TYPE,
+      resources: [],
+      detail: forged,
+    });
 
     // Assess
     expect(outcome).toMatchObject({ status: 'rejected' });
@@ -146,7 +175,11 @@ describe('Function: sweep', () => {
     const redelivered = await run(account, structuredClone(scheduledEvent));
 
     // Assess
-    expect(failed).toMatchObject({ status: 'failed', error: 'ListAccountError', reason: expect.stringContaining('AccessDeniedException') as unknown });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: 'ListAccountError',
+      reason: expect.stringContaining('AccessDeniedException') as unknown,
+    });
     expect(redelivered).toMatchObject({ status: 'complete', counts: { secrets: 250 } });
   });
 
@@ -156,7 +189,12 @@ describe('Function: sweep', () => {
 
     // Act
     const outcome = await run(account, { ...scheduledEvent, source: 'aws.secretsmanager', 'detail-type': 'AWS API Call via CloudTrail' });
-    const forged = await run(account, { ...scheduledEvent, source: SERVICE_SOURCE, 'detail-type': SWEEP_CONTINUATION_DETAIL_TYPE, detail: { checkpoint: 'all of it' } });
+    const forged = await run(account, {
+      ...scheduledEvent,
+      source: SERVICE_SOURCE,
+      'detail-type': SWEEP_CONTINUATION_DETAIL_TYPE,
+      detail: { checkpoint: 'all of it' },
+    });
 
     // Assess
     expect(outcome).toMatchObject({ status: 'rejected' });

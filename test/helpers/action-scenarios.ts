@@ -76,7 +76,8 @@ export const actionScenarios: readonly ActionScenario[] = [
     label: 'enable-rotation',
     action: actionDefinitions['enable-rotation'],
     arn: PAYMENTS_ARN,
-    account: () => sandboxWith({ name: 'prod/payments/db', arn: PAYMENTS_ARN, rotationEnabled: false, versions: { 'v-current': ['AWSCURRENT'] } }),
+    account: () =>
+      sandboxWith({ name: 'prod/payments/db', arn: PAYMENTS_ARN, rotationEnabled: false, versions: { 'v-current': ['AWSCURRENT'] } }),
     finding: () => findingFromRecord('rotation-disabled/fires.CancelRotateSecret.authored.by-developer.json', 'rotation-disabled'),
     policy: samplePolicy,
   },
@@ -85,7 +86,13 @@ export const actionScenarios: readonly ActionScenario[] = [
     label: 'restore-secret',
     action: actionDefinitions['restore-secret'],
     arn: CRM_ARN,
-    account: () => sandboxWith({ name: 'prod/crm/api-token', arn: CRM_ARN, deletedDate: '2026-11-24T10:15:00Z', versions: { 'v-current': ['AWSCURRENT'] } }),
+    account: () =>
+      sandboxWith({
+        name: 'prod/crm/api-token',
+        arn: CRM_ARN,
+        deletedDate: '2026-11-24T10:15:00Z',
+        versions: { 'v-current': ['AWSCURRENT'] },
+      }),
     finding: () => findingFromRecord('secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'secret-deleted'),
     policy: samplePolicy,
   },
@@ -109,7 +116,8 @@ export const actionScenarios: readonly ActionScenario[] = [
   },
 ];
 
-export const contextFor = (account: SandboxAccount, policy: Policy, mode: Mode = 'enforce'): RemediationContext => remediationContext(account, mode, policy);
+export const contextFor = (account: SandboxAccount, policy: Policy, mode: Mode = 'enforce'): RemediationContext =>
+  remediationContext(account, mode, policy);
 
 /** Reads the secret through the port: the reads are recorded in `account.secrets.calls` and count for `failNext`. */
 export const secretSnapshot = async (account: SandboxAccount, arn: string): Promise<SecretSnapshot> => ({

@@ -38,7 +38,11 @@ export const findingEventOf = async (file: string): Promise<FindingEvent> => {
 };
 
 /** The same finding for another secret (`<prefix><n>`), with its own id; optionally another rule or severity. */
-export const findingFor = (template: FindingEvent, n: number, change: { rule?: RuleId; severity?: Severity; prefix?: string } = {}): FindingEvent => {
+export const findingFor = (
+  template: FindingEvent,
+  n: number,
+  change: { rule?: RuleId; severity?: Severity; prefix?: string } = {},
+): FindingEvent => {
   const event = structuredClone(template) as { detail: Finding } & FindingEvent;
   const rule = change.rule ?? event.detail.rule;
   const name = `${change.prefix ?? 'prod/storm/secret-'}${n}`;
@@ -56,10 +60,16 @@ export const findingFor = (template: FindingEvent, n: number, change: { rule?: R
 
 /** The "Remediation Result" its action would publish for `finding`. */
 export const resultEventFor = (finding: FindingEvent, result: ActionResult): FindingEvent & { detail: never } =>
-  ({ ...structuredClone(finding), 'detail-type': 'Remediation Result', detail: { finding: structuredClone(finding.detail), result } }) as never;
+  ({
+    ...structuredClone(finding),
+    'detail-type': 'Remediation Result',
+    detail: { finding: structuredClone(finding.detail), result },
+  }) as never;
 
 /** The policy's alert settings, defaults first. */
-export const alertSettings = (change: Partial<Omit<AlertSettings, 'channels'>> & { channels?: Partial<AlertSettings['channels']> } = {}): AlertSettings => ({
+export const alertSettings = (
+  change: Partial<Omit<AlertSettings, 'channels'>> & { channels?: Partial<AlertSettings['channels']> } = {},
+): AlertSettings => ({
   ...DEFAULT_POLICY.alerts,
   ...change,
   channels: { ...DEFAULT_POLICY.alerts.channels, ...change.channels },

@@ -12,7 +12,19 @@ interface PartitionsInfo {
 }
 
 const clientEntry = createRequire(import.meta.url).resolve('@aws-sdk/core/client');
-const table = join(dirname(clientEntry), '..', '..', '..', 'dist-es', 'submodules', 'client', 'util-endpoints', 'lib', 'aws', 'partitions.js');
+const table = join(
+  dirname(clientEntry),
+  '..',
+  '..',
+  '..',
+  'dist-es',
+  'submodules',
+  'client',
+  'util-endpoints',
+  'lib',
+  'aws',
+  'partitions.js',
+);
 const info = JSON.parse(
   readFileSync(table, 'utf8')
     .replace(/^\s*export const partitionsInfo\s*=\s*/, '')
@@ -28,6 +40,6 @@ export const regionsByPartition: Readonly<Record<string, readonly string[]>> = O
 );
 
 /** Every region of every partition, with its partition. */
-export const everyRegion: readonly { readonly partition: string; readonly region: string }[] = Object.entries(regionsByPartition).flatMap(([partition, regions]) =>
-  regions.map((region) => ({ partition, region })),
+export const everyRegion: readonly { readonly partition: string; readonly region: string }[] = Object.entries(regionsByPartition).flatMap(
+  ([partition, regions]) => regions.map((region) => ({ partition, region })),
 );

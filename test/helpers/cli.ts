@@ -20,7 +20,8 @@ export const CLI_BIN = join(repoRoot, 'bin', 'secrets-remediator.mjs');
  * Runs `secrets-remediator <args>` in the repository root; `env` is added to the inherited
  * environment, and a variable set to `undefined` there is removed from it.
  */
-export const runCli = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> => runCommand(process.execPath, [CLI_BIN, ...args], env);
+export const runCli = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
+  runCommand(process.execPath, [CLI_BIN, ...args], env);
 
 /** Runs any command (`npx ...`) in the repository root, with `env` applied as for `runCli`. */
 export const runCommand = async (file: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> => {
@@ -30,13 +31,19 @@ export const runCommand = async (file: string, args: readonly string[], env: Nod
       timeout: 60_000,
       maxBuffer: 64 * 1024 * 1024,
       env: Object.fromEntries(
-        Object.entries({ ...process.env, REMEDIATION_MODE: '', POWERTOOLS_LOG_LEVEL: '', NODE_NO_WARNINGS: '1', ...env }).filter(([, value]) => value !== undefined),
+        Object.entries({ ...process.env, REMEDIATION_MODE: '', POWERTOOLS_LOG_LEVEL: '', NODE_NO_WARNINGS: '1', ...env }).filter(
+          ([, value]) => value !== undefined,
+        ),
       ),
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string; message?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? failed.message ?? '' };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : -1,
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? failed.message ?? '',
+    };
   }
 };
 

@@ -26,4 +26,6 @@ export const loadPublishedFixture = <T = Record<string, unknown>>(name: string):
   structuredClone(JSON.parse(readFileSync(join(publishedFixturesDir, name), 'utf8')) as T);
 
 export const publishedFixtureFiles = (): string[] =>
-  readdirSync(publishedFixturesDir).filter((name) => name.endsWith('.json')).sort();
+  readdirSync(publishedFixturesDir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();

@@ -76,7 +76,11 @@ export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {})
   const secretsManager = (operation: string, body: Record<string, unknown>): Answer => {
     const secretId = body.SecretId;
     if (secretId !== FAKE_SECRET_ARN && secretId !== FAKE_SECRET_NAME) {
-      return jsonError({ status: 400, type: 'ResourceNotFoundException', message: `Secrets Manager can't find the specified secret: ${String(secretId)}` });
+      return jsonError({
+        status: 400,
+        type: 'ResourceNotFoundException',
+        message: `Secrets Manager can't find the specified secret: ${String(secretId)}`,
+      });
     }
     switch (operation) {
       case 'DescribeSecret':
@@ -92,7 +96,11 @@ export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {})
         return updateStage(stages, body) ?? json({ ARN: FAKE_SECRET_ARN, Name: FAKE_SECRET_NAME });
       case 'ListSecretVersionIds':
         // No CreatedDate: the action then judges from the failure event alone.
-        return json({ ARN: FAKE_SECRET_ARN, Name: FAKE_SECRET_NAME, Versions: [...stages].map(([VersionId, VersionStages]) => ({ VersionId, VersionStages })) });
+        return json({
+          ARN: FAKE_SECRET_ARN,
+          Name: FAKE_SECRET_NAME,
+          Versions: [...stages].map(([VersionId, VersionStages]) => ({ VersionId, VersionStages })),
+        });
       default:
         return unknownOperation('secretsmanager', operation);
     }
@@ -230,7 +238,11 @@ const queryError = ({ status, type, message }: FakeAwsError): Answer => ({
 });
 
 const unknownOperation = (service: FakeService, operation: string): Answer => {
-  const error = { status: 400, type: 'UnknownOperationException', message: `the fake AWS endpoint does not answer ${service} ${operation}` };
+  const error = {
+    status: 400,
+    type: 'UnknownOperationException',
+    message: `the fake AWS endpoint does not answer ${service} ${operation}`,
+  };
   // In the error format the caller's protocol parses, so the SDK reports the name and message.
   return service === 'sns' ? queryError(error) : jsonError(error);
 };

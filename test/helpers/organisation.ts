@@ -8,7 +8,9 @@ import { fixedClock } from './sandbox.js';
 export const HUB = { account: '123456789012', region: 'us-east-1' } as const;
 
 /** The sample policy with organisation mode on and `organisation` changed as given. */
-export const organisationPolicy = (organisation: Partial<Omit<Policy['organisation'], 'members'>> & { members?: Partial<Policy['organisation']['members']> } = {}): Policy => ({
+export const organisationPolicy = (
+  organisation: Partial<Omit<Policy['organisation'], 'members'>> & { members?: Partial<Policy['organisation']['members']> } = {},
+): Policy => ({
   ...samplePolicy,
   organisation: {
     ...samplePolicy.organisation,

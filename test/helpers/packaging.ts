@@ -27,12 +27,21 @@ export interface PackagedService {
 export const packageWithPolicy = async (edit: (policy: Document) => void, stage = 'test'): Promise<PackagedService> => {
   const copy = mkdtempSync(join(tmpdir(), 'secrets-remediator-package-'));
   for (const linked of ['node_modules', 'functions', 'shared']) symlinkSync(join(repoRoot, linked), join(copy, linked));
-  for (const copied of ['serverless.yml', 'esbuild.options.json', 'package.json', 'tsconfig.json', 'deploy']) cpSync(join(repoRoot, copied), join(copy, copied), { recursive: true });
+  for (const copied of ['serverless.yml', 'esbuild.options.json', 'package.json', 'tsconfig.json', 'deploy'])
+    cpSync(join(repoRoot, copied), join(copy, copied), { recursive: true });
   const policy = parseDocument(readFileSync(join(repoRoot, 'policy.yml'), 'utf8'));
   edit(policy);
   const policyFile = join(copy, 'policy.yml');
   writeFileSync(policyFile, policy.toString());
   const dir = join(copy, 'out');
-  await promisify(execFile)(join(copy, 'node_modules', '.bin', 'osls'), ['package', '--stage', stage, '--package', dir], { cwd: copy, timeout: PACKAGE_TIMEOUT_MS, env: process.env });
-  return { dir, template: JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as PackagedService['template'], policyFile };
+  await promisify(execFile)(join(copy, 'node_modules', '.bin', 'osls'), ['package', '--stage', stage, '--package', dir], {
+    cwd: copy,
+    timeout: PACKAGE_TIMEOUT_MS,
+    env: process.env,
+  });
+  return {
+    dir,
+    template: JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as PackagedService['template'],
+    policyFile,
+  };
 };

@@ -23,7 +23,13 @@ export const remediationContext = (account: SandboxAccount, mode: Mode, policy: 
 });
 
 /** The result of a first delivery; a duplicate here is a test bug. */
-export const actionResult = async (action: ActionDefinition, account: SandboxAccount, finding: Finding, mode: Mode, policy: Policy = samplePolicy): Promise<ActionResult> => {
+export const actionResult = async (
+  action: ActionDefinition,
+  account: SandboxAccount,
+  finding: Finding,
+  mode: Mode,
+  policy: Policy = samplePolicy,
+): Promise<ActionResult> => {
   const outcome = await remediate(action, finding, remediationContext(account, mode, policy));
   if (outcome.kind !== 'result') throw new Error('expected a result, not a duplicate');
   return outcome.result;

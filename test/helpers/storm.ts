@@ -44,7 +44,8 @@ interface CloudTrailEvent {
 }
 
 /** A UUID-shaped id unique to `n` within `kind`. */
-const idOf = (kind: number, n: number): string => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+const idOf = (kind: number, n: number): string =>
+  `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 const arnOf = (name: string): string => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-Mn56Op`;
 
@@ -53,7 +54,12 @@ const valueChanged = (n: number, name: string, user: string): CloudTrailEvent =>
   const event = loadSampleEvent<CloudTrailEvent>('value-changed-by-hand/fires.PutSecretValue.authored.by-iam-user.json');
   event.id = idOf(1, n);
   event.detail.eventID = idOf(2, n);
-  event.detail.userIdentity = { ...event.detail.userIdentity, arn: `arn:aws:iam::${ACCOUNT}:user/${user}`, userName: user, principalId: `AIDA${user.toUpperCase().replace(/[^A-Z0-9]/g, '')}` };
+  event.detail.userIdentity = {
+    ...event.detail.userIdentity,
+    arn: `arn:aws:iam::${ACCOUNT}:user/${user}`,
+    userName: user,
+    principalId: `AIDA${user.toUpperCase().replace(/[^A-Z0-9]/g, '')}`,
+  };
   event.detail.requestParameters = { ...event.detail.requestParameters, secretId: name };
   event.detail.responseElements = { ...event.detail.responseElements, name, arn: arnOf(name) };
   return event;
@@ -80,10 +86,19 @@ const seedOf = (name: string): SecretSeed => ({
 });
 
 /** `count` events of one storm, and the secrets they name. */
-export const stormEvents = (shape: StormShape, count = 1000): { readonly events: readonly CloudTrailEvent[]; readonly seeds: readonly SecretSeed[] } => {
-  const names = Array.from({ length: count }, (_, n) => (shape === 'one caller, many prefixes' ? `team-${n % 50}/app-${n}/db` : `prod/payments/svc-${n}`));
+export const stormEvents = (
+  shape: StormShape,
+  count = 1000,
+): { readonly events: readonly CloudTrailEvent[]; readonly seeds: readonly SecretSeed[] } => {
+  const names = Array.from({ length: count }, (_, n) =>
+    shape === 'one caller, many prefixes' ? `team-${n % 50}/app-${n}/db` : `prod/payments/svc-${n}`,
+  );
   const events = names.map((name, n) =>
-    shape === 'one caller, many prefixes' ? valueChanged(n, name, 'alice') : shape === 'many callers, one prefix' ? valueChanged(n, name, `user-${n % 40}`) : rotationFailed(n, name),
+    shape === 'one caller, many prefixes'
+      ? valueChanged(n, name, 'alice')
+      : shape === 'many callers, one prefix'
+        ? valueChanged(n, name, `user-${n % 40}`)
+        : rotationFailed(n, name),
   );
   return { events, seeds: names.map(seedOf) };
 };

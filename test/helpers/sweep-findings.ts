@@ -13,7 +13,14 @@ export interface SweepFindingSpec {
 }
 
 /** A sweep finding about the secret `name`, valid against the finding contract. */
-export const sweepFinding = ({ rule, name, severity, account = '123456789012', region = 'us-east-1', control }: SweepFindingSpec): Finding => {
+export const sweepFinding = ({
+  rule,
+  name,
+  severity,
+  account = '123456789012',
+  region = 'us-east-1',
+  control,
+}: SweepFindingSpec): Finding => {
   const arn = `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`;
   const known = rules.find((r) => r.id === rule);
   return FindingSchema.parse({

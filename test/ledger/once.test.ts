@@ -134,7 +134,10 @@ describe('Function: once', () => {
     await expect(once({ ledger: recording, clock }, 'k', () => Promise.reject(failure), { remainingMs: 30_000 })).rejects.toBe(failure);
 
     expect(recording.calls).toEqual(['claim k until 2026-11-25T12:00:30.000Z', 'release k']);
-    expect(errors).toHaveBeenCalledWith(expect.stringContaining('claim not released'), expect.objectContaining({ key: 'k', ledgerFailure: 'release' }));
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringContaining('claim not released'),
+      expect.objectContaining({ key: 'k', ledgerFailure: 'release' }),
+    );
   });
 
   it('answers the value when recording it fails, logs the failure for a metric, and does not rethrow (a retry would act twice)', async () => {
@@ -147,7 +150,10 @@ describe('Function: once', () => {
 
     expect(outcome).toEqual({ kind: 'done', value: 'published' });
     expect(work).toHaveBeenCalledOnce();
-    expect(errors).toHaveBeenCalledWith(expect.stringContaining('outcome not recorded'), expect.objectContaining({ key: 'k', ledgerFailure: 'complete' }));
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringContaining('outcome not recorded'),
+      expect.objectContaining({ key: 'k', ledgerFailure: 'complete' }),
+    );
   });
 
   it('propagates a failed claim without working (nothing was done, the retry starts over)', async () => {
@@ -161,7 +167,12 @@ describe('Function: once', () => {
 
   it('stores and reads back with the given encoding, and remembers until the given time', async () => {
     const { ports, advance } = rig();
-    const options = { remainingMs: 30_000, encode: String, decode: Number, keepUntil: (_: number, at: Date) => new Date(at.getTime() + 60_000) };
+    const options = {
+      remainingMs: 30_000,
+      encode: String,
+      decode: Number,
+      keepUntil: (_: number, at: Date) => new Date(at.getTime() + 60_000),
+    };
     await once(ports, 'count', () => Promise.resolve(7), options);
 
     const soon = await once(ports, 'count', () => Promise.resolve(8), options);
@@ -174,7 +185,10 @@ describe('Function: once', () => {
 
   it('forgets the claim when keepUntil answers undefined, so the next delivery does the work again', async () => {
     const { ports } = rig();
-    const options = { remainingMs: 30_000, keepUntil: (value: string) => (value === 'deferred' ? undefined : new Date(START.getTime() + REMEMBER_MS)) };
+    const options = {
+      remainingMs: 30_000,
+      keepUntil: (value: string) => (value === 'deferred' ? undefined : new Date(START.getTime() + REMEMBER_MS)),
+    };
     await once(ports, 'digest#w', () => Promise.resolve('deferred'), options);
 
     expect(await once(ports, 'digest#w', () => Promise.resolve('sent'), options)).toEqual({ kind: 'done', value: 'sent' });

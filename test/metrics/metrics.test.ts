@@ -28,9 +28,14 @@ describe('Metrics', () => {
     const recorded: RecordedMetric[] = [];
     stop = captureMetrics(recorded);
 
-    await makeClassify(defaultSandbox(), classifyContext)(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), context);
+    await makeClassify(defaultSandbox(), classifyContext)(
+      loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'),
+      context,
+    );
 
-    expect(recorded).toEqual([{ name: 'Findings', unit: 'Count', value: 1, dimensions: { rule: 'rotation-failed', severity: expect.any(String) } }]);
+    expect(recorded).toEqual([
+      { name: 'Findings', unit: 'Count', value: 1, dimensions: { rule: 'rotation-failed', severity: expect.any(String) } },
+    ]);
   });
 
   it('counts an alert per channel it reached, and a failed alert as failed', async () => {
@@ -47,7 +52,11 @@ describe('Metrics', () => {
       { ...account, notifier: { publish: () => Promise.reject(new Error('sns down')) }, digest: new MemoryDigest() },
       { alerts: samplePolicy.alerts },
     );
-    const result = { ...finding, 'detail-type': 'Remediation Result', detail: { finding: finding?.detail, result: { type: 'clear-stale-pending', mode: 'dry-run', outcome: 'planned', reason: 'dry run' } } };
+    const result = {
+      ...finding,
+      'detail-type': 'Remediation Result',
+      detail: { finding: finding?.detail, result: { type: 'clear-stale-pending', mode: 'dry-run', outcome: 'planned', reason: 'dry run' } },
+    };
     await expect(failing(result, localContext('alert'))).rejects.toThrow();
 
     expect(recorded.map((m) => [m.name, m.dimensions])).toEqual([
@@ -78,10 +87,18 @@ describe('Metrics', () => {
     recordFinding({ rule: 'rotation-failed', severity: 'high' });
     recordSweep({ secrets: 10, findings: 2, listCalls: 1, durationMs: 1234 });
 
-    const emitted = lines.map((line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } });
+    const emitted = lines.map(
+      (line) =>
+        JSON.parse(line) as Record<string, unknown> & {
+          _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+        },
+    );
     expect(emitted).toHaveLength(6);
     expect(emitted[0]).toMatchObject({ rule: 'rotation-failed', severity: 'high', service: 'secrets-remediator', Findings: 1 });
-    expect(emitted[0]?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: METRICS_NAMESPACE, Metrics: [{ Name: 'Findings', Unit: 'Count' }] });
+    expect(emitted[0]?._aws.CloudWatchMetrics[0]).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      Metrics: [{ Name: 'Findings', Unit: 'Count' }],
+    });
     expect(emitted[0]?._aws.CloudWatchMetrics[0]?.Dimensions[0]?.sort()).toEqual(['rule', 'service', 'severity']);
     expect(emitted.at(-1)).toMatchObject({ service: 'secrets-remediator', SweepsCompleted: 1 });
     expect(emitted.find((e) => 'SweepDuration' in e)).toMatchObject({ SweepDuration: 1234 });

@@ -30,7 +30,10 @@ describe('Middleware: settleErrors', () => {
   });
 
   it.each([
-    ['a permanent Slack refusal', new SlackWebhookRejectedError(404, 'no_service', 'Slack webhook refused the message: HTTP 404 no_service')],
+    [
+      'a permanent Slack refusal',
+      new SlackWebhookRejectedError(404, 'no_service', 'Slack webhook refused the message: HTTP 404 no_service'),
+    ],
     ['access denied', new PermissionDeniedError('Publish: AuthorizationErrorException: not authorized')],
     ['a configuration fault', new ConfigError('alerts.channels.slackWebhookSecretArn is set but no chat port was given')],
   ])('settles %s as failed, with an error log a metric filter can count, instead of letting Lambda retry it', async (_, error) => {
@@ -39,7 +42,10 @@ describe('Middleware: settleErrors', () => {
     const outcome = await invoke(error);
 
     expect(outcome).toEqual({ status: 'failed', error: error.name, reason: error.message });
-    expect(errors).toHaveBeenCalledWith(expect.stringContaining('not retried'), expect.objectContaining({ errorName: error.name, settled: 'failed' }));
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringContaining('not retried'),
+      expect.objectContaining({ errorName: error.name, settled: 'failed' }),
+    );
   });
 
   it.each([
@@ -51,6 +57,9 @@ describe('Middleware: settleErrors', () => {
     const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
 
     await expect(invoke(error)).rejects.toBe(error);
-    expect(errors).toHaveBeenCalledWith(expect.stringContaining('Lambda retries it'), expect.objectContaining({ errorName: error.name, settled: 'retried' }));
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringContaining('Lambda retries it'),
+      expect.objectContaining({ errorName: error.name, settled: 'retried' }),
+    );
   });
 });

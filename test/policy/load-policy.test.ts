@@ -47,7 +47,11 @@ describe('Function: loadPolicy', () => {
 describe('Function: resolvePolicyFile', () => {
   it.each([
     ['the Lambda package root', { LAMBDA_TASK_ROOT: '/var/task' }, '/var/task/policy.yml'],
-    ['POLICY_FILE under the package root', { LAMBDA_TASK_ROOT: '/var/task', POLICY_FILE: 'config/policy.prod.yml' }, '/var/task/config/policy.prod.yml'],
+    [
+      'POLICY_FILE under the package root',
+      { LAMBDA_TASK_ROOT: '/var/task', POLICY_FILE: 'config/policy.prod.yml' },
+      '/var/task/config/policy.prod.yml',
+    ],
     ['an absolute POLICY_FILE', { LAMBDA_TASK_ROOT: '/var/task', POLICY_FILE: '/opt/policy.yml' }, '/opt/policy.yml'],
     ['the working directory, locally', {}, join(process.cwd(), 'policy.yml')],
     ['empty variables as unset', { LAMBDA_TASK_ROOT: '', POLICY_FILE: '' }, join(process.cwd(), 'policy.yml')],

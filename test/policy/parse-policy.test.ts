@@ -178,7 +178,10 @@ configRules:
       // Assess
       expect(policy).toMatchObject({
         mode: 'enforce',
-        allowedAdmins: ['arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*', 'arn:aws:iam::*:role/break-glass'],
+        allowedAdmins: [
+          'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*',
+          'arn:aws:iam::*:role/break-glass',
+        ],
         rotation: {
           schedule: 'cron(0 16 1,15 * ? *)',
           gracePeriodDays: 0,
@@ -293,8 +296,16 @@ stages:
         ['limits.burst: unknown field; expected one of writesPerSecretPerHour, writesPerInvocation'],
       ],
       ['a wrong mode', 'mode: enforcing\n', ['mode: expected "dry-run" or "enforce", received "enforcing"']],
-      ['a negative maxAgeDays', 'rotation:\n  maxAgeDays: -5\n', ['rotation.maxAgeDays: expected an integer between 1 and 1000, received -5']],
-      ['a maxAgeDays in words', 'rotation:\n  maxAgeDays: ninety\n', ['rotation.maxAgeDays: expected an integer between 1 and 1000, received "ninety"']],
+      [
+        'a negative maxAgeDays',
+        'rotation:\n  maxAgeDays: -5\n',
+        ['rotation.maxAgeDays: expected an integer between 1 and 1000, received -5'],
+      ],
+      [
+        'a maxAgeDays in words',
+        'rotation:\n  maxAgeDays: ninety\n',
+        ['rotation.maxAgeDays: expected an integer between 1 and 1000, received "ninety"'],
+      ],
       ['a fractional unusedDays', 'unusedDays: 1.5\n', ['unusedDays: expected an integer between 1 and 3650, received 1.5']],
       [
         'a rotation Lambda ARN without "function:" in byNamePrefix',
@@ -308,7 +319,11 @@ stages:
         'accounts:\n  organizationId: o-ABC\n',
         ['accounts.organizationId: expected an organization id ("o-" and 10-32 lowercase letters or digits) or null, received "o-ABC"'],
       ],
-      ['an 11-digit account id', "accounts:\n  allowed: ['12345678901']\n", ['accounts.allowed[0]: expected a 12-digit account id, received "12345678901"']],
+      [
+        'an 11-digit account id',
+        "accounts:\n  allowed: ['12345678901']\n",
+        ['accounts.allowed[0]: expected a 12-digit account id, received "12345678901"'],
+      ],
       [
         'an unquoted account id with a leading zero',
         'accounts:\n  allowed: [012345678901]\n',
@@ -319,7 +334,9 @@ stages:
       [
         'an admin that is not an ARN',
         'allowedAdmins:\n  - arn:aws:iam::123456789012:role/admin\n  - admin\n',
-        ['allowedAdmins[1]: expected an IAM principal ARN such as "arn:aws:iam::123456789012:role/Admin" (* allowed as a wildcard), received "admin"'],
+        [
+          'allowedAdmins[1]: expected an IAM principal ARN such as "arn:aws:iam::123456789012:role/Admin" (* allowed as a wildcard), received "admin"',
+        ],
       ],
       [
         'a schedule that is not a ScheduleExpression',
@@ -338,14 +355,38 @@ stages:
           'configRules.my-rule: expected one of secretsmanager-rotation-enabled-check, secretsmanager-scheduled-rotation-success-check, secretsmanager-secret-periodic-rotation, secretsmanager-secret-unused, secretsmanager-using-cmk, received "secretsmanager-rotation-check"',
         ],
       ],
-      ['a typo under stages.prod', 'stages:\n  prod:\n    rotation:\n      maxAgDays: 30\n', ['stages.prod.rotation.maxAgDays: unknown field (did you mean "maxAgeDays"?)']],
-      ['stages inside a stage', 'stages:\n  prod:\n    stages: {}\n', ['stages.prod.stages: unknown field: a stage override cannot contain "stages"']],
-      ['a stage name with an underscore', 'stages:\n  prod_eu: {}\n', ['stages.prod_eu: expected a stage name (letters, digits and hyphens), received "prod_eu"']],
-      ['a reserved aws: tag key', 'protectedTagKeys: ["aws:cloudformation:stack-name"]\n', [
-        'protectedTagKeys[0]: expected a tag key (1-128 letters, digits, spaces, _ . : / = + - @; not "aws:..."), received "aws:cloudformation:stack-name"',
-      ]],
-      ['yes for a boolean', 'rotation:\n  rotateImmediately: yes\n', ['rotation.rotateImmediately: expected true or false, received "yes"']],
-      ['an empty list value', 'allowedAdmins:\n', ['allowedAdmins: expected a list of IAM principal ARNs, received null (write [] for none)']],
+      [
+        'a typo under stages.prod',
+        'stages:\n  prod:\n    rotation:\n      maxAgDays: 30\n',
+        ['stages.prod.rotation.maxAgDays: unknown field (did you mean "maxAgeDays"?)'],
+      ],
+      [
+        'stages inside a stage',
+        'stages:\n  prod:\n    stages: {}\n',
+        ['stages.prod.stages: unknown field: a stage override cannot contain "stages"'],
+      ],
+      [
+        'a stage name with an underscore',
+        'stages:\n  prod_eu: {}\n',
+        ['stages.prod_eu: expected a stage name (letters, digits and hyphens), received "prod_eu"'],
+      ],
+      [
+        'a reserved aws: tag key',
+        'protectedTagKeys: ["aws:cloudformation:stack-name"]\n',
+        [
+          'protectedTagKeys[0]: expected a tag key (1-128 letters, digits, spaces, _ . : / = + - @; not "aws:..."), received "aws:cloudformation:stack-name"',
+        ],
+      ],
+      [
+        'yes for a boolean',
+        'rotation:\n  rotateImmediately: yes\n',
+        ['rotation.rotateImmediately: expected true or false, received "yes"'],
+      ],
+      [
+        'an empty list value',
+        'allowedAdmins:\n',
+        ['allowedAdmins: expected a list of IAM principal ARNs, received null (write [] for none)'],
+      ],
       ['a document that is a list', '- mode: enforce\n', ['(top): expected a mapping of policy fields, received a list']],
       [
         'a YAML syntax error',

@@ -3,7 +3,11 @@ import { publishInput } from '../../shared/adapters/sns.js';
 import { SLACK_LIMITS as RENDERERS_SLACK_LIMITS, snsPublishBytes } from '../../shared/alerts/limits.js';
 import { type AlertMessage, SLACK_LIMITS, snsMessageOf } from '../../shared/ports/notifier.js';
 
-const plain: AlertMessage = { subject: 'Rotation disabled', body: 'Rotation was turned off for prod/db.', attributes: { severity: 'high' } };
+const plain: AlertMessage = {
+  subject: 'Rotation disabled',
+  body: 'Rotation was turned off for prod/db.',
+  attributes: { severity: 'high' },
+};
 const withChatbot: AlertMessage = { ...plain, chatbot: { version: '1.0', source: 'custom', content: { title: 'Rotation disabled' } } };
 
 describe('snsMessageOf', () => {
@@ -22,7 +26,9 @@ describe('snsMessageOf', () => {
       const input = publishInput('arn:aws:sns:us-east-1:123456789012:alerts', message);
       expect(input.Message).toBe(snsMessageOf(message).Message);
       const attributeBytes = Buffer.byteLength('severityhighString', 'utf8');
-      expect(snsPublishBytes(message)).toBe(Buffer.byteLength(message.subject, 'utf8') + Buffer.byteLength(input.Message, 'utf8') + attributeBytes);
+      expect(snsPublishBytes(message)).toBe(
+        Buffer.byteLength(message.subject, 'utf8') + Buffer.byteLength(input.Message, 'utf8') + attributeBytes,
+      );
     }
   });
 });

@@ -18,7 +18,8 @@ const BURST = 'access-denied-burst/fires.AccessDenied.authored.11-calls-by-one-r
 type RawEvent = { id: string; detail: Record<string, unknown> };
 
 /** The names of the default-bus routes an event takes. */
-const routesOf = (event: unknown): string[] => routes.filter((r) => r.bus === 'default' && matchesPattern(r.pattern, event)).map((r) => r.name);
+const routesOf = (event: unknown): string[] =>
+  routes.filter((r) => r.bus === 'default' && matchesPattern(r.pattern, event)).map((r) => r.name);
 
 const burst = (): RawEvent[] => loadSampleEvent<RawEvent[]>(BURST);
 
@@ -93,8 +94,12 @@ describe('Replay: access-denied-burst', () => {
         actions: [],
       }),
     ]);
-    expect(report.findings[0]?.reason).toMatch(/^arn:aws:iam::123456789012:role\/ci-deployer \(assumed-role\) had 11 calls on Secrets Manager refused/);
-    expect(account.notifier.sent.map((m) => m.subject)).toEqual(['[MEDIUM] access-denied-burst: prod/payments/db (123456789012/us-east-1)']);
+    expect(report.findings[0]?.reason).toMatch(
+      /^arn:aws:iam::123456789012:role\/ci-deployer \(assumed-role\) had 11 calls on Secrets Manager refused/,
+    );
+    expect(account.notifier.sent.map((m) => m.subject)).toEqual([
+      '[MEDIUM] access-denied-burst: prod/payments/db (123456789012/us-east-1)',
+    ]);
     expect(account.secrets.calls).toEqual([]);
     expect(account.secrets.snapshot()).toEqual(before);
   });
@@ -109,7 +114,11 @@ describe('Replay: access-denied-burst', () => {
     // Assess: the crossing call's redelivery decides the same finding, reported already: nothing
     // is published again, and one alert was sent in all.
     expect(report.findings).toEqual([]);
-    expect(report.noFinding?.some((reason) => reason.includes('reported already (access-denied-burst/arn:aws:iam::123456789012:role/ci-deployer/2026-11-24T10:20:00.000Z)'))).toBe(true);
+    expect(
+      report.noFinding?.some((reason) =>
+        reason.includes('reported already (access-denied-burst/arn:aws:iam::123456789012:role/ci-deployer/2026-11-24T10:20:00.000Z)'),
+      ),
+    ).toBe(true);
     expect(account.notifier.sent).toHaveLength(1);
   });
 });

@@ -80,12 +80,27 @@ describe('Replay: bad input to the catalogue', () => {
 
 describe('Replay: actions in both modes', () => {
   const actionCases = [
-    ['rotation-disabled/fires.CancelRotateSecret.authored.by-developer.json', 'enable-rotation', 'applied', /^rotation on, function .*payments-db-rotation, rate\(30 days\)$/],
+    [
+      'rotation-disabled/fires.CancelRotateSecret.authored.by-developer.json',
+      'enable-rotation',
+      'applied',
+      /^rotation on, function .*payments-db-rotation, rate\(30 days\)$/,
+    ],
     ['rotation-missing/fires.NON_COMPLIANT.authored.rotation-enabled-check.json', 'enable-rotation', 'blocked', /^rotation off$/],
     ['secret-deleted/fires.DeleteSecret.authored.by-developer.json', 'restore-secret', 'applied', /^not scheduled for deletion$/],
     ['secret-deleted/fires.DeleteSecret.authored.protected-by-admin.json', 'restore-secret', 'applied', /^not scheduled for deletion$/],
-    ['deleted-secret-in-use/fires.GetSecretValue.authored.marked-for-deletion.json', 'restore-secret', 'applied', /^not scheduled for deletion$/],
-    ['policy-public/fires.PutResourcePolicy.authored.public.json', 'remove-public-statements', 'applied', /^resource policy with 1 statement: AllowGatewayRole$/],
+    [
+      'deleted-secret-in-use/fires.GetSecretValue.authored.marked-for-deletion.json',
+      'restore-secret',
+      'applied',
+      /^not scheduled for deletion$/,
+    ],
+    [
+      'policy-public/fires.PutResourcePolicy.authored.public.json',
+      'remove-public-statements',
+      'applied',
+      /^resource policy with 1 statement: AllowGatewayRole$/,
+    ],
     ['rotation-failed/fires.RotationFailed.authored.set-secret.json', 'clear-stale-pending', 'applied', /AWSCURRENT.*AWSPREVIOUS\]$/],
   ] as const;
 
@@ -123,9 +138,14 @@ describe('Replay: actions in both modes', () => {
     await replay('secret-deleted/fires.DeleteSecret.authored.by-developer.json');
     await replay('policy-public/fires.PutResourcePolicy.authored.public.json');
 
-    expect(await account.secrets.describeSecret('prod/payments/db')).toMatchObject({ rotationEnabled: true, rotationSchedule: 'rate(30 days)' });
+    expect(await account.secrets.describeSecret('prod/payments/db')).toMatchObject({
+      rotationEnabled: true,
+      rotationSchedule: 'rate(30 days)',
+    });
     expect((await account.secrets.describeSecret('prod/crm/api-token')).deletedDate).toBeUndefined();
-    expect(JSON.parse((await account.secrets.getResourcePolicy('prod/shared/api-gateway-key')) ?? '{}')).toMatchObject({ Statement: [{ Sid: 'AllowGatewayRole' }] });
+    expect(JSON.parse((await account.secrets.getResourcePolicy('prod/shared/api-gateway-key')) ?? '{}')).toMatchObject({
+      Statement: [{ Sid: 'AllowGatewayRole' }],
+    });
     expect(account.compliance.reevaluated).toEqual([['secretsmanager-rotation-enabled-check']]);
   });
 });

@@ -23,7 +23,11 @@ import { classifyContext } from '../helpers/policy.js';
 import { defaultSandbox } from '../helpers/sandbox.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
-const logRecords = (JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'cloudtrail', 'log-file.json'), 'utf8')) as { Records: Record<string, unknown>[] }).Records;
+const logRecords = (
+  JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'cloudtrail', 'log-file.json'), 'utf8')) as {
+    Records: Record<string, unknown>[];
+  }
+).Records;
 
 /** `count` Secrets Manager records, one a minute from 10:00 on 24 November. */
 const describeCalls = (count: number): Record<string, unknown>[] =>
@@ -92,12 +96,26 @@ describe('the LookupEvents adapter and the paced reader', () => {
       .resolvesOnce({ Events: [{ EventId: 'a', CloudTrailEvent: JSON.stringify(describeCalls(1)[0]) }] });
     const since = parseSince('7d', NOW);
 
-    const read = await readSecretsManagerHistory(cloudTrailHistoryAdapter(new CloudTrailClient({ region: 'us-east-1' })), { since, until: NOW });
+    const read = await readSecretsManagerHistory(cloudTrailHistoryAdapter(new CloudTrailClient({ region: 'us-east-1' })), {
+      since,
+      until: NOW,
+    });
 
     const inputs = cloudTrail.commandCalls(LookupEventsCommand).map((call) => call.args[0].input);
     expect(inputs).toEqual([
-      { LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'secretsmanager.amazonaws.com' }], StartTime: since, EndTime: NOW, MaxResults: 50 },
-      { LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'secretsmanager.amazonaws.com' }], StartTime: since, EndTime: NOW, MaxResults: 50, NextToken: 'page-2' },
+      {
+        LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'secretsmanager.amazonaws.com' }],
+        StartTime: since,
+        EndTime: NOW,
+        MaxResults: 50,
+      },
+      {
+        LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'secretsmanager.amazonaws.com' }],
+        StartTime: since,
+        EndTime: NOW,
+        MaxResults: 50,
+        NextToken: 'page-2',
+      },
     ]);
     expect(read).toMatchObject({ ok: true, pages: 2, source: { format: 'lookup-events', records: 2, secretsManager: 2 } });
   });
@@ -109,10 +127,16 @@ describe('the LookupEvents adapter and the paced reader', () => {
     cloudTrail.on(LookupEventsCommand).callsFake((input: LookupEventsCommandInput) => {
       calledAt.push(Date.now());
       const page = Number(input.NextToken ?? 0);
-      return { Events: [{ EventId: `e${page}`, CloudTrailEvent: JSON.stringify(describeCalls(pages)[page]) }], ...(page + 1 < pages ? { NextToken: String(page + 1) } : {}) };
+      return {
+        Events: [{ EventId: `e${page}`, CloudTrailEvent: JSON.stringify(describeCalls(pages)[page]) }],
+        ...(page + 1 < pages ? { NextToken: String(page + 1) } : {}),
+      };
     });
 
-    const reading = readSecretsManagerHistory(cloudTrailHistoryAdapter(new CloudTrailClient({ region: 'us-east-1' })), { since: parseSince('1d', NOW), until: NOW });
+    const reading = readSecretsManagerHistory(cloudTrailHistoryAdapter(new CloudTrailClient({ region: 'us-east-1' })), {
+      since: parseSince('1d', NOW),
+      until: NOW,
+    });
     await vi.advanceTimersByTimeAsync(10_000);
     const read = await reading;
 
@@ -135,7 +159,9 @@ describe('the LookupEvents adapter and the paced reader', () => {
   it('names the permission when LookupEvents is refused', async () => {
     cloudTrail.on(LookupEventsCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
 
-    await expect(loadHistory(cloudTrailHistoryAdapter(new CloudTrailClient({ region: 'us-east-1' })), { since: '7d', now: NOW })).rejects.toThrow(/cloudtrail:LookupEvents/);
+    await expect(
+      loadHistory(cloudTrailHistoryAdapter(new CloudTrailClient({ region: 'us-east-1' })), { since: '7d', now: NOW }),
+    ).rejects.toThrow(/cloudtrail:LookupEvents/);
   });
 });
 
@@ -143,7 +169,11 @@ describe('the in-memory history', () => {
   it('answers as LookupEvents does: one event source, the time range, newest first, in pages', async () => {
     const history = new MemoryCloudTrailHistory([...describeCalls(5), ...logRecords], 2);
 
-    const read = await readSecretsManagerHistory(history, { since: new Date('2026-11-24T10:01:00Z'), until: new Date('2026-11-24T10:15:00Z'), onPage: () => undefined });
+    const read = await readSecretsManagerHistory(history, {
+      since: new Date('2026-11-24T10:01:00Z'),
+      until: new Date('2026-11-24T10:15:00Z'),
+      onPage: () => undefined,
+    });
 
     expect(history.requests.map((r) => r.nextToken)).toEqual([undefined, '2', '4']);
     expect(read.ok && (read.value as { detail: { eventTime: string } }[]).map((e) => e.detail.eventTime)).toEqual([
@@ -226,7 +256,9 @@ describe('a history replay through the real rules', () => {
     });
 
     // The chain names the function that threw; what it threw is the guard's refusal.
-    await expect(running).rejects.toSatisfy((error: unknown) => error instanceof InvocationError && error.cause instanceof WriteRefusedError);
+    await expect(running).rejects.toSatisfy(
+      (error: unknown) => error instanceof InvocationError && error.cause instanceof WriteRefusedError,
+    );
     expect(await account.secrets.describeSecret('prod/payments/db')).toEqual(before);
   });
 });

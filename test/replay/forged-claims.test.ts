@@ -34,9 +34,11 @@ const burstEvents = (): unknown => {
   return loaded.event.value;
 };
 
-
 const publishedFindings = (invocations: Invocation[]): Finding[] =>
-  invocations.flatMap((i) => i.published).filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => e.detail as Finding);
+  invocations
+    .flatMap((i) => i.published)
+    .filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE)
+    .map((e) => e.detail as Finding);
 
 describe('Replay: forged findings with a genuine id', () => {
   it('still sends the burst alert when a forged access-denied-burst finding with its id reached the alert first', async () => {
@@ -77,10 +79,14 @@ describe('Replay: forged findings with a genuine id', () => {
     expect(genuine.id).toBe(`sweep/2026-11-25/stale-pending/${PAYMENTS}`);
     expect(account.secrets.calls.filter((c) => c.operation === 'removeStagingLabel')).toHaveLength(1);
     expect(Object.values(account.secrets.versionsOf(PAYMENTS) ?? {}).flat()).not.toContain('AWSPENDING');
-    expect([...first, ...second].filter((i) => i.target === 'clear-stale-pending').map((i) => (i.output as { status: string }).status)).toEqual(['applied', 'skipped']);
+    expect(
+      [...first, ...second].filter((i) => i.target === 'clear-stale-pending').map((i) => (i.output as { status: string }).status),
+    ).toEqual(['applied', 'skipped']);
     // The genuine finding's alert goes out with the repair's result, whatever the forgery's did.
     const genuineAlert = second.filter((i) => i.target === 'alert').map((i) => i.output as { status: string });
     expect(genuineAlert).toEqual([expect.objectContaining({ status: 'sent' })]);
-    expect(second.flatMap((i) => i.alerts).map((a) => a.subject)).toEqual(['[HIGH] stale-pending: prod/payments/db (123456789012/us-east-1)']);
+    expect(second.flatMap((i) => i.alerts).map((a) => a.subject)).toEqual([
+      '[HIGH] stale-pending: prod/payments/db (123456789012/us-east-1)',
+    ]);
   });
 });

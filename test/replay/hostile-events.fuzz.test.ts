@@ -127,7 +127,9 @@ const mutation: fc.Arbitrary<Json> = fc.nat({ max: samples.length - 1 }).chain((
       op: fc.constantFrom('replace', 'replace', 'replace', 'remove', 'add-key'),
       key: fc.oneof(fc.constantFrom('__proto__', 'constructor', 'secretId', 'SecretId', 'annotation'), hostileText),
     })
-    .map(({ path, value, op, key }) => mutated(samples[index] ?? null, path, op === 'remove' ? undefined : value, op === 'add-key' ? key : undefined)),
+    .map(({ path, value, op, key }) =>
+      mutated(samples[index] ?? null, path, op === 'remove' ? undefined : value, op === 'add-key' ? key : undefined),
+    ),
 );
 
 /** Random JSON, bare or in an envelope that a route could match. */
@@ -136,7 +138,12 @@ const randomEvent: fc.Arbitrary<Json> = fc.oneof(
   fc.record({
     version: fc.constant('0'),
     id: hostileText,
-    'detail-type': fc.constantFrom('AWS API Call via CloudTrail', 'AWS Service Event via CloudTrail', 'Config Rules Compliance Change', FINDING_DETAIL_TYPE),
+    'detail-type': fc.constantFrom(
+      'AWS API Call via CloudTrail',
+      'AWS Service Event via CloudTrail',
+      'Config Rules Compliance Change',
+      FINDING_DETAIL_TYPE,
+    ),
     source: fc.constantFrom('aws.secretsmanager', 'aws.config', SERVICE_SOURCE),
     account: fc.oneof(fc.constant('123456789012'), hostileText),
     time: fc.oneof(fc.constant('2026-11-24T10:20:20Z'), hostileText),
@@ -209,7 +216,7 @@ describe('Fuzz: hostile events', () => {
           return [e, { ...e, 'detail-type': detailType, detail }];
         });
         const alertAnswers: Answer[] = [];
-        for (const input of alertInputs) alertAnswers.push((await rig.alert(structuredClone(input), localContext('alert'))));
+        for (const input of alertInputs) alertAnswers.push(await rig.alert(structuredClone(input), localContext('alert')));
 
         // Assess
         expect(ANSWERS.has(answer.status)).toBe(true);

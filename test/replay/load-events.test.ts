@@ -60,12 +60,20 @@ describe('loader: CloudTrail log files from S3', () => {
     const event = accepted(loaded);
     expect(names(event.value)).toEqual(['DeleteSecret', 'RotationFailed']);
     expect(event.value).toMatchObject([
-      { 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.secretsmanager', account: '123456789012', region: 'us-east-1', time: '2026-11-24T10:15:00Z' },
+      {
+        'detail-type': 'AWS API Call via CloudTrail',
+        source: 'aws.secretsmanager',
+        account: '123456789012',
+        region: 'us-east-1',
+        time: '2026-11-24T10:15:00Z',
+      },
       { 'detail-type': 'AWS Service Event via CloudTrail', source: 'aws.secretsmanager' },
     ]);
     expect(event.wrapped).toBe(true);
     expect(loaded.source).toEqual({ format: 'cloudtrail-log-file', records: 5, secretsManager: 2 });
-    expect(describeSource(loaded.source!)).toBe('CloudTrail log file: 5 records, 2 from Secrets Manager (3 of other services not replayed)');
+    expect(describeSource(loaded.source!)).toBe(
+      'CloudTrail log file: 5 records, 2 from Secrets Manager (3 of other services not replayed)',
+    );
   });
 
   it('reads a gzipped log file, and finds it in the folders CloudTrail delivers to, passing digest files by', () => {
@@ -86,22 +94,39 @@ describe('loader: CloudTrail log files from S3', () => {
   });
 
   it('says "none" for a log file with no Secrets Manager record, and replays nothing from it', () => {
-    const others = JSON.stringify({ Records: (JSON.parse(LOG_FILE) as { Records: { eventSource: string }[] }).Records.filter((r) => r.eventSource !== 'secretsmanager.amazonaws.com') });
+    const others = JSON.stringify({
+      Records: (JSON.parse(LOG_FILE) as { Records: { eventSource: string }[] }).Records.filter(
+        (r) => r.eventSource !== 'secretsmanager.amazonaws.com',
+      ),
+    });
 
     const loaded = loadEvent(tempFile('others.json', others));
 
     expect(accepted(loaded).value).toEqual([]);
-    expect(describeSource(loaded.source!)).toBe('CloudTrail log file: 3 records, none from Secrets Manager (3 of other services not replayed)');
+    expect(describeSource(loaded.source!)).toBe(
+      'CloudTrail log file: 3 records, none from Secrets Manager (3 of other services not replayed)',
+    );
   });
 
   it('rejects a log file whose Records are not all records, naming the index and not the content', () => {
-    const problem = rejected(loadEvent(tempFile('bad.json', JSON.stringify({ Records: [{ eventSource: 'secretsmanager.amazonaws.com', eventName: 'X', eventTime: 't', awsRegion: 'r' }, 'hunter2-secret'] }))));
+    const problem = rejected(
+      loadEvent(
+        tempFile(
+          'bad.json',
+          JSON.stringify({
+            Records: [{ eventSource: 'secretsmanager.amazonaws.com', eventName: 'X', eventTime: 't', awsRegion: 'r' }, 'hunter2-secret'],
+          }),
+        ),
+      ),
+    );
 
     expect(problem).toBe('Records[1]: not a CloudTrail record (found a string)');
   });
 
   it('rejects Records that are not an array', () => {
-    expect(rejected(loadEvent(tempFile('bad.json', '{"Records": {"a": 1}}')))).toBe('Records: expected an array of CloudTrail records, found an object');
+    expect(rejected(loadEvent(tempFile('bad.json', '{"Records": {"a": 1}}')))).toBe(
+      'Records: expected an array of CloudTrail records, found an object',
+    );
   });
 });
 

@@ -22,10 +22,18 @@ const OUTSIDE_SAMPLE = 'secret-deleted/silent.DeleteSecret.authored.outside-orga
 
 /** The chain as `npm start` runs it with the sample policy: as the hub. */
 const asHub = (account: SandboxAccount, event: unknown) =>
-  runChain(event, { handlers: localHandlers(account, { policy: samplePolicy, mode: 'enforce', stage: 'dev' }), bus: account.bus, notifier: account.notifier, routes: routesFor(samplePolicy), ...HUB });
+  runChain(event, {
+    handlers: localHandlers(account, { policy: samplePolicy, mode: 'enforce', stage: 'dev' }),
+    bus: account.bus,
+    notifier: account.notifier,
+    routes: routesFor(samplePolicy),
+    ...HUB,
+  });
 
 const resultsOf = (account: SandboxAccount): ActionResult[] =>
-  account.bus.published.filter((event) => event['detail-type'] === 'Remediation Result').map((event) => (event.detail as { result: ActionResult }).result);
+  account.bus.published
+    .filter((event) => event['detail-type'] === 'Remediation Result')
+    .map((event) => (event.detail as { result: ActionResult }).result);
 
 describe('organisation mode: the hub acting in a member', () => {
   it("restores a member's deleted secret in the member's account and region, through the member's restore-secret role, the session named after the finding", async () => {
@@ -35,16 +43,29 @@ describe('organisation mode: the hub acting in a member', () => {
     await asHub(account, event);
 
     const findingId = `${event.id}/secret-deleted`;
-    expect(resultsOf(account)).toEqual([expect.objectContaining({ type: 'restore-secret', outcome: 'applied', account: '444455556666', region: 'eu-west-1' })]);
+    expect(resultsOf(account)).toEqual([
+      expect.objectContaining({ type: 'restore-secret', outcome: 'applied', account: '444455556666', region: 'eu-west-1' }),
+    ]);
     expect((await account.secrets.describeSecret(MEMBER_SECRET)).deletedDate).toBeUndefined();
     const role = 'arn:aws:iam::444455556666:role/secrets-remediator-member-dev-rst-euw1';
     expect(account.members.calls.filter((call) => call.operation === 'restoreSecret')).toEqual([
-      { operation: 'restoreSecret', secretId: MEMBER_SECRET, account: '444455556666', region: 'eu-west-1', roleArn: role, session: findingId },
+      {
+        operation: 'restoreSecret',
+        secretId: MEMBER_SECRET,
+        account: '444455556666',
+        region: 'eu-west-1',
+        roleArn: role,
+        session: findingId,
+      },
     ]);
     // classify read the secret's tags through the member's read role; the action used only its own role.
     const read = 'arn:aws:iam::444455556666:role/secrets-remediator-member-dev-read-euw1';
-    expect(account.members.calls.filter((call) => call.session === 'secrets-remediator-classify').map((call) => [call.operation, call.roleArn])).toEqual([['describeSecret', read]]);
-    expect(new Set(account.members.calls.filter((call) => call.session === findingId).map((call) => call.roleArn))).toEqual(new Set([role]));
+    expect(
+      account.members.calls.filter((call) => call.session === 'secrets-remediator-classify').map((call) => [call.operation, call.roleArn]),
+    ).toEqual([['describeSecret', read]]);
+    expect(new Set(account.members.calls.filter((call) => call.session === findingId).map((call) => call.roleArn))).toEqual(
+      new Set([role]),
+    );
     expect(stsSessionName(findingId)).toMatch(/^5b0e2d1c-7a44-4f0e-9c61-3d2a1b0c9e81-secret-del.*-[0-9a-f]{12}$/);
   });
 
@@ -86,7 +107,15 @@ describe('organisation mode: the hub acting in a member', () => {
       principalId: 'AROAEXAMPLEMEMBERRST:finding',
       arn: `arn:aws:sts::444455556666:assumed-role/${role}/finding`,
       accountId: '444455556666',
-      sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEMEMBERRST', arn: `arn:aws:iam::444455556666:role/${role}`, accountId: '444455556666', userName: role } },
+      sessionContext: {
+        sessionIssuer: {
+          type: 'Role',
+          principalId: 'AROAEXAMPLEMEMBERRST',
+          arn: `arn:aws:iam::444455556666:role/${role}`,
+          accountId: '444455556666',
+          userName: role,
+        },
+      },
     };
 
     const invocations = await asHub(account, event);
@@ -108,6 +137,8 @@ describe('organisation mode: the hub acting in a member', () => {
 
     // The secret is not scheduled for deletion in the seed: the action looks, and leaves it.
     expect(resultsOf(account)).toEqual([expect.objectContaining({ type: 'restore-secret', account: HUB.account, region: 'eu-west-1' })]);
-    expect(account.members.calls.map((call) => call.roleArn)).toContain('arn:aws:iam::123456789012:role/secrets-remediator-member-dev-rst-euw1');
+    expect(account.members.calls.map((call) => call.roleArn)).toContain(
+      'arn:aws:iam::123456789012:role/secrets-remediator-member-dev-rst-euw1',
+    );
   });
 });

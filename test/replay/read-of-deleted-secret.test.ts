@@ -31,10 +31,17 @@ const readOf = (secretId: string): Read => {
 };
 
 const replay = async (account: SandboxAccount, event: unknown): Promise<Invocation[]> =>
-  runChain(event, { handlers: localHandlers(account, { policy: samplePolicy, mode: 'enforce' }), bus: account.bus, notifier: account.notifier, routes: routesFor(samplePolicy) });
+  runChain(event, {
+    handlers: localHandlers(account, { policy: samplePolicy, mode: 'enforce' }),
+    bus: account.bus,
+    notifier: account.notifier,
+    routes: routesFor(samplePolicy),
+  });
 
-const restoreResult = (invocations: Invocation[]) => invocations.find((i) => i.target === 'restore-secret')?.output as { status: string; reason: string } | undefined;
-const restored = (account: SandboxAccount): string[] => account.secrets.calls.filter((c) => c.operation === 'restoreSecret').map((c) => c.secretId);
+const restoreResult = (invocations: Invocation[]) =>
+  invocations.find((i) => i.target === 'restore-secret')?.output as { status: string; reason: string } | undefined;
+const restored = (account: SandboxAccount): string[] =>
+  account.secrets.calls.filter((c) => c.operation === 'restoreSecret').map((c) => c.secretId);
 
 describe('Replay: a read of a secret scheduled for deletion', () => {
   it("leaves an allowed admin's deletion alone and alerts, high, naming the reader and the admin", async () => {
@@ -46,19 +53,28 @@ describe('Replay: a read of a secret scheduled for deletion', () => {
 
     // Assess
     expect(restored(account)).toEqual([]);
-    expect(restoreResult(invocations)).toMatchObject({ status: 'skipped', reason: expect.stringContaining('left the deletion alone') as unknown });
+    expect(restoreResult(invocations)).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining('left the deletion alone') as unknown,
+    });
     expect(account.secrets.snapshot()['dev/scratch/test-key']).toMatchObject({ deleted: true });
     expect(account.notifier.sent).toHaveLength(1);
     const [alert] = account.notifier.sent;
     expect(alert?.subject).toBe('[HIGH] deleted-secret-in-use: dev/scratch/test-key (123456789012/us-east-1)');
-    expect(alert?.body).toContain(`left the deletion alone: ${ADMIN} (assumed-role), an allowed admin, deleted it at 2026-11-24T10:15:00Z, and ${READER} still reads it`);
+    expect(alert?.body).toContain(
+      `left the deletion alone: ${ADMIN} (assumed-role), an allowed admin, deleted it at 2026-11-24T10:15:00Z, and ${READER} still reads it`,
+    );
     // Asked of CloudTrail, at action time: the DeleteSecret calls of the minutes up to the deletion date.
     expect(account.history.requests).toEqual([
-      { lookupAttribute: { key: 'EventName', value: 'DeleteSecret' }, startTime: new Date('2026-11-24T10:10:00Z'), endTime: new Date('2026-11-24T10:15:00.999Z') },
+      {
+        lookupAttribute: { key: 'EventName', value: 'DeleteSecret' },
+        startTime: new Date('2026-11-24T10:10:00Z'),
+        endTime: new Date('2026-11-24T10:15:00.999Z'),
+      },
     ]);
   });
 
-  it("restores a secret deleted by someone who is not an allowed admin, naming the deleter and the reader", async () => {
+  it('restores a secret deleted by someone who is not an allowed admin, naming the deleter and the reader', async () => {
     // Prepare: alice (an IAM user, no admin) deleted prod/crm/api-token.
     const account = defaultSandbox();
 
@@ -82,7 +98,10 @@ describe('Replay: a read of a secret scheduled for deletion', () => {
 
     // Assess
     expect(restored(account)).toEqual([STRIPE]);
-    expect(restoreResult(invocations)).toMatchObject({ status: 'applied', reason: expect.stringContaining('it carries the protected tag remediation:protected') as unknown });
+    expect(restoreResult(invocations)).toMatchObject({
+      status: 'applied',
+      reason: expect.stringContaining('it carries the protected tag remediation:protected') as unknown,
+    });
     expect(account.history.requests).toEqual([]);
   });
 
@@ -102,7 +121,9 @@ describe('Replay: a read of a secret scheduled for deletion', () => {
         "left the deletion alone: could not tell who deleted it (CloudTrail's event history could not be read (LookupEvents: ThrottlingException)); " +
         `${READER} still reads it. Restore by hand with \`aws secretsmanager restore-secret --secret-id ${CRM} --region us-east-1\` if the deletion was not intended`,
     });
-    expect(account.notifier.sent.map((m) => m.subject)).toEqual(['[HIGH] deleted-secret-in-use: prod/crm/api-token (123456789012/us-east-1)']);
+    expect(account.notifier.sent.map((m) => m.subject)).toEqual([
+      '[HIGH] deleted-secret-in-use: prod/crm/api-token (123456789012/us-east-1)',
+    ]);
     expect(account.notifier.sent[0]?.body).toContain(READER);
   });
 

@@ -25,7 +25,12 @@ const world = (classify: (event: unknown, real: Invoke) => Promise<unknown>) => 
   const policy = loadPolicy({ file: join(repoRoot, 'events', 'policy.yml'), stage: 'dev' });
   const ports = sandboxAccount(loadAccountSeed());
   const handlers = localHandlers(ports, { policy, mode: 'dry-run' });
-  return { handlers: { ...handlers, classify: (event: unknown) => classify(event, (e, context) => handlers.classify(e, context)) }, bus: ports.bus, notifier: ports.notifier, routes: routesFor(policy) };
+  return {
+    handlers: { ...handlers, classify: (event: unknown) => classify(event, (e, context) => handlers.classify(e, context)) },
+    bus: ports.bus,
+    notifier: ports.notifier,
+    routes: routesFor(policy),
+  };
 };
 
 const render = (report: EventReport): string => JSON.stringify(report);
@@ -51,8 +56,16 @@ describe('replayFile', () => {
 
     const [deep, malformed] = await Promise.all([replayFile(DELETED, overflow, { render }), replayFile(DELETED, uri, { render })]);
 
-    expect(deep.report.crashed).toEqual({ step: 'classify', errorClass: 'RangeError', reason: 'nested too deeply (the call stack ran out)' });
-    expect(malformed.report.crashed).toMatchObject({ step: 'classify', errorClass: 'URIError', reason: expect.stringMatching(/^URI malformed/) });
+    expect(deep.report.crashed).toEqual({
+      step: 'classify',
+      errorClass: 'RangeError',
+      reason: 'nested too deeply (the call stack ran out)',
+    });
+    expect(malformed.report.crashed).toMatchObject({
+      step: 'classify',
+      errorClass: 'URIError',
+      reason: expect.stringMatching(/^URI malformed/),
+    });
   });
 
   it('keeps going after a crash: the next file on the same ports is replayed as usual', async () => {
@@ -72,12 +85,16 @@ describe('replayFile', () => {
     writeFileSync(file, '{}');
     let rendered = 0;
 
-    const { report } = await replayFile(file, world(() => Promise.resolve({ status: 'ignored' })), {
-      render: (r) => {
-        if (rendered++ === 0) throw new Error(SECRET_TEXT);
-        return JSON.stringify(r);
+    const { report } = await replayFile(
+      file,
+      world(() => Promise.resolve({ status: 'ignored' })),
+      {
+        render: (r) => {
+          if (rendered++ === 0) throw new Error(SECRET_TEXT);
+          return JSON.stringify(r);
+        },
       },
-    });
+    );
 
     expect(report).toMatchObject({ event: expect.stringMatching(/event\.json$/), crashed: { step: 'report', errorClass: 'Error' } });
     expect(JSON.stringify(report)).not.toContain(SECRET_TEXT);

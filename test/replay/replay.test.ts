@@ -32,7 +32,12 @@ const expectations: readonly Expectation[] = [
     outcome: { enforce: 'applied', 'dry-run': 'planned' },
     cleared: '9d4e6f80-1a2b-4c3d-8e4f-5a6b7c8d9e03',
   },
-  { file: 'rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json', matched: ['classify', 'alert'], rule: 'rotation-succeeded', secret: 'Appuser-pyodbc' },
+  {
+    file: 'rotation-succeeded/fires.RotationSucceeded.published-aws-blog.json',
+    matched: ['classify', 'alert'],
+    rule: 'rotation-succeeded',
+    secret: 'Appuser-pyodbc',
+  },
   {
     file: 'rotation-failed/fires.RotationAbandoned.authored.json',
     matched: FULL_CHAIN,
@@ -56,7 +61,12 @@ const expectations: readonly Expectation[] = [
     outcome: { enforce: 'applied', 'dry-run': 'planned' },
     cleared: '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003',
   },
-  { file: 'rotation-failed/fires.RotationFailed.authored.secret-gone.json', matched: FULL_CHAIN, rule: 'rotation-failed', outcome: { enforce: 'skipped', 'dry-run': 'skipped' } },
+  {
+    file: 'rotation-failed/fires.RotationFailed.authored.secret-gone.json',
+    matched: FULL_CHAIN,
+    rule: 'rotation-failed',
+    outcome: { enforce: 'skipped', 'dry-run': 'skipped' },
+  },
   { file: 'rotation-failed/silent.RotationFailed.authored.as-api-call.json', matched: [] },
 ];
 
@@ -64,7 +74,9 @@ const cases = (['enforce', 'dry-run'] as const).flatMap((mode) => expectations.m
 
 describe('Replay: the rotation-failure path', () => {
   it('has an expectation for every rotation sample in events/', () => {
-    expect(expectations.map((e) => e.file).sort()).toEqual(sampleEventFiles().filter((f) => /^rotation-(failed|succeeded)\/fires\.|as-api-call/.test(f)));
+    expect(expectations.map((e) => e.file).sort()).toEqual(
+      sampleEventFiles().filter((f) => /^rotation-(failed|succeeded)\/fires\.|as-api-call/.test(f)),
+    );
   });
 
   it.each(cases)('%s in %s mode', async (file, mode: Mode, expected) => {
@@ -101,7 +113,11 @@ describe('Replay: the rotation-failure path', () => {
 
     const report = await replayEvent(loadSampleEvent('rotation-failed/fires.RotationFailed.published-umccr.json'), account, 'enforce');
 
-    expect(Object.values(account.secrets.snapshot().IcaSecretsPortal?.versions ?? {}).flat().sort()).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
+    expect(
+      Object.values(account.secrets.snapshot().IcaSecretsPortal?.versions ?? {})
+        .flat()
+        .sort(),
+    ).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
     expect(account.notifier.sent).toHaveLength(1);
     expect(account.notifier.sent[0]?.body).toContain('Failing step: createSecret');
     expect(account.notifier.sent[0]?.body).toContain('clear-stale-pending: applied');
@@ -122,7 +138,11 @@ describe('Replay: the rotation-failure path', () => {
   it('an API-call event does not match the service-event rule, and no rule wants RotationFailed as an API call', async () => {
     const account = defaultSandbox();
 
-    const report = await replayEvent(loadSampleEvent('rotation-failed/silent.RotationFailed.authored.as-api-call.json'), account, 'enforce');
+    const report = await replayEvent(
+      loadSampleEvent('rotation-failed/silent.RotationFailed.authored.as-api-call.json'),
+      account,
+      'enforce',
+    );
 
     expect(report.routes).toEqual([]);
     expect(account.bus.published).toEqual([]);
@@ -163,11 +183,14 @@ describe('Replay: the rotation-failure path', () => {
     await replayEvent(loadSampleEvent('rotation-failed/fires.RotationFailed.authored.set-secret.json'), account, 'enforce');
     const writesBefore = account.secrets.calls.length;
 
-    const echo = await replayEvent(loadSampleEvent('value-changed-by-hand/silent.UpdateSecretVersionStage.authored.by-this-service.json'), account, 'enforce');
+    const echo = await replayEvent(
+      loadSampleEvent('value-changed-by-hand/silent.UpdateSecretVersionStage.authored.by-this-service.json'),
+      account,
+      'enforce',
+    );
 
     expect(echo.ignored).toEqual([expect.stringContaining("caused by this service's own role")]);
     expect(account.secrets.calls.length).toBe(writesBefore);
     expect(account.notifier.sent).toHaveLength(1);
   });
-
 });

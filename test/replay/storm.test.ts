@@ -41,9 +41,14 @@ describe('Replay: a storm and its digest', () => {
     const flush = await flushDigests(deps);
 
     // Assess
-    const alertOutcomes = chains.map((invocations) => invocations.filter((i) => i.target === 'alert').map((i) => (i.output as { status: string }).status));
+    const alertOutcomes = chains.map((invocations) =>
+      invocations.filter((i) => i.target === 'alert').map((i) => (i.output as { status: string }).status),
+    );
     expect(alertOutcomes).toEqual([['sent'], ['sent'], ['held']]);
-    expect(flush.output).toMatchObject({ status: 'flushed', digests: [{ status: 'sent', rule: 'rotation-failed', count: 1, parts: 1, channels: ['sns', 'slack'] }] });
+    expect(flush.output).toMatchObject({
+      status: 'flushed',
+      digests: [{ status: 'sent', rule: 'rotation-failed', count: 1, parts: 1, channels: ['sns', 'slack'] }],
+    });
     expect(flush.alerts).toHaveLength(1);
     expect(flush.alerts[0]?.chatbot).toMatchObject({ version: '1.0', source: 'custom' });
     expect(account.notifier.sent).toHaveLength(3);
@@ -69,9 +74,12 @@ const policyWith = (digestAfter: number): Policy => ({ ...samplePolicy, alerts: 
 
 /** What each storm's digest says its findings share (or how they divide), in the email. */
 const LEADS_WITH: Readonly<Record<StormShape, RegExp>> = {
-  'one caller, many prefixes': /What they share\n {2}Caller: arn:aws:iam::123456789012:user\/alice\n[^]*By name prefix\n {2}20 findings: team-\d+\//,
-  'many callers, one prefix': /What they share\n(?: {2}.*\n)* {2}Name prefix: prod\/payments\/\n[^]*By caller\n {2}25 findings: arn:aws:iam::123456789012:user\/user-\d+\n/,
-  'rotation-failed, one rotation function': /What they share\n(?: {2}.*\n)* {2}Name prefix: prod\/payments\/\n {2}Rotation function: arn:aws:lambda:us-east-1:123456789012:function:payments-db-rotation\n/,
+  'one caller, many prefixes':
+    /What they share\n {2}Caller: arn:aws:iam::123456789012:user\/alice\n[^]*By name prefix\n {2}20 findings: team-\d+\//,
+  'many callers, one prefix':
+    /What they share\n(?: {2}.*\n)* {2}Name prefix: prod\/payments\/\n[^]*By caller\n {2}25 findings: arn:aws:iam::123456789012:user\/user-\d+\n/,
+  'rotation-failed, one rotation function':
+    /What they share\n(?: {2}.*\n)* {2}Name prefix: prod\/payments\/\n {2}Rotation function: arn:aws:lambda:us-east-1:123456789012:function:payments-db-rotation\n/,
 };
 
 describe('Replay: a storm of 1,000 findings of one rule', () => {
@@ -80,24 +88,31 @@ describe('Replay: a storm of 1,000 findings of one rule', () => {
     ['many callers, one prefix', 5],
     ['rotation-failed, one rotation function', 5],
     ['one caller, many prefixes', 2],
-  ] as const)('sends at most 10 messages a channel (%s, digestAfter %i), the first alerts included, loses no finding, and leads with the common cause', async (shape: StormShape, digestAfter) => {
-    // Prepare
-    const { events, seeds } = stormEvents(shape);
+  ] as const)(
+    'sends at most 10 messages a channel (%s, digestAfter %i), the first alerts included, loses no finding, and leads with the common cause',
+    async (shape: StormShape, digestAfter) => {
+      // Prepare
+      const { events, seeds } = stormEvents(shape);
 
-    // Act
-    const storm = await replayStorm(events, seeds, policyWith(digestAfter));
+      // Act
+      const storm = await replayStorm(events, seeds, policyWith(digestAfter));
 
-    // Assess: what the summary counts is what each channel was sent.
-    expect(storm.findings).toHaveLength(1000);
-    expect(storm.summary).toMatchObject({ events: 1000, findings: 1000, alerts: digestAfter, rejected: 0 });
-    expect(storm.summary.messages).toEqual({ sns: storm.email.length, chatbot: storm.email.filter((m) => m.chatbot).length, slack: storm.slack.length });
-    expect(storm.summary.messages.slack).toBe(digestAfter + 1);
-    for (const [channel, count] of Object.entries(storm.summary.messages)) expect(count, channel).toBeLessThanOrEqual(10);
-    // Every finding is in the email: its id and its secret, whether it went alone or in the digest.
-    const email = storm.email.map((m) => m.body).join('\n');
-    expect(storm.findings.filter((f) => !email.includes(`finding ${f.id}`))).toEqual([]);
-    expect(storm.findings.filter((f) => !email.includes(f.secret.name ?? f.secret.id))).toEqual([]);
-    // The digest says first what the storm shares.
-    expect(storm.email.find((m) => m.attributes.secret === 'digest')?.body).toMatch(LEADS_WITH[shape]);
-  });
+      // Assess: what the summary counts is what each channel was sent.
+      expect(storm.findings).toHaveLength(1000);
+      expect(storm.summary).toMatchObject({ events: 1000, findings: 1000, alerts: digestAfter, rejected: 0 });
+      expect(storm.summary.messages).toEqual({
+        sns: storm.email.length,
+        chatbot: storm.email.filter((m) => m.chatbot).length,
+        slack: storm.slack.length,
+      });
+      expect(storm.summary.messages.slack).toBe(digestAfter + 1);
+      for (const [channel, count] of Object.entries(storm.summary.messages)) expect(count, channel).toBeLessThanOrEqual(10);
+      // Every finding is in the email: its id and its secret, whether it went alone or in the digest.
+      const email = storm.email.map((m) => m.body).join('\n');
+      expect(storm.findings.filter((f) => !email.includes(`finding ${f.id}`))).toEqual([]);
+      expect(storm.findings.filter((f) => !email.includes(f.secret.name ?? f.secret.id))).toEqual([]);
+      // The digest says first what the storm shares.
+      expect(storm.email.find((m) => m.attributes.secret === 'digest')?.body).toMatch(LEADS_WITH[shape]);
+    },
+  );
 });

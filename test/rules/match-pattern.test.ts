@@ -100,9 +100,7 @@ describe('Function: matchesPattern', () => {
       const pattern: EventPattern = { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] };
 
       // Act & Assess
-      expect(matchesPattern(pattern, { source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification' })).toBe(
-        true,
-      );
+      expect(matchesPattern(pattern, { source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification' })).toBe(true);
       expect(matchesPattern(pattern, { source: 'aws.ec2', 'detail-type': 'Other' })).toBe(false);
     });
 
@@ -137,7 +135,7 @@ describe('Function: matchesPattern', () => {
       expect(matched).toBe(false);
     });
 
-    it('only reads the event\'s own fields, not inherited ones', () => {
+    it("only reads the event's own fields, not inherited ones", () => {
       // Prepare
       const event: unknown = Object.create({ source: 'aws.ec2' });
 
@@ -180,7 +178,12 @@ describe('Function: matchesPattern', () => {
 
     it('matches a nested pattern against the objects of an array', () => {
       // Prepare
-      const event = { employees: [{ first: 'John', last: 'Doe' }, { first: 'Anna', last: 'Smith' }] };
+      const event = {
+        employees: [
+          { first: 'John', last: 'Doe' },
+          { first: 'Anna', last: 'Smith' },
+        ],
+      };
 
       // Act & Assess
       expect(matchesPattern({ employees: { first: ['Anna'] } }, event)).toBe(true);
@@ -189,7 +192,12 @@ describe('Function: matchesPattern', () => {
 
     it('requires a nested pattern to match within one array element', () => {
       // Prepare
-      const event = { employees: [{ first: 'Anna', last: 'Smith' }, { first: 'John', last: 'Doe' }] };
+      const event = {
+        employees: [
+          { first: 'Anna', last: 'Smith' },
+          { first: 'John', last: 'Doe' },
+        ],
+      };
 
       // Act & Assess
       expect(matchesPattern({ employees: { first: ['Anna'], last: ['Smith'] } }, event)).toBe(true);

@@ -16,7 +16,12 @@ import { parsePolicy } from '../../shared/policy/parse-policy.js';
 import type { Policy } from '../../shared/policy/schema.js';
 import apiCalls from '../../shared/rules/secretsmanager-api-calls.pattern.json' with { type: 'json' };
 import { compilePattern, matchesPattern } from '../../shared/rules/match-pattern.js';
-import { patternLength, READ_CALLS_PATTERN_MAX_CHARS, readCallsPattern, readCallsPatternOf } from '../../shared/rules/read-calls-pattern.js';
+import {
+  patternLength,
+  READ_CALLS_PATTERN_MAX_CHARS,
+  readCallsPattern,
+  readCallsPatternOf,
+} from '../../shared/rules/read-calls-pattern.js';
 import { routesFor } from '../../shared/rules/routes.js';
 import { repoRoot } from '../helpers/events.js';
 
@@ -29,7 +34,8 @@ const read = (detail: Record<string, unknown>) => ({
   'detail-type': 'AWS API Call via CloudTrail',
   detail: { eventSource: 'secretsmanager.amazonaws.com', eventName: 'GetSecretValue', ...detail },
 });
-const getSecretValue = (secretId: string, vpcEndpointId?: string) => read({ requestParameters: { secretId }, ...(vpcEndpointId ? { vpcEndpointId } : {}) });
+const getSecretValue = (secretId: string, vpcEndpointId?: string) =>
+  read({ requestParameters: { secretId }, ...(vpcEndpointId ? { vpcEndpointId } : {}) });
 
 const policyWith = (vpcEndpoints: Policy['vpcEndpoints']): Pick<Policy, 'vpcEndpoints'> => ({ vpcEndpoints });
 
@@ -54,9 +60,12 @@ describe('Read-calls pattern', () => {
     expect(matchesPattern(pattern, getSecretValue('prod/ledger/main', 'vpce-0b1c2d3e4f5a67890'))).toBe(false);
   });
 
-  it.each(['prod/orders/db', 'prod/payments-legacy/db', `${ARN}prod/ledgers/archive-AbCdEf`, `${ARN}prod/eu/vault`])('holds back a plain read of %s', (secretId) => {
-    expect(matchesPattern(pattern, getSecretValue(secretId))).toBe(false);
-  });
+  it.each(['prod/orders/db', 'prod/payments-legacy/db', `${ARN}prod/ledgers/archive-AbCdEf`, `${ARN}prod/eu/vault`])(
+    'holds back a plain read of %s',
+    (secretId) => {
+      expect(matchesPattern(pattern, getSecretValue(secretId))).toBe(false);
+    },
+  );
 
   it('lets through a batch read when one secret of its list needs an endpoint, and not one by filters', () => {
     const batch = (requestParameters: Record<string, unknown>) => read({ eventName: 'BatchGetSecretValue', requestParameters });
@@ -68,9 +77,13 @@ describe('Read-calls pattern', () => {
   it('lets through every refused call and a read of a secret marked for deletion, whatever the policy', () => {
     const bare = readCallsPattern(policyWith([]));
     for (const p of [bare, pattern]) {
-      expect(matchesPattern(p, read({ eventName: 'PutSecretValue', errorCode: 'AccessDeniedException', requestParameters: { secretId: 'x' } }))).toBe(true);
+      expect(
+        matchesPattern(p, read({ eventName: 'PutSecretValue', errorCode: 'AccessDeniedException', requestParameters: { secretId: 'x' } })),
+      ).toBe(true);
       expect(matchesPattern(p, read({ errorCode: 'AccessDenied', requestParameters: { secretId: 'prod/orders/db' } }))).toBe(true);
-      expect(matchesPattern(p, read({ errorCode: 'InvalidRequestException', requestParameters: { secretId: 'prod/orders/db' } }))).toBe(true);
+      expect(matchesPattern(p, read({ errorCode: 'InvalidRequestException', requestParameters: { secretId: 'prod/orders/db' } }))).toBe(
+        true,
+      );
       expect(matchesPattern(p, read({ errorCode: 'ThrottlingException', requestParameters: { secretId: 'prod/orders/db' } }))).toBe(false);
     }
     expect(matchesPattern(bare, getSecretValue('prod/payments/db'))).toBe(false);
@@ -86,17 +99,24 @@ describe('Read-calls pattern', () => {
     const apiCallNames = new Set(apiCalls.detail.eventName);
     const readRules = rules
       .filter((rule) =>
-        rule.triggers.some((t) => t.source === 'denied-call' || (t.source === 'cloudtrail' && (t.failedCalls === true || t.eventNames.some((n) => /^(Get|BatchGet|Describe|List)/.test(n) && !apiCallNames.has(n))))),
+        rule.triggers.some(
+          (t) =>
+            t.source === 'denied-call' ||
+            (t.source === 'cloudtrail' &&
+              (t.failedCalls === true || t.eventNames.some((n) => /^(Get|BatchGet|Describe|List)/.test(n) && !apiCallNames.has(n)))),
+        ),
       )
       .map((rule) => rule.id);
     expect(readRules.sort()).toEqual(['access-denied-burst', 'access-outside-vpce', 'deleted-secret-in-use']);
   });
 
-  it('stays within EventBridge\'s length limit, and grows coarser, never lossy, for a long policy', () => {
+  it("stays within EventBridge's length limit, and grows coarser, never lossy, for a long policy", () => {
     const many = policyWith(
       Array.from({ length: 8 }, (_, i) => ({ secrets: [`team-${i}/*`], endpoints: [`vpce-0a1b2c3d4e5f6${String(7000 + i)}`] })),
     );
-    const huge = policyWith(Array.from({ length: 60 }, (_, i) => ({ secrets: [`a-very-long-team-name-${i}/*/credentials`], endpoints: [PAYMENTS] })));
+    const huge = policyWith(
+      Array.from({ length: 60 }, (_, i) => ({ secrets: [`a-very-long-team-name-${i}/*/credentials`], endpoints: [PAYMENTS] })),
+    );
     const results = [readCallsPatternOf(readsPolicy()), readCallsPatternOf(many), readCallsPatternOf(huge)];
 
     expect(results.map((r) => r.precision)).toEqual(['tight', 'named-secrets', 'every-read']);
@@ -105,7 +125,7 @@ describe('Read-calls pattern', () => {
     expect(matchesPattern(results[2]?.pattern ?? {}, getSecretValue('anything'))).toBe(true);
   });
 
-  it('collapses ** and escapes a backslash, as EventBridge\'s wildcard needs', () => {
+  it("collapses ** and escapes a backslash, as EventBridge's wildcard needs", () => {
     const p = readCallsPattern(policyWith([{ secrets: ['prod/**/x\\y'], endpoints: [PAYMENTS] }]));
     expect(JSON.stringify(p)).not.toContain('**');
     expect(matchesPattern(p, getSecretValue('prod/a/b/x\\y'))).toBe(true);
@@ -120,14 +140,18 @@ describe('Read-calls pattern', () => {
     const yaml = `vpcEndpoints:\n  - secrets: ['dev/*']\n    endpoints: [${OTHER}]\nstages:\n  prod:\n    vpcEndpoints:\n      - secrets: ['prod/payments/*']\n        endpoints: [${PAYMENTS}]\n`;
     writeFileSync(file, yaml);
 
-    const { stdout } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['shared/cli/deployment-facts.ts', 'read-calls-pattern', '--stage', 'prod', file], { cwd: repoRoot });
+    const { stdout } = await promisify(execFile)(
+      join(repoRoot, 'node_modules', '.bin', 'tsx'),
+      ['shared/cli/deployment-facts.ts', 'read-calls-pattern', '--stage', 'prod', file],
+      { cwd: repoRoot },
+    );
 
     expect(JSON.parse(stdout)).toEqual(readCallsPattern(parsePolicy(yaml, { source: file, stage: 'prod' })));
     expect(stdout).toContain('prod/payments/');
   }, 30_000);
 });
 
-describe('Read-calls pattern on a stream of reads (the bench\'s mix, 5,000 reads)', () => {
+describe("Read-calls pattern on a stream of reads (the bench's mix, 5,000 reads)", () => {
   it('loses no finding against classifying every read, and lets no plain read through', () => {
     const result = measureReads(5000);
     const matches = compilePattern(readCallsPattern(readsPolicy()));

@@ -20,7 +20,10 @@ const secret = (name: string, minute = 0, extra: Partial<SecretSeed> = {}): Secr
 });
 
 /** Every page of a filter, as names. */
-const listNames = async (port: Pick<SecretsPort, 'listSecrets'>, request: Omit<ListSecretsRequest, 'nextToken'> = {}): Promise<string[][]> => {
+const listNames = async (
+  port: Pick<SecretsPort, 'listSecrets'>,
+  request: Omit<ListSecretsRequest, 'nextToken'> = {},
+): Promise<string[][]> => {
   const pages: string[][] = [];
   let nextToken: string | undefined;
   do {
@@ -47,23 +50,37 @@ describe('Class: SandboxSecrets, listSecrets', () => {
   it('lists 100 a page by creation date, then name, each secret once, those scheduled for deletion included', async () => {
     // Prepare: created in reverse name order, two at each minute.
     const names = Array.from({ length: 250 }, (_, i) => `app/${String(i).padStart(3, '0')}`);
-    const { secrets } = sandboxWith(...names.map((name, i) => secret(name, Math.floor((249 - i) / 2), i === 7 ? { deletedDate: '2026-11-01T00:00:00Z' } : {})));
+    const { secrets } = sandboxWith(
+      ...names.map((name, i) => secret(name, Math.floor((249 - i) / 2), i === 7 ? { deletedDate: '2026-11-01T00:00:00Z' } : {})),
+    );
 
     // Act
     const pages = await listNames(secrets);
 
     // Assess
     expect(pages.map((p) => p.length)).toStrictEqual([100, 100, 50]);
-    const expected = names.map((name, i) => ({ name, minute: Math.floor((249 - i) / 2) })).sort((a, b) => a.minute - b.minute || (a.name < b.name ? -1 : 1));
+    const expected = names
+      .map((name, i) => ({ name, minute: Math.floor((249 - i) / 2) }))
+      .sort((a, b) => a.minute - b.minute || (a.name < b.name ? -1 : 1));
     expect(pages.flat()).toStrictEqual(expected.map((e) => e.name));
   });
 
   it('matches a name filter as case-sensitive prefixes, ORed, and `!` as "does not start with"', async () => {
     // Prepare
-    const { secrets } = sandboxWith(secret('prod/a', 1), secret('Prod/b', 2), secret('production', 3), secret('staging/c', 4), secret('dev/d', 5));
+    const { secrets } = sandboxWith(
+      secret('prod/a', 1),
+      secret('Prod/b', 2),
+      secret('production', 3),
+      secret('staging/c', 4),
+      secret('dev/d', 5),
+    );
 
     // Act
-    const [byPrefix, ored, negated] = [await listNames(secrets, { namePrefixes: ['prod'] }), await listNames(secrets, { namePrefixes: ['prod/', 'staging/'] }), await listNames(secrets, { namePrefixes: ['!prod'] })];
+    const [byPrefix, ored, negated] = [
+      await listNames(secrets, { namePrefixes: ['prod'] }),
+      await listNames(secrets, { namePrefixes: ['prod/', 'staging/'] }),
+      await listNames(secrets, { namePrefixes: ['!prod'] }),
+    ];
 
     // Assess
     expect(byPrefix).toStrictEqual([['prod/a', 'production']]);
@@ -116,7 +133,11 @@ describe('Class: SandboxSecrets, listSecrets', () => {
     secrets.failNext('listSecrets', throttled, { skip: 1 });
 
     // Act
-    const outcomes = [await settle(secrets.listSecrets({})), await settle(secrets.listSecrets({ namePrefixes: ['prod/'] })), await settle(secrets.listSecrets({}))];
+    const outcomes = [
+      await settle(secrets.listSecrets({})),
+      await settle(secrets.listSecrets({ namePrefixes: ['prod/'] })),
+      await settle(secrets.listSecrets({})),
+    ];
 
     // Assess
     expect(outcomes.map((o) => o.error)).toStrictEqual([undefined, throttled, undefined]);
@@ -134,7 +155,12 @@ describe('Class: SandboxSecrets, listSecrets', () => {
     secrets.simulateListSecrets({ callsPerSecond: 3, now: () => now });
 
     // Act
-    const burst = [await settle(secrets.listSecrets({})), await settle(secrets.listSecrets({})), await settle(secrets.listSecrets({})), await settle(secrets.listSecrets({}))];
+    const burst = [
+      await settle(secrets.listSecrets({})),
+      await settle(secrets.listSecrets({})),
+      await settle(secrets.listSecrets({})),
+      await settle(secrets.listSecrets({})),
+    ];
     now = 999;
     const justBefore = await settle(secrets.listSecrets({}));
     now = 1000;
@@ -179,10 +205,18 @@ describe('Class: SandboxSecrets, the dates ListSecrets added', () => {
     );
 
     // Act
-    const states = [await secrets.describeSecret('seeded'), await secrets.describeSecret('changed'), await secrets.describeSecret('unknown')];
+    const states = [
+      await secrets.describeSecret('seeded'),
+      await secrets.describeSecret('changed'),
+      await secrets.describeSecret('unknown'),
+    ];
 
     // Assess
-    expect(states[0]).toMatchObject({ createdDate: new Date('2026-01-01T00:00:00Z'), lastAccessedDate: new Date('2026-11-24T00:00:00Z'), nextRotationDate: new Date('2026-12-01T00:00:00Z') });
+    expect(states[0]).toMatchObject({
+      createdDate: new Date('2026-01-01T00:00:00Z'),
+      lastAccessedDate: new Date('2026-11-24T00:00:00Z'),
+      nextRotationDate: new Date('2026-12-01T00:00:00Z'),
+    });
     expect(states[1]?.createdDate).toStrictEqual(new Date('2026-05-05T05:05:05Z'));
     expect(states[2]?.createdDate).toStrictEqual(FIXED_NOW);
     expect((await secrets.listSecrets({ namePrefixes: ['seeded'] })).secrets).toStrictEqual([states[0]]);

@@ -5,8 +5,17 @@ import { SandboxMemberAccess } from '../../shared/sandbox/sandbox-member-access.
 import { sandboxWith } from '../helpers/sandbox.js';
 
 const ROLE = 'arn:aws:iam::444455556666:role/secrets-remediator-member-dev-rst-use1';
-const inMember = { name: 'prod/crm/api-token', arn: 'arn:aws:secretsmanager:us-east-1:444455556666:secret:prod/crm/api-token-Mb1234', deletedDate: '2026-11-25T11:00:00Z', versions: { v1: ['AWSCURRENT'] } };
-const inHub = { name: 'prod/crm/api-token', arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/crm/api-token-Hb1234', versions: { v1: ['AWSCURRENT'] } };
+const inMember = {
+  name: 'prod/crm/api-token',
+  arn: 'arn:aws:secretsmanager:us-east-1:444455556666:secret:prod/crm/api-token-Mb1234',
+  deletedDate: '2026-11-25T11:00:00Z',
+  versions: { v1: ['AWSCURRENT'] },
+};
+const inHub = {
+  name: 'prod/crm/api-token',
+  arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/crm/api-token-Hb1234',
+  versions: { v1: ['AWSCURRENT'] },
+};
 
 describe('SandboxMemberAccess', () => {
   it("resolves a name in the target's account and region only, and acts there", async () => {
@@ -19,8 +28,22 @@ describe('SandboxMemberAccess', () => {
 
     expect((await account.secrets.describeSecret(inMember.arn)).deletedDate).toBeUndefined();
     expect(members.calls).toEqual([
-      { operation: 'describeSecret', secretId: 'prod/crm/api-token', account: '444455556666', region: 'us-east-1', roleArn: ROLE, session: 'finding-1' },
-      { operation: 'restoreSecret', secretId: 'prod/crm/api-token', account: '444455556666', region: 'us-east-1', roleArn: ROLE, session: 'finding-1' },
+      {
+        operation: 'describeSecret',
+        secretId: 'prod/crm/api-token',
+        account: '444455556666',
+        region: 'us-east-1',
+        roleArn: ROLE,
+        session: 'finding-1',
+      },
+      {
+        operation: 'restoreSecret',
+        secretId: 'prod/crm/api-token',
+        account: '444455556666',
+        region: 'us-east-1',
+        roleArn: ROLE,
+        session: 'finding-1',
+      },
     ]);
   });
 
@@ -40,7 +63,10 @@ describe('SandboxMemberAccess', () => {
   it('refuses like STS where the member stack is missing, naming the role', async () => {
     const account = sandboxWith(inMember);
     const members = new SandboxMemberAccess(account.secrets).refuse('444455556666', 'us-east-1');
-    const error: unknown = await members.secrets({ account: '444455556666', region: 'us-east-1', roleArn: ROLE, session: 'finding-1' }).restoreSecret(inMember.arn).catch((caught: unknown) => caught);
+    const error: unknown = await members
+      .secrets({ account: '444455556666', region: 'us-east-1', roleArn: ROLE, session: 'finding-1' })
+      .restoreSecret(inMember.arn)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MemberAccessError);
     expect((error as Error).message).toContain(`cannot assume ${ROLE} in us-east-1`);
     expect((await account.secrets.describeSecret(inMember.arn)).deletedDate).toBeDefined();

@@ -10,7 +10,13 @@ describe('Function: parseAccountSeed', () => {
     const seed = loadAccountSeed();
 
     expect(seed.secrets.map((s) => s.name)).toEqual(
-      expect.arrayContaining(['IcaSecretsPortal', 'Appuser-pyodbc', 'prod/orders/db-admin', 'staging/reporting/readonly', 'prod/payments/db']),
+      expect.arrayContaining([
+        'IcaSecretsPortal',
+        'Appuser-pyodbc',
+        'prod/orders/db-admin',
+        'staging/reporting/readonly',
+        'prod/payments/db',
+      ]),
     );
   });
 
@@ -24,11 +30,19 @@ describe('Function: parseAccountSeed', () => {
   });
 
   it.each([
-    ['a label on two versions', [secret({ versions: { v1: ['AWSCURRENT'], v2: ['AWSCURRENT'] } })], /secrets\.0\.versions\.v2: label AWSCURRENT is also on version v1/],
+    [
+      'a label on two versions',
+      [secret({ versions: { v1: ['AWSCURRENT'], v2: ['AWSCURRENT'] } })],
+      /secrets\.0\.versions\.v2: label AWSCURRENT is also on version v1/,
+    ],
     ['no AWSCURRENT', [secret({ versions: { v1: ['AWSPENDING'] } })], /secrets\.0\.versions: no version holds AWSCURRENT/],
     ['a version with no labels', [secret({ versions: { v1: ['AWSCURRENT'], v2: [] } })], /secrets\.0\.versions\.v2: /],
     ['the same secret twice', [secret(), secret()], /secrets\.1: secret prod\/db appears twice/],
-    ['an ARN of another service', [secret({ arn: 'arn:aws:ssm:us-east-1:123456789012:parameter/x' })], /secrets\.0\.arn: expected a Secrets Manager secret ARN/],
+    [
+      'an ARN of another service',
+      [secret({ arn: 'arn:aws:ssm:us-east-1:123456789012:parameter/x' })],
+      /secrets\.0\.arn: expected a Secrets Manager secret ARN/,
+    ],
     ['a misspelt field', [secret({ rotationEnabeld: true })], /secrets\.0: Unrecognized key: "rotationEnabeld"/],
     ['a date that is not ISO 8601', [secret({ lastRotatedDate: 'last tuesday' })], /secrets\.0\.lastRotatedDate: /],
   ])('rejects %s, naming the file and the field', (_label, secrets, message) => {

@@ -111,7 +111,11 @@ describe('Class: SyntheticSecrets', () => {
     if (!listed) throw new Error('nothing listed');
 
     // Act
-    const found = [await account.describeSecret(listed.name), await account.describeSecret(listed.arn), await account.describeSecret(listed.arn.slice(0, -7))];
+    const found = [
+      await account.describeSecret(listed.name),
+      await account.describeSecret(listed.arn),
+      await account.describeSecret(listed.arn.slice(0, -7)),
+    ];
 
     // Assess
     expect(found).toStrictEqual([listed, listed, listed]);

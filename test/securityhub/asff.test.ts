@@ -17,9 +17,31 @@ const NOW = new Date('2026-11-25T12:30:00.000Z');
 /** Every top-level type of the ASFF types taxonomy (namespace/category), as the Security Hub guide lists them. */
 const TAXONOMY = {
   'Software and Configuration Checks': ['Vulnerabilities', 'AWS Security Best Practices', 'Industry and Regulatory Standards'],
-  TTPs: ['Initial Access', 'Execution', 'Persistence', 'Privilege Escalation', 'Defense Evasion', 'Credential Access', 'Discovery', 'Lateral Movement', 'Collection', 'Command and Control'],
+  TTPs: [
+    'Initial Access',
+    'Execution',
+    'Persistence',
+    'Privilege Escalation',
+    'Defense Evasion',
+    'Credential Access',
+    'Discovery',
+    'Lateral Movement',
+    'Collection',
+    'Command and Control',
+  ],
   Effects: ['Data Exposure', 'Data Exfiltration', 'Data Destruction', 'Denial of Service', 'Resource Consumption'],
-  'Unusual Behaviors': ['Application', 'Network Flow', 'IP address', 'User', 'VM', 'Container', 'Serverless', 'Process', 'Database', 'Data'],
+  'Unusual Behaviors': [
+    'Application',
+    'Network Flow',
+    'IP address',
+    'User',
+    'VM',
+    'Container',
+    'Serverless',
+    'Process',
+    'Database',
+    'Data',
+  ],
   'Sensitive Data Identifications': ['PII', 'Passwords', 'Legal', 'Financial', 'Security', 'Business'],
 } as const;
 
@@ -42,7 +64,7 @@ describe('ASFF documents', () => {
     expect(asffProblems(toAsff(finding, dryRunResult(finding), { now: NOW }))).toEqual([]);
   });
 
-  it('names every rule\'s types from the ASFF taxonomy', () => {
+  it("names every rule's types from the ASFF taxonomy", () => {
     for (const [rule, types] of Object.entries(RULE_TYPES)) {
       for (const type of types) {
         const [namespace, category] = type.split('/') as [keyof typeof TAXONOMY, string];
@@ -63,18 +85,34 @@ describe('ASFF documents', () => {
     const finding = findingForRule('rotation-missing');
     const open = toAsff(finding, dryRunResult(finding), { now: NOW });
     const repaired = toAsff(finding, applied(finding), { now: NOW });
-    expect(open).toMatchObject({ Compliance: { Status: 'FAILED', SecurityControlId: 'SecretsManager.1' }, RecordState: 'ACTIVE', Workflow: { Status: 'NEW' } });
-    expect(repaired).toMatchObject({ Id: open.Id, Compliance: { Status: 'PASSED', SecurityControlId: 'SecretsManager.1' }, RecordState: 'ARCHIVED' });
+    expect(open).toMatchObject({
+      Compliance: { Status: 'FAILED', SecurityControlId: 'SecretsManager.1' },
+      RecordState: 'ACTIVE',
+      Workflow: { Status: 'NEW' },
+    });
+    expect(repaired).toMatchObject({
+      Id: open.Id,
+      Compliance: { Status: 'PASSED', SecurityControlId: 'SecretsManager.1' },
+      RecordState: 'ARCHIVED',
+    });
     expect(repaired.Resources[0]?.Details?.AwsSecretsManagerSecret.RotationEnabled).toBe(true);
     expect(open.Resources[0]?.Details?.AwsSecretsManagerSecret.RotationEnabled).toBe(false);
   });
 
-  it('writes under the default product of the finding\'s own account and region, one generator per rule', () => {
+  it("writes under the default product of the finding's own account and region, one generator per rule", () => {
     const finding = findingForRule('policy-public');
     const document = toAsff(finding, undefined, { now: NOW });
-    expect(document.ProductArn).toBe(`arn:aws:securityhub:${finding.secret.region}:${finding.secret.account}:product/${finding.secret.account}/default`);
-    expect(document).toMatchObject({ AwsAccountId: finding.secret.account, Region: finding.secret.region, GeneratorId: 'secrets-remediator/policy-public' });
-    expect(defaultProductArn('111122223333', 'cn-north-1')).toBe('arn:aws-cn:securityhub:cn-north-1:111122223333:product/111122223333/default');
+    expect(document.ProductArn).toBe(
+      `arn:aws:securityhub:${finding.secret.region}:${finding.secret.account}:product/${finding.secret.account}/default`,
+    );
+    expect(document).toMatchObject({
+      AwsAccountId: finding.secret.account,
+      Region: finding.secret.region,
+      GeneratorId: 'secrets-remediator/policy-public',
+    });
+    expect(defaultProductArn('111122223333', 'cn-north-1')).toBe(
+      'arn:aws-cn:securityhub:cn-north-1:111122223333:product/111122223333/default',
+    );
   });
 
   it('names the secret by its ARN as an AwsSecretsManagerSecret resource, and a finding about a caller by its account', () => {
@@ -82,8 +120,13 @@ describe('ASFF documents', () => {
     expect(toAsff(finding, undefined, { now: NOW }).Resources).toEqual([
       expect.objectContaining({ Type: 'AwsSecretsManagerSecret', Id: finding.secret.arn, Partition: 'aws', Region: finding.secret.region }),
     ]);
-    const aboutCaller: Finding = { ...findingForRule('access-denied-burst'), secret: { id: '*', account: '123456789012', region: 'us-east-1', foundAt: 'none' } };
-    expect(toAsff(aboutCaller, undefined, { now: NOW }).Resources).toEqual([{ Type: 'AwsAccount', Id: 'AWS::::Account:123456789012', Partition: 'aws', Region: 'us-east-1' }]);
+    const aboutCaller: Finding = {
+      ...findingForRule('access-denied-burst'),
+      secret: { id: '*', account: '123456789012', region: 'us-east-1', foundAt: 'none' },
+    };
+    expect(toAsff(aboutCaller, undefined, { now: NOW }).Resources).toEqual([
+      { Type: 'AwsAccount', Id: 'AWS::::Account:123456789012', Partition: 'aws', Region: 'us-east-1' },
+    ]);
   });
 
   it('sets SecurityControlId only for rules Security Hub has a control for', () => {
@@ -93,12 +136,21 @@ describe('ASFF documents', () => {
 
   it('carries the action and its outcome in ProductFields, as strings', () => {
     const finding = findingForRule('secret-deleted');
-    const fields = toAsff(finding, { type: 'restore-secret', outcome: 'failed', mode: 'enforce', reason: 'AccessDenied on RestoreSecret' }, { now: NOW }).ProductFields;
-    expect(fields).toMatchObject({ [FINDING_ID_FIELD]: finding.id, 'secrets-remediator/action': 'restore-secret', 'secrets-remediator/outcome': 'failed', 'secrets-remediator/mode': 'enforce' });
+    const fields = toAsff(
+      finding,
+      { type: 'restore-secret', outcome: 'failed', mode: 'enforce', reason: 'AccessDenied on RestoreSecret' },
+      { now: NOW },
+    ).ProductFields;
+    expect(fields).toMatchObject({
+      [FINDING_ID_FIELD]: finding.id,
+      'secrets-remediator/action': 'restore-secret',
+      'secrets-remediator/outcome': 'failed',
+      'secrets-remediator/mode': 'enforce',
+    });
     expect(Object.values(fields).every((value) => typeof value === 'string')).toBe(true);
   });
 
-  it('keeps Title, Description and the recommendation within their limits, cut inside no character, from the finding\'s own (redacted) text', () => {
+  it("keeps Title, Description and the recommendation within their limits, cut inside no character, from the finding's own (redacted) text", () => {
     const finding = findingForRule('rotation-failed');
     const long: Finding = { ...finding, title: `${'🔑'.repeat(300)}`, reason: `${'é'.repeat(900)} ${'🔑'.repeat(400)}` };
     const document = toAsff(long, undefined, { now: NOW });
@@ -124,10 +176,18 @@ describe('ASFF documents', () => {
   });
 
   it('says what is missing or too long in a document that is not fit to import', () => {
-    const document = { ...toAsff(findingForRule('unused'), undefined, { now: NOW }), Title: 'x'.repeat(257), AwsAccountId: '12345' } as Record<string, unknown>;
+    const document = {
+      ...toAsff(findingForRule('unused'), undefined, { now: NOW }),
+      Title: 'x'.repeat(257),
+      AwsAccountId: '12345',
+    } as Record<string, unknown>;
     delete document.Resources;
     expect(asffProblems(document)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Title: /), expect.stringMatching(/^AwsAccountId: /), expect.stringMatching(/^Resources: /)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^Title: /),
+        expect.stringMatching(/^AwsAccountId: /),
+        expect.stringMatching(/^Resources: /),
+      ]),
     );
   });
 });

@@ -7,7 +7,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionResult, Finding } from '../../shared/contracts/finding.js';
 import { ConfigError, PermissionDeniedError, ThrottlingError } from '../../shared/errors.js';
-import { type AlertHandlerPorts, type AlertHandlerSettings, type AlertOutcome, makeHandler as makeAlert } from '../../shared/handlers/alert.js';
+import {
+  type AlertHandlerPorts,
+  type AlertHandlerSettings,
+  type AlertOutcome,
+  makeHandler as makeAlert,
+} from '../../shared/handlers/alert.js';
 import { captureMetrics, type RecordedMetric } from '../../shared/metrics.js';
 import type { SecurityHubFor } from '../../shared/ports/security-hub.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
@@ -22,7 +27,11 @@ const VALUE_CHANGED = 'value-changed-by-hand/fires.PutSecretValue.authored.by-ia
 const ROTATION_DISABLED = 'rotation-disabled/fires.CancelRotateSecret.authored.by-developer.json';
 const MEMBER = '444455556666';
 
-const settings = (change: Partial<AlertHandlerSettings> = {}): AlertHandlerSettings => ({ alerts: alertSettings(), securityHub: { enabled: true }, ...change });
+const settings = (change: Partial<AlertHandlerSettings> = {}): AlertHandlerSettings => ({
+  alerts: alertSettings(),
+  securityHub: { enabled: true },
+  ...change,
+});
 
 const rig = (change: Partial<AlertHandlerSettings> = {}, securityHubFor?: SecurityHubFor) => {
   const securityHub = new RecordingSecurityHub();
@@ -44,7 +53,14 @@ const inAccount = (event: FindingEvent, account: string): FindingEvent => {
   return copy;
 };
 
-const applied: ActionResult = { type: 'enable-rotation', outcome: 'applied', mode: 'enforce', reason: 'rotation turned back on', account: '123456789012', region: 'us-east-1' };
+const applied: ActionResult = {
+  type: 'enable-rotation',
+  outcome: 'applied',
+  mode: 'enforce',
+  reason: 'rotation turned back on',
+  account: '123456789012',
+  region: 'us-east-1',
+};
 const planned: ActionResult = { ...applied, outcome: 'planned', mode: 'dry-run', reason: 'dry run: would enable rotation' };
 
 const securityHubOf = (outcome: AlertOutcome) => (outcome.status === 'rejected' ? undefined : outcome.securityHub);
@@ -64,18 +80,26 @@ describe('Handler: alert, Security Hub out', () => {
 
     const outcome = await alert(event, localContext('alert'));
 
-    expect(outcome).toMatchObject({ status: 'sent', securityHub: { status: 'imported', asffId: asffIdOf(event.detail), compliance: 'FAILED' } });
+    expect(outcome).toMatchObject({
+      status: 'sent',
+      securityHub: { status: 'imported', asffId: asffIdOf(event.detail), compliance: 'FAILED' },
+    });
     expect(notifier.sent).toHaveLength(1);
     expect(securityHub.imported).toEqual([
       {
         target: { account: event.detail.secret.account, region: event.detail.secret.region },
-        finding: expect.objectContaining({ Id: asffIdOf(event.detail), RecordState: 'ACTIVE', Compliance: { Status: 'FAILED' }, GeneratorId: 'secrets-remediator/value-changed-by-hand' }),
+        finding: expect.objectContaining({
+          Id: asffIdOf(event.detail),
+          RecordState: 'ACTIVE',
+          Compliance: { Status: 'FAILED' },
+          GeneratorId: 'secrets-remediator/value-changed-by-hand',
+        }),
       },
     ]);
     expect(metrics).toContainEqual({ name: 'SecurityHubImports', unit: 'Count', value: 1, dimensions: { outcome: 'imported' } });
   });
 
-  it('imports an action\'s result: open while planned, and the same Id PASSED and ARCHIVED once the repair is applied', async () => {
+  it("imports an action's result: open while planned, and the same Id PASSED and ARCHIVED once the repair is applied", async () => {
     const { securityHub, alert } = rig();
     // rotation-disabled plans enable-rotation: its result carries the alert.
     const template = await findingEventOf(ROTATION_DISABLED);
@@ -84,8 +108,17 @@ describe('Handler: alert, Security Hub out', () => {
     await alert(resultEventFor(template, applied), localContext('alert'));
 
     const [open, repaired] = securityHub.imported.map((i) => i.finding);
-    expect(open).toMatchObject({ Compliance: { Status: 'FAILED' }, RecordState: 'ACTIVE', ProductFields: expect.objectContaining({ 'secrets-remediator/outcome': 'planned' }) });
-    expect(repaired).toMatchObject({ Id: open?.Id, Compliance: { Status: 'PASSED' }, RecordState: 'ARCHIVED', ProductFields: expect.objectContaining({ 'secrets-remediator/outcome': 'applied' }) });
+    expect(open).toMatchObject({
+      Compliance: { Status: 'FAILED' },
+      RecordState: 'ACTIVE',
+      ProductFields: expect.objectContaining({ 'secrets-remediator/outcome': 'planned' }),
+    });
+    expect(repaired).toMatchObject({
+      Id: open?.Id,
+      Compliance: { Status: 'PASSED' },
+      RecordState: 'ARCHIVED',
+      ProductFields: expect.objectContaining({ 'secrets-remediator/outcome': 'applied' }),
+    });
   });
 
   it("with one account, writes nothing for a finding of another account (only that account's own Security Hub may take it), and still alerts", async () => {
@@ -94,7 +127,10 @@ describe('Handler: alert, Security Hub out', () => {
 
     const outcome = await alert(event, localContext('alert'));
 
-    expect(outcome).toMatchObject({ status: 'sent', securityHub: { status: 'not-writable', reason: expect.stringContaining(`account ${MEMBER}`) } });
+    expect(outcome).toMatchObject({
+      status: 'sent',
+      securityHub: { status: 'not-writable', reason: expect.stringContaining(`account ${MEMBER}`) },
+    });
     expect(securityHub.imported).toEqual([]);
     expect(notifier.sent).toHaveLength(1);
   });
@@ -109,7 +145,10 @@ describe('Handler: alert, Security Hub out', () => {
   });
 
   it('reports a finding Security Hub refuses (logged and counted), without failing the invocation', async () => {
-    const refusing: SecurityHubFor = () => ({ importFindings: (findings) => Promise.resolve({ imported: 0, refused: findings.map((f) => ({ id: f.Id, code: 'InvalidInput', message: 'bad' })) }) });
+    const refusing: SecurityHubFor = () => ({
+      importFindings: (findings) =>
+        Promise.resolve({ imported: 0, refused: findings.map((f) => ({ id: f.Id, code: 'InvalidInput', message: 'bad' })) }),
+    });
     const { alert } = rig({}, refusing);
 
     const outcome = await alert(await findingEventOf(VALUE_CHANGED), localContext('alert'));
@@ -119,7 +158,9 @@ describe('Handler: alert, Security Hub out', () => {
   });
 
   it('reports a Security Hub that is not enabled once, without a retry', async () => {
-    const notEnabled: SecurityHubFor = () => ({ importFindings: () => Promise.reject(new PermissionDeniedError('BatchImportFindings: InvalidAccessException: not subscribed')) });
+    const notEnabled: SecurityHubFor = () => ({
+      importFindings: () => Promise.reject(new PermissionDeniedError('BatchImportFindings: InvalidAccessException: not subscribed')),
+    });
     const { alert } = rig({}, notEnabled);
 
     const outcome = await alert(await findingEventOf(VALUE_CHANGED), localContext('alert'));
@@ -131,7 +172,10 @@ describe('Handler: alert, Security Hub out', () => {
     let throttle = true;
     const recording = new RecordingSecurityHub();
     const flaky: SecurityHubFor = (target) => ({
-      importFindings: (findings) => (throttle ? Promise.reject(new ThrottlingError('BatchImportFindings: TooManyRequestsException')) : recording.securityHubFor(target)!.importFindings(findings)),
+      importFindings: (findings) =>
+        throttle
+          ? Promise.reject(new ThrottlingError('BatchImportFindings: TooManyRequestsException'))
+          : recording.securityHubFor(target)!.importFindings(findings),
     });
     const { notifier, alert } = rig({}, flaky);
     const event = await findingEventOf(VALUE_CHANGED);
@@ -155,7 +199,16 @@ describe('Handler: alert, Security Hub out', () => {
   });
 
   it('refuses to start with Security Hub on and no client to write with', () => {
-    const build = () => makeAlert({ notifier: new RecordingNotifier(), ledger: new MemoryLedger(() => new Date()), clock: { now: () => new Date() }, digest: new MemoryDigest() }, settings());
+    const build = () =>
+      makeAlert(
+        {
+          notifier: new RecordingNotifier(),
+          ledger: new MemoryLedger(() => new Date()),
+          clock: { now: () => new Date() },
+          digest: new MemoryDigest(),
+        },
+        settings(),
+      );
     expect(build).toThrow(ConfigError);
     expect(build).toThrow(/securityHub\.enabled is on but the alert function has no Security Hub client/);
   });

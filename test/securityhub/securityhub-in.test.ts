@@ -48,7 +48,10 @@ describe('Security Hub in: the event', () => {
   it("parses Security Hub's published control finding in its documented envelope", () => {
     const published = loadPublishedFixture('CloudTrail.2.asff-control-finding.awsdocs.json');
     const event = SecurityHubFindingsEventSchema.parse(inEnvelope(published));
-    expect(event.detail.findings[0]).toMatchObject({ GeneratorId: 'aws-foundational-security-best-practices/v/1.0.0/CloudTrail.2', Compliance: { SecurityControlId: 'CloudTrail.2', Status: 'FAILED' } });
+    expect(event.detail.findings[0]).toMatchObject({
+      GeneratorId: 'aws-foundational-security-best-practices/v/1.0.0/CloudTrail.2',
+      Compliance: { SecurityControlId: 'CloudTrail.2', Status: 'FAILED' },
+    });
   });
 
   it("routes a failed SecretsManager.1-4 control finding of Security Hub's own, and not another control's", () => {
@@ -80,7 +83,11 @@ describe('Security Hub in: classify', () => {
           rule: 'rotation-missing',
           control: 'SecretsManager.1',
           actions: ['enable-rotation'],
-          secret: { arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/tools/ci-token-Dv1Tok', account: '123456789012', region: 'us-east-1' },
+          secret: {
+            arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/tools/ci-token-Dv1Tok',
+            account: '123456789012',
+            region: 'us-east-1',
+          },
           actor: { kind: 'aws-service', principal: 'securityhub.amazonaws.com' },
           evidence: { managedRule: 'secretsmanager-rotation-enabled-check' },
         },
@@ -109,11 +116,18 @@ describe('Security Hub in: classify', () => {
 
   it('ignores a finding this service imported itself, even delivered past the pattern (no loop)', () => {
     const own = loadSampleEvent('rotation-missing/silent.SecurityHub.authored.imported-by-this-service.json');
-    expect(classify(parseClassifiableEvent(own), classifyContext)).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('imported by this service itself') });
+    expect(classify(parseClassifiableEvent(own), classifyContext)).toMatchObject({
+      kind: 'ignored',
+      reason: expect.stringContaining('imported by this service itself'),
+    });
   });
 
   it('raises nothing for a finding that is resolved, passed or archived', () => {
-    for (const change of [{ Workflow: { Status: 'RESOLVED' } }, { Compliance: { Status: 'PASSED', SecurityControlId: 'SecretsManager.1' } }, { RecordState: 'ARCHIVED' }]) {
+    for (const change of [
+      { Workflow: { Status: 'RESOLVED' } },
+      { Compliance: { Status: 'PASSED', SecurityControlId: 'SecretsManager.1' } },
+      { RecordState: 'ARCHIVED' },
+    ]) {
       const result = classify(parseClassifiableEvent(withFinding((f) => ({ ...f, ...change }))), classifyContext);
       expect(result.kind, JSON.stringify(change)).toBe('no-finding');
     }
@@ -121,13 +135,20 @@ describe('Security Hub in: classify', () => {
 
   it("ignores another account's finding sent by an administrator account's Security Hub: with one account, only its own", () => {
     const member = withFinding((f) => ({ ...f, AwsAccountId: '444455556666' }));
-    expect(classify(parseClassifiableEvent(member), { ...classifyContext, account: '123456789012' })).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('444455556666') });
+    expect(classify(parseClassifiableEvent(member), { ...classifyContext, account: '123456789012' })).toMatchObject({
+      kind: 'ignored',
+      reason: expect.stringContaining('444455556666'),
+    });
   });
 
   it('classifies each finding of an event that carries several, and refuses such an event as one record', async () => {
     const two = structuredClone(sample());
     const [first] = two.detail.findings;
-    two.detail.findings.push({ ...first, Id: `${String(first?.Id)}-2`, Compliance: { Status: 'FAILED', SecurityControlId: 'SecretsManager.3' } });
+    two.detail.findings.push({
+      ...first,
+      Id: `${String(first?.Id)}-2`,
+      Compliance: { Status: 'FAILED', SecurityControlId: 'SecretsManager.3' },
+    });
     expect(parseClassifiableEvents(two)).toHaveLength(2);
     expect(() => parseClassifiableEvent(two)).toThrow(InvalidEventError);
 

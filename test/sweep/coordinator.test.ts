@@ -31,7 +31,11 @@ const organisation = (pageSize = 20) =>
       id: 'r-ab12',
       accounts: [...Array.from({ length: 44 }, (_, i) => active(accountId(i + 1))), suspended(accountId(45)), active(HUB.account)],
       children: [
-        { id: 'ou-ab12-prod0001', accounts: [active(accountId(46)), active(accountId(47))], children: [{ id: 'ou-ab12-eu000001', accounts: [active(accountId(48)), suspended(accountId(50))] }] },
+        {
+          id: 'ou-ab12-prod0001',
+          accounts: [active(accountId(46)), active(accountId(47))],
+          children: [{ id: 'ou-ab12-eu000001', accounts: [active(accountId(48)), suspended(accountId(50))] }],
+        },
         { id: 'ou-ab12-sandbox1', accounts: [active(accountId(49))] },
       ],
     },
@@ -58,7 +62,11 @@ describe('accountsInScope', () => {
     const organizations = organisation(1);
 
     // Act
-    const accounts = await accountsInScope(organizations, organisationPolicy({ members: { organizationalUnits: ['ou-ab12-prod0001'] } }).organisation, HUB);
+    const accounts = await accountsInScope(
+      organizations,
+      organisationPolicy({ members: { organizationalUnits: ['ou-ab12-prod0001'] } }).organisation,
+      HUB,
+    );
 
     // Assess: prod's two, prod/eu's active one, and the hub's own account.
     expect(accounts).toStrictEqual([HUB.account, accountId(46), accountId(47), accountId(48)].sort());
@@ -73,7 +81,11 @@ describe('accountsInScope', () => {
 
   it('takes listed accounts as they are, adds the OUs, and lets the exclusions win over both', async () => {
     // Prepare
-    const members = { accounts: ['444455556666', accountId(3)], organizationalUnits: ['ou-ab12-sandbox1'], exclude: [accountId(3), accountId(49)] };
+    const members = {
+      accounts: ['444455556666', accountId(3)],
+      organizationalUnits: ['ou-ab12-sandbox1'],
+      exclude: [accountId(3), accountId(49)],
+    };
 
     // Act
     const accounts = await accountsInScope(organisation(), organisationPolicy({ members }).organisation, HUB);
@@ -84,7 +96,11 @@ describe('accountsInScope', () => {
 
   it('leaves out the hub itself when it is excluded', async () => {
     // Act
-    const accounts = await accountsInScope(organisation(), organisationPolicy({ members: { accounts: ['444455556666'], exclude: [HUB.account] } }).organisation, HUB);
+    const accounts = await accountsInScope(
+      organisation(),
+      organisationPolicy({ members: { accounts: ['444455556666'], exclude: [HUB.account] } }).organisation,
+      HUB,
+    );
 
     // Assess
     expect(accounts).toStrictEqual(['444455556666']);
@@ -109,12 +125,15 @@ describe('shardScopeProblem', () => {
     else expect(found).toContain(problem);
   });
 
-  it('leaves an account that may lie under a listed OU to the coordinator\'s registration, but still refuses an unguarded region', () => {
+  it("leaves an account that may lie under a listed OU to the coordinator's registration, but still refuses an unguarded region", () => {
     // Prepare
     const byOu = organisationPolicy({ members: { organizationalUnits: ['ou-ab12-prod0001'] } }).organisation;
 
     // Act
-    const found = [shardScopeProblem(byOu, HUB, { account: '111122223333', region: 'eu-west-1' }), shardScopeProblem(byOu, HUB, { account: '111122223333', region: 'sa-east-1' })];
+    const found = [
+      shardScopeProblem(byOu, HUB, { account: '111122223333', region: 'eu-west-1' }),
+      shardScopeProblem(byOu, HUB, { account: '111122223333', region: 'sa-east-1' }),
+    ];
 
     // Assess
     expect(found[0]).toBeUndefined();
@@ -149,10 +168,16 @@ describe('coordinateSweep', () => {
     });
     expect(new Set(shards.map((s) => `${s.account}/${s.region}`)).size).toBe(98);
     for (const shard of shards) {
-      const registration = await readRecord({ ledger, clock: fixedClock }, claimKey.sweepOrgShard(shard.runId, shard.account, shard.region));
+      const registration = await readRecord(
+        { ledger, clock: fixedClock },
+        claimKey.sweepOrgShard(shard.runId, shard.account, shard.region),
+      );
       expect(JSON.parse(registration ?? '{}')).toStrictEqual({ startedAt: FIXED_NOW.toISOString(), shards: 98 });
     }
-    const run = JSON.parse((await readRecord({ ledger, clock: fixedClock }, claimKey.sweepOrg(input().runId))) ?? '{}') as { accounts: string[]; regions: string[] };
+    const run = JSON.parse((await readRecord({ ledger, clock: fixedClock }, claimKey.sweepOrg(input().runId))) ?? '{}') as {
+      accounts: string[];
+      regions: string[];
+    };
     expect(run.accounts).toHaveLength(49);
     expect(run.regions).toStrictEqual(['us-east-1', 'eu-west-1']);
   });
@@ -177,7 +202,10 @@ describe('coordinateSweep', () => {
     afterAll(() => eventBridge.restore());
     const noPause = () => Promise.resolve();
     const bus = () => eventBridgeAdapter(new EventBridgeClient({ region: HUB.region, maxAttempts: 1 }), 'secrets-remediator-dev', noPause);
-    const accepted = (entries: readonly PutEventsRequestEntry[]) => ({ FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `e-${i}` })) });
+    const accepted = (entries: readonly PutEventsRequestEntry[]) => ({
+      FailedEntryCount: 0,
+      Entries: entries.map((_, i) => ({ EventId: `e-${i}` })),
+    });
     const shardOf = (entry: PutEventsRequestEntry | undefined) => SweepShardSchema.parse(JSON.parse(entry?.Detail ?? '{}'));
 
     it('sends the shards ten to a PutEvents call', async () => {
@@ -185,14 +213,23 @@ describe('coordinateSweep', () => {
       eventBridge.on(PutEventsCommand).callsFake((request: { Entries: PutEventsRequestEntry[] }) => accepted(request.Entries));
 
       // Act
-      await coordinateSweep({ ledger: new MemoryLedger(fixedClock.now), clock: fixedClock, bus: bus(), organizations: organisation() }, input());
+      await coordinateSweep(
+        { ledger: new MemoryLedger(fixedClock.now), clock: fixedClock, bus: bus(), organizations: organisation() },
+        input(),
+      );
 
       // Assess: 98 shards in 9 calls of 10 and one of 8.
       const sizes = eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries?.length);
       expect(sizes).toHaveLength(10);
       expect(sizes.filter((n) => n === 10)).toHaveLength(9);
       expect(sizes).toContain(8);
-      expect(eventBridge.commandCalls(PutEventsCommand).every((call) => call.args[0].input.Entries?.every((e) => e.DetailType === SWEEP_SHARD_DETAIL_TYPE && e.Source === 'secrets-remediator'))).toBe(true);
+      expect(
+        eventBridge
+          .commandCalls(PutEventsCommand)
+          .every((call) =>
+            call.args[0].input.Entries?.every((e) => e.DetailType === SWEEP_SHARD_DETAIL_TYPE && e.Source === 'secrets-remediator'),
+          ),
+      ).toBe(true);
     });
 
     it('sends again only the shards PutEvents refused, until every shard is on the bus once', async () => {
@@ -203,10 +240,15 @@ describe('coordinateSweep', () => {
         const refuse = call === 1 ? [3, 7] : call === 2 ? [1] : [];
         return {
           FailedEntryCount: refuse.length,
-          Entries: request.Entries.map((_, i) => (refuse.includes(i) ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' } : { EventId: `e-${call}-${i}` })),
+          Entries: request.Entries.map((_, i) =>
+            refuse.includes(i) ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' } : { EventId: `e-${call}-${i}` },
+          ),
         };
       });
-      const organizations = new MemoryOrganizations({ id: 'r-ab12', accounts: Array.from({ length: 4 }, (_, i) => active(accountId(i + 1))) });
+      const organizations = new MemoryOrganizations({
+        id: 'r-ab12',
+        accounts: Array.from({ length: 4 }, (_, i) => active(accountId(i + 1))),
+      });
 
       // Act: 5 accounts (with the hub) × 2 regions = 10 shards, one call.
       await coordinateSweep({ ledger: new MemoryLedger(fixedClock.now), clock: fixedClock, bus: bus(), organizations }, input());
@@ -223,12 +265,17 @@ describe('coordinateSweep', () => {
       // Prepare
       eventBridge.on(PutEventsCommand).callsFake((request: { Entries: PutEventsRequestEntry[] }) => ({
         FailedEntryCount: 1,
-        Entries: request.Entries.map((_, i) => (i === 0 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal failure' } : { EventId: `e-${i}` })),
+        Entries: request.Entries.map((_, i) =>
+          i === 0 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal failure' } : { EventId: `e-${i}` },
+        ),
       }));
       const organizations = new MemoryOrganizations({ id: 'r-ab12', accounts: [] });
 
       // Act: the hub alone, 2 shards.
-      const outcome = await coordinateSweep({ ledger: new MemoryLedger(fixedClock.now), clock: fixedClock, bus: bus(), organizations }, input()).catch((error: unknown) => error);
+      const outcome = await coordinateSweep(
+        { ledger: new MemoryLedger(fixedClock.now), clock: fixedClock, bus: bus(), organizations },
+        input(),
+      ).catch((error: unknown) => error);
 
       // Assess: the first try and three resends of the refused entry.
       expect(outcome).toBeInstanceOf(TransientAwsError);

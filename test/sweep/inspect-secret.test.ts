@@ -43,7 +43,11 @@ const date = (iso: string | undefined): Date | undefined => (iso === undefined ?
  * What ListSecrets says about a seeded secret (metadata only; no version dates, no resource
  * policy): the listing the sweep judges from. CreatedDate defaults as the seed documents.
  */
-const listed = (seed: SecretSeed, where: Pick<AccountSeed, 'account' | 'region'> = { account: '123456789012', region: 'us-east-1' }, now = FIXED_NOW): SecretState => {
+const listed = (
+  seed: SecretSeed,
+  where: Pick<AccountSeed, 'account' | 'region'> = { account: '123456789012', region: 'us-east-1' },
+  now = FIXED_NOW,
+): SecretState => {
   const created = date(seed.createdDate ?? seed.lastChangedDate) ?? now;
   const optional = {
     deletedDate: date(seed.deletedDate),
@@ -108,7 +112,12 @@ describe('Function: inspectSecret', () => {
 
   it('builds findings of the shape classify makes: the catalogue entry, the sweep as actor, the run as event', async () => {
     // Prepare
-    const seed = compliant({ rotationEnabled: false, createdDate: '2026-11-01T16:20:00Z', lastRotatedDate: undefined, nextRotationDate: undefined });
+    const seed = compliant({
+      rotationEnabled: false,
+      createdDate: '2026-11-01T16:20:00Z',
+      lastRotatedDate: undefined,
+      nextRotationDate: undefined,
+    });
 
     // Act
     const { inspection } = await inspectSeeded(seed);
@@ -123,9 +132,23 @@ describe('Function: inspectSecret', () => {
         severity: rule?.severity,
         reason: 'automatic rotation is off 24 days after the secret was created on 2026-11-01, past the 7 days of rotation.gracePeriodDays',
         control: 'SecretsManager.1',
-        secret: { id: arnOf('prod/app/db'), arn: arnOf('prod/app/db'), name: 'prod/app/db', account: '123456789012', region: 'us-east-1', foundAt: 'ListSecrets.SecretList[].ARN' },
+        secret: {
+          id: arnOf('prod/app/db'),
+          arn: arnOf('prod/app/db'),
+          name: 'prod/app/db',
+          account: '123456789012',
+          region: 'us-east-1',
+          foundAt: 'ListSecrets.SecretList[].ARN',
+        },
         actor: { kind: 'sweep', principal: 'secrets-remediator sweep', isPerson: false, isAllowedAdmin: false },
-        event: { id: RUN_ID, name: 'ScheduledSweep', detailType: 'Scheduled Sweep', time: '2026-11-25T12:00:00.000Z', account: '123456789012', region: 'us-east-1' },
+        event: {
+          id: RUN_ID,
+          name: 'ScheduledSweep',
+          detailType: 'Scheduled Sweep',
+          time: '2026-11-25T12:00:00.000Z',
+          account: '123456789012',
+          region: 'us-east-1',
+        },
         evidence: { createdDate: '2026-11-01T16:20:00.000Z', thresholdDays: 7 },
         actions: ['enable-rotation'],
         needsRemediation: true,
@@ -140,7 +163,9 @@ describe('Function: inspectSecret', () => {
     const { inspection } = await inspectSeeded(compliant({ lastAccessedDate: '2026-07-28T00:00:00Z' }));
 
     // Assess
-    expect(inspection.findings).toMatchObject([{ rule: 'unused', severity: 'low', control: 'SecretsManager.3', actions: [], needsRemediation: false }]);
+    expect(inspection.findings).toMatchObject([
+      { rule: 'unused', severity: 'low', control: 'SecretsManager.3', actions: [], needsRemediation: false },
+    ]);
   });
 
   it('looks at the versions once for a pending version of its own, and finds it stale', async () => {
@@ -180,10 +205,18 @@ describe('Function: inspectSecret', () => {
 
   it.each([
     ['without a resource policy', undefined, ['resource-policy-missing']],
-    ['with a resource policy', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/app"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}', []],
+    [
+      'with a resource policy',
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/app"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}',
+      [],
+    ],
   ])('reads the resource policy of a secret requireResourcePolicy names, %s', async (_label, resourcePolicy, expected) => {
     // Prepare
-    const seed = compliant({ name: 'prod/shared/session-key', arn: arnOf('prod/shared/session-key'), ...(resourcePolicy ? { resourcePolicy } : {}) });
+    const seed = compliant({
+      name: 'prod/shared/session-key',
+      arn: arnOf('prod/shared/session-key'),
+      ...(resourcePolicy ? { resourcePolicy } : {}),
+    });
 
     // Act
     const { account, inspection } = await inspectSeeded(seed);
@@ -262,9 +295,21 @@ describe('Function: inspectSecret', () => {
     const account = sandboxWith(seed);
 
     // Act
-    const morning = await inspectSecret(listed(seed), account.secrets, { ...context, runId: 'run-a', now: new Date('2026-11-25T00:00:01Z') });
-    const evening = await inspectSecret(listed(seed), account.secrets, { ...context, runId: 'run-b', now: new Date('2026-11-25T23:59:59Z') });
-    const tomorrow = await inspectSecret(listed(seed), account.secrets, { ...context, runId: 'run-c', now: new Date('2026-11-26T00:00:00Z') });
+    const morning = await inspectSecret(listed(seed), account.secrets, {
+      ...context,
+      runId: 'run-a',
+      now: new Date('2026-11-25T00:00:01Z'),
+    });
+    const evening = await inspectSecret(listed(seed), account.secrets, {
+      ...context,
+      runId: 'run-b',
+      now: new Date('2026-11-25T23:59:59Z'),
+    });
+    const tomorrow = await inspectSecret(listed(seed), account.secrets, {
+      ...context,
+      runId: 'run-c',
+      now: new Date('2026-11-26T00:00:00Z'),
+    });
 
     // Assess
     expect(morning.findings.map((f) => f.id)).toEqual([sweepFindingId('unused', arnOf('prod/app/db'), FIXED_NOW)]);
@@ -306,7 +351,11 @@ describe('Function: inspectSecret', () => {
 
   it('takes account and Region from the ARN, else from the run, and notes an odd account', async () => {
     // Prepare
-    const seed = compliant({ name: 'Appuser-pyodbc', arn: 'arn:aws:secretsmanager:us-west-2:accountid:secret:Appuser-pyodbc-WoDpmU', kmsKeyId: undefined });
+    const seed = compliant({
+      name: 'Appuser-pyodbc',
+      arn: 'arn:aws:secretsmanager:us-west-2:accountid:secret:Appuser-pyodbc-WoDpmU',
+      kmsKeyId: undefined,
+    });
     const account = sandboxWith(seed);
 
     // Act
@@ -325,7 +374,11 @@ describe('Function: inspectSecret', () => {
 
   it('keeps the name from the listing when the ARN is redacted', async () => {
     // Prepare
-    const seed = compliant({ name: 'IcaSecretsPortal', arn: 'arn:aws:secretsmanager:ap-southeast-2:843407916570:secret:IcaS...icA', kmsKeyId: undefined });
+    const seed = compliant({
+      name: 'IcaSecretsPortal',
+      arn: 'arn:aws:secretsmanager:ap-southeast-2:843407916570:secret:IcaS...icA',
+      kmsKeyId: undefined,
+    });
     const account = sandboxWith(seed);
 
     // Act
@@ -353,7 +406,12 @@ describe('Function: inspectSecret', () => {
 
     // Assess
     expect(inspection.findings).toMatchObject([
-      { rule: 'unused', notes: ['the listing gave no CreatedDate: the age is counted from LastChangedDate 2026-05-01T10:00:00.000Z, so the secret is at least that old'] },
+      {
+        rule: 'unused',
+        notes: [
+          'the listing gave no CreatedDate: the age is counted from LastChangedDate 2026-05-01T10:00:00.000Z, so the secret is at least that old',
+        ],
+      },
     ]);
   });
 
@@ -392,13 +450,23 @@ describe('Function: inspectSecret', () => {
     // Prepare
     const seed = compliant({ versions: { v1: ['AWSCURRENT'], v3: ['AWSPENDING'] } });
     const account = sandboxWith(seed);
-    account.secrets.failNext('listVersions', new InvalidSecretStateError('ListSecretVersionIds: InvalidRequestException: You can’t perform this operation on the secret because it was marked for deletion.'));
+    account.secrets.failNext(
+      'listVersions',
+      new InvalidSecretStateError(
+        'ListSecretVersionIds: InvalidRequestException: You can’t perform this operation on the secret because it was marked for deletion.',
+      ),
+    );
 
     // Act
     const inspection = await inspectSecret(listed(seed), account.secrets, context);
 
     // Assess
-    expect(inspection).toMatchObject({ findings: [], exempt: false, perSecretCalls: 1, unjudged: [{ rule: 'stale-pending', reason: 'InvalidSecretState' }] });
+    expect(inspection).toMatchObject({
+      findings: [],
+      exempt: false,
+      perSecretCalls: 1,
+      unjudged: [{ rule: 'stale-pending', reason: 'InvalidSecretState' }],
+    });
   });
 
   it('judges one look when the other is denied: both asked, each answered on its own', async () => {
@@ -430,7 +498,11 @@ describe('Sandbox: a sweep of the default account (events/policy.yml)', () => {
     const inspected = [];
     for (const secret of seed.secrets) {
       const calls = account.secrets.calls.length;
-      const inspection = await inspectSecret(listed(secret, seed, now), account.secrets, { policy: samplePolicy, now, runId: 'sandbox-sweep' });
+      const inspection = await inspectSecret(listed(secret, seed, now), account.secrets, {
+        policy: samplePolicy,
+        now,
+        runId: 'sandbox-sweep',
+      });
       inspected.push({ name: secret.name, inspection, calls: account.secrets.calls.length - calls });
     }
     return { seed, inspected };
@@ -479,7 +551,12 @@ describe('Sandbox: a sweep of the default account (events/policy.yml)', () => {
 
     // Assess
     const byName = Object.fromEntries(inspected.map((i) => [i.name, i]));
-    for (const name of ['prod/checkout/stripe-webhook', 'prod/checkout/tax-api', 'prod/shared/partner-api-key', 'rds!db-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b']) {
+    for (const name of [
+      'prod/checkout/stripe-webhook',
+      'prod/checkout/tax-api',
+      'prod/shared/partner-api-key',
+      'rds!db-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+    ]) {
       expect(byName[name]?.inspection.findings, name).toEqual([]);
     }
     expect(inspected.filter((i) => i.inspection.exempt).map((i) => i.name)).toEqual(['dev/sandbox/load-test-token']);

@@ -89,13 +89,21 @@ const restartedShards = (requests: readonly ListSecretsRequest[]): string[] => {
   requests.forEach((request, index) => {
     if (request.nextToken === undefined) return;
     const held = request.namePrefixes ?? [''];
-    const later = requests.slice(index + 1).some((r) => r.nextToken === undefined && keyOf(r) !== keyOf(request) && (r.namePrefixes ?? ['']).every((p) => held.some((q) => p.startsWith(q))));
+    const later = requests
+      .slice(index + 1)
+      .some(
+        (r) =>
+          r.nextToken === undefined &&
+          keyOf(r) !== keyOf(request) &&
+          (r.namePrefixes ?? ['']).every((p) => held.some((q) => p.startsWith(q))),
+      );
     if (later) restarted.add(keyOf(request));
   });
   return [...restarted];
 };
 
-const listRequests = (secrets: SandboxSecrets): ListSecretsRequest[] => secrets.calls.flatMap((c) => (c.operation === 'listSecrets' && c.request ? [c.request] : []));
+const listRequests = (secrets: SandboxSecrets): ListSecretsRequest[] =>
+  secrets.calls.flatMap((c) => (c.operation === 'listSecrets' && c.request ? [c.request] : []));
 
 /** Sleeps that return at once, recording what was asked: the backoff, without waiting for it. */
 const recordingSleep = () => {
@@ -168,7 +176,10 @@ describe('Function: listAccount', () => {
     it('of a skewed account (everything under prod/), read as many shards at once', async () => {
       // Prepare
       vi.useFakeTimers();
-      const names = range(3000, (i) => `prod/${['payments', 'orders', 'search', 'auth', 'billing', 'ledger'][i % 6]}/${i % 7 === 0 ? 'db' : 'api-key'}-${i}`);
+      const names = range(
+        3000,
+        (i) => `prod/${['payments', 'orders', 'search', 'auth', 'billing', 'ledger'][i % 6]}/${i % 7 === 0 ? 'db' : 'api-key'}-${i}`,
+      );
       const { secrets } = sandboxWith(...seedsFor(names));
       secrets.simulateListSecrets({ latencyMs: 100 });
       let inFlight = 0;
@@ -195,7 +206,9 @@ describe('Function: listAccount', () => {
       expectExactlyOnce(listed, names);
       expect(mostInFlight).toBeGreaterThanOrEqual(6);
       // Read under prefixes below prod/<service>/, not as one chain of 30 pages.
-      expect(listRequests(secrets).filter((r) => r.nextToken === undefined && r.namePrefixes?.some((p) => p.length > 'prod/'.length)).length).toBeGreaterThan(8);
+      expect(
+        listRequests(secrets).filter((r) => r.nextToken === undefined && r.namePrefixes?.some((p) => p.length > 'prod/'.length)).length,
+      ).toBeGreaterThan(8);
     });
 
     it('when a page holds entries outside its shard (a filter applied loosely): each is yielded by its own shard only', async () => {
@@ -232,7 +245,10 @@ describe('Function: listAccount', () => {
       const { names } = await drain(listAccount(port, { ...UNPACED, concurrency: 8 }));
 
       // Assess
-      expectExactlyOnce(names, range(5000, (i) => account.nameOf(i)));
+      expectExactlyOnce(
+        names,
+        range(5000, (i) => account.nameOf(i)),
+      );
       expect(restartedShards(requests).length).toBeGreaterThan(0);
     });
 
@@ -333,7 +349,8 @@ describe('Function: listAccount', () => {
     it('gives up after maxAttempts, naming the shard, and leaves a checkpoint', async () => {
       // Prepare
       const { secrets } = sandboxWith(...seedsFor(MIXED_NAMES));
-      for (let i = 0; i < 3; i++) secrets.failNext('listSecrets', new ThrottlingError('ListSecrets: ThrottlingException: Rate exceeded'), { skip: i === 0 ? 5 : 0 });
+      for (let i = 0; i < 3; i++)
+        secrets.failNext('listSecrets', new ThrottlingError('ListSecrets: ThrottlingException: Rate exceeded'), { skip: i === 0 ? 5 : 0 });
 
       // Act
       const listing = listAccount(secrets, { ...UNPACED, concurrency: 1, maxAttempts: 3, sleep: recordingSleep().sleep });
@@ -341,7 +358,12 @@ describe('Function: listAccount', () => {
 
       // Assess
       expect(error).toBeInstanceOf(ListAccountError);
-      expect(error).toMatchObject({ retryable: true, message: expect.stringMatching(/^ListSecrets of (names starting with ".+"|the whole account).*: gave up after 3 attempts: ListSecrets: ThrottlingException/) });
+      expect(error).toMatchObject({
+        retryable: true,
+        message: expect.stringMatching(
+          /^ListSecrets of (names starting with ".+"|the whole account).*: gave up after 3 attempts: ListSecrets: ThrottlingException/,
+        ),
+      });
       expect(listing.checkpoint()).toBeDefined();
     });
 
@@ -359,7 +381,12 @@ describe('Function: listAccount', () => {
 
       // Assess
       expect(before.error).toBeInstanceOf(ListAccountError);
-      expect(before.error).toMatchObject({ cause: denied, retryable: false, shard: expect.stringMatching(/^ListSecrets of /), message: expect.stringContaining('AccessDeniedException') });
+      expect(before.error).toMatchObject({
+        cause: denied,
+        retryable: false,
+        shard: expect.stringMatching(/^ListSecrets of /),
+        message: expect.stringContaining('AccessDeniedException'),
+      });
       expect(checkpoint).toBeDefined();
       expect(after.error).toBeUndefined();
       expectExactlyOnce([...before.names, ...after.names], MIXED_NAMES);
@@ -377,7 +404,12 @@ describe('Function: listAccount', () => {
       // Act: each run stops after taking 3 pages, and the next resumes from its checkpoint as read back from JSON.
       do {
         let taken = 0;
-        const listing = listAccount(secrets, { ...UNPACED, concurrency: 4, shouldStop: () => taken >= 3, ...(resumeFrom ? { resumeFrom } : {}) });
+        const listing = listAccount(secrets, {
+          ...UNPACED,
+          concurrency: 4,
+          shouldStop: () => taken >= 3,
+          ...(resumeFrom ? { resumeFrom } : {}),
+        });
         for await (const page of listing.pages) {
           taken++;
           listed.push(...page.map((s) => s.name));

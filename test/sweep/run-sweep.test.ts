@@ -11,7 +11,14 @@ import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { BACKOFF_CAP_MS } from '../../shared/sweep/paced-calls.js';
 import { InvalidCheckpointError } from '../../shared/sweep/shard-book.js';
-import { CLOSER_LOOK_ATTEMPTS, checkpointBytes, runSweep, type SweepCheckpoint, type SweepOptions, type SweepReads } from '../../shared/sweep/run-sweep.js';
+import {
+  CLOSER_LOOK_ATTEMPTS,
+  checkpointBytes,
+  runSweep,
+  type SweepCheckpoint,
+  type SweepOptions,
+  type SweepReads,
+} from '../../shared/sweep/run-sweep.js';
 import { samplePolicy } from '../helpers/policy.js';
 import { FIXED_NOW, sandboxWith } from '../helpers/sandbox.js';
 
@@ -36,7 +43,12 @@ const unusedEstate = (count: number, overrides: (i: number) => Partial<SecretSee
     ...overrides(i),
   }));
 
-const baseOptions = { policy: samplePolicy, now: FIXED_NOW, runId: RUN_ID, listCallsPerSecond: Number.POSITIVE_INFINITY } satisfies Partial<SweepOptions>;
+const baseOptions = {
+  policy: samplePolicy,
+  now: FIXED_NOW,
+  runId: RUN_ID,
+  listCallsPerSecond: Number.POSITIVE_INFINITY,
+} satisfies Partial<SweepOptions>;
 
 /** Sleeps that return at once, recording what was asked. */
 const recordingSleep = () => {
@@ -69,29 +81,47 @@ describe('Function: runSweep', () => {
   describe('refusals', () => {
     it('goes on past a secret whose closer look AWS denies, and counts it as unjudged', async () => {
       // Prepare: among 150, one secret requireResourcePolicy names, whose resource policy denies this role.
-      const seeds = [...unusedEstate(150), ...unusedEstate(1, () => ({ name: 'prod/shared/locked', lastAccessedDate: FIXED_NOW.toISOString() }))];
+      const seeds = [
+        ...unusedEstate(150),
+        ...unusedEstate(1, () => ({ name: 'prod/shared/locked', lastAccessedDate: FIXED_NOW.toISOString() })),
+      ];
       const account = sandboxWith(...seeds);
-      account.secrets.failNext('getResourcePolicy', new PermissionDeniedError('GetResourcePolicy: AccessDeniedException: explicit deny in a resource-based policy'));
+      account.secrets.failNext(
+        'getResourcePolicy',
+        new PermissionDeniedError('GetResourcePolicy: AccessDeniedException: explicit deny in a resource-based policy'),
+      );
 
       // Act
       const { report, published } = await sweep(account.secrets, { concurrency: 4 });
 
       // Assess
       expect(report.complete).toBe(true);
-      expect(report.counts).toMatchObject({ secrets: 151, findings: 150, unjudged: 1, unjudgedByReason: { AccessDenied: 1 }, unjudgedSample: ['prod/shared/locked'] });
+      expect(report.counts).toMatchObject({
+        secrets: 151,
+        findings: 150,
+        unjudged: 1,
+        unjudgedByReason: { AccessDenied: 1 },
+        unjudgedSample: ['prod/shared/locked'],
+      });
       expect(published).toHaveLength(150);
     });
 
     it('goes on past a name equal to a split prefix that DescribeSecret denies, and counts it as unjudged', async () => {
       // Prepare: "prod" is created last, so the listing looks it up by name, and is denied.
       const seeds = [
-        ...unusedEstate(400, (i) => ({ name: `prod/${['a', 'b', 'c', 'd'][i % 4]}/${i}`, createdDate: new Date(FIXED_NOW.getTime() - 400 * DAY + i * 60_000).toISOString() })),
+        ...unusedEstate(400, (i) => ({
+          name: `prod/${['a', 'b', 'c', 'd'][i % 4]}/${i}`,
+          createdDate: new Date(FIXED_NOW.getTime() - 400 * DAY + i * 60_000).toISOString(),
+        })),
         ...unusedEstate(1, () => ({ name: 'prod', createdDate: new Date(FIXED_NOW.getTime() - 100 * DAY).toISOString() })),
       ];
       const account = sandboxWith(...seeds);
       const reads: SweepReads = {
         listSecrets: (request) => account.secrets.listSecrets(request),
-        describeSecret: (id) => (id === 'prod' ? Promise.reject(new PermissionDeniedError('DescribeSecret: AccessDeniedException: explicit deny')) : account.secrets.describeSecret(id)),
+        describeSecret: (id) =>
+          id === 'prod'
+            ? Promise.reject(new PermissionDeniedError('DescribeSecret: AccessDeniedException: explicit deny'))
+            : account.secrets.describeSecret(id),
         listVersions: (id) => account.secrets.listVersions(id),
         getResourcePolicy: (id) => account.secrets.getResourcePolicy(id),
       };
@@ -102,7 +132,13 @@ describe('Function: runSweep', () => {
       // Assess
       expect(report.complete).toBe(true);
       expect(report.listing.unreadable).toBe(1);
-      expect(report.counts).toMatchObject({ secrets: 400, findings: 400, unjudged: 1, unjudgedByReason: { AccessDenied: 1 }, unjudgedSample: ['prod'] });
+      expect(report.counts).toMatchObject({
+        secrets: 400,
+        findings: 400,
+        unjudged: 1,
+        unjudgedByReason: { AccessDenied: 1 },
+        unjudgedSample: ['prod'],
+      });
       expect(published.some((f) => f.secret.name === 'prod')).toBe(false);
     });
   });
@@ -197,7 +233,13 @@ describe('Function: runSweep', () => {
 
     it('refuses a checkpoint it did not write, naming the field', async () => {
       // Prepare
-      const forged = { version: 1, runId: RUN_ID, startedAt: FIXED_NOW.toISOString(), listing: { version: 1, shards: [], lookups: [] }, counts: { secrets: 'many' } } as unknown as SweepCheckpoint;
+      const forged = {
+        version: 1,
+        runId: RUN_ID,
+        startedAt: FIXED_NOW.toISOString(),
+        listing: { version: 1, shards: [], lookups: [] },
+        counts: { secrets: 'many' },
+      } as unknown as SweepCheckpoint;
 
       // Act
       const act = sweep(sandboxWith().secrets, { resumeFrom: forged });
@@ -211,7 +253,9 @@ describe('Function: runSweep', () => {
   describe('closer looks', () => {
     /** One secret whose resource policy must be read, and an account recording when each read started. */
     const lockedAccount = (): { account: SandboxAccount; reads: SweepReads; started: number[] } => {
-      const account = sandboxWith(...unusedEstate(1, () => ({ name: 'prod/shared/session-key', lastAccessedDate: FIXED_NOW.toISOString() })));
+      const account = sandboxWith(
+        ...unusedEstate(1, () => ({ name: 'prod/shared/session-key', lastAccessedDate: FIXED_NOW.toISOString() })),
+      );
       const started: number[] = [];
       const getResourcePolicy: SecretsPort['getResourcePolicy'] = (id) => (started.push(Date.now()), account.secrets.getResourcePolicy(id));
       return { account, reads: { ...bind(account), getResourcePolicy }, started };

@@ -3,7 +3,19 @@
  * dashboards, both streamed; and the summary table.
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -11,16 +23,29 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../shared/cli/errors.js';
 import { type Finding, FindingSchema } from '../../shared/contracts/finding.js';
 import { rules } from '../../shared/domain/catalogue.js';
-import { formatOf, openWriter, outputTarget, repositoryWebUrl, SARIF_MAX_RESULTS, sarifToolInfo, summaryTable } from '../../shared/sweep/scan-output.js';
+import {
+  formatOf,
+  openWriter,
+  outputTarget,
+  repositoryWebUrl,
+  SARIF_MAX_RESULTS,
+  sarifToolInfo,
+  summaryTable,
+} from '../../shared/sweep/scan-output.js';
 import { addInspection, emptyCounts } from '../../shared/sweep/summary.js';
 import { asffProblems } from '../../shared/securityhub/asff-schema.js';
 import { repoRoot } from '../helpers/events.js';
 import { sweepFinding } from '../helpers/sweep-findings.js';
 
-const finding = (rule: string, name: string, severity: Finding['severity']): Finding => sweepFinding({ rule, name, severity, control: 'SecretsManager.3' });
+const finding = (rule: string, name: string, severity: Finding['severity']): Finding =>
+  sweepFinding({ rule, name, severity, control: 'SecretsManager.3' });
 
 const header = { runId: 'scan-1', source: 'the sandbox account', startedAt: '2026-11-25T12:00:00.000Z' };
-const findings = [finding('unused', 'dev/old-key', 'low'), finding('stale-pending', 'prod/db', 'high'), finding('unused', 'dev/other key+=.@', 'low')];
+const findings = [
+  finding('unused', 'dev/old-key', 'low'),
+  finding('stale-pending', 'prod/db', 'high'),
+  finding('unused', 'dev/other key+=.@', 'low'),
+];
 const counts = findings.reduce((c, f) => addInspection(c, { findings: [f], exempt: false, perSecretCalls: 1 }), emptyCounts());
 const footer = { finishedAt: '2026-11-25T12:00:05.000Z', complete: true, counts, listCalls: 2 };
 const tempFile = (name: string) => join(mkdtempSync(join(tmpdir(), 'scan-output-')), name);
@@ -39,12 +64,15 @@ describe('scan output: format by extension', () => {
     expect(formatOf(file, outputTarget(file))).toBe(format);
   });
 
-  it.each(['f.csv', 'findings', 'report.txt', 'findings.sarif.gz'])('refuses %s as a usage error naming the accepted extensions', (name) => {
-    const file = tempFile(name);
+  it.each(['f.csv', 'findings', 'report.txt', 'findings.sarif.gz'])(
+    'refuses %s as a usage error naming the accepted extensions',
+    (name) => {
+      const file = tempFile(name);
 
-    expect(() => formatOf(file)).toThrow(UsageError);
-    expect(() => formatOf(file)).toThrow(/\.json, \.sarif, \.sarif\.json, \.asff\.json/);
-  });
+      expect(() => formatOf(file)).toThrow(UsageError);
+      expect(() => formatOf(file)).toThrow(/\.json, \.sarif, \.sarif\.json, \.asff\.json/);
+    },
+  );
 
   it('gives JSON to a device or FIFO whose name has no extension, such as /dev/fd/63 of a process substitution', () => {
     expect(formatOf('/dev/null', outputTarget('/dev/null'))).toBe('json');
@@ -135,7 +163,13 @@ describe('scan output: JSON', () => {
     await writer.close(footer);
 
     // Assess
-    const written = JSON.parse(readFileSync(file, 'utf8')) as { runId: string; complete: boolean; findings: unknown[]; counts: typeof counts; listCalls: number };
+    const written = JSON.parse(readFileSync(file, 'utf8')) as {
+      runId: string;
+      complete: boolean;
+      findings: unknown[];
+      counts: typeof counts;
+      listCalls: number;
+    };
     expect(written.runId).toBe('scan-1');
     expect(written.complete).toBe(true);
     expect(written.findings.map((f) => FindingSchema.parse(f).id)).toEqual(findings.map((f) => f.id));
@@ -156,7 +190,7 @@ describe('scan output: JSON', () => {
 });
 
 describe('scan output: ASFF', () => {
-  it('writes a JSON array of one ASFF document per finding, dated by the scan\'s start', async () => {
+  it("writes a JSON array of one ASFF document per finding, dated by the scan's start", async () => {
     const file = tempFile('findings.asff.json');
     const writer = openWriter(file, header);
 
@@ -164,7 +198,12 @@ describe('scan output: ASFF', () => {
     await writer.write(findings.slice(2));
     await writer.close(footer);
 
-    const documents = JSON.parse(readFileSync(file, 'utf8')) as { Id: string; GeneratorId: string; UpdatedAt: string; Resources: { Id: string }[] }[];
+    const documents = JSON.parse(readFileSync(file, 'utf8')) as {
+      Id: string;
+      GeneratorId: string;
+      UpdatedAt: string;
+      Resources: { Id: string }[];
+    }[];
     expect(documents.map((d) => d.GeneratorId)).toEqual(findings.map((f) => `secrets-remediator/${f.rule}`));
     expect(documents.map((d) => d.Resources[0]?.Id)).toEqual(findings.map((f) => f.secret.arn));
     expect(documents.every((d) => d.UpdatedAt === header.startedAt)).toBe(true);
@@ -201,7 +240,11 @@ describe('scan output: SARIF', () => {
     }
     const sarif = JSON.parse(readFileSync(file, 'utf8')) as {
       version: string;
-      runs: { tool: { driver: { name: string; rules: { id: string; properties: Record<string, unknown> }[] } }; results: SarifResult[]; invocations: { executionSuccessful: boolean }[] }[];
+      runs: {
+        tool: { driver: { name: string; rules: { id: string; properties: Record<string, unknown> }[] } };
+        results: SarifResult[];
+        invocations: { executionSuccessful: boolean }[];
+      }[];
     };
     expect(sarif.version).toBe('2.1.0');
     const [run] = sarif.runs;
@@ -233,7 +276,12 @@ describe('scan output: SARIF', () => {
     // Assess
     const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
     const sarif = JSON.parse(readFileSync(file, 'utf8')) as {
-      runs: { tool: { driver: { version: string; informationUri: string; rules: { helpUri?: string; help: { text: string; markdown: string } }[] } }; results: { locations: { physicalLocation: { region: unknown } }[] }[] }[];
+      runs: {
+        tool: {
+          driver: { version: string; informationUri: string; rules: { helpUri?: string; help: { text: string; markdown: string } }[] };
+        };
+        results: { locations: { physicalLocation: { region: unknown } }[] }[];
+      }[];
     };
     const [run] = sarif.runs;
     expect(run?.tool.driver.version).toBe(version);
@@ -257,7 +305,7 @@ describe('scan output: SARIF links', () => {
     expect(repositoryWebUrl({ url: repository })).toBe(url);
   });
 
-  it("links each rule to its heading in docs/rules.md when package.json names the GitHub repository", () => {
+  it('links each rule to its heading in docs/rules.md when package.json names the GitHub repository', () => {
     const info = sarifToolInfo({ version: '1.2.3', repository: { url: 'git+https://github.com/acme/secrets-remediator.git' } }, '/opt/sr');
 
     expect(info.informationUri).toBe('https://github.com/acme/secrets-remediator');
@@ -299,7 +347,11 @@ describe('scan output: GitHub code scanning', () => {
 
     // Assess
     const sarif = JSON.parse(readFileSync(file, 'utf8')) as {
-      runs: { results: unknown[]; properties: { resultsLeftOut: number }; invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[];
+      runs: {
+        results: unknown[];
+        properties: { resultsLeftOut: number };
+        invocations: { toolExecutionNotifications: { message: { text: string } }[] }[];
+      }[];
     };
     const [run] = sarif.runs;
     expect(run?.results).toHaveLength(SARIF_MAX_RESULTS);

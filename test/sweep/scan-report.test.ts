@@ -4,15 +4,31 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../shared/contracts/finding.js';
-import { checkTables, emptyScanWarning, findingSample, renderScanReport, REPORT_ROWS_PER_CHECK, type ScanContext } from '../../shared/sweep/scan-report.js';
+import {
+  checkTables,
+  emptyScanWarning,
+  findingSample,
+  renderScanReport,
+  REPORT_ROWS_PER_CHECK,
+  type ScanContext,
+} from '../../shared/sweep/scan-report.js';
 import { addInspection, emptyCounts, type SweepCounts } from '../../shared/sweep/summary.js';
 import { sweepFinding } from '../helpers/sweep-findings.js';
 
 const finding = (rule: string, name: string): Finding => sweepFinding({ rule, name, account: '210987654321', region: 'eu-west-1' });
 
-const countsOf = (list: readonly Finding[]): SweepCounts => list.reduce((c, f) => addInspection(c, { findings: [f], exempt: false, perSecretCalls: 0 }), emptyCounts());
+const countsOf = (list: readonly Finding[]): SweepCounts =>
+  list.reduce((c, f) => addInspection(c, { findings: [f], exempt: false, perSecretCalls: 0 }), emptyCounts());
 
-const live: ScanContext = { mode: 'live', account: '210987654321', region: 'eu-west-1', policyFile: 'policy.yml', stage: 'prod', startedAt: '2026-11-25T12:00:00.000Z', profile: 'audit' };
+const live: ScanContext = {
+  mode: 'live',
+  account: '210987654321',
+  region: 'eu-west-1',
+  policyFile: 'policy.yml',
+  stage: 'prod',
+  startedAt: '2026-11-25T12:00:00.000Z',
+  profile: 'audit',
+};
 
 describe('scan report: a table per check', () => {
   it('names each secret with its account/region, severity and reason, most severe check first', () => {
@@ -54,7 +70,15 @@ describe('scan report: a table per check', () => {
 describe('scan report: the header', () => {
   it('says which account and region were read, how, against which policy and stage, and when', () => {
     // Act
-    const text = renderScanReport({ context: live, counts: countsOf([finding('unused', 'a')]), sample: findingSample(), complete: true, listCalls: 1, seconds: 0.2, allowEmpty: false });
+    const text = renderScanReport({
+      context: live,
+      counts: countsOf([finding('unused', 'a')]),
+      sample: findingSample(),
+      complete: true,
+      listCalls: 1,
+      seconds: 0.2,
+      allowEmpty: false,
+    });
 
     // Assess
     const [title, reading, policy, started] = text.split('\n');
@@ -66,7 +90,15 @@ describe('scan report: the header', () => {
 
   it('says when it read the sandbox, and from which seed', () => {
     const text = renderScanReport({
-      context: { mode: 'sandbox', account: '123456789012', region: 'us-east-1', policyFile: 'events/policy.yml', stage: 'dev', startedAt: '2026-11-25T12:00:00.000Z', seedFile: 'seed.json' },
+      context: {
+        mode: 'sandbox',
+        account: '123456789012',
+        region: 'us-east-1',
+        policyFile: 'events/policy.yml',
+        stage: 'dev',
+        startedAt: '2026-11-25T12:00:00.000Z',
+        seedFile: 'seed.json',
+      },
       counts: countsOf([finding('unused', 'a')]),
       sample: findingSample(),
       complete: true,

@@ -5,7 +5,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inShard, MAX_PREFIXES_PER_CALL, NAME_CHARS, NAME_START_CHARS, planSplit, prefixesOf, type ShardSpec, type SplitPlan } from '../../shared/sweep/shards.js';
+import {
+  inShard,
+  MAX_PREFIXES_PER_CALL,
+  NAME_CHARS,
+  NAME_START_CHARS,
+  planSplit,
+  prefixesOf,
+  type ShardSpec,
+  type SplitPlan,
+} from '../../shared/sweep/shards.js';
 
 const OPTIONS = { maxGroupShare: 1 / 64 };
 
@@ -21,19 +30,24 @@ const nameArbitrary = fc
 describe('Function: planSplit', () => {
   it('covers every name of a single-prefix shard exactly once, for any names and any sample', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(nameArbitrary, { minLength: 1, maxLength: 60 }), fc.constantFrom('', 'a', 'ab', 'a/', 'P'), fc.nat(), (names, prefix, seed) => {
-        // Prepare
-        const inside = names.filter((name) => name.startsWith(prefix));
-        const sample = inside.filter((_, i) => (i + seed) % 3 !== 0);
+      fc.property(
+        fc.uniqueArray(nameArbitrary, { minLength: 1, maxLength: 60 }),
+        fc.constantFrom('', 'a', 'ab', 'a/', 'P'),
+        fc.nat(),
+        (names, prefix, seed) => {
+          // Prepare
+          const inside = names.filter((name) => name.startsWith(prefix));
+          const sample = inside.filter((_, i) => (i + seed) % 3 !== 0);
 
-        // Act
-        const plan = planSplit({ prefix }, 1, sample, OPTIONS);
+          // Act
+          const plan = planSplit({ prefix }, 1, sample, OPTIONS);
 
-        // Assess
-        expect(plan).toBeDefined();
-        for (const name of inside) expect(placements(plan as SplitPlan, name)).toBe(1);
-        for (const name of names.filter((n) => !n.startsWith(prefix))) expect(placements(plan as SplitPlan, name)).toBe(0);
-      }),
+          // Assess
+          expect(plan).toBeDefined();
+          for (const name of inside) expect(placements(plan as SplitPlan, name)).toBe(1);
+          for (const name of names.filter((n) => !n.startsWith(prefix))) expect(placements(plan as SplitPlan, name)).toBe(0);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -48,7 +62,13 @@ describe('Function: planSplit', () => {
         const plan = planSplit(group, 0.5, names, OPTIONS) as SplitPlan;
 
         // Assess
-        expect(plan.children.map((c) => c.spec)).toStrictEqual([{ prefix: 'aa' }, { prefix: 'ab' }, { prefix: 'a/' }, { prefix: 'a-' }, { prefix: 'a!' }]);
+        expect(plan.children.map((c) => c.spec)).toStrictEqual([
+          { prefix: 'aa' },
+          { prefix: 'ab' },
+          { prefix: 'a/' },
+          { prefix: 'a-' },
+          { prefix: 'a!' },
+        ]);
         expect(plan.exactNames).toStrictEqual([]);
         for (const name of names) expect(placements(plan, name)).toBe(inShard(group, name) ? 1 : 0);
       }),
@@ -67,7 +87,8 @@ describe('Function: planSplit', () => {
     const single = plan.children.filter((c) => c.spec.chars === undefined).map((c) => c.spec.prefix);
     expect(single).toEqual(expect.arrayContaining(['prod/p', 'prod/o']));
     // Siblings at every level on the way, and names off the path land in them.
-    for (const name of ['pa', 'pzz', 'pr-x', 'proa', 'prod-1', 'prod/x', 'prod', 'prod/payments/db-999']) expect(placements(plan, name)).toBe(1);
+    for (const name of ['pa', 'pzz', 'pr-x', 'proa', 'prod-1', 'prod/x', 'prod', 'prod/payments/db-999'])
+      expect(placements(plan, name)).toBe(1);
   });
 
   it('reads the seen children alone and packs the unseen ones, at most 10 to a call', () => {
@@ -129,7 +150,12 @@ describe('Function: prefixesOf', () => {
 describe('Function: inShard', () => {
   it('is case-sensitive and holds a group to its members', () => {
     // Act
-    const verdicts = [inShard({ prefix: 'prod/' }, 'Prod/x'), inShard({ prefix: 'p', chars: 'ab' }, 'pc'), inShard({ prefix: 'p', chars: 'ab' }, 'p'), inShard({ prefix: 'p', chars: 'ab' }, 'pb1')];
+    const verdicts = [
+      inShard({ prefix: 'prod/' }, 'Prod/x'),
+      inShard({ prefix: 'p', chars: 'ab' }, 'pc'),
+      inShard({ prefix: 'p', chars: 'ab' }, 'p'),
+      inShard({ prefix: 'p', chars: 'ab' }, 'pb1'),
+    ];
 
     // Assess
     expect(verdicts).toStrictEqual([false, false, false, true]);

@@ -15,7 +15,12 @@ describe('Function: addInspection', () => {
     const counts = addInspection(emptyCounts(), refused('AccessDenied', 'AccessDenied', 'InvalidSecretState'), 'prod/shared/locked');
 
     // Assess
-    expect(counts).toMatchObject({ secrets: 1, unjudged: 1, unjudgedByReason: { AccessDenied: 1, InvalidSecretState: 1 }, unjudgedSample: ['prod/shared/locked'] });
+    expect(counts).toMatchObject({
+      secrets: 1,
+      unjudged: 1,
+      unjudgedByReason: { AccessDenied: 1, InvalidSecretState: 1 },
+      unjudgedSample: ['prod/shared/locked'],
+    });
   });
 
   it('counts a fully judged secret as read only', () => {
@@ -50,7 +55,14 @@ describe('Function: addUnreadable', () => {
 describe('Schema: SweepCountsSchema', () => {
   it('reads counts written before unjudged secrets were counted, as none unjudged', () => {
     // Prepare: a checkpoint's counts from the version before.
-    const older = { secrets: 200, exempt: 1, findings: 3, perSecretCalls: 2, byRule: { unused: 3 }, bySeverity: { critical: 0, high: 0, medium: 0, low: 3, info: 0 } };
+    const older = {
+      secrets: 200,
+      exempt: 1,
+      findings: 3,
+      perSecretCalls: 2,
+      byRule: { unused: 3 },
+      bySeverity: { critical: 0, high: 0, medium: 0, low: 3, info: 0 },
+    };
 
     // Act
     const counts = SweepCountsSchema.parse(JSON.parse(JSON.stringify(older)));

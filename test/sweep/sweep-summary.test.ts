@@ -41,7 +41,13 @@ describe('sweep summary', () => {
     // Assess
     expect(message.subject).toBe('[HIGH] sweep: 1203 findings in 500000 secrets (123456789012/us-east-1)');
     expect(message.subject.length).toBeLessThanOrEqual(SNS_LIMITS.subjectChars);
-    expect(message.attributes).toEqual({ severity: 'high', rule: SWEEP_SUMMARY_RULE, account: '123456789012', region: 'us-east-1', secret: '*' });
+    expect(message.attributes).toEqual({
+      severity: 'high',
+      rule: SWEEP_SUMMARY_RULE,
+      account: '123456789012',
+      region: 'us-east-1',
+      secret: '*',
+    });
   });
 
   it('lists counts per check (most severe first) and per severity, and what the read cost', () => {
@@ -93,7 +99,9 @@ describe('sweep summary', () => {
     // Assess
     expect(message.subject).toBe('[HIGH] sweep: 1203 findings in 500000 secrets, 3 unjudged (123456789012/us-east-1)');
     expect(message.subject.length).toBeLessThanOrEqual(SNS_LIMITS.subjectChars);
-    expect(message.body).toContain('  could not judge 3 secrets (AccessDenied 2, InvalidSecretState 1), e.g. prod/shared/locked-a, prod/shared/locked-b, prod/old/retired\n');
+    expect(message.body).toContain(
+      '  could not judge 3 secrets (AccessDenied 2, InvalidSecretState 1), e.g. prod/shared/locked-a, prod/shared/locked-b, prod/old/retired\n',
+    );
   });
 
   it('does not claim every secret passed when some could not be judged', () => {
