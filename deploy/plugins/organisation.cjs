@@ -13,7 +13,6 @@
  *   gives them their alarms and dead-letter permission like every rule);
  * - the project bus's policy admitting those forwarded events, and nothing else, from the
  *   organisation;
- * - sts:AssumeRole on the member roles for the hub's roles that use them.
  *
  * The member template holds, per account and region:
  * - rules on the default bus forwarding the events classify takes (the patterns come from
@@ -75,7 +74,11 @@ const memberStatements = (statements) =>
   statements.filter((statement) => {
     const text = JSON.stringify(statement.Resource);
     if (text.includes('"Ref"') || text.includes('"Fn::GetAtt"')) return false;
-    return !actionsOf(statement).some((action) => action.startsWith('logs:') || action.startsWith('sts:'));
+    // The hub's reach into the organization (assuming member roles, asking Organizations where an
+    // account sits or which accounts there are) is the hub's alone: a member role never gets it.
+    return !actionsOf(statement).some(
+      (action) => action.startsWith('logs:') || action.startsWith('sts:') || action.startsWith('organizations:'),
+    );
   });
 
 /** The actions that read a secret's value. */
@@ -373,7 +376,6 @@ class Organisation {
     if (!bus || !closed)
       throw new Error('organisation: serverless.yml has no ProjectBus with its OnlyThisStagesPublishersPutEvents statement');
 
-    // Copied before the hub roles get sts:AssumeRole below.
     const unique = (/** @type {Statement[]} */ statements) => [...new Map(statements.map((s) => [JSON.stringify(s), s])).values()];
     const template = memberTemplate(deployment, {
       service: service.service,
@@ -393,21 +395,9 @@ class Organisation {
     mkdirSync(packageDir, { recursive: true });
     writeFileSync(join(packageDir, MEMBER_TEMPLATE), `${body}\n`);
 
-    // The hub's roles may assume their member roles (whose trust names them) in every guarded region.
-    const memberRoleArns = (/** @type {string} */ code) =>
-      deployment.regions.map((region) => ({
-        'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${deployment.memberRoleNames[region]?.[code]}`,
-      }));
-    const grant = (/** @type {string} */ fn, /** @type {string} */ code) =>
-      statementsOfRole(resources[roleOf(fn)]).push({
-        Sid: 'AssumeMemberRole',
-        Effect: 'Allow',
-        Action: 'sts:AssumeRole',
-        Resource: memberRoleArns(code),
-      });
-    for (const action of deployment.actions) grant(action, deployment.memberRoleCodes[action] ?? action);
-    for (const reader of READERS) grant(reader, deployment.memberRoleCodes.read);
-
+    // The hub's roles get sts:AssumeRole on their member roles with their other computed
+    // statements (shared/actions/iam-statements.ts: memberRoleStatements, sweepOrganisationStatements,
+    // alertGrants), conditioned on the organization: nothing is added to a compiled role here.
     bus.Policy.Statement = organisationBusStatements(closed, deployment);
     Object.assign(resources, this.forwardedRules(deployment, naming.getLambdaLogicalId('classify')));
     resources.MemberStackSet = {

@@ -8,11 +8,11 @@
  *   classify (shared/rules/securityhub-findings.pattern.json, the pattern the replay routes by),
  *   with the same delivery settings as every other rule (custom.ruleRetryPolicy, the rule
  *   dead-letter queue), and the permission for it to invoke classify;
- * - `securityhub:BatchImportFindings` on the account's own default product, for the account's
- *   own findings, in the alert function's role alone.
  *
- * A plugin rather than `${file(...)}` variables because a variable cannot leave a rule or a
- * statement out. Runs before deploy/plugins/operations.cjs, which gives every rule its alarm and
+ * The alert function's BatchImportFindings grant is not added here: it comes with the alert
+ * functions' other policy-decided statements (deploy/variables/alert-role-statements.cjs).
+ *
+ * A plugin rather than `${file(...)}` variables because a variable cannot leave a rule out. Runs before deploy/plugins/operations.cjs, which gives every rule its alarm and
  * its place in the dead-letter queue's policy.
  */
 const { fact } = require('../facts.cjs');
@@ -34,7 +34,7 @@ class SecurityHub {
     const { service } = this.serverless;
     const { provider } = service;
     const options = { stage: this.options.stage ?? provider.stage ?? 'dev', region: this.options.region ?? provider.region ?? 'us-east-1' };
-    const securityHub = /** @type {{ pattern: unknown, target: string, importer: string, statement: Record<string, unknown> } | null} */ (
+    const securityHub = /** @type {{ pattern: unknown, target: string } | null} */ (
       await fact('security-hub', {
         options,
         resolveVariable: async (name) => {
@@ -78,15 +78,7 @@ class SecurityHub {
       },
     };
 
-    const importer = Resources[naming.getLambdaLogicalId(securityHub.importer)];
-    const role = Resources[importer?.Properties?.Role?.['Fn::GetAtt']?.[0]];
-    const statements = role?.Properties?.Policies?.[0]?.PolicyDocument?.Statement;
-    if (!Array.isArray(statements))
-      throw new Error(`security-hub: function ${securityHub.importer} has no role of its own to grant BatchImportFindings to`);
-    statements.push(securityHub.statement);
-    this.serverless.cli.log(
-      `security-hub: ${securityHub.target} takes Security Hub's control findings; ${securityHub.importer} may import findings into this account's Security Hub`,
-    );
+    this.serverless.cli.log(`security-hub: ${securityHub.target} takes Security Hub's control findings`);
   }
 }
 

@@ -201,3 +201,35 @@ export const slackWebhookGrants = (policy: Pick<Policy, 'alerts'>): Record<(type
     IamStatement[]
   >;
 };
+
+/**
+ * Every statement the policy adds to the alert functions' roles, through the one path the other
+ * policy-decided statements take (deploy/variables/alert-role-statements.cjs): the Slack webhook
+ * read for both, and, with `securityHub.enabled`, BatchImportFindings on the account's own
+ * Security Hub for alert alone — in organisation mode with sts:AssumeRole on exactly the members'
+ * read roles of the stage (in the organization only), through which a member's findings go into
+ * that member's own Security Hub.
+ * @example
+ * alertGrants(policy, 'prod'); // Slack and Security Hub off: { alert: [], 'alert-digest': [] }
+ */
+export const alertGrants = (
+  policy: Pick<Policy, 'alerts' | 'securityHub' | 'organisation'>,
+  stage: string,
+): Record<(typeof SLACK_WEBHOOK_READERS)[number], IamStatement[]> => {
+  const slack = slackWebhookGrants(policy);
+  if (!policy.securityHub.enabled) return slack;
+  const { enabled, organizationId, roleNamePrefix } = policy.organisation;
+  const memberImports: IamStatement[] =
+    enabled && organizationId
+      ? [
+          {
+            Sid: 'AssumeMemberReadRolesForSecurityHub',
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${roleNamePrefix}-${stage}-${MEMBER_ROLE_CODES.read}-*` },
+            Condition: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
+          },
+        ]
+      : [];
+  return { ...slack, alert: [...slack.alert, securityHubImportStatement(), ...memberImports] };
+};

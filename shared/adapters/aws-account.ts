@@ -22,7 +22,7 @@ import type { MemberAccessPort, MemberTarget } from '../ports/member-access.js';
 import type { OrganisationPort } from '../ports/organisation.js';
 import type { SecretsPort } from '../ports/secrets.js';
 import type { ChatPort, NotifierPort } from '../ports/notifier.js';
-import type { SecurityHubFor, SecurityHubPort } from '../ports/security-hub.js';
+import type { SecurityHubFor, SecurityHubPort, SecurityHubTarget } from '../ports/security-hub.js';
 import { cloudTrailHistoryAdapter } from './cloudtrail-history.js';
 import { configCompliance } from './config-compliance.js';
 import { dynamoDbDigest } from './dynamodb-digest.js';
@@ -108,6 +108,20 @@ export const awsSecurityHubFor = (): SecurityHubFor => {
       byRegion.set(region, port);
     }
     return port;
+  };
+};
+
+/**
+ * Security Hub in organisation mode: the hub's own account and Region with the function's own
+ * credentials, any other place through that member's read role (`readRoleOf`: the policy's role names) (which may import only that
+ * account's findings), assumed with STS in the member's Region; clients cached per place.
+ */
+export const awsMemberSecurityHubFor = (readRoleOf: (place: SecurityHubTarget, hub: SecurityHubTarget) => MemberTarget): SecurityHubFor => {
+  const own = awsSecurityHubFor();
+  const members = memberAccess();
+  return (target, deployment) => {
+    if (!deployment || (target.account === deployment.account && target.region === deployment.region)) return own(target);
+    return securityHubAdapter(members.clientFor(readRoleOf(target, deployment), 'securityhub', (config) => new SecurityHubClient(config)));
   };
 };
 

@@ -5,7 +5,7 @@
  *   tsx shared/cli/deployment-facts.ts config-pattern --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts read-calls-pattern --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts rotation-functions --stage prod [policy.yml]
- *   tsx shared/cli/deployment-facts.ts slack-webhook-grants --stage prod [policy.yml]
+ *   tsx shared/cli/deployment-facts.ts alert-grants --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts sweep-schedule --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts rotation-statements --stage prod [policy.yml]
  *   tsx shared/cli/deployment-facts.ts exemption-denials --stage prod [policy.yml]
@@ -25,8 +25,7 @@ import {
   exemptionDenials,
   memberRoleStatements,
   rotationStatements,
-  securityHubImportStatement,
-  slackWebhookGrants,
+  alertGrants,
   sweepOrganisationStatements,
   sweepReservedConcurrency,
 } from '../actions/iam-statements.js';
@@ -56,7 +55,7 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
    * Per alert function, GetSecretValue on the policy's Slack webhook secret, or nothing: the only
    * secret value the service may read (deploy/variables/alert-role-statements.cjs adds it).
    */
-  'slack-webhook-grants': (policy) => slackWebhookGrants(policy),
+  'alert-grants': (policy, { stage }) => alertGrants(policy, stage),
   /** The sweep function's EventBridge schedule expression. */
   'sweep-schedule': (policy) => policy.sweep.schedule,
   /** enable-rotation's RotateSecret and lambda:InvokeFunction statements, for the functions the policy maps. */
@@ -68,10 +67,7 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
    * findings to classify, and the alert function's BatchImportFindings grant
    * (deploy/plugins/security-hub.cjs adds both only then).
    */
-  'security-hub': (policy) =>
-    policy.securityHub.enabled
-      ? { pattern: securityHubRoute.pattern, target: securityHubRoute.target, importer: 'alert', statement: securityHubImportStatement() }
-      : null,
+  'security-hub': (policy) => (policy.securityHub.enabled ? { pattern: securityHubRoute.pattern, target: securityHubRoute.target } : null),
   /**
    * The sweep in organisation mode: its reserved concurrency (the shards run at once) and its
    * statements for Organizations and the member read roles (Denies when the mode is off).

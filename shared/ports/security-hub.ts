@@ -36,5 +36,6 @@ export interface SecurityHubPort {
 /**
  * The Security Hub of an account and Region, or undefined when this deployment cannot write
  * there (single account: only its own; organisation: a member in scope, through its role).
+ * `deployment` is where the asking function runs (the hub): its own Security Hub needs no role.
  */
-export type SecurityHubFor = (target: SecurityHubTarget) => SecurityHubPort | undefined;
+export type SecurityHubFor = (target: SecurityHubTarget, deployment?: SecurityHubTarget) => SecurityHubPort | undefined;

@@ -47,7 +47,7 @@ export const securityHubExport =
   async (finding: Finding, result: ActionResult | undefined, deployment: SecurityHubTarget): Promise<ExportOutcome> => {
     const target = { account: finding.secret.account, region: finding.secret.region };
     const own = target.account === deployment.account && target.region === deployment.region;
-    const port = own || organisation ? securityHubFor(target) : undefined;
+    const port = own || organisation ? securityHubFor(target, deployment) : undefined;
     if (!port) {
       const reason = `no Security Hub to write to for account ${target.account} in ${target.region}: ${
         organisation

@@ -35,15 +35,13 @@ describe('organisationAncestry', () => {
   });
 
   it('fails with PermissionDeniedError where the hub may not read the organization', async () => {
-    organizations
-      .on(ListParentsCommand)
-      .rejects(
-        Object.assign(new Error('You don’t have permissions to access this resource.'), {
-          name: 'AccessDeniedException',
-          $fault: 'client',
-          $metadata: {},
-        }),
-      );
+    organizations.on(ListParentsCommand).rejects(
+      Object.assign(new Error('You don’t have permissions to access this resource.'), {
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        $metadata: {},
+      }),
+    );
     await expect(
       organisationAncestry({ client: new OrganizationsClient({ region: 'us-east-1' }) }).parentsOf('444455556666'),
     ).rejects.toBeInstanceOf(PermissionDeniedError);

@@ -83,14 +83,12 @@ describe('Security Hub adapter', () => {
   });
 
   it('says Security Hub may not be enabled when it answers InvalidAccessException', async () => {
-    securityHub
-      .on(BatchImportFindingsCommand)
-      .rejects(
-        new InvalidAccessException({
-          message: 'Account 123456789012 is not subscribed to AWS Security Hub',
-          $metadata: { httpStatusCode: 401 },
-        }),
-      );
+    securityHub.on(BatchImportFindingsCommand).rejects(
+      new InvalidAccessException({
+        message: 'Account 123456789012 is not subscribed to AWS Security Hub',
+        $metadata: { httpStatusCode: 401 },
+      }),
+    );
     const port = securityHubAdapter(new SecurityHubClient({ region: 'us-east-1', maxAttempts: 1 }));
 
     const error: unknown = await port.importFindings([document(0)]).catch((e: unknown) => e);

@@ -321,14 +321,12 @@ describe('Contract: ChatPort over a Slack incoming webhook', () => {
   it('maps AccessDenied on the secret to PermissionDeniedError naming the secret', async () => {
     // Prepare
     // Secrets Manager answers AccessDeniedException, an error its SDK has no class for.
-    secretsManager
-      .on(GetSecretValueCommand)
-      .rejects(
-        Object.assign(new Error('not authorized to perform: secretsmanager:GetSecretValue'), {
-          name: 'AccessDeniedException',
-          $fault: 'client',
-        }),
-      );
+    secretsManager.on(GetSecretValueCommand).rejects(
+      Object.assign(new Error('not authorized to perform: secretsmanager:GetSecretValue'), {
+        name: 'AccessDeniedException',
+        $fault: 'client',
+      }),
+    );
     const { chat } = chatWith();
 
     // Act

@@ -570,7 +570,7 @@ describe('Packaged template', () => {
     expect(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage: packagedFor(packageDir).stage }).organisation.enabled).toBe(false);
     expect(ofType('AWS::CloudFormation::StackSet')).toEqual([]);
     expect(existsSync(join(packageDir, 'member-template.json'))).toBe(false);
-    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')))).toEqual([]);
+    expect(statements.filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('sts:')))).toEqual([]);
   });
 
   it('lets each function write only the ledger keys it uses (dynamodb:LeadingKeys)', () => {
@@ -842,7 +842,7 @@ describe('Packaged template with a Slack webhook secret, a rotation function, Se
     const grant = {
       Sid: 'ImportFindingsIntoOwnSecurityHub',
       Effect: 'Allow',
-      Action: 'securityhub:BatchImportFindings',
+      Action: ['securityhub:BatchImportFindings'],
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
       Condition: { StringEquals: { 'securityhub:TargetAccount': { Ref: 'AWS::AccountId' } } },
     };
@@ -851,8 +851,10 @@ describe('Packaged template with a Slack webhook secret, a rotation function, Se
 
   it("sends Security Hub's control findings to classify through the pattern the code routes by, delivered like every rule", () => {
     const ids = functionIds(slack);
+    // On the default bus (organisation mode also takes the members' forwarded findings from the project bus).
     const rules = ofType('AWS::Events::Rule', slack).filter(
-      ([, r]) => JSON.stringify(r.Properties.EventPattern) === JSON.stringify(securityHubRoute.pattern),
+      ([, r]) =>
+        r.Properties.EventBusName === undefined && JSON.stringify(r.Properties.EventPattern) === JSON.stringify(securityHubRoute.pattern),
     );
     expect(rules).toHaveLength(1);
     const [id, rule] = rules[0] ?? ['', { Type: '', Properties: {} }];
@@ -871,13 +873,40 @@ describe('Packaged template with a Slack webhook secret, a rotation function, Se
     ).toBe(true);
   });
 
-  it('lets each action assume only its own member role, classify only the read role, in the organization only, and the rest none', () => {
-    const codes: Record<string, string> = {
-      classify: 'read',
-      'clear-stale-pending': 'csp',
-      'enable-rotation': 'rot',
-      'restore-secret': 'rst',
-      'remove-public-statements': 'rps',
+  it('lets each action assume only its own member role, classify, alert (Security Hub) and the sweep only the read role, in the organization only, and the rest none', () => {
+    const inOrganization = { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } };
+    const ownRole = (code: string) => ({
+      Sid: 'AssumeMemberRole',
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole'],
+      Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/secrets-remediator-member-test-${code}-*` },
+      Condition: inOrganization,
+    });
+    const expected: Record<string, unknown[]> = {
+      classify: [ownRole('read')],
+      'clear-stale-pending': [ownRole('csp')],
+      'enable-rotation': [ownRole('rot')],
+      'restore-secret': [ownRole('rst')],
+      'remove-public-statements': [ownRole('rps')],
+      alert: [
+        {
+          Sid: 'AssumeMemberReadRolesForSecurityHub',
+          Effect: 'Allow',
+          Action: ['sts:AssumeRole'],
+          Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/secrets-remediator-member-test-read-*' },
+          Condition: inOrganization,
+        },
+      ],
+      'alert-digest': [],
+      sweep: [
+        {
+          Sid: 'AssumeMemberReadRoles',
+          Effect: 'Allow',
+          Action: ['sts:AssumeRole'],
+          Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/secrets-remediator-member-test-read-use1' }],
+          Condition: inOrganization,
+        },
+      ],
     };
     const assumers = Object.fromEntries(
       Object.entries(functionIds(slack)).map(([name, id]) => [
@@ -885,42 +914,35 @@ describe('Packaged template with a Slack webhook secret, a rotation function, Se
         statementsOf(id, slack).filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('sts:'))),
       ]),
     );
-    expect(assumers).toEqual(
-      Object.fromEntries(
-        functionNames.map((name) => [
-          name,
-          codes[name]
-            ? [
-                {
-                  Sid: 'AssumeMemberRole',
-                  Effect: 'Allow',
-                  Action: ['sts:AssumeRole'],
-                  Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/secrets-remediator-member-test-${codes[name]}-*` },
-                  Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } },
-                },
-              ]
-            : [],
-        ]),
-      ),
-    );
+    expect(assumers).toEqual(Object.fromEntries(functionNames.map((name) => [name, expected[name] ?? []])));
   });
 
-  it('lets the functions that decide on OUs read where an account sits, and nothing else of the organization', () => {
-    const readers = Object.entries(functionIds(slack)).filter(([, id]) =>
-      statementsOf(id, slack).some((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('organizations:'))),
+  it('lets the functions that decide on OUs read where an account sits, the sweep list the accounts in scope, and nothing else of the organization', () => {
+    const organizationsGrants = Object.fromEntries(
+      Object.entries(functionIds(slack)).map(([name, id]) => [
+        name,
+        statementsOf(id, slack).filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('organizations:'))),
+      ]),
     );
-    expect(readers.map(([name]) => name).sort()).toEqual([
-      'classify',
-      'clear-stale-pending',
-      'enable-rotation',
-      'remove-public-statements',
-      'restore-secret',
-    ]);
-    for (const [, id] of readers) {
-      expect(statementsOf(id, slack).filter((s) => actionsOf(s).some((a) => a.startsWith('organizations:')))).toEqual([
-        { Sid: 'ReadAccountPlaceInOrganization', Effect: 'Allow', Action: ['organizations:ListParents'], Resource: '*' },
-      ]);
-    }
+    const whereAnAccountSits = [
+      { Sid: 'ReadAccountPlaceInOrganization', Effect: 'Allow', Action: ['organizations:ListParents'], Resource: '*' },
+    ];
+    const expected: Record<string, unknown[]> = {
+      classify: whereAnAccountSits,
+      'clear-stale-pending': whereAnAccountSits,
+      'enable-rotation': whereAnAccountSits,
+      'remove-public-statements': whereAnAccountSits,
+      'restore-secret': whereAnAccountSits,
+      sweep: [
+        {
+          Sid: 'ListOrganisationAccounts',
+          Effect: 'Allow',
+          Action: ['organizations:ListAccounts', 'organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'],
+          Resource: '*',
+        },
+      ],
+    };
+    expect(organizationsGrants).toEqual(Object.fromEntries(functionNames.map((name) => [name, expected[name] ?? []])));
   });
 
   it('lets enable-rotation name only the rotation function the policy maps (or none), and invoke only that one', () => {

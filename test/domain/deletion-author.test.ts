@@ -129,12 +129,10 @@ describe('Looking up the deletion through the LookupEvents adapter', () => {
 
   it(`stops after ${MAX_DELETION_PAGES} pages, and says it could not tell`, async () => {
     // Prepare: every page another secret's deletion, and always a next page.
-    cloudTrail
-      .on(LookupEventsCommand)
-      .resolves({
-        Events: [{ CloudTrailEvent: JSON.stringify(aliceDeletion('prod/crm/api-token', { eventTime: '2026-11-24T10:15:00Z' })) }],
-        NextToken: 'more',
-      });
+    cloudTrail.on(LookupEventsCommand).resolves({
+      Events: [{ CloudTrailEvent: JSON.stringify(aliceDeletion('prod/crm/api-token', { eventTime: '2026-11-24T10:15:00Z' })) }],
+      NextToken: 'more',
+    });
 
     // Act
     const lookup = await lookUpDeletion(history(), SCRATCH, samplePolicy);
