@@ -63,13 +63,15 @@ export const ImportedFindingSchema = z.looseObject({
   AwsAccountId: z.string().check(z.minLength(1)),
   Region: z.optional(z.string()),
   Title: z.optional(z.string()),
-  CreatedAt: z.optional(z.string()),
-  UpdatedAt: z.optional(z.string()),
+  // Timestamps are dates or the event is refused: a finding's day and time go into its id and its text.
+  CreatedAt: z.optional(z.iso.datetime({ offset: true })),
+  UpdatedAt: z.optional(z.iso.datetime({ offset: true })),
   Resources: z.array(AsffResourceSchema).check(z.minLength(1)),
   Compliance: z.optional(z.looseObject({ Status: z.optional(z.string()), SecurityControlId: z.optional(z.string()) })),
   RecordState: z.optional(z.string()),
   Workflow: z.optional(z.looseObject({ Status: z.optional(z.string()) })),
-  ProductFields: z.optional(z.record(z.string(), z.string())),
+  // Only the service's own marker is read; other providers' keys and values are theirs (lenient).
+  ProductFields: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export const SecurityHubFindingsEventSchema = z.extend(EventBridgeEnvelopeSchema, {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sweepOrganisationStatements, sweepReservedConcurrency } from '../../shared/actions/iam-statements.js';
-import { samplePolicy } from '../helpers/policy.js';
+import { samplePolicy, singleAccountPolicy } from '../helpers/policy.js';
 import { organisationPolicy } from '../helpers/organisation.js';
 
 describe('sweepOrganisationStatements', () => {
@@ -48,7 +48,7 @@ describe('sweepOrganisationStatements', () => {
 
   it('denies both with organisation mode off', () => {
     // Act
-    const statements = sweepOrganisationStatements(samplePolicy, { stage: 'dev', region: 'us-east-1' });
+    const statements = sweepOrganisationStatements(singleAccountPolicy, { stage: 'dev', region: 'us-east-1' });
 
     // Assess
     expect([statements.listAccounts.Effect, statements.assumeReadRoles.Effect]).toStrictEqual(['Deny', 'Deny']);

@@ -11,7 +11,7 @@ import { PermissionDeniedError } from '../../shared/errors.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
-import { samplePolicy } from '../helpers/policy.js';
+import { singleAccountPolicy } from '../helpers/policy.js';
 import { rotatedSecret, sandboxWith } from '../helpers/sandbox.js';
 
 const scheduledEvent = {
@@ -37,7 +37,7 @@ const estate = (): SecretSeed[] =>
   );
 
 const run = async (account: SandboxAccount, event: unknown, context: Context = localContext('sweep')) =>
-  await makeHandler(account, { policy: samplePolicy })(event, context);
+  await makeHandler(account, { policy: singleAccountPolicy })(event, context);
 
 const publishedFindings = (account: SandboxAccount) =>
   account.bus.published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => FindingSchema.parse(e.detail));

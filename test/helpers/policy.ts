@@ -12,6 +12,9 @@ export const samplePolicy = loadPolicy({ file: join(eventsDir, 'policy.yml'), st
 
 export const classifyContext: ClassifyContext = { policy: samplePolicy };
 
+/** The sample policy with organisation mode off: one account and region, as a deployment starts. */
+export const singleAccountPolicy = { ...samplePolicy, organisation: { ...samplePolicy.organisation, enabled: false } };
+
 /** policy.json of the shipped policy.yml for a stage, as packaging writes it for the functions. */
 export const packagedPolicyFile = (stage = 'dev'): string => {
   const file = join(mkdtempSync(join(tmpdir(), 'packaged-policy-')), 'policy.json');
