@@ -13,9 +13,14 @@ import { makeHandler } from '../../shared/handlers/sweep.js';
 import { sweepReadsThroughMembers } from '../../shared/sweep/coordinator-shards.js';
 
 const { policy, stage, ...config } = loadConfig();
-const organisation = {
+const organisationSweep = {
   accounts: awsOrganisationAccounts(),
   readsFor: sweepReadsThroughMembers(policy.organisation, stage, awsMemberSweepReads()),
 };
-const ports = { secrets: awsSweepReads(), bus: awsBus(config.eventBusName), notifier: awsNotifier(config.alertTopicArn), organisation };
+const ports = {
+  secrets: awsSweepReads(),
+  bus: awsBus(config.eventBusName),
+  notifier: awsNotifier(config.alertTopicArn),
+  organisationSweep,
+};
 export const handler = makeHandler({ ...ports, ledger: awsLedger(config.ledgerTableName), clock: systemClock }, { policy });

@@ -58,9 +58,6 @@ const pastOpenWindows = (clock: Clock, policy: Policy): Clock => ({
 export const localHandlers = (ports: LocalPorts, { policy, mode, stage = 'dev' }: LocalSettings): Handlers => {
   const alertPorts = { ...ports, chat: ports.chat ?? new RecordingChat(), digest: ports.digest ?? new MemoryDigest() };
   const { securityHubFor } = ports.securityHub ?? new RecordingSecurityHub();
-  // `organisation` here is classify's and the actions' view of the organization (an account's OUs);
-  // the sweep's organisation ports (the account listing, member reads) are its own.
-  const { organisation: _ancestry, ...sweepPorts } = ports;
   return {
     classify: makeClassify(ports, { policy, stage }),
     'clear-stale-pending': makeActionHandler(clearStalePendingAction, ports, { policy, mode, stage }),
@@ -72,6 +69,6 @@ export const localHandlers = (ports: LocalPorts, { policy, mode, stage = 'dev' }
       { alerts: policy.alerts, securityHub: policy.securityHub, organisation: policy.organisation.enabled },
     ),
     'alert-digest': makeAlertDigest({ ...alertPorts, clock: pastOpenWindows(ports.clock, policy) }, { alerts: policy.alerts }),
-    sweep: makeSweep(sweepPorts, { policy }),
+    sweep: makeSweep(ports, { policy }),
   };
 };

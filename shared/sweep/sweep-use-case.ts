@@ -72,7 +72,7 @@ export interface SweepPorts {
   /** Claims each invocation of a run, so a duplicated schedule or continuation event does not fork the run. */
   readonly ledger: LedgerPort;
   /** Present where organisation mode can run (the Lambda wires it; single-account tests need not). */
-  readonly organisation?: OrganisationSweepPorts;
+  readonly organisationSweep?: OrganisationSweepPorts;
 }
 
 /** The shard's read role could not be assumed. */
@@ -108,9 +108,9 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
   };
 
   const organisationPorts = (): OrganisationSweepPorts => {
-    if (!ports.organisation)
+    if (!ports.organisationSweep)
       throw new InvalidEventError(['detail: this sweep function is not wired for organisation mode: it takes no shards']);
-    return ports.organisation;
+    return ports.organisationSweep;
   };
 
   /** The shard a trigger names, checked against the scope and the coordinator's registration; its reads. */

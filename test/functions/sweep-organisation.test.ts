@@ -68,7 +68,7 @@ const world = (policy: Policy = organisationPolicy()) => {
     id: 'r-ab12',
     accounts: [HUB.account, MEMBER, OTHER].map((id) => ({ id, active: true })),
   });
-  const handler = makeHandler({ ...hub, organisation: { accounts: organizations, readsFor } }, { policy });
+  const handler = makeHandler({ ...hub, organisationSweep: { accounts: organizations, readsFor } }, { policy });
   const run = (event: unknown, context: Context = localContext('sweep')): Promise<SweepOutcome> => handler(event, context);
   const shardEvents = () => hub.bus.published.filter((e) => e['detail-type'] === SWEEP_SHARD_DETAIL_TYPE);
   const findings = () =>
@@ -219,7 +219,7 @@ describe('Function: sweep, organisation mode', () => {
       {
         ...w.hub,
         clock: { now: () => later },
-        organisation: {
+        organisationSweep: {
           accounts: w.organizations,
           readsFor: () => Promise.resolve(w.members.get(`${MEMBER}/us-east-1`)?.secrets ?? w.hub.secrets),
         },
@@ -280,7 +280,7 @@ describe('Function: sweep, organisation mode', () => {
     const handler = makeHandler(
       {
         ...w.hub,
-        organisation: {
+        organisationSweep: {
           accounts: w.organizations,
           readsFor: ({ place: target }) =>
             target.account === OTHER && target.region === 'eu-west-1'
