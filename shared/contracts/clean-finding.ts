@@ -63,36 +63,92 @@ export const cleanFinding = (finding: Finding, result?: ActionResult): CleanAler
  */
 export const redactFinding = (finding: Finding): Finding => redactStrings(finding, true).finding;
 
+/**
+ * {@link redactFinding} for a finding built from its rule's catalogue entry by this process
+ * (`findingOf`): the fields that entry gave (title, severity, control, practices, actions) hold no
+ * event text and are left as they are; everything else is judged as by {@link redactFinding}.
+ */
+export const redactBuiltFinding = (finding: Finding): Finding => redactStrings(finding, true, 'trusted').finding;
+
 /** An action's result and its finding, as they may travel (see {@link redactFinding}). */
 export const redactRemediation = (remediation: { finding: Finding; result: ActionResult }): { finding: Finding; result: ActionResult } => {
   const { finding, keep } = redactStrings(remediation.finding, true);
   return { finding, result: cleanResult(remediation.result, keep) };
 };
 
-const redactStrings = (finding: Finding, keepHandle: boolean): { finding: Finding; keep: string[] } => {
-  const identifier = (value: string, path: string): string =>
-    keepHandle && HANDLE_PATHS.has(path) && isSecretsManagerId(value) ? value : redactEventIdentifier(value);
-  const keep = [
-    identifier(finding.secret.id, 'secret.id'),
-    ...(finding.secret.arn === undefined ? [] : [identifier(finding.secret.arn, 'secret.arn')]),
-    ...(finding.secret.name === undefined ? [] : [identifier(finding.secret.name, 'secret.name')]),
-    identifier(finding.actor.principal, 'actor.principal'),
-    ...(finding.actor.sessionArn === undefined ? [] : [identifier(finding.actor.sessionArn, 'actor.sessionArn')]),
-  ];
-  const clean = (value: unknown, path: string): unknown => {
-    // The carried record is kept as AWS wrote it, to be classified again; nothing renders it.
-    if (path === 'record') return value;
-    if (typeof value === 'string') {
-      if (path === 'id') return boundFindingId(redactEventText(value, keep));
-      return IDENTIFIER_PATHS.has(path) ? identifier(value, path) : redactEventText(value, keep);
+/**
+ * Fields a finding takes from the rule's catalogue entry, never from an event: when the finding is
+ * built here from that entry ({@link redactFinding}'s caller passes `catalogue: 'trusted'`), there
+ * is nothing in them to redact. A finding read back from the bus is a claim: every field is judged.
+ */
+const CATALOGUE_FIELDS: ReadonlySet<string> = new Set(['rule', 'title', 'severity', 'control', 'practices', 'actions', 'needsRemediation']);
+
+/**
+ * One finding's redaction: how identifiers on the handle paths are treated, and each distinct
+ * string already judged (a finding repeats its strings: the secret's ARN as id and arn, the account
+ * in three places). Module-level functions over this state rather than closures made per call:
+ * the bundles keep function names (esbuild `keepNames`), which costs a property definition for
+ * every closure created, on every finding.
+ */
+interface Redaction {
+  readonly keepHandle: boolean;
+  readonly catalogue: 'trusted' | 'judged';
+  readonly identifiers: Map<string, string>;
+  readonly texts: Map<string, string>;
+  keep: string[];
+}
+
+const judgeIdentifier = (redaction: Redaction, value: string, path: string): string => {
+  if (redaction.keepHandle && HANDLE_PATHS.has(path) && isSecretsManagerId(value)) return value;
+  let judged = redaction.identifiers.get(value);
+  if (judged === undefined) redaction.identifiers.set(value, (judged = redactEventIdentifier(value)));
+  return judged;
+};
+
+const judgeText = (redaction: Redaction, value: string): string => {
+  let judged = redaction.texts.get(value);
+  if (judged === undefined) redaction.texts.set(value, (judged = redactEventText(value, redaction.keep)));
+  return judged;
+};
+
+const cleanValue = (redaction: Redaction, value: unknown, path: string): unknown => {
+  if (typeof value === 'string') {
+    if (path === 'id') return boundFindingId(judgeText(redaction, value));
+    return IDENTIFIER_PATHS.has(path) ? judgeIdentifier(redaction, value, path) : judgeText(redaction, value);
+  }
+  if (Array.isArray(value)) {
+    const cleaned: unknown[] = [];
+    for (const item of value) cleaned.push(cleanValue(redaction, item, path));
+    return cleaned;
+  }
+  if (value !== null && typeof value === 'object') {
+    const cleaned: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      if (path !== '') cleaned[key] = cleanValue(redaction, item, `${path}.${key}`);
+      // The carried record is kept as AWS wrote it, to be classified again; nothing renders it.
+      else if (key === 'record' || (redaction.catalogue === 'trusted' && CATALOGUE_FIELDS.has(key))) cleaned[key] = item;
+      else cleaned[key] = cleanValue(redaction, item, key);
     }
-    if (Array.isArray(value)) return value.map((item) => clean(item, path));
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, clean(item, path === '' ? key : `${path}.${key}`)]));
-    }
-    return value;
-  };
-  return { finding: clean(finding, '') as Finding, keep };
+    return cleaned;
+  }
+  return value;
+};
+
+const redactStrings = (
+  finding: Finding,
+  keepHandle: boolean,
+  catalogue: 'trusted' | 'judged' = 'judged',
+): { finding: Finding; keep: string[] } => {
+  const redaction: Redaction = { keepHandle, catalogue, identifiers: new Map(), texts: new Map(), keep: [] };
+  const { secret, actor } = finding;
+  const keep = [judgeIdentifier(redaction, secret.id, 'secret.id')];
+  if (secret.arn !== undefined) keep.push(judgeIdentifier(redaction, secret.arn, 'secret.arn'));
+  if (secret.name !== undefined) keep.push(judgeIdentifier(redaction, secret.name, 'secret.name'));
+  keep.push(judgeIdentifier(redaction, actor.principal, 'actor.principal'));
+  if (actor.sessionArn !== undefined) keep.push(judgeIdentifier(redaction, actor.sessionArn, 'actor.sessionArn'));
+  redaction.keep = keep;
+  return { finding: cleanValue(redaction, finding, '') as Finding, keep };
 };
 
 const cleanStages = (stages: VersionStages, keep: readonly string[]): VersionStages =>

@@ -64,6 +64,15 @@ const keyValue = (key: string): RegExp =>
   new RegExp(`(?<![A-Za-z0-9_-])((?:(?<!/)(?:${key})${CLOSE_QUOTE}\\s*:|(?:${key})${CLOSE_QUOTE}\\s*=)\\s*)${VALUE}`, 'gi');
 
 /**
+ * What every match of the two key=value rules below holds: a key ending in one of these words
+ * (each key alternative ends so), its closing quote, then `:` or `=`. A `secret` directly after a
+ * `:` and before a `:` is left out: no key alternative reads so (`client_secret`, `app-secret`,
+ * `"secret"`, `secret=` do), and every secret ARN holds `:secret:`, so the cue would fire on each.
+ */
+const KEY_VALUE_CUE =
+  /(?:word|wd|phrase|pwd|key|string|binary|value|token|credentials?)(?:\\?["'])?\s*[:=]|(?<!:)secret(?:\\?["'])?\s*:|secret(?:\\?["'])?\s*=/i;
+
+/**
  * Precise rules: shapes that are secrets wherever they appear. Order matters: a private key
  * block before the generic rule (its body is base64), `Bearer x` before `Authorization: x`.
  */
@@ -111,7 +120,7 @@ const preciseRules: readonly Rule[] = [
   },
   {
     kind: 'value',
-    cue: /[:=]/,
+    cue: KEY_VALUE_CUE,
     // key=value / key: value / "key": "value" for keys that can only name a credential
     // (DB_PASSWORD, x-api-key, SecretString, client_secret). A key starts a word; with `:` it
     // must not end a path either, since a secret's name is quoted that way ("prod/crm/api-token:
@@ -123,7 +132,7 @@ const preciseRules: readonly Rule[] = [
   },
   {
     kind: 'value',
-    cue: /[:=]/,
+    cue: KEY_VALUE_CUE,
     // Keys that are also plain words (secret, token, credentials): only as a setting — `=`, a
     // quoted JSON key, or joined to a qualifier (`app_secret: x`) — since prose says "the
     // secret: prod/db" and an ARN says `:secret:prod/db`, and both mean a name.
@@ -145,7 +154,33 @@ const AWS_RESOURCE_ID = /\b(?:vpce|vpc|subnet|sg|eni|i|ami|snap|vol|rtb|igw|nat|
 const AWS_SECRET_KEY =
   /(?<![A-Za-z0-9+])(?=[A-Za-z0-9+/]{0,39}[A-Z])(?=[A-Za-z0-9+/]{0,39}[a-z])(?=[A-Za-z0-9+/]{0,39}\d)[A-Za-z0-9+/]{40}(?![A-Za-z0-9+])/g;
 const CANDIDATE = new RegExp(`[${TOKEN}]{24,}`, 'g');
-const HAS_CANDIDATE = new RegExp(`[${TOKEN}]{24,}`);
+/**
+ * What any text the generic rule would mask holds: a run of 16 letters and digits (a token judged
+ * random has one, see {@link looksRandom}) or the 40 characters of an AWS secret key. An ARN, a
+ * UUID or a sentence has neither, and skips the protected ranges and both scans.
+ */
+const mayHoldRandomToken = (text: string): boolean => {
+  // One pass counting both runs: the regular expression `[A-Za-z0-9]{16}|[A-Za-z0-9+/]{40}`
+  // says the same but backtracks up to 40 characters at every position, and this test runs on
+  // every string of every finding.
+  let alphanumeric = 0;
+  let base64 = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      alphanumeric++;
+      base64++;
+    } else if (c === 43 || c === 47) {
+      alphanumeric = 0;
+      base64++;
+    } else {
+      alphanumeric = 0;
+      base64 = 0;
+    }
+    if (alphanumeric >= 16 || base64 >= 40) return true;
+  }
+  return false;
+};
 
 /** Shannon entropy in bits per character. */
 const entropy = (text: string): number => {
@@ -195,9 +230,9 @@ const randomRun = (run: string): boolean => {
  * `keep` (already shown elsewhere in the alert) are left alone.
  */
 const maskRandomTokens = (text: string, keep: readonly string[]): string => {
-  // Every masked token is a run of token characters 24 or longer (an AWS secret key's 40 too):
-  // without one there is nothing to judge, and no need to find the protected ranges.
-  if (!HAS_CANDIDATE.test(text)) return text;
+  // Without a piece the generic rule could mask there is nothing to judge, and no need to find
+  // the protected ranges.
+  if (!mayHoldRandomToken(text)) return text;
   let out = '';
   let at = 0;
   for (const [start, end] of protectedRanges(text, keep)) {
@@ -232,16 +267,25 @@ const protectedRanges = (text: string, keep: readonly string[]): [number, number
   return ranges;
 };
 
-const applyRules = (text: string, rules: readonly Rule[]): string =>
-  rules.reduce(
-    (out, rule) =>
-      !rule.cue.test(out)
-        ? out
-        : out.replace(rule.pattern, (match, ...groups: unknown[]) =>
-            rule.replace ? rule.replace(match, ...groups.map(String)) : redactedAs(rule.kind),
-          ),
-    text,
-  );
+/**
+ * Any rule's cue, in one case-insensitive scan: most text (ARNs, names, sentences) holds none, and
+ * one scan instead of one per rule is most of what redacting it costs. A superset of every cue
+ * (case folded), so a text it rejects is one no rule would change.
+ */
+const ANY_CUE = new RegExp(preciseRules.map((rule) => `(?:${rule.cue.source})`).join('|'), 'i');
+
+const applyPreciseRules = (text: string): string =>
+  !ANY_CUE.test(text)
+    ? text
+    : preciseRules.reduce(
+        (out, rule) =>
+          !rule.cue.test(out)
+            ? out
+            : out.replace(rule.pattern, (match, ...groups: unknown[]) =>
+                rule.replace ? rule.replace(match, ...groups.map(String)) : redactedAs(rule.kind),
+              ),
+        text,
+      );
 
 /**
  * Prose that came from an event, with every secret-looking value replaced by a marker.
@@ -250,11 +294,24 @@ const applyRules = (text: string, rules: readonly Rule[]): string =>
  * @example
  * redactFreeText('connect failed: postgres://app:S3cret!@db:5432/x') // 'connect failed: postgres://app:[REDACTED password]@db:5432/x'
  */
-export const redactFreeText = (text: string, keep: readonly string[] = []): string =>
-  maskRandomTokens(applyRules(text, preciseRules), keep);
+export const redactFreeText = (text: string, keep: readonly string[] = []): string => maskRandomTokens(applyPreciseRules(text), keep);
 
 /**
  * An identifier the alert must show (secret name or ARN, principal ARN): only the precise rules
  * apply, so a legitimate name always survives whole.
  */
-export const redactIdentifier = (text: string): string => applyRules(text, preciseRules);
+export const redactIdentifier = (text: string): string => applyPreciseRules(text);
+
+/**
+ * The prefilters and what they stand in for, for the property test that holds each prefilter to
+ * its rules (test/contracts/redact.cues.test.ts): a prefilter that rejected a text a rule matches
+ * would let a secret through.
+ * @internal
+ */
+export const prefilters = {
+  preciseRules,
+  anyCue: ANY_CUE,
+  mayHoldRandomToken,
+  awsSecretKey: AWS_SECRET_KEY,
+  candidate: CANDIDATE,
+} as const;

@@ -6,7 +6,7 @@
  * rule's condition and builds the findings.
  */
 import type { ClassifiableEvent } from '../contracts/cloudtrail-event.js';
-import { redactFinding } from '../contracts/clean-finding.js';
+import { redactBuiltFinding } from '../contracts/clean-finding.js';
 import {
   type Actor,
   type EventRef,
@@ -165,10 +165,10 @@ export const evaluate = (prepared: Prepared, policy: Policy, secretState?: Secre
       }),
     );
   }
+  if (findings.length === 0) return { kind: 'no-finding', reasons };
+  // Measured only when there is a finding to carry it: most events find nothing.
   const carried = carryRecord(prepared.event);
-  return findings.length > 0
-    ? { kind: 'findings', findings: findings.map((finding) => ({ ...finding, ...carried })) }
-    : { kind: 'no-finding', reasons };
+  return { kind: 'findings', findings: findings.map((finding) => ({ ...finding, ...carried })) };
 };
 
 /**
@@ -242,11 +242,11 @@ export interface FindingParts {
  * A finding of `rule`: its catalogue entry (title, severity, control, practices, actions) around
  * what was found. Shared by `evaluate` and the sweep, so findings from events and from the sweep
  * travel the same bus, remediations and alerts in one shape. Every text in it that came from an
- * event is bounded and redacted here (`redactFinding`): whatever reads a finding reads clean text.
+ * event is bounded and redacted here (`redactBuiltFinding`): whatever reads a finding reads clean text.
  */
 export const findingOf = (rule: Rule, parts: FindingParts): Finding => {
   const control = parts.control ?? rule.control;
-  return redactFinding({
+  return redactBuiltFinding({
     id: parts.id,
     rule: rule.id,
     title: rule.title,

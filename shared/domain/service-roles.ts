@@ -38,6 +38,7 @@ export const FUNCTION_CODES: Readonly<Record<FunctionName, string>> = {
   'alert-digest': 'dig',
   sweep: 'swp',
 };
+const FUNCTION_CODE_LIST: readonly string[] = Object.values(FUNCTION_CODES);
 
 /** Compass words shortened; every other word of a region name (gov, iso, isob, de, ...) is kept whole. */
 const DIRECTIONS: Readonly<Record<string, string>> = {
@@ -88,6 +89,26 @@ export const serviceRoleNames = (stage: string, region: string): Readonly<Record
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
+ * The pattern of a role name `<prefix>-<stage>-<one of codes>-<region code>`, capturing the stage.
+ * Built once per prefix, code set and region: these run on every event, and compiling a regular
+ * expression costs more than the rest of classifying one. Bounded, since the region comes from
+ * the event (any well-formed name): past the bound the cache starts over.
+ */
+const roleNamePatterns = new Map<string, RegExp>();
+const ROLE_NAME_PATTERNS_KEPT = 256;
+const roleNamePattern = (prefix: string, codes: readonly string[], region: string): RegExp => {
+  const key = `${prefix}\n${codes.join('|')}\n${region}`;
+  let pattern = roleNamePatterns.get(key);
+  if (pattern === undefined) {
+    if (roleNamePatterns.size >= ROLE_NAME_PATTERNS_KEPT) roleNamePatterns.clear();
+    const alternatives = codes.map(escape).join('|');
+    pattern = new RegExp(`^${escape(prefix)}-([a-zA-Z0-9-]{1,${MAX_STAGE_LENGTH}})-(?:${alternatives})-${escape(regionCode(region))}$`);
+    roleNamePatterns.set(key, pattern);
+  }
+  return pattern;
+};
+
+/**
  * Whether `roleName` is the role of one of this service's functions, of any stage, in `region`:
  * exactly a name {@link serviceRoleName} gives, nothing that only starts like one. Any stage,
  * because the stages deployed in one account watch the same secrets through the same CloudTrail
@@ -97,9 +118,7 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\
  */
 export const isServiceRoleName = (roleName: string, region: string): boolean => {
   if (!REGION.test(region)) return false;
-  const codes = Object.values(FUNCTION_CODES).map(escape).join('|');
-  const pattern = new RegExp(`^${escape(SERVICE_NAME)}-([a-zA-Z0-9-]{1,${MAX_STAGE_LENGTH}})-(?:${codes})-${escape(regionCode(region))}$`);
-  const stage = pattern.exec(roleName)?.[1];
+  const stage = roleNamePattern(SERVICE_NAME, FUNCTION_CODE_LIST, region).exec(roleName)?.[1];
   return stage !== undefined && stageProblem(stage) === undefined;
 };
 
@@ -146,6 +165,7 @@ const ACTING_MEMBER_ROLES: readonly MemberRole[] = [
   'remove-public-statements',
   'read',
 ];
+const ACTING_MEMBER_ROLE_CODES: readonly string[] = ACTING_MEMBER_ROLES.map((role) => MEMBER_ROLE_CODES[role]);
 
 /**
  * Whether `roleName` is one of the member roles the hub acts or reads through, of any stage, in
@@ -155,8 +175,6 @@ const ACTING_MEMBER_ROLES: readonly MemberRole[] = [
  */
 export const isMemberRoleName = (roleName: string, prefix: string, region: string): boolean => {
   if (!REGION.test(region)) return false;
-  const codes = ACTING_MEMBER_ROLES.map((role) => escape(MEMBER_ROLE_CODES[role])).join('|');
-  const pattern = new RegExp(`^${escape(prefix)}-([a-zA-Z0-9-]{1,${MAX_STAGE_LENGTH}})-(?:${codes})-${escape(regionCode(region))}$`);
-  const stage = pattern.exec(roleName)?.[1];
+  const stage = roleNamePattern(prefix, ACTING_MEMBER_ROLE_CODES, region).exec(roleName)?.[1];
   return stage !== undefined && stageProblem(stage) === undefined;
 };
