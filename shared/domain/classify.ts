@@ -176,6 +176,9 @@ export const evaluate = (prepared: Prepared, policy: Policy, secretState?: Secre
  * left out (the finding says so, and no action acts on it: it cannot be checked).
  */
 const carryRecord = (event: ClassifiableEvent): Pick<Finding, 'record' | 'recordOmitted'> => {
+  // Nearly every record is a few KB: a bound walked without serialising settles it; only a record
+  // near the limit is serialised to be weighed exactly.
+  if (jsonBytesAtMost(event.event) <= MAX_RECORD_BYTES) return { record: event.event };
   let bytes: number;
   try {
     bytes = Buffer.byteLength(JSON.stringify(event.event), 'utf8');
@@ -188,6 +191,27 @@ const carryRecord = (event: ClassifiableEvent): Pick<Finding, 'record' | 'record
     : {
         recordOmitted: `the event is ${bytes} bytes, more than the ${MAX_RECORD_BYTES} a finding carries: no action can check it, so none acts on it`,
       };
+};
+
+/** Deeper than any CloudTrail record nests; past it the bound gives up (and the exact weighing decides). */
+const BOUND_DEPTH = 64;
+
+/**
+ * An upper bound of `value`'s size as UTF-8 JSON, without serialising it: every UTF-16 unit of a
+ * string or key counted as 6 bytes (the longest it can become: a `\u00XX` escape), every scalar
+ * as 24, every separator counted. `Infinity` past {@link BOUND_DEPTH} levels.
+ */
+const jsonBytesAtMost = (value: unknown, depth = 0): number => {
+  if (typeof value === 'string') return value.length * 6 + 2;
+  if (typeof value !== 'object' || value === null) return 24;
+  if (depth > BOUND_DEPTH) return Number.POSITIVE_INFINITY;
+  let bytes = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) bytes += jsonBytesAtMost(item, depth + 1) + 1;
+    return bytes;
+  }
+  for (const [key, item] of Object.entries(value)) bytes += key.length * 6 + 4 + jsonBytesAtMost(item, depth + 1);
+  return bytes;
 };
 
 /**

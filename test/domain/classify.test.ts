@@ -137,3 +137,51 @@ describe('Function: classify', () => {
     );
   });
 });
+
+describe('Function: classify — the record a finding carries', () => {
+  /** The published RotationFailed with `filler` characters of `char` added to a field AWS leaves free. */
+  const withFiller = (filler: number, char = 'a') => {
+    const raw = loadPublishedFixture<{ detail: Record<string, unknown> }>('RotationFailed.eventbridge.umccr.json');
+    raw.detail.errorMessage = char.repeat(filler);
+    return raw;
+  };
+
+  it('carries a record whose JSON fits in 96 KB even when its text could be six times longer escaped', () => {
+    // Prepare: 40,000 plain characters weigh 40 KB as JSON; the cheap bound counts them at 240 KB
+    const raw = withFiller(40_000);
+
+    // Act
+    const [finding] = findingsOf(raw);
+
+    // Assess
+    expect(finding?.recordOmitted).toBeUndefined();
+    expect(finding?.record).toEqual(raw);
+  });
+
+  it('leaves out a record heavier than 96 KB as JSON, and says how heavy it was', () => {
+    // Prepare: 20,000 control characters are 20,000 UTF-16 units but 120,000 bytes of JSON escapes
+    const raw = withFiller(20_000, '\u0001');
+
+    // Act
+    const [finding] = findingsOf(raw);
+
+    // Assess
+    expect(finding?.record).toBeUndefined();
+    expect(finding?.recordOmitted).toMatch(/^the event is \d+ bytes, more than the 98304 a finding carries/);
+  });
+
+  it('leaves out a record nested deeper than serialising can walk, without throwing', () => {
+    // Prepare
+    const raw = withFiller(0);
+    let deep: Record<string, unknown> = {};
+    raw.detail.requestParameters = deep;
+    for (let level = 0; level < 20_000; level++) deep = deep.inner = {};
+
+    // Act
+    const result = classify(parseClassifiableEvent(raw), classifyContext);
+
+    // Assess
+    expect(result.kind).toBe('findings');
+    if (result.kind === 'findings') expect(result.findings[0]?.recordOmitted).toMatch(/nested too deeply/);
+  });
+});
