@@ -7,7 +7,10 @@
  *   UpdateSecretVersionStage and ListSecretVersionIds, over one secret whose stages the second really changes;
  * - EventBridge, AWS JSON 1.1 (`x-amz-target: AWSEvents.PutEvents`): PutEvents;
  * - SNS, AWS Query (form-encoded `Action=Publish&...`, XML answers; the protocol of
- *   @aws-sdk/client-sns 3.1164.0): Publish.
+ *   @aws-sdk/client-sns 3.1164.0): Publish;
+ * - STS, AWS Query (`Action=AssumeRole&Version=2011-06-15`): AssumeRole, answering temporary
+ *   credentials ({@link FAKE_ASSUMED_KEY_ID}) valid for an hour, so a test can tell which calls
+ *   were signed with an assumed role and which with the caller's own key.
  *
  * Anything else answers HTTP 400 `UnknownOperationException` (JSON; XML to Query callers), so a
  * wrong call fails loudly.
@@ -24,7 +27,10 @@ export const FAKE_PENDING_VERSION = '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003';
 /** Before the failure of `events/rotation-failed/fires.RotationFailed.authored.set-secret.json` (2026-11-22T02:47:31Z). */
 export const FAKE_LAST_ROTATED = new Date('2026-10-22T02:47:31Z');
 
-export type FakeService = 'secretsmanager' | 'events' | 'sns' | 'unknown';
+/** The access key id of the credentials every AssumeRole answers with. */
+export const FAKE_ASSUMED_KEY_ID = 'ASIAFAKEASSUMED00001';
+
+export type FakeService = 'secretsmanager' | 'events' | 'sns' | 'sts' | 'unknown';
 
 export interface RecordedRequest {
   readonly service: FakeService;
@@ -33,6 +39,10 @@ export interface RecordedRequest {
   readonly body: Record<string, unknown>;
   /** From the SigV4 credential scope `<key>/<date>/<region>/<service>/aws4_request`, when signed. */
   readonly signedFor?: { readonly region: string; readonly service: string };
+  /** The access key id of the SigV4 signature, when signed. */
+  readonly signedWith?: string;
+  /** Whether the request carried a session token (`x-amz-security-token`): temporary credentials. */
+  readonly withSessionToken: boolean;
 }
 
 /** An error the endpoint answers an operation with, instead of its normal answer. */
@@ -45,6 +55,8 @@ export interface FakeAwsError {
 export interface FakeAwsEndpointOptions {
   /** By operation name, e.g. `{ DescribeSecret: { status: 400, type: 'AccessDeniedException', message: 'not allowed' } }`. */
   readonly failures?: Readonly<Record<string, FakeAwsError>>;
+  /** The one secret the endpoint holds; default {@link FAKE_SECRET_ARN} / {@link FAKE_SECRET_NAME}. */
+  readonly secret?: { readonly arn: string; readonly name: string };
 }
 
 export interface FakeAwsEndpoint {
@@ -65,6 +77,7 @@ interface Answer {
 
 const JSON_11 = 'application/x-amz-json-1.1';
 const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {}): Promise<FakeAwsEndpoint> => {
   const requests: RecordedRequest[] = [];
@@ -73,9 +86,11 @@ export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {})
     [FAKE_PENDING_VERSION, ['AWSPENDING']],
   ]);
 
+  const secretArn = options.secret?.arn ?? FAKE_SECRET_ARN;
+  const secretName = options.secret?.name ?? FAKE_SECRET_NAME;
   const secretsManager = (operation: string, body: Record<string, unknown>): Answer => {
     const secretId = body.SecretId;
-    if (secretId !== FAKE_SECRET_ARN && secretId !== FAKE_SECRET_NAME) {
+    if (secretId !== secretArn && secretId !== secretName) {
       return jsonError({
         status: 400,
         type: 'ResourceNotFoundException',
@@ -85,20 +100,20 @@ export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {})
     switch (operation) {
       case 'DescribeSecret':
         return json({
-          ARN: FAKE_SECRET_ARN,
-          Name: FAKE_SECRET_NAME,
+          ARN: secretArn,
+          Name: secretName,
           RotationEnabled: true,
           RotationLambdaARN: 'arn:aws:lambda:us-east-1:123456789012:function:payments-db-rotation',
           LastRotatedDate: FAKE_LAST_ROTATED.getTime() / 1000,
           VersionIdsToStages: Object.fromEntries(stages),
         });
       case 'UpdateSecretVersionStage':
-        return updateStage(stages, body) ?? json({ ARN: FAKE_SECRET_ARN, Name: FAKE_SECRET_NAME });
+        return updateStage(stages, body) ?? json({ ARN: secretArn, Name: secretName });
       case 'ListSecretVersionIds':
         // No CreatedDate: the action then judges from the failure event alone.
         return json({
-          ARN: FAKE_SECRET_ARN,
-          Name: FAKE_SECRET_NAME,
+          ARN: secretArn,
+          Name: secretName,
           Versions: [...stages].map(([VersionId, VersionStages]) => ({ VersionId, VersionStages })),
         });
       default:
@@ -123,15 +138,43 @@ export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {})
     };
   };
 
+  const sts = (operation: string, body: Record<string, unknown>): Answer => {
+    if (operation !== 'AssumeRole') return unknownOperation('sts', operation);
+    const roleArn = String(body.RoleArn);
+    const session = String(body.RoleSessionName);
+    const [, , , , account = '', resource = ''] = roleArn.split(':');
+    const expiration = new Date(Date.now() + 3_600_000).toISOString();
+    return {
+      status: 200,
+      contentType: 'text/xml',
+      body:
+        `<AssumeRoleResponse xmlns="${STS_XMLNS}"><AssumeRoleResult><AssumedRoleUser>` +
+        `<AssumedRoleId>AROAFAKEROLE:${session}</AssumedRoleId>` +
+        `<Arn>arn:aws:sts::${account}:assumed-role/${resource.replace(/^role\//, '')}/${session}</Arn></AssumedRoleUser>` +
+        `<Credentials><AccessKeyId>${FAKE_ASSUMED_KEY_ID}</AccessKeyId><SecretAccessKey>fake-assumed-secret</SecretAccessKey>` +
+        `<SessionToken>fake-session-token</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+        `</AssumeRoleResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+    };
+  };
+
   const answer = (request: IncomingMessage, raw: string): Answer => {
     const { service, operation, body } = identify(request, raw);
     const signedFor = credentialScope(request.headers.authorization);
-    requests.push({ service, operation, body, ...(signedFor ? { signedFor } : {}) });
+    const signedWith = /Credential=([^/]+)\//.exec(header(request, 'authorization') ?? '')?.[1];
+    requests.push({
+      service,
+      operation,
+      body,
+      ...(signedFor ? { signedFor } : {}),
+      ...(signedWith ? { signedWith } : {}),
+      withSessionToken: header(request, 'x-amz-security-token') !== undefined,
+    });
     const failure = options.failures?.[operation];
-    if (failure) return service === 'sns' ? queryError(failure) : jsonError(failure);
+    if (failure) return service === 'sns' || service === 'sts' ? queryError(failure, service) : jsonError(failure);
     if (service === 'secretsmanager') return secretsManager(operation, body);
     if (service === 'events') return eventBridge(operation, body);
     if (service === 'sns') return sns(operation);
+    if (service === 'sts') return sts(operation, body);
     return unknownOperation(service, operation);
   };
 
@@ -182,7 +225,12 @@ const identify = (request: IncomingMessage, raw: string): { service: FakeService
   if (contentType.startsWith('application/x-www-form-urlencoded')) {
     const body = Object.fromEntries(new URLSearchParams(raw));
     const scope = credentialScope(request.headers.authorization);
-    const service: FakeService = scope?.service === 'sns' || body.Version === '2010-03-31' ? 'sns' : 'unknown';
+    const service: FakeService =
+      scope?.service === 'sns' || body.Version === '2010-03-31'
+        ? 'sns'
+        : scope?.service === 'sts' || body.Version === '2011-06-15'
+          ? 'sts'
+          : 'unknown';
     return { service, operation: body.Action ?? '', body };
   }
   return { service: 'unknown', operation: `${request.method ?? ''} ${request.url ?? ''}`, body: { raw } };
@@ -229,11 +277,11 @@ const jsonError = ({ status, type, message }: FakeAwsError): Answer => ({
   body: JSON.stringify({ __type: type, message }),
 });
 
-const queryError = ({ status, type, message }: FakeAwsError): Answer => ({
+const queryError = ({ status, type, message }: FakeAwsError, service: 'sns' | 'sts' = 'sns'): Answer => ({
   status,
   contentType: 'text/xml',
   body:
-    `<ErrorResponse xmlns="${SNS_XMLNS}"><Error><Type>Sender</Type><Code>${type}</Code><Message>${message}</Message></Error>` +
+    `<ErrorResponse xmlns="${service === 'sts' ? STS_XMLNS : SNS_XMLNS}"><Error><Type>Sender</Type><Code>${type}</Code><Message>${message}</Message></Error>` +
     `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
 });
 
@@ -244,7 +292,7 @@ const unknownOperation = (service: FakeService, operation: string): Answer => {
     message: `the fake AWS endpoint does not answer ${service} ${operation}`,
   };
   // In the error format the caller's protocol parses, so the SDK reports the name and message.
-  return service === 'sns' ? queryError(error) : jsonError(error);
+  return service === 'sns' || service === 'sts' ? queryError(error, service) : jsonError(error);
 };
 
 /** SNS `MessageAttributes` from Query form fields (`MessageAttributes.entry.N.Name`, `.Value.StringValue`). */
