@@ -7,11 +7,12 @@
  * AWS at the pace `paced-calls.ts` keeps, and hand their pages to the consumer through
  * `hand-off.ts`; they decide when a shard is split or a long chain restarted.
  */
+import { backoffDelay } from '../retry.js';
 import { sleep as wait } from '../time.js';
 import { PermissionDeniedError, RemediationError, SecretNotFoundError, ThrottlingError, TransientAwsError } from '../errors.js';
 import type { SecretPage, SecretState, SecretsPort } from '../ports/secrets.js';
 import { HandOff } from './hand-off.js';
-import { backoffDelay, PacedCalls } from './paced-calls.js';
+import { PacedCalls } from './paced-calls.js';
 import { type ListCheckpoint, type ListedUpTo, type Lookup, type Shard, ShardBook } from './shard-book.js';
 import { describeShard, inShard, planSplit, prefixesOf } from './shards.js';
 

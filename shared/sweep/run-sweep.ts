@@ -17,6 +17,7 @@
  *
  * Read-only: it needs the listing and the two closer-look reads, nothing that writes.
  */
+import { backoffDelay } from '../retry.js';
 import { sleep as wait } from '../time.js';
 import PQueue from 'p-queue';
 import * as z from '../contracts/zod.js';
@@ -27,7 +28,6 @@ import type { Policy } from '../policy/schema.js';
 import type { SecretsPort } from '../ports/secrets.js';
 import { inspectSecret } from './inspect-secret.js';
 import { type ListProgress, listAccount } from './list-account.js';
-import { backoffDelay } from './paced-calls.js';
 import { InvalidCheckpointError, type ListCheckpoint, parseListCheckpoint } from './shard-book.js';
 import { addInspection, addUnreadable, emptyCounts, type SweepCounts, SweepCountsSchema } from './summary.js';
 
@@ -188,7 +188,7 @@ export const runSweep = async (
 };
 
 /**
- * Retries throttling and 5xx with the listing's capped, jittered backoff (`paced-calls.ts`); anything else is final.
+ * Retries throttling and 5xx with the capped, jittered backoff (`shared/retry.ts`); anything else is final.
  * `call` gets the attempt number (1 for the first).
  */
 const retryTransient = async <T>(call: (attempt: number) => Promise<T>, sleep: (ms: number) => Promise<void>): Promise<T> => {
