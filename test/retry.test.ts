@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PermissionDeniedError, ThrottlingError, TransientAwsError } from '../shared/errors.js';
-import { BACKOFF_CAP_MS, backoffDelay, isTransient, type PendingRetry, type RetryEnding, retry } from '../shared/retry.js';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay, isTransient, type PendingRetry, type RetryEnding, retry } from '../shared/retry.js';
 
 /** A clock that moves only when the retry loop sleeps, and the waits it slept. */
 const fakeTime = (start = 1_000_000) => {
@@ -81,7 +81,7 @@ describe('Function: backoffDelay', () => {
       const delay = backoffDelay(attempt);
 
       // Assess
-      const ceiling = Math.min(BACKOFF_CAP_MS, 200 * 2 ** (attempt - 1));
+      const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
       expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
       expect(delay).toBeLessThanOrEqual(ceiling);
     }
