@@ -7,8 +7,9 @@ import tseslint from 'typescript-eslint';
  * Imports run one way: each folder of shared/ names the folders it may import, all of them
  * below it in this list, so no import runs back up and no two folders import each other.
  * Nothing in shared/ imports functions/ (the Lambda entries wire shared/, never the reverse),
- * and only shared/adapters/ imports the AWS SDK. errors.ts and logger.ts are the ground floor,
- * open to every folder; config.ts (the environment) is read by the functions and the CLI only.
+ * and only shared/adapters/ imports the AWS SDK. errors.ts, time.ts, retry.ts and logger.ts are
+ * the ground floor, open to every folder; errors.ts, time.ts and retry.ts import no folder at all
+ * (`groundFloor` below). config.ts (the environment) is read by the functions and the CLI only.
  *
  *   contracts   the event and finding shapes, and the constants they name
  *   policy      the policy file's schema;          ports  the interfaces to AWS
@@ -71,6 +72,9 @@ const mayImport = {
 };
 const sdk = ['@aws-sdk/*', 'node:fs', 'node:fs/*', 'node:child_process'];
 
+/** The ground floor's modules that every folder may import: they import only each other, no folder of shared/. */
+const groundFloor = ['shared/errors.ts', 'shared/time.ts', 'shared/retry.ts'];
+
 /** One no-restricted-imports block per folder of shared/: the folders it may not import, and the SDK outside adapters. */
 const importZones = () =>
   Object.entries(mayImport).map(([area, allowed]) => {
@@ -87,7 +91,7 @@ const importZones = () =>
                 : [
                     {
                       group: forbidden.map((other) => (other === 'config' ? '../config.js' : `../${other}/*`)),
-                      message: `imports run one way: shared/${area}/ may import only ${[...allowed, 'errors', 'logger', 'metrics'].map((a) => `shared/${a}`).join(', ')} (see the layers in eslint.config.js)`,
+                      message: `imports run one way: shared/${area}/ may import only ${[...allowed, 'errors', 'logger', 'metrics', 'time', 'retry'].map((a) => `shared/${a}`).join(', ')} (see the layers in eslint.config.js)`,
                     },
                   ]),
               { group: ['**/functions/*'], message: 'shared/ never imports functions/: the Lambda entries wire shared/, not the reverse' },
@@ -144,6 +148,22 @@ export default tseslint.config(
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
   ...importZones(),
+  {
+    files: groundFloor,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./*/**', '../**'],
+              message: 'the ground floor (errors.ts, time.ts, retry.ts) imports no folder of shared/: every folder imports it',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // A Lambda entry wires configuration, adapters and its handler: never the local replay or the CLI.
     files: ['functions/**/*.ts'],

@@ -11,14 +11,15 @@
  * with Retry-After — https://api.slack.com/docs/rate-limits):
  * - posts from one container are spaced `minIntervalMs` apart;
  * - 429 waits what Retry-After asks; 5xx, timeouts and network errors back off exponentially
- *   with jitter; both up to `maxAttempts` attempts and `budgetMs` in all — past either, the
- *   post fails as retryable and Lambda's async retry comes back later;
+ *   with jitter (`shared/retry.ts`); both up to `maxAttempts` attempts and `budgetMs` in all —
+ *   past either, the post fails as retryable and Lambda's async retry comes back later;
  * - any other 4xx is permanent (`invalid_payload`, `no_service`, `invalid_token`,
  *   `channel_not_found`, `channel_is_archived`, `action_prohibited`, ... —
  *   https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks):
  *   it fails at once with what to fix. A 403/404/410 first re-reads the secret, bypassing the
  *   cache, and tries once more if its URL changed: a replaced webhook works within one alert.
  */
+import { retry } from '../retry.js';
 import { sleep as wait } from '../time.js';
 import { type FetchFunction, IncomingWebhook, IncomingWebhookHTTPError, type IncomingWebhookSendArguments } from '@slack/webhook';
 import { RemediationError } from '../errors.js';
@@ -163,6 +164,18 @@ type Attempt =
   | { readonly kind: 'retry'; readonly detail: string; readonly waitMs?: number }
   | { readonly kind: 'refused'; readonly status: number; readonly slackError: string };
 
+/** A `retry` outcome, thrown for `retry` (shared/retry.ts) to catch and try again: it never leaves a post. */
+class SlackRetry extends Error {
+  /** What Retry-After asked for, in ms; undefined: back off. */
+  public readonly waitMs: number | undefined;
+
+  public constructor(detail: string, waitMs: number | undefined) {
+    super(detail);
+    this.name = 'SlackRetry';
+    this.waitMs = waitMs;
+  }
+}
+
 export const slackWebhookChat = (options: SlackWebhookOptions): ChatPort => {
   const {
     secretArn,
@@ -239,25 +252,38 @@ export const slackWebhookChat = (options: SlackWebhookOptions): ChatPort => {
     }
   };
 
+  /** What a post throws when Slack stayed unavailable: out of attempts, or out of budget for the next wait. */
+  const unavailable = (failure: SlackRetry, reason: 'attempts' | 'budget', n: number): SlackUnavailableError => {
+    if (reason === 'attempts') return new SlackUnavailableError(`Slack webhook unavailable after ${n} attempts: ${failure.message}`);
+    const asked = failure.waitMs === undefined ? '' : `, asked to retry after ${Math.ceil(failure.waitMs / 1000)} s`;
+    return new SlackUnavailableError(
+      `Slack webhook unavailable after ${n} attempt${n > 1 ? 's' : ''}: ${failure.message}${asked} (past this invocation's budget: retried later)`,
+    );
+  };
+
   return {
     post: async (message) => {
       const payload = fitToSlack(message);
       const deadline = now() + budgetMs;
       let url = await readUrl();
       let reread = false;
-      for (let n = 1; ; n++) {
-        const outcome = await attempt(url, payload, deadline);
-        if (outcome.kind === 'ok') return;
-        if (outcome.kind === 'refused') {
-          // The webhook may have been replaced in the secret since it was cached.
-          if (!reread && [403, 404, 410].includes(outcome.status)) {
-            reread = true;
-            const fresh = await readUrl(true);
-            if (fresh !== url) {
-              url = fresh;
-              continue;
-            }
+      /**
+       * One attempt: a post; when Slack says the webhook is gone (403/404/410), the secret re-read
+       * once per message, bypassing the cache, and the post made again at once if its URL changed
+       * (the webhook may have been replaced since it was cached).
+       */
+      const deliver = async (): Promise<void> => {
+        let outcome = await attempt(url, payload, deadline);
+        if (outcome.kind === 'refused' && !reread && [403, 404, 410].includes(outcome.status)) {
+          reread = true;
+          const fresh = await readUrl(true);
+          if (fresh !== url) {
+            url = fresh;
+            outcome = await attempt(url, payload, deadline);
           }
+        }
+        if (outcome.kind === 'retry') throw new SlackRetry(outcome.detail, outcome.waitMs);
+        if (outcome.kind === 'refused') {
           const what = advice[outcome.slackError] ?? 'Slack refused the message';
           throw new SlackWebhookRejectedError(
             outcome.status,
@@ -265,17 +291,20 @@ export const slackWebhookChat = (options: SlackWebhookOptions): ChatPort => {
             `Slack webhook (secret ${secretArn}) refused the message: HTTP ${outcome.status} ${outcome.slackError}: ${what}`,
           );
         }
-        if (n >= maxAttempts) throw new SlackUnavailableError(`Slack webhook unavailable after ${n} attempts: ${outcome.detail}`);
-        const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1));
-        const wait = outcome.waitMs ?? backoff / 2 + random() * (backoff / 2);
-        if (now() + wait >= deadline) {
-          const asked = outcome.waitMs === undefined ? '' : `, asked to retry after ${Math.ceil(outcome.waitMs / 1000)} s`;
-          throw new SlackUnavailableError(
-            `Slack webhook unavailable after ${n} attempt${n > 1 ? 's' : ''}: ${outcome.detail}${asked} (past this invocation's budget: retried later)`,
-          );
-        }
-        await sleep(wait);
-      }
+      };
+      // 429 waits what Retry-After asks, the rest backs off; both within maxAttempts and the budget.
+      await retry(deliver, {
+        maxAttempts,
+        retryIf: (error) => error instanceof SlackRetry,
+        waitAskedBy: (error) => (error instanceof SlackRetry ? error.waitMs : undefined),
+        backoff: { baseMs: baseDelayMs, capMs: maxDelayMs },
+        deadline,
+        finalError: (error, { reason, attempts }) =>
+          error instanceof SlackRetry && reason !== 'final' ? unavailable(error, reason, attempts) : error,
+        sleep,
+        now,
+        random,
+      });
     },
   };
 };

@@ -7,11 +7,12 @@
  * AWS at the pace `paced-calls.ts` keeps, and hand their pages to the consumer through
  * `hand-off.ts`; they decide when a shard is split or a long chain restarted.
  */
+import { retry } from '../retry.js';
 import { sleep as wait } from '../time.js';
-import { PermissionDeniedError, RemediationError, SecretNotFoundError, ThrottlingError, TransientAwsError } from '../errors.js';
+import { PermissionDeniedError, RemediationError, SecretNotFoundError, ThrottlingError } from '../errors.js';
 import type { SecretPage, SecretState, SecretsPort } from '../ports/secrets.js';
 import { HandOff } from './hand-off.js';
-import { backoffDelay, PacedCalls } from './paced-calls.js';
+import { PacedCalls } from './paced-calls.js';
 import { type ListCheckpoint, type ListedUpTo, type Lookup, type Shard, ShardBook } from './shard-book.js';
 import { describeShard, inShard, planSplit, prefixesOf } from './shards.js';
 
@@ -269,34 +270,38 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
    * run. Undefined when the run is stopping or over (the page is then left for the next run).
    * `paced`: a ListSecrets call, whose throttling pauses all of them.
    */
-  const withRetries = async <T>(what: string, call: (attempt: number) => Promise<T>, isPaced: boolean): Promise<T | undefined> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call(attempt);
-      } catch (error) {
-        if (!(error instanceof TransientAwsError)) {
-          throw new ListAccountError(`${what}: ${messageOf(error)}`, what, {
-            cause: error,
-            retryable: error instanceof RemediationError && error.retryable,
-          });
+  const withRetries = <T>(what: string, call: (attempt: number) => Promise<T>, isPaced: boolean): Promise<T | undefined> =>
+    retry(
+      async (attempt) => {
+        try {
+          return await call(attempt);
+        } catch (error) {
+          // Every throttle counts, the last one too (not retried, it ends the run).
+          if (error instanceof ThrottlingError) counters.throttled++;
+          throw error;
         }
-        const throttled = error instanceof ThrottlingError;
-        if (throttled) counters.throttled++;
-        if (attempt >= maxAttempts)
-          throw new ListAccountError(`${what}: gave up after ${attempt} attempts: ${error.message}`, what, {
-            cause: error,
-            retryable: true,
-          });
-        if (checkStop()) return undefined;
-        counters.retried++;
-        emit();
-        const delay = backoffDelay(attempt);
-        if (isPaced && throttled) paced.pauseFor(delay);
-        await sleep(delay);
-        if (checkStop()) return undefined;
-      }
-    }
-  };
+      },
+      {
+        maxAttempts,
+        sleep,
+        shouldStop: checkStop,
+        beforeWait: ({ error, delayMs }) => {
+          counters.retried++;
+          emit();
+          if (isPaced && error instanceof ThrottlingError) paced.pauseFor(delayMs);
+        },
+        finalError: (error, { reason, attempts }) =>
+          reason === 'final'
+            ? new ListAccountError(`${what}: ${messageOf(error)}`, what, {
+                cause: error,
+                retryable: error instanceof RemediationError && error.retryable,
+              })
+            : new ListAccountError(`${what}: gave up after ${attempts} attempts: ${messageOf(error)}`, what, {
+                cause: error,
+                retryable: true,
+              }),
+      },
+    );
 
   const listPage = (shard: Shard): Promise<SecretPage | undefined> => {
     const namePrefixes = prefixesOf(shard.spec);

@@ -5,27 +5,11 @@
  */
 import PQueue from 'p-queue';
 
-/** Backoff before retry n: up to BASE × 2^(n-1), at most CAP; half of it fixed, half random ("equal jitter"). */
-const BACKOFF_BASE_MS = 200;
-export const BACKOFF_CAP_MS = 5_000;
 /**
  * Added to the pacing window: calls spaced exactly 1 s apart by our clock can reach AWS closer
  * together (network jitter; a clock read a millisecond apart), and a throttle costs a backoff.
  */
 const PACING_MARGIN_MS = 20;
-
-/**
- * The wait before retry `attempt` (1 for the first retry): exponential, capped at
- * `BACKOFF_CAP_MS`, with equal jitter (half fixed, half random) so that retries spread out
- * but never come back at once. Shared by every retry of the sweep: ListSecrets, the
- * DescribeSecret lookups, and the closer looks (`run-sweep.ts`).
- * @example
- * await sleep(backoffDelay(attempt)); // 100–200 ms, 200–400 ms, ... never above 5 s
- */
-export const backoffDelay = (attempt: number, random: () => number = Math.random): number => {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
-  return ceiling / 2 + (random() * ceiling) / 2;
-};
 
 /**
  * Calls paced under a per-second quota. A p-queue in strict mode (a sliding window) rather than a
@@ -34,7 +18,7 @@ export const backoffDelay = (attempt: number, random: () => number = Math.random
  * @example
  * const paced = new PacedCalls(100, sleep);
  * const page = await paced.run(() => secrets.listSecrets(request), shard.share);
- * paced.pauseFor(backoffDelay(attempt)); // after a throttle: every call waits
+ * paced.pauseFor(backoffDelay(attempt)); // after a throttle (backoffDelay: shared/retry.ts): every call waits
  */
 export class PacedCalls {
   readonly #queue: PQueue;

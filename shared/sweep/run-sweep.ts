@@ -17,17 +17,16 @@
  *
  * Read-only: it needs the listing and the two closer-look reads, nothing that writes.
  */
+import { retry } from '../retry.js';
 import { sleep as wait } from '../time.js';
 import PQueue from 'p-queue';
 import * as z from '../contracts/zod.js';
 import type { Finding } from '../contracts/finding.js';
 import { describeIssues } from '../contracts/zod-issues.js';
-import { TransientAwsError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { SecretsPort } from '../ports/secrets.js';
 import { inspectSecret } from './inspect-secret.js';
 import { type ListProgress, listAccount } from './list-account.js';
-import { backoffDelay } from './paced-calls.js';
 import { InvalidCheckpointError, type ListCheckpoint, parseListCheckpoint } from './shard-book.js';
 import { addInspection, addUnreadable, emptyCounts, type SweepCounts, SweepCountsSchema } from './summary.js';
 
@@ -153,10 +152,11 @@ export const runSweep = async (
     sleep,
   });
   const closerLooks = new PQueue({ intervalCap: options.closerLooksPerSecond ?? DEFAULT_CLOSER_LOOKS_PER_SECOND, interval: 1000 });
-  // Each attempt takes its own slot in the queue, so retries are paced like first calls (a retry
-  // goes first); the backoff is waited outside the queue, holding no slot.
+  // Throttling and 5xx are retried (retry's default), anything else is final. Each attempt takes
+  // its own slot in the queue, so retries are paced like first calls (a retry goes first); the
+  // backoff is waited outside the queue, holding no slot.
   const paced = <T>(call: () => Promise<T>): Promise<T> =>
-    retryTransient((attempt) => closerLooks.add(call, { priority: attempt > 1 ? 1 : 0 }), sleep);
+    retry((attempt) => closerLooks.add(call, { priority: attempt > 1 ? 1 : 0 }), { maxAttempts: CLOSER_LOOK_ATTEMPTS, sleep });
   const reads = {
     listVersions: (secretId: string) => paced(() => secrets.listVersions(secretId)),
     getResourcePolicy: (secretId: string) => paced(() => secrets.getResourcePolicy(secretId)),
@@ -185,19 +185,4 @@ export const runSweep = async (
     listing: listing.progress(),
     ...(checkpoint ? { checkpoint, checkpointBytes: checkpointBytes(checkpoint) } : {}),
   };
-};
-
-/**
- * Retries throttling and 5xx with the listing's capped, jittered backoff (`paced-calls.ts`); anything else is final.
- * `call` gets the attempt number (1 for the first).
- */
-const retryTransient = async <T>(call: (attempt: number) => Promise<T>, sleep: (ms: number) => Promise<void>): Promise<T> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call(attempt);
-    } catch (error) {
-      if (!(error instanceof TransientAwsError) || attempt >= CLOSER_LOOK_ATTEMPTS) throw error;
-      await sleep(backoffDelay(attempt));
-    }
-  }
 };

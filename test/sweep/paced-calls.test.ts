@@ -1,10 +1,10 @@
 /**
  * The listing's pace on its own: no more calls in any rolling second than the quota, larger
- * priorities first, every call held back while a throttle pause lasts, and the capped, jittered
- * backoff between retries. On a fake clock: speed itself belongs to `npm run bench`.
+ * priorities first, and every call held back while a throttle pause lasts (the backoff between
+ * retries: test/retry.test.ts). On a fake clock: speed itself belongs to `npm run bench`.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BACKOFF_CAP_MS, backoffDelay, PacedCalls } from '../../shared/sweep/paced-calls.js';
+import { PacedCalls } from '../../shared/sweep/paced-calls.js';
 
 const fakeSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -19,21 +19,6 @@ const queueCalls = (paced: PacedCalls, count: number, priority: (i: number) => n
   );
   return { started, done: Promise.all(done) };
 };
-
-describe('Function: backoffDelay', () => {
-  it('backs off exponentially with equal jitter, and never longer than the cap', () => {
-    // Act
-    const shortest = [1, 2, 3].map((attempt) => backoffDelay(attempt, () => 0));
-    const longest = [1, 2, 3].map((attempt) => backoffDelay(attempt, () => 1));
-    const late = backoffDelay(40, () => 1);
-
-    // Assess
-    expect(shortest).toStrictEqual([100, 200, 400]);
-    expect(longest).toStrictEqual([200, 400, 800]);
-    expect(late).toBe(BACKOFF_CAP_MS);
-    expect(backoffDelay(40, () => 0)).toBe(BACKOFF_CAP_MS / 2);
-  });
-});
 
 describe('Class: PacedCalls', () => {
   afterEach(() => {

@@ -9,7 +9,7 @@ import { PermissionDeniedError, TransientAwsError } from '../../shared/errors.js
 import type { SecretsPort } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
-import { BACKOFF_CAP_MS } from '../../shared/sweep/paced-calls.js';
+import { BACKOFF_CAP_MS } from '../../shared/retry.js';
 import { InvalidCheckpointError } from '../../shared/sweep/shard-book.js';
 import {
   CLOSER_LOOK_ATTEMPTS,
