@@ -1,5 +1,6 @@
 /**
- * The sweep function: a scheduled run publishes one finding per problem and one summary; a run
+ * The sweep use case, run through the sweep function's handler (its Lambda context gives the
+ * time left): a scheduled run publishes one finding per problem and one summary; a run
  * short of time stops between pages and continues through its own continuation event, and the
  * two invocations together find exactly what one run finds.
  */
