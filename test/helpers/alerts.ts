@@ -11,6 +11,7 @@ import type { AlertSettings } from '../../shared/alerts/storm.js';
 import type { ActionResult, Finding, Severity } from '../../shared/contracts/finding.js';
 import { DEFAULT_POLICY } from '../../shared/policy/schema.js';
 import type { ChatPort } from '../../shared/ports/notifier.js';
+import { placeNamedBy } from '../../shared/replay/chain.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
 import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
@@ -32,6 +33,20 @@ export interface FindingEvent {
 export const findingEventOf = async (file: string): Promise<FindingEvent> => {
   const account = defaultSandbox();
   await makeClassify(account, classifyContext)(loadSampleEvent(file), localContext('classify'));
+  const [event] = account.bus.published;
+  if (!event) throw new Error(`classify published nothing for ${file}`);
+  return event as unknown as FindingEvent;
+};
+
+/**
+ * The "Secret Finding" classify publishes for a sample event, classified in the account and Region
+ * the event names, as the deployment that received it would run.
+ */
+export const findingEventInItsAccount = async (file: string): Promise<FindingEvent> => {
+  const account = defaultSandbox();
+  const sample = loadSampleEvent(file);
+  const { account: id, region } = placeNamedBy(sample);
+  await makeClassify(account, classifyContext)(sample, localContext('classify', id, region));
   const [event] = account.bus.published;
   if (!event) throw new Error(`classify published nothing for ${file}`);
   return event as unknown as FindingEvent;
