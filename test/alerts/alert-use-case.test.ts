@@ -1,19 +1,15 @@
 /**
- * The alert functions as Lambda runs them (real middy chains, in-memory ports, a clock the test
- * moves): storm control end to end — the alert function sends or holds, alert-digest sends the
- * digests — the policy's channels and minimum severity, and what happens when Slack fails.
+ * The alert use case, run as Lambda runs it (the alert function's real middy chain, in-memory
+ * ports, a clock the test moves): in a storm it sends the first alerts and holds the rest for
+ * the digest, keeps to the policy's channels and minimum severity, and sends each alert once
+ * on each channel whatever fails and is retried.
  */
-import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { DigestOutcome } from '../../shared/handlers/alert-digest.js';
 import { type AlertOutcome, makeHandler as makeAlert } from '../../shared/handlers/alert.js';
-import { SlackUnavailableError, SlackWebhookRejectedError } from '../../shared/adapters/slack-webhook.js';
+import { SlackUnavailableError } from '../../shared/adapters/slack-webhook.js';
 import { alertKeyOf } from '../../shared/alerts/alert-use-case.js';
 import { AlertInProgressError } from '../../shared/alerts/delivery.js';
 import { windowFor } from '../../shared/alerts/storm.js';
-import { type Config, digestTableFor } from '../../shared/config.js';
-import { ConfigError } from '../../shared/errors.js';
-import { DEFAULT_POLICY } from '../../shared/policy/schema.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
@@ -25,68 +21,16 @@ import {
   type FindingEvent,
   findingEventOf,
   findingFor,
+  flushAt,
   resultEventFor,
   SLACK_SECRET_ARN,
-  scheduledEvent,
+  statusesOf,
 } from '../helpers/alerts.js';
 
 const VALUE_CHANGED = 'value-changed-by-hand/fires.PutSecretValue.authored.by-iam-user.json';
 const FORCE_DELETED = 'secret-force-deleted/fires.DeleteSecret.authored.force.json';
 
-const statusesOf = (outcomes: readonly AlertOutcome[]) =>
-  outcomes.reduce<Record<string, number>>((count, o) => ({ ...count, [o.status]: (count[o.status] ?? 0) + 1 }), {});
-
-const sentIds = (outcomes: readonly AlertOutcome[]) => outcomes.flatMap((o) => (o.status === 'sent' ? [o.findingId] : []));
-
-/** Runs alert-digest at `time`. */
-const flushAt = async (
-  rig: ReturnType<typeof alertRig>,
-  time: string,
-  lambdaContext: Context = localContext('alert-digest'),
-): Promise<DigestOutcome> => {
-  rig.at(time);
-  return rig.digest(scheduledEvent(time), lambdaContext);
-};
-
-describe('Handler: alert and alert-digest, a storm', () => {
-  it('sends at most digestAfter of a burst of 1,000 findings one by one and all the others in few digest messages: none lost, none twice', async () => {
-    // Prepare: 1,000 findings of one rule within a window, the first 100 delivered twice.
-    const rig = alertRig(alertSettings());
-    const template = await findingEventOf(VALUE_CHANGED);
-    const burst = Array.from({ length: 1000 }, (_, n) => findingFor(template, n));
-    const deliveries = [...burst, ...burst.slice(0, 100)];
-    const outcomes: AlertOutcome[] = [];
-
-    // Act
-    for (const [n, event] of deliveries.entries()) {
-      rig.at(new Date(Date.parse('2026-11-25T12:01:00Z') + n * 150).toISOString());
-      outcomes.push(await rig.alert(structuredClone(event), localContext('alert')));
-    }
-    const individual = rig.ports.notifier.sent.length;
-    const early = await flushAt(rig, '2026-11-25T12:06:59Z');
-    const flushed = await flushAt(rig, '2026-11-25T12:07:00Z');
-    const again = await flushAt(rig, '2026-11-25T12:08:00Z');
-
-    // Assess
-    expect(statusesOf(outcomes)).toEqual({ sent: 5, held: 995, duplicate: 100 });
-    expect(individual).toBe(5);
-    expect(early.digests).toEqual([]);
-    expect(flushed.digests).toHaveLength(1);
-    const [digest] = flushed.digests;
-    expect(digest).toMatchObject({ status: 'sent', rule: 'value-changed-by-hand', count: 995, channels: ['sns'] });
-    const everyId = [...sentIds(outcomes), ...(digest?.findingIds ?? [])];
-    expect(everyId).toHaveLength(1000);
-    expect(new Set(everyId)).toEqual(new Set(burst.map((e) => e.detail.id)));
-    const digestMessages = rig.ports.notifier.sent.slice(individual);
-    expect(digestMessages).toHaveLength(digest?.parts ?? -1);
-    // Few: an SNS message holds ~256 KB, so 995 one-line findings fit in a handful.
-    expect(digestMessages.length).toBeLessThanOrEqual(5);
-    const text = digestMessages.map((m) => m.body).join('\n');
-    expect(burst.slice(5).filter((e) => !text.includes(`- ${e.detail.secret.name} (`))).toEqual([]);
-    expect(again.digests).toEqual([]);
-    expect(rig.ports.notifier.sent).toHaveLength(individual + digestMessages.length);
-  });
-
+describe('Alert use case: a storm', () => {
   it('keeps the findings of different rules in windows of their own', async () => {
     // Prepare
     const rig = alertRig(alertSettings({ digestAfter: 3 }));
@@ -291,7 +235,7 @@ describe('Handler: alert and alert-digest, a storm', () => {
   });
 });
 
-describe('Handler: alert, minimum severity', () => {
+describe('Alert use case: minimum severity', () => {
   it('ignores findings below alerts.minimumSeverity, naming it, and counts them in no storm', async () => {
     // Prepare
     const rig = alertRig(alertSettings({ minimumSeverity: 'high', digestAfter: 1 }));
@@ -308,7 +252,7 @@ describe('Handler: alert, minimum severity', () => {
   });
 });
 
-describe('Handler: alert, channels', () => {
+describe('Alert use case: channels', () => {
   const withSlack = alertSettings({ channels: { slackWebhookSecretArn: SLACK_SECRET_ARN } });
 
   it('publishes to the topic and posts to Slack, each once however often the finding is delivered', async () => {
@@ -349,35 +293,6 @@ describe('Handler: alert, channels', () => {
     expect(chat.sent).toHaveLength(1);
   });
 
-  it('settles an alert Slack refuses as failed, not retried (retrying cannot fix a removed webhook), and a redelivery does not publish to the topic again', async () => {
-    // Prepare: the delivery and a later redelivery of the same event both meet a removed webhook.
-    const refused = new SlackWebhookRejectedError(
-      404,
-      'no_service',
-      `Slack webhook (secret ${SLACK_SECRET_ARN}) refused the message: HTTP 404 no_service`,
-    );
-    const chat = new RecordingChat().failNext(refused, 2);
-    const rig = alertRig(withSlack, undefined, chat);
-    const event = findingFor(await findingEventOf(VALUE_CHANGED), 0);
-
-    // Act
-    const outcomes: unknown[] = [];
-    for (const time of ['2026-11-25T12:01:00.000Z', '2026-11-25T12:02:00.000Z']) {
-      rig.at(time);
-      outcomes.push(await rig.alert(structuredClone(event), localContext('alert')));
-    }
-
-    // Assess
-    const failed = {
-      status: 'failed',
-      error: 'SlackWebhookRejectedError',
-      reason: expect.stringContaining('HTTP 404 no_service') as unknown,
-    };
-    expect(outcomes).toEqual([failed, failed]);
-    expect(rig.ports.notifier.sent).toHaveLength(1);
-    expect(chat.sent).toEqual([]);
-  });
-
   it('publishes nothing to the topic when only Slack is on', async () => {
     // Prepare
     const chat = new RecordingChat();
@@ -415,180 +330,5 @@ describe('Handler: alert, channels', () => {
     expect(outcome).toMatchObject({ status: 'sent', channels: ['sns'] });
     expect(rig.ports.notifier.sent).toHaveLength(1);
     expect(rig.ports.notifier.sent[0]?.chatbot).toBeUndefined();
-  });
-});
-
-describe('Handler: alert-digest', () => {
-  const stormOf = async (rig: ReturnType<typeof alertRig>, count: number, template?: FindingEvent, prefix?: string) => {
-    const finding = template ?? (await findingEventOf(VALUE_CHANGED));
-    for (let n = 0; n < count; n++) await rig.alert(findingFor(finding, n, prefix ? { prefix } : {}), localContext('alert'));
-  };
-  /** Secret names this long make a storm of 600 take several email parts (SNS's 256 KB, the text twice beside Chatbot's document). */
-  const LONG_PREFIX = `prod/${'a-long-service-name/'.repeat(22)}secret-`;
-
-  it('sends each digest to the topic and to Slack once, however often it runs', async () => {
-    // Prepare
-    const chat = new RecordingChat();
-    const rig = alertRig(alertSettings({ digestAfter: 1, channels: { slackWebhookSecretArn: SLACK_SECRET_ARN } }), undefined, chat);
-    await stormOf(rig, 4);
-
-    // Act
-    const first = await flushAt(rig, '2026-11-25T12:07:00Z');
-    const second = await flushAt(rig, '2026-11-25T12:08:00Z');
-
-    // Assess
-    expect(first.digests).toMatchObject([{ status: 'sent', count: 3, parts: 1, channels: ['sns', 'slack'] }]);
-    expect(second.digests).toEqual([]);
-    expect(rig.ports.notifier.sent).toHaveLength(2);
-    expect(chat.sent).toHaveLength(2);
-    expect(rig.ports.digest.openWindows).toEqual([]);
-  });
-
-  it('posts one Slack message a digest, with what the storm shares and the command that lists every held finding', async () => {
-    // Prepare: a store whose held alerts a command can list (the DynamoDB table's, in AWS).
-    const chat = new RecordingChat();
-    const rig = alertRig(alertSettings({ channels: { chatbot: true, slackWebhookSecretArn: SLACK_SECRET_ARN } }), undefined, chat);
-    const listed: string[] = [];
-    rig.ports.digest.listCommand = (window) => {
-      listed.push(window.key);
-      return [
-        'aws',
-        'dynamodb',
-        'query',
-        '--table-name',
-        'secrets-remediator-test-digest',
-        '--expression-attribute-values',
-        `{":pk":{"S":"held#${window.key}"}}`,
-      ];
-    };
-    await stormOf(rig, 600, undefined, LONG_PREFIX);
-    const individual = chat.sent.length;
-
-    // Act
-    const flushed = await flushAt(rig, '2026-11-25T12:07:00Z');
-
-    // Assess
-    expect(flushed.digests).toMatchObject([{ status: 'sent', count: 595, channels: ['sns', 'slack'] }]);
-    expect(flushed.digests[0]?.parts).toBeGreaterThan(1);
-    expect(chat.sent).toHaveLength(individual + 1);
-    const slack = JSON.stringify(chat.sent.at(-1));
-    expect(listed).toEqual(['123456789012/us-east-1/value-changed-by-hand/2026-11-25T12:00:00.000Z']);
-    expect(slack).toContain(
-      `aws dynamodb query --table-name secrets-remediator-test-digest --expression-attribute-values '{\\":pk\\":{\\"S\\":\\"held#${listed[0]}\\"}}'`,
-    );
-    expect(slack).toContain('Caller');
-    expect(slack).toContain('The first 5 alerts of this storm went out one by one');
-    expect(slack).toContain('and 585 more');
-  });
-
-  it('keeps a digest Slack refused for the next run, which posts it without publishing to the topic again', async () => {
-    // Prepare
-    const chat = new RecordingChat();
-    const rig = alertRig(alertSettings({ digestAfter: 1, channels: { slackWebhookSecretArn: SLACK_SECRET_ARN } }), undefined, chat);
-    await stormOf(rig, 3);
-    chat.failNext(new SlackUnavailableError('Slack webhook unavailable after 4 attempts: HTTP 503'));
-
-    // Act
-    const failed = flushAt(rig, '2026-11-25T12:07:00Z');
-    await expect(failed).rejects.toMatchObject({ name: 'DigestDeliveryError', retryable: true });
-    const published = rig.ports.notifier.sent.length;
-    const next = await flushAt(rig, '2026-11-25T12:08:00Z');
-
-    // Assess
-    expect(published).toBe(2);
-    expect(next.digests).toMatchObject([{ status: 'sent', count: 2, channels: ['slack'] }]);
-    expect(rig.ports.notifier.sent).toHaveLength(2);
-    expect(chat.sent).toHaveLength(2);
-  });
-
-  it('publishes every part of every digest to the topic while Slack is down, tries Slack once per run, and posts one message a digest when Slack is back', async () => {
-    // Prepare: two windows (two rules), the first in several email parts (long names fill
-    // SNS's 256 KB); Slack fails every post of the first run.
-    const posts: string[] = [];
-    let slackDown = false;
-    const chat = {
-      post: (message: { text: string }) => {
-        posts.push(message.text);
-        return slackDown
-          ? Promise.reject(new SlackUnavailableError('Slack webhook unavailable after 4 attempts: HTTP 503'))
-          : Promise.resolve();
-      },
-    };
-    const rig = alertRig(
-      alertSettings({ digestAfter: 1, channels: { chatbot: true, slackWebhookSecretArn: SLACK_SECRET_ARN } }),
-      undefined,
-      chat,
-    );
-    const template = await findingEventOf(VALUE_CHANGED);
-    await stormOf(rig, 601, template, LONG_PREFIX);
-    for (let n = 0; n < 3; n++) await rig.alert(findingFor(template, 1000 + n, { rule: 'abac-tag-changed' }), localContext('alert'));
-    const individual = rig.ports.notifier.sent.length;
-    posts.length = 0;
-    slackDown = true;
-
-    // Act
-    const failed = flushAt(rig, '2026-11-25T12:07:00Z');
-    await expect(failed).rejects.toMatchObject({ name: 'DigestDeliveryError', retryable: true });
-    const published = rig.ports.notifier.sent.slice(individual).map((m) => m.subject);
-    const slackTries = posts.length;
-    slackDown = false;
-    posts.length = 0;
-    const next = await flushAt(rig, '2026-11-25T12:08:00Z');
-
-    // Assess
-    const parts = next.digests.reduce((sum, d) => sum + d.parts, 0);
-    expect(next.digests.find((d) => d.rule === 'value-changed-by-hand')?.parts).toBeGreaterThan(2);
-    expect(next.digests).toHaveLength(2);
-    for (const digest of next.digests) expect(digest).toMatchObject({ status: 'sent', channels: ['slack'] });
-    expect(published).toHaveLength(parts);
-    expect(new Set(published).size).toBe(parts);
-    expect(slackTries).toBe(1);
-    expect(posts).toHaveLength(2);
-    expect(rig.ports.notifier.sent).toHaveLength(individual + parts);
-    expect(rig.ports.digest.openWindows).toEqual([]);
-  });
-
-  it('stops starting parts when time runs short, and the next run sends the rest, each part once', async () => {
-    // Prepare: a storm whose digest takes several email parts (long names fill SNS's 256 KB),
-    // and a run with time for two of them.
-    const rig = alertRig(alertSettings({ digestAfter: 1, channels: { chatbot: true } }));
-    await stormOf(rig, 601, undefined, LONG_PREFIX);
-    let checks = 0;
-    const shortRun: Context = { ...localContext('alert-digest'), getRemainingTimeInMillis: () => (++checks <= 3 ? 120_000 : 20_000) };
-
-    // Act
-    const first = await flushAt(rig, '2026-11-25T12:07:00Z', shortRun);
-    const second = await flushAt(rig, '2026-11-25T12:08:00Z');
-
-    // Assess
-    const parts = second.digests[0]?.parts ?? 0;
-    expect(parts).toBeGreaterThan(2);
-    expect(first.digests).toMatchObject([{ status: 'deferred', count: 600 }]);
-    expect(second.digests).toMatchObject([{ status: 'sent', count: 600, parts }]);
-    const digestSubjects = rig.ports.notifier.sent.slice(1).map((m) => m.subject);
-    expect(digestSubjects).toHaveLength(parts);
-    expect(new Set(digestSubjects).size).toBe(parts);
-  });
-});
-
-describe('Function: digestTableFor', () => {
-  const config = (digestWindowMinutes: number, digestTableName?: string): Config => ({
-    eventBusName: 'secrets-remediator-test',
-    alertTopicArn: 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-test-alerts',
-    stage: 'test',
-    ledgerTableName: 'secrets-remediator-test-ledger',
-    ...(digestTableName ? { digestTableName } : {}),
-    policy: { ...DEFAULT_POLICY, alerts: { ...DEFAULT_POLICY.alerts, digestWindowMinutes } },
-    mode: 'dry-run',
-  });
-
-  it('fails the cold start, naming the variable, when digests are on and the table is not set', () => {
-    expect(() => digestTableFor(config(5))).toThrow(ConfigError);
-    expect(() => digestTableFor(config(5))).toThrow(/DIGEST_TABLE_NAME: missing/);
-  });
-
-  it('answers the table when set, and needs none with digests off', () => {
-    expect(digestTableFor(config(5, 'secrets-remediator-test-digest'))).toBe('secrets-remediator-test-digest');
-    expect(digestTableFor(config(0))).toBeUndefined();
   });
 });
