@@ -69,23 +69,27 @@ describe('Function: threadIdOf', () => {
 describe('Function: secretLabelOf', () => {
   const actor = payments().actor;
   const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-Ab12Cd';
+  /** A finding's secret as classify records it, with `fields` as given. */
+  const secret = (fields: { id: string; arn?: string; name?: string }) => ({
+    account: '123456789012',
+    region: 'us-east-1',
+    foundAt: 'detail.requestParameters.secretId',
+    ...fields,
+  });
 
   it('names the secret by its name, else by what its ARN or id says', () => {
-    expect(secretLabelOf({ actor, secret: { id: arn, arn, name: 'prod/db', account: '123456789012', region: 'us-east-1' } })).toBe(
-      'prod/db',
-    );
-    expect(secretLabelOf({ actor, secret: { id: arn, arn, account: '123456789012', region: 'us-east-1' } })).toBe('prod/db-Ab12Cd');
-    expect(secretLabelOf({ actor, secret: { id: 'prod/db', account: '123456789012', region: 'us-east-1' } })).toBe('prod/db');
+    expect(secretLabelOf({ actor, secret: secret({ id: arn, arn, name: 'prod/db' }) })).toBe('prod/db');
+    expect(secretLabelOf({ actor, secret: secret({ id: arn, arn }) })).toBe('prod/db-Ab12Cd');
+    expect(secretLabelOf({ actor, secret: secret({ id: 'prod/db' }) })).toBe('prod/db');
   });
 
   it('names the caller of a finding about calls that named no secret', () => {
-    const burst = accessDeniedBurst();
-    const unnamed = { ...burst, secret: { id: NO_SECRET, account: '123456789012', region: 'us-east-1' } };
+    const burst = { ...accessDeniedBurst(), secret: secret({ id: NO_SECRET }) };
 
-    expect(secretLabelOf(unnamed)).toBe('arn:aws:iam::123456789012:role/ci-deployer');
+    expect(secretLabelOf(burst)).toBe('arn:aws:iam::123456789012:role/ci-deployer');
   });
 
   it('says "unknown secret" rather than print nothing', () => {
-    expect(secretLabelOf({ actor, secret: { id: '', account: '123456789012', region: 'us-east-1' } })).toBe('unknown secret');
+    expect(secretLabelOf({ actor, secret: secret({ id: '' }) })).toBe('unknown secret');
   });
 });
