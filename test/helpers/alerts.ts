@@ -4,13 +4,15 @@
  * of in-memory ports with a clock the test moves.
  */
 import type { RuleId } from '../../shared/contracts/rule-ids.js';
-import { makeHandler as makeAlertDigest } from '../../shared/handlers/alert-digest.js';
-import { makeHandler as makeAlert } from '../../shared/handlers/alert.js';
+import type { Context } from 'aws-lambda';
+import { type DigestOutcome, makeHandler as makeAlertDigest } from '../../shared/handlers/alert-digest.js';
+import { type AlertOutcome, makeHandler as makeAlert } from '../../shared/handlers/alert.js';
 import { makeHandler as makeClassify } from '../../shared/handlers/classify.js';
 import type { AlertSettings } from '../../shared/alerts/storm.js';
 import type { ActionResult, Finding, Severity } from '../../shared/contracts/finding.js';
 import { DEFAULT_POLICY } from '../../shared/policy/schema.js';
 import type { ChatPort } from '../../shared/ports/notifier.js';
+import { placeNamedBy } from '../../shared/replay/chain.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
 import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
@@ -32,6 +34,20 @@ export interface FindingEvent {
 export const findingEventOf = async (file: string): Promise<FindingEvent> => {
   const account = defaultSandbox();
   await makeClassify(account, classifyContext)(loadSampleEvent(file), localContext('classify'));
+  const [event] = account.bus.published;
+  if (!event) throw new Error(`classify published nothing for ${file}`);
+  return event as unknown as FindingEvent;
+};
+
+/**
+ * The "Secret Finding" classify publishes for a sample event, classified in the account and Region
+ * the event names, as the deployment that received it would run.
+ */
+export const findingEventInItsAccount = async (file: string): Promise<FindingEvent> => {
+  const account = defaultSandbox();
+  const sample = loadSampleEvent(file);
+  const { account: id, region } = placeNamedBy(sample);
+  await makeClassify(account, classifyContext)(sample, localContext('classify', id, region));
   const [event] = account.bus.published;
   if (!event) throw new Error(`classify published nothing for ${file}`);
   return event as unknown as FindingEvent;
@@ -102,3 +118,20 @@ export const scheduledEvent = (time = '2026-11-25T12:07:00Z') => ({
   resources: ['arn:aws:events:us-east-1:123456789012:rule/secrets-remediator-test-alert-digest'],
   detail: {},
 });
+
+/** How many outcomes of each status. */
+export const statusesOf = (outcomes: readonly AlertOutcome[]) =>
+  outcomes.reduce<Record<string, number>>((count, o) => ({ ...count, [o.status]: (count[o.status] ?? 0) + 1 }), {});
+
+/** The findings sent on their own. */
+export const sentIds = (outcomes: readonly AlertOutcome[]) => outcomes.flatMap((o) => (o.status === 'sent' ? [o.findingId] : []));
+
+/** Runs alert-digest at `time`. */
+export const flushAt = async (
+  rig: ReturnType<typeof alertRig>,
+  time: string,
+  lambdaContext: Context = localContext('alert-digest'),
+): Promise<DigestOutcome> => {
+  rig.at(time);
+  return rig.digest(scheduledEvent(time), lambdaContext);
+};

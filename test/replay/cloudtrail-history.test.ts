@@ -1,7 +1,7 @@
 /**
  * `replay --from-cloudtrail --since`: the account's own Secrets Manager history from CloudTrail's
- * LookupEvents (paged, paced under two calls a second, the time range it was asked for), run
- * through the real rules in dry run against a Secrets Manager that can only be read.
+ * LookupEvents (paged, paced under two calls a second, the time range it was asked for). Its
+ * replay through the real rules: from-cloudtrail.test.ts.
  */
 import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -10,17 +10,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cloudTrailHistoryAdapter } from '../../shared/adapters/cloudtrail-history.js';
 import { UsageError } from '../../shared/cli/errors.js';
-import { InvocationError, runChain } from '../../shared/replay/chain.js';
 import { parseSince, readSecretsManagerHistory } from '../../shared/replay/cloudtrail-history.js';
-import { checkHistoryReplayFlags, historyReplayPorts, loadHistory } from '../../shared/replay/from-cloudtrail.js';
-import { localHandlers } from '../../shared/replay/handlers.js';
-import { buildReport } from '../../shared/replay/report.js';
-import { readOnlySecrets, WriteRefusedError } from '../../shared/replay/read-only-account.js';
-import { routesFor } from '../../shared/rules/routes.js';
+import { loadHistory } from '../../shared/replay/from-cloudtrail.js';
 import { MemoryCloudTrailHistory } from '../../shared/sandbox/memory-cloudtrail-history.js';
 import { repoRoot } from '../helpers/events.js';
-import { classifyContext } from '../helpers/policy.js';
-import { defaultSandbox } from '../helpers/sandbox.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const logRecords = (
@@ -65,22 +58,6 @@ describe('--since', () => {
 
   it('refuses a time in the future', () => {
     expect(() => parseSince('2026-12-01', NOW)).toThrow(/in the future/);
-  });
-});
-
-describe('the flags of a history replay', () => {
-  const base = { fromCloudtrail: true, live: false, pathsGiven: false };
-
-  it('is a dry run that writes nothing: enforce mode, a live bus, a seed or event files are usage errors', () => {
-    expect(() => checkHistoryReplayFlags({ ...base, mode: 'enforce' })).toThrow(/cannot be used with --mode enforce/);
-    expect(() => checkHistoryReplayFlags({ ...base, live: true, busName: 'b', topicArn: 't' })).toThrow(/--live, --bus-name, --topic-arn/);
-    expect(() => checkHistoryReplayFlags({ ...base, account: 'seed.json' })).toThrow(UsageError);
-    expect(() => checkHistoryReplayFlags({ ...base, pathsGiven: true })).toThrow(/event files or folders/);
-    expect(() => checkHistoryReplayFlags({ ...base, mode: 'dry-run', since: '7d' })).not.toThrow();
-  });
-
-  it('takes --since only with --from-cloudtrail', () => {
-    expect(() => checkHistoryReplayFlags({ fromCloudtrail: false, live: false, pathsGiven: false, since: '7d' })).toThrow(UsageError);
   });
 });
 
@@ -183,82 +160,5 @@ describe('the in-memory history', () => {
       '2026-11-24T10:04:00Z',
       '2026-11-24T10:15:00Z',
     ]);
-  });
-});
-
-describe('the read-only Secrets Manager of a history replay', () => {
-  it('reads through to the account', async () => {
-    const account = defaultSandbox();
-
-    await expect(readOnlySecrets(account.secrets).describeSecret('prod/payments/db')).resolves.toMatchObject({ name: 'prod/payments/db' });
-  });
-
-  it.each([
-    ['removeStagingLabel', { secretId: 'prod/payments/db', label: 'AWSPENDING', versionId: 'v' }],
-    ['enableRotation', { secretId: 'prod/payments/db', scheduleExpression: 'rate(30 days)', rotateImmediately: false }],
-    ['restoreSecret', 'prod/crm/api-token'],
-    ['putResourcePolicy', { secretId: 'prod/payments/db', policy: '{}' }],
-    ['deleteResourcePolicy', 'prod/payments/db'],
-  ] as const)('refuses %s, and the account is not touched', async (method, argument) => {
-    const account = defaultSandbox();
-    const secret = typeof argument === 'string' ? argument : argument.secretId;
-    const before = await account.secrets.describeSecret(secret);
-
-    await expect((readOnlySecrets(account.secrets)[method] as (a: unknown) => Promise<void>)(argument)).rejects.toThrow(WriteRefusedError);
-
-    expect(await account.secrets.describeSecret(secret)).toEqual(before);
-  });
-});
-
-describe('a history replay through the real rules', () => {
-  it('finds what the history holds, plans the fixes and changes nothing, publishes nothing beyond this process', async () => {
-    const account = defaultSandbox();
-    const ports = historyReplayPorts(account.secrets, 'us-east-1');
-    const history = new MemoryCloudTrailHistory(logRecords);
-    const before = await account.secrets.describeSecret('prod/payments/db');
-
-    const loaded = await loadHistory(history, { since: '7d', region: 'us-east-1', now: NOW });
-    if (!loaded.event.ok) throw new Error(loaded.event.problem);
-    const invocations = await runChain(loaded.event.value, {
-      handlers: localHandlers(ports, { policy: classifyContext.policy, mode: 'dry-run' }),
-      bus: ports.bus,
-      notifier: ports.notifier,
-      routes: routesFor(classifyContext.policy),
-    });
-    const report = buildReport(loaded.file, invocations);
-
-    expect(report.findings.map((f) => [f.rule, f.actions.map((a) => a.outcome)])).toEqual([
-      ['secret-deleted', ['planned']],
-      ['rotation-failed', ['planned']],
-    ]);
-    expect(await account.secrets.describeSecret('prod/payments/db')).toEqual(before);
-    // Findings and alerts stay on the replay's recording bus and topic; the account's own saw nothing.
-    expect(ports.bus.published.length).toBeGreaterThan(0);
-    expect(ports.notifier.sent.length).toBeGreaterThan(0);
-    expect(account.bus.published).toEqual([]);
-    expect(account.notifier.sent).toEqual([]);
-    expect(ports.compliance.reevaluated).toEqual([]);
-  });
-
-  it('cannot write even if the mode said enforce: the fix stops on the guard instead of reaching the account', async () => {
-    const account = defaultSandbox();
-    const ports = historyReplayPorts(account.secrets, 'us-east-1');
-    const before = await account.secrets.describeSecret('prod/payments/db');
-    const rotationFailed = logRecords.find((r) => r.eventName === 'RotationFailed')!;
-    const loaded = await loadHistory(new MemoryCloudTrailHistory([rotationFailed]), { since: '7d', now: NOW });
-    if (!loaded.event.ok) throw new Error(loaded.event.problem);
-
-    const running = runChain(loaded.event.value, {
-      handlers: localHandlers(ports, { policy: classifyContext.policy, mode: 'enforce' }),
-      bus: ports.bus,
-      notifier: ports.notifier,
-      routes: routesFor(classifyContext.policy),
-    });
-
-    // The chain names the function that threw; what it threw is the guard's refusal.
-    await expect(running).rejects.toSatisfy(
-      (error: unknown) => error instanceof InvocationError && error.cause instanceof WriteRefusedError,
-    );
-    expect(await account.secrets.describeSecret('prod/payments/db')).toEqual(before);
   });
 });

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, locationFrom } from '../../shared/config.js';
-import { PolicyError } from '../../shared/policy/errors.js';
-import { loadPolicy } from '../../shared/policy/load-policy.js';
-import { repoRoot } from '../helpers/events.js';
-import { packagedPolicyFile } from '../helpers/policy.js';
-import { ConfigError } from '../../shared/errors.js';
+import { type Config, digestTableFor, loadConfig, locationFrom } from '../shared/config.js';
+import { PolicyError } from '../shared/policy/errors.js';
+import { loadPolicy } from '../shared/policy/load-policy.js';
+import { DEFAULT_POLICY } from '../shared/policy/schema.js';
+import { repoRoot } from './helpers/events.js';
+import { packagedPolicyFile } from './helpers/policy.js';
+import { ConfigError } from '../shared/errors.js';
 
 const valid = {
   EVENT_BUS_NAME: 'secrets-remediator-dev',
@@ -83,5 +84,27 @@ describe('Function: loadConfig', () => {
   ])('fails on %s, naming the variable', (_label, env, message) => {
     expect(() => locationFrom(env)).toThrow(ConfigError);
     expect(() => locationFrom(env)).toThrow(message);
+  });
+});
+
+describe('Function: digestTableFor', () => {
+  const config = (digestWindowMinutes: number, digestTableName?: string): Config => ({
+    eventBusName: 'secrets-remediator-test',
+    alertTopicArn: 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-test-alerts',
+    stage: 'test',
+    ledgerTableName: 'secrets-remediator-test-ledger',
+    ...(digestTableName ? { digestTableName } : {}),
+    policy: { ...DEFAULT_POLICY, alerts: { ...DEFAULT_POLICY.alerts, digestWindowMinutes } },
+    mode: 'dry-run',
+  });
+
+  it('fails the cold start, naming the variable, when digests are on and the table is not set', () => {
+    expect(() => digestTableFor(config(5))).toThrow(ConfigError);
+    expect(() => digestTableFor(config(5))).toThrow(/DIGEST_TABLE_NAME: missing/);
+  });
+
+  it('answers the table when set, and needs none with digests off', () => {
+    expect(digestTableFor(config(5, 'secrets-remediator-test-digest'))).toBe('secrets-remediator-test-digest');
+    expect(digestTableFor(config(0))).toBeUndefined();
   });
 });

@@ -1,9 +1,10 @@
-/** The alert on-call reads: what happened, which step, who, what was done, what to do next. */
+/**
+ * The alert on-call reads by email (the plain-text rendering, plain-text.ts): what happened,
+ * which step, who, what was done, what to do next.
+ */
 import { describe, expect, it } from 'vitest';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
 import type { ActionResult, Finding } from '../../shared/contracts/finding.js';
-import { SNS_LIMITS } from '../../shared/alerts/limits.js';
-import { subjectOf } from '../../shared/alerts/model.js';
 import { renderFinding } from '../../shared/alerts/render.js';
 import { classify } from '../../shared/domain/classify.js';
 import { classifyContext } from '../helpers/policy.js';
@@ -11,8 +12,6 @@ import { loadPublishedFixture, loadSampleEvent } from '../helpers/events.js';
 
 /** The alert on-call reads by email: the SNS rendering of a finding and its action's result. */
 const renderAlert = (finding: Finding, result?: ActionResult) => renderFinding(finding, result).sns;
-/** The longest subject SNS accepts. */
-const MAX_SUBJECT = SNS_LIMITS.subjectChars;
 
 const findingFrom = (raw: unknown): Finding => {
   const result = classify(parseClassifiableEvent(raw), classifyContext);
@@ -121,23 +120,5 @@ describe('Function: renderAlert', () => {
 
     // Assess
     expect(JSON.stringify(alert)).not.toContain(secretValue);
-  });
-});
-
-describe('Function: subjectOf', () => {
-  it('fits a long secret name into 99 ASCII characters (SNS: "less than 100"), keeping the severity, rule and where', () => {
-    const finding = payments();
-    const long = { ...finding, secret: { ...finding.secret, name: `prod/${'very-long-segment/'.repeat(10)}db` } };
-
-    const subject = subjectOf(long);
-
-    expect(subject).toHaveLength(MAX_SUBJECT);
-    expect(subject.startsWith('[HIGH] rotation-failed: prod/very-long-segment/')).toBe(true);
-    expect(subject.endsWith('... (123456789012/us-east-1)')).toBe(true);
-    expect(subject).toMatch(/^[\x20-\x7E]+$/);
-  });
-
-  it('leaves a short subject alone', () => {
-    expect(subjectOf(payments()).length).toBeLessThan(MAX_SUBJECT);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The sweep function in organisation mode: its schedule coordinates (one "Sweep Shard" per
- * account-region in scope), each shard sweeps its member account-region through that member's
+ * The sweep use case in organisation mode, run through the sweep function's handler: its
+ * schedule coordinates (one "Sweep Shard" per account-region in scope), each shard sweeps its member account-region through that member's
  * reads and continues itself like any run, and the last shard sends one organisation summary.
  * A shard is a claim on the bus: out of scope or unregistered, it is refused and reads nothing;
  * its clock is its coordinator's.

@@ -1,0 +1,23 @@
+/**
+ * The Lambda entry functions/alert-digest/handler.ts: its cold start (settings from the
+ * environment, the packaged policy, the AWS clients). What it runs is tested in
+ * test/handlers/alert-digest.test.ts and test/alerts/digest-flush.test.ts.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { ConfigError } from '../../shared/errors.js';
+import { itStartsColdLikeEveryFunction, stubDeployedEnvironment } from '../helpers/entry-point.js';
+
+const load = () => import('../../functions/alert-digest/handler.js');
+
+describe('Lambda entry: alert-digest', () => {
+  itStartsColdLikeEveryFunction(load);
+
+  it('fails its cold start, naming DIGEST_TABLE_NAME, when the policy holds storms for digests and the table is not set', async () => {
+    stubDeployedEnvironment();
+    vi.stubEnv('DIGEST_TABLE_NAME', undefined);
+
+    const loaded = load();
+
+    await expect(loaded).rejects.toMatchObject({ name: ConfigError.name, message: expect.stringMatching(/DIGEST_TABLE_NAME: missing/) });
+  });
+});

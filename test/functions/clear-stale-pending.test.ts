@@ -1,0 +1,13 @@
+/**
+ * The Lambda entry functions/clear-stale-pending/handler.ts: its cold start (settings from the
+ * environment, the packaged policy, the AWS clients). What it runs is tested in test/actions/ and
+ * test/handlers/action-handler.test.ts.
+ */
+import { describe } from 'vitest';
+import { itStartsColdLikeEveryFunction } from '../helpers/entry-point.js';
+
+const load = () => import('../../functions/clear-stale-pending/handler.js');
+
+describe('Lambda entry: clear-stale-pending', () => {
+  itStartsColdLikeEveryFunction(load);
+});
