@@ -1,7 +1,7 @@
 /**
  * The redaction boundary: a finding (and its action's result) with every string that came from
  * an event bounded and redacted (shared/contracts/hostile-text.ts, shared/alerts/redact.ts), in
- * the same shapes. It is crossed where a finding is built ({@link redactFinding} in `findingOf`)
+ * the same shapes. It is crossed where a finding is built ({@link redactBuiltFinding} in `findingOf`)
  * and where a result goes on the bus ({@link redactRemediation} in `resultBusEvent`), so every
  * sink downstream — the ledger's keys, the logs, the alert, the replay report — gets clean text;
  * and again by each rendering ({@link cleanFinding}), since what reaches the project bus is a
@@ -55,22 +55,21 @@ export const cleanFinding = (finding: Finding, result?: ActionResult): CleanAler
 };
 
 /**
- * The finding as it may travel: every string from the event bounded and redacted — the one
- * step every finding passes when it is built (`findingOf`) and again when an action's result
- * is put on the bus, so the bus, the ledger keys, the logs and the report only ever see clean
- * text. One exception, on purpose: a secret id, ARN or name Secrets Manager would accept stays
- * exact, since the actions call AWS with it; each rendering judges it again ({@link cleanFinding}).
- */
-export const redactFinding = (finding: Finding): Finding => redactStrings(finding, true).finding;
-
-/**
- * {@link redactFinding} for a finding built from its rule's catalogue entry by this process
- * (`findingOf`): the fields that entry gave (title, severity, control, practices, actions) hold no
- * event text and are left as they are; everything else is judged as by {@link redactFinding}.
+ * The finding as it may travel, built by this process from its rule's catalogue entry
+ * (`findingOf`): every string from the event bounded and redacted — the one step every finding
+ * passes when it is built, and again (by {@link redactRemediation}) when an action's result is
+ * put on the bus, so the bus, the ledger keys, the logs and the report only ever see clean text.
+ * One exception, on purpose: a secret id, ARN or name Secrets Manager would accept stays exact,
+ * since the actions call AWS with it; each rendering judges it again ({@link cleanFinding}). The
+ * fields the catalogue entry gave (title, severity, control, practices, actions) hold no event
+ * text and are left as they are.
  */
 export const redactBuiltFinding = (finding: Finding): Finding => redactStrings(finding, true, 'trusted').finding;
 
-/** An action's result and its finding, as they may travel (see {@link redactFinding}). */
+/**
+ * An action's result and its finding, as they may travel (see {@link redactBuiltFinding}); the
+ * finding came from the bus, a claim, so every field of it is judged.
+ */
 export const redactRemediation = (remediation: { finding: Finding; result: ActionResult }): { finding: Finding; result: ActionResult } => {
   const { finding, keep } = redactStrings(remediation.finding, true);
   return { finding, result: cleanResult(remediation.result, keep) };
@@ -78,7 +77,7 @@ export const redactRemediation = (remediation: { finding: Finding; result: Actio
 
 /**
  * Fields a finding takes from the rule's catalogue entry, never from an event: when the finding is
- * built here from that entry ({@link redactFinding}'s caller passes `catalogue: 'trusted'`), there
+ * built here from that entry ({@link redactBuiltFinding}), there
  * is nothing in them to redact. A finding read back from the bus is a claim: every field is judged.
  */
 const CATALOGUE_FIELDS: ReadonlySet<string> = new Set(['rule', 'title', 'severity', 'control', 'practices', 'actions', 'needsRemediation']);
