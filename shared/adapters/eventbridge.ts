@@ -10,19 +10,34 @@ import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } 
 import { SERVICE_SOURCE } from '../contracts/finding.js';
 import { TransientAwsError } from '../errors.js';
 import type { BusEvent, EventBusPort } from '../ports/bus.js';
+import { retry } from '../retry.js';
+import { sleep as wait } from '../time.js';
 import { callAws } from './aws-errors.js';
 
 const MAX_ENTRIES_PER_CALL = 10;
 /** PutEvents calls one `publish` has in flight at most. */
 export const MAX_CALLS_IN_FLIGHT = 10;
 
-/** The pause before the `attempt`-th resend of refused entries: 200 ms, 400 ms, 800 ms, ... */
-const resendPause = (attempt: number): number => 100 * 2 ** attempt;
+interface Refusal {
+  readonly entry: PutEventsRequestEntry;
+  readonly code: string;
+}
+
+/**
+ * Some entries of a call refused, each with its code: what a resend sends again. Thrown inside
+ * the retry loop only (shared/retry.ts), never out of `publish`.
+ */
+class EntriesRefused extends Error {
+  public constructor(public readonly refused: readonly Refusal[]) {
+    super(`PutEvents refused ${refused.length} entries`);
+    this.name = 'EntriesRefused';
+  }
+}
 
 export const eventBridgeAdapter = (
   client: EventBridgeClient,
   eventBusName: string,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms: number) => Promise<void> = wait,
 ): EventBusPort => ({
   publish: async (events, options = {}) => {
     const resends = options.retryFailedEntries ?? 0;
@@ -45,21 +60,34 @@ export const eventBridgeAdapter = (
         sent += entries.length;
         try {
           let pending = entries;
-          let refused: { entry: PutEventsRequestEntry; code: string }[] = [];
+          let refused: readonly Refusal[] = [];
           let failedCount = 0;
-          for (let attempt = 0; pending.length > 0; attempt++) {
-            if (attempt > 0) await sleep(resendPause(attempt));
-            const output = await callAws('events', 'PutEvents', () => client.send(new PutEventsCommand({ Entries: pending })));
-            // The answer's entries match the request's, in order: the ones with an ErrorCode were refused.
-            refused = (output.Entries ?? []).flatMap(({ ErrorCode, ErrorMessage }, i) => {
-              const entry = pending[i];
-              return ErrorCode && entry ? [{ entry, code: ErrorMessage ? `${ErrorCode}: ${ErrorMessage}` : ErrorCode }] : [];
-            });
-            failedCount = Math.max(output.FailedEntryCount ?? 0, refused.length);
-            // Without per-entry codes there is no telling which to send again: give up on them all.
-            if (failedCount === 0 || attempt >= resends || refused.length < failedCount) break;
-            pending = refused.map((r) => r.entry);
-          }
+          await retry(
+            async () => {
+              const output = await callAws('events', 'PutEvents', () => client.send(new PutEventsCommand({ Entries: pending })));
+              // The answer's entries match the request's, in order: the ones with an ErrorCode were refused.
+              refused = (output.Entries ?? []).flatMap(({ ErrorCode, ErrorMessage }, i) => {
+                const entry = pending[i];
+                return ErrorCode && entry ? [{ entry, code: ErrorMessage ? `${ErrorCode}: ${ErrorMessage}` : ErrorCode }] : [];
+              });
+              failedCount = Math.max(output.FailedEntryCount ?? 0, refused.length);
+              // Without per-entry codes there is no telling which to send again: give up on them all.
+              if (failedCount > 0 && refused.length === failedCount) throw new EntriesRefused(refused);
+            },
+            {
+              // A call that fails outright is the SDK's to retry (its client retries throttling and 5xx).
+              maxAttempts: resends + 1,
+              retryIf: (error) => error instanceof EntriesRefused,
+              beforeWait: ({ error }) => {
+                pending = (error as EntriesRefused).refused.map((r) => r.entry);
+              },
+              sleep,
+              // Out of resends: the refusals are counted below, as without any.
+              finalError: (error) => (error instanceof EntriesRefused ? undefined : error),
+            },
+          ).catch((error: unknown) => {
+            if (error !== undefined) throw error;
+          });
           failedEntries += failedCount;
           for (const { code } of refused) codes.set(code, (codes.get(code) ?? 0) + 1);
         } catch (error) {
