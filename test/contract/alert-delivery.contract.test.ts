@@ -25,7 +25,7 @@ import { windowFor } from '../../shared/alerts/storm.js';
 import type { DigestPort, DigestWindow, HeldAlert } from '../../shared/ports/digest.js';
 import type { AlertMessage } from '../../shared/ports/notifier.js';
 import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
-import './aws-matchers.js';
+import '../helpers/aws-matchers.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-test-alerts';
 const TABLE = 'secrets-remediator-test-digest';

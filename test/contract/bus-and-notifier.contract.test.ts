@@ -15,7 +15,7 @@ import type { BusEvent, EventBusPort } from '../../shared/ports/bus.js';
 import type { AlertMessage, NotifierPort } from '../../shared/ports/notifier.js';
 import { RecordingBus } from '../../shared/sandbox/recording-bus.js';
 import { RecordingNotifier } from '../../shared/sandbox/recording-notifier.js';
-import './aws-matchers.js';
+import '../helpers/aws-matchers.js';
 
 const BUS = 'secrets-remediator-dev';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:secrets-remediator-alerts';

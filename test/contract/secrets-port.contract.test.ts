@@ -38,7 +38,7 @@ import {
 import type { ListSecretsRequest, SecretState, SecretsPort } from '../../shared/ports/secrets.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { sandboxWith } from '../helpers/sandbox.js';
-import './aws-matchers.js';
+import '../helpers/aws-matchers.js';
 
 // ---------------------------------------------------------------------------------------------
 // One secret, written three times on purpose: as the sandbox seed, as AWS's DescribeSecret answer,

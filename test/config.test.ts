@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, locationFrom } from '../../shared/config.js';
-import { PolicyError } from '../../shared/policy/errors.js';
-import { loadPolicy } from '../../shared/policy/load-policy.js';
-import { repoRoot } from '../helpers/events.js';
-import { packagedPolicyFile } from '../helpers/policy.js';
-import { ConfigError } from '../../shared/errors.js';
+import { loadConfig, locationFrom } from '../shared/config.js';
+import { PolicyError } from '../shared/policy/errors.js';
+import { loadPolicy } from '../shared/policy/load-policy.js';
+import { repoRoot } from './helpers/events.js';
+import { packagedPolicyFile } from './helpers/policy.js';
+import { ConfigError } from '../shared/errors.js';
 
 const valid = {
   EVENT_BUS_NAME: 'secrets-remediator-dev',
