@@ -59,24 +59,3 @@ describe.each([
     expect(await ledger.count('incident#f-1', UNTIL)).toBe(3);
   });
 });
-
-describe('Class: dynamoDbLedger, counted', () => {
-  it("reads the counter's item strongly consistent, by the same key count writes", async () => {
-    // Prepare
-    const ledger = dynamoDbCounters();
-
-    // Act
-    await ledger.counted('incident#f-1', UNTIL);
-
-    // Assess
-    expect(dynamoDb.commandCalls(GetItemCommand).map((call) => call.args[0].input)).toEqual([
-      {
-        TableName: TABLE,
-        Key: { pk: { S: `count#incident#f-1#${UNTIL.getTime() / 1000}` } },
-        ProjectionExpression: '#count',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ConsistentRead: true,
-      },
-    ]);
-  });
-});

@@ -6,11 +6,9 @@
  * answers for that state, the call on the port, the expected result and the requests sent.
  */
 import {
-  DecryptionFailure,
   DescribeSecretCommand,
   type DescribeSecretRequest,
   type DescribeSecretResponse,
-  InternalServiceError,
   InvalidParameterException,
   InvalidRequestException,
   ListSecretsCommand,
@@ -19,97 +17,35 @@ import {
   ResourceNotFoundException,
   type SecretListEntry,
   SecretsManagerClient,
-  SecretsManagerServiceException,
   UpdateSecretVersionStageCommand,
   type UpdateSecretVersionStageRequest,
   type UpdateSecretVersionStageResponse,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { secretsManagerAdapter } from '../../shared/adapters/secrets-manager.js';
-import {
-  InvalidSecretStateError,
-  PermissionDeniedError,
-  type RemediationError,
-  SecretNotFoundError,
-  ThrottlingError,
-  TransientAwsError,
-} from '../../shared/errors.js';
+import { InvalidSecretStateError, type RemediationError, SecretNotFoundError } from '../../shared/errors.js';
 import type { ListSecretsRequest, SecretState, SecretsPort } from '../../shared/ports/secrets.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { sandboxWith } from '../helpers/sandbox.js';
-import './aws-matchers.js';
-
-// ---------------------------------------------------------------------------------------------
-// One secret, written three times on purpose: as the sandbox seed, as AWS's DescribeSecret answer,
-// and as the SecretState both implementations must return.
-
-const ACCOUNT_PREFIX = 'arn:aws:secretsmanager:us-east-1:123456789012:secret';
-const NAME = 'prod/payments/db';
-const ARN = `${ACCOUNT_PREFIX}:${NAME}-a1B2c3`;
-/** The ARN without its 6-character suffix, which AWS (and the sandbox) also resolve. */
-const PARTIAL_ARN = `${ACCOUNT_PREFIX}:${NAME}`;
-const UNKNOWN_ARN = `${ACCOUNT_PREFIX}:prod/ghost-Zz9Zz9`;
-const ROTATION_LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-payments-db';
-const KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const CURRENT = 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
-const PENDING = 'a1b2c3d4-5678-90ab-cdef-EXAMPLE22222';
-const PREVIOUS = 'a1b2c3d4-5678-90ab-cdef-EXAMPLE33333';
-const LAST_ROTATED = '2026-10-01T08:00:00.000Z';
-const LAST_CHANGED = '2026-11-20T09:30:00.000Z';
-const DELETED = '2026-11-24T17:00:00.000Z';
-const CREATED = '2025-03-14T10:00:00.000Z';
-/** AWS keeps the day a secret was last read, at midnight UTC. */
-const LAST_ACCESSED = '2026-11-24T00:00:00.000Z';
-const NEXT_ROTATION = '2026-12-01T08:00:00.000Z';
-
-const paymentsDb = {
-  name: NAME,
-  arn: ARN,
-  rotationEnabled: true,
-  rotationLambdaArn: ROTATION_LAMBDA,
-  lastRotatedDate: LAST_ROTATED,
-  lastChangedDate: LAST_CHANGED,
-  createdDate: CREATED,
-  lastAccessedDate: LAST_ACCESSED,
-  nextRotationDate: NEXT_ROTATION,
-  kmsKeyId: KMS_KEY,
-  tags: { owner: 'payments', env: 'prod' },
-  versions: { [CURRENT]: ['AWSCURRENT'], [PENDING]: ['AWSPENDING'], [PREVIOUS]: ['AWSPREVIOUS'] },
-} satisfies SecretSeed;
-
-const paymentsDbDescribed = {
+import '../helpers/aws-matchers.js';
+import {
+  ACCOUNT_PREFIX,
   ARN,
-  Name: NAME,
-  RotationEnabled: true,
-  RotationLambdaARN: ROTATION_LAMBDA,
-  LastRotatedDate: new Date(LAST_ROTATED),
-  LastChangedDate: new Date(LAST_CHANGED),
-  CreatedDate: new Date(CREATED),
-  LastAccessedDate: new Date(LAST_ACCESSED),
-  NextRotationDate: new Date(NEXT_ROTATION),
-  KmsKeyId: KMS_KEY,
-  Tags: [
-    { Key: 'owner', Value: 'payments' },
-    { Key: 'env', Value: 'prod' },
-  ],
-  VersionIdsToStages: { [CURRENT]: ['AWSCURRENT'], [PENDING]: ['AWSPENDING'], [PREVIOUS]: ['AWSPREVIOUS'] },
-} satisfies DescribeSecretResponse;
-
-const paymentsDbState: SecretState = {
-  arn: ARN,
-  name: NAME,
-  rotationEnabled: true,
-  rotationLambdaArn: ROTATION_LAMBDA,
-  lastRotatedDate: new Date(LAST_ROTATED),
-  lastChangedDate: new Date(LAST_CHANGED),
-  createdDate: new Date(CREATED),
-  lastAccessedDate: new Date(LAST_ACCESSED),
-  nextRotationDate: new Date(NEXT_ROTATION),
-  kmsKeyId: KMS_KEY,
-  tags: { owner: 'payments', env: 'prod' },
-  versions: { [CURRENT]: ['AWSCURRENT'], [PENDING]: ['AWSPENDING'], [PREVIOUS]: ['AWSPREVIOUS'] },
-};
+  CURRENT,
+  DELETED,
+  LAST_CHANGED,
+  listed,
+  NAME,
+  PARTIAL_ARN,
+  paymentsDb,
+  paymentsDbDescribed,
+  paymentsDbState,
+  PENDING,
+  PREVIOUS,
+  UNKNOWN_ARN,
+} from '../helpers/payments-db.js';
+import { settle } from '../helpers/settle.js';
 
 /**
  * A secret nobody configured: no rotation, no tags, no KMS key, never read (AWS omits those
@@ -152,12 +88,6 @@ const doomedSecretState: SecretState = {
   tags: {},
   versions: { [CURRENT]: ['AWSCURRENT'] },
 };
-
-/** A ListSecrets entry as AWS writes it: DescribeSecret's fields, the versions under `SecretVersionsToStages`. */
-const listed = ({ VersionIdsToStages, ...described }: DescribeSecretResponse): SecretListEntry => ({
-  ...described,
-  ...(VersionIdsToStages ? { SecretVersionsToStages: VersionIdsToStages } : {}),
-});
 
 /**
  * The request the adapter sends for a port call: always 100 a page, those scheduled for deletion
@@ -537,13 +467,6 @@ const implementations: readonly Implementation[] = [
 ];
 
 /** The call's outcome as data, so one assertion covers both a value and an error. */
-const settle = async (promise: Promise<unknown>): Promise<{ value?: unknown; error?: unknown }> => {
-  try {
-    return { value: await promise };
-  } catch (error) {
-    return { error };
-  }
-};
 
 afterAll(() => {
   secretsManager.restore();
@@ -572,280 +495,4 @@ describe('Contract: SecretsPort', () => {
       });
     },
   );
-});
-
-// ---------------------------------------------------------------------------------------------
-// SDK adapter only: what AWS can answer that the sandbox never does unless told (failNext).
-
-describe('Function: secretsManagerAdapter', () => {
-  const port = secretsManagerAdapter(new SecretsManagerClient({ region: 'us-east-1', maxAttempts: 1 }));
-
-  beforeEach(() => {
-    secretsManager.reset();
-  });
-
-  const calls = [
-    { operation: 'describeSecret', call: () => port.describeSecret(ARN) },
-    { operation: 'removeStagingLabel', call: () => port.removeStagingLabel({ secretId: ARN, label: 'AWSPENDING', versionId: PENDING }) },
-    { operation: 'listSecrets', call: () => port.listSecrets({ namePrefixes: ['prod/'] }) },
-  ] as const;
-
-  const sdkErrors = [
-    {
-      name: 'ThrottlingException',
-      error: () =>
-        new SecretsManagerServiceException({
-          name: 'ThrottlingException',
-          $fault: 'client',
-          message: 'Rate exceeded',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      mappedTo: ThrottlingError,
-      retryable: true,
-    },
-    {
-      name: 'any error answered with HTTP 429',
-      error: () =>
-        new SecretsManagerServiceException({
-          name: 'SlowDownPlease',
-          $fault: 'client',
-          message: 'Too many requests',
-          $metadata: { httpStatusCode: 429 },
-        }),
-      mappedTo: ThrottlingError,
-      retryable: true,
-    },
-    {
-      name: 'AccessDeniedException',
-      error: () =>
-        new SecretsManagerServiceException({
-          name: 'AccessDeniedException',
-          $fault: 'client',
-          message: 'User: arn:aws:sts::123456789012:assumed-role/remediator/fn is not authorized to perform: secretsmanager:DescribeSecret',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      mappedTo: PermissionDeniedError,
-      retryable: false,
-    },
-    {
-      name: 'InternalServiceError (5xx)',
-      error: () => new InternalServiceError({ message: 'An error occurred on the server side.', $metadata: { httpStatusCode: 500 } }),
-      mappedTo: TransientAwsError,
-      retryable: true,
-    },
-    {
-      name: 'an unnamed server fault (5xx)',
-      error: () =>
-        new SecretsManagerServiceException({ name: 'BadGateway', $fault: 'server', message: '', $metadata: { httpStatusCode: 502 } }),
-      mappedTo: TransientAwsError,
-      retryable: true,
-    },
-  ];
-
-  describe.each(calls)('$operation', ({ call }) => {
-    it.each(sdkErrors)('maps $name to $mappedTo.name, keeping the SDK error as cause', async ({ error, mappedTo, retryable }) => {
-      // Prepare
-      const sdkError = error();
-      secretsManager.onAnyCommand().rejects(sdkError);
-
-      // Act
-      const outcome = await settle(call());
-
-      // Assess
-      expect(outcome.error).toBeInstanceOf(mappedTo);
-      expect(outcome.error).toMatchObject({ name: mappedTo.name, retryable, cause: sdkError });
-      expect(secretsManager.calls()).toHaveLength(1);
-    });
-
-    it('passes an unknown client error through unchanged', async () => {
-      // Prepare
-      const sdkError = new DecryptionFailure({
-        message: 'Secrets Manager can’t decrypt the protected secret text.',
-        $metadata: { httpStatusCode: 400 },
-      });
-      secretsManager.onAnyCommand().rejects(sdkError);
-
-      // Act
-      const outcome = await settle(call());
-
-      // Assess
-      expect(outcome.error).toBe(sdkError);
-    });
-  });
-
-  it('names the operation and the AWS error in the mapped message', async () => {
-    // Prepare
-    secretsManager
-      .on(DescribeSecretCommand)
-      .rejects(
-        new SecretsManagerServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: {} }),
-      );
-
-    // Act
-    const outcome = await settle(port.describeSecret(ARN));
-
-    // Assess
-    expect(outcome.error).toMatchObject({ message: 'DescribeSecret: ThrottlingException: Rate exceeded' });
-  });
-
-  it('asks for the oldest first on every ListSecrets call, the first page and those after', async () => {
-    // Prepare
-    secretsManager
-      .on(ListSecretsCommand)
-      .resolvesOnce({ SecretList: [listed(paymentsDbDescribed)], NextToken: 'opaque-token-1' })
-      .resolvesOnce({ SecretList: [] });
-
-    // Act
-    const first = await port.listSecrets({ namePrefixes: ['prod/'] });
-    await port.listSecrets({ namePrefixes: ['prod/'], ...(first.nextToken ? { nextToken: first.nextToken } : {}) });
-
-    // Assess
-    const sent = secretsManager.commandCalls(ListSecretsCommand).map((call) => call.args[0].input);
-    expect(sent).toHaveLength(2);
-    expect(sent.map((input) => input.SortOrder)).toStrictEqual(['asc', 'asc']);
-    expect(sent[1]?.NextToken).toBe('opaque-token-1');
-  });
-
-  it('reports the primary Region AWS gives, from ListSecrets and from DescribeSecret', async () => {
-    // Prepare: a replica read in us-west-2, whose primary is in us-east-1.
-    const replica = {
-      ...paymentsDbDescribed,
-      ARN: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:prod/payments/db-a1B2c3',
-      PrimaryRegion: 'us-east-1',
-    };
-    secretsManager.on(ListSecretsCommand).resolves({ SecretList: [listed(replica)] });
-    secretsManager.on(DescribeSecretCommand).resolves(replica);
-
-    // Act
-    const page = await port.listSecrets({});
-    const described = await port.describeSecret(replica.ARN);
-
-    // Assess
-    expect(page.secrets[0]).toStrictEqual({ ...paymentsDbState, arn: replica.ARN, primaryRegion: 'us-east-1' });
-    expect(described).toStrictEqual(page.secrets[0]);
-  });
-
-  it('leaves primaryRegion out when AWS does not say', async () => {
-    // Prepare
-    secretsManager.on(DescribeSecretCommand).resolves(paymentsDbDescribed);
-
-    // Act
-    const described = await port.describeSecret(ARN);
-
-    // Assess
-    expect(described).not.toHaveProperty('primaryRegion');
-  });
-
-  it('removes a label with RemoveFromVersionId only, never moving it anywhere', async () => {
-    // Prepare
-    secretsManager.on(UpdateSecretVersionStageCommand).resolves({ ARN, Name: NAME });
-
-    // Act
-    await port.removeStagingLabel({ secretId: ARN, label: 'AWSPENDING', versionId: PENDING });
-
-    // Assess
-    expect(secretsManager).toHaveReceivedCommandOnce(UpdateSecretVersionStageCommand);
-    expect(secretsManager.commandCalls(UpdateSecretVersionStageCommand)[0]?.args[0].input).toStrictEqual({
-      SecretId: ARN,
-      VersionStage: 'AWSPENDING',
-      RemoveFromVersionId: PENDING,
-    });
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-// Sandbox only: the hooks tests use to make it fail like AWS, and to see what was called.
-
-describe('Class: SandboxSecrets', () => {
-  it('fails exactly the next call queued with failNext, then works again', async () => {
-    // Prepare
-    const { secrets } = sandboxWith(paymentsDb);
-    const throttled = new TransientAwsError('x');
-    secrets.failNext('describeSecret', throttled);
-
-    // Act
-    const first = await settle(secrets.describeSecret(ARN));
-    const second = await settle(secrets.describeSecret(ARN));
-
-    // Assess
-    expect(first).toStrictEqual({ error: throttled });
-    expect(second).toStrictEqual({ value: paymentsDbState });
-  });
-
-  it('fails only the operation named in failNext', async () => {
-    // Prepare
-    const { secrets } = sandboxWith(paymentsDb);
-    secrets.failNext('removeStagingLabel', new TransientAwsError('x'));
-
-    // Act
-    const described = await settle(secrets.describeSecret(ARN));
-
-    // Assess
-    expect(described).toStrictEqual({ value: paymentsDbState });
-  });
-
-  it('fails queued failures in order, one call each', async () => {
-    // Prepare
-    const { secrets } = sandboxWith(paymentsDb);
-    const throttled = new TransientAwsError('throttled');
-    const denied = new PermissionDeniedError('denied');
-    secrets.failNext('describeSecret', throttled).failNext('describeSecret', denied);
-
-    // Act
-    const outcomes = [
-      await settle(secrets.describeSecret(ARN)),
-      await settle(secrets.describeSecret(ARN)),
-      await settle(secrets.describeSecret(ARN)),
-    ];
-
-    // Assess
-    expect(outcomes).toStrictEqual([{ error: throttled }, { error: denied }, { value: paymentsDbState }]);
-  });
-
-  it('records every call in calls, including the ones that failed', async () => {
-    // Prepare
-    const { secrets } = sandboxWith(paymentsDb);
-    secrets.failNext('describeSecret', new TransientAwsError('x'));
-    expect(secrets.calls).toStrictEqual([]);
-
-    // Act
-    await settle(secrets.describeSecret(NAME));
-    await secrets.describeSecret(ARN);
-    await secrets.removeStagingLabel({ secretId: ARN, label: 'AWSPENDING', versionId: PENDING });
-    await settle(secrets.describeSecret(UNKNOWN_ARN));
-
-    // Assess
-    expect(secrets.calls).toStrictEqual([
-      { operation: 'describeSecret', secretId: NAME },
-      { operation: 'describeSecret', secretId: ARN },
-      { operation: 'removeStagingLabel', secretId: ARN },
-      { operation: 'describeSecret', secretId: UNKNOWN_ARN },
-    ]);
-  });
-
-  it('leaves the state unchanged when a removal is refused', async () => {
-    // Prepare
-    const { secrets } = sandboxWith(paymentsDb);
-    const before = secrets.versionsOf(ARN);
-    expect(before).toStrictEqual(paymentsDb.versions);
-
-    // Act
-    const outcome = await settle(secrets.removeStagingLabel({ secretId: ARN, label: 'AWSPENDING', versionId: CURRENT }));
-
-    // Assess
-    expect(outcome.error).toBeInstanceOf(InvalidSecretStateError);
-    expect(secrets.versionsOf(ARN)).toStrictEqual(before);
-  });
-
-  it('returns a copy of the versions, so a caller cannot change the stored secret', async () => {
-    // Prepare
-    const { secrets } = sandboxWith(paymentsDb);
-    const state = await secrets.describeSecret(ARN);
-
-    // Act
-    state.versions[CURRENT]?.push('MUTATED');
-
-    // Assess
-    expect(secrets.versionsOf(ARN)).toStrictEqual(paymentsDb.versions);
-  });
 });

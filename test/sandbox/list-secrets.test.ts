@@ -8,6 +8,7 @@ import { InvalidSecretStateError, ThrottlingError } from '../../shared/errors.js
 import type { ListSecretsRequest, SecretsPort } from '../../shared/ports/secrets.js';
 import type { SecretSeed } from '../../shared/sandbox/seed.js';
 import { FIXED_NOW, sandboxWith } from '../helpers/sandbox.js';
+import { settle } from '../helpers/settle.js';
 
 const VERSIONS = { v1: ['AWSCURRENT'] };
 
@@ -32,14 +33,6 @@ const listNames = async (
     nextToken = page.nextToken;
   } while (nextToken);
   return pages;
-};
-
-const settle = async (promise: Promise<unknown>): Promise<{ value?: unknown; error?: unknown }> => {
-  try {
-    return { value: await promise };
-  } catch (error) {
-    return { error };
-  }
 };
 
 afterEach(() => {

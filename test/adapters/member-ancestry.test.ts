@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ANCESTRY_TTL_MS, organisationAncestry } from '../../shared/adapters/member-ancestry.js';
 import { PermissionDeniedError } from '../../shared/errors.js';
-import './aws-matchers.js';
+import '../helpers/aws-matchers.js';
 
 const organizations = mockClient(OrganizationsClient);
 

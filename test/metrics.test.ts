@@ -3,14 +3,14 @@
  * the embedded-metric-format line Powertools writes for it inside Lambda (and nowhere else).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeHandler as makeAlert } from '../../shared/handlers/alert.js';
-import { makeHandler as makeClassify } from '../../shared/handlers/classify.js';
-import { captureMetrics, METRICS_NAMESPACE, type RecordedMetric, recordFinding, recordSweep } from '../../shared/metrics.js';
-import { localContext } from '../../shared/replay/lambda-context.js';
-import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
-import { loadSampleEvent } from '../helpers/events.js';
-import { classifyContext, samplePolicy } from '../helpers/policy.js';
-import { defaultSandbox } from '../helpers/sandbox.js';
+import { makeHandler as makeAlert } from '../shared/handlers/alert.js';
+import { makeHandler as makeClassify } from '../shared/handlers/classify.js';
+import { captureMetrics, METRICS_NAMESPACE, type RecordedMetric, recordFinding, recordSweep } from '../shared/metrics.js';
+import { localContext } from '../shared/replay/lambda-context.js';
+import { MemoryDigest } from '../shared/sandbox/memory-digest.js';
+import { loadSampleEvent } from './helpers/events.js';
+import { classifyContext, samplePolicy } from './helpers/policy.js';
+import { defaultSandbox } from './helpers/sandbox.js';
 
 /** The account the published RotationFailed sample was captured in: classify runs there, as the deployment that received it would. */
 const context = localContext('classify', '843407916570', 'ap-southeast-2');

@@ -1,7 +1,7 @@
 /**
  * Registers aws-sdk-client-mock-vitest's matchers (`toHaveReceivedCommandWith`, ...) on vitest's
  * `expect` and tells TypeScript about them. Import it for its side effect:
- * `import './aws-matchers.js';`. Only the base names are registered (not the `toReceive...`
+ * `import '../helpers/aws-matchers.js';`. Only the base names are registered (not the `toReceive...`
  * aliases), so only `BaseMatcher` is merged into vitest's `Matchers`.
  */
 import { allCustomMatcher, type BaseMatcher } from 'aws-sdk-client-mock-vitest';

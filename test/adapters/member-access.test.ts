@@ -15,7 +15,7 @@ import {
 } from '../../shared/adapters/member-access.js';
 import { MemberAccessError, PermissionDeniedError, ThrottlingError } from '../../shared/errors.js';
 import type { MemberTarget } from '../../shared/ports/member-access.js';
-import './aws-matchers.js';
+import '../helpers/aws-matchers.js';
 
 const ROLE = 'arn:aws:iam::444455556666:role/secrets-remediator-member-dev-rst-euw1';
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:444455556666:secret:prod/orders/api-key-Ab12Cd';

@@ -32,7 +32,7 @@ import { MemoryDigest } from '../../shared/sandbox/memory-digest.js';
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
 import { RecordingNotifier } from '../../shared/sandbox/recording-notifier.js';
 import { alertSettings, findingEventOf, findingFor, SLACK_SECRET_ARN } from '../helpers/alerts.js';
-import './aws-matchers.js';
+import '../helpers/aws-matchers.js';
 
 // Fake, but shaped like the real thing: the adapter refuses anything else.
 const WEBHOOK = 'https://hooks.slack.com/services/T0000FAKE/B0000FAKE/fakeWebhookToken000000001';
