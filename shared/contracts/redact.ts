@@ -20,7 +20,7 @@
  * prose ("the password is hunter2"), a short random token (under 24 characters), or a value
  * made of dictionary words is not recognised. The generic rule catches every mixed-case or hex
  * token of 40+ characters in the tests' samples, but only most shorter ones and ~95% of
- * lowercase-and-digit ones (measured in test/alerts/redact.test.ts). Identifiers are never
+ * lowercase-and-digit ones (measured in test/contracts/redact.test.ts). Identifiers are never
  * judged by the generic rule, so a secret value used *as* a secret's name is shown. A key
  * followed by `: ` right after a `/` is read as a path in prose ("prod/db-password: rotated"),
  * not as a setting. What is recognised is replaced whole (no prefix or suffix kept), so no part
@@ -202,7 +202,7 @@ const classOf = (c: string): 'upper' | 'lower' | 'digit' | undefined =>
  * are rarely vowels; names are made of words (`GitHubActionsDeployRole`, `payments-db-v2`).
  * Hex is judged apart (a hash or key of 32+ digits). Calibrated on the identifiers in the
  * sample events (ARNs, SSO role names, user agents, session names) against random base64,
- * base64url, alphanumeric and hex strings of 24 to 64 characters (test/alerts/redact.test.ts).
+ * base64url, alphanumeric and hex strings of 24 to 64 characters (test/contracts/redact.test.ts).
  */
 export const looksRandom = (token: string): boolean => (token.match(/[A-Za-z0-9]{16,}/g) ?? []).some(randomRun);
 
