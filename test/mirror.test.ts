@@ -83,10 +83,6 @@ export const EXEMPT: Readonly<Record<string, Exemption>> = {
   'shared/sandbox/recording-chat.ts': { reason: 'a recorder of Slack messages, a few lines', coveredBy: 'test/functions/alert.test.ts' },
 
   // ── PENDING (mirror-b ran out of time): real logic, no focused test yet; covered only as named ──
-  'shared/actions/clear-stale-pending.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/actions/runner.test.ts',
-  },
   'shared/contracts/config-event.ts': {
     reason: 'pending: mirror-b, a focused test is still to write',
     coveredBy: 'test/domain/catalogue.test.ts',
