@@ -87,7 +87,6 @@ export const EXEMPT: Readonly<Record<string, Exemption>> = {
     reason: 'pending: mirror-b, a focused test is still to write',
     coveredBy: 'test/replay/organisation.test.ts',
   },
-  'shared/ledger/keys.ts': { reason: 'pending: mirror-b, a focused test is still to write', coveredBy: 'test/ledger/once.test.ts' },
   'shared/rules/routes.ts': { reason: 'pending: mirror-b, a focused test is still to write', coveredBy: 'test/replay/replay.test.ts' },
   'shared/sandbox/memory-cloudtrail-history.ts': {
     reason: 'pending: mirror-b, a focused test is still to write',
