@@ -88,26 +88,6 @@ export const EXEMPT: Readonly<Record<string, Exemption>> = {
     coveredBy: 'test/replay/organisation.test.ts',
   },
   'shared/rules/routes.ts': { reason: 'pending: mirror-b, a focused test is still to write', coveredBy: 'test/replay/replay.test.ts' },
-  'shared/sandbox/memory-cloudtrail-history.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/replay/cloudtrail-history.test.ts',
-  },
-  'shared/sandbox/memory-ledger.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/ledger/once.test.ts',
-  },
-  'shared/sandbox/memory-organizations.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/sweep/coordinator.test.ts',
-  },
-  'shared/sandbox/recording-security-hub.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/securityhub/export.test.ts',
-  },
-  'shared/sandbox/sandbox-account.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/sandbox/seed.test.ts',
-  },
 
   // ── PENDING (the lead is changing these) ────────────────────────────────────────────────────
   'shared/contracts/clean-finding.ts': { reason: 'pending: the lead is changing it', coveredBy: undefined },
