@@ -83,7 +83,6 @@ export const EXEMPT: Readonly<Record<string, Exemption>> = {
   'shared/sandbox/recording-chat.ts': { reason: 'a recorder of Slack messages, a few lines', coveredBy: 'test/functions/alert.test.ts' },
 
   // ── PENDING (mirror-b ran out of time): real logic, no focused test yet; covered only as named ──
-  'shared/rules/routes.ts': { reason: 'pending: mirror-b, a focused test is still to write', coveredBy: 'test/replay/replay.test.ts' },
 
   // ── PENDING (the lead is changing these) ────────────────────────────────────────────────────
   'shared/contracts/clean-finding.ts': { reason: 'pending: the lead is changing it', coveredBy: undefined },
