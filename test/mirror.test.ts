@@ -83,64 +83,6 @@ export const EXEMPT: Readonly<Record<string, Exemption>> = {
   'shared/sandbox/recording-chat.ts': { reason: 'a recorder of Slack messages, a few lines', coveredBy: 'test/functions/alert.test.ts' },
 
   // ── PENDING (mirror-b ran out of time): real logic, no focused test yet; covered only as named ──
-  'shared/actions/clear-stale-pending.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/actions/runner.test.ts',
-  },
-  'shared/actions/rederive.ts': { reason: 'pending: mirror-b, a focused test is still to write', coveredBy: undefined },
-  'shared/contracts/config-event.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/domain/catalogue.test.ts',
-  },
-  'shared/contracts/finding.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/domain/classify.test.ts',
-  },
-  'shared/contracts/securityhub-event.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/securityhub/securityhub-in.test.ts',
-  },
-  'shared/contracts/sweep-continuation.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/sweep/sweep-use-case.organisation.test.ts',
-  },
-  'shared/contracts/sweep-shard.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/sweep/coordinator.test.ts',
-  },
-  'shared/domain/classify-use-case.ts': { reason: 'pending: mirror-b, a focused test is still to write', coveredBy: undefined },
-  'shared/domain/member-reach.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/replay/organisation.test.ts',
-  },
-  'shared/errors.ts': { reason: 'pending: mirror-b, a focused test is still to write', coveredBy: 'test/actions/errors.test.ts' },
-  'shared/ledger/keys.ts': { reason: 'pending: mirror-b, a focused test is still to write', coveredBy: 'test/ledger/once.test.ts' },
-  'shared/policy/errors.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/policy/parse-policy.test.ts',
-  },
-  'shared/policy/policy-document.ts': { reason: 'pending: mirror-b, a focused test is still to write', coveredBy: undefined },
-  'shared/rules/routes.ts': { reason: 'pending: mirror-b, a focused test is still to write', coveredBy: 'test/replay/replay.test.ts' },
-  'shared/sandbox/memory-cloudtrail-history.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/replay/cloudtrail-history.test.ts',
-  },
-  'shared/sandbox/memory-ledger.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/ledger/once.test.ts',
-  },
-  'shared/sandbox/memory-organizations.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/sweep/coordinator.test.ts',
-  },
-  'shared/sandbox/recording-security-hub.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/securityhub/export.test.ts',
-  },
-  'shared/sandbox/sandbox-account.ts': {
-    reason: 'pending: mirror-b, a focused test is still to write',
-    coveredBy: 'test/sandbox/seed.test.ts',
-  },
 
   // ── PENDING (the lead is changing these) ────────────────────────────────────────────────────
   'shared/contracts/clean-finding.ts': { reason: 'pending: the lead is changing it', coveredBy: undefined },

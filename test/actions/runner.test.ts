@@ -11,7 +11,7 @@ import { InvalidSecretStateError, PermissionDeniedError, TransientAwsError } fro
 import type { SecretsPort } from '../../shared/ports/secrets.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
 import { samplePolicy } from '../helpers/policy.js';
-import { findingFromRecord, sweepFindingOn } from '../helpers/records.js';
+import { findingFromRecord } from '../helpers/records.js';
 import { remediationContext } from '../helpers/remediation.js';
 import { defaultSandbox, fixedClock, sandboxWith } from '../helpers/sandbox.js';
 
@@ -194,32 +194,6 @@ describe('Use case: remediate (clear-stale-pending)', () => {
     const retry = await remediate(clearStalePendingAction, paymentsFinding(), contextFor(account, 'enforce', policy));
 
     expect(retry).toMatchObject({ kind: 'result', result: { outcome: 'applied' } });
-  });
-
-  it.each([
-    // The version the sweep found is still there, three days pending.
-    [3 * 24, 'applied', STALE],
-    // Someone cleared it since, and the rotation they started two hours ago is still at work.
-    [2, 'skipped', '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0004'],
-  ])('on a stale-pending finding (the sweep), clears a version pending for %i hours: %s', async (hours, outcome, pending) => {
-    // Prepare: the sweep found version STALE pending for three days.
-    const pendingFor = (versionId: string, age: number) =>
-      sandboxWith({
-        name: 'prod/payments/db',
-        arn: PAYMENTS,
-        versions: { a: ['AWSCURRENT'], [versionId]: ['AWSPENDING'] },
-        versionCreatedDates: { [versionId]: new Date(fixedClock.now().getTime() - age * 3_600_000).toISOString() },
-      });
-    const finding = await sweepFindingOn(pendingFor(STALE, 3 * 24), PAYMENTS, 'stale-pending');
-    const account = pendingFor(pending, hours);
-
-    // Act
-    const result = await resultOf(account, 'enforce', finding);
-
-    // Assess
-    expect(finding.id).toBe(`sweep/2026-11-25/stale-pending/${PAYMENTS}`);
-    expect(result.outcome).toBe(outcome);
-    expect(account.secrets.versionsOf(PAYMENTS)?.[pending]).toEqual(outcome === 'applied' ? undefined : ['AWSPENDING']);
   });
 
   it('reports failed, not applied, when the write is denied, and nothing changes', async () => {

@@ -47,13 +47,6 @@ describe('Function: parseCloudTrailEvent', () => {
     }
   });
 
-  it('rejects a Config compliance change without its rule name, naming the field', () => {
-    const raw = loadSampleEvent<{ detail: Record<string, unknown> }>('unused/fires.NON_COMPLIANT.authored.secret-unused.json');
-    delete raw.detail.configRuleName;
-
-    expect(() => parseClassifiableEvent(raw)).toThrow(/detail\.configRuleName: missing \(expected string\)/);
-  });
-
   it.each(publishedFixtureFiles().filter((f) => f.includes('cloudtrail-record')))(
     'parses the published bare record %s once wrapped in the EventBridge envelope',
     (name) => {

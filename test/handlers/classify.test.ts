@@ -80,33 +80,6 @@ describe('Handler: classify', () => {
     ).rejects.toThrow(TransientAwsError);
     expect(account.bus.published).toEqual([]);
   });
-
-  it('reports a burst of refused calls once, and again on the retry when publishing it failed', async () => {
-    // Prepare: the sample burst; the bus refuses the crossing call's finding once.
-    const account = defaultSandbox();
-    const burst = loadSampleEvent<unknown[]>('access-denied-burst/fires.AccessDenied.authored.11-calls-by-one-role.json');
-    let failures = 1;
-    const bus = {
-      publish: vi.fn(async (events: Parameters<typeof account.bus.publish>[0]) => {
-        if (failures-- > 0) throw new TransientAwsError('PutEvents: ThrottlingException');
-        await account.bus.publish(events);
-      }),
-    };
-    const classify = makeClassify({ bus, secrets: account.secrets, ledger: account.ledger, clock: account.clock }, classifyContext);
-    const crossing = burst.at(-1);
-
-    // Act
-    for (const event of burst.slice(0, -1)) await classify(structuredClone(event), localContext('classify'));
-    const failed = classify(structuredClone(crossing), localContext('classify'));
-    await expect(failed).rejects.toThrow(TransientAwsError);
-    const retried = await classify(structuredClone(crossing), localContext('classify'));
-    const redelivered = await classify(structuredClone(crossing), localContext('classify'));
-
-    // Assess
-    expect(retried).toMatchObject({ status: 'published', findings: [expect.stringMatching(/^access-denied-burst\//)] });
-    expect(redelivered).toMatchObject({ status: 'no-finding' });
-    expect(account.bus.published.map((e) => (e.detail as { rule: string }).rule)).toEqual(['access-denied-burst']);
-  });
 });
 
 describe('classify: events from other accounts', () => {

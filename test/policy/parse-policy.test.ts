@@ -1,6 +1,7 @@
 /**
- * Parsing the policy file: the shipped policy.yml, defaults, per-stage overrides, and the
- * messages a user gets for a wrong file, each naming the field and what is wrong.
+ * Parsing the policy file: the shipped policy.yml, defaults, and the messages a user gets for a
+ * wrong file (its YAML included), each naming the field and what is wrong. How a stage's override
+ * merges is the policy document's own: test/policy/policy-document.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -192,97 +193,6 @@ configRules:
         alerts: { minimumSeverity: 'medium', digestWindowMinutes: 0, accessDeniedBurst: { count: 2, windowMinutes: 60 } },
         configRules: { 'sm-rotation-check-abc123': 'secretsmanager-rotation-enabled-check' },
       });
-    });
-  });
-
-  describe('stage overrides', () => {
-    const text = `
-allowedAdmins: ['arn:aws:iam::123456789012:role/admin']
-rotation:
-  schedule: rate(10 days)
-  maxAgeDays: 60
-  functions:
-    byNamePrefix:
-      prod/rds/: arn:aws:lambda:us-east-1:123456789012:function:rotate-rds
-stages:
-  prod:
-    mode: enforce
-    allowedAdmins: ['arn:aws:iam::123456789012:role/break-glass']
-    rotation:
-      maxAgeDays: 30
-      functions:
-        byTag: null
-        byNamePrefix:
-          prod/docdb/: arn:aws:lambda:us-east-1:123456789012:function:rotate-docdb
-`;
-
-    it('merges mappings key by key and replaces lists and values', () => {
-      // Act
-      const policy = parsePolicy(text, { stage: 'prod', source: 'policy.yml' });
-
-      // Assess
-      expect(policy.mode).toBe('enforce');
-      expect(policy.allowedAdmins).toEqual(['arn:aws:iam::123456789012:role/break-glass']);
-      expect(policy.rotation).toEqual({
-        schedule: 'rate(10 days)',
-        rotateImmediately: false,
-        maxAgeDays: 30,
-        gracePeriodDays: 7,
-        functions: {
-          byTag: null,
-          byNamePrefix: {
-            'prod/rds/': 'arn:aws:lambda:us-east-1:123456789012:function:rotate-rds',
-            'prod/docdb/': 'arn:aws:lambda:us-east-1:123456789012:function:rotate-docdb',
-          },
-          default: null,
-        },
-      });
-    });
-
-    it('applies the base to a stage without an override', () => {
-      // Act
-      const policy = parsePolicy(text, { stage: 'staging', source: 'policy.yml' });
-
-      // Assess
-      expect(policy.mode).toBe('dry-run');
-      expect(policy.allowedAdmins).toEqual(['arn:aws:iam::123456789012:role/admin']);
-      expect(policy.rotation.maxAgeDays).toBe(60);
-      expect(policy.rotation.functions.byTag).toBe('rotation-function');
-    });
-
-    it('keeps the overrides as written, without defaults', () => {
-      // Act
-      const policy = parsePolicy(text, { stage: 'prod', source: 'policy.yml' });
-
-      // Assess
-      expect(Object.keys(policy.stages)).toEqual(['prod']);
-      expect(policy.stages.prod).toEqual({
-        mode: 'enforce',
-        allowedAdmins: ['arn:aws:iam::123456789012:role/break-glass'],
-        rotation: {
-          maxAgeDays: 30,
-          functions: { byTag: null, byNamePrefix: { 'prod/docdb/': 'arn:aws:lambda:us-east-1:123456789012:function:rotate-docdb' } },
-        },
-      });
-    });
-
-    it('does not take a stage name from the prototype', () => {
-      // Act
-      const policy = parsePolicy('stages:\n  prod: { mode: enforce }\n', { stage: 'constructor', source: 'policy.yml' });
-
-      // Assess
-      expect(policy.mode).toBe('dry-run');
-    });
-
-    it('reports a wrong override even when deploying another stage', () => {
-      // Prepare
-      const wrong = 'stages:\n  prod:\n    mode: enforcing\n';
-
-      // Act
-      const problems = problemsOf(wrong, 'dev');
-
-      // Assess
-      expect(problems).toEqual(['stages.prod.mode: expected "dry-run" or "enforce", received "enforcing"']);
     });
   });
 

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/errors.js';
-import { loadAccountSeed } from '../../shared/sandbox/sandbox-account.js';
 import { parseAccountSeed } from '../../shared/sandbox/seed.js';
 
 const secret = (overrides: Record<string, unknown> = {}) => ({ name: 'prod/db', versions: { v1: ['AWSCURRENT'] }, ...overrides });
 
 describe('Function: parseAccountSeed', () => {
-  it('loads the default seed, which holds a secret for every sample event', () => {
-    const seed = loadAccountSeed();
-
-    expect(seed.secrets.map((s) => s.name)).toEqual(
-      expect.arrayContaining([
-        'IcaSecretsPortal',
-        'Appuser-pyodbc',
-        'prod/orders/db-admin',
-        'staging/reporting/readonly',
-        'prod/payments/db',
-      ]),
-    );
-  });
-
   it('fills in defaults: account, region, no rotation, no tags, an empty CloudTrail history', () => {
     expect(parseAccountSeed({ secrets: [secret()] }, 'seed.json')).toEqual({
       account: '123456789012',
