@@ -52,7 +52,18 @@ export const sandboxAccount = (seed: AccountSeed, clock: Clock = { now: () => ne
 
 /** Reads and validates a seed file (JSON); the default one holds the secrets `events/` names. */
 export const loadAccountSeed = (file: string = DEFAULT_SEED_FILE): AccountSeed => {
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ConfigError(
+      `${file}: cannot read the account seed (${reason}); give --account a JSON seed file like shared/sandbox/default-account.json`,
+      {
+        cause: error,
+      },
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

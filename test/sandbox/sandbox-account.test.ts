@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 /**
  * The sandbox account: every port in memory, built from a seed and wired to one clock, and the
  * seed file read and checked, a bad one named.
@@ -91,6 +93,18 @@ describe('Function: loadAccountSeed', () => {
         'prod/payments/db',
       ]),
     );
+  });
+
+  it('refuses a file that is not there, naming it and what to give instead', () => {
+    // Prepare
+    const file = join(tmpdir(), 'no-such-dir-for-the-seed', 'account.json');
+
+    // Act
+    const act = () => loadAccountSeed(file);
+
+    // Assess
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(`${file}: cannot read the account seed (no such file); give --account a JSON seed file`);
   });
 
   it('refuses a file that is not JSON, naming the file', () => {
