@@ -158,7 +158,6 @@ export const EXEMPT: Readonly<Record<string, Exemption>> = {
     reason: 'the 16-line middy chain every handler shares; rejections and settling run through it',
     coveredBy: 'test/middleware/settle-errors.test.ts',
   },
-  'shared/securityhub/asff-schema.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
   'shared/sweep/ledger-records.ts': {
     reason: '45 lines of ledger record shapes for the coordinator',
     coveredBy: 'test/sweep/coordinator.test.ts',
