@@ -84,16 +84,9 @@ export const EXEMPT: Readonly<Record<string, Exemption>> = {
 
   // ── PENDING (mirror-b ran out of time): real logic, no focused test yet; covered only as named ──
 
-  // ── PENDING (the lead is changing these) ────────────────────────────────────────────────────
-  'shared/contracts/clean-finding.ts': { reason: 'pending: the lead is changing it', coveredBy: undefined },
-
   // ── PENDING: mirror-a's folders (alerts, cli, replay, securityhub, sweep, handlers, middleware,
   //    functions). The lead replaces this block at the merge. ───────────────────────────────────
-  'shared/alerts/advice.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
-  'shared/alerts/chatbot.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
-  'shared/alerts/slack-blocks.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
   'shared/cli/errors.ts': { reason: 'exit-code constants and a re-export', coveredBy: 'test/cli/program.test.ts' },
-  'shared/cli/local-world.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
   'shared/cli/main.ts': {
     reason: 'the 19-line executable entry (log level, EPIPE); every CLI test runs the real process through it',
     coveredBy: 'test/cli/program.test.ts',
@@ -106,14 +99,6 @@ export const EXEMPT: Readonly<Record<string, Exemption>> = {
     reason: 'the 16-line middy chain every handler shares; rejections and settling run through it',
     coveredBy: 'test/middleware/settle-errors.test.ts',
   },
-  'shared/replay/chain.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
-  'shared/replay/event-formats.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
-  'shared/replay/handlers.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
-  'shared/replay/lambda-context.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
-  'shared/replay/report.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
-  'shared/securityhub/asff-schema.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
-  'shared/sweep/coordinator-shards.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
-  'shared/sweep/coordinator-summary.ts': { reason: 'pending: mirror-a', coveredBy: undefined },
   'shared/sweep/ledger-records.ts': {
     reason: '45 lines of ledger record shapes for the coordinator',
     coveredBy: 'test/sweep/coordinator.test.ts',

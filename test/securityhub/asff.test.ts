@@ -174,20 +174,4 @@ describe('ASFF documents', () => {
     expect(document.CreatedAt).toBe(NOW.toISOString());
     expect(asffProblems(document)).toEqual([]);
   });
-
-  it('says what is missing or too long in a document that is not fit to import', () => {
-    const document = {
-      ...toAsff(findingForRule('unused'), undefined, { now: NOW }),
-      Title: 'x'.repeat(257),
-      AwsAccountId: '12345',
-    } as Record<string, unknown>;
-    delete document.Resources;
-    expect(asffProblems(document)).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^Title: /),
-        expect.stringMatching(/^AwsAccountId: /),
-        expect.stringMatching(/^Resources: /),
-      ]),
-    );
-  });
 });
