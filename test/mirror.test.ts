@@ -82,10 +82,7 @@ export const EXEMPT: Readonly<Record<string, Exemption>> = {
   },
   'shared/sandbox/recording-chat.ts': { reason: 'a recorder of Slack messages, a few lines', coveredBy: 'test/functions/alert.test.ts' },
 
-  // ── PENDING (mirror-b ran out of time): real logic, no focused test yet; covered only as named ──
-
-  // ── PENDING: mirror-a's folders (alerts, cli, replay, securityhub, sweep, handlers, middleware,
-  //    functions). The lead replaces this block at the merge. ───────────────────────────────────
+  // ── Entry points and shapes of a few lines in the CLI, the handlers and the sweep ────────────
   'shared/cli/errors.ts': { reason: 'exit-code constants and a re-export', coveredBy: 'test/cli/program.test.ts' },
   'shared/cli/main.ts': {
     reason: 'the 19-line executable entry (log level, EPIPE); every CLI test runs the real process through it',
@@ -207,10 +204,10 @@ describe('Tests that mirror the sources', () => {
     expect(stale).toStrictEqual([]);
   });
 
-  it('gives every exemption a reason', () => {
+  it('gives every exemption a reason, and none is a test still to write', () => {
     // Act
     const unexplained = Object.entries(EXEMPT)
-      .filter(([, { reason }]) => reason.trim() === '')
+      .filter(([, { reason }]) => reason.trim() === '' || /^\s*(?:pending|todo)\b/i.test(reason))
       .map(([source]) => source);
 
     // Assess
