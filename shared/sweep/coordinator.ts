@@ -89,9 +89,16 @@ export const accountsInScope = async (
   return [...new Set([...found, ...(hub ? [hub.account] : [])])].filter((account) => !excluded.has(account)).sort();
 };
 
-/** Every account × every region. */
-export const shardTargets = (accounts: readonly string[], regions: readonly string[]): ShardTarget[] =>
-  accounts.flatMap((account) => regions.map((region) => ({ account, region })));
+/**
+ * Every account × every region, each account-region once (in the order first given): an account
+ * both listed and under a listed OU, or a region listed twice, is one shard. The run's size is
+ * this list's length, and a shard counts itself once, so a shard listed twice would keep the run
+ * from ever completing.
+ */
+export const shardTargets = (accounts: readonly string[], regions: readonly string[]): ShardTarget[] => {
+  const uniqueRegions = [...new Set(regions)];
+  return [...new Set(accounts)].flatMap((account) => uniqueRegions.map((region) => ({ account, region })));
+};
 
 /**
  * Why a shard may not be swept by the policy alone, or undefined when it may: organisation mode

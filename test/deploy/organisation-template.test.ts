@@ -343,7 +343,10 @@ describe('Packaged template in organisation mode', () => {
         Capabilities: ['CAPABILITY_NAMED_IAM'],
         Parameters: [{ ParameterKey: 'HubAccountId', ParameterValue: { Ref: 'AWS::AccountId' } }],
         StackInstancesGroup: [
-          { DeploymentTargets: { OrganizationalUnitIds: [UNIT], AccountFilterType: 'DIFFERENCE', Accounts: [EXCLUDED] }, Regions: REGIONS },
+          {
+            DeploymentTargets: { OrganizationalUnitIds: [UNIT], AccountFilterType: 'DIFFERENCE', Accounts: [EXCLUDED, MEMBER] },
+            Regions: REGIONS,
+          },
           { DeploymentTargets: { OrganizationalUnitIds: [ROOT], AccountFilterType: 'INTERSECTION', Accounts: [MEMBER] }, Regions: REGIONS },
         ],
       });
