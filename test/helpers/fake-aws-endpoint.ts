@@ -7,7 +7,10 @@
  *   UpdateSecretVersionStage and ListSecretVersionIds, over one secret whose stages the second really changes;
  * - EventBridge, AWS JSON 1.1 (`x-amz-target: AWSEvents.PutEvents`): PutEvents;
  * - SNS, AWS Query (form-encoded `Action=Publish&...`, XML answers; the protocol of
- *   @aws-sdk/client-sns 3.1164.0): Publish.
+ *   @aws-sdk/client-sns 3.1164.0): Publish;
+ * - STS, AWS Query likewise: AssumeRole, answering credentials whose access key id names the
+ *   role's account (`ASIAFAKE<account>`), so a test can tell which requests were signed with them;
+ * - more secrets, for DescribeSecret only (`secrets`), such as a member account's.
  *
  * Anything else answers HTTP 400 `UnknownOperationException` (JSON; XML to Query callers), so a
  * wrong call fails loudly.
@@ -24,7 +27,18 @@ export const FAKE_PENDING_VERSION = '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003';
 /** Before the failure of `events/rotation-failed/fires.RotationFailed.authored.set-secret.json` (2026-11-22T02:47:31Z). */
 export const FAKE_LAST_ROTATED = new Date('2026-10-22T02:47:31Z');
 
-export type FakeService = 'secretsmanager' | 'events' | 'sns' | 'unknown';
+export type FakeService = 'secretsmanager' | 'events' | 'sns' | 'sts' | 'unknown';
+
+/** A secret DescribeSecret answers for, by ARN, besides the fake's own. */
+export interface FakeSecret {
+  readonly arn: string;
+  readonly name: string;
+  readonly deletedDate?: Date;
+  readonly versions: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The access key id of the credentials the fake's AssumeRole gives for a role of `account`. */
+export const fakeAssumedKeyId = (account: string): string => `ASIAFAKE${account}`;
 
 export interface RecordedRequest {
   readonly service: FakeService;
@@ -32,7 +46,7 @@ export interface RecordedRequest {
   /** The JSON body for JSON protocols; the form fields (flat, `MessageAttributes.entry.1.Name`, ...) for Query. */
   readonly body: Record<string, unknown>;
   /** From the SigV4 credential scope `<key>/<date>/<region>/<service>/aws4_request`, when signed. */
-  readonly signedFor?: { readonly region: string; readonly service: string };
+  readonly signedFor?: { readonly region: string; readonly service: string; readonly accessKeyId: string };
 }
 
 /** An error the endpoint answers an operation with, instead of its normal answer. */
@@ -45,6 +59,8 @@ export interface FakeAwsError {
 export interface FakeAwsEndpointOptions {
   /** By operation name, e.g. `{ DescribeSecret: { status: 400, type: 'AccessDeniedException', message: 'not allowed' } }`. */
   readonly failures?: Readonly<Record<string, FakeAwsError>>;
+  /** More secrets DescribeSecret answers for (by ARN). */
+  readonly secrets?: readonly FakeSecret[];
 }
 
 export interface FakeAwsEndpoint {
@@ -65,6 +81,7 @@ interface Answer {
 
 const JSON_11 = 'application/x-amz-json-1.1';
 const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {}): Promise<FakeAwsEndpoint> => {
   const requests: RecordedRequest[] = [];
@@ -75,6 +92,16 @@ export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {})
 
   const secretsManager = (operation: string, body: Record<string, unknown>): Answer => {
     const secretId = body.SecretId;
+    const other = options.secrets?.find((secret) => secret.arn === secretId);
+    if (other && operation === 'DescribeSecret') {
+      return json({
+        ARN: other.arn,
+        Name: other.name,
+        RotationEnabled: false,
+        ...(other.deletedDate ? { DeletedDate: other.deletedDate.getTime() / 1000 } : {}),
+        VersionIdsToStages: other.versions,
+      });
+    }
     if (secretId !== FAKE_SECRET_ARN && secretId !== FAKE_SECRET_NAME) {
       return jsonError({
         status: 400,
@@ -123,15 +150,34 @@ export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {})
     };
   };
 
+  const sts = (operation: string, body: Record<string, unknown>): Answer => {
+    if (operation !== 'AssumeRole') return unknownOperation('sts', operation);
+    const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+    const roleArn = text(body.RoleArn);
+    const session = text(body.RoleSessionName);
+    const account = roleArn.split(':')[4] ?? '';
+    return {
+      status: 200,
+      contentType: 'text/xml',
+      body:
+        `<AssumeRoleResponse xmlns="${STS_XMLNS}"><AssumeRoleResult><Credentials>` +
+        `<AccessKeyId>${fakeAssumedKeyId(account)}</AccessKeyId><SecretAccessKey>fake</SecretAccessKey><SessionToken>fake</SessionToken>` +
+        `<Expiration>${new Date(Date.now() + 3_600_000).toISOString()}</Expiration></Credentials>` +
+        `<AssumedRoleUser><Arn>${roleArn}/${session}</Arn><AssumedRoleId>AROAFAKE:${session}</AssumedRoleId></AssumedRoleUser>` +
+        `</AssumeRoleResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+    };
+  };
+
   const answer = (request: IncomingMessage, raw: string): Answer => {
     const { service, operation, body } = identify(request, raw);
     const signedFor = credentialScope(request.headers.authorization);
     requests.push({ service, operation, body, ...(signedFor ? { signedFor } : {}) });
     const failure = options.failures?.[operation];
-    if (failure) return service === 'sns' ? queryError(failure) : jsonError(failure);
+    if (failure) return service === 'sns' || service === 'sts' ? queryError(failure) : jsonError(failure);
     if (service === 'secretsmanager') return secretsManager(operation, body);
     if (service === 'events') return eventBridge(operation, body);
     if (service === 'sns') return sns(operation);
+    if (service === 'sts') return sts(operation, body);
     return unknownOperation(service, operation);
   };
 
@@ -182,7 +228,12 @@ const identify = (request: IncomingMessage, raw: string): { service: FakeService
   if (contentType.startsWith('application/x-www-form-urlencoded')) {
     const body = Object.fromEntries(new URLSearchParams(raw));
     const scope = credentialScope(request.headers.authorization);
-    const service: FakeService = scope?.service === 'sns' || body.Version === '2010-03-31' ? 'sns' : 'unknown';
+    const service: FakeService =
+      scope?.service === 'sns' || body.Version === '2010-03-31'
+        ? 'sns'
+        : scope?.service === 'sts' || body.Version === '2011-06-15'
+          ? 'sts'
+          : 'unknown';
     return { service, operation: body.Action ?? '', body };
   }
   return { service: 'unknown', operation: `${request.method ?? ''} ${request.url ?? ''}`, body: { raw } };
@@ -193,9 +244,9 @@ const header = (request: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-const credentialScope = (authorization: string | undefined): { region: string; service: string } | undefined => {
-  const match = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
-  return match?.[1] && match[2] ? { region: match[1], service: match[2] } : undefined;
+const credentialScope = (authorization: string | undefined): { region: string; service: string; accessKeyId: string } | undefined => {
+  const match = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
+  return match?.[1] && match[2] && match[3] ? { accessKeyId: match[1], region: match[2], service: match[3] } : undefined;
 };
 
 /** UpdateSecretVersionStage on the fake's state, with the checks AWS makes; undefined when it succeeded. */
@@ -244,7 +295,7 @@ const unknownOperation = (service: FakeService, operation: string): Answer => {
     message: `the fake AWS endpoint does not answer ${service} ${operation}`,
   };
   // In the error format the caller's protocol parses, so the SDK reports the name and message.
-  return service === 'sns' ? queryError(error) : jsonError(error);
+  return service === 'sns' || service === 'sts' ? queryError(error) : jsonError(error);
 };
 
 /** SNS `MessageAttributes` from Query form fields (`MessageAttributes.entry.N.Name`, `.Value.StringValue`). */
