@@ -8,7 +8,7 @@
  *   accounts of each size class (ORG_CALIBRATION, default 100, 1,000, 2,000, 100,000, 500,000
  *   secrets), ListSecrets answering in 150 ms (SWEEP_LATENCY_MS) under the per-account-region quota
  *   of 100 calls a second, in real time, with the shards' listing setting (a shard splits from
- *   100 pages up): wall time, ListSecrets calls, peak heap growth. And the
+ *   SHARD_MIN_SPLIT_PAGES up): wall time, ListSecrets calls, peak heap growth. And the
  *   real coordinator (`coordinateSweep`) over an in-memory Organizations of 1,000 accounts, the
  *   ledger in memory and PutEvents answering in 30 ms.
  * - Simulated: the 4,000 shards' schedule. Each shard's duration and calls come from the
