@@ -21,6 +21,7 @@ import type { Policy } from '../policy/schema.js';
 import type { EventBusPort } from '../ports/bus.js';
 import type { OrganisationAccount, OrganisationAccountsPort, Page } from '../ports/organisation-accounts.js';
 import { type RecordPorts, recordOnce } from './ledger-records.js';
+import { largestFirst, readShardSizes } from './shard-sizes.js';
 
 /** One account and region to sweep. */
 export interface ShardTarget {
@@ -142,7 +143,8 @@ export interface Coordinated {
 
 /**
  * Lists the scope, records the run, and publishes its shards, ten to a PutEvents call (the bus
- * adapter retries the entries PutEvents refused). Each batch's shards are registered before the
+ * adapter retries the entries PutEvents refused), the largest account-regions of the last run
+ * first (shard-sizes.ts). Each batch's shards are registered before the
  * batch is published, so a shard never arrives before its registration. Safe to run again for
  * the same run (a retried schedule): registrations keep their first value, and a shard delivered
  * twice is swept once (the claim of its invocation).
@@ -160,7 +162,8 @@ export const coordinateSweep = async (
     JSON.stringify({ startedAt: input.now.toISOString(), accounts, regions } satisfies OrganisationRun),
   );
   const run = z.parse(OrganisationRunSchema, JSON.parse(recorded));
-  const targets = shardTargets(run.accounts, run.regions);
+  // The largest account-regions of the last run first: the organisation finishes when they do.
+  const targets = largestFirst(shardTargets(run.accounts, run.regions), await readShardSizes(ports));
   const registration = JSON.stringify({ startedAt: run.startedAt, shards: targets.length } satisfies ShardRegistration);
 
   const queue = new PQueue({ concurrency: COORDINATOR_CONCURRENCY });
