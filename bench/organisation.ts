@@ -8,14 +8,17 @@
  *   accounts of each size class (ORG_CALIBRATION, default 100, 1,000, 2,000, 100,000, 500,000
  *   secrets), ListSecrets answering in 150 ms (SWEEP_LATENCY_MS) under the per-account-region quota
  *   of 100 calls a second, in real time, with the shards' listing setting (a shard splits from
- *   100 pages up): wall time, ListSecrets calls, peak heap growth. And the
+ *   SHARD_MIN_SPLIT_PAGES up): wall time, ListSecrets calls, peak heap growth. And the
  *   real coordinator (`coordinateSweep`) over an in-memory Organizations of 1,000 accounts, the
  *   ledger in memory and PutEvents answering in 30 ms.
  * - Simulated: the 4,000 shards' schedule. Each shard's duration and calls come from the
  *   measurement of its size (interpolated between the sizes measured); the shards start in the
- *   coordinator's order as Lambda runs them under the sweep function's reserved concurrency (a
- *   shard waits for a free slot), on a simulated clock. Running 5 million secrets' checks in
- *   one process on this machine would measure its CPU, not Lambda's (each shard has its own).
+ *   order the coordinator published them, as Lambda runs them under the sweep function's reserved
+ *   concurrency (a shard waits for a free slot), on a simulated clock. Running 5 million secrets'
+ *   checks in one process on this machine would measure its CPU, not Lambda's (each shard has its own).
+ *   Two runs: the organisation's first, published in the coordinator's usual order, and any later
+ *   one, whose coordinator publishes the largest account-regions of the run before first (the
+ *   sizes the previous run's last shard recorded: shared/sweep/shard-sizes.ts).
  * Cost: the sweep function's memory (serverless.yml) × the billed durations, in GB-seconds.
  */
 import { readFileSync } from 'node:fs';
@@ -24,6 +27,7 @@ import { DEFAULT_POLICY, type Policy } from '../shared/policy/schema.js';
 import { MemoryLedger } from '../shared/sandbox/memory-ledger.js';
 import { MemoryOrganizations } from '../shared/sandbox/memory-organizations.js';
 import { coordinateSweep } from '../shared/sweep/coordinator.js';
+import { recordShardSizes } from '../shared/sweep/shard-sizes.js';
 import { SHARD_MIN_SPLIT_PAGES } from '../shared/sweep/sweep-use-case.js';
 import { round } from './format.js';
 import { measureFullSweep, sweepSettings } from './sweep.js';
@@ -75,6 +79,8 @@ const sweepMemoryMb = (): number => {
 };
 
 export interface OrganisationBenchResult {
+  /** The organisation's first run (no sizes recorded yet), or a later one (the previous run's sizes). */
+  readonly run: 'first' | 'later';
   readonly accounts: number;
   readonly regions: number;
   readonly shards: number;
@@ -119,22 +125,62 @@ export const measureOrganisation = async (log: (line: string) => void = console.
   [...big].forEach((index, n) => (size[index] = n === 0 ? 500_000 : 100_000));
   const secrets = size.reduce((sum, n) => sum + n, 0);
 
-  // 3. The coordinator, for real, over in-memory Organizations and ledger, PutEvents at 30 ms.
+  // 3. The coordinator, for real, over in-memory Organizations and ledger, PutEvents at 30 ms; the
+  // order it publishes the shards in is the order Lambda takes them in. Run twice: the first run,
+  // then a later one, once the first run's last shard has recorded the sizes it read.
   const organizations = new MemoryOrganizations({ id: 'r-bench', accounts: ids.map((id) => ({ id, active: true })) });
-  let putEventsCalls = 0;
-  const bus = { publish: async () => ((putEventsCalls += 1), await new Promise<void>((resolve) => setTimeout(resolve, 30))) };
   const clock = { now: () => new Date() };
+  const ledger = new MemoryLedger(clock.now);
   const policy: Policy = {
     ...DEFAULT_POLICY,
     organisation: { ...DEFAULT_POLICY.organisation, enabled: true, organizationId: 'o-bench00000', regions },
   };
-  const coordinatorStarted = performance.now();
-  const coordinated = await coordinateSweep(
-    { ledger: new MemoryLedger(clock.now), clock, bus, organizations },
-    { runId: 'sweep-bench', hub: { account: ids[0] as string, region: 'us-east-1' }, now: new Date(), policy },
+  const indexOf = new Map(
+    ids.flatMap((account, a) => regions.map((region, r) => [`${account}#${region}`, a * regions.length + r] as const)),
   );
-  const coordinatorSeconds = (performance.now() - coordinatorStarted) / 1000;
-  if (coordinated.shards !== shardCount) throw new Error(`the coordinator published ${coordinated.shards} shards, expected ${shardCount}`);
+  const coordinate = async (runId: string) => {
+    const order: number[] = [];
+    let putEventsCalls = 0;
+    const bus = {
+      publish: async (entries: readonly { readonly detail: unknown }[]) => {
+        putEventsCalls += 1;
+        for (const { detail } of entries) {
+          const { account, region } = detail as { account: string; region: string };
+          order.push(indexOf.get(`${account}#${region}`) ?? -1);
+        }
+        await new Promise<void>((resolve) => setTimeout(resolve, 30));
+      },
+    };
+    const started = performance.now();
+    const coordinated = await coordinateSweep(
+      { ledger, clock, bus, organizations },
+      { runId, hub: { account: ids[0] as string, region: 'us-east-1' }, now: new Date(), policy },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    if (coordinated.shards !== shardCount || order.length !== shardCount || order.includes(-1))
+      throw new Error(`the coordinator published ${order.length} shards of ${coordinated.shards}, expected ${shardCount}`);
+    return { order, seconds, putEventsCalls };
+  };
+  const first = await coordinate('sweep-bench-1');
+  await recordShardSizes(
+    { ledger, clock },
+    'sweep-bench-1',
+    size.map((secrets, i) => ({
+      account: ids[Math.floor(i / regions.length)] as string,
+      region: regions[i % regions.length] as string,
+      secrets,
+      exempt: 0,
+      findings: 0,
+      unjudged: 0,
+      byRule: {},
+      bySeverity: {},
+      listCalls: 0,
+      closerLooks: 0,
+      invocations: 1,
+      finishedAt: new Date().toISOString(),
+    })),
+  );
+  const later = await coordinate('sweep-bench-2');
 
   // 4. The shards' schedule under each concurrency, on a simulated clock.
   const durations = size.map((n) => interpolate(calibration, n, (c) => c.seconds));
@@ -142,34 +188,41 @@ export const measureOrganisation = async (log: (line: string) => void = console.
   const largestAloneSeconds = interpolate(calibration, 500_000, (c) => c.seconds);
   const memoryMb = sweepMemoryMb();
   const concurrencies = (process.env.ORG_CONCURRENCY ?? `${DEFAULT_POLICY.organisation.sweepConcurrency},100,200`).split(',').map(Number);
-  return concurrencies.map((concurrency) => {
-    const free = Array.from({ length: concurrency }, () => coordinatorSeconds);
-    let end = 0;
-    for (const duration of durations) {
-      // Lambda runs the next shard in the first slot that frees.
-      let slot = 0;
-      for (let i = 1; i < free.length; i++) if ((free[i] as number) < (free[slot] as number)) slot = i;
-      const finish = (free[slot] as number) + duration;
-      free[slot] = finish;
-      end = Math.max(end, finish);
-    }
-    const billedSeconds = durations.reduce((sum, s) => sum + Math.ceil(s * 1000) / 1000, 0) + coordinatorSeconds;
-    return {
-      accounts,
-      regions: regions.length,
-      shards: shardCount,
-      secrets,
-      concurrency,
-      coordinatorSeconds,
-      putEventsCalls,
-      largestAloneSeconds,
-      wallSeconds: end,
-      ratioToLargest: end / largestAloneSeconds,
-      listCalls: calls,
-      callsPerSecret: calls / secrets,
-      peakHeapMBBySize: Object.fromEntries(calibration.map((c) => [c.secrets, round(c.peakHeapMB, 1)])),
-      gbSeconds: (billedSeconds * memoryMb) / 1024,
-      memoryMb,
-    };
-  });
+  const runs = [
+    ['first', first],
+    ['later', later],
+  ] as const;
+  return concurrencies.flatMap((concurrency) =>
+    runs.map(([run, { order, seconds: coordinatorSeconds, putEventsCalls }]) => {
+      const free = Array.from({ length: concurrency }, () => coordinatorSeconds);
+      let end = 0;
+      for (const duration of order.map((index) => durations[index] as number)) {
+        // Lambda runs the next shard in the first slot that frees.
+        let slot = 0;
+        for (let i = 1; i < free.length; i++) if ((free[i] as number) < (free[slot] as number)) slot = i;
+        const finish = (free[slot] as number) + duration;
+        free[slot] = finish;
+        end = Math.max(end, finish);
+      }
+      const billedSeconds = durations.reduce((sum, s) => sum + Math.ceil(s * 1000) / 1000, 0) + coordinatorSeconds;
+      return {
+        run,
+        accounts,
+        regions: regions.length,
+        shards: shardCount,
+        secrets,
+        concurrency,
+        coordinatorSeconds,
+        putEventsCalls,
+        largestAloneSeconds,
+        wallSeconds: end,
+        ratioToLargest: end / largestAloneSeconds,
+        listCalls: calls,
+        callsPerSecret: calls / secrets,
+        peakHeapMBBySize: Object.fromEntries(calibration.map((c) => [c.secrets, round(c.peakHeapMB, 1)])),
+        gbSeconds: (billedSeconds * memoryMb) / 1024,
+        memoryMb,
+      };
+    }),
+  );
 };

@@ -599,7 +599,7 @@ const main = async (): Promise<void> => {
     console.table(
       Object.fromEntries(
         results.map((r) => [
-          `concurrency ${r.concurrency}`,
+          `concurrency ${r.concurrency}, ${r.run === 'first' ? 'first run' : 'later runs'}`,
           {
             shards: r.shards,
             secrets: r.secrets,

@@ -17,6 +17,8 @@
  * Hand-written, not YAML: a dozen alarms per function and rule written out by hand would drift
  * the first time a function or rule is added; here they follow the template.
  */
+const { deadLetterQueuePolicy, undeliveredRules } = require('../rule-delivery.cjs');
+
 const KEY = 'AlertKey';
 const DEAD_LETTER_QUEUES = ['DeadLetterQueue', 'RuleDeadLetterQueue'];
 const TOPICS = ['AlertTopic', 'OperationsTopic'];
@@ -93,37 +95,17 @@ class Operations {
     for (const [, group] of ofType(resources, 'AWS::Logs::LogGroup')) group.Properties.KmsKeyId = { 'Fn::GetAtt': [KEY, 'Arn'] };
 
     const rules = ofType(resources, 'AWS::Events::Rule');
-    const undelivered = rules
-      .filter(([, rule]) =>
-        /** @type {{ RetryPolicy?: unknown, DeadLetterConfig?: unknown }[]} */ (rule.Properties.Targets).some(
-          (t) => !t.RetryPolicy || !t.DeadLetterConfig,
-        ),
-      )
-      .map(([id]) => id);
+    const undelivered = undeliveredRules(resources);
     if (undelivered.length > 0) {
       throw new Error(
         `every rule target needs a retry policy and a dead-letter queue (custom.ruleRetryPolicy, custom.ruleDeadLetterQueue); missing on ${undelivered.join(', ')}`,
       );
     }
-    resources.RuleDeadLetterQueuePolicy = {
-      Type: 'AWS::SQS::QueuePolicy',
-      Properties: {
-        Queues: [{ Ref: 'RuleDeadLetterQueue' }],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'ServiceRulesSendUndeliveredEvents',
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sqs:SendMessage',
-              Resource: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] },
-              Condition: { ArnEquals: { 'aws:SourceArn': rules.map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] })) } },
-            },
-          ],
-        },
-      },
-    };
+    resources.RuleDeadLetterQueuePolicy = deadLetterQueuePolicy({
+      queueId: 'RuleDeadLetterQueue',
+      ruleIds: rules.map(([id]) => id),
+      sid: 'ServiceRulesSendUndeliveredEvents',
+    });
 
     const functions = ofType(resources, 'AWS::Lambda::Function').map(([id, fn]) => ({ id, name: fn.Properties.FunctionName }));
     for (const { id, name } of functions) {

@@ -17,7 +17,9 @@
  * The member template holds, per account and region:
  * - rules on the default bus forwarding the events classify takes (the patterns come from
  *   shared/rules through shared/cli/organisation-deployment.ts: the functions serverless.yml's
- *   own rules use), with an execution role that may put events on the hub bus and nowhere else;
+ *   own rules use), with an execution role that may put events on the hub bus and nowhere else,
+ *   retried as every rule of the hub is (custom.ruleRetryPolicy), then kept in a dead-letter
+ *   queue of the member stack that only those rules may send to (deploy/rule-delivery.cjs);
  * - one role per action, which only that action's hub role may assume (its exact ARN, within
  *   the organisation), holding the hub role's own statements about the account's secrets: every
  *   statement of the compiled hub role except those naming a hub resource (a Ref or GetAtt: the
@@ -36,6 +38,7 @@ const { mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Buffer } = require('node:buffer');
 const { fact } = require('../facts.cjs');
+const { deadLetterQueuePolicy, retryPolicy, ruleRetrySettings, undeliveredRules } = require('../rule-delivery.cjs');
 
 /** The member template's file name in the package folder (`.serverless/` by default). */
 const MEMBER_TEMPLATE = 'member-template.json';
@@ -167,7 +170,7 @@ const trustWithinOrganisation = (deployment, principal, sid) => ({
 /**
  * The member template (see the header).
  * @param {OrganisationDeployment} deployment
- * @param {{ service: string, busName: string, actionStatements: Record<string, Statement[]>, readStatements: Statement[] }} hub
+ * @param {{ service: string, busName: string, actionStatements: Record<string, Statement[]>, readStatements: Statement[], retry: import('../rule-delivery.cjs').RuleRetrySettings }} hub
  */
 const memberTemplate = (deployment, hub) => {
   const { memberRoleCodes: codes, hubRoleNames, hubRegion, stage } = deployment;
@@ -192,18 +195,49 @@ const memberTemplate = (deployment, hub) => {
     ),
     Condition: 'ForwardsEvents',
   };
+  // What the hub bus does not take in time (a hub stack gone or being replaced, its bus policy
+  // refusing, throttling for longer than the retry policy) stays here, in the member's account
+  // and region, for 14 days. Encrypted with a key SQS owns: a customer managed key would cost a
+  // key per account and region guarded, and a key policy EventBridge must be let through.
+  resources.ForwardDeadLetterQueue = {
+    Type: 'AWS::SQS::Queue',
+    Condition: 'ForwardsEvents',
+    Properties: {
+      QueueName: `${hub.service}-${stage}-forward-undelivered`,
+      MessageRetentionPeriod: 1_209_600,
+      SqsManagedSseEnabled: true,
+    },
+  };
+  /** @type {string[]} */
+  const forwardRuleIds = [];
   for (const route of deployment.forwardedRoutes) {
-    resources[`Forward${pascal(route.name)}Rule`] = {
+    const id = `Forward${pascal(route.name)}Rule`;
+    forwardRuleIds.push(id);
+    resources[id] = {
       Type: 'AWS::Events::Rule',
       Condition: 'ForwardsEvents',
       Properties: {
         Description: `secrets-remediator ${stage}: ${route.name} events to the hub's classify`,
         EventPattern: route.pattern,
         State: route.state ?? 'ENABLED',
-        Targets: [{ Id: 'hub', Arn: busArn, RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] } }],
+        Targets: [
+          {
+            Id: 'hub',
+            Arn: busArn,
+            RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] },
+            RetryPolicy: retryPolicy(hub.retry),
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] } },
+          },
+        ],
       },
     };
   }
+  resources.ForwardDeadLetterQueuePolicy = deadLetterQueuePolicy({
+    queueId: 'ForwardDeadLetterQueue',
+    ruleIds: forwardRuleIds,
+    sid: 'ForwardingRulesSendUndeliveredEvents',
+    condition: 'ForwardsEvents',
+  });
 
   for (const action of deployment.actions) {
     const statements = hub.actionStatements[action];
@@ -271,11 +305,17 @@ const memberTemplate = (deployment, hub) => {
       HubRegion: { Value: hubRegion },
       Stage: { Value: stage },
       ReadRoleArn: { Value: { 'Fn::GetAtt': ['ReadRole', 'Arn'] } },
+      ForwardDeadLetterQueueUrl: { Condition: 'ForwardsEvents', Value: { Ref: 'ForwardDeadLetterQueue' } },
       ...Object.fromEntries(
         deployment.actions.map((action) => [`${pascal(action)}RoleArn`, { Value: { 'Fn::GetAtt': [`${pascal(action)}Role`, 'Arn'] } }]),
       ),
     },
   };
+  const undelivered = undeliveredRules(/** @type {Record<string, { Type?: string, Properties?: Record<string, unknown> }>} */ (resources));
+  if (undelivered.length > 0)
+    throw new Error(
+      `organisation: every forwarding rule target needs a retry policy and a dead-letter queue; missing on ${undelivered.join(', ')}`,
+    );
   const reads = Object.entries(resources).filter(([, role]) =>
     readsSecretValues(/** @type {{ Properties?: { Policies?: { PolicyDocument: { Statement: Statement[] } }[] } }} */ (role)),
   );
@@ -384,6 +424,7 @@ class Organisation {
         deployment.actions.map((action) => [action, memberStatements(statementsOfRole(resources[roleOf(action)]))]),
       ),
       readStatements: unique(['sweep', 'classify'].flatMap((fn) => memberStatements(statementsOfRole(resources[roleOf(fn)])))),
+      retry: ruleRetrySettings(this.serverless),
     });
     const body = JSON.stringify(template);
     const bytes = Buffer.byteLength(body);
@@ -441,10 +482,8 @@ class Organisation {
    */
   forwardedRules(deployment, classifyId) {
     // serverless.yml's delivery settings for every rule target (custom.ruleRetryPolicy, custom.ruleDeadLetterQueue).
-    const custom =
-      /** @type {{ ruleRetryPolicy: { maximumEventAge: number, maximumRetryAttempts: number }, ruleDeadLetterQueue: unknown }} */ (
-        /** @type {unknown} */ (this.serverless.service.custom)
-      );
+    const retry = ruleRetrySettings(this.serverless);
+    const deadLetterQueue = this.serverless.service.custom?.ruleDeadLetterQueue;
     /** @type {Record<string, TemplateResource>} */
     const added = {};
     for (const route of deployment.forwardedRoutes) {
@@ -461,11 +500,8 @@ class Organisation {
             {
               Id: 'classify',
               Arn: { 'Fn::GetAtt': [classifyId, 'Arn'] },
-              RetryPolicy: {
-                MaximumEventAgeInSeconds: custom.ruleRetryPolicy.maximumEventAge,
-                MaximumRetryAttempts: custom.ruleRetryPolicy.maximumRetryAttempts,
-              },
-              DeadLetterConfig: { Arn: custom.ruleDeadLetterQueue },
+              RetryPolicy: retryPolicy(retry),
+              DeadLetterConfig: { Arn: deadLetterQueue },
             },
           ],
         },

@@ -80,11 +80,23 @@ export const forwardedRoutes = (policy: OrganisationPolicy): ForwardedRoute[] =>
 const sourcesOf = (routes: readonly ForwardedRoute[]): string[] =>
   [...new Set(routes.flatMap((route) => route.pattern.source as string[]))].sort();
 
+/** An organization's root id (`r-...`), as opposed to an OU id (`ou-...`). */
+const isRoot = (id: string): boolean => id.startsWith('r-');
+
 /**
- * Where the StackSet deploys, following the policy's member scope: the listed units (less the
- * excluded accounts), and the listed accounts through the root (INTERSECTION: service-managed
- * StackSets reach an account only through a unit it is under); with both lists empty, the root
- * less the excluded accounts. Throws, saying what to add, when the root id is needed and missing.
+ * Where the StackSet deploys, following the policy's member scope, so that every account is
+ * targeted once: the listed units less the excluded accounts (DIFFERENCE), and the listed
+ * accounts through the root (INTERSECTION: service-managed StackSets reach an account only
+ * through a unit it is under); with both lists empty, the root less the excluded accounts.
+ *
+ * A listed account may also lie under a listed unit, which packaging cannot know without asking
+ * Organizations. Both groups would then target it, and CloudFormation handles each unit's targets
+ * on their own: a second create of the same instance, and, once the account leaves the list, a
+ * delete through the root of the instance its unit still wants. So the units' group leaves out the
+ * listed accounts as well (DIFFERENCE), and a listed account is reached through the root alone,
+ * wherever it sits. A listed root already covers every unit and account: it is then the only
+ * target. Every list is given once (CloudFormation refuses repeated items). Throws, saying what
+ * to add, when the root id is needed and missing.
  */
 export const stackSetTargets = (organisation: Pick<Policy['organisation'], 'rootId' | 'members'>): DeploymentTargets[] => {
   const { organizationalUnits, accounts, exclude } = organisation.members;
@@ -96,14 +108,22 @@ export const stackSetTargets = (organisation: Pick<Policy['organisation'], 'root
     }
     return organisation.rootId;
   };
+  const excluded = [...new Set(exclude)];
+  const listedRoot = organizationalUnits.find(isRoot);
   const units =
-    organizationalUnits.length === 0 && accounts.length === 0 ? [root('every account of the organization')] : organizationalUnits;
-  const listed = accounts.filter((account) => !exclude.includes(account));
+    listedRoot !== undefined
+      ? [listedRoot]
+      : organizationalUnits.length === 0 && accounts.length === 0
+        ? [root('every account of the organization')]
+        : [...new Set(organizationalUnits)];
+  // Under a listed root, a listed account is reached through it already.
+  const listed = listedRoot !== undefined ? [] : [...new Set(accounts)].filter((account) => !excluded.includes(account));
+  const leftOut = [...new Set([...excluded, ...listed])];
   const targets: DeploymentTargets[] = [];
   if (units.length > 0)
     targets.push(
-      exclude.length > 0
-        ? { OrganizationalUnitIds: units, AccountFilterType: 'DIFFERENCE', Accounts: exclude }
+      leftOut.length > 0
+        ? { OrganizationalUnitIds: units, AccountFilterType: 'DIFFERENCE', Accounts: leftOut }
         : { OrganizationalUnitIds: units },
     );
   if (listed.length > 0)
@@ -122,7 +142,7 @@ export const organisationDeployment = (policy: OrganisationPolicy, { stage, regi
   // The schema requires it when enabled; checked again so that a caller skipping validation fails here.
   if (organisation.organizationId === null)
     throw new Error('organisation.organizationId is missing: it is required when organisation.enabled is true');
-  const regions = organisation.regions.length > 0 ? [...organisation.regions] : [region];
+  const regions = organisation.regions.length > 0 ? [...new Set(organisation.regions)] : [region];
   const roles = Object.keys(MEMBER_ROLE_CODES) as MemberRole[];
   const routes = forwardedRoutes(policy);
   return {

@@ -39,9 +39,9 @@ export type ScopeVerdict =
   /** Guarded. `own`: the hub's own account and region, reached with the function's own credentials. */
   { readonly guarded: true; readonly own: boolean } | { readonly guarded: false; readonly reason: string };
 
-/** The regions guarded: the listed ones, or the hub's own. */
+/** The regions guarded, each once: the listed ones, or the hub's own. */
 export const guardedRegions = (organisation: Organisation, hub: Hub): readonly string[] =>
-  organisation.regions.length > 0 ? organisation.regions : [hub.region];
+  organisation.regions.length > 0 ? [...new Set(organisation.regions)] : [hub.region];
 
 /**
  * Whether deciding about `account` needs its OUs: only in organisation mode, with OUs listed, for

@@ -80,6 +80,11 @@ export const claimKey = {
   sweepOrgShardCounted: (runId: string, account: string, region: string): string => `sweep-org#${runId}#counted#${account}#${region}`,
   /** The organisation summary of a run, sent once. */
   sweepOrgSummary: (runId: string): string => `sweep-org#${runId}#summary`,
+  /**
+   * The largest account-regions of the last organisation run, replaced by each run's last shard:
+   * the next coordinator publishes them first (shared/sweep/shard-sizes.ts).
+   */
+  sweepOrgSizes: (): string => 'sweep-org-sizes',
   /** One refused call counted for access-denied-burst, by CloudTrail's event id. */
   deniedCall: (eventId: string): string => `denied-call#${eventId}`,
   /** A finding of a rule that reports once (a burst stays past its limit for many calls). */

@@ -27,6 +27,7 @@ import {
 } from './coordinator.js';
 import { renderOrganisationSummary, type ShardFigures, ShardFiguresSchema } from './coordinator-summary.js';
 import { type RecordPorts, readRecord, recordOnce } from './ledger-records.js';
+import { recordShardSizes } from './shard-sizes.js';
 
 /** Ledger reads the last shard has in flight while it gathers the figures. */
 const GATHER_CONCURRENCY = 25;
@@ -137,6 +138,13 @@ const sendSummary = async (ports: FinishPorts, runId: string, hub: Hub, expected
   );
   await ports.notifier.publish(message);
   logger.info('organisation sweep complete', { runId, shards: shards.length, expectedShards });
+  // For the next run's order only: a failure here must not send the summary again.
+  await recordShardSizes(ports, runId, shards).catch((error: unknown) =>
+    logger.warn('shard sizes not recorded: the next run publishes its shards in the usual order', {
+      runId,
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
   return true;
 };
 

@@ -21,6 +21,7 @@ import type { Policy } from '../policy/schema.js';
 import type { EventBusPort } from '../ports/bus.js';
 import type { OrganisationAccount, OrganisationAccountsPort, Page } from '../ports/organisation-accounts.js';
 import { type RecordPorts, recordOnce } from './ledger-records.js';
+import { largestFirst, readShardSizes } from './shard-sizes.js';
 
 /** One account and region to sweep. */
 export interface ShardTarget {
@@ -89,9 +90,16 @@ export const accountsInScope = async (
   return [...new Set([...found, ...(hub ? [hub.account] : [])])].filter((account) => !excluded.has(account)).sort();
 };
 
-/** Every account × every region. */
-export const shardTargets = (accounts: readonly string[], regions: readonly string[]): ShardTarget[] =>
-  accounts.flatMap((account) => regions.map((region) => ({ account, region })));
+/**
+ * Every account × every region, each account-region once (in the order first given): an account
+ * both listed and under a listed OU, or a region listed twice, is one shard. The run's size is
+ * this list's length, and a shard counts itself once, so a shard listed twice would keep the run
+ * from ever completing.
+ */
+export const shardTargets = (accounts: readonly string[], regions: readonly string[]): ShardTarget[] => {
+  const uniqueRegions = [...new Set(regions)];
+  return [...new Set(accounts)].flatMap((account) => uniqueRegions.map((region) => ({ account, region })));
+};
 
 /**
  * Why a shard may not be swept by the policy alone, or undefined when it may: organisation mode
@@ -135,7 +143,8 @@ export interface Coordinated {
 
 /**
  * Lists the scope, records the run, and publishes its shards, ten to a PutEvents call (the bus
- * adapter retries the entries PutEvents refused). Each batch's shards are registered before the
+ * adapter retries the entries PutEvents refused), the largest account-regions of the last run
+ * first (shard-sizes.ts). Each batch's shards are registered before the
  * batch is published, so a shard never arrives before its registration. Safe to run again for
  * the same run (a retried schedule): registrations keep their first value, and a shard delivered
  * twice is swept once (the claim of its invocation).
@@ -153,7 +162,8 @@ export const coordinateSweep = async (
     JSON.stringify({ startedAt: input.now.toISOString(), accounts, regions } satisfies OrganisationRun),
   );
   const run = z.parse(OrganisationRunSchema, JSON.parse(recorded));
-  const targets = shardTargets(run.accounts, run.regions);
+  // The largest account-regions of the last run first: the organisation finishes when they do.
+  const targets = largestFirst(shardTargets(run.accounts, run.regions), await readShardSizes(ports));
   const registration = JSON.stringify({ startedAt: run.startedAt, shards: targets.length } satisfies ShardRegistration);
 
   const queue = new PQueue({ concurrency: COORDINATOR_CONCURRENCY });

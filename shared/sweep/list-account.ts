@@ -54,9 +54,10 @@ export interface ListAccountOptions {
   /** Attempts per page for a TransientAwsError (default 8); any other error ends the run at once. */
   readonly maxAttempts?: number;
   /**
-   * A shard estimated to hold fewer pages is read on, never split (default 10). Higher where the
-   * calls matter more than one account's speed: an organisation's shards run side by side, and
-   * splitting a small account-region costs probes that reading it whole does not.
+   * A shard estimated to hold fewer pages is read on, never split, and a chain expected to run
+   * fewer pages more is never restarted (default 10). Higher where the calls matter more than one
+   * account's speed: an organisation's shards run side by side, and splitting an account-region
+   * costs probes and partial pages that reading it on does not.
    */
   readonly minSplitPages?: number;
 }
@@ -335,13 +336,15 @@ export const listAccount = (secrets: Pick<SecretsPort, 'listSecrets' | 'describe
 
   /**
    * Readers starve: restart the chain expected to run longest, when it has run long enough to
-   * judge its pace, and is expected to read more pages still than its children read again.
+   * judge its pace, and is expected to read more pages still than its children read again, and
+   * than a shard must hold to be split at all (a restart is a split, and a dearer one: its
+   * children page again through what the chain listed).
    */
   const wantsRestart = (shard: Shard, chain: Chain): boolean => {
     if (chain.pages < MIN_CHAIN_PAGES || !starving()) return false;
     const now = nowMs();
     const remaining = chain.remainingPages(now);
-    if (remaining < Math.max(MIN_RESTART_PAGES, chain.pages)) return false;
+    if (remaining < Math.max(MIN_RESTART_PAGES, chain.pages, minSplitPages)) return false;
     return ![...book.openShards].some(
       (other) => other !== shard && other.chain !== undefined && other.chain.remainingPages(now) > remaining,
     );

@@ -38,9 +38,32 @@ describe('stackSetTargets', () => {
     ]);
   });
 
-  it('targets listed units and listed accounts side by side', () => {
+  it('targets each account once: the listed units leave out the listed accounts, which the root reaches wherever they sit', () => {
+    // 444455556666 may lie under ou-ab12-cd34ef56: packaging cannot tell, and each unit's targets
+    // are created (and later deleted) on their own, so it is targeted through the root alone.
     expect(stackSetTargets(members(['ou-ab12-cd34ef56'], ['444455556666'], []))).toEqual([
-      { OrganizationalUnitIds: ['ou-ab12-cd34ef56'] },
+      { OrganizationalUnitIds: ['ou-ab12-cd34ef56'], AccountFilterType: 'DIFFERENCE', Accounts: ['444455556666'] },
+      { OrganizationalUnitIds: ['r-ab12'], AccountFilterType: 'INTERSECTION', Accounts: ['444455556666'] },
+    ]);
+    expect(stackSetTargets(members(['ou-ab12-cd34ef56'], ['444455556666', '999999999999'], ['999999999999']))).toEqual([
+      { OrganizationalUnitIds: ['ou-ab12-cd34ef56'], AccountFilterType: 'DIFFERENCE', Accounts: ['999999999999', '444455556666'] },
+      { OrganizationalUnitIds: ['r-ab12'], AccountFilterType: 'INTERSECTION', Accounts: ['444455556666'] },
+    ]);
+  });
+
+  it('targets a listed root alone: every unit and listed account is under it already', () => {
+    expect(stackSetTargets(members(['ou-ab12-cd34ef56', 'r-ab12'], ['444455556666'], ['999999999999'], null))).toEqual([
+      { OrganizationalUnitIds: ['r-ab12'], AccountFilterType: 'DIFFERENCE', Accounts: ['999999999999'] },
+    ]);
+  });
+
+  it('names each unit and account once, as CloudFormation requires', () => {
+    expect(
+      stackSetTargets(
+        members(['ou-ab12-cd34ef56', 'ou-ab12-cd34ef56'], ['444455556666', '444455556666'], ['999999999999', '999999999999']),
+      ),
+    ).toEqual([
+      { OrganizationalUnitIds: ['ou-ab12-cd34ef56'], AccountFilterType: 'DIFFERENCE', Accounts: ['999999999999', '444455556666'] },
       { OrganizationalUnitIds: ['r-ab12'], AccountFilterType: 'INTERSECTION', Accounts: ['444455556666'] },
     ]);
   });
@@ -109,6 +132,12 @@ describe('organisationDeployment', () => {
     );
     expect(deployment?.hubRoleNames['restore-secret']).toBe(serviceRoleName('restore-secret', 'prod', 'eu-west-1'));
     expect(deployment?.actions).toEqual(['clear-stale-pending', 'enable-rotation', 'restore-secret', 'remove-public-statements']);
+  });
+
+  it('deploys to each guarded region once when the policy lists one twice', () => {
+    const deployment = organisationDeployment(policyOf(`${ON}  rootId: r-ab12\n  regions: [eu-west-1, us-east-1, eu-west-1]\n`), HUB);
+
+    expect(deployment?.regions).toEqual(['eu-west-1', 'us-east-1']);
   });
 
   it('admits on the hub bus only the AWS sources members forward', () => {

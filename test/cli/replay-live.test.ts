@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/events.js';
 import {
+  fakeAssumedKeyId,
   FAKE_CURRENT_VERSION,
   FAKE_PENDING_VERSION,
   FAKE_SECRET_ARN,
@@ -67,7 +68,7 @@ const startEndpoint = async (options?: FakeAwsEndpointOptions): Promise<FakeAwsE
 /** The inherited environment without any AWS_* setting (a CI profile, a per-service endpoint, ...). */
 const inheritedEnv = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
 
-const replayLive = async (url: string, mode: 'enforce' | 'dry-run'): Promise<Run> => {
+const replayLive = async (url: string, mode: 'enforce' | 'dry-run', eventFile = EVENT_FILE): Promise<Run> => {
   const args = [
     'shared/cli/main.ts',
     'replay',
@@ -81,7 +82,7 @@ const replayLive = async (url: string, mode: 'enforce' | 'dry-run'): Promise<Run
     BUS,
     '--topic-arn',
     TOPIC,
-    EVENT_FILE,
+    eventFile,
   ];
   try {
     const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'tsx'), args, {
@@ -265,5 +266,107 @@ describe('CLI: npm start --live against an AWS-compatible endpoint', { timeout: 
     expect(expectProjectBusEntry(fake.requests[2], 'Remediation Result')).toMatchObject({ result: { outcome: 'failed', mode: 'enforce' } });
     expectAlertPublished(fake.requests[3]);
     expect(fake.versionStages()).toEqual({ [FAKE_CURRENT_VERSION]: ['AWSCURRENT'], [FAKE_PENDING_VERSION]: ['AWSPENDING'] });
+  });
+});
+
+/**
+ * In organisation mode (events/policy.yml) the live replay stands in for the hub that owns the
+ * topic (123456789012, us-east-1): it reads a member through the member's read role, and never
+ * acts there (shared/replay/live-members.ts).
+ */
+describe('CLI: npm start --live in organisation mode', { timeout: 60_000 }, () => {
+  const MEMBER = '444455556666';
+  const MEMBER_EVENT = 'events/secret-deleted/fires.DeleteSecret.authored.member-account.json';
+  const OUTSIDE_EVENT = 'events/secret-deleted/silent.DeleteSecret.authored.outside-organisation-scope.json';
+  const MEMBER_SECRET = `arn:aws:secretsmanager:eu-west-1:${MEMBER}:secret:orders/api-key-Or4dKy`;
+  const READ_ROLE = `arn:aws:iam::${MEMBER}:role/secrets-remediator-member-dev-read-euw1`;
+  const RESTORE_ROLE = `arn:aws:iam::${MEMBER}:role/secrets-remediator-member-dev-rst-euw1`;
+  const memberSecret = {
+    arn: MEMBER_SECRET,
+    name: 'orders/api-key',
+    deletedDate: new Date('2026-11-24T11:05:00Z'),
+    versions: { '44444444-0000-4000-8000-000000000001': ['AWSCURRENT'] },
+  };
+
+  it('in enforce mode, refuses to act in a member before asking anything there, says what to do, and still alerts', async () => {
+    // Prepare
+    const fake = await startEndpoint({ secrets: [memberSecret] });
+
+    // Act
+    const run = await replayLive(fake.url, 'enforce', MEMBER_EVENT);
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const [finding] = onlyReport(run).findings;
+    expect(finding).toMatchObject({
+      rule: 'secret-deleted',
+      secret: MEMBER_SECRET,
+      actions: [{ type: 'restore-secret', outcome: 'failed' }],
+    });
+    const reason = finding?.actions[0]?.reason ?? '';
+    expect(reason).toContain(`replay --live does not act in member account ${MEMBER}/eu-west-1: ${RESTORE_ROLE}`);
+    expect(reason).toContain('--mode dry-run');
+    // classify reads the secret's tags through the member's read role, as deployed; the action asks
+    // nothing of STS or of the member's Secrets Manager: its result goes to the hub's bus, the alert to its topic.
+    expect(calls(fake.requests)).toEqual([
+      'sts:AssumeRole',
+      'secretsmanager:DescribeSecret',
+      'events:PutEvents',
+      'events:PutEvents',
+      'sns:Publish',
+    ]);
+    expect(fake.requests[0]?.body).toMatchObject({ RoleArn: READ_ROLE, RoleSessionName: 'secrets-remediator-classify' });
+    expect(fake.requests.some((r) => r.body.RoleArn === RESTORE_ROLE)).toBe(false);
+    expect(putEventsEntries(fake.requests[3])).toMatchObject([{ DetailType: 'Remediation Result', Resources: [MEMBER_SECRET] }]);
+    expect(detailOf(putEventsEntries(fake.requests[3])[0])).toMatchObject({
+      result: { outcome: 'failed', mode: 'enforce', account: MEMBER, region: 'eu-west-1' },
+    });
+  });
+
+  it("in dry-run mode, reads the member's secret through the member's read role, in its region, and plans without writing", async () => {
+    // Prepare
+    const fake = await startEndpoint({ secrets: [memberSecret] });
+
+    // Act
+    const run = await replayLive(fake.url, 'dry-run', MEMBER_EVENT);
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const [finding] = onlyReport(run).findings;
+    expect(finding).toMatchObject({ actions: [{ type: 'restore-secret', outcome: 'planned', account: MEMBER, region: 'eu-west-1' }] });
+    // classify's read, then the action's: the same read role, in a session named after the finding.
+    expect(calls(fake.requests)).toEqual([
+      'sts:AssumeRole',
+      'secretsmanager:DescribeSecret',
+      'events:PutEvents',
+      'sts:AssumeRole',
+      'secretsmanager:DescribeSecret',
+      'events:PutEvents',
+      'sns:Publish',
+    ]);
+    const [, , , assume, describe] = fake.requests;
+    expect(assume?.body).toMatchObject({
+      Action: 'AssumeRole',
+      RoleArn: READ_ROLE,
+      RoleSessionName: expect.stringMatching(/^5b0e2d1c-7a44-4f0e-9c61-3d2a1b0c9e81-secret-delet/) as unknown,
+    });
+    expect(assume?.signedFor?.region).toBe('eu-west-1');
+    expect(describe?.body).toEqual({ SecretId: MEMBER_SECRET });
+    expect(describe?.signedFor).toEqual({ region: 'eu-west-1', service: 'secretsmanager', accessKeyId: fakeAssumedKeyId(MEMBER) });
+    expect(fake.requests.some((r) => r.body.RoleArn === RESTORE_ROLE)).toBe(false);
+  });
+
+  it('ignores an event of an account the scope leaves out, as the deployed hub does: nothing read, published or sent', async () => {
+    // Prepare
+    const fake = await startEndpoint();
+
+    // Act
+    const run = await replayLive(fake.url, 'enforce', OUTSIDE_EVENT);
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(onlyReport(run).findings).toEqual([]);
+    expect(run.stdout).toContain('organisation.members.exclude leaves out');
+    expect(fake.requests).toEqual([]);
   });
 });

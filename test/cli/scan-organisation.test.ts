@@ -16,9 +16,11 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runScan } from '../../shared/cli/scan-command.js';
-import { DEFAULT_ENABLED_REGIONS, parseRegions } from '../../shared/cli/scan-organisation.js';
+import { DEFAULT_ENABLED_REGIONS, parseRegions, scanTargets } from '../../shared/cli/scan-organisation.js';
 import { FindingSchema } from '../../shared/contracts/finding.js';
+import { MemoryOrganizations } from '../../shared/sandbox/memory-organizations.js';
 import { CLI_BIN } from '../helpers/cli.js';
+import { organisationPolicy } from '../helpers/organisation.js';
 import { repoRoot } from '../helpers/events.js';
 
 const scan = async (...args: string[]): Promise<{ code: number; stderr: string }> => {
@@ -61,6 +63,42 @@ describe('scan across accounts: flags', () => {
     expect(parseRegions('all')).toStrictEqual([...DEFAULT_ENABLED_REGIONS]);
     expect(DEFAULT_ENABLED_REGIONS).toHaveLength(17);
     expect(parseRegions('eu-west-1, us-east-1,eu-west-1')).toStrictEqual(['eu-west-1', 'us-east-1']);
+  });
+});
+
+describe('scan across accounts: the account-regions', () => {
+  it('reads each account-region once when --organization finds an account both listed and under a listed OU, and a region is listed twice', async () => {
+    // Prepare: 444455556666 is listed and under the listed OU.
+    const organizations = new MemoryOrganizations({
+      id: 'r-ab12',
+      children: [
+        {
+          id: 'ou-ab12-cd34ef56',
+          accounts: [
+            { id: '444455556666', active: true },
+            { id: '555566667777', active: true },
+          ],
+        },
+      ],
+    });
+    const policy = organisationPolicy({
+      members: { accounts: ['444455556666'], organizationalUnits: ['ou-ab12-cd34ef56'] },
+      regions: ['eu-west-1', 'us-east-1', 'eu-west-1'],
+    });
+
+    // Act
+    const targets = await scanTargets(
+      { sandbox: false, organization: true },
+      { policy, stage: 'prod', region: 'eu-west-1', organizations: () => organizations },
+    );
+
+    // Assess
+    expect(targets.map((t) => `${t.account}/${t.region}`)).toStrictEqual([
+      '444455556666/eu-west-1',
+      '444455556666/us-east-1',
+      '555566667777/eu-west-1',
+      '555566667777/us-east-1',
+    ]);
   });
 });
 

@@ -178,7 +178,9 @@ describe('Packaged template in organisation mode', () => {
       const busArn = { 'Fn::Sub': `arn:\${AWS::Partition}:events:${HUB_REGION}:\${HubAccountId}:event-bus/secrets-remediator-${STAGE}` };
 
       for (const [id, rule] of ofType(member.Resources, 'AWS::Events::Rule')) {
-        expect(rule.Properties.Targets, id).toEqual([{ Id: 'hub', Arn: busArn, RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] } }]);
+        expect(rule.Properties.Targets, id).toEqual([
+          expect.objectContaining({ Id: 'hub', Arn: busArn, RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] } }),
+        ]);
         expect(rule.Condition, id).toBe('ForwardsEvents');
       }
       expect(policyOf(memberRoleOf('forward'))).toEqual([
@@ -191,6 +193,46 @@ describe('Packaged template in organisation mode', () => {
           Action: 'sts:AssumeRole',
           Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
         },
+      ]);
+    });
+
+    it("retries every forward as the hub's rules are retried, then keeps the event in the member stack's own dead-letter queue", () => {
+      const hubRetry = ofType(hub, 'AWS::Events::Rule').map(
+        ([, r]) => (r.Properties.Targets as { RetryPolicy?: unknown }[])[0]?.RetryPolicy,
+      );
+      const targets = ofType(member.Resources, 'AWS::Events::Rule').map(
+        ([id, r]) => [id, (r.Properties.Targets as Record<string, unknown>[])[0]] as const,
+      );
+
+      expect(new Set(hubRetry.map((retry) => JSON.stringify(retry))).size).toBe(1);
+      expect(targets.length).toBeGreaterThan(0);
+      for (const [id, target] of targets) {
+        expect(target?.RetryPolicy, id).toEqual(hubRetry[0]);
+        expect(target?.DeadLetterConfig, id).toEqual({ Arn: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] } });
+      }
+    });
+
+    it('keeps undelivered forwards for 14 days in an encrypted queue only those forwarding rules may send to (aws:SourceArn)', () => {
+      const queues = ofType(member.Resources, 'AWS::SQS::Queue');
+      const policies = ofType(member.Resources, 'AWS::SQS::QueuePolicy');
+      const ruleArns = ofType(member.Resources, 'AWS::Events::Rule').map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
+
+      expect(queues.map(([id]) => id)).toEqual(['ForwardDeadLetterQueue']);
+      expect(queues[0]?.[1]).toMatchObject({
+        Condition: 'ForwardsEvents',
+        Properties: { MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true },
+      });
+      expect(policies).toHaveLength(1);
+      expect(policies[0]?.[1].Condition).toBe('ForwardsEvents');
+      expect(policies[0]?.[1].Properties.Queues).toEqual([{ Ref: 'ForwardDeadLetterQueue' }]);
+      expect((policies[0]?.[1].Properties.PolicyDocument as { Statement: Statement[] }).Statement).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] },
+          Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+        }),
       ]);
     });
 
@@ -343,7 +385,10 @@ describe('Packaged template in organisation mode', () => {
         Capabilities: ['CAPABILITY_NAMED_IAM'],
         Parameters: [{ ParameterKey: 'HubAccountId', ParameterValue: { Ref: 'AWS::AccountId' } }],
         StackInstancesGroup: [
-          { DeploymentTargets: { OrganizationalUnitIds: [UNIT], AccountFilterType: 'DIFFERENCE', Accounts: [EXCLUDED] }, Regions: REGIONS },
+          {
+            DeploymentTargets: { OrganizationalUnitIds: [UNIT], AccountFilterType: 'DIFFERENCE', Accounts: [EXCLUDED, MEMBER] },
+            Regions: REGIONS,
+          },
           { DeploymentTargets: { OrganizationalUnitIds: [ROOT], AccountFilterType: 'INTERSECTION', Accounts: [MEMBER] }, Regions: REGIONS },
         ],
       });

@@ -24,11 +24,11 @@ import { localContext } from '../../shared/replay/lambda-context.js';
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
 import { repoRoot } from '../helpers/events.js';
 import {
-  FAKE_ASSUMED_KEY_ID,
   FAKE_CURRENT_VERSION,
   FAKE_PENDING_VERSION,
   type FakeAwsEndpoint,
   type FakeAwsEndpointOptions,
+  fakeAssumedKeyId,
   startFakeAwsEndpoint,
 } from '../helpers/fake-aws-endpoint.js';
 import { samplePolicy } from '../helpers/policy.js';
@@ -126,8 +126,7 @@ describe('Contract: an action in a member account through AWS_ENDPOINT_URL', () 
       service: 'sts',
       operation: 'AssumeRole',
       body: { RoleArn: roleArn, RoleSessionName: stsSessionName(finding.id) },
-      signedFor: { region: MEMBER.region, service: 'sts' },
-      signedWith: HUB_KEY_ID,
+      signedFor: { region: MEMBER.region, service: 'sts', accessKeyId: HUB_KEY_ID },
     });
     expect(fake.requests.filter((request) => request.service === 'sts')).toHaveLength(1);
 
@@ -136,9 +135,8 @@ describe('Contract: an action in a member account through AWS_ENDPOINT_URL', () 
     expect(inMember.map((request) => request.operation)).toContain('UpdateSecretVersionStage');
     for (const request of inMember) {
       expect(request).toMatchObject({
-        signedWith: FAKE_ASSUMED_KEY_ID,
         withSessionToken: true,
-        signedFor: { region: MEMBER.region, service: 'secretsmanager' },
+        signedFor: { region: MEMBER.region, service: 'secretsmanager', accessKeyId: fakeAssumedKeyId(MEMBER.account) },
       });
     }
     const update = inMember.find((request) => request.operation === 'UpdateSecretVersionStage');
@@ -151,7 +149,7 @@ describe('Contract: an action in a member account through AWS_ENDPOINT_URL', () 
     // Assess: the result on the hub's bus, with the hub's own credentials, naming where it acted
     const putEvents = fake.requests.filter((request) => request.operation === 'PutEvents');
     expect(putEvents).toHaveLength(1);
-    expect(putEvents[0]).toMatchObject({ signedWith: HUB_KEY_ID, withSessionToken: false, signedFor: { region: HUB.region } });
+    expect(putEvents[0]).toMatchObject({ withSessionToken: false, signedFor: { region: HUB.region, accessKeyId: HUB_KEY_ID } });
     const [entry] = putEvents[0]?.body.Entries as { Detail: string }[];
     expect(JSON.parse(entry?.Detail ?? '{}')).toMatchObject({
       result: { outcome: 'applied', account: MEMBER.account, region: MEMBER.region },

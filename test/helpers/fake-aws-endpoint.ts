@@ -8,9 +8,9 @@
  * - EventBridge, AWS JSON 1.1 (`x-amz-target: AWSEvents.PutEvents`): PutEvents;
  * - SNS, AWS Query (form-encoded `Action=Publish&...`, XML answers; the protocol of
  *   @aws-sdk/client-sns 3.1164.0): Publish;
- * - STS, AWS Query (`Action=AssumeRole&Version=2011-06-15`): AssumeRole, answering temporary
- *   credentials ({@link FAKE_ASSUMED_KEY_ID}) valid for an hour, so a test can tell which calls
- *   were signed with an assumed role and which with the caller's own key.
+ * - STS, AWS Query likewise: AssumeRole, answering credentials whose access key id names the
+ *   role's account (`ASIAFAKE<account>`), so a test can tell which requests were signed with them;
+ * - more secrets, for DescribeSecret only (`secrets`), such as a member account's.
  *
  * Anything else answers HTTP 400 `UnknownOperationException` (JSON; XML to Query callers), so a
  * wrong call fails loudly.
@@ -27,10 +27,18 @@ export const FAKE_PENDING_VERSION = '0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003';
 /** Before the failure of `events/rotation-failed/fires.RotationFailed.authored.set-secret.json` (2026-11-22T02:47:31Z). */
 export const FAKE_LAST_ROTATED = new Date('2026-10-22T02:47:31Z');
 
-/** The access key id of the credentials every AssumeRole answers with. */
-export const FAKE_ASSUMED_KEY_ID = 'ASIAFAKEASSUMED00001';
-
 export type FakeService = 'secretsmanager' | 'events' | 'sns' | 'sts' | 'unknown';
+
+/** A secret DescribeSecret answers for, by ARN, besides the fake's own. */
+export interface FakeSecret {
+  readonly arn: string;
+  readonly name: string;
+  readonly deletedDate?: Date;
+  readonly versions: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The access key id of the credentials the fake's AssumeRole gives for a role of `account`. */
+export const fakeAssumedKeyId = (account: string): string => `ASIAFAKE${account}`;
 
 export interface RecordedRequest {
   readonly service: FakeService;
@@ -38,9 +46,7 @@ export interface RecordedRequest {
   /** The JSON body for JSON protocols; the form fields (flat, `MessageAttributes.entry.1.Name`, ...) for Query. */
   readonly body: Record<string, unknown>;
   /** From the SigV4 credential scope `<key>/<date>/<region>/<service>/aws4_request`, when signed. */
-  readonly signedFor?: { readonly region: string; readonly service: string };
-  /** The access key id of the SigV4 signature, when signed. */
-  readonly signedWith?: string;
+  readonly signedFor?: { readonly region: string; readonly service: string; readonly accessKeyId: string };
   /** Whether the request carried a session token (`x-amz-security-token`): temporary credentials. */
   readonly withSessionToken: boolean;
 }
@@ -55,7 +61,12 @@ export interface FakeAwsError {
 export interface FakeAwsEndpointOptions {
   /** By operation name, e.g. `{ DescribeSecret: { status: 400, type: 'AccessDeniedException', message: 'not allowed' } }`. */
   readonly failures?: Readonly<Record<string, FakeAwsError>>;
-  /** The one secret the endpoint holds; default {@link FAKE_SECRET_ARN} / {@link FAKE_SECRET_NAME}. */
+  /** More secrets DescribeSecret answers for (by ARN). */
+  readonly secrets?: readonly FakeSecret[];
+  /**
+   * The secret every operation answers for, in place of {@link FAKE_SECRET_ARN} /
+   * {@link FAKE_SECRET_NAME} (same versions): a member account's, say.
+   */
   readonly secret?: { readonly arn: string; readonly name: string };
 }
 
@@ -90,6 +101,16 @@ export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {})
   const secretName = options.secret?.name ?? FAKE_SECRET_NAME;
   const secretsManager = (operation: string, body: Record<string, unknown>): Answer => {
     const secretId = body.SecretId;
+    const other = options.secrets?.find((secret) => secret.arn === secretId);
+    if (other && operation === 'DescribeSecret') {
+      return json({
+        ARN: other.arn,
+        Name: other.name,
+        RotationEnabled: false,
+        ...(other.deletedDate ? { DeletedDate: other.deletedDate.getTime() / 1000 } : {}),
+        VersionIdsToStages: other.versions,
+      });
+    }
     if (secretId !== secretArn && secretId !== secretName) {
       return jsonError({
         status: 400,
@@ -140,19 +161,18 @@ export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {})
 
   const sts = (operation: string, body: Record<string, unknown>): Answer => {
     if (operation !== 'AssumeRole') return unknownOperation('sts', operation);
-    const roleArn = String(body.RoleArn);
-    const session = String(body.RoleSessionName);
-    const [, , , , account = '', resource = ''] = roleArn.split(':');
-    const expiration = new Date(Date.now() + 3_600_000).toISOString();
+    const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+    const roleArn = text(body.RoleArn);
+    const session = text(body.RoleSessionName);
+    const account = roleArn.split(':')[4] ?? '';
     return {
       status: 200,
       contentType: 'text/xml',
       body:
-        `<AssumeRoleResponse xmlns="${STS_XMLNS}"><AssumeRoleResult><AssumedRoleUser>` +
-        `<AssumedRoleId>AROAFAKEROLE:${session}</AssumedRoleId>` +
-        `<Arn>arn:aws:sts::${account}:assumed-role/${resource.replace(/^role\//, '')}/${session}</Arn></AssumedRoleUser>` +
-        `<Credentials><AccessKeyId>${FAKE_ASSUMED_KEY_ID}</AccessKeyId><SecretAccessKey>fake-assumed-secret</SecretAccessKey>` +
-        `<SessionToken>fake-session-token</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+        `<AssumeRoleResponse xmlns="${STS_XMLNS}"><AssumeRoleResult><Credentials>` +
+        `<AccessKeyId>${fakeAssumedKeyId(account)}</AccessKeyId><SecretAccessKey>fake</SecretAccessKey><SessionToken>fake</SessionToken>` +
+        `<Expiration>${new Date(Date.now() + 3_600_000).toISOString()}</Expiration></Credentials>` +
+        `<AssumedRoleUser><Arn>${roleArn}/${session}</Arn><AssumedRoleId>AROAFAKE:${session}</AssumedRoleId></AssumedRoleUser>` +
         `</AssumeRoleResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
     };
   };
@@ -160,17 +180,15 @@ export const startFakeAwsEndpoint = async (options: FakeAwsEndpointOptions = {})
   const answer = (request: IncomingMessage, raw: string): Answer => {
     const { service, operation, body } = identify(request, raw);
     const signedFor = credentialScope(request.headers.authorization);
-    const signedWith = /Credential=([^/]+)\//.exec(header(request, 'authorization') ?? '')?.[1];
     requests.push({
       service,
       operation,
       body,
       ...(signedFor ? { signedFor } : {}),
-      ...(signedWith ? { signedWith } : {}),
       withSessionToken: header(request, 'x-amz-security-token') !== undefined,
     });
     const failure = options.failures?.[operation];
-    if (failure) return service === 'sns' || service === 'sts' ? queryError(failure, service) : jsonError(failure);
+    if (failure) return service === 'sns' || service === 'sts' ? queryError(failure) : jsonError(failure);
     if (service === 'secretsmanager') return secretsManager(operation, body);
     if (service === 'events') return eventBridge(operation, body);
     if (service === 'sns') return sns(operation);
@@ -241,9 +259,9 @@ const header = (request: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-const credentialScope = (authorization: string | undefined): { region: string; service: string } | undefined => {
-  const match = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
-  return match?.[1] && match[2] ? { region: match[1], service: match[2] } : undefined;
+const credentialScope = (authorization: string | undefined): { region: string; service: string; accessKeyId: string } | undefined => {
+  const match = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
+  return match?.[1] && match[2] && match[3] ? { accessKeyId: match[1], region: match[2], service: match[3] } : undefined;
 };
 
 /** UpdateSecretVersionStage on the fake's state, with the checks AWS makes; undefined when it succeeded. */
@@ -277,11 +295,11 @@ const jsonError = ({ status, type, message }: FakeAwsError): Answer => ({
   body: JSON.stringify({ __type: type, message }),
 });
 
-const queryError = ({ status, type, message }: FakeAwsError, service: 'sns' | 'sts' = 'sns'): Answer => ({
+const queryError = ({ status, type, message }: FakeAwsError): Answer => ({
   status,
   contentType: 'text/xml',
   body:
-    `<ErrorResponse xmlns="${service === 'sts' ? STS_XMLNS : SNS_XMLNS}"><Error><Type>Sender</Type><Code>${type}</Code><Message>${message}</Message></Error>` +
+    `<ErrorResponse xmlns="${SNS_XMLNS}"><Error><Type>Sender</Type><Code>${type}</Code><Message>${message}</Message></Error>` +
     `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
 });
 
@@ -292,7 +310,7 @@ const unknownOperation = (service: FakeService, operation: string): Answer => {
     message: `the fake AWS endpoint does not answer ${service} ${operation}`,
   };
   // In the error format the caller's protocol parses, so the SDK reports the name and message.
-  return service === 'sns' || service === 'sts' ? queryError(error, service) : jsonError(error);
+  return service === 'sns' || service === 'sts' ? queryError(error) : jsonError(error);
 };
 
 /** SNS `MessageAttributes` from Query form fields (`MessageAttributes.entry.N.Name`, `.Value.StringValue`). */

@@ -94,6 +94,17 @@ describe('accountsInScope', () => {
     expect(accounts).toStrictEqual([HUB.account, '444455556666']);
   });
 
+  it('lists an account once when it is both listed and under a listed OU, or under two listed OUs one inside the other', async () => {
+    // Prepare: 47 is listed and under prod; prod/eu is listed and inside prod.
+    const members = { accounts: [accountId(47)], organizationalUnits: ['ou-ab12-prod0001', 'ou-ab12-eu000001'] };
+
+    // Act
+    const accounts = await accountsInScope(organisation(), organisationPolicy({ members }).organisation, HUB);
+
+    // Assess
+    expect(accounts).toStrictEqual([HUB.account, accountId(46), accountId(47), accountId(48)].sort());
+  });
+
   it('leaves out the hub itself when it is excluded', async () => {
     // Act
     const accounts = await accountsInScope(
@@ -180,6 +191,33 @@ describe('coordinateSweep', () => {
     };
     expect(run.accounts).toHaveLength(49);
     expect(run.regions).toStrictEqual(['us-east-1', 'eu-west-1']);
+  });
+
+  it('publishes and counts each account-region once when an account is listed and under a listed OU, and a region is listed twice', async () => {
+    // Prepare: 46 is listed and under prod; eu-west-1 twice.
+    const ledger = new MemoryLedger(fixedClock.now);
+    const bus = new RecordingBus(HUB, fixedClock);
+    const policy = organisationPolicy({
+      members: { accounts: [accountId(46)], organizationalUnits: ['ou-ab12-prod0001'] },
+      regions: ['eu-west-1', 'us-east-1', 'eu-west-1'],
+    });
+
+    // Act
+    const coordinated = await coordinateSweep({ ledger, clock: fixedClock, bus, organizations: organisation() }, input(policy));
+
+    // Assess: the hub, 46, 47, 48 × 2 regions, each shard once, and the run's size says so (the
+    // last shard's count must reach it for the summary to go out).
+    const published = bus.published.map((e) => SweepShardSchema.parse(e.detail)).map((s) => `${s.account}/${s.region}`);
+    expect(published).toHaveLength(8);
+    expect(new Set(published).size).toBe(8);
+    expect(published.filter((shard) => shard.startsWith(accountId(46)))).toStrictEqual([
+      `${accountId(46)}/eu-west-1`,
+      `${accountId(46)}/us-east-1`,
+    ]);
+    expect(coordinated).toMatchObject({ accounts: 4, regions: 2, shards: 8 });
+    expect(coordinated.run.regions).toStrictEqual(['eu-west-1', 'us-east-1']);
+    const registration = await readRecord({ ledger, clock: fixedClock }, claimKey.sweepOrgShard(input().runId, accountId(46), 'eu-west-1'));
+    expect(JSON.parse(registration ?? '{}')).toMatchObject({ shards: 8 });
   });
 
   it('keeps the run clock it recorded first when its schedule is delivered again later', async () => {

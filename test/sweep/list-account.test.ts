@@ -18,6 +18,7 @@ import {
   MAX_LISTED_NAMES_CHARS,
 } from '../../shared/sweep/list-account.js';
 import { InvalidCheckpointError, type ListCheckpoint } from '../../shared/sweep/shard-book.js';
+import { SHARD_MIN_SPLIT_PAGES } from '../../shared/sweep/sweep-use-case.js';
 import { sandboxWith } from '../helpers/sandbox.js';
 
 type Port = Pick<SecretsPort, 'listSecrets' | 'describeSecret'>;
@@ -250,6 +251,51 @@ describe('Function: listAccount', () => {
         range(5000, (i) => account.nameOf(i)),
       );
       expect(restartedShards(requests).length).toBeGreaterThan(0);
+    });
+
+    it('when readers starve, restarting no chain with fewer pages left than minSplitPages (a restart is a split whose children page again through what it listed)', async () => {
+      // Prepare: the account above, whose chains restart with the default minSplitPages.
+      vi.useFakeTimers();
+      const account = new SyntheticSecrets({ count: 5000, seed: 3, creationOrder: 'by-name' });
+      const requests: ListSecretsRequest[] = [];
+      const port: Port = {
+        listSecrets: (request) => (requests.push(request), account.listSecrets(request)),
+        describeSecret: (id) => account.describeSecret(id),
+      };
+
+      // Act
+      const listing = listAccount(port, { ...UNPACED, concurrency: 8, minSplitPages: 25 });
+      const { names } = await drain(listing);
+
+      // Assess: split at the first page, then every chain read to its end: 50 pages, a dropped
+      // page and a partial last page per shard at most.
+      expectExactlyOnce(
+        names,
+        range(5000, (i) => account.nameOf(i)),
+      );
+      expect(listing.progress().shardsKnown).toBeGreaterThan(1);
+      expect(restartedShards(requests)).toStrictEqual([]);
+      expect(requests.length).toBeLessThanOrEqual(50 + 1 + listing.progress().shardsKnown);
+    });
+
+    it("when an organisation's shard is estimated under SHARD_MIN_SPLIT_PAGES, reading it whole: one call a page", async () => {
+      // Prepare: 15,000 secrets, 150 pages, created in an order unrelated to their names.
+      vi.useFakeTimers();
+      const account = new SyntheticSecrets({ count: 15_000, seed: 5 });
+      const requests: ListSecretsRequest[] = [];
+      const port: Port = {
+        listSecrets: (request) => (requests.push(request), account.listSecrets(request)),
+        describeSecret: (id) => account.describeSecret(id),
+      };
+
+      // Act
+      const listing = listAccount(port, { ...UNPACED, minSplitPages: SHARD_MIN_SPLIT_PAGES });
+      const { names } = await drain(listing);
+
+      // Assess
+      expect(names).toHaveLength(15_000);
+      expect(listing.progress().shardsKnown).toBe(1);
+      expect(requests).toHaveLength(150);
     });
 
     it('when restarted shards skip what the chain listed, several secrets created at the same instant', async () => {

@@ -145,6 +145,34 @@ describe('Function: sweep, organisation mode', () => {
     expect(summary?.body.indexOf(MEMBER)).toBeLessThan(summary?.body.indexOf(`${HUB.account}: 2`) ?? 0);
   });
 
+  it("publishes the next run's shards largest first, by the secrets this run read, then the others in their usual order", async () => {
+    // Prepare: a whole run.
+    const w = world();
+    await w.run(scheduledEvent);
+    for (const [n, event] of w.shardEvents().entries()) await w.run(asDelivered(event, `shard-${n}`));
+    const published = w.shardEvents().length;
+
+    // Act: the next day's schedule.
+    await w.run({ ...scheduledEvent, id: '5a1f3c2e-0d4b-4c6a-9e8f-1b2c3d4e5f61', time: '2026-11-26T12:00:00Z' });
+
+    // Assess: 150, 30, 20 and 10 secrets, then the empty ones as the coordinator lists them.
+    const next = w
+      .shardEvents()
+      .slice(published)
+      .map((e) => {
+        const { account, region } = e.detail as { account: string; region: string };
+        return `${account}/${region}`;
+      });
+    expect(next).toStrictEqual([
+      `${MEMBER}/us-east-1`,
+      `${MEMBER}/eu-west-1`,
+      `${HUB.account}/us-east-1`,
+      `${OTHER}/us-east-1`,
+      `${HUB.account}/eu-west-1`,
+      `${OTHER}/eu-west-1`,
+    ]);
+  });
+
   it('sends the organisation summary once, though the last shard is delivered twice', async () => {
     // Prepare
     const w = world();
