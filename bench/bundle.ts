@@ -94,6 +94,8 @@ interface BuiltEntry {
   readonly loaded: readonly string[];
   /** Absolute paths of the chunks only `import()` reaches. */
   readonly lazy: readonly string[];
+  /** Absolute paths of every file written, maps included: what the package holds. */
+  readonly written: readonly string[];
   readonly metafile: Metafile;
 }
 
@@ -112,19 +114,29 @@ const buildEntry = async (repoRoot: string, options: BuildOptions, entry: string
   const key = relative(repoRoot, file).split('\\').join('/');
   if (!outputs[key]) throw new Error(`esbuild metafile has no output ${key}`);
   // handler.mjs and, transitively, every chunk imported by an import statement: what `import(handler.mjs)` evaluates.
-  const loaded = new Set([key]);
-  for (const current of loaded) {
-    for (const { path, kind, external } of outputs[current]?.imports ?? []) {
-      if (kind === 'import-statement' && !external && outputs[path]) loaded.add(path);
-    }
-  }
-  const code = Object.keys(outputs).filter((path) => !path.endsWith('.map'));
+  const loaded = reachableFrom(outputs, key, (kind) => kind === 'import-statement');
+  // What an import() in live code may load later. esbuild also writes a chunk for an import() in
+  // code tree shaking dropped; nothing loads it, so it is in the package only.
+  const reachable = reachableFrom(outputs, key, (kind) => kind === 'import-statement' || kind === 'dynamic-import');
+  const absolute = (paths: Iterable<string>) => [...paths].map((path) => resolve(repoRoot, path));
   return {
     file,
-    loaded: [...loaded].map((path) => resolve(repoRoot, path)),
-    lazy: code.filter((path) => !loaded.has(path)).map((path) => resolve(repoRoot, path)),
+    loaded: absolute(loaded),
+    lazy: absolute([...reachable].filter((path) => !loaded.has(path))),
+    written: absolute(Object.keys(outputs)),
     metafile: result.metafile,
   };
+};
+
+/** `start` and the outputs it imports, transitively, through imports of the kinds `follows` accepts. */
+const reachableFrom = (outputs: Metafile['outputs'], start: string, follows: (kind: string) => boolean): Set<string> => {
+  const reached = new Set([start]);
+  for (const current of reached) {
+    for (const { path, kind, external } of outputs[current]?.imports ?? []) {
+      if (follows(kind) && !external && outputs[path]) reached.add(path);
+    }
+  }
+  return reached;
 };
 
 const sizeOf = (files: readonly string[]): number => files.reduce((sum, file) => sum + statSync(file).size, 0);
@@ -139,10 +151,9 @@ export const bundleFunction = async (
 ): Promise<BundleReport> => {
   const built = await buildEntry(repoRoot, options, join(repoRoot, 'functions', name, 'handler.ts'), join(outDir, name));
   const gzipBytes = gzipSizeOf(built.loaded);
-  const lazyGzipBytes = gzipSizeOf(built.lazy);
   let map: BundleReport['map'];
   if (writesMapFile(options)) {
-    const maps = [...built.loaded, ...built.lazy].map((file) => `${file}.map`);
+    const maps = built.written.filter((file) => file.endsWith('.map'));
     map = { bytes: sizeOf(maps), gzipBytes: gzipSizeOf(maps) };
   }
   const packages = bytesByPackage(repoRoot, built.metafile, built.loaded);
@@ -154,7 +165,7 @@ export const bundleFunction = async (
     gzipBytes,
     lazyBytes: sizeOf(built.lazy),
     map,
-    zip: packagedZip(zipDir, name) ?? { bytes: gzipBytes + lazyGzipBytes + (map?.gzipBytes ?? 0), packaged: false },
+    zip: packagedZip(zipDir, name) ?? { bytes: gzipSizeOf(built.written), packaged: false },
     packages,
     sdkClients: loadedClients,
     lazySdkClients: sdkClientsOf(bytesByPackage(repoRoot, built.metafile, built.lazy)).filter((c) => !loadedClients.includes(c)),
