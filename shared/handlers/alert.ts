@@ -55,7 +55,7 @@ const securityHubOf = (ports: AlertHandlerPorts, settings: AlertHandlerSettings)
   if (!settings.securityHub?.enabled) return undefined;
   if (!ports.securityHubFor)
     throw new ConfigError(
-      'securityHub.enabled is on but the alert function has no Security Hub client: give it one (shared/adapters/aws-account.ts awsSecurityHubFor)',
+      'securityHub.enabled is on but the alert function has no Security Hub client: give it one (shared/adapters/aws-alert-account.ts awsSecurityHubFor)',
     );
   return securityHubExport({ securityHubFor: ports.securityHubFor, clock: ports.clock }, { organisation: settings.organisation ?? false });
 };
