@@ -10,9 +10,9 @@ import {
   type ActionResult,
   FINDING_DETAIL_TYPE,
   type Finding,
-  RemediationResultEventSchema,
+  remediationResultEventSchema,
   RESULT_DETAIL_TYPE,
-  SecretFindingEventSchema,
+  secretFindingEventSchema,
 } from '../contracts/finding.js';
 import { ConfigError, InvalidEventError } from '../errors.js';
 import { logger } from '../logger.js';
@@ -62,7 +62,7 @@ const securityHubOf = (ports: AlertHandlerPorts, settings: AlertHandlerSettings)
 
 const parseAlertInput = (raw: unknown): { finding: Finding; result?: ActionResult } => {
   const detailType = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['detail-type'] : undefined;
-  if (detailType === FINDING_DETAIL_TYPE) return { finding: parseWith(SecretFindingEventSchema, raw).detail };
-  if (detailType === RESULT_DETAIL_TYPE) return parseWith(RemediationResultEventSchema, raw).detail;
+  if (detailType === FINDING_DETAIL_TYPE) return { finding: parseWith(secretFindingEventSchema(), raw).detail };
+  if (detailType === RESULT_DETAIL_TYPE) return parseWith(remediationResultEventSchema(), raw).detail;
   throw new InvalidEventError([`detail-type: expected '${FINDING_DETAIL_TYPE}' or '${RESULT_DETAIL_TYPE}'`]);
 };
