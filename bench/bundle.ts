@@ -1,9 +1,15 @@
 /**
  * Bundles one Lambda handler exactly as `osls package` does: the options are read from
  * esbuild.options.json (serverless.yml loads the same file as `custom.esbuild`), minus the keys
- * only serverless-esbuild understands. Only the entry point, the output file, the working folder
- * and `metafile` (which does not change the output) are added; `sourcemap` is used as the file
- * sets it, and a map is measured only when that setting writes one.
+ * only serverless-esbuild understands. Only the entry point, the output folder and extension
+ * (serverless-esbuild's `outdir` and `outExtension`), the working folder and `metafile` (which
+ * does not change the output) are added; `sourcemap` is used as the file sets it, and a map is
+ * measured only when that setting writes one.
+ *
+ * With `splitting` on, a bundle is handler.mjs plus chunks: the ones handler.mjs imports
+ * statically load with it at cold start and are counted as the bundle; the ones only an
+ * `import()` reaches load when the code first needs them, and are counted apart (`lazyBytes`),
+ * with the SDK clients only they hold. Without splitting, everything is handler.mjs.
  *
  * The deployment zip is measured for real when `osls package` has left `<function>.zip` in
  * .serverless/ (or in the folder PACKAGED_DIR names); otherwise it is estimated from gzip.
@@ -24,19 +30,25 @@ export interface BundleReport {
   readonly name: string;
   /** Absolute path of the bundled handler.mjs. */
   readonly file: string;
+  /** What a cold start loads: handler.mjs and the chunks it imports statically. */
   readonly bytes: number;
+  /** The same files, each gzipped. */
   readonly gzipBytes: number;
-  /** handler.mjs.map, when the `sourcemap` option writes a separate map file; else undefined. */
+  /** The chunks only `import()` loads, on first use (0 without splitting): packaged, not loaded at cold start. */
+  readonly lazyBytes: number;
+  /** The maps, when the `sourcemap` option writes separate map files; else undefined. */
   readonly map: { readonly bytes: number; readonly gzipBytes: number } | undefined;
   /**
    * The deployment package: the real `<function>.zip` from `osls package` when it exists,
-   * else an estimate (gzip of handler.mjs, plus gzip of its map when there is one).
+   * else an estimate (gzip of every file the bundle wrote, maps included).
    */
   readonly zip: PackagedZip | { readonly bytes: number; readonly packaged: false };
-  /** Bytes each npm package contributes to handler.mjs, largest first; `(project)` is our code. */
+  /** Bytes each npm package contributes to what a cold start loads, largest first; `(project)` is our code. */
   readonly packages: ReadonlyArray<{ readonly name: string; readonly bytes: number }>;
-  /** The AWS SDK client packages (`@aws-sdk/client-*`) the bundle holds, sorted: what its bare twin imports. */
+  /** The AWS SDK client packages (`@aws-sdk/client-*`) a cold start loads, sorted: what its bare twin imports. */
   readonly sdkClients: readonly string[];
+  /** The SDK client packages only the lazily loaded chunks hold, sorted. */
+  readonly lazySdkClients: readonly string[];
 }
 
 export interface PackagedZip {
@@ -74,6 +86,62 @@ const packagedZip = (dir: string, name: string): PackagedZip | undefined => {
   return { bytes: stats.size, packaged: true, path, mtimeMs: stats.mtimeMs };
 };
 
+/** The files one build wrote, as a cold start meets them. */
+interface BuiltEntry {
+  /** Absolute path of handler.mjs. */
+  readonly file: string;
+  /** Absolute paths of handler.mjs and the chunks it imports statically. */
+  readonly loaded: readonly string[];
+  /** Absolute paths of the chunks only `import()` reaches. */
+  readonly lazy: readonly string[];
+  /** Absolute paths of every file written, maps included: what the package holds. */
+  readonly written: readonly string[];
+  readonly metafile: Metafile;
+}
+
+/** Builds `entry` into `dir` as handler.mjs (and its chunks, with splitting), as serverless-esbuild does. */
+const buildEntry = async (repoRoot: string, options: BuildOptions, entry: string, dir: string): Promise<BuiltEntry> => {
+  const result = await build({
+    ...options,
+    absWorkingDir: repoRoot,
+    entryPoints: { handler: entry },
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    metafile: true,
+  });
+  const outputs = result.metafile.outputs;
+  const file = join(dir, 'handler.mjs');
+  const key = relative(repoRoot, file).split('\\').join('/');
+  if (!outputs[key]) throw new Error(`esbuild metafile has no output ${key}`);
+  // handler.mjs and, transitively, every chunk imported by an import statement: what `import(handler.mjs)` evaluates.
+  const loaded = reachableFrom(outputs, key, (kind) => kind === 'import-statement');
+  // What an import() in live code may load later. esbuild also writes a chunk for an import() in
+  // code tree shaking dropped; nothing loads it, so it is in the package only.
+  const reachable = reachableFrom(outputs, key, (kind) => kind === 'import-statement' || kind === 'dynamic-import');
+  const absolute = (paths: Iterable<string>) => [...paths].map((path) => resolve(repoRoot, path));
+  return {
+    file,
+    loaded: absolute(loaded),
+    lazy: absolute([...reachable].filter((path) => !loaded.has(path))),
+    written: absolute(Object.keys(outputs)),
+    metafile: result.metafile,
+  };
+};
+
+/** `start` and the outputs it imports, transitively, through imports of the kinds `follows` accepts. */
+const reachableFrom = (outputs: Metafile['outputs'], start: string, follows: (kind: string) => boolean): Set<string> => {
+  const reached = new Set([start]);
+  for (const current of reached) {
+    for (const { path, kind, external } of outputs[current]?.imports ?? []) {
+      if (follows(kind) && !external && outputs[path]) reached.add(path);
+    }
+  }
+  return reached;
+};
+
+const sizeOf = (files: readonly string[]): number => files.reduce((sum, file) => sum + statSync(file).size, 0);
+const gzipSizeOf = (files: readonly string[]): number => files.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
+
 export const bundleFunction = async (
   repoRoot: string,
   options: BuildOptions,
@@ -81,41 +149,42 @@ export const bundleFunction = async (
   outDir: string,
   zipDir: string,
 ): Promise<BundleReport> => {
-  const file = join(outDir, name, 'handler.mjs');
-  const result = await build({
-    ...options,
-    absWorkingDir: repoRoot,
-    entryPoints: [join(repoRoot, 'functions', name, 'handler.ts')],
-    outfile: file,
-    metafile: true,
-  });
-  const code = readFileSync(file);
-  const gzipBytes = gzipSync(code).length;
+  const built = await buildEntry(repoRoot, options, join(repoRoot, 'functions', name, 'handler.ts'), join(outDir, name));
+  const gzipBytes = gzipSizeOf(built.loaded);
   let map: BundleReport['map'];
   if (writesMapFile(options)) {
-    const mapText = readFileSync(`${file}.map`);
-    map = { bytes: mapText.length, gzipBytes: gzipSync(mapText).length };
+    const maps = built.written.filter((file) => file.endsWith('.map'));
+    map = { bytes: sizeOf(maps), gzipBytes: gzipSizeOf(maps) };
   }
-  const packages = bytesByPackage(result.metafile, relative(repoRoot, file));
+  const packages = bytesByPackage(repoRoot, built.metafile, built.loaded);
+  const loadedClients = sdkClientsOf(packages);
   return {
     name,
-    file,
-    bytes: code.length,
+    file: built.file,
+    bytes: sizeOf(built.loaded),
     gzipBytes,
+    lazyBytes: sizeOf(built.lazy),
     map,
-    zip: packagedZip(zipDir, name) ?? { bytes: gzipBytes + (map?.gzipBytes ?? 0), packaged: false },
+    zip: packagedZip(zipDir, name) ?? { bytes: gzipSizeOf(built.written), packaged: false },
     packages,
-    sdkClients: packages
-      .map((p) => p.name)
-      .filter((p) => p.startsWith('@aws-sdk/client-'))
-      .sort(),
+    sdkClients: loadedClients,
+    lazySdkClients: sdkClientsOf(bytesByPackage(repoRoot, built.metafile, built.lazy)).filter((c) => !loadedClients.includes(c)),
   };
 };
 
-/** A bare bundle: only the SDK clients a function holds, imported and constructed, with the functions' esbuild options. */
+/** The `@aws-sdk/client-*` packages among `packages`, sorted. */
+const sdkClientsOf = (packages: BundleReport['packages']): string[] =>
+  packages
+    .map((p) => p.name)
+    .filter((p) => p.startsWith('@aws-sdk/client-'))
+    .sort();
+
+/** A bare bundle: only the SDK clients a function loads at cold start, imported and constructed, with the functions' esbuild options. */
 export interface BareBundle {
   readonly clients: readonly string[];
+  /** Absolute path of its handler.mjs. */
   readonly file: string;
+  /** What a cold start loads (handler.mjs and its static chunks), as for a function. */
   readonly bytes: number;
 }
 
@@ -153,18 +222,20 @@ export const bundleBare = async (
       '',
     ].join('\n'),
   );
-  const file = join(dir, 'handler.mjs');
-  await build({ ...options, absWorkingDir: repoRoot, entryPoints: [entry], outfile: file, metafile: false });
-  return { clients, file, bytes: statSync(file).size };
+  const built = await buildEntry(repoRoot, options, entry, join(dir, 'out'));
+  return { clients, file: built.file, bytes: sizeOf(built.loaded) };
 };
 
-const bytesByPackage = (metafile: Metafile, outputKey: string): BundleReport['packages'] => {
-  const output = metafile.outputs[outputKey.split('\\').join('/')];
-  if (!output) throw new Error(`esbuild metafile has no output ${outputKey}`);
+/** Bytes each package contributes to `files` (absolute paths of outputs in `metafile`), largest first. */
+const bytesByPackage = (repoRoot: string, metafile: Metafile, files: readonly string[]): BundleReport['packages'] => {
   const totals = new Map<string, number>();
-  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const name = packageOf(path);
-    totals.set(name, (totals.get(name) ?? 0) + bytesInOutput);
+  for (const file of files) {
+    const output = metafile.outputs[relative(repoRoot, file).split('\\').join('/')];
+    if (!output) throw new Error(`esbuild metafile has no output ${file}`);
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const name = packageOf(path);
+      totals.set(name, (totals.get(name) ?? 0) + bytesInOutput);
+    }
   }
   return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
 };

@@ -2,6 +2,8 @@
  * Module-load time of a bundle, the part of a Lambda cold start our code controls: a fresh
  * `node` per sample (no module cache, no JIT warmth) times `await import(bundle)`, which
  * evaluates the whole bundle including each handler's top level (config, AWS clients).
+ * Each sample also reports the CPU time the process spent in that import (all its threads):
+ * on a shared, loaded machine the wall clock includes waiting for a core, the CPU time much less.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,15 +45,25 @@ export interface LoadTimes {
   readonly minMs: number;
   readonly maxMs: number;
   readonly samplesMs: readonly number[];
+  /** Median CPU time (user + system, every thread) of the same imports. */
+  readonly cpuMedianMs: number;
 }
 
-/** One fresh process: prints `{"ms": <import time>}` or fails with the import's error. */
+/** One sample: the import's wall-clock time and the CPU time spent meanwhile. */
+interface ImportTime {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
+/** One fresh process: prints `{"ms": <import time>, "cpuMs": <CPU time>}` or fails with the import's error. */
 const childScript = (bundle: string): string => `
+const cpu = process.cpuUsage();
 const start = performance.now();
 const module = await import(${JSON.stringify(pathToFileURL(bundle).href)});
 const ms = performance.now() - start;
+const { user, system } = process.cpuUsage(cpu);
 if (typeof module.handler !== 'function') throw new Error('the bundle exports no handler function');
-process.stdout.write(JSON.stringify({ ms }));
+process.stdout.write(JSON.stringify({ ms, cpuMs: (user + system) / 1000 }));
 `;
 
 /**
@@ -100,7 +112,7 @@ const unquote = (value: string): string => {
  * Times one import in a fresh process. `nodeOptions` is NODE_OPTIONS for the child, so the parent's
  * (tsx's, a debugger's) never leak in; run.ts passes what serverless.yml deploys with, if anything.
  */
-export const timeImport = (bundle: string, nodeOptions = ''): number => {
+export const timeImport = (bundle: string, nodeOptions = ''): ImportTime => {
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', childScript(bundle)], {
     env: { PATH: process.env.PATH ?? '', ...BENCH_ENV, NODE_OPTIONS: nodeOptions },
     encoding: 'utf8',
@@ -110,7 +122,7 @@ export const timeImport = (bundle: string, nodeOptions = ''): number => {
     const reason = child.error?.message ?? (child.stderr.trim() || `exit ${String(child.status ?? child.signal)}`);
     throw new Error(`importing ${bundle} failed: ${reason}`);
   }
-  return (JSON.parse(child.stdout) as { ms: number }).ms;
+  return JSON.parse(child.stdout) as ImportTime;
 };
 
 /**
@@ -118,15 +130,24 @@ export const timeImport = (bundle: string, nodeOptions = ''): number => {
  * over all functions instead of landing on one. One untimed import first warms the file cache.
  */
 export const measureLoadTimes = (bundles: ReadonlyMap<string, string>, samples: number, nodeOptions = ''): Map<string, LoadTimes> => {
-  const times = new Map<string, number[]>([...bundles.keys()].map((name) => [name, []]));
+  const times = new Map<string, ImportTime[]>([...bundles.keys()].map((name) => [name, []]));
   for (const bundle of bundles.values()) timeImport(bundle, nodeOptions);
   for (let round = 0; round < samples; round += 1) {
     for (const [name, bundle] of bundles) times.get(name)?.push(timeImport(bundle, nodeOptions));
   }
   return new Map(
-    [...times].map(([name, samplesMs]) => [
-      name,
-      { medianMs: median(samplesMs), minMs: Math.min(...samplesMs), maxMs: Math.max(...samplesMs), samplesMs },
-    ]),
+    [...times].map(([name, sampled]) => {
+      const samplesMs = sampled.map((t) => t.ms);
+      return [
+        name,
+        {
+          medianMs: median(samplesMs),
+          minMs: Math.min(...samplesMs),
+          maxMs: Math.max(...samplesMs),
+          samplesMs,
+          cpuMedianMs: median(sampled.map((t) => t.cpuMs)),
+        },
+      ];
+    }),
   );
 };

@@ -1,5 +1,5 @@
 // Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: shared/handlers/alert-digest.ts.
-import { alertAccount } from '../../shared/adapters/aws-account.js';
+import { alertAccount } from '../../shared/adapters/aws-alert-account.js';
 import { digestTableFor, loadConfig } from '../../shared/config.js';
 import { ConfigError } from '../../shared/errors.js';
 import { makeHandler } from '../../shared/handlers/alert-digest.js';

@@ -1,5 +1,5 @@
 // Lambda entry: configuration and the AWS clients it needs, once per cold start. Logic: shared/handlers/alert.ts.
-import { alertAccount, awsMemberSecurityHubFor, awsSecurityHubFor } from '../../shared/adapters/aws-account.js';
+import { alertAccount, awsMemberSecurityHubFor, awsSecurityHubFor } from '../../shared/adapters/aws-alert-account.js';
 import { digestTableFor, loadConfig } from '../../shared/config.js';
 import { memberTarget } from '../../shared/domain/organisation-scope.js';
 import { makeHandler } from '../../shared/handlers/alert.js';

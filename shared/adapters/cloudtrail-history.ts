@@ -1,5 +1,5 @@
 /** CloudTrail's LookupEvents through the SDK v3 client, behind `CloudTrailHistoryPort`. */
-import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, type CloudTrailClientConfig, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
 
 /** The most LookupEvents returns in one page. */
@@ -25,3 +25,7 @@ export const cloudTrailHistoryAdapter = (client: CloudTrailClient): CloudTrailHi
     };
   },
 });
+
+/** The adapter on a client of its own, made with `config` (what the composition root loads with `import()` when first needed). */
+export const cloudTrailHistoryFor = (config: CloudTrailClientConfig): CloudTrailHistoryPort =>
+  cloudTrailHistoryAdapter(new CloudTrailClient(config));

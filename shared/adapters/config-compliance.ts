@@ -1,5 +1,10 @@
 /** CompliancePort over AWS Config: StartConfigRulesEvaluation, so Security Hub sees a fix soon. */
-import { type ConfigServiceClient, NoSuchConfigRuleException, StartConfigRulesEvaluationCommand } from '@aws-sdk/client-config-service';
+import {
+  ConfigServiceClient,
+  type ConfigServiceClientConfig,
+  NoSuchConfigRuleException,
+  StartConfigRulesEvaluationCommand,
+} from '@aws-sdk/client-config-service';
 import type { CompliancePort } from '../ports/ledger.js';
 import { callAws } from './aws-errors.js';
 
@@ -21,3 +26,6 @@ export const configCompliance = (client: ConfigServiceClient): CompliancePort =>
     return started;
   },
 });
+
+/** The adapter on a client of its own, made with `config` (what the composition root loads with `import()` when first needed). */
+export const configComplianceFor = (config: ConfigServiceClientConfig): CompliancePort => configCompliance(new ConfigServiceClient(config));

@@ -38,7 +38,7 @@ export const REFUSAL_MEMORY_MS = 60_000;
 /** Cached entries (credentials, clients) kept per container; the oldest go first. */
 const MAX_CACHED = 256;
 
-/** The SDK's standard retries for the clients made here, as in aws-account.ts. */
+/** The SDK's standard retries for the clients made here, as in aws-clients.ts (not imported: that module loads this one). */
 const MAX_ATTEMPTS = 4;
 
 /** STS's rule for `RoleSessionName`. */

@@ -9,7 +9,8 @@ import {
   ListAccountsCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
-  type OrganizationsClient,
+  OrganizationsClient,
+  type OrganizationsClientConfig,
 } from '@aws-sdk/client-organizations';
 import type { OrganisationAccount, OrganisationAccountsPort } from '../ports/organisation-accounts.js';
 import { callAws } from './aws-errors.js';
@@ -40,3 +41,7 @@ export const organizationsAdapter = (client: OrganizationsClient): OrganisationA
     return { items: (page.OrganizationalUnits ?? []).flatMap((ou) => (ou.Id ? [ou.Id] : [])), nextToken: page.NextToken };
   },
 });
+
+/** The adapter on a client of its own, made with `config` (what the composition root loads with `import()` when first needed). */
+export const organizationsAdapterFor = (config: OrganizationsClientConfig): OrganisationAccountsPort =>
+  organizationsAdapter(new OrganizationsClient(config));

@@ -5,7 +5,12 @@
  * Refused findings (FailedFindings) are returned, not thrown: retrying the same document would
  * be refused the same way. A call that fails outright is mapped (ThrottlingError, ...) and thrown.
  */
-import { type AwsSecurityFinding, BatchImportFindingsCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  type AwsSecurityFinding,
+  BatchImportFindingsCommand,
+  SecurityHubClient,
+  type SecurityHubClientConfig,
+} from '@aws-sdk/client-securityhub';
 import type { AsffDocument, RefusedFinding, SecurityHubPort } from '../ports/security-hub.js';
 import { callAws } from './aws-errors.js';
 
@@ -50,3 +55,7 @@ export const securityHubAdapter = (client: SecurityHubClient): SecurityHubPort =
     return { imported, refused };
   },
 });
+
+/** The adapter on a client of its own, made with `config` (what the composition root loads with `import()` when first needed). */
+export const securityHubAdapterFor = (config: SecurityHubClientConfig): SecurityHubPort =>
+  securityHubAdapter(new SecurityHubClient(config));

@@ -9,14 +9,15 @@
  */
 import { EventBridgeEnvelopeSchema as EventBridgeSchema } from './eventbridge-envelope.js';
 import { describeIssues } from './zod-issues.js';
+import { lazySchema } from './lazy-schema.js';
 import * as z from './zod.js';
 import { InvalidEventError } from '../errors.js';
-import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, type ConfigComplianceEvent, ConfigComplianceEventSchema } from './config-event.js';
+import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, type ConfigComplianceEvent, configComplianceEventSchema } from './config-event.js';
 import {
   FINDINGS_IMPORTED,
   SECURITY_HUB_SOURCE,
   type SecurityHubFindingsEvent,
-  SecurityHubFindingsEventSchema,
+  securityHubFindingsEventSchema,
   splitFindings,
 } from './securityhub-event.js';
 
@@ -24,60 +25,71 @@ import {
 export const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
 export const API_CALL = 'AWS API Call via CloudTrail';
 
-const nullableRecord = z.optional(z.nullable(z.record(z.string(), z.unknown())));
+/**
+ * The CloudTrail schemas, built when the first event or record is parsed (./lazy-schema.ts)
+ * rather than at cold start, like the other contract schemas.
+ */
+const schemas = lazySchema(() => {
+  const nullableRecord = z.optional(z.nullable(z.record(z.string(), z.unknown())));
 
-const SessionIssuerSchema = z.looseObject({
-  type: z.optional(z.string()),
-  principalId: z.optional(z.string()),
-  arn: z.optional(z.string()),
-  accountId: z.optional(z.string()),
-  userName: z.optional(z.string()),
-});
+  const SessionIssuerSchema = z.looseObject({
+    type: z.optional(z.string()),
+    principalId: z.optional(z.string()),
+    arn: z.optional(z.string()),
+    accountId: z.optional(z.string()),
+    userName: z.optional(z.string()),
+  });
 
-export const UserIdentitySchema = z.looseObject({
-  type: z.optional(z.string()),
-  principalId: z.optional(z.string()),
-  arn: z.optional(z.string()),
-  accountId: z.optional(z.string()),
-  accessKeyId: z.optional(z.string()),
-  userName: z.optional(z.string()),
-  invokedBy: z.optional(z.string()),
-  sessionContext: z.optional(
-    z.looseObject({
-      sessionIssuer: z.optional(SessionIssuerSchema),
-      attributes: z.optional(z.looseObject({ mfaAuthenticated: z.optional(z.string()), creationDate: z.optional(z.string()) })),
-    }),
-  ),
+  const UserIdentitySchema = z.looseObject({
+    type: z.optional(z.string()),
+    principalId: z.optional(z.string()),
+    arn: z.optional(z.string()),
+    accountId: z.optional(z.string()),
+    accessKeyId: z.optional(z.string()),
+    userName: z.optional(z.string()),
+    invokedBy: z.optional(z.string()),
+    sessionContext: z.optional(
+      z.looseObject({
+        sessionIssuer: z.optional(SessionIssuerSchema),
+        attributes: z.optional(z.looseObject({ mfaAuthenticated: z.optional(z.string()), creationDate: z.optional(z.string()) })),
+      }),
+    ),
+  });
+
+  /** One CloudTrail record: what EventBridge puts under `detail` for CloudTrail-sourced events. */
+  const CloudTrailRecordSchema = z.looseObject({
+    eventVersion: z.optional(z.string()),
+    userIdentity: z.optional(UserIdentitySchema),
+    eventTime: z.string(),
+    eventSource: z.string(),
+    eventName: z.string(),
+    awsRegion: z.string(),
+    sourceIPAddress: z.optional(z.string()),
+    userAgent: z.optional(z.string()),
+    errorCode: z.optional(z.string()),
+    errorMessage: z.optional(z.string()),
+    requestParameters: nullableRecord,
+    responseElements: nullableRecord,
+    additionalEventData: nullableRecord,
+    serviceEventDetails: nullableRecord,
+    requestID: z.optional(z.string()),
+    eventID: z.optional(z.string()),
+    eventType: z.optional(z.string()),
+    readOnly: z.optional(z.boolean()),
+    recipientAccountId: z.optional(z.string()),
+    vpcEndpointId: z.optional(z.string()),
+  });
+
+  const CloudTrailEventSchema = z.extend(EventBridgeSchema, { detail: CloudTrailRecordSchema });
+  return { CloudTrailRecordSchema, CloudTrailEventSchema };
 });
+type Schemas = ReturnType<typeof schemas>;
 
 /** One CloudTrail record: what EventBridge puts under `detail` for CloudTrail-sourced events. */
-export const CloudTrailRecordSchema = z.looseObject({
-  eventVersion: z.optional(z.string()),
-  userIdentity: z.optional(UserIdentitySchema),
-  eventTime: z.string(),
-  eventSource: z.string(),
-  eventName: z.string(),
-  awsRegion: z.string(),
-  sourceIPAddress: z.optional(z.string()),
-  userAgent: z.optional(z.string()),
-  errorCode: z.optional(z.string()),
-  errorMessage: z.optional(z.string()),
-  requestParameters: nullableRecord,
-  responseElements: nullableRecord,
-  additionalEventData: nullableRecord,
-  serviceEventDetails: nullableRecord,
-  requestID: z.optional(z.string()),
-  eventID: z.optional(z.string()),
-  eventType: z.optional(z.string()),
-  readOnly: z.optional(z.boolean()),
-  recipientAccountId: z.optional(z.string()),
-  vpcEndpointId: z.optional(z.string()),
-});
+export const cloudTrailRecordSchema = (): Schemas['CloudTrailRecordSchema'] => schemas().CloudTrailRecordSchema;
 
-export const CloudTrailEventSchema = z.extend(EventBridgeSchema, { detail: CloudTrailRecordSchema });
-
-export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
-export type CloudTrailEvent = z.infer<typeof CloudTrailEventSchema>;
+export type CloudTrailRecord = z.infer<Schemas['CloudTrailRecordSchema']>;
+export type CloudTrailEvent = z.infer<Schemas['CloudTrailEventSchema']>;
 
 const envelopeKeys = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
 
@@ -107,7 +119,7 @@ export const parseWith = <S extends z.core.$ZodType>(schema: S, raw: unknown): z
 };
 
 /** Parses a CloudTrail-in-EventBridge event or throws `InvalidEventError` naming each problem. */
-export const parseCloudTrailEvent = (raw: unknown): CloudTrailEvent => parseWith(CloudTrailEventSchema, raw);
+export const parseCloudTrailEvent = (raw: unknown): CloudTrailEvent => parseWith(schemas().CloudTrailEventSchema, raw);
 
 /**
  * What `classify` takes: a CloudTrail event, a Config compliance change, or a Security Hub
@@ -128,7 +140,7 @@ const isSecurityHubEvent = (value: unknown): boolean =>
 export const parseClassifiableEvents = (raw: unknown): ClassifiableEvent[] => {
   const value = typeof raw === 'string' ? parseJson(raw) : raw;
   if (isSecurityHubEvent(value))
-    return splitFindings(parseWith(SecurityHubFindingsEventSchema, value)).map((event) => ({ kind: 'securityhub', event }));
+    return splitFindings(parseWith(securityHubFindingsEventSchema(), value)).map((event) => ({ kind: 'securityhub', event }));
   return [parseClassifiableEvent(value)];
 };
 
@@ -140,15 +152,15 @@ export const parseClassifiableEvents = (raw: unknown): ClassifiableEvent[] => {
 export const parseClassifiableEvent = (raw: unknown): ClassifiableEvent => {
   const value = typeof raw === 'string' ? parseJson(raw) : raw;
   if (isObject(value) && value.source === CONFIG_SOURCE && value['detail-type'] === CONFIG_COMPLIANCE_CHANGE) {
-    return { kind: 'config', event: parseWith(ConfigComplianceEventSchema, value) };
+    return { kind: 'config', event: parseWith(configComplianceEventSchema(), value) };
   }
   if (isSecurityHubEvent(value)) {
-    const event = parseWith(SecurityHubFindingsEventSchema, value);
+    const event = parseWith(securityHubFindingsEventSchema(), value);
     if (event.detail.findings.length !== 1)
       throw new InvalidEventError([`detail.findings: ${event.detail.findings.length} findings, where one was expected`]);
     return { kind: 'securityhub', event };
   }
-  return { kind: 'cloudtrail', event: parseWith(CloudTrailEventSchema, value) };
+  return { kind: 'cloudtrail', event: parseWith(schemas().CloudTrailEventSchema, value) };
 };
 
 const parseJson = (text: string): unknown => {

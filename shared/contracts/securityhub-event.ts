@@ -5,6 +5,7 @@
  * CloudTrail schema: loose objects, and only what the service reads is required — of it, what
  * the ASFF reference marks required (Id, ProductArn, GeneratorId, AwsAccountId, Resources).
  */
+import { lazySchema } from './lazy-schema.js';
 import * as z from './zod.js';
 import type { ManagedRule } from './config-event.js';
 import { EventBridgeEnvelopeSchema } from './eventbridge-envelope.js';
@@ -46,42 +47,53 @@ export type SecurityHubControl = keyof typeof CONTROL_MANAGED_RULES;
 
 export const isSecurityHubControl = (control: string): control is SecurityHubControl => Object.hasOwn(CONTROL_MANAGED_RULES, control);
 
-export const AsffResourceSchema = z.looseObject({
-  Type: z.string(),
-  Id: z.string(),
-  Partition: z.optional(z.string()),
-  Region: z.optional(z.string()),
-});
+/**
+ * The Security Hub event's schemas, built when a parse first needs them (./lazy-schema.ts): only a
+ * policy with Security Hub on routes these events to classify.
+ */
+const schemas = lazySchema(() => {
+  const AsffResourceSchema = z.looseObject({
+    Type: z.string(),
+    Id: z.string(),
+    Partition: z.optional(z.string()),
+    Region: z.optional(z.string()),
+  });
 
-/** One ASFF finding as Security Hub sends it: the fields the service reads. */
-export const ImportedFindingSchema = z.looseObject({
-  SchemaVersion: z.optional(z.string()),
-  Id: z.string().check(z.minLength(1)),
-  ProductArn: z.string().check(z.minLength(1)),
-  ProductName: z.optional(z.string()),
-  GeneratorId: z.string().check(z.minLength(1)),
-  AwsAccountId: z.string().check(z.minLength(1)),
-  Region: z.optional(z.string()),
-  Title: z.optional(z.string()),
-  // Timestamps are dates or the event is refused: a finding's day and time go into its id and its text.
-  CreatedAt: z.optional(z.iso.datetime({ offset: true })),
-  UpdatedAt: z.optional(z.iso.datetime({ offset: true })),
-  Resources: z.array(AsffResourceSchema).check(z.minLength(1)),
-  Compliance: z.optional(z.looseObject({ Status: z.optional(z.string()), SecurityControlId: z.optional(z.string()) })),
-  RecordState: z.optional(z.string()),
-  Workflow: z.optional(z.looseObject({ Status: z.optional(z.string()) })),
-  // Only the service's own marker is read; other providers' keys and values are theirs (lenient).
-  ProductFields: z.optional(z.record(z.string(), z.unknown())),
-});
+  /** One ASFF finding as Security Hub sends it: the fields the service reads. */
+  const ImportedFindingSchema = z.looseObject({
+    SchemaVersion: z.optional(z.string()),
+    Id: z.string().check(z.minLength(1)),
+    ProductArn: z.string().check(z.minLength(1)),
+    ProductName: z.optional(z.string()),
+    GeneratorId: z.string().check(z.minLength(1)),
+    AwsAccountId: z.string().check(z.minLength(1)),
+    Region: z.optional(z.string()),
+    Title: z.optional(z.string()),
+    // Timestamps are dates or the event is refused: a finding's day and time go into its id and its text.
+    CreatedAt: z.optional(z.iso.datetime({ offset: true })),
+    UpdatedAt: z.optional(z.iso.datetime({ offset: true })),
+    Resources: z.array(AsffResourceSchema).check(z.minLength(1)),
+    Compliance: z.optional(z.looseObject({ Status: z.optional(z.string()), SecurityControlId: z.optional(z.string()) })),
+    RecordState: z.optional(z.string()),
+    Workflow: z.optional(z.looseObject({ Status: z.optional(z.string()) })),
+    // Only the service's own marker is read; other providers' keys and values are theirs (lenient).
+    ProductFields: z.optional(z.record(z.string(), z.unknown())),
+  });
 
-export const SecurityHubFindingsEventSchema = z.extend(EventBridgeEnvelopeSchema, {
-  source: z.literal(SECURITY_HUB_SOURCE),
-  'detail-type': z.literal(FINDINGS_IMPORTED),
-  detail: z.looseObject({ findings: z.array(ImportedFindingSchema).check(z.minLength(1)) }),
+  const SecurityHubFindingsEventSchema = z.extend(EventBridgeEnvelopeSchema, {
+    source: z.literal(SECURITY_HUB_SOURCE),
+    'detail-type': z.literal(FINDINGS_IMPORTED),
+    detail: z.looseObject({ findings: z.array(ImportedFindingSchema).check(z.minLength(1)) }),
+  });
+  return { ImportedFindingSchema, SecurityHubFindingsEventSchema };
 });
+type Schemas = ReturnType<typeof schemas>;
 
-export type ImportedFinding = z.infer<typeof ImportedFindingSchema>;
-export type SecurityHubFindingsEvent = z.infer<typeof SecurityHubFindingsEventSchema>;
+/** "Security Hub Findings - Imported", as EventBridge delivers it. */
+export const securityHubFindingsEventSchema = (): Schemas['SecurityHubFindingsEventSchema'] => schemas().SecurityHubFindingsEventSchema;
+
+export type ImportedFinding = z.infer<Schemas['ImportedFindingSchema']>;
+export type SecurityHubFindingsEvent = z.infer<Schemas['SecurityHubFindingsEventSchema']>;
 
 /** The event's one finding (an event split by `splitFindings` holds exactly one). */
 export const importedFindingOf = (event: SecurityHubFindingsEvent): ImportedFinding => {

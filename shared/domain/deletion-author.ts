@@ -6,7 +6,7 @@
  * is judged by the same actor rules as every event (shared/domain/actor.ts), so an identity of
  * unknown type matches no allowed-admin glob.
  */
-import { CloudTrailRecordSchema, type CloudTrailRecord } from '../contracts/cloudtrail-event.js';
+import { type CloudTrailRecord, cloudTrailRecordSchema } from '../contracts/cloudtrail-event.js';
 import type { Actor } from '../contracts/finding.js';
 import type { Policy } from '../policy/schema.js';
 import type { CloudTrailHistoryPort } from '../ports/cloudtrail-history.js';
@@ -77,7 +77,7 @@ export const deletionAuthorOf = (
 ): DeletionAuthor | undefined => {
   const { endTime } = deletionWindow(secret.deletedDate);
   const deletions = records.flatMap((raw) => {
-    const parsed = CloudTrailRecordSchema.safeParse(raw);
+    const parsed = cloudTrailRecordSchema().safeParse(raw);
     if (!parsed.success) return [];
     const record = parsed.data;
     const time = Date.parse(record.eventTime);

@@ -5,7 +5,7 @@
  */
 import type { ActionDefinition } from '../actions/types.js';
 import { parseWith } from '../contracts/cloudtrail-event.js';
-import { type ActionResult, type Mode, resultBusEvent, SecretFindingEventSchema } from '../contracts/finding.js';
+import { type ActionResult, type Mode, resultBusEvent, secretFindingEventSchema } from '../contracts/finding.js';
 import { remediate } from '../actions/runner.js';
 import { logger } from '../logger.js';
 import { recordAction } from '../metrics.js';
@@ -46,7 +46,7 @@ export const makeActionHandler = (action: ActionDefinition, ports: ActionPorts, 
       `${action.type} declares the Config rule ${action.configRule}: wire a compliance port (awsCompliance()) in its handler`,
     );
   return baseChain<ActionOutcome>().handler(async (raw, lambdaContext): Promise<ActionOutcome> => {
-    const { detail: finding } = parseWith(SecretFindingEventSchema, raw);
+    const { detail: finding } = parseWith(secretFindingEventSchema(), raw);
     logger.appendKeys({
       eventId: finding.event.id,
       findingId: finding.id,

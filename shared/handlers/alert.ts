@@ -10,17 +10,17 @@ import {
   type ActionResult,
   FINDING_DETAIL_TYPE,
   type Finding,
-  RemediationResultEventSchema,
+  remediationResultEventSchema,
   RESULT_DETAIL_TYPE,
-  SecretFindingEventSchema,
+  secretFindingEventSchema,
 } from '../contracts/finding.js';
 import { ConfigError, InvalidEventError } from '../errors.js';
 import { logger } from '../logger.js';
 import { countingFailures, recordAlert, recordAlertOutcome } from '../metrics.js';
 import { baseChain } from '../middleware/base-chain.js';
 import type { Rejected } from '../middleware/settle-errors.js';
-import type { SecurityHubFor } from '../ports/security-hub.js';
-import { type ExportOutcome, securityHubExport } from '../securityhub/export.js';
+import type { SecurityHubFor, SecurityHubTarget } from '../ports/security-hub.js';
+import type { ExportOutcome, securityHubExport } from '../securityhub/export.js';
 import { deploymentOf } from './deployment.js';
 
 export type { AlertPorts } from '../alerts/alert-use-case.js';
@@ -50,19 +50,34 @@ export const makeHandler = (ports: AlertHandlerPorts, settings: AlertHandlerSett
   });
 };
 
-/** The Security Hub export when the policy turns it on; checked at cold start, not on the first finding. */
+/**
+ * The Security Hub export when the policy turns it on; its ports are checked at cold start, not on
+ * the first finding. The export (the ASFF builder, its schema and the rule catalogue it reads) is
+ * loaded with the first finding, so a policy without Security Hub never loads it.
+ */
 const securityHubOf = (ports: AlertHandlerPorts, settings: AlertHandlerSettings) => {
   if (!settings.securityHub?.enabled) return undefined;
-  if (!ports.securityHubFor)
+  const { securityHubFor, clock } = ports;
+  if (!securityHubFor)
     throw new ConfigError(
-      'securityHub.enabled is on but the alert function has no Security Hub client: give it one (shared/adapters/aws-account.ts awsSecurityHubFor)',
+      'securityHub.enabled is on but the alert function has no Security Hub client: give it one (shared/adapters/aws-alert-account.ts awsSecurityHubFor)',
     );
-  return securityHubExport({ securityHubFor: ports.securityHubFor, clock: ports.clock }, { organisation: settings.organisation ?? false });
+  let loading: Promise<ReturnType<typeof securityHubExport>> | undefined;
+  const exporter = () =>
+    (loading ??= import('../securityhub/export.js').then(
+      ({ securityHubExport }) => securityHubExport({ securityHubFor, clock }, { organisation: settings.organisation ?? false }),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    ));
+  return async (finding: Finding, result: ActionResult | undefined, deployment: SecurityHubTarget): Promise<ExportOutcome> =>
+    (await exporter())(finding, result, deployment);
 };
 
 const parseAlertInput = (raw: unknown): { finding: Finding; result?: ActionResult } => {
   const detailType = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['detail-type'] : undefined;
-  if (detailType === FINDING_DETAIL_TYPE) return { finding: parseWith(SecretFindingEventSchema, raw).detail };
-  if (detailType === RESULT_DETAIL_TYPE) return parseWith(RemediationResultEventSchema, raw).detail;
+  if (detailType === FINDING_DETAIL_TYPE) return { finding: parseWith(secretFindingEventSchema(), raw).detail };
+  if (detailType === RESULT_DETAIL_TYPE) return parseWith(remediationResultEventSchema(), raw).detail;
   throw new InvalidEventError([`detail-type: expected '${FINDING_DETAIL_TYPE}' or '${RESULT_DETAIL_TYPE}'`]);
 };

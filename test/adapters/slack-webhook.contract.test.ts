@@ -15,7 +15,7 @@ import type { FetchFunction } from '@slack/webhook';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeHandler as makeAlert } from '../../shared/handlers/alert.js';
-import { awsSlackChat } from '../../shared/adapters/aws-account.js';
+import { awsSlackChat } from '../../shared/adapters/aws-alert-account.js';
 import {
   isSlackWebhookUrl,
   SlackUnavailableError,

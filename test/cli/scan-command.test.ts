@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { type Finding, FindingSchema } from '../../shared/contracts/finding.js';
+import { type Finding, findingSchema } from '../../shared/contracts/finding.js';
 import { asffProblems } from '../../shared/securityhub/asff-schema.js';
 import { CLI_BIN } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/events.js';
@@ -141,7 +141,7 @@ describe('CLI: npm run scan', { timeout: 60_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`wrote ${json}`);
     const written = JSON.parse(readFileSync(json, 'utf8')) as { findings: unknown[]; counts: { findings: number } };
-    const findings = written.findings.map((f) => FindingSchema.parse(f));
+    const findings = written.findings.map((f) => findingSchema().parse(f));
     expect(findings.length).toBe(written.counts.findings);
     expect(findings.length).toBeGreaterThan(0);
     const results = (JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: { ruleId: string }[] }[] }).runs[0]?.results ?? [];
@@ -205,7 +205,7 @@ describe('CLI: npm run scan', { timeout: 60_000 }, () => {
     // Assess
     expect(run.code).toBe(0);
     const written = JSON.parse(run.stdout) as { findings: unknown[]; counts: { findings: number } };
-    expect(written.findings.map((f) => FindingSchema.parse(f))).toHaveLength(written.counts.findings);
+    expect(written.findings.map((f) => findingSchema().parse(f))).toHaveLength(written.counts.findings);
     expect(run.stderr).toContain('secrets-remediator scan of account 123456789012');
     expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
   });

@@ -17,7 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runScan } from '../../shared/cli/scan-command.js';
 import { DEFAULT_ENABLED_REGIONS, parseRegions, scanTargets } from '../../shared/cli/scan-organisation.js';
-import { FindingSchema } from '../../shared/contracts/finding.js';
+import { findingSchema } from '../../shared/contracts/finding.js';
 import { MemoryOrganizations } from '../../shared/sandbox/memory-organizations.js';
 import { CLI_BIN } from '../helpers/cli.js';
 import { organisationPolicy } from '../helpers/organisation.js';
@@ -194,7 +194,7 @@ describe('scan across accounts: through the read role', () => {
         ]),
       ),
     );
-    const findings = (JSON.parse(readFileSync(json, 'utf8')) as { findings: unknown[] }).findings.map((f) => FindingSchema.parse(f));
+    const findings = (JSON.parse(readFileSync(json, 'utf8')) as { findings: unknown[] }).findings.map((f) => findingSchema().parse(f));
     const places = new Set(findings.map((f) => `${f.secret.account}/${f.secret.region}`));
     expect(places).toStrictEqual(
       new Set([`${MEMBER}/eu-west-1`, `${MEMBER}/us-east-1`, '111122223333/eu-west-1', '111122223333/us-east-1']),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseClassifiableEvent, parseWith } from '../../shared/contracts/cloudtrail-event.js';
-import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, ConfigComplianceEventSchema } from '../../shared/contracts/config-event.js';
+import { CONFIG_COMPLIANCE_CHANGE, CONFIG_SOURCE, configComplianceEventSchema } from '../../shared/contracts/config-event.js';
 import { InvalidEventError } from '../../shared/errors.js';
 import { loadSampleEvent, sampleEventFiles } from '../helpers/events.js';
 
@@ -16,7 +16,7 @@ type Sample = { source: string; 'detail-type': string; detail: Record<string, un
 /** The problems parsing `raw` as a Config change names; a valid change fails the test. */
 const problemsOf = (raw: unknown): readonly string[] => {
   try {
-    parseWith(ConfigComplianceEventSchema, raw);
+    parseWith(configComplianceEventSchema(), raw);
   } catch (error) {
     if (error instanceof InvalidEventError) return error.problems;
     throw error;
@@ -24,7 +24,7 @@ const problemsOf = (raw: unknown): readonly string[] => {
   throw new Error('expected the change to be refused');
 };
 
-describe('Schema: ConfigComplianceEventSchema', () => {
+describe('Schema: configComplianceEventSchema()', () => {
   const configSamples = sampleEventFiles().filter((file) => loadSampleEvent<{ source?: string }>(file).source === CONFIG_SOURCE);
 
   it('finds the Config samples to parse, compliant and not', () => {
@@ -51,7 +51,7 @@ describe('Schema: ConfigComplianceEventSchema', () => {
 
   it('keeps the fields it does not read (lenient, not lossy)', () => {
     // Act
-    const event = parseWith(ConfigComplianceEventSchema, loadSampleEvent(UNUSED));
+    const event = parseWith(configComplianceEventSchema(), loadSampleEvent(UNUSED));
 
     // Assess
     expect(event.detail).toMatchObject({ recordVersion: '1.0' });
@@ -64,7 +64,7 @@ describe('Schema: ConfigComplianceEventSchema', () => {
     raw.detail.newEvaluationResult = { complianceType: 'NON_COMPLIANT', annotation: null };
 
     // Act
-    const event = parseWith(ConfigComplianceEventSchema, raw);
+    const event = parseWith(configComplianceEventSchema(), raw);
 
     // Assess
     expect(event.detail.newEvaluationResult).toStrictEqual({ complianceType: 'NON_COMPLIANT', annotation: null });

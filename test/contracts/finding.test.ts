@@ -9,13 +9,13 @@ import {
   type ActionResult,
   type Finding,
   FINDING_DETAIL_TYPE,
-  FindingSchema,
+  findingSchema,
   findingBusEvent,
   MAX_RECORD_BYTES,
-  RemediationResultEventSchema,
+  remediationResultEventSchema,
   RESULT_DETAIL_TYPE,
   resultBusEvent,
-  SecretFindingEventSchema,
+  secretFindingEventSchema,
   SERVICE_SOURCE,
   withoutRecord,
 } from '../../shared/contracts/finding.js';
@@ -46,13 +46,13 @@ const problemsOf = (schema: Parameters<typeof parseWith>[0], raw: unknown): read
   throw new Error('expected the event to be refused');
 };
 
-describe('Schema: SecretFindingEventSchema', () => {
+describe('Schema: secretFindingEventSchema()', () => {
   it('takes a finding classify built, in its envelope, as it is', () => {
     // Prepare
     const finding = deletion();
 
     // Act
-    const parsed = parseWith(SecretFindingEventSchema, findingOnProjectBus(finding));
+    const parsed = parseWith(secretFindingEventSchema(), findingOnProjectBus(finding));
 
     // Assess
     expect(parsed.detail).toStrictEqual(finding);
@@ -61,7 +61,7 @@ describe('Schema: SecretFindingEventSchema', () => {
 
   it('drops a field no finding has, rather than carrying it on', () => {
     // Act
-    const parsed = FindingSchema.parse({ ...deletion(), approvedBy: 'someone' });
+    const parsed = findingSchema().parse({ ...deletion(), approvedBy: 'someone' });
 
     // Assess
     expect(parsed).toStrictEqual(deletion());
@@ -113,14 +113,14 @@ describe('Schema: SecretFindingEventSchema', () => {
     const event = edit(findingOnProjectBus(deletion()));
 
     // Act
-    const problems = problemsOf(SecretFindingEventSchema, event);
+    const problems = problemsOf(secretFindingEventSchema(), event);
 
     // Assess
     expect(problems).toStrictEqual(expected);
   });
 });
 
-describe('Schema: RemediationResultEventSchema', () => {
+describe('Schema: remediationResultEventSchema()', () => {
   const resultEvent = (result: unknown) => ({
     ...findingOnProjectBus(deletion()),
     'detail-type': RESULT_DETAIL_TYPE,
@@ -129,7 +129,7 @@ describe('Schema: RemediationResultEventSchema', () => {
 
   it('takes a result with the finding it is about', () => {
     // Act
-    const parsed = parseWith(RemediationResultEventSchema, resultEvent(restored));
+    const parsed = parseWith(remediationResultEventSchema(), resultEvent(restored));
 
     // Assess
     expect(parsed.detail).toStrictEqual({ finding: deletion(), result: restored });
@@ -137,7 +137,10 @@ describe('Schema: RemediationResultEventSchema', () => {
 
   it('refuses an outcome it does not know and version stages that are not lists, naming each', () => {
     // Act
-    const problems = problemsOf(RemediationResultEventSchema, resultEvent({ ...restored, outcome: 'done', before: { v1: 'AWSCURRENT' } }));
+    const problems = problemsOf(
+      remediationResultEventSchema(),
+      resultEvent({ ...restored, outcome: 'done', before: { v1: 'AWSCURRENT' } }),
+    );
 
     // Assess
     expect(problems).toStrictEqual([
@@ -202,7 +205,7 @@ describe('Function: resultBusEvent', () => {
       resources: [CRM_ARN],
     });
     expect(
-      parseWith(RemediationResultEventSchema, { ...findingOnProjectBus(finding), 'detail-type': event.detailType, detail: event.detail })
+      parseWith(remediationResultEventSchema(), { ...findingOnProjectBus(finding), 'detail-type': event.detailType, detail: event.detail })
         .detail,
     ).toStrictEqual(event.detail);
   });

@@ -14,7 +14,7 @@ import {
   isOwnImport,
   isSecurityHubControl,
   type SecurityHubFindingsEvent,
-  SecurityHubFindingsEventSchema,
+  securityHubFindingsEventSchema,
   splitFindings,
 } from '../../shared/contracts/securityhub-event.js';
 import { MANAGED_RULES } from '../../shared/contracts/config-event.js';
@@ -26,12 +26,12 @@ const OWN_IMPORT = 'rotation-missing/silent.SecurityHub.authored.imported-by-thi
 
 type Sample = Record<string, unknown> & { detail: { findings: Record<string, unknown>[] } };
 
-const parsedSample = (file: string): SecurityHubFindingsEvent => parseWith(SecurityHubFindingsEventSchema, loadSampleEvent(file));
+const parsedSample = (file: string): SecurityHubFindingsEvent => parseWith(securityHubFindingsEventSchema(), loadSampleEvent(file));
 
 /** The problems parsing `raw` names; a valid event fails the test. */
 const problemsOf = (raw: unknown): readonly string[] => {
   try {
-    parseWith(SecurityHubFindingsEventSchema, raw);
+    parseWith(securityHubFindingsEventSchema(), raw);
   } catch (error) {
     if (error instanceof InvalidEventError) return error.problems;
     throw error;
@@ -46,7 +46,7 @@ const withFinding = (change: (finding: Record<string, unknown>) => Record<string
   return event;
 };
 
-describe('Schema: SecurityHubFindingsEventSchema', () => {
+describe('Schema: securityHubFindingsEventSchema()', () => {
   it('parses a failed control finding, keeping the ASFF fields it does not read', () => {
     // Act
     const finding = importedFindingOf(parsedSample(FAILED_CONTROL));
@@ -99,7 +99,7 @@ describe('Schema: SecurityHubFindingsEventSchema', () => {
   it('takes a timestamp with an offset as well as in UTC', () => {
     // Act
     const event = parseWith(
-      SecurityHubFindingsEventSchema,
+      securityHubFindingsEventSchema(),
       withFinding((finding) => ({ ...finding, UpdatedAt: '2026-11-24T08:04:51+02:00' })),
     );
 
@@ -182,7 +182,7 @@ describe('Function: splitFindings', () => {
     const sample = loadSampleEvent<Sample>(FAILED_CONTROL);
     const [first] = sample.detail.findings;
     sample.detail.findings.push({ ...first, Id: `${String(first?.Id)}-2` }, { ...first, Id: `${String(first?.Id)}-3` });
-    const event = parseWith(SecurityHubFindingsEventSchema, sample);
+    const event = parseWith(securityHubFindingsEventSchema(), sample);
 
     // Act
     const split = splitFindings(event);

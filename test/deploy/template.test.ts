@@ -192,11 +192,39 @@ describe('Packaged template', () => {
       const shipped = JSON.parse(execFileSync('unzip', ['-p', zip, 'policy.json'], { encoding: 'utf8' })) as unknown;
 
       expect(shipped, name).toEqual(packagedPolicy(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage }), stage));
-      expect(
-        execFileSync('unzip', ['-p', zip, `functions/${name}/handler.mjs`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
-        name,
-      ).not.toContain('YAMLParseError');
+      // handler.mjs and its chunks (the bundles are split).
+      for (const code of listing.filter((file) => file.endsWith('.mjs'))) {
+        expect(execFileSync('unzip', ['-p', zip, code], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }), code).not.toContain(
+          'YAMLParseError',
+        );
+      }
       expect(listing, name).toContain(`functions/${name}/handler.mjs`);
+    }
+  });
+
+  it('packages each function with its own code only: its handler and every chunk the handler loads, none of another function', () => {
+    // esbuild splits each bundle into chunks (esbuild.options.json `splitting`); they are named
+    // handler.<chunk>.mjs so that serverless-esbuild packages them with their own handler alone.
+    const chunkReference = /["']\.\/(handler\.[\w.-]+\.mjs)["']/g;
+    for (const name of functionNames) {
+      const zip = join(packageDir, `${name}.zip`);
+      const listing = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      const code = listing.filter((file) => file.endsWith('.mjs'));
+      const referenced = code.flatMap((file) =>
+        [...execFileSync('unzip', ['-p', zip, file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).matchAll(chunkReference)].map(
+          ([, chunk]) => `functions/${name}/${chunk}`,
+        ),
+      );
+
+      expect(
+        listing.filter((file) => file !== 'policy.json' && !file.startsWith(`functions/${name}/`)),
+        name,
+      ).toEqual([]);
+      expect(code.length, name).toBeGreaterThan(1);
+      expect(
+        referenced.filter((chunk) => !listing.includes(chunk)),
+        name,
+      ).toEqual([]);
     }
   });
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ActionTypeSchema, FindingSchema } from '../../shared/contracts/finding.js';
+import { ActionTypeSchema, findingSchema } from '../../shared/contracts/finding.js';
 import { RULE_IDS } from '../../shared/contracts/rule-ids.js';
 import { ruleTable, RULES_DOC, tableIn } from '../../scripts/docs-rules.js';
 import { actionDefinitions } from '../../shared/actions/registry.js';
@@ -199,7 +199,7 @@ describe('Catalogue: one entry per rule id', () => {
   });
 
   it('refuses a finding that names a rule the catalogue does not have', () => {
-    const result = FindingSchema.shape.rule.safeParse('rotation-forgotten');
+    const result = findingSchema().shape.rule.safeParse('rotation-forgotten');
 
     expect(result.success).toBe(false);
   });

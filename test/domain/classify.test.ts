@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseClassifiableEvent } from '../../shared/contracts/cloudtrail-event.js';
-import { FindingSchema } from '../../shared/contracts/finding.js';
+import { findingSchema } from '../../shared/contracts/finding.js';
 import { classify } from '../../shared/domain/classify.js';
 import { classifyContext } from '../helpers/policy.js';
 import { InvalidEventError } from '../../shared/errors.js';
@@ -66,7 +66,7 @@ describe('Function: classify', () => {
       needsRemediation: true,
       notes: ["secret ARN is redacted ('...'): its name could not be derived"],
     });
-    expect(FindingSchema.safeParse(finding).success).toBe(true);
+    expect(findingSchema().safeParse(finding).success).toBe(true);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 /** Findings as the sweep (and `scan`) raises them, for tests of what the scan prints and writes. */
-import { type Finding, FindingSchema, type Severity } from '../../shared/contracts/finding.js';
+import { type Finding, findingSchema, type Severity } from '../../shared/contracts/finding.js';
 import { rules } from '../../shared/domain/catalogue.js';
 
 export interface SweepFindingSpec {
@@ -23,7 +23,7 @@ export const sweepFinding = ({
 }: SweepFindingSpec): Finding => {
   const arn = `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`;
   const known = rules.find((r) => r.id === rule);
-  return FindingSchema.parse({
+  return findingSchema().parse({
     id: `sweep:${rule}:${name}:2026-11-25`,
     rule,
     title: known?.title ?? rule,

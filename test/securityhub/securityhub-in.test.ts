@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseClassifiableEvent, parseClassifiableEvents } from '../../shared/contracts/cloudtrail-event.js';
-import { SecurityHubFindingsEventSchema } from '../../shared/contracts/securityhub-event.js';
+import { securityHubFindingsEventSchema } from '../../shared/contracts/securityhub-event.js';
 import { classify } from '../../shared/domain/classify.js';
 import { InvalidEventError } from '../../shared/errors.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
@@ -47,7 +47,7 @@ const matches = compilePattern(securityHubRoute.pattern);
 describe('Security Hub in: the event', () => {
   it("parses Security Hub's published control finding in its documented envelope", () => {
     const published = loadPublishedFixture('CloudTrail.2.asff-control-finding.awsdocs.json');
-    const event = SecurityHubFindingsEventSchema.parse(inEnvelope(published));
+    const event = securityHubFindingsEventSchema().parse(inEnvelope(published));
     expect(event.detail.findings[0]).toMatchObject({
       GeneratorId: 'aws-foundational-security-best-practices/v/1.0.0/CloudTrail.2',
       Compliance: { SecurityControlId: 'CloudTrail.2', Status: 'FAILED' },

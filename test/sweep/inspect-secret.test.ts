@@ -1,10 +1,10 @@
 /**
  * One listed secret through every check, against the sandbox account for the closer looks: which
  * per-secret calls it makes (none for a compliant secret), the findings it builds (the shape
- * classify's have, valid under FindingSchema), their stable ids, exemptions, and errors.
+ * classify's have, valid under findingSchema()), their stable ids, exemptions, and errors.
  */
 import { describe, expect, it } from 'vitest';
-import { FindingSchema, type Finding } from '../../shared/contracts/finding.js';
+import { findingSchema, type Finding } from '../../shared/contracts/finding.js';
 import { rules } from '../../shared/domain/catalogue.js';
 import { InvalidSecretStateError, PermissionDeniedError, SecretNotFoundError, TransientAwsError } from '../../shared/errors.js';
 import type { SecretState } from '../../shared/ports/secrets.js';
@@ -155,7 +155,7 @@ describe('Function: inspectSecret', () => {
         notes: [],
       },
     ]);
-    expect(FindingSchema.parse(inspection.findings[0])).toEqual(inspection.findings[0]);
+    expect(findingSchema().parse(inspection.findings[0])).toEqual(inspection.findings[0]);
   });
 
   it('plans no action for a rule whose catalogue entry has none', async () => {
@@ -523,7 +523,7 @@ describe('Sandbox: a sweep of the default account (events/policy.yml)', () => {
     // Assess
     const findings = inspected.flatMap((i) => i.inspection.findings);
     expect(new Set(findings.map((f) => f.rule))).toEqual(new Set(SWEEP_RULE_IDS));
-    for (const finding of findings) expect(FindingSchema.parse(finding)).toEqual(finding);
+    for (const finding of findings) expect(findingSchema().parse(finding)).toEqual(finding);
     expect(findings.every((f) => f.actor.kind === SWEEP_ACTOR.kind)).toBe(true);
   });
 

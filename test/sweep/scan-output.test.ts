@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../shared/cli/errors.js';
-import { type Finding, FindingSchema } from '../../shared/contracts/finding.js';
+import { type Finding, findingSchema } from '../../shared/contracts/finding.js';
 import { rules } from '../../shared/domain/catalogue.js';
 import {
   formatOf,
@@ -172,7 +172,7 @@ describe('scan output: JSON', () => {
     };
     expect(written.runId).toBe('scan-1');
     expect(written.complete).toBe(true);
-    expect(written.findings.map((f) => FindingSchema.parse(f).id)).toEqual(findings.map((f) => f.id));
+    expect(written.findings.map((f) => findingSchema().parse(f).id)).toEqual(findings.map((f) => f.id));
     expect(written.counts.byRule).toEqual({ unused: 2, 'stale-pending': 1 });
     expect(written.listCalls).toBe(2);
   });

@@ -8,7 +8,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { makeHandler, type SweepOutcome } from '../../shared/handlers/sweep.js';
-import { FINDING_DETAIL_TYPE, FindingSchema, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
+import { FINDING_DETAIL_TYPE, findingSchema, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
 import { SWEEP_CONTINUATION_DETAIL_TYPE } from '../../shared/contracts/sweep-continuation.js';
 import { SWEEP_SHARD_DETAIL_TYPE } from '../../shared/contracts/sweep-shard.js';
 import { PermissionDeniedError } from '../../shared/errors.js';
@@ -72,7 +72,7 @@ const world = (policy: Policy = organisationPolicy()) => {
   const run = (event: unknown, context: Context = localContext('sweep')): Promise<SweepOutcome> => handler(event, context);
   const shardEvents = () => hub.bus.published.filter((e) => e['detail-type'] === SWEEP_SHARD_DETAIL_TYPE);
   const findings = () =>
-    hub.bus.published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => FindingSchema.parse(e.detail));
+    hub.bus.published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => findingSchema().parse(e.detail));
   return { hub, members, assumed, organizations, run, shardEvents, findings };
 };
 

@@ -7,7 +7,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { makeHandler, SWEEP_CONTINUATION_DETAIL_TYPE } from '../../shared/handlers/sweep.js';
-import { FINDING_DETAIL_TYPE, FindingSchema, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
+import { FINDING_DETAIL_TYPE, findingSchema, SERVICE_SOURCE } from '../../shared/contracts/finding.js';
 import { PermissionDeniedError } from '../../shared/errors.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
 import type { SandboxAccount } from '../../shared/sandbox/sandbox-account.js';
@@ -41,7 +41,7 @@ const run = async (account: SandboxAccount, event: unknown, context: Context = l
   await makeHandler(account, { policy: singleAccountPolicy })(event, context);
 
 const publishedFindings = (account: SandboxAccount) =>
-  account.bus.published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => FindingSchema.parse(e.detail));
+  account.bus.published.filter((e) => e['detail-type'] === FINDING_DETAIL_TYPE).map((e) => findingSchema().parse(e.detail));
 
 /** A Lambda context whose time runs out after `pages` ListSecrets pages were started. */
 const contextRunningOutAfter = (account: SandboxAccount, pages: number): Context => ({
