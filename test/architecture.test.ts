@@ -34,4 +34,18 @@ describe('Architecture', () => {
 
     expect(offenders).toEqual([]);
   });
+
+  it('keeps every Lambda entry (functions/<name>/handler.ts) to wiring of at most 15 lines', () => {
+    // Prepare
+    const entries = readdirSync(join(repoRoot, 'functions')).map((name) => join('functions', name, 'handler.ts'));
+
+    // Act
+    const long = entries
+      .map((entry) => ({ entry, lines: readFileSync(join(repoRoot, entry), 'utf8').trimEnd().split('\n').length }))
+      .filter(({ lines }) => lines > 15);
+
+    // Assess
+    expect(entries.length).toBeGreaterThanOrEqual(8);
+    expect(long).toStrictEqual([]);
+  });
 });

@@ -96,10 +96,6 @@ export const EXEMPT: Readonly<Record<string, Exemption>> = {
     reason: 'the 19-line executable entry (log level, EPIPE); every CLI test runs the real process through it',
     coveredBy: 'test/cli/program.test.ts',
   },
-  'shared/handlers/sweep.ts': {
-    reason: '19 lines of wiring (parse the trigger, pass the time left); the logic is in the sweep use case',
-    coveredBy: 'test/sweep/sweep-use-case.test.ts',
-  },
   'shared/middleware/base-chain.ts': {
     reason: 'the 16-line middy chain every handler shares; rejections and settling run through it',
     coveredBy: 'test/middleware/settle-errors.test.ts',

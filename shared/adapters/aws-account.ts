@@ -134,3 +134,53 @@ export const awsAccount = ({ eventBusName, alertTopicArn, ledger, region }: AwsA
   compliance: awsCompliance(region),
   clock: systemClock,
 });
+
+/** What the classify and action functions are configured with (shared/config.ts gives it). */
+export interface EventFunctionSettings {
+  readonly policy: Pick<Policy, 'organisation'>;
+  readonly eventBusName: string;
+  readonly ledgerTableName: string;
+}
+
+/** The classify function's ports: Secrets Manager, the project bus, the ledger, the members (organisation mode). */
+export const awsClassifyPorts = (settings: EventFunctionSettings) => ({
+  ...awsMemberPorts(settings.policy),
+  secrets: awsSecrets(),
+  bus: awsBus(settings.eventBusName),
+  ledger: awsLedger(settings.ledgerTableName),
+  clock: systemClock,
+});
+
+/** What an action function reads besides the secret: AWS Config (to re-evaluate after a fix), CloudTrail's history. */
+export interface ActionExtras {
+  /** For an action that declares a Config rule (enable-rotation). */
+  readonly compliance?: boolean;
+  /** For restore-secret: who deleted a secret that is still read. */
+  readonly history?: boolean;
+}
+
+/** An action function's ports: those classify has, and what `extras` asks for, each loaded when first called. */
+export const awsActionPorts = (settings: EventFunctionSettings, extras: ActionExtras = {}) => ({
+  ...awsClassifyPorts(settings),
+  ...(extras.compliance ? { compliance: awsCompliance() } : {}),
+  ...(extras.history ? { history: awsCloudTrailHistory() } : {}),
+});
+
+/**
+ * The sweep function's ports: reads without SDK retries, the bus, the topic for its summary, the
+ * ledger, and for organisation mode the accounts (Organizations) and each member's reads through
+ * its read role (both loaded when first called); shared/handlers/sweep.ts composes the last two.
+ */
+export const awsSweepPorts = (settings: {
+  readonly eventBusName: string;
+  readonly alertTopicArn: string;
+  readonly ledgerTableName: string;
+}) => ({
+  secrets: awsSweepReads(),
+  bus: awsBus(settings.eventBusName),
+  notifier: awsNotifier(settings.alertTopicArn),
+  ledger: awsLedger(settings.ledgerTableName),
+  clock: systemClock,
+  accounts: awsOrganisationAccounts(),
+  memberReads: awsMemberSweepReads(),
+});

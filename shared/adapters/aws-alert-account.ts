@@ -57,6 +57,19 @@ export const awsMemberSecurityHubFor = (readRoleOf: (place: SecurityHubTarget, h
   };
 };
 
+/**
+ * Security Hub for the alert function, as the policy asks: none when it is off; with the
+ * function's own credentials in one account; through each member's read role (`readRoleOf`) in
+ * organisation mode.
+ */
+export const awsAlertSecurityHub = (
+  policy: Pick<Policy, 'securityHub' | 'organisation'>,
+  readRoleOf: (place: SecurityHubTarget, hub: SecurityHubTarget) => MemberTarget,
+): SecurityHubFor | undefined => {
+  if (!policy.securityHub.enabled) return undefined;
+  return policy.organisation.enabled ? awsMemberSecurityHubFor(readRoleOf) : awsSecurityHubFor();
+};
+
 /** The region an ARN names (`arn:aws:secretsmanager:eu-west-1:...`), when it names one. */
 const regionOfArn = (arn: string): string | undefined => (arn.startsWith('arn:') ? arn.split(':')[3] || undefined : undefined);
 

@@ -19,6 +19,9 @@ import { logger } from '../logger.js';
 import { countingFailures, recordAlert, recordAlertOutcome } from '../metrics.js';
 import { baseChain } from '../middleware/base-chain.js';
 import type { Rejected } from '../middleware/settle-errors.js';
+import { memberTarget } from '../domain/organisation-scope.js';
+import type { Policy } from '../policy/schema.js';
+import type { MemberTarget } from '../ports/member-access.js';
 import type { SecurityHubFor, SecurityHubTarget } from '../ports/security-hub.js';
 import type { ExportOutcome, securityHubExport } from '../securityhub/export.js';
 import { deploymentOf } from './deployment.js';
@@ -35,6 +38,22 @@ export interface AlertHandlerSettings extends AlertUseCaseSettings {
   /** Organisation mode: findings of member accounts go to the members' Security Hubs. */
   readonly organisation?: boolean;
 }
+
+/** The alert function's settings, from its policy. */
+export const alertSettingsOf = (policy: Pick<Policy, 'alerts' | 'securityHub' | 'organisation'>): AlertHandlerSettings => ({
+  alerts: policy.alerts,
+  securityHub: policy.securityHub,
+  organisation: policy.organisation.enabled,
+});
+
+/**
+ * In organisation mode a member's findings go into its own Security Hub through its read role
+ * (the role the member stack of `stage` holds), with a session CloudTrail in the member names.
+ */
+export const securityHubReadRole =
+  (policy: Pick<Policy, 'organisation'>, stage: string) =>
+  (place: SecurityHubTarget, hub: SecurityHubTarget): MemberTarget =>
+    memberTarget({ organisation: policy.organisation, stage, hub, place, role: 'read', session: 'secrets-remediator-alert-securityhub' });
 
 export const makeHandler = (ports: AlertHandlerPorts, settings: AlertHandlerSettings) => {
   const alert = alertUseCase(ports, settings);

@@ -6,7 +6,17 @@ import { parseTrigger } from '../contracts/sweep-continuation.js';
 import { baseChain } from '../middleware/base-chain.js';
 import type { Rejected } from '../middleware/settle-errors.js';
 import type { Policy } from '../policy/schema.js';
-import { RESERVE_MILLIS, type SweepOutcome as Swept, type SweepPorts, sweepUseCase } from '../sweep/sweep-use-case.js';
+import type { MemberTarget } from '../ports/member-access.js';
+import type { OrganisationAccountsPort } from '../ports/organisation-accounts.js';
+import { sweepReadsThroughMembers } from '../sweep/coordinator-shards.js';
+import type { SweepReads } from '../sweep/run-sweep.js';
+import {
+  type OrganisationSweepPorts,
+  RESERVE_MILLIS,
+  type SweepOutcome as Swept,
+  type SweepPorts,
+  sweepUseCase,
+} from '../sweep/sweep-use-case.js';
 
 export { SWEEP_CONTINUATION_DETAIL_TYPE } from '../contracts/sweep-continuation.js';
 export type SweepOutcome = Swept | Rejected;
@@ -17,3 +27,15 @@ export const makeHandler = (ports: SweepPorts, settings: { readonly policy: Poli
     sweep(parseTrigger(raw), () => context.getRemainingTimeInMillis() < RESERVE_MILLIS, context.getRemainingTimeInMillis()),
   );
 };
+
+/**
+ * The organisation sweep's ports from the raw ones (the organisation's accounts, a member's reads
+ * by target): each shard reads its account-region through the member read role of `stage`.
+ */
+export const organisationSweepOf = (
+  settings: { readonly policy: Pick<Policy, 'organisation'>; readonly stage: string },
+  raw: { readonly accounts: OrganisationAccountsPort; readonly memberReads: (target: MemberTarget) => Promise<SweepReads> },
+): OrganisationSweepPorts => ({
+  accounts: raw.accounts,
+  readsFor: sweepReadsThroughMembers(settings.policy.organisation, settings.stage, raw.memberReads),
+});

@@ -12,6 +12,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  awsActionPorts,
+  awsClassifyPorts,
   awsCloudTrailHistory,
   awsCompliance,
   awsMemberPorts,
@@ -64,6 +66,45 @@ const withoutOus = {
   ...samplePolicy,
   organisation: { ...samplePolicy.organisation, members: { ...samplePolicy.organisation.members, organizationalUnits: [] } },
 };
+
+describe('awsClassifyPorts and awsActionPorts', () => {
+  const settings = { eventBusName: 'secrets-remediator-dev', ledgerTableName: 'secrets-remediator-dev-ledger' };
+
+  it('wire the reads, the bus, the ledger and the clock, and no member port in single-account mode', () => {
+    // Act
+    const ports = awsClassifyPorts({ ...settings, policy: singleAccountPolicy });
+
+    // Assess
+    expect(Object.keys(ports).sort()).toStrictEqual(['bus', 'clock', 'ledger', 'secrets']);
+  });
+
+  it("wire the members' roles in organisation mode", () => {
+    // Act
+    const ports = awsActionPorts({ ...settings, policy: samplePolicy });
+
+    // Assess
+    expect(ports).toHaveProperty('members');
+    expect(ports).not.toHaveProperty('compliance');
+    expect(ports).not.toHaveProperty('history');
+  });
+
+  it('add AWS Config and CloudTrail history only for the action that asks for them', async () => {
+    // Prepare
+    cloudTrail.on(LookupEventsCommand).resolves({ Events: [] });
+
+    // Act
+    const ports = awsActionPorts({ ...settings, policy: singleAccountPolicy }, { compliance: true, history: true });
+    await ports.history?.lookupEvents({
+      lookupAttribute: { key: 'EventName', value: 'DeleteSecret' },
+      startTime: new Date(0),
+      endTime: new Date(1),
+    });
+
+    // Assess
+    expect(ports.compliance).toBeDefined();
+    expect(cloudTrail).toHaveReceivedCommandTimes(LookupEventsCommand, 1);
+  });
+});
 
 describe('awsMemberPorts', () => {
   it('wires no member port in single-account mode', () => {

@@ -7,7 +7,7 @@ import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-s
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { alertAccount, awsMemberSecurityHubFor, awsSecurityHubFor } from '../../shared/adapters/aws-alert-account.js';
+import { alertAccount, awsAlertSecurityHub, awsMemberSecurityHubFor, awsSecurityHubFor } from '../../shared/adapters/aws-alert-account.js';
 import type { AsffDocument } from '../../shared/ports/security-hub.js';
 import { samplePolicy } from '../helpers/policy.js';
 import '../helpers/aws-matchers.js';
@@ -73,6 +73,33 @@ describe('awsMemberSecurityHubFor', () => {
 
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
     await expect(importer().config.region()).resolves.toBe('us-east-1');
+  });
+});
+
+describe('awsAlertSecurityHub', () => {
+  const readRole = (place: { account: string; region: string }) => ({ ...place, roleArn: READ_ROLE, session: 'alert' });
+  const withSecurityHub = (enabled: boolean, organisation: boolean) => ({
+    securityHub: { ...samplePolicy.securityHub, enabled },
+    organisation: { ...samplePolicy.organisation, enabled: organisation },
+  });
+
+  it('gives no Security Hub when the policy leaves it off', () => {
+    expect(awsAlertSecurityHub(withSecurityHub(false, true), readRole)).toBeUndefined();
+  });
+
+  it("imports a member's finding through its read role in organisation mode", async () => {
+    await awsAlertSecurityHub(withSecurityHub(true, true), readRole)?.(MEMBER, HUB)?.importFindings([finding]);
+
+    // The mocked send never signs: ask the importing client for its credentials.
+    await expect(importer().config.credentials()).resolves.toMatchObject({ accessKeyId: 'ASIAREAD1' });
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: READ_ROLE });
+  });
+
+  it("imports with the function's own credentials in one account", async () => {
+    await awsAlertSecurityHub(withSecurityHub(true, false), readRole)?.(MEMBER, HUB)?.importFindings([finding]);
+
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
+    expect(securityHub).toHaveReceivedCommandTimes(BatchImportFindingsCommand, 1);
   });
 });
 

@@ -5,7 +5,8 @@
  * settles the invocation as failed rather than having Lambda retry it.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { type AlertPorts, makeHandler as makeAlert } from '../../shared/handlers/alert.js';
+import { type AlertPorts, alertSettingsOf, makeHandler as makeAlert, securityHubReadRole } from '../../shared/handlers/alert.js';
+import { memberRoleArn } from '../../shared/domain/organisation-scope.js';
 import { SlackWebhookRejectedError } from '../../shared/adapters/slack-webhook.js';
 import { TransientAwsError } from '../../shared/errors.js';
 import { localContext } from '../../shared/replay/lambda-context.js';
@@ -112,5 +113,34 @@ describe('Handler: alert, a channel refused for good', () => {
     expect(outcomes).toEqual([failed, failed]);
     expect(rig.ports.notifier.sent).toHaveLength(1);
     expect(chat.sent).toEqual([]);
+  });
+});
+
+describe('Function: alertSettingsOf and securityHubReadRole', () => {
+  it('takes the alert settings from the policy, organisation mode as a flag', () => {
+    // Act
+    const settings = alertSettingsOf(samplePolicy);
+
+    // Assess
+    expect(settings).toStrictEqual({ alerts: samplePolicy.alerts, securityHub: samplePolicy.securityHub, organisation: true });
+  });
+
+  it("imports a member's findings through its read role, and the hub's own with the function's credentials", () => {
+    // Prepare
+    const readRole = securityHubReadRole(samplePolicy, 'dev');
+    const hub = { account: '123456789012', region: 'us-east-1' };
+
+    // Act
+    const member = readRole({ account: '444455556666', region: 'eu-west-1' }, hub);
+    const own = readRole(hub, hub);
+
+    // Assess
+    expect(member).toStrictEqual({
+      account: '444455556666',
+      region: 'eu-west-1',
+      session: 'secrets-remediator-alert-securityhub',
+      roleArn: memberRoleArn(samplePolicy.organisation, 'dev', 'read', { account: '444455556666', region: 'eu-west-1' }),
+    });
+    expect(own).toStrictEqual({ ...hub, session: 'secrets-remediator-alert-securityhub' });
   });
 });
