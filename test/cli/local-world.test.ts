@@ -150,10 +150,10 @@ describe('Function: buildWorld, live', () => {
     expect(() => buildWorld(options)).toThrow(new UsageError('--live needs --bus-name and --topic-arn'));
   });
 
-  it('records what it publishes on the live bus and forwards it there, with no hub', async () => {
+  it('records what it publishes on the live bus and forwards it there; one account: no hub', async () => {
     // Prepare
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-    const world = buildWorld(live());
+    const world = buildWorld(live({ policy: join(repoRoot, 'policy.yml') }));
 
     // Act
     await world.ports.bus.publish([{ detailType: 'Secret Finding', detail: { id: 'f-1' }, resources: [] }]);
@@ -165,5 +165,20 @@ describe('Function: buildWorld, live', () => {
     expect(call?.args[0].input.Entries).toMatchObject([{ EventBusName: 'secrets-remediator-dev', DetailType: 'Secret Finding' }]);
     expect(world.ports.chat.sent).toStrictEqual([]);
     expect(world.ports.history).toBeDefined();
+  });
+
+  it('runs as the hub that owns --topic-arn in organisation mode, and publishes as that hub', async () => {
+    // Prepare
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+    const world = buildWorld(live());
+
+    // Act
+    await world.ports.bus.publish([{ detailType: 'Secret Finding', detail: { id: 'f-1' }, resources: [] }]);
+
+    // Assess
+    expect(world.policy.organisation.enabled).toBe(true);
+    expect(world.hub).toStrictEqual({ account: '210987654321', region: 'eu-west-1' });
+    expect(world.ports.bus.published).toMatchObject([{ 'detail-type': 'Secret Finding', account: '210987654321', region: 'eu-west-1' }]);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
 });
