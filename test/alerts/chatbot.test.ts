@@ -5,10 +5,11 @@
  * — an alert's document and each email part's of a digest. The three renderings together are
  * held to the same facts in render.test.ts and limits.test.ts.
  */
+import { digestOf } from '../helpers/alerts.js';
 import { describe, expect, it } from 'vitest';
 import { fitDescription, renderChatbot, renderDigestChatbot } from '../../shared/alerts/chatbot.js';
 import { chatbotViolations } from '../../shared/alerts/check-limits.js';
-import { buildDigestModel, type Digest, digestPart } from '../../shared/alerts/digest.js';
+import { buildDigestModel, digestPart } from '../../shared/alerts/digest.js';
 import { CHATBOT_LIMITS, charLength } from '../../shared/alerts/limits.js';
 import { type AlertModel, buildAlertModel } from '../../shared/alerts/model.js';
 import { dryRunResult, findingForRule, sweepFinding } from './findings.js';
@@ -212,22 +213,15 @@ describe('Function: renderChatbot', () => {
 });
 
 describe('Function: renderDigestChatbot', () => {
-  const digest: Digest = {
-    rule: 'rotation-failed',
-    title: 'Secret rotation failed',
-    severity: 'high',
-    account: '123456789012',
-    region: 'us-east-1',
-    windowStart: '2026-11-24T10:15:00Z',
-    windowEnd: '2026-11-24T10:20:00Z',
-    items: Array.from({ length: 30 }, (_, i) => ({
+  const digest = digestOf(
+    Array.from({ length: 30 }, (_, i) => ({
       findingId: `f${i}/rotation-failed`,
       secret: `prod/service-${i}/db`,
       time: '2026-11-24T10:15:00Z',
       outcome: 'planned' as const,
       reason: 'Secrets Manager reported RotationFailed',
     })),
-  };
+  );
 
   it("leads the first part with the count, the window and the first findings, and the digest's next steps", () => {
     // Prepare

@@ -4,11 +4,12 @@
  * finding, in as few parts as SNS's 256 KB allows; Slack gets one message and Chatbot one
  * document per email part, with the summary, the first few and the command that lists the rest.
  */
+import { digestOf } from '../helpers/alerts.js';
 import { describe, expect, it } from 'vitest';
 import { limitViolations } from '../../shared/alerts/check-limits.js';
 import { CHAT_ITEMS } from '../../shared/alerts/digest.js';
 import { SNS_LIMITS, snsPublishBytes } from '../../shared/alerts/limits.js';
-import { type Digest, type DigestItem, type DigestRenderings, renderDigest } from '../../shared/alerts/render.js';
+import { type DigestItem, type DigestRenderings, renderDigest } from '../../shared/alerts/render.js';
 
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
 const CLI = 'aws-cli/2.22.5 md/Botocore#1.35.80 ua/2.0 os/linux#6.1';
@@ -21,18 +22,6 @@ const item = (i: number, overrides: Partial<DigestItem> = {}): DigestItem => ({
   outcome: 'planned',
   reason: 'Secrets Manager reported RotationFailed at setSecret',
   ...overrides,
-});
-
-const digestOf = (items: readonly DigestItem[], change: Partial<Digest> = {}): Digest => ({
-  rule: 'rotation-failed',
-  title: 'Secret rotation failed',
-  severity: 'high',
-  account: '123456789012',
-  region: 'us-east-1',
-  windowStart: '2026-11-24T10:15:00Z',
-  windowEnd: '2026-11-24T10:20:00Z',
-  items,
-  ...change,
 });
 
 const texts = (value: unknown): string =>

@@ -5,9 +5,10 @@
  * have their blocks in the order on-call reads them. The three renderings together are held to
  * the same facts in render.test.ts and limits.test.ts.
  */
+import { digestOf } from '../helpers/alerts.js';
 import { describe, expect, it } from 'vitest';
 import { slackViolations } from '../../shared/alerts/check-limits.js';
-import { buildDigestModel, CHAT_ITEMS, type Digest, type DigestItem } from '../../shared/alerts/digest.js';
+import { buildDigestModel, CHAT_ITEMS, type DigestItem } from '../../shared/alerts/digest.js';
 import { charLength, SLACK_LIMITS } from '../../shared/alerts/limits.js';
 import { type AlertModel, buildAlertModel } from '../../shared/alerts/model.js';
 import {
@@ -320,20 +321,11 @@ describe('Function: renderDigestSlack', () => {
     reason: 'Secrets Manager reported RotationFailed',
     caller: 'secretsmanager.amazonaws.com',
   });
-  const digestOf = (count: number): Digest => ({
-    rule: 'rotation-failed',
-    title: 'Secret rotation failed',
-    severity: 'high',
-    account: '123456789012',
-    region: 'us-east-1',
-    windowStart: '2026-11-24T10:15:00Z',
-    windowEnd: '2026-11-24T10:20:00Z',
-    items: Array.from({ length: count }, (_, i) => item(i)),
-  });
+  const digestOfCount = (count: number) => digestOf(Array.from({ length: count }, (_, i) => item(i)));
 
   it('says the count, rule and window, lists every finding of a small storm, and ends with the rule', () => {
     // Act
-    const message = renderDigestSlack(buildDigestModel(digestOf(3)));
+    const message = renderDigestSlack(buildDigestModel(digestOfCount(3)));
 
     // Assess
     const blocks = blocksOf(message);
@@ -350,7 +342,7 @@ describe('Function: renderDigestSlack', () => {
 
   it('names only the first findings of a large storm, and says how many more in a section of its own', () => {
     // Act
-    const message = renderDigestSlack(buildDigestModel(digestOf(5000)));
+    const message = renderDigestSlack(buildDigestModel(digestOfCount(5000)));
 
     // Assess
     const texts = sectionTexts(blocksOf(message));

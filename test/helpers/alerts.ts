@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { type DigestOutcome, makeHandler as makeAlertDigest } from '../../shared/handlers/alert-digest.js';
 import { type AlertOutcome, makeHandler as makeAlert } from '../../shared/handlers/alert.js';
 import { makeHandler as makeClassify } from '../../shared/handlers/classify.js';
+import type { Digest, DigestItem } from '../../shared/alerts/digest.js';
 import type { AlertSettings } from '../../shared/alerts/storm.js';
 import type { ActionResult, Finding, Severity } from '../../shared/contracts/finding.js';
 import { DEFAULT_POLICY } from '../../shared/policy/schema.js';
@@ -135,3 +136,16 @@ export const flushAt = async (
   rig.at(time);
   return rig.digest(scheduledEvent(time), lambdaContext);
 };
+
+/** A rotation-failed digest of `items` for one 5-minute window in the sample account, `change` applied. */
+export const digestOf = (items: readonly DigestItem[], change: Partial<Digest> = {}): Digest => ({
+  rule: 'rotation-failed',
+  title: 'Secret rotation failed',
+  severity: 'high',
+  account: '123456789012',
+  region: 'us-east-1',
+  windowStart: '2026-11-24T10:15:00Z',
+  windowEnd: '2026-11-24T10:20:00Z',
+  items,
+  ...change,
+});
