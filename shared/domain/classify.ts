@@ -210,7 +210,8 @@ const jsonBytesAtMost = (value: unknown, depth = 0): number => {
     for (const item of value) bytes += jsonBytesAtMost(item, depth + 1) + 1;
     return bytes;
   }
-  for (const [key, item] of Object.entries(value)) bytes += key.length * 6 + 4 + jsonBytesAtMost(item, depth + 1);
+  // for…in over a parsed JSON object: its own keys only, and no entries array per object.
+  for (const key in value) bytes += key.length * 6 + 4 + jsonBytesAtMost((value as Record<string, unknown>)[key], depth + 1);
   return bytes;
 };
 
