@@ -53,6 +53,7 @@ interface Calibration {
   readonly seconds: number;
   readonly listCalls: number;
   readonly peakHeapMB: number;
+  readonly peakLiveHeapMB: number;
 }
 
 /** Linear between the measured sizes (and beyond the last, in proportion). */
@@ -94,6 +95,8 @@ export interface OrganisationBenchResult {
   readonly listCalls: number;
   readonly callsPerSecret: number;
   readonly peakHeapMBBySize: Readonly<Record<string, number>>;
+  /** The same, right after a GC: what a shard holds. */
+  readonly peakLiveHeapMBBySize: Readonly<Record<string, number>>;
   readonly gbSeconds: number;
   readonly memoryMb: number;
 }
@@ -109,9 +112,15 @@ export const measureOrganisation = async (log: (line: string) => void = console.
   const calibration: Calibration[] = [];
   for (const size of sizes) {
     const full = await measureFullSweep(size, settings, SHARD_MIN_SPLIT_PAGES);
-    calibration.push({ secrets: size, seconds: full.wallSeconds, listCalls: full.listCalls, peakHeapMB: full.peakHeapGrowthMB });
+    calibration.push({
+      secrets: size,
+      seconds: full.wallSeconds,
+      listCalls: full.listCalls,
+      peakHeapMB: full.peakHeapGrowthMB,
+      peakLiveHeapMB: full.peakLiveHeapGrowthMB,
+    });
     log(
-      `  measured ${size.toLocaleString('en-US')} secrets: ${round(full.wallSeconds, 2)} s, ${full.listCalls} ListSecrets calls, peak heap +${round(full.peakHeapGrowthMB, 1)} MB`,
+      `  measured ${size.toLocaleString('en-US')} secrets: ${round(full.wallSeconds, 2)} s, ${full.listCalls} ListSecrets calls, peak heap +${round(full.peakHeapGrowthMB, 1)} MB (live after GC +${round(full.peakLiveHeapGrowthMB, 1)} MB)`,
     );
   }
 
@@ -220,6 +229,7 @@ export const measureOrganisation = async (log: (line: string) => void = console.
         listCalls: calls,
         callsPerSecret: calls / secrets,
         peakHeapMBBySize: Object.fromEntries(calibration.map((c) => [c.secrets, round(c.peakHeapMB, 1)])),
+        peakLiveHeapMBBySize: Object.fromEntries(calibration.map((c) => [c.secrets, round(c.peakLiveHeapMB, 1)])),
         gbSeconds: (billedSeconds * memoryMb) / 1024,
         memoryMb,
       };

@@ -597,6 +597,7 @@ const main = async (): Promise<void> => {
         'closer looks': full.closerLooks,
         'calls/secret': round(full.callsPerSecret, 4),
         'peak heap MB': round(full.peakHeapGrowthMB, 1),
+        'live heap MB': round(full.peakLiveHeapGrowthMB, 1),
         'peak RSS MB': round(full.peakRssGrowthMB, 1),
       },
     });
@@ -649,7 +650,7 @@ const main = async (): Promise<void> => {
     const first = results[0];
     if (first) {
       console.log(
-        `coordinator: ${round(first.coordinatorSeconds, 2)} s for ${first.shards} shards in ${first.putEventsCalls} PutEvents calls; peak heap growth per shard by size (MB): ${JSON.stringify(first.peakHeapMBBySize)}; ${first.memoryMb} MB functions`,
+        `coordinator: ${round(first.coordinatorSeconds, 2)} s for ${first.shards} shards in ${first.putEventsCalls} PutEvents calls; peak heap growth per shard by size (MB): ${JSON.stringify(first.peakHeapMBBySize)}, live after GC: ${JSON.stringify(first.peakLiveHeapMBBySize)}; ${first.memoryMb} MB functions`,
       );
       console.log(
         `calls per secret ${round(first.callsPerSecret, 4)} (goal ≤ 0.011): ${first.callsPerSecret <= 0.011 ? 'met' : 'NOT met'}`,

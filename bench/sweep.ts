@@ -177,6 +177,8 @@ export interface FullSweepResult {
   /** Every Secrets Manager call per secret: ListSecrets, lookups and closer looks. */
   readonly callsPerSecret: number;
   readonly peakHeapGrowthMB: number;
+  /** The largest heap growth right after a GC (sampled each second): what the sweep really holds, not garbage V8 let pile up. */
+  readonly peakLiveHeapGrowthMB: number;
   readonly peakRssGrowthMB: number;
 }
 
@@ -209,11 +211,16 @@ export const measureFullSweep = async (size: number, settings: SweepSettings, mi
   const baseline = process.memoryUsage();
   let peakHeap = baseline.heapUsed;
   let peakRss = baseline.rss;
+  let peakLive = baseline.heapUsed;
   const sample = setInterval(() => {
     const usage = process.memoryUsage();
     peakHeap = Math.max(peakHeap, usage.heapUsed);
     peakRss = Math.max(peakRss, usage.rss);
   }, 50);
+  const sampleLive = setInterval(() => {
+    collectGarbage();
+    peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
+  }, 1000);
   const started = performance.now();
   let published = 0;
   try {
@@ -244,9 +251,11 @@ export const measureFullSweep = async (size: number, settings: SweepSettings, mi
       closerLooks: account.closerLooks,
       callsPerSecret: (account.listCalls + account.describeCalls + account.closerLooks) / size,
       peakHeapGrowthMB: (peakHeap - baseline.heapUsed) / MB,
+      peakLiveHeapGrowthMB: (peakLive - baseline.heapUsed) / MB,
       peakRssGrowthMB: (peakRss - baseline.rss) / MB,
     };
   } finally {
     clearInterval(sample);
+    clearInterval(sampleLive);
   }
 };
