@@ -108,6 +108,23 @@ describe('Redaction prefilters', () => {
     );
   });
 
+  it('text the inert test passes is text no rule changes', () => {
+    // The inert characters, and access key ids (capitals and digits) that a looser test would let by.
+    const inertText = fc
+      .array(fc.constantFrom(...'0123456789TZ:.+-', ' ', 'AKIAIOSFODNN7EXAMPLE', 'ASIAY34FZKBOKMUTVV7A'), { maxLength: 60 })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(fc.oneof(text, inertText), (value) => {
+        if (!prefilters.inert.test(value)) return;
+        for (const rule of prefilters.preciseRules)
+          expect(matches(rule.pattern, value), `${rule.kind} on ${JSON.stringify(value)}`).toBe(false);
+        expect(matches(prefilters.awsSecretKey, value)).toBe(false);
+        expect([...value.matchAll(prefilters.candidate)].some(([token]) => looksRandom(token))).toBe(false);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
   it('the key=value cue rejects the ARN of a secret, which every finding quotes', () => {
     // Prepare
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments/stripe-key-AbCdEf';
