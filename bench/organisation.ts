@@ -16,9 +16,13 @@
  *   order the coordinator published them, as Lambda runs them under the sweep function's reserved
  *   concurrency (a shard waits for a free slot), on a simulated clock. Running 5 million secrets'
  *   checks in one process on this machine would measure its CPU, not Lambda's (each shard has its own).
- *   Two runs: the organisation's first, published in the coordinator's usual order, and any later
- *   one, whose coordinator publishes the largest account-regions of the run before first (the
- *   sizes the previous run's last shard recorded: shared/sweep/shard-sizes.ts).
+ *   Two runs: the organisation's first, whose coordinator has no sizes yet and takes a census
+ *   (shared/sweep/census.ts: each account-region's secret count from CloudWatch, through its read
+ *   role — simulated as AssumeRole + GetMetricData at CENSUS_LATENCY_MS, default 100 ms,
+ *   CENSUS_CONCURRENCY at a time, its time added before the first shard; the counts are the true
+ *   sizes) and publishes the largest first; and any later one, whose coordinator publishes the
+ *   largest account-regions of the run before first (the sizes the previous run's last shard
+ *   recorded: shared/sweep/shard-sizes.ts), with no census.
  * Cost: the sweep function's memory (serverless.yml) × the billed durations, in GB-seconds.
  */
 import { readFileSync } from 'node:fs';
@@ -26,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_POLICY, type Policy } from '../shared/policy/schema.js';
 import { MemoryLedger } from '../shared/sandbox/memory-ledger.js';
 import { MemoryOrganizations } from '../shared/sandbox/memory-organizations.js';
+import { CENSUS_CONCURRENCY } from '../shared/sweep/census.js';
 import { coordinateSweep } from '../shared/sweep/coordinator.js';
 import { recordShardSizes } from '../shared/sweep/shard-sizes.js';
 import { SHARD_MIN_SPLIT_PAGES } from '../shared/sweep/sweep-use-case.js';
@@ -33,6 +38,11 @@ import { round } from './format.js';
 import { measureFullSweep, sweepSettings } from './sweep.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Calls the census makes per account-region: AssumeRole of the read role, then GetMetricData. */
+const CENSUS_CALLS = 2;
+/** The sweep function's timeout (serverless.yml): the coordinator's remaining time when it starts. */
+const SWEEP_TIMEOUT_MS = 900_000;
 
 const numberFromEnv = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -87,7 +97,10 @@ export interface OrganisationBenchResult {
   readonly shards: number;
   readonly secrets: number;
   readonly concurrency: number;
+  /** The coordinator's time, the census's included. */
   readonly coordinatorSeconds: number;
+  /** The first run's census (simulated): 0 on a later run, which has the sizes its previous run recorded. */
+  readonly censusSeconds: number;
   readonly putEventsCalls: number;
   readonly largestAloneSeconds: number;
   readonly wallSeconds: number;
@@ -147,6 +160,14 @@ export const measureOrganisation = async (log: (line: string) => void = console.
   const indexOf = new Map(
     ids.flatMap((account, a) => regions.map((region, r) => [`${account}#${region}`, a * regions.length + r] as const)),
   );
+  // The first run's census (shared/sweep/census.ts), simulated: each account-region's count costs
+  // an AssumeRole and a GetMetricData call (CENSUS_CALLS) of CENSUS_LATENCY_MS, CENSUS_CONCURRENCY
+  // at a time, before any shard is published. The coordinator runs its real census code with the
+  // true sizes answered at once; the census's time is added to the first run's coordinator.
+  const censusLatencyMs = numberFromEnv('CENSUS_LATENCY_MS', 100);
+  const censusSeconds = (shardCount * CENSUS_CALLS * censusLatencyMs) / CENSUS_CONCURRENCY / 1000;
+  const trueSize = (place: { readonly account: string; readonly region: string }) =>
+    Promise.resolve(size[indexOf.get(`${place.account}#${place.region}`) ?? -1]);
   const coordinate = async (runId: string) => {
     const order: number[] = [];
     let putEventsCalls = 0;
@@ -161,14 +182,15 @@ export const measureOrganisation = async (log: (line: string) => void = console.
       },
     };
     const started = performance.now();
+    let counted = 0;
     const coordinated = await coordinateSweep(
-      { ledger, clock, bus, organizations },
-      { runId, hub: { account: ids[0] as string, region: 'us-east-1' }, now: new Date(), policy },
+      { ledger, clock, bus, organizations, secretCountOf: (place) => ((counted += 1), trueSize(place)) },
+      { runId, hub: { account: ids[0] as string, region: 'us-east-1' }, now: new Date(), policy, remainingMs: SWEEP_TIMEOUT_MS },
     );
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000 + (counted > 0 ? censusSeconds : 0);
     if (coordinated.shards !== shardCount || order.length !== shardCount || order.includes(-1))
       throw new Error(`the coordinator published ${order.length} shards of ${coordinated.shards}, expected ${shardCount}`);
-    return { order, seconds, putEventsCalls };
+    return { order, seconds, putEventsCalls, censusSeconds: counted > 0 ? censusSeconds : 0 };
   };
   const first = await coordinate('sweep-bench-1');
   await recordShardSizes(
@@ -202,7 +224,7 @@ export const measureOrganisation = async (log: (line: string) => void = console.
     ['later', later],
   ] as const;
   return concurrencies.flatMap((concurrency) =>
-    runs.map(([run, { order, seconds: coordinatorSeconds, putEventsCalls }]) => {
+    runs.map(([run, { order, seconds: coordinatorSeconds, putEventsCalls, censusSeconds: census }]) => {
       const free = Array.from({ length: concurrency }, () => coordinatorSeconds);
       let end = 0;
       for (const duration of order.map((index) => durations[index] as number)) {
@@ -222,6 +244,7 @@ export const measureOrganisation = async (log: (line: string) => void = console.
         secrets,
         concurrency,
         coordinatorSeconds,
+        censusSeconds: census,
         putEventsCalls,
         largestAloneSeconds,
         wallSeconds: end,

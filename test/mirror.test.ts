@@ -45,6 +45,7 @@ export const EXEMPT: Readonly<Record<string, Exemption>> = {
   'shared/ports/member-access.ts': { reason: INTERFACES_ONLY, coveredBy: 'test/adapters/member-access.test.ts' },
   'shared/ports/organisation-accounts.ts': { reason: INTERFACES_ONLY, coveredBy: 'test/adapters/organizations.test.ts' },
   'shared/ports/organisation.ts': { reason: INTERFACES_ONLY, coveredBy: 'test/adapters/member-ancestry.test.ts' },
+  'shared/ports/secret-counts.ts': { reason: INTERFACES_ONLY, coveredBy: 'test/adapters/cloudwatch-secret-counts.test.ts' },
   'shared/ports/secrets.ts': {
     reason: 'interfaces only: the SecretsPort contract runs on both implementations',
     coveredBy: 'test/contract/secrets-port.contract.test.ts',

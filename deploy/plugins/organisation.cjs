@@ -28,7 +28,10 @@
  *   BlockPublicPolicy conditions, the mapped rotation functions), taken from the hub role itself
  *   rather than written twice; `${AWS::AccountId}` and `${AWS::Region}` in them become the
  *   member's own.
- * - a read role for the sweep, the scan and Security Hub.
+ * - a read role for the sweep, the scan and Security Hub. It also holds the sweep's
+ *   cloudwatch:GetMetricData (on `*`: the action has no resource level), so the first run's census
+ *   can read the secret count Secrets Manager publishes here (shared/sweep/census.ts): metric data,
+ *   never a secret or its value.
  * No statement of the member template may read a secret value: packaging fails if one would.
  *
  * A plugin, not serverless.yml, because all of it exists only in organisation mode (a variable
@@ -261,7 +264,7 @@ const memberTemplate = (deployment, hub) => {
   const importsAlready = hub.readStatements.some((statement) => actionsOf(statement).includes(securityHubImport.Action));
   resources.ReadRole = memberRole(
     codes.read,
-    `Lets the hub's sweep, classify and alert functions, and the hub account's scan operators, read secrets' metadata here (never a value)${deployment.securityHub ? ' and import findings into Security Hub' : ''}`,
+    `Lets the hub's sweep, classify and alert functions, and the hub account's scan operators, read secrets' metadata and their count here (never a value)${deployment.securityHub ? ' and import findings into Security Hub' : ''}`,
     [
       trustWithinOrganisation(
         deployment,
@@ -423,6 +426,8 @@ class Organisation {
       actionStatements: Object.fromEntries(
         deployment.actions.map((action) => [action, memberStatements(statementsOfRole(resources[roleOf(action)]))]),
       ),
+      // The sweep's and classify's grants without a reference: the secrets' metadata, and the sweep's
+      // cloudwatch:GetMetricData for the census of secret counts (metric data only).
       readStatements: unique(['sweep', 'classify'].flatMap((fn) => memberStatements(statementsOfRole(resources[roleOf(fn)])))),
       retry: ruleRetrySettings(this.serverless),
     });

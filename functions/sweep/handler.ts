@@ -4,5 +4,8 @@ import { loadConfig } from '../../shared/config.js';
 import { makeHandler, organisationSweepOf } from '../../shared/handlers/sweep.js';
 
 const config = loadConfig();
-const { accounts, memberReads, ...ports } = awsSweepPorts(config);
-export const handler = makeHandler({ ...ports, organisationSweep: organisationSweepOf(config, { accounts, memberReads }) }, config);
+const { accounts, memberReads, secretCounts, ...ports } = awsSweepPorts(config);
+export const handler = makeHandler(
+  { ...ports, organisationSweep: organisationSweepOf(config, { accounts, memberReads, secretCounts }) },
+  config,
+);

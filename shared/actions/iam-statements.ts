@@ -103,19 +103,21 @@ const ORGANISATION_LISTING = [
 
 /**
  * The sweep's statements for organisation mode: Organizations' listings (they have no resource
- * level: `*`), and sts:AssumeRole on exactly the member read roles of the stage (one name per
- * region guarded, in any account of the organisation — `aws:ResourceOrgID` — and no other role).
+ * level: `*`), sts:AssumeRole on exactly the member read roles of the stage (one name per
+ * region guarded, in any account of the organisation — `aws:ResourceOrgID` — and no other role),
+ * and cloudwatch:GetMetricData for the census of secret counts (shared/sweep/census.ts).
  * With organisation mode off, explicit Denies say so: the single-account sweep assumes nothing.
  */
 export const sweepOrganisationStatements = (
   policy: Pick<Policy, 'organisation'>,
   target: { readonly stage: string; readonly region: string },
-): { listAccounts: IamStatement; assumeReadRoles: IamStatement } => {
+): { listAccounts: IamStatement; assumeReadRoles: IamStatement; readSecretCounts: IamStatement } => {
   const { organisation } = policy;
   if (!organisation.enabled || organisation.organizationId === null) {
     return {
       listAccounts: { Sid: 'NoOrganisationListing', Effect: 'Deny', Action: ORGANISATION_LISTING, Resource: '*' },
       assumeReadRoles: { Sid: 'NoMemberRoles', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*' },
+      readSecretCounts: { Sid: 'NoSecretCounts', Effect: 'Deny', Action: 'cloudwatch:GetMetricData', Resource: '*' },
     };
   }
   const regions = organisation.regions.length > 0 ? organisation.regions : [target.region];
@@ -129,6 +131,12 @@ export const sweepOrganisationStatements = (
       Resource: roles.map((name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${name}` })),
       Condition: { StringEquals: { 'aws:ResourceOrgID': organisation.organizationId } },
     },
+    // The census of the first run (shared/sweep/census.ts): the secret count Secrets Manager
+    // publishes to CloudWatch, in the hub's own account and region. GetMetricData has no resource
+    // level (`*` is the only resource IAM takes for it) and answers metric data only, never a
+    // secret or its value. The member read role gets the same statement (it is one of the sweep's
+    // grants without a reference: deploy/plugins/organisation.cjs), for the census elsewhere.
+    readSecretCounts: { Sid: 'ReadSecretCounts', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
   };
 };
 

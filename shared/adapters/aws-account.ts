@@ -6,9 +6,9 @@
  *
  * One factory per port, so each function's bundle holds only the adapters it wires; the alert
  * functions' own (Slack, Security Hub, the digest table) are in aws-alert-account.ts. What only
- * some policies or events need — the member roles (STS) and Organizations (organisation mode),
- * CloudTrail's history, AWS Config, and for the alert functions Slack and Security Hub — is
- * imported with `import()` when first called (./on-first-call.ts), never at cold start: a
+ * some policies or events need — the member roles (STS), Organizations and CloudWatch's secret
+ * counts (organisation mode), CloudTrail's history, AWS Config, and for the alert functions Slack
+ * and Security Hub — is imported with `import()` when first called (./on-first-call.ts), never at cold start: a
  * single-account deployment never loads STS.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -23,6 +23,7 @@ import type { CompliancePort, LedgerPort } from '../ports/ledger.js';
 import type { MemberAccessPort, MemberTarget } from '../ports/member-access.js';
 import type { OrganisationPort } from '../ports/organisation.js';
 import type { OrganisationAccountsPort } from '../ports/organisation-accounts.js';
+import type { SecretCountsPort } from '../ports/secret-counts.js';
 import type { SecretsPort } from '../ports/secrets.js';
 import { dynamoDbLedger } from './dynamodb-ledger.js';
 import { eventBridgeAdapter } from './eventbridge.js';
@@ -77,6 +78,17 @@ export const awsMemberSweepReads = (access?: MemberAccess) => {
       reach.clientFor(target, 'secretsmanager-sweep', (config) => new SecretsManagerClient({ ...config, maxAttempts: 1 })),
     );
   };
+};
+/**
+ * The secret counts CloudWatch holds per account and region (the organisation sweep's census on a
+ * run without recorded sizes), through the member read roles: CloudWatch and STS are loaded with
+ * the first count (`access`, when given, is used instead of a new member access).
+ */
+export const awsMemberSecretCounts = (access?: MemberAccess): SecretCountsPort => {
+  const members = access ? () => Promise.resolve(access) : loadMemberAccess();
+  return onFirstCall(async () => (await import('./cloudwatch-secret-counts.js')).memberSecretCounts(await members()), {
+    secretCount: true,
+  });
 };
 /** AWS Organizations (the organisation sweep's scope, `scan --organization`): from the management account or a delegated administrator. */
 export const awsOrganisationAccounts = (region?: string): OrganisationAccountsPort =>
@@ -183,4 +195,5 @@ export const awsSweepPorts = (settings: {
   clock: systemClock,
   accounts: awsOrganisationAccounts(),
   memberReads: awsMemberSweepReads(),
+  secretCounts: awsMemberSecretCounts(),
 });

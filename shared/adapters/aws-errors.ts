@@ -35,7 +35,16 @@ interface SdkErrorShape {
   $retryable?: unknown;
 }
 
-export type AwsService = 'secretsmanager' | 'events' | 'sns' | 'dynamodb' | 'config' | 'securityhub' | 'sts' | 'organizations';
+export type AwsService =
+  | 'secretsmanager'
+  | 'events'
+  | 'sns'
+  | 'dynamodb'
+  | 'config'
+  | 'securityhub'
+  | 'sts'
+  | 'organizations'
+  | 'cloudwatch';
 
 export const mapAwsError = (error: unknown, service: AwsService, operation: string): unknown => {
   if (!(error instanceof Error)) return error;

@@ -70,7 +70,8 @@ const facts: Readonly<Record<string, (policy: Policy, target: Target) => unknown
   'security-hub': (policy) => (policy.securityHub.enabled ? { pattern: securityHubRoute.pattern, target: securityHubRoute.target } : null),
   /**
    * The sweep in organisation mode: its reserved concurrency (the shards run at once) and its
-   * statements for Organizations and the member read roles (Denies when the mode is off).
+   * statements for Organizations, the member read roles and the census's secret counts (Denies
+   * when the mode is off).
    */
   'sweep-organisation': (policy, target) => ({
     reservedConcurrency: sweepReservedConcurrency(policy),

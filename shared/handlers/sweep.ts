@@ -8,6 +8,8 @@ import type { Rejected } from '../middleware/settle-errors.js';
 import type { Policy } from '../policy/schema.js';
 import type { MemberTarget } from '../ports/member-access.js';
 import type { OrganisationAccountsPort } from '../ports/organisation-accounts.js';
+import type { SecretCountsPort } from '../ports/secret-counts.js';
+import { secretCountsThroughMembers } from '../sweep/census.js';
 import { sweepReadsThroughMembers } from '../sweep/coordinator-shards.js';
 import type { SweepReads } from '../sweep/run-sweep.js';
 import {
@@ -30,12 +32,19 @@ export const makeHandler = (ports: SweepPorts, settings: { readonly policy: Poli
 
 /**
  * The organisation sweep's ports from the raw ones (the organisation's accounts, a member's reads
- * by target): each shard reads its account-region through the member read role of `stage`.
+ * by target, the secret counts by target): each shard reads its account-region, and the census
+ * counts it, through the member read role of `stage`.
  */
 export const organisationSweepOf = (
   settings: { readonly policy: Pick<Policy, 'organisation'>; readonly stage: string },
-  raw: { readonly accounts: OrganisationAccountsPort; readonly memberReads: (target: MemberTarget) => Promise<SweepReads> },
+  raw: {
+    readonly accounts: OrganisationAccountsPort;
+    readonly memberReads: (target: MemberTarget) => Promise<SweepReads>;
+    /** The secret counts for the first run's census; absent: no census. */
+    readonly secretCounts?: SecretCountsPort;
+  },
 ): OrganisationSweepPorts => ({
   accounts: raw.accounts,
   readsFor: sweepReadsThroughMembers(settings.policy.organisation, settings.stage, raw.memberReads),
+  ...(raw.secretCounts ? { secretCounts: secretCountsThroughMembers(settings.policy.organisation, settings.stage, raw.secretCounts) } : {}),
 });

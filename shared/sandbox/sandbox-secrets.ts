@@ -311,6 +311,17 @@ export class SandboxSecrets implements SecretsPort {
     return this.#lookup(secretId, (stored) => placeOfArn(stored.arn) === `${place.account}:${place.region}`)?.arn;
   }
 
+  /**
+   * How many secrets one account and region holds, those scheduled for deletion left out: what
+   * Secrets Manager there publishes as its secret count (the sandbox's CloudWatch census).
+   */
+  public countIn(place: { readonly account: string; readonly region: string }): number {
+    let count = 0;
+    for (const stored of this.#byArn.values())
+      if (!stored.deletedDate && placeOfArn(stored.arn) === `${place.account}:${place.region}`) count += 1;
+    return count;
+  }
+
   /** By full ARN, by name, or by partial ARN (the ARN without its 6-character suffix), as AWS resolves a SecretId. */
   #lookup(secretId: string, where: (stored: StoredSecret) => boolean = () => true): StoredSecret | undefined {
     const exact = this.#byArn.get(secretId);

@@ -20,8 +20,9 @@ import { logger } from '../logger.js';
 import type { Policy } from '../policy/schema.js';
 import type { EventBusPort } from '../ports/bus.js';
 import type { OrganisationAccount, OrganisationAccountsPort, Page } from '../ports/organisation-accounts.js';
+import { CENSUS_CONCURRENCY, censusBudgetMs, censusSizes, type SecretCountOf, takeCensus } from './census.js';
 import { type RecordPorts, recordOnce } from './ledger-records.js';
-import { largestFirst, readShardSizes } from './shard-sizes.js';
+import { largestFirst, readShardSizes, type ShardSizes } from './shard-sizes.js';
 
 /** One account and region to sweep. */
 export interface ShardTarget {
@@ -132,6 +133,11 @@ export type ShardRegistration = z.infer<typeof ShardRegistrationSchema>;
 export interface CoordinatorPorts extends RecordPorts {
   readonly organizations: OrganisationAccountsPort;
   readonly bus: EventBusPort;
+  /**
+   * An account-region's secret count, for the census a run without recorded sizes takes
+   * (census.ts). Absent: no census, the usual order.
+   */
+  readonly secretCountOf?: SecretCountOf;
 }
 
 export interface Coordinated {
@@ -142,16 +148,45 @@ export interface Coordinated {
 }
 
 /**
+ * The sizes to order the shards by: those the last run recorded (shard-sizes.ts); without them
+ * (the organisation's first run, or the record expired, or it named no account-region) a census
+ * of `targets` within the time the invocation can spare (census.ts); undefined without either.
+ */
+const sizesFor = async (
+  ports: CoordinatorPorts,
+  targets: readonly ShardTarget[],
+  input: { readonly runId: string; readonly remainingMs?: number | undefined },
+): Promise<ShardSizes | undefined> => {
+  const recorded = await readShardSizes(ports);
+  if (recorded && recorded.shards.length > 0) return recorded;
+  if (!ports.secretCountOf || input.remainingMs === undefined) return recorded;
+  const started = Date.now();
+  const census = await takeCensus(targets, ports.secretCountOf, {
+    concurrency: CENSUS_CONCURRENCY,
+    budgetMs: censusBudgetMs(input.remainingMs),
+  });
+  logger.info('organisation census taken', { counted: census.counted.length, unknown: census.unknown, ms: Date.now() - started });
+  return censusSizes(input.runId, census);
+};
+
+/**
  * Lists the scope, records the run, and publishes its shards, ten to a PutEvents call (the bus
- * adapter retries the entries PutEvents refused), the largest account-regions of the last run
- * first (shard-sizes.ts). Each batch's shards are registered before the
+ * adapter retries the entries PutEvents refused), the largest account-regions first: of the last
+ * run (shard-sizes.ts) or, on a run without them, of the census (census.ts). Each batch's shards are registered before the
  * batch is published, so a shard never arrives before its registration. Safe to run again for
  * the same run (a retried schedule): registrations keep their first value, and a shard delivered
  * twice is swept once (the claim of its invocation).
  */
 export const coordinateSweep = async (
   ports: CoordinatorPorts,
-  input: { readonly runId: string; readonly hub: Hub; readonly now: Date; readonly policy: Policy },
+  input: {
+    readonly runId: string;
+    readonly hub: Hub;
+    readonly now: Date;
+    readonly policy: Policy;
+    /** The invocation's time left: the census takes part of it. Absent: no census. */
+    readonly remainingMs?: number;
+  },
 ): Promise<Coordinated & { readonly run: OrganisationRun }> => {
   const { organisation } = input.policy;
   const accounts = await accountsInScope(ports.organizations, organisation, input.hub);
@@ -162,8 +197,9 @@ export const coordinateSweep = async (
     JSON.stringify({ startedAt: input.now.toISOString(), accounts, regions } satisfies OrganisationRun),
   );
   const run = z.parse(OrganisationRunSchema, JSON.parse(recorded));
-  // The largest account-regions of the last run first: the organisation finishes when they do.
-  const targets = largestFirst(shardTargets(run.accounts, run.regions), await readShardSizes(ports));
+  // The largest account-regions first: the organisation finishes when they do.
+  const usual = shardTargets(run.accounts, run.regions);
+  const targets = largestFirst(usual, await sizesFor(ports, usual, input));
   const registration = JSON.stringify({ startedAt: run.startedAt, shards: targets.length } satisfies ShardRegistration);
 
   const queue = new PQueue({ concurrency: COORDINATOR_CONCURRENCY });

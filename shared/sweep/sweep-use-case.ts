@@ -15,6 +15,7 @@
 import { runSweep, type SweepCheckpoint, type SweepReads } from './run-sweep.js';
 import { emptyCounts, type SweepCounts } from './summary.js';
 import { renderSweepSummary } from './sweep-summary.js';
+import { censusWindow, type SecretCountsFor } from './census.js';
 import { coordinateSweep, type Hub, type ShardTarget } from './coordinator.js';
 import { ListAccountError } from './list-account.js';
 import { admitShard, checkShardRun, finishShard } from './coordinator-shards.js';
@@ -67,6 +68,8 @@ export type SweepReadsFor = (request: { readonly hub: Hub; readonly place: Shard
 export interface OrganisationSweepPorts {
   readonly accounts: OrganisationAccountsPort;
   readonly readsFor: SweepReadsFor;
+  /** The secret counts for the census of a run without recorded sizes (census.ts); absent: no census. */
+  readonly secretCounts?: SecretCountsFor;
 }
 
 export interface SweepPorts {
@@ -248,11 +251,20 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
   };
 
   /** Organisation mode's schedule: the coordinator, once per run. */
-  const coordinate = async (trigger: Trigger, runId: string): Promise<SweepOutcome> => {
-    const { accounts } = organisationPorts();
+  const coordinate = async (trigger: Trigger, runId: string, remainingMs: number): Promise<SweepOutcome> => {
+    const { accounts, secretCounts } = organisationPorts();
+    const hub = { account: trigger.event.account, region: trigger.event.region };
+    const now = ports.clock.now();
+    const window = censusWindow(now);
     const coordinated = await coordinateSweep(
-      { ledger: ports.ledger, clock: ports.clock, bus: ports.bus, organizations: accounts },
-      { runId, hub: { account: trigger.event.account, region: trigger.event.region }, now: ports.clock.now(), policy },
+      {
+        ledger: ports.ledger,
+        clock: ports.clock,
+        bus: ports.bus,
+        organizations: accounts,
+        ...(secretCounts ? { secretCountOf: (place: ShardTarget) => secretCounts({ hub, place, session: runId, window }) } : {}),
+      },
+      { runId, hub, now, policy, remainingMs },
     );
     return { status: 'coordinated', runId, shards: coordinated.shards };
   };
@@ -274,7 +286,7 @@ export const sweepUseCase = (ports: SweepPorts, settings: { readonly policy: Pol
     }
     const work =
       scheduled && policy.organisation.enabled
-        ? () => coordinate(trigger, runId)
+        ? () => coordinate(trigger, runId, remainingMs)
         : () => sweepShardOrRecordRefusal(trigger, runId, invocation, shouldStop, remainingMs);
     // EventBridge delivers at least once: a second delivery of the same schedule or continuation
     // would read the same shards again and fork the run (two chains, two summaries, twice the quota).

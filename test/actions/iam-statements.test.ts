@@ -112,6 +112,12 @@ describe('sweepOrganisationStatements', () => {
       ],
       Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } },
     });
+    expect(statements.readSecretCounts).toStrictEqual({
+      Sid: 'ReadSecretCounts',
+      Effect: 'Allow',
+      Action: 'cloudwatch:GetMetricData',
+      Resource: '*',
+    });
   });
 
   it("takes the packaged region's read role when the policy lists no region", () => {
@@ -129,7 +135,11 @@ describe('sweepOrganisationStatements', () => {
     const statements = sweepOrganisationStatements(singleAccountPolicy, { stage: 'dev', region: 'us-east-1' });
 
     // Assess
-    expect([statements.listAccounts.Effect, statements.assumeReadRoles.Effect]).toStrictEqual(['Deny', 'Deny']);
+    expect([statements.listAccounts.Effect, statements.assumeReadRoles.Effect, statements.readSecretCounts.Effect]).toStrictEqual([
+      'Deny',
+      'Deny',
+      'Deny',
+    ]);
     expect(statements.assumeReadRoles.Resource).toBe('*');
   });
 });

@@ -325,11 +325,12 @@ describe('Packaged template in organisation mode', () => {
       ]);
     });
 
-    it("lets the read role list and describe secrets and import this account's findings into Security Hub, nothing more", () => {
+    it("lets the read role list and describe secrets, read the secret count CloudWatch holds and import this account's findings into Security Hub, nothing more", () => {
       const statements = policyOf(memberRoleOf('read'));
 
       expect(statements.flatMap(actionsOf).sort()).toEqual(
         [
+          'cloudwatch:GetMetricData',
           'secretsmanager:ListSecrets',
           'secretsmanager:DescribeSecret',
           'secretsmanager:DescribeSecret',
@@ -339,6 +340,10 @@ describe('Packaged template in organisation mode', () => {
         ].sort(),
       );
       expect(statements.filter((s) => s.Effect !== 'Allow')).toEqual([]);
+      // The census of the first run: metric data only (GetMetricData has no resource level).
+      expect(statements.filter((s) => actionsOf(s).includes('cloudwatch:GetMetricData'))).toEqual([
+        { Sid: 'ReadSecretCounts', Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
+      ]);
       expect(statements.find((s) => actionsOf(s).includes('securityhub:BatchImportFindings'))).toEqual({
         Sid: 'ImportFindingsOfThisAccount',
         Effect: 'Allow',

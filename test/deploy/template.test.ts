@@ -293,11 +293,15 @@ describe('Packaged template', () => {
     ]);
   });
 
-  it('denies the sweep Organizations and every role to assume while organisation mode is off (the shipped policy)', () => {
+  it('denies the sweep Organizations, every role to assume and the census’s secret counts while organisation mode is off (the shipped policy)', () => {
     const statements = statementsOf(functionIds().sweep ?? '');
 
     expect(loadPolicy({ file: join(repoRoot, 'policy.yml'), stage: packagedFor(packageDir).stage }).organisation.enabled).toBe(false);
-    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('organizations:') || a.startsWith('sts:')))).toEqual([
+    expect(
+      statements.filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('organizations:') || a.startsWith('sts:') || a.startsWith('cloudwatch:')),
+      ),
+    ).toEqual([
       {
         Sid: 'NoOrganisationListing',
         Effect: 'Deny',
@@ -305,6 +309,7 @@ describe('Packaged template', () => {
         Resource: '*',
       },
       { Sid: 'NoMemberRoles', Effect: 'Deny', Action: ['sts:AssumeRole'], Resource: '*' },
+      { Sid: 'NoSecretCounts', Effect: 'Deny', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
     ]);
   });
 
@@ -971,6 +976,19 @@ describe('Packaged template with a Slack webhook secret, a rotation function, Se
       ],
     };
     expect(organizationsGrants).toEqual(Object.fromEntries(functionNames.map((name) => [name, expected[name] ?? []])));
+  });
+
+  it('lets only the sweep read metric data (the census’s secret counts: GetMetricData has no resource level), and no function any other CloudWatch call', () => {
+    const cloudWatchGrants = Object.fromEntries(
+      Object.entries(functionIds(slack)).map(([name, id]) => [
+        name,
+        statementsOf(id, slack).filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('cloudwatch:'))),
+      ]),
+    );
+    const expected: Record<string, unknown[]> = {
+      sweep: [{ Sid: 'ReadSecretCounts', Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' }],
+    };
+    expect(cloudWatchGrants).toEqual(Object.fromEntries(functionNames.map((name) => [name, expected[name] ?? []])));
   });
 
   it('lets enable-rotation name only the rotation function the policy maps (or none), and invoke only that one', () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { memberRoleArn } from '../../shared/domain/organisation-scope.js';
 import { organisationSweepOf } from '../../shared/handlers/sweep.js';
+import { SandboxSecretCounts } from '../../shared/sandbox/sandbox-secret-counts.js';
 import type { MemberTarget } from '../../shared/ports/member-access.js';
 import { MemoryOrganizations } from '../../shared/sandbox/memory-organizations.js';
 import type { SweepReads } from '../../shared/sweep/run-sweep.js';
@@ -56,5 +57,24 @@ describe('Function: organisationSweepOf', () => {
 
     // Assess
     expect(targets).toStrictEqual([{ ...HUB, session: 'sweep-run-2' }]);
+  });
+
+  it("counts a member's secrets for the census through the stage's read role, and wires no census without counts", async () => {
+    // Prepare
+    const { memberReads } = recordingReads();
+    const secretCounts = new SandboxSecretCounts({ countIn: () => 12 });
+    const place = { account: '444455556666', region: 'eu-west-1' };
+    const window = { start: new Date('2026-11-25T06:00:00Z'), end: new Date('2026-11-25T12:00:00Z') };
+
+    // Act
+    const ports = organisationSweepOf({ policy, stage: 'prod' }, { accounts, memberReads, secretCounts });
+    const count = await ports.secretCounts?.({ hub: HUB, place, session: 'sweep-run-3', window });
+
+    // Assess
+    expect(count).toBe(12);
+    expect(secretCounts.calls).toStrictEqual([
+      { target: { ...place, session: 'sweep-run-3', roleArn: memberRoleArn(policy.organisation, 'prod', 'read', place) }, window },
+    ]);
+    expect(organisationSweepOf({ policy, stage: 'prod' }, { accounts, memberReads }).secretCounts).toBeUndefined();
   });
 });

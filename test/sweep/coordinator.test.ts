@@ -15,14 +15,32 @@ import type { OrganisationAccount } from '../../shared/ports/organisation-accoun
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
 import { MemoryOrganizations } from '../../shared/sandbox/memory-organizations.js';
 import { RecordingBus } from '../../shared/sandbox/recording-bus.js';
-import { accountsInScope, coordinateSweep, shardScopeProblem } from '../../shared/sweep/coordinator.js';
+import { SandboxSecretCounts } from '../../shared/sandbox/sandbox-secret-counts.js';
+import { censusWindow, secretCountsThroughMembers } from '../../shared/sweep/census.js';
+import { accountsInScope, coordinateSweep, type ShardTarget, shardScopeProblem } from '../../shared/sweep/coordinator.js';
+import type { ShardFigures } from '../../shared/sweep/coordinator-summary.js';
 import { readRecord } from '../../shared/sweep/ledger-records.js';
+import { recordShardSizes } from '../../shared/sweep/shard-sizes.js';
 import { HUB, organisationPolicy } from '../helpers/organisation.js';
 import { FIXED_NOW, fixedClock } from '../helpers/sandbox.js';
 
 const active = (id: string): OrganisationAccount => ({ id, active: true });
 const suspended = (id: string): OrganisationAccount => ({ id, active: false });
 const accountId = (n: number): string => String(200000000000 + n);
+const figuresOf = (account: string, region: string): ShardFigures => ({
+  account,
+  region,
+  secrets: 0,
+  exempt: 0,
+  findings: 0,
+  unjudged: 0,
+  byRule: {},
+  bySeverity: {},
+  listCalls: 0,
+  closerLooks: 0,
+  invocations: 1,
+  finishedAt: FIXED_NOW.toISOString(),
+});
 
 /** root → accounts 1..45 (45 suspended), OU prod (46, 47) → OU prod/eu (48), OU sandbox (49). */
 const organisation = (pageSize = 20) =>
@@ -319,6 +337,79 @@ describe('coordinateSweep', () => {
       expect(outcome).toBeInstanceOf(TransientAwsError);
       expect(outcome).toMatchObject({ message: expect.stringContaining('InternalFailure: Internal failure') as unknown });
       expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length)).toStrictEqual([2, 1, 1, 1]);
+    });
+  });
+
+  describe('on a run without recorded sizes (the census)', () => {
+    /** Account 7 in eu-west-1 holds 900 secrets, account 3 in us-east-1 holds 500, account 9's role refuses; the rest hold 10 or 11. */
+    const counts = () =>
+      new SandboxSecretCounts({
+        countIn: ({ account, region }) =>
+          account === accountId(7) && region === 'eu-west-1'
+            ? 900
+            : account === accountId(3) && region === 'us-east-1'
+              ? 500
+              : 10 + (Number(account) % 2),
+      }).refuse(accountId(9), 'eu-west-1');
+    const withCensus = (port: SandboxSecretCounts, ledger = new MemoryLedger(fixedClock.now)) => {
+      const countsFor = secretCountsThroughMembers(organisationPolicy().organisation, 'dev', port);
+      const window = censusWindow(FIXED_NOW);
+      return {
+        ledger,
+        clock: fixedClock,
+        bus: new RecordingBus(HUB, fixedClock),
+        organizations: organisation(),
+        secretCountOf: (place: ShardTarget) => countsFor({ hub: HUB, place, session: input().runId, window }),
+      };
+    };
+    const publishedOrder = (bus: RecordingBus) =>
+      bus.published.map((e) => SweepShardSchema.parse(e.detail)).map((s) => `${s.account}/${s.region}`);
+
+    it('counts every account-region and publishes the largest first; those it could not count go last, in the usual order', async () => {
+      // Prepare
+      const port = counts();
+      const ports = withCensus(port);
+
+      // Act
+      await coordinateSweep(ports, { ...input(), remainingMs: 60_000 });
+
+      // Assess: 98 account-regions asked, the hub's own with its own credentials.
+      expect(port.calls).toHaveLength(98);
+      expect(port.calls.find((c) => c.target.account === HUB.account && c.target.region === HUB.region)?.target.roleArn).toBeUndefined();
+      const order = publishedOrder(ports.bus);
+      expect(order.slice(0, 2)).toStrictEqual([`${accountId(7)}/eu-west-1`, `${accountId(3)}/us-east-1`]);
+      expect(order.at(-1)).toBe(`${accountId(9)}/eu-west-1`);
+      expect(order).toHaveLength(98);
+    });
+
+    it('does not take a census when the last run recorded sizes, and orders by them', async () => {
+      // Prepare
+      const port = counts();
+      const ledger = new MemoryLedger(fixedClock.now);
+      await recordShardSizes({ ledger, clock: fixedClock }, 'sweep-previous', [
+        { ...figuresOf(accountId(11), 'us-east-1'), secrets: 4_000 },
+      ]);
+      const ports = withCensus(port, ledger);
+
+      // Act
+      await coordinateSweep(ports, { ...input(), remainingMs: 60_000 });
+
+      // Assess
+      expect(port.calls).toHaveLength(0);
+      expect(publishedOrder(ports.bus)[0]).toBe(`${accountId(11)}/us-east-1`);
+    });
+
+    it('does not take a census without the invocation’s time left, and publishes in the usual order', async () => {
+      // Prepare
+      const port = counts();
+      const ports = withCensus(port);
+
+      // Act
+      await coordinateSweep(ports, input());
+
+      // Assess
+      expect(port.calls).toHaveLength(0);
+      expect(publishedOrder(ports.bus).slice(0, 2)).toStrictEqual([`${HUB.account}/us-east-1`, `${HUB.account}/eu-west-1`]);
     });
   });
 });

@@ -89,6 +89,21 @@ describe('largestFirst', () => {
     expect(ordered.map((t) => t.account)).toStrictEqual(['d', 'c', 'a', 'b']);
   });
 
+  it('keeps equal sizes in their usual order (a stable sort), and every unknown after every known, even a known 0', () => {
+    // Act
+    const ordered = largestFirst(targets, {
+      runId: 'census',
+      shards: [
+        { account: 'd', region: 'eu-west-1', secrets: 0 },
+        { account: 'c', region: 'eu-west-1', secrets: 40 },
+        { account: 'a', region: 'eu-west-1', secrets: 40 },
+      ],
+    });
+
+    // Assess
+    expect(ordered.map((t) => t.account)).toStrictEqual(['a', 'c', 'd', 'b']);
+  });
+
   it('keeps the usual order without sizes', () => {
     expect(largestFirst(targets, undefined)).toStrictEqual(targets);
   });
