@@ -158,6 +158,10 @@ const cleanStages = (stages: VersionStages, keep: readonly string[]): VersionSta
 const cleanResult = (result: ActionResult, keep: readonly string[]): ActionResult => ({
   ...result,
   reason: redactEventText(result.reason, keep),
+  // The action writes where it acted from the secret's place; a result read back from the bus is
+  // a claim all the same, and these two are free strings in its schema.
+  ...(result.account === undefined ? {} : { account: redactEventIdentifier(result.account) }),
+  ...(result.region === undefined ? {} : { region: redactEventIdentifier(result.region) }),
   ...(result.versionId === undefined ? {} : { versionId: redactEventText(result.versionId, keep) }),
   ...(result.before ? { before: cleanStages(result.before, keep) } : {}),
   ...(result.after ? { after: cleanStages(result.after, keep) } : {}),

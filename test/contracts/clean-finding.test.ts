@@ -223,7 +223,7 @@ describe('redactRemediation: an action result as it goes on the bus', () => {
     expect(redacted.secret.name).toBe(KEY_ID);
   });
 
-  it("cleans the result's words, version and stages, and keeps what the action set itself", async () => {
+  it("cleans the result's words, version, stages and place, and keeps what the action set itself", async () => {
     // Prepare
     const finding = await sampleFinding();
     const version = `0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003 ${KEY_ID}`;
@@ -240,7 +240,17 @@ describe('redactRemediation: an action result as it goes on the bus', () => {
       before: { [`0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003 ${KEY_ID_MARKER}`]: [`AWSPENDING ${KEY_ID_MARKER}`] },
       after: { [`0a1b2c3d-aaaa-4bbb-8ccc-ddddeeee0003 ${KEY_ID_MARKER}`]: [] },
       state: { before: `AWSPENDING on a failed version ${KEY_ID_MARKER}`, after: `no AWSPENDING ${KEY_ID_MARKER}` },
+      account: `123456789012 ${KEY_ID_MARKER}`,
+      region: `us-east-1 ${KEY_ID_MARKER}`,
     });
+  });
+
+  it("keeps a result's real account and region as they are", async () => {
+    // Act
+    const { result: cleaned } = redactRemediation({ finding: await sampleFinding(), result: aResult() });
+
+    // Assess
+    expect(cleaned).toMatchObject({ account: '123456789012', region: 'us-east-1' });
   });
 
   it('adds no optional result field the action left out', async () => {
