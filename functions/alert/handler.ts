@@ -3,7 +3,8 @@ import { alertAccount, awsAlertSecurityHub } from '../../shared/adapters/aws-ale
 import { digestTableFor, loadConfig } from '../../shared/config.js';
 import { alertSettingsOf, makeHandler, securityHubReadRole } from '../../shared/handlers/alert.js';
 
-const { policy, ...config } = loadConfig();
-const ports = alertAccount({ ...config, digestTableName: digestTableFor({ policy, ...config }), alerts: policy.alerts });
+const config = loadConfig();
+const { policy } = config;
+const ports = alertAccount({ ...config, digestTableName: digestTableFor(config), alerts: policy.alerts });
 const securityHubFor = awsAlertSecurityHub(policy, securityHubReadRole(policy, config.stage));
 export const handler = makeHandler(securityHubFor ? { ...ports, securityHubFor } : ports, alertSettingsOf(policy));

@@ -4,8 +4,5 @@ import { loadConfig } from '../../shared/config.js';
 import { makeHandler, organisationSweepOf } from '../../shared/handlers/sweep.js';
 
 const config = loadConfig();
-const { accounts, memberReads, secretCounts, ...ports } = awsSweepPorts(config);
-export const handler = makeHandler(
-  { ...ports, organisationSweep: organisationSweepOf(config, { accounts, memberReads, secretCounts }) },
-  config,
-);
+const { organisation, ...ports } = awsSweepPorts(config);
+export const handler = makeHandler({ ...ports, organisationSweep: organisationSweepOf(config, organisation) }, config);

@@ -180,8 +180,9 @@ export const awsActionPorts = (settings: EventFunctionSettings, extras: ActionEx
 
 /**
  * The sweep function's ports: reads without SDK retries, the bus, the topic for its summary, the
- * ledger, and for organisation mode the accounts (Organizations) and each member's reads through
- * its read role (both loaded when first called); shared/handlers/sweep.ts composes the last two.
+ * ledger, and under `organisation` the organisation mode's raw ports: the accounts (Organizations),
+ * each member's reads and secret count through its read role (all loaded when first called), which
+ * shared/handlers/sweep.ts composes.
  */
 export const awsSweepPorts = (settings: {
   readonly eventBusName: string;
@@ -193,7 +194,5 @@ export const awsSweepPorts = (settings: {
   notifier: awsNotifier(settings.alertTopicArn),
   ledger: awsLedger(settings.ledgerTableName),
   clock: systemClock,
-  accounts: awsOrganisationAccounts(),
-  memberReads: awsMemberSweepReads(),
-  secretCounts: awsMemberSecretCounts(),
+  organisation: { accounts: awsOrganisationAccounts(), memberReads: awsMemberSweepReads(), secretCounts: awsMemberSecretCounts() },
 });
