@@ -82,11 +82,10 @@ export const eventBridgeAdapter = (
                 pending = (error as EntriesRefused).refused.map((r) => r.entry);
               },
               sleep,
-              // Out of resends: the refusals are counted below, as without any.
-              finalError: (error) => (error instanceof EntriesRefused ? undefined : error),
             },
           ).catch((error: unknown) => {
-            if (error !== undefined) throw error;
+            // Out of resends: the refusals are counted below, as without any.
+            if (!(error instanceof EntriesRefused)) throw error;
           });
           failedEntries += failedCount;
           for (const { code } of refused) codes.set(code, (codes.get(code) ?? 0) + 1);
