@@ -15,17 +15,19 @@ import { createHash } from 'node:crypto';
 import type { ActionResult, Finding, VersionStages } from './finding.js';
 import { isSecretsManagerId, redactEventIdentifier, redactEventText } from './hostile-text.js';
 
-/** Paths (in the finding) of identifiers: shown as they are unless a precise secret shape is in them. */
-const IDENTIFIER_PATHS: ReadonlySet<string> = new Set([
-  'secret.id',
-  'secret.arn',
-  'secret.name',
-  'actor.principal',
-  'actor.sessionArn',
-  'evidence.deniedSecrets',
-]);
-/** The secret's handle: what the actions call Secrets Manager with. */
-const HANDLE_PATHS: ReadonlySet<string> = new Set(['secret.id', 'secret.arn', 'secret.name']);
+/**
+ * Identifiers (shown as they are unless a precise secret shape is in them), by the section of the
+ * finding that holds them: `secret.id`, `actor.principal`, every item of `evidence.deniedSecrets`.
+ * Looked up by section and field rather than by a dotted path, so no path string is built per
+ * field: classify redacts every finding it builds.
+ */
+const IDENTIFIER_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  secret: new Set(['id', 'arn', 'name']),
+  actor: new Set(['principal', 'sessionArn']),
+  evidence: new Set(['deniedSecrets']),
+};
+/** The secret's handle (`secret.id`, `.arn`, `.name`): what the actions call Secrets Manager with. */
+const HANDLE_SECTION = 'secret';
 
 /**
  * Most characters of a finding id: it names ledger keys (`alert#<id>#slack`), and DynamoDB takes
@@ -97,8 +99,9 @@ interface Redaction {
   keep: string[];
 }
 
-const judgeIdentifier = (redaction: Redaction, value: string, path: string): string => {
-  if (redaction.keepHandle && HANDLE_PATHS.has(path) && isSecretsManagerId(value)) return value;
+/** `isHandle`: the secret's id, ARN or name, kept exact when the redaction keeps handles. */
+const judgeIdentifier = (redaction: Redaction, value: string, isHandle: boolean): string => {
+  if (isHandle && redaction.keepHandle && isSecretsManagerId(value)) return value;
   let judged = redaction.identifiers.get(value);
   if (judged === undefined) redaction.identifiers.set(value, (judged = redactEventIdentifier(value)));
   return judged;
@@ -110,28 +113,56 @@ const judgeText = (redaction: Redaction, value: string): string => {
   return judged;
 };
 
-const cleanValue = (redaction: Redaction, value: unknown, path: string): unknown => {
-  if (typeof value === 'string') {
-    if (path === 'id') return boundFindingId(judgeText(redaction, value));
-    return IDENTIFIER_PATHS.has(path) ? judgeIdentifier(redaction, value, path) : judgeText(redaction, value);
-  }
+/** Any value below a free-text field: every string in it judged as prose. */
+const cleanText = (redaction: Redaction, value: unknown): unknown => {
+  if (typeof value === 'string') return judgeText(redaction, value);
   if (Array.isArray(value)) {
     const cleaned: unknown[] = [];
-    for (const item of value) cleaned.push(cleanValue(redaction, item, path));
+    for (const item of value) cleaned.push(cleanText(redaction, item));
     return cleaned;
   }
   if (value !== null && typeof value === 'object') {
     const cleaned: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      const item = (value as Record<string, unknown>)[key];
-      if (path !== '') cleaned[key] = cleanValue(redaction, item, `${path}.${key}`);
-      // The carried record is kept as AWS wrote it, to be classified again; nothing renders it.
-      else if (key === 'record' || (redaction.catalogue === 'trusted' && CATALOGUE_FIELDS.has(key))) cleaned[key] = item;
-      else cleaned[key] = cleanValue(redaction, item, key);
-    }
+    for (const key of Object.keys(value)) cleaned[key] = cleanText(redaction, (value as Record<string, unknown>)[key]);
     return cleaned;
   }
   return value;
+};
+
+/** An identifier field's value: its strings (a list's items too) judged as identifiers; anything nested deeper, as prose. */
+const cleanIdentifier = (redaction: Redaction, value: unknown, isHandle: boolean): unknown => {
+  if (typeof value === 'string') return judgeIdentifier(redaction, value, isHandle);
+  if (Array.isArray(value)) {
+    const cleaned: unknown[] = [];
+    for (const item of value) cleaned.push(cleanIdentifier(redaction, item, isHandle));
+    return cleaned;
+  }
+  return cleanText(redaction, value);
+};
+
+/** A top-level field of the finding (`secret`, `actor`, `evidence`, `event`, `notes`, …). */
+const cleanSection = (redaction: Redaction, section: string, value: unknown): unknown => {
+  const identifiers = IDENTIFIER_FIELDS[section];
+  if (identifiers === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return cleanText(redaction, value);
+  const isHandle = section === HANDLE_SECTION;
+  const cleaned: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    cleaned[key] = identifiers.has(key) ? cleanIdentifier(redaction, item, isHandle) : cleanText(redaction, item);
+  }
+  return cleaned;
+};
+
+const cleanFindingFields = (redaction: Redaction, finding: Finding): Finding => {
+  const cleaned: Record<string, unknown> = {};
+  for (const key of Object.keys(finding)) {
+    const item = (finding as unknown as Record<string, unknown>)[key];
+    if (key === 'id' && typeof item === 'string') cleaned[key] = boundFindingId(judgeText(redaction, item));
+    // The carried record is kept as AWS wrote it, to be classified again; nothing renders it.
+    else if (key === 'record' || (redaction.catalogue === 'trusted' && CATALOGUE_FIELDS.has(key))) cleaned[key] = item;
+    else cleaned[key] = cleanSection(redaction, key, item);
+  }
+  return cleaned as unknown as Finding;
 };
 
 const redactStrings = (
@@ -141,13 +172,13 @@ const redactStrings = (
 ): { finding: Finding; keep: string[] } => {
   const redaction: Redaction = { keepHandle, catalogue, identifiers: new Map(), texts: new Map(), keep: [] };
   const { secret, actor } = finding;
-  const keep = [judgeIdentifier(redaction, secret.id, 'secret.id')];
-  if (secret.arn !== undefined) keep.push(judgeIdentifier(redaction, secret.arn, 'secret.arn'));
-  if (secret.name !== undefined) keep.push(judgeIdentifier(redaction, secret.name, 'secret.name'));
-  keep.push(judgeIdentifier(redaction, actor.principal, 'actor.principal'));
-  if (actor.sessionArn !== undefined) keep.push(judgeIdentifier(redaction, actor.sessionArn, 'actor.sessionArn'));
+  const keep = [judgeIdentifier(redaction, secret.id, true)];
+  if (secret.arn !== undefined) keep.push(judgeIdentifier(redaction, secret.arn, true));
+  if (secret.name !== undefined) keep.push(judgeIdentifier(redaction, secret.name, true));
+  keep.push(judgeIdentifier(redaction, actor.principal, false));
+  if (actor.sessionArn !== undefined) keep.push(judgeIdentifier(redaction, actor.sessionArn, false));
   redaction.keep = keep;
-  return { finding: cleanValue(redaction, finding, '') as Finding, keep };
+  return { finding: cleanFindingFields(redaction, finding), keep };
 };
 
 const cleanStages = (stages: VersionStages, keep: readonly string[]): VersionStages =>
