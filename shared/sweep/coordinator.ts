@@ -10,6 +10,11 @@
  * The ledger, not the bus, is the evidence. Before a shard is published the coordinator
  * registers it under its key (`claimKey.sweepOrgShard`) with the run's clock and size; a shard
  * event whose registration is missing — forged, or for an account outside the scope — is refused.
+ *
+ * The order is the largest account-regions first (shard-sizes.ts): by the sizes the last run
+ * recorded, or, on a run without them, by a census (census.ts) that does not hold the shards back:
+ * they are published as their counts arrive, the largest of those counted first, so the sweep's
+ * slots fill while the rest of the organisation is still being counted.
  */
 import PQueue from 'p-queue';
 import * as z from '../contracts/zod.js';
@@ -20,9 +25,9 @@ import { logger } from '../logger.js';
 import type { Policy } from '../policy/schema.js';
 import type { EventBusPort } from '../ports/bus.js';
 import type { OrganisationAccount, OrganisationAccountsPort, Page } from '../ports/organisation-accounts.js';
-import { CENSUS_CONCURRENCY, censusBudgetMs, censusSizes, type SecretCountOf, takeCensus } from './census.js';
+import { CENSUS_CONCURRENCY, type Counted, censusBudgetMs, type SecretCountOf, takeCensus } from './census.js';
 import { type RecordPorts, recordOnce } from './ledger-records.js';
-import { largestFirst, readShardSizes, type ShardSizes } from './shard-sizes.js';
+import { largestFirst, readShardSizes } from './shard-sizes.js';
 
 /** One account and region to sweep. */
 export interface ShardTarget {
@@ -147,35 +152,160 @@ export interface Coordinated {
   readonly shards: number;
 }
 
+/** A target's key: an account-region is one shard. */
+const placeKey = (t: ShardTarget): string => `${t.account}#${t.region}`;
+
+/** `targets` in batches of {@link SHARDS_PER_PUT}, in their order: one PutEvents call each. */
+const batchesOf = <T>(targets: readonly T[]): T[][] => {
+  const batches: T[][] = [];
+  for (let start = 0; start < targets.length; start += SHARDS_PER_PUT) batches.push(targets.slice(start, start + SHARDS_PER_PUT));
+  return batches;
+};
+
 /**
- * The sizes to order the shards by: those the last run recorded (shard-sizes.ts); without them
- * (the organisation's first run, or the record expired, or it named no account-region) a census
- * of `targets` within the time the invocation can spare (census.ts); undefined without either.
+ * The next batch to publish while the census is counting: the {@link SHARDS_PER_PUT} largest of
+ * the counted targets waiting, largest first (ties in the order they came), and the others, left
+ * waiting; undefined while fewer than a full batch wait. Only full batches go out during the
+ * census: a PutEvents call is not spent on a few shards when more counts are a moment away, and
+ * the census's end publishes whatever is left.
  */
-const sizesFor = async (
-  ports: CoordinatorPorts,
-  targets: readonly ShardTarget[],
-  input: { readonly runId: string; readonly remainingMs?: number | undefined },
-): Promise<ShardSizes | undefined> => {
-  const recorded = await readShardSizes(ports);
-  if (recorded && recorded.shards.length > 0) return recorded;
-  if (!ports.secretCountOf || input.remainingMs === undefined) return recorded;
+export const nextCountedBatch = (waiting: readonly Counted[]): { readonly batch: Counted[]; readonly rest: Counted[] } | undefined => {
+  if (waiting.length < SHARDS_PER_PUT) return undefined;
+  // A stable sort: equal counts keep the order they arrived in.
+  const sorted = [...waiting].sort((a, b) => b.secrets - a.secrets);
+  return { batch: sorted.slice(0, SHARDS_PER_PUT), rest: sorted.slice(SHARDS_PER_PUT) };
+};
+
+/**
+ * What is left to publish when the census has ended: the counted targets still waiting, largest
+ * first, then the targets it never counted (refused, no count, out of time) in their `usual`
+ * order — the order a run without sizes keeps. `counted` holds every target the census counted,
+ * published or waiting, so no target is left out and none is published twice.
+ */
+export const afterCensus = (usual: readonly ShardTarget[], counted: ReadonlySet<string>, waiting: readonly Counted[]): ShardTarget[] => [
+  ...[...waiting].sort((a, b) => b.secrets - a.secrets),
+  ...usual.filter((t) => !counted.has(placeKey(t))),
+];
+
+/** Publishes batches of shards, each registered first, at most {@link COORDINATOR_CONCURRENCY} at a time. */
+interface ShardPublisher {
+  /** Batches sent and not yet published or failed. */
+  inFlight(): number;
+  /** Sends `batch` (its registrations, then its PutEvents call); settles when it is done, failed or not: `finish` throws the failure. */
+  send(batch: readonly ShardTarget[]): Promise<void>;
+  /** Waits for every batch sent, then throws the first failure (in the order sent), if any. */
+  finish(): Promise<void>;
+}
+
+const shardPublisher = (ports: CoordinatorPorts, runId: string, registration: string): ShardPublisher => {
+  const queue = new PQueue({ concurrency: COORDINATOR_CONCURRENCY });
+  const outcomes: Promise<PromiseSettledResult<void>>[] = [];
+  let inFlight = 0;
+  const publish = async (batch: readonly ShardTarget[]): Promise<void> => {
+    // Registered before published: a shard never arrives before its registration.
+    await Promise.all(batch.map((t) => recordOnce(ports, claimKey.sweepOrgShard(runId, t.account, t.region), registration)));
+    const shards = batch.map((t) => ({
+      detailType: SWEEP_SHARD_DETAIL_TYPE,
+      // Named one by one: a counted target carries its count, which is not the shard's.
+      detail: { runId, account: t.account, region: t.region } satisfies SweepShard,
+      resources: [],
+    }));
+    await ports.bus.publish(shards, { retryFailedEntries: FAILED_ENTRY_RESENDS });
+  };
+  return {
+    inFlight: () => inFlight,
+    send: (batch) => {
+      inFlight += 1;
+      // Settled at once, so a batch that fails during the census is no unhandled rejection.
+      const outcome = queue
+        .add(() => publish(batch))
+        .then(
+          (): PromiseSettledResult<void> => ({ status: 'fulfilled', value: undefined }),
+          (reason: unknown): PromiseSettledResult<void> => ({ status: 'rejected', reason }),
+        );
+      outcomes.push(outcome);
+      return outcome.then(() => {
+        inFlight -= 1;
+      });
+    },
+    finish: async () => {
+      // Every batch is tried; then the first failure fails the invocation, and Lambda's retry
+      // publishes again (a shard delivered twice is swept once).
+      const failure = (await Promise.all(outcomes)).find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failure) throw failure.reason;
+    },
+  };
+};
+
+/**
+ * The census, publishing as it counts. Counted targets wait in a pool; whenever a full batch
+ * waits and the publisher has room, the largest waiting go out. The pool holds them only while
+ * the publisher is busy, so that a large count arriving meanwhile overtakes smaller ones instead
+ * of queueing behind them. When the census ends, what is left goes out (`afterCensus`).
+ */
+const publishWhileCounting = async (
+  publisher: ShardPublisher,
+  usual: readonly ShardTarget[],
+  countOf: SecretCountOf,
+  remainingMs: number,
+): Promise<void> => {
+  const counted = new Set<string>();
+  let waiting: Counted[] = [];
+  const release = (): void => {
+    while (publisher.inFlight() < COORDINATOR_CONCURRENCY) {
+      const next = nextCountedBatch(waiting);
+      if (!next) return;
+      waiting = next.rest;
+      // A batch done frees room: the pool is looked at again.
+      void publisher.send(next.batch).then(release);
+    }
+  };
   const started = Date.now();
-  const census = await takeCensus(targets, ports.secretCountOf, {
+  const census = await takeCensus(usual, countOf, {
     concurrency: CENSUS_CONCURRENCY,
-    budgetMs: censusBudgetMs(input.remainingMs),
+    budgetMs: censusBudgetMs(remainingMs),
+    onCounted: (place) => {
+      counted.add(placeKey(place));
+      waiting.push(place);
+      release();
+    },
   });
   logger.info('organisation census taken', { counted: census.counted.length, unknown: census.unknown, ms: Date.now() - started });
-  return censusSizes(input.runId, census);
+  // takeCensus hands over no count once it has returned, so the pool is final here; emptied, it
+  // leaves nothing to the releases of the batches still in flight, and each target goes out once.
+  const rest = afterCensus(usual, counted, waiting);
+  waiting = [];
+  for (const batch of batchesOf(rest)) void publisher.send(batch);
+};
+
+/**
+ * Publishes `usual`'s shards in the order of the sizes the last run recorded (shard-sizes.ts);
+ * without them (the organisation's first run, or the record expired, or it named no
+ * account-region), as a census of the time the invocation can spare counts them (census.ts); in
+ * the usual order without either.
+ */
+const publishShards = async (
+  ports: CoordinatorPorts,
+  publisher: ShardPublisher,
+  usual: readonly ShardTarget[],
+  remainingMs: number | undefined,
+): Promise<void> => {
+  const recorded = await readShardSizes(ports);
+  if ((recorded && recorded.shards.length > 0) || !ports.secretCountOf || remainingMs === undefined) {
+    for (const batch of batchesOf(largestFirst(usual, recorded))) void publisher.send(batch);
+    return;
+  }
+  await publishWhileCounting(publisher, usual, ports.secretCountOf, remainingMs);
 };
 
 /**
  * Lists the scope, records the run, and publishes its shards, ten to a PutEvents call (the bus
  * adapter retries the entries PutEvents refused), the largest account-regions first: of the last
- * run (shard-sizes.ts) or, on a run without them, of the census (census.ts). Each batch's shards are registered before the
- * batch is published, so a shard never arrives before its registration. Safe to run again for
- * the same run (a retried schedule): registrations keep their first value, and a shard delivered
- * twice is swept once (the claim of its invocation).
+ * run (shard-sizes.ts) or, on a run without them, of the census (census.ts), published as it
+ * counts. Each batch's shards are registered before the batch is published, so a shard never
+ * arrives before its registration; the registration holds the run's size, known before the first
+ * is published. Safe to run again for the same run (a retried schedule): registrations keep their
+ * first value, and a shard delivered twice is swept once (the claim of its invocation).
  */
 export const coordinateSweep = async (
   ports: CoordinatorPorts,
@@ -197,31 +327,12 @@ export const coordinateSweep = async (
     JSON.stringify({ startedAt: input.now.toISOString(), accounts, regions } satisfies OrganisationRun),
   );
   const run = z.parse(OrganisationRunSchema, JSON.parse(recorded));
-  // The largest account-regions first: the organisation finishes when they do.
   const usual = shardTargets(run.accounts, run.regions);
-  const targets = largestFirst(usual, await sizesFor(ports, usual, input));
-  const registration = JSON.stringify({ startedAt: run.startedAt, shards: targets.length } satisfies ShardRegistration);
-
-  const queue = new PQueue({ concurrency: COORDINATOR_CONCURRENCY });
-  const batches: ShardTarget[][] = [];
-  for (let start = 0; start < targets.length; start += SHARDS_PER_PUT) batches.push(targets.slice(start, start + SHARDS_PER_PUT));
-  const sent = await Promise.allSettled(
-    batches.map((batch) =>
-      queue.add(async () => {
-        await Promise.all(batch.map((t) => recordOnce(ports, claimKey.sweepOrgShard(input.runId, t.account, t.region), registration)));
-        const shards = batch.map((t) => ({
-          detailType: SWEEP_SHARD_DETAIL_TYPE,
-          detail: { runId: input.runId, ...t } satisfies SweepShard,
-          resources: [],
-        }));
-        await ports.bus.publish(shards, { retryFailedEntries: FAILED_ENTRY_RESENDS });
-      }),
-    ),
-  );
-  // Every batch is tried; then the first failure fails the invocation, and Lambda's retry
-  // publishes again (a shard delivered twice is swept once).
-  const failure = sent.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure) throw failure.reason;
-  logger.info('organisation sweep coordinated', { accounts: run.accounts.length, regions: run.regions.length, shards: targets.length });
-  return { runId: input.runId, accounts: run.accounts.length, regions: run.regions.length, shards: targets.length, run };
+  const registration = JSON.stringify({ startedAt: run.startedAt, shards: usual.length } satisfies ShardRegistration);
+  const publisher = shardPublisher(ports, input.runId, registration);
+  // The largest account-regions first: the organisation finishes when they do.
+  await publishShards(ports, publisher, usual, input.remainingMs);
+  await publisher.finish();
+  logger.info('organisation sweep coordinated', { accounts: run.accounts.length, regions: run.regions.length, shards: usual.length });
+  return { runId: input.runId, accounts: run.accounts.length, regions: run.regions.length, shards: usual.length, run };
 };

@@ -6,18 +6,27 @@
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventBridgeAdapter } from '../../shared/adapters/eventbridge.js';
 import { SWEEP_SHARD_DETAIL_TYPE, SweepShardSchema } from '../../shared/contracts/sweep-shard.js';
 import { TransientAwsError } from '../../shared/errors.js';
+import type { BusEvent, EventBusPort } from '../../shared/ports/bus.js';
 import { claimKey } from '../../shared/ledger/keys.js';
 import type { OrganisationAccount } from '../../shared/ports/organisation-accounts.js';
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
 import { MemoryOrganizations } from '../../shared/sandbox/memory-organizations.js';
 import { RecordingBus } from '../../shared/sandbox/recording-bus.js';
 import { SandboxSecretCounts } from '../../shared/sandbox/sandbox-secret-counts.js';
-import { censusWindow, secretCountsThroughMembers } from '../../shared/sweep/census.js';
-import { accountsInScope, coordinateSweep, type ShardTarget, shardScopeProblem } from '../../shared/sweep/coordinator.js';
+import { type Counted, censusWindow, secretCountsThroughMembers } from '../../shared/sweep/census.js';
+import {
+  accountsInScope,
+  afterCensus,
+  coordinateSweep,
+  nextCountedBatch,
+  type ShardTarget,
+  shardScopeProblem,
+  shardTargets,
+} from '../../shared/sweep/coordinator.js';
 import type { ShardFigures } from '../../shared/sweep/coordinator-summary.js';
 import { readRecord } from '../../shared/sweep/ledger-records.js';
 import { recordShardSizes } from '../../shared/sweep/shard-sizes.js';
@@ -365,7 +374,7 @@ describe('coordinateSweep', () => {
     const publishedOrder = (bus: RecordingBus) =>
       bus.published.map((e) => SweepShardSchema.parse(e.detail)).map((s) => `${s.account}/${s.region}`);
 
-    it('counts every account-region and publishes the largest first; those it could not count go last, in the usual order', async () => {
+    it('counts every account-region and publishes each batch of counted ones largest first; those it could not count go last', async () => {
       // Prepare
       const port = counts();
       const ports = withCensus(port);
@@ -373,13 +382,17 @@ describe('coordinateSweep', () => {
       // Act
       await coordinateSweep(ports, { ...input(), remainingMs: 60_000 });
 
-      // Assess: 98 account-regions asked, the hub's own with its own credentials.
+      // Assess: 98 account-regions asked, the hub's own with its own credentials. The counts come
+      // in the usual order, ten to a batch: 3/us-east-1 is among the first ten counted (the hub
+      // and accounts 1–4), 7/eu-west-1 among the next ten; each heads its batch.
       expect(port.calls).toHaveLength(98);
       expect(port.calls.find((c) => c.target.account === HUB.account && c.target.region === HUB.region)?.target.roleArn).toBeUndefined();
       const order = publishedOrder(ports.bus);
-      expect(order.slice(0, 2)).toStrictEqual([`${accountId(7)}/eu-west-1`, `${accountId(3)}/us-east-1`]);
+      expect(order[0]).toBe(`${accountId(3)}/us-east-1`);
+      expect(order[10]).toBe(`${accountId(7)}/eu-west-1`);
       expect(order.at(-1)).toBe(`${accountId(9)}/eu-west-1`);
       expect(order).toHaveLength(98);
+      expect(new Set(order).size).toBe(98);
     });
 
     it('does not take a census when the last run recorded sizes, and orders by them', async () => {
@@ -411,5 +424,219 @@ describe('coordinateSweep', () => {
       expect(port.calls).toHaveLength(0);
       expect(publishedOrder(ports.bus).slice(0, 2)).toStrictEqual([`${HUB.account}/us-east-1`, `${HUB.account}/eu-west-1`]);
     });
+  });
+
+  describe('publishing while the census counts', () => {
+    const RUN = 'sweep-20261125T1200Z-5a1f3c2e';
+    const place = (t: ShardTarget): string => `${t.account}/${t.region}`;
+    /** Sizes with many ties and no pattern in the usual order: 0 to 96. */
+    const sizeOf = (t: ShardTarget): number => (Number(t.account.slice(-3)) * 37 + (t.region === 'eu-west-1' ? 11 : 0)) % 97;
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const deferred = <T>() => {
+      let resolve: (value: T) => void = () => undefined;
+      const promise = new Promise<T>((r) => (resolve = r));
+      return { promise, resolve };
+    };
+
+    /** A bus that keeps each PutEvents call as one batch of `account/region`, after `before` (which may hold or fail it). */
+    class BatchBus implements EventBusPort {
+      readonly batches: string[][] = [];
+      calls = 0;
+      public constructor(private readonly before: (batch: readonly string[], call: number) => Promise<void> | void = () => undefined) {}
+      public async publish(events: readonly BusEvent[]): Promise<void> {
+        const batch = events.map((e) => place(SweepShardSchema.parse(e.detail)));
+        this.calls += 1;
+        await this.before(batch, this.calls);
+        this.batches.push(batch);
+      }
+    }
+
+    const coordinate = (
+      bus: EventBusPort,
+      secretCountOf: (t: ShardTarget) => Promise<number | undefined>,
+      options: { readonly ledger?: MemoryLedger; readonly organizations?: MemoryOrganizations; readonly remainingMs?: number } = {},
+    ) =>
+      coordinateSweep(
+        {
+          ledger: options.ledger ?? new MemoryLedger(fixedClock.now),
+          clock: fixedClock,
+          bus,
+          organizations: options.organizations ?? organisation(),
+          secretCountOf,
+        },
+        { runId: RUN, hub: HUB, now: FIXED_NOW, policy: organisationPolicy(), remainingMs: options.remainingMs ?? 60_000 },
+      );
+    /** The 98 targets of `organisation()` (49 accounts × 2 regions), in the usual order. */
+    const usual = async (): Promise<ShardTarget[]> =>
+      shardTargets(await accountsInScope(organisation(), organisationPolicy().organisation, HUB), ['us-east-1', 'eu-west-1']);
+    const sizeByPlace = async () => new Map((await usual()).map((t) => [place(t), sizeOf(t)]));
+    const nonIncreasing = (sizes: readonly number[]): boolean => sizes.every((n, i) => i === 0 || (sizes[i - 1] as number) >= n);
+
+    it('publishes full batches of counted shards, largest first, before the last count is in', async () => {
+      // Prepare: every count answers at once but one, held.
+      const held = { account: accountId(20), region: 'eu-west-1' };
+      const last = deferred<number | undefined>();
+      const bus = new BatchBus();
+      const sizes = await sizeByPlace();
+
+      // Act
+      const done = coordinate(bus, (t) => (place(t) === place(held) ? last.promise : Promise.resolve(sizeOf(t))));
+      await vi.waitFor(() => expect(bus.batches.flat()).toHaveLength(90));
+      await sleep(20);
+      const beforeLast = bus.batches.map((b) => [...b]);
+      last.resolve(5_000);
+      await done;
+
+      // Assess: 97 counted, so nine batches of ten went out during the census, none with the held
+      // one; the seven left and the held one (now the largest) go out when the census ends.
+      expect(beforeLast).toHaveLength(9);
+      expect(beforeLast.every((b) => b.length === 10 && !b.includes(place(held)))).toBe(true);
+      expect(beforeLast.every((b) => nonIncreasing(b.map((p) => sizes.get(p) as number)))).toBe(true);
+      expect(bus.batches).toHaveLength(10);
+      expect(bus.batches[9]?.[0]).toBe(place(held));
+      expect(bus.batches[9]).toHaveLength(8);
+    });
+
+    it('holds the counted shards while ten batches are in flight, then publishes the largest of those waiting first', async () => {
+      // Prepare: 100 accounts × 2 regions; the first ten PutEvents calls wait for a gate; one count is held so the census goes on.
+      const organizations = new MemoryOrganizations({
+        id: 'r-ab12',
+        accounts: [...Array.from({ length: 99 }, (_, i) => active(accountId(i + 1))), active(HUB.account)],
+      });
+      const gate = deferred<undefined>();
+      const bus = new BatchBus((_, call) => (call <= 10 ? gate.promise : undefined));
+      const held = { account: accountId(1), region: 'us-east-1' };
+      const last = deferred<number | undefined>();
+      const sizeByKey = new Map<string, number>();
+      const countOf = (t: ShardTarget) => {
+        sizeByKey.set(place(t), sizeOf(t));
+        return place(t) === place(held) ? last.promise : Promise.resolve(sizeOf(t));
+      };
+
+      // Act
+      const done = coordinate(bus, countOf, { organizations });
+      await vi.waitFor(() => expect(sizeByKey.size).toBe(200));
+      await sleep(20);
+      const callsWhileHeld = bus.calls;
+      gate.resolve(undefined);
+      await vi.waitFor(() => expect(bus.batches).toHaveLength(19));
+      last.resolve(0);
+      await done;
+
+      // Assess: ten calls while the gate was shut, then the 99 counted shards waiting went out
+      // largest first across the batches (not in the order they were counted).
+      expect(callsWhileHeld).toBe(10);
+      const gated = new Set(bus.batches.slice(0, 10).flat());
+      const waited = bus.batches.slice(10, 19).flat();
+      expect(waited.some((p) => gated.has(p))).toBe(false);
+      const waitedSizes = waited.map((p) => sizeByKey.get(p) as number);
+      expect(nonIncreasing(waitedSizes)).toBe(true);
+      const notGated = [...sizeByKey].filter(([p]) => !gated.has(p) && p !== place(held)).map(([, n]) => n);
+      expect(waitedSizes[0]).toBe(Math.max(...notGated));
+      expect(bus.batches.flat()).toHaveLength(200);
+      expect(new Set(bus.batches.flat()).size).toBe(200);
+    });
+
+    it('publishes every target once; when the census ends the counted left go largest first, then the uncounted in the usual order', async () => {
+      // Prepare: one count never comes (the budget, 500 ms, ends the census), one is refused, one is not published.
+      const never = { account: accountId(30), region: 'us-east-1' };
+      const refused = { account: accountId(4), region: 'eu-west-1' };
+      const unpublished = { account: accountId(17), region: 'us-east-1' };
+      const bus = new BatchBus();
+      const sizes = await sizeByPlace();
+      const countOf = (t: ShardTarget): Promise<number | undefined> =>
+        place(t) === place(never)
+          ? new Promise(() => undefined)
+          : place(t) === place(refused)
+            ? Promise.reject(new Error('AccessDenied'))
+            : Promise.resolve(place(t) === place(unpublished) ? undefined : sizeOf(t));
+
+      // Act
+      const coordinated = await coordinate(bus, countOf, { remainingMs: 1_000 });
+
+      // Assess: 95 counted: nine batches during the census, then the five left and the three unknown.
+      const published = bus.batches.flat();
+      expect(coordinated.shards).toBe(98);
+      expect(published).toHaveLength(98);
+      expect(new Set(published)).toStrictEqual(new Set((await usual()).map(place)));
+      expect(bus.batches.map((b) => b.length)).toStrictEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 8]);
+      expect(bus.batches[9]?.slice(5)).toStrictEqual([place(refused), place(unpublished), place(never)]);
+      const countedBatches = bus.batches.map((b, i) => (i === 9 ? b.slice(0, 5) : b));
+      expect(countedBatches.every((b) => nonIncreasing(b.map((p) => sizes.get(p) as number)))).toBe(true);
+    });
+
+    it('registers every shard of a batch, with the run’s whole size, before publishing the batch', async () => {
+      // Prepare
+      const ledger = new MemoryLedger(fixedClock.now);
+      const unregistered: string[] = [];
+      const bus = new BatchBus(async (batch) => {
+        for (const p of batch) {
+          const [account, region] = p.split('/') as [string, string];
+          const registration = await readRecord({ ledger, clock: fixedClock }, claimKey.sweepOrgShard(RUN, account, region));
+          if ((JSON.parse(registration ?? '{}') as { shards?: number }).shards !== 98) unregistered.push(p);
+        }
+      });
+
+      // Act
+      await coordinate(bus, (t) => Promise.resolve(sizeOf(t)), { ledger });
+
+      // Assess
+      expect(bus.batches.flat()).toHaveLength(98);
+      expect(unregistered).toStrictEqual([]);
+    });
+
+    it('tries every batch when some fail, then throws the first failure', async () => {
+      // Prepare: the second and fifth PutEvents calls fail.
+      const bus = new BatchBus((_, call) => {
+        if (call === 2 || call === 5) throw new Error(`PutEvents call ${call} failed`);
+      });
+
+      // Act
+      const outcome = await coordinate(bus, (t) => Promise.resolve(sizeOf(t))).catch((error: unknown) => error);
+
+      // Assess: ten calls (nine during the census, one after), the eight that went through on the bus.
+      expect(outcome).toStrictEqual(new Error('PutEvents call 2 failed'));
+      expect(bus.calls).toBe(10);
+      expect(bus.batches.flat()).toHaveLength(98 - 20);
+    });
+  });
+});
+
+describe('nextCountedBatch', () => {
+  const counted = (...secrets: number[]): Counted[] => secrets.map((n, i) => ({ account: accountId(i), region: 'eu-west-1', secrets: n }));
+
+  it('waits for a full batch', () => {
+    expect(nextCountedBatch(counted(5, 4, 3, 2, 1, 9, 8, 7, 6))).toBeUndefined();
+  });
+
+  it('takes the ten largest waiting, largest first, ties in the order they came, and leaves the rest waiting', () => {
+    // Prepare
+    const waiting = counted(1, 50, 3, 7, 7, 20, 0, 9, 11, 2, 40, 7, 8);
+
+    // Act
+    const next = nextCountedBatch(waiting);
+
+    // Assess
+    expect(next?.batch.map((c) => c.secrets)).toStrictEqual([50, 40, 20, 11, 9, 8, 7, 7, 7, 3]);
+    expect(next?.batch.filter((c) => c.secrets === 7).map((c) => c.account)).toStrictEqual([accountId(3), accountId(4), accountId(11)]);
+    expect(next?.rest.map((c) => c.secrets).sort((a, b) => a - b)).toStrictEqual([0, 1, 2]);
+  });
+});
+
+describe('afterCensus', () => {
+  it('puts the counted still waiting first, largest first, then those never counted in the usual order, and nothing published already', () => {
+    // Prepare: a..e in the usual order; a and d published during the census, b and e waiting, c never counted.
+    const usual = ['a', 'b', 'c', 'd', 'e'].map((region) => ({ account: accountId(1), region }));
+    const counted = new Set(['a', 'b', 'd', 'e'].map((region) => `${accountId(1)}#${region}`));
+    const waiting = [
+      { account: accountId(1), region: 'b', secrets: 3 },
+      { account: accountId(1), region: 'e', secrets: 9 },
+    ];
+
+    // Act
+    const rest = afterCensus(usual, counted, waiting);
+
+    // Assess
+    expect(rest.map((t) => t.region)).toStrictEqual(['e', 'b', 'c']);
   });
 });
