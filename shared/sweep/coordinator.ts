@@ -14,7 +14,9 @@
  * The order is the largest account-regions first (shard-sizes.ts): by the sizes the last run
  * recorded, or, on a run without them, by a census (census.ts) that does not hold the shards back:
  * they are published as their counts arrive, the largest of those counted first, so the sweep's
- * slots fill while the rest of the organisation is still being counted.
+ * slots fill while the rest of the organisation is still being counted. The census counts faster
+ * than the slots sweep, so on a large organisation that order stays close to the order counted
+ * (docs/organisation.md, "Benchmark").
  */
 import PQueue from 'p-queue';
 import * as z from '../contracts/zod.js';
