@@ -158,10 +158,11 @@ export const measureOrganisation = async (log: (line: string) => void = console.
   const organizations = new MemoryOrganizations({ id: 'r-bench', accounts: ids.map((id) => ({ id, active: true })) });
   const clock = { now: () => new Date() };
   const ledger = new MemoryLedger(clock.now);
-  const policy: Policy = {
+  // The coordinator paces its first run's publishing by the sweep function's reserved concurrency.
+  const policyAt = (sweepConcurrency: number): Policy => ({
     ...DEFAULT_POLICY,
-    organisation: { ...DEFAULT_POLICY.organisation, enabled: true, organizationId: 'o-bench00000', regions },
-  };
+    organisation: { ...DEFAULT_POLICY.organisation, enabled: true, organizationId: 'o-bench00000', regions, sweepConcurrency },
+  });
   const indexOf = new Map(
     ids.flatMap((account, a) => regions.map((region, r) => [`${account}#${region}`, a * regions.length + r] as const)),
   );
@@ -173,7 +174,7 @@ export const measureOrganisation = async (log: (line: string) => void = console.
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const trueSize = (place: { readonly account: string; readonly region: string }) =>
     size[indexOf.get(`${place.account}#${place.region}`) ?? -1];
-  const coordinate = async (runId: string) => {
+  const coordinate = async (runId: string, concurrency: number) => {
     // Each shard as Lambda gets it: which one, and when (seconds from the coordinator's start).
     const published: { readonly index: number; readonly atSeconds: number }[] = [];
     let putEventsCalls = 0;
@@ -198,7 +199,13 @@ export const measureOrganisation = async (log: (line: string) => void = console.
     started = performance.now();
     const coordinated = await coordinateSweep(
       { ledger, clock, bus, organizations, secretCountOf },
-      { runId, hub: { account: ids[0] as string, region: 'us-east-1' }, now: new Date(), policy, remainingMs: SWEEP_TIMEOUT_MS },
+      {
+        runId,
+        hub: { account: ids[0] as string, region: 'us-east-1' },
+        now: new Date(),
+        policy: policyAt(concurrency),
+        remainingMs: SWEEP_TIMEOUT_MS,
+      },
     );
     const seconds = (performance.now() - started) / 1000;
     if (coordinated.shards !== shardCount || published.length !== shardCount || published.some((p) => p.index === -1))
@@ -206,10 +213,13 @@ export const measureOrganisation = async (log: (line: string) => void = console.
     // The census ends with its last answer (all of them come in long before its budget).
     return { published, seconds, putEventsCalls, censusSeconds: lastCountMs === undefined ? 0 : lastCountMs / 1000 };
   };
-  const first = await coordinate('sweep-bench-1');
+  const concurrencies = (process.env.ORG_CONCURRENCY ?? `${DEFAULT_POLICY.organisation.sweepConcurrency},100,200`).split(',').map(Number);
+  // The first run once per concurrency (its census paces the publishing by it), all before any sizes are recorded.
+  const firsts = new Map<number, Awaited<ReturnType<typeof coordinate>>>();
+  for (const concurrency of concurrencies) firsts.set(concurrency, await coordinate(`sweep-bench-first-${concurrency}`, concurrency));
   await recordShardSizes(
     { ledger, clock },
-    'sweep-bench-1',
+    'sweep-bench-first',
     size.map((secrets, i) => ({
       account: ids[Math.floor(i / regions.length)] as string,
       region: regions[i % regions.length] as string,
@@ -225,21 +235,22 @@ export const measureOrganisation = async (log: (line: string) => void = console.
       finishedAt: new Date().toISOString(),
     })),
   );
-  const later = await coordinate('sweep-bench-2');
+  const later = await coordinate('sweep-bench-later', DEFAULT_POLICY.organisation.sweepConcurrency);
 
   // 4. The shards' schedule under each concurrency, on a simulated clock.
   const durations = size.map((n) => interpolate(calibration, n, (c) => c.seconds));
   const calls = size.reduce((sum, n) => sum + Math.round(interpolate(calibration, n, (c) => c.listCalls)), 0);
   const largestAloneSeconds = interpolate(calibration, 500_000, (c) => c.seconds);
   const memoryMb = sweepMemoryMb();
-  const concurrencies = (process.env.ORG_CONCURRENCY ?? `${DEFAULT_POLICY.organisation.sweepConcurrency},100,200`).split(',').map(Number);
-  const runs = [
-    ['first', first],
-    ['later', later],
-  ] as const;
   return concurrencies.flatMap((concurrency) =>
-    runs.map(([run, { published, seconds: coordinatorSeconds, putEventsCalls, censusSeconds: census }]) => {
-      const free = Array.from({ length: concurrency }, () => 0);
+    (
+      [
+        ['first', firsts.get(concurrency) as Awaited<ReturnType<typeof coordinate>>],
+        ['later', later],
+      ] as const
+    ).map(([run, { published, seconds: coordinatorSeconds, putEventsCalls, censusSeconds: census }]) => {
+      // The coordinator's own invocation holds one slot until it is done.
+      const free = Array.from({ length: concurrency }, (_, i) => (i === 0 ? coordinatorSeconds : 0));
       let end = 0;
       // In the order published: a shard starts when it is published, or when the first slot frees if none is free then.
       for (const { index, atSeconds } of published) {

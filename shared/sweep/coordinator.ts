@@ -13,10 +13,10 @@
  *
  * The order is the largest account-regions first (shard-sizes.ts): by the sizes the last run
  * recorded, or, on a run without them, by a census (census.ts) that does not hold the shards back:
- * they are published as their counts arrive, the largest of those counted first, so the sweep's
- * slots fill while the rest of the organisation is still being counted. The census counts faster
- * than the slots sweep, so on a large organisation that order stays close to the order counted
- * (docs/organisation.md, "Benchmark").
+ * while it counts, each slot of the sweep function expected free takes the largest counted so
+ * far, so the slots sweep during the census and a large account-region counted late still goes
+ * ahead of the small ones. Only as many as there are slots: the census counts far faster than the
+ * slots sweep, and shards published beyond them would queue in Lambda in the order counted.
  */
 import PQueue from 'p-queue';
 import * as z from '../contracts/zod.js';
@@ -165,17 +165,45 @@ const batchesOf = <T>(targets: readonly T[]): T[][] => {
 };
 
 /**
- * The next batch to publish while the census is counting: the {@link SHARDS_PER_PUT} largest of
- * the counted targets waiting, largest first (ties in the order they came), and the others, left
- * waiting; undefined while fewer than a full batch wait. Only full batches go out during the
- * census: a PutEvents call is not spent on a few shards when more counts are a moment away, and
- * the census's end publishes whatever is left.
+ * How long a shard is expected to hold its slot of the sweep function, from its count: a second
+ * and a half for the invocation and its ledger records, then about 2 ms a secret (ListSecrets
+ * pages of 100 at 100–200 ms, the closer looks). Only the census's pacing uses it (below), and it
+ * errs long on purpose: a guess too long leaves a slot idle a moment, a guess too short queues
+ * small shards in Lambda ahead of a large one counted later — the very delay the census is for.
  */
-export const nextCountedBatch = (waiting: readonly Counted[]): { readonly batch: Counted[]; readonly rest: Counted[] } | undefined => {
-  if (waiting.length < SHARDS_PER_PUT) return undefined;
+export const expectedShardMs = (secrets: number): number => 1_500 + 2 * secrets;
+
+/** The census's pacing: when each slot of the sweep function is expected to be free (ms, as Date.now), and the counted targets waiting. */
+export interface Pacing {
+  readonly slots: readonly number[];
+  readonly waiting: readonly Counted[];
+}
+
+/**
+ * The counted targets to publish `now`: one for each slot expected free by then, the largest
+ * waiting first, each slot then expected busy for its shard ({@link expectedShardMs}). What
+ * Lambda has no slot for would queue there in the order it came, ahead of any larger shard the
+ * census counts later; held here, it is overtaken. `wakeAt`: when the next slot is expected free,
+ * while targets wait.
+ */
+export const releaseToFreeSlots = (
+  pacing: Pacing,
+  now: number,
+): { readonly release: Counted[]; readonly pacing: Pacing; readonly wakeAt?: number } => {
+  if (pacing.waiting.length === 0) return { release: [], pacing };
+  if (!pacing.slots.some((at) => at <= now)) return { release: [], pacing, wakeAt: Math.min(...pacing.slots) };
   // A stable sort: equal counts keep the order they arrived in.
-  const sorted = [...waiting].sort((a, b) => b.secrets - a.secrets);
-  return { batch: sorted.slice(0, SHARDS_PER_PUT), rest: sorted.slice(SHARDS_PER_PUT) };
+  const sorted = [...pacing.waiting].sort((a, b) => b.secrets - a.secrets);
+  const slots = [...pacing.slots];
+  const release: Counted[] = [];
+  for (let i = 0; i < slots.length && release.length < sorted.length; i++) {
+    if ((slots[i] as number) > now) continue;
+    const next = sorted[release.length] as Counted;
+    release.push(next);
+    slots[i] = now + expectedShardMs(next.secrets);
+  }
+  const waiting = sorted.slice(release.length);
+  return { release, pacing: { slots, waiting }, ...(waiting.length > 0 ? { wakeAt: Math.min(...slots) } : {}) };
 };
 
 /**
@@ -240,44 +268,47 @@ const shardPublisher = (ports: CoordinatorPorts, runId: string, registration: st
 };
 
 /**
- * The census, publishing as it counts. Counted targets wait in a pool; whenever a full batch
- * waits and the publisher has room, the largest waiting go out. The pool holds them only while
- * the publisher is busy, so that a large count arriving meanwhile overtakes smaller ones instead
- * of queueing behind them. When the census ends, what is left goes out (`afterCensus`).
+ * The census, publishing as it counts, paced by the sweep function's slots: counted targets wait
+ * here, and each slot expected free takes the largest waiting ({@link releaseToFreeSlots}), so
+ * the slots sweep while the rest of the organisation is counted and a large account-region
+ * counted late still starts as soon as a slot frees. When the census ends, what is left goes out
+ * at once (`afterCensus`): the largest counted first, then the uncounted.
  */
 const publishWhileCounting = async (
   publisher: ShardPublisher,
   usual: readonly ShardTarget[],
   countOf: SecretCountOf,
-  remainingMs: number,
+  options: { readonly remainingMs: number; readonly slots: number },
 ): Promise<void> => {
   const counted = new Set<string>();
-  let waiting: Counted[] = [];
+  let slots: readonly number[] = Array.from({ length: options.slots }, () => 0);
+  let waiting: readonly Counted[] = [];
+  const arrived: Counted[] = [];
+  let timer: NodeJS.Timeout | undefined;
   const release = (): void => {
-    while (publisher.inFlight() < COORDINATOR_CONCURRENCY) {
-      const next = nextCountedBatch(waiting);
-      if (!next) return;
-      waiting = next.rest;
-      // A batch done frees room: the pool is looked at again.
-      void publisher.send(next.batch).then(release);
-    }
+    clearTimeout(timer);
+    timer = undefined;
+    const next = releaseToFreeSlots({ slots, waiting: [...waiting, ...arrived.splice(0)] }, Date.now());
+    ({ slots, waiting } = next.pacing);
+    for (const batch of batchesOf(next.release)) void publisher.send(batch);
+    if (next.wakeAt !== undefined) timer = setTimeout(release, Math.max(0, next.wakeAt - Date.now()));
   };
   const started = Date.now();
   const census = await takeCensus(usual, countOf, {
     concurrency: CENSUS_CONCURRENCY,
-    budgetMs: censusBudgetMs(remainingMs),
+    budgetMs: censusBudgetMs(options.remainingMs),
     onCounted: (place) => {
       counted.add(placeKey(place));
-      waiting.push(place);
-      release();
+      arrived.push(place);
+      // Only a free slot makes a count worth looking at now; otherwise the timer comes back for it.
+      if (timer === undefined) release();
     },
   });
+  // takeCensus hands over no count once it has returned: the pool is final, and no release is due.
+  clearTimeout(timer);
   logger.info('organisation census taken', { counted: census.counted.length, unknown: census.unknown, ms: Date.now() - started });
-  // takeCensus hands over no count once it has returned, so the pool is final here; emptied, it
-  // leaves nothing to the releases of the batches still in flight, and each target goes out once.
-  const rest = afterCensus(usual, counted, waiting);
-  waiting = [];
-  for (const batch of batchesOf(rest)) void publisher.send(batch);
+  // Each target goes out once: the counted ones waiting (largest first), then the uncounted.
+  for (const batch of batchesOf(afterCensus(usual, counted, [...waiting, ...arrived]))) void publisher.send(batch);
 };
 
 /**
@@ -290,14 +321,15 @@ const publishShards = async (
   ports: CoordinatorPorts,
   publisher: ShardPublisher,
   usual: readonly ShardTarget[],
-  remainingMs: number | undefined,
+  options: { readonly remainingMs: number | undefined; readonly slots: number },
 ): Promise<void> => {
   const recorded = await readShardSizes(ports);
+  const { remainingMs, slots } = options;
   if ((recorded && recorded.shards.length > 0) || !ports.secretCountOf || remainingMs === undefined) {
     for (const batch of batchesOf(largestFirst(usual, recorded))) void publisher.send(batch);
     return;
   }
-  await publishWhileCounting(publisher, usual, ports.secretCountOf, remainingMs);
+  await publishWhileCounting(publisher, usual, ports.secretCountOf, { remainingMs, slots });
 };
 
 /**
@@ -333,7 +365,9 @@ export const coordinateSweep = async (
   const registration = JSON.stringify({ startedAt: run.startedAt, shards: usual.length } satisfies ShardRegistration);
   const publisher = shardPublisher(ports, input.runId, registration);
   // The largest account-regions first: the organisation finishes when they do.
-  await publishShards(ports, publisher, usual, input.remainingMs);
+  // The coordinator's own invocation holds one of the sweep function's slots while it publishes.
+  const slots = Math.max(1, input.policy.organisation.sweepConcurrency - 1);
+  await publishShards(ports, publisher, usual, { remainingMs: input.remainingMs, slots });
   await publisher.finish();
   logger.info('organisation sweep coordinated', { accounts: run.accounts.length, regions: run.regions.length, shards: usual.length });
   return { runId: input.runId, accounts: run.accounts.length, regions: run.regions.length, shards: usual.length, run };

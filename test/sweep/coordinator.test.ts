@@ -22,7 +22,8 @@ import {
   accountsInScope,
   afterCensus,
   coordinateSweep,
-  nextCountedBatch,
+  expectedShardMs,
+  releaseToFreeSlots,
   type ShardTarget,
   shardScopeProblem,
   shardTargets,
@@ -374,22 +375,26 @@ describe('coordinateSweep', () => {
     const publishedOrder = (bus: RecordingBus) =>
       bus.published.map((e) => SweepShardSchema.parse(e.detail)).map((s) => `${s.account}/${s.region}`);
 
-    it('counts every account-region and publishes each batch of counted ones largest first; those it could not count go last', async () => {
-      // Prepare
+    it('counts every account-region; the first counted fill the free slots, the rest go largest first, those it could not count last', async () => {
+      // Prepare: a sweep function of two slots, one of them the coordinator's own.
       const port = counts();
       const ports = withCensus(port);
+      const usualOrder = shardTargets(await accountsInScope(organisation(), organisationPolicy().organisation, HUB), [
+        'us-east-1',
+        'eu-west-1',
+      ]);
 
       // Act
-      await coordinateSweep(ports, { ...input(), remainingMs: 60_000 });
+      await coordinateSweep(ports, { ...input(organisationPolicy({ sweepConcurrency: 2 })), remainingMs: 60_000 });
 
-      // Assess: 98 account-regions asked, the hub's own with its own credentials. The counts come
-      // in the usual order, ten to a batch: 3/us-east-1 is among the first ten counted (the hub
-      // and accounts 1–4), 7/eu-west-1 among the next ten; each heads its batch.
+      // Assess: 98 account-regions asked, the hub's own with its own credentials. The first count
+      // in took the free slot; the census then ended before the slot was expected free, so the
+      // rest went largest first (900, then 500), and account 9's refused count last.
       expect(port.calls).toHaveLength(98);
       expect(port.calls.find((c) => c.target.account === HUB.account && c.target.region === HUB.region)?.target.roleArn).toBeUndefined();
       const order = publishedOrder(ports.bus);
-      expect(order[0]).toBe(`${accountId(3)}/us-east-1`);
-      expect(order[10]).toBe(`${accountId(7)}/eu-west-1`);
+      expect(order[0]).toBe(`${usualOrder[0]?.account}/${usualOrder[0]?.region}`);
+      expect(order.slice(1, 3)).toStrictEqual([`${accountId(7)}/eu-west-1`, `${accountId(3)}/us-east-1`]);
       expect(order.at(-1)).toBe(`${accountId(9)}/eu-west-1`);
       expect(order).toHaveLength(98);
       expect(new Set(order).size).toBe(98);
@@ -431,7 +436,6 @@ describe('coordinateSweep', () => {
     const place = (t: ShardTarget): string => `${t.account}/${t.region}`;
     /** Sizes with many ties and no pattern in the usual order: 0 to 96. */
     const sizeOf = (t: ShardTarget): number => (Number(t.account.slice(-3)) * 37 + (t.region === 'eu-west-1' ? 11 : 0)) % 97;
-    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     const deferred = <T>() => {
       let resolve: (value: T) => void = () => undefined;
       const promise = new Promise<T>((r) => (resolve = r));
@@ -454,7 +458,12 @@ describe('coordinateSweep', () => {
     const coordinate = (
       bus: EventBusPort,
       secretCountOf: (t: ShardTarget) => Promise<number | undefined>,
-      options: { readonly ledger?: MemoryLedger; readonly organizations?: MemoryOrganizations; readonly remainingMs?: number } = {},
+      options: {
+        readonly ledger?: MemoryLedger;
+        readonly organizations?: MemoryOrganizations;
+        readonly remainingMs?: number;
+        readonly sweepConcurrency?: number;
+      } = {},
     ) =>
       coordinateSweep(
         {
@@ -464,7 +473,13 @@ describe('coordinateSweep', () => {
           organizations: options.organizations ?? organisation(),
           secretCountOf,
         },
-        { runId: RUN, hub: HUB, now: FIXED_NOW, policy: organisationPolicy(), remainingMs: options.remainingMs ?? 60_000 },
+        {
+          runId: RUN,
+          hub: HUB,
+          now: FIXED_NOW,
+          policy: organisationPolicy({ sweepConcurrency: options.sweepConcurrency ?? 50 }),
+          remainingMs: options.remainingMs ?? 60_000,
+        },
       );
     /** The 98 targets of `organisation()` (49 accounts × 2 regions), in the usual order. */
     const usual = async (): Promise<ShardTarget[]> =>
@@ -472,73 +487,56 @@ describe('coordinateSweep', () => {
     const sizeByPlace = async () => new Map((await usual()).map((t) => [place(t), sizeOf(t)]));
     const nonIncreasing = (sizes: readonly number[]): boolean => sizes.every((n, i) => i === 0 || (sizes[i - 1] as number) >= n);
 
-    it('publishes full batches of counted shards, largest first, before the last count is in', async () => {
-      // Prepare: every count answers at once but one, held.
-      const held = { account: accountId(20), region: 'eu-west-1' };
-      const last = deferred<number | undefined>();
-      const bus = new BatchBus();
-      const sizes = await sizeByPlace();
+    it('publishes while the census counts: one shard per free slot, then the largest waiting each time a slot is expected free', async () => {
+      vi.useFakeTimers();
+      try {
+        // Prepare: three slots, one the coordinator's; every count answers at once but two, held:
+        // one that will be the largest, and one that keeps the census open.
+        const large = { account: accountId(20), region: 'eu-west-1' };
+        const open = { account: accountId(40), region: 'us-east-1' };
+        const largeCount = deferred<number | undefined>();
+        const openCount = deferred<number | undefined>();
+        const bus = new BatchBus();
+        const sizes = await sizeByPlace();
+        const countOf = (t: ShardTarget) =>
+          place(t) === place(large) ? largeCount.promise : place(t) === place(open) ? openCount.promise : Promise.resolve(sizeOf(t));
 
-      // Act
-      const done = coordinate(bus, (t) => (place(t) === place(held) ? last.promise : Promise.resolve(sizeOf(t))));
-      await vi.waitFor(() => expect(bus.batches.flat()).toHaveLength(90));
-      await sleep(20);
-      const beforeLast = bus.batches.map((b) => [...b]);
-      last.resolve(5_000);
-      await done;
+        // Act 1: the counts that answer at once.
+        const done = coordinate(bus, countOf, { sweepConcurrency: 3 });
+        await vi.advanceTimersByTimeAsync(0);
+        const atFirst = bus.batches.flat();
 
-      // Assess: 97 counted, so nine batches of ten went out during the census, none with the held
-      // one; the seven left and the held one (now the largest) go out when the census ends.
-      expect(beforeLast).toHaveLength(9);
-      expect(beforeLast.every((b) => b.length === 10 && !b.includes(place(held)))).toBe(true);
-      expect(beforeLast.every((b) => nonIncreasing(b.map((p) => sizes.get(p) as number)))).toBe(true);
-      expect(bus.batches).toHaveLength(10);
-      expect(bus.batches[9]?.[0]).toBe(place(held));
-      expect(bus.batches[9]).toHaveLength(8);
-    });
+        // Act 2: the large count comes in; nothing moves until a slot is expected free.
+        largeCount.resolve(5_000);
+        await vi.advanceTimersByTimeAsync(0);
+        const beforeSlotFrees = bus.batches.flat().length;
+        const firstFree = Math.min(...atFirst.map((p) => expectedShardMs(sizes.get(p) as number)));
+        await vi.advanceTimersByTimeAsync(firstFree);
+        const afterSlotFrees = bus.batches.flat();
 
-    it('holds the counted shards while ten batches are in flight, then publishes the largest of those waiting first', async () => {
-      // Prepare: 100 accounts × 2 regions; the first ten PutEvents calls wait for a gate; one count is held so the census goes on.
-      const organizations = new MemoryOrganizations({
-        id: 'r-ab12',
-        accounts: [...Array.from({ length: 99 }, (_, i) => active(accountId(i + 1))), active(HUB.account)],
-      });
-      const gate = deferred<undefined>();
-      const bus = new BatchBus((_, call) => (call <= 10 ? gate.promise : undefined));
-      const held = { account: accountId(1), region: 'us-east-1' };
-      const last = deferred<number | undefined>();
-      const sizeByKey = new Map<string, number>();
-      const countOf = (t: ShardTarget) => {
-        sizeByKey.set(place(t), sizeOf(t));
-        return place(t) === place(held) ? last.promise : Promise.resolve(sizeOf(t));
-      };
+        // Act 3: the last count; the census ends and the rest goes out.
+        openCount.resolve(1);
+        await vi.advanceTimersByTimeAsync(0);
+        await done;
 
-      // Act
-      const done = coordinate(bus, countOf, { organizations });
-      await vi.waitFor(() => expect(sizeByKey.size).toBe(200));
-      await sleep(20);
-      const callsWhileHeld = bus.calls;
-      gate.resolve(undefined);
-      await vi.waitFor(() => expect(bus.batches).toHaveLength(19));
-      last.resolve(0);
-      await done;
-
-      // Assess: ten calls while the gate was shut, then the 99 counted shards waiting went out
-      // largest first across the batches (not in the order they were counted).
-      expect(callsWhileHeld).toBe(10);
-      const gated = new Set(bus.batches.slice(0, 10).flat());
-      const waited = bus.batches.slice(10, 19).flat();
-      expect(waited.some((p) => gated.has(p))).toBe(false);
-      const waitedSizes = waited.map((p) => sizeByKey.get(p) as number);
-      expect(nonIncreasing(waitedSizes)).toBe(true);
-      const notGated = [...sizeByKey].filter(([p]) => !gated.has(p) && p !== place(held)).map(([, n]) => n);
-      expect(waitedSizes[0]).toBe(Math.max(...notGated));
-      expect(bus.batches.flat()).toHaveLength(200);
-      expect(new Set(bus.batches.flat()).size).toBe(200);
+        // Assess: the two free slots took the first two counted, one each; the large count waited
+        // for a slot, then overtook the 94 counted before it; the rest went largest first, and the
+        // smallest (the last count, 1) among the last.
+        expect(atFirst).toHaveLength(2);
+        expect(beforeSlotFrees).toBe(2);
+        expect(afterSlotFrees).toStrictEqual([...atFirst, place(large)]);
+        const rest = bus.batches.flat().slice(3);
+        expect(rest).toHaveLength(95);
+        expect(nonIncreasing(rest.map((p) => (p === place(open) ? 1 : (sizes.get(p) as number))))).toBe(true);
+        expect(new Set(bus.batches.flat())).toStrictEqual(new Set((await usual()).map(place)));
+      } finally {
+        vi.useRealTimers();
+      }
     });
 
     it('publishes every target once; when the census ends the counted left go largest first, then the uncounted in the usual order', async () => {
-      // Prepare: one count never comes (the budget, 500 ms, ends the census), one is refused, one is not published.
+      // Prepare: one count never comes (the budget, 500 ms, ends the census), one is refused, one
+      // is not published; a sweep function of two slots, one the coordinator's.
       const never = { account: accountId(30), region: 'us-east-1' };
       const refused = { account: accountId(4), region: 'eu-west-1' };
       const unpublished = { account: accountId(17), region: 'us-east-1' };
@@ -552,17 +550,17 @@ describe('coordinateSweep', () => {
             : Promise.resolve(place(t) === place(unpublished) ? undefined : sizeOf(t));
 
       // Act
-      const coordinated = await coordinate(bus, countOf, { remainingMs: 1_000 });
+      const coordinated = await coordinate(bus, countOf, { remainingMs: 1_000, sweepConcurrency: 2 });
 
-      // Assess: 95 counted: nine batches during the census, then the five left and the three unknown.
+      // Assess: the first count in took the one free slot; at the end the 94 other counted went
+      // largest first, then the three unknown in the usual order.
       const published = bus.batches.flat();
       expect(coordinated.shards).toBe(98);
       expect(published).toHaveLength(98);
       expect(new Set(published)).toStrictEqual(new Set((await usual()).map(place)));
-      expect(bus.batches.map((b) => b.length)).toStrictEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 8]);
-      expect(bus.batches[9]?.slice(5)).toStrictEqual([place(refused), place(unpublished), place(never)]);
-      const countedBatches = bus.batches.map((b, i) => (i === 9 ? b.slice(0, 5) : b));
-      expect(countedBatches.every((b) => nonIncreasing(b.map((p) => sizes.get(p) as number)))).toBe(true);
+      expect(bus.batches[0]).toHaveLength(1);
+      expect(published.slice(95)).toStrictEqual([place(refused), place(unpublished), place(never)]);
+      expect(nonIncreasing(published.slice(1, 95).map((p) => sizes.get(p) as number))).toBe(true);
     });
 
     it('registers every shard of a batch, with the run’s whole size, before publishing the batch', async () => {
@@ -586,40 +584,69 @@ describe('coordinateSweep', () => {
     });
 
     it('tries every batch when some fail, then throws the first failure', async () => {
-      // Prepare: the second and fifth PutEvents calls fail.
-      const bus = new BatchBus((_, call) => {
-        if (call === 2 || call === 5) throw new Error(`PutEvents call ${call} failed`);
+      // Prepare: the second and the last PutEvents calls fail (one shard during the census, a batch after it).
+      const failed: string[] = [];
+      const bus = new BatchBus((batch, call) => {
+        if (call === 2 || call === 6) {
+          failed.push(...batch);
+          throw new Error(`PutEvents call ${call} failed`);
+        }
       });
 
-      // Act
-      const outcome = await coordinate(bus, (t) => Promise.resolve(sizeOf(t))).catch((error: unknown) => error);
+      // Act: four slots, one the coordinator's.
+      const outcome = await coordinate(bus, (t) => Promise.resolve(sizeOf(t)), { sweepConcurrency: 4 }).catch((error: unknown) => error);
 
-      // Assess: ten calls (nine during the census, one after), the eight that went through on the bus.
+      // Assess: three calls of one shard during the census, then 95 shards in ten; all but the failed on the bus.
       expect(outcome).toStrictEqual(new Error('PutEvents call 2 failed'));
-      expect(bus.calls).toBe(10);
-      expect(bus.batches.flat()).toHaveLength(98 - 20);
+      expect(bus.calls).toBe(13);
+      expect(failed).toHaveLength(1 + 10);
+      expect(bus.batches.flat()).toHaveLength(98 - failed.length);
     });
   });
 });
 
-describe('nextCountedBatch', () => {
+describe('releaseToFreeSlots', () => {
   const counted = (...secrets: number[]): Counted[] => secrets.map((n, i) => ({ account: accountId(i), region: 'eu-west-1', secrets: n }));
+  const NOW = 1_000_000;
 
-  it('waits for a full batch', () => {
-    expect(nextCountedBatch(counted(5, 4, 3, 2, 1, 9, 8, 7, 6))).toBeUndefined();
+  it('releases nothing while nothing waits, and sets no wake-up', () => {
+    expect(releaseToFreeSlots({ slots: [0, 0], waiting: [] }, NOW)).toStrictEqual({ release: [], pacing: { slots: [0, 0], waiting: [] } });
   });
 
-  it('takes the ten largest waiting, largest first, ties in the order they came, and leaves the rest waiting', () => {
-    // Prepare
-    const waiting = counted(1, 50, 3, 7, 7, 20, 0, 9, 11, 2, 40, 7, 8);
-
+  it('releases nothing while every slot is busy, and wakes when the first is expected free', () => {
     // Act
-    const next = nextCountedBatch(waiting);
+    const next = releaseToFreeSlots({ slots: [NOW + 700, NOW + 300], waiting: counted(5) }, NOW);
 
     // Assess
-    expect(next?.batch.map((c) => c.secrets)).toStrictEqual([50, 40, 20, 11, 9, 8, 7, 7, 7, 3]);
-    expect(next?.batch.filter((c) => c.secrets === 7).map((c) => c.account)).toStrictEqual([accountId(3), accountId(4), accountId(11)]);
-    expect(next?.rest.map((c) => c.secrets).sort((a, b) => a - b)).toStrictEqual([0, 1, 2]);
+    expect(next.release).toStrictEqual([]);
+    expect(next.wakeAt).toBe(NOW + 300);
+  });
+
+  it('gives each free slot the largest waiting, ties in the order they came, and marks the slot busy for that shard', () => {
+    // Prepare: two slots free (one since before now), one busy; five waiting.
+    const waiting = counted(7, 300, 7, 40, 2);
+
+    // Act
+    const next = releaseToFreeSlots({ slots: [NOW - 5, NOW + 100, NOW], waiting }, NOW);
+
+    // Assess
+    expect(next.release.map((c) => c.secrets)).toStrictEqual([300, 40]);
+    expect(next.pacing.slots).toStrictEqual([NOW + expectedShardMs(300), NOW + 100, NOW + expectedShardMs(40)]);
+    expect(next.pacing.waiting.map((c) => c.account)).toStrictEqual([accountId(0), accountId(2), accountId(4)]);
+    expect(next.wakeAt).toBe(NOW + 100);
+  });
+
+  it('sets no wake-up once every waiting target has a slot', () => {
+    const next = releaseToFreeSlots({ slots: [0, 0, 0], waiting: counted(1, 2) }, NOW);
+    expect(next.release.map((c) => c.secrets)).toStrictEqual([2, 1]);
+    expect(next.wakeAt).toBeUndefined();
+  });
+});
+
+describe('expectedShardMs', () => {
+  it('grows with the count, from a floor for the invocation itself', () => {
+    expect(expectedShardMs(0)).toBeGreaterThanOrEqual(1_000);
+    expect(expectedShardMs(100_000)).toBeGreaterThan(expectedShardMs(1_000));
   });
 });
 
