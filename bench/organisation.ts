@@ -10,17 +10,21 @@
  *   of 100 calls a second, in real time, with the shards' listing setting (a shard splits from
  *   SHARD_MIN_SPLIT_PAGES up): wall time, ListSecrets calls, peak heap growth. And the
  *   real coordinator (`coordinateSweep`) over an in-memory Organizations of 1,000 accounts, the
- *   ledger in memory and PutEvents answering in 30 ms.
+ *   ledger in memory and PutEvents answering in 30 ms, in real time: its whole time, and when it
+ *   published each shard (after that shard's PutEvents call answered). On the organisation's first
+ *   run it takes its census with the real code (shared/sweep/census.ts, CENSUS_CONCURRENCY counts
+ *   in flight, publishing as the counts come): each account-region's count answers the true size
+ *   after an AssumeRole and a GetMetricData call of CENSUS_LATENCY_MS each (default 100 ms), waited
+ *   in real time, so the census takes its real time (about 16 s for 4,000 account-regions) and is
+ *   measured: until its last answer.
  * - Simulated: the 4,000 shards' schedule. Each shard's duration and calls come from the
- *   measurement of its size (interpolated between the sizes measured); the shards start in the
- *   order the coordinator published them, as Lambda runs them under the sweep function's reserved
- *   concurrency (a shard waits for a free slot), on a simulated clock. Running 5 million secrets'
- *   checks in one process on this machine would measure its CPU, not Lambda's (each shard has its own).
- *   Two runs: the organisation's first, whose coordinator has no sizes yet and takes a census
- *   (shared/sweep/census.ts: each account-region's secret count from CloudWatch, through its read
- *   role — simulated as AssumeRole + GetMetricData at CENSUS_LATENCY_MS, default 100 ms,
- *   CENSUS_CONCURRENCY at a time, its time added before the first shard; the counts are the true
- *   sizes) and publishes the largest first; and any later one, whose coordinator publishes the
+ *   measurement of its size (interpolated between the sizes measured); each shard starts when it
+ *   was published or, when every slot is busy, when the first slot frees, in the order the
+ *   coordinator published them, as Lambda runs them under the sweep function's reserved
+ *   concurrency, on a simulated clock. Running 5 million secrets' checks in one process on this
+ *   machine would measure its CPU, not Lambda's (each shard has its own).
+ *   Two runs: the organisation's first, whose coordinator has no sizes yet and publishes as its
+ *   census counts (the largest counted first); and any later one, whose coordinator publishes the
  *   largest account-regions of the run before first (the sizes the previous run's last shard
  *   recorded: shared/sweep/shard-sizes.ts), with no census.
  * Cost: the sweep function's memory (serverless.yml) × the billed durations, in GB-seconds.
@@ -30,7 +34,6 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_POLICY, type Policy } from '../shared/policy/schema.js';
 import { MemoryLedger } from '../shared/sandbox/memory-ledger.js';
 import { MemoryOrganizations } from '../shared/sandbox/memory-organizations.js';
-import { CENSUS_CONCURRENCY } from '../shared/sweep/census.js';
 import { coordinateSweep } from '../shared/sweep/coordinator.js';
 import { recordShardSizes } from '../shared/sweep/shard-sizes.js';
 import { SHARD_MIN_SPLIT_PAGES } from '../shared/sweep/sweep-use-case.js';
@@ -97,10 +100,12 @@ export interface OrganisationBenchResult {
   readonly shards: number;
   readonly secrets: number;
   readonly concurrency: number;
-  /** The coordinator's time, the census's included. */
+  /** The coordinator's time (measured), the census's included. */
   readonly coordinatorSeconds: number;
-  /** The first run's census (simulated): 0 on a later run, which has the sizes its previous run recorded. */
+  /** The first run's census (measured, until its last answer): 0 on a later run, which has the sizes its previous run recorded. */
   readonly censusSeconds: number;
+  /** When the first shard was published, from the coordinator's start (measured). */
+  readonly firstPublishedSeconds: number;
   readonly putEventsCalls: number;
   readonly largestAloneSeconds: number;
   readonly wallSeconds: number;
@@ -148,54 +153,73 @@ export const measureOrganisation = async (log: (line: string) => void = console.
   const secrets = size.reduce((sum, n) => sum + n, 0);
 
   // 3. The coordinator, for real, over in-memory Organizations and ledger, PutEvents at 30 ms; the
-  // order it publishes the shards in is the order Lambda takes them in. Run twice: the first run,
-  // then a later one, once the first run's last shard has recorded the sizes it read.
+  // order and the times it publishes the shards at are those Lambda gets them in. Run twice: the
+  // first run, then a later one, once the first run's last shard has recorded the sizes it read.
   const organizations = new MemoryOrganizations({ id: 'r-bench', accounts: ids.map((id) => ({ id, active: true })) });
   const clock = { now: () => new Date() };
   const ledger = new MemoryLedger(clock.now);
-  const policy: Policy = {
+  // The coordinator paces its first run's publishing by the sweep function's reserved concurrency.
+  const policyAt = (sweepConcurrency: number): Policy => ({
     ...DEFAULT_POLICY,
-    organisation: { ...DEFAULT_POLICY.organisation, enabled: true, organizationId: 'o-bench00000', regions },
-  };
+    organisation: { ...DEFAULT_POLICY.organisation, enabled: true, organizationId: 'o-bench00000', regions, sweepConcurrency },
+  });
   const indexOf = new Map(
     ids.flatMap((account, a) => regions.map((region, r) => [`${account}#${region}`, a * regions.length + r] as const)),
   );
-  // The first run's census (shared/sweep/census.ts), simulated: each account-region's count costs
-  // an AssumeRole and a GetMetricData call (CENSUS_CALLS) of CENSUS_LATENCY_MS, CENSUS_CONCURRENCY
-  // at a time, before any shard is published. The coordinator runs its real census code with the
-  // true sizes answered at once; the census's time is added to the first run's coordinator.
+  // The first run's census (shared/sweep/census.ts): each account-region's count costs an
+  // AssumeRole and a GetMetricData call (CENSUS_CALLS) of CENSUS_LATENCY_MS, waited in real time,
+  // then answers the true size; the coordinator's real census code paces the calls and publishes
+  // as they answer. A later run reads the sizes and asks for no count.
   const censusLatencyMs = numberFromEnv('CENSUS_LATENCY_MS', 100);
-  const censusSeconds = (shardCount * CENSUS_CALLS * censusLatencyMs) / CENSUS_CONCURRENCY / 1000;
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const trueSize = (place: { readonly account: string; readonly region: string }) =>
-    Promise.resolve(size[indexOf.get(`${place.account}#${place.region}`) ?? -1]);
-  const coordinate = async (runId: string) => {
-    const order: number[] = [];
+    size[indexOf.get(`${place.account}#${place.region}`) ?? -1];
+  const coordinate = async (runId: string, concurrency: number) => {
+    // Each shard as Lambda gets it: which one, and when (seconds from the coordinator's start).
+    const published: { readonly index: number; readonly atSeconds: number }[] = [];
     let putEventsCalls = 0;
+    let started = 0;
+    let lastCountMs: number | undefined;
     const bus = {
       publish: async (entries: readonly { readonly detail: unknown }[]) => {
         putEventsCalls += 1;
+        await sleep(30);
+        const atSeconds = (performance.now() - started) / 1000;
         for (const { detail } of entries) {
           const { account, region } = detail as { account: string; region: string };
-          order.push(indexOf.get(`${account}#${region}`) ?? -1);
+          published.push({ index: indexOf.get(`${account}#${region}`) ?? -1, atSeconds });
         }
-        await new Promise<void>((resolve) => setTimeout(resolve, 30));
       },
     };
-    const started = performance.now();
-    let counted = 0;
+    const secretCountOf = async (place: { readonly account: string; readonly region: string }) => {
+      await sleep(CENSUS_CALLS * censusLatencyMs);
+      lastCountMs = performance.now() - started;
+      return trueSize(place);
+    };
+    started = performance.now();
     const coordinated = await coordinateSweep(
-      { ledger, clock, bus, organizations, secretCountOf: (place) => ((counted += 1), trueSize(place)) },
-      { runId, hub: { account: ids[0] as string, region: 'us-east-1' }, now: new Date(), policy, remainingMs: SWEEP_TIMEOUT_MS },
+      { ledger, clock, bus, organizations, secretCountOf },
+      {
+        runId,
+        hub: { account: ids[0] as string, region: 'us-east-1' },
+        now: new Date(),
+        policy: policyAt(concurrency),
+        remainingMs: SWEEP_TIMEOUT_MS,
+      },
     );
-    const seconds = (performance.now() - started) / 1000 + (counted > 0 ? censusSeconds : 0);
-    if (coordinated.shards !== shardCount || order.length !== shardCount || order.includes(-1))
-      throw new Error(`the coordinator published ${order.length} shards of ${coordinated.shards}, expected ${shardCount}`);
-    return { order, seconds, putEventsCalls, censusSeconds: counted > 0 ? censusSeconds : 0 };
+    const seconds = (performance.now() - started) / 1000;
+    if (coordinated.shards !== shardCount || published.length !== shardCount || published.some((p) => p.index === -1))
+      throw new Error(`the coordinator published ${published.length} shards of ${coordinated.shards}, expected ${shardCount}`);
+    // The census ends with its last answer (all of them come in long before its budget).
+    return { published, seconds, putEventsCalls, censusSeconds: lastCountMs === undefined ? 0 : lastCountMs / 1000 };
   };
-  const first = await coordinate('sweep-bench-1');
+  const concurrencies = (process.env.ORG_CONCURRENCY ?? `${DEFAULT_POLICY.organisation.sweepConcurrency},100,200`).split(',').map(Number);
+  // The first run once per concurrency (its census paces the publishing by it), all before any sizes are recorded.
+  const firsts = new Map<number, Awaited<ReturnType<typeof coordinate>>>();
+  for (const concurrency of concurrencies) firsts.set(concurrency, await coordinate(`sweep-bench-first-${concurrency}`, concurrency));
   await recordShardSizes(
     { ledger, clock },
-    'sweep-bench-1',
+    'sweep-bench-first',
     size.map((secrets, i) => ({
       account: ids[Math.floor(i / regions.length)] as string,
       region: regions[i % regions.length] as string,
@@ -211,27 +235,28 @@ export const measureOrganisation = async (log: (line: string) => void = console.
       finishedAt: new Date().toISOString(),
     })),
   );
-  const later = await coordinate('sweep-bench-2');
+  const later = await coordinate('sweep-bench-later', DEFAULT_POLICY.organisation.sweepConcurrency);
 
   // 4. The shards' schedule under each concurrency, on a simulated clock.
   const durations = size.map((n) => interpolate(calibration, n, (c) => c.seconds));
   const calls = size.reduce((sum, n) => sum + Math.round(interpolate(calibration, n, (c) => c.listCalls)), 0);
   const largestAloneSeconds = interpolate(calibration, 500_000, (c) => c.seconds);
   const memoryMb = sweepMemoryMb();
-  const concurrencies = (process.env.ORG_CONCURRENCY ?? `${DEFAULT_POLICY.organisation.sweepConcurrency},100,200`).split(',').map(Number);
-  const runs = [
-    ['first', first],
-    ['later', later],
-  ] as const;
   return concurrencies.flatMap((concurrency) =>
-    runs.map(([run, { order, seconds: coordinatorSeconds, putEventsCalls, censusSeconds: census }]) => {
-      const free = Array.from({ length: concurrency }, () => coordinatorSeconds);
+    (
+      [
+        ['first', firsts.get(concurrency) as Awaited<ReturnType<typeof coordinate>>],
+        ['later', later],
+      ] as const
+    ).map(([run, { published, seconds: coordinatorSeconds, putEventsCalls, censusSeconds: census }]) => {
+      // The coordinator's own invocation holds one slot until it is done.
+      const free = Array.from({ length: concurrency }, (_, i) => (i === 0 ? coordinatorSeconds : 0));
       let end = 0;
-      for (const duration of order.map((index) => durations[index] as number)) {
-        // Lambda runs the next shard in the first slot that frees.
+      // In the order published: a shard starts when it is published, or when the first slot frees if none is free then.
+      for (const { index, atSeconds } of published) {
         let slot = 0;
         for (let i = 1; i < free.length; i++) if ((free[i] as number) < (free[slot] as number)) slot = i;
-        const finish = (free[slot] as number) + duration;
+        const finish = Math.max(free[slot] as number, atSeconds) + (durations[index] as number);
         free[slot] = finish;
         end = Math.max(end, finish);
       }
@@ -245,6 +270,7 @@ export const measureOrganisation = async (log: (line: string) => void = console.
         concurrency,
         coordinatorSeconds,
         censusSeconds: census,
+        firstPublishedSeconds: published[0]?.atSeconds ?? 0,
         putEventsCalls,
         largestAloneSeconds,
         wallSeconds: end,

@@ -10,6 +10,9 @@
  * bounded number at a time, it stops at a deadline taken from the invocation's time (the
  * publishing keeps the rest), and a count it could not get — the role refused, nothing published,
  * the deadline — is unknown: those account-regions go after the counted ones, in the usual order.
+ * Nor does it hold the shards back: each count is handed to the coordinator as it arrives
+ * (`onCounted`), and the coordinator publishes the counted account-regions while the others are
+ * still being counted (coordinator.ts), so the sweep's slots do not sit idle for the census.
  */
 import PQueue from 'p-queue';
 import { memberTarget } from '../domain/organisation-scope.js';
@@ -17,7 +20,6 @@ import { logger } from '../logger.js';
 import type { Policy } from '../policy/schema.js';
 import type { CountWindow, SecretCountsPort } from '../ports/secret-counts.js';
 import type { Hub, ShardTarget } from './coordinator.js';
-import type { ShardSizes } from './shard-sizes.js';
 
 /**
  * GetMetricData calls (and the AssumeRole before each) in flight. Each GetMetricData is made in
@@ -25,7 +27,8 @@ import type { ShardSizes } from './shard-sizes.js';
  * the hub, spread over the STS endpoints of the guarded regions: about 500 a second at 50 in flight
  * and 100 ms each. A throttled call is retried by the SDK, and a count the census could not get in
  * time is only unknown (its account-region keeps the usual order). 50 keeps the census of a
- * 4,000-account-region organisation near 16 s, which the first run waits for.
+ * 4,000-account-region organisation near 16 s, during which the coordinator already publishes
+ * what is counted.
  */
 export const CENSUS_CONCURRENCY = 50;
 /** The census's share of the invocation's remaining time: the publishing keeps the other half. */
@@ -52,9 +55,16 @@ export type SecretCountsFor = (request: {
   readonly window: CountWindow;
 }) => Promise<number | undefined>;
 
+/** One account-region the census counted. */
+export interface Counted {
+  readonly account: string;
+  readonly region: string;
+  readonly secrets: number;
+}
+
 /** What the census found: the account-regions counted (in the targets' order) and how many stayed unknown. */
 export interface Census {
-  readonly counted: readonly { readonly account: string; readonly region: string; readonly secrets: number }[];
+  readonly counted: readonly Counted[];
   readonly unknown: number;
 }
 
@@ -64,18 +74,21 @@ export const censusBudgetMs = (remainingMs: number): number => Math.max(0, Math.
 /** The window that ends at `now` and looks {@link CENSUS_WINDOW_MS} back. */
 export const censusWindow = (now: Date): CountWindow => ({ start: new Date(now.getTime() - CENSUS_WINDOW_MS), end: now });
 
-/** The census as sizes `largestFirst` orders by (shard-sizes.ts): only the counted account-regions. */
-export const censusSizes = (runId: string, census: Census): ShardSizes => ({ runId, shards: [...census.counted] });
+/** A count the census keeps: a whole number of secrets, none below zero (anything else is unknown). */
+const isCount = (secrets: number | undefined): secrets is number => secrets !== undefined && Number.isInteger(secrets) && secrets >= 0;
 
 /**
  * Counts every target with `countOf`, at most `concurrency` at a time, until `budgetMs` has
  * passed: a count not in by then, failed, or not published (undefined, negative, not a number) is
- * unknown. Never throws: the census only orders the shards.
+ * unknown. `onCounted` hears each count the census keeps, once, as it arrives, and none after the
+ * census has ended (so what it heard is exactly the census's `counted`): the coordinator publishes
+ * from it while the rest is counted. Never throws: the census only orders the shards (a throwing
+ * `onCounted` is logged, and its count kept).
  */
 export const takeCensus = async (
   targets: readonly ShardTarget[],
   countOf: SecretCountOf,
-  options: { readonly concurrency: number; readonly budgetMs: number },
+  options: { readonly concurrency: number; readonly budgetMs: number; readonly onCounted?: (counted: Counted) => void },
 ): Promise<Census> => {
   const counts = new Map<ShardTarget, number>();
   let open = true;
@@ -85,7 +98,10 @@ export const takeCensus = async (
       if (!open) return;
       try {
         const secrets = await countOf(target);
-        if (open && secrets !== undefined && Number.isInteger(secrets) && secrets >= 0) counts.set(target, secrets);
+        if (!open || !isCount(secrets)) return;
+        counts.set(target, secrets);
+        // Inside the try: a throwing onCounted is logged like a failed count, never an unhandled rejection.
+        options.onCounted?.({ account: target.account, region: target.region, secrets });
       } catch (error) {
         logger.debug('census: no count for an account-region', { account: target.account, region: target.region, error });
       }

@@ -8,7 +8,6 @@ import {
   CENSUS_MAX_MS,
   CENSUS_WINDOW_MS,
   censusBudgetMs,
-  censusSizes,
   censusWindow,
   secretCountsThroughMembers,
   takeCensus,
@@ -82,6 +81,68 @@ describe('takeCensus', () => {
     expect(census).toStrictEqual({ counted: [{ account: '300000000000', region: 'eu-west-1', secrets: 7 }], unknown: 9 });
     expect(asked).toHaveLength(3);
   });
+
+  it('hands each count it keeps to onCounted once, as it arrives, before the census has ended', async () => {
+    // Prepare: the third answers last, well after the others; the second is refused, the fourth not a count.
+    const heard: { account: string; secrets: number; censusOver: boolean }[] = [];
+    let censusOver = false;
+    const countOf = async (t: ShardTarget) => {
+      const n = Number(t.account.slice(-1));
+      if (n === 1) throw new Error('AccessDenied');
+      if (n === 3) await sleep(30);
+      return n === 4 ? -1 : n * 10;
+    };
+
+    // Act
+    const census = await takeCensus(targets(6), countOf, {
+      concurrency: 6,
+      budgetMs: 5_000,
+      onCounted: (c) => heard.push({ account: c.account, secrets: c.secrets, censusOver }),
+    });
+    censusOver = true;
+
+    // Assess: every kept count once, the late one last, none refused or invalid.
+    expect(heard.map((h) => [h.account.slice(-1), h.secrets])).toStrictEqual([
+      ['0', 0],
+      ['2', 20],
+      ['5', 50],
+      ['3', 30],
+    ]);
+    expect(heard.every((h) => !h.censusOver)).toBe(true);
+    expect(census.counted.map((c) => c.secrets)).toStrictEqual([0, 20, 30, 50]);
+  });
+
+  it('hands onCounted no count that arrives after its deadline', async () => {
+    // Prepare: the first answers at once, the others after the budget.
+    const heard: string[] = [];
+    const countOf = async (t: ShardTarget) => {
+      if (t.account !== '300000000000') await sleep(80);
+      return 5;
+    };
+
+    // Act
+    const census = await takeCensus(targets(4), countOf, { concurrency: 4, budgetMs: 20, onCounted: (c) => heard.push(c.account) });
+    await sleep(120);
+
+    // Assess: the late answers came in after the census, and were not heard.
+    expect(heard).toStrictEqual(['300000000000']);
+    expect(census.unknown).toBe(3);
+  });
+
+  it('keeps counting when onCounted throws, and keeps the count', async () => {
+    // Act
+    const census = await takeCensus(targets(3), () => Promise.resolve(4), {
+      concurrency: 1,
+      budgetMs: 5_000,
+      onCounted: () => {
+        throw new Error('not taken up');
+      },
+    });
+
+    // Assess
+    expect(census).toMatchObject({ unknown: 0 });
+    expect(census.counted).toHaveLength(3);
+  });
 });
 
 describe('censusBudgetMs', () => {
@@ -92,11 +153,9 @@ describe('censusBudgetMs', () => {
   });
 });
 
-describe('censusWindow and censusSizes', () => {
-  it('look CENSUS_WINDOW_MS back from now, and give the counted account-regions as sizes', () => {
+describe('censusWindow', () => {
+  it('looks CENSUS_WINDOW_MS back from now', () => {
     expect(censusWindow(FIXED_NOW)).toStrictEqual({ start: new Date(FIXED_NOW.getTime() - CENSUS_WINDOW_MS), end: FIXED_NOW });
-    const counted = [{ account: '300000000000', region: 'eu-west-1', secrets: 3 }];
-    expect(censusSizes('run-1', { counted, unknown: 2 })).toStrictEqual({ runId: 'run-1', shards: counted });
   });
 });
 

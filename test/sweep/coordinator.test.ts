@@ -6,18 +6,28 @@
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventBridgeAdapter } from '../../shared/adapters/eventbridge.js';
 import { SWEEP_SHARD_DETAIL_TYPE, SweepShardSchema } from '../../shared/contracts/sweep-shard.js';
 import { TransientAwsError } from '../../shared/errors.js';
+import type { BusEvent, EventBusPort } from '../../shared/ports/bus.js';
 import { claimKey } from '../../shared/ledger/keys.js';
 import type { OrganisationAccount } from '../../shared/ports/organisation-accounts.js';
 import { MemoryLedger } from '../../shared/sandbox/memory-ledger.js';
 import { MemoryOrganizations } from '../../shared/sandbox/memory-organizations.js';
 import { RecordingBus } from '../../shared/sandbox/recording-bus.js';
 import { SandboxSecretCounts } from '../../shared/sandbox/sandbox-secret-counts.js';
-import { censusWindow, secretCountsThroughMembers } from '../../shared/sweep/census.js';
-import { accountsInScope, coordinateSweep, type ShardTarget, shardScopeProblem } from '../../shared/sweep/coordinator.js';
+import { type Counted, censusWindow, secretCountsThroughMembers } from '../../shared/sweep/census.js';
+import {
+  accountsInScope,
+  afterCensus,
+  coordinateSweep,
+  expectedShardMs,
+  releaseToFreeSlots,
+  type ShardTarget,
+  shardScopeProblem,
+  shardTargets,
+} from '../../shared/sweep/coordinator.js';
 import type { ShardFigures } from '../../shared/sweep/coordinator-summary.js';
 import { readRecord } from '../../shared/sweep/ledger-records.js';
 import { recordShardSizes } from '../../shared/sweep/shard-sizes.js';
@@ -365,21 +375,29 @@ describe('coordinateSweep', () => {
     const publishedOrder = (bus: RecordingBus) =>
       bus.published.map((e) => SweepShardSchema.parse(e.detail)).map((s) => `${s.account}/${s.region}`);
 
-    it('counts every account-region and publishes the largest first; those it could not count go last, in the usual order', async () => {
-      // Prepare
+    it('counts every account-region; the first counted fill the free slots, the rest go largest first, those it could not count last', async () => {
+      // Prepare: a sweep function of two slots, one of them the coordinator's own.
       const port = counts();
       const ports = withCensus(port);
+      const usualOrder = shardTargets(await accountsInScope(organisation(), organisationPolicy().organisation, HUB), [
+        'us-east-1',
+        'eu-west-1',
+      ]);
 
       // Act
-      await coordinateSweep(ports, { ...input(), remainingMs: 60_000 });
+      await coordinateSweep(ports, { ...input(organisationPolicy({ sweepConcurrency: 2 })), remainingMs: 60_000 });
 
-      // Assess: 98 account-regions asked, the hub's own with its own credentials.
+      // Assess: 98 account-regions asked, the hub's own with its own credentials. The first count
+      // in took the free slot; the census then ended before the slot was expected free, so the
+      // rest went largest first (900, then 500), and account 9's refused count last.
       expect(port.calls).toHaveLength(98);
       expect(port.calls.find((c) => c.target.account === HUB.account && c.target.region === HUB.region)?.target.roleArn).toBeUndefined();
       const order = publishedOrder(ports.bus);
-      expect(order.slice(0, 2)).toStrictEqual([`${accountId(7)}/eu-west-1`, `${accountId(3)}/us-east-1`]);
+      expect(order[0]).toBe(`${usualOrder[0]?.account}/${usualOrder[0]?.region}`);
+      expect(order.slice(1, 3)).toStrictEqual([`${accountId(7)}/eu-west-1`, `${accountId(3)}/us-east-1`]);
       expect(order.at(-1)).toBe(`${accountId(9)}/eu-west-1`);
       expect(order).toHaveLength(98);
+      expect(new Set(order).size).toBe(98);
     });
 
     it('does not take a census when the last run recorded sizes, and orders by them', async () => {
@@ -411,5 +429,241 @@ describe('coordinateSweep', () => {
       expect(port.calls).toHaveLength(0);
       expect(publishedOrder(ports.bus).slice(0, 2)).toStrictEqual([`${HUB.account}/us-east-1`, `${HUB.account}/eu-west-1`]);
     });
+  });
+
+  describe('publishing while the census counts', () => {
+    const RUN = 'sweep-20261125T1200Z-5a1f3c2e';
+    const place = (t: ShardTarget): string => `${t.account}/${t.region}`;
+    /** Sizes with many ties and no pattern in the usual order: 0 to 96. */
+    const sizeOf = (t: ShardTarget): number => (Number(t.account.slice(-3)) * 37 + (t.region === 'eu-west-1' ? 11 : 0)) % 97;
+    const deferred = <T>() => {
+      let resolve: (value: T) => void = () => undefined;
+      const promise = new Promise<T>((r) => (resolve = r));
+      return { promise, resolve };
+    };
+
+    /** A bus that keeps each PutEvents call as one batch of `account/region`, after `before` (which may hold or fail it). */
+    class BatchBus implements EventBusPort {
+      readonly batches: string[][] = [];
+      calls = 0;
+      public constructor(private readonly before: (batch: readonly string[], call: number) => Promise<void> | void = () => undefined) {}
+      public async publish(events: readonly BusEvent[]): Promise<void> {
+        const batch = events.map((e) => place(SweepShardSchema.parse(e.detail)));
+        this.calls += 1;
+        await this.before(batch, this.calls);
+        this.batches.push(batch);
+      }
+    }
+
+    const coordinate = (
+      bus: EventBusPort,
+      secretCountOf: (t: ShardTarget) => Promise<number | undefined>,
+      options: {
+        readonly ledger?: MemoryLedger;
+        readonly organizations?: MemoryOrganizations;
+        readonly remainingMs?: number;
+        readonly sweepConcurrency?: number;
+      } = {},
+    ) =>
+      coordinateSweep(
+        {
+          ledger: options.ledger ?? new MemoryLedger(fixedClock.now),
+          clock: fixedClock,
+          bus,
+          organizations: options.organizations ?? organisation(),
+          secretCountOf,
+        },
+        {
+          runId: RUN,
+          hub: HUB,
+          now: FIXED_NOW,
+          policy: organisationPolicy({ sweepConcurrency: options.sweepConcurrency ?? 50 }),
+          remainingMs: options.remainingMs ?? 60_000,
+        },
+      );
+    /** The 98 targets of `organisation()` (49 accounts × 2 regions), in the usual order. */
+    const usual = async (): Promise<ShardTarget[]> =>
+      shardTargets(await accountsInScope(organisation(), organisationPolicy().organisation, HUB), ['us-east-1', 'eu-west-1']);
+    const sizeByPlace = async () => new Map((await usual()).map((t) => [place(t), sizeOf(t)]));
+    const nonIncreasing = (sizes: readonly number[]): boolean => sizes.every((n, i) => i === 0 || (sizes[i - 1] as number) >= n);
+
+    it('publishes while the census counts: one shard per free slot, then the largest waiting each time a slot is expected free', async () => {
+      vi.useFakeTimers();
+      try {
+        // Prepare: three slots, one the coordinator's; every count answers at once but two, held:
+        // one that will be the largest, and one that keeps the census open.
+        const large = { account: accountId(20), region: 'eu-west-1' };
+        const open = { account: accountId(40), region: 'us-east-1' };
+        const largeCount = deferred<number | undefined>();
+        const openCount = deferred<number | undefined>();
+        const bus = new BatchBus();
+        const sizes = await sizeByPlace();
+        const countOf = (t: ShardTarget) =>
+          place(t) === place(large) ? largeCount.promise : place(t) === place(open) ? openCount.promise : Promise.resolve(sizeOf(t));
+
+        // Act 1: the counts that answer at once.
+        const done = coordinate(bus, countOf, { sweepConcurrency: 3 });
+        await vi.advanceTimersByTimeAsync(0);
+        const atFirst = bus.batches.flat();
+
+        // Act 2: the large count comes in; nothing moves until a slot is expected free.
+        largeCount.resolve(5_000);
+        await vi.advanceTimersByTimeAsync(0);
+        const beforeSlotFrees = bus.batches.flat().length;
+        const firstFree = Math.min(...atFirst.map((p) => expectedShardMs(sizes.get(p) as number)));
+        await vi.advanceTimersByTimeAsync(firstFree);
+        const afterSlotFrees = bus.batches.flat();
+
+        // Act 3: the last count; the census ends and the rest goes out.
+        openCount.resolve(1);
+        await vi.advanceTimersByTimeAsync(0);
+        await done;
+
+        // Assess: the two free slots took the first two counted, one each; the large count waited
+        // for a slot, then overtook the 94 counted before it; the rest went largest first, and the
+        // smallest (the last count, 1) among the last.
+        expect(atFirst).toHaveLength(2);
+        expect(beforeSlotFrees).toBe(2);
+        expect(afterSlotFrees).toStrictEqual([...atFirst, place(large)]);
+        const rest = bus.batches.flat().slice(3);
+        expect(rest).toHaveLength(95);
+        expect(nonIncreasing(rest.map((p) => (p === place(open) ? 1 : (sizes.get(p) as number))))).toBe(true);
+        expect(new Set(bus.batches.flat())).toStrictEqual(new Set((await usual()).map(place)));
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('publishes every target once; when the census ends the counted left go largest first, then the uncounted in the usual order', async () => {
+      // Prepare: one count never comes (the budget, 500 ms, ends the census), one is refused, one
+      // is not published; a sweep function of two slots, one the coordinator's.
+      const never = { account: accountId(30), region: 'us-east-1' };
+      const refused = { account: accountId(4), region: 'eu-west-1' };
+      const unpublished = { account: accountId(17), region: 'us-east-1' };
+      const bus = new BatchBus();
+      const sizes = await sizeByPlace();
+      const countOf = (t: ShardTarget): Promise<number | undefined> =>
+        place(t) === place(never)
+          ? new Promise(() => undefined)
+          : place(t) === place(refused)
+            ? Promise.reject(new Error('AccessDenied'))
+            : Promise.resolve(place(t) === place(unpublished) ? undefined : sizeOf(t));
+
+      // Act
+      const coordinated = await coordinate(bus, countOf, { remainingMs: 1_000, sweepConcurrency: 2 });
+
+      // Assess: the first count in took the one free slot; at the end the 94 other counted went
+      // largest first, then the three unknown in the usual order.
+      const published = bus.batches.flat();
+      expect(coordinated.shards).toBe(98);
+      expect(published).toHaveLength(98);
+      expect(new Set(published)).toStrictEqual(new Set((await usual()).map(place)));
+      expect(bus.batches[0]).toHaveLength(1);
+      expect(published.slice(95)).toStrictEqual([place(refused), place(unpublished), place(never)]);
+      expect(nonIncreasing(published.slice(1, 95).map((p) => sizes.get(p) as number))).toBe(true);
+    });
+
+    it('registers every shard of a batch, with the run’s whole size, before publishing the batch', async () => {
+      // Prepare
+      const ledger = new MemoryLedger(fixedClock.now);
+      const unregistered: string[] = [];
+      const bus = new BatchBus(async (batch) => {
+        for (const p of batch) {
+          const [account, region] = p.split('/') as [string, string];
+          const registration = await readRecord({ ledger, clock: fixedClock }, claimKey.sweepOrgShard(RUN, account, region));
+          if ((JSON.parse(registration ?? '{}') as { shards?: number }).shards !== 98) unregistered.push(p);
+        }
+      });
+
+      // Act
+      await coordinate(bus, (t) => Promise.resolve(sizeOf(t)), { ledger });
+
+      // Assess
+      expect(bus.batches.flat()).toHaveLength(98);
+      expect(unregistered).toStrictEqual([]);
+    });
+
+    it('tries every batch when some fail, then throws the first failure', async () => {
+      // Prepare: the second and the last PutEvents calls fail (one shard during the census, a batch after it).
+      const failed: string[] = [];
+      const bus = new BatchBus((batch, call) => {
+        if (call === 2 || call === 6) {
+          failed.push(...batch);
+          throw new Error(`PutEvents call ${call} failed`);
+        }
+      });
+
+      // Act: four slots, one the coordinator's.
+      const outcome = await coordinate(bus, (t) => Promise.resolve(sizeOf(t)), { sweepConcurrency: 4 }).catch((error: unknown) => error);
+
+      // Assess: three calls of one shard during the census, then 95 shards in ten; all but the failed on the bus.
+      expect(outcome).toStrictEqual(new Error('PutEvents call 2 failed'));
+      expect(bus.calls).toBe(13);
+      expect(failed).toHaveLength(1 + 10);
+      expect(bus.batches.flat()).toHaveLength(98 - failed.length);
+    });
+  });
+});
+
+describe('releaseToFreeSlots', () => {
+  const counted = (...secrets: number[]): Counted[] => secrets.map((n, i) => ({ account: accountId(i), region: 'eu-west-1', secrets: n }));
+  const NOW = 1_000_000;
+
+  it('releases nothing while nothing waits, and sets no wake-up', () => {
+    expect(releaseToFreeSlots({ slots: [0, 0], waiting: [] }, NOW)).toStrictEqual({ release: [], pacing: { slots: [0, 0], waiting: [] } });
+  });
+
+  it('releases nothing while every slot is busy, and wakes when the first is expected free', () => {
+    // Act
+    const next = releaseToFreeSlots({ slots: [NOW + 700, NOW + 300], waiting: counted(5) }, NOW);
+
+    // Assess
+    expect(next.release).toStrictEqual([]);
+    expect(next.wakeAt).toBe(NOW + 300);
+  });
+
+  it('gives each free slot the largest waiting, ties in the order they came, and marks the slot busy for that shard', () => {
+    // Prepare: two slots free (one since before now), one busy; five waiting.
+    const waiting = counted(7, 300, 7, 40, 2);
+
+    // Act
+    const next = releaseToFreeSlots({ slots: [NOW - 5, NOW + 100, NOW], waiting }, NOW);
+
+    // Assess
+    expect(next.release.map((c) => c.secrets)).toStrictEqual([300, 40]);
+    expect(next.pacing.slots).toStrictEqual([NOW + expectedShardMs(300), NOW + 100, NOW + expectedShardMs(40)]);
+    expect(next.pacing.waiting.map((c) => c.account)).toStrictEqual([accountId(0), accountId(2), accountId(4)]);
+    expect(next.wakeAt).toBe(NOW + 100);
+  });
+
+  it('sets no wake-up once every waiting target has a slot', () => {
+    const next = releaseToFreeSlots({ slots: [0, 0, 0], waiting: counted(1, 2) }, NOW);
+    expect(next.release.map((c) => c.secrets)).toStrictEqual([2, 1]);
+    expect(next.wakeAt).toBeUndefined();
+  });
+});
+
+describe('expectedShardMs', () => {
+  it('grows with the count, from a floor for the invocation itself', () => {
+    expect(expectedShardMs(0)).toBeGreaterThanOrEqual(1_000);
+    expect(expectedShardMs(100_000)).toBeGreaterThan(expectedShardMs(1_000));
+  });
+});
+
+describe('afterCensus', () => {
+  it('puts the counted still waiting first, largest first, then those never counted in the usual order, and nothing published already', () => {
+    // Prepare: a..e in the usual order; a and d published during the census, b and e waiting, c never counted.
+    const usual = ['a', 'b', 'c', 'd', 'e'].map((region) => ({ account: accountId(1), region }));
+    const counted = new Set(['a', 'b', 'd', 'e'].map((region) => `${accountId(1)}#${region}`));
+    const waiting = [
+      { account: accountId(1), region: 'b', secrets: 3 },
+      { account: accountId(1), region: 'e', secrets: 9 },
+    ];
+
+    // Act
+    const rest = afterCensus(usual, counted, waiting);
+
+    // Assess
+    expect(rest.map((t) => t.region)).toStrictEqual(['e', 'b', 'c']);
   });
 });
