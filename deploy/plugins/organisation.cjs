@@ -14,8 +14,8 @@
  * - the project bus's policy admitting those forwarded events and the members' forward-queue
  *   alarms, and nothing else, from the organisation;
  * - a rule on the project bus turning a member's forward-queue alarm into a notification on the
- *   operations topic (never an action), with the topic policy and the key policy statement that
- *   let EventBridge publish there (notifyForwardQueueAlarms);
+ *   operations topic (never an action), through an execution role only that rule may use
+ *   (notifyForwardQueueAlarms);
  *
  * The member template holds, per account and region:
  * - rules on the default bus forwarding the events classify takes (the patterns come from
@@ -36,8 +36,10 @@
  * - a read role for the sweep, the scan and Security Hub. It also holds the sweep's
  *   cloudwatch:GetMetricData (on `*`: the action has no resource level), so the first run's census
  *   can read the secret count Secrets Manager publishes here (shared/sweep/census.ts): metric data,
- *   never a secret or its value. And, for `secrets-remediator redrive --member-account`, the
- *   receipt, release and deletion of the forward queue's messages, on that queue alone.
+ *   never a secret or its value.
+ * - where the stack forwards, a redrive role for the hub account's operators
+ *   (`secrets-remediator redrive --member-account`): receipt, release and deletion of the forward
+ *   queue's messages, on that queue alone.
  * No statement of the member template may read a secret value: packaging fails if one would.
  *
  * A plugin, not serverless.yml, because all of it exists only in organisation mode (a variable
@@ -66,7 +68,7 @@ const READERS = ['sweep', 'classify', 'alert'];
  * @typedef {{ name: string, pattern: Record<string, unknown>, state?: string }} ForwardedRoute
  * @typedef {{
  *   organizationId: string, stage: string, hubRegion: string, regions: string[],
- *   memberRoleNames: Record<string, Record<string, string>>, memberRoleCodes: Record<string, string> & { read: string, forward: string },
+ *   memberRoleNames: Record<string, Record<string, string>>, memberRoleCodes: Record<string, string> & { read: string, forward: string, redrive: string },
  *   hubRoleNames: Record<string, string>, actions: string[], forwardedRoutes: ForwardedRoute[],
  *   forwardedSources: string[], admittedSources: string[], forwardQueue: ForwardQueue,
  *   deploymentTargets: DeploymentTargets[], securityHub: boolean
@@ -317,7 +319,7 @@ const memberTemplate = (deployment, hub) => {
   const importsAlready = hub.readStatements.some((statement) => actionsOf(statement).includes(securityHubImport.Action));
   resources.ReadRole = memberRole(
     codes.read,
-    `Lets the hub's sweep, classify and alert functions, and the hub account's operators (scan, redrive), read secrets' metadata and their count here (never a value)${deployment.securityHub ? ', import findings into Security Hub' : ''}, and take the events of this stack's forward queue for redrive`,
+    `Lets the hub's sweep, classify and alert functions, and the hub account's scan operators, read secrets' metadata and their count here (never a value)${deployment.securityHub ? ' and import findings into Security Hub' : ''}`,
     [
       trustWithinOrganisation(
         deployment,
@@ -329,21 +331,35 @@ const memberTemplate = (deployment, hub) => {
       // policy allowing sts:AssumeRole on this role), and only within the organisation.
       trustWithinOrganisation(deployment, { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:root' }, 'ScanOperatorsOfTheHubAccount'),
     ],
-    [
-      ...hub.readStatements,
-      ...(deployment.securityHub && !importsAlready ? [securityHubImport] : []),
-      // `secrets-remediator redrive --member-account` reads the forward queue through this role, from
-      // the hub account: find it by name, receive, put back what it does not send on (a dry run
-      // changes nothing), delete what it sent. This queue only, by its ARN (none in the hub's own
-      // account and region, which forwards nothing: there the grant names a queue that does not exist).
-      {
-        Sid: 'RedriveTheForwardQueue',
-        Effect: 'Allow',
-        Action: ['sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
-        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${deployment.forwardQueue.name}` },
-      },
-    ],
+    [...hub.readStatements, ...(deployment.securityHub && !importsAlready ? [securityHubImport] : [])],
   );
+  // `secrets-remediator redrive --member-account` takes the forward queue's events through this
+  // role, from the hub account: find the queue by name, receive, put back what it does not send on
+  // (a dry run changes nothing), delete what it sent. A role of its own, not the read role's: no
+  // hub function ever needs to empty a member's queue, and the operators who may (an identity
+  // policy in the hub account allowing sts:AssumeRole on it) get this queue and nothing else.
+  resources.RedriveRole = {
+    ...memberRole(
+      codes.redrive,
+      `Lets the hub account's operators take the events of this stack's forward queue (${deployment.forwardQueue.name}) to send them on to the hub, and nothing else`,
+      [
+        trustWithinOrganisation(
+          deployment,
+          { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:root' },
+          'RedriveOperatorsOfTheHubAccount',
+        ),
+      ],
+      [
+        {
+          Sid: 'RedriveTheForwardQueue',
+          Effect: 'Allow',
+          Action: ['sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
+          Resource: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] },
+        },
+      ],
+    ),
+    Condition: 'ForwardsEvents',
+  };
 
   const template = {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -374,6 +390,7 @@ const memberTemplate = (deployment, hub) => {
       HubRegion: { Value: hubRegion },
       Stage: { Value: stage },
       ReadRoleArn: { Value: { 'Fn::GetAtt': ['ReadRole', 'Arn'] } },
+      RedriveRoleArn: { Condition: 'ForwardsEvents', Value: { 'Fn::GetAtt': ['RedriveRole', 'Arn'] } },
       ForwardDeadLetterQueueUrl: { Condition: 'ForwardsEvents', Value: { Ref: 'ForwardDeadLetterQueue' } },
       ...Object.fromEntries(
         deployment.actions.map((action) => [`${pascal(action)}RoleArn`, { Value: { 'Fn::GetAtt': [`${pascal(action)}Role`, 'Arn'] } }]),
@@ -557,13 +574,11 @@ class Organisation {
    * name the pattern fixed: nothing a member wrote (an alarm's description or state reason, which
    * SetAlarmState sets to anything) reaches the topic.
    *
-   * EventBridge publishes to the topics as its service principal, so they need a topic policy
-   * admitting it (without a condition: EventBridge does not support one there) next to the
-   * statement every topic has by default, which keeps the account's own publishers (CloudWatch
-   * alarms included) as they were; and the service key must let EventBridge encrypt for those
-   * topics. The key's statement for AWS services is conditioned on aws:SourceAccount, which KMS
-   * does not get when EventBridge publishes to an encrypted topic, so EventBridge gets its own,
-   * limited to SNS's encryption context of these topics.
+   * EventBridge publishes through an execution role (EventBridge takes one for SNS targets), not
+   * as its service principal on a topic policy: the role's trust names this rule
+   * (aws:SourceArn), where `events.amazonaws.com` on the topic would let a rule of any account
+   * publish to the operations topic, and the topics keep their default policy. The role may
+   * publish to those topics and use the service key through SNS for them, nothing else.
    * @param {OrganisationDeployment} deployment
    * @param {Record<string, TemplateResource>} resources
    */
@@ -572,16 +587,62 @@ class Organisation {
     const topics = custom?.operations?.alarmActions;
     if (!topics || topics.length === 0)
       throw new Error("organisation: custom.operations.alarmActions names no topic for the members' forward-queue alarms");
-    const keyPolicy = resources.AlertKey?.Properties?.KeyPolicy;
-    if (!keyPolicy || !Array.isArray(keyPolicy.Statement))
-      throw new Error('organisation: serverless.yml has no AlertKey with a key policy to let EventBridge publish to the alarm topics');
+    if (!resources.AlertKey) throw new Error('organisation: serverless.yml has no AlertKey, the key the alarm topics are encrypted with');
     const retry = ruleRetrySettings(this.serverless);
     const { name: queue } = deployment.forwardQueue;
     const command = `npx secrets-remediator redrive --member-account <account> --member-region <region> --stage ${deployment.stage} --region ${deployment.hubRegion}`;
+    const ruleName = `${service}-${deployment.stage}-member-forward-alarms`;
+    // EventBridge publishes through a role of its own rather than a topic policy for
+    // events.amazonaws.com: that role can be tied to this rule alone (aws:SourceArn), where a
+    // service principal on the topic would let any account's rule publish to the operations topic.
+    resources.MemberForwardQueueAlarmsRole = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Description: "Lets the hub's member-forward-alarms rule, and nothing else, publish to the operations topics",
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'OnlyThisRule',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+                ArnEquals: {
+                  'aws:SourceArn': {
+                    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${ProjectBus.Name}/${ruleName}`,
+                  },
+                },
+              },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: 'publish-member-forward-alarms',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Sid: 'PublishToTheAlarmTopics', Effect: 'Allow', Action: 'sns:Publish', Resource: topics },
+                {
+                  // The topics are encrypted with the service's key: SNS asks KMS as the publisher.
+                  Sid: 'EncryptForTheAlarmTopics',
+                  Effect: 'Allow',
+                  Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+                  Resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] },
+                  Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
     resources.MemberForwardQueueAlarmsRule = {
       Type: 'AWS::Events::Rule',
       Properties: {
-        Name: `${service}-${deployment.stage}-member-forward-alarms`,
+        Name: ruleName,
         Description: "A member stack's forward queue holds events the hub did not take: notify the operations topic, never act",
         EventBusName: { 'Fn::GetAtt': ['ProjectBus', 'Name'] },
         EventPattern: deployment.forwardQueue.hubAlarmPattern,
@@ -589,6 +650,7 @@ class Organisation {
         Targets: topics.map((topic) => ({
           Id: String(/** @type {{ Ref?: unknown }} */ (topic).Ref ?? 'topic'),
           Arn: topic,
+          RoleArn: { 'Fn::GetAtt': ['MemberForwardQueueAlarmsRole', 'Arn'] },
           RetryPolicy: retryPolicy(retry),
           DeadLetterConfig: { Arn: custom?.ruleDeadLetterQueue },
           InputTransformer: {
@@ -605,51 +667,6 @@ class Organisation {
         })),
       },
     };
-    resources.AlarmTopicsPolicy = {
-      Type: 'AWS::SNS::TopicPolicy',
-      Properties: {
-        Topics: topics,
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              // What SNS gives every topic without a policy of its own: the account's principals
-              // and services acting for it (the alarms) keep publishing as before.
-              Sid: 'TheOwnerAccountAsByDefault',
-              Effect: 'Allow',
-              Principal: { AWS: '*' },
-              Action: [
-                'SNS:GetTopicAttributes',
-                'SNS:SetTopicAttributes',
-                'SNS:AddPermission',
-                'SNS:RemovePermission',
-                'SNS:DeleteTopic',
-                'SNS:Subscribe',
-                'SNS:ListSubscriptionsByTopic',
-                'SNS:Publish',
-              ],
-              Resource: topics,
-              Condition: { StringEquals: { 'AWS:SourceOwner': { Ref: 'AWS::AccountId' } } },
-            },
-            {
-              Sid: 'EventBridgePublishesMemberForwardQueueAlarms',
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sns:Publish',
-              Resource: topics,
-            },
-          ],
-        },
-      },
-    };
-    keyPolicy.Statement.push({
-      Sid: 'EventBridgePublishesToTheAlarmTopics',
-      Effect: 'Allow',
-      Principal: { Service: 'events.amazonaws.com' },
-      Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-      Resource: '*',
-      Condition: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topics } },
-    });
   }
 
   /**

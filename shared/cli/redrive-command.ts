@@ -6,7 +6,7 @@
  *   `<service>-<stage>-undelivered`); each letter names the function it goes back to.
  * - `--member-account ID --member-region R --stage S` (organisation mode): the forward queue of
  *   the member stack there (`<service>-<stage>-forward-undelivered`), which keeps the events the
- *   hub's bus did not take. It is read in the member account through the member's read role
+ *   hub's bus did not take. It is read in the member account through the member's redrive role
  *   (assumed from the hub account, as `scan --accounts` does), and each event goes to the hub's
  *   classify, as the hub's rule for forwarded events would have sent it.
  *
@@ -62,7 +62,7 @@ interface Options {
 const HIDE_SECONDS = 60;
 /** SQS hands out at most 10 messages a receive. */
 const RECEIVE_BATCH = 10;
-/** What the member's CloudTrail shows for the read role's session. */
+/** What the member's CloudTrail shows for the redrive role's session. */
 const SESSION = 'secrets-remediator-redrive';
 
 const ACCOUNT = /^\d{12}$/;
@@ -86,7 +86,7 @@ export const redriveCommand = (): Command =>
     )
     .option(
       '--member-account <id>',
-      "organisation mode, with --member-region and --stage: the forward queue of that account's member stack, read through its read role; its events go to the hub's classify",
+      "organisation mode, with --member-region and --stage: the forward queue of that account's member stack, read through its redrive role; its events go to the hub's classify",
       parseAccount,
     )
     .option('--member-region <region>', "with --member-account: the member stack's region", parseRegion)
@@ -97,7 +97,7 @@ export const redriveCommand = (): Command =>
     )
     .option(
       '--role-name <name>',
-      "with --member-account: the role to assume in the member (default: the member stack's read role for --stage and the region)",
+      "with --member-account: the role to assume in the member (default: the member stack's redrive role for --stage and the region)",
       parseRoleName,
     )
     .option('--dry-run', 'report each message and change nothing (the default)')
@@ -157,7 +157,7 @@ export const memberQueue = (options: Omit<Options, 'max'>): MemberQueue | undefi
   if (options.memberAccount === undefined || options.memberRegion === undefined)
     throw new UsageError('--member-account and --member-region go together: the forward queue is per account and region');
   if (options.stage === undefined)
-    throw new UsageError("--member-account needs --stage: the hub's stage names the member's queue and its read role");
+    throw new UsageError("--member-account needs --stage: the hub's stage names the member's queue and its redrive role");
   const problem = stageProblem(options.stage);
   if (problem) throw new UsageError(`--stage: ${problem}`);
   return {
@@ -169,7 +169,7 @@ export const memberQueue = (options: Omit<Options, 'max'>): MemberQueue | undefi
 };
 
 /**
- * A member's forward queue: the read role assumed there, the queue read, and each event the
+ * A member's forward queue: the redrive role assumed there, the queue read, and each event the
  * member's forwarding rules could have sent handed to the hub's classify.
  * @param connect - the port for the queue through the role (default: SQS through STS, Lambda in `hubRegion`)
  */
@@ -189,7 +189,7 @@ export const redriveMember = async (
   const roleArn =
     member.roleName !== undefined
       ? `arn:${partitionOf(place.region)}:iam::${place.account}:role/${member.roleName}`
-      : memberRoleArn(policy.organisation, stage, 'read', place);
+      : memberRoleArn(policy.organisation, stage, 'redrive', place);
   const queue = forwardQueueName(stage);
   const where = `${queue} of account ${place.account} in ${place.region}`;
   let port: DeadLettersPort;
@@ -199,7 +199,7 @@ export const redriveMember = async (
     if (!(error instanceof MemberAccessError)) throw error;
     throw new UsageError(
       `cannot read ${where}: cannot assume ${roleArn}. Check that the member stack is deployed there (a StackSet instance: docs/organisation.md), ` +
-        'that these credentials are of the hub account and allowed sts:AssumeRole on that role by their identity policy (the read role trusts the hub account within the organisation), or pass --role-name with a role they may assume. ' +
+        'that these credentials are of the hub account and allowed sts:AssumeRole on that role by their identity policy (the redrive role trusts the hub account within the organisation), or pass --role-name with a role they may assume. ' +
         `(${error.message})`,
       { cause: error },
     );

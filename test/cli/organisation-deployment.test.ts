@@ -117,6 +117,7 @@ describe('organisationDeployment', () => {
         rps: 'secrets-remediator-member-prod-rps-euw1',
         read: 'secrets-remediator-member-prod-read-euw1',
         fwd: 'secrets-remediator-member-prod-fwd-euw1',
+        rdv: 'secrets-remediator-member-prod-rdv-euw1',
       },
     });
   });

@@ -4,7 +4,7 @@
  * message only after Lambda accepted it. SQS and Lambda are aws-sdk-client-mock doubles of the
  * real clients, with message shapes as Lambda's on-failure destination and EventBridge's
  * dead-letter queue write them. A member's forward queue (--member-account) is read through the
- * member's read role, assumed with STS (a double too), and its events go to the hub's classify.
+ * member's redrive role, assumed with STS (a double too), and its events go to the hub's classify.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
@@ -172,7 +172,7 @@ describe('redrive', () => {
 
 describe("redrive of a member stack's forward queue", () => {
   const MEMBER = { account: '444455556666', region: 'eu-west-1' };
-  const READ_ROLE = 'arn:aws:iam::444455556666:role/secrets-remediator-member-dev-read-euw1';
+  const REDRIVE_ROLE = 'arn:aws:iam::444455556666:role/secrets-remediator-member-dev-rdv-euw1';
   const FORWARD_QUEUE = 'secrets-remediator-dev-forward-undelivered';
   const FORWARD_QUEUE_URL = `https://sqs.eu-west-1.amazonaws.com/444455556666/${FORWARD_QUEUE}`;
   const HUB_CLASSIFY = 'secrets-remediator-dev-classify';
@@ -240,7 +240,7 @@ describe("redrive of a member stack's forward queue", () => {
     return { code, lines };
   };
 
-  it('in a dry run, assumes the read role there, reports each message, sends nothing, deletes nothing and puts every message back', async () => {
+  it('in a dry run, assumes the redrive role there, reports each message, sends nothing, deletes nothing and puts every message back', async () => {
     assumable();
     forwardQueueHolding(forwarded, alarm, planted);
 
@@ -248,7 +248,7 @@ describe("redrive of a member stack's forward queue", () => {
 
     expect(code).toBe(EXIT.ok);
     expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
-      { RoleArn: READ_ROLE, RoleSessionName: 'secrets-remediator-redrive' },
+      { RoleArn: REDRIVE_ROLE, RoleSessionName: 'secrets-remediator-redrive' },
     ]);
     expect(sqs.commandCalls(GetQueueUrlCommand)[0]?.args[0].input).toEqual({ QueueName: FORWARD_QUEUE });
     expect(lines).toEqual([
@@ -303,7 +303,7 @@ describe("redrive of a member stack's forward queue", () => {
     expect(lines[0]).toMatch(/^m-forward: left in the queue, the invocation failed \(AccessDeniedException: User is not authorized/);
   });
 
-  it('refuses clearly, naming the role and what to check, when the read role cannot be assumed, and reads nothing', async () => {
+  it('refuses clearly, naming the role and what to check, when the redrive role cannot be assumed, and reads nothing', async () => {
     sts.on(AssumeRoleCommand).rejects(
       Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/ops/alice is not authorized to perform: sts:AssumeRole'), {
         name: 'AccessDenied',
@@ -316,7 +316,7 @@ describe("redrive of a member stack's forward queue", () => {
 
     await expect(outcome).rejects.toThrow(UsageError);
     await expect(outcome).rejects.toThrow(
-      `cannot read ${FORWARD_QUEUE} of account 444455556666 in eu-west-1: cannot assume ${READ_ROLE}. Check that the member stack is deployed there`,
+      `cannot read ${FORWARD_QUEUE} of account 444455556666 in eu-west-1: cannot assume ${REDRIVE_ROLE}. Check that the member stack is deployed there`,
     );
     await expect(outcome).rejects.toThrow('or pass --role-name with a role they may assume');
     expect(sqs.calls()).toHaveLength(0);
@@ -332,7 +332,7 @@ describe("redrive of a member stack's forward queue", () => {
     );
   });
 
-  it('assumes the role --role-name names instead of the read role', async () => {
+  it('assumes the role --role-name names instead of the redrive role', async () => {
     assumable();
     forwardQueueHolding();
 

@@ -347,7 +347,7 @@ describe('Packaged template in organisation mode', () => {
       ]);
     });
 
-    it("lets the read role list and describe secrets, read the secret count CloudWatch holds, import this account's findings into Security Hub and take the forward queue's messages, nothing more", () => {
+    it("lets the read role list and describe secrets, read the secret count CloudWatch holds and import this account's findings into Security Hub, nothing more", () => {
       const statements = policyOf(memberRoleOf('read'));
 
       expect(statements.flatMap(actionsOf).sort()).toEqual(
@@ -359,10 +359,6 @@ describe('Packaged template in organisation mode', () => {
           'secretsmanager:ListSecretVersionIds',
           'secretsmanager:GetResourcePolicy',
           'securityhub:BatchImportFindings',
-          'sqs:GetQueueUrl',
-          'sqs:ReceiveMessage',
-          'sqs:ChangeMessageVisibility',
-          'sqs:DeleteMessage',
         ].sort(),
       );
       expect(statements.filter((s) => s.Effect !== 'Allow')).toEqual([]);
@@ -397,20 +393,31 @@ describe('Packaged template in organisation mode', () => {
       ).toEqual([]);
     });
 
-    it('lets the read role receive, put back and delete the messages of the forward queue, by its ARN, and of no other queue', () => {
-      const onQueues = policyOf(memberRoleOf('read')).filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')));
+    it("lets only the redrive role, where the stack forwards and for the hub account's operators, receive, put back and delete the forward queue's messages", () => {
+      const redrive = memberRoleOf('redrive');
 
-      expect(onQueues).toEqual([
+      expect(member.Resources.RedriveRole?.Condition).toBe('ForwardsEvents');
+      expect(policyOf(redrive)).toEqual([
         {
           Sid: 'RedriveTheForwardQueue',
           Effect: 'Allow',
           Action: ['sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
-          Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${forwardQueueName(STAGE)}` },
+          Resource: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] },
+        },
+      ]);
+      // The hub account decides which of its operators may (an identity policy), within the organisation; no hub function is trusted.
+      expect(trustOf(redrive)).toEqual([
+        {
+          Sid: 'RedriveOperatorsOfTheHubAccount',
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:root' } },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION } },
         },
       ]);
       expect(member.Resources.ForwardDeadLetterQueue?.Properties.QueueName).toBe(forwardQueueName(STAGE));
       // No other role of the member stack may touch a queue.
-      for (const role of (Object.keys(MEMBER_ROLE_CODES) as MemberRole[]).filter((r) => r !== 'read'))
+      for (const role of (Object.keys(MEMBER_ROLE_CODES) as MemberRole[]).filter((r) => r !== 'redrive'))
         expect(JSON.stringify(policyOf(memberRoleOf(role))), role).not.toMatch(/"sqs:/);
     });
 
@@ -599,6 +606,7 @@ describe('Packaged template in organisation mode', () => {
           {
             Id: 'OperationsTopic',
             Arn: { Ref: 'OperationsTopic' },
+            RoleArn: { 'Fn::GetAtt': ['MemberForwardQueueAlarmsRole', 'Arn'] },
             RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 24 },
             DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] } },
             InputTransformer: {
@@ -629,37 +637,37 @@ describe('Packaged template in organisation mode', () => {
         expect(senders).toContain(JSON.stringify({ 'Fn::GetAtt': ['MemberForwardQueueAlarmsRule', 'Arn'] }));
       });
 
-      it('may be published by EventBridge to the topic, which keeps the default statement for the account', () => {
-        const policy = hub.AlarmTopicsPolicy?.Properties as { Topics: unknown[]; PolicyDocument: { Statement: Statement[] } };
+      it('publish through a role only this rule may use, to the alarm topics and the service key through SNS, nothing else; no topic policy opens to EventBridge', () => {
+        const role = hub.MemberForwardQueueAlarmsRole;
 
-        expect(policy.Topics).toEqual([{ Ref: 'OperationsTopic' }]);
-        expect(policy.PolicyDocument.Statement).toEqual([
-          expect.objectContaining({
-            Sid: 'TheOwnerAccountAsByDefault',
-            Principal: { AWS: '*' },
-            Condition: { StringEquals: { 'AWS:SourceOwner': { Ref: 'AWS::AccountId' } } },
-          }),
+        expect(trustOf(role)).toEqual([
           {
-            Sid: 'EventBridgePublishesMemberForwardQueueAlarms',
+            Sid: 'OnlyThisRule',
             Effect: 'Allow',
             Principal: { Service: 'events.amazonaws.com' },
-            Action: 'sns:Publish',
-            Resource: [{ Ref: 'OperationsTopic' }],
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnEquals: {
+                'aws:SourceArn': {
+                  'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${ProjectBus.Name}/secrets-remediator-${STAGE}-member-forward-alarms`,
+                },
+              },
+            },
           },
         ]);
-      });
-
-      it("may be encrypted by EventBridge with the service key, for the alarm topics only (SNS's encryption context)", () => {
-        const statements = (hub.AlertKey?.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
-
-        expect(statements.find((s) => s.Sid === 'EventBridgePublishesToTheAlarmTopics')).toEqual({
-          Sid: 'EventBridgePublishesToTheAlarmTopics',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-          Resource: '*',
-          Condition: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': [{ Ref: 'OperationsTopic' }] } },
-        });
+        expect(policyOf(role)).toEqual([
+          { Sid: 'PublishToTheAlarmTopics', Effect: 'Allow', Action: 'sns:Publish', Resource: [{ Ref: 'OperationsTopic' }] },
+          {
+            Sid: 'EncryptForTheAlarmTopics',
+            Effect: 'Allow',
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] },
+            Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' } } },
+          },
+        ]);
+        expect(ofType(hub, 'AWS::SNS::TopicPolicy')).toEqual([]);
+        expect(JSON.stringify(hub.AlertKey?.Properties.KeyPolicy)).not.toContain('aws:sns:topicArn');
       });
     });
 
