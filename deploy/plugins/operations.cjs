@@ -17,6 +17,7 @@
  * Hand-written, not YAML: a dozen alarms per function and rule written out by hand would drift
  * the first time a function or rule is added; here they follow the template.
  */
+const { alarm, deadLetterQueueAlarms } = require('../dead-letter-alarms.cjs');
 const { deadLetterQueuePolicy, undeliveredRules } = require('../rule-delivery.cjs');
 
 const KEY = 'AlertKey';
@@ -25,8 +26,6 @@ const TOPICS = ['AlertTopic', 'OperationsTopic'];
 /** shared/metrics.ts: the namespace and service dimension of the service's own metrics. */
 const NAMESPACE = 'SecretsRemediator';
 const SERVICE = 'secrets-remediator';
-/** Dead letters waiting this long have not been redriven: someone should look. */
-const OLDEST_DEAD_LETTER_SECONDS = 3600;
 /** Throttling is expected in a storm (reserved concurrency): alarm when it lasts 15 minutes. */
 const THROTTLED_PERIODS = 3;
 
@@ -35,7 +34,7 @@ const THROTTLED_PERIODS = 3;
 /** @typedef {{ Name: string, Value: unknown }} Dimension */
 /** @typedef {{ id: string, name: unknown }} FunctionEntry */
 /** @typedef {{ id: string, name: string, dimensions: Dimension[] }} RuleEntry */
-/** @typedef {{ Type: string, Properties: Record<string, unknown> & { AlarmName: string } }} Alarm */
+/** @typedef {import('../dead-letter-alarms.cjs').Alarm} Alarm */
 
 /**
  * The resources of one CloudFormation type, as [logical id, resource] pairs.
@@ -47,31 +46,6 @@ const ofType = (resources, type) =>
   /** @type {[string, TemplateResource & { Properties: NonNullable<TemplateResource['Properties']> }][]} */ (
     Object.entries(resources).filter(([, r]) => r.Type === type && r.Properties !== undefined)
   );
-
-/**
- * An alarm on `metric`, notifying the operations topic (and the alert topic when the policy says).
- * @param {string} name
- * @param {string} description
- * @param {Record<string, unknown>} metric namespace, metric name, dimensions, and any setting to override
- * @param {readonly unknown[]} actions
- * @returns {Alarm}
- */
-const alarm = (name, description, metric, actions) => ({
-  Type: 'AWS::CloudWatch::Alarm',
-  Properties: {
-    AlarmName: name,
-    AlarmDescription: description,
-    Statistic: 'Sum',
-    Period: 300,
-    EvaluationPeriods: 1,
-    Threshold: 0,
-    ComparisonOperator: 'GreaterThanThreshold',
-    // Missing data is a quiet period: these metrics are published only when something happens.
-    TreatMissingData: 'notBreaching',
-    AlarmActions: actions,
-    ...metric,
-  },
-});
 
 class Operations {
   /** @param {import('../serverless').Serverless} serverless */
@@ -155,31 +129,11 @@ class Operations {
     }
 
     for (const queue of DEAD_LETTER_QUEUES) {
-      const name = resources[queue]?.Properties?.QueueName;
-      const dimensions = [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }];
-      // Messages *sent* in a period, not waiting: the alarm goes back to OK after a quiet period and
-      // notifies again for the next letters, where a count of waiting messages would stay in ALARM.
-      alarms[`${queue}Alarm`] = alarm(
-        `${name}-arrivals`,
-        `Events arrived in ${name}: inspect and redrive them (secrets-remediator redrive --queue ${name}).`,
-        {
-          Namespace: 'AWS/SQS',
-          MetricName: 'NumberOfMessagesSent',
-          Dimensions: dimensions,
-        },
-        actions,
-      );
-      alarms[`${queue}AgeAlarm`] = alarm(
-        `${name}-oldest-message`,
-        `A message has waited in ${name} for more than ${OLDEST_DEAD_LETTER_SECONDS / 60} minutes: redrive it (secrets-remediator redrive --queue ${name}); SQS drops it after 14 days.`,
-        {
-          Namespace: 'AWS/SQS',
-          MetricName: 'ApproximateAgeOfOldestMessage',
-          Dimensions: dimensions,
-          Statistic: 'Maximum',
-          Threshold: OLDEST_DEAD_LETTER_SECONDS,
-        },
-        actions,
+      const name = String(resources[queue]?.Properties?.QueueName);
+      // deploy/dead-letter-alarms.cjs: the arrivals and the oldest message's age, as on a member's forward queue.
+      Object.assign(
+        alarms,
+        deadLetterQueueAlarms({ queueId: queue, name, redrive: `secrets-remediator redrive --queue ${name}`, actions }),
       );
     }
 

@@ -11,8 +11,11 @@
  * - rules on the project bus sending the members' forwarded events to classify, with the same
  *   patterns as classify's own rules (deploy/plugins/operations.cjs, listed after this plugin,
  *   gives them their alarms and dead-letter permission like every rule);
- * - the project bus's policy admitting those forwarded events, and nothing else, from the
- *   organisation;
+ * - the project bus's policy admitting those forwarded events and the members' forward-queue
+ *   alarms, and nothing else, from the organisation;
+ * - a rule on the project bus turning a member's forward-queue alarm into a notification on the
+ *   operations topic (never an action), through an execution role only that rule may use
+ *   (notifyForwardQueueAlarms);
  *
  * The member template holds, per account and region:
  * - rules on the default bus forwarding the events classify takes (the patterns come from
@@ -20,6 +23,8 @@
  *   own rules use), with an execution role that may put events on the hub bus and nowhere else,
  *   retried as every rule of the hub is (custom.ruleRetryPolicy), then kept in a dead-letter
  *   queue of the member stack that only those rules may send to (deploy/rule-delivery.cjs);
+ * - the two alarms on that queue the hub has on its own dead-letter queues (deploy/dead-letter-alarms.cjs),
+ *   and a rule forwarding their going into ALARM to the hub's bus like the other forwards;
  * - one role per action, which only that action's hub role may assume (its exact ARN, within
  *   the organisation), holding the hub role's own statements about the account's secrets: every
  *   statement of the compiled hub role except those naming a hub resource (a Ref or GetAtt: the
@@ -32,6 +37,9 @@
  *   cloudwatch:GetMetricData (on `*`: the action has no resource level), so the first run's census
  *   can read the secret count Secrets Manager publishes here (shared/sweep/census.ts): metric data,
  *   never a secret or its value.
+ * - where the stack forwards, a redrive role for the hub account's operators
+ *   (`secrets-remediator redrive --member-account`): receipt, release and deletion of the forward
+ *   queue's messages, on that queue alone.
  * No statement of the member template may read a secret value: packaging fails if one would.
  *
  * A plugin, not serverless.yml, because all of it exists only in organisation mode (a variable
@@ -41,6 +49,7 @@ const { mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Buffer } = require('node:buffer');
 const { fact } = require('../facts.cjs');
+const { deadLetterQueueAlarms } = require('../dead-letter-alarms.cjs');
 const { deadLetterQueuePolicy, retryPolicy, ruleRetrySettings, undeliveredRules } = require('../rule-delivery.cjs');
 
 /** The member template's file name in the package folder (`.serverless/` by default). */
@@ -59,10 +68,12 @@ const READERS = ['sweep', 'classify', 'alert'];
  * @typedef {{ name: string, pattern: Record<string, unknown>, state?: string }} ForwardedRoute
  * @typedef {{
  *   organizationId: string, stage: string, hubRegion: string, regions: string[],
- *   memberRoleNames: Record<string, Record<string, string>>, memberRoleCodes: Record<string, string> & { read: string, forward: string },
+ *   memberRoleNames: Record<string, Record<string, string>>, memberRoleCodes: Record<string, string> & { read: string, forward: string, redrive: string },
  *   hubRoleNames: Record<string, string>, actions: string[], forwardedRoutes: ForwardedRoute[],
- *   forwardedSources: string[], deploymentTargets: DeploymentTargets[], securityHub: boolean
+ *   forwardedSources: string[], admittedSources: string[], forwardQueue: ForwardQueue,
+ *   deploymentTargets: DeploymentTargets[], securityHub: boolean
  * }} OrganisationDeployment
+ * @typedef {{ name: string, alarmNames: string[], hubAlarmPattern: Record<string, unknown> }} ForwardQueue
  */
 
 /** `clear-stale-pending` → `ClearStalePending`, for logical ids. */
@@ -206,7 +217,7 @@ const memberTemplate = (deployment, hub) => {
     Type: 'AWS::SQS::Queue',
     Condition: 'ForwardsEvents',
     Properties: {
-      QueueName: `${hub.service}-${stage}-forward-undelivered`,
+      QueueName: deployment.forwardQueue.name,
       MessageRetentionPeriod: 1_209_600,
       SqsManagedSseEnabled: true,
     },
@@ -235,6 +246,50 @@ const memberTemplate = (deployment, hub) => {
       },
     };
   }
+  // Seen at the hub: the queue's two alarms (deploy/dead-letter-alarms.cjs, as on the hub's own
+  // dead-letter queues) notify nothing here; their state changes reach this account's default bus,
+  // and a rule forwards them to the hub's bus like every forwarded event, where a rule of the hub
+  // notifies the operations topic. A forward of the alarm that fails in turn lands in this same
+  // queue: the alarm is in ALARM already, so that makes no new state change and no loop.
+  const alarms = deadLetterQueueAlarms({
+    queueId: 'ForwardDeadLetterQueue',
+    name: deployment.forwardQueue.name,
+    redrive: `secrets-remediator redrive --member-account \${AWS::AccountId} --member-region \${AWS::Region} --stage ${stage}, from the hub account`,
+    actions: [],
+    substitute: true,
+    condition: 'ForwardsEvents',
+  });
+  const alarmNames = Object.values(alarms).map((made) => made.Properties.AlarmName);
+  if (JSON.stringify(alarmNames) !== JSON.stringify(deployment.forwardQueue.alarmNames))
+    throw new Error(
+      `organisation: the forward queue's alarms are named ${alarmNames.join(', ')}, but the hub's rule expects ${deployment.forwardQueue.alarmNames.join(', ')} (shared/domain/member-forwarding.ts and deploy/dead-letter-alarms.cjs must agree)`,
+    );
+  Object.assign(resources, alarms);
+  forwardRuleIds.push('ForwardQueueAlarmsRule');
+  resources.ForwardQueueAlarmsRule = {
+    Type: 'AWS::Events::Rule',
+    Condition: 'ForwardsEvents',
+    Properties: {
+      Description: `secrets-remediator ${stage}: the forward queue's alarms going off, to the hub's operations topic`,
+      // These two alarms, by their ARNs, and only when they go into ALARM.
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        resources: Object.keys(alarms).map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
+        detail: { state: { value: ['ALARM'] } },
+      },
+      State: 'ENABLED',
+      Targets: [
+        {
+          Id: 'hub',
+          Arn: busArn,
+          RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] },
+          RetryPolicy: retryPolicy(hub.retry),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] } },
+        },
+      ],
+    },
+  };
   resources.ForwardDeadLetterQueuePolicy = deadLetterQueuePolicy({
     queueId: 'ForwardDeadLetterQueue',
     ruleIds: forwardRuleIds,
@@ -278,6 +333,33 @@ const memberTemplate = (deployment, hub) => {
     ],
     [...hub.readStatements, ...(deployment.securityHub && !importsAlready ? [securityHubImport] : [])],
   );
+  // `secrets-remediator redrive --member-account` takes the forward queue's events through this
+  // role, from the hub account: find the queue by name, receive, put back what it does not send on
+  // (a dry run changes nothing), delete what it sent. A role of its own, not the read role's: no
+  // hub function ever needs to empty a member's queue, and the operators who may (an identity
+  // policy in the hub account allowing sts:AssumeRole on it) get this queue and nothing else.
+  resources.RedriveRole = {
+    ...memberRole(
+      codes.redrive,
+      `Lets the hub account's operators take the events of this stack's forward queue (${deployment.forwardQueue.name}) to send them on to the hub, and nothing else`,
+      [
+        trustWithinOrganisation(
+          deployment,
+          { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:root' },
+          'RedriveOperatorsOfTheHubAccount',
+        ),
+      ],
+      [
+        {
+          Sid: 'RedriveTheForwardQueue',
+          Effect: 'Allow',
+          Action: ['sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
+          Resource: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] },
+        },
+      ],
+    ),
+    Condition: 'ForwardsEvents',
+  };
 
   const template = {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -308,6 +390,7 @@ const memberTemplate = (deployment, hub) => {
       HubRegion: { Value: hubRegion },
       Stage: { Value: stage },
       ReadRoleArn: { Value: { 'Fn::GetAtt': ['ReadRole', 'Arn'] } },
+      RedriveRoleArn: { Condition: 'ForwardsEvents', Value: { 'Fn::GetAtt': ['RedriveRole', 'Arn'] } },
       ForwardDeadLetterQueueUrl: { Condition: 'ForwardsEvents', Value: { Ref: 'ForwardDeadLetterQueue' } },
       ...Object.fromEntries(
         deployment.actions.map((action) => [`${pascal(action)}RoleArn`, { Value: { 'Fn::GetAtt': [`${pascal(action)}Role`, 'Arn'] } }]),
@@ -333,7 +416,8 @@ const memberTemplate = (deployment, hub) => {
  * - Deny every principal that is neither one of this stage's publishing roles nor in the
  *   organisation (aws:PrincipalOrgID): the rest of the world stays out, as before;
  * - Deny every principal but our roles an event whose `source` is not one of the forwarded AWS
- *   sources (aws.secretsmanager, aws.config, and aws.securityhub when Security Hub is on):
+ *   sources (aws.secretsmanager, aws.config, and aws.securityhub when Security Hub is on), or
+ *   aws.cloudwatch for the members' forward-queue alarms:
  *   someone of the organisation, this account included, can never put a claim
  *   (`secrets-remediator`) or anything else of their own making;
  * - Allow principals of the organisation to put events with those sources only: the members'
@@ -350,7 +434,7 @@ const organisationBusStatements = (closed, deployment) => {
   const ownRoles = closed.Condition?.ArnNotEquals;
   if (!ownRoles)
     throw new Error('organisation: the project bus policy no longer names the publishing roles (ArnNotEquals aws:PrincipalArn)');
-  const sources = deployment.forwardedSources;
+  const sources = deployment.admittedSources;
   const common = { Principal: '*', Action: 'events:PutEvents', Resource: closed.Resource };
   return [
     {
@@ -446,6 +530,7 @@ class Organisation {
     // alertGrants), conditioned on the organization: nothing is added to a compiled role here.
     bus.Policy.Statement = organisationBusStatements(closed, deployment);
     Object.assign(resources, this.forwardedRules(deployment, naming.getLambdaLogicalId('classify')));
+    this.notifyForwardQueueAlarms(deployment, resources);
     resources.MemberStackSet = {
       Type: 'AWS::CloudFormation::StackSet',
       // The member roles' trust names these roles: IAM refuses a principal that does not exist yet.
@@ -476,6 +561,112 @@ class Organisation {
     this.serverless.cli.log(
       `organisation: ${MEMBER_TEMPLATE} (${bytes} bytes) for ${deployment.regions.join(', ')}; StackSet ${resources.MemberStackSet.Properties?.StackSetName}`,
     );
+  }
+
+  /**
+   * The members' forward-queue alarms, forwarded to the project bus, become a notification on the
+   * topics the hub's own alarms go to (custom.operations.alarmActions: the operations topic, and
+   * the alert topic when the policy says): which account and region, which queue, and the command
+   * that shows and sends its events on. Only the two alarm names the member stack gives, exactly,
+   * and only going into ALARM (shared/domain/member-forwarding.ts): any account of the
+   * organisation can forward an alarm of its own making, and this rule only ever notifies. The
+   * message is built from the event's account, region and time, which AWS sets, and the alarm
+   * name the pattern fixed: nothing a member wrote (an alarm's description or state reason, which
+   * SetAlarmState sets to anything) reaches the topic.
+   *
+   * EventBridge publishes through an execution role (EventBridge takes one for SNS targets), not
+   * as its service principal on a topic policy: the role's trust names this rule
+   * (aws:SourceArn), where `events.amazonaws.com` on the topic would let a rule of any account
+   * publish to the operations topic, and the topics keep their default policy. The role may
+   * publish to those topics and use the service key through SNS for them, nothing else.
+   * @param {OrganisationDeployment} deployment
+   * @param {Record<string, TemplateResource>} resources
+   */
+  notifyForwardQueueAlarms(deployment, resources) {
+    const { service, custom } = this.serverless.service;
+    const topics = custom?.operations?.alarmActions;
+    if (!topics || topics.length === 0)
+      throw new Error("organisation: custom.operations.alarmActions names no topic for the members' forward-queue alarms");
+    if (!resources.AlertKey) throw new Error('organisation: serverless.yml has no AlertKey, the key the alarm topics are encrypted with');
+    const retry = ruleRetrySettings(this.serverless);
+    const { name: queue } = deployment.forwardQueue;
+    const command = `npx secrets-remediator redrive --member-account <account> --member-region <region> --stage ${deployment.stage} --region ${deployment.hubRegion}`;
+    const ruleName = `${service}-${deployment.stage}-member-forward-alarms`;
+    // EventBridge publishes through a role of its own rather than a topic policy for
+    // events.amazonaws.com: that role can be tied to this rule alone (aws:SourceArn), where a
+    // service principal on the topic would let any account's rule publish to the operations topic.
+    resources.MemberForwardQueueAlarmsRole = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Description: "Lets the hub's member-forward-alarms rule, and nothing else, publish to the operations topics",
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'OnlyThisRule',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+                ArnEquals: {
+                  'aws:SourceArn': {
+                    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${ProjectBus.Name}/${ruleName}`,
+                  },
+                },
+              },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: 'publish-member-forward-alarms',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Sid: 'PublishToTheAlarmTopics', Effect: 'Allow', Action: 'sns:Publish', Resource: topics },
+                {
+                  // The topics are encrypted with the service's key: SNS asks KMS as the publisher.
+                  Sid: 'EncryptForTheAlarmTopics',
+                  Effect: 'Allow',
+                  Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+                  Resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] },
+                  Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    resources.MemberForwardQueueAlarmsRule = {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Name: ruleName,
+        Description: "A member stack's forward queue holds events the hub did not take: notify the operations topic, never act",
+        EventBusName: { 'Fn::GetAtt': ['ProjectBus', 'Name'] },
+        EventPattern: deployment.forwardQueue.hubAlarmPattern,
+        State: 'ENABLED',
+        Targets: topics.map((topic) => ({
+          Id: String(/** @type {{ Ref?: unknown }} */ (topic).Ref ?? 'topic'),
+          Arn: topic,
+          RoleArn: { 'Fn::GetAtt': ['MemberForwardQueueAlarmsRole', 'Arn'] },
+          RetryPolicy: retryPolicy(retry),
+          DeadLetterConfig: { Arn: custom?.ruleDeadLetterQueue },
+          InputTransformer: {
+            InputPathsMap: { account: '$.account', region: '$.region', alarm: '$.detail.alarmName', time: '$.time' },
+            // EventBridge puts the values in unescaped: these four are AWS's (account, region, time)
+            // or one of two fixed names (the pattern), so none can break out of the string.
+            InputTemplate: JSON.stringify(
+              `${service} ${deployment.stage}: the member stack of account <account> in <region> holds events it could not forward to the hub, in its queue ${queue} (alarm <alarm>, <time>). ` +
+                'Until they are sent on, what only an event shows there (a read outside the VPC endpoints, a burst of refused calls) is not alerted on. ' +
+                'Fix what stopped the forwards (the hub stack or its bus policy), then, from the hub account, see them (a dry run, changes nothing): ' +
+                `${command} ; then send them to classify: the same with --apply.`,
+            ),
+          },
+        })),
+      },
+    };
   }
 
   /**

@@ -2,6 +2,11 @@
  * The dead-letter port over SQS (receive, delete, release) and Lambda (the asynchronous
  * re-invocation of the function the letter names). Only the CLI uses it: kept out of
  * aws-account.ts so no function bundle carries these two clients.
+ *
+ * A member stack's forward queue (organisation mode) is in the member's account and region: SQS
+ * there is reached through the member role (the read role, assumed with STS before the first
+ * call, so a refusal is the MemberAccessError naming the role), Lambda with the caller's own
+ * credentials in the hub's region, where classify runs.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
@@ -12,6 +17,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { DeadLettersPort } from '../ports/dead-letters.js';
+import type { MemberTarget } from '../ports/member-access.js';
+import { type MemberAccess, memberAccess } from './member-access.js';
 
 export const sqsDeadLetters = (sqs: SQSClient, lambda: LambdaClient): DeadLettersPort => ({
   queueUrl: async (queue) => {
@@ -58,4 +65,20 @@ export const sqsDeadLetters = (sqs: SQSClient, lambda: LambdaClient): DeadLetter
 export const awsDeadLetters = (region?: string): DeadLettersPort => {
   const config = { maxAttempts: 4, ...(region ? { region } : {}) };
   return sqsDeadLetters(new SQSClient(config), new LambdaClient(config));
+};
+
+/**
+ * The port for the forward queue of a member stack: SQS in `target`'s account and region through
+ * `target.roleArn`, assumed first (a refusal throws the MemberAccessError that names the role and
+ * what to check, before any queue is read); Lambda on the credential chain in `hubRegion` (or the
+ * chain's region).
+ */
+export const awsMemberDeadLetters = async (
+  target: MemberTarget & { readonly roleArn: string },
+  hubRegion: string | undefined,
+  access: MemberAccess = memberAccess(),
+): Promise<DeadLettersPort> => {
+  await access.credentialsFor(target)?.();
+  const sqs = access.clientFor(target, 'sqs-dead-letters', (config) => new SQSClient(config));
+  return sqsDeadLetters(sqs, new LambdaClient({ maxAttempts: 4, ...(hubRegion ? { region: hubRegion } : {}) }));
 };

@@ -9,6 +9,7 @@
 import type { ActionType } from '../contracts/finding.js';
 import { ActionTypeSchema } from '../contracts/finding.js';
 import type { FunctionName } from '../contracts/functions.js';
+import { forwardQueueAlarmNames, forwardQueueAlarmPattern, forwardQueueName } from '../domain/member-forwarding.js';
 import { MEMBER_ROLE_CODES, type MemberRole, memberRoleName, serviceRoleNames } from '../domain/service-roles.js';
 import type { Policy } from '../policy/schema.js';
 import type { EventPattern } from '../rules/match-pattern.js';
@@ -51,11 +52,27 @@ export interface OrganisationDeployment {
   /** The actions with a member role each. */
   readonly actions: readonly ActionType[];
   readonly forwardedRoutes: readonly ForwardedRoute[];
-  /** The `source` values of the forwarded events: the only ones the hub bus takes from the organisation. */
+  /** The `source` values of the events forwarded to classify. */
   readonly forwardedSources: readonly string[];
+  /**
+   * The `source` values the hub bus takes from the organisation, and no other: the forwarded
+   * events', and CloudWatch's for the members' forward-queue alarms.
+   */
+  readonly admittedSources: readonly string[];
+  /** Each member's queue of undelivered forwards, its alarms, and the pattern of the hub's rule that notifies them. */
+  readonly forwardQueue: ForwardQueue;
   readonly deploymentTargets: readonly DeploymentTargets[];
   /** Whether the read role may import findings into Security Hub. */
   readonly securityHub: boolean;
+}
+
+/** A member stack's queue of undelivered forwards and what watches it (shared/domain/member-forwarding.ts). */
+export interface ForwardQueue {
+  readonly name: string;
+  /** The member's alarms on it: a message arrived, a message waits for more than an hour. */
+  readonly alarmNames: readonly string[];
+  /** The hub rule's pattern: those alarms going into ALARM, by their exact names. */
+  readonly hubAlarmPattern: EventPattern;
 }
 
 /** The Security Hub control findings classify takes as triggers (policy securityHub.enabled). */
@@ -145,6 +162,7 @@ export const organisationDeployment = (policy: OrganisationPolicy, { stage, regi
   const regions = organisation.regions.length > 0 ? [...new Set(organisation.regions)] : [region];
   const roles = Object.keys(MEMBER_ROLE_CODES) as MemberRole[];
   const routes = forwardedRoutes(policy);
+  const hubAlarmPattern = forwardQueueAlarmPattern(stage);
   return {
     organizationId: organisation.organizationId,
     stage,
@@ -163,6 +181,8 @@ export const organisationDeployment = (policy: OrganisationPolicy, { stage, regi
     actions: ActionTypeSchema.options,
     forwardedRoutes: routes,
     forwardedSources: sourcesOf(routes),
+    admittedSources: sourcesOf([...routes, { name: 'forward-queue-alarms', pattern: hubAlarmPattern }]),
+    forwardQueue: { name: forwardQueueName(stage), alarmNames: forwardQueueAlarmNames(stage), hubAlarmPattern },
     deploymentTargets: stackSetTargets(organisation),
     securityHub: policy.securityHub.enabled,
   };

@@ -42,6 +42,17 @@ const asObject = (value: unknown): Record<string, unknown> | undefined =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/**
+ * Why EventBridge kept an event in a dead-letter queue, from the attributes it writes there
+ * (EXHAUSTED_RETRY_CONDITION, ERROR_CODE, ERROR_MESSAGE), redacted and bounded: the error text
+ * may quote the event.
+ */
+export const undeliveredReason = (attributes: Readonly<Record<string, string>>): string =>
+  redactEventText(
+    [attributes.EXHAUSTED_RETRY_CONDITION, attributes.ERROR_CODE, attributes.ERROR_MESSAGE].filter(Boolean).join(': ') ||
+      'no error recorded',
+  );
+
 /** Reads one message of a dead-letter queue. */
 export const readDeadLetter = (body: string, attributes: Readonly<Record<string, string>>): ReadDeadLetter => {
   let parsed: unknown;

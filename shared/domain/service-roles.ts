@@ -125,7 +125,8 @@ export const isServiceRoleName = (roleName: string, region: string): boolean => 
 /**
  * The roles the member template creates in each guarded account and region (organisation mode):
  * one per action, so that the hub's restore-secret can only restore in a member, one read role
- * for the sweep, the scan and Security Hub, and the execution role of the forwarding rules.
+ * for the sweep, the scan and Security Hub, the execution role of the forwarding rules, and the
+ * role the hub account's operators take the forward queue's events with (`redrive --member-account`).
  * Codes are never changed once deployed.
  */
 export const MEMBER_ROLE_CODES = {
@@ -135,6 +136,7 @@ export const MEMBER_ROLE_CODES = {
   'remove-public-statements': 'rps',
   read: 'read',
   forward: 'fwd',
+  redrive: 'rdv',
 } as const;
 
 export type MemberRole = keyof typeof MEMBER_ROLE_CODES;

@@ -1,6 +1,8 @@
 /**
  * The dead-letter port over SQS and Lambda, as the CLI's redrive uses it: the queue by name or
  * URL, letters with their string attributes, and an asynchronous invocation that Lambda must accept.
+ * For a member's forward queue, SQS in the member's account and region through its role (STS),
+ * Lambda in the hub's region.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
@@ -10,14 +12,18 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { sqsDeadLetters } from '../../shared/adapters/sqs-dead-letters.js';
+import { memberAccess } from '../../shared/adapters/member-access.js';
+import { awsMemberDeadLetters, sqsDeadLetters } from '../../shared/adapters/sqs-dead-letters.js';
+import { MemberAccessError } from '../../shared/errors.js';
 import '../helpers/aws-matchers.js';
 import { settle } from '../helpers/settle.js';
 
 const sqs = mockClient(SQSClient);
 const lambda = mockClient(LambdaClient);
+const sts = mockClient(STSClient);
 const port = sqsDeadLetters(
   new SQSClient({ region: 'us-east-1', maxAttempts: 1 }),
   new LambdaClient({ region: 'us-east-1', maxAttempts: 1 }),
@@ -28,11 +34,13 @@ const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:secrets-remedia
 beforeEach(() => {
   sqs.reset();
   lambda.reset();
+  sts.reset();
 });
 
 afterAll(() => {
   sqs.restore();
   lambda.restore();
+  sts.restore();
 });
 
 describe('Function: sqsDeadLetters', () => {
@@ -146,5 +154,54 @@ describe('Function: sqsDeadLetters', () => {
 
     // Assess
     expect(outcome.error).toMatchObject({ message: `Lambda answered 200 to the asynchronous invocation of ${FUNCTION}` });
+  });
+});
+
+describe('Function: awsMemberDeadLetters', () => {
+  const ROLE = 'arn:aws:iam::444455556666:role/secrets-remediator-member-dev-read-euw1';
+  const target = { account: '444455556666', region: 'eu-west-1', roleArn: ROLE, session: 'secrets-remediator-redrive' };
+  const MEMBER_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/444455556666/secrets-remediator-dev-forward-undelivered';
+
+  it("assumes the member's role in its region before anything, reads the queue there, and invokes in the hub's region", async () => {
+    // Prepare
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIAMEMBER',
+        SecretAccessKey: 'secret',
+        SessionToken: 'token',
+        Expiration: new Date(Date.now() + 3_600_000),
+      },
+    });
+    sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: MEMBER_QUEUE_URL });
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+
+    // Act
+    const port = await awsMemberDeadLetters(target, 'us-east-1', memberAccess());
+    const url = await port.queueUrl('secrets-remediator-dev-forward-undelivered');
+    await port.invokeAsync('secrets-remediator-dev-classify', '{}');
+
+    // Assess
+    expect(url).toBe(MEMBER_QUEUE_URL);
+    expect(sts).toHaveReceivedCommandExactlyOnceWith(AssumeRoleCommand, { RoleArn: ROLE, RoleSessionName: 'secrets-remediator-redrive' });
+    const sqsClient = sqs.call(0).thisValue as SQSClient;
+    const lambdaClient = lambda.call(0).thisValue as LambdaClient;
+    expect(await sqsClient.config.region()).toBe('eu-west-1');
+    expect(await sqsClient.config.credentials()).toMatchObject({ accessKeyId: 'ASIAMEMBER' });
+    expect(await lambdaClient.config.region()).toBe('us-east-1');
+  });
+
+  it('fails with the MemberAccessError naming the role, before any queue is read, when STS refuses it', async () => {
+    // Prepare
+    sts
+      .on(AssumeRoleCommand)
+      .rejects(Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied', $metadata: {} }));
+
+    // Act
+    const outcome = await settle(awsMemberDeadLetters(target, 'us-east-1', memberAccess()));
+
+    // Assess
+    expect(outcome.error).toBeInstanceOf(MemberAccessError);
+    expect(outcome.error).toMatchObject({ roleArn: ROLE });
+    expect(sqs.calls()).toHaveLength(0);
   });
 });

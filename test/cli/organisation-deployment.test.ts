@@ -117,6 +117,7 @@ describe('organisationDeployment', () => {
         rps: 'secrets-remediator-member-prod-rps-euw1',
         read: 'secrets-remediator-member-prod-read-euw1',
         fwd: 'secrets-remediator-member-prod-fwd-euw1',
+        rdv: 'secrets-remediator-member-prod-rdv-euw1',
       },
     });
   });
@@ -140,7 +141,7 @@ describe('organisationDeployment', () => {
     expect(deployment?.regions).toEqual(['eu-west-1', 'us-east-1']);
   });
 
-  it('admits on the hub bus only the AWS sources members forward', () => {
+  it('forwards to classify only the AWS sources of its routes', () => {
     expect(organisationDeployment(policyOf(`${ON}  rootId: r-ab12\n`), HUB)?.forwardedSources).toEqual([
       'aws.config',
       'aws.secretsmanager',
@@ -150,5 +151,36 @@ describe('organisationDeployment', () => {
       'aws.secretsmanager',
       'aws.securityhub',
     ]);
+  });
+
+  it("admits on the hub bus those sources and CloudWatch's, for the members' forward-queue alarms, and nothing else", () => {
+    expect(organisationDeployment(policyOf(`${ON}  rootId: r-ab12\n`), HUB)?.admittedSources).toEqual([
+      'aws.cloudwatch',
+      'aws.config',
+      'aws.secretsmanager',
+    ]);
+    expect(organisationDeployment(policyOf(`${ON}  rootId: r-ab12\nsecurityHub:\n  enabled: true\n`), HUB)?.admittedSources).toEqual([
+      'aws.cloudwatch',
+      'aws.config',
+      'aws.secretsmanager',
+      'aws.securityhub',
+    ]);
+  });
+
+  it("names each member's forward queue and its two alarms for the stage, and the hub rule's pattern matches those names exactly", () => {
+    const deployment = organisationDeployment(policyOf(`${ON}  rootId: r-ab12\n`), HUB);
+
+    expect(deployment?.forwardQueue).toEqual({
+      name: 'secrets-remediator-prod-forward-undelivered',
+      alarmNames: ['secrets-remediator-prod-forward-undelivered-arrivals', 'secrets-remediator-prod-forward-undelivered-oldest-message'],
+      hubAlarmPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: {
+          alarmName: ['secrets-remediator-prod-forward-undelivered-arrivals', 'secrets-remediator-prod-forward-undelivered-oldest-message'],
+          state: { value: ['ALARM'] },
+        },
+      },
+    });
   });
 });

@@ -10,10 +10,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ActionTypeSchema } from '../../shared/contracts/finding.js';
 import type { FunctionName } from '../../shared/contracts/functions.js';
 import { forwardedRoutes } from '../../shared/cli/organisation-deployment.js';
+import { forwardQueueAlarmNames, forwardQueueAlarmPattern, forwardQueueName } from '../../shared/domain/member-forwarding.js';
 import { MEMBER_ROLE_CODES, type MemberRole, memberRoleName, serviceRoleName } from '../../shared/domain/service-roles.js';
 import { loadPolicy } from '../../shared/policy/load-policy.js';
 import type { Policy } from '../../shared/policy/schema.js';
+import { matchesPattern } from '../../shared/rules/match-pattern.js';
 import securityHubFindings from '../../shared/rules/securityhub-findings.pattern.json' with { type: 'json' };
+import { repoRoot } from '../helpers/events.js';
 import { PACKAGE_TIMEOUT_MS, type PackagedService, packageWithPolicy } from '../helpers/packaging.js';
 
 interface Resource {
@@ -105,6 +108,28 @@ const memberRoleOf = (role: MemberRole): Resource => {
   return found[1];
 };
 
+/** The member rule that forwards the forward queue's alarms (the others forward what classify takes). */
+const ALARM_RULE = 'ForwardQueueAlarmsRule';
+/** The member rules forwarding events to classify. */
+const classifyForwards = () => ofType(member.Resources, 'AWS::Events::Rule').filter(([id]) => id !== ALARM_RULE);
+
+/**
+ * CloudWatch's published alarm event (test/fixtures/cloudwatch/README.md) as the alarm `name` of
+ * `account` in `region` sends it: only its name, ARN, account and region changed.
+ */
+const alarmEvent = (name: string, account = MEMBER, region = 'eu-west-1') => {
+  const event = JSON.parse(
+    readFileSync(join(repoRoot, 'test/fixtures/cloudwatch/AlarmStateChange.eventbridge-native.awsdocs.json'), 'utf8'),
+  ) as Record<string, unknown> & { detail: Record<string, unknown> };
+  return {
+    ...event,
+    account,
+    region,
+    resources: [`arn:aws:cloudwatch:${region}:${account}:alarm:${name}`],
+    detail: { ...event.detail, alarmName: name },
+  };
+};
+
 /** The statements of a hub role about the account's own services (those a member role needs). */
 const aboutTheAccount = (statements: Statement[]): Statement[] =>
   statements.filter((s) => actionsOf(s).every((a) => /^(secretsmanager|lambda|config|cloudtrail|securityhub):/.test(a)));
@@ -146,7 +171,7 @@ describe('Packaged template in organisation mode', () => {
     });
 
     it("forwards from the default bus exactly what the hub's classify takes from its own, plus Security Hub's control findings", () => {
-      const rules = ofType(member.Resources, 'AWS::Events::Rule').map(([, r]) => r);
+      const rules = classifyForwards().map(([, r]) => r);
       const hubOwn = ofType(hub, 'AWS::Events::Rule')
         .filter(([, r]) => r.Properties.EventBusName === undefined && r.Properties.EventPattern !== undefined)
         .map(([, r]) => r.Properties.EventPattern);
@@ -162,10 +187,7 @@ describe('Packaged template in organisation mode', () => {
     });
 
     it("takes read-only calls in the state that lets them through, like the hub's read-calls rule", () => {
-      const states = ofType(member.Resources, 'AWS::Events::Rule').map(([, r]) => [
-        JSON.stringify(r.Properties.EventPattern),
-        r.Properties.State,
-      ]);
+      const states = classifyForwards().map(([, r]) => [JSON.stringify(r.Properties.EventPattern), r.Properties.State]);
       const hubStates = ofType(hub, 'AWS::Events::Rule')
         .filter(([, r]) => r.Properties.EventBusName === undefined && r.Properties.EventPattern !== undefined)
         .map(([, r]) => [JSON.stringify(r.Properties.EventPattern), r.Properties.State ?? 'ENABLED']);
@@ -371,6 +393,93 @@ describe('Packaged template in organisation mode', () => {
       ).toEqual([]);
     });
 
+    it("lets only the redrive role, where the stack forwards and for the hub account's operators, receive, put back and delete the forward queue's messages", () => {
+      const redrive = memberRoleOf('redrive');
+
+      expect(member.Resources.RedriveRole?.Condition).toBe('ForwardsEvents');
+      expect(policyOf(redrive)).toEqual([
+        {
+          Sid: 'RedriveTheForwardQueue',
+          Effect: 'Allow',
+          Action: ['sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
+          Resource: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] },
+        },
+      ]);
+      // The hub account decides which of its operators may (an identity policy), within the organisation; no hub function is trusted.
+      expect(trustOf(redrive)).toEqual([
+        {
+          Sid: 'RedriveOperatorsOfTheHubAccount',
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:root' } },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION } },
+        },
+      ]);
+      expect(member.Resources.ForwardDeadLetterQueue?.Properties.QueueName).toBe(forwardQueueName(STAGE));
+      // No other role of the member stack may touch a queue.
+      for (const role of (Object.keys(MEMBER_ROLE_CODES) as MemberRole[]).filter((r) => r !== 'redrive'))
+        expect(JSON.stringify(policyOf(memberRoleOf(role))), role).not.toMatch(/"sqs:/);
+    });
+
+    it("watches the forward queue as the hub watches its own dead-letter queues, only where the stack forwards, under the names the hub's rule expects", () => {
+      const alarms = ofType(member.Resources, 'AWS::CloudWatch::Alarm');
+      const hubAlarms = [hub.RuleDeadLetterQueueAlarm, hub.RuleDeadLetterQueueAgeAlarm];
+      const shape = (alarm: Resource | undefined) => {
+        const {
+          AlarmName: _name,
+          AlarmDescription: _description,
+          AlarmActions: _actions,
+          Dimensions: _dimensions,
+          ...rest
+        } = alarm?.Properties ?? {};
+        return rest;
+      };
+
+      expect(alarms.map(([, a]) => a.Properties.AlarmName)).toEqual(forwardQueueAlarmNames(STAGE));
+      expect(alarms.map(([, a]) => a.Properties.AlarmName)).toEqual([
+        `${forwardQueueName(STAGE)}-arrivals`,
+        `${forwardQueueName(STAGE)}-oldest-message`,
+      ]);
+      for (const [[id, alarm], hubAlarm] of alarms.map((a, i) => [a, hubAlarms[i]] as const)) {
+        expect(alarm.Condition, id).toBe('ForwardsEvents');
+        expect(shape(alarm), id).toEqual(shape(hubAlarm));
+        expect(alarm.Properties.Dimensions, id).toEqual([
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'QueueName'] } },
+        ]);
+        // Nothing to notify in the member: the hub hears of it through the alarm's state change.
+        expect(alarm.Properties.AlarmActions, id).toBeUndefined();
+        expect(JSON.stringify(alarm.Properties.AlarmDescription), id).toContain(
+          `secrets-remediator redrive --member-account \${AWS::AccountId} --member-region \${AWS::Region} --stage ${STAGE}`,
+        );
+      }
+    });
+
+    it("forwards those alarms going into ALARM, and nothing else of CloudWatch's, to the hub's bus, only where the stack forwards", () => {
+      const rule = member.Resources[ALARM_RULE];
+      const arns = ['ForwardDeadLetterQueueAlarm', 'ForwardDeadLetterQueueAgeAlarm'].map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
+      const pattern = rule?.Properties.EventPattern as Record<string, unknown>;
+      /** The pattern as CloudFormation resolves it in account MEMBER, eu-west-1. */
+      const resolved = {
+        ...pattern,
+        resources: forwardQueueAlarmNames(STAGE).map((name) => `arn:aws:cloudwatch:eu-west-1:${MEMBER}:alarm:${name}`),
+      };
+      const [arrivals = '', oldest = ''] = forwardQueueAlarmNames(STAGE);
+
+      expect(rule?.Condition).toBe('ForwardsEvents');
+      expect(pattern).toEqual({
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        resources: arns,
+        detail: { state: { value: ['ALARM'] } },
+      });
+      expect(matchesPattern(resolved, alarmEvent(arrivals))).toBe(true);
+      expect(matchesPattern(resolved, alarmEvent(oldest))).toBe(true);
+      expect(matchesPattern(resolved, alarmEvent('payments-db-cpu'))).toBe(false);
+      expect(
+        matchesPattern(resolved, { ...alarmEvent(arrivals), detail: { ...alarmEvent(arrivals).detail, state: { value: 'OK' } } }),
+      ).toBe(false);
+    });
+
     it('takes the hub account id as its one parameter', () => {
       expect(Object.keys(member.Parameters)).toEqual(['HubAccountId']);
       expect(member.Parameters.HubAccountId).toMatchObject({ Type: 'String', AllowedPattern: '^\\d{12}$' });
@@ -436,9 +545,7 @@ describe('Packaged template in organisation mode', () => {
       );
       const alarmed = ofType(hub, 'AWS::CloudWatch::Alarm').map(([, a]) => JSON.stringify(a.Properties.Dimensions));
 
-      expect(onBus.map(([, r]) => r.Properties.EventPattern)).toEqual(
-        ofType(member.Resources, 'AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern),
-      );
+      expect(onBus.map(([, r]) => r.Properties.EventPattern)).toEqual(classifyForwards().map(([, r]) => r.Properties.EventPattern));
       for (const [id, rule] of onBus) {
         expect(rule.Properties.EventBusName, id).toEqual({ 'Fn::GetAtt': ['ProjectBus', 'Name'] });
         expect(rule.Properties.Targets, id).toEqual([
@@ -461,6 +568,118 @@ describe('Packaged template in organisation mode', () => {
             { Name: 'RuleName', Value: rule.Properties.Name },
           ]),
         );
+      }
+    });
+
+    describe("the members' forward-queue alarms", () => {
+      const rule = () => hub.MemberForwardQueueAlarmsRule;
+      const [arrivals = '', oldest = ''] = forwardQueueAlarmNames(STAGE);
+
+      it('reach the operations topic from the project bus, by the exact alarm names, only going into ALARM', () => {
+        expect(rule()?.Properties).toMatchObject({
+          Name: `secrets-remediator-${STAGE}-member-forward-alarms`,
+          EventBusName: { 'Fn::GetAtt': ['ProjectBus', 'Name'] },
+          EventPattern: forwardQueueAlarmPattern(STAGE),
+          State: 'ENABLED',
+        });
+      });
+
+      it("match a member's alarm as CloudWatch sends it, and no forged or other alarm (the packaged pattern, with the project's matcher)", () => {
+        const pattern = rule()?.Properties.EventPattern as Record<string, unknown>;
+
+        expect(matchesPattern(pattern, alarmEvent(arrivals))).toBe(true);
+        expect(matchesPattern(pattern, alarmEvent(oldest, '777788889999', 'ap-southeast-2'))).toBe(true);
+        // CloudWatch's published event as it is: another alarm.
+        expect(matchesPattern(pattern, alarmEvent('ServerCpuTooHigh', '123456789012', 'us-east-1'))).toBe(false);
+        // Forged by an account of the organisation: another name, one that only starts like it, another stage's.
+        for (const forged of ['payments-db-cpu', `${arrivals}-2`, arrivals.replace(`-${STAGE}-`, '-prod-')])
+          expect(matchesPattern(pattern, alarmEvent(forged)), forged).toBe(false);
+        expect(
+          matchesPattern(pattern, { ...alarmEvent(arrivals), detail: { ...alarmEvent(arrivals).detail, state: { value: 'OK' } } }),
+        ).toBe(false);
+      });
+
+      it('only notify: the alarm topics alone, with a message built from what AWS sets and the fixed alarm name, retried and kept like every target', () => {
+        const targets = rule()?.Properties.Targets as Record<string, unknown>[];
+
+        expect(targets).toEqual([
+          {
+            Id: 'OperationsTopic',
+            Arn: { Ref: 'OperationsTopic' },
+            RoleArn: { 'Fn::GetAtt': ['MemberForwardQueueAlarmsRole', 'Arn'] },
+            RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 24 },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] } },
+            InputTransformer: {
+              InputPathsMap: { account: '$.account', region: '$.region', alarm: '$.detail.alarmName', time: '$.time' },
+              InputTemplate: expect.any(String),
+            },
+          },
+        ]);
+        const template = String((targets[0]?.InputTransformer as { InputTemplate: string }).InputTemplate);
+        expect(template.startsWith('"') && template.endsWith('"')).toBe(true);
+        expect(template).toContain(forwardQueueName(STAGE));
+        expect(template).toContain(
+          `npx secrets-remediator redrive --member-account <account> --member-region <region> --stage ${STAGE} --region ${HUB_REGION}`,
+        );
+        expect(template).toContain('--apply');
+      });
+
+      it('have their rule alarmed and its dead letters admitted, like every rule of the hub', () => {
+        const dimensions = ofType(hub, 'AWS::CloudWatch::Alarm').map(([, a]) => JSON.stringify(a.Properties.Dimensions));
+        const senders = JSON.stringify(hub.RuleDeadLetterQueuePolicy?.Properties.PolicyDocument);
+
+        expect(dimensions).toContain(
+          JSON.stringify([
+            { Name: 'EventBusName', Value: { 'Fn::GetAtt': ['ProjectBus', 'Name'] } },
+            { Name: 'RuleName', Value: `secrets-remediator-${STAGE}-member-forward-alarms` },
+          ]),
+        );
+        expect(senders).toContain(JSON.stringify({ 'Fn::GetAtt': ['MemberForwardQueueAlarmsRule', 'Arn'] }));
+      });
+
+      it('publish through a role only this rule may use, to the alarm topics and the service key through SNS, nothing else; no topic policy opens to EventBridge', () => {
+        const role = hub.MemberForwardQueueAlarmsRole;
+
+        expect(trustOf(role)).toEqual([
+          {
+            Sid: 'OnlyThisRule',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnEquals: {
+                'aws:SourceArn': {
+                  'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${ProjectBus.Name}/secrets-remediator-${STAGE}-member-forward-alarms`,
+                },
+              },
+            },
+          },
+        ]);
+        expect(policyOf(role)).toEqual([
+          { Sid: 'PublishToTheAlarmTopics', Effect: 'Allow', Action: 'sns:Publish', Resource: [{ Ref: 'OperationsTopic' }] },
+          {
+            Sid: 'EncryptForTheAlarmTopics',
+            Effect: 'Allow',
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Resource: { 'Fn::GetAtt': ['AlertKey', 'Arn'] },
+            Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' } } },
+          },
+        ]);
+        expect(ofType(hub, 'AWS::SNS::TopicPolicy')).toEqual([]);
+        expect(JSON.stringify(hub.AlertKey?.Properties.KeyPolicy)).not.toContain('aws:sns:topicArn');
+      });
+    });
+
+    it('gives every rule target of the hub, and of the member, a retry policy and a dead-letter queue', () => {
+      const targets = [...ofType(hub, 'AWS::Events::Rule'), ...ofType(member.Resources, 'AWS::Events::Rule')].flatMap(([id, r]) =>
+        (r.Properties.Targets as Record<string, unknown>[]).map((target) => [id, target] as const),
+      );
+
+      expect(targets.map(([id]) => id)).toEqual(expect.arrayContaining(['MemberForwardQueueAlarmsRule', ALARM_RULE]));
+      for (const [id, target] of targets) {
+        expect(target.RetryPolicy, id).toBeDefined();
+        expect(target.DeadLetterConfig, id).toBeDefined();
       }
     });
 
@@ -520,8 +739,8 @@ describe('Packaged template in organisation mode', () => {
       };
       const forwardingRole = 'arn:aws:iam::444455556666:role/secrets-remediator-member-test-fwd-euw1';
 
-      it("admits the organisation's forwarded AWS events: Secrets Manager, Config and Security Hub", () => {
-        for (const source of ['aws.secretsmanager', 'aws.config', 'aws.securityhub']) {
+      it("admits the organisation's forwarded AWS events: Secrets Manager, Config, Security Hub, and CloudWatch's alarms", () => {
+        for (const source of ['aws.secretsmanager', 'aws.config', 'aws.securityhub', 'aws.cloudwatch']) {
           expect(decide({ principalArn: forwardingRole, orgId: ORGANIZATION, sources: [source] }), source).toBe('allow');
         }
       });
@@ -536,6 +755,10 @@ describe('Packaged template in organisation mode', () => {
 
       it('refuses everyone outside the organisation, even with an AWS source', () => {
         expect(
+          decide({ principalArn: 'arn:aws:iam::777788889999:role/forwarder', orgId: 'o-zzzzzzzzzz', sources: ['aws.cloudwatch'] }),
+        ).toBe('deny');
+        expect(decide({ principalArn: 'arn:aws:iam::777788889999:role/forwarder', sources: ['aws.cloudwatch'] })).toBe('deny');
+        expect(
           decide({ principalArn: 'arn:aws:iam::777788889999:role/forwarder', orgId: 'o-zzzzzzzzzz', sources: ['aws.secretsmanager'] }),
         ).toBe('deny');
         expect(decide({ principalArn: 'arn:aws:iam::777788889999:role/forwarder', sources: ['aws.secretsmanager'] })).toBe('deny');
@@ -548,7 +771,7 @@ describe('Packaged template in organisation mode', () => {
       });
 
       it('is written as two Denies and one Allow, the Allow only for the organisation and AWS sources', () => {
-        const sources = ['aws.config', 'aws.secretsmanager', 'aws.securityhub'];
+        const sources = ['aws.cloudwatch', 'aws.config', 'aws.secretsmanager', 'aws.securityhub'];
 
         expect(statements().map((s) => [s.Sid, s.Effect])).toEqual([
           ['OnlyThisStagesPublishersAndTheOrganisationPutEvents', 'Deny'],
