@@ -1,6 +1,7 @@
 /**
  * Throughput of the classify function's pure core: JSON text → parseClassifiableEvent (zod) →
- * classify, over the sample events in `events/`. One op = one event; each task cycles through the
+ * classify, over the sample events in `events/`, with JSON.parse and the zod parse alone beside
+ * it (what they take is a floor no classify can go under). One op = one event; each task cycles through the
  * samples so that cheap and expensive events are weighed as the samples are mixed.
  */
 import { relative } from 'node:path';
@@ -77,6 +78,10 @@ export const measureThroughput = (events: readonly BenchEvent[], timeMs: number,
   bench
     .add('JSON.parse + parse + classify', () => {
       sink = classify(parseClassifiableEvent(JSON.parse(texts[next()] ?? '')), context);
+    })
+    // The floor under the goal: what reading the JSON text alone costs, before any validation.
+    .add('JSON.parse alone', () => {
+      sink = JSON.parse(texts[next()] ?? '');
     })
     .add('parse (zod, pre-JSON.parsed)', () => {
       sink = parseClassifiableEvent(raws[next()]);
