@@ -222,29 +222,37 @@ const memberTemplate = (deployment, hub) => {
       SqsManagedSseEnabled: true,
     },
   };
+  /**
+   * A rule of the member's default bus sending what `pattern` matches to the hub's bus, with the
+   * forward role, retried and kept in the forward queue like every forward.
+   * @param {string} description
+   * @param {Record<string, unknown>} pattern
+   * @param {string} [state]
+   */
+  const forwardRule = (description, pattern, state = 'ENABLED') => ({
+    Type: 'AWS::Events::Rule',
+    Condition: 'ForwardsEvents',
+    Properties: {
+      Description: description,
+      EventPattern: pattern,
+      State: state,
+      Targets: [
+        {
+          Id: 'hub',
+          Arn: busArn,
+          RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] },
+          RetryPolicy: retryPolicy(hub.retry),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] } },
+        },
+      ],
+    },
+  });
   /** @type {string[]} */
   const forwardRuleIds = [];
   for (const route of deployment.forwardedRoutes) {
     const id = `Forward${pascal(route.name)}Rule`;
     forwardRuleIds.push(id);
-    resources[id] = {
-      Type: 'AWS::Events::Rule',
-      Condition: 'ForwardsEvents',
-      Properties: {
-        Description: `secrets-remediator ${stage}: ${route.name} events to the hub's classify`,
-        EventPattern: route.pattern,
-        State: route.state ?? 'ENABLED',
-        Targets: [
-          {
-            Id: 'hub',
-            Arn: busArn,
-            RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] },
-            RetryPolicy: retryPolicy(hub.retry),
-            DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] } },
-          },
-        ],
-      },
-    };
+    resources[id] = forwardRule(`secrets-remediator ${stage}: ${route.name} events to the hub's classify`, route.pattern, route.state);
   }
   // Seen at the hub: the queue's two alarms (deploy/dead-letter-alarms.cjs, as on the hub's own
   // dead-letter queues) notify nothing here; their state changes reach this account's default bus,
@@ -266,30 +274,17 @@ const memberTemplate = (deployment, hub) => {
     );
   Object.assign(resources, alarms);
   forwardRuleIds.push('ForwardQueueAlarmsRule');
-  resources.ForwardQueueAlarmsRule = {
-    Type: 'AWS::Events::Rule',
-    Condition: 'ForwardsEvents',
-    Properties: {
-      Description: `secrets-remediator ${stage}: the forward queue's alarms going off, to the hub's operations topic`,
-      // These two alarms, by their ARNs, and only when they go into ALARM.
-      EventPattern: {
-        source: ['aws.cloudwatch'],
-        'detail-type': ['CloudWatch Alarm State Change'],
-        resources: Object.keys(alarms).map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
-        detail: { state: { value: ['ALARM'] } },
-      },
-      State: 'ENABLED',
-      Targets: [
-        {
-          Id: 'hub',
-          Arn: busArn,
-          RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] },
-          RetryPolicy: retryPolicy(hub.retry),
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['ForwardDeadLetterQueue', 'Arn'] } },
-        },
-      ],
+  const { source, 'detail-type': detailType } = deployment.forwardQueue.hubAlarmPattern;
+  resources.ForwardQueueAlarmsRule = forwardRule(
+    `secrets-remediator ${stage}: the forward queue's alarms going off, to the hub's operations topic`,
+    // These two alarms, by their ARNs, and only when they go into ALARM.
+    {
+      source,
+      'detail-type': detailType,
+      resources: Object.keys(alarms).map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
+      detail: { state: { value: ['ALARM'] } },
     },
-  };
+  );
   resources.ForwardDeadLetterQueuePolicy = deadLetterQueuePolicy({
     queueId: 'ForwardDeadLetterQueue',
     ruleIds: forwardRuleIds,

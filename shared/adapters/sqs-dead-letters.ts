@@ -4,8 +4,8 @@
  * aws-account.ts so no function bundle carries these two clients.
  *
  * A member stack's forward queue (organisation mode) is in the member's account and region: SQS
- * there is reached through the member role (the read role, assumed with STS before the first
- * call, so a refusal is the MemberAccessError naming the role), Lambda with the caller's own
+ * there is reached through the member's redrive role (assumed with STS before the first call, so a
+ * refusal is the MemberAccessError naming the role), Lambda with the caller's own
  * credentials in the hub's region, where classify runs.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';

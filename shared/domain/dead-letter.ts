@@ -38,9 +38,15 @@ export const serviceFunctionOf = (arn: string): string | undefined => {
   return functionNames.find((fn) => name.endsWith(`-${fn}`) && name.length > `${SERVICE_NAME}-`.length + fn.length + 1);
 };
 
-const asObject = (value: unknown): Record<string, unknown> | undefined =>
+/** `value` when it is a JSON object (not an array), else undefined. */
+export const asObject = (value: unknown): Record<string, unknown> | undefined =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+/** `value` when it is a string, else undefined. */
+export const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The error EventBridge records with an event it could not deliver, from the message's attributes; empty when none. */
+const undeliveredError = (attributes: Readonly<Record<string, string>>): string =>
+  [attributes.EXHAUSTED_RETRY_CONDITION, attributes.ERROR_CODE, attributes.ERROR_MESSAGE].filter(Boolean).join(': ');
 
 /**
  * Why EventBridge kept an event in a dead-letter queue, from the attributes it writes there
@@ -48,10 +54,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * may quote the event.
  */
 export const undeliveredReason = (attributes: Readonly<Record<string, string>>): string =>
-  redactEventText(
-    [attributes.EXHAUSTED_RETRY_CONDITION, attributes.ERROR_CODE, attributes.ERROR_MESSAGE].filter(Boolean).join(': ') ||
-      'no error recorded',
-  );
+  redactEventText(undeliveredError(attributes) || 'no error recorded');
 
 /** Reads one message of a dead-letter queue. */
 export const readDeadLetter = (body: string, attributes: Readonly<Record<string, string>>): ReadDeadLetter => {
@@ -72,12 +75,7 @@ export const readDeadLetter = (body: string, attributes: Readonly<Record<string,
           .filter(Boolean)
           .join(': '),
       ]
-    : [
-        attributes.TARGET_ARN,
-        'undelivered' as const,
-        parsed,
-        [attributes.EXHAUSTED_RETRY_CONDITION, attributes.ERROR_CODE, attributes.ERROR_MESSAGE].filter(Boolean).join(': '),
-      ];
+    : [attributes.TARGET_ARN, 'undelivered' as const, parsed, undeliveredError(attributes)];
   if (!functionArn)
     return {
       kind: 'unreadable',

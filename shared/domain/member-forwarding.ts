@@ -14,7 +14,7 @@
  * then reads the account's state before anything is acted on, as for every forwarded event.
  */
 import { redactEventText } from '../contracts/hostile-text.js';
-import { undeliveredReason } from './dead-letter.js';
+import { asObject, text, undeliveredReason } from './dead-letter.js';
 import { SERVICE_NAME, stageProblem } from './service-roles.js';
 
 /** `source` and `detail-type` of the event CloudWatch sends when an alarm changes state. */
@@ -83,10 +83,6 @@ export type ForwardedLetter =
       readonly alarmName: string;
     }
   | { readonly kind: 'unreadable'; readonly problem: string };
-
-const asObject = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /**
  * Reads one message of the forward queue of the member at `place`.

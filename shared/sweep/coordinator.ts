@@ -219,10 +219,8 @@ export const afterCensus = (usual: readonly ShardTarget[], counted: ReadonlySet<
 
 /** Publishes batches of shards, each registered first, at most {@link COORDINATOR_CONCURRENCY} at a time. */
 interface ShardPublisher {
-  /** Batches sent and not yet published or failed. */
-  inFlight(): number;
-  /** Sends `batch` (its registrations, then its PutEvents call); settles when it is done, failed or not: `finish` throws the failure. */
-  send(batch: readonly ShardTarget[]): Promise<void>;
+  /** Queues `batch` (its registrations, then its PutEvents call); a failure is kept for `finish` to throw. */
+  send(batch: readonly ShardTarget[]): void;
   /** Waits for every batch sent, then throws the first failure (in the order sent), if any. */
   finish(): Promise<void>;
 }
@@ -230,7 +228,6 @@ interface ShardPublisher {
 const shardPublisher = (ports: CoordinatorPorts, runId: string, registration: string): ShardPublisher => {
   const queue = new PQueue({ concurrency: COORDINATOR_CONCURRENCY });
   const outcomes: Promise<PromiseSettledResult<void>>[] = [];
-  let inFlight = 0;
   const publish = async (batch: readonly ShardTarget[]): Promise<void> => {
     // Registered before published: a shard never arrives before its registration.
     await Promise.all(batch.map((t) => recordOnce(ports, claimKey.sweepOrgShard(runId, t.account, t.region), registration)));
@@ -243,20 +240,16 @@ const shardPublisher = (ports: CoordinatorPorts, runId: string, registration: st
     await ports.bus.publish(shards, { retryFailedEntries: FAILED_ENTRY_RESENDS });
   };
   return {
-    inFlight: () => inFlight,
     send: (batch) => {
-      inFlight += 1;
       // Settled at once, so a batch that fails during the census is no unhandled rejection.
-      const outcome = queue
-        .add(() => publish(batch))
-        .then(
-          (): PromiseSettledResult<void> => ({ status: 'fulfilled', value: undefined }),
-          (reason: unknown): PromiseSettledResult<void> => ({ status: 'rejected', reason }),
-        );
-      outcomes.push(outcome);
-      return outcome.then(() => {
-        inFlight -= 1;
-      });
+      outcomes.push(
+        queue
+          .add(() => publish(batch))
+          .then(
+            (): PromiseSettledResult<void> => ({ status: 'fulfilled', value: undefined }),
+            (reason: unknown): PromiseSettledResult<void> => ({ status: 'rejected', reason }),
+          ),
+      );
     },
     finish: async () => {
       // Every batch is tried; then the first failure fails the invocation, and Lambda's retry
@@ -280,7 +273,6 @@ const publishWhileCounting = async (
   countOf: SecretCountOf,
   options: { readonly remainingMs: number; readonly slots: number },
 ): Promise<void> => {
-  const counted = new Set<string>();
   let slots: readonly number[] = Array.from({ length: options.slots }, () => 0);
   let waiting: readonly Counted[] = [];
   const arrived: Counted[] = [];
@@ -290,7 +282,7 @@ const publishWhileCounting = async (
     timer = undefined;
     const next = releaseToFreeSlots({ slots, waiting: [...waiting, ...arrived.splice(0)] }, Date.now());
     ({ slots, waiting } = next.pacing);
-    for (const batch of batchesOf(next.release)) void publisher.send(batch);
+    for (const batch of batchesOf(next.release)) publisher.send(batch);
     if (next.wakeAt !== undefined) timer = setTimeout(release, Math.max(0, next.wakeAt - Date.now()));
   };
   const started = Date.now();
@@ -298,7 +290,6 @@ const publishWhileCounting = async (
     concurrency: CENSUS_CONCURRENCY,
     budgetMs: censusBudgetMs(options.remainingMs),
     onCounted: (place) => {
-      counted.add(placeKey(place));
       arrived.push(place);
       // Only a free slot makes a count worth looking at now; otherwise the timer comes back for it.
       if (timer === undefined) release();
@@ -308,7 +299,8 @@ const publishWhileCounting = async (
   clearTimeout(timer);
   logger.info('organisation census taken', { counted: census.counted.length, unknown: census.unknown, ms: Date.now() - started });
   // Each target goes out once: the counted ones waiting (largest first), then the uncounted.
-  for (const batch of batchesOf(afterCensus(usual, counted, [...waiting, ...arrived]))) void publisher.send(batch);
+  const counted = new Set(census.counted.map(placeKey));
+  for (const batch of batchesOf(afterCensus(usual, counted, [...waiting, ...arrived]))) publisher.send(batch);
 };
 
 /**
@@ -326,7 +318,7 @@ const publishShards = async (
   const recorded = await readShardSizes(ports);
   const { remainingMs, slots } = options;
   if ((recorded && recorded.shards.length > 0) || !ports.secretCountOf || remainingMs === undefined) {
-    for (const batch of batchesOf(largestFirst(usual, recorded))) void publisher.send(batch);
+    for (const batch of batchesOf(largestFirst(usual, recorded))) publisher.send(batch);
     return;
   }
   await publishWhileCounting(publisher, usual, ports.secretCountOf, { remainingMs, slots });
